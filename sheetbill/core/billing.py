@@ -1,0 +1,274 @@
+"""Sessions -> invoices: the billing plan, a pure function of the rows.
+
+`plan_billing(ledger, rules, today)` decides which sessions are billed on
+which new invoices with which numbers, which session cells are written back
+(Session ID, Invoice No, Billing Status, Problem), and which rows get a
+problem. The ledger (Invoices and Lines) is the truth: a session is billed
+when it is on a live invoice there, whatever its own cells say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Iterable
+
+from . import invoice as invoice_mod
+from .clients import ClientBook, ClientProblem
+from .model import (BillingStatus, Client, Invoice, InvoiceMode, InvoiceStatus, Ledger, Line,
+                    Session, SessionStatus)
+from .numbering import NumberPattern, Sequencer
+from .plan import CellWrite, Plan, RowAppend, RowProblem
+from .pricing import PriceList, PricingProblem, session_lines
+
+STATUSES = {s.value.lower(): s for s in SessionStatus}
+
+
+@dataclass(frozen=True)
+class BillingRules:
+    """The config's billing settings, as the core needs them."""
+
+    invoice_pattern: NumberPattern = NumberPattern("INV-{year}-{seq:04}")
+    session_id_pattern: NumberPattern = NumberPattern("S-{seq:05}")
+    default_mode: InvoiceMode = InvoiceMode.PER_SESSION
+    default_terms_days: int = 14
+    finalize: str = "auto"  # or "review"
+    no_show_service: str | None = None
+    minor_unit: Decimal = Decimal("0.01")
+    require_email: bool = True
+
+
+@dataclass(frozen=True)
+class _Billable:
+    session: Session
+    client: Client
+    lines: tuple[Line, ...]
+
+
+def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
+    writes: list[CellWrite] = []
+    problems: list[RowProblem] = []
+    sessions = _with_ids(ledger.sessions, rules.session_id_pattern, writes)
+    on_invoice = _sessions_on_live_invoices(ledger.invoices)
+    lines_by_session = _lines_by_session(ledger.lines)
+    duplicates = _duplicate_ids(sessions, on_invoice)
+    clients = ClientBook(ledger.clients)
+    prices = PriceList(ledger.services)
+
+    billable: list[_Billable] = []
+    waiting: list[str] = []
+    wanted: dict[int, tuple[str, str, str]] = {}  # row -> (invoice no, billing status, problem)
+    for s in sessions:
+        invoice = on_invoice.get(s.session_id)
+        if s.row in duplicates:
+            wanted[s.row] = (invoice.invoice_no if invoice else "", BillingStatus.PROBLEM.value, duplicates[s.row])
+            continue
+        if invoice is not None:
+            change = _changed_since_invoiced(s, invoice, lines_by_session.get(s.session_id, ()), clients)
+            status = _billing_status(invoice)
+            wanted[s.row] = (invoice.invoice_no, BillingStatus.PROBLEM.value if change else status, change)
+            continue
+        problem = _status_problem(s)
+        if problem or not _is_billable(s, rules):
+            wanted[s.row] = ("", BillingStatus.PROBLEM.value if problem else "", problem)
+            continue
+        try:
+            item = _price(s, clients, prices, rules, today)
+        except (PricingProblem, ClientProblem) as exc:
+            wanted[s.row] = ("", BillingStatus.PROBLEM.value, str(exc))
+            continue
+        if _mode(item.client, rules) is InvoiceMode.DAILY and s.date >= today:
+            waiting.append(s.session_id)
+            wanted[s.row] = ("", "", "")
+            continue
+        billable.append(item)
+
+    new_invoices = _invoices(billable, ledger.invoices, rules, today)
+    number_of = {sid: inv for inv in new_invoices for sid in inv.session_ids}
+    appends: list[RowAppend] = []
+    for inv in new_invoices:
+        appends.append(RowAppend("invoices", inv.invoice_no, invoice_row(inv)))
+        appends.extend(RowAppend("lines", f"{inv.invoice_no}/{l.session_id}/{l.code}", line_row(l))
+                       for l in inv.lines)
+    for item in billable:
+        inv = number_of[item.session.session_id]
+        wanted[item.session.row] = (inv.invoice_no, _billing_status(inv), "")
+
+    for s in sessions:
+        invoice_no, billing, problem = wanted[s.row]
+        for name, before, after in (("invoice_no", s.invoice_no, invoice_no),
+                                    ("billing_status", s.billing_status, billing),
+                                    ("problem", s.problem, problem)):
+            if before != after:
+                writes.append(CellWrite("sessions", s.row, s.session_id, name, before, after))
+        if problem:
+            problems.append(RowProblem("sessions", s.row, s.session_id, problem))
+    return Plan(appends=tuple(appends), writes=tuple(writes), new_invoices=tuple(new_invoices),
+                problems=tuple(problems), waiting=tuple(waiting))
+
+
+def _with_ids(sessions: Iterable[Session], pattern: NumberPattern, writes: list[CellWrite]) -> list[Session]:
+    """Give rows appended without a Session ID (a form, a phone) the next one."""
+    sessions = list(sessions)
+    sequencer = Sequencer(pattern, (s.session_id for s in sessions))
+    out = []
+    for s in sessions:
+        if not s.session_id and _has_content(s):
+            new_id = sequencer.next(s.date or date.min)
+            writes.append(CellWrite("sessions", s.row, "", "session_id", "", new_id))
+            s = replace(s, session_id=new_id)
+        out.append(s)
+    return [s for s in out if s.session_id]
+
+
+def _has_content(s: Session) -> bool:
+    return bool(s.date or s.client or s.service or s.status or s.errors)
+
+
+def _sessions_on_live_invoices(invoices: Iterable[Invoice]) -> dict[str, Invoice]:
+    out: dict[str, Invoice] = {}
+    for inv in invoices:
+        if inv.live:
+            for sid in inv.session_ids:
+                out[sid] = inv
+    return out
+
+
+def _lines_by_session(lines: Iterable[Line]) -> dict[str, tuple[Line, ...]]:
+    out: dict[str, list[Line]] = {}
+    for line in lines:
+        out.setdefault(line.session_id, []).append(line)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _duplicate_ids(sessions: list[Session], on_invoice: dict[str, Invoice]) -> dict[int, str]:
+    """Rows whose Session ID another row has too -> the problem text.
+
+    Where one of the rows is the one on an invoice (it comes first), it keeps
+    its invoice and only the copies are flagged."""
+    rows: dict[str, list[int]] = {}
+    for s in sessions:
+        rows.setdefault(s.session_id, []).append(s.row)
+    flagged: dict[int, str] = {}
+    for sid, where in rows.items():
+        if len(where) < 2:
+            continue
+        keep = where[0] if sid in on_invoice else None
+        for r in where:
+            if r != keep:
+                others = ", ".join(str(o) for o in where if o != r)
+                flagged[r] = f"Duplicate Session ID {sid} (also on row {others}); give this row a new ID or clear it"
+    return flagged
+
+
+def _status_problem(s: Session) -> str:
+    if s.status and s.status.strip().lower() not in STATUSES:
+        return f"Unknown Status '{s.status}' (use Scheduled, Completed, Cancelled or No-show)"
+    return ""
+
+
+def _is_billable(s: Session, rules: BillingRules) -> bool:
+    status = STATUSES.get(s.status.strip().lower())
+    return status is SessionStatus.COMPLETED or (status is SessionStatus.NO_SHOW and bool(rules.no_show_service))
+
+
+def _price(s: Session, clients: ClientBook, prices: PriceList, rules: BillingRules, today: date) -> _Billable:
+    if s.errors:
+        raise PricingProblem(s.errors[0])
+    if s.date is None:
+        raise PricingProblem("No Date given")
+    if s.date > today:
+        raise PricingProblem(f"Date {s.date.isoformat()} is in the future; a session is billed once it took place")
+    client = clients.resolve(s.client, require_email=rules.require_email)
+    _mode(client, rules)
+    return _Billable(s, client, session_lines(s, client, prices, rules.minor_unit, rules.no_show_service))
+
+
+def _mode(client: Client, rules: BillingRules) -> InvoiceMode:
+    text = client.invoice_mode.strip().lower()
+    if not text:
+        return rules.default_mode
+    for mode in InvoiceMode:
+        if text == mode.value or text.replace(" ", "-") == mode.value:
+            return mode
+    raise ClientProblem(f"Client {client.client_id} has Invoice Mode '{client.invoice_mode}' (use per-session or daily)")
+
+
+def _billing_status(inv: Invoice) -> str:
+    if inv.status == InvoiceStatus.DRAFT.value:
+        return BillingStatus.DRAFT.value
+    if inv.status in (InvoiceStatus.PARTIALLY_PAID.value, InvoiceStatus.PAID.value, InvoiceStatus.ARCHIVED.value):
+        return inv.status
+    return BillingStatus.SENT.value if inv.sent_at else BillingStatus.INVOICED.value
+
+
+def _changed_since_invoiced(s: Session, inv: Invoice, lines: tuple[Line, ...], clients: ClientBook) -> str:
+    """A sentence if the session's billable cells no longer match what was invoiced."""
+    where = f"after it was invoiced on {inv.invoice_no}"
+    hint = "; the invoice stays as sent (void it to re-bill)"
+    status = STATUSES.get(s.status.strip().lower())
+    if status not in (SessionStatus.COMPLETED, SessionStatus.NO_SHOW):
+        return f"Status changed to '{s.status}' {where}{hint}"
+    if not lines:
+        return ""
+    if s.date is not None and s.date != lines[0].date:
+        return f"Date changed {where} ({_iso(lines[0].date)} -> {s.date.isoformat()}){hint}"
+    client_id = clients.id_of(s.client)
+    if client_id is not None and client_id != inv.client_id:
+        return f"Client changed {where} ({inv.client_id} -> {client_id}){hint}"
+    if status is SessionStatus.NO_SHOW:
+        return ""
+    billed = sorted((l.code.upper(), l.quantity) for l in lines)
+    now = sorted([(s.service.strip().upper(), s.quantity if s.quantity is not None else Decimal(1))]
+                 + [(e.code.upper(), e.quantity) for e in s.extras])
+    if billed != now:
+        return f"Service, Quantity or Extras changed {where} ({_items(billed)} -> {_items(now)}){hint}"
+    return ""
+
+
+def _items(items: list[tuple[str, Decimal]]) -> str:
+    return ", ".join(f"{c} x{q.normalize():f}" for c, q in items)
+
+
+def _iso(d: date | None) -> str:
+    return d.isoformat() if d else "?"
+
+
+def _invoices(billable: list[_Billable], existing: Iterable[Invoice], rules: BillingRules,
+              today: date) -> list[Invoice]:
+    groups: dict[tuple, list[_Billable]] = {}
+    for item in billable:
+        s = item.session
+        if _mode(item.client, rules) is InvoiceMode.DAILY:
+            key = (s.date, item.client.client_id, "")
+        else:
+            key = (s.date, item.client.client_id, s.session_id)
+        groups.setdefault(key, []).append(item)
+    sequencer = Sequencer(rules.invoice_pattern, (i.invoice_no for i in existing))
+    status = InvoiceStatus.DRAFT.value if rules.finalize == "review" else InvoiceStatus.FINALIZED.value
+    out = []
+    for key in sorted(groups, key=lambda k: (k[0], k[1], k[2])):
+        items = sorted(groups[key], key=lambda i: (i.session.date, i.session.row))
+        client = items[0].client
+        number = sequencer.next(today, client.client_id)
+        terms = client.terms_days if client.terms_days is not None else rules.default_terms_days
+        lines = [l for item in items for l in item.lines]
+        out.append(invoice_mod.assemble(number, today, today + timedelta(days=terms), client.client_id,
+                                        client.name, lines, status, rules.minor_unit))
+    return out
+
+
+def invoice_row(inv: Invoice) -> dict[str, object]:
+    return {"invoice_no": inv.invoice_no, "issue_date": inv.issue_date, "due_date": inv.due_date,
+            "client_id": inv.client_id, "client_name": inv.client_name,
+            "sessions": ", ".join(inv.session_ids), "net": inv.net, "tax": inv.tax, "total": inv.total,
+            "paid": inv.paid, "balance": inv.balance, "status": inv.status, "pdf": inv.pdf,
+            "sent_at": inv.sent_at, "message_id": inv.message_id, "checksum": inv.checksum}
+
+
+def line_row(line: Line) -> dict[str, object]:
+    return {"invoice_no": line.invoice_no, "session_id": line.session_id, "date": line.date,
+            "code": line.code, "description": line.description, "quantity": line.quantity,
+            "unit_price": line.unit_price, "discount": line.discount, "tax_rate": line.tax_rate,
+            "net": line.net, "tax": line.tax, "total": line.total}

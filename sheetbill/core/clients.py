@@ -1,0 +1,66 @@
+"""Finding the client a session names: by Client ID, else by exact name."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+from .model import Client
+
+
+class ClientProblem(Exception):
+    """The session's client cannot be billed; str() is the Problem text."""
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+class ClientBook:
+    def __init__(self, clients: Iterable[Client]) -> None:
+        self.by_id: dict[str, Client] = {}
+        self.by_name: dict[str, list[Client]] = {}
+        for c in clients:
+            if c.client_id:
+                self.by_id.setdefault(_norm(c.client_id), c)
+            if c.name:
+                self.by_name.setdefault(_norm(c.name), []).append(c)
+
+    def find(self, ref: str) -> Client:
+        ref = _norm(ref)
+        if not ref:
+            raise ClientProblem("No Client given")
+        if ref in self.by_id:
+            return self.by_id[ref]
+        named = self.by_name.get(ref, [])
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            ids = ", ".join(c.client_id or f"row {c.row}" for c in named)
+            raise ClientProblem(f"Client name '{ref}' matches {len(named)} clients ({ids}); use the Client ID")
+        raise ClientProblem(f"Unknown client '{ref}' (not a Client ID or exact name in Clients){self._hint(ref)}")
+
+    def _hint(self, ref: str) -> str:
+        lowered = {k.lower(): k for k in list(self.by_name) + list(self.by_id)}
+        if ref.lower() in lowered:
+            return f"; did you mean '{lowered[ref.lower()]}'?"
+        close = difflib.get_close_matches(ref, list(self.by_name), n=1, cutoff=0.85)
+        return f"; did you mean '{close[0]}'?" if close else ""
+
+    def resolve(self, ref: str, require_email: bool = True) -> Client:
+        """The client to bill, or ClientProblem saying what to fix."""
+        client = self.find(ref)
+        label = client.client_id or client.name
+        if client.errors:
+            raise ClientProblem(f"Client {label}: {client.errors[0]}")
+        if not client.client_id:
+            raise ClientProblem(f"Client '{client.name}' has no Client ID (Clients row {client.row})")
+        if require_email and not client.email:
+            raise ClientProblem(f"Client {label} has no Email; add one in Clients to send the invoice")
+        return client
+
+    def id_of(self, ref: str) -> str | None:
+        try:
+            return self.find(ref).client_id
+        except ClientProblem:
+            return None

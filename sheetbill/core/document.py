@@ -1,0 +1,54 @@
+"""What a rendered invoice shows: the invoice, its client and the practice.
+
+Renderers (HTML, Word, Google Docs) and email builders take an
+`InvoiceDocument`; they never read the workbook or the config themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .model import Client, Invoice
+
+
+@dataclass(frozen=True)
+class Practice:
+    """The sender, from the config's `practice:` section."""
+
+    name: str
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    tax_id: str = ""
+    bank: str = ""  # free text: IBAN, BIC, account holder...
+    website: str = ""
+    currency: str = "EUR"
+    minor_unit: Decimal = Decimal("0.01")
+    payment_note: str = ""  # e.g. "Please pay within {terms} days to ..."
+
+
+@dataclass(frozen=True)
+class TaxSummary:
+    """Totals of one tax rate on an invoice."""
+
+    rate: Decimal  # in percent, 19 for 19 %
+    net: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True)
+class InvoiceDocument:
+    practice: Practice
+    invoice: Invoice  # with .lines
+    client: Client
+    taxes: tuple[TaxSummary, ...]
+    terms_days: int
+    draft: bool = False  # review mode: rendered with a DRAFT watermark, no number yet
+    previous_balance: Decimal = Decimal("0")  # open balance carried forward
+    today: date | None = None
+
+    @property
+    def amount_due(self) -> Decimal:
+        return self.invoice.total + self.previous_balance

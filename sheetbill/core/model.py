@@ -1,0 +1,177 @@
+"""Records of the practice's workbook, typed and immutable.
+
+The book layer turns cells into these records; a cell that cannot be read
+leaves its field empty and adds a human sentence to `errors`, so the row
+can be flagged in its Problem column while everything else goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+
+class SessionStatus(str, Enum):
+    SCHEDULED = "Scheduled"
+    COMPLETED = "Completed"
+    CANCELLED = "Cancelled"
+    NO_SHOW = "No-show"
+
+
+class InvoiceStatus(str, Enum):
+    DRAFT = "Draft"
+    FINALIZED = "Finalized"
+    PARTIALLY_PAID = "Partially Paid"
+    PAID = "Paid"
+    VOID = "Void"
+    ARCHIVED = "Archived"
+
+
+class InvoiceMode(str, Enum):
+    PER_SESSION = "per-session"
+    DAILY = "daily"
+
+
+class BillingStatus(str, Enum):
+    """What the Sessions tab's Billing Status column shows (a projection)."""
+
+    DRAFT = "Draft"
+    INVOICED = "Invoiced"
+    SENT = "Sent"
+    PROBLEM = "Problem"
+
+
+LIVE_STATUSES = frozenset(
+    {InvoiceStatus.DRAFT, InvoiceStatus.FINALIZED, InvoiceStatus.PARTIALLY_PAID,
+     InvoiceStatus.PAID, InvoiceStatus.ARCHIVED}
+)
+
+
+@dataclass(frozen=True)
+class Discount:
+    """`10%` (percent set) or a fixed amount off the session (amount set)."""
+
+    percent: Decimal | None = None
+    amount: Decimal | None = None
+
+    def __str__(self) -> str:
+        return f"{self.percent}%" if self.percent is not None else str(self.amount)
+
+
+@dataclass(frozen=True)
+class Extra:
+    """One item of a session's Extras, e.g. `BANDAGE x2`."""
+
+    code: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class Session:
+    row: int
+    session_id: str
+    date: date | None
+    client: str
+    service: str
+    quantity: Decimal | None
+    extras: tuple[Extra, ...]
+    discount: Discount | None
+    provider: str
+    status: str
+    notes: str
+    invoice_no: str
+    billing_status: str
+    problem: str
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Client:
+    row: int
+    client_id: str
+    name: str
+    email: str
+    address: str
+    discount: Discount | None
+    terms_days: int | None
+    invoice_mode: str
+    tax_id: str
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ServicePrice:
+    """One row of Services: a code's price from `valid_from` on."""
+
+    row: int
+    code: str
+    description: str
+    unit_price: Decimal | None
+    tax_rate: Decimal | None
+    unit: str
+    valid_from: date | None
+    active: bool
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the Lines tab: a priced item of an invoice."""
+
+    invoice_no: str
+    session_id: str
+    date: date | None
+    code: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal
+    tax_rate: Decimal
+    net: Decimal
+    tax: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """One row of the Invoices tab with its lines: the ledger."""
+
+    invoice_no: str
+    issue_date: date | None
+    due_date: date | None
+    client_id: str
+    client_name: str
+    session_ids: tuple[str, ...]
+    net: Decimal
+    tax: Decimal
+    total: Decimal
+    paid: Decimal
+    balance: Decimal
+    status: str
+    pdf: str = ""
+    sent_at: str = ""
+    message_id: str = ""
+    checksum: str = ""
+    row: int | None = None
+    lines: tuple[Line, ...] = field(default=(), compare=False)
+
+    @property
+    def live(self) -> bool:
+        return self.status in {s.value for s in LIVE_STATUSES}
+
+    @property
+    def key(self) -> str:
+        return self.invoice_no
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """What the workbook holds, as records: the input of every plan."""
+
+    sessions: tuple[Session, ...]
+    clients: tuple[Client, ...]
+    services: tuple[ServicePrice, ...]
+    invoices: tuple[Invoice, ...]
+    lines: tuple[Line, ...]

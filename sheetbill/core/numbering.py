@@ -1,0 +1,115 @@
+"""Invoice number patterns: `INV-{year}-{seq:04}`, gapless per series.
+
+A series is every number the pattern can produce in one scope: one year when
+the pattern has `{year}`, otherwise all time. The next number is always
+taken from the ledger itself (the highest sequence of the scope plus one),
+never from a counter kept elsewhere, so it can neither skip nor repeat.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable
+
+_TOKEN = re.compile(r"\{(year|month|client|seq)(?::0?(\d+))?\}")
+
+
+class PatternError(ValueError):
+    """The configured pattern cannot number a gapless series."""
+
+
+@dataclass(frozen=True)
+class NumberPattern:
+    pattern: str
+
+    def __post_init__(self) -> None:
+        tokens = [m.group(1) for m in _TOKEN.finditer(self.pattern)]
+        if tokens.count("seq") != 1:
+            raise PatternError(f"pattern {self.pattern!r} must contain {{seq}} exactly once, e.g. INV-{{year}}-{{seq:04}}")
+        leftover = _TOKEN.sub("", self.pattern)
+        if "{" in leftover or "}" in leftover:
+            raise PatternError(f"pattern {self.pattern!r} has an unknown token; use {{year}}, {{month}}, {{client}}, {{seq:04}}")
+
+    @property
+    def yearly(self) -> bool:
+        return "{year" in self.pattern
+
+    def format(self, seq: int, on: date, client: str = "") -> str:
+        def token(m: re.Match[str]) -> str:
+            name, width = m.group(1), int(m.group(2) or 0)
+            if name == "seq":
+                return str(seq).zfill(width)
+            if name == "year":
+                return f"{on.year:04d}"
+            if name == "month":
+                return f"{on.month:02d}"
+            return _client_token(client)
+
+        return _TOKEN.sub(token, self.pattern)
+
+    def _regex(self) -> re.Pattern[str]:
+        parts, pos = [], 0
+        for m in _TOKEN.finditer(self.pattern):
+            parts.append(re.escape(self.pattern[pos:m.start()]))
+            name = m.group(1)
+            parts.append({"seq": r"(?P<seq>\d+)", "year": r"(?P<year>\d{4})",
+                          "month": r"\d{2}", "client": r"[A-Za-z0-9-]*"}[name])
+            pos = m.end()
+        parts.append(re.escape(self.pattern[pos:]))
+        return re.compile("".join(parts))
+
+    def parse(self, number: str) -> tuple[int | None, int] | None:
+        """(year or None, seq) of a number of this pattern, or None if it is not one."""
+        m = self._regex().fullmatch(number.strip())
+        if not m:
+            return None
+        year = int(m.group("year")) if self.yearly else None
+        return year, int(m.group("seq"))
+
+    def scope(self, on: date) -> int | None:
+        return on.year if self.yearly else None
+
+
+def _client_token(client: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "", client)[:20]
+
+
+class Sequencer:
+    """Hands out the next numbers of a pattern, starting after the ledger's."""
+
+    def __init__(self, pattern: NumberPattern, existing: Iterable[str]) -> None:
+        self.pattern = pattern
+        self._last: dict[int | None, int] = {}
+        for number in existing:
+            parsed = pattern.parse(number)
+            if parsed:
+                scope, seq = parsed
+                self._last[scope] = max(self._last.get(scope, 0), seq)
+
+    def next(self, on: date, client: str = "") -> str:
+        scope = self.pattern.scope(on)
+        seq = self._last.get(scope, 0) + 1
+        self._last[scope] = seq
+        return self.pattern.format(seq, on, client)
+
+
+def gaps_and_duplicates(pattern: NumberPattern, numbers: Iterable[str]) -> list[str]:
+    """Human findings for a series: missing and repeated sequence numbers."""
+    seen: dict[int | None, list[int]] = {}
+    for number in numbers:
+        parsed = pattern.parse(number)
+        if parsed:
+            seen.setdefault(parsed[0], []).append(parsed[1])
+    findings = []
+    for scope, seqs in sorted(seen.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
+        label = f" in {scope}" if scope is not None else ""
+        dupes = sorted(s for s, n in Counter(seqs).items() if n > 1)
+        if dupes:
+            findings.append(f"{pattern.pattern}: sequence numbers used twice{label}: {', '.join(map(str, dupes))}")
+        missing = sorted(set(range(1, max(seqs) + 1)) - set(seqs))
+        if missing:
+            findings.append(f"{pattern.pattern}: sequence numbers missing{label}: {', '.join(map(str, missing[:20]))}")
+    return findings

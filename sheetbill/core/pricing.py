@@ -1,0 +1,116 @@
+"""Pricing a session: the price list by date, extras, discounts.
+
+Prices are net; tax is added per invoice (see invoice.py). Every failure is
+returned as a one-line sentence for the session's Problem column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Iterable
+
+from .model import Client, Discount, Line, ServicePrice, Session
+from .number import HUNDRED, ZERO, money
+
+
+class PricingProblem(Exception):
+    """A session cannot be priced; str() is the Problem text."""
+
+
+class PriceList:
+    """Services rows by code; a code's rows with different Valid From are its history."""
+
+    def __init__(self, services: Iterable[ServicePrice]) -> None:
+        self._by_code: dict[str, list[ServicePrice]] = {}
+        for service in services:
+            if service.code:
+                self._by_code.setdefault(service.code.upper(), []).append(service)
+        for rows in self._by_code.values():
+            rows.sort(key=lambda s: (s.valid_from or date.min, s.row))
+
+    def price(self, code: str, on: date) -> ServicePrice:
+        rows = self._by_code.get(code.strip().upper())
+        if not rows:
+            raise PricingProblem(f"Unknown service '{code}' (not in Services)")
+        valid = [s for s in rows if (s.valid_from or date.min) <= on]
+        if not valid:
+            first = rows[0].valid_from
+            raise PricingProblem(f"No price for {code} on {on.isoformat()} (first price valid from {first.isoformat() if first else '?'})")
+        newest = valid[-1]
+        same_day = [s for s in valid if s.valid_from == newest.valid_from]
+        if len(same_day) > 1:
+            rows_text = " and ".join(str(s.row) for s in same_day)
+            raise PricingProblem(f"Two prices for {code} valid from {_day(newest.valid_from)} (Services rows {rows_text})")
+        if newest.errors:
+            raise PricingProblem(f"Services row {newest.row} ({code}): {newest.errors[0]}")
+        if not newest.active:
+            raise PricingProblem(f"Service {code} is not active (Services row {newest.row})")
+        if newest.unit_price is None or newest.tax_rate is None:
+            raise PricingProblem(f"Services row {newest.row} ({code}) has no Unit Price or Tax Rate")
+        return newest
+
+
+def _day(d: date | None) -> str:
+    return d.isoformat() if d else "the start"
+
+
+@dataclass(frozen=True)
+class PricedItem:
+    code: str
+    quantity: Decimal
+
+
+def session_lines(session: Session, client: Client, prices: PriceList,
+                  minor: Decimal, no_show_code: str | None = None) -> tuple[Line, ...]:
+    """The session's lines (invoice number left empty), or PricingProblem."""
+    assert session.date is not None
+    if no_show_code and session.status.lower() == "no-show":
+        items = [PricedItem(no_show_code, Decimal(1))]
+    else:
+        if not session.service:
+            raise PricingProblem("No Service given")
+        quantity = session.quantity if session.quantity is not None else Decimal(1)
+        if quantity <= 0:
+            raise PricingProblem(f"Quantity must be more than 0 (is {quantity})")
+        items = [PricedItem(session.service, quantity)]
+        items += [PricedItem(e.code, e.quantity) for e in session.extras]
+    discount = session.discount if session.discount is not None else client.discount
+    gross_lines = []
+    for item in items:
+        service = prices.price(item.code, session.date)
+        gross = money(item.quantity * service.unit_price, minor)
+        gross_lines.append((item, service, gross))
+    cuts = _discounts(discount, [g for _, _, g in gross_lines], minor)
+    lines = []
+    for (item, service, gross), cut in zip(gross_lines, cuts):
+        net = gross - cut
+        lines.append(Line(
+            invoice_no="", session_id=session.session_id, date=session.date,
+            code=service.code, description=service.description or service.code,
+            quantity=item.quantity, unit_price=service.unit_price, discount=cut,
+            tax_rate=service.tax_rate, net=net, tax=ZERO, total=net,
+        ))
+    return tuple(lines)
+
+
+def _discounts(discount: Discount | None, grosses: list[Decimal], minor: Decimal) -> list[Decimal]:
+    """The amount taken off each line: a percent of each, or a fixed amount from the first on."""
+    if discount is None:
+        return [ZERO] * len(grosses)
+    if discount.percent is not None:
+        if not ZERO <= discount.percent <= HUNDRED:
+            raise PricingProblem(f"Discount {discount.percent}% must be between 0% and 100%")
+        return [money(g * discount.percent / HUNDRED, minor) for g in grosses]
+    amount = discount.amount or ZERO
+    if amount < 0:
+        raise PricingProblem(f"Discount {amount} must not be negative")
+    if amount > sum(grosses, ZERO):
+        raise PricingProblem(f"Discount {amount} is more than the session's {sum(grosses, ZERO)}")
+    cuts, left = [], money(amount, minor)
+    for gross in grosses:
+        cut = min(gross, left)
+        cuts.append(cut)
+        left -= cut
+    return cuts
