@@ -16,6 +16,7 @@ from typing import Iterable
 
 from . import invoice as invoice_mod
 from .clients import ClientBook, ClientProblem
+from .delivery import interrupted_problem
 from .model import (BillingStatus, Client, Invoice, InvoiceMode, InvoiceStatus, Ledger, Line,
                     Session, SessionStatus)
 from .numbering import NumberPattern, Sequencer
@@ -37,6 +38,7 @@ class BillingRules:
     no_show_service: str | None = None
     minor_unit: Decimal = Decimal("0.01")
     require_email: bool = True
+    email_lookup: bool = True  # the transport can tell whether a marked email went out (not SMTP)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
             continue
         if invoice is not None:
             change = _changed_since_invoiced(s, invoice, lines_by_session.get(s.session_id, ()), clients)
+            if not change and not rules.email_lookup and invoice.message_id and not invoice.sent_at:
+                change = interrupted_problem(invoice)
             status = _billing_status(invoice)
             wanted[s.row] = (invoice.invoice_no, BillingStatus.PROBLEM.value if change else status, change)
             continue

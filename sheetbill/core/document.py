@@ -52,3 +52,14 @@ class InvoiceDocument:
     @property
     def amount_due(self) -> Decimal:
         return self.invoice.total + self.previous_balance
+
+
+def document_for(invoice: Invoice, client: Client, practice: Practice, default_terms_days: int,
+                 today: date | None = None) -> InvoiceDocument:
+    """Everything a renderer needs for one invoice of the ledger."""
+    from .invoice import tax_summary  # invoice imports this module's TaxSummary
+
+    terms = client.terms_days if client.terms_days is not None else default_terms_days
+    return InvoiceDocument(practice=practice, invoice=invoice, client=client,
+                           taxes=tax_summary(invoice.lines, practice.minor_unit), terms_days=terms,
+                           draft=invoice.status == "Draft", today=today)

@@ -1,0 +1,47 @@
+"""What every workbook adapter offers the worker, and what it hands back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ContextManager, Mapping, Protocol
+
+from ..core.plan import CellWrite, RowAppend
+from .table import Table
+
+
+@dataclass
+class Snapshot:
+    """Every tab the cycle needs, read at one moment."""
+
+    tables: dict[str, Table]  # by tab key: "sessions", "invoices", ...
+    state: dict[str, str]  # the hidden _sheetbill tab's Key -> Value
+    editor: str | None = None  # who last changed the file, where the backend knows
+    version: object = None  # adapter's marker to detect a change behind our back
+
+
+@dataclass
+class Edits:
+    """One commit: written together or not at all."""
+
+    writes: list[CellWrite] = field(default_factory=list)
+    appends: list[RowAppend] = field(default_factory=list)
+    state: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.writes or self.appends or self.state)
+
+
+class Book(Protocol):
+    """A workbook backend (Excel file, Google Sheet)."""
+
+    label: str
+
+    def lease(self) -> ContextManager[None]:
+        """Hold the workbook for one cycle; WorkbookBusy if someone else does."""
+
+    def read(self) -> Snapshot:
+        """Read every tab in one go."""
+
+    def commit(self, snapshot: Snapshot, edits: Edits) -> Mapping[tuple[str, str], int]:
+        """Apply `edits` atomically; return the row number of each appended (tab, key)."""

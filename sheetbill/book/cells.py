@@ -1,0 +1,188 @@
+"""Reading cell values into typed values, and preparing values for writing.
+
+Readers hand in what the file holds: `str`, `Decimal` (numbers, from the
+cell's own text), `date`/`datetime`, `bool`, `None`, or the two markers
+below. Each parser returns the typed value or raises `CellProblem` with a
+sentence for the row's Problem column.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from ..core.model import Discount, Extra
+from ..core.number import D, percent
+from .xlsx.values import CellError as ErrorValue, FormulaNoValue  # the markers every reader uses
+
+
+class CellProblem(ValueError):
+    """A cell that cannot be read; str() names the column and the text."""
+
+
+_EPOCH = date(1899, 12, 30)
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?")
+_DMY_DOT = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})")
+_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
+
+
+def _guard(value: object, header: str) -> None:
+    if isinstance(value, FormulaNoValue):
+        raise CellProblem(f"{header} is a formula with no saved value (open the workbook in Excel or LibreOffice and save it once)")
+    if isinstance(value, ErrorValue):
+        raise CellProblem(f"{header} shows the error {value.code}")
+
+
+def text(value: object, header: str = "") -> str:
+    """Cell text, trimmed; numbers as written (1001, not 1001.0)."""
+    if value is None:
+        return ""
+    _guard(value, header)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def day(value: object, header: str, day_first: bool = True) -> date | None:
+    """A date from a date cell, a serial number, or text: 2026-11-03, 03.11.2026, 03/11/2026."""
+    if value is None or value == "":
+        return None
+    _guard(value, header)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return _EPOCH + timedelta(days=int(value))
+        raise CellProblem(f"{header} {value} is not a date")
+    raw = str(value).strip()
+    try:
+        if m := _ISO.fullmatch(raw):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _DMY_DOT.fullmatch(raw):
+            return date(_year(m[3]), int(m[2]), int(m[1]))
+        if m := _SLASH.fullmatch(raw):
+            a, b = int(m[1]), int(m[2])
+            d, mo = (a, b) if day_first else (b, a)
+            return date(_year(m[3]), mo, d)
+    except ValueError:
+        raise CellProblem(f"{header} '{raw}' is not a valid date") from None
+    raise CellProblem(f"{header} '{raw}' is not a date (write 2026-11-03 or 03.11.2026)")
+
+
+def _year(text: str) -> int:
+    return int(text) + 2000 if len(text) == 2 else int(text)
+
+
+def number(value: object, header: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    _guard(value, header)
+    if isinstance(value, (date, bool)):
+        raise CellProblem(f"{header} '{text(value)}' is not a number")
+    try:
+        return D(value)
+    except ValueError:
+        raise CellProblem(f"{header} '{text(value)}' is not a number") from None
+
+
+def rate(value: object, header: str) -> Decimal | None:
+    """A tax rate in percent (`19%`, `0`, a percent-formatted 0.19)."""
+    if value is None or value == "":
+        return None
+    _guard(value, header)
+    try:
+        return percent(value)
+    except (ValueError, TypeError):
+        raise CellProblem(f"{header} '{text(value)}' is not a percentage (write 19% or 0)") from None
+
+
+def whole(value: object, header: str) -> int | None:
+    n = number(value, header)
+    if n is None:
+        return None
+    if n != n.to_integral() or n < 0:
+        raise CellProblem(f"{header} '{text(value)}' must be a whole number of 0 or more")
+    return int(n)
+
+
+_TRUE = {"yes", "y", "true", "1", "x", "active", "✓", "ja", "oui", "si", "sí"}
+_FALSE = {"no", "n", "false", "0", "inactive", "-", "nein", "non"}
+
+
+def flag(value: object, header: str, default: bool = True) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    t = text(value, header).lower()
+    if t in _TRUE:
+        return True
+    if t in _FALSE:
+        return False
+    raise CellProblem(f"{header} '{text(value)}' must be Yes or No")
+
+
+def discount(value: object, header: str) -> Discount | None:
+    """`10%` -> 10 percent; `5` or `5.00` -> 5.00 off; a percent-formatted 0.1 -> 10 percent."""
+    if value is None or value == "":
+        return None
+    _guard(value, header)
+    raw = text(value, header)
+    try:
+        if raw.endswith("%"):
+            return Discount(percent=D(raw[:-1]))
+        amount = D(value if isinstance(value, Decimal) else raw)
+    except ValueError:
+        raise CellProblem(f"{header} '{raw}' is not a discount (write 10% or an amount like 5.00)") from None
+    if isinstance(value, Decimal) and Decimal(0) < value < 1:
+        return Discount(percent=value * 100)
+    return Discount(amount=amount)
+
+
+_EXTRA = re.compile(r"^(?:(\d+(?:[.,]\d+)?)\s*[x×*]\s*)?([A-Za-z0-9][\w.\-/]*)(?:\s*[x×*]\s*(\d+(?:[.,]\d+)?))?$", re.I)
+
+
+def extras(value: object, header: str) -> tuple[Extra, ...]:
+    """`BANDAGE x2, GEL` -> (BANDAGE, 2), (GEL, 1); `2x GEL` works too."""
+    raw = text(value, header)
+    if not raw:
+        return ()
+    out = []
+    for part in re.split(r"[,;\n]+", raw):
+        part = part.strip()
+        if not part:
+            continue
+        m = _EXTRA.match(part)
+        if not m or (m[1] and m[3]):
+            raise CellProblem(f"{header}: cannot read '{part}' (write codes like BANDAGE x2, GEL)")
+        qty = D(m[1] or m[3] or "1")
+        if qty <= 0:
+            raise CellProblem(f"{header}: quantity of {m[2]} must be more than 0")
+        out.append(Extra(m[2].upper(), qty))
+    return tuple(out)
+
+
+def safe_text(value: str) -> str:
+    """Text to write: never a formula. Writers store text as text; this also
+    strips characters a workbook cannot hold."""
+    return "".join(ch for ch in value if ch in "\t\n" or ord(ch) >= 32)
+
+
+def for_kind(kind: str, value: object) -> object:
+    """A value as a cell of the column's kind holds it (percent as `19%` text)."""
+    if value is None or value == "":
+        return None
+    if kind == "percent" and isinstance(value, Decimal):
+        return f"{format(value.normalize(), 'f')}%"
+    if isinstance(value, str):
+        return safe_text(value)
+    return value

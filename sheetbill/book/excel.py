@@ -1,0 +1,217 @@
+"""The Excel backend: a local .xlsx file, read and patched surgically.
+
+The file is the admin's, so it is never damaged:
+- nothing is written while Excel or LibreOffice has it open, nor while
+  another sheetbill worker holds it;
+- a commit writes a new file beside it, checks nothing the admin put in it
+  was lost, fsyncs, keeps the previous version as a backup and replaces the
+  workbook atomically: a crash leaves the old file or the new one;
+- if the file changed on disk since it was read, nothing is written (the
+  next cycle reads again).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator, Mapping, Sequence
+
+from ..core.plan import RowAppend
+from ..errors import UnsafeToWrite, WorkbookBusy, WorkbookError
+from . import cells
+from .base import Edits, Snapshot
+from .schema import Tab
+from .table import Table, build, column_letter
+from .xlsx import NewSheet, SheetEdit, lost_parts, patch_workbook, read_sheets
+from .xlsx.errors import XlsxError
+
+REQUIRED_TABS = ("sessions", "clients", "services")
+
+
+def office_locks(path: Path) -> list[Path]:
+    """Lock files Excel (`~$name.xlsx`) and LibreOffice (`.~lock.name.xlsx#`) leave while open."""
+    folder, name = path.parent, path.name
+    candidates = [folder / f"~${name}", folder / f"~${name[2:]}", folder / f".~lock.{name}#"]
+    return [p for p in candidates if p.exists()]
+
+
+class ExcelBook:
+    def __init__(self, path: Path, tabs: Sequence[Tab], backups: int = 5) -> None:
+        self.path = Path(path)
+        self.tabs = {t.key: t for t in tabs}
+        self.backups = backups
+        self.label = str(self.path.name)
+
+    # -- holding the file -------------------------------------------------
+    @contextlib.contextmanager
+    def lease(self) -> Iterator[None]:
+        if not self.path.exists():
+            raise WorkbookError(f"{self.path}: no such workbook (create one with `sheetbill init DIR`)")
+        lock_path = self.path.parent / f".{self.path.name}.sheetbill-lock"
+        with open(lock_path, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise WorkbookBusy(f"{self.path.name}: another sheetbill worker is working on it; try again later") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def check_not_open(self) -> None:
+        found = office_locks(self.path)
+        if found:
+            raise WorkbookBusy(f"{self.path.name} is open in Excel or LibreOffice ({found[0].name} exists); "
+                               "close it and the next run will go on. Nothing was written.")
+
+    # -- reading ----------------------------------------------------------
+    def read(self) -> Snapshot:
+        stat = self.path.stat()
+        try:
+            book = read_sheets(self.path, [t.name for t in self.tabs.values()])
+        except XlsxError as exc:
+            raise WorkbookError(f"{self.path.name}: {exc}") from None
+        tables: dict[str, Table] = {}
+        for key, tab in self.tabs.items():
+            sheet = book.sheets.get(tab.name)
+            if sheet is None:
+                if key in REQUIRED_TABS:
+                    raise WorkbookError(f"{self.path.name} has no tab '{tab.name}' (run `sheetbill check` to see what is missing)")
+                tables[key] = build(tab, [])
+                tables[key].exists = False
+                continue
+            tables[key] = build(tab, sheet.rows)
+            tables[key].last_row = max(sheet.max_row, 1)
+            self._require_headers(tables[key])
+        state = {cells.text(t.get(v, "key")): cells.text(t.get(v, "value"))
+                 for t in [tables["state"]] for _, v in t.rows}
+        return Snapshot(tables, state, book.last_modified_by, (stat.st_mtime_ns, stat.st_size))
+
+    def _require_headers(self, table: Table) -> None:
+        essential = {"sessions": {"date", "client", "service", "status"}, "clients": {"client_id", "name"},
+                     "services": {"code", "unit_price", "tax_rate"}}.get(table.tab.key, set())
+        lacking = [table.tab.column(f).header for f in table.missing if f in essential]
+        if lacking:
+            raise WorkbookError(f"Tab '{table.tab.name}' has no column {', '.join(repr(h) for h in lacking)} "
+                                f"(headers are read from row 1; found: {table.width} columns)")
+
+    # -- writing ----------------------------------------------------------
+    def commit(self, snapshot: Snapshot, edits: Edits) -> Mapping[tuple[str, str], int]:
+        if edits.empty:
+            return {}
+        self.check_not_open()
+        sheet_edits, new_sheets, rows = self._sheet_edits(snapshot, edits)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".xlsx.tmp", dir=self.path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            try:
+                patch_workbook(self.path, tmp, sheet_edits, new_sheets)
+            except XlsxError as exc:
+                raise UnsafeToWrite(f"{self.path.name}: cannot write safely: {exc}. Nothing was written.") from None
+            lost = lost_parts(self.path, tmp)
+            if lost:
+                raise UnsafeToWrite(f"{self.path.name}: writing would lose {'; '.join(lost)}. Nothing was written.")
+            _fsync(tmp)
+            stat = self.path.stat()
+            if (stat.st_mtime_ns, stat.st_size) != snapshot.version:
+                raise WorkbookBusy(f"{self.path.name} was changed while sheetbill worked on it; nothing was written, the next run starts over")
+            self._keep_backup()
+            os.replace(tmp, self.path)
+            _fsync_dir(self.path.parent)
+        finally:
+            tmp.unlink(missing_ok=True)
+        stat = self.path.stat()
+        snapshot.version = (stat.st_mtime_ns, stat.st_size)
+        return rows
+
+    def _keep_backup(self) -> None:
+        if self.backups <= 0:
+            return
+        folder = self.path.parent / "backups"
+        folder.mkdir(exist_ok=True)
+        name = lambda i: folder / f"{self.path.stem}.{i}{self.path.suffix}"  # noqa: E731
+        name(self.backups).unlink(missing_ok=True)
+        for i in range(self.backups - 1, 0, -1):
+            if name(i).exists():
+                os.replace(name(i), name(i + 1))
+        os.link(self.path, name(1))
+
+    def _sheet_edits(self, snapshot: Snapshot, edits: Edits):
+        updates: dict[str, dict[tuple[int, int], object]] = {}
+        appends: dict[str, list[list[object]]] = {}
+        rows: dict[tuple[str, str], int] = {}
+        new_sheets: list[NewSheet] = []
+        tables = snapshot.tables
+        for key, table in tables.items():
+            if not table.exists and (_touches(key, edits) or (key == "state" and edits.state)):
+                new_sheets.append(NewSheet(table.tab.name, table.tab.headers, hidden=table.tab.hidden))
+                table.columns = {c.field: i for i, c in enumerate(table.tab.columns)}
+                table.width, table.missing, table.exists = len(table.tab.columns), (), True
+        for w in edits.writes:
+            table = tables[w.tab]
+            col = self._column(table, w.field, updates)
+            updates.setdefault(table.tab.name, {})[(w.row, col)] = cells.for_kind(table.tab.column(w.field).kind, w.after)
+        state_rows = {cells.text(tables["state"].get(v, "key")): r for r, v in tables["state"].rows}
+        state_appends = []
+        for k, v in edits.state.items():
+            if k in state_rows:
+                updates.setdefault(tables["state"].tab.name, {})[(state_rows[k], 1)] = v
+            else:
+                state_appends.append(RowAppend("state", k, {"key": k, "value": v}))
+        next_row = {key: t.last_row for key, t in tables.items()}
+        for a in list(edits.appends) + state_appends:
+            table = tables[a.tab]
+            row = [None] * max(table.width, 1)
+            for fld, value in a.values.items():
+                col = self._column(table, fld, updates)
+                row.extend([None] * (col + 1 - len(row)))
+                row[col] = cells.for_kind(table.tab.column(fld).kind, value)
+            appends.setdefault(table.tab.name, []).append(row)
+            next_row[a.tab] += 1
+            rows[(a.tab, a.key)] = next_row[a.tab]
+        sheet_edits = {}
+        for key, table in tables.items():
+            name = table.tab.name
+            if name in updates or name in appends:
+                money = frozenset(i for f, i in table.columns.items() if table.tab.column(f).kind == "money")
+                sheet_edits[name] = SheetEdit(updates=updates.get(name, {}), appends=appends.get(name, []),
+                                              money_columns=money)
+        return sheet_edits, new_sheets, rows
+
+    @staticmethod
+    def _column(table: Table, fld: str, updates: dict) -> int:
+        """The column of `fld`; a worker column missing from the sheet gets its header added."""
+        if fld in table.columns:
+            return table.columns[fld]
+        column = table.tab.column(fld)
+        if not (column.worker or table.tab.worker):
+            raise WorkbookError(f"Tab '{table.tab.name}' has no column '{column.header}'")
+        idx = table.width
+        table.columns[fld] = idx
+        table.width += 1
+        updates.setdefault(table.tab.name, {})[(1, idx)] = column.header
+        return idx
+
+
+def _touches(key: str, edits: Edits) -> bool:
+    return any(w.tab == key for w in edits.writes) or any(a.tab == key for a in edits.appends)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+__all__ = ["ExcelBook", "office_locks", "column_letter"]

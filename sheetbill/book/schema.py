@@ -1,0 +1,94 @@
+"""The workbook contract: tabs, columns, default headers and cell kinds.
+
+Every header can be renamed in the config (`tabs:` and `columns:`); the
+worker finds columns by header, so column order is free and extra admin
+columns are left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    kind: str = "text"  # text | date | datetime | money | decimal | percent | int | bool
+    worker: bool = False  # written by the worker only
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    name: str
+    columns: tuple[Column, ...]
+    worker: bool = False  # the whole tab is written by the worker
+    hidden: bool = False
+    key_field: str = ""
+
+    def column(self, field: str) -> Column:
+        for c in self.columns:
+            if c.field == field:
+                return c
+        raise KeyError(f"{self.name} has no column {field}")
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+
+def _cols(*spec: str) -> tuple[Column, ...]:
+    """`'Header:kind:w'` strings -> columns; field is the header in snake case."""
+    out = []
+    for item in spec:
+        header, _, rest = item.partition(":")
+        kind, _, w = rest.partition(":")
+        field = header.lower().replace(" (days)", "_days").replace(" ", "_")
+        out.append(Column(field, header, kind or "text", w == "w"))
+    return tuple(out)
+
+
+DEFAULT_TABS: tuple[Tab, ...] = (
+    Tab("sessions", "Sessions", _cols(
+        "Session ID", "Date:date", "Client", "Service", "Quantity:decimal", "Extras", "Discount",
+        "Provider", "Status", "Notes", "Invoice No::w", "Billing Status::w", "Problem::w"),
+        key_field="session_id"),
+    Tab("clients", "Clients", _cols(
+        "Client ID", "Name", "Email", "Address", "Discount", "Terms (days):int", "Invoice Mode",
+        "Tax ID", "Balance:money:w", "Credit:money:w"), key_field="client_id"),
+    Tab("services", "Services", _cols(
+        "Code", "Description", "Unit Price:money", "Tax Rate:percent", "Unit", "Valid From:date",
+        "Active:bool"), key_field="code"),
+    Tab("invoices", "Invoices", _cols(
+        "Invoice No", "Issue Date:date", "Due Date:date", "Client ID", "Client Name", "Sessions",
+        "Net:money", "Tax:money", "Total:money", "Paid:money", "Balance:money", "Status", "PDF",
+        "Sent At", "Message ID", "Checksum"), worker=True, key_field="invoice_no"),
+    Tab("lines", "Lines", _cols(
+        "Invoice No", "Session ID", "Date:date", "Code", "Description", "Quantity:decimal",
+        "Unit Price:money", "Discount:money", "Tax Rate:percent", "Net:money", "Tax:money",
+        "Total:money"), worker=True, key_field="invoice_no"),
+    Tab("payments", "Payments", _cols(
+        "Payment ID", "Date:date", "Client", "Invoice No", "Amount:money", "Method", "Reference",
+        "Applied To::w", "Receipt No::w", "Receipt Sent At::w", "Problem::w"), key_field="payment_id"),
+    Tab("cash", "Cash", _cols(
+        "Date:date", "Opening:money", "Counted:money", "Cash In:money:w", "Cash Out:money:w",
+        "Expected:money:w", "Variance:money:w", "Status::w"), key_field="date"),
+    Tab("changelog", "Changelog", _cols(
+        "At", "Actor", "Action", "Tab", "Key", "Field", "Before", "After", "Hash"), worker=True),
+    Tab("state", "_sheetbill", _cols("Key", "Value"), worker=True, hidden=True, key_field="key"),
+)
+
+
+def tabs_with(tab_names: Mapping[str, str], headers: Mapping[str, Mapping[str, str]]) -> tuple[Tab, ...]:
+    """The default tabs with the config's renamed tabs and headers applied."""
+    out = []
+    for tab in DEFAULT_TABS:
+        renamed = headers.get(tab.key, {})
+        cols = tuple(Column(c.field, renamed.get(c.field, c.header), c.kind, c.worker) for c in tab.columns)
+        out.append(Tab(tab.key, tab_names.get(tab.key, tab.name), cols, tab.worker, tab.hidden, tab.key_field))
+    return tuple(out)
+
+
+FIELDS: dict[str, frozenset[str]] = {t.key: frozenset(c.field for c in t.columns) for t in DEFAULT_TABS}

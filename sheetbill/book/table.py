@@ -1,0 +1,75 @@
+"""A tab as read: its header mapping and its rows of raw values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ..errors import WorkbookError
+from .schema import Tab
+
+Row = tuple[int, tuple[object, ...]]  # (1-based sheet row, raw values by 0-based column)
+
+
+@dataclass
+class Table:
+    tab: Tab
+    columns: dict[str, int]  # field -> 0-based column index
+    rows: list[Row]
+    width: int  # number of header cells in use (first free column index)
+    missing: tuple[str, ...] = field(default=())  # fields whose header is absent
+    last_row: int = 1  # the last used row; appends go below it
+    exists: bool = True  # False: the tab is not in the workbook yet
+
+    def get(self, values: tuple[object, ...], name: str) -> object:
+        idx = self.columns.get(name)
+        if idx is None or idx >= len(values):
+            return None
+        return values[idx]
+
+    def header(self, name: str) -> str:
+        return self.tab.column(name).header
+
+
+def map_headers(tab: Tab, header_row: Sequence[object]) -> tuple[dict[str, int], tuple[str, ...], int]:
+    """Find each column of `tab` by its header (case and spaces ignored)."""
+    seen: dict[str, int] = {}
+    width = 0
+    for idx, cell in enumerate(header_row):
+        name = " ".join(str(cell).split()).lower() if cell is not None else ""
+        if not name:
+            continue
+        width = idx + 1
+        if name in seen:
+            raise WorkbookError(f"Tab '{tab.name}' has two columns headed '{cell}' (columns {_letter(seen[name])} and {_letter(idx)}); rename one")
+        seen[name] = idx
+    columns, missing = {}, []
+    for col in tab.columns:
+        idx = seen.get(" ".join(col.header.split()).lower())
+        if idx is None:
+            missing.append(col.field)
+        else:
+            columns[col.field] = idx
+    return columns, tuple(missing), width
+
+
+def _letter(idx: int) -> str:
+    out, n = "", idx + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def build(tab: Tab, rows: list[Row]) -> Table:
+    """A Table from a sheet's rows; the first row holding anything is the header."""
+    if not rows:
+        return Table(tab, {}, [], 0, tuple(c.field for c in tab.columns))
+    header_at, header = rows[0]
+    if header_at != 1:
+        raise WorkbookError(f"Tab '{tab.name}' must have its headers on row 1 (found them on row {header_at})")
+    columns, missing, width = map_headers(tab, header)
+    return Table(tab, columns, rows[1:], width, missing)
+
+
+column_letter = _letter

@@ -1,0 +1,290 @@
+"""YAML -> a frozen, validated config. Every error names the file and the key."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from .book.schema import FIELDS, Tab, tabs_with
+from .core.billing import BillingRules
+from .core.document import Practice
+from .core.model import InvoiceMode
+from .core.number import D
+from .core.numbering import NumberPattern, PatternError
+from .errors import ConfigError
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str
+    port: int
+    security: str
+    username: str
+    password_env: str
+    timeout_seconds: float
+
+
+@dataclass(frozen=True)
+class Email:
+    transport: str
+    outbox: Path
+    sender: str
+    reply_to: str
+    bcc: str
+    subject_template: Path
+    body_template: Path
+    smtp: Smtp | None
+
+
+@dataclass(frozen=True)
+class Render:
+    engine: str
+    template: Path
+    output: Path
+
+
+@dataclass(frozen=True)
+class Schedule:
+    every_minutes: float
+    daily_at: time | None
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    workbook: Path | None
+    google: Mapping[str, str] | None
+    practice: Practice
+    timezone: ZoneInfo
+    rules: BillingRules
+    day_first: bool
+    render: Render
+    email: Email
+    schedule: Schedule
+    backups: int
+    tabs: tuple[Tab, ...] = field(default=())
+
+    def tab(self, key: str) -> Tab:
+        return next(t for t in self.tabs if t.key == key)
+
+
+_SHAPE: dict[str, Any] = {
+    "workbook": None, "google": {"spreadsheet_id": None, "credentials": None},
+    "practice": {k: None for k in ("name", "address", "email", "phone", "tax_id", "bank", "website",
+                                    "currency", "minor_unit", "timezone", "payment_note")},
+    "billing": {k: None for k in ("invoice_number", "session_id", "invoice_mode", "terms_days", "finalize",
+                                   "no_show_service", "day_first", "require_email")},
+    "render": {"engine": None, "template": None, "output": None},
+    "email": {"transport": None, "outbox": None, "from": None, "reply_to": None, "bcc": None,
+              "subject_template": None, "body_template": None,
+              "smtp": {k: None for k in ("host", "port", "security", "username", "password_env",
+                                         "timeout_seconds")}},
+    "schedule": {"every_minutes": None, "daily_at": None},
+    "backups": None, "tabs": "free", "columns": "free",
+}
+
+
+class _Doc:
+    """Typed access to the parsed YAML with errors that name file and key."""
+
+    def __init__(self, path: Path, data: Mapping[str, Any]) -> None:
+        self.path, self.data = path, data
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.path.name}: {key}: {message}")
+
+    def raw(self, key: str, default: Any = None) -> Any:
+        node: Any = self.data
+        for part in key.split("."):
+            if not isinstance(node, Mapping) or part not in node or node[part] is None:
+                return default
+            node = node[part]
+        return node
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.raw(key, default)
+        if isinstance(value, (dict, list)):
+            raise self.fail(key, "must be a single value")
+        return str(value).strip() if key != "practice.address" else str(value).strip("\n")
+
+    def choice(self, key: str, default: str, options: tuple[str, ...]) -> str:
+        value = self.text(key, default).lower()
+        if value not in options:
+            raise self.fail(key, f"must be one of {', '.join(options)} (got '{value}')")
+        return value
+
+    def number(self, key: str, default: float, convert: Callable[[str], Any] = int, minimum: float = 0) -> Any:
+        value = self.raw(key, default)
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            result = convert(str(value))
+        except (ValueError, ArithmeticError):
+            raise self.fail(key, f"must be a number (got '{value}')") from None
+        if result < minimum:
+            raise self.fail(key, f"must be at least {minimum} (got {value})")
+        return result
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.raw(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(key, f"must be true or false (got '{value}')")
+        return value
+
+    def file(self, key: str, default: str) -> Path:
+        return (self.path.parent / self.text(key, default)).resolve()
+
+    def pattern(self, key: str, default: str) -> NumberPattern:
+        try:
+            return NumberPattern(self.text(key, default))
+        except PatternError as exc:
+            raise self.fail(key, str(exc)) from None
+
+
+def _unknown_keys(data: Any, shape: Any, prefix: str = "") -> list[str]:
+    if shape == "free" or not isinstance(data, Mapping) or not isinstance(shape, Mapping):
+        return []
+    out = []
+    for key, value in data.items():
+        full = f"{prefix}{key}"
+        if key not in shape:
+            close = difflib.get_close_matches(str(key), list(shape), n=1)
+            out.append(f"unknown key '{full}'" + (f" (did you mean '{prefix}{close[0]}'?)" if close else ""))
+        elif shape[key] is not None:
+            out.extend(_unknown_keys(value, shape[key], f"{full}."))
+    return out
+
+
+def load(path: str | Path) -> Config:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file (create one with `sheetbill init DIR`)") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path.name}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{path.name}: must be a mapping of keys (see config.example.yaml)")
+    unknown = _unknown_keys(data, _SHAPE)
+    if unknown:
+        raise ConfigError(f"{path.name}: " + "; ".join(unknown))
+    doc = _Doc(path, data)
+    return _build(doc)
+
+
+def _build(doc: _Doc) -> Config:
+    workbook = doc.text("workbook")
+    google = doc.raw("google")
+    if not workbook and not google:
+        raise doc.fail("workbook", "name the Excel workbook (or a google: section)")
+    if workbook and google:
+        raise doc.fail("google", "give either workbook or google, not both")
+    if google and not doc.text("google.spreadsheet_id"):
+        raise doc.fail("google.spreadsheet_id", "is required for a Google Sheet")
+    minor = doc.number("practice.minor_unit", "0.01", D, minimum=0)
+    if minor <= 0:
+        raise doc.fail("practice.minor_unit", "must be more than 0, e.g. 0.01")
+    tz_name = doc.text("practice.timezone", "UTC")
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise doc.fail("practice.timezone", f"unknown time zone '{tz_name}' (e.g. Europe/Berlin)") from None
+    name = doc.text("practice.name")
+    if not name:
+        raise doc.fail("practice.name", "is required (it heads every invoice)")
+    practice = Practice(
+        name=name, address=doc.text("practice.address"), email=doc.text("practice.email"),
+        phone=doc.text("practice.phone"), tax_id=doc.text("practice.tax_id"),
+        bank=doc.text("practice.bank"), website=doc.text("practice.website"),
+        currency=doc.text("practice.currency", "EUR"), minor_unit=minor,
+        payment_note=doc.text("practice.payment_note"))
+    mode = doc.choice("billing.invoice_mode", "per-session", tuple(m.value for m in InvoiceMode))
+    rules = BillingRules(
+        invoice_pattern=doc.pattern("billing.invoice_number", "INV-{year}-{seq:04}"),
+        session_id_pattern=doc.pattern("billing.session_id", "S-{seq:05}"),
+        default_mode=InvoiceMode(mode),
+        default_terms_days=doc.number("billing.terms_days", 14),
+        finalize=doc.choice("billing.finalize", "auto", ("auto", "review")),
+        no_show_service=doc.text("billing.no_show_service") or None,
+        minor_unit=minor,
+        require_email=doc.flag("billing.require_email", True))
+    return Config(
+        path=doc.path.resolve(),
+        workbook=doc.file("workbook", "") if workbook else None,
+        google={k: str(v) for k, v in google.items() if v is not None} if google else None,
+        practice=practice, timezone=tz, rules=rules, day_first=doc.flag("billing.day_first", True),
+        render=_render(doc), email=_email(doc), schedule=_schedule(doc),
+        backups=doc.number("backups", 5), tabs=_tabs(doc))
+
+
+def _render(doc: _Doc) -> Render:
+    engine = doc.choice("render.engine", "html", ("html", "docx", "gdocs"))
+    default = {"html": "templates/invoice.html", "docx": "templates/invoice.docx", "gdocs": ""}[engine]
+    return Render(engine, doc.file("render.template", default), doc.file("render.output", "invoices"))
+
+
+def _email(doc: _Doc) -> Email:
+    transport = doc.choice("email.transport", "outbox", ("outbox", "smtp", "gmail", "none"))
+    sender = doc.text("email.from") or doc.text("practice.email")
+    if transport != "none" and not re.search(r"[^@\s<]+@[^@\s>]+\.[^@\s>]+", sender):
+        raise doc.fail("email.from", f"must be an email address, e.g. Practice <billing@example.com> (got '{sender}')")
+    smtp = None
+    if transport == "smtp":
+        if not doc.text("email.smtp.host"):
+            raise doc.fail("email.smtp.host", "is required when email.transport is smtp")
+        security = doc.choice("email.smtp.security", "starttls", ("starttls", "ssl", "none"))
+        smtp = Smtp(host=doc.text("email.smtp.host"),
+                    port=doc.number("email.smtp.port", 465 if security == "ssl" else 587, minimum=1),
+                    security=security, username=doc.text("email.smtp.username"),
+                    password_env=doc.text("email.smtp.password_env", "SHEETBILL_SMTP_PASSWORD"),
+                    timeout_seconds=doc.number("email.smtp.timeout_seconds", 30, float, minimum=1))
+    return Email(
+        transport=transport, outbox=doc.file("email.outbox", "outbox"), sender=sender,
+        reply_to=doc.text("email.reply_to"), bcc=doc.text("email.bcc"),
+        subject_template=doc.file("email.subject_template", "templates/email/invoice_subject.txt"),
+        body_template=doc.file("email.body_template", "templates/email/invoice_body.txt"), smtp=smtp)
+
+
+def _schedule(doc: _Doc) -> Schedule:
+    every = doc.number("schedule.every_minutes", 10, float, minimum=0.1)
+    at_text = doc.text("schedule.daily_at")
+    daily = None
+    if at_text:
+        m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", at_text)
+        if not m:
+            raise doc.fail("schedule.daily_at", f"must be a time like 18:30 (got '{at_text}')")
+        daily = time(int(m[1]), int(m[2]))
+    return Schedule(every, daily)
+
+
+def _tabs(doc: _Doc) -> tuple[Tab, ...]:
+    names = doc.raw("tabs", {}) or {}
+    headers = doc.raw("columns", {}) or {}
+    if not isinstance(names, Mapping):
+        raise doc.fail("tabs", "must map tab keys to names, e.g. sessions: Sitzungen")
+    if not isinstance(headers, Mapping):
+        raise doc.fail("columns", "must map tab keys to {field: header}")
+    for key in list(names) + list(headers):
+        if key not in FIELDS:
+            raise doc.fail(f"tabs.{key}" if key in names else f"columns.{key}",
+                           f"unknown tab '{key}' (one of {', '.join(FIELDS)})")
+    for key, mapping in headers.items():
+        if not isinstance(mapping, Mapping):
+            raise doc.fail(f"columns.{key}", "must map fields to headers, e.g. status: Zustand")
+        for fld in mapping:
+            if fld not in FIELDS[key]:
+                raise doc.fail(f"columns.{key}.{fld}", f"unknown column (one of {', '.join(sorted(FIELDS[key]))})")
+    return tabs_with({k: str(v) for k, v in names.items()},
+                     {k: {f: str(h) for f, h in v.items()} for k, v in headers.items()})

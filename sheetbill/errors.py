@@ -1,0 +1,33 @@
+"""Operational failures, as one small hierarchy. The CLI turns each into a
+clear message and a non-zero exit; data problems are not exceptions but
+Problem texts next to their rows."""
+
+
+class SheetbillError(Exception):
+    """Base of every failure the CLI reports as a message."""
+
+    exit_code = 1
+
+
+class ConfigError(SheetbillError):
+    """The config file is missing, unreadable or has a bad value (names the key)."""
+
+
+class WorkbookError(SheetbillError):
+    """The workbook cannot be used as it is: missing tab or header, not a workbook."""
+
+
+class WorkbookBusy(SheetbillError):
+    """The workbook is open in Excel or LibreOffice, or another worker holds it."""
+
+    exit_code = 3
+
+
+class UnsafeToWrite(SheetbillError):
+    """Saving would lose something the admin put in the workbook."""
+
+    exit_code = 4
+
+
+class DeliveryFailed(SheetbillError):
+    """Emails could not be sent; the rows say which."""

@@ -1,0 +1,232 @@
+"""One cycle, and the scheduled loop around it.
+
+read -> plan (pure) -> commit (one write) -> PDFs -> mark emails (one write)
+-> send -> record (one write). After a crash at any point the workbook says
+what is done, and the next cycle finishes the rest: no invoice twice, no
+number skipped, no email twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time as _time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Callable, Protocol
+
+from .book import records
+from .book.base import Book, Edits, Snapshot
+from .config import Config
+from .core import changelog
+from .core.billing import BillingRules, plan_billing
+from .core.delivery import Pending, pending
+from .core.document import document_for
+from .core.model import Client, Invoice, Ledger
+from .core.plan import CellWrite, Plan, RowAppend, RowProblem
+from .errors import SheetbillError
+
+log = logging.getLogger("sheetbill")
+ACTOR = "sheetbill"
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """An aware datetime."""
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class Transport(Protocol):
+    name: str
+
+    def send(self, msg: EmailMessage) -> str: ...
+
+
+@dataclass
+class CycleReport:
+    created: list[str] = field(default_factory=list)
+    pdfs: list[str] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    waiting: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        parts = [f"{len(self.created)} invoice(s) created", f"{len(self.pdfs)} PDF(s)",
+                 f"{len(self.sent)} email(s) sent", f"{len(self.problems)} problem(s)"]
+        if self.waiting:
+            parts.append(f"{self.waiting} session(s) waiting for their day to end")
+        if self.errors:
+            parts.append(f"{len(self.errors)} error(s)")
+        return ", ".join(parts) + f" in {self.seconds:.1f}s"
+
+
+class Worker:
+    def __init__(self, config: Config, book: Book, renderer=None, transport: Transport | None = None,
+                 clock: Clock | None = None, store_pdf: Callable | None = None,
+                 message: Callable | None = None) -> None:
+        self.config = config
+        self.book = book
+        self.renderer = renderer
+        self.transport = transport
+        self.clock = clock or SystemClock()
+        self._store_pdf = store_pdf
+        self._message = message
+        self.rules: BillingRules = replace(config.rules, email_lookup=not (transport and transport.name == "smtp"))
+
+    # -- planning ---------------------------------------------------------
+    def today(self):
+        return self.clock.now().astimezone(self.config.timezone).date()
+
+    def plan(self) -> tuple[Snapshot, Ledger, Plan]:
+        """Read and plan; writes nothing (what `sheetbill preview` shows)."""
+        snapshot = self.book.read()
+        ledger = records.ledger(snapshot.tables, self.config.day_first)
+        return snapshot, ledger, plan_billing(ledger, self.rules, self.today())
+
+    # -- one cycle --------------------------------------------------------
+    def run_once(self) -> CycleReport:
+        started = _time.monotonic()
+        report = CycleReport()
+        with self.book.lease():
+            snapshot, ledger, plan = self.plan()
+            report.problems = list(plan.problems)
+            report.waiting = len(plan.waiting)
+            rows = self._commit(snapshot, plan.writes, plan.appends)
+            report.created = [inv.invoice_no for inv in plan.new_invoices]
+            invoices = list(ledger.invoices) + [
+                replace(inv, row=rows[("invoices", inv.invoice_no)]) for inv in plan.new_invoices]
+            self._deliver(snapshot, ledger, invoices, report)
+        report.seconds = _time.monotonic() - started
+        return report
+
+    def _commit(self, snapshot: Snapshot, writes, appends) -> dict:
+        writes, appends = list(writes), list(appends)
+        if not writes and not appends:
+            return {}
+        header = lambda tab, fld: (self.config.tab(tab).name if not fld  # noqa: E731
+                                   else self.config.tab(tab).column(fld).header)
+        partial = Plan(appends=tuple(appends), writes=tuple(writes))
+        chained = changelog.chain(changelog.from_plan(partial, self.clock.now(), ACTOR, header),
+                                  snapshot.state.get("changelog_hash", changelog.GENESIS))
+        log_rows = [RowAppend("changelog", c.hash, dict(zip(
+            ("at", "actor", "action", "tab", "key", "field", "before", "after", "hash"),
+            c.fields() + (c.hash,)))) for c in chained]
+        edits = Edits(writes=writes, appends=appends + log_rows,
+                      state={"changelog_hash": chained[-1].hash, "schema_version": "1"})
+        result = dict(self.book.commit(snapshot, edits))
+        snapshot.state.update(edits.state)
+        return result
+
+    # -- PDFs and emails --------------------------------------------------
+    def _deliver(self, snapshot: Snapshot, ledger: Ledger, invoices: list[Invoice], report: CycleReport) -> None:
+        if self.renderer is None:
+            return
+        emailing = self.transport is not None
+        todo = [p for p in pending(invoices, self._pdf_exists, emailing)
+                if not (p.interrupted and not self.rules.email_lookup)]
+        if not todo:
+            return
+        clients = {c.client_id: c for c in ledger.clients}
+        sessions = {s.session_id: s for s in ledger.sessions}
+        marks: list[CellWrite] = []
+        ready: list[tuple[Pending, Client, bytes, Path]] = []
+        for item in todo:
+            inv = item.invoice
+            client = clients.get(inv.client_id)
+            if client is None:
+                report.errors.append(f"{inv.invoice_no}: client {inv.client_id} is no longer in Clients; no PDF or email")
+                continue
+            doc = document_for(inv, client, self.config.practice, self.rules.default_terms_days, self.today())
+            try:
+                pdf = self.renderer.render(doc)
+            except Exception as exc:  # RenderError and kin: stop, keep what is done
+                report.errors.append(f"{inv.invoice_no}: PDF not made: {exc}")
+                break
+            path = self._store_pdf(self.config.render.output, inv.invoice_no, pdf)
+            link = self._link(path)
+            if link != inv.pdf:
+                marks.append(CellWrite("invoices", inv.row, inv.invoice_no, "pdf", inv.pdf, link))
+                report.pdfs.append(inv.invoice_no)
+            if item.needs_email:
+                msg = self._message(doc, pdf, path.name)
+                if msg["Message-ID"] != inv.message_id:
+                    marks.append(CellWrite("invoices", inv.row, inv.invoice_no, "message_id",
+                                           inv.message_id, msg["Message-ID"]))
+                ready.append((item, client, pdf, path, msg))
+        self._commit(snapshot, marks, [])
+        sent: list[CellWrite] = []
+        for item, client, pdf, path, msg in ready:
+            inv = item.invoice
+            if item.interrupted and self._already_sent(msg["Message-ID"]):
+                log.info("%s was sent before the last run stopped; recording it", inv.invoice_no)
+            else:
+                try:
+                    self.transport.send(msg)
+                except Exception as exc:  # DeliveryError and kin
+                    report.errors.append(f"{inv.invoice_no}: email not sent to {client.email}: {exc}")
+                    if not getattr(exc, "unknown_outcome", False):
+                        sent.append(CellWrite("invoices", inv.row, inv.invoice_no, "message_id", msg["Message-ID"], ""))
+                    if getattr(exc, "transient", False):
+                        break
+                    continue
+            stamp = changelog.utc_stamp(self.clock.now())
+            sent.append(CellWrite("invoices", inv.row, inv.invoice_no, "sent_at", "", stamp))
+            for sid in inv.session_ids:
+                s = sessions.get(sid)
+                if s is not None and s.billing_status in ("Invoiced", ""):
+                    sent.append(CellWrite("sessions", s.row, sid, "billing_status", s.billing_status, "Sent"))
+            report.sent.append(inv.invoice_no)
+        self._commit(snapshot, sent, [])
+
+    def _already_sent(self, message_id: str) -> bool:
+        check = getattr(self.transport, "already_sent", None)
+        return bool(check and check(message_id))
+
+    def _pdf_exists(self, link: str) -> bool:
+        path = Path(link)
+        if not path.is_absolute():
+            path = self._base / path
+        return path.is_file()
+
+    @property
+    def _base(self) -> Path:
+        return self.config.path.parent
+
+    def _link(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self._base).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def watch(run: Callable[[], CycleReport], every_minutes: float, daily_at=None,
+          scheduler=None, stop: Callable[[], bool] = lambda: False, idle: Callable[[float], None] = _time.sleep) -> None:
+    """Run `run` now and then on the schedule until `stop()` or Ctrl-C; a
+    failing cycle is logged and the loop goes on."""
+    import schedule
+
+    sched = scheduler or schedule.Scheduler()
+
+    def cycle() -> None:
+        try:
+            log.info(run().line())
+        except SheetbillError as exc:
+            log.error("cycle failed: %s", exc)
+
+    sched.every(every_minutes).minutes.do(cycle)
+    if daily_at is not None:
+        sched.every().day.at(daily_at.strftime("%H:%M")).do(cycle)
+    cycle()
+    try:
+        while not stop():
+            sched.run_pending()
+            idle(min(max(sched.idle_seconds or 1, 0.1), 1.0))
+    except KeyboardInterrupt:
+        log.info("stopped")
