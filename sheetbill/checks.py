@@ -1,0 +1,89 @@
+"""`sheetbill check`: every reason the next run could fail, one line each."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import config as config_mod
+from .app import book_for, renderer_for, transport_for
+from .book.excel import office_locks
+from .errors import SheetbillError
+
+
+def findings(config_path: Path, connect: bool = True) -> list[str]:
+    try:
+        config = config_mod.load(config_path)
+    except SheetbillError as exc:
+        return [str(exc)]
+    out: list[str] = []
+    out += _workbook(config)
+    out += _templates(config)
+    out += _mail(config, connect)
+    out += _output(config.render.output, "render.output")
+    if config.email.transport == "outbox":
+        out += _output(config.email.outbox, "email.outbox")
+    return out
+
+
+def _workbook(config) -> list[str]:
+    out = []
+    try:
+        book = book_for(config)
+        snapshot = book.read()
+    except SheetbillError as exc:
+        return [str(exc)]
+    for key, table in snapshot.tables.items():
+        tab = table.tab
+        if not table.exists:
+            if not tab.worker and key not in ("payments", "cash"):
+                out.append(f"workbook: tab '{tab.name}' is missing")
+            continue
+        for fld in table.missing:
+            column = tab.column(fld)
+            if not (column.worker or tab.worker):
+                out.append(f"workbook: tab '{tab.name}' has no column '{column.header}'")
+    if config.workbook is not None:
+        for lock in office_locks(config.workbook):
+            out.append(f"workbook: {config.workbook.name} is open in Excel or LibreOffice ({lock.name}); runs will wait until it is closed")
+    return out
+
+
+def _templates(config) -> list[str]:
+    out = []
+    try:
+        renderer_for(config)
+    except Exception as exc:  # RenderError, missing file, syntax error
+        out.append(f"render.template: {exc}")
+    from .render.template import load_template
+
+    for key, path in (("email.subject_template", config.email.subject_template),
+                      ("email.body_template", config.email.body_template)):
+        if config.email.transport == "none":
+            break
+        try:
+            load_template(path, autoescape=False)
+        except Exception as exc:
+            out.append(f"{key}: {exc}")
+    return out
+
+
+def _mail(config, connect: bool) -> list[str]:
+    try:
+        transport = transport_for(config)
+    except SheetbillError as exc:
+        return [str(exc)]
+    probe = getattr(transport, "check", None)
+    if connect and probe is not None:
+        try:
+            probe()
+        except Exception as exc:
+            return [f"email.smtp: cannot reach {config.email.smtp.host}:{config.email.smtp.port}: {exc}"]
+    return []
+
+
+def _output(folder: Path, key: str) -> list[str]:
+    probe = folder if folder.exists() else folder.parent
+    if not os.access(probe, os.W_OK):
+        return [f"{key}: {folder} is not writable"]
+    return []

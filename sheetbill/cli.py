@@ -1,0 +1,135 @@
+"""The command line: parses, calls the library, prints. No logic of its own."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__, app, checks
+from . import config as config_mod
+from .errors import SheetbillError
+
+DEFAULT_CONFIG = "sheetbill.yaml"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if not args.quiet else logging.WARNING,
+                        format="%(asctime)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
+    try:
+        return args.func(args) or 0
+    except SheetbillError as exc:
+        print(f"sheetbill: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sheetbill", description="Invoices from the practice's own workbook.")
+    parser.add_argument("--version", action="version", version=f"sheetbill {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, func, help: str, config: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        if config:
+            p.add_argument("--config", "-c", type=Path, default=Path(DEFAULT_CONFIG),
+                           help=f"the config file (default: ./{DEFAULT_CONFIG})")
+        p.set_defaults(func=func)
+        return p
+
+    p = command("init", _init, "create DIR/practice.xlsx, DIR/sheetbill.yaml and DIR/templates", config=False)
+    p.add_argument("dir", type=Path)
+    command("run", _run, "run one cycle: invoice completed sessions, render, email")
+    command("preview", _preview, "show what the next run would do; writes nothing")
+    command("watch", _watch, "run cycles on the configured schedule until stopped (Ctrl-C)")
+    p = command("check", _check, "check the config, workbook, templates and mail settings")
+    p.add_argument("--offline", action="store_true", help="do not connect to the mail server")
+    return parser
+
+
+def _init(args) -> int:
+    workbook, config = app.init_practice(args.dir)
+    print(f"Created {workbook}\nCreated {config}\nNext: fill Clients and Services, log Sessions, "
+          f"then `sheetbill run --config {config}`")
+    return 0
+
+
+def _run(args) -> int:
+    worker = app.worker_for(config_mod.load(args.config))
+    report = worker.run_once()
+    print(report.line())
+    for problem in report.problems:
+        print(f"  problem: {problem.tab} row {problem.row} ({problem.key}): {problem.message}")
+    for error in report.errors:
+        print(f"  error: {error}", file=sys.stderr)
+    return 2 if report.errors else 0
+
+
+def _preview(args) -> int:
+    config = config_mod.load(args.config)
+    worker = app.worker_for(config, deliver=False)
+    _, _, plan = worker.plan()
+    cur = config.practice.currency
+    rows = [("Invoice", "Client", "Sessions", "Net", "Tax", "Total")]
+    rows += [(i.invoice_no, f"{i.client_id} {i.client_name}", ", ".join(i.session_ids),
+              f"{i.net} {cur}", f"{i.tax} {cur}", f"{i.total} {cur}") for i in plan.new_invoices]
+    if len(rows) > 1:
+        _table(rows)
+    else:
+        print("No new invoices.")
+    for problem in plan.problems:
+        print(f"problem: {problem.tab} row {problem.row} ({problem.key}): {problem.message}")
+    if plan.waiting:
+        print(f"{len(plan.waiting)} daily-mode session(s) wait for their day to end: {', '.join(plan.waiting[:10])}")
+    other = [w for w in plan.writes if w.field not in ("invoice_no", "billing_status", "problem")]
+    print(f"{len(plan.new_invoices)} invoice(s), {len(plan.problems)} problem(s), "
+          f"{len(plan.writes)} cell(s) to update ({len(other)} other). Nothing was written.")
+    return 0
+
+
+def _table(rows) -> None:
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        print("  ".join(str(v).ljust(w) if i < 3 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths))))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def _watch(args) -> int:
+    from .worker import watch
+
+    config = config_mod.load(args.config)
+    worker = app.worker_for(config)
+    stopping = {"flag": False}
+
+    def stop(signum, frame) -> None:
+        if stopping["flag"]:
+            raise KeyboardInterrupt
+        stopping["flag"] = True
+        logging.getLogger("sheetbill").info("stopping after the current cycle (Ctrl-C again to stop now)")
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    logging.getLogger("sheetbill").info("watching %s every %g min%s", config.workbook or "the Google Sheet",
+                                        config.schedule.every_minutes,
+                                        f" and daily at {config.schedule.daily_at:%H:%M}" if config.schedule.daily_at else "")
+    watch(worker.run_once, config.schedule.every_minutes, config.schedule.daily_at, stop=lambda: stopping["flag"])
+    return 0
+
+
+def _check(args) -> int:
+    found = checks.findings(args.config, connect=not args.offline)
+    for line in found:
+        print(line)
+    if not found:
+        print("OK: config, workbook, templates and mail settings look right")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

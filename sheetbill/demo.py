@@ -1,0 +1,89 @@
+"""`make demo`: a fresh example practice with a month of sessions, billed once.
+
+Builds DIR (default demo-output/) from scratch with `sheetbill init`, fills
+Clients and Sessions with a realistic month ending yesterday, runs one
+cycle, and prints where the workbook, the PDFs and the emails are.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from . import app
+from . import config as config_mod
+
+CLIENTS = (
+    ("C-001", "Anna Meier", "anna.meier@example.com", "Gartenweg 3\n10115 Berlin", "", 14, "", ""),
+    ("C-002", "Jonas Becker", "jonas.becker@example.com", "Hauptstraße 88\n10827 Berlin", "10%", 14, "", ""),
+    ("C-003", "Sofia Rossi", "sofia.rossi@example.com", "Via Roma 12\n00184 Roma", "", 30, "daily", "IT01234567890"),
+    ("C-004", "Mehmet Yılmaz", "m.yilmaz@example.com", "Kottbusser Damm 5\n10967 Berlin", "", 14, "", ""),
+    ("C-005", "Claire Dubois", "claire.dubois@example.com", "12 rue des Lilas\n75011 Paris", "", 14, "", ""),
+    ("C-006", "Lena Wagner", "lena.wagner@example.com", "Am Park 7\n14467 Potsdam", "5.00", 21, "", ""),
+    ("C-007", "Piotr Nowak", "", "ul. Długa 4\n00-238 Warszawa", "", 14, "", ""),
+    ("C-008", "Health Insurance Nord AG", "billing@hi-nord.example", "Postfach 1200\n20095 Hamburg", "", 30, "daily", "DE811223344"),
+)
+
+PLAN = (("LD60", ""), ("LD60", "BANDAGE x2"), ("LD45", ""), ("LD30", "GEL"), ("LD60", "BANDAGE x2, GEL"))
+
+
+def build(folder: Path, today: date, seed: int = 7) -> Path:
+    if folder.exists():
+        shutil.rmtree(folder)
+    workbook, config_path = app.init_practice(folder)
+    config = config_mod.load(config_path)
+    text = config_path.read_text(encoding="utf-8").replace('no_show_service: ""', "no_show_service: NOSHOW")
+    config_path.write_text(text, encoding="utf-8")
+    wb = load_workbook(workbook)
+    tabs = {t.key: t for t in config.tabs}
+    clients = wb[tabs["clients"].name]
+    for row in CLIENTS:
+        clients.append(list(row) + [None, None])
+    services = wb[tabs["services"].name]
+    services.append(["LD60", "Manual lymph drainage, 60 min", "68.00", "0%", "session",
+                     (today - timedelta(days=10)).isoformat(), "Yes"])  # a price rise mid-month
+    sessions = wb[tabs["sessions"].name]
+    rng = random.Random(seed)
+    n = 0
+    for offset in range(30, -4, -1):
+        day = today - timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue
+        for _ in range(rng.randint(1, 3)):
+            n += 1
+            client = rng.choice(CLIENTS[:7] + CLIENTS[7:] * 1)
+            service, extras = rng.choice(PLAN)
+            if offset < 0:
+                status = "Scheduled"
+            else:
+                status = rng.choices(["Completed", "Cancelled", "No-show"], [14, 1, 1])[0]
+            ref = client[1] if n % 4 == 0 else client[0]
+            sessions.append([f"S-{n:05d}", day, ref, service, 1, extras or None, None,
+                             rng.choice(["Maria", "Tom"]), status, None])
+    sessions.append([None, today - timedelta(days=2), "C-001", "MASSAGE", 1, None, None, "Tom", "Completed",
+                     "typed on the phone: no ID yet"])
+    wb.save(workbook)
+    return config_path
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0] if argv else "demo-output").resolve()
+    config_path = build(folder, date.today())
+    config = config_mod.load(config_path)
+    report = app.worker_for(config).run_once()
+    print(report.line())
+    for p in report.problems:
+        print(f"  problem on {p.tab} row {p.row}: {p.message}")
+    print(f"\nWorkbook: {config.workbook}\nPDFs:     {config.render.output}/\n"
+          f"Emails:   {config.email.outbox}/ (.eml files, open them in any mail program)\n"
+          f"Config:   {config_path}\nRun again: .venv/bin/sheetbill run --config {config_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,191 @@
+"""The billing plan: which sessions become which invoices, and what rows say."""
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sheetbill.core.billing import BillingRules, plan_billing
+from sheetbill.core.model import Client, Discount, Extra, Ledger, ServicePrice, Session
+from sheetbill.core.model import InvoiceMode
+
+TODAY = date(2026, 11, 21)
+M = Decimal
+
+
+def client(cid="C-001", name="Anna Meier", email="anna@example.com", discount=None, mode="", terms=None):
+    return Client(2, cid, name, email, "Street 1", discount, terms, mode, "")
+
+
+def service(code, price, rate="0", since=None, active=True, row=2):
+    return ServicePrice(row, code, code.title(), M(price), M(rate), "session", since, active)
+
+
+SERVICES = (service("LD60", "65.00", since=date(2026, 1, 1), row=2), service("LD60", "70.00", since=date(2026, 11, 1), row=3),
+            service("BANDAGE", "12.50", "19", row=4), service("GEL", "6.90", "19", row=5),
+            service("NOSHOW", "30.00", row=6))
+
+
+def session(row=2, sid="", day=date(2026, 11, 3), who="C-001", code="LD60", qty=None, extras=(),
+            discount=None, status="Completed", **kw):
+    return Session(row, sid, day, who, code, qty, tuple(extras), discount, "", status, "", kw.get("invoice_no", ""),
+                   kw.get("billing", ""), kw.get("problem", ""), kw.get("errors", ()))
+
+
+def plan(sessions, clients=(client(),), rules=BillingRules(), invoices=(), lines=(), services=SERVICES):
+    return plan_billing(Ledger(tuple(sessions), tuple(clients), services, tuple(invoices), tuple(lines)), rules, TODAY)
+
+
+def problems(p):
+    return {pr.row: pr.message for pr in p.problems}
+
+
+def test_a_completed_session_becomes_a_numbered_invoice_priced_on_its_date():
+    p = plan([session(sid="S-00001", day=date(2026, 10, 30)), session(row=3, sid="S-00002", day=date(2026, 11, 2))])
+    a, b = p.new_invoices
+    assert (a.invoice_no, a.total) == ("INV-2026-0001", M("65.00"))  # before the price rise
+    assert (b.invoice_no, b.total) == ("INV-2026-0002", M("70.00"))
+    assert a.issue_date == TODAY and a.due_date == date(2026, 12, 5)
+    cells = {(w.row, w.field): w.after for w in p.writes}
+    assert cells[(2, "invoice_no")] == "INV-2026-0001" and cells[(2, "billing_status")] == "Invoiced"
+
+
+def test_extras_discount_and_tax_once_per_rate():
+    s = session(sid="S-1", extras=[Extra("BANDAGE", M(2)), Extra("GEL", M(1))], discount=Discount(percent=M(10)))
+    inv, = plan([s]).new_invoices
+    # LD60 70.00 -10% = 63.00 (0%); BANDAGE 25.00-2.50 = 22.50, GEL 6.90-0.69 = 6.21 (19%)
+    assert [l.net for l in inv.lines] == [M("63.00"), M("22.50"), M("6.21")]
+    assert inv.net == M("91.71")
+    assert inv.tax == M("5.45")  # 19% of 28.71 = 5.4549 -> 5.45, computed once
+    assert sum(l.tax for l in inv.lines) == inv.tax
+    assert inv.total == inv.net + inv.tax
+
+
+def test_client_discount_applies_when_the_session_has_none_and_an_amount_comes_off():
+    c = client(discount=Discount(amount=M("5")))
+    inv, = plan([session(sid="S-1")], clients=[c]).new_invoices
+    assert inv.total == M("65.00")
+    inv, = plan([session(sid="S-1", discount=Discount(amount=M("0")))], clients=[c]).new_invoices
+    assert inv.total == M("70.00")
+
+
+def test_session_ids_are_given_to_rows_without_one():
+    p = plan([session(sid="S-00007"), session(row=3, sid="")])
+    assert [(w.row, w.after) for w in p.writes if w.field == "session_id"] == [(3, "S-00008")]
+    assert {i.session_ids for i in p.new_invoices} == {("S-00007",), ("S-00008",)}
+
+
+@pytest.mark.parametrize("change, expected", [
+    (dict(who="Bob"), "Unknown client 'Bob'"),
+    (dict(who="anna meier"), "did you mean 'Anna Meier'"),
+    (dict(code="MASSAGE"), "Unknown service 'MASSAGE'"),
+    (dict(extras=[Extra("WAX", M(1))]), "Unknown service 'WAX'"),
+    (dict(day=date(2025, 12, 1)), "No price for LD60 on 2025-12-01"),
+    (dict(day=date(2026, 12, 1)), "is in the future"),
+    (dict(day=None), "No Date"),
+    (dict(qty=M(0)), "Quantity must be more than 0"),
+    (dict(status="Complete"), "Unknown Status 'Complete'"),
+    (dict(discount=Discount(amount=M("500"))), "Discount 500 is more than"),
+    (dict(errors=("Date '31.02.2026' is not a valid date",)), "31.02.2026"),
+])
+def test_bad_rows_get_a_problem_and_the_rest_goes_on(change, expected):
+    p = plan([session(sid="S-1", **change), session(row=3, sid="S-2")])
+    assert expected in problems(p)[2]
+    assert [i.session_ids for i in p.new_invoices] == [("S-2",)]
+    assert {(w.row, w.field): w.after for w in p.writes}[(2, "billing_status")] == "Problem"
+
+
+def test_client_without_email_and_ambiguous_names():
+    p = plan([session(sid="S-1", who="C-002"), session(row=3, sid="S-2", who="Max")],
+             clients=[client("C-002", "Max", email=""), client("C-003", "Max")])
+    assert "has no Email" in problems(p)[2]
+    assert "matches 2 clients" in problems(p)[3]
+
+
+def test_duplicate_session_ids_are_never_billed_twice():
+    p = plan([session(sid="S-1"), session(row=3, sid="S-1")])
+    assert p.new_invoices == ()
+    assert "Duplicate Session ID S-1" in problems(p)[2] and "row 3" in problems(p)[2]
+
+
+def test_daily_mode_groups_a_clients_day_once_the_day_is_over():
+    c = client(mode="daily")
+    p = plan([session(sid="S-1"), session(row=3, sid="S-2", extras=[Extra("GEL", M(1))]),
+              session(row=4, sid="S-3", day=TODAY)], clients=[c])
+    inv, = p.new_invoices
+    assert inv.session_ids == ("S-1", "S-2")
+    assert p.waiting == ("S-3",)
+    per_session = plan([session(sid="S-1"), session(row=3, sid="S-2")],
+                       rules=BillingRules(default_mode=InvoiceMode.DAILY))
+    assert len(per_session.new_invoices) == 1
+
+
+def test_no_show_is_billed_only_with_a_fee_service():
+    s = session(sid="S-1", status="No-show", extras=[Extra("GEL", M(1))])
+    assert plan([s]).new_invoices == ()
+    inv, = plan([s], rules=BillingRules(no_show_service="NOSHOW")).new_invoices
+    assert [(l.code, l.net) for l in inv.lines] == [("NOSHOW", M("30.00"))]
+
+
+def _billed(sessions, **kw):
+    """Plan once and return the ledger a commit would leave."""
+    p = plan(sessions, **kw)
+    by_row = {}
+    for w in p.writes:
+        by_row.setdefault(w.row, {})[w.field] = w.after
+    updated = [replace(s, session_id=by_row.get(s.row, {}).get("session_id", s.session_id),
+                       invoice_no=by_row.get(s.row, {}).get("invoice_no", s.invoice_no),
+                       billing_status=by_row.get(s.row, {}).get("billing_status", s.billing_status),
+                       problem=by_row.get(s.row, {}).get("problem", s.problem)) for s in sessions]
+    lines = [l for i in p.new_invoices for l in i.lines]
+    return updated, list(p.new_invoices), lines
+
+
+def test_a_second_plan_on_the_result_of_the_first_does_nothing():
+    sessions, invoices, lines = _billed([session(sid="S-1"), session(row=3, sid="", who="Bob")])
+    again = plan(sessions, invoices=invoices, lines=lines)
+    assert again.new_invoices == () and again.appends == () and again.writes == ()
+
+
+def test_a_session_changed_after_invoicing_is_shown_and_never_billed_twice():
+    sessions, invoices, lines = _billed([session(sid="S-1")])
+    edited = [replace(sessions[0], quantity=M(2))]
+    p = plan(edited, invoices=invoices, lines=lines)
+    assert p.new_invoices == ()
+    assert "changed after it was invoiced on INV-2026-0001" in problems(p)[2]
+    p = plan([replace(sessions[0], status="Cancelled")], invoices=invoices, lines=lines)
+    assert "Status changed to 'Cancelled'" in problems(p)[2]
+
+
+def test_the_projection_is_repaired_from_the_ledger():
+    sessions, invoices, lines = _billed([session(sid="S-1")])
+    wiped = [replace(sessions[0], invoice_no="", billing_status="")]
+    p = plan(wiped, invoices=invoices, lines=lines)
+    assert p.new_invoices == ()
+    assert {w.field: w.after for w in p.writes} == {"invoice_no": "INV-2026-0001", "billing_status": "Invoiced"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 20), st.sampled_from(["C-001", "C-002", "Bob"]),
+                          st.sampled_from(["LD60", "BANDAGE", "NOPE"]), st.sampled_from(["Completed", "Scheduled"])),
+                min_size=1, max_size=25),
+       st.integers(0, 24))
+def test_billing_in_two_runs_equals_billing_in_one(rows, split):
+    """However the sessions arrive, each billable one is on exactly one invoice and the series is gapless."""
+    clients = [client(), client("C-002", "Jonas", mode="daily")]
+    all_sessions = [session(row=i + 2, sid=f"S-{i:03}", day=date(2026, 11, d), who=w, code=c, status=st_)
+                    for i, (d, w, c, st_) in enumerate(rows)]
+    first, invoices, lines = _billed(all_sessions[:split], clients=clients)
+    rest = all_sessions[split:]
+    p = plan(first + rest, clients=clients, invoices=invoices, lines=lines)
+    invoices += list(p.new_invoices)
+    billed = [sid for inv in invoices for sid in inv.session_ids]
+    assert len(billed) == len(set(billed))
+    expected = {s.session_id for s in all_sessions if s.status == "Completed" and s.client != "Bob"
+                and s.service != "NOPE"}
+    assert set(billed) == expected
+    seqs = sorted(int(i.invoice_no.rsplit("-", 1)[1]) for i in invoices)
+    assert seqs == list(range(1, len(seqs) + 1))
