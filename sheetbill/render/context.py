@@ -1,0 +1,234 @@
+"""An `InvoiceDocument` as a plain template context, every value already text.
+
+Every renderer (HTML, Word, Google Docs) and the email templates use this
+one context, so an amount or a date is formatted in exactly one place.
+
+Conventions:
+- Money has the currency's minor unit and a thousands comma. `Practice.currency`
+  chooses the style: a three-letter code goes after the amount
+  (`1,234.50 EUR`), anything else is a symbol put before it (`€1,234.50`).
+- Dates are locale-neutral, `21 Nov 2026` (English month abbreviations, not
+  the machine's locale); `*_iso` variants give `2026-11-21`.
+- Cell text is passed through as data, with control characters other than
+  newline and tab removed (they are invalid in XML documents); multi-line
+  cells (addresses, bank details) also come as lists of lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import partial
+from decimal import Decimal
+from typing import TypedDict
+
+from ..core.document import InvoiceDocument, Practice, TaxSummary
+from ..core.model import Client, Line
+from ..core.number import money
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_TOKEN = re.compile(r"\{(\w+)\}")
+_DEFAULT_NOTE = "Please pay {amount_due} by {due_date} ({terms} days), quoting {number}."
+_ON_RECEIPT = "Payment is due on receipt. Please quote {number} with your payment."
+
+Money = Callable[[Decimal], str]
+
+
+class PracticeContext(TypedDict):
+    name: str
+    address: str
+    address_lines: list[str]
+    email: str
+    phone: str
+    tax_id: str
+    bank: str
+    bank_lines: list[str]
+    website: str
+
+
+class ClientContext(TypedDict):
+    id: str
+    name: str
+    email: str
+    address: str
+    address_lines: list[str]
+    tax_id: str
+
+
+class LineContext(TypedDict):
+    session_id: str
+    date: str
+    code: str
+    description: str
+    quantity: str
+    unit_price: str
+    discount: str  # "" when there is no discount
+    tax_rate: str
+    net: str
+    tax: str
+    total: str
+
+
+class TaxContext(TypedDict):
+    rate: str
+    net: str
+    tax: str
+
+
+class InvoiceContext(TypedDict):
+    practice: PracticeContext
+    client: ClientContext
+    number: str  # "DRAFT" while a draft has no number
+    draft: bool
+    issue_date: str
+    issue_date_iso: str
+    due_date: str
+    due_date_iso: str
+    terms_days: int
+    payment_terms: str
+    currency: str
+    lines: list[LineContext]
+    has_discounts: bool
+    taxes: list[TaxContext]
+    net: str
+    tax: str
+    total: str
+    previous_balance: str
+    has_previous_balance: bool
+    amount_due: str
+
+
+def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
+    """The template context of `doc`: plain dicts, lists, text, bools."""
+    practice, invoice = doc.practice, doc.invoice
+    amount: Money = partial(
+        format_money, currency=practice.currency, minor=practice.minor_unit)
+    issue = invoice.issue_date or doc.today
+    due = invoice.due_date or (issue + timedelta(days=doc.terms_days) if issue else None)
+    number = text(invoice.invoice_no) or "DRAFT"
+    amount_due = amount(doc.amount_due)
+    return {
+        "practice": _practice(practice),
+        "client": _client(doc.client),
+        "number": number,
+        "draft": doc.draft,
+        "issue_date": format_date(issue),
+        "issue_date_iso": issue.isoformat() if issue else "",
+        "due_date": format_date(due),
+        "due_date_iso": due.isoformat() if due else "",
+        "terms_days": doc.terms_days,
+        "payment_terms": payment_terms(
+            practice.payment_note, doc.terms_days,
+            {"number": number, "due_date": format_date(due), "amount_due": amount_due},
+        ),
+        "currency": practice.currency,
+        "lines": [_line(line, amount) for line in invoice.lines],
+        "has_discounts": any(line.discount for line in invoice.lines),
+        "taxes": [_tax(tax, amount) for tax in doc.taxes],
+        "net": amount(invoice.net),
+        "tax": amount(invoice.tax),
+        "total": amount(invoice.total),
+        "previous_balance": amount(doc.previous_balance),
+        "has_previous_balance": bool(doc.previous_balance),
+        "amount_due": amount_due,
+    }
+
+
+def format_money(value: Decimal, currency: str, minor: Decimal = Decimal("0.01")) -> str:
+    """`1,234.50 EUR` for a three-letter code, `€1,234.50` for a symbol, `-` first."""
+    rounded = money(value, minor)
+    places = max(0, -int(minor.as_tuple().exponent))
+    digits = f"{abs(rounded):,.{places}f}"
+    sign = "-" if rounded < 0 else ""
+    code = currency.strip()
+    if re.fullmatch(r"[A-Za-z]{3}", code):
+        return f"{sign}{digits} {code.upper()}"
+    return f"{sign}{code}{digits}"
+
+
+def format_date(value: date | None) -> str:
+    """`21 Nov 2026`, whatever the machine's locale; "" for no date."""
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def format_quantity(value: Decimal) -> str:
+    """`2`, `1.5`, `1,000`: no trailing zeros, never an exponent."""
+    return f"{value.normalize():,f}"
+
+
+def format_rate(value: Decimal) -> str:
+    """A tax rate in percent: `19%`, `5.5%`, `0%`."""
+    return f"{value.normalize():f}%"
+
+
+def payment_terms(note: str, terms_days: int, values: dict[str, str]) -> str:
+    """The practice's payment note with `{terms}`, `{due_date}`, `{number}`,
+    `{amount_due}` filled in; a plain default sentence when there is no note.
+
+    Unknown `{tokens}` are left as they are (the note is the practice's text).
+    """
+    if not note.strip():
+        note = _DEFAULT_NOTE if terms_days > 0 else _ON_RECEIPT
+    known = {"terms": str(terms_days), **values}
+    return text(_TOKEN.sub(lambda m: known.get(m[1], m[0]), note))
+
+
+def text(value: str) -> str:
+    """Cell text as printable data: CRLF to LF, other control characters removed."""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def lines_of(value: str) -> list[str]:
+    """The non-empty lines of a multi-line cell."""
+    return [line.strip() for line in text(value).split("\n") if line.strip()]
+
+
+def _practice(practice: Practice) -> PracticeContext:
+    return {
+        "name": text(practice.name),
+        "address": text(practice.address),
+        "address_lines": lines_of(practice.address),
+        "email": text(practice.email),
+        "phone": text(practice.phone),
+        "tax_id": text(practice.tax_id),
+        "bank": text(practice.bank),
+        "bank_lines": lines_of(practice.bank),
+        "website": text(practice.website),
+    }
+
+
+def _client(client: Client) -> ClientContext:
+    return {
+        "id": text(client.client_id),
+        "name": text(client.name),
+        "email": text(client.email),
+        "address": text(client.address),
+        "address_lines": lines_of(client.address),
+        "tax_id": text(client.tax_id),
+    }
+
+
+def _line(line: Line, amount: Money) -> LineContext:
+    return {
+        "session_id": text(line.session_id),
+        "date": format_date(line.date),
+        "code": text(line.code),
+        "description": text(line.description),
+        "quantity": format_quantity(line.quantity),
+        "unit_price": amount(line.unit_price),
+        "discount": amount(line.discount) if line.discount else "",
+        "tax_rate": format_rate(line.tax_rate),
+        "net": amount(line.net),
+        "tax": amount(line.tax),
+        "total": amount(line.total),
+    }
+
+
+def _tax(tax: TaxSummary, amount: Money) -> TaxContext:
+    return {"rate": format_rate(tax.rate), "net": amount(tax.net), "tax": amount(tax.tax)}
