@@ -1,0 +1,120 @@
+"""PDF invoices from a Word template (docxtpl), converted by LibreOffice.
+
+The `.docx` template uses the context of `render.context` with docxtpl's
+syntax: `{{ client.name }}`, a lines table with `{%tr for line in lines %}`
+rows, `{%p if draft %}` paragraphs. Values are escaped (docxtpl autoescape),
+so cell text is printed as written; a newline in a value is a line break.
+
+The PDF comes from `soffice --headless --convert-to pdf`, run with its own
+throw-away profile so that parallel conversions do not clash, and killed
+(with the processes it started) when it takes longer than `timeout`.
+Unlike the HTML renderer, LibreOffice stamps the PDF with the current time,
+so the same invoice gives a new file on every render.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..core.document import InvoiceDocument
+from .context import invoice_context
+from .errors import RenderError
+
+NO_SOFFICE = (
+    "LibreOffice (soffice) is needed to turn a Word template into a PDF and was not "
+    "found{where}. Install it (Debian/Ubuntu: apt-get install libreoffice-writer-nogui) "
+    "or use the HTML template (render: engine: html)."
+)
+
+
+class DocxRenderer:
+    """Renders `template_path` (a docxtpl Word template) to PDF through LibreOffice."""
+
+    kind = "docx"
+
+    def __init__(self, template_path: Path, soffice: str | None = None,
+                 timeout: float = 120) -> None:
+        self.template_path = Path(template_path)
+        if not self.template_path.is_file():
+            raise RenderError(f"template not found: {self.template_path}")
+        self.soffice = soffice
+        self.timeout = timeout
+
+    def render(self, doc: InvoiceDocument) -> bytes:
+        return self.convert(self.render_docx(doc))
+
+    def render_docx(self, doc: InvoiceDocument) -> bytes:
+        """The filled-in Word document."""
+        environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined)
+        try:
+            template = DocxTemplate(self.template_path)
+            template.render(invoice_context(doc), jinja_env=environment, autoescape=True)
+        except jinja2.TemplateError as error:
+            near = " ".join(" ".join(getattr(error, "docx_context", ())).split())
+            raise RenderError(f"{self.template_path.name}: {error}"
+                              + (f", near: {near[:200]}" if near else "")) from None
+        except Exception as error:  # a damaged .docx: zip, XML or package errors
+            raise RenderError(f"cannot read {self.template_path}: {error}") from error
+        output = io.BytesIO()
+        template.save(output)
+        return output.getvalue()
+
+    def convert(self, docx: bytes) -> bytes:
+        """PDF bytes of a Word document, by LibreOffice."""
+        program = self._program()
+        with tempfile.TemporaryDirectory(prefix="sheetbill-soffice-") as folder:
+            work = Path(folder)
+            source = work / "invoice.docx"
+            source.write_bytes(docx)
+            command = [
+                program, f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
+                "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work / "out"),
+                str(source),
+            ]
+            code, errors = self._run(command)
+            pdf = work / "out" / "invoice.pdf"
+            if code != 0 or not pdf.is_file():
+                detail = errors.strip().splitlines()[-1:] or [f"exit status {code}"]
+                raise RenderError(
+                    f"LibreOffice could not convert {self.template_path.name}: {detail[0]}")
+            return pdf.read_bytes()
+
+    def _program(self) -> str:
+        if self.soffice:
+            found = shutil.which(self.soffice)
+            if not found:
+                raise RenderError(NO_SOFFICE.format(where=f" at {self.soffice!r}"))
+            return found
+        found = shutil.which("soffice") or shutil.which("libreoffice")
+        if not found:
+            raise RenderError(NO_SOFFICE.format(where=" on the PATH"))
+        return found
+
+    def _run(self, command: list[str]) -> tuple[int, str]:
+        """Exit status and stderr; on timeout the whole process group is killed."""
+        try:
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, start_new_session=True, text=True)
+        except OSError as error:
+            raise RenderError(f"cannot start LibreOffice ({command[0]}): {error}") from error
+        try:
+            _, errors = process.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise RenderError(
+                f"LibreOffice took longer than {self.timeout:g} s to convert "
+                f"{self.template_path.name}; it was stopped") from None
+        return process.returncode, errors
