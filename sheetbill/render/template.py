@@ -3,7 +3,8 @@
 Templates run in jinja2's sandbox with `StrictUndefined`, so a misspelt name
 fails loudly instead of printing nothing. Context values are data: jinja2
 never evaluates the text it substitutes, so a client called `{{ 7*7 }}` is
-printed as written. HTML templates are autoescaped as well.
+printed as written. HTML templates are autoescaped as well. A line holding
+only a `{% tag %}` leaves no blank line (trim_blocks, lstrip_blocks).
 """
 
 from __future__ import annotations
@@ -55,5 +56,7 @@ def _environment(folder: Path, autoescape: bool) -> SandboxedEnvironment:
         loader=jinja2.FileSystemLoader(folder),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
         keep_trailing_newline=True,
     )

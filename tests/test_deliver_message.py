@@ -1,0 +1,108 @@
+"""deliver.message: the invoice email, parsed back with the `email` package."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sheetbill.deliver.errors import PermanentFailure
+from sheetbill.deliver.message import invoice_message, message_id_for
+from sheetbill.render.errors import RenderError
+from sheetbill.render.sample import sample_document
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
+SUBJECT, BODY = TEMPLATES / "invoice_subject.txt", TEMPLATES / "invoice_body.txt"
+PDF = b"%PDF-1.7 an invoice\n%%EOF\n"
+SENDER = "billing@lindenhof-physio.example"
+
+
+def build(doc=None, **options):  # noqa: ANN001, ANN201 - test helper
+    return invoice_message(doc or sample_document(), PDF, "INV-2026-0042.pdf", SENDER,
+                           SUBJECT, BODY, **options)
+
+
+def parsed(message) -> email.message.EmailMessage:  # noqa: ANN001
+    return email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+
+
+def test_headers_body_and_attachment():
+    message = parsed(build(reply_to="office@lindenhof-physio.example",
+                           bcc="archive@lindenhof-physio.example"))
+    assert message["From"] == "Lindenhof Physiotherapy <billing@lindenhof-physio.example>"
+    assert message["To"].addresses[0].addr_spec == "m.schoenberg@example.org"
+    assert message["To"].addresses[0].display_name == "Dr. Margarethe Schönberg-Castellanos"
+    assert message["Reply-To"] == "office@lindenhof-physio.example"
+    assert message["Bcc"] == "archive@lindenhof-physio.example"
+    assert message["Subject"] == "Invoice INV-2026-0042 from Lindenhof Physiotherapy"
+    assert message["Date"] == "Sat, 21 Nov 2026 12:00:00 +0000"
+    assert message["Message-ID"] == message_id_for("INV-2026-0042", "5e0c1f2a", SENDER)
+    body = message.get_body(("plain",)).get_content()
+    assert body.startswith("Dear Dr. Margarethe Schönberg-Castellanos,\n")
+    assert "invoice INV-2026-0042 of 21 Nov 2026 for 199.98 EUR" in body
+    assert "248.48 EUR is now due" in body and "IBAN DE89 3704 0044 0532 0130 00" in body
+    assert body.rstrip().endswith("lindenhof-physio.example")
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_filename() == "INV-2026-0042.pdf"
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content() == PDF
+
+
+def test_same_document_same_bytes():
+    assert build().as_bytes() == build().as_bytes()
+
+
+def test_message_id():
+    first = message_id_for("INV-2026-0001", "aaa", "Practice <billing@Practice.Example>")
+    assert first.startswith("<inv-2026-0001.") and first.endswith("@practice.example>")
+    assert first == message_id_for("INV-2026-0001", "aaa", "billing@practice.example")
+    assert first != message_id_for("INV-2026-0001", "bbb", "billing@practice.example")
+    assert message_id_for("Rechnung/7 Müller", "x", "a@b.example").startswith(
+        "<rechnung-7-m-ller.")
+    assert message_id_for("", "x", "a@b.example").startswith("<invoice.")
+    with pytest.raises(ValueError, match="not an email address"):
+        message_id_for("INV-1", "x", "Practice")
+
+
+def test_cell_text_is_data_and_never_breaks_headers():
+    doc = sample_document()
+    doc = replace(doc, client=replace(doc.client, name="{{ 7*7 }}\nBcc: victim@example.org"))
+    message = parsed(build(doc))
+    assert message["Subject"] == "Invoice INV-2026-0042 from Lindenhof Physiotherapy"
+    assert message["To"].addresses[0].display_name == "{{ 7*7 }} Bcc: victim@example.org"
+    assert message["Bcc"] is None
+    assert "Dear {{ 7*7 }}\nBcc: victim@example.org," in message.get_body().get_content()
+
+
+def test_subject_is_one_line(tmp_path):
+    subject = tmp_path / "subject.txt"
+    subject.write_text("Invoice\n{{ number }}\n\n{{ client.name }}\n")
+    doc = sample_document()
+    doc = replace(doc, client=replace(doc.client, name="A\nB"))
+    message = invoice_message(doc, PDF, "x.pdf", SENDER, subject, BODY)
+    assert message["Subject"] == "Invoice INV-2026-0042 A B"
+
+
+def test_several_addresses_in_the_email_cell():
+    doc = sample_document()
+    doc = replace(doc, client=replace(doc.client, email="a@example.org; b@example.org"))
+    assert [a.addr_spec for a in parsed(build(doc))["To"].addresses] == \
+        ["a@example.org", "b@example.org"]
+
+
+@pytest.mark.parametrize("cell", ["", "  ", "not an address", "a@localhost", "a@b.org, nope"])
+def test_unusable_client_address_is_a_permanent_failure(cell):
+    doc = sample_document()
+    doc = replace(doc, client=replace(doc.client, email=cell))
+    with pytest.raises(PermanentFailure, match="C-0042"):
+        build(doc)
+
+
+def test_broken_email_template(tmp_path):
+    body = tmp_path / "body.txt"
+    body.write_text("Dear {{ client.name }},\n{{ amount_due | nosuchfilter }}\n")
+    with pytest.raises(RenderError, match=r"body\.txt, line 2"):
+        invoice_message(sample_document(), PDF, "x.pdf", SENDER, SUBJECT, body)
