@@ -1,0 +1,438 @@
+"""``spreadsheets.batchUpdate`` requests that change sheets, grids and cells.
+
+Each handler takes the batch context and one request body and returns the
+reply object (``None`` for an empty reply).  Errors are raised as 400s; the
+dispatcher prefixes them with ``Invalid requests[i].kind:`` and rolls the
+whole batch back.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import fields
+from .cells import Cell, evaluate
+from .errors import ApiError
+from .grid import COLUMNS, ROWS, Line
+from .sheet_ranges import Target, exceeds, grid_target, sheet_by_id
+from .sheets_json import sheet_properties
+from .sheets_values import lookup_in
+from .spreadsheet import Sheet, Spreadsheet
+from .state import State
+
+JsonDict = dict[str, Any]
+
+
+@dataclass
+class Batch:
+    """What a request handler works on."""
+
+    state: State
+    book: Spreadsheet
+
+
+Kind = Callable[[Batch, JsonDict], "JsonDict | None"]
+KINDS: dict[str, Kind] = {}
+
+
+def kind(name: str) -> Callable[[Kind], Kind]:
+    def register(handler: Kind) -> Kind:
+        KINDS[name] = handler
+        return handler
+
+    return register
+
+
+def bad(message: str) -> ApiError:
+    return ApiError(400, message)
+
+
+def need_fields(req: JsonDict) -> fields.Mask:
+    text = req.get("fields")
+    if not text:
+        raise bad("At least one field must be updated, but 'fields' is empty.")
+    return fields.parse(text)
+
+
+# ------------------------------------------------------------------ sheets
+
+def _default_title(book: Spreadsheet) -> str:
+    number = len(book.sheets) + 1
+    while book.sheet_titled(f"Sheet{number}") is not None:
+        number += 1
+    return f"Sheet{number}"
+
+
+def _check_title(book: Spreadsheet, title: str, sheet: Sheet | None = None) -> None:
+    other = book.sheet_titled(title)
+    if other is not None and other is not sheet:
+        raise bad(f'A sheet with the name "{title}" already exists. Please enter another name.')
+    if not title.strip():
+        raise bad("Sheet names can't be empty.")
+
+
+def _apply_sheet_props(batch: Batch, sheet: Sheet, props: JsonDict, old_index: int | None) -> None:
+    book = batch.book
+    title = props.get("title", sheet.title)
+    if title != sheet.title:
+        _check_title(book, title, sheet)
+        sheet.title = title
+    grid = props.get("gridProperties") or {}
+    book.resize(sheet, grid.get("rowCount"), grid.get("columnCount"))
+    sheet.grid = {k: v for k, v in grid.items() if k not in ("rowCount", "columnCount") and v}
+    if sheet.grid.get("frozenRowCount", 0) > sheet.row_count or sheet.grid.get("frozenColumnCount", 0) > sheet.col_count:
+        raise bad("The number of frozen rows or columns exceeds the grid size.")
+    sheet.hidden = bool(props.get("hidden"))
+    sheet.right_to_left = bool(props.get("rightToLeft"))
+    style = props.get("tabColorStyle")
+    if style is None and props.get("tabColor"):
+        style = {"rgbColor": props["tabColor"]}
+    sheet.tab_color = fields.prune(style) or None
+    index = props.get("index")
+    if index is not None and old_index is not None and index != old_index:
+        book.sheets.remove(sheet)
+        target = index - 1 if index > old_index else index
+        book.sheets.insert(max(0, min(target, len(book.sheets))), sheet)
+    if all(s.hidden for s in book.sheets):
+        raise bad("You can't hide all the sheets in a document.")
+
+
+@kind("addSheet")
+def add_sheet(batch: Batch, req: JsonDict) -> JsonDict:
+    book = batch.book
+    props = req.get("properties") or {}
+    title = props.get("title") or _default_title(book)
+    _check_title(book, title)
+    taken = {s.sheet_id for s in book.sheets}
+    sheet_id = props.get("sheetId")
+    if sheet_id is None:
+        sheet_id = batch.state.new_int_id(taken)
+    elif sheet_id in taken:
+        raise bad(f"A sheet with the id {sheet_id} already exists.")
+    grid = props.get("gridProperties") or {}
+    sheet = Sheet.blank(int(sheet_id), title, int(grid.get("rowCount", 1000)), int(grid.get("columnCount", 26)))
+    index = props.get("index")
+    position = len(book.sheets) if index is None else max(0, min(int(index), len(book.sheets)))
+    book.sheets.insert(position, sheet)
+    _apply_sheet_props(batch, sheet, {**props, "title": title, "index": None}, None)
+    return {"properties": sheet_properties(book, sheet)}
+
+
+@kind("deleteSheet")
+def delete_sheet(batch: Batch, req: JsonDict) -> None:
+    sheet = sheet_by_id(batch.book, req.get("sheetId"))
+    if len(batch.book.sheets) == 1:
+        raise bad("You can't remove all the sheets in a document.")
+    batch.book.drop_sheet(sheet)
+    if all(s.hidden for s in batch.book.sheets):
+        raise bad("You can't remove all the visible sheets in a document.")
+
+
+@kind("duplicateSheet")
+def duplicate_sheet(batch: Batch, req: JsonDict) -> JsonDict:
+    book = batch.book
+    source = sheet_by_id(book, req.get("sourceSheetId"))
+    title = req.get("newSheetName") or f"Copy of {source.title}"
+    _check_title(book, title)
+    taken = {s.sheet_id for s in book.sheets}
+    new_id = req.get("newSheetId")
+    if new_id is None:
+        new_id = batch.state.new_int_id(taken)
+    elif new_id in taken:
+        raise bad(f"A sheet with the id {new_id} already exists.")
+    twin = source.clone()
+    twin.sheet_id, twin.title, twin.hidden = int(new_id), title, False
+    twin.merges = [m.__class__(int(new_id), m.r0, m.r1, m.c0, m.c1) for m in twin.merges]
+    index = req.get("insertSheetIndex")
+    book.sheets.insert(len(book.sheets) if index is None else max(0, min(int(index), len(book.sheets))), twin)
+    return {"properties": sheet_properties(book, twin)}
+
+
+@kind("updateSheetProperties")
+def update_sheet_properties(batch: Batch, req: JsonDict) -> None:
+    mask = need_fields(req)
+    incoming = req.get("properties") or {}
+    sheet = sheet_by_id(batch.book, incoming.get("sheetId"))
+    current = sheet_properties(batch.book, sheet)
+    old_index = current["index"]
+    fields.apply(current, incoming, {k: v for k, v in mask.items() if k not in ("sheetId", "sheetType")})
+    if "index" not in mask:
+        current["index"] = old_index
+    _apply_sheet_props(batch, sheet, current, old_index)
+
+
+@kind("updateSpreadsheetProperties")
+def update_spreadsheet_properties(batch: Batch, req: JsonDict) -> None:
+    book = batch.book
+    mask = need_fields(req)
+    current: JsonDict = {"title": book.title, "locale": book.locale, "timeZone": book.time_zone, "autoRecalc": book.auto_recalc}
+    current.update(copy.deepcopy(book.props))
+    fields.apply(current, req.get("properties") or {}, mask)
+    book.title = current.pop("title", book.title) or book.title
+    book.locale = current.pop("locale", book.locale)
+    book.time_zone = current.pop("timeZone", book.time_zone)
+    book.auto_recalc = current.pop("autoRecalc", book.auto_recalc)
+    book.props = current
+    entry = batch.state.files.get(book.id)
+    if entry is not None:
+        entry.name = book.title
+
+
+# ------------------------------------------------------------------ dimensions
+
+def _line(batch: Batch, data: JsonDict | None, allow_open: bool = False) -> tuple[Sheet, str, int, int]:
+    line = Line.from_json(data or {})
+    sheet = sheet_by_id(batch.book, line.sheet_id)
+    size = sheet.row_count if line.dimension == ROWS else sheet.col_count
+    start = line.start if line.start is not None else 0
+    end = line.end if line.end is not None else size
+    if start < 0 or end > size or start >= end:
+        label = "rows" if line.dimension == ROWS else "columns"
+        raise bad(f"Invalid range: {label} [{start}, {end}) on a sheet with {size} {label}.")
+    return sheet, line.dimension, start, end
+
+
+@kind("appendDimension")
+def append_dimension(batch: Batch, req: JsonDict) -> None:
+    sheet = sheet_by_id(batch.book, req.get("sheetId"))
+    length = int(req.get("length") or 0)
+    if length <= 0:
+        raise bad("length must be greater than zero.")
+    if req.get("dimension") == COLUMNS:
+        batch.book.resize(sheet, None, sheet.col_count + length)
+    else:
+        batch.book.resize(sheet, sheet.row_count + length, None)
+
+
+@kind("insertDimension")
+def insert_dimension(batch: Batch, req: JsonDict) -> None:
+    line = Line.from_json(req.get("range") or {})
+    sheet = sheet_by_id(batch.book, line.sheet_id)
+    size = sheet.row_count if line.dimension == ROWS else sheet.col_count
+    start = line.start or 0
+    end = line.end if line.end is not None else start
+    if start > size or end <= start:
+        raise bad(f"Invalid range: insertion [{start}, {end}) on a dimension of size {size}.")
+    if req.get("inheritFromBefore") and start == 0:
+        raise bad("Cannot inherit properties from before when inserting at the start.")
+    batch.book.insert_lines(sheet, line.dimension, start, end - start, bool(req.get("inheritFromBefore")))
+
+
+@kind("deleteDimension")
+def delete_dimension(batch: Batch, req: JsonDict) -> None:
+    sheet, dimension, start, end = _line(batch, req.get("range"))
+    size = sheet.row_count if dimension == ROWS else sheet.col_count
+    if start == 0 and end == size:
+        raise bad(f"You can't delete all the {'rows' if dimension == ROWS else 'columns'} on the sheet.")
+    batch.book.delete_lines(sheet, dimension, start, end)
+
+
+@kind("updateDimensionProperties")
+def update_dimension_properties(batch: Batch, req: JsonDict) -> None:
+    sheet, dimension, start, end = _line(batch, req.get("range"))
+    mask = need_fields(req)
+    incoming = req.get("properties") or {}
+    for index in range(start, end):
+        props = sheet.rows[index].props if dimension == ROWS else sheet.cols[index]
+        fields.apply(props, incoming, {k: v for k, v in mask.items() if k in ("pixelSize", "hiddenByUser")})
+
+
+@kind("autoResizeDimensions")
+def auto_resize_dimensions(batch: Batch, req: JsonDict) -> None:
+    sheet, dimension, start, end = _line(batch, req.get("dimensions"))
+    for index in range(start, end):
+        if dimension == ROWS:
+            sheet.rows[index].props["pixelSize"] = 21
+            continue
+        widest = max(
+            (len(str(row.cells[index].value)) for row in sheet.rows if index in row.cells and not row.cells[index].blank),
+            default=0,
+        )
+        sheet.cols[index]["pixelSize"] = max(round(widest * 8.68) + 11, 21) if widest else 100
+
+
+# ------------------------------------------------------------------ cells
+
+def _extended(value: JsonDict | None, book: Spreadsheet, sheet: Sheet) -> tuple[Any, str | None, bool]:
+    """(value, formula, error) from an ExtendedValue object."""
+    value = value or {}
+    if value.get("formulaValue"):
+        result, error = evaluate(value["formulaValue"], lookup_in(book, sheet))
+        return result, value["formulaValue"], error
+    for key in ("stringValue", "numberValue", "boolValue"):
+        if key in value and value[key] is not None:
+            return (None if value[key] == "" else value[key]), None, False
+    if "errorValue" in value:
+        return value["errorValue"].get("message", "#ERROR!"), None, True
+    return None, None, False
+
+
+def merge_cell(batch: Batch, sheet: Sheet, old: Cell | None, data: JsonDict, mask: fields.Mask) -> Cell:
+    """Apply the masked fields of a CellData object to a cell."""
+    old = old or Cell()
+    if "*" in mask:
+        mask = {"userEnteredValue": {}, "userEnteredFormat": {}, "note": {}, "dataValidation": {}}
+    value, formula, error = old.value, old.formula, old.error
+    fmt, note, rule = old.fmt, old.note, old.rule
+    if "userEnteredValue" in mask:
+        value, formula, error = _extended(data.get("userEnteredValue"), batch.book, sheet)
+    if "userEnteredFormat" in mask:
+        new_fmt = copy.deepcopy(fmt or {})
+        sub = mask["userEnteredFormat"]
+        if sub:
+            fields.apply(new_fmt, data.get("userEnteredFormat"), sub)
+        else:
+            new_fmt = fields.prune(copy.deepcopy(data.get("userEnteredFormat") or {}))
+        fmt = new_fmt or None
+    if "note" in mask:
+        note = data.get("note") or None
+    if "dataValidation" in mask:
+        rule = fields.prune(data.get("dataValidation")) or None
+    return Cell(value, formula, fmt, note, rule, error)
+
+
+def _write_rows(batch: Batch, target: Target, rows: list[JsonDict], mask: fields.Mask, fill: bool) -> None:
+    sheet = target.sheet
+    for i in range(target.r1 - target.r0):
+        row = rows[i] if i < len(rows) else None
+        if row is None and not fill:
+            continue
+        values = (row or {}).get("values") or []
+        for j in range(target.c1 - target.c0):
+            if j >= len(values) and not fill:
+                continue
+            data = values[j] if j < len(values) else {}
+            r, c = target.r0 + i, target.c0 + j
+            sheet.put(r, c, merge_cell(batch, sheet, sheet.cell(r, c), data or {}, mask))
+
+
+@kind("updateCells")
+def update_cells(batch: Batch, req: JsonDict) -> None:
+    mask = need_fields(req)
+    rows = req.get("rows") or []
+    if req.get("range") is not None:
+        target = grid_target(batch.book, req["range"])
+        _write_rows(batch, target, rows, mask, fill=True)
+        return
+    start = req.get("start") or {}
+    sheet = sheet_by_id(batch.book, start.get("sheetId"))
+    r0, c0 = int(start.get("rowIndex") or 0), int(start.get("columnIndex") or 0)
+    height = len(rows)
+    width = max((len(row.get("values") or []) for row in rows), default=0)
+    if r0 + height > sheet.row_count or c0 + width > sheet.col_count:
+        raise exceeds(sheet, r0, r0 + max(height, 1), c0, c0 + max(width, 1))
+    _write_rows(batch, Target(sheet, r0, r0 + height, c0, c0 + width), rows, mask, fill=False)
+
+
+@kind("appendCells")
+def append_cells(batch: Batch, req: JsonDict) -> None:
+    mask = need_fields(req)
+    sheet = sheet_by_id(batch.book, req.get("sheetId"))
+    rows = req.get("rows") or []
+    start = sheet.used_rows()
+    width = max((len(row.get("values") or []) for row in rows), default=0)
+    batch.book.resize(sheet, max(sheet.row_count, start + len(rows)), max(sheet.col_count, width))
+    _write_rows(batch, Target(sheet, start, start + len(rows), 0, width), rows, mask, fill=False)
+
+
+@kind("repeatCell")
+def repeat_cell(batch: Batch, req: JsonDict) -> None:
+    mask = need_fields(req)
+    target = grid_target(batch.book, req.get("range"))
+    data = req.get("cell") or {}
+    sheet = target.sheet
+    for r in range(target.r0, target.r1):
+        for c in range(target.c0, target.c1):
+            sheet.put(r, c, merge_cell(batch, sheet, sheet.cell(r, c), data, mask))
+
+
+@kind("setDataValidation")
+def set_data_validation(batch: Batch, req: JsonDict) -> None:
+    target = grid_target(batch.book, req.get("range"))
+    rule = fields.prune(req.get("rule")) or None
+    sheet = target.sheet
+    for r in range(target.r0, target.r1):
+        for c in range(target.c0, target.c1):
+            old = sheet.cell(r, c) or Cell()
+            sheet.put(r, c, Cell(old.value, old.formula, old.fmt, old.note, rule, old.error))
+
+
+def _sort_key(cell: Cell | None) -> tuple[int, Any]:
+    if cell is None or cell.blank:
+        return (3, "")
+    if isinstance(cell.value, bool):
+        return (2, cell.value)
+    if isinstance(cell.value, (int, float)):
+        return (0, cell.value)
+    return (1, str(cell.value).lower())
+
+
+@kind("sortRange")
+def sort_range(batch: Batch, req: JsonDict) -> None:
+    target = grid_target(batch.book, req.get("range"))
+    sheet = target.sheet
+    order = list(range(target.r0, target.r1))
+    for spec in reversed(req.get("sortSpecs") or [{"dimensionIndex": target.c0}]):
+        column = int(spec.get("dimensionIndex") or 0)
+        descending = spec.get("sortOrder") == "DESCENDING"
+        order.sort(key=functools.cmp_to_key(_comparer(sheet, column, descending)))
+    batch.book.permute_rows(sheet, target.r0, target.c0, target.c1, order)
+
+
+def _comparer(sheet: Sheet, column: int, descending: bool) -> Callable[[int, int], int]:
+    def compare(a: int, b: int) -> int:
+        ka, kb = _sort_key(sheet.cell(a, column)), _sort_key(sheet.cell(b, column))
+        if ka[0] == 3 or kb[0] == 3:
+            return (ka[0] == 3) - (kb[0] == 3)
+        result = (ka > kb) - (ka < kb)
+        return -result if descending else result
+
+    return compare
+
+
+def _place_block(dest: Sheet, block: list[list[Cell | None]], r0: int, c0: int, paste_type: str) -> None:
+    if r0 + len(block) > dest.row_count or c0 + (len(block[0]) if block else 0) > dest.col_count:
+        raise bad("The paste destination is outside the grid.")
+    for i, row in enumerate(block):
+        for j, cell in enumerate(row):
+            old = dest.cell(r0 + i, c0 + j) or Cell()
+            cell = cell or Cell()
+            if paste_type == "PASTE_VALUES":
+                cell = Cell(cell.value, None, old.fmt, old.note, old.rule, cell.error)
+            elif paste_type == "PASTE_FORMAT":
+                cell = Cell(old.value, old.formula, cell.fmt, old.note, old.rule, old.error)
+            elif paste_type == "PASTE_DATA_VALIDATION":
+                cell = Cell(old.value, old.formula, old.fmt, old.note, cell.rule, old.error)
+            dest.put(r0 + i, c0 + j, cell)
+
+
+@kind("copyPaste")
+def copy_paste(batch: Batch, req: JsonDict) -> None:
+    source = grid_target(batch.book, req.get("source"))
+    dest = grid_target(batch.book, req.get("destination"))
+    block = [[source.sheet.cell(r, c) for c in range(source.c0, source.c1)] for r in range(source.r0, source.r1)]
+    if req.get("pasteOrientation") == "TRANSPOSE":
+        block = [list(col) for col in zip(*block)]
+    height, width = len(block), len(block[0]) if block else 0
+    if not height or not width:
+        return
+    rows_fit = max(1, (dest.r1 - dest.r0) // height)
+    cols_fit = max(1, (dest.c1 - dest.c0) // width)
+    for i in range(rows_fit):
+        for j in range(cols_fit):
+            _place_block(dest.sheet, block, dest.r0 + i * height, dest.c0 + j * width, req.get("pasteType") or "PASTE_NORMAL")
+
+
+@kind("cutPaste")
+def cut_paste(batch: Batch, req: JsonDict) -> None:
+    source = grid_target(batch.book, req.get("source"))
+    coordinate = req.get("destination") or {}
+    dest = sheet_by_id(batch.book, coordinate.get("sheetId"))
+    block = [[source.sheet.cell(r, c) for c in range(source.c0, source.c1)] for r in range(source.r0, source.r1)]
+    for r in range(source.r0, source.r1):
+        for c in range(source.c0, source.c1):
+            source.sheet.put(r, c, None)
+    _place_block(dest, block, int(coordinate.get("rowIndex") or 0), int(coordinate.get("columnIndex") or 0), req.get("pasteType") or "PASTE_NORMAL")
