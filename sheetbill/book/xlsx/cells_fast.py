@@ -1,0 +1,203 @@
+"""The fast sheet reader: one compiled regex over the canonical serialisation
+that Excel, LibreOffice and openpyxl write (`<c r="B7" s=".." t="..">`).
+
+The sheet is streamed in pieces that end on a `</row>`, so at most one
+piece of raw XML is held at a time. Each piece is verified: every `<c`
+element must have been matched, rows and columns must increase, and there
+must be no comments or CDATA. Anything else raises `NotCanonical`, and the
+caller reads the sheet again with the slow, general reader.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from decimal import Decimal, InvalidOperation
+from typing import IO
+
+from .decode import CellDecoder
+from .refs import column_index
+from .values import Row, SheetValues, Value
+from .xmltext import parse_chars
+
+CHUNK = 4 << 20
+_CELL = re.compile(
+    r'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]+)")?(?: t="(\w+)")?([^>/]*)'
+    r'(?:/>|>(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>|(.*?))</c>)',
+    re.S,
+)
+_PART = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)|<v>(.*?)</v>|<is>(.*?)</is>", re.S)
+_INLINE_TEXT = re.compile(r"<rPh\b.*?</rPh>|<t(?:\s[^>]*)?>(.*?)</t>", re.S)
+_NOT_CELLS = ("<co", "<ch")
+_DATE_CACHE = 1 << 16
+_COLUMNS: dict[str, int] = {}
+_FIRST_CHILD = re.compile(r"\s*(?:<row[\s>/]|</sheetData>|$)")
+
+
+class NotCanonical(Exception):
+    """The sheet is not in the canonical form this reader handles."""
+
+
+def _attr(attrs: str, key: str) -> str | None:
+    start = attrs.find(key)
+    if start < 0:
+        return None
+    start += len(key)
+    return attrs[start : attrs.index('"', start)]
+
+
+def _general(decoder: CellDecoder, ref: str, t: str | None, s: str | None, body: str) -> tuple[Value, bool]:
+    """A cell whose body is more than a plain `<v>`: a formula, rich text..."""
+    formula = v = inline = None
+    for match in _PART.finditer(body):
+        if match.group(3) is not None:
+            v = parse_chars(match.group(3))
+        elif match.group(4) is not None:
+            inline = "".join(parse_chars(text) for text in _INLINE_TEXT.findall(match.group(4)))
+        else:
+            formula = parse_chars(match.group(2) or "")
+    used = bool(v) or formula is not None or bool(inline)
+    return decoder.decode(ref, t, s, v, formula, inline), used
+
+
+class _Reader:
+    """Accumulates rows across pieces, checking their order."""
+
+    def __init__(self, decoder: CellDecoder) -> None:
+        self.decoder = decoder
+        self.rows: list[Row] = []
+        self.max_row = 0
+        self.row = 0
+        self.dates: dict[str, dict[str, Value]] = {style: {} for style in decoder.date_styles}
+
+    def date(self, ref: str, v: str, s: str) -> Value:
+        """A date-styled number, remembering recent serials (dates repeat)."""
+        cache = self.dates[s]
+        value = cache.get(v)
+        if value is None:
+            value = self.decoder.number(ref, v, s)
+            if len(cache) < _DATE_CACHE:
+                cache[v] = value
+        return value
+
+    def check(self, text: str, matched: int) -> None:
+        """Raise `NotCanonical` unless every cell of `text` was matched."""
+        if "<!--" in text or "<![CDATA[" in text:
+            raise NotCanonical("comments or CDATA in the sheet data")
+        if not matched and "<row" not in text and text.strip():
+            raise NotCanonical("prefixed or unknown elements in the sheet data")
+        openers = text.count("<c")
+        if openers != matched and openers != matched + sum(text.count(other) for other in _NOT_CELLS):
+            raise NotCanonical("cells in a form the fast reader does not handle")
+
+    def piece(self, text: str) -> None:
+        cells = _CELL.findall(text)
+        self.check(text, len(cells))
+        decoder = self.decoder
+        strings = decoder.strings
+        date_styles = decoder.date_styles
+        columns = _COLUMNS
+        decimal = Decimal
+        rows_append = self.rows.append
+        row = self.row
+        max_row = self.max_row
+        row_digits = ""
+        values: list[Value] = []
+        used = False
+        last_col = -1
+        value: Value
+        for letters, digits, s, t, rest, v, inline, body in cells:
+            if digits != row_digits:
+                if values:
+                    rows_append((row, tuple(values)))
+                if used:
+                    max_row = row
+                number = int(digits)
+                if number <= row:
+                    raise NotCanonical("rows out of order")
+                row, row_digits, values, used, last_col = number, digits, [], False, -1
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = column_index(letters)
+            if col <= last_col:
+                raise NotCanonical("cells out of order")
+            last_col = col
+            if rest and ("s=" in rest or "t=" in rest):
+                s = _attr(rest, ' s="') or s
+                t = _attr(rest, ' t="') or t
+            if v:
+                used = True
+                if not t or t == "n":
+                    if s and s in date_styles:
+                        value = self.date(letters + digits, v, s)
+                    else:
+                        try:
+                            value = decimal(v)
+                        except InvalidOperation:
+                            value = decoder.number(letters + digits, v, None)
+                elif t == "s":
+                    try:
+                        value = strings[int(v)]
+                    except (ValueError, IndexError):
+                        value = decoder.shared(letters + digits, v)
+                    if not value:
+                        continue
+                else:
+                    value = decoder.decode(letters + digits, t, s or None, parse_chars(v), None, None)
+            elif inline:
+                used = True
+                value = decoder.decode(letters + digits, t or None, s or None, None, None, parse_chars(inline))
+            elif body:
+                value, cell_used = _general(decoder, letters + digits, t or None, s or None, body)
+                used = used or cell_used
+            else:
+                continue
+            if value is None:
+                continue
+            if col != len(values):
+                values.extend([None] * (col - len(values)))
+            values.append(value)
+        if values:
+            rows_append((row, tuple(values)))
+        if used:
+            max_row = row
+        self.row, self.max_row = row, max_row
+
+
+def read_fast(stream: IO[bytes], decoder: CellDecoder) -> SheetValues:
+    """The values of a canonical sheet; raises `NotCanonical` otherwise."""
+    reader = _Reader(decoder)
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    buffer = ""
+    in_data = False
+    while True:
+        chunk = stream.read(CHUNK)
+        try:
+            buffer += utf8.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            raise NotCanonical("not UTF-8") from exc
+        if not in_data:
+            start = buffer.find("<sheetData")
+            if start < 0:
+                if not chunk:
+                    raise NotCanonical("no unprefixed sheetData")
+                continue
+            open_end = buffer.find(">", start)
+            if open_end < 0:
+                continue
+            if buffer[open_end - 1] == "/":
+                return SheetValues([], 0)
+            buffer = buffer[open_end + 1 :]
+            if not _FIRST_CHILD.match(buffer[:256]):
+                raise NotCanonical("unexpected first element in sheetData")
+            in_data = True
+        end = buffer.find("</sheetData>")
+        if end >= 0:
+            reader.piece(buffer[:end])
+            return SheetValues(reader.rows, reader.max_row)
+        cut = buffer.rfind("</row>")
+        if cut >= 0:
+            reader.piece(buffer[: cut + 6])
+            buffer = buffer[cut + 6 :]
+        if not chunk:
+            raise NotCanonical("sheetData is not closed")

@@ -1,0 +1,72 @@
+"""One cell's stored parts -> its typed value. Shared by both sheet readers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from .errors import BrokenWorkbook
+from .numfmt import DateKind
+from .serial import to_date, to_datetime
+from .values import CellError, FormulaNoValue, Value
+from .xmltext import decode_ooxml
+
+
+class CellDecoder:
+    """Turns a cell's type, style, value, formula and inline text (as an XML
+    parser reads them) into a `Value`, for one sheet of one workbook."""
+
+    __slots__ = ("date1904", "date_styles", "sheet", "strings")
+
+    def __init__(self, strings: list[str], date_styles: dict[str, DateKind], date1904: bool, sheet: str) -> None:
+        self.strings = strings
+        self.date_styles = date_styles
+        self.date1904 = date1904
+        self.sheet = sheet
+
+    def decode(
+        self, ref: str, t: str | None, s: str | None, v: str | None, formula: str | None, inline: str | None
+    ) -> Value:
+        if t == "inlineStr" and inline is not None:
+            return decode_ooxml(inline) or None
+        if v is None or (v == "" and t != "str"):
+            return None if formula is None else FormulaNoValue(decode_ooxml(formula))
+        if t is None or t == "n":
+            return self.number(ref, v, s)
+        if t == "s":
+            return self.shared(ref, v) or None
+        if t in ("str", "inlineStr"):
+            return decode_ooxml(v) or None
+        if t == "b":
+            return v.strip() in ("1", "true")
+        if t == "e":
+            return CellError(v)
+        if t == "d":
+            return self.iso(ref, v)
+        raise BrokenWorkbook(f"{self.sheet}!{ref} has an unknown cell type {t!r}")
+
+    def number(self, ref: str, v: str, s: str | None) -> Decimal | date | datetime:
+        try:
+            number = Decimal(v)
+        except InvalidOperation:
+            raise BrokenWorkbook(f"{self.sheet}!{ref} holds {v!r}, which is not a number") from None
+        kind = self.date_styles.get(s) if s is not None else None
+        if kind is None:
+            return number
+        moment = to_date(number, self.date1904) if kind == "date" else to_datetime(number, self.date1904)
+        return number if moment is None else moment
+
+    def shared(self, ref: str, v: str) -> str:
+        try:
+            return self.strings[int(v)]
+        except (ValueError, IndexError):
+            raise BrokenWorkbook(
+                f"{self.sheet}!{ref} refers to shared string {v!r}, but the workbook has {len(self.strings)}"
+            ) from None
+
+    def iso(self, ref: str, v: str) -> date | datetime:
+        try:
+            moment = datetime.fromisoformat(v.strip().rstrip("Z"))
+        except ValueError:
+            raise BrokenWorkbook(f"{self.sheet}!{ref} holds {v!r}, which is not a date") from None
+        return moment.date() if "T" not in v and " " not in v.strip() else moment

@@ -1,0 +1,64 @@
+"""`read_sheets`: the sheet list and the values of the sheets asked for."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from .cells_fast import NotCanonical, read_fast
+from .cells_slow import read_slow
+from .decode import CellDecoder
+from .errors import XlsxError
+from .opc import local, parse_xml
+from .package import Package, SheetPart
+from .shared_strings import read_shared_strings
+from .styles import read_number_formats
+from .values import SheetValues, Workbook
+
+
+def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None) -> Workbook:
+    """Read the workbook at `path`: all sheet names, and the values of the
+    worksheets in `names` (all worksheets when None). Names the workbook
+    does not have, and chart sheets, are left out of `Workbook.sheets`;
+    compare with `Workbook.sheet_names`."""
+    with Package(path) as package:
+        wanted = set(names) if names is not None else None
+        parts = [s for s in package.sheets if s.is_worksheet and (wanted is None or s.name in wanted)]
+        sheets: dict[str, SheetValues] = {}
+        if parts:
+            strings = read_shared_strings(package)
+            date_styles = read_number_formats(package).date_styles()
+            for sheet in parts:
+                decoder = CellDecoder(strings, date_styles, package.date1904, sheet.name)
+                sheets[sheet.name] = read_sheet(package, sheet, decoder)
+        return Workbook(
+            sheet_names=tuple(s.name for s in package.sheets),
+            hidden=frozenset(s.name for s in package.sheets if s.hidden),
+            last_modified_by=last_modified_by(package),
+            date1904=package.date1904,
+            sheets=sheets,
+        )
+
+
+def read_sheet(package: Package, sheet: SheetPart, decoder: CellDecoder) -> SheetValues:
+    """One worksheet's values: the fast reader, else the general one."""
+    with package.open(sheet.part) as stream:
+        try:
+            return read_fast(stream, decoder)
+        except NotCanonical:
+            pass
+    with package.open(sheet.part) as stream:
+        return read_slow(stream, decoder)
+
+
+def last_modified_by(package: Package) -> str | None:
+    """`cp:lastModifiedBy` from the core properties, if any."""
+    rel = next(package.related("", "/core-properties"), None)
+    if rel is None or not package.has(rel.part):
+        return None
+    try:
+        root = parse_xml(package.read(rel.part), rel.part)
+    except XlsxError:
+        return None
+    node = next((n for n in root if local(n.tag) == "lastModifiedBy"), None)
+    return node.text if node is not None and node.text else None
