@@ -102,7 +102,7 @@ class Worker:
             report.created = [inv.invoice_no for inv in plan.new_invoices]
             invoices = list(ledger.invoices) + [
                 replace(inv, row=rows[("invoices", inv.invoice_no)]) for inv in plan.new_invoices]
-            self._deliver(snapshot, ledger, invoices, report)
+            self._deliver(snapshot, ledger, invoices, report, plan.writes)
         report.seconds = _time.monotonic() - started
         return report
 
@@ -125,18 +125,53 @@ class Worker:
         return result
 
     # -- PDFs and emails --------------------------------------------------
-    def _deliver(self, snapshot: Snapshot, ledger: Ledger, invoices: list[Invoice], report: CycleReport) -> None:
+    def _deliver(self, snapshot: Snapshot, ledger: Ledger, invoices: list[Invoice], report: CycleReport,
+                 planned: tuple[CellWrite, ...] = ()) -> None:
         if self.renderer is None:
             return
-        emailing = self.transport is not None
-        todo = [p for p in pending(invoices, self._pdf_exists, emailing)
+        todo = [p for p in pending(invoices, self._pdf_exists, self.transport is not None)
                 if not (p.interrupted and not self.rules.email_lookup)]
         if not todo:
             return
-        clients = {c.client_id: c for c in ledger.clients}
+        links, ready = self._render(ledger, todo, report)
+        # Where the transport can look a Message-ID up, all marks go in one write
+        # with the PDF links; where it cannot (SMTP), each email is marked just
+        # before it is sent, so a crash leaves at most one outcome unknown.
+        batch_marks = self.rules.email_lookup
+        first = links + ([self._mark(item, msg) for item, _, msg in ready] if batch_marks else [])
+        self._commit(snapshot, [w for w in first if w.before != w.after], [])
         sessions = {s.session_id: s for s in ledger.sessions}
-        marks: list[CellWrite] = []
-        ready: list[tuple[Pending, Client, bytes, Path]] = []
+        for w in planned:  # what this cycle's commit already set
+            if w.field == "billing_status" and w.key in sessions:
+                sessions[w.key] = replace(sessions[w.key], billing_status=w.after)
+        records: list[CellWrite] = []
+        for item, client, msg in ready:
+            inv = item.invoice
+            if not batch_marks:
+                self._commit(snapshot, records + [self._mark(item, msg)], [])
+                records = []
+            if item.interrupted and self._already_sent(msg["Message-ID"]):
+                log.info("%s was sent before the last run stopped; recording it", inv.invoice_no)
+            else:
+                try:
+                    self.transport.send(msg)
+                except Exception as exc:  # DeliveryError and kin
+                    report.errors.append(f"{inv.invoice_no}: email not sent to {client.email}: {exc}")
+                    if not getattr(exc, "unknown_outcome", False):  # known not sent: clear the mark
+                        records.append(CellWrite("invoices", inv.row, inv.invoice_no, "message_id",
+                                                 msg["Message-ID"], ""))
+                    if getattr(exc, "transient", False):
+                        break
+                    continue
+            records += self._sent(inv, sessions)
+            report.sent.append(inv.invoice_no)
+        self._commit(snapshot, records, [])
+
+    def _render(self, ledger: Ledger, todo: list[Pending], report: CycleReport):
+        """PDFs for every pending invoice: the PDF column writes and the emails to send."""
+        clients = {c.client_id: c for c in ledger.clients}
+        links: list[CellWrite] = []
+        ready = []
         for item in todo:
             inv = item.invoice
             client = clients.get(inv.client_id)
@@ -152,38 +187,25 @@ class Worker:
             path = self._store_pdf(self.config.render.output, inv.invoice_no, pdf)
             link = self._link(path)
             if link != inv.pdf:
-                marks.append(CellWrite("invoices", inv.row, inv.invoice_no, "pdf", inv.pdf, link))
+                links.append(CellWrite("invoices", inv.row, inv.invoice_no, "pdf", inv.pdf, link))
                 report.pdfs.append(inv.invoice_no)
             if item.needs_email:
-                msg = self._message(doc, pdf, path.name)
-                if msg["Message-ID"] != inv.message_id:
-                    marks.append(CellWrite("invoices", inv.row, inv.invoice_no, "message_id",
-                                           inv.message_id, msg["Message-ID"]))
-                ready.append((item, client, pdf, path, msg))
-        self._commit(snapshot, marks, [])
-        sent: list[CellWrite] = []
-        for item, client, pdf, path, msg in ready:
-            inv = item.invoice
-            if item.interrupted and self._already_sent(msg["Message-ID"]):
-                log.info("%s was sent before the last run stopped; recording it", inv.invoice_no)
-            else:
-                try:
-                    self.transport.send(msg)
-                except Exception as exc:  # DeliveryError and kin
-                    report.errors.append(f"{inv.invoice_no}: email not sent to {client.email}: {exc}")
-                    if not getattr(exc, "unknown_outcome", False):
-                        sent.append(CellWrite("invoices", inv.row, inv.invoice_no, "message_id", msg["Message-ID"], ""))
-                    if getattr(exc, "transient", False):
-                        break
-                    continue
-            stamp = changelog.utc_stamp(self.clock.now())
-            sent.append(CellWrite("invoices", inv.row, inv.invoice_no, "sent_at", "", stamp))
-            for sid in inv.session_ids:
-                s = sessions.get(sid)
-                if s is not None and s.billing_status in ("Invoiced", ""):
-                    sent.append(CellWrite("sessions", s.row, sid, "billing_status", s.billing_status, "Sent"))
-            report.sent.append(inv.invoice_no)
-        self._commit(snapshot, sent, [])
+                ready.append((item, client, self._message(doc, pdf, path.name)))
+        return links, ready
+
+    @staticmethod
+    def _mark(item: Pending, msg: EmailMessage) -> CellWrite:
+        inv = item.invoice
+        return CellWrite("invoices", inv.row, inv.invoice_no, "message_id", inv.message_id, msg["Message-ID"])
+
+    def _sent(self, inv: Invoice, sessions) -> list[CellWrite]:
+        stamp = changelog.utc_stamp(self.clock.now())
+        out = [CellWrite("invoices", inv.row, inv.invoice_no, "sent_at", "", stamp)]
+        for sid in inv.session_ids:
+            s = sessions.get(sid)
+            if s is not None and s.billing_status in ("Invoiced", ""):
+                out.append(CellWrite("sessions", s.row, sid, "billing_status", s.billing_status, "Sent"))
+        return out
 
     def _already_sent(self, message_id: str) -> bool:
         check = getattr(self.transport, "already_sent", None)

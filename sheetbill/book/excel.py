@@ -56,6 +56,8 @@ class ExcelBook:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise WorkbookBusy(f"{self.path.name}: another sheetbill worker is working on it; try again later") from None
+            for stale in self.path.parent.glob(f".{self.path.stem}.*.xlsx.tmp"):
+                stale.unlink(missing_ok=True)  # left by a run that was killed mid-commit
             try:
                 yield
             finally:
