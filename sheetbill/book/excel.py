@@ -39,8 +39,9 @@ def office_locks(path: Path) -> list[Path]:
 
 
 class ExcelBook:
-    def __init__(self, path: Path, tabs: Sequence[Tab], backups: int = 5) -> None:
+    def __init__(self, path: Path, tabs: Sequence[Tab], backups: int = 5, patch=patch_workbook) -> None:
         self.path = Path(path)
+        self._patch = patch  # the package writer; tests hand in a faulty one
         self.tabs = {t.key: t for t in tabs}
         self.backups = backups
         self.label = str(self.path.name)
@@ -111,7 +112,7 @@ class ExcelBook:
         tmp = Path(tmp_name)
         try:
             try:
-                patch_workbook(self.path, tmp, sheet_edits, new_sheets)
+                self._patch(self.path, tmp, sheet_edits, new_sheets)
             except XlsxError as exc:
                 raise UnsafeToWrite(f"{self.path.name}: cannot write safely: {exc}. Nothing was written.") from None
             lost = lost_parts(self.path, tmp)

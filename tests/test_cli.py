@@ -1,0 +1,132 @@
+"""The command line, as an admin uses it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sheetbill import cli
+from sheetbill.worker import CycleReport, watch
+
+from .conftest import session
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_init_then_check_then_run(tmp_path, capsys):
+    code, out, _ = run(capsys, "init", str(tmp_path / "p"))
+    assert code == 0 and "practice.xlsx" in out
+    config = str(tmp_path / "p" / "sheetbill.yaml")
+    code, out, _ = run(capsys, "check", "--config", config, "--offline")
+    assert (code, out.strip()) == (0, "OK: config, workbook, templates and mail settings look right")
+    code, out, _ = run(capsys, "init", str(tmp_path / "p"))
+    assert code == 1
+
+
+def test_preview_shows_the_plan_and_writes_nothing(practice, capsys):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)), session("S-00002", "2026-11-04", client="Bob"))
+    before = practice.workbook.read_bytes()
+    code, out, _ = run(capsys, "preview", "--config", str(practice.config_path))
+    assert code == 0
+    assert "INV-" in out and "C-001 Anna Meier" in out and "65.00 EUR" in out
+    assert "Unknown client 'Bob'" in out and "Nothing was written" in out
+    assert practice.workbook.read_bytes() == before
+    assert not (practice.folder / "outbox").exists()
+
+
+def test_run_prints_one_line_and_problems(practice, capsys):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)), session("S-00002", "2026-11-04", client="Bob"))
+    code, out, _ = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 0
+    assert "1 invoice(s) created, 1 PDF(s), 1 email(s) sent, 1 problem(s)" in out
+    assert "Unknown client 'Bob'" in out
+
+
+def test_config_errors_name_the_file_and_key(practice, capsys):
+    practice.configure("terms_days: 14", "terms_days: soon")
+    code, _, err = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 1 and "sheetbill.yaml: billing.terms_days: must be a number (got 'soon')" in err
+    practice.configure("terms_days: soon", "termz_days: 14")
+    code, _, err = run(capsys, "run", "--config", str(practice.config_path))
+    assert "unknown key 'billing.termz_days' (did you mean 'billing.terms_days'?)" in err
+    code, _, err = run(capsys, "run", "--config", str(practice.folder / "nope.yaml"))
+    assert code == 1 and "no such config file" in err
+
+
+def test_check_lists_every_finding(practice, capsys):
+    practice.configure("template: templates/invoice.html", "template: templates/missing.html")
+    practice.configure("transport: outbox", "transport: smtp")
+    (practice.folder / "~$practice.xlsx").write_text("x")
+    code, out, _ = run(capsys, "check", "--config", str(practice.config_path))
+    lines = out.strip().splitlines()
+    assert code == 1
+    assert any(l.startswith("render.template:") and "missing.html" in l for l in lines)
+    assert any("SHEETBILL_SMTP_PASSWORD" in l for l in lines)
+    assert any("open in Excel or LibreOffice" in l for l in lines)
+
+
+def test_check_finds_a_missing_column(practice, capsys):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(practice.workbook)
+    wb["Sessions"]["I1"] = "State"
+    wb.save(practice.workbook)
+    code, out, _ = run(capsys, "check", "--config", str(practice.config_path), "--offline")
+    assert code == 1 and "Tab 'Sessions' has no column 'Status'" in out
+
+
+def test_a_locked_workbook_exits_3(practice, capsys):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    (practice.folder / ".~lock.practice.xlsx#").write_text("x")
+    code, _, err = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 3 and "open in Excel or LibreOffice" in err
+
+
+def test_watch_runs_cycles_until_stopped_and_survives_a_failing_one():
+    from sheetbill.errors import WorkbookBusy
+
+    calls, idles = [], []
+
+    def cycle() -> CycleReport:
+        calls.append(1)
+        if len(calls) == 1:
+            raise WorkbookBusy("open in Excel")
+        return CycleReport()
+
+    class Sched:  # the schedule package's Scheduler, run by hand: every call is "due"
+        def __init__(self):
+            self.jobs = []
+
+        def every(self, *a):
+            return self
+
+        @property
+        def minutes(self):
+            return self
+
+        @property
+        def day(self):
+            return self
+
+        def at(self, when):
+            self.at_time = when
+            return self
+
+        def do(self, job):
+            self.jobs.append(job)
+
+        def run_pending(self):
+            for job in self.jobs[:1]:
+                job()
+
+        idle_seconds = 600
+
+    sched = Sched()
+    watch(cycle, 10, scheduler=sched, stop=lambda: len(idles) >= 3, idle=idles.append)
+    assert len(calls) == 4  # one at start, one per loop
+    assert idles == [1.0, 1.0, 1.0]  # never sleeps long, so Ctrl-C is handled promptly
