@@ -10,18 +10,29 @@ from .state import DOCUMENT, FOLDER, GOOGLE_TYPES, SPREADSHEET, DriveFile, Revis
 
 JsonDict = dict[str, Any]
 DEFAULT_FILE_FIELDS = "kind,id,name,mimeType"
-EXPORTS = {
+LINK_FORMATS = {
     DOCUMENT: {
-        "application/pdf": "pdf",
-        "text/plain": "txt",
+        "application/rtf": "rtf",
+        "application/vnd.oasis.opendocument.text": "odt",
         "text/html": "html",
+        "application/pdf": "pdf",
+        "application/epub+zip": "epub",
+        "application/zip": "zip",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+        "text/plain": "txt",
+        "text/markdown": "md",
     },
     SPREADSHEET: {
-        "text/csv": "csv",
+        "application/x-vnd.oasis.opendocument.spreadsheet": "ods",
         "text/tab-separated-values": "tsv",
         "application/pdf": "pdf",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+        "text/csv": "csv",
+        "application/zip": "zip",
+        "application/vnd.oasis.opendocument.spreadsheet": "ods",
     },
 }
+"""Every format Google lists in ``exportLinks`` (``exports.export`` produces a few of them)."""
 
 
 def stamp(moment: datetime) -> str:
@@ -79,10 +90,10 @@ def file_json(state: State, entry: DriveFile) -> JsonDict:
         out["properties"] = dict(entry.properties)
     if entry.app_properties:
         out["appProperties"] = dict(entry.app_properties)
-    if entry.mime_type in EXPORTS:
+    if entry.mime_type in LINK_FORMATS:
         out["exportLinks"] = {
             mime: f"https://docs.google.com/feeds/download/export?id={entry.id}&exportFormat={ext}"
-            for mime, ext in EXPORTS[entry.mime_type].items()
+            for mime, ext in LINK_FORMATS[entry.mime_type].items()
         }
     if entry.mime_type in GOOGLE_TYPES:
         out["quotaBytesUsed"] = "0"
@@ -119,7 +130,7 @@ def file_v2_json(state: State, entry: DriveFile) -> JsonDict:
         "editable": True,
         "writersCanShare": True,
         "mimeType": entry.mime_type,
-        "exportLinks": {m: f"https://docs.google.com/export?id={entry.id}&format={e}" for m, e in EXPORTS.get(entry.mime_type, {}).items()},
+        "exportLinks": {m: f"https://docs.google.com/export?id={entry.id}&format={e}" for m, e in LINK_FORMATS.get(entry.mime_type, {}).items()},
         "parents": parents,
         "thumbnailLink": "",
         "appDataContents": False,
@@ -161,9 +172,9 @@ def revision_json(state: State, entry: DriveFile, revision: Revision) -> JsonDic
     }
     if revision.size is not None:
         out.update(size=str(revision.size), md5Checksum=revision.md5 or "", originalFilename=entry.original_filename or entry.name)
-    if entry.mime_type in EXPORTS:
+    if entry.mime_type in LINK_FORMATS:
         out["exportLinks"] = {
             mime: f"https://docs.google.com/feeds/download/export?id={entry.id}&revision={revision.id}&exportFormat={ext}"
-            for mime, ext in EXPORTS[entry.mime_type].items()
+            for mime, ext in LINK_FORMATS[entry.mime_type].items()
         }
     return out

@@ -94,12 +94,12 @@ def apply(target: dict[str, Any], source: dict[str, Any] | None, mask: Mask) -> 
 
 
 def prune(value: Any) -> Any:
-    """Drop nulls and empty objects, recursively (how Google stores input)."""
+    """Drop nulls, empty objects and empty lists, recursively (how Google stores input)."""
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
             item = prune(item)
-            if item is None or item == {}:
+            if item is None or item == {} or item == []:
                 continue
             out[key] = item
         return out

@@ -52,7 +52,7 @@ class FakeGoogle:
 
     def start(self) -> FakeGoogle:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._http.serve_forever, name="fakegoogle", daemon=True)
+            self._thread = threading.Thread(target=self._http.serve_forever, args=(0.05,), name="fakegoogle", daemon=True)
             self._thread.start()
         return self
 
@@ -136,6 +136,10 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         return
 
@@ -166,9 +170,12 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in response.headers.items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(response.body)
+            self._headers_buffer.append(b"\r\n" + response.body)
+            self.wfile.write(b"".join(self._headers_buffer))
+            self._headers_buffer = []
+        else:
+            self.end_headers()
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
 

@@ -158,6 +158,10 @@ def update_sheet_properties(batch: Batch, req: JsonDict) -> None:
     sheet = sheet_by_id(batch.book, incoming.get("sheetId"))
     current = sheet_properties(batch.book, sheet)
     old_index = current["index"]
+    if "tabColorStyle" in mask:
+        current.pop("tabColor", None)
+    if "tabColor" in mask:
+        current.pop("tabColorStyle", None)
     fields.apply(current, incoming, {k: v for k, v in mask.items() if k not in ("sheetId", "sheetType")})
     if "index" not in mask:
         current["index"] = old_index

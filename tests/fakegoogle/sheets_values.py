@@ -125,8 +125,8 @@ def input_option(value: str | None) -> bool:
     return value == "USER_ENTERED"
 
 
-def write(book: Spreadsheet, target: Target, rows: list[list[Any]], user_entered: bool, anchor_only: bool = False) -> JsonDict:
-    """Write a block of values at a range; returns an UpdateValuesResponse."""
+def check_fit(target: Target, rows: list[list[Any]], anchor_only: bool = False) -> tuple[int, int]:
+    """Raise Google's error when values do not fit the range or the grid."""
     sheet = target.sheet
     height = len(rows)
     width = max((len(row) for row in rows), default=0)
@@ -136,13 +136,20 @@ def write(book: Spreadsheet, target: Target, rows: list[list[Any]], user_entered
         if width > target.c1 - target.c0:
             column = a1.column_letters(target.c0 + width - 1)
             raise ApiError(400, f"Requested writing within range [{target.a1}], but tried writing to column [{column}]")
+    if height and width and (target.r0 + height > sheet.row_count or target.c0 + width > sheet.col_count):
+        raise exceeds(sheet, target.r0, target.r0 + height, target.c0, target.c0 + width)
+    return height, width
+
+
+def write(book: Spreadsheet, target: Target, rows: list[list[Any]], user_entered: bool, anchor_only: bool = False) -> JsonDict:
+    """Write a block of values at a range; returns an UpdateValuesResponse."""
+    sheet = target.sheet
+    height, width = check_fit(target, rows, anchor_only)
     out: JsonDict = {"spreadsheetId": book.id}
     if not height or not width:
         out["updatedRange"] = a1.format_range(sheet.title, target.r0, target.r0 + 1, target.c0, target.c0 + 1)
         return out
     r1, c1 = target.r0 + height, target.c0 + width
-    if r1 > sheet.row_count or c1 > sheet.col_count:
-        raise exceeds(sheet, target.r0, r1, target.c0, c1)
     touched_rows, touched_cols, count = set(), set(), 0
     for i, row in enumerate(rows):
         for j, raw in enumerate(row):
@@ -178,8 +185,7 @@ def values_update(state: State, request: Request) -> JsonDict:
     user_entered = input_option(request.arg("valueInputOption"))
     body = request.json() or {}
     target = resolve(book, request.params["range"], clamp=False)
-    with atomic(book):
-        out = write(book, target, as_rows(body.get("values"), body.get("majorDimension")), user_entered)
+    out = write(book, target, as_rows(body.get("values"), body.get("majorDimension")), user_entered)
     state.touch(book.id)
     args = {"render": request.arg("responseValueRenderOption"), "dates": request.arg("responseDateTimeRenderOption")}
     return _with_data(out, book, args, request.flag("includeValuesInResponse"))
@@ -195,18 +201,21 @@ def values_batch_update(state: State, request: Request) -> JsonDict:
     cols_seen: set[tuple[int, int]] = set()
     sheets_seen: set[int] = set()
     args = {"render": body.get("responseValueRenderOption"), "dates": body.get("responseDateTimeRenderOption")}
-    with atomic(book):
-        for item in body.get("data") or []:
-            target = resolve(book, item.get("range") or "", clamp=False)
-            rows = as_rows(item.get("values"), item.get("majorDimension"))
-            out = write(book, target, rows, user_entered)
-            responses.append(_with_data(out, book, args, bool(body.get("includeValuesInResponse"))))
-            for i, row in enumerate(rows):
-                for j, raw in enumerate(row):
-                    if raw is not None:
-                        rows_seen.add((target.sheet.sheet_id, target.r0 + i))
-                        cols_seen.add((target.sheet.sheet_id, target.c0 + j))
-                        sheets_seen.add(target.sheet.sheet_id)
+    planned = []
+    for item in body.get("data") or []:
+        target = resolve(book, item.get("range") or "", clamp=False)
+        rows = as_rows(item.get("values"), item.get("majorDimension"))
+        check_fit(target, rows)
+        planned.append((target, rows))
+    for target, rows in planned:
+        out = write(book, target, rows, user_entered)
+        responses.append(_with_data(out, book, args, bool(body.get("includeValuesInResponse"))))
+        for i, row in enumerate(rows):
+            for j, raw in enumerate(row):
+                if raw is not None:
+                    rows_seen.add((target.sheet.sheet_id, target.r0 + i))
+                    cols_seen.add((target.sheet.sheet_id, target.c0 + j))
+                    sheets_seen.add(target.sheet.sheet_id)
     state.touch(book.id)
     result: JsonDict = {"spreadsheetId": book.id}
     if responses:
