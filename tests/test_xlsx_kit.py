@@ -13,6 +13,8 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_BASE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+CALC_CHAIN_CT = f'<Override PartName="/xl/calcChain.xml" ContentType="{CT_BASE}.calcChain+xml"/>'
+CALC_CHAIN_REL = f'<Relationship Id="rId200" Type="{REL}/calcChain" Target="calcChain.xml"/>'
 
 STYLES = (
     f'{DECL}<styleSheet xmlns="{MAIN}"><numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
@@ -55,10 +57,11 @@ def build_xlsx(
     workbook_extra: str = "",
     states: Mapping[str, str] | None = None,
     content_types: str = "",
+    workbook_rels: str = "",
 ) -> Path:
     """Write a package by hand: `sheets` maps names to worksheet XML,
     `extra` adds parts verbatim, `sheet_rels` gives sheet N (1-based) a
-    .rels body, `content_types` adds raw Default/Override elements."""
+    .rels body; `content_types` and `workbook_rels` add raw elements."""
     overrides = [f'<Override PartName="/xl/workbook.xml" ContentType="{CT_BASE}.sheet.main+xml"/>']
     rels, entries, parts = [], [], {}
     for number, (name, xml) in enumerate(sheets.items(), start=1):
@@ -93,7 +96,9 @@ def build_xlsx(
             f'{DECL}<workbook xmlns="{MAIN}" xmlns:r="{REL}"><workbookPr/><bookViews><workbookView/></bookViews>'
             f'<sheets>{"".join(entries)}</sheets>{workbook_extra}<calcPr calcId="191029"/></workbook>'
         ),
-        "xl/_rels/workbook.xml.rels": f'{DECL}<Relationships xmlns="{PKG_REL}">{"".join(rels)}</Relationships>',
+        "xl/_rels/workbook.xml.rels": (
+            f'{DECL}<Relationships xmlns="{PKG_REL}">{"".join(rels)}{workbook_rels}</Relationships>'
+        ),
         **parts,
         **(extra or {}),
     }

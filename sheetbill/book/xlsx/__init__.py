@@ -1,13 +1,17 @@
 """Reading and surgically patching .xlsx packages, without openpyxl.
 
     read_sheets(path, names=None) -> Workbook
+    patch_workbook(src, dst, edits: {sheet: SheetEdit}, add_sheets=[NewSheet]) -> None
+    lost_parts(src, dst) -> [what dst lost];  foreign_parts(path) -> [what path holds]
 
 This package knows cells, not invoices. See `values` for the value types.
 """
 
 from .errors import BrokenWorkbook, NotAWorkbook, SheetNotFound, UnsupportedEdit, XlsxError
+from .guard import foreign_parts, lost_parts
 from .reader import read_sheets
 from .values import CellError, FormulaNoValue, NewSheet, SheetEdit, SheetValues, Value, Workbook, WriteValue
+from .writer import patch_workbook
 
 __all__ = [
     "BrokenWorkbook",
@@ -23,5 +27,8 @@ __all__ = [
     "Workbook",
     "WriteValue",
     "XlsxError",
+    "foreign_parts",
+    "lost_parts",
+    "patch_workbook",
     "read_sheets",
 ]

@@ -1,0 +1,47 @@
+"""One written value -> its `<c>` element.
+
+Text is always an inline string (`t="inlineStr"`, `xml:space="preserve"`),
+so `=1+1` stays text and the shared string table is never touched. Numbers
+are written from their own text; dates as serials under a date style.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from .errors import UnsupportedEdit
+from .serial import from_date, from_datetime
+from .values import WriteValue
+from .xmltext import escape_text
+
+MAX_TEXT = 32767
+
+
+def render_cell(prefix: str, ref: str, value: WriteValue, style: int, date1904: bool) -> str:
+    """The element for a non-empty value; `style` 0 writes no `s`."""
+    s = f' s="{style}"' if style else ""
+    p = prefix
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise UnsupportedEdit(f"{ref}: text of {len(value)} characters is longer than Excel's {MAX_TEXT}")
+        text = escape_text(value)
+        return f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">{text}</{p}t></{p}is></{p}c>'
+    if isinstance(value, bool):
+        return f'<{p}c r="{ref}"{s} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
+    return f"<{p}c r=\"{ref}\"{s}><{p}v>{number_text(ref, value, date1904)}</{p}v></{p}c>"
+
+
+def number_text(ref: str, value: WriteValue, date1904: bool) -> str:
+    """The `<v>` text of a number, date or datetime."""
+    if isinstance(value, datetime):
+        return from_datetime(value, date1904)
+    if isinstance(value, date):
+        return from_date(value, date1904)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise UnsupportedEdit(f"{ref}: {value} is not a number Excel can hold")
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    raise TypeError(f"{ref}: cannot write a {type(value).__name__}; write str, Decimal, int, date, datetime or bool")

@@ -1,0 +1,146 @@
+"""The guard before a workbook is replaced, and a diagnostic description.
+
+`lost_parts(src, dst)` lists, in plain words, whatever `src` holds that
+`dst` does not: parts, content types, relationships, and per part the
+counts of shapes, validations, conditional formats, extensions... It
+ignores xl/calcChain.xml, which the writer drops on purpose. An empty list
+means nothing was lost.
+
+`foreign_parts(path)` lists what a workbook holds beyond plain cells.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+
+from .errors import XlsxError
+from .features import PLAIN_SHEET_FEATURES, part_features, sheet_features
+from .opc import CT_NS, parse_rels, parse_xml
+from .package import Package
+from .partlists import CONTENT_TYPES
+
+_CALC_CHAIN = "/calcchain"
+_DESCRIBED = re.compile(r"(?i)(/drawings/.*\.(xml|vml)|comments[^/]*\.xml)$")
+_FOREIGN = {
+    "vbaproject": "VBA macros",
+    "/charts/": "charts",
+    "/pivottables/": "pivot tables",
+    "/pivotcache/": "pivot caches",
+    "/slicers/": "slicers",
+    "/slicercaches/": "slicer caches",
+    "/timelines/": "timelines",
+    "/externallinks/": "links to other workbooks",
+    "customxml/": "custom XML data",
+    "/threadedcomments/": "threaded comments",
+    "/persons/": "comment authors",
+    "comments": "comments",
+    "/tables/": "tables",
+    "/querytables/": "query tables",
+    "connections.xml": "data connections",
+    "/activex/": "ActiveX controls",
+    "/ctrlprops/": "form controls",
+    "/embeddings/": "embedded objects",
+    "/media/": "pictures",
+    "/printersettings/": "printer settings",
+    "/drawings/": "drawings",
+}
+
+
+def _content_types(package: Package) -> tuple[dict[str, str], dict[str, str]]:
+    root = parse_xml(package.read(CONTENT_TYPES), CONTENT_TYPES)
+    defaults, overrides = {}, {}
+    for node in root:
+        if node.tag == f"{{{CT_NS}}}Default":
+            defaults[node.get("Extension", "").lower()] = node.get("ContentType", "")
+        elif node.tag == f"{{{CT_NS}}}Override":
+            overrides[node.get("PartName", "").lower()] = node.get("ContentType", "")
+    return defaults, overrides
+
+
+def _relationships(package: Package, rels: str) -> set[tuple[str, str, str]]:
+    source = rels.replace("_rels/", "")[: -len(".rels")]
+    return {(r.id, r.type, r.target) for r in parse_rels(package.read(rels), source)}
+
+
+def _features(package: Package, part: str, is_sheet: bool) -> Counter[str]:
+    data = package.read(part)
+    return sheet_features(data) if is_sheet else part_features(part, data)
+
+
+def lost_parts(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> list[str]:
+    """What `src` holds and `dst` lacks, one sentence each (empty: nothing lost)."""
+    with Package(src) as old:
+        try:
+            new = Package(dst)
+        except XlsxError as exc:
+            return [f"the new file cannot be opened as a workbook: {exc}"]
+        with new:
+            return _compare(old, new)
+
+
+def _compare(old: Package, new: Package) -> list[str]:
+    lost = []
+    names = [info.filename for info in old.zip.infolist() if not info.filename.endswith("/")]
+    for name in names:
+        if _CALC_CHAIN not in "/" + name.lower() and not new.has(name):
+            lost.append(f"the part {name} is missing")
+    old_defaults, old_overrides = _content_types(old)
+    new_defaults, new_overrides = _content_types(new)
+    for ext, ctype in old_defaults.items():
+        if new_defaults.get(ext) != ctype:
+            lost.append(f"the content type of .{ext} files ({ctype}) is missing")
+    for part, ctype in old_overrides.items():
+        if _CALC_CHAIN not in part and new_overrides.get(part) != ctype:
+            lost.append(f"the content type of {part} ({ctype}) is missing")
+    for name in names:
+        if name.lower().endswith(".rels") and new.has(name):
+            missing = _relationships(old, name) - _relationships(new, name)
+            lost.extend(
+                f"the relationship {rid} ({rtype.rsplit('/', 1)[-1]} -> {target}) of {name} is missing"
+                for rid, rtype, target in sorted(missing)
+                if not rtype.lower().endswith(_CALC_CHAIN)
+            )
+    sheets = {s.part.lower() for s in old.sheets if s.is_worksheet}
+    for name in names:
+        if not new.has(name):
+            continue
+        a, b = old.info(name), new.info(name)
+        if (a.CRC, a.file_size) == (b.CRC, b.file_size):
+            continue
+        is_sheet = name.lower() in sheets
+        before, after = _features(old, name, is_sheet), _features(new, name, is_sheet)
+        lost.extend(
+            f"{name}: {label}: {count} in the original, {after[label]} now"
+            for label, count in sorted(before.items())
+            if after[label] < count
+        )
+    return lost
+
+
+def foreign_parts(path: str | os.PathLike[str]) -> list[str]:
+    """What the workbook holds beyond plain cells, for diagnostics."""
+    found: list[str] = []
+    with Package(path) as package:
+        kinds: Counter[str] = Counter()
+        for info in package.zip.infolist():
+            lower = "/" + info.filename.lower()
+            if lower.endswith(".rels"):
+                continue
+            kind = next((label for key, label in _FOREIGN.items() if key in lower), None)
+            if kind:
+                kinds[kind] += 1
+        found.extend(f"{label}: {count} part(s)" for label, count in sorted(kinds.items()))
+        for sheet in package.sheets:
+            if not sheet.is_worksheet:
+                found.append(f"{sheet.name}: a chart sheet")
+                continue
+            for label, count in sorted(sheet_features(package.read(sheet.part)).items()):
+                if label not in PLAIN_SHEET_FEATURES:
+                    found.append(f"{sheet.name}: {count} {label}")
+        for info in package.zip.infolist():
+            if _DESCRIBED.search(info.filename):
+                for label, count in sorted(part_features(info.filename, package.read(info.filename)).items()):
+                    found.append(f"{info.filename}: {count} {label}")
+    return found

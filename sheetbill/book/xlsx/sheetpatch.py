@@ -1,0 +1,230 @@
+"""Patching one worksheet part: only the touched `<row>` elements and the
+`<dimension ref>` change; every other byte of the part is kept.
+
+The part is scanned once for its row start tags; the rows to rewrite are
+cut out and re-assembled between untouched slices of the original bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import cache
+
+from .errors import BrokenWorkbook, UnsupportedEdit
+from .formulas import array_areas, check_arrays, shared_master
+from .refs import MAX_COLUMNS, MAX_ROWS, cell_ref, parse_range, range_ref
+from .rowpatch import ParsedRow, SheetContext, parse_row, patch_row
+from .stylebook import StyleBook
+from .values import SheetEdit, WriteValue
+
+Chunk = bytes | memoryview
+_SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?=[\s/>])[^>]*?(/?)>")
+_R = re.compile(rb"""(?<![\w:.-])r\s*=\s*["'](\d+)["']""")
+_DIMENSION = re.compile(rb"""(<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref\s*=\s*")([^"]*)(")""")
+_COL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col\b([^>]*)>")
+_COL_ATTR = re.compile(rb"""\b(min|max|style)\s*=\s*["'](\d+)["']""")
+
+
+@dataclass(frozen=True)
+class SheetPatch:
+    """The patched part, as chunks to write in order, and what changed."""
+
+    chunks: list[Chunk]
+    last_used: int
+    appended: int
+    formulas_changed: bool
+
+
+@cache
+def _row_patterns(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]:
+    p = re.escape(prefix)
+    row = re.compile(rb'<' + p + rb'row(?=[\s/>])(?: r="(\d+)")?([^>]*?)(/?)>')
+    close = re.compile(rb"</" + p + rb"row\s*>")
+    used = re.compile(rb"<" + p + rb"f[\s/>]|<" + p + rb"(?:v|t)(?:\s[^>]*)?>[^<]")
+    return row, close, used
+
+
+class _Rows:
+    """The row start tags of a sheet's data, in order."""
+
+    def __init__(self, data: bytes, prefix: bytes, start: int, end: int, sheet: str) -> None:
+        row_re, self._close, self._used = _row_patterns(prefix)
+        self.data = data
+        self.numbers: list[int] = []
+        self.starts: list[int] = []
+        self.open_ends: list[int] = []
+        self.implicit: list[int] = []
+        number = 0
+        for match in row_re.finditer(data, start, end):
+            explicit = match.group(1)
+            if explicit is None:
+                found = _R.search(match.group(2))
+                explicit = found.group(1) if found else None
+            if explicit:
+                if int(explicit) <= number:
+                    raise BrokenWorkbook(f"{sheet}: rows are out of order near row {number}")
+                number = int(explicit)
+            else:
+                number += 1
+                self.implicit.append(number)
+            self.numbers.append(number)
+            self.starts.append(match.start())
+            self.open_ends.append(-match.end() if match.group(3) else match.end())
+
+    def end(self, index: int) -> int:
+        """Where row number `index` (position in the list) ends."""
+        open_end = self.open_ends[index]
+        if open_end < 0:
+            return -open_end
+        close = self._close.search(self.data, open_end)
+        if close is None:
+            raise BrokenWorkbook("a row of the sheet is not closed")
+        return close.end()
+
+    def text(self, index: int) -> str:
+        return self.data[self.starts[index] : self.end(index)].decode("utf-8")
+
+    def find(self, row: int) -> int | None:
+        index = bisect_left(self.numbers, row)
+        return index if index < len(self.numbers) and self.numbers[index] == row else None
+
+    def last_used(self) -> int:
+        """The last row holding a value, a formula or inline text."""
+        for index in range(len(self.numbers) - 1, -1, -1):
+            if self._used.search(self.data, self.starts[index], self.end(index)):
+                return self.numbers[index]
+        return 0
+
+
+def _changes(edit: SheetEdit, last_used: int, sheet: str) -> dict[int, dict[int, WriteValue]]:
+    """The edit as row -> column -> value, appends placed after `last_used`."""
+    rows: dict[int, dict[int, WriteValue]] = {}
+    for (row, col), value in edit.updates.items():
+        if not (1 <= row <= MAX_ROWS and 0 <= col < MAX_COLUMNS):
+            raise UnsupportedEdit(f"{sheet}: row {row}, column {col} is outside a worksheet")
+        rows.setdefault(row, {})[col] = value
+    for offset, values in enumerate(edit.appends, start=1):
+        row = last_used + offset
+        if row > MAX_ROWS or len(values) > MAX_COLUMNS:
+            raise UnsupportedEdit(f"{sheet}: appending row {row} goes beyond the end of a worksheet")
+        target = rows.setdefault(row, {})
+        for col, value in enumerate(values):
+            if col in target:
+                raise UnsupportedEdit(f"{sheet}!{cell_ref(row, col)} is both updated and appended")
+            target[col] = value
+    return rows
+
+
+def _column_styles(head: bytes, limit: int) -> dict[int, int]:
+    """The default style of columns 0..limit from `<cols>`."""
+    styles = {}
+    for match in _COL.finditer(head):
+        found = {k.decode(): int(v) for k, v in _COL_ATTR.findall(match.group(1))}
+        if found.get("style"):
+            for col in range(found.get("min", 1) - 1, min(found.get("max", 1), limit + 1)):
+                styles[col] = found["style"]
+    return styles
+
+
+def _dimension(head: bytes, changes: dict[int, dict[int, WriteValue]]) -> bytes:
+    """`head` with its `<dimension ref>` grown to cover the written cells."""
+    match = _DIMENSION.search(head)
+    written = [(row, col) for row, cols in changes.items() for col, value in cols.items() if value not in (None, "")]
+    if match is None or not written:
+        return head
+    try:
+        top, left, bottom, right = parse_range(match.group(2).decode("ascii"))
+    except (BrokenWorkbook, UnicodeDecodeError):
+        top, left, bottom, right = written[0] + written[0]
+    rows = [row for row, _ in written]
+    cols = [col for _, col in written]
+    ref = range_ref(min(top, *rows), min(left, *cols), max(bottom, *rows), max(right, *cols)).encode("ascii")
+    return head[: match.start(2)] + ref + head[match.end(2) :]
+
+
+def patch_sheet(data: bytes, edit: SheetEdit, sheet: str, styles: StyleBook, date1904: bool) -> SheetPatch:
+    """Apply `edit` to the bytes of a worksheet part."""
+    tag = _SHEET_DATA.search(data)
+    if tag is None:
+        raise BrokenWorkbook(f"the sheet {sheet!r} has no sheetData")
+    prefix = tag.group(1)
+    empty = bool(tag.group(2))
+    close = tag.end() if empty else data.find(b"</" + prefix + b"sheetData>", tag.end())
+    if close < 0:
+        raise BrokenWorkbook(f"the sheetData of {sheet!r} is not closed")
+    if data.find(b"<!--", tag.end(), close) >= 0 or data.find(b"<![CDATA[", tag.end(), close) >= 0:
+        raise UnsupportedEdit(f"the sheet {sheet!r} has XML comments among its cells; sheetbill does not edit it")
+    rows = _Rows(data, prefix, tag.end(), close, sheet)
+    last_used = rows.last_used()
+    changes = _changes(edit, last_used, sheet)
+    check_arrays(array_areas(data, tag.end(), close), [(r, c) for r, cols in changes.items() for c in cols], sheet)
+    limit = max((max(cols) for cols in changes.values() if cols), default=0)
+    ctx = SheetContext(
+        name=sheet,
+        prefix=prefix.decode("ascii"),
+        styles=styles,
+        date1904=date1904,
+        money_columns=edit.money_columns,
+        column_styles=_column_styles(data[: tag.start()], limit),
+    )
+    parsed = _parse_touched(rows, changes, ctx)
+    to_write = set(changes) | _dependent_rows(rows, ctx)
+    if rows.implicit and any(rows.find(row) is None for row in changes):
+        to_write |= set(rows.implicit)
+
+    view = memoryview(data)
+    head = _dimension(data[: tag.start()], changes)
+    chunks: list[Chunk] = [head]
+    if empty:
+        chunks.append(data[tag.start() : tag.end() - 2].rstrip() + b">")
+        pos = tag.end()
+    else:
+        pos = tag.start()
+    for row in sorted(to_write):
+        index = rows.find(row)
+        row_parsed = parsed.get(row)
+        if index is not None and row_parsed is None:
+            row_parsed = parse_row(rows.text(index), ctx.prefix, row, sheet)
+        text = patch_row(ctx, row, row_parsed, changes.get(row, {})).encode("utf-8")
+        if index is not None:
+            start, end = rows.starts[index], rows.end(index)
+        else:
+            following = bisect_left(rows.numbers, row)
+            start = end = rows.starts[following] if following < len(rows.numbers) else close
+        chunks.append(view[pos:start])
+        chunks.append(text)
+        pos = end
+    if empty:
+        chunks.append(b"</" + prefix + b"sheetData>")
+    chunks.append(view[pos:])
+    return SheetPatch(chunks, last_used, len(edit.appends), ctx.formulas_changed)
+
+
+def _parse_touched(rows: _Rows, changes: dict[int, dict[int, WriteValue]], ctx: SheetContext) -> dict[int, ParsedRow]:
+    """Parse the existing rows that get written, noting shared-formula
+    masters among the cells about to be overwritten."""
+    parsed = {}
+    for row, cols in changes.items():
+        index = rows.find(row)
+        if index is None:
+            continue
+        parsed[row] = parse_row(rows.text(index), ctx.prefix, row, ctx.name)
+        for cell in parsed[row].cells:
+            if cell.col in cols:
+                master = shared_master(cell.text, ctx.prefix, row, cell.col)
+                if master is not None:
+                    ctx.masters[master.si] = master
+    return parsed
+
+
+def _dependent_rows(rows: _Rows, ctx: SheetContext) -> set[int]:
+    """The existing rows within the areas of overwritten shared formulas."""
+    found: set[int] = set()
+    for master in ctx.masters.values():
+        top, _, bottom, _ = master.area
+        first = bisect_left(rows.numbers, top)
+        last = bisect_left(rows.numbers, bottom + 1)
+        found.update(rows.numbers[first:last])
+    return found

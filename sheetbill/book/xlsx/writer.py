@@ -1,0 +1,172 @@
+"""`patch_workbook`: write a copy of a workbook with cells changed, rows
+appended and sheets added, leaving every other part as it was.
+
+Unchanged members are copied compressed, byte for byte. Changed parts are
+the patched sheets, tables grown over appended rows, xl/styles.xml when a
+date or money style is added, and the part lists (workbook.xml, its .rels,
+[Content_Types].xml) when a sheet is added or xl/calcChain.xml is dropped
+(it is, whenever a formula cell is overwritten; Excel rebuilds it).
+Any sheet edit also sets `fullCalcOnLoad`, so Excel recalculates formulas
+that depend on the written cells when the workbook is next opened.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from .errors import SheetNotFound, UnsupportedEdit
+from .newsheet import check_sheet_name, new_sheet_xml
+from .opc import REL_NS, WORKSHEET_CT, WORKSHEET_TYPE, rels_part
+from .package import Package
+from .partlists import CONTENT_TYPES, add_override, add_relationship, drop_override, drop_relationship
+from .sheetpatch import patch_sheet
+from .stylebook import StyleBook
+from .styles import styles_part
+from .tables import extend_table
+from .values import NewSheet, SheetEdit
+from .workbookxml import add_sheet_entry, full_calc_on_load
+from .zipout import Deflated, ZipOut, deflate
+
+STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+
+
+class _Changes:
+    """The parts of the new package that differ from the source."""
+
+    def __init__(self, package: Package) -> None:
+        self.package = package
+        self.replaced: dict[str, Deflated] = {}
+        self.texts: dict[str, str] = {}
+        self.added: list[tuple[str, Deflated]] = []
+        self.dropped: set[str] = set()
+
+    def text(self, part: str) -> str:
+        if part not in self.texts:
+            self.texts[part] = self.package.read(part).decode("utf-8")
+        return self.texts[part]
+
+    def free_name(self, template: str) -> str:
+        """The first `template.format(n)` that is not a part yet."""
+        taken = {name.lower() for name, _ in self.added}
+        number = 1
+        while self.package.has(template.format(number)) or template.format(number).lower() in taken:
+            number += 1
+        return template.format(number)
+
+    def add_part(self, part: str, content: bytes, rel_type: str, content_type: str) -> str:
+        """Add a part related to the workbook; returns the relationship id."""
+        workbook = self.package.workbook_part
+        rels = rels_part(workbook)
+        target = posixpath.relpath(part, posixpath.dirname(workbook))
+        self.texts[rels], rel_id = add_relationship(self.text(rels), rel_type, target)
+        self.texts[CONTENT_TYPES] = add_override(self.text(CONTENT_TYPES), part, content_type)
+        self.added.append((part, deflate([content])))
+        return rel_id
+
+
+def patch_workbook(
+    src: str | os.PathLike[str],
+    dst: str | os.PathLike[str],
+    edits: Mapping[str, SheetEdit],
+    add_sheets: Sequence[NewSheet] = (),
+) -> None:
+    """Write to `dst` a copy of the workbook `src` with `edits` applied to
+    its worksheets (by name) and `add_sheets` added after the last sheet.
+    `dst` is written anew (the caller replaces `src` with it atomically);
+    on failure it is removed."""
+    with Package(src) as package:
+        changes = _Changes(package)
+        styles = styles_part(package)
+        book = StyleBook(package.read(styles) if styles else None, styles or "xl/styles.xml")
+        formulas_changed = _patch_sheets(changes, edits, book)
+        _add_sheets(changes, add_sheets, book)
+        if formulas_changed:
+            _drop_calc_chain(changes)
+        if any(edit.updates or edit.appends for edit in edits.values()):
+            workbook = package.workbook_part
+            changes.texts[workbook] = full_calc_on_load(changes.text(workbook))
+        if book.changed:
+            if styles is None:
+                changes.add_part(_styles_name(changes), book.xml(), REL_NS + "/styles", STYLES_CT)
+            else:
+                changes.replaced[styles] = deflate([book.xml()])
+        for part, text in changes.texts.items():
+            changes.replaced[part] = deflate([text.encode("utf-8")])
+        _write(package, changes, Path(dst))
+
+
+def _styles_name(changes: _Changes) -> str:
+    """Where a new styles part goes: `styles.xml` beside workbook.xml if free."""
+    usual = posixpath.join(posixpath.dirname(changes.package.workbook_part), "styles.xml")
+    return usual if not changes.package.has(usual) else changes.free_name(usual[: -len(".xml")] + "{}.xml")
+
+
+def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: StyleBook) -> bool:
+    package = changes.package
+    formulas_changed = False
+    for name, edit in edits.items():
+        sheet = package.sheet(name)
+        if sheet is None:
+            raise SheetNotFound(f"the workbook has no sheet named {name!r}")
+        if not sheet.is_worksheet:
+            raise UnsupportedEdit(f"{name!r} is a chart sheet, not a worksheet")
+        if not (edit.updates or edit.appends):
+            continue
+        patched = patch_sheet(package.read(sheet.part), edit, name, book, package.date1904)
+        changes.replaced[sheet.part] = deflate(patched.chunks)
+        formulas_changed |= patched.formulas_changed
+        if patched.appended:
+            for table in package.related(sheet.part, "/table"):
+                grown = extend_table(package.read(table.part), patched.last_used, patched.appended)
+                if grown is not None:
+                    changes.replaced[table.part] = deflate([grown])
+    return formulas_changed
+
+
+def _add_sheets(changes: _Changes, add_sheets: Sequence[NewSheet], book: StyleBook) -> None:
+    package = changes.package
+    names = [s.name for s in package.sheets]
+    next_id = max((s.sheet_id for s in package.sheets), default=0) + 1
+    for new in add_sheets:
+        check_sheet_name(new.name, names)
+        names.append(new.name)
+        style = book.bold() if any(new.header) else 0
+        folder = posixpath.dirname(package.workbook_part)
+        part = changes.free_name(posixpath.join(folder, "worksheets", "sheet{}.xml"))
+        rel_id = changes.add_part(part, new_sheet_xml(new.header, style), WORKSHEET_TYPE, WORKSHEET_CT)
+        workbook = package.workbook_part
+        changes.texts[workbook] = add_sheet_entry(changes.text(workbook), new.name, next_id, rel_id, new.hidden)
+        next_id += 1
+
+
+def _drop_calc_chain(changes: _Changes) -> None:
+    package = changes.package
+    for rel in package.related(package.workbook_part, "/calcChain"):
+        rels = rels_part(package.workbook_part)
+        changes.texts[rels] = drop_relationship(changes.text(rels), rel.id)
+        changes.texts[CONTENT_TYPES] = drop_override(changes.text(CONTENT_TYPES), rel.part)
+        changes.dropped.add(rel.part.lower())
+
+
+def _write(package: Package, changes: _Changes, dst: Path) -> None:
+    replaced = {part.lower(): content for part, content in changes.replaced.items()}
+    try:
+        with open(dst, "wb") as out, open(package.path, "rb") as source:
+            zipped = ZipOut(out)
+            for info in package.zip.infolist():
+                name = info.filename.lower()
+                if name in changes.dropped:
+                    continue
+                if name in replaced:
+                    zipped.add(info.filename, replaced[name], info)
+                else:
+                    zipped.copy(source, info)
+            for part, content in changes.added:
+                zipped.add(part, content)
+            zipped.close()
+    except BaseException:
+        dst.unlink(missing_ok=True)
+        raise
