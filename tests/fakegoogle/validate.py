@@ -85,6 +85,18 @@ def check_body(method_id: str, body: Any) -> Any:
     return result
 
 
+@lru_cache(maxsize=None)
+def _drive_v2_fields(schema_name: str) -> frozenset[str]:
+    """Fields Drive v2 knows for a schema; Drive v3 accepts (and ignores) them too.
+
+    gspread's ``share()`` sends the v2-era ``withLink`` to Drive v3, which
+    Google accepts because both versions share one backend message.
+    """
+    folder = Path(_cache.__file__).parent / "documents"
+    schemas = json.loads((folder / "drive.v2.json").read_text(encoding="utf-8"))["schemas"]
+    return frozenset(schemas.get(schema_name, {}).get("properties", {}))
+
+
 def camel(name: str) -> str:
     return re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), name)
 
@@ -145,6 +157,8 @@ class _Checker:
                 result[name] = self.check(item, props[name], _join(path, name), _join(proto, snake(name)))
             elif extra is not None:
                 result[key] = self.check(item, extra, _join(path, key), _join(proto, key))
+            elif self.api == "drive" and type_name and key in _drive_v2_fields(type_name):
+                continue
             else:
                 at = f" at '{path}'" if path else ""
                 self.violations.append((proto, f'Invalid JSON payload received. Unknown name "{key}"{at}: Cannot find field.'))
