@@ -161,9 +161,12 @@ def _text(file: DriveFile, field: str) -> str:
 
 
 def _contains(field: str, value: Any) -> Predicate:
+    """``name contains`` matches prefixes of the name or of its words, as Drive
+    documents; ``fullText contains`` matches anywhere."""
+    wanted = str(value).lower()
     if field == "name":
-        return lambda f: str(value).lower() in f.name.lower()
-    return lambda f: str(value).lower() in _text(f, field).lower()
+        return lambda f: f.name.lower().startswith(wanted) or any(w.startswith(wanted) for w in f.name.lower().split())
+    return lambda f: wanted in _text(f, field).lower()
 
 
 def _membership(value: str, field: str) -> Predicate:

@@ -170,12 +170,15 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in response.headers.items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(response.body)))
-        if self.command != "HEAD":
-            self._headers_buffer.append(b"\r\n" + response.body)
-            self.wfile.write(b"".join(self._headers_buffer))
-            self._headers_buffer = []
-        else:
-            self.end_headers()
+        try:
+            if self.command != "HEAD":
+                self._headers_buffer.append(b"\r\n" + response.body)
+                self.wfile.write(b"".join(self._headers_buffer))
+                self._headers_buffer = []
+            else:
+                self.end_headers()
+        except OSError:
+            self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
 
