@@ -36,6 +36,8 @@ def _guard(value: object, header: str) -> None:
 
 def text(value: object, header: str = "") -> str:
     """Cell text, trimmed; numbers as written (1001, not 1001.0)."""
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     _guard(value, header)
@@ -52,6 +54,8 @@ def text(value: object, header: str = "") -> str:
 
 def day(value: object, header: str, day_first: bool = True) -> date | None:
     """A date from a date cell, a serial number, or text: 2026-11-03, 03.11.2026, 03/11/2026."""
+    if value.__class__ is date:
+        return value
     if value is None or value == "":
         return None
     _guard(value, header)
@@ -83,6 +87,8 @@ def _year(text: str) -> int:
 
 
 def number(value: object, header: str) -> Decimal | None:
+    if value.__class__ is Decimal and value.is_finite():
+        return value
     if value is None or value == "":
         return None
     _guard(value, header)

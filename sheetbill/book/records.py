@@ -3,6 +3,7 @@ sentence on its record; the record is still made, so nothing is lost."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Callable, TypeVar
 
@@ -22,9 +23,12 @@ class _Reader:
         self.errors: list[str] = []
 
     def _get(self, name: str, parse: Callable[[object, str], T], default: T) -> T:
-        raw = self.table.get(self.values, name)
+        idx = self.table.columns.get(name)
+        raw = self.values[idx] if idx is not None and idx < len(self.values) else None
+        if raw is None and default is not None and parse is not cells.flag:
+            return default
         try:
-            return parse(raw, self.table.header(name) if name in self.table.columns else name)
+            return parse(raw, self.table.headers[name])
         except cells.CellProblem as exc:
             self.errors.append(str(exc))
             return default
@@ -80,7 +84,7 @@ def clients(table: Table, day_first: bool = True) -> tuple[Client, ...]:
             address=r.text("address"), discount=r.discount("discount"), terms_days=r.whole("terms_days"),
             invoice_mode=r.text("invoice_mode"), tax_id=r.text("tax_id"), errors=())
         if client.client_id or client.name:
-            out.append(Client(**{**client.__dict__, "errors": tuple(r.errors)}))
+            out.append(replace(client, errors=tuple(r.errors)))
     return tuple(out)
 
 

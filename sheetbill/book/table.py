@@ -30,6 +30,14 @@ class Table:
     def header(self, name: str) -> str:
         return self.tab.column(name).header
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """field -> the header the admin sees (computed once)."""
+        cached = self.__dict__.get("_headers")
+        if cached is None:
+            cached = self.__dict__["_headers"] = {c.field: c.header for c in self.tab.columns}
+        return cached
+
 
 def map_headers(tab: Tab, header_row: Sequence[object]) -> tuple[dict[str, int], tuple[str, ...], int]:
     """Find each column of `tab` by its header (case and spaces ignored)."""

@@ -49,7 +49,7 @@ LIVE_STATUSES = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Discount:
     """`10%` (percent set) or a fixed amount off the session (amount set)."""
 
@@ -60,7 +60,7 @@ class Discount:
         return f"{self.percent}%" if self.percent is not None else str(self.amount)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extra:
     """One item of a session's Extras, e.g. `BANDAGE x2`."""
 
@@ -68,7 +68,7 @@ class Extra:
     quantity: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Session:
     row: int
     session_id: str
@@ -87,7 +87,7 @@ class Session:
     errors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Client:
     row: int
     client_id: str
@@ -101,7 +101,7 @@ class Client:
     errors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ServicePrice:
     """One row of Services: a code's price from `valid_from` on."""
 
@@ -116,7 +116,7 @@ class ServicePrice:
     errors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One row of the Lines tab: a priced item of an invoice."""
 
@@ -134,7 +134,7 @@ class Line:
     total: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Invoice:
     """One row of the Invoices tab with its lines: the ledger."""
 
@@ -166,7 +166,7 @@ class Invoice:
         return self.invoice_no
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ledger:
     """What the workbook holds, as records: the input of every plan."""
 

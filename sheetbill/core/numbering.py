@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Iterable
 
@@ -51,15 +52,7 @@ class NumberPattern:
         return _TOKEN.sub(token, self.pattern)
 
     def _regex(self) -> re.Pattern[str]:
-        parts, pos = [], 0
-        for m in _TOKEN.finditer(self.pattern):
-            parts.append(re.escape(self.pattern[pos:m.start()]))
-            name = m.group(1)
-            parts.append({"seq": r"(?P<seq>\d+)", "year": r"(?P<year>\d{4})",
-                          "month": r"\d{2}", "client": r"[A-Za-z0-9-]*"}[name])
-            pos = m.end()
-        parts.append(re.escape(self.pattern[pos:]))
-        return re.compile("".join(parts))
+        return _compiled(self.pattern)
 
     def parse(self, number: str) -> tuple[int | None, int] | None:
         """(year or None, seq) of a number of this pattern, or None if it is not one."""
@@ -71,6 +64,19 @@ class NumberPattern:
 
     def scope(self, on: date) -> int | None:
         return on.year if self.yearly else None
+
+
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """The regex that recognises the numbers of `pattern`."""
+    parts, pos = [], 0
+    for m in _TOKEN.finditer(pattern):
+        parts.append(re.escape(pattern[pos:m.start()]))
+        parts.append({"seq": r"(?P<seq>\d+)", "year": r"(?P<year>\d{4})",
+                      "month": r"\d{2}", "client": r"[A-Za-z0-9-]*"}[m.group(1)])
+        pos = m.end()
+    parts.append(re.escape(pattern[pos:]))
+    return re.compile("".join(parts))
 
 
 def _client_token(client: str) -> str:
