@@ -6,6 +6,7 @@ import datetime
 import email
 import email.policy
 import ipaddress
+import logging
 import socket
 import ssl
 from collections.abc import Iterator
@@ -71,7 +72,10 @@ class _Controller(Controller):
 
 
 @pytest.fixture
-def serve() -> Iterator:
+def serve(monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    # The server thread logs connection chatter; keep it away from whatever
+    # handlers other tests left on the root logger.
+    monkeypatch.setattr(logging.getLogger("mail.log"), "propagate", False)
     controllers: list[Controller] = []
 
     def start(mailbox: Mailbox, **options: object) -> int:
@@ -255,6 +259,17 @@ def test_connection_refused_is_transient():
         port = probe.getsockname()[1]
     with pytest.raises(TransientFailure, match="cannot reach"):
         plain(port).send(message())
+
+
+def test_check_connects_and_logs_in_without_sending(serve, certificate):
+    mailbox = Mailbox()
+    port = serve(mailbox, tls_context=server_tls(certificate), authenticator=check_password,
+                 auth_required=True)
+    settings = {"timeout": 5, "ssl_context": client_tls(certificate)}
+    SmtpTransport("127.0.0.1", port, "starttls", "billing", "s3cret", **settings).check()
+    assert mailbox.envelopes == []
+    with pytest.raises(PermanentFailure):
+        SmtpTransport("127.0.0.1", port, "starttls", "billing", "wrong", **settings).check()
 
 
 def test_bad_security_setting():

@@ -49,11 +49,7 @@ class SmtpTransport:
             raise PermanentFailure("the message has no Message-ID")
         client: _Smtp | _SmtpSsl | None = None
         try:
-            client = self._connect()
-            if self.security == "starttls":
-                client.starttls(context=self.ssl_context)
-            if self.username:
-                client.login(self.username, self._password or "")
+            client = self._open()
             refused = client.send_message(msg)
         except (smtplib.SMTPException, OSError) as error:
             if client is not None:
@@ -66,17 +62,38 @@ class SmtpTransport:
             raise _refusal(f"{self._where} refused", missed)
         return message_id
 
+    def check(self) -> None:
+        """Connect, secure the connection and log in, then hang up: proves the
+        settings work without sending anything. Raises `DeliveryError`."""
+        try:
+            client = self._open()
+        except (smtplib.SMTPException, OSError) as error:
+            raise self._failure(error, after_data=False) from error
+        _quit(client)
+
     @property
     def _where(self) -> str:
         return f"the mail server {self.host}:{self.port}"
 
-    def _connect(self) -> _Smtp | _SmtpSsl:
-        """A connected client (TLS from the start with security `ssl`)."""
+    def _open(self) -> _Smtp | _SmtpSsl:
+        """A client connected (TLS from the start with security `ssl`),
+        switched to TLS (`starttls`) and logged in (when there is a username)."""
         if self.security == "ssl":
-            return _SmtpSsl(self.host, self.port, timeout=self.timeout,
-                            local_hostname=self.local_hostname, context=self.ssl_context)
-        return _Smtp(self.host, self.port, timeout=self.timeout,
-                     local_hostname=self.local_hostname)
+            client: _Smtp | _SmtpSsl = _SmtpSsl(
+                self.host, self.port, timeout=self.timeout,
+                local_hostname=self.local_hostname, context=self.ssl_context)
+        else:
+            client = _Smtp(self.host, self.port, timeout=self.timeout,
+                           local_hostname=self.local_hostname)
+        try:
+            if self.security == "starttls":
+                client.starttls(context=self.ssl_context)
+            if self.username:
+                client.login(self.username, self._password or "")
+        except BaseException:
+            client.close()
+            raise
+        return client
 
     def _failure(self, error: Exception, after_data: bool) -> DeliveryError:
         if isinstance(error, smtplib.SMTPRecipientsRefused):
