@@ -166,6 +166,56 @@ class Invoice:
         return self.invoice_no
 
 
+class PaymentMethod(str, Enum):
+    CARD = "Card"
+    BANK_TRANSFER = "Bank transfer"
+    CASH = "Cash"
+    OTHER = "Other"
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """Part of a payment applied to one invoice (`Applied To`: `INV-2026-0001 40.00; ...`)."""
+
+    invoice_no: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """One row of the Payments tab. `applied` is what earlier runs recorded in Applied To."""
+
+    row: int
+    payment_id: str
+    date: date | None
+    client: str  # a Client ID or exact name, may be empty when invoice_no is given
+    invoice_no: str  # an Invoice No, or a Session ID for time-of-session billing, or empty
+    amount: Decimal | None
+    method: str
+    reference: str
+    applied: tuple[Allocation, ...]
+    receipt_no: str
+    receipt_sent_at: str
+    problem: str
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CashDay:
+    """One row of the Cash tab: the day's drawer."""
+
+    row: int
+    date: date | None
+    opening: Decimal | None
+    counted: Decimal | None
+    cash_in: Decimal | None
+    cash_out: Decimal | None
+    expected: Decimal | None
+    variance: Decimal | None
+    status: str
+    errors: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Ledger:
     """What the workbook holds, as records: the input of every plan."""
@@ -175,3 +225,5 @@ class Ledger:
     services: tuple[ServicePrice, ...]
     invoices: tuple[Invoice, ...]
     lines: tuple[Line, ...]
+    payments: tuple[Payment, ...] = ()
+    cash: tuple[CashDay, ...] = ()
