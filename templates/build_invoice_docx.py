@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import parse_xml
@@ -115,7 +114,6 @@ def build(target: Path) -> None:
 
 def _page_setup(document: Document) -> None:
     section = document.sections[0]
-    assert section.start_type == WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(17)
     section.top_margin, section.bottom_margin = Mm(16), Mm(22)

@@ -99,7 +99,7 @@ def test_template_errors(tmp_path):
         DocxRenderer(broken).render_docx(sample_document())
     not_word = tmp_path / "not-word.docx"
     not_word.write_text("hello")
-    with pytest.raises(RenderError, match="cannot read"):
+    with pytest.raises(RenderError, match="cannot fill in .*not-word.docx"):
         DocxRenderer(not_word).render_docx(sample_document())
 
 

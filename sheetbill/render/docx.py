@@ -63,8 +63,8 @@ class DocxRenderer:
             near = " ".join(" ".join(getattr(error, "docx_context", ())).split())
             raise RenderError(f"{self.template_path.name}: {error}"
                               + (f", near: {near[:200]}" if near else "")) from None
-        except Exception as error:  # a damaged .docx: zip, XML or package errors
-            raise RenderError(f"cannot read {self.template_path}: {error}") from error
+        except Exception as error:  # not a Word file, or XML the filling broke
+            raise RenderError(f"cannot fill in {self.template_path}: {error}") from error
         output = io.BytesIO()
         template.save(output)
         return output.getvalue()
