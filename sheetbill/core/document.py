@@ -48,6 +48,8 @@ class InvoiceDocument:
     draft: bool = False  # review mode: rendered with a DRAFT watermark, no number yet
     previous_balance: Decimal = Decimal("0")  # open balance carried forward
     today: date | None = None
+    kind: str = "invoice"  # or "credit_note": negative amounts, titled Credit note
+    credits: str = ""  # for a credit note: the number of the invoice it voids
 
     @property
     def amount_due(self) -> Decimal:
@@ -55,11 +57,13 @@ class InvoiceDocument:
 
 
 def document_for(invoice: Invoice, client: Client, practice: Practice, default_terms_days: int,
-                 today: date | None = None) -> InvoiceDocument:
+                 today: date | None = None, kind: str = "invoice", credits: str = "",
+                 previous_balance: Decimal = Decimal("0")) -> InvoiceDocument:
     """Everything a renderer needs for one invoice of the ledger."""
     from .invoice import tax_summary  # invoice imports this module's TaxSummary
 
     terms = client.terms_days if client.terms_days is not None else default_terms_days
     return InvoiceDocument(practice=practice, invoice=invoice, client=client,
                            taxes=tax_summary(invoice.lines, practice.minor_unit), terms_days=terms,
-                           draft=invoice.status == "Draft", today=today)
+                           draft=invoice.status == "Draft", today=today, kind=kind, credits=credits,
+                           previous_balance=previous_balance)
