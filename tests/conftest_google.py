@@ -4,8 +4,8 @@ Register them for the whole suite with, in ``tests/conftest.py``::
 
     pytest_plugins = ["tests.conftest_google"]
 
-or import the ones a module needs (``from tests.conftest_google import
-fake_google, fake_google_server``).
+(the ``tests/test_fakegoogle_*.py`` modules carry that same line, so they
+also run on their own).
 
 * ``fake_google_server`` - one running :class:`FakeGoogle` per session;
 * ``fake_google`` - the same server, reset (data, faults, counters) for
@@ -43,21 +43,33 @@ def fake_gspread(fake_google: FakeGoogle) -> gspread.Client:
     return gspread_client(fake_google.base_url)
 
 
-@pytest.fixture
-def fake_sheets(fake_google: FakeGoogle) -> Any:
-    return google_service(fake_google.base_url, "sheets")
+@pytest.fixture(scope="session")
+def _fake_google_services(fake_google_server: FakeGoogle) -> dict[str, Any]:
+    """Services built once per session (building one parses a large discovery document)."""
+    return {}
+
+
+def _service(services: dict[str, Any], fake: FakeGoogle, api: str) -> Any:
+    if api not in services:
+        services[api] = google_service(fake.base_url, api)
+    return services[api]
 
 
 @pytest.fixture
-def fake_drive(fake_google: FakeGoogle) -> Any:
-    return google_service(fake_google.base_url, "drive")
+def fake_sheets(fake_google: FakeGoogle, _fake_google_services: dict[str, Any]) -> Any:
+    return _service(_fake_google_services, fake_google, "sheets")
 
 
 @pytest.fixture
-def fake_docs(fake_google: FakeGoogle) -> Any:
-    return google_service(fake_google.base_url, "docs")
+def fake_drive(fake_google: FakeGoogle, _fake_google_services: dict[str, Any]) -> Any:
+    return _service(_fake_google_services, fake_google, "drive")
 
 
 @pytest.fixture
-def fake_gmail(fake_google: FakeGoogle) -> Any:
-    return google_service(fake_google.base_url, "gmail")
+def fake_docs(fake_google: FakeGoogle, _fake_google_services: dict[str, Any]) -> Any:
+    return _service(_fake_google_services, fake_google, "docs")
+
+
+@pytest.fixture
+def fake_gmail(fake_google: FakeGoogle, _fake_google_services: dict[str, Any]) -> Any:
+    return _service(_fake_google_services, fake_google, "gmail")

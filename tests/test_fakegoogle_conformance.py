@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest_google import fake_google, fake_google_server  # noqa: F401
 from tests.fakegoogle import FakeGoogle
 from tests.fakegoogle.replay import replay
+
+pytest_plugins = ["tests.conftest_google"]
 
 RECORDINGS = Path(__file__).resolve().parents[1].parent / "shared" / "google-api-recordings" / "gspread-6.2"
 FLOOR = 100

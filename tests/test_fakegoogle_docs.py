@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from googleapiclient.errors import HttpError
 
-from tests.conftest_google import fake_docs, fake_drive, fake_google, fake_google_server  # noqa: F401
 from tests.fakegoogle import FakeGoogle, extract_text, seed
+
+pytest_plugins = ["tests.conftest_google"]
 
 
 def _texts(document: dict[str, Any]) -> list[str]:

@@ -9,8 +9,9 @@ import pytest
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseDownload, MediaIoBaseUpload
 
-from tests.conftest_google import fake_drive, fake_google, fake_google_server, fake_gspread  # noqa: F401
 from tests.fakegoogle import FakeGoogle, extract_text, humans, seed
+
+pytest_plugins = ["tests.conftest_google"]
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40
 FOLDER = "application/vnd.google-apps.folder"

@@ -10,8 +10,9 @@ import pytest
 import requests
 from googleapiclient.errors import HttpError
 
-from tests.conftest_google import fake_google, fake_google_server, fake_gspread, fake_sheets  # noqa: F401
 from tests.fakegoogle import FakeGoogle, google_service, gspread_client, humans, seed
+
+pytest_plugins = ["tests.conftest_google"]
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ import pytest
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseUpload
 
-from tests.conftest_google import fake_gmail, fake_google, fake_google_server  # noqa: F401
 from tests.fakegoogle import FakeGoogle
+
+pytest_plugins = ["tests.conftest_google"]
 
 
 def _message(message_id: str | None = "<inv-0001.7f3a@sheetbill.local>", subject: str = "Invoice INV-0001") -> EmailMessage:

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from googleapiclient.errors import HttpError
 
-from tests.conftest_google import fake_google, fake_google_server, fake_sheets  # noqa: F401
 from tests.fakegoogle import FakeGoogle, humans, seed
+
+pytest_plugins = ["tests.conftest_google"]
 
 ROWS = [["Session ID", "Client"], ["S-1", "Anna"], ["S-2", "Jonas"], ["S-3", "Sofia"]]
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest_google import fake_google, fake_google_server  # noqa: F401
 from tests.fakegoogle import FakeGoogle, a1, fields, gspread_client
 from tests.fakegoogle.cells import display, parse_typed
+
+pytest_plugins = ["tests.conftest_google"]
 
 ROOT = Path(__file__).resolve().parents[1]
 

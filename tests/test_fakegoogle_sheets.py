@@ -9,8 +9,9 @@ import pytest
 from googleapiclient.errors import HttpError
 from gspread.utils import DateTimeOption, ValueInputOption, ValueRenderOption
 
-from tests.conftest_google import fake_google, fake_google_server, fake_gspread, fake_sheets  # noqa: F401
 from tests.fakegoogle import FakeGoogle, seed
+
+pytest_plugins = ["tests.conftest_google"]
 
 
 def test_gspread_create_open_and_worksheets(fake_gspread: gspread.Client) -> None:

@@ -9,9 +9,10 @@ import pytest
 import requests
 from googleapiclient.errors import HttpError
 
-from tests.conftest_google import fake_docs, fake_drive, fake_gmail, fake_google, fake_google_server, fake_sheets  # noqa: F401
 from tests.fakegoogle import FakeGoogle, seed
 from tests.fakegoogle.validate import check_body
+
+pytest_plugins = ["tests.conftest_google"]
 
 
 def test_unknown_field_in_a_batch_request(fake_google: FakeGoogle, fake_sheets: Any) -> None:
