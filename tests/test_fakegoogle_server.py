@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 import requests
+from google.oauth2.credentials import Credentials
+from googleapiclient.discovery import build
 
-from tests.fakegoogle import FakeGoogle, a1, fields, gspread_client
+from tests.fakegoogle import FakeGoogle, a1, api_endpoint, fields, gspread_client
 from tests.fakegoogle.cells import display, parse_typed
 
 pytest_plugins = ["tests.conftest_google"]
@@ -86,3 +88,22 @@ def test_typed_input(typed: str, value: object, shown: str) -> None:
     parsed, _, number_format, _ = parse_typed(typed)
     assert parsed == value
     assert display(parsed, number_format) == shown
+
+
+def test_documented_but_unimplemented_methods_say_so(fake_google: FakeGoogle) -> None:
+    answer = requests.post(f"{fake_google.base_url}/drive/v3/files/x/comments", json={}, headers={"Authorization": "Bearer t"})
+    assert answer.status_code == 501
+    assert answer.json()["error"]["message"] == "drive.comments.create is not implemented by the local fake."
+
+
+def test_plain_build_with_credentials_reaches_the_fake(fake_google: FakeGoogle) -> None:
+    """The way the design documents it: api_endpoint plus credentials (JSON calls; uploads need clients.LocalHttp)."""
+    drive = build(
+        "drive", "v3", credentials=Credentials(token="test"), client_options={"api_endpoint": api_endpoint(fake_google.base_url, "drive")},
+        static_discovery=True, cache_discovery=False,
+    )
+    created = drive.files().create(body={"name": "Invoices", "mimeType": "application/vnd.google-apps.folder"}, fields="id,name").execute()
+    assert created["name"] == "Invoices"
+    sheets = build("sheets", "v4", credentials=Credentials(token="test"), client_options={"api_endpoint": api_endpoint(fake_google.base_url, "sheets")}, static_discovery=True)
+    book = sheets.spreadsheets().create(body={"properties": {"title": "Books"}}, fields="spreadsheetId").execute()
+    assert sheets.spreadsheets().values().get(spreadsheetId=book["spreadsheetId"], range="A1", fields="range").execute() == {"range": "Sheet1!A1"}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 from urllib.parse import unquote
 
 from .errors import ApiError
 from .state import State
+from .validate import DOCUMENTS, discovery, methods
 from .wire import Request, Response
 
 Handler = Callable[[State, Request], "Response | dict[str, Any]"]
@@ -68,9 +70,32 @@ def resolve(routes: list[Route], request: Request) -> Route:
         request.writes = route.writes
         request.params = {k: unquote(v) for k, v in match.groupdict().items()}
         return route
+    known = _documented(request.method, request.path)
+    if known:
+        raise ApiError(501, f"{known} is not implemented by the local fake.")
     if path_matched:
         raise ApiError(405, f"Method {request.method} is not allowed on {request.path}.", "UNIMPLEMENTED")
     raise ApiError(404, f"The requested URL {request.path} was not found on this server.", "NOT_FOUND")
+
+
+@lru_cache(maxsize=None)
+def _documented_patterns() -> list[tuple[str, re.Pattern[str], str]]:
+    """(HTTP method, path pattern, method id) for every method the discovery documents list."""
+    found = []
+    for api in DOCUMENTS:
+        prefix = "/" + discovery(api)["servicePath"]
+        for method_id, method in methods(api).items():
+            template = prefix + method.get("flatPath", method["path"])
+            regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+            found.append((method["httpMethod"], re.compile(f"^{regex}$"), method_id))
+    return found
+
+
+def _documented(http_method: str, path: str) -> str | None:
+    for method, pattern, method_id in _documented_patterns():
+        if method == http_method and pattern.match(path):
+            return method_id
+    return None
 
 
 def to_response(result: Response | dict[str, Any]) -> Response:

@@ -13,7 +13,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from . import control, docs, drive, gmail, sheets, sheets_values, uploads
+from . import control, docs, drive, fields, gmail, sheets, sheets_values, uploads
 from .errors import UNAUTHENTICATED_MESSAGE, ApiError
 from .faults import Calls, Faults, injected_error
 from .routing import Route, resolve, to_response
@@ -121,7 +121,10 @@ class FakeGoogle:
                     return uploads.resume(self.state, request)
                 if request.body and "json" in request.content_type:
                     request.set_json(check_body(request.method_id, request.json()))
-                return to_response(route.handler(self.state, request))
+                result = route.handler(self.state, request)
+                if isinstance(result, dict) and request.arg("fields") and request.api != "drive":
+                    result = fields.select(result, fields.parse(request.arg("fields") or ""))
+                return to_response(result)
         except ApiError as err:
             return Response.error(err)
 
