@@ -58,10 +58,14 @@ def _parents(state: State, wanted: list[str] | None) -> list[str] | None:
     return resolved
 
 
-def _apply_metadata(entry: DriveFile, body: JsonDict) -> None:
+def _apply_metadata(state: State, entry: DriveFile, body: JsonDict) -> None:
     for key, attribute in (("name", "name"), ("description", "description"), ("starred", "starred"), ("trashed", "trashed")):
         if key in body and body[key] is not None:
             setattr(entry, attribute, body[key])
+    if entry.id in state.spreadsheets:
+        state.spreadsheets[entry.id].title = entry.name
+    if entry.id in state.documents:
+        state.documents[entry.id].title = entry.name
     for key, bag in (("properties", entry.properties), ("appProperties", entry.app_properties)):
         for name, value in (body.get(key) or {}).items():
             if value is None:
@@ -101,7 +105,7 @@ def new_file(state: State, body: JsonDict, media: bytes | None = None, media_typ
         entry.original_filename = body.get("originalFilename") or (name if mime != FOLDER else None)
         entry.revisions[-1].size = None if content is None else len(content)
         entry.revisions[-1].md5 = None if content is None else hashlib.md5(content).hexdigest()
-    _apply_metadata(entry, {k: v for k, v in body.items() if k != "name"})
+    _apply_metadata(state, entry, {k: v for k, v in body.items() if k != "name"})
     return entry
 
 
@@ -156,7 +160,7 @@ def _update(state: State, request: Request, body: JsonDict, media: bytes | None)
     entry = find(state, request.params["fileId"])
     if "parents" in body and body["parents"] is not None:
         raise legacy(403, "fieldNotWritable", "The resource body includes fields which are not directly writable.")
-    _apply_metadata(entry, body)
+    _apply_metadata(state, entry, body)
     for parent in filter(None, (request.arg("removeParents") or "").split(",")):
         if parent in entry.parents:
             entry.parents.remove(parent)
@@ -212,7 +216,7 @@ def copy_file(state: State, request: Request) -> JsonDict:
     else:
         entry = state.add_file(name, body.get("mimeType") or source.mime_type, parents, source.content)
         entry.original_filename = name
-    _apply_metadata(entry, {k: v for k, v in body.items() if k not in ("name", "parents")})
+    _apply_metadata(state, entry, {k: v for k, v in body.items() if k not in ("name", "parents")})
     return _file_answer(state, request, entry)
 
 

@@ -11,7 +11,7 @@ from .grid import Box
 from .routing import Router
 from .sheet_ranges import Target, book_for, resolve, sheet_by_id
 from .sheets_anchored import filter_box, matching, meta_matches  # also registers the anchored request kinds
-from .sheets_json import spreadsheet_json
+from .sheets_json import sheet_properties, spreadsheet_json
 from .sheets_requests import KINDS, Batch, merge_cell
 from .sheets_values import as_rows, atomic, input_option, read, write
 from .spreadsheet import Sheet, Spreadsheet
@@ -207,3 +207,38 @@ def values_update_by_filter(state: State, request: Request) -> JsonDict:
         )
     return result
 
+
+
+@router.add("POST", BASE + ":getByDataFilter", "spreadsheets.getByDataFilter")
+def get_by_data_filter(state: State, request: Request) -> JsonDict:
+    book = book_for(state, request.params["spreadsheetId"])
+    body = request.json() or {}
+    targets = [t for f in body.get("dataFilters") or [] for t in filter_targets(book, f)]
+    grid = bool(body.get("includeGridData"))
+    mask = request.arg("fields")
+    if mask and "data" in fields.parse(mask).get("sheets", {}):
+        grid = True
+    return spreadsheet_json(book, grid, _boxes(targets) if targets else None)
+
+
+@router.add("POST", BASE + "/sheets/{sheetId}:copyTo", "spreadsheets.sheets.copyTo", writes=True)
+def copy_to(state: State, request: Request) -> JsonDict:
+    """Copy one sheet into another (or the same) spreadsheet, as "Copy of <title>"."""
+    book = book_for(state, request.params["spreadsheetId"])
+    try:
+        source = sheet_by_id(book, int(request.params["sheetId"]))
+    except ValueError:
+        raise ApiError(400, f"Invalid sheet id: {request.params['sheetId']}") from None
+    target_id = (request.json() or {}).get("destinationSpreadsheetId") or ""
+    target = book_for(state, target_id)
+    title, number = f"Copy of {source.title}", 2
+    while target.sheet_titled(title) is not None:
+        title, number = f"Copy {number} of {source.title}", number + 1
+    twin = source.clone()
+    twin.sheet_id = state.new_int_id({s.sheet_id for s in target.sheets})
+    twin.title, twin.hidden = title, False
+    twin.merges = [Box(twin.sheet_id, m.r0, m.r1, m.c0, m.c1) for m in twin.merges]
+    twin.basic_filter = None
+    target.sheets.append(twin)
+    state.touch(target.id)
+    return sheet_properties(target, twin)
