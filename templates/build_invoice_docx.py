@@ -31,7 +31,7 @@ LINE_COLUMNS = (
     ("Description", 56, False, "{{ line.description }}"),
     ("Qty", 11, True, "{{ line.quantity }}"),
     ("Unit price", 23, True, "{{ line.unit_price }}"),
-    ("Discount", 21, True, "{% if line.discount %}-{{ line.discount }}{% endif %}"),
+    ("Discount", 21, True, "{{ line.discount }}"),
     ("Tax", 13, True, "{{ line.tax_rate }}"),
     ("Net", 27, True, "{{ line.net }}"),
 )
@@ -87,9 +87,9 @@ def build(target: Path) -> None:
     _text(bill_to.add_paragraph(), "{% if client.tax_id %}Tax ID {{ client.tax_id }}"
           "{% endif %}", color=MUTED)
     meta = parties.cell(0, 1)
-    _text(meta.paragraphs[0], "{% if draft %}DRAFT{% else %}INVOICE{% endif %}",
+    _text(meta.paragraphs[0], "{% if draft %}DRAFT{% else %}{{ title|upper }}{% endif %}",
           size=20, bold=True, color=ACCENT)
-    facts = (("Invoice no.", "{{ number }}"), ("Issue date", "{{ issue_date }}"),
+    facts = (("{{ title }} no.", "{{ number }}"), ("Issue date", "{{ issue_date }}"),
              ("Due date", "{{ due_date }}"), ("Client no.", "{{ client.id }}"))
     for row, (label, value) in zip(_grid(meta, (36, 38), rows=len(facts)).rows, facts):
         _text(row.cells[0].paragraphs[0], label)
@@ -188,8 +188,8 @@ def _totals_table(document: Document) -> None:
         ("{%tr if has_previous_balance %}", "", False),
         ("Previous balance", "{{ previous_balance }}", False),
         ("{%tr endif %}", "", False),
-        ("{% if has_previous_balance %}Total now due{% else %}Amount due{% endif %}",
-         "{{ amount_due }}", True),
+        ("{% if kind == 'credit_note' %}Total credited{% elif has_previous_balance %}"
+         "Total now due{% else %}Amount due{% endif %}", "{{ amount_due }}", True),
     )
     table = document.add_table(rows=len(rows), cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.RIGHT

@@ -51,6 +51,16 @@ def test_headers_body_and_attachment():
     assert attachment.get_content() == PDF
 
 
+def test_credit_note_email():
+    doc = replace(sample_document(), kind="credit_note", credits="INV-2026-0041")
+    message = parsed(build(doc))
+    assert message["Subject"] == "Credit note INV-2026-0042 from Lindenhof Physiotherapy"
+    body = message.get_body().get_content()
+    assert "Please find attached credit note INV-2026-0042" in body
+    assert "cancels invoice INV-2026-0041. There is nothing to pay." in body
+    assert "Bank details" not in body and "now due" not in body
+
+
 def test_same_document_same_bytes():
     assert build().as_bytes() == build().as_bytes()
 

@@ -72,7 +72,7 @@ def test_context_of_the_sample_invoice():
     first, second = context["lines"][:2]
     assert (first["date"], first["quantity"], first["unit_price"], first["discount"]) == \
         ("17 Nov 2026", "1", "85.00 EUR", "")
-    assert second["discount"] == "6.25 EUR"
+    assert second["discount"] == "-6.25 EUR"
 
 
 def test_a_draft_without_number_or_dates():
@@ -90,3 +90,14 @@ def test_symbol_currency_from_the_practice():
     doc = sample_document()
     doc = replace(doc, practice=replace(doc.practice, currency="€"))
     assert invoice_context(doc)["amount_due"] == "€248.48"
+
+
+def test_credit_note():
+    doc = replace(sample_document(previous_balance=Decimal(0)), kind="credit_note",
+                  credits="INV-2026-0041")
+    context = invoice_context(doc)
+    assert (context["kind"], context["title"], context["credits"]) == \
+        ("credit_note", "Credit note", "INV-2026-0041")
+    assert context["payment_terms"] == \
+        "This credit note cancels invoice INV-2026-0041. There is nothing to pay."
+    assert invoice_context(sample_document())["title"] == "Invoice"

@@ -68,6 +68,14 @@ def test_the_filled_in_document(renderer):
                        "-6.25 EUR", "19%", "56.25 EUR"]
 
 
+def test_credit_note(renderer):
+    doc = replace(sample_document(previous_balance=Decimal(0)), kind="credit_note",
+                  credits="INV-2026-0041")
+    text = all_text(renderer.render_docx(doc))
+    assert "CREDIT NOTE" in text and "Credit note no." in text and "Total credited" in text
+    assert "cancels invoice INV-2026-0041" in text
+
+
 def test_cell_text_is_printed_literally(renderer):
     doc = sample_document(previous_balance=Decimal(0))
     lines = (replace(doc.invoice.lines[0], description=f"Massage {NASTY}"),)

@@ -104,6 +104,19 @@ def test_draft_has_watermark_and_warning(renderer):
     assert "DRAFT" in text.replace("Invoice no. DRAFT", "")
 
 
+def test_credit_note(renderer):
+    doc = sample_document(previous_balance=Decimal(0))
+    invoice = replace(doc.invoice, invoice_no="CN-2026-0003", net=-doc.invoice.net,
+                      tax=-doc.invoice.tax, total=-doc.invoice.total)
+    doc = replace(doc, invoice=invoice, kind="credit_note", credits="INV-2026-0042")
+    text = flat(pdf_text(renderer.render(doc)))
+    for expected in ["CREDIT NOTE", "Credit note no. CN-2026-0003",
+                     "Cancels invoice INV-2026-0042", "Total credited -199.98 EUR",
+                     "This credit note cancels invoice INV-2026-0042. There is nothing to pay."]:
+        assert expected in text
+    assert "Amount due" not in text and "Please pay" not in text
+
+
 def test_long_invoice_repeats_the_table_header_and_numbers_pages(renderer):
     text = pdf_text(renderer.render(sample_document(lines=40)))
     pages = text.split("\f")[:-1]

@@ -34,6 +34,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TOKEN = re.compile(r"\{(\w+)\}")
 _DEFAULT_NOTE = "Please pay {amount_due} by {due_date} ({terms} days), quoting {number}."
 _ON_RECEIPT = "Payment is due on receipt. Please quote {number} with your payment."
+_CREDIT_NOTE = "This credit note cancels invoice {}. There is nothing to pay."
 
 Money = Callable[[Decimal], str]
 
@@ -66,7 +67,7 @@ class LineContext(TypedDict):
     description: str
     quantity: str
     unit_price: str
-    discount: str  # "" when there is no discount
+    discount: str  # as a deduction, "-6.25 EUR"; "" when there is no discount
     tax_rate: str
     net: str
     tax: str
@@ -82,6 +83,9 @@ class TaxContext(TypedDict):
 class InvoiceContext(TypedDict):
     practice: PracticeContext
     client: ClientContext
+    kind: str  # "invoice" or "credit_note"
+    title: str  # "Invoice" or "Credit note"
+    credits: str  # a credit note's cancelled invoice number, else ""
     number: str  # "DRAFT" while a draft has no number
     draft: bool
     issue_date: str
@@ -111,9 +115,16 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
     due = invoice.due_date or (issue + timedelta(days=doc.terms_days) if issue else None)
     number = text(invoice.invoice_no) or "DRAFT"
     amount_due = amount(doc.amount_due)
+    credit_note = doc.kind == "credit_note"
+    terms = payment_terms(
+        practice.payment_note, doc.terms_days,
+        {"number": number, "due_date": format_date(due), "amount_due": amount_due})
     return {
         "practice": _practice(practice),
         "client": _client(doc.client),
+        "kind": doc.kind,
+        "title": "Credit note" if credit_note else "Invoice",
+        "credits": text(doc.credits),
         "number": number,
         "draft": doc.draft,
         "issue_date": format_date(issue),
@@ -121,10 +132,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "due_date": format_date(due),
         "due_date_iso": due.isoformat() if due else "",
         "terms_days": doc.terms_days,
-        "payment_terms": payment_terms(
-            practice.payment_note, doc.terms_days,
-            {"number": number, "due_date": format_date(due), "amount_due": amount_due},
-        ),
+        "payment_terms": _CREDIT_NOTE.format(text(doc.credits)) if credit_note else terms,
         "currency": practice.currency,
         "lines": [_line(line, amount) for line in invoice.lines],
         "has_discounts": any(line.discount for line in invoice.lines),
@@ -222,7 +230,7 @@ def _line(line: Line, amount: Money) -> LineContext:
         "description": text(line.description),
         "quantity": format_quantity(line.quantity),
         "unit_price": amount(line.unit_price),
-        "discount": amount(line.discount) if line.discount else "",
+        "discount": amount(-line.discount) if line.discount else "",
         "tax_rate": format_rate(line.tax_rate),
         "net": amount(line.net),
         "tax": amount(line.tax),
