@@ -63,7 +63,10 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 Lookup = Callable[[str], Value]
 
 
-def from_input(raw: Any, user_entered: bool, lookup: Lookup | None = None) -> tuple[Value, str | None, JsonDict | None, bool]:
+Parsed = tuple[Value, str | None, JsonDict | None, bool]
+
+
+def from_input(raw: Any, user_entered: bool, lookup: Lookup | None = None) -> Parsed:
     """Turn one input value into (value, formula, numberFormat, error)."""
     if isinstance(raw, bool):
         return raw, None, None, False
@@ -79,7 +82,7 @@ def from_input(raw: Any, user_entered: bool, lookup: Lookup | None = None) -> tu
     return parse_typed(text, lookup)
 
 
-def parse_typed(text: str, lookup: Lookup | None = None) -> tuple[Value, str | None, JsonDict | None, bool]:
+def parse_typed(text: str, lookup: Lookup | None = None) -> Parsed:
     """Parse text as if typed into a cell."""
     if text.startswith("=") and len(text) > 1:
         value, error = evaluate(text, lookup)
@@ -184,7 +187,9 @@ def evaluate(formula: str, lookup: Lookup | None = None) -> tuple[Value, bool]:
         return name
 
     try:
-        expression = re.sub(r'"[^"]*"|' + _REF.pattern, lambda m: m.group(0) if m.group(0).startswith('"') else swap(m), body)
+        expression = re.sub(
+            r'"[^"]*"|' + _REF.pattern, lambda m: m.group(0) if m.group(0).startswith('"') else swap(m), body
+        )
         expression = expression.replace("^", "**").replace("&", "+")
         tree = ast.parse(expression, mode="eval")
         value = _eval(tree.body, refs)

@@ -65,7 +65,9 @@ class LocalHttp(httplib2.Http):
         self.secure = "https://" + self.plain.split("://", 1)[1]
         self.redirect_codes = self.redirect_codes - {308}
 
-    def request(self, uri: str, method: str = "GET", body: Any = None, headers: Any = None, *args: Any, **kwargs: Any) -> Any:
+    def request(
+        self, uri: str, method: str = "GET", body: Any = None, headers: Any = None, *args: Any, **kwargs: Any
+    ) -> Any:
         if uri.startswith(self.secure):
             uri = self.plain + uri[len(self.secure) :]
         return super().request(uri, method, body, headers, *args, **kwargs)
@@ -76,7 +78,9 @@ def api_endpoint(base_url: str, api: str) -> str:
     return base_url.rstrip("/") + API_PATHS[api]
 
 
-def google_service(base_url: str, api: str, version: str | None = None, token: str = "test", timeout: float | None = None) -> Resource:
+def google_service(
+    base_url: str, api: str, version: str | None = None, token: str = "test", timeout: float | None = None
+) -> Resource:
     """A googleapiclient service (``sheets``, ``drive``, ``docs``, ``gmail``) on the fake."""
     http = google_auth_httplib2.AuthorizedHttp(credentials(token), http=LocalHttp(base_url, timeout))
     return build(

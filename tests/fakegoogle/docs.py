@@ -81,9 +81,11 @@ def paragraph_json(paragraph: Paragraph, start: int) -> JsonDict:
     elements, index = [], start
     for run in paragraph.runs:
         size = ulen(run.text)
-        elements.append({"startIndex": index, "endIndex": index + size, "textRun": {"content": run.text, "textStyle": copy.deepcopy(run.style)}})
+        run_json = {"content": run.text, "textStyle": copy.deepcopy(run.style)}
+        elements.append({"startIndex": index, "endIndex": index + size, "textRun": run_json})
         index += size
-    return {"startIndex": start, "endIndex": index, "paragraph": {"elements": elements, "paragraphStyle": copy.deepcopy(paragraph.style)}}
+    body = {"elements": elements, "paragraphStyle": copy.deepcopy(paragraph.style)}
+    return {"startIndex": start, "endIndex": index, "paragraph": body}
 
 
 def table_json(table: Table, start: int) -> JsonDict:
@@ -127,7 +129,11 @@ def document_json(document: Document) -> JsonDict:
         {
             "endIndex": 1,
             "sectionBreak": {
-                "sectionStyle": {"columnSeparatorStyle": "NONE", "contentDirection": "LEFT_TO_RIGHT", "sectionType": "CONTINUOUS"}
+                "sectionStyle": {
+                    "columnSeparatorStyle": "NONE",
+                    "contentDirection": "LEFT_TO_RIGHT",
+                    "sectionType": "CONTINUOUS",
+                }
             },
         }
     ]
@@ -184,7 +190,8 @@ def _insert_text(document: Document, req: JsonDict) -> JsonDict | None:
 
 def _replace_all(document: Document, req: JsonDict) -> JsonDict | None:
     contains = req.get("containsText") or {}
-    count = document.replace_all(contains.get("text") or "", req.get("replaceText") or "", bool(contains.get("matchCase")))
+    find, replacement = contains.get("text") or "", req.get("replaceText") or ""
+    count = document.replace_all(find, replacement, bool(contains.get("matchCase")))
     return {"occurrencesChanged": count} if count else {}
 
 
@@ -250,7 +257,7 @@ def batch_update(state: State, request: Request) -> JsonDict:
             name, payload = present[0]
             handler = KINDS.get(name)
             if handler is None:
-                raise ApiError(501, f"Invalid requests[{index}].{name}: this request kind is not implemented by the local fake.")
+                raise ApiError(501, f"Invalid requests[{index}].{name}: not implemented by the local fake.")
             try:
                 reply = handler(document, payload or {})
             except DocError as err:

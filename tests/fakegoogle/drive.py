@@ -59,9 +59,9 @@ def _parents(state: State, wanted: list[str] | None) -> list[str] | None:
 
 
 def _apply_metadata(state: State, entry: DriveFile, body: JsonDict) -> None:
-    for key, attribute in (("name", "name"), ("description", "description"), ("starred", "starred"), ("trashed", "trashed")):
+    for key in ("name", "description", "starred", "trashed"):
         if key in body and body[key] is not None:
-            setattr(entry, attribute, body[key])
+            setattr(entry, key, body[key])
     if entry.id in state.spreadsheets:
         state.spreadsheets[entry.id].title = entry.name
     if entry.id in state.documents:
@@ -82,7 +82,8 @@ def _csv_sheet(state: State, title: str, data: bytes, sheet_id: int = 0) -> Shee
         for c, text in enumerate(row):
             value, formula, number_format, error = from_input(text, True)
             if value is not None or formula:
-                sheet.put(r, c, Cell(value, formula, {"numberFormat": number_format} if number_format else None, error=error))
+                fmt = {"numberFormat": number_format} if number_format else None
+                sheet.put(r, c, Cell(value, formula, fmt, error=error))
     return sheet
 
 
@@ -124,6 +125,14 @@ def create_upload(state: State, request: Request) -> Response | JsonDict:
     return receive(state, request, finish)
 
 
+def _sort_key(order_by: str) -> Any:
+    """The sort key for one ``orderBy`` term (folders first for ``folder``)."""
+    if order_by == "folder":
+        return lambda f: f.mime_type != FOLDER
+    attribute = {"name": "name", "name_natural": "name", "createdTime": "created"}.get(order_by, "modified")
+    return lambda f: getattr(f, attribute)
+
+
 @router.add("GET", FILES, "files.list")
 def list_files(state: State, request: Request) -> JsonDict:
     predicate = compile_query(request.arg("q"))
@@ -131,9 +140,7 @@ def list_files(state: State, request: Request) -> JsonDict:
     order = (request.arg("orderBy") or "modifiedTime desc").split(",")
     for key in reversed([o.strip() for o in order if o.strip()]):
         name, _, direction = key.partition(" ")
-        attribute = {"name": "name", "name_natural": "name", "createdTime": "created", "modifiedTime": "modified",
-                     "modifiedByMeTime": "modified", "viewedByMeTime": "modified", "folder": "mime_type"}.get(name, "modified")
-        visible.sort(key=lambda f: (f.mime_type != FOLDER) if name == "folder" else getattr(f, attribute), reverse=direction.lower() == "desc")
+        visible.sort(key=_sort_key(name), reverse=direction.lower() == "desc")
     size = min(int(request.arg("pageSize") or 100), 1000)
     start = int(request.arg("pageToken") or 0)
     page = visible[start : start + size]
@@ -151,7 +158,8 @@ def get(state: State, request: Request) -> Response | JsonDict:
     entry = find(state, request.params["fileId"])
     if request.arg("alt") == "media":
         if entry.mime_type in GOOGLE_TYPES:
-            raise legacy(403, "fileNotDownloadable", "Only files with binary content can be downloaded. Use Export with Docs Editors files.", location="alt")
+            message = "Only files with binary content can be downloaded. Use Export with Docs Editors files."
+            raise legacy(403, "fileNotDownloadable", message, location="alt")
         return Response.raw(entry.content or b"", entry.mime_type)
     return _file_answer(state, request, entry)
 
@@ -187,7 +195,10 @@ def update(state: State, request: Request) -> JsonDict:
 
 @router.add("PATCH", UPLOAD + "/{fileId}", "files.update", writes=True)
 def update_upload(state: State, request: Request) -> Response | JsonDict:
-    return receive(state, request, lambda s, r, up: _update(s, r, up.metadata, up.media if up.media is not None else b""))
+    def finish(state: State, request: Request, upload: Upload) -> JsonDict:
+        return _update(state, request, upload.metadata, upload.media if upload.media is not None else b"")
+
+    return receive(state, request, finish)
 
 
 @router.add("DELETE", FILES + "/{fileId}", "files.delete", writes=True)
@@ -249,12 +260,14 @@ def permissions_create(state: State, request: Request) -> JsonDict:
     if kind not in TYPES:
         raise legacy(400, "invalid", f"Invalid value for type: {kind}", location="permission.type")
     if role == "owner" and not request.flag("transferOwnership"):
-        raise legacy(403, "consentRequiredForOwnershipTransfer", "Consent is required to transfer ownership of a file to another user.", location="transferOwnership")
+        message = "Consent is required to transfer ownership of a file to another user."
+        raise legacy(403, "consentRequiredForOwnershipTransfer", message, location="transferOwnership")
     permission: JsonDict = {"kind": "drive#permission", "type": kind, "role": role}
     if kind in ("user", "group"):
         email = body.get("emailAddress")
         if not email:
-            raise legacy(400, "invalidSharingRequest", "Bad Request. User message: \"An email address is required.\"", location="permission.emailAddress")
+            message = 'Bad Request. User message: "An email address is required."'
+            raise legacy(400, "invalidSharingRequest", message, location="permission.emailAddress")
         permission["id"] = str(int(hashlib.sha1(email.lower().encode()).hexdigest()[:15], 16))
         permission["emailAddress"] = email
         permission["displayName"] = email.split("@")[0]
@@ -315,7 +328,12 @@ def about(state: State, request: Request) -> JsonDict:
     out = {
         "kind": "drive#about",
         "user": state.me.drive_json(True),
-        "storageQuota": {"limit": "16106127360", "usage": str(used), "usageInDrive": str(used), "usageInDriveTrash": "0"},
+        "storageQuota": {
+            "limit": "16106127360",
+            "usage": str(used),
+            "usageInDrive": str(used),
+            "usageInDriveTrash": "0",
+        },
     }
     return shaped(out, request, "kind")
 

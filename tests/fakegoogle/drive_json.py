@@ -77,7 +77,13 @@ def file_json(state: State, entry: DriveFile) -> JsonDict:
         "lastModifyingUser": entry.last_user.drive_json(entry.last_user == state.me),
         "shared": len(entry.permissions) > 1,
         "ownedByMe": entry.owner == state.me,
-        "capabilities": {"canEdit": True, "canCopy": entry.mime_type != FOLDER, "canDelete": True, "canDownload": True, "canShare": True},
+        "capabilities": {
+            "canEdit": True,
+            "canCopy": entry.mime_type != FOLDER,
+            "canDelete": True,
+            "canDownload": True,
+            "canShare": True,
+        },
         "viewersCanCopyContent": True,
         "copyRequiresWriterPermission": False,
         "writersCanShare": True,
@@ -123,14 +129,25 @@ def file_v2_json(state: State, entry: DriveFile) -> JsonDict:
     ]
     return {
         "kind": "drive#file",
-        "userPermission": {"id": "me", "type": "user", "role": "owner", "kind": "drive#permission", "selfLink": "", "etag": '"1"', "pendingOwner": False},
+        "userPermission": {
+            "id": "me",
+            "type": "user",
+            "role": "owner",
+            "kind": "drive#permission",
+            "selfLink": "",
+            "etag": '"1"',
+            "pendingOwner": False,
+        },
         "selfLink": f"https://www.googleapis.com/drive/v2/files/{entry.id}",
         "ownerNames": [entry.owner.email],
         "lastModifyingUserName": entry.last_user.email,
         "editable": True,
         "writersCanShare": True,
         "mimeType": entry.mime_type,
-        "exportLinks": {m: f"https://docs.google.com/export?id={entry.id}&format={e}" for m, e in LINK_FORMATS.get(entry.mime_type, {}).items()},
+        "exportLinks": {
+            mime: f"https://docs.google.com/export?id={entry.id}&format={ext}"
+            for mime, ext in LINK_FORMATS.get(entry.mime_type, {}).items()
+        },
         "parents": parents,
         "thumbnailLink": "",
         "appDataContents": False,
@@ -147,7 +164,13 @@ def file_v2_json(state: State, entry: DriveFile) -> JsonDict:
         "spaces": ["drive"],
         "id": entry.id,
         "title": entry.name,
-        "labels": {"viewed": True, "restricted": False, "starred": entry.starred, "hidden": False, "trashed": entry.trashed},
+        "labels": {
+            "viewed": True,
+            "restricted": False,
+            "starred": entry.starred,
+            "hidden": False,
+            "trashed": entry.trashed,
+        },
         "explicitlyTrashed": entry.trashed,
         "createdDate": stamp(entry.created),
         "modifiedDate": stamp(entry.modified),
@@ -171,10 +194,13 @@ def revision_json(state: State, entry: DriveFile, revision: Revision) -> JsonDic
         "lastModifyingUser": revision.user.drive_json(revision.user == state.me),
     }
     if revision.size is not None:
-        out.update(size=str(revision.size), md5Checksum=revision.md5 or "", originalFilename=entry.original_filename or entry.name)
+        out["size"] = str(revision.size)
+        out["md5Checksum"] = revision.md5 or ""
+        out["originalFilename"] = entry.original_filename or entry.name
     if entry.mime_type in LINK_FORMATS:
         out["exportLinks"] = {
-            mime: f"https://docs.google.com/feeds/download/export?id={entry.id}&revision={revision.id}&exportFormat={ext}"
+            mime: f"https://docs.google.com/feeds/download/export?id={entry.id}&revision={revision.id}"
+            f"&exportFormat={ext}"
             for mime, ext in LINK_FORMATS[entry.mime_type].items()
         }
     return out

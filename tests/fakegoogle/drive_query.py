@@ -19,7 +19,8 @@ from .state import DriveFile
 
 Predicate = Callable[[DriveFile], bool]
 _TOKEN = re.compile(
-    r"""\s*(?:(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(?P<op>!=|<=|>=|=|<|>)|(?P<punct>[(){}])|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))"""
+    r"""\s*(?:(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+    r"""|(?P<op>!=|<=|>=|=|<|>)|(?P<punct>[(){}])|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))"""
 )
 
 
@@ -173,7 +174,11 @@ def _membership(value: str, field: str) -> Predicate:
     if field == "parents":
         return lambda f: value in f.parents
     if field in ("owners", "writers", "readers"):
-        roles = {"owners": ("owner",), "writers": ("owner", "writer"), "readers": ("owner", "writer", "commenter", "reader")}[field]
+        roles = {
+            "owners": ("owner",),
+            "writers": ("owner", "writer"),
+            "readers": ("owner", "writer", "commenter", "reader"),
+        }[field]
         return lambda f: any(p.get("emailAddress") == value and p.get("role") in roles for p in f.permissions)
     raise invalid_query()
 

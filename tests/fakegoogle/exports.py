@@ -39,7 +39,8 @@ def export(state: State, entry: DriveFile, mime_type: str) -> tuple[bytes, str]:
             return ("\ufeff" + "\r\n".join(lines)).encode("utf-8"), "text/plain"
         if mime_type == "text/html":
             body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
-            return f"<html><head><title>{html.escape(document.title)}</title></head><body>{body}</body></html>".encode(), "text/html"
+            head = f"<head><title>{html.escape(document.title)}</title></head>"
+            return f"<html>{head}<body>{body}</body></html>".encode(), "text/html"
     elif entry.mime_type == SPREADSHEET:
         rows = _sheet_rows(state, entry)
         if mime_type == "text/csv":

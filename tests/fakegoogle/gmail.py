@@ -16,7 +16,7 @@ from email.message import EmailMessage, Message
 from email.utils import make_msgid
 from typing import Any
 
-from .errors import ApiError
+from .errors import ApiError, legacy
 from .routing import Router
 from .state import MailMessage, State
 from .uploads import Upload, receive
@@ -25,6 +25,15 @@ from .wire import Request, Response
 router = Router("gmail")
 USERS = "/gmail/v1/users/{userId}"
 JsonDict = dict[str, Any]
+
+
+def gmail_error(code: int, reason: str, message: str) -> ApiError:
+    """Gmail's error body: Google's, plus the ``errors`` list."""
+    return legacy(code, reason, message, status=None)
+
+
+def invalid_argument(message: str) -> ApiError:
+    return gmail_error(400, "invalidArgument", message)
 
 
 def b64(data: bytes) -> str:
@@ -39,9 +48,7 @@ def unb64(text: str) -> bytes:
 def check_user(state: State, request: Request) -> None:
     user = request.params["userId"]
     if user not in ("me", state.me.email):
-        raise ApiError(403, f"Delegation denied for {state.me.email}", errors=[
-            {"message": f"Delegation denied for {state.me.email}", "domain": "global", "reason": "forbidden"}
-        ])
+        raise gmail_error(403, "forbidden", f"Delegation denied for {state.me.email}")
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -52,15 +59,11 @@ def parse(raw: bytes) -> EmailMessage:
 
 def _send(state: State, raw: bytes, thread_id: str | None) -> JsonDict:
     if not raw.strip():
-        raise ApiError(400, "Invalid raw message: the message is empty.", errors=[
-            {"message": "Recipient address required", "domain": "global", "reason": "invalidArgument"}
-        ])
+        raise invalid_argument("Recipient address required")
     message = parse(raw)
     recipients = [message.get(h) for h in ("To", "Cc", "Bcc") if message.get(h)]
     if not recipients:
-        raise ApiError(400, "Recipient address required", errors=[
-            {"message": "Recipient address required", "domain": "global", "reason": "invalidArgument"}
-        ])
+        raise invalid_argument("Recipient address required")
     if message.get("From") is None:
         message["From"] = state.me.email
     if message.get("Message-ID") is None:
@@ -71,7 +74,7 @@ def _send(state: State, raw: bytes, thread_id: str | None) -> JsonDict:
     message_id = state.new_hex_id()
     if thread_id is None:
         replied = (message.get("In-Reply-To") or "").strip()
-        parent = next((m for m in state.messages if replied and (parse(m.raw).get("Message-ID") or "").strip() == replied), None)
+        parent = next((m for m in state.messages if replied and _msgid(_header(m, "Message-ID")) == _msgid(replied)), None)
         thread_id = parent.thread_id if parent else message_id
     state.history_id += 1
     stored = MailMessage(message_id, thread_id, raw, ["SENT"], int(state.now().timestamp() * 1000), state.history_id)
@@ -84,13 +87,11 @@ def send(state: State, request: Request) -> JsonDict:
     check_user(state, request)
     body = request.json() or {}
     if not body.get("raw"):
-        raise ApiError(400, "'raw' RFC822 payload message string or uploading message via /upload/* URL required", errors=[
-            {"message": "'raw' RFC822 payload message string or uploading message via /upload/* URL required", "domain": "global", "reason": "invalidArgument"}
-        ])
+        raise invalid_argument("'raw' RFC822 payload message string or uploading message via /upload/* URL required")
     try:
         raw = unb64(body["raw"])
     except ValueError:
-        raise ApiError(400, "Invalid value for ByteString: " + str(body["raw"])[:40]) from None
+        raise invalid_argument("Invalid value for ByteString: " + str(body["raw"])[:40]) from None
     return _send(state, raw, body.get("threadId"))
 
 
@@ -105,6 +106,10 @@ def send_upload(state: State, request: Request) -> Response | JsonDict:
 
 
 # ------------------------------------------------------------------ search
+
+def _header(message: MailMessage, name: str) -> str:
+    return str(parse(message.raw).get(name) or "")
+
 
 def _msgid(text: str) -> str:
     return text.strip().strip("<>").strip().lower()
@@ -155,12 +160,19 @@ def list_messages(state: State, request: Request) -> JsonDict:
 
 def _part_json(part: Message, part_id: str, with_data: bool) -> JsonDict:
     headers = [{"name": k, "value": str(v)} for k, v in part.items()]
-    out: JsonDict = {"partId": part_id, "mimeType": part.get_content_type(), "filename": part.get_filename() or "", "headers": headers}
+    out: JsonDict = {
+        "partId": part_id,
+        "mimeType": part.get_content_type(),
+        "filename": part.get_filename() or "",
+        "headers": headers,
+    }
     if part.is_multipart():
         out["body"] = {"size": 0}
         children = part.get_payload()
         assert isinstance(children, list)
-        out["parts"] = [_part_json(child, f"{part_id}.{i}" if part_id else str(i), with_data) for i, child in enumerate(children)]
+        out["parts"] = [
+            _part_json(child, f"{part_id}.{i}" if part_id else str(i), with_data) for i, child in enumerate(children)
+        ]
         return out
     payload = part.get_payload(decode=True) or b""
     body: JsonDict = {"size": len(payload)}
@@ -183,12 +195,15 @@ def get_message(state: State, request: Request) -> JsonDict:
     check_user(state, request)
     message = next((m for m in state.messages if m.id == request.params["id"]), None)
     if message is None:
-        raise ApiError(404, "Requested entity was not found.", errors=[
-            {"message": "Requested entity was not found.", "domain": "global", "reason": "notFound"}
-        ])
+        raise gmail_error(404, "notFound", "Requested entity was not found.")
     parsed = parse(message.raw)
     form = request.arg("format") or "full"
-    out: JsonDict = {"id": message.id, "threadId": message.thread_id, "labelIds": list(message.label_ids), "snippet": _snippet(parsed)}
+    out: JsonDict = {
+        "id": message.id,
+        "threadId": message.thread_id,
+        "labelIds": list(message.label_ids),
+        "snippet": _snippet(parsed),
+    }
     if form == "raw":
         out["raw"] = b64(message.raw)
     elif form == "metadata":

@@ -71,7 +71,9 @@ def sort_rows(
         state.touch(spreadsheet_id, user=state.human)
 
 
-def type_values(state: State, spreadsheet_id: str, sheet: str | int, top: int, left: int, rows: Sequence[Sequence[Any]]) -> None:
+def type_values(
+    state: State, spreadsheet_id: str, sheet: str | int, top: int, left: int, rows: Sequence[Sequence[Any]]
+) -> None:
     """Type values into cells starting at (top, left), as USER_ENTERED input."""
     with state.lock:
         _, found = _open(state, spreadsheet_id, sheet)

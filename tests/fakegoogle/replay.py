@@ -190,7 +190,8 @@ def replay(fake: FakeGoogle, cassette: Path, session: requests.Session | None = 
         parsed_body = _json(body) if body else None
         if parsed_body is not None:
             body = json.dumps(ids.body(parsed_body))
-        answer = session.request(recorded_request["method"], url, data=body.encode("utf-8") if body else None, headers=headers)
+        data = body.encode("utf-8") if body else None
+        answer = session.request(recorded_request["method"], url, data=data, headers=headers)
         want = _json(recorded["body"]["string"])
         got = _json(answer.text) if answer.content else None
         problems: list[str] = []

@@ -52,7 +52,8 @@ class FakeGoogle:
 
     def start(self) -> FakeGoogle:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._http.serve_forever, args=(0.05,), name="fakegoogle", daemon=True)
+            serve = self._http.serve_forever
+            self._thread = threading.Thread(target=serve, args=(0.05,), name="fakegoogle", daemon=True)
             self._thread.start()
         return self
 

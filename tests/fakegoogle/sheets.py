@@ -94,11 +94,12 @@ def batch_update(state: State, request: Request) -> JsonDict:
         for index, item in enumerate(requests):
             present = [(k, v) for k, v in (item or {}).items() if v is not None]
             if len(present) != 1:
-                raise ApiError(400, f"Invalid requests[{index}]: {'No request set.' if not present else 'Only one kind of request may be set.'}")
+                problem = "Only one kind of request may be set." if present else "No request set."
+                raise ApiError(400, f"Invalid requests[{index}]: {problem}")
             name, payload = present[0]
             handler = KINDS.get(name)
             if handler is None:
-                raise ApiError(501, f"Invalid requests[{index}].{name}: this request kind is not implemented by the local fake.")
+                raise ApiError(501, f"Invalid requests[{index}].{name}: not implemented by the local fake.")
             try:
                 reply = handler(batch, payload or {})
             except ApiError as err:
@@ -109,7 +110,8 @@ def batch_update(state: State, request: Request) -> JsonDict:
     state.touch(book.id)
     out: JsonDict = {"spreadsheetId": book.id, "replies": replies}
     if body.get("includeSpreadsheetInResponse"):
-        out["updatedSpreadsheet"] = render(book, body.get("responseRanges") or [], bool(body.get("responseIncludeGridData")), None)
+        ranges, grid = body.get("responseRanges") or [], bool(body.get("responseIncludeGridData"))
+        out["updatedSpreadsheet"] = render(book, ranges, grid, None)
     return out
 
 
@@ -180,7 +182,9 @@ def values_get_by_filter(state: State, request: Request) -> JsonDict:
     return out
 
 
-@router.add("POST", BASE + "/values:batchUpdateByDataFilter", "spreadsheets.values.batchUpdateByDataFilter", writes=True)
+@router.add(
+    "POST", BASE + "/values:batchUpdateByDataFilter", "spreadsheets.values.batchUpdateByDataFilter", writes=True
+)
 def values_update_by_filter(state: State, request: Request) -> JsonDict:
     book = book_for(state, request.params["spreadsheetId"])
     body = request.json() or {}
@@ -190,7 +194,7 @@ def values_update_by_filter(state: State, request: Request) -> JsonDict:
         for item in body.get("data") or []:
             targets = filter_targets(book, item.get("dataFilter") or {})
             if len(targets) != 1:
-                raise ApiError(400, f"The data filter matched {len(targets)} ranges; exactly one is required for a write.")
+                raise ApiError(400, f"The data filter matched {len(targets)} ranges; a write needs exactly one.")
             out = write(book, targets[0], as_rows(item.get("values"), item.get("majorDimension")), user_entered)
             out.pop("spreadsheetId", None)
             out["dataFilter"] = item.get("dataFilter")

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from . import fields
+from .a1 import parse_cells
 from .grid import ROWS, Box, Line
 from .sheet_ranges import grid_target, resolve, sheet_by_id
 from .sheets_json import protected_json
@@ -50,7 +51,8 @@ def create_metadata(batch: Batch, req: JsonDict) -> JsonDict:
         meta_id = batch.state.new_int_id(set(book.metadata))
     elif int(meta_id) in book.metadata:
         raise bad(f"Developer metadata with ID {meta_id} already exists.")
-    meta = Metadata(int(meta_id), data.get("metadataKey"), data.get("metadataValue"), visibility, _location(book, data.get("location")))
+    location = _location(book, data.get("location"))
+    meta = Metadata(int(meta_id), data.get("metadataKey"), data.get("metadataValue"), visibility, location)
     book.metadata[meta.id] = meta
     return {"developerMetadata": meta.json()}
 
@@ -218,8 +220,6 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
 
 def _check_name(book: Spreadsheet, name: str, current: Named | None = None) -> None:
-    from .a1 import parse_cells
-
     if not name or not _NAME.match(name) or parse_cells(name) is not None or name.lower() in ("true", "false"):
         raise bad(f'The name "{name}" is not a valid name for a named range.')
     other = next((n for n in book.named if n.name.lower() == name.lower()), None)
@@ -316,7 +316,7 @@ def unmerge_cells(batch: Batch, req: JsonDict) -> None:
 def set_basic_filter(batch: Batch, req: JsonDict) -> None:
     data = dict(req.get("filter") or {})
     target = grid_target(batch.book, data.pop("range", None) or {})
-    target.sheet.basic_filter = {"range": Box(target.sheet.sheet_id, target.r0, target.r1, target.c0, target.c1), **fields.prune(data)}
+    target.sheet.basic_filter = {"range": target.box, **fields.prune(data)}
 
 
 @kind("clearBasicFilter")
@@ -341,7 +341,9 @@ def _groups_reply(sheet: Any, dimension: str) -> JsonDict:
 def add_dimension_group(batch: Batch, req: JsonDict) -> JsonDict:
     sheet, line = _group_line(batch, req.get("range"))
     depth = 1 + sum(
-        1 for g in sheet.groups if g.line.dimension == line.dimension and g.line.start <= line.start and line.end <= g.line.end
+        1
+        for g in sheet.groups
+        if g.line.dimension == line.dimension and g.line.start <= line.start and line.end <= g.line.end
     )
     sheet.groups.append(Group(line, depth))
     sheet.grid["rowGroupControlAfter" if line.dimension == ROWS else "columnGroupControlAfter"] = True

@@ -127,7 +127,9 @@ def sheet_json(book: Spreadsheet, sheet: Sheet, boxes: list[tuple[int, int, int,
         groups = [g.json() for g in sheet.groups if g.line.dimension == dimension]
         if groups:
             out[key] = groups
-    located = [m.json() for m in book.metadata.values() if m.location.kind == "SHEET" and m.location.sheet_id == sheet.sheet_id]
+    located = [
+        m.json() for m in book.metadata.values() if m.location.kind == "SHEET" and m.location.sheet_id == sheet.sheet_id
+    ]
     if located:
         out["developerMetadata"] = located
     return out

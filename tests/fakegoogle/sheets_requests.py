@@ -16,7 +16,7 @@ from typing import Any, Callable
 from . import fields
 from .cells import Cell, evaluate
 from .errors import ApiError
-from .grid import COLUMNS, ROWS, Line
+from .grid import COLUMNS, ROWS, Box, Line
 from .sheet_ranges import Target, exceeds, grid_target, sheet_by_id
 from .sheets_json import sheet_properties
 from .sheets_values import lookup_in
@@ -83,7 +83,8 @@ def _apply_sheet_props(batch: Batch, sheet: Sheet, props: JsonDict, old_index: i
     grid = props.get("gridProperties") or {}
     book.resize(sheet, grid.get("rowCount"), grid.get("columnCount"))
     sheet.grid = {k: v for k, v in grid.items() if k not in ("rowCount", "columnCount") and v}
-    if sheet.grid.get("frozenRowCount", 0) > sheet.row_count or sheet.grid.get("frozenColumnCount", 0) > sheet.col_count:
+    frozen_rows, frozen_cols = sheet.grid.get("frozenRowCount", 0), sheet.grid.get("frozenColumnCount", 0)
+    if frozen_rows > sheet.row_count or frozen_cols > sheet.col_count:
         raise bad("The number of frozen rows or columns exceeds the grid size.")
     sheet.hidden = bool(props.get("hidden"))
     sheet.right_to_left = bool(props.get("rightToLeft"))
@@ -145,7 +146,7 @@ def duplicate_sheet(batch: Batch, req: JsonDict) -> JsonDict:
         raise bad(f"A sheet with the id {new_id} already exists.")
     twin = source.clone()
     twin.sheet_id, twin.title, twin.hidden = int(new_id), title, False
-    twin.merges = [m.__class__(int(new_id), m.r0, m.r1, m.c0, m.c1) for m in twin.merges]
+    twin.merges = [Box(int(new_id), m.r0, m.r1, m.c0, m.c1) for m in twin.merges]
     index = req.get("insertSheetIndex")
     book.sheets.insert(len(book.sheets) if index is None else max(0, min(int(index), len(book.sheets))), twin)
     return {"properties": sheet_properties(book, twin)}
@@ -172,7 +173,12 @@ def update_sheet_properties(batch: Batch, req: JsonDict) -> None:
 def update_spreadsheet_properties(batch: Batch, req: JsonDict) -> None:
     book = batch.book
     mask = need_fields(req)
-    current: JsonDict = {"title": book.title, "locale": book.locale, "timeZone": book.time_zone, "autoRecalc": book.auto_recalc}
+    current: JsonDict = {
+        "title": book.title,
+        "locale": book.locale,
+        "timeZone": book.time_zone,
+        "autoRecalc": book.auto_recalc,
+    }
     current.update(copy.deepcopy(book.props))
     fields.apply(current, req.get("properties") or {}, mask)
     book.title = current.pop("title", book.title) or book.title
@@ -187,7 +193,7 @@ def update_spreadsheet_properties(batch: Batch, req: JsonDict) -> None:
 
 # ------------------------------------------------------------------ dimensions
 
-def _line(batch: Batch, data: JsonDict | None, allow_open: bool = False) -> tuple[Sheet, str, int, int]:
+def _line(batch: Batch, data: JsonDict | None) -> tuple[Sheet, str, int, int]:
     line = Line.from_json(data or {})
     sheet = sheet_by_id(batch.book, line.sheet_id)
     size = sheet.row_count if line.dimension == ROWS else sheet.col_count
@@ -251,10 +257,8 @@ def auto_resize_dimensions(batch: Batch, req: JsonDict) -> None:
         if dimension == ROWS:
             sheet.rows[index].props["pixelSize"] = 21
             continue
-        widest = max(
-            (len(str(row.cells[index].value)) for row in sheet.rows if index in row.cells and not row.cells[index].blank),
-            default=0,
-        )
+        texts = [str(row.cells[index].value) for row in sheet.rows if index in row.cells and not row.cells[index].blank]
+        widest = max((len(text) for text in texts), default=0)
         sheet.cols[index]["pixelSize"] = max(round(widest * 8.68) + 11, 21) if widest else 100
 
 
@@ -427,7 +431,8 @@ def copy_paste(batch: Batch, req: JsonDict) -> None:
     cols_fit = max(1, (dest.c1 - dest.c0) // width)
     for i in range(rows_fit):
         for j in range(cols_fit):
-            _place_block(dest.sheet, block, dest.r0 + i * height, dest.c0 + j * width, req.get("pasteType") or "PASTE_NORMAL")
+            top, left = dest.r0 + i * height, dest.c0 + j * width
+            _place_block(dest.sheet, block, top, left, req.get("pasteType") or "PASTE_NORMAL")
 
 
 @kind("cutPaste")
@@ -439,4 +444,5 @@ def cut_paste(batch: Batch, req: JsonDict) -> None:
     for r in range(source.r0, source.r1):
         for c in range(source.c0, source.c1):
             source.sheet.put(r, c, None)
-    _place_block(dest, block, int(coordinate.get("rowIndex") or 0), int(coordinate.get("columnIndex") or 0), req.get("pasteType") or "PASTE_NORMAL")
+    top, left = int(coordinate.get("rowIndex") or 0), int(coordinate.get("columnIndex") or 0)
+    _place_block(dest, block, top, left, req.get("pasteType") or "PASTE_NORMAL")

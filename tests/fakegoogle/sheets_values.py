@@ -32,7 +32,9 @@ def atomic(book: Spreadsheet) -> Iterator[None]:
 
 # ------------------------------------------------------------------ reading
 
-def read(target: Target, major: str = "ROWS", option: str = "FORMATTED_VALUE", dates: str = "SERIAL_NUMBER") -> list[list[Value]]:
+def read(
+    target: Target, major: str = "ROWS", option: str = "FORMATTED_VALUE", dates: str = "SERIAL_NUMBER"
+) -> list[list[Value]]:
     """Values of a range with trailing empty cells and rows trimmed."""
     rows: list[list[Value]] = []
     sheet = target.sheet
@@ -132,7 +134,8 @@ def check_fit(target: Target, rows: list[list[Any]], anchor_only: bool = False) 
     width = max((len(row) for row in rows), default=0)
     if not (anchor_only or target.single or target.whole):
         if height > target.r1 - target.r0:
-            raise ApiError(400, f"Requested writing within range [{target.a1}], but tried writing to row [{target.r0 + height}]")
+            row = target.r0 + height
+            raise ApiError(400, f"Requested writing within range [{target.a1}], but tried writing to row [{row}]")
         if width > target.c1 - target.c0:
             column = a1.column_letters(target.c0 + width - 1)
             raise ApiError(400, f"Requested writing within range [{target.a1}], but tried writing to column [{column}]")
@@ -141,7 +144,9 @@ def check_fit(target: Target, rows: list[list[Any]], anchor_only: bool = False) 
     return height, width
 
 
-def write(book: Spreadsheet, target: Target, rows: list[list[Any]], user_entered: bool, anchor_only: bool = False) -> JsonDict:
+def write(
+    book: Spreadsheet, target: Target, rows: list[list[Any]], user_entered: bool, anchor_only: bool = False
+) -> JsonDict:
     """Write a block of values at a range; returns an UpdateValuesResponse."""
     sheet = target.sheet
     height, width = check_fit(target, rows, anchor_only)
@@ -172,7 +177,8 @@ def _with_data(out: JsonDict, book: Spreadsheet, request_args: dict[str, str | N
     if flag and "updatedRange" in out:
         target = resolve(book, out["updatedRange"])
         data: JsonDict = {"range": target.a1, "majorDimension": "ROWS"}
-        values = read(target, "ROWS", request_args.get("render") or "FORMATTED_VALUE", request_args.get("dates") or "SERIAL_NUMBER")
+        option = request_args.get("render") or "FORMATTED_VALUE"
+        values = read(target, "ROWS", option, request_args.get("dates") or "SERIAL_NUMBER")
         if values:
             data["values"] = values
         out["updatedData"] = data
@@ -272,7 +278,10 @@ def find_table(target: Target) -> tuple[int, int, int, int] | None:
             break
     if last is None:
         return None
-    lo_r, hi_r, lo_c, hi_c = (0, sheet.row_count, 0, sheet.col_count) if target.single else (target.r0, target.r1, target.c0, target.c1)
+    if target.single:
+        lo_r, hi_r, lo_c, hi_c = 0, sheet.row_count, 0, sheet.col_count
+    else:
+        lo_r, hi_r, lo_c, hi_c = target.r0, target.r1, target.c0, target.c1
 
     def filled(r: int, c: int) -> bool:
         cell = sheet.rows[r].cells.get(c)

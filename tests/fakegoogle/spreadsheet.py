@@ -209,7 +209,9 @@ class Spreadsheet:
         twin.sheets = [sheet.clone() for sheet in self.sheets]
         twin.props = copy.deepcopy(self.props)
         twin.metadata = {k: replace(v) for k, v in self.metadata.items()}
-        twin.protected = [replace(p, editors=copy.deepcopy(p.editors), unprotected=list(p.unprotected)) for p in self.protected]
+        twin.protected = [
+            replace(p, editors=copy.deepcopy(p.editors), unprotected=list(p.unprotected)) for p in self.protected
+        ]
         twin.named = [replace(n) for n in self.named]
         return twin
 

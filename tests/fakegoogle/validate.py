@@ -20,7 +20,12 @@ import googleapiclient.discovery_cache as _cache
 from .errors import ApiError
 
 DOCUMENTS = {"sheets": "sheets.v4", "drive": "drive.v3", "docs": "docs.v1", "gmail": "gmail.v1"}
-PACKAGES = {"sheets": "google.apps.sheets.v4", "docs": "google.apps.docs.v1", "gmail": "google.apps.gmail.v1", "drive": "google.apps.drive.v3"}
+PACKAGES = {
+    "sheets": "google.apps.sheets.v4",
+    "docs": "google.apps.docs.v1",
+    "gmail": "google.apps.gmail.v1",
+    "drive": "google.apps.drive.v3",
+}
 BODY_FIELDS = {
     "sheets.spreadsheets.values.update": "data",
     "sheets.spreadsheets.values.append": "data",
@@ -117,7 +122,8 @@ class _Checker:
             {
                 "@type": "type.googleapis.com/google.rpc.BadRequest",
                 "fieldViolations": [
-                    ({"field": field, "description": d} if field else {"description": d}) for field, d in self.violations
+                    ({"field": field, "description": d} if field else {"description": d})
+                    for field, d in self.violations
                 ],
             }
         ]
@@ -161,7 +167,8 @@ class _Checker:
                 continue
             else:
                 at = f" at '{path}'" if path else ""
-                self.violations.append((proto, f'Invalid JSON payload received. Unknown name "{key}"{at}: Cannot find field.'))
+                message = f'Invalid JSON payload received. Unknown name "{key}"{at}: Cannot find field.'
+                self.violations.append((proto, message))
         return result
 
     def _array(self, value: Any, schema: dict[str, Any], path: str, proto: str) -> Any:
