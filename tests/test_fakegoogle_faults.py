@@ -53,9 +53,9 @@ def test_server_errors(fake_google: FakeGoogle, fake_sheets: Any, book: str, sta
 
 
 def test_slow_answer_times_out_after_the_write_was_applied(fake_google: FakeGoogle, book: str) -> None:
-    client = gspread_client(fake_google.base_url, timeout=0.05)
+    client = gspread_client(fake_google.base_url, timeout=0.2)
     sheet = client.open_by_key(book).sheet1
-    fake_google.faults.delay(0.3, match="sheets.spreadsheets.values.update")
+    fake_google.faults.delay(0.5, match="sheets.spreadsheets.values.update")
     with pytest.raises(requests.exceptions.Timeout):
         sheet.update([["late"]], "A3")
     assert fake_google.state.spreadsheets[book].sheets[0].cell(2, 0).value == "late"

@@ -13,7 +13,8 @@ from typing import Any, Sequence
 
 from .grid import ROWS
 from .seed import fill
-from .sheets_requests import KINDS, Batch
+from .sheets_cells import sort_range
+from .sheets_requests import Batch
 from .spreadsheet import Sheet, Spreadsheet
 from .state import State
 
@@ -67,7 +68,7 @@ def sort_rows(
             "range": {"sheetId": found.sheet_id, "startRowIndex": header_rows, "endRowIndex": end},
             "sortSpecs": [{"dimensionIndex": column, "sortOrder": "DESCENDING" if descending else "ASCENDING"}],
         }
-        KINDS["sortRange"](Batch(state, book), request)
+        sort_range(Batch(state, book), request)
         state.touch(spreadsheet_id, user=state.human)
 
 

@@ -10,9 +10,10 @@ from .errors import ApiError
 from .grid import Box
 from .routing import Router
 from .sheet_ranges import Target, book_for, resolve, sheet_by_id
-from .sheets_anchored import filter_box, matching, meta_matches  # also registers the anchored request kinds
+from .sheets_anchored import filter_box, matching, meta_matches
+from .sheets_cells import merge_cell
 from .sheets_json import sheet_properties, spreadsheet_json
-from .sheets_requests import KINDS, Batch, merge_cell
+from .sheets_requests import KINDS, Batch
 from .sheets_values import as_rows, atomic, input_option, read, write
 from .spreadsheet import Sheet, Spreadsheet
 from .state import State
