@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from decimal import Decimal, InvalidOperation
 from typing import IO
 
 from .decode import CellDecoder
@@ -29,7 +28,7 @@ _CELL = re.compile(
 _PART = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)|<v>(.*?)</v>|<is>(.*?)</is>", re.S)
 _INLINE_TEXT = re.compile(r"<rPh\b.*?</rPh>|<t(?:\s[^>]*)?>(.*?)</t>", re.S)
 _NOT_CELLS = ("<co", "<ch")
-_DATE_CACHE = 1 << 16
+_MEMO = 1 << 16
 _COLUMNS: dict[str, int] = {}
 _FIRST_CHILD = re.compile(r"\s*(?:<row[\s>/]|</sheetData>|$)")
 
@@ -69,16 +68,31 @@ class _Reader:
         self.max_row = 0
         self.row = 0
         self.dates: dict[str, dict[str, Value]] = {style: {} for style in decoder.date_styles}
+        self.numbers: dict[str, Value] = {}
+        self.texts: dict[str, str] = {}
 
     def date(self, ref: str, v: str, s: str) -> Value:
-        """A date-styled number, remembering recent serials (dates repeat)."""
-        cache = self.dates[s]
-        value = cache.get(v)
+        """A date-styled number; dates repeat, so the first ones are remembered."""
+        memo = self.dates[s]
+        value = memo.get(v)
         if value is None:
             value = self.decoder.number(ref, v, s)
-            if len(cache) < _DATE_CACHE:
-                cache[v] = value
+            if len(memo) < _MEMO:
+                memo[v] = value
         return value
+
+    def number(self, ref: str, v: str) -> Value:
+        """A number not seen yet; the first ones are remembered and shared."""
+        value = self.decoder.number(ref, v, None)
+        if len(self.numbers) < _MEMO:
+            self.numbers[v] = value
+        return value
+
+    def text(self, text: str) -> str:
+        """Inline text not seen yet; the first ones are remembered and shared."""
+        if len(self.texts) < _MEMO:
+            self.texts[text] = text
+        return text
 
     def check(self, text: str, matched: int) -> None:
         """Raise `NotCanonical` unless every cell of `text` was matched."""
@@ -97,7 +111,8 @@ class _Reader:
         strings = decoder.strings
         date_styles = decoder.date_styles
         columns = _COLUMNS
-        decimal = Decimal
+        numbers = self.numbers
+        texts = self.texts
         rows_append = self.rows.append
         row = self.row
         max_row = self.max_row
@@ -131,10 +146,9 @@ class _Reader:
                     if s and s in date_styles:
                         value = self.date(letters + digits, v, s)
                     else:
-                        try:
-                            value = decimal(v)
-                        except InvalidOperation:
-                            value = decoder.number(letters + digits, v, None)
+                        value = numbers.get(v)
+                        if value is None:
+                            value = self.number(letters + digits, v)
                 elif t == "s":
                     try:
                         value = strings[int(v)]
@@ -146,7 +160,12 @@ class _Reader:
                     value = decoder.decode(letters + digits, t, s or None, parse_chars(v), None, None)
             elif inline:
                 used = True
-                value = decoder.decode(letters + digits, t or None, s or None, None, None, parse_chars(inline))
+                if t == "inlineStr" and "&" not in inline and "_x" not in inline and "\r" not in inline:
+                    value = texts.get(inline)
+                    if value is None:
+                        value = self.text(inline)
+                else:
+                    value = decoder.decode(letters + digits, t or None, s or None, None, None, parse_chars(inline))
             elif body:
                 value, cell_used = _general(decoder, letters + digits, t or None, s or None, body)
                 used = used or cell_used

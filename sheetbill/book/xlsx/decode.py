@@ -46,15 +46,15 @@ class CellDecoder:
         raise BrokenWorkbook(f"{self.sheet}!{ref} has an unknown cell type {t!r}")
 
     def number(self, ref: str, v: str, s: str | None) -> Decimal | date | datetime:
+        kind = self.date_styles.get(s) if s is not None else None
+        if kind is not None:
+            moment = to_date(v, self.date1904) if kind == "date" else to_datetime(v, self.date1904)
+            if moment is not None:
+                return moment
         try:
-            number = Decimal(v)
+            return Decimal(v)
         except InvalidOperation:
             raise BrokenWorkbook(f"{self.sheet}!{ref} holds {v!r}, which is not a number") from None
-        kind = self.date_styles.get(s) if s is not None else None
-        if kind is None:
-            return number
-        moment = to_date(number, self.date1904) if kind == "date" else to_datetime(number, self.date1904)
-        return number if moment is None else moment
 
     def shared(self, ref: str, v: str) -> str:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .cellxml import render_cell
+from .cellxml import render_cell, style_attr
 from .errors import UnsupportedEdit
 from .opc import MAIN_NS, REL_NS
 from .refs import cell_ref, range_ref
@@ -26,7 +26,8 @@ def check_sheet_name(name: str, existing: Iterable[str]) -> None:
 
 def new_sheet_xml(header: Sequence[str], style: int) -> bytes:
     """The part of a worksheet holding only `header` in row 1, in `style`."""
-    cells = "".join(render_cell("", cell_ref(1, col), text, style, False) for col, text in enumerate(header) if text)
+    s_attr = style_attr(style)
+    cells = "".join(render_cell("", cell_ref(1, col), text, s_attr, False) for col, text in enumerate(header) if text)
     if cells:
         dimension = range_ref(1, 0, 1, max(len(header) - 1, 0))
         data = f'<sheetData><row r="1">{cells}</row></sheetData>'

@@ -21,7 +21,6 @@ def column_index(letters: str) -> int:
     return index - 1
 
 
-@cache
 def column_letters(index: int) -> str:
     """0 -> `A`, 26 -> `AA`."""
     letters = ""
@@ -32,9 +31,13 @@ def column_letters(index: int) -> str:
     return letters
 
 
+LETTERS = tuple(column_letters(index) for index in range(MAX_COLUMNS))
+"""Column letters by 0-based index."""
+
+
 def cell_ref(row: int, col: int) -> str:
     """(7, 1) -> `B7`."""
-    return f"{column_letters(col)}{row}"
+    return f"{LETTERS[col]}{row}"
 
 
 def parse_ref(ref: str) -> tuple[int, int]:

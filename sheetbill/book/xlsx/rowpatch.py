@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from .cellxml import render_cell
+from .cellxml import render_cell, style_attr
 from .errors import BrokenWorkbook
 from .formulas import SharedMaster, has_formula, unshare
-from .refs import cell_ref, parse_ref
+from .refs import LETTERS, cell_ref, parse_ref
 from .stylebook import StyleBook
 from .values import WriteValue
 from .xmledit import attrs, remove_attr, set_attr
@@ -51,6 +51,19 @@ class SheetContext:
     column_styles: Mapping[int, int] = field(default_factory=dict)
     masters: dict[str, SharedMaster] = field(default_factory=dict)
     formulas_changed: bool = False
+    style_attrs: dict[tuple[int, type, bool], str] = field(default_factory=dict)
+
+    def s_attr(self, base: int, value: WriteValue, col: int) -> str:
+        """The `s` attribute for `value` written over a cell of style `base`."""
+        key = (base, type(value), col in self.money_columns)
+        found = self.style_attrs.get(key)
+        if found is None:
+            found = self.style_attrs[key] = style_attr(self.styles.style_for(base, value, key[2]))
+        return found
+
+    def cell(self, ref: str, col: int, value: WriteValue, base: int) -> str:
+        """The element for `value` written over a cell of style `base`."""
+        return render_cell(self.prefix, ref, value, self.s_attr(base, value, col), self.date1904)
 
 
 @cache
@@ -97,20 +110,41 @@ def parse_row(text: str, prefix: str, row: int, sheet: str) -> ParsedRow:
     return ParsedRow(open_tag, cells, tail)
 
 
-def _new_cell_style(ctx: SheetContext, row_attrs: dict[str, str], col: int) -> int:
-    """The style a new cell starts from: the row's, else its column's."""
-    if row_attrs.get("customFormat") in ("1", "true"):
-        return _int(row_attrs.get("s"))
-    return ctx.column_styles.get(col, 0)
+def _row_style(row_attrs: dict[str, str]) -> int | None:
+    """The style a row gives its new cells, if it has one of its own."""
+    return _int(row_attrs.get("s")) if row_attrs.get("customFormat") in ("1", "true") else None
 
 
-def patch_row(ctx: SheetContext, row: int, parsed: ParsedRow | None, changes: Mapping[int, WriteValue]) -> str:
-    """The new text of row `row` (empty when nothing is left of it)."""
+def is_blank(value: WriteValue) -> bool:
+    """None and the empty string both clear a cell."""
+    return value is None or (isinstance(value, str) and not value)
+
+
+def new_row(ctx: SheetContext, row: int, changes: Mapping[int, WriteValue]) -> str:
+    """The text of a row that does not exist yet (empty if all values are).
+    The hot loop when thousands of rows are appended, hence spelled out."""
+    number = str(row)
+    column_styles, s_attrs, money = ctx.column_styles, ctx.style_attrs, ctx.money_columns
+    prefix, date1904 = ctx.prefix, ctx.date1904
+    cells = []
+    for col, value in sorted(changes.items()):
+        if value is None or (type(value) is str and not value):
+            continue
+        base = column_styles.get(col, 0)
+        s_attr = s_attrs.get((base, type(value), col in money))
+        if s_attr is None:
+            s_attr = ctx.s_attr(base, value, col)
+        cells.append(render_cell(prefix, LETTERS[col] + number, value, s_attr, date1904))
+    return f'<{ctx.prefix}row r="{number}">{"".join(cells)}</{ctx.prefix}row>' if cells else ""
+
+
+def patch_row(ctx: SheetContext, row: int, parsed: ParsedRow, changes: Mapping[int, WriteValue]) -> str:
+    """The new text of existing row `row` (empty when nothing is left of it)."""
     p = ctx.prefix
-    open_tag = parsed.open_tag if parsed else f'<{p}row r="{row}">'
-    row_attrs = attrs(open_tag)
-    cells = {cell.col: cell.text for cell in parsed.cells} if parsed else {}
-    styles = {cell.col: cell.style for cell in parsed.cells} if parsed else {}
+    row_attrs = attrs(parsed.open_tag)
+    row_style = _row_style(row_attrs)
+    cells = {cell.col: cell.text for cell in parsed.cells}
+    styles = {cell.col: cell.style for cell in parsed.cells}
     if ctx.masters:
         for col, text in cells.items():
             if col not in changes:
@@ -119,16 +153,17 @@ def patch_row(ctx: SheetContext, row: int, parsed: ParsedRow | None, changes: Ma
         old = cells.pop(col, None)
         if old is not None and has_formula(old, p):
             ctx.formulas_changed = True
-        if value is None or value == "":
+        if is_blank(value):
             continue
-        base = styles[col] if col in styles else _new_cell_style(ctx, row_attrs, col)
-        style = ctx.styles.style_for(base, value, col in ctx.money_columns)
-        cells[col] = render_cell(p, cell_ref(row, col), value, style, ctx.date1904)
-    tail = parsed.tail if parsed else ""
-    open_tag = set_attr(remove_attr(open_tag, "spans"), "r", str(row))
-    if not cells and not tail.strip() and set(row_attrs) <= {"r", "spans"}:
+        if col in styles:
+            base = styles[col]
+        else:
+            base = row_style if row_style is not None else ctx.column_styles.get(col, 0)
+        cells[col] = ctx.cell(cell_ref(row, col), col, value, base)
+    open_tag = set_attr(remove_attr(parsed.open_tag, "spans"), "r", str(row))
+    if not cells and not parsed.tail.strip() and set(row_attrs) <= {"r", "spans"}:
         return ""
     if open_tag.endswith("/>"):
         open_tag = open_tag[:-2].rstrip() + ">"
     body = "".join(cells[col] for col in sorted(cells))
-    return f"{open_tag}{body}{tail}</{p}row>"
+    return f"{open_tag}{body}{parsed.tail}</{p}row>"

@@ -9,7 +9,8 @@ millisecond.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .errors import UnsupportedEdit
 
@@ -20,26 +21,51 @@ _MS_PER_DAY = 86_400_000
 _TEN_DIGITS = Decimal("1E-10")
 
 
-def to_datetime(serial: Decimal, date1904: bool) -> datetime | None:
-    """The moment a serial stands for, or None when it is out of range."""
-    if serial < 0:
-        return None
-    days = int(serial)
-    ms = int(((serial - days) * _MS_PER_DAY).to_integral_value(ROUND_HALF_EVEN))
+def _parts(text: str) -> tuple[int, int] | None:
+    """(whole days, milliseconds) of a non-negative serial's text, exactly."""
+    whole, _, fraction = text.strip().partition(".")
+    if not (whole.isascii() and whole.isdigit() and (not fraction or (fraction.isascii() and fraction.isdigit()))):
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None
+        if not number.is_finite() or number < 0:
+            return None
+        return _parts(format(number, "f"))
+    if not fraction:
+        return int(whole), 0
+    scale = 10 ** len(fraction)
+    return int(whole), (int(fraction) * 2 * _MS_PER_DAY + scale) // (2 * scale)
+
+
+def _base(days: int, date1904: bool) -> datetime:
     if date1904:
-        base = _EPOCH_1904
-    else:
-        base = _EPOCH_1900 + timedelta(days=1) if 1 <= serial < 60 else _EPOCH_1900
+        return _EPOCH_1904
+    return _EPOCH_1900 + timedelta(days=1) if 1 <= days < 60 else _EPOCH_1900
+
+
+def to_datetime(text: str, date1904: bool) -> datetime | None:
+    """The moment a serial's text stands for, or None when it is not a
+    serial in range. Exact: no float on the way."""
+    parts = _parts(text)
+    if parts is None:
+        return None
+    days, ms = parts
     try:
-        return base + timedelta(days=days, milliseconds=ms)
+        return _base(days, date1904) + timedelta(days=days, milliseconds=ms)
     except OverflowError:
         return None
 
 
-def to_date(serial: Decimal, date1904: bool) -> date | None:
-    """The day a serial falls on (its time of day dropped), or None."""
-    moment = to_datetime(Decimal(int(serial)) if serial >= 0 else serial, date1904)
-    return None if moment is None else moment.date()
+def to_date(text: str, date1904: bool) -> date | None:
+    """The day a serial's text falls on (its time of day dropped), or None."""
+    parts = _parts(text)
+    if parts is None:
+        return None
+    try:
+        return (_base(parts[0], date1904) + timedelta(days=parts[0])).date()
+    except OverflowError:
+        return None
 
 
 def _day_number(day: date, date1904: bool) -> int:
@@ -53,6 +79,7 @@ def _day_number(day: date, date1904: bool) -> int:
     return count if day >= _FIRST_REAL_1900 else count - 1
 
 
+@lru_cache(maxsize=4096)
 def from_date(day: date, date1904: bool) -> str:
     """The serial text for a day, e.g. `45321`."""
     return str(_day_number(day, date1904))

@@ -15,7 +15,7 @@ from functools import cache
 from .errors import BrokenWorkbook, UnsupportedEdit
 from .formulas import array_areas, check_arrays, shared_master
 from .refs import MAX_COLUMNS, MAX_ROWS, cell_ref, parse_range, range_ref
-from .rowpatch import ParsedRow, SheetContext, parse_row, patch_row
+from .rowpatch import ParsedRow, SheetContext, new_row, parse_row, patch_row
 from .stylebook import StyleBook
 from .values import SheetEdit, WriteValue
 
@@ -105,15 +105,20 @@ def _changes(edit: SheetEdit, last_used: int, sheet: str) -> dict[int, dict[int,
         if not (1 <= row <= MAX_ROWS and 0 <= col < MAX_COLUMNS):
             raise UnsupportedEdit(f"{sheet}: row {row}, column {col} is outside a worksheet")
         rows.setdefault(row, {})[col] = value
-    for offset, values in enumerate(edit.appends, start=1):
-        row = last_used + offset
-        if row > MAX_ROWS or len(values) > MAX_COLUMNS:
-            raise UnsupportedEdit(f"{sheet}: appending row {row} goes beyond the end of a worksheet")
-        target = rows.setdefault(row, {})
-        for col, value in enumerate(values):
-            if col in target:
-                raise UnsupportedEdit(f"{sheet}!{cell_ref(row, col)} is both updated and appended")
-            target[col] = value
+    if last_used + len(edit.appends) > MAX_ROWS:
+        raise UnsupportedEdit(f"{sheet}: appending {len(edit.appends)} rows goes beyond the end of a worksheet")
+    for row, values in enumerate(edit.appends, start=last_used + 1):
+        if len(values) > MAX_COLUMNS:
+            raise UnsupportedEdit(f"{sheet}: appended row {row} is wider than a worksheet")
+        appended = dict(enumerate(values))
+        updated = rows.get(row)
+        if updated is None:
+            rows[row] = appended
+            continue
+        overlap = updated.keys() & appended.keys()
+        if overlap:
+            raise UnsupportedEdit(f"{sheet}!{cell_ref(row, min(overlap))} is both updated and appended")
+        updated.update(appended)
     return rows
 
 
@@ -129,18 +134,21 @@ def _column_styles(head: bytes, limit: int) -> dict[int, int]:
 
 
 def _dimension(head: bytes, changes: dict[int, dict[int, WriteValue]]) -> bytes:
-    """`head` with its `<dimension ref>` grown to cover the written cells."""
+    """`head` with its `<dimension ref>` grown to cover the cells the edit
+    addresses (a cleared cell may leave it larger than needed: it is a hint)."""
     match = _DIMENSION.search(head)
-    written = [(row, col) for row, cols in changes.items() for col, value in cols.items() if value not in (None, "")]
-    if match is None or not written:
+    spans = [(row, min(cols), max(cols)) for row, cols in changes.items() if cols]
+    if match is None or not spans:
         return head
     try:
         top, left, bottom, right = parse_range(match.group(2).decode("ascii"))
     except (BrokenWorkbook, UnicodeDecodeError):
-        top, left, bottom, right = written[0] + written[0]
-    rows = [row for row, _ in written]
-    cols = [col for _, col in written]
-    ref = range_ref(min(top, *rows), min(left, *cols), max(bottom, *rows), max(right, *cols)).encode("ascii")
+        top, left, bottom, right = spans[0][0], spans[0][1], spans[0][0], spans[0][2]
+    top = min(top, min(row for row, _, _ in spans))
+    bottom = max(bottom, max(row for row, _, _ in spans))
+    left = min(left, min(first for _, first, _ in spans))
+    right = max(right, max(last for _, _, last in spans))
+    ref = range_ref(top, left, bottom, right).encode("ascii")
     return head[: match.start(2)] + ref + head[match.end(2) :]
 
 
@@ -159,7 +167,9 @@ def patch_sheet(data: bytes, edit: SheetEdit, sheet: str, styles: StyleBook, dat
     rows = _Rows(data, prefix, tag.end(), close, sheet)
     last_used = rows.last_used()
     changes = _changes(edit, last_used, sheet)
-    check_arrays(array_areas(data, tag.end(), close), [(r, c) for r, cols in changes.items() for c in cols], sheet)
+    areas = array_areas(data, tag.end(), close)
+    if areas:
+        check_arrays(areas, [(r, c) for r, cols in changes.items() for c in cols], sheet)
     limit = max((max(cols) for cols in changes.values() if cols), default=0)
     ctx = SheetContext(
         name=sheet,
@@ -184,13 +194,12 @@ def patch_sheet(data: bytes, edit: SheetEdit, sheet: str, styles: StyleBook, dat
         pos = tag.start()
     for row in sorted(to_write):
         index = rows.find(row)
-        row_parsed = parsed.get(row)
-        if index is not None and row_parsed is None:
-            row_parsed = parse_row(rows.text(index), ctx.prefix, row, sheet)
-        text = patch_row(ctx, row, row_parsed, changes.get(row, {})).encode("utf-8")
         if index is not None:
+            row_parsed = parsed.get(row) or parse_row(rows.text(index), ctx.prefix, row, sheet)
+            text = patch_row(ctx, row, row_parsed, changes.get(row, {})).encode("utf-8")
             start, end = rows.starts[index], rows.end(index)
         else:
+            text = new_row(ctx, row, changes[row]).encode("utf-8")
             following = bisect_left(rows.numbers, row)
             start = end = rows.starts[following] if following < len(rows.numbers) else close
         chunks.append(view[pos:start])

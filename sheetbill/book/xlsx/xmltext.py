@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+_MARKUP = frozenset("&<>_")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LOOKS_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -19,6 +20,8 @@ _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 def escape_text(text: str) -> str:
     """Character data for `text`: illegal XML characters dropped, markup and
     carriage returns escaped, and OOXML-looking escapes protected."""
+    if text.isprintable() and _MARKUP.isdisjoint(text):
+        return text
     if _ILLEGAL.search(text):
         text = _ILLEGAL.sub("", text)
     if "_x" in text:
