@@ -249,6 +249,12 @@ def test_new_sheet_is_added_hidden_with_a_bold_header(book: Path) -> None:
     assert read_sheets(again).sheets["_sheetbill"].rows == [(1, ("key", "value")), (2, ("lease", "w1"))]
 
 
+def test_edits_may_name_a_sheet_added_in_the_same_write(book: Path) -> None:
+    edits = {"_state": SheetEdit(updates={(1, 2): "extra"}, appends=[["lease", D("1")]])}
+    dst = patched(book, edits, [NewSheet("_state", ["key", "value"], hidden=True)])
+    assert read_sheets(dst).sheets["_state"].rows == [(1, ("key", "value", "extra")), (2, ("lease", D("1")))]
+
+
 @pytest.mark.parametrize("name", ["", "a" * 32, "a/b", "'quoted'", "history", "sessions"])
 def test_bad_new_sheet_names_are_refused(book: Path, name: str) -> None:
     with pytest.raises(UnsupportedEdit):
@@ -275,3 +281,7 @@ def test_refusals(book: Path, tmp_path: Path) -> None:
     with pytest.raises(UnsupportedEdit, match="both updated and appended"):
         patch_workbook(book, out, {"Sessions": SheetEdit(updates={(6, 0): "x"}, appends=[["y"]])})
     assert not out.exists()
+    before = book.read_bytes()
+    with pytest.raises(UnsupportedEdit, match="new file"):
+        patch_workbook(book, book, {"Sessions": SheetEdit(updates={(1, 0): "x"})})
+    assert book.read_bytes() == before

@@ -95,13 +95,18 @@ class StyleBook:
         self.created = data is None
         self.text = MINIMAL_STYLES if data is None else data.decode("utf-8")
         self.formats: NumberFormats = parse_number_formats(self.text.encode("utf-8"), part)
-        self.xfs = _List(self.text, "cellXfs", "xf")
-        self.fonts = _List(self.text, "fonts", "font")
+        self._lists: dict[str, _List] = {}
         self._cache: dict[tuple[int, str], int] = {}
+
+    def _list(self, container: str, item: str) -> _List:
+        """A list of style elements, parsed when first needed."""
+        if container not in self._lists:
+            self._lists[container] = _List(self.text, container, item)
+        return self._lists[container]
 
     @property
     def changed(self) -> bool:
-        return self.created or bool(self.xfs.added or self.fonts.added)
+        return self.created or any(found.added for found in self._lists.values())
 
     def style_for(self, style: int, value: WriteValue, money: bool) -> int:
         """The style for `value` written over a cell of style `style`."""
@@ -119,7 +124,7 @@ class StyleBook:
         return cached
 
     def _pick(self, style: int, need: str) -> int:
-        style = style if 0 <= style < len(self.xfs.items) else 0
+        style = style if 0 <= style < len(self.formats.xf_formats) else 0
         kind = self.formats.kind(style)
         fmt = self.formats.format_id(style)
         if need == "date":
@@ -131,19 +136,23 @@ class StyleBook:
         return style if kind is None else self._with_format(style, GENERAL)
 
     def _with_format(self, style: int, num_fmt: int) -> int:
-        return self.xfs.variant(style, {"numFmtId": str(num_fmt), "applyNumberFormat": "1"})
+        return self._list("cellXfs", "xf").variant(style, {"numFmtId": str(num_fmt), "applyNumberFormat": "1"})
 
     def bold(self) -> int:
         """A style like the default one, in bold."""
-        open_tag, rest = self.fonts.items[0]
-        bold = f"<{self.fonts.prefix}b/>"
+        fonts = self._list("fonts", "font")
+        open_tag, rest = fonts.items[0]
+        bold = f"<{fonts.prefix}b/>"
         if bold not in rest:
             if open_tag.endswith("/>"):
-                open_tag, rest = open_tag[:-2] + ">", f"</{self.fonts.prefix}font>"
+                open_tag, rest = open_tag[:-2] + ">", f"</{fonts.prefix}font>"
             rest = bold + rest
-        font = self.fonts.find_or_add((open_tag, rest))
-        return self.xfs.variant(0, {"fontId": str(font), "applyFont": "1"})
+        font = fonts.find_or_add((open_tag, rest))
+        return self._list("cellXfs", "xf").variant(0, {"fontId": str(font), "applyFont": "1"})
 
     def xml(self) -> bytes:
         """The edited styles part."""
-        return self.fonts.apply(self.xfs.apply(self.text)).encode("utf-8")
+        text = self.text
+        for found in self._lists.values():
+            text = found.apply(text)
+        return text.encode("utf-8")

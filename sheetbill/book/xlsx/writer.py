@@ -40,7 +40,7 @@ class _Changes:
         self.package = package
         self.replaced: dict[str, Deflated] = {}
         self.texts: dict[str, str] = {}
-        self.added: list[tuple[str, Deflated]] = []
+        self.added: dict[str, bytes] = {}
         self.dropped: set[str] = set()
 
     def text(self, part: str) -> str:
@@ -50,7 +50,7 @@ class _Changes:
 
     def free_name(self, template: str) -> str:
         """The first `template.format(n)` that is not a part yet."""
-        taken = {name.lower() for name, _ in self.added}
+        taken = {name.lower() for name in self.added}
         number = 1
         while self.package.has(template.format(number)) or template.format(number).lower() in taken:
             number += 1
@@ -63,7 +63,7 @@ class _Changes:
         target = posixpath.relpath(part, posixpath.dirname(workbook))
         self.texts[rels], rel_id = add_relationship(self.text(rels), rel_type, target)
         self.texts[CONTENT_TYPES] = add_override(self.text(CONTENT_TYPES), part, content_type)
-        self.added.append((part, deflate([content])))
+        self.added[part] = content
         return rel_id
 
 
@@ -76,13 +76,15 @@ def patch_workbook(
     """Write to `dst` a copy of the workbook `src` with `edits` applied to
     its worksheets (by name) and `add_sheets` added after the last sheet.
     `dst` is written anew (the caller replaces `src` with it atomically);
-    on failure it is removed."""
+    on failure it is removed. Edits may name the sheets being added."""
+    if Path(dst).resolve() == Path(src).resolve():
+        raise UnsupportedEdit("the patched workbook must be written to a new file, not over the original")
     with Package(src) as package:
         changes = _Changes(package)
         styles = styles_part(package)
         book = StyleBook(package.read(styles) if styles else None, styles or "xl/styles.xml")
-        formulas_changed = _patch_sheets(changes, edits, book)
-        _add_sheets(changes, add_sheets, book)
+        added = _add_sheets(changes, add_sheets, book)
+        formulas_changed = _patch_sheets(changes, edits, book, added)
         if formulas_changed:
             _drop_calc_chain(changes)
         if any(edit.updates or edit.appends for edit in edits.values()):
@@ -104,16 +106,22 @@ def _styles_name(changes: _Changes) -> str:
     return usual if not changes.package.has(usual) else changes.free_name(usual[: -len(".xml")] + "{}.xml")
 
 
-def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: StyleBook) -> bool:
+def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: StyleBook, added: dict[str, str]) -> bool:
+    """Patch the edited sheets (existing or just added); True if a formula cell changed."""
     package = changes.package
     formulas_changed = False
     for name, edit in edits.items():
         sheet = package.sheet(name)
-        if sheet is None:
+        if sheet is None and name not in added:
             raise SheetNotFound(f"the workbook has no sheet named {name!r}")
-        if not sheet.is_worksheet:
+        if sheet is not None and not sheet.is_worksheet:
             raise UnsupportedEdit(f"{name!r} is a chart sheet, not a worksheet")
         if not (edit.updates or edit.appends):
+            continue
+        if sheet is None:
+            part = added[name]
+            patched = patch_sheet(changes.added[part], edit, name, book, package.date1904)
+            changes.added[part] = b"".join(patched.chunks)
             continue
         patched = patch_sheet(package.read(sheet.part), edit, name, book, package.date1904)
         changes.replaced[sheet.part] = deflate(patched.chunks)
@@ -126,8 +134,10 @@ def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: Style
     return formulas_changed
 
 
-def _add_sheets(changes: _Changes, add_sheets: Sequence[NewSheet], book: StyleBook) -> None:
+def _add_sheets(changes: _Changes, add_sheets: Sequence[NewSheet], book: StyleBook) -> dict[str, str]:
+    """Add the new sheets; their names -> parts."""
     package = changes.package
+    added = {}
     names = [s.name for s in package.sheets]
     next_id = max((s.sheet_id for s in package.sheets), default=0) + 1
     for new in add_sheets:
@@ -140,6 +150,8 @@ def _add_sheets(changes: _Changes, add_sheets: Sequence[NewSheet], book: StyleBo
         workbook = package.workbook_part
         changes.texts[workbook] = add_sheet_entry(changes.text(workbook), new.name, next_id, rel_id, new.hidden)
         next_id += 1
+        added[new.name] = part
+    return added
 
 
 def _drop_calc_chain(changes: _Changes) -> None:
@@ -164,8 +176,8 @@ def _write(package: Package, changes: _Changes, dst: Path) -> None:
                     zipped.add(info.filename, replaced[name], info)
                 else:
                     zipped.copy(source, info)
-            for part, content in changes.added:
-                zipped.add(part, content)
+            for part, content in changes.added.items():
+                zipped.add(part, deflate([content]))
             zipped.close()
     except BaseException:
         dst.unlink(missing_ok=True)
