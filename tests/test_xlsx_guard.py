@@ -131,6 +131,18 @@ def test_losses_are_reported(rich: Path, replace, expected: str) -> None:
     assert any(expected in line for line in lost), lost
 
 
+def test_losses_in_the_workbook_and_styles_parts_are_reported(tmp_path: Path) -> None:
+    names = '<definedNames><definedName name="Rates">Sessions!$A$1:$A$4</definedName></definedNames>'
+    src = build_xlsx(tmp_path / "names.xlsx", {"Sessions": sheet_xml("")}, workbook_extra=names)
+    workbook, styles = member(src, "xl/workbook.xml"), member(src, "xl/styles.xml")
+    fewer_fonts = re.sub(rb"<font><b/>.*?</font>", b"", styles)
+    dst = rezip(src, tmp_path / "lost.xlsx", {"xl/workbook.xml": workbook.replace(names.encode(), b""),
+                                               "xl/styles.xml": fewer_fonts})
+    lost = lost_parts(src, dst)
+    assert "xl/workbook.xml: defined names: 1 in the original, 0 now" in lost
+    assert "xl/styles.xml: fonts: 2 in the original, 1 now" in lost
+
+
 def test_dropping_the_calc_chain_is_not_a_loss(tmp_path: Path) -> None:
     rows = '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'
     src = build_xlsx(tmp_path / "c.xlsx", {"S": sheet_xml(rows)}, extra={"xl/calcChain.xml": "<calcChain/>"})

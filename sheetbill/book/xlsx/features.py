@@ -51,6 +51,27 @@ DRAWING_FEATURES = {
     "cxnSp": "connectors",
 }
 
+WORKBOOK_FEATURES = {
+    "sheet": "sheets",
+    "definedName": "defined names",
+    "externalReference": "external references",
+    "pivotCache": "pivot caches",
+    "workbookView": "workbook views",
+    "customWorkbookView": "custom views",
+    "workbookProtection": "workbook protections",
+}
+
+STYLES_FEATURES = {
+    "numFmt": "number formats",
+    "font": "fonts",
+    "fill": "fills",
+    "border": "borders",
+    "xf": "cell formats",
+    "cellStyle": "cell styles",
+    "dxf": "conditional format styles",
+    "tableStyle": "table styles",
+}
+
 VML_FEATURES = {"shape": "VML shapes (comments, controls)"}
 COMMENT_FEATURES = {"comment": "comments", "threadedComment": "threaded comments"}
 
@@ -84,17 +105,25 @@ def extension_label(uri: str) -> str:
     return EXTENSIONS.get(uri, f"extension {uri}")
 
 
-def sheet_features(data: bytes) -> Counter[str]:
-    """A worksheet's features: element counts and extension URIs."""
-    outside = _outside_sheet_data(data)
-    counts = _element_counts(outside, SHEET_FEATURES)
-    counts.update(extension_label(uri.decode("utf-8", "replace")) for uri in _EXT_URI.findall(outside))
+def _with_extensions(data: bytes, names: dict[str, str]) -> Counter[str]:
+    counts = _element_counts(data, names)
+    counts.update(extension_label(uri.decode("utf-8", "replace")) for uri in _EXT_URI.findall(data))
     return counts
 
 
-def part_features(part: str, data: bytes) -> Counter[str]:
-    """The features of a drawing, VML drawing or comments part (else none)."""
+def sheet_features(data: bytes) -> Counter[str]:
+    """A worksheet's features: element counts and extension URIs."""
+    return _with_extensions(_outside_sheet_data(data), SHEET_FEATURES)
+
+
+def part_features(part: str, data: bytes, role: str = "") -> Counter[str]:
+    """The features of a part: `role` "workbook" or "styles" for those
+    parts, else drawings, VML drawings and comments by their names."""
     lower = part.lower()
+    if role == "workbook":
+        return _with_extensions(data, WORKBOOK_FEATURES)
+    if role == "styles":
+        return _with_extensions(data, STYLES_FEATURES)
     if lower.endswith(".vml"):
         return _element_counts(data, VML_FEATURES)
     if "/drawings/" in lower and lower.endswith(".xml"):

@@ -20,6 +20,7 @@ from .features import PLAIN_SHEET_FEATURES, part_features, sheet_features
 from .opc import CT_NS, parse_rels, parse_xml
 from .package import Package
 from .partlists import CONTENT_TYPES
+from .styles import styles_part
 
 _CALC_CHAIN = "/calcchain"
 _DESCRIBED = re.compile(r"(?i)(/drawings/.*\.(xml|vml)|comments[^/]*\.xml)$")
@@ -64,9 +65,19 @@ def _relationships(package: Package, rels: str) -> set[tuple[str, str, str]]:
     return {(r.id, r.type, r.target) for r in parse_rels(package.read(rels), source)}
 
 
-def _features(package: Package, part: str, is_sheet: bool) -> Counter[str]:
+def _roles(package: Package) -> dict[str, str]:
+    """The parts whose role is known from the package, not from their names."""
+    roles = {s.part.lower(): "worksheet" for s in package.sheets if s.is_worksheet}
+    roles[package.workbook_part.lower()] = "workbook"
+    styles = styles_part(package)
+    if styles:
+        roles[styles.lower()] = "styles"
+    return roles
+
+
+def _features(package: Package, part: str, role: str) -> Counter[str]:
     data = package.read(part)
-    return sheet_features(data) if is_sheet else part_features(part, data)
+    return sheet_features(data) if role == "worksheet" else part_features(part, data, role)
 
 
 def lost_parts(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> list[str]:
@@ -102,15 +113,15 @@ def _compare(old: Package, new: Package) -> list[str]:
                 for rid, rtype, target in sorted(missing)
                 if not rtype.lower().endswith(_CALC_CHAIN)
             )
-    sheets = {s.part.lower() for s in old.sheets if s.is_worksheet}
+    roles = _roles(old)
     for name in names:
         if not new.has(name):
             continue
         a, b = old.info(name), new.info(name)
         if (a.CRC, a.file_size) == (b.CRC, b.file_size):
             continue
-        is_sheet = name.lower() in sheets
-        before, after = _features(old, name, is_sheet), _features(new, name, is_sheet)
+        role = roles.get(name.lower(), "")
+        before, after = _features(old, name, role), _features(new, name, role)
         lost.extend(
             f"{name}: {label}: {count} in the original, {after[label]} now"
             for label, count in sorted(before.items())
