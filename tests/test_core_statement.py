@@ -1,0 +1,169 @@
+"""core.statement: balances, entries, credit and aging of a client's statement."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sheetbill.core.model import Allocation, Client, Invoice, Payment
+from sheetbill.core.statement import Aging, statement_for
+
+D = Decimal
+CLIENT = Client(row=2, client_id="C-1", name="Anna Meier", email="anna@example.org",
+                address="", discount=None, terms_days=14, invoice_mode="", tax_id="")
+OTHER = "C-2"
+
+
+def invoice(number: str, issued: date, total: str, client: str = "C-1", status: str = "Finalized",
+            due: date | None = None, credits: str = "") -> Invoice:
+    amount = D(total)
+    return Invoice(invoice_no=number, issue_date=issued, due_date=due or issued + timedelta(14),
+                   client_id=client, client_name="", session_ids=(credits,) if credits else (),
+                   net=amount, tax=D(0), total=amount, paid=D(0), balance=amount, status=status)
+
+
+def payment(row: int, paid: date, amount: str, *applied: tuple[str, str], client: str = "") \
+        -> Payment:
+    return Payment(row=row, payment_id=f"P-{row}", date=paid, client=client, invoice_no="",
+                   amount=D(amount), method="Card", reference=f"ref {row}",
+                   applied=tuple(Allocation(no, D(a)) for no, a in applied),
+                   receipt_no="", receipt_sent_at="", problem="")
+
+
+OCT, NOV = date(2026, 10, 1), date(2026, 11, 1)
+END = date(2026, 11, 30)
+
+LEDGER = (
+    invoice("INV-1", date(2026, 9, 10), "100.00"),                     # before: paid in Sept
+    invoice("INV-2", date(2026, 9, 20), "80.00"),                      # before: paid in Nov
+    invoice("INV-3", date(2026, 10, 5), "50.00", status="Void"),       # voided in the period
+    invoice("CN-1", date(2026, 10, 6), "-50.00", credits="INV-3"),
+    invoice("INV-4", date(2026, 11, 3), "120.00"),                     # half paid
+    invoice("INV-5", date(2026, 12, 2), "60.00"),                      # after the period
+    invoice("INV-X", date(2026, 10, 7), "999.00", client=OTHER),       # another client
+    invoice("DRAFT-S-9", date(2026, 10, 8), "70.00", status="Draft"),  # not billed yet
+)
+PAYMENTS = (
+    payment(2, date(2026, 9, 25), "100.00", ("INV-1", "100.00")),
+    payment(3, date(2026, 11, 10), "150.00", ("INV-2", "80.00"), ("INV-4", "60.00")),
+    payment(4, date(2026, 11, 12), "25.00", client="Anna Meier"),      # credit, not applied
+    payment(5, date(2026, 11, 13), "999.00", ("INV-X", "999.00"), client=OTHER),
+)
+
+
+def test_the_statement_of_a_busy_quarter():
+    s = statement_for(CLIENT, LEDGER, PAYMENTS, OCT, END, today=date(2026, 12, 5))
+    assert s.opening == D("80.00")  # INV-2 open at 1 Oct
+    assert [(e.date.day, e.kind, e.reference, e.invoice_no, e.amount, e.balance)
+            for e in s.entries] == [
+        (5, "invoice", "INV-3", "INV-3", D("50.00"), D("130.00")),
+        (6, "credit_note", "CN-1", "INV-3", D("-50.00"), D("80.00")),
+        (3, "invoice", "INV-4", "INV-4", D("120.00"), D("200.00")),
+        (10, "payment", "P-3", "INV-2", D("-80.00"), D("120.00")),
+        (10, "payment", "P-3", "INV-4", D("-60.00"), D("60.00")),
+    ]
+    assert (s.invoiced, s.paid, s.closing) == (D("120.00"), D("140.00"), D("60.00"))
+    assert s.credit == D("35.00")  # 10 left of P-3, and P-4
+    assert s.due == D("25.00")
+    assert [(i.invoice_no, i.open, i.days_overdue) for i in s.open_items] == \
+        [("INV-4", D("60.00"), 18), ("INV-5", D("60.00"), -11)]
+    assert s.aging == Aging(not_due=D("60.00"), days_0_30=D("60.00"))
+    assert s.entries[3].method == "Card" and s.entries[3].payment_reference == "ref 3"
+
+
+@pytest.mark.parametrize("days, bucket", [
+    (-1, "not_due"), (0, "days_0_30"), (30, "days_0_30"), (31, "days_31_60"),
+    (60, "days_31_60"), (61, "days_61_90"), (90, "days_61_90"), (91, "over_90"),
+    (400, "over_90"),
+])
+def test_aging_buckets(days, bucket):
+    due = date(2026, 6, 1)
+    s = statement_for(CLIENT, [invoice("INV-1", date(2026, 5, 1), "10.00", due=due)], [],
+                      OCT, END, today=due + timedelta(days))
+    assert getattr(s.aging, bucket) == D("10.00") and s.aging.total == D("10.00")
+
+
+def test_credit_applied_to_a_later_invoice_counts_when_that_invoice_is_issued():
+    ledger = [invoice("INV-1", date(2026, 9, 1), "40.00"),
+              invoice("INV-2", date(2026, 11, 5), "30.00")]
+    payments = [payment(2, date(2026, 9, 15), "70.00", ("INV-1", "40.00"), ("INV-2", "30.00"))]
+    october = statement_for(CLIENT, ledger, payments, OCT, date(2026, 10, 31), date(2026, 10, 31))
+    assert (october.opening, october.closing, october.credit) == (D(0), D(0), D("30.00"))
+    november = statement_for(CLIENT, ledger, payments, NOV, END, END)
+    assert november.opening == october.closing
+    assert [(e.date, e.amount) for e in november.entries] == \
+        [(date(2026, 11, 5), D("30.00")), (date(2026, 11, 5), D("-30.00"))]
+    assert (november.closing, november.credit, november.open_items) == (D(0), D(0), ())
+
+
+def test_payments_are_the_clients_by_name_id_or_allocation():
+    payments = [payment(2, OCT, "5", client="C-1"), payment(3, OCT, "6", client="Anna Meier"),
+                payment(4, OCT, "7", client="anna meier"), payment(5, OCT, "8", client=OTHER)]
+    assert statement_for(CLIENT, [], payments, OCT, END, END).credit == D("11")
+
+
+def test_an_empty_period_and_a_backwards_one():
+    s = statement_for(CLIENT, [], [], OCT, OCT, OCT)
+    assert (s.opening, s.entries, s.closing, s.credit, s.aging.total) == (0, (), 0, 0, 0)
+    with pytest.raises(ValueError, match="ends"):
+        statement_for(CLIENT, [], [], NOV, OCT, NOV)
+
+
+def test_amounts_are_rounded_to_the_minor_unit():
+    s = statement_for(CLIENT, [invoice("INV-1", OCT, "1000")], [], OCT, END, END, minor=D("1"))
+    assert str(s.closing) == "1000"
+
+
+# properties ---------------------------------------------------------------
+
+DAYS = st.integers(min_value=0, max_value=200).map(lambda n: date(2026, 6, 1) + timedelta(n))
+AMOUNTS = st.integers(min_value=1, max_value=50_000).map(lambda n: D(n) / 100)
+
+
+@st.composite
+def ledgers(draw):  # noqa: ANN001, ANN201 - hypothesis strategy
+    count = draw(st.integers(0, 8))
+    invoices = [invoice(f"INV-{n}", draw(DAYS), str(draw(AMOUNTS)),
+                        client=draw(st.sampled_from(["C-1", "C-1", OTHER])))
+                for n in range(count)]
+    payments = []
+    for row in range(2, 2 + draw(st.integers(0, 6))):
+        applied = []
+        if invoices:
+            for target in draw(st.lists(st.sampled_from(invoices), max_size=3, unique=True)):
+                applied.append((target.invoice_no, str(draw(AMOUNTS))))
+        payments.append(payment(row, draw(DAYS), str(draw(AMOUNTS)), *applied,
+                                client=draw(st.sampled_from(["", "C-1", OTHER]))))
+    return invoices, payments
+
+
+@settings(max_examples=200, deadline=None)
+@given(ledgers(), DAYS, st.integers(0, 120), st.integers(0, 120))
+def test_opening_plus_invoiced_minus_paid_is_closing(ledger, start, length, later):
+    invoices, payments = ledger
+    end = start + timedelta(length)
+    s = statement_for(CLIENT, invoices, payments, start, end, end + timedelta(later))
+    assert s.opening + s.invoiced - s.paid == s.closing
+    if s.entries:
+        assert s.entries[-1].balance == s.closing
+    assert [e.date for e in s.entries] == sorted(e.date for e in s.entries)
+    assert all(start <= e.date <= end for e in s.entries)
+    assert s.aging.total == sum((i.open for i in s.open_items), D(0))
+    assert s.credit >= 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(ledgers(), DAYS, st.integers(0, 90), st.integers(1, 90))
+def test_one_periods_closing_is_the_next_periods_opening(ledger, start, first, second):
+    invoices, payments = ledger
+    middle = start + timedelta(first)
+    one = statement_for(CLIENT, invoices, payments, start, middle, middle)
+    two = statement_for(CLIENT, invoices, payments, middle + timedelta(1),
+                        middle + timedelta(second), middle)
+    both = statement_for(CLIENT, invoices, payments, start, middle + timedelta(second), middle)
+    assert two.opening == one.closing and both.closing == two.closing
+    assert both.entries == one.entries + two.entries
