@@ -104,6 +104,12 @@ class Faults:
         with self._lock:
             return [rule for rule in self.rules if rule.kind == kind and rule.offer(request)]
 
+    def refund(self, rules: list[Rule]) -> None:
+        """Give back rules taken for a request they did not act on after all."""
+        with self._lock:
+            for rule in rules:
+                rule.fired -= 1
+
 
 def injected_error(rule: Rule, api: str) -> ApiError:
     """Google's body for an injected 429 or 5xx, per API front end."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -108,12 +109,14 @@ class FakeGoogle:
         if errors:
             return Response.error(injected_error(errors[0], request.api))
         delays = self.faults.take("delay", request)
+        drops = self.faults.take("drop", request) if request.writes else []
         response = self._run(route, request)
+        if response.status >= 400:
+            self.faults.refund(drops)
+            drops = []
         if delays:
             time.sleep(max(rule.seconds for rule in delays))
-        if request.writes and response.status < 400 and self.faults.take("drop", request):
-            return DROP
-        return response
+        return DROP if drops else response
 
     def _run(self, route: Route | None, request: Request) -> Response:
         try:
@@ -128,6 +131,9 @@ class FakeGoogle:
                 return to_response(result)
         except ApiError as err:
             return Response.error(err)
+        except Exception as exc:  # a bug in the fake: answer 500 and say so
+            traceback.print_exc()
+            return Response.error(ApiError(500, f"Internal error in the local fake: {exc!r}"))
 
 
 class _Server(ThreadingHTTPServer):

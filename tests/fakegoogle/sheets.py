@@ -28,19 +28,21 @@ def _boxes(targets: list[Target]) -> list[tuple[Sheet, int, int, int, int]]:
     return [(t.sheet, t.r0, t.r1, t.c0, t.c1) for t in targets]
 
 
-def render(book: Spreadsheet, ranges: list[str], grid: bool, mask_text: str | None) -> JsonDict:
-    mask = fields.parse(mask_text) if mask_text else None
-    if mask and "data" in mask.get("sheets", {}):
-        grid = True
+def wants_grid(grid: bool, mask_text: str | None) -> bool:
+    """Grid data is sent when asked for, or when the field mask selects it."""
+    return grid or bool(mask_text and "data" in fields.parse(mask_text).get("sheets", {}))
+
+
+def render(book: Spreadsheet, ranges: list[str], grid: bool) -> JsonDict:
+    """The Spreadsheet resource (the server applies any ``fields`` mask)."""
     targets = [resolve(book, text) for text in ranges]
-    out = spreadsheet_json(book, grid, _boxes(targets) if targets else None)
-    return fields.select(out, mask) if mask else out
+    return spreadsheet_json(book, grid, _boxes(targets) if targets else None)
 
 
 @router.add("GET", BASE, "spreadsheets.get")
 def get(state: State, request: Request) -> JsonDict:
     book = book_for(state, request.params["spreadsheetId"])
-    return render(book, request.args("ranges"), request.flag("includeGridData"), request.arg("fields"))
+    return render(book, request.args("ranges"), wants_grid(request.flag("includeGridData"), request.arg("fields")))
 
 
 @router.add("POST", "/v4/spreadsheets", "spreadsheets.create", writes=True)
@@ -112,7 +114,7 @@ def batch_update(state: State, request: Request) -> JsonDict:
     out: JsonDict = {"spreadsheetId": book.id, "replies": replies}
     if body.get("includeSpreadsheetInResponse"):
         ranges, grid = body.get("responseRanges") or [], bool(body.get("responseIncludeGridData"))
-        out["updatedSpreadsheet"] = render(book, ranges, grid, None)
+        out["updatedSpreadsheet"] = render(book, ranges, grid)
     return out
 
 
@@ -219,10 +221,7 @@ def get_by_data_filter(state: State, request: Request) -> JsonDict:
     book = book_for(state, request.params["spreadsheetId"])
     body = request.json() or {}
     targets = [t for f in body.get("dataFilters") or [] for t in filter_targets(book, f)]
-    grid = bool(body.get("includeGridData"))
-    mask = request.arg("fields")
-    if mask and "data" in fields.parse(mask).get("sheets", {}):
-        grid = True
+    grid = wants_grid(bool(body.get("includeGridData")), request.arg("fields"))
     return spreadsheet_json(book, grid, _boxes(targets) if targets else None)
 
 
