@@ -73,7 +73,8 @@ def _run(args) -> int:
 def _preview(args) -> int:
     config = config_mod.load(args.config)
     worker = app.worker_for(config, deliver=False)
-    _, _, plan = worker.plan()
+    _, _, cycle = worker.plan()
+    plan = cycle.plan
     cur = config.practice.currency
     rows = [("Invoice", "Client", "Sessions", "Net", "Tax", "Total")]
     rows += [(i.invoice_no, f"{i.client_id} {i.client_name}", ", ".join(i.session_ids),

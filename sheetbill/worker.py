@@ -16,11 +16,15 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Callable, Protocol
 
-from .book import records
-from .book.base import Book, Edits, Snapshot
+from .book import records, state
+from .book.base import Book, Edits, Snapshot, next_rows
+from .book.state import Texts
 from .config import Config
 from .core import changelog
-from .core.billing import BillingRules, plan_billing
+from .core.billing import BillingRules
+from .core.cycle import CyclePlan, plan_cycle
+from .core.history import human_edits
+from .core.protect import restore_finalized
 from .core.delivery import Pending, pending
 from .core.document import document_for
 from .core.model import Client, Invoice, Ledger
@@ -29,6 +33,7 @@ from .errors import SheetbillError
 
 log = logging.getLogger("sheetbill")
 ACTOR = "sheetbill"
+SCHEMA_VERSION = "1"
 
 
 class Clock(Protocol):
@@ -55,6 +60,7 @@ class CycleReport:
     problems: list[RowProblem] = field(default_factory=list)
     waiting: int = 0
     errors: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # what could not be undone, for a person
     seconds: float = 0.0
 
     def line(self) -> str:
@@ -84,45 +90,72 @@ class Worker:
     def today(self):
         return self.clock.now().astimezone(self.config.timezone).date()
 
-    def plan(self) -> tuple[Snapshot, Ledger, Plan]:
+    def plan(self) -> tuple[Snapshot, Ledger, CyclePlan]:
         """Read and plan; writes nothing (what `sheetbill preview` shows)."""
         snapshot = self.book.read()
         ledger = records.ledger(snapshot.tables, self.config.day_first)
-        return snapshot, ledger, plan_billing(ledger, self.rules, self.today())
+        return snapshot, ledger, plan_cycle(ledger, self.rules, self.today())
 
     # -- one cycle --------------------------------------------------------
     def run_once(self) -> CycleReport:
         started = _time.monotonic()
         report = CycleReport()
         with self.book.lease():
-            snapshot, ledger, plan = self.plan()
+            snapshot = self.book.read()
+            snapshot.texts = Texts(snapshot.tables)
+            edits_by_people = self._human_edits(snapshot)
+            ledger = records.ledger(snapshot.tables, self.config.day_first)
+            restoration = restore_finalized(state.previous(snapshot.texts, snapshot.state), snapshot.texts.rows,
+                                            snapshot.texts.row_of(), ledger.invoices)
+            report.flags = restoration.flags
+            if not restoration.empty:  # undo first, then plan on the ledger as it should be
+                self._commit(snapshot, restoration.writes, restoration.appends, edits_by_people, action="restore")
+                edits_by_people = []
+                snapshot = self.book.read()
+                snapshot.texts = Texts(snapshot.tables)
+                ledger = records.ledger(snapshot.tables, self.config.day_first)
+            cycle = plan_cycle(ledger, self.rules, self.today())
+            plan = cycle.plan
             report.problems = list(plan.problems)
             report.waiting = len(plan.waiting)
-            rows = self._commit(snapshot, plan.writes, plan.appends)
-            report.created = [inv.invoice_no for inv in plan.new_invoices]
-            invoices = list(ledger.invoices) + [
-                replace(inv, row=rows[("invoices", inv.invoice_no)]) for inv in plan.new_invoices]
+            rows = self._commit(snapshot, plan.writes, plan.appends, edits_by_people)
+            report.created = [inv.invoice_no for inv in plan.new_invoices + cycle.credit_notes]
+            report.created += list(cycle.finalized)
+            invoices = [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
             self._deliver(snapshot, ledger, invoices, report, plan.writes)
         report.seconds = _time.monotonic() - started
         return report
 
-    def _commit(self, snapshot: Snapshot, writes, appends) -> dict:
+    def _human_edits(self, snapshot: Snapshot) -> list[changelog.Change]:
+        before = state.previous(snapshot.texts, snapshot.state)
+        return human_edits(before, snapshot.texts.rows, changelog.utc_stamp(self.clock.now()),
+                           snapshot.editor or "editor", lambda t: self._header(t, ""), self._header)
+
+    def _header(self, tab: str, fld: str) -> str:
+        t = self.config.tab(tab)
+        return t.name if not fld else t.column(fld).header
+
+    def _commit(self, snapshot: Snapshot, writes, appends, people: list[changelog.Change] = (),
+                action: str | None = None) -> dict:
+        """One atomic write: the edits, their Changelog rows (hash-chained) and the new snapshot."""
         writes, appends = list(writes), list(appends)
-        if not writes and not appends:
-            return {}
-        header = lambda tab, fld: (self.config.tab(tab).name if not fld  # noqa: E731
-                                   else self.config.tab(tab).column(fld).header)
-        partial = Plan(appends=tuple(appends), writes=tuple(writes))
-        chained = changelog.chain(changelog.from_plan(partial, self.clock.now(), ACTOR, header),
-                                  snapshot.state.get("changelog_hash", changelog.GENESIS))
+        ours = changelog.from_plan(Plan(appends=tuple(appends), writes=tuple(writes)), self.clock.now(), ACTOR,
+                                   self._header)
+        if action:
+            ours = [replace(c, action=action) for c in ours]
+        chained = changelog.chain(list(people) + ours, snapshot.state.get("changelog_hash", changelog.GENESIS))
         log_rows = [RowAppend("changelog", c.hash, dict(zip(
             ("at", "actor", "action", "tab", "key", "field", "before", "after", "hash"),
             c.fields() + (c.hash,)))) for c in chained]
-        edits = Edits(writes=writes, appends=appends + log_rows,
-                      state={"changelog_hash": chained[-1].hash, "schema_version": "1"})
-        result = dict(self.book.commit(snapshot, edits))
-        snapshot.state.update(edits.state)
-        return result
+        edits = Edits(writes=writes, appends=appends + log_rows)
+        texts: Texts = snapshot.texts
+        texts.apply(edits, next_rows(snapshot.tables, edits))
+        edits.state = state.snapshot_updates(texts, snapshot.state)
+        if chained:
+            edits.state.update({"changelog_hash": chained[-1].hash, "schema_version": SCHEMA_VERSION})
+        if edits.empty:
+            return {}
+        return dict(self.book.commit(snapshot, edits))
 
     # -- PDFs and emails --------------------------------------------------
     def _deliver(self, snapshot: Snapshot, ledger: Ledger, invoices: list[Invoice], report: CycleReport,
@@ -133,7 +166,7 @@ class Worker:
                 if not (p.interrupted and not self.rules.email_lookup)]
         if not todo:
             return
-        links, ready = self._render(ledger, todo, report)
+        links, ready = self._render(ledger, todo, report, invoices)
         # Where the transport can look a Message-ID up, all marks go in one write
         # with the PDF links; where it cannot (SMTP), each email is marked just
         # before it is sent, so a crash leaves at most one outcome unknown.
@@ -167,9 +200,10 @@ class Worker:
             report.sent.append(inv.invoice_no)
         self._commit(snapshot, records, [])
 
-    def _render(self, ledger: Ledger, todo: list[Pending], report: CycleReport):
+    def _render(self, ledger: Ledger, todo: list[Pending], report: CycleReport, invoices: list[Invoice]):
         """PDFs for every pending invoice: the PDF column writes and the emails to send."""
         clients = {c.client_id: c for c in ledger.clients}
+        invoices_by_no = {i.invoice_no: i for i in invoices}
         links: list[CellWrite] = []
         ready = []
         for item in todo:
@@ -178,20 +212,29 @@ class Worker:
             if client is None:
                 report.errors.append(f"{inv.invoice_no}: client {inv.client_id} is no longer in Clients; no PDF or email")
                 continue
-            doc = document_for(inv, client, self.config.practice, self.rules.default_terms_days, self.today())
+            doc = self._document(inv, client, invoices_by_no)
             try:
                 pdf = self.renderer.render(doc)
-            except Exception as exc:  # RenderError and kin: stop, keep what is done
+                path = self._store_pdf(self.config.render.output, inv.invoice_no, pdf)
+            except Exception as exc:  # RenderError, a folder that cannot be written: stop, keep what is done
                 report.errors.append(f"{inv.invoice_no}: PDF not made: {exc}")
                 break
-            path = self._store_pdf(self.config.render.output, inv.invoice_no, pdf)
             link = self._link(path)
             if link != inv.pdf:
                 links.append(CellWrite("invoices", inv.row, inv.invoice_no, "pdf", inv.pdf, link))
                 report.pdfs.append(inv.invoice_no)
             if item.needs_email:
-                ready.append((item, client, self._message(doc, pdf, path.name)))
+                try:
+                    ready.append((item, client, self._message(doc, pdf, path.name)))
+                except Exception as exc:  # an unusable address: this invoice waits, the others go
+                    report.errors.append(f"{inv.invoice_no}: email not made: {exc}")
         return links, ready
+
+    def _document(self, inv: Invoice, client: Client, invoices_by_no: dict[str, Invoice]):
+        credit_note = self.rules.credit_note_pattern.parse(inv.invoice_no) is not None
+        return document_for(inv, client, self.config.practice, self.rules.default_terms_days, self.today(),
+                            kind="credit_note" if credit_note else "invoice",
+                            credits=inv.session_ids[0] if credit_note and inv.session_ids else "")
 
     @staticmethod
     def _mark(item: Pending, msg: EmailMessage) -> CellWrite:

@@ -17,6 +17,7 @@ class Snapshot:
     state: dict[str, str]  # the hidden _sheetbill tab's Key -> Value
     editor: str | None = None  # who last changed the file, where the backend knows
     version: object = None  # adapter's marker to detect a change behind our back
+    texts: object = None  # the rows as text (book.state.Texts), kept by the worker
 
 
 @dataclass
@@ -45,3 +46,30 @@ class Book(Protocol):
 
     def commit(self, snapshot: Snapshot, edits: Edits) -> Mapping[tuple[str, str], int]:
         """Apply `edits` atomically; return the row number of each appended (tab, key)."""
+
+
+def with_state(tables: Mapping[str, "Table"], edits: Edits) -> Edits:
+    """The edits with `state` turned into writes and appends of the _sheetbill tab."""
+    if not edits.state:
+        return edits
+    from . import cells
+
+    table = tables["state"]
+    at = {cells.text(table.get(v, "key")): r for r, v in table.rows}
+    writes, appends = list(edits.writes), list(edits.appends)
+    for key, value in edits.state.items():
+        if key in at:
+            writes.append(CellWrite("state", at[key], key, "value", None, value))
+        else:
+            appends.append(RowAppend("state", key, {"key": key, "value": value}))
+    return Edits(writes=writes, appends=appends)
+
+
+def next_rows(tables: Mapping[str, "Table"], edits: Edits) -> dict[tuple[str, str], int]:
+    """Where each appended row lands: after the last used row of its tab, in order."""
+    last = {key: t.last_row for key, t in tables.items()}
+    out = {}
+    for a in edits.appends:
+        last[a.tab] += 1
+        out[(a.tab, a.key)] = last[a.tab]
+    return out

@@ -34,6 +34,18 @@ def _guard(value: object, header: str) -> None:
         raise CellProblem(f"{header} shows the error {value.code}")
 
 
+def fifteen(value: Decimal) -> Decimal:
+    """A number cell as the spreadsheet shows it: at most 15 significant digits.
+
+    Excel and Sheets store doubles and may save 6.9 as 6.9000000000000004;
+    both display (and mean) 6.9, so that is the value's text."""
+    digits = value.as_tuple().digits
+    if len(digits) <= 15:
+        return value
+    exponent = value.adjusted() - 14
+    return value.quantize(Decimal(1).scaleb(exponent)).normalize()
+
+
 def text(value: object, header: str = "") -> str:
     """Cell text, trimmed; numbers as written (1001, not 1001.0)."""
     if value.__class__ is str:
@@ -44,7 +56,7 @@ def text(value: object, header: str = "") -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        return format(fifteen(value).normalize(), "f")  # 65.50 and 65.5 read the same
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, date):
@@ -88,7 +100,7 @@ def _year(text: str) -> int:
 
 def number(value: object, header: str) -> Decimal | None:
     if value.__class__ is Decimal and value.is_finite():
-        return value
+        return fifteen(value)
     if value is None or value == "":
         return None
     _guard(value, header)
@@ -105,6 +117,8 @@ def rate(value: object, header: str) -> Decimal | None:
     if value is None or value == "":
         return None
     _guard(value, header)
+    if isinstance(value, Decimal):
+        value = fifteen(value)
     try:
         return percent(value)
     except (ValueError, TypeError):
@@ -142,6 +156,8 @@ def discount(value: object, header: str) -> Discount | None:
     if value is None or value == "":
         return None
     _guard(value, header)
+    if isinstance(value, Decimal):
+        value = fifteen(value)
     raw = text(value, header)
     try:
         if raw.endswith("%"):

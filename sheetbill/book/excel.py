@@ -19,10 +19,10 @@ import tempfile
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
-from ..core.plan import RowAppend
 from ..errors import UnsafeToWrite, WorkbookBusy, WorkbookError
 from . import cells
-from .base import Edits, Snapshot
+from .apply import apply_edits
+from .base import Edits, Snapshot, next_rows, with_state
 from .schema import Tab
 from .table import Table, build, column_letter
 from .xlsx import NewSheet, SheetEdit, lost_parts, patch_workbook, read_sheets
@@ -106,7 +106,9 @@ class ExcelBook:
         if edits.empty:
             return {}
         self.check_not_open()
-        sheet_edits, new_sheets, rows = self._sheet_edits(snapshot, edits)
+        edits = with_state(snapshot.tables, edits)
+        rows = next_rows(snapshot.tables, edits)
+        sheet_edits, new_sheets = self._sheet_edits(snapshot, edits)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".xlsx.tmp", dir=self.path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
@@ -129,6 +131,10 @@ class ExcelBook:
             tmp.unlink(missing_ok=True)
         stat = self.path.stat()
         snapshot.version = (stat.st_mtime_ns, stat.st_size)
+        apply_edits(snapshot.tables, edits, rows)
+        snapshot.state.update(
+            {a.values["key"]: a.values["value"] for a in edits.appends if a.tab == "state"})
+        snapshot.state.update({w.key: w.after for w in edits.writes if w.tab == "state"})
         return rows
 
     def _keep_backup(self) -> None:
@@ -146,11 +152,10 @@ class ExcelBook:
     def _sheet_edits(self, snapshot: Snapshot, edits: Edits):
         updates: dict[str, dict[tuple[int, int], object]] = {}
         appends: dict[str, list[list[object]]] = {}
-        rows: dict[tuple[str, str], int] = {}
         new_sheets: list[NewSheet] = []
         tables = snapshot.tables
         for key, table in tables.items():
-            if not table.exists and (_touches(key, edits) or (key == "state" and edits.state)):
+            if not table.exists and _touches(key, edits):
                 new_sheets.append(NewSheet(table.tab.name, table.tab.headers, hidden=table.tab.hidden))
                 table.columns = {c.field: i for i, c in enumerate(table.tab.columns)}
                 table.width, table.missing, table.exists = len(table.tab.columns), (), True
@@ -158,15 +163,7 @@ class ExcelBook:
             table = tables[w.tab]
             col = self._column(table, w.field, updates)
             updates.setdefault(table.tab.name, {})[(w.row, col)] = cells.for_kind(table.tab.column(w.field).kind, w.after)
-        state_rows = {cells.text(tables["state"].get(v, "key")): r for r, v in tables["state"].rows}
-        state_appends = []
-        for k, v in edits.state.items():
-            if k in state_rows:
-                updates.setdefault(tables["state"].tab.name, {})[(state_rows[k], 1)] = v
-            else:
-                state_appends.append(RowAppend("state", k, {"key": k, "value": v}))
-        next_row = {key: t.last_row for key, t in tables.items()}
-        for a in list(edits.appends) + state_appends:
+        for a in edits.appends:
             table = tables[a.tab]
             row = [None] * max(table.width, 1)
             for fld, value in a.values.items():
@@ -174,8 +171,6 @@ class ExcelBook:
                 row.extend([None] * (col + 1 - len(row)))
                 row[col] = cells.for_kind(table.tab.column(fld).kind, value)
             appends.setdefault(table.tab.name, []).append(row)
-            next_row[a.tab] += 1
-            rows[(a.tab, a.key)] = next_row[a.tab]
         sheet_edits = {}
         for key, table in tables.items():
             name = table.tab.name
@@ -183,7 +178,7 @@ class ExcelBook:
                 money = frozenset(i for f, i in table.columns.items() if table.tab.column(f).kind == "money")
                 sheet_edits[name] = SheetEdit(updates=updates.get(name, {}), appends=appends.get(name, []),
                                               money_columns=money)
-        return sheet_edits, new_sheets, rows
+        return sheet_edits, new_sheets
 
     @staticmethod
     def _column(table: Table, fld: str, updates: dict) -> int:
@@ -200,7 +195,7 @@ class ExcelBook:
         return idx
 
 
-def _touches(key: str, edits: Edits) -> bool:
+def _touches(key: str, edits: Edits) -> bool:  # noqa: D103
     return any(w.tab == key for w in edits.writes) or any(a.tab == key for a in edits.appends)
 
 

@@ -104,7 +104,7 @@ def services(table: Table, day_first: bool = True) -> tuple[ServicePrice, ...]:
 
 def lines(table: Table) -> tuple[Line, ...]:
     out = []
-    for _, values in table.rows:
+    for row, values in table.rows:
         r = _Reader(table, values, day_first=False)
         invoice_no = r.text("invoice_no")
         if not invoice_no:
@@ -114,7 +114,7 @@ def lines(table: Table) -> tuple[Line, ...]:
             code=r.text("code"), description=r.text("description"),
             quantity=r.number("quantity") or ZERO, unit_price=r.money("unit_price"),
             discount=r.money("discount"), tax_rate=r.rate("tax_rate") or ZERO, net=r.money("net"),
-            tax=r.money("tax"), total=r.money("total")))
+            tax=r.money("tax"), total=r.money("total"), row=row))
     return tuple(out)
 
 

@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Iterable
 
 from . import invoice as invoice_mod
+from .invoice import invoice_row, line_row
+from .lifecycle import DRAFT_PREFIX
 from .clients import ClientBook, ClientProblem
 from .delivery import interrupted_problem
 from .model import (BillingStatus, Client, Invoice, InvoiceMode, InvoiceStatus, Ledger, Line,
@@ -35,9 +37,11 @@ class BillingRules:
     default_mode: InvoiceMode = InvoiceMode.PER_SESSION
     default_terms_days: int = 14
     finalize: str = "auto"  # or "review"
+    credit_note_pattern: NumberPattern = NumberPattern("CN-{year}-{seq:04}")
     no_show_service: str | None = None
     minor_unit: Decimal = Decimal("0.01")
     require_email: bool = True
+    archive_after_days: int | None = None  # Paid invoices this old become Archived
     email_lookup: bool = True  # the transport can tell whether a marked email went out (not SMTP)
 
 
@@ -52,7 +56,8 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
     writes: list[CellWrite] = []
     problems: list[RowProblem] = []
     sessions = _with_ids(ledger.sessions, rules.session_id_pattern, writes)
-    on_invoice = _sessions_on_live_invoices(ledger.invoices)
+    on_invoice = _sessions_on_live_invoices(i for i in ledger.invoices
+                                            if rules.credit_note_pattern.parse(i.invoice_no) is None)
     lines_by_session = _lines_by_session(ledger.lines)
     duplicates = _duplicate_ids(sessions, on_invoice)
     clients = ClientBook(ledger.clients)
@@ -67,11 +72,13 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
             wanted[s.row] = (invoice.invoice_no if invoice else "", BillingStatus.PROBLEM.value, duplicates[s.row])
             continue
         if invoice is not None:
-            change = _changed_since_invoiced(s, invoice, lines_by_session.get(s.session_id, ()), clients)
+            billed = tuple(l for l in lines_by_session.get(s.session_id, ()) if l.invoice_no == invoice.invoice_no)
+            change = _changed_since_invoiced(s, invoice, billed, clients)
             if not change and not rules.email_lookup and invoice.message_id and not invoice.sent_at:
                 change = interrupted_problem(invoice)
             status = _billing_status(invoice)
-            wanted[s.row] = (invoice.invoice_no, BillingStatus.PROBLEM.value if change else status, change)
+            shown = "" if invoice.invoice_no.startswith(DRAFT_PREFIX) else invoice.invoice_no
+            wanted[s.row] = (shown, BillingStatus.PROBLEM.value if change else status, change)
             continue
         problem = _status_problem(s)
         if problem or not _is_billable(s, rules):
@@ -97,7 +104,8 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
                        for l in inv.lines)
     for item in billable:
         inv = number_of[item.session.session_id]
-        wanted[item.session.row] = (inv.invoice_no, _billing_status(inv), "")
+        shown = "" if inv.invoice_no.startswith(DRAFT_PREFIX) else inv.invoice_no
+        wanted[item.session.row] = (shown, _billing_status(inv), "")
 
     for s in sessions:
         invoice_no, billing, problem = wanted[s.row]
@@ -255,24 +263,12 @@ def _invoices(billable: list[_Billable], existing: Iterable[Invoice], rules: Bil
     for key in sorted(groups, key=lambda k: (k[0], k[1], k[2])):
         items = sorted(groups[key], key=lambda i: (i.session.date, i.session.row))
         client = items[0].client
-        number = sequencer.next(today, client.client_id)
+        if rules.finalize == "review":  # numbered only when the admin finalizes it
+            number = f"{DRAFT_PREFIX}{items[0].session.session_id}"
+        else:
+            number = sequencer.next(today, client.client_id)
         terms = client.terms_days if client.terms_days is not None else rules.default_terms_days
         lines = [l for item in items for l in item.lines]
         out.append(invoice_mod.assemble(number, today, today + timedelta(days=terms), client.client_id,
                                         client.name, lines, status, rules.minor_unit))
     return out
-
-
-def invoice_row(inv: Invoice) -> dict[str, object]:
-    return {"invoice_no": inv.invoice_no, "issue_date": inv.issue_date, "due_date": inv.due_date,
-            "client_id": inv.client_id, "client_name": inv.client_name,
-            "sessions": ", ".join(inv.session_ids), "net": inv.net, "tax": inv.tax, "total": inv.total,
-            "paid": inv.paid, "balance": inv.balance, "status": inv.status, "pdf": inv.pdf,
-            "sent_at": inv.sent_at, "message_id": inv.message_id, "checksum": inv.checksum}
-
-
-def line_row(line: Line) -> dict[str, object]:
-    return {"invoice_no": line.invoice_no, "session_id": line.session_id, "date": line.date,
-            "code": line.code, "description": line.description, "quantity": line.quantity,
-            "unit_price": line.unit_price, "discount": line.discount, "tax_rate": line.tax_rate,
-            "net": line.net, "tax": line.tax, "total": line.total}

@@ -1,7 +1,9 @@
-"""What a rendered invoice shows: the invoice, its client and the practice.
+"""What a rendered document shows: the invoice (or credit note), receipt or
+statement, its client and the practice.
 
 Renderers (HTML, Word, Google Docs) and email builders take an
-`InvoiceDocument`; they never read the workbook or the config themselves.
+`InvoiceDocument`, `ReceiptDocument` or `StatementDocument`; they never read
+the workbook or the config themselves.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .model import Client, Invoice
+from .model import Allocation, Client, Invoice, Payment
+from .statement import Statement
 
 
 @dataclass(frozen=True)
@@ -67,3 +70,50 @@ def document_for(invoice: Invoice, client: Client, practice: Practice, default_t
                            taxes=tax_summary(invoice.lines, practice.minor_unit), terms_days=terms,
                            draft=invoice.status == "Draft", today=today, kind=kind, credits=credits,
                            previous_balance=previous_balance)
+
+
+@dataclass(frozen=True)
+class ReceiptDocument:
+    """The receipt for one payment: what was received and what it paid."""
+
+    practice: Practice
+    client: Client
+    receipt_no: str
+    payment_id: str
+    date: date  # the payment's date
+    amount: Decimal
+    method: str  # Card, Bank transfer, Cash, Other
+    reference: str
+    allocations: tuple[Allocation, ...]  # the invoices it paid, and how much of each
+    credit: Decimal = Decimal("0")  # the client's credit on account after this payment
+    balance: Decimal = Decimal("0")  # what the client still owes after this payment
+
+    @property
+    def applied(self) -> Decimal:
+        return sum((a.amount for a in self.allocations), Decimal("0"))
+
+    @property
+    def unapplied(self) -> Decimal:
+        """The part of this payment that paid no invoice (kept as credit)."""
+        return self.amount - self.applied
+
+
+def receipt_for(payment: Payment, receipt_no: str, client: Client, practice: Practice,
+                credit: Decimal = Decimal("0"), balance: Decimal = Decimal("0")) -> ReceiptDocument:
+    """The receipt of a payment row once it is applied. Raises ValueError for a
+    payment without date or amount (its row has a Problem instead)."""
+    if payment.date is None or payment.amount is None:
+        raise ValueError(f"payment {payment.payment_id or payment.row} has no date or amount")
+    return ReceiptDocument(practice=practice, client=client, receipt_no=receipt_no,
+                           payment_id=payment.payment_id, date=payment.date, amount=payment.amount,
+                           method=payment.method, reference=payment.reference,
+                           allocations=payment.applied, credit=credit, balance=balance)
+
+
+@dataclass(frozen=True)
+class StatementDocument:
+    """A client's statement of account (see `statement.statement_for`)."""
+
+    practice: Practice
+    client: Client
+    statement: Statement

@@ -47,11 +47,16 @@ def allocate_tax(lines: Sequence[Line], minor: Decimal) -> tuple[Line, ...]:
 def checksum(invoice: Invoice, lines: Iterable[Line]) -> str:
     """A fingerprint of what a finalized invoice says: number, client, dates, amounts, lines."""
     parts = [invoice.invoice_no, invoice.client_id, _d(invoice.issue_date), _d(invoice.due_date),
-             ",".join(invoice.session_ids), str(invoice.net), str(invoice.tax), str(invoice.total)]
+             ",".join(invoice.session_ids), _n(invoice.net), _n(invoice.tax), _n(invoice.total)]
     for l in lines:
-        parts += [l.session_id, _d(l.date), l.code, str(l.quantity), str(l.unit_price),
-                  str(l.discount), str(l.tax_rate), str(l.net), str(l.tax), str(l.total)]
+        parts += [l.session_id, _d(l.date), l.code, _n(l.quantity), _n(l.unit_price),
+                  _n(l.discount), _n(l.tax_rate), _n(l.net), _n(l.tax), _n(l.total)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def _n(value: Decimal) -> str:
+    """An amount's text that survives a spreadsheet's own formatting: 65.50 -> 65.5."""
+    return format(value.normalize(), "f")
 
 
 def _d(d: date | None) -> str:
@@ -70,3 +75,18 @@ def assemble(invoice_no: str, issue: date, due: date, client_id: str, client_nam
                       client_name=client_name, session_ids=sessions, net=net, tax=tax,
                       total=total, paid=ZERO, balance=total, status=status, lines=lines)
     return replace(invoice, checksum=checksum(invoice, lines))
+
+
+def invoice_row(inv: Invoice) -> dict[str, object]:
+    return {"invoice_no": inv.invoice_no, "issue_date": inv.issue_date, "due_date": inv.due_date,
+            "client_id": inv.client_id, "client_name": inv.client_name,
+            "sessions": ", ".join(inv.session_ids), "net": inv.net, "tax": inv.tax, "total": inv.total,
+            "paid": inv.paid, "balance": inv.balance, "status": inv.status, "pdf": inv.pdf,
+            "sent_at": inv.sent_at, "message_id": inv.message_id, "checksum": inv.checksum}
+
+
+def line_row(line: Line) -> dict[str, object]:
+    return {"invoice_no": line.invoice_no, "session_id": line.session_id, "date": line.date,
+            "code": line.code, "description": line.description, "quantity": line.quantity,
+            "unit_price": line.unit_price, "discount": line.discount, "tax_rate": line.tax_rate,
+            "net": line.net, "tax": line.tax, "total": line.total}

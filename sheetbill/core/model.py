@@ -132,6 +132,7 @@ class Line:
     net: Decimal
     tax: Decimal
     total: Decimal
+    row: int | None = field(default=None, compare=False)  # where it stands in Lines, once written
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,147 @@
+"""The hidden _sheetbill tab: the worker's state, and the snapshot of the rows.
+
+The snapshot is every tab's rows as text (key -> values) as the worker last
+left them, so the next cycle can tell a person's edits from its own, and
+restore a finalized invoice someone changed. It is stored compressed, in
+chunks that fit a cell (Excel: 32,767 characters, Sheets: 50,000); a tab
+whose digest has not changed is never decoded.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from typing import Mapping
+
+from . import cells
+from .base import Edits
+from .table import Table
+
+SNAPSHOT_TABS = ("sessions", "clients", "services", "invoices", "lines", "payments", "cash")
+CHUNK = 30000
+
+
+def key_of(tab: str, texts: Mapping[str, str], row: int) -> str:
+    """A row's identity in the snapshot, from its texts."""
+    if tab == "services":
+        key = f"{texts.get('code', '')} {texts.get('valid_from', '')}".strip()
+    elif tab == "lines":
+        key = "/".join(texts.get(f, "") for f in ("invoice_no", "session_id", "code"))
+    elif tab == "clients":
+        key = texts.get("client_id", "") or texts.get("name", "")
+    else:
+        key = texts.get({"cash": "date"}.get(tab, _KEY_FIELD[tab]), "")
+    return key or f"row {row}"
+
+
+_KEY_FIELD = {"sessions": "session_id", "invoices": "invoice_no", "payments": "payment_id", "cash": "date"}
+
+
+def _safe(table: Table, values: tuple[object, ...], field: str) -> str:
+    try:
+        return cells.text(table.get(values, field))
+    except cells.CellProblem:
+        return "#ERROR"
+
+
+class Texts:
+    """Every snapshotted tab's rows as text, kept in step with the cycle's commits."""
+
+    def __init__(self, tables: Mapping[str, Table]) -> None:
+        self.tables = tables
+        self.rows: dict[str, dict[str, dict[str, str]]] = {}
+        self.key_at: dict[str, dict[int, str]] = {}
+        for tab in SNAPSHOT_TABS:
+            table = tables.get(tab)
+            if table is None or not table.exists:
+                continue
+            self.rows[tab], self.key_at[tab] = {}, {}
+            for row, values in table.rows:
+                self._put(tab, row, {f: _safe(table, values, f) for f in table.columns})
+
+    def _put(self, tab: str, row: int, texts: dict[str, str]) -> None:
+        base = key = key_of(tab, texts, row)
+        n = 2
+        while key in self.rows[tab]:
+            key, n = f"{base} #{n}", n + 1
+        self.rows[tab][key] = texts
+        self.key_at[tab][row] = key
+
+    def row_of(self) -> dict[tuple[str, str], int]:
+        return {(tab, key): row for tab, keys in self.key_at.items() for row, key in keys.items()}
+
+    def apply(self, edits: Edits, appended: Mapping[tuple[str, str], int]) -> None:
+        """What the rows read as once `edits` are written."""
+        for w in edits.writes:
+            if w.tab not in self.rows:
+                continue
+            key = self.key_at[w.tab].get(w.row)
+            texts = dict(self.rows[w.tab].pop(key, {})) if key is not None else {}
+            texts[w.field] = self._text(w.tab, w.field, w.after)
+            self._put(w.tab, w.row, texts)
+        for a in edits.appends:
+            if a.tab in self.rows and (a.tab, a.key) in appended:
+                texts = {f: self._text(a.tab, f, v) for f, v in a.values.items()}
+                self._put(a.tab, appended[(a.tab, a.key)], texts)
+
+    def _text(self, tab: str, field: str, value: object) -> str:
+        kind = self.tables[tab].tab.column(field).kind
+        return cells.text(cells.for_kind(kind, value))
+
+
+def digest(rows: Mapping[str, Mapping[str, str]]) -> str:
+    return hashlib.sha256(_encode_json(rows)).hexdigest()[:32]
+
+
+def _encode_json(rows: Mapping[str, Mapping[str, str]]) -> bytes:
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def encode(tab: str, rows: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """State entries that hold `rows` (stale chunks of a longer earlier version are blanked by the caller)."""
+    raw = _encode_json(rows)
+    blob = base64.b64encode(zlib.compress(raw, 1)).decode()
+    chunks = [blob[i:i + CHUNK] for i in range(0, len(blob), CHUNK)] or [""]
+    out = {f"snapshot/{tab}/{i}": c for i, c in enumerate(chunks)}
+    out[f"snapshot/{tab}/n"] = str(len(chunks))
+    out[f"snapshot/{tab}/digest"] = hashlib.sha256(raw).hexdigest()[:32]
+    return out
+
+
+def decode(tab: str, state: Mapping[str, str]) -> dict[str, dict[str, str]] | None:
+    """The snapshot of `tab`, or None if there is none (first run) or it is unreadable."""
+    try:
+        n = int(state.get(f"snapshot/{tab}/n", "0") or 0)
+        if not n:
+            return None
+        blob = "".join(state.get(f"snapshot/{tab}/{i}", "") for i in range(n))
+        return json.loads(zlib.decompress(base64.b64decode(blob)))
+    except (ValueError, zlib.error, json.JSONDecodeError):
+        return None
+
+
+def snapshot_updates(texts: Texts, state: Mapping[str, str]) -> dict[str, str]:
+    """State entries to write so the stored snapshot matches `texts` (only changed tabs)."""
+    out: dict[str, str] = {}
+    for tab, rows in texts.rows.items():
+        if state.get(f"snapshot/{tab}/digest") == digest(rows):
+            continue
+        entries = encode(tab, rows)
+        old_n = int(state.get(f"snapshot/{tab}/n", "0") or 0)
+        for i in range(int(entries[f"snapshot/{tab}/n"]), old_n):
+            entries[f"snapshot/{tab}/{i}"] = ""
+        out.update(entries)
+    return out
+
+
+def previous(texts: Texts, state: Mapping[str, str]) -> dict[str, dict[str, dict[str, str]]]:
+    """The stored snapshot of each tab that changed since (unchanged tabs: equal to now)."""
+    out = {}
+    for tab, rows in texts.rows.items():
+        stored = state.get(f"snapshot/{tab}/digest")
+        if stored is None:
+            continue
+        out[tab] = rows if stored == digest(rows) else decode(tab, state)
+    return {tab: rows for tab, rows in out.items() if rows is not None}

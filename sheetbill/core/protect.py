@@ -1,0 +1,83 @@
+"""Finalized invoices cannot change: edits are found, undone and recorded.
+
+The snapshot holds each Invoices and Lines row as the worker last left it.
+A finalized invoice's row or lines that differ now are written back from
+it; a deleted one is added again. What the worker maintains itself (Paid,
+Balance, PDF, Sent At, Message ID) and the one change a person may make (Status
+set to Void, which issues a credit note) are not undone. What cannot be
+undone (no snapshot to restore from, a row added by hand) is flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from .history import Rows
+from .invoice import checksum
+from .model import Invoice
+from .plan import CellWrite, RowAppend
+
+PROTECTED_STATUSES = frozenset({"Finalized", "Partially Paid", "Paid", "Archived", "Void"})
+MAINTAINED = frozenset({"paid", "balance", "status", "pdf", "sent_at", "message_id"})
+ALLOWED_STATUS = {"Finalized": {"Void"}, "Partially Paid": {"Void"}, "Paid": {"Void"}}
+
+
+@dataclass
+class Restoration:
+    writes: list[CellWrite] = field(default_factory=list)
+    appends: list[RowAppend] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.writes or self.appends)
+
+
+def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], int],
+                      invoices: tuple[Invoice, ...]) -> Restoration:
+    """Undo edits to finalized ledger rows. `row_of[(tab, key)]` is a key's sheet row now."""
+    out = Restoration()
+    old_invoices = before.get("invoices", {})
+    protected = {k for k, f in old_invoices.items() if f.get("status") in PROTECTED_STATUSES}
+    for tab in ("invoices", "lines"):
+        old_rows, new_rows = before.get(tab, {}), now.get(tab, {})
+        for key, old in old_rows.items():
+            if _invoice_of(tab, key) not in protected:
+                continue
+            current = new_rows.get(key)
+            if current is None:
+                out.appends.append(RowAppend(tab, key, dict(old)))
+                continue
+            for fld, was in old.items():
+                is_now = current.get(fld, "")
+                if is_now == was or (tab == "invoices" and fld in MAINTAINED and _allowed(fld, was, is_now)):
+                    continue
+                out.writes.append(CellWrite(tab, row_of[(tab, key)], key, fld, is_now, was))
+        for key in new_rows.keys() - old_rows.keys():
+            if _invoice_of(tab, key) in protected:
+                out.flags.append(f"{'Invoices' if tab == 'invoices' else 'Lines'} row for {key} was added by hand "
+                                 f"to a finalized invoice; it is not part of the invoice (delete it)")
+    if not before:
+        out.flags += _checksum_flags(invoices)
+    return out
+
+
+def _allowed(fld: str, was: str, is_now: str) -> bool:
+    if fld != "status":
+        return True
+    return is_now == was or is_now in ALLOWED_STATUS.get(was, set())
+
+
+def _invoice_of(tab: str, key: str) -> str:
+    return key if tab == "invoices" else key.split("/", 1)[0]
+
+
+def _checksum_flags(invoices: tuple[Invoice, ...]) -> list[str]:
+    """Without a snapshot, a changed finalized invoice can be seen but not undone."""
+    flags = []
+    for inv in invoices:
+        if inv.status in PROTECTED_STATUSES and inv.checksum and checksum(inv, inv.lines) != inv.checksum:
+            flags.append(f"{inv.invoice_no} was changed after it was finalized (its Checksum no longer "
+                         f"matches) and there is no snapshot to restore it from; compare it with its PDF")
+    return flags

@@ -1,0 +1,118 @@
+"""Drafts, finalizing, voiding with credit notes, protection of finalized
+invoices and the revision history, on a real workbook."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+
+from .conftest import session
+from .test_e2e_excel import pdf_text
+
+
+def by(rows, key):
+    return {r[key]: r for r in rows}
+
+
+def edit(practice, tab: str, key: str, header: str, value, editor: str = "Maria Admin") -> None:
+    """Change one cell as a person in Excel would, leaving their name as last modifier."""
+    wb = openpyxl.load_workbook(practice.workbook)
+    ws = wb[tab]
+    col = [c.value for c in ws[1]].index(header) + 1
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == key:
+            ws.cell(row=row[0].row, column=col).value = value
+            break
+    else:
+        raise KeyError(key)
+    wb.properties.lastModifiedBy = editor
+    wb.save(practice.workbook)
+
+
+def test_review_mode_drafts_get_a_number_only_when_finalized(practice):
+    practice.configure("finalize: auto", "finalize: review")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)), session("S-00002", date(2026, 11, 4)))
+    practice.run()
+    invoices = practice.rows("Invoices")
+    assert [(i["Invoice No"], i["Status"]) for i in invoices] == [("DRAFT-S-00001", "Draft"), ("DRAFT-S-00002", "Draft")]
+    assert practice.emails() == []
+    assert "DRAFT" in pdf_text(practice.folder / invoices[0]["PDF"])
+    sessions = by(practice.rows("Sessions"), "Session ID")
+    assert sessions["S-00001"]["Billing Status"] == "Draft" and sessions["S-00001"]["Invoice No"] is None
+
+    edit(practice, "Invoices", "DRAFT-S-00002", "Status", "Finalized")
+    report = practice.run()
+    assert report.created == ["INV-2026-0001"]
+    invoices = by(practice.rows("Invoices"), "Invoice No")
+    final = invoices["INV-2026-0001"]
+    assert final["Status"] == "Finalized" and final["Sessions"] == "S-00002" and final["Sent At"]
+    assert invoices["DRAFT-S-00001"]["Status"] == "Draft"
+    assert [l["Invoice No"] for l in practice.rows("Lines")] == ["DRAFT-S-00001", "INV-2026-0001"]
+    text = pdf_text(practice.folder / final["PDF"])
+    assert "INV-2026-0001" in text and "DRAFT" not in text
+    mail, = practice.emails()
+    assert mail["Message-ID"] == final["Message ID"]
+    assert by(practice.rows("Sessions"), "Session ID")["S-00002"]["Invoice No"] == "INV-2026-0001"
+
+
+def test_void_issues_a_credit_note_and_rebills_the_corrected_session(practice):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    practice.run()
+    edit(practice, "Sessions", "S-00001", "Quantity", 2)  # a mistake found after sending
+    practice.run()
+    assert "changed after it was invoiced" in by(practice.rows("Sessions"), "Session ID")["S-00001"]["Problem"]
+
+    edit(practice, "Invoices", "INV-2026-0001", "Status", "Void")
+    report = practice.run()
+    assert report.created == ["INV-2026-0002", "CN-2026-0001"]
+    invoices = by(practice.rows("Invoices"), "Invoice No")
+    assert invoices["INV-2026-0001"]["Status"] == "Void"
+    note = invoices["CN-2026-0001"]
+    assert note["Sessions"] == "INV-2026-0001" and Decimal(str(note["Total"])) == Decimal("-65")
+    assert Decimal(str(invoices["INV-2026-0002"]["Total"])) == Decimal("130")
+    lines = [(l["Invoice No"], Decimal(str(l["Net"]))) for l in practice.rows("Lines")]
+    assert ("CN-2026-0001", Decimal("-65")) in lines
+    row = by(practice.rows("Sessions"), "Session ID")["S-00001"]
+    assert row["Invoice No"] == "INV-2026-0002" and row["Problem"] is None
+    subjects = sorted(m["Subject"] for m in practice.emails())
+    assert any("CN-2026-0001" in s for s in subjects)
+    assert "Credit note" in pdf_text(practice.folder / note["PDF"])
+    assert practice.run().created == []  # one credit note, ever
+
+
+def test_edits_to_a_finalized_invoice_are_recorded_and_undone(practice):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3), extras="GEL"))
+    practice.run()
+    edit(practice, "Invoices", "INV-2026-0001", "Total", 1)
+    wb = openpyxl.load_workbook(practice.workbook)
+    wb["Lines"].delete_rows(3)  # the GEL line
+    wb.save(practice.workbook)
+    practice.run()
+    invoice = by(practice.rows("Invoices"), "Invoice No")["INV-2026-0001"]
+    assert Decimal(str(invoice["Total"])) == Decimal("73.21")  # 65.00 + 6.90 + 19% of 6.90
+    assert sorted(l["Code"] for l in practice.rows("Lines")) == ["GEL", "LD60"]
+    log = practice.rows("Changelog")
+    edits = [r for r in log if r["Action"] == "edit" and r["Tab"] == "Invoices"]
+    assert edits and edits[0]["Actor"] == "Maria Admin" and edits[0]["Field"] == "Total"
+    assert (edits[0]["Before"], edits[0]["After"]) == ("73.21", "1")
+    assert any(r["Action"] == "delete" and r["Tab"] == "Lines" for r in log)
+    restores = [r for r in log if r["Action"] == "restore"]
+    assert {r["Tab"] for r in restores} == {"Invoices", "Lines"}
+    assert practice.run().created == [] and practice.emails().__len__() == 1
+
+
+def test_every_human_edit_is_in_the_changelog(practice):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    practice.run()
+    edit(practice, "Sessions", "S-00001", "Notes", "client asked for a receipt")
+    edit(practice, "Clients", "C-002", "Email", "jonas.b@example.com", editor="Tom")
+    practice.run()
+    log = [r for r in practice.rows("Changelog") if r["Action"] == "edit"]
+    assert {(r["Tab"], r["Key"], r["Field"], r["Before"], r["After"]) for r in log} == {
+        ("Sessions", "S-00001", "Notes", None, "client asked for a receipt"),
+        ("Clients", "C-002", "Email", "jonas@example.com", "jonas.b@example.com")}
+    before = practice.workbook.read_bytes()
+    practice.run()
+    assert practice.workbook.read_bytes() == before  # nothing new to record
