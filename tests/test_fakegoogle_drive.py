@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from typing import Any
 
 import pytest
 from googleapiclient.errors import HttpError
-from googleapiclient.http import MediaIoBaseDownload, MediaIoBaseUpload
+from googleapiclient.http import MediaFileUpload, MediaIoBaseDownload, MediaIoBaseUpload
 
 from tests.fakegoogle import FakeGoogle, extract_text, humans, seed
 
@@ -148,3 +149,13 @@ def test_gspread_deletes_through_drive(fake_gspread: Any, fake_drive: Any) -> No
     fake_gspread.del_spreadsheet(book.id)
     with pytest.raises(Exception):
         fake_gspread.open_by_key(book.id)
+
+
+@pytest.mark.parametrize("resumable", [False, True])
+def test_media_file_upload_from_disk(fake_drive: Any, tmp_path: Any, resumable: bool) -> None:
+    path = tmp_path / "INV-0003.pdf"
+    path.write_bytes(PDF)
+    media = MediaFileUpload(str(path), mimetype="application/pdf", resumable=resumable)
+    created = fake_drive.files().create(body={"name": path.name}, media_body=media, fields="id,md5Checksum").execute()
+    assert created["md5Checksum"] == hashlib.md5(PDF).hexdigest()
+    assert fake_drive.files().get_media(fileId=created["id"]).execute() == PDF
