@@ -306,8 +306,10 @@ class Document:
                 pending, pending_style = [], None
         if pending_style is not None:
             following = container[last + 1] if last + 1 < len(container) else None
-            if not isinstance(following, Paragraph):
+            if following is None:
                 raise DocError("The range cannot include the newline character at the end of the segment.")
+            if not isinstance(following, Paragraph):
+                raise DocError("Invalid deletion range. Cannot delete the requested range.")
             rebuilt.append(Paragraph(_merge_runs(pending + following.runs), dict(pending_style)))
             last += 1
         container[first : last + 1] = rebuilt
