@@ -8,6 +8,7 @@ import pytest
 from googleapiclient.errors import HttpError
 
 from tests.fakegoogle import FakeGoogle, extract_text, seed
+from tests.fakegoogle.docmodel import DocError, Document, Paragraph, Table
 
 pytest_plugins = ["tests.conftest_google"]
 
@@ -110,3 +111,25 @@ def test_unknown_document(fake_docs: Any) -> None:
     with pytest.raises(HttpError) as caught:
         fake_docs.documents().get(documentId="nope").execute()
     assert caught.value.resp.status == 404
+
+
+@pytest.mark.parametrize(
+    "start,end,lines",
+    [
+        (3, 16, ["HeAfter", "End"]),
+        (7, 16, ["Hello", "After", "End"]),
+        (10, 11, ["Hello", " | b", "After", "End"]),
+        (21, 22, ["Hello", "a | b", "AfterEnd"]),
+        (3, 8, "Invalid deletion range"),
+        (6, 7, "Invalid deletion range"),
+        (22, 26, "newline character at the end of the segment"),
+    ],
+)
+def test_delete_content_range_rules(start: int, end: int, lines: list[str] | str) -> None:
+    document = Document("d", "t", [Paragraph.of("Hello"), Table.of([["a", "b"]]), Paragraph.of("After"), Paragraph.of("End")])
+    if isinstance(lines, str):
+        with pytest.raises(DocError, match=lines):
+            document.delete_range(start, end)
+    else:
+        document.delete_range(start, end)
+        assert document.plain_lines() == lines
