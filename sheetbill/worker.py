@@ -18,11 +18,13 @@ from typing import Callable, Protocol
 
 from .book import records, state
 from .book.base import Book, Edits, Snapshot, next_rows
+from .book.cells import text as cells_text
 from .book.state import Texts
 from .config import Config
 from .core import changelog
 from .core.billing import BillingRules
 from .core.cycle import CyclePlan, plan_cycle
+from .core.dashboard import dashboard
 from .core.history import human_edits
 from .core.protect import restore_finalized
 from .core.delivery import Pending, pending
@@ -118,13 +120,37 @@ class Worker:
             plan = cycle.plan
             report.problems = list(plan.problems)
             report.waiting = len(plan.waiting)
-            rows = self._commit(snapshot, plan.writes, plan.appends, edits_by_people)
+            board = self._dashboard(snapshot, ledger, cycle)
+            worth_it = plan.writes or plan.appends or edits_by_people or any(w.key != "Updated at" for w in board)
+            rows = self._commit(snapshot, list(plan.writes) + (board if worth_it else []), plan.appends,
+                                edits_by_people)
             report.created = [inv.invoice_no for inv in plan.new_invoices + cycle.credit_notes]
             report.created += list(cycle.finalized)
             invoices = [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
             self._deliver(snapshot, ledger, invoices, report, plan.writes)
         report.seconds = _time.monotonic() - started
         return report
+
+    def _dashboard(self, snapshot: Snapshot, ledger: Ledger, cycle: CyclePlan) -> list[CellWrite]:
+        """The Dashboard cells that change (refreshed only along with other writes)."""
+        table = snapshot.tables.get("dashboard")
+        if table is None:
+            return []
+        billed = {sid for inv in cycle.invoices if inv.live for sid in inv.session_ids}
+        unbilled = sum(1 for s in ledger.sessions if s.status.strip().lower() == "completed"
+                       and s.session_id not in billed)
+        rows = dashboard(cycle.invoices, ledger.sessions, unbilled, len(cycle.plan.problems), self.today(),
+                         changelog.utc_stamp(self.clock.now()))
+        current = {r: v for r, v in table.rows}
+        out = []
+        for i, (item, value, count) in enumerate(rows):
+            row = i + 2
+            values = current.get(row, ())
+            for fld, after in (("item", item), ("value", value), ("count", count)):
+                before = table.get(values, fld) if fld in table.columns else None
+                if cells_text(before) != cells_text(after):
+                    out.append(CellWrite("dashboard", row, item, fld, before, after))
+        return out
 
     def _human_edits(self, snapshot: Snapshot) -> list[changelog.Change]:
         before = state.previous(snapshot.texts, snapshot.state)
@@ -139,8 +165,8 @@ class Worker:
                 action: str | None = None) -> dict:
         """One atomic write: the edits, their Changelog rows (hash-chained) and the new snapshot."""
         writes, appends = list(writes), list(appends)
-        ours = changelog.from_plan(Plan(appends=tuple(appends), writes=tuple(writes)), self.clock.now(), ACTOR,
-                                   self._header)
+        logged = Plan(appends=tuple(appends), writes=tuple(w for w in writes if w.tab != "dashboard"))
+        ours = changelog.from_plan(logged, self.clock.now(), ACTOR, self._header)
         if action:
             ours = [replace(c, action=action) for c in ours]
         chained = changelog.chain(list(people) + ours, snapshot.state.get("changelog_hash", changelog.GENESIS))

@@ -53,6 +53,7 @@ def create_workbook(path: Path, tabs: Sequence[Tab], services: bool = True) -> N
         if tab.hidden:
             ws.sheet_state = "hidden"
     _dropdowns(wb, by_key)
+    _dashboard(wb, by_key["dashboard"])
     if services:
         tab = by_key["services"]
         ws = wb[tab.name]
@@ -86,3 +87,21 @@ def _dropdowns(wb: Workbook, tabs: dict[str, Tab]) -> None:
     add(clients, "invoice_mode", '"per-session,daily"', "Empty: the config's default")
     add(payments, "method", '"Card,Bank transfer,Cash,Other"', "How the client paid")
     add(services, "active", '"Yes,No"', "No: the service can no longer be billed")
+
+
+def _dashboard(wb: Workbook, tab: Tab) -> None:
+    """Label the Dashboard's rows and chart its revenue rows (the worker fills the values)."""
+    from openpyxl.chart import BarChart, Reference
+
+    from ..core.dashboard import MONTHS, REVENUE_FIRST_ROW
+
+    ws = wb[tab.name]
+    ws.column_dimensions["A"].width = 34
+    chart = BarChart()
+    chart.title = "Revenue per month (net)"
+    chart.legend = None
+    chart.height, chart.width = 7.5, 16
+    last = REVENUE_FIRST_ROW + MONTHS - 1
+    chart.add_data(Reference(ws, min_col=2, min_row=REVENUE_FIRST_ROW, max_row=last), titles_from_data=False)
+    chart.set_categories(Reference(ws, min_col=1, min_row=REVENUE_FIRST_ROW, max_row=last))
+    ws.add_chart(chart, "E2")

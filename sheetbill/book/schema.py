@@ -75,6 +75,7 @@ DEFAULT_TABS: tuple[Tab, ...] = (
     Tab("cash", "Cash", _cols(
         "Date:date", "Opening:money", "Counted:money", "Cash In:money:w", "Cash Out:money:w",
         "Expected:money:w", "Variance:money:w", "Status::w"), key_field="date"),
+    Tab("dashboard", "Dashboard", _cols("Item", "Value:money", "Count:int"), worker=True, key_field="item"),
     Tab("changelog", "Changelog", _cols(
         "At", "Actor", "Action", "Tab", "Key", "Field", "Before", "After", "Hash"), worker=True),
     Tab("state", "_sheetbill", _cols("Key", "Value"), worker=True, hidden=True, key_field="key"),

@@ -1,0 +1,63 @@
+"""The Dashboard tab: the practice's numbers at a glance, one row per item.
+
+Rows are fixed by position (row 2 on), so the chart made by `init` over the
+revenue rows keeps pointing at the right cells.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Iterable
+
+from .model import Invoice, Session
+from .number import ZERO
+
+AGING = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
+OPEN = frozenset({"Finalized", "Partially Paid"})
+COUNTED = frozenset({"Finalized", "Partially Paid", "Paid", "Archived", "Void"})  # a void's credit note takes it back
+MONTHS = 12
+REVENUE_FIRST_ROW = 2 + 5 + len(AGING)  # the chart's first row (sheet row number)
+
+
+def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled: int, problems: int,
+              today: date, updated_at: str) -> list[tuple[str, object, object]]:
+    """(Item, Value, Count) rows, in their fixed order."""
+    invoices = [i for i in invoices if not i.invoice_no.startswith("DRAFT-")]
+    open_ = [i for i in invoices if i.status in OPEN and i.balance > 0]
+    overdue = [i for i in open_ if i.due_date and i.due_date < today]
+    rows: list[tuple[str, object, object]] = [
+        ("Updated at", updated_at, None),
+        ("Problems", None, problems),
+        ("Unbilled completed sessions", None, unbilled),
+        ("Open invoices", _sum(open_), len(open_)),
+        ("Overdue invoices", _sum(overdue), len(overdue)),
+    ]
+    for label, low, high in AGING:
+        due = [i for i in open_ if i.due_date and low <= max((today - i.due_date).days, 0)
+               and (high is None or max((today - i.due_date).days, 0) <= high)]
+        rows.append((f"Aging {label} days past due", _sum(due), len(due)))
+    revenue: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    counts: dict[str, int] = defaultdict(int)
+    for inv in invoices:
+        if inv.status in COUNTED and inv.issue_date:
+            key = f"{inv.issue_date.year:04d}-{inv.issue_date.month:02d}"
+            revenue[key] += inv.net
+            counts[key] += 1
+    for month in _last_months(today, MONTHS):
+        rows.append((f"Revenue {month}", revenue[month], counts[month]))
+    return rows
+
+
+def _sum(invoices: list[Invoice]) -> Decimal:
+    return sum((i.balance for i in invoices), ZERO)
+
+
+def _last_months(today: date, n: int) -> list[str]:
+    y, m = today.year, today.month
+    out = []
+    for _ in range(n):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out[::-1]
