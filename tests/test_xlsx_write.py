@@ -3,6 +3,7 @@ nothing but the touched rows changes."""
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from datetime import UTC, date, datetime
@@ -105,6 +106,39 @@ def test_untouched_parts_and_bytes_stay_identical(book: Path) -> None:
     assert '<c r="E3" t="inlineStr"><is><t xml:space="preserve">INV-2</t></is></c>' in new_row3
     with zipfile.ZipFile(book) as a, zipfile.ZipFile(dst) as b:
         assert a.getinfo("xl/styles.xml").compress_size == b.getinfo("xl/styles.xml").compress_size
+
+
+class _Unseekable(io.RawIOBase):
+    """A stream zipfile cannot seek in, so it writes data descriptors."""
+
+    def __init__(self, target: io.BufferedIOBase) -> None:
+        self.target = target
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        return self.target.write(data)
+
+
+def test_members_written_in_unusual_ways_are_copied_intact(book: Path, tmp_path: Path) -> None:
+    """Data descriptors, stored members and extra fields in the source zip."""
+    odd = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(book) as old, open(odd, "wb") as raw, zipfile.ZipFile(_Unseekable(raw), "w") as new:
+        for info in old.infolist():
+            copy = zipfile.ZipInfo(info.filename, info.date_time)
+            copy.compress_type = zipfile.ZIP_STORED if info.filename.endswith(".rels") else zipfile.ZIP_DEFLATED
+            copy.extra = b"UT\x05\x00\x01\x00\x00\x00\x00"
+            new.writestr(copy, old.read(info))
+    with zipfile.ZipFile(odd) as check:
+        assert all(info.flag_bits & 0x08 for info in check.infolist())
+    dst = patched(odd, {"Sessions": SheetEdit(updates={(2, 4): "INV-1"})})
+    with zipfile.ZipFile(dst) as result:
+        assert result.testzip() is None
+        assert result.getinfo("_rels/.rels").compress_type == zipfile.ZIP_STORED
+    before, after = members(odd), members(dst)
+    assert all(before[name] == after[name] for name in before if name not in (SHEET1, "xl/workbook.xml"))
+    assert openpyxl.load_workbook(dst)["Sessions"]["E2"].value == "INV-1"
 
 
 def test_rows_created_in_the_middle_and_cells_in_order(tmp_path: Path) -> None:

@@ -11,18 +11,18 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from .cellxml import render_cell, style_attr
 from .errors import BrokenWorkbook
 from .formulas import SharedMaster, has_formula, unshare
-from .refs import LETTERS, cell_ref, parse_ref
+from .refs import LETTERS, cell_ref, column_index, parse_ref
 from .stylebook import StyleBook
 from .values import WriteValue
 from .xmledit import attrs, remove_attr, set_attr
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """An existing cell: its column, exact text and style."""
 
     col: int
@@ -66,33 +66,67 @@ class SheetContext:
         return render_cell(self.prefix, ref, value, self.s_attr(base, value, col), self.date1904)
 
 
+_SPANS = re.compile(r"""\s+spans\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
 @cache
-def _patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _cell_patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Cells in their usual form (`r` first, then maybe `s`), and in any form."""
     p = re.escape(prefix)
-    cell = re.compile(rf"\s*(<{p}c(?=[\s/>])[^>]*?(?:/>|>.*?</{p}c>))", re.S)
-    open_tag = re.compile(rf"<{p}c(?=[\s/>])[^>]*?/?>", re.S)
-    return cell, open_tag
+    usual = re.compile(rf'(<{p}c r="([A-Z]{{1,3}})([0-9]+)"(?: s="([0-9]+)")?([^>]*?)(?:/>|>.*?</{p}c>))', re.S)
+    general = re.compile(rf"\s*(<{p}c(?=[\s/>])([^>]*?)(?:/>|>.*?</{p}c>))", re.S)
+    return usual, general
 
 
 def _int(text: str | None) -> int:
     return int(text) if text and text.isdigit() else 0
 
 
+def _usual_cells(text: str, prefix: str, start: int, end: int) -> list[tuple[str, str, str, str, str]] | None:
+    """The cells of a row in one regex pass, if all are in the usual form
+    (every `<c` is matched) and the row has no extension list."""
+    if f"<{prefix}extLst" in text:
+        return None
+    found = _cell_patterns(prefix)[0].findall(text, start, end)
+    opener = f"<{prefix}c"
+    openers = text.count(opener, start, end)
+    if openers != len(found):
+        openers -= text.count(opener + "o", start, end) + text.count(opener + "h", start, end)
+    return found if openers == len(found) else None
+
+
 def parse_row(text: str, prefix: str, row: int, sheet: str) -> ParsedRow:
     """Split the text of a `<row>` element into its parts."""
-    cell_re, open_re = _patterns(prefix)
     open_end = text.index(">") + 1
     open_tag = text[:open_end]
     if open_tag.endswith("/>"):
         return ParsedRow(open_tag, [], "")
     inner_end = text.rindex("</")
+    usual = _usual_cells(text, prefix, open_end, inner_end)
+    if usual is None:
+        return _parse_any_row(text, prefix, row, sheet, open_end, inner_end)
+    cells: list[Cell] = []
+    number, last = str(row), -1
+    for cell, letters, digits, style, rest in usual:
+        if "s=" in rest:
+            style = attrs(rest).get("s", style)
+        col = column_index(letters)
+        if digits != number or col <= last:
+            raise BrokenWorkbook(f"{sheet}: cell {letters}{digits} is out of place in row {row}")
+        cells.append(Cell(col, cell, _int(style)))
+        last = col
+    return ParsedRow(open_tag, cells, "")
+
+
+def _parse_any_row(text: str, prefix: str, row: int, sheet: str, open_end: int, inner_end: int) -> ParsedRow:
+    """`parse_row` for any form: cells without `r`, attributes in any order,
+    whitespace between cells, an extension list after them."""
+    general = _cell_patterns(prefix)[1]
     cells: list[Cell] = []
     pos, col = open_end, -1
-    while (match := cell_re.match(text, pos, inner_end)) is not None:
+    while (match := general.match(text, pos, inner_end)) is not None:
         cell = match.group(1)
-        tag = open_re.match(cell)
-        assert tag is not None
-        found = attrs(tag.group(0))
+        found = attrs(match.group(2))
         if "r" in found:
             cell_row, col = parse_ref(found["r"])
             if cell_row != row:
@@ -107,7 +141,7 @@ def parse_row(text: str, prefix: str, row: int, sheet: str) -> ParsedRow:
     tail = text[pos:inner_end]
     if tail.strip() and not tail.lstrip().startswith(f"<{prefix}extLst"):
         raise BrokenWorkbook(f"{sheet}: row {row} holds something other than cells")
-    return ParsedRow(open_tag, cells, tail)
+    return ParsedRow(open_tag=text[:open_end], cells=cells, tail=tail)
 
 
 def _row_style(row_attrs: dict[str, str]) -> int | None:
@@ -138,6 +172,14 @@ def new_row(ctx: SheetContext, row: int, changes: Mapping[int, WriteValue]) -> s
     return f'<{ctx.prefix}row r="{number}">{"".join(cells)}</{ctx.prefix}row>' if cells else ""
 
 
+def _row_open_tag(open_tag: str, prefix: str, row: int) -> str:
+    """The start tag of a rewritten row: `spans` dropped, `r` made explicit."""
+    usual = f'<{prefix}row r="{row}"'
+    if open_tag.startswith(usual) and open_tag[len(usual)] in " />":
+        return _SPANS.sub("", open_tag, count=1)
+    return set_attr(remove_attr(open_tag, "spans"), "r", str(row))
+
+
 def patch_row(ctx: SheetContext, row: int, parsed: ParsedRow, changes: Mapping[int, WriteValue]) -> str:
     """The new text of existing row `row` (empty when nothing is left of it)."""
     p = ctx.prefix
@@ -149,9 +191,10 @@ def patch_row(ctx: SheetContext, row: int, parsed: ParsedRow, changes: Mapping[i
         for col, text in cells.items():
             if col not in changes:
                 cells[col] = unshare(text, p, ctx.masters, row, col)
+    formula = f"<{p}f"
     for col, value in changes.items():
         old = cells.pop(col, None)
-        if old is not None and has_formula(old, p):
+        if old is not None and formula in old and has_formula(old, p):
             ctx.formulas_changed = True
         if is_blank(value):
             continue
@@ -160,9 +203,9 @@ def patch_row(ctx: SheetContext, row: int, parsed: ParsedRow, changes: Mapping[i
         else:
             base = row_style if row_style is not None else ctx.column_styles.get(col, 0)
         cells[col] = ctx.cell(cell_ref(row, col), col, value, base)
-    open_tag = set_attr(remove_attr(parsed.open_tag, "spans"), "r", str(row))
     if not cells and not parsed.tail.strip() and set(row_attrs) <= {"r", "spans"}:
         return ""
+    open_tag = _row_open_tag(parsed.open_tag, p, row)
     if open_tag.endswith("/>"):
         open_tag = open_tag[:-2].rstrip() + ">"
     body = "".join(cells[col] for col in sorted(cells))
