@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from .errors import BrokenWorkbook, UnsupportedEdit
 from .formulas import array_areas, check_arrays, shared_master
 from .refs import MAX_COLUMNS, MAX_ROWS, cell_ref, parse_range, range_ref
-from .rowpatch import ParsedRow, SheetContext, new_row, parse_row, patch_row
+from .rowpatch import SheetContext, new_row, parse_row, patch_row
 from .stylebook import StyleBook
 from .values import SheetEdit, WriteValue
 
@@ -29,12 +30,18 @@ _COL_ATTR = re.compile(rb"""\b(min|max|style)\s*=\s*["'](\d+)["']""")
 
 @dataclass(frozen=True)
 class SheetPatch:
-    """The patched part, as chunks to write in order, and what changed."""
+    """The patched part, as chunks produced while they are written out (so
+    thousands of new rows are never all held at once), and what changed.
+    `formulas_changed` is known once the chunks have all been consumed."""
 
-    chunks: list[Chunk]
+    chunks: Iterator[Chunk]
     last_used: int
     appended: int
-    formulas_changed: bool
+    context: SheetContext
+
+    @property
+    def formulas_changed(self) -> bool:
+        return self.context.formulas_changed
 
 
 @cache
@@ -179,53 +186,62 @@ def patch_sheet(data: bytes, edit: SheetEdit, sheet: str, styles: StyleBook, dat
         money_columns=edit.money_columns,
         column_styles=_column_styles(data[: tag.start()], limit),
     )
-    parsed = _parse_touched(rows, changes, ctx)
+    _find_masters(rows, changes, ctx)
     to_write = set(changes) | _dependent_rows(rows, ctx)
     if rows.implicit and any(rows.find(row) is None for row in changes):
         to_write |= set(rows.implicit)
-
-    view = memoryview(data)
     head = _dimension(data[: tag.start()], changes)
-    chunks: list[Chunk] = [head]
-    if empty:
-        chunks.append(data[tag.start() : tag.end() - 2].rstrip() + b">")
+    chunks = _assemble(data, head, tag, close, rows, sorted(to_write), changes, ctx)
+    return SheetPatch(chunks, last_used, len(edit.appends), ctx)
+
+
+def _assemble(
+    data: bytes,
+    head: bytes,
+    tag: re.Match[bytes],
+    close: int,
+    rows: _Rows,
+    to_write: list[int],
+    changes: dict[int, dict[int, WriteValue]],
+    ctx: SheetContext,
+) -> Iterator[Chunk]:
+    """The new part: untouched slices of `data` and the rewritten rows."""
+    view = memoryview(data)
+    yield head
+    if tag.group(2):
+        yield data[tag.start() : tag.end() - 2].rstrip() + b">"
         pos = tag.end()
     else:
         pos = tag.start()
-    for row in sorted(to_write):
+    for row in to_write:
         index = rows.find(row)
         if index is not None:
-            row_parsed = parsed.get(row) or parse_row(rows.text(index), ctx.prefix, row, sheet)
-            text = patch_row(ctx, row, row_parsed, changes.get(row, {})).encode("utf-8")
+            parsed = parse_row(rows.text(index), ctx.prefix, row, ctx.name)
+            text = patch_row(ctx, row, parsed, changes.get(row, {})).encode("utf-8")
             start, end = rows.starts[index], rows.end(index)
         else:
             text = new_row(ctx, row, changes[row]).encode("utf-8")
             following = bisect_left(rows.numbers, row)
             start = end = rows.starts[following] if following < len(rows.numbers) else close
-        chunks.append(view[pos:start])
-        chunks.append(text)
+        yield view[pos:start]
+        yield text
         pos = end
-    if empty:
-        chunks.append(b"</" + prefix + b"sheetData>")
-    chunks.append(view[pos:])
-    return SheetPatch(chunks, last_used, len(edit.appends), ctx.formulas_changed)
+    if tag.group(2):
+        yield b"</" + tag.group(1) + b"sheetData>"
+    yield view[pos:]
 
 
-def _parse_touched(rows: _Rows, changes: dict[int, dict[int, WriteValue]], ctx: SheetContext) -> dict[int, ParsedRow]:
-    """Parse the existing rows that get written, noting shared-formula
-    masters among the cells about to be overwritten."""
-    parsed = {}
+def _find_masters(rows: _Rows, changes: dict[int, dict[int, WriteValue]], ctx: SheetContext) -> None:
+    """Note the shared-formula masters among the cells about to be overwritten."""
     for row, cols in changes.items():
         index = rows.find(row)
-        if index is None:
+        if index is None or rows.data.find(b'"shared"', rows.starts[index], rows.end(index)) < 0:
             continue
-        parsed[row] = parse_row(rows.text(index), ctx.prefix, row, ctx.name)
-        for cell in parsed[row].cells:
+        for cell in parse_row(rows.text(index), ctx.prefix, row, ctx.name).cells:
             if cell.col in cols:
                 master = shared_master(cell.text, ctx.prefix, row, cell.col)
                 if master is not None:
                     ctx.masters[master.si] = master
-    return parsed
 
 
 def _dependent_rows(rows: _Rows, ctx: SheetContext) -> set[int]:
