@@ -186,6 +186,23 @@ def test_fast_and_slow_agree_on_openpyxl_book(openpyxl_book: Path) -> None:
     assert fast == slow
 
 
+def test_fast_and_slow_agree_on_odd_cells(tmp_path: Path) -> None:
+    rows = (
+        '<row r="1">\n  <c r="A1" t="s" s="1">\n    <v>0</v>\n  </c>\n  <c r="B1" s="1" t="n"><v/></c>'
+        '<c r="C1" t="str"><f>""</f><v></v></c><c r="D1" t="str"><f>A1</f><v/></c>'
+        '<c r="E1" vm="1"><v xml:space="preserve">5</v></c><c r="F1" t="d"><v>2026-11-03T10:00:00</v></c>'
+        '<c r="G1" t="d"><v>2026-11-03</v></c><c r="H1"><f t="shared" si="0"/><v>4</v></c>'
+        '<c r="I1"><f t="shared" si="0"/></c><c r="J1" t="b"><v>0</v></c></row>\n'
+    )
+    path = build_xlsx(tmp_path / "odd.xlsx", {"S": sheet_xml(rows)}, strings=shared_strings("<t>zero</t>"))
+    fast, slow = both_readers(path, "S")
+    assert fast == slow
+    assert fast.rows == [
+        (1, ("zero", None, None, None, D("5"), datetime(2026, 11, 3, 10), date(2026, 11, 3),
+             D("4"), FormulaNoValue(""), False)),
+    ]
+
+
 def test_fast_reader_handles_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows split across read chunks, and attributes out of the usual order."""
     monkeypatch.setattr("sheetbill.book.xlsx.cells_fast.CHUNK", 64)

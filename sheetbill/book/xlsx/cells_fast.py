@@ -25,7 +25,9 @@ _CELL = re.compile(
     r'(?:/>|>(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>|(.*?))</c>)',
     re.S,
 )
-_PART = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)|<v>(.*?)</v>|<is>(.*?)</is>", re.S)
+_PART = re.compile(
+    r"<f\b[^>]*?(?:/>|>(?P<f>.*?)</f>)|<v\b[^>]*?(?:(?P<empty>/)>|>(?P<v>.*?)</v>)|<is>(?P<inline>.*?)</is>", re.S
+)
 _INLINE_TEXT = re.compile(r"<rPh\b.*?</rPh>|<t(?:\s[^>]*)?>(.*?)</t>", re.S)
 _NOT_CELLS = ("<co", "<ch")
 _MEMO = 1 << 16
@@ -49,12 +51,14 @@ def _general(decoder: CellDecoder, ref: str, t: str | None, s: str | None, body:
     """A cell whose body is more than a plain `<v>`: a formula, rich text..."""
     formula = v = inline = None
     for match in _PART.finditer(body):
-        if match.group(3) is not None:
-            v = parse_chars(match.group(3))
-        elif match.group(4) is not None:
-            inline = "".join(parse_chars(text) for text in _INLINE_TEXT.findall(match.group(4)))
+        if match.group("v") is not None:
+            v = parse_chars(match.group("v"))
+        elif match.group("empty"):
+            v = ""
+        elif match.group("inline") is not None:
+            inline = "".join(parse_chars(text) for text in _INLINE_TEXT.findall(match.group("inline")))
         else:
-            formula = parse_chars(match.group(2) or "")
+            formula = parse_chars(match.group("f") or "")
     used = bool(v) or formula is not None or bool(inline)
     return decoder.decode(ref, t, s, v, formula, inline), used
 
