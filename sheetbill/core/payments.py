@@ -39,8 +39,10 @@ REFUND = "Refund"
 _KINDS = {CREDIT.lower(): CREDIT, REFUND.lower(): REFUND}
 METHODS = {m.value.lower(): m.value for m in PaymentMethod}
 _METHOD_HINT = "(use Card, Bank transfer, Cash or Other)"
-# Invoices whose Paid, Balance and Status the payments maintain; others are left untouched.
-OPEN = frozenset({InvoiceStatus.FINALIZED.value, InvoiceStatus.PARTIALLY_PAID.value, InvoiceStatus.PAID.value})
+# Invoices that take payments and whose Paid, Balance and Status are kept here; Draft, Void and
+# Archived invoices and credit notes are left as they are.
+PAYABLE = frozenset({InvoiceStatus.FINALIZED.value, InvoiceStatus.PARTIALLY_PAID.value, InvoiceStatus.PAID.value})
+ClientCells = Mapping[str, tuple[Decimal | None, Decimal | None]]  # client id -> Balance, Credit as shown
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,15 @@ class Receipt:
 
 @dataclass(frozen=True)
 class PaymentPlan:
+    """Everything the payments change this cycle, with the balances the renderer shows."""
+
     writes: tuple[CellWrite, ...] = ()
     problems: tuple[RowProblem, ...] = ()
     receipts: tuple[Receipt, ...] = ()
-    payments: tuple[Payment, ...] = ()  # the Payments rows as they are after this cycle
-    invoice_paid: Mapping[str, tuple[Decimal, Decimal, str]] = field(default_factory=dict)  # no -> paid, balance, status
-    client_balances: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)  # id -> balance, credit
+    payments: tuple[Payment, ...] = ()  # the Payments rows (but empty ones) as they are after this cycle
+    # invoice no -> (paid, balance, status) and client id -> (balance, credit), after this cycle
+    invoice_paid: Mapping[str, tuple[Decimal, Decimal, str]] = field(default_factory=dict)
+    client_balances: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
 
     def settled(self, invoices: Iterable[Invoice]) -> tuple[Invoice, ...]:
         """`invoices` with the Paid, Balance and Status they have after this cycle."""
@@ -108,7 +113,8 @@ def parse_applied(text: str) -> tuple[Allocation, ...]:
             value = None
         if not ref.strip() or value is None:
             raise ValueError(f"Applied To part '{part}' is not like 'INV-2026-0001 40.00'")
-        out.append(Allocation(_KINDS.get(ref.strip().lower(), ref.strip()), value))
+        ref = ref.strip()
+        out.append(Allocation(_KINDS.get(ref.lower(), ref), value))
     return tuple(out)
 
 
@@ -116,11 +122,12 @@ def open_balance(client_id: str, invoices_after: Iterable[Invoice], exclude_invo
     """What the client still owes on its invoices (after this cycle's payments), but for one:
     the balance carried forward onto that invoice."""
     return sum((i.balance for i in invoices_after
-                if i.client_id == client_id and i.invoice_no != exclude_invoice_no and _owes(i)), ZERO)
+                if i.client_id == client_id and i.invoice_no != exclude_invoice_no
+                and _owes(i.status, i.balance)), ZERO)
 
 
-def _owes(inv: Invoice) -> bool:
-    return inv.status in OPEN and inv.balance > 0
+def _owes(status: str, balance: Decimal) -> bool:
+    return status in PAYABLE and balance > 0
 
 
 class _Invoices:
@@ -132,7 +139,7 @@ class _Invoices:
         self.by_session = {sid.strip().upper(): i for i in invoices
                            if i.live and not self.is_credit_note(i) for sid in i.session_ids}
         self.sessions = {s.strip().upper() for s in session_ids}
-        self.open_of: dict[str, list[Invoice]] = {}  # client id -> maintained invoices, oldest first
+        self.open_of: dict[str, list[Invoice]] = {}  # client id -> payable invoices, oldest first
         for i in sorted(invoices, key=lambda i: (i.issue_date or date.min, i.invoice_no)):
             if self.maintained(i):
                 self.open_of.setdefault(i.client_id, []).append(i)
@@ -141,11 +148,16 @@ class _Invoices:
         return self.credit_notes.parse(inv.invoice_no) is not None
 
     def maintained(self, inv: Invoice) -> bool:
-        return inv.status in OPEN and not self.is_credit_note(inv)
+        return inv.status in PAYABLE and not self.is_credit_note(inv)
 
     def get(self, ref: str) -> Invoice | None:
         key = ref.strip().upper()
         return self.by_no.get(key) or self.by_session.get(key)
+
+    def canonical(self, a: Allocation) -> Allocation:
+        """The allocation with the invoice's number as the ledger spells it (`inv-2026-0001` typed by hand)."""
+        inv = self.by_no.get(a.invoice_no.strip().upper())
+        return replace(a, invoice_no=inv.invoice_no) if inv else a
 
     def named(self, ref: str) -> Invoice:
         inv = self.get(ref)
@@ -163,132 +175,178 @@ class _Invoices:
 
 
 def plan_payments(ledger: Ledger, invoices: Sequence[Invoice], rules: PaymentRules, today: date,
-                  client_cells: Mapping[str, tuple[Decimal | None, Decimal | None]] | None = None) -> PaymentPlan:
+                  client_cells: ClientCells | None = None) -> PaymentPlan:
     """The payment plan. `invoices` is every invoice, including those the billing plan makes this
     cycle; `client_cells` is each client's Balance and Credit as the Clients tab shows them now
-    (by Client ID), so that only changed cells are written."""
-    minor = rules.minor_unit
+    (by Client ID), so that only changed cells are written (a client missing there is written)."""
     writes: list[CellWrite] = []
     payments = _with_ids(ledger.payments, rules.payment_id_pattern, writes)
-    index = _Invoices(invoices, (s.session_id for s in ledger.sessions), rules.credit_note_pattern)
-    book = ClientBook(ledger.clients)
-    problem = _duplicates(payments)
-    applied: dict[int, list[Allocation]] = {}
-    owner: dict[int, str] = {}
-    frozen: dict[str, str] = {}  # client id -> the payment whose Applied To was cleared
-    new: list[tuple[Payment, str, Invoice | None]] = []
-    for p in (p for p in payments if p.row not in problem):
-        try:
-            if p.applied:
-                applied[p.row] = list(p.applied)
-                owner[p.row] = _owner(p, book, index)
-                _check_applied(p, applied[p.row], index, minor)
-            elif p.receipt_no:
-                if cid := _owner(p, book, index, strict=False):
-                    frozen.setdefault(cid, p.payment_id)
-                raise _Problem(f"Applied To was cleared after the receipt {p.receipt_no} was issued; "
-                               "restore it from the Changelog")
-            else:
-                new.append(_validate(p, book, index, today, minor))
-        except (_Problem, ClientProblem) as exc:
-            problem[p.row] = str(exc)
+    run = _Run(payments, invoices, ledger, rules, today)
+    receipts = run.apply_new()
+    run.apply_credit()
+    run.explain_refused()
+    invoice_paid = run.invoice_cells(writes)
+    client_balances = run.client_cells(writes, invoice_paid, client_cells or {})
+    after, problems = run.payment_cells(writes)
+    return PaymentPlan(tuple(writes), problems, receipts, after, invoice_paid, client_balances)
 
-    paid: dict[str, Decimal] = {}
-    for allocs in applied.values():
-        for a in allocs:
-            paid[a.invoice_no] = paid.get(a.invoice_no, ZERO) + a.amount
-    by_row = {p.row: p for p in payments}
-    credit: dict[str, Decimal] = {}
-    for row, cid in owner.items():
-        credit[cid] = credit.get(cid, ZERO) + _held(by_row[row], applied[row], index)
 
-    def spend(amount: Decimal, targets: Iterable[Invoice]) -> list[Allocation]:
+class _Run:
+    """One cycle's money: what each payment applied, what each invoice got, what each client holds."""
+
+    def __init__(self, payments: list[Payment], invoices: Sequence[Invoice], ledger: Ledger,
+                 rules: PaymentRules, today: date) -> None:
+        self.payments, self.invoices, self.clients, self.rules = payments, invoices, ledger.clients, rules
+        self.index = _Invoices(invoices, (s.session_id for s in ledger.sessions), rules.credit_note_pattern)
+        self.by_row = {p.row: p for p in payments}
+        self.problem = _duplicates(payments)
+        self.applied: dict[int, list[Allocation]] = {}  # row -> Applied To
+        self.owner: dict[int, str] = {}  # row of an applied payment -> its client id
+        self.frozen: dict[str, str] = {}  # client id -> the payment whose Applied To was cleared
+        self.new: list[tuple[Payment, str, Invoice | None]] = []  # (payment, client id, invoice it names)
+        self.refused: list[tuple[Payment, str]] = []  # refunds larger than the credit
+        self.receipt_of: dict[int, str] = {}
+        book = ClientBook(ledger.clients)
+        for p in payments:
+            if p.row not in self.problem:
+                try:
+                    self._take(p, book, today)
+                except (_Problem, ClientProblem) as exc:
+                    self.problem[p.row] = str(exc)
+        self.paid: dict[str, Decimal] = {}  # invoice no -> sum of what is applied to it
+        for a in (a for allocs in self.applied.values() for a in allocs):
+            self.paid[a.invoice_no] = self.paid.get(a.invoice_no, ZERO) + a.amount
+        self.credit: dict[str, Decimal] = {}  # client id -> money not on any (live) invoice
+        for row, cid in self.owner.items():
+            self.credit[cid] = self.credit.get(cid, ZERO) + self._held(row)
+
+    def _take(self, p: Payment, book: ClientBook, today: date) -> None:
+        if p.applied:
+            self.applied[p.row] = [self.index.canonical(a) for a in p.applied]
+            self.owner[p.row] = _owner(p, book, self.index)
+            _check_applied(p, self.applied[p.row], self.index, self.rules.minor_unit)
+        elif p.receipt_no:
+            if cid := _owner(p, book, self.index, strict=False):
+                self.frozen.setdefault(cid, p.payment_id)
+            raise _Problem(f"{p.errors[0]}; restore it from the Changelog" if p.errors else
+                           f"Applied To was cleared after the receipt {p.receipt_no} was issued; "
+                           "restore it from the Changelog")
+        else:
+            self.new.append(_validate(p, book, self.index, today, self.rules.minor_unit))
+
+    def _held(self, row: int) -> Decimal:
+        """The payment's part of its client's credit: Amount minus what stays on invoices."""
+        amount = self.by_row[row].amount
+        if amount is None:
+            return ZERO
+        return amount - _sum(a for a in self.applied[row] if self.index.counts(a.invoice_no))
+
+    def _spend(self, amount: Decimal, targets: Iterable[Invoice]) -> list[Allocation]:
+        """Pay `targets` in order, each up to its open balance."""
         out = []
         for inv in targets:
-            take = min(amount, inv.total - paid.get(inv.invoice_no, ZERO))
+            take = min(amount, inv.total - self.paid.get(inv.invoice_no, ZERO))
             if take > 0:
                 out.append(Allocation(inv.invoice_no, take))
-                paid[inv.invoice_no] = paid.get(inv.invoice_no, ZERO) + take
+                self.paid[inv.invoice_no] = self.paid.get(inv.invoice_no, ZERO) + take
                 amount -= take
         return out
 
-    def credit_before(p: Payment, cid: str) -> Decimal:
-        """The client's credit from the payments and refunds before this one, by (date, row)."""
-        return sum((_held(by_row[r], applied[r], index) for r, c in owner.items()
-                    if c == cid and _order(by_row[r]) < _order(p)), ZERO)
+    def _room(self, p: Payment, cid: str) -> Decimal:
+        """What a refund can take: the client's credit now, and on the refund's date."""
+        before = sum((self._held(r) for r, c in self.owner.items()
+                      if c == cid and _order(self.by_row[r]) < _order(p)), ZERO)
+        return max(min(self.credit.get(cid, ZERO), before), ZERO)
 
-    # New payments (date, row) order, then new refunds: what people entered comes first.
-    receipts: list[Receipt] = []
-    sequencer = Sequencer(rules.receipt_pattern, (p.receipt_no for p in payments))
-    receipt_of: dict[int, str] = {}
-    for p, cid, target in sorted(new, key=lambda n: (n[0].amount < 0, _order(n[0]))):
-        if cid in frozen:
-            problem[p.row] = (f"Not applied while payment {frozen[cid]} of client {cid} has its Applied To "
-                              "cleared; restore that first")
-            continue
-        if p.amount < 0:
-            room = max(min(credit.get(cid, ZERO), credit_before(p, cid)), ZERO)
-            if -p.amount > room:
-                problem[p.row] = (f"Refund of {fmt(-p.amount, minor)} is more than client {cid}'s Credit "
-                                  f"on {p.date.isoformat()} ({fmt(room, minor)})")
+    def apply_new(self) -> tuple[Receipt, ...]:
+        """New payments in (date, row) order, then new refunds: what people entered comes first."""
+        sequencer = Sequencer(self.rules.receipt_pattern, (p.receipt_no for p in self.payments))
+        receipts = []
+        for p, cid, target in sorted(self.new, key=lambda n: (n[0].amount < 0, _order(n[0]))):
+            if cid in self.frozen:
+                self.problem[p.row] = (f"Not applied while payment {self.frozen[cid]} of client {cid} "
+                                       "has its Applied To cleared; restore that first")
                 continue
-            allocs = [Allocation(REFUND, p.amount)]
-        else:
-            allocs = spend(p.amount, [target] if target else [])
-            allocs += spend(p.amount - _sum(allocs), index.open_of.get(cid, ()))
-            if left := p.amount - _sum(allocs):
-                allocs.append(Allocation(CREDIT, left))
-            receipt_of[p.row] = sequencer.next(p.date)
-            receipts.append(Receipt(receipt_of[p.row], p.payment_id, p.date, cid, p.amount,
-                                    METHODS[p.method.strip().lower()], tuple(allocs)))
-        applied[p.row], owner[p.row], by_row[p.row] = allocs, cid, p
-        credit[cid] = credit.get(cid, ZERO) + _held(p, allocs, index)
+            if p.amount < 0:
+                if -p.amount > self._room(p, cid):
+                    self.refused.append((p, cid))
+                    continue
+                allocs = [Allocation(REFUND, p.amount)]
+            else:
+                allocs = self._spend(p.amount, [target] if target else [])
+                allocs += self._spend(p.amount - _sum(allocs), self.index.open_of.get(cid, ()))
+                if left := p.amount - _sum(allocs):
+                    allocs.append(Allocation(CREDIT, left))
+                self.receipt_of[p.row] = sequencer.next(p.date)
+                receipts.append(Receipt(self.receipt_of[p.row], p.payment_id, p.date, cid, p.amount,
+                                        METHODS[p.method.strip().lower()], tuple(allocs)))
+            self.applied[p.row], self.owner[p.row], self.by_row[p.row] = allocs, cid, p
+            self.credit[cid] = self.credit.get(cid, ZERO) + self._held(p.row)
+        return tuple(receipts)
 
-    # Then credit still held pays the client's open invoices (e.g. made since), oldest credit first.
-    for p in sorted((by_row[r] for r in owner), key=_order):
-        cid = owner[p.row]
-        available = min(_held(p, applied[p.row], index), credit[cid])
-        if cid not in frozen and available > 0:
-            used = spend(available, index.open_of.get(cid, ()))
-            applied[p.row] += used
-            credit[cid] -= _sum(used)
+    def apply_credit(self) -> None:
+        """Credit still held pays the client's open invoices (e.g. made since), oldest credit first,
+        appended to the Applied To of the payment the credit came from."""
+        for row in sorted(self.owner, key=lambda r: _order(self.by_row[r])):
+            cid = self.owner[row]
+            available = min(self._held(row), self.credit[cid])
+            if cid not in self.frozen and available > 0:
+                used = self._spend(available, self.index.open_of.get(cid, ()))
+                self.applied[row] += used
+                self.credit[cid] -= _sum(used)
 
-    invoice_paid: dict[str, tuple[Decimal, Decimal, str]] = {}
-    for inv in invoices:
-        if not index.maintained(inv) or inv.client_id in frozen:
-            invoice_paid[inv.invoice_no] = (inv.paid, inv.balance, inv.status)
-            continue
-        got = paid.get(inv.invoice_no, ZERO)
-        invoice_paid[inv.invoice_no] = after = (got, inv.total - got, _status(inv.total, got))
-        _diff(writes, "invoices", inv.row or 0, inv.invoice_no,
-              zip(("paid", "balance", "status"), (inv.paid, inv.balance, inv.status), after))
+    def explain_refused(self) -> None:
+        """Told once all is applied, so that the sentence is the same next cycle."""
+        minor = self.rules.minor_unit
+        for p, cid in self.refused:
+            self.problem[p.row] = (f"Refund of {fmt(-p.amount, minor)} is more than client {cid}'s Credit "
+                                   f"on {p.date.isoformat()} ({fmt(self._room(p, cid), minor)})")
 
-    owed: dict[str, Decimal] = {}
-    for inv in invoices:
-        _, balance, status = invoice_paid[inv.invoice_no]
-        if status in OPEN and balance > 0 and not index.is_credit_note(inv):
-            owed[inv.client_id] = owed.get(inv.client_id, ZERO) + balance
-    client_balances: dict[str, tuple[Decimal, Decimal]] = {}
-    for c in ledger.clients:
-        if c.client_id and c.client_id not in client_balances:
-            client_balances[c.client_id] = after = (owed.get(c.client_id, ZERO), credit.get(c.client_id, ZERO))
-            if c.client_id not in frozen:
-                shown = (client_cells or {}).get(c.client_id, (None, None))
-                _diff(writes, "clients", c.row, c.client_id, zip(("balance", "credit"), shown, after))
+    def invoice_cells(self, writes: list[CellWrite]) -> dict[str, tuple[Decimal, Decimal, str]]:
+        out = {}
+        for inv in self.invoices:
+            if not self.index.maintained(inv) or inv.client_id in self.frozen:
+                out[inv.invoice_no] = (inv.paid, inv.balance, inv.status)
+                continue
+            got = self.paid.get(inv.invoice_no, ZERO)
+            out[inv.invoice_no] = after = (got, inv.total - got, _status(inv.total, got))
+            _diff(writes, "invoices", inv.row or 0, inv.invoice_no,
+                  zip(("paid", "balance", "status"), (inv.paid, inv.balance, inv.status), after))
+        return out
 
-    out, problems = [], []
-    for p in payments:
-        method = METHODS.get(p.method.strip().lower(), p.method)
-        done = replace(p, applied=tuple(applied.get(p.row, p.applied)), method=method,
-                       receipt_no=receipt_of.get(p.row, p.receipt_no), problem=problem.get(p.row, ""))
-        _diff(writes, "payments", p.row, p.payment_id,
-              [("applied_to", format_applied(p.applied, minor), format_applied(done.applied, minor)),
-               ("receipt_no", p.receipt_no, done.receipt_no), ("method", p.method, done.method),
-               ("problem", p.problem, done.problem)])
-        if done.problem:
-            problems.append(RowProblem("payments", p.row, p.payment_id, done.problem))
-        out.append(done)
-    return PaymentPlan(tuple(writes), tuple(problems), tuple(receipts), tuple(out), invoice_paid, client_balances)
+    def client_cells(self, writes: list[CellWrite], invoice_paid: Mapping[str, tuple[Decimal, Decimal, str]],
+                     shown: ClientCells) -> dict[str, tuple[Decimal, Decimal]]:
+        owed: dict[str, Decimal] = {}
+        for inv in self.invoices:
+            _, balance, status = invoice_paid[inv.invoice_no]
+            if _owes(status, balance) and not self.index.is_credit_note(inv):
+                owed[inv.client_id] = owed.get(inv.client_id, ZERO) + balance
+        out: dict[str, tuple[Decimal, Decimal]] = {}
+        for c in self.clients:
+            cid = c.client_id
+            if cid and cid not in out:
+                out[cid] = after = (owed.get(cid, ZERO), self.credit.get(cid, ZERO))
+                if cid not in self.frozen:
+                    before = shown.get(cid, (None, None))
+                    _diff(writes, "clients", c.row, cid, zip(("balance", "credit"), before, after))
+        return out
+
+    def payment_cells(self, writes: list[CellWrite]) -> tuple[tuple[Payment, ...], tuple[RowProblem, ...]]:
+        minor = self.rules.minor_unit
+        out, problems = [], []
+        for p in self.payments:
+            done = replace(p, applied=tuple(self.applied.get(p.row, p.applied)),
+                           method=METHODS.get(p.method.strip().lower(), p.method),
+                           receipt_no=self.receipt_of.get(p.row, p.receipt_no),
+                           problem=self.problem.get(p.row, ""))
+            _diff(writes, "payments", p.row, p.payment_id,
+                  [("applied_to", format_applied(p.applied, minor), format_applied(done.applied, minor)),
+                   ("receipt_no", p.receipt_no, done.receipt_no), ("method", p.method, done.method),
+                   ("problem", p.problem, done.problem)])
+            if done.problem:
+                problems.append(RowProblem("payments", p.row, p.payment_id, done.problem))
+            out.append(done)
+        return tuple(out), tuple(problems)
 
 
 def _with_ids(payments: Iterable[Payment], pattern: NumberPattern, writes: list[CellWrite]) -> list[Payment]:
@@ -362,7 +420,7 @@ def _check_payable(inv: Invoice, index: _Invoices) -> None:
         raise _Problem(f"Invoice {no} is void; name the invoice that replaced it, or only the Client")
     if inv.status == InvoiceStatus.DRAFT.value:
         raise _Problem(f"Invoice {no} is not finalized yet; finalize it first, or name only the Client")
-    if inv.status not in OPEN:
+    if inv.status not in PAYABLE:
         raise _Problem(f"Invoice {no} is {inv.status.lower() or 'without a Status'}; name another invoice, "
                        "or only the Client")
 
@@ -374,9 +432,12 @@ def _owner(p: Payment, book: ClientBook, index: _Invoices, strict: bool = True) 
     for ref in (p.invoice_no, *(a.invoice_no for a in p.applied)):
         if (inv := index.get(ref)) is not None:
             return inv.client_id
-    if strict:
+    if strict and p.client.strip():
         raise _Problem(f"Client '{p.client.strip()}' of this applied payment is not in Clients; "
                        "its credit is not counted until it is")
+    if strict:
+        raise _Problem("No Client, and no invoice in Invoices is named by Invoice No or Applied To; "
+                       "its credit is not counted until one is")
     return None
 
 
@@ -389,13 +450,6 @@ def _check_applied(p: Payment, allocs: list[Allocation], index: _Invoices, minor
     if p.amount > 0 and spent > p.amount:
         raise _Problem(f"Amount {fmt(p.amount, minor)} is less than the {fmt(spent, minor)} already applied; "
                        "restore it from the Changelog")
-
-
-def _held(p: Payment, allocs: Iterable[Allocation], index: _Invoices) -> Decimal:
-    """The payment's part of its client's credit: Amount minus what stays on invoices."""
-    if p.amount is None:
-        return ZERO
-    return p.amount - _sum(a for a in allocs if index.counts(a.invoice_no))
 
 
 def _sum(allocs: Iterable[Allocation]) -> Decimal:
@@ -414,5 +468,8 @@ def _order(p: Payment) -> tuple[date, int]:
     return p.date or date.min, p.row
 
 
-def _diff(writes: list[CellWrite], tab: str, row: int, key: str, cells: Iterable[tuple[str, object, object]]) -> None:
-    writes.extend(CellWrite(tab, row, key, name, before, after) for name, before, after in cells if before != after)
+def _diff(writes: list[CellWrite], tab: str, row: int, key: str,
+          cells: Iterable[tuple[str, object, object]]) -> None:
+    """Write the cells whose value changes."""
+    writes.extend(CellWrite(tab, row, key, name, before, after) for name, before, after in cells
+                  if before != after)
