@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from lxml import etree
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.table import Table
 
 from sheetbill.book.xlsx import (
@@ -84,6 +85,17 @@ def test_values_read_back_with_their_types(book: Path) -> None:
     assert row == (2, ("t", D("0.1"), D("-12.50"), D("3"), *values[4:]))
     xml = member(dst, "xl/worksheets/sheet2.xml").decode()
     assert '<c r="B2"><v>0.1</v></c><c r="C2"><v>-12.50</v></c>' in xml
+
+
+def test_dates_in_the_1904_system(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    wb.active["A1"] = "when"
+    wb.save(tmp_path / "mac.xlsx")
+    dst = patched(tmp_path / "mac.xlsx", {"Sheet": SheetEdit(appends=[[date(2026, 11, 3), datetime(2026, 11, 3, 8)]])})
+    ws = openpyxl.load_workbook(dst)["Sheet"]
+    assert (ws["A2"].value, ws["B2"].value) == (datetime(2026, 11, 3), datetime(2026, 11, 3, 8))
+    assert read_sheets(dst).sheets["Sheet"].rows[1] == (2, (date(2026, 11, 3), datetime(2026, 11, 3, 8)))
 
 
 def test_text_is_escaped_and_cleaned(book: Path) -> None:

@@ -17,7 +17,7 @@ from collections import Counter
 
 from .errors import XlsxError
 from .features import PLAIN_SHEET_FEATURES, part_features, sheet_features
-from .opc import CT_NS, parse_rels, parse_xml
+from .opc import CT_NS, parse_rels, parse_xml, rels_source
 from .package import Package
 from .partlists import CONTENT_TYPES
 from .styles import styles_part
@@ -61,8 +61,7 @@ def _content_types(package: Package) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _relationships(package: Package, rels: str) -> set[tuple[str, str, str]]:
-    source = rels.replace("_rels/", "")[: -len(".rels")]
-    return {(r.id, r.type, r.target) for r in parse_rels(package.read(rels), source)}
+    return {(r.id, r.type, r.target) for r in parse_rels(package.read(rels), rels_source(rels))}
 
 
 def _roles(package: Package) -> dict[str, str]:

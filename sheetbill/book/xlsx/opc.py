@@ -63,6 +63,12 @@ def rels_part(part: str) -> str:
     return posixpath.join(folder, "_rels", name + ".rels")
 
 
+def rels_source(rels: str) -> str:
+    """The part a relationships part belongs to: the inverse of `rels_part`."""
+    folder, name = posixpath.split(rels)
+    return posixpath.join(posixpath.dirname(folder), name[: -len(".rels")])
+
+
 def resolve(source: str, target: str) -> str:
     """The part name a relationship target points to from `source`."""
     target = unquote(target)

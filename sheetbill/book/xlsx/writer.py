@@ -76,7 +76,7 @@ def patch_workbook(
     """Write to `dst` a copy of the workbook `src` with `edits` applied to
     its worksheets (by name) and `add_sheets` added after the last sheet.
     `dst` is written anew (the caller replaces `src` with it atomically);
-    on failure it is removed. Edits may name the sheets being added."""
+    a partly written `dst` is removed. Edits may name the sheets being added."""
     if Path(dst).resolve() == Path(src).resolve():
         raise UnsupportedEdit("the patched workbook must be written to a new file, not over the original")
     with Package(src) as package:
