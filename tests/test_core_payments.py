@@ -121,6 +121,7 @@ def test_time_of_session_billing_applies_the_payment_to_the_invoice_made_this_sa
     p = plan(payment(day=date(2026, 11, 20), inv="S-00001", amount="70.00"), invoices=[made], sessions=[session])
     assert written(p, "payments", "applied_to") == {"P-00001": f"{made.invoice_no} 70.00"}
     assert p.invoice_paid[made.invoice_no] == (M("70.00"), M("0.00"), "Paid")
+    assert [w for w in p.writes if w.tab == "invoices"] == []  # not in the tab yet: appended as settled
     assert p.settled([made])[0].status == "Paid"
 
 

@@ -81,7 +81,8 @@ class PaymentPlan:
     client_balances: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
 
     def settled(self, invoices: Iterable[Invoice]) -> tuple[Invoice, ...]:
-        """`invoices` with the Paid, Balance and Status they have after this cycle."""
+        """`invoices` with the Paid, Balance and Status they have after this cycle. Invoices not yet
+        in the tab (row None, made this cycle) get no cell writes: append them as settled here."""
         out = []
         for inv in invoices:
             if inv.invoice_no in self.invoice_paid:
@@ -310,8 +311,9 @@ class _Run:
                 continue
             got = self.paid.get(inv.invoice_no, ZERO)
             out[inv.invoice_no] = after = (got, inv.total - got, _status(inv.total, got))
-            _diff(writes, "invoices", inv.row or 0, inv.invoice_no,
-                  zip(("paid", "balance", "status"), (inv.paid, inv.balance, inv.status), after))
+            if inv.row is not None:  # one appended this cycle is written whole: see PaymentPlan.settled
+                _diff(writes, "invoices", inv.row, inv.invoice_no,
+                      zip(("paid", "balance", "status"), (inv.paid, inv.balance, inv.status), after))
         return out
 
     def client_cells(self, writes: list[CellWrite], invoice_paid: Mapping[str, tuple[Decimal, Decimal, str]],
