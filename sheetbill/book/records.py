@@ -7,7 +7,9 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Callable, TypeVar
 
-from ..core.model import Client, Invoice, Ledger, Line, ServicePrice, Session
+from ..core.changelog import Change
+from ..core.model import CashDay, Client, Invoice, Ledger, Line, Payment, ServicePrice, Session
+from ..core.payments import parse_applied
 from ..core.number import ZERO
 from . import cells
 from .table import Table
@@ -82,7 +84,8 @@ def clients(table: Table, day_first: bool = True) -> tuple[Client, ...]:
         client = Client(
             row=row, client_id=r.text("client_id"), name=r.text("name"), email=r.text("email"),
             address=r.text("address"), discount=r.discount("discount"), terms_days=r.whole("terms_days"),
-            invoice_mode=r.text("invoice_mode"), tax_id=r.text("tax_id"), errors=())
+            invoice_mode=r.text("invoice_mode"), tax_id=r.text("tax_id"), errors=(),
+            balance=r.number("balance"), credit=r.number("credit"))
         if client.client_id or client.name:
             out.append(replace(client, errors=tuple(r.errors)))
     return tuple(out)
@@ -140,6 +143,50 @@ def invoices(table: Table, all_lines: tuple[Line, ...]) -> tuple[Invoice, ...]:
     return tuple(out)
 
 
+def payments(table: Table, day_first: bool = True) -> tuple[Payment, ...]:
+    out = []
+    for row, values in table.rows:
+        r = _Reader(table, values, day_first)
+        payment = Payment(
+            row=row, payment_id=r.text("payment_id"), date=r.date("date"), client=r.text("client"),
+            invoice_no=r.text("invoice_no"), amount=r.number("amount"), method=r.text("method"),
+            reference=r.text("reference"), applied=(), receipt_no=r.text("receipt_no"),
+            receipt_sent_at=r.text("receipt_sent_at"), problem=r.text("problem"))
+        applied_text = r.text("applied_to")
+        try:
+            applied = parse_applied(applied_text)
+        except ValueError:
+            r.errors.append(f"Applied To '{applied_text}' cannot be read; restore it from the Changelog")
+            applied = ()
+        if payment.payment_id or payment.amount is not None or payment.client or r.errors:
+            out.append(replace(payment, applied=applied, errors=tuple(r.errors)))
+    return tuple(out)
+
+
+def cash(table: Table, day_first: bool = True) -> tuple[CashDay, ...]:
+    out = []
+    for row, values in table.rows:
+        r = _Reader(table, values, day_first)
+        day = CashDay(row=row, date=r.date("date"), opening=r.number("opening"), counted=r.number("counted"),
+                      cash_in=r.number("cash_in"), cash_out=r.number("cash_out"), expected=r.number("expected"),
+                      variance=r.number("variance"), status=r.text("status"))
+        if day.date or r.errors:
+            out.append(replace(day, errors=tuple(r.errors)))
+    return tuple(out)
+
+
+def changes(table: Table) -> tuple[Change, ...]:
+    """The Changelog as written (cells as text), for checking its hash chain."""
+    fields = ("at", "actor", "action", "tab", "key", "field", "before", "after", "hash")
+    out = []
+    for _, values in table.rows:
+        texts = [cells.text(table.get(values, f)) if not isinstance(table.get(values, f), (cells.ErrorValue, cells.FormulaNoValue)) else "#ERROR"
+                 for f in fields]
+        if any(texts):
+            out.append(Change(*texts))
+    return tuple(out)
+
+
 def ledger(tables: dict[str, Table], day_first: bool = True) -> Ledger:
     all_lines = lines(tables["lines"])
     return Ledger(
@@ -147,4 +194,6 @@ def ledger(tables: dict[str, Table], day_first: bool = True) -> Ledger:
         clients=clients(tables["clients"], day_first),
         services=services(tables["services"], day_first),
         invoices=invoices(tables["invoices"], all_lines),
-        lines=all_lines)
+        lines=all_lines,
+        payments=payments(tables["payments"], day_first) if "payments" in tables else (),
+        cash=cash(tables["cash"], day_first) if "cash" in tables else ())

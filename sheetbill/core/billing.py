@@ -38,6 +38,8 @@ class BillingRules:
     default_terms_days: int = 14
     finalize: str = "auto"  # or "review"
     credit_note_pattern: NumberPattern = NumberPattern("CN-{year}-{seq:04}")
+    receipt_pattern: NumberPattern = NumberPattern("RCPT-{year}-{seq:04}")
+    payment_id_pattern: NumberPattern = NumberPattern("P-{seq:05}")
     no_show_service: str | None = None
     minor_unit: Decimal = Decimal("0.01")
     require_email: bool = True
@@ -76,7 +78,7 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
             change = _changed_since_invoiced(s, invoice, billed, clients)
             if not change and not rules.email_lookup and invoice.message_id and not invoice.sent_at:
                 change = interrupted_problem(invoice)
-            status = _billing_status(invoice)
+            status = billing_status(invoice)
             shown = "" if invoice.invoice_no.startswith(DRAFT_PREFIX) else invoice.invoice_no
             wanted[s.row] = (shown, BillingStatus.PROBLEM.value if change else status, change)
             continue
@@ -105,7 +107,7 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
     for item in billable:
         inv = number_of[item.session.session_id]
         shown = "" if inv.invoice_no.startswith(DRAFT_PREFIX) else inv.invoice_no
-        wanted[item.session.row] = (shown, _billing_status(inv), "")
+        wanted[item.session.row] = (shown, billing_status(inv), "")
 
     for s in sessions:
         invoice_no, billing, problem = wanted[s.row]
@@ -207,7 +209,8 @@ def _mode(client: Client, rules: BillingRules) -> InvoiceMode:
     raise ClientProblem(f"Client {client.client_id} has Invoice Mode '{client.invoice_mode}' (use per-session or daily)")
 
 
-def _billing_status(inv: Invoice) -> str:
+def billing_status(inv: Invoice) -> str:
+    """What a session on `inv` shows in Billing Status."""
     if inv.status == InvoiceStatus.DRAFT.value:
         return BillingStatus.DRAFT.value
     if inv.status in (InvoiceStatus.PARTIALLY_PAID.value, InvoiceStatus.PAID.value, InvoiceStatus.ARCHIVED.value):

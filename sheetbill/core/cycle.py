@@ -1,9 +1,9 @@
 """The whole plan of one cycle, as one pure function of the rows.
 
 lifecycle (finalize drafts, credit notes for voids, archive) -> billing
-(new invoices for completed sessions) -> payments -> cash register. Each
-step sees the ledger as the steps before it leave it; all their writes go
-into one commit.
+(new invoices for completed sessions) -> payments (applied to every invoice,
+the new ones too) -> cash register. Each step sees the ledger as the steps
+before it leave it; all their writes go into one commit.
 """
 
 from __future__ import annotations
@@ -11,18 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .billing import BillingRules, plan_billing
+from .billing import BillingRules, billing_status, plan_billing
+from .cash import plan_cash
+from .invoice import invoice_row
 from .lifecycle import LifecycleRules, plan_lifecycle
 from .model import Invoice, Ledger
+from .payments import PaymentRules, Receipt, plan_payments
 from .plan import CellWrite, Plan, RowAppend
 
 
 @dataclass(frozen=True)
 class CyclePlan:
     plan: Plan  # every write of the cycle (billing's new invoices in plan.new_invoices)
-    invoices: tuple[Invoice, ...]  # the ledger's invoices after this cycle
+    invoices: tuple[Invoice, ...]  # the ledger's invoices after this cycle, paid and balanced
     credit_notes: tuple[Invoice, ...] = ()
     finalized: tuple[str, ...] = ()
+    receipts: tuple[Receipt, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
 
@@ -32,14 +36,55 @@ def lifecycle_rules(rules: BillingRules) -> LifecycleRules:
                           minor_unit=rules.minor_unit)
 
 
+def payment_rules(rules: BillingRules) -> PaymentRules:
+    return PaymentRules(receipt_pattern=rules.receipt_pattern, payment_id_pattern=rules.payment_id_pattern,
+                        credit_note_pattern=rules.credit_note_pattern, minor_unit=rules.minor_unit)
+
+
 def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
     life = plan_lifecycle(ledger.invoices, ledger.clients, lifecycle_rules(rules), today)
     billing = plan_billing(replace(ledger, invoices=tuple(life.invoices)), rules, today)
     invoices = tuple(life.invoices) + billing.new_invoices
-    plan = Plan(appends=tuple(life.appends) + billing.appends,
-                writes=merge(life.writes, billing.writes),
-                new_invoices=billing.new_invoices, problems=billing.problems, waiting=billing.waiting)
-    return CyclePlan(plan, invoices, tuple(life.credit_notes), tuple(life.finalized))
+    pay = plan_payments(replace(ledger, invoices=invoices), invoices, payment_rules(rules), today,
+                        {c.client_id: (c.balance, c.credit) for c in ledger.clients if c.client_id})
+    settled = pay.settled(invoices)
+    cash = plan_cash(ledger.cash, pay.payments, rules.minor_unit)
+    by_no = {i.invoice_no: i for i in settled}
+    appends = tuple(_settled_append(a, by_no) for a in tuple(life.appends) + billing.appends)
+    writes = merge(life.writes, billing.writes, pay.writes, cash.writes,
+                   _status_after_payments(ledger, billing, settled, rules))
+    plan = Plan(appends=appends, writes=writes,
+                new_invoices=tuple(by_no[i.invoice_no] for i in billing.new_invoices),
+                problems=billing.problems + pay.problems, waiting=billing.waiting)
+    credit_notes = tuple(by_no[i.invoice_no] for i in life.credit_notes)
+    return CyclePlan(plan, settled, credit_notes, tuple(life.finalized), pay.receipts, tuple(cash.notes))
+
+
+def _settled_append(a: RowAppend, by_no: dict[str, Invoice]) -> RowAppend:
+    """A new invoice's row with what payments made of it in this same cycle."""
+    if a.tab != "invoices" or a.key not in by_no:
+        return a
+    return replace(a, values=invoice_row(by_no[a.key]))
+
+
+def _status_after_payments(ledger: Ledger, billing: Plan, settled: tuple[Invoice, ...],
+                           rules: BillingRules) -> list[CellWrite]:
+    """Sessions' Billing Status once payments are applied (Paid shows the same cycle)."""
+    shown = {w.row: w.after for w in billing.writes if w.tab == "sessions" and w.field == "billing_status"}
+    ids = {w.row: w.after for w in billing.writes if w.tab == "sessions" and w.field == "session_id"}
+    on = {sid: inv for inv in settled if inv.live and rules.credit_note_pattern.parse(inv.invoice_no) is None
+          for sid in inv.session_ids}
+    out = []
+    for s in ledger.sessions:
+        current = shown.get(s.row, s.billing_status)
+        inv = on.get(ids.get(s.row, s.session_id))
+        if inv is None or current in ("Problem", ""):
+            continue
+        wanted = billing_status(inv)
+        if wanted != current:
+            out.append(CellWrite("sessions", s.row, ids.get(s.row, s.session_id), "billing_status",
+                                 s.billing_status, wanted))
+    return out
 
 
 def merge(*groups) -> tuple[CellWrite, ...]:
@@ -52,6 +97,3 @@ def merge(*groups) -> tuple[CellWrite, ...]:
             first = cells.get(slot)
             cells[slot] = w if first is None else replace(w, before=first.before)
     return tuple(w for w in cells.values() if w.before != w.after)
-
-
-__all__ = ["CyclePlan", "plan_cycle", "merge", "RowAppend"]

@@ -99,6 +99,8 @@ class Client:
     invoice_mode: str
     tax_id: str
     errors: tuple[str, ...] = ()
+    balance: Decimal | None = None  # as the Clients tab shows it now (written by the worker)
+    credit: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
