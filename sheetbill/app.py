@@ -80,3 +80,18 @@ def init_practice(folder: Path) -> tuple[Path, Path]:
     if not target.exists():
         shutil.copytree(PACKAGE_TEMPLATES, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     return workbook, config
+
+
+def audit_findings(config: Config) -> list[str]:
+    """`sheetbill audit`: the hash chain, the number series, the ledger's sums and the projections."""
+    from .book import records
+    from .core.audit import audit
+
+    book = book_for(config)
+    snapshot = book.read(history=True)
+    ledger = records.ledger(snapshot.tables, config.day_first)
+    rules = config.rules
+    patterns = {"invoice": rules.invoice_pattern, "credit_note": rules.credit_note_pattern,
+                "receipt": rules.receipt_pattern}
+    return audit(records.changes(snapshot.tables["changelog"]), ledger.invoices, ledger.sessions,
+                 ledger.payments, patterns, rules.minor_unit)

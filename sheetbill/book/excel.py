@@ -71,7 +71,9 @@ class ExcelBook:
                                "close it and the next run will go on. Nothing was written.")
 
     # -- reading ----------------------------------------------------------
-    def read(self) -> Snapshot:
+    def read(self, history: bool = False) -> Snapshot:
+        """Every tab; the Changelog's rows only with `history` (the cycle needs just its last hash,
+        which the state keeps)."""
         stat = self.path.stat()
         try:
             book = read_sheets(self.path, [t.name for t in self.tabs.values()])
