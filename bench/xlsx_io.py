@@ -233,7 +233,7 @@ def main() -> None:
         figures["peak_rss_mb"] = peak_rss_mb()
         print(json.dumps(figures))
         return
-    print(f"{'rows':>8} {'file MB':>8} {'build s':>8} {'read s':>7} {'read MB':>8} "
+    print(f"{'rows':>8} {'file MB':>8} {'build s':>8} {'cells':>9} {'read s':>7} {'us/cell':>8} {'read MB':>8} "
           f"{'patch s':>8} {'guard s':>8} {'patch MB':>9}")
     with tempfile.TemporaryDirectory() as folder:
         for rows in args.rows:
@@ -241,9 +241,10 @@ def main() -> None:
             built = build(path, rows)
             read = run_phase("read", path)
             patch = run_phase("patch", path)
-            print(f"{rows:>8} {path.stat().st_size / 1e6:>8.1f} {built:>8.1f} {read['read_s']:>7.2f} "
-                  f"{read['peak_rss_mb']:>8.0f} {patch['patch_s']:>8.2f} {patch['guard_s']:>8.2f} "
-                  f"{patch['peak_rss_mb']:>9.0f}")
+            per_cell = read["read_s"] / read["cells"] * 1e6
+            print(f"{rows:>8} {path.stat().st_size / 1e6:>8.1f} {built:>8.1f} {read['cells']:>9.0f} "
+                  f"{read['read_s']:>7.2f} {per_cell:>8.2f} {read['peak_rss_mb']:>8.0f} "
+                  f"{patch['patch_s']:>8.2f} {patch['guard_s']:>8.2f} {patch['peak_rss_mb']:>9.0f}")
 
 
 if __name__ == "__main__":
