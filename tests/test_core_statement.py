@@ -47,11 +47,13 @@ LEDGER = (
     invoice("INV-X", date(2026, 10, 7), "999.00", client=OTHER),       # another client
     invoice("DRAFT-S-9", date(2026, 10, 8), "70.00", status="Draft"),  # not billed yet
 )
-PAYMENTS = (
+PAYMENTS = (  # Applied To as the payments plan writes it
     payment(2, date(2026, 9, 25), "100.00", ("INV-1", "100.00")),
-    payment(3, date(2026, 11, 10), "150.00", ("INV-2", "80.00"), ("INV-4", "60.00")),
-    payment(4, date(2026, 11, 12), "25.00", client="Anna Meier"),      # credit, not applied
+    payment(3, date(2026, 11, 10), "150.00", ("INV-2", "80.00"), ("inv-4 ", "60.00"),
+            ("Credit", "10.00")),
+    payment(4, date(2026, 11, 12), "25.00", ("Credit", "25.00"), client="Anna Meier"),
     payment(5, date(2026, 11, 13), "999.00", ("INV-X", "999.00"), client=OTHER),
+    payment(6, date(2026, 11, 14), "40.00", client="C-1"),  # not applied yet: not counted
 )
 
 
@@ -101,9 +103,28 @@ def test_credit_applied_to_a_later_invoice_counts_when_that_invoice_is_issued():
 
 
 def test_payments_are_the_clients_by_name_id_or_allocation():
-    payments = [payment(2, OCT, "5", client="C-1"), payment(3, OCT, "6", client="Anna Meier"),
-                payment(4, OCT, "7", client="anna meier"), payment(5, OCT, "8", client=OTHER)]
-    assert statement_for(CLIENT, [], payments, OCT, END, END).credit == D("11")
+    ledger = [invoice("INV-1", OCT, "100.00"), invoice("INV-X", OCT, "100.00", client=OTHER)]
+    payments = [payment(2, OCT, "5", ("Credit", "5"), client="C-1"),
+                payment(3, OCT, "6", ("Credit", "6"), client=" Anna  Meier "),
+                payment(4, OCT, "7", ("Credit", "7"), client="anna meier"),
+                payment(5, OCT, "8", ("Credit", "8"), client=OTHER),
+                payment(6, OCT, "9", ("INV-1", "9")),
+                payment(7, OCT, "10", ("INV-X", "10"))]
+    s = statement_for(CLIENT, ledger, payments, OCT, END, END)
+    assert (s.credit, s.paid) == (D("11"), D("9"))
+
+
+def test_money_paid_on_a_voided_invoice_is_credit_until_a_refund():
+    ledger = [invoice("INV-1", date(2026, 10, 2), "50.00", status="Void"),
+              invoice("CN-1", date(2026, 10, 9), "-50.00", credits="INV-1")]
+    payments = [payment(2, date(2026, 10, 5), "50.00", ("INV-1", "50.00")),
+                payment(3, date(2026, 11, 20), "-50.00", ("Refund", "-50.00"), client="C-1")]
+    october = statement_for(CLIENT, ledger, payments, OCT, date(2026, 10, 31), NOV)
+    assert [e.kind for e in october.entries] == ["invoice", "credit_note"]
+    assert (october.closing, october.credit, october.due, october.open_items) == \
+        (D(0), D("50.00"), D("-50.00"), ())
+    november = statement_for(CLIENT, ledger, payments, NOV, END, END)
+    assert (november.closing, november.credit, november.due) == (D(0), D(0), D(0))
 
 
 def test_an_empty_period_and_a_backwards_one():
@@ -128,7 +149,8 @@ AMOUNTS = st.integers(min_value=1, max_value=50_000).map(lambda n: D(n) / 100)
 def ledgers(draw):  # noqa: ANN001, ANN201 - hypothesis strategy
     count = draw(st.integers(0, 8))
     invoices = [invoice(f"INV-{n}", draw(DAYS), str(draw(AMOUNTS)),
-                        client=draw(st.sampled_from(["C-1", "C-1", OTHER])))
+                        client=draw(st.sampled_from(["C-1", "C-1", OTHER])),
+                        status=draw(st.sampled_from(["Finalized", "Paid", "Void"])))
                 for n in range(count)]
     payments = []
     for row in range(2, 2 + draw(st.integers(0, 6))):
@@ -136,6 +158,8 @@ def ledgers(draw):  # noqa: ANN001, ANN201 - hypothesis strategy
         if invoices:
             for target in draw(st.lists(st.sampled_from(invoices), max_size=3, unique=True)):
                 applied.append((target.invoice_no, str(draw(AMOUNTS))))
+        if draw(st.booleans()):
+            applied.append(("Credit", str(draw(AMOUNTS))))
         payments.append(payment(row, draw(DAYS), str(draw(AMOUNTS)), *applied,
                                 client=draw(st.sampled_from(["", "C-1", OTHER]))))
     return invoices, payments

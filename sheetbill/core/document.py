@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from .model import Allocation, Client, Invoice, Payment
+from .payments import CREDIT, REFUND
 from .statement import Statement
 
 
@@ -100,14 +101,17 @@ class ReceiptDocument:
 
 def receipt_for(payment: Payment, receipt_no: str, client: Client, practice: Practice,
                 credit: Decimal = Decimal("0"), balance: Decimal = Decimal("0")) -> ReceiptDocument:
-    """The receipt of a payment row once it is applied. Raises ValueError for a
-    payment without date or amount (its row has a Problem instead)."""
+    """The receipt of a payment row once it is applied: its Applied To's
+    invoice entries are the allocations (a `Credit` entry is what `unapplied`
+    shows). Raises ValueError for a payment without date or amount (its row
+    has a Problem instead)."""
     if payment.date is None or payment.amount is None:
         raise ValueError(f"payment {payment.payment_id or payment.row} has no date or amount")
+    paid = tuple(a for a in payment.applied if a.invoice_no not in (CREDIT, REFUND))
     return ReceiptDocument(practice=practice, client=client, receipt_no=receipt_no,
                            payment_id=payment.payment_id, date=payment.date, amount=payment.amount,
                            method=payment.method, reference=payment.reference,
-                           allocations=payment.applied, credit=credit, balance=balance)
+                           allocations=paid, credit=credit, balance=balance)
 
 
 @dataclass(frozen=True)

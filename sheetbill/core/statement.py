@@ -1,21 +1,26 @@
 """A client's statement of account for a period, from the ledger alone.
 
 `statement_for` reads the client's invoices (credit notes are invoices with a
-negative total) and the payments' recorded allocations (`Payment.applied`):
+negative total) and the allocations the payments recorded (`Payment.applied`,
+the Applied To column):
 
 - the opening balance at `date_from`: invoices issued before it minus the
   payments applied to them before it;
 - the period's entries, oldest first with a running balance: invoices (+),
-  credit notes (-), and each allocation of a payment (-);
+  credit notes (-), and each allocation of a payment to an invoice (-);
 - the closing balance at `date_to` = opening + invoiced - paid;
-- the credit on account at `date_to`: payment money not applied to any invoice;
+- the credit on account at `date_to`: payment money not applied to an invoice
+  (left over, or paid on an invoice since voided; refunds take it back), as
+  the Clients tab's Credit counts it;
 - the invoices still open at `today`, and their aging by days past the due date.
 
 An allocation takes effect on the payment's date, or on the invoice's issue
 date when credit from an earlier payment is applied to a later invoice, so
 one period's closing balance is always the next period's opening balance.
-Drafts and invoices without an issue date are not on a statement; a voided
-invoice is (its credit note takes it back) but is never open.
+Only applied payments count (a row the worker has not applied yet has an
+empty Applied To). Drafts and invoices without an issue date are not on a
+statement; a voided invoice is (its credit note takes it back) but is never
+open, and money applied to it is credit.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from .model import Client, Invoice, InvoiceStatus, Payment
 from .number import CENT, ZERO, money
 
 INVOICE, CREDIT_NOTE, PAYMENT = "invoice", "credit_note", "payment"
+_VOID = InvoiceStatus.VOID.value
 
 
 @dataclass(frozen=True)
@@ -122,12 +128,14 @@ def statement_for(client: Client, invoices: Iterable[Invoice], payments: Iterabl
     """
     if date_to < date_from:
         raise ValueError(f"the period ends ({date_to}) before it starts ({date_from})")
-    own = {i.invoice_no: i for i in invoices if _billed(i) and i.client_id == client.client_id}
-    mine = [p for p in payments if p.date is not None and p.amount is not None
-            and (_names(p, client) or any(a.invoice_no in own for a in p.applied))]
-    every = [_Applied(_effective(p, a.invoice_no, own), p, a.invoice_no, a.amount)
-             for p in mine for a in p.applied]
-    applied = [a for a in every if a.invoice_no in own]
+    own = {_key(i.invoice_no): i for i in invoices
+           if _billed(i) and i.client_id == client.client_id}
+    mine = [p for p in payments if p.applied and p.date is not None and p.amount is not None
+            and _owned(p, client, own)]
+    applied = [_Applied(max(p.date, own[_key(a.invoice_no)].issue_date), p,
+                        own[_key(a.invoice_no)].invoice_no, a.amount)
+               for p in mine for a in p.applied
+               if _key(a.invoice_no) in own and own[_key(a.invoice_no)].status != _VOID]
 
     opening = money(sum((i.total for i in own.values() if i.issue_date < date_from), ZERO)
                     - sum((a.amount for a in applied if a.day < date_from), ZERO), minor)
@@ -136,7 +144,7 @@ def statement_for(client: Client, invoices: Iterable[Invoice], payments: Iterabl
     return Statement(
         client_id=client.client_id, date_from=date_from, date_to=date_to, today=today,
         opening=opening, entries=entries, closing=entries[-1].balance if entries else opening,
-        credit=money(_credit(mine, every, date_to), minor), open_items=items,
+        credit=money(_credit(mine, applied, date_to), minor), open_items=items,
         aging=_aging(items, minor))
 
 
@@ -145,9 +153,19 @@ def _billed(invoice: Invoice) -> bool:
             and bool(invoice.invoice_no))
 
 
-def _names(payment: Payment, client: Client) -> bool:
-    named = payment.client.strip()
-    return bool(named) and named in (client.client_id, client.name)
+def _key(invoice_no: str) -> str:
+    """Invoice numbers as Applied To may spell them (typed by hand: `inv-2026-0001 `)."""
+    return invoice_no.strip().upper()
+
+
+def _owned(payment: Payment, client: Client, own: dict[str, Invoice]) -> bool:
+    """The client's money: the payment names the client (ID or exact name), or
+    names none and paid the client's invoices."""
+    named = " ".join(payment.client.split())
+    if named:
+        return named in (" ".join(client.client_id.split()), " ".join(client.name.split()))
+    return any(_key(ref) in own for ref in (payment.invoice_no, *(a.invoice_no for a in
+                                                                    payment.applied)))
 
 
 def _entries(invoices: Iterable[Invoice], applied: list[_Applied], start: date, end: date,
@@ -173,21 +191,10 @@ def _entries(invoices: Iterable[Invoice], applied: list[_Applied], start: date, 
     return tuple(out)
 
 
-def _effective(payment: Payment, invoice_no: str, own: dict[str, Invoice]) -> date:
-    """The payment's date, or the issue date of a later invoice its credit paid."""
-    invoice = own.get(invoice_no)
-    return max(payment.date, invoice.issue_date) if invoice else payment.date
-
-
-def _credit(payments: list[Payment], every: list[_Applied], day: date) -> Decimal:
-    """Money received by `day` and not applied to an invoice by then (never below 0
-    for one payment, even if more was applied than it brought)."""
-    used: dict[int, Decimal] = defaultdict(Decimal)  # by the payment's row
-    for a in every:
-        if a.day <= day:
-            used[a.payment.row] += a.amount
-    return sum((max(ZERO, p.amount - used[p.row]) for p in payments if p.date <= day),
-               ZERO)
+def _credit(payments: list[Payment], applied: list[_Applied], day: date) -> Decimal:
+    """Money received by `day` (less refunds) and not applied to an invoice by then."""
+    received = sum((p.amount for p in payments if p.date <= day), ZERO)
+    return max(ZERO, received - sum((a.amount for a in applied if a.day <= day), ZERO))
 
 
 def _open_items(invoices: Iterable[Invoice], applied: list[_Applied], today: date,
@@ -199,7 +206,7 @@ def _open_items(invoices: Iterable[Invoice], applied: list[_Applied], today: dat
     items = []
     for i in sorted(invoices, key=lambda i: (i.issue_date, i.invoice_no)):
         open_ = money(i.total - paid[i.invoice_no], minor)
-        if i.total > 0 and i.status != InvoiceStatus.VOID.value and i.issue_date <= today \
+        if i.total > 0 and i.status != _VOID and i.issue_date <= today \
                 and open_ > 0:
             due = i.due_date or i.issue_date
             items.append(OpenItem(i.invoice_no, i.issue_date, due, money(i.total, minor),
