@@ -81,7 +81,8 @@ def build(target: Path) -> None:
 
     parties = _grid(document, (100, 76))
     bill_to = parties.cell(0, 0)
-    _label(bill_to.paragraphs[0], "Bill to")
+    _label(bill_to.paragraphs[0],
+           "{% if kind == 'credit_note' %}CREDIT TO{% else %}BILL TO{% endif %}")
     _text(bill_to.add_paragraph(), "{{ client.name }}", bold=True, size=11)
     _text(bill_to.add_paragraph(), "{{ client.address }}")
     _text(bill_to.add_paragraph(), "{% if client.tax_id %}Tax ID {{ client.tax_id }}"
@@ -89,8 +90,12 @@ def build(target: Path) -> None:
     meta = parties.cell(0, 1)
     _text(meta.paragraphs[0], "{% if draft %}DRAFT{% else %}{{ title|upper }}{% endif %}",
           size=20, bold=True, color=ACCENT)
-    facts = (("{{ title }} no.", "{{ number }}"), ("Issue date", "{{ issue_date }}"),
-             ("Due date", "{{ due_date }}"), ("Client no.", "{{ client.id }}"))
+    facts = (("{{ title }} no.", "{{ number }}"),
+             ("{% if kind == 'credit_note' %}Date{% else %}Issue date{% endif %}",
+              "{{ issue_date }}"),
+             ("{% if kind == 'credit_note' %}Credits invoice{% else %}Due date{% endif %}",
+              "{% if kind == 'credit_note' %}{{ credits }}{% else %}{{ due_date }}{% endif %}"),
+             ("Client no.", "{{ client.id }}"))
     for row, (label, value) in zip(_grid(meta, (36, 38), rows=len(facts)).rows, facts):
         _text(row.cells[0].paragraphs[0], label)
         _text(_right(row.cells[1].paragraphs[0]), value, bold=True)
@@ -100,10 +105,11 @@ def build(target: Path) -> None:
     document.add_paragraph()
     _totals_table(document)
 
-    _label(document.add_paragraph(), "Payment")
+    _label(document.add_paragraph(),
+           "{% if kind == 'credit_note' %}CREDIT{% else %}PAYMENT{% endif %}")
     _text(document.add_paragraph(), "{{ payment_terms }}")
-    _text(document.add_paragraph(), "{%p if practice.bank %}")
-    _label(document.add_paragraph(), "Bank details")
+    _text(document.add_paragraph(), "{%p if practice.bank and kind != 'credit_note' %}")
+    _label(document.add_paragraph(), "BANK DETAILS")
     _text(document.add_paragraph(), "{{ practice.bank }}")
     _text(document.add_paragraph(), "{%p endif %}")
 
@@ -184,12 +190,15 @@ def _totals_table(document: Document) -> None:
         ("{%tr for tax in taxes %}", "", False),
         ("Tax {{ tax.rate }} on {{ tax.net }}", "{{ tax.tax }}", False),
         ("{%tr endfor %}", "", False),
+        ("{%tr if kind != 'credit_note' %}", "", False),
         ("Total", "{{ total }}", True),
-        ("{%tr if has_previous_balance %}", "", False),
+        ("{%tr endif %}", "", False),
+        ("{%tr if has_previous_balance and kind != 'credit_note' %}", "", False),
         ("Previous balance", "{{ previous_balance }}", False),
         ("{%tr endif %}", "", False),
         ("{% if kind == 'credit_note' %}Total credited{% elif has_previous_balance %}"
-         "Total now due{% else %}Amount due{% endif %}", "{{ amount_due }}", True),
+         "Total now due{% else %}Amount due{% endif %}",
+         "{% if kind == 'credit_note' %}{{ total }}{% else %}{{ amount_due }}{% endif %}", True),
     )
     table = document.add_table(rows=len(rows), cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.RIGHT
@@ -237,9 +246,11 @@ def _text(paragraph: Paragraph, text: str, *, size: float | None = None, bold: b
 
 
 def _label(paragraph: Paragraph, text: str) -> None:
+    """A small grey capitals heading; `text` is written in capitals already
+    (so that template tags in it keep their case)."""
     paragraph.paragraph_format.space_before = Pt(8)
     paragraph.paragraph_format.space_after = Pt(2)
-    _text(paragraph, text.upper(), size=7.5, bold=True, color=MUTED)
+    _text(paragraph, text, size=7.5, bold=True, color=MUTED)
 
 
 def _right(paragraph: Paragraph) -> Paragraph:

@@ -9,7 +9,7 @@ import pytest
 from sheetbill.render.context import (
     format_date, format_money, format_quantity, format_rate, invoice_context, payment_terms, text,
 )
-from sheetbill.render.sample import sample_document
+from sheetbill.render.sample import sample_credit_note, sample_document
 
 
 @pytest.mark.parametrize(("value", "currency", "minor", "expected"), [
@@ -93,11 +93,15 @@ def test_symbol_currency_from_the_practice():
 
 
 def test_credit_note():
-    doc = replace(sample_document(previous_balance=Decimal(0)), kind="credit_note",
-                  credits="INV-2026-0041")
-    context = invoice_context(doc)
-    assert (context["kind"], context["title"], context["credits"]) == \
-        ("credit_note", "Credit note", "INV-2026-0041")
-    assert context["payment_terms"] == \
-        "This credit note cancels invoice INV-2026-0041. There is nothing to pay."
-    assert invoice_context(sample_document())["title"] == "Invoice"
+    context = invoice_context(sample_credit_note())
+    assert (context["kind"], context["title"], context["credits"], context["number"]) == \
+        ("credit_note", "Credit note", "INV-2026-0042", "CN-2026-0003")
+    assert (context["total"], context["credited"]) == ("-199.98 EUR", "199.98 EUR")
+    assert context["payment_terms"] == ("This credit note cancels invoice INV-2026-0042. The "
+                                        "amount is credited to your account; there is nothing "
+                                        "to pay.")
+    second = context["lines"][1]
+    assert (second["quantity"], second["discount"], second["net"]) == \
+        ("-1", "6.25 EUR", "-56.25 EUR")
+    plain = invoice_context(sample_document())
+    assert (plain["title"], plain["credited"]) == ("Invoice", "")

@@ -16,7 +16,7 @@ import pytest
 
 from sheetbill.render.docx import DocxRenderer
 from sheetbill.render.errors import RenderError
-from sheetbill.render.sample import sample_document
+from sheetbill.render.sample import sample_credit_note, sample_document
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "invoice.docx"
 NASTY = "{{ 7*7 }} <b>x</b> & {%p if true %}"
@@ -69,11 +69,15 @@ def test_the_filled_in_document(renderer):
 
 
 def test_credit_note(renderer):
-    doc = replace(sample_document(previous_balance=Decimal(0)), kind="credit_note",
-                  credits="INV-2026-0041")
-    text = all_text(renderer.render_docx(doc))
-    assert "CREDIT NOTE" in text and "Credit note no." in text and "Total credited" in text
-    assert "cancels invoice INV-2026-0041" in text
+    data = renderer.render_docx(sample_credit_note())
+    text = all_text(data)
+    for expected in ["CREDIT NOTE", "CREDIT TO", "Credit note no.", "CN-2026-0003",
+                     "Credits invoice", "INV-2026-0042", "Total credited", "-199.98 EUR",
+                     "cancels invoice INV-2026-0042", "credited to your account"]:
+        assert expected in text
+    for absent in ["Due date", "Amount due", "now due", "BANK DETAILS", "Please pay"]:
+        assert absent not in text
+    assert lines_table(data)[2][2:] == ["-1", "62.50 EUR", "6.25 EUR", "19%", "-56.25 EUR"]
 
 
 def test_cell_text_is_printed_literally(renderer):

@@ -1,10 +1,16 @@
-"""What the worker needs from a renderer."""
+"""What the worker needs from a renderer, and what a renderer needs to know
+about each kind of document."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, Protocol, TypeVar
 
 from ..core.document import InvoiceDocument
+
+D = TypeVar("D")
 
 
 class Renderer(Protocol):
@@ -15,3 +21,15 @@ class Renderer(Protocol):
     def render(self, doc: InvoiceDocument) -> bytes:
         """The PDF of `doc`; raises `RenderError`."""
         ...
+
+
+@dataclass(frozen=True)
+class DocumentType(Generic[D]):
+    """How one kind of document (invoice, receipt, statement) becomes a
+    template context and a reproducible PDF."""
+
+    name: str  # "invoice", "receipt", "statement"
+    context: Callable[[D], Mapping[str, object]]  # the template context, every value text
+    day: Callable[[D], date | None]  # the document's date, stamped into the PDF
+    identity: Callable[[D], str]  # hashed into the PDF's /ID: same document, same text
+                                  # (`repr` of a frozen document will do)

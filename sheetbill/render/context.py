@@ -1,7 +1,14 @@
 """An `InvoiceDocument` as a plain template context, every value already text.
 
 Every renderer (HTML, Word, Google Docs) and the email templates use this
-one context, so an amount or a date is formatted in exactly one place.
+one context, so an amount or a date is formatted in exactly one place; the
+receipt and statement contexts (`render.receipt`, `render.statement`) are
+built from the same helpers.
+
+A credit note (`kind == "credit_note"`) has the negative amounts of the
+ledger (quantities, nets, taxes, totals), its discounts shown as positive
+amounts (a discount taken back), `credited` as a positive sum, and a
+`payment_terms` sentence that asks for nothing.
 
 Conventions:
 - Money has the currency's minor unit and a thousands comma. `Practice.currency`
@@ -26,6 +33,7 @@ from typing import TypedDict
 from ..core.document import InvoiceDocument, Practice, TaxSummary
 from ..core.model import Client, Line
 from ..core.number import money
+from .base import DocumentType
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -34,7 +42,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TOKEN = re.compile(r"\{(\w+)\}")
 _DEFAULT_NOTE = "Please pay {amount_due} by {due_date} ({terms} days), quoting {number}."
 _ON_RECEIPT = "Payment is due on receipt. Please quote {number} with your payment."
-_CREDIT_NOTE = "This credit note cancels invoice {}. There is nothing to pay."
+_CREDIT_NOTE = "This credit note cancels invoice {}. "
+_CREDITED = "The amount is credited to your account; there is nothing to pay."
 
 Money = Callable[[Decimal], str]
 
@@ -86,6 +95,7 @@ class InvoiceContext(TypedDict):
     kind: str  # "invoice" or "credit_note"
     title: str  # "Invoice" or "Credit note"
     credits: str  # a credit note's cancelled invoice number, else ""
+    credited: str  # a credit note's amount as a positive sum, "" for an invoice
     number: str  # "DRAFT" while a draft has no number
     draft: bool
     issue_date: str
@@ -109,22 +119,24 @@ class InvoiceContext(TypedDict):
 def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
     """The template context of `doc`: plain dicts, lists, text, bools."""
     practice, invoice = doc.practice, doc.invoice
-    amount: Money = partial(
-        format_money, currency=practice.currency, minor=practice.minor_unit)
+    amount = money_format(practice)
     issue = invoice.issue_date or doc.today
     due = invoice.due_date or (issue + timedelta(days=doc.terms_days) if issue else None)
     number = text(invoice.invoice_no) or "DRAFT"
     amount_due = amount(doc.amount_due)
     credit_note = doc.kind == "credit_note"
-    terms = payment_terms(
-        practice.payment_note, doc.terms_days,
-        {"number": number, "due_date": format_date(due), "amount_due": amount_due})
+    if credit_note:
+        terms = (_CREDIT_NOTE.format(text(doc.credits)) if text(doc.credits) else "") + _CREDITED
+    else:
+        terms = payment_terms(practice.payment_note, doc.terms_days, {
+            "number": number, "due_date": format_date(due), "amount_due": amount_due})
     return {
-        "practice": _practice(practice),
-        "client": _client(doc.client),
+        "practice": practice_context(practice),
+        "client": client_context(doc.client),
         "kind": doc.kind,
         "title": "Credit note" if credit_note else "Invoice",
         "credits": text(doc.credits),
+        "credited": amount(-invoice.total) if credit_note else "",
         "number": number,
         "draft": doc.draft,
         "issue_date": format_date(issue),
@@ -132,7 +144,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "due_date": format_date(due),
         "due_date_iso": due.isoformat() if due else "",
         "terms_days": doc.terms_days,
-        "payment_terms": _CREDIT_NOTE.format(text(doc.credits)) if credit_note else terms,
+        "payment_terms": terms,
         "currency": practice.currency,
         "lines": [_line(line, amount) for line in invoice.lines],
         "has_discounts": any(line.discount for line in invoice.lines),
@@ -144,6 +156,11 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "has_previous_balance": bool(doc.previous_balance),
         "amount_due": amount_due,
     }
+
+
+def money_format(practice: Practice) -> Money:
+    """The practice's way of writing an amount (see `format_money`)."""
+    return partial(format_money, currency=practice.currency, minor=practice.minor_unit)
 
 
 def format_money(value: Decimal, currency: str, minor: Decimal = Decimal("0.01")) -> str:
@@ -197,7 +214,7 @@ def lines_of(value: str) -> list[str]:
     return [line.strip() for line in text(value).split("\n") if line.strip()]
 
 
-def _practice(practice: Practice) -> PracticeContext:
+def practice_context(practice: Practice) -> PracticeContext:
     return {
         "name": text(practice.name),
         "address": text(practice.address),
@@ -211,7 +228,7 @@ def _practice(practice: Practice) -> PracticeContext:
     }
 
 
-def _client(client: Client) -> ClientContext:
+def client_context(client: Client) -> ClientContext:
     return {
         "id": text(client.client_id),
         "name": text(client.name),
@@ -240,3 +257,13 @@ def _line(line: Line, amount: Money) -> LineContext:
 
 def _tax(tax: TaxSummary, amount: Money) -> TaxContext:
     return {"rate": format_rate(tax.rate), "net": amount(tax.net), "tax": amount(tax.tax)}
+
+
+def _invoice_identity(doc: InvoiceDocument) -> str:
+    """Stable for one invoice, different for a reissued one (another checksum)."""
+    return f"{doc.invoice.invoice_no}\n{doc.invoice.checksum}\n{doc.draft}"
+
+
+INVOICE: DocumentType[InvoiceDocument] = DocumentType(
+    "invoice", invoice_context, lambda doc: doc.invoice.issue_date or doc.today,
+    _invoice_identity)

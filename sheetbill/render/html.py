@@ -1,13 +1,17 @@
-"""PDF invoices from an HTML template (jinja2 + WeasyPrint).
+"""PDFs from an HTML template (jinja2 + WeasyPrint): invoices and credit notes,
+receipts and statements.
 
-The template gets the context of `render.context`, plus `pages`: the number
-of pages, known after a first layout, so page numbers are printed only on
-invoices of more than one page (the template decides how).
+A renderer is made for one `DocumentType` (invoices unless told otherwise):
+the template gets that type's context (`render.context`, `render.receipt`,
+`render.statement`), plus `pages`: the number of pages, known after a first
+layout, so page numbers are printed only on documents of more than one page
+(the template decides how).
 
 The PDF is deterministic: its dates (document and embedded font subsets)
-are the invoice's issue date and its file identifier comes from the invoice
-number and checksum, so the same document gives the same bytes on every run
-and the stored file is kept.
+are the document's own date and its file identifier is a hash of the
+document's identity (an invoice's number and checksum, a receipt's number),
+so the same document gives the same bytes on every run and the stored file
+is kept.
 Resources (stylesheets, logo, fonts) come only from the template's folder
 or `data:` URLs; nothing is fetched from the network.
 """
@@ -21,40 +25,47 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
 from pathlib import Path
+from typing import Generic, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..core.document import InvoiceDocument
-from .context import invoice_context
+from .base import DocumentType
+from .context import INVOICE
 from .errors import RenderError
 from .template import fill, load_template
 
 _EPOCH = date(2000, 1, 1)  # the PDF date of a document without any date
 _ENVIRONMENT = threading.Lock()
 
+D = TypeVar("D")
 
-class HtmlRenderer:
-    """Renders `template_path` (an HTML jinja2 template) to PDF."""
+
+class HtmlRenderer(Generic[D]):
+    """Renders documents of one type with `template_path` (an HTML jinja2
+    template) to PDF: `HtmlRenderer(path)` for invoices,
+    `HtmlRenderer(path, RECEIPT)` for receipts."""
 
     kind = "html"
 
-    def __init__(self, template_path: Path) -> None:
+    def __init__(self, template_path: Path, doctype: DocumentType[D] = INVOICE) -> None:
         self.template_path = Path(template_path)
+        self.doctype = doctype
         self._folder = self.template_path.resolve().parent
         load_template(self.template_path, autoescape=True)  # a broken template fails now
 
-    def render(self, doc: InvoiceDocument) -> bytes:
+    def render(self, doc: D) -> bytes:
         template = load_template(self.template_path, autoescape=True)
-        context = {**invoice_context(doc), "pages": 1}
+        context = {**self.doctype.context(doc), "pages": 1}
         layout = self._layout(fill(template, context))
         if len(layout.pages) > 1:
             layout = self._layout(fill(template, {**context, "pages": len(layout.pages)}))
-        stamp = doc.invoice.issue_date or doc.today or _EPOCH
+        stamp = self.doctype.day(doc) or _EPOCH
         layout.metadata.created = layout.metadata.modified = stamp.isoformat()
+        identifier = hashlib.sha256(self.doctype.identity(doc).encode()).hexdigest()[:32]
         with self._weasyprint(), _source_date(stamp):
-            return layout.write_pdf(pdf_identifier=_identifier(doc))
+            return layout.write_pdf(pdf_identifier=identifier.encode())
 
     def _layout(self, html: str) -> weasyprint.Document:
         with self._weasyprint():
@@ -88,12 +99,6 @@ def _source_date(day: date) -> Iterator[None]:
                 del os.environ["SOURCE_DATE_EPOCH"]
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = before
-
-
-def _identifier(doc: InvoiceDocument) -> bytes:
-    """The PDF's /ID: stable for one invoice, different for a reissued one."""
-    key = f"{doc.invoice.invoice_no}\n{doc.invoice.checksum}\n{doc.draft}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32].encode()
 
 
 class _LocalFetcher(URLFetcher):

@@ -1,18 +1,24 @@
-"""A realistic sample invoice, to preview a template and to benchmark renderers.
+"""Realistic sample documents, to preview a template, test and benchmark renderers.
 
 `sample_document()` is a physiotherapy practice's invoice with two tax rates,
 a discount and a long client address; `lines=40` makes a multi-page one.
+`sample_credit_note()` takes that invoice back, `sample_receipt()` is the
+receipt of the payment that settled it, and `sample_statement()` is the
+client's statement of October and November (`extra=30` makes it long).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ..core.document import InvoiceDocument, Practice, TaxSummary
-from ..core.model import Client, Invoice, Line
+from ..core.document import (InvoiceDocument, Practice, ReceiptDocument, StatementDocument,
+                             TaxSummary)
+from ..core.model import Allocation, Client, Invoice, Line, Payment
 from ..core.number import money
+from ..core.statement import statement_for
 
 PRACTICE = Practice(
     name="Lindenhof Physiotherapy",
@@ -78,3 +84,80 @@ def _line(number: str, index: int, day: date) -> Line:
         discount=Decimal(discount), tax_rate=Decimal(rate), net=net, tax=tax,
         total=net + tax,
     )
+
+
+def sample_credit_note(number: str = "CN-2026-0003") -> InvoiceDocument:
+    """The credit note that voids the sample invoice, as the ledger has it:
+    quantities, discounts and amounts negated, unit prices kept."""
+    doc = sample_document(previous_balance=Decimal(0))
+    issued = date(2026, 11, 28)
+    lines = tuple(replace(line, invoice_no=number, quantity=-line.quantity,
+                          discount=-line.discount, net=-line.net, tax=-line.tax,
+                          total=-line.total) for line in doc.invoice.lines)
+    invoice = replace(doc.invoice, invoice_no=number, issue_date=issued, due_date=issued,
+                      session_ids=(doc.invoice.invoice_no,), net=-doc.invoice.net,
+                      tax=-doc.invoice.tax, total=-doc.invoice.total, balance=Decimal(0),
+                      checksum="9a1d7c33", lines=lines)
+    taxes = tuple(TaxSummary(t.rate, -t.net, -t.tax) for t in doc.taxes)
+    return replace(doc, invoice=invoice, taxes=taxes, today=issued, kind="credit_note",
+                   credits=doc.invoice.invoice_no)
+
+
+def sample_receipt(amount: Decimal = Decimal("300.00")) -> ReceiptDocument:
+    """The receipt of a bank transfer that pays the sample invoice and the
+    balance carried onto it, oldest first; money left over becomes credit."""
+    allocations, left = [], amount
+    for number, open_ in (("INV-2026-0038", Decimal("48.50")),
+                          ("INV-2026-0042", Decimal("199.98"))):
+        if left > 0:
+            allocations.append(Allocation(number, min(left, open_)))
+            left -= min(left, open_)
+    owed = Decimal("248.48") - (amount - left)
+    return ReceiptDocument(
+        practice=PRACTICE, client=CLIENT, receipt_no="RCPT-2026-0017", payment_id="P-0093",
+        date=date(2026, 12, 3), amount=amount, method="Bank transfer",
+        reference="INV-2026-0042 Schönberg-Castellanos", allocations=tuple(allocations),
+        credit=left, balance=owed)
+
+
+def sample_statement(extra: int = 0) -> StatementDocument:
+    """The client's statement of 1 Oct to 30 Nov 2026, made on 1 Dec: a
+    balance brought forward, a partial payment, a voided invoice and its credit
+    note, an overpayment kept as credit, and the sample invoice not yet due.
+    `extra` adds that many invoices paid a few days later, for long statements."""
+    def invoice(number: str, issued: date, total: str, status: str = "Finalized",
+                credits: str = "") -> Invoice:
+        amount = Decimal(total)
+        return Invoice(invoice_no=number, issue_date=issued, due_date=issued + timedelta(14),
+                       client_id=CLIENT.client_id, client_name=CLIENT.name,
+                       session_ids=(credits,) if credits else (), net=amount, tax=Decimal(0),
+                       total=amount, paid=Decimal(0), balance=amount, status=status)
+
+    def payment(row: int, paid: date, amount: str, method: str, *applied: tuple[str, str]) \
+            -> Payment:
+        return Payment(row=row, payment_id=f"P-{row:04}", date=paid, client=CLIENT.client_id,
+                       invoice_no="", amount=Decimal(amount), method=method,
+                       reference="", receipt_no="", receipt_sent_at="", problem="",
+                       applied=tuple(Allocation(no, Decimal(a)) for no, a in applied))
+
+    invoices = [
+        invoice("INV-2026-0031", date(2026, 9, 12), "170.00"),
+        invoice("INV-2026-0035", date(2026, 9, 24), "96.30"),
+        invoice("INV-2026-0038", date(2026, 10, 17), "145.00"),
+        invoice("INV-2026-0040", date(2026, 10, 24), "85.00", status="Void"),
+        invoice("CN-2026-0002", date(2026, 10, 27), "-85.00", credits="INV-2026-0040"),
+        invoice("INV-2026-0042", date(2026, 11, 21), "199.98"),
+    ]
+    payments = [
+        payment(71, date(2026, 9, 30), "170.00", "Bank transfer", ("INV-2026-0031", "170.00")),
+        payment(79, date(2026, 10, 8), "100.00", "Card", ("INV-2026-0035", "96.30"),
+                ("Credit", "3.70")),
+        payment(85, date(2026, 11, 2), "96.50", "Bank transfer", ("INV-2026-0038", "96.50")),
+    ]
+    for n in range(extra):
+        number, day = f"INV-2026-{100 + n:04}", date(2026, 10, 1) + timedelta(n % 50)
+        invoices.append(invoice(number, day, "85.00"))
+        payments.append(payment(200 + n, day + timedelta(3), "85.00", "Cash", (number, "85.00")))
+    statement = statement_for(CLIENT, invoices, payments, date(2026, 10, 1),
+                              date(2026, 11, 30), date(2026, 12, 1), PRACTICE.minor_unit)
+    return StatementDocument(practice=PRACTICE, client=CLIENT, statement=statement)

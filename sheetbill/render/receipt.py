@@ -1,0 +1,67 @@
+"""A `ReceiptDocument` as a plain template context, every value already text
+(the conventions of `render.context`), and the receipt's document type."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from ..core.document import ReceiptDocument
+from .base import DocumentType
+from .context import (ClientContext, PracticeContext, client_context, format_date,
+                      money_format, practice_context, text)
+
+
+class AllocationContext(TypedDict):
+    invoice_no: str
+    amount: str
+
+
+class ReceiptContext(TypedDict):
+    practice: PracticeContext
+    client: ClientContext
+    number: str  # the receipt number, RCPT-2026-0001
+    payment_id: str
+    date: str
+    date_iso: str
+    amount: str
+    method: str
+    reference: str
+    currency: str
+    allocations: list[AllocationContext]
+    applied: str  # the sum of the allocations
+    unapplied: str  # the part of this payment kept as credit
+    has_unapplied: bool
+    credit: str  # the client's credit on account after this payment
+    has_credit: bool
+    balance: str  # what the client still owes after this payment
+    has_balance: bool
+
+
+def receipt_context(doc: ReceiptDocument) -> ReceiptContext:
+    """The template context of `doc`: plain dicts, lists, text, bools."""
+    amount = money_format(doc.practice)
+    return {
+        "practice": practice_context(doc.practice),
+        "client": client_context(doc.client),
+        "number": text(doc.receipt_no),
+        "payment_id": text(doc.payment_id),
+        "date": format_date(doc.date),
+        "date_iso": doc.date.isoformat(),
+        "amount": amount(doc.amount),
+        "method": text(doc.method),
+        "reference": text(doc.reference),
+        "currency": doc.practice.currency,
+        "allocations": [{"invoice_no": text(a.invoice_no), "amount": amount(a.amount)}
+                        for a in doc.allocations],
+        "applied": amount(doc.applied),
+        "unapplied": amount(doc.unapplied),
+        "has_unapplied": doc.unapplied > 0,
+        "credit": amount(doc.credit),
+        "has_credit": doc.credit > 0,
+        "balance": amount(doc.balance),
+        "has_balance": doc.balance > 0,
+    }
+
+
+RECEIPT: DocumentType[ReceiptDocument] = DocumentType(
+    "receipt", receipt_context, lambda doc: doc.date, repr)

@@ -1,0 +1,134 @@
+"""A `StatementDocument` as a plain template context, every value already
+text (the conventions of `render.context`), and the statement's document type.
+
+Amounts keep their sign (a balance in the client's favour is negative);
+`charge` and `payment` split an entry for two-column tables, each "" when
+the entry is of the other kind.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from ..core.document import StatementDocument
+from ..core.statement import PAYMENT, Aging, OpenItem, StatementEntry
+from .base import DocumentType
+from .context import (ClientContext, Money, PracticeContext, client_context, format_date,
+                      money_format, practice_context, text)
+
+
+class EntryContext(TypedDict):
+    date: str
+    kind: str  # "invoice", "credit_note", "payment"
+    reference: str  # the invoice's or credit note's number, the payment's ID
+    invoice_no: str  # the invoice concerned: itself, the one credited, the one paid
+    method: str  # payments only
+    payment_reference: str  # payments only: the reference the client gave
+    charge: str  # an invoice's total (a credit note's is negative)
+    payment: str  # a payment, as a positive amount
+    balance: str
+
+
+class OpenItemContext(TypedDict):
+    invoice_no: str
+    issue_date: str
+    due_date: str
+    days_overdue: int  # negative while not yet due
+    total: str
+    open: str
+
+
+class AgingContext(TypedDict):
+    not_due: str
+    days_0_30: str
+    days_31_60: str
+    days_61_90: str
+    over_90: str
+    total: str
+
+
+class StatementContext(TypedDict):
+    practice: PracticeContext
+    client: ClientContext
+    date: str  # the statement's date
+    date_iso: str
+    period_from: str
+    period_to: str
+    currency: str
+    opening: str
+    invoiced: str
+    paid: str
+    closing: str
+    credit: str
+    has_credit: bool
+    due: str  # closing balance less credit on account
+    has_due: bool
+    entries: list[EntryContext]
+    open_items: list[OpenItemContext]
+    aging: AgingContext
+
+
+def statement_context(doc: StatementDocument) -> StatementContext:
+    """The template context of `doc`: plain dicts, lists, text, bools."""
+    s, amount = doc.statement, money_format(doc.practice)
+    return {
+        "practice": practice_context(doc.practice),
+        "client": client_context(doc.client),
+        "date": format_date(s.today),
+        "date_iso": s.today.isoformat(),
+        "period_from": format_date(s.date_from),
+        "period_to": format_date(s.date_to),
+        "currency": doc.practice.currency,
+        "opening": amount(s.opening),
+        "invoiced": amount(s.invoiced),
+        "paid": amount(s.paid),
+        "closing": amount(s.closing),
+        "credit": amount(s.credit),
+        "has_credit": s.credit > 0,
+        "due": amount(s.due),
+        "has_due": s.due > 0,
+        "entries": [_entry(e, amount) for e in s.entries],
+        "open_items": [_open_item(i, amount) for i in s.open_items],
+        "aging": _aging(s.aging, amount),
+    }
+
+
+def _entry(entry: StatementEntry, amount: Money) -> EntryContext:
+    payment = entry.kind == PAYMENT
+    return {
+        "date": format_date(entry.date),
+        "kind": entry.kind,
+        "reference": text(entry.reference),
+        "invoice_no": text(entry.invoice_no),
+        "method": text(entry.method),
+        "payment_reference": text(entry.payment_reference),
+        "charge": "" if payment else amount(entry.amount),
+        "payment": amount(-entry.amount) if payment else "",
+        "balance": amount(entry.balance),
+    }
+
+
+def _open_item(item: OpenItem, amount: Money) -> OpenItemContext:
+    return {
+        "invoice_no": text(item.invoice_no),
+        "issue_date": format_date(item.issue_date),
+        "due_date": format_date(item.due_date),
+        "days_overdue": item.days_overdue,
+        "total": amount(item.total),
+        "open": amount(item.open),
+    }
+
+
+def _aging(aging: Aging, amount: Money) -> AgingContext:
+    return {
+        "not_due": amount(aging.not_due),
+        "days_0_30": amount(aging.days_0_30),
+        "days_31_60": amount(aging.days_31_60),
+        "days_61_90": amount(aging.days_61_90),
+        "over_90": amount(aging.over_90),
+        "total": amount(aging.total),
+    }
+
+
+STATEMENT: DocumentType[StatementDocument] = DocumentType(
+    "statement", statement_context, lambda doc: doc.statement.today, repr)

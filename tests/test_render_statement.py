@@ -1,0 +1,117 @@
+"""render.statement: the statement's context and its PDF, read back with pdftotext."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sheetbill.core.document import StatementDocument
+from sheetbill.core.model import Allocation, Invoice, Payment
+from sheetbill.core.statement import statement_for
+from sheetbill.render.html import HtmlRenderer
+from sheetbill.render.sample import CLIENT, PRACTICE, sample_statement
+from sheetbill.render.statement import STATEMENT, statement_context
+from tests.test_render_html import flat, pdf_text
+
+NASTY = "{{ 7*7 }} <b>x</b> {% raw %}"  # short: a wrapped <tag> would read back as "</ b>"
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "statement.html"
+
+
+@pytest.fixture(scope="module")
+def renderer() -> HtmlRenderer:
+    return HtmlRenderer(TEMPLATE, STATEMENT)
+
+
+def test_context():
+    context = statement_context(sample_statement())
+    assert (context["date"], context["period_from"], context["period_to"]) == \
+        ("1 Dec 2026", "1 Oct 2026", "30 Nov 2026")
+    assert (context["opening"], context["invoiced"], context["paid"], context["closing"],
+            context["credit"], context["due"]) == \
+        ("96.30 EUR", "344.98 EUR", "192.80 EUR", "248.48 EUR", "3.70 EUR", "244.78 EUR")
+    payment, invoice = context["entries"][:2]
+    assert (payment["charge"], payment["payment"], payment["balance"], payment["method"]) == \
+        ("", "96.30 EUR", "0.00 EUR", "Card")
+    assert (invoice["charge"], invoice["payment"], invoice["reference"]) == \
+        ("145.00 EUR", "", "INV-2026-0038")
+    assert [i["days_overdue"] for i in context["open_items"]] == [31, -4]
+    assert context["aging"]["days_31_60"] == "48.50 EUR"
+    assert context["aging"]["total"] == "248.48 EUR"
+
+
+def test_what_the_client_sees(renderer):
+    text = flat(pdf_text(renderer.render(sample_statement())))
+    assert text.startswith("Lindenhof Physiotherapy")
+    for expected in [
+        "STATEMENT FOR Dr. Margarethe Schönberg-Castellanos", "Statement date 1 Dec 2026",
+        "Period 1 Oct 2026 – 30 Nov 2026", "Client no. C-0042",
+        "OPENING BALANCE 96.30 EUR", "INVOICED 344.98 EUR", "PAID 192.80 EUR",
+        "CLOSING BALANCE 248.48 EUR", "BALANCE DUE 244.78 EUR less credit 3.70 EUR",
+        "1 Oct 2026 Opening balance 96.30 EUR",
+        "8 Oct 2026 Payment received, thank you P-0079 · Card · for invoice INV-2026-0035 "
+        "96.30 EUR 0.00 EUR",
+        "17 Oct 2026 Invoice INV-2026-0038 145.00 EUR 145.00 EUR",
+        "27 Oct 2026 Credit note CN-2026-0002 cancels invoice INV-2026-0040 -85.00 EUR 145.00 EUR",
+        "30 Nov 2026 Closing balance 248.48 EUR",
+        "INV-2026-0038 17 Oct 2026 31 Oct 2026 31 days 145.00 EUR 48.50 EUR",
+        "INV-2026-0042 21 Nov 2026 5 Dec 2026 not yet due 199.98 EUR 199.98 EUR",
+        "OPEN 199.98 EUR 0.00 EUR 48.50 EUR 0.00 EUR 0.00 EUR 248.48 EUR",
+        "please pay 244.78 EUR to Lindenhof Physiotherapie GmbH · IBAN DE89 3704 0044 0532 "
+        "0130 00 · BIC COBADEFFXXX, quoting your client number C-0042.",
+    ]:
+        assert expected in text
+    assert "Page " not in text  # one page
+
+
+def test_nothing_due():
+    invoices = [Invoice("INV-1", date(2026, 10, 2), date(2026, 10, 16), CLIENT.client_id, "",
+                        (), Decimal(50), Decimal(0), Decimal(50), Decimal(50), Decimal(0), "Paid")]
+    payments = [Payment(2, "P-1", date(2026, 10, 3), CLIENT.client_id, "", Decimal(60), "Cash",
+                        "", (Allocation("INV-1", Decimal(50)),), "", "", "")]
+    statement = statement_for(CLIENT, invoices, payments, date(2026, 10, 1),
+                              date(2026, 10, 31), date(2026, 11, 1))
+    doc = StatementDocument(PRACTICE, CLIENT, statement)
+    text = flat(pdf_text(HtmlRenderer(TEMPLATE, STATEMENT).render(doc)))
+    assert "Thank you: there is nothing to pay. Your credit of 10.00 EUR will be set " \
+           "against your next invoice." in text
+    assert "OPEN ON" not in text and "please pay" not in text
+
+
+def test_a_long_statement_repeats_the_table_header_and_numbers_pages(renderer):
+    text = pdf_text(renderer.render(sample_statement(extra=30)))
+    pages = text.split("\f")[:-1]
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, 1):
+        assert "DESCRIPTION" in page or "OPEN ON" in page
+        assert f"Page {number} of {len(pages)}" in page
+    assert "please pay 244.78 EUR" in flat(pages[-1])
+
+
+def test_cell_text_is_printed_literally(renderer):
+    invoices = [Invoice(f"INV {NASTY}", date(2026, 10, 2), date(2026, 10, 16),
+                        CLIENT.client_id, "", (), Decimal(50), Decimal(0), Decimal(50),
+                        Decimal(0), Decimal(50), "Finalized")]
+    payments = [Payment(2, f"P {NASTY}", date(2026, 10, 3), CLIENT.client_id, "", Decimal(20),
+                        f"Cash {NASTY}", f"Ref {NASTY}", (Allocation(f"INV {NASTY}", Decimal(20)),),
+                        "", "", "")]
+    client = replace(CLIENT, name=f"Client {NASTY}")
+    statement = statement_for(client, invoices, payments, date(2026, 10, 1),
+                              date(2026, 10, 31), date(2026, 11, 1))
+    text = flat(pdf_text(renderer.render(StatementDocument(PRACTICE, client, statement))))
+    assert f"Client {NASTY}" in text and f"Ref {NASTY}" in text and f"P {NASTY}" in text
+    assert f"INV {NASTY}" in text and f"Cash {NASTY}" in text
+    assert " 49 " not in text.replace("+49 30", "")
+
+
+def test_same_statement_same_bytes_whatever_the_clock(renderer, monkeypatch):
+    first = renderer.render(sample_statement())
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 86_400 * 400)
+    assert renderer.render(sample_statement()) == first
+    assert renderer.render(sample_statement(extra=1)) != first
