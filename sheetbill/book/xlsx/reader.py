@@ -22,7 +22,7 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
     does not have, and chart sheets, are left out of `Workbook.sheets`;
     compare with `Workbook.sheet_names`."""
     with Package(path) as package:
-        wanted = set(names) if names is not None else None
+        wanted = None if names is None else {names} if isinstance(names, str) else set(names)
         parts = [s for s in package.sheets if s.is_worksheet and (wanted is None or s.name in wanted)]
         sheets: dict[str, SheetValues] = {}
         if parts:
