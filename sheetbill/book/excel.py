@@ -76,7 +76,8 @@ class ExcelBook:
         which the state keeps)."""
         stat = self.path.stat()
         try:
-            book = read_sheets(self.path, [t.name for t in self.tabs.values()])
+            heads = () if history else [self.tabs["changelog"].name]
+            book = read_sheets(self.path, [t.name for t in self.tabs.values()], heads=heads)
         except XlsxError as exc:
             raise WorkbookError(f"{self.path.name}: {exc}") from None
         tables: dict[str, Table] = {}

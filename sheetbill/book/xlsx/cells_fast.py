@@ -224,3 +224,48 @@ def read_fast(stream: IO[bytes], decoder: CellDecoder) -> SheetValues:
             buffer = buffer[cut + 6 :]
         if not chunk:
             raise NotCanonical("sheetData is not closed")
+
+
+def read_head(stream: IO[bytes], decoder: CellDecoder) -> SheetValues:
+    """The first row's values and the sheet's `max_row`, without decoding the rows
+    between: for a long sheet the cycle only appends to (the Changelog). Raises
+    `NotCanonical` where the fast reader would, and when the last piece of the
+    sheet holds no value (the caller then reads it all)."""
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    head: _Reader | None = None
+    buffer = ""
+    while True:
+        chunk = stream.read(CHUNK)
+        try:
+            buffer += utf8.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            raise NotCanonical("not UTF-8") from exc
+        if head is None:
+            start = buffer.find("<sheetData")
+            first = buffer.find("</row>", start) if start >= 0 else -1
+            if first < 0:
+                if "<sheetData/>" in buffer or (not chunk and start >= 0):
+                    return SheetValues([], 0)
+                if not chunk:
+                    raise NotCanonical("no unprefixed sheetData")
+                continue
+            head = _Reader(decoder)
+            head.piece(buffer[buffer.find(">", start) + 1 : first + 6])
+            buffer = buffer[first + 6 :]
+        end = buffer.find("</sheetData>")
+        if end >= 0:
+            tail = buffer[:end]
+            break
+        if not chunk:
+            raise NotCanonical("sheetData is not closed")
+        cut = buffer.rfind("<row", 0, max(len(buffer) - CHUNK, 0))
+        if cut > 0:
+            buffer = buffer[cut:]  # keep about one piece of whole rows before the end
+    last = _Reader(decoder)
+    last.row = head.row
+    start = tail.find("<row")
+    if start >= 0:
+        last.piece(tail[start:])
+    if tail.strip() and not last.max_row:
+        raise NotCanonical("the last rows hold no value")
+    return SheetValues(head.rows, max(head.max_row, last.max_row))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from .cells_fast import NotCanonical, read_fast
+from .cells_fast import NotCanonical, read_fast, read_head
 from .cells_slow import read_slow
 from .decode import CellDecoder
 from .errors import XlsxError
@@ -16,11 +16,14 @@ from .styles import read_number_formats
 from .values import SheetValues, Workbook
 
 
-def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None) -> Workbook:
+def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None,
+                heads: Iterable[str] = ()) -> Workbook:
     """Read the workbook at `path`: all sheet names, and the values of the
     worksheets in `names` (all worksheets when None). Names the workbook
     does not have, and chart sheets, are left out of `Workbook.sheets`;
-    compare with `Workbook.sheet_names`."""
+    compare with `Workbook.sheet_names`. For the sheets in `heads` only the
+    first row is read (with the right `max_row`)."""
+    heads = frozenset(heads)
     with Package(path) as package:
         wanted = None if names is None else {names} if isinstance(names, str) else set(names)
         parts = [s for s in package.sheets if s.is_worksheet and (wanted is None or s.name in wanted)]
@@ -30,7 +33,7 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
             date_styles = read_number_formats(package).date_styles()
             for sheet in parts:
                 decoder = CellDecoder(strings, date_styles, package.date1904, sheet.name)
-                sheets[sheet.name] = read_sheet(package, sheet, decoder)
+                sheets[sheet.name] = read_sheet(package, sheet, decoder, sheet.name in heads)
         return Workbook(
             sheet_names=tuple(s.name for s in package.sheets),
             hidden=frozenset(s.name for s in package.sheets if s.hidden),
@@ -40,13 +43,16 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
         )
 
 
-def read_sheet(package: Package, sheet: SheetPart, decoder: CellDecoder) -> SheetValues:
+def read_sheet(package: Package, sheet: SheetPart, decoder: CellDecoder, head: bool = False) -> SheetValues:
     """One worksheet's values: the fast reader, else the general one."""
     with package.open(sheet.part) as stream:
         try:
-            return read_fast(stream, decoder)
+            return read_head(stream, decoder) if head else read_fast(stream, decoder)
         except NotCanonical:
             pass
+    if head:
+        values = read_sheet(package, sheet, decoder)
+        return SheetValues(values.rows[:1], values.max_row)
     with package.open(sheet.part) as stream:
         return read_slow(stream, decoder)
 
