@@ -12,7 +12,7 @@ import pytest
 from sheetbill.deliver.errors import PermanentFailure
 from sheetbill.deliver.message import invoice_message, message_id_for
 from sheetbill.render.errors import RenderError
-from sheetbill.render.sample import sample_document
+from sheetbill.render.sample import sample_credit_note, sample_document
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 SUBJECT, BODY = TEMPLATES / "invoice_subject.txt", TEMPLATES / "invoice_body.txt"
@@ -51,14 +51,32 @@ def test_headers_body_and_attachment():
     assert attachment.get_content() == PDF
 
 
-def test_credit_note_email():
-    doc = replace(sample_document(), kind="credit_note", credits="INV-2026-0041")
-    message = parsed(build(doc))
-    assert message["Subject"] == "Credit note INV-2026-0042 from Lindenhof Physiotherapy"
+def test_credit_note_email_from_its_own_templates():
+    message = parsed(build(sample_credit_note()))
+    assert message["Subject"] == ("Credit note CN-2026-0003 from Lindenhof Physiotherapy "
+                                  "(cancels invoice INV-2026-0042)")
+    assert message["Date"] == "Sat, 28 Nov 2026 12:00:00 +0000"
+    assert message["Message-ID"] == message_id_for("CN-2026-0003", "9a1d7c33", SENDER)
     body = message.get_body().get_content()
-    assert "Please find attached credit note INV-2026-0042" in body
-    assert "cancels invoice INV-2026-0041. There is nothing to pay." in body
-    assert "Bank details" not in body and "now due" not in body
+    assert "Please find attached credit note CN-2026-0003 of 28 Nov 2026." in body
+    assert "It cancels invoice INV-2026-0042: 199.98 EUR is credited to your account." in body
+    assert "There is nothing to pay." in body
+    for absent in ("Bank details", "now due", "Please pay", "-199.98"):
+        assert absent not in body
+    assert body.rstrip().endswith("lindenhof-physio.example")
+
+
+def test_credit_note_templates_can_be_given(tmp_path):
+    subject, body = tmp_path / "s.txt", tmp_path / "b.txt"
+    subject.write_text("Gutschrift {{ number }}")
+    body.write_text("{{ credited }}")
+    message = invoice_message(sample_credit_note(), PDF, "x.pdf", SENDER, SUBJECT, BODY,
+                              credit_note_templates=(subject, body))
+    assert message["Subject"] == "Gutschrift CN-2026-0003"
+    assert parsed(message).get_body().get_content().strip() == "199.98 EUR"
+    invoice = invoice_message(sample_document(), PDF, "x.pdf", SENDER, SUBJECT, BODY,
+                              credit_note_templates=(subject, body))
+    assert invoice["Subject"] == "Invoice INV-2026-0042 from Lindenhof Physiotherapy"
 
 
 def test_same_document_same_bytes():

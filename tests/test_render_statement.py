@@ -115,3 +115,15 @@ def test_same_statement_same_bytes_whatever_the_clock(renderer, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: real() + 86_400 * 400)
     assert renderer.render(sample_statement()) == first
     assert renderer.render(sample_statement(extra=1)) != first
+
+
+@pytest.mark.parametrize("today, shown", [(date(2026, 11, 1), "1 day"), (date(2026, 10, 31),
+                                                                         "due today"),
+                                          (date(2026, 10, 30), "not yet due")])
+def test_days_overdue(renderer, today, shown):
+    invoices = [Invoice("INV-1", date(2026, 10, 17), date(2026, 10, 31), CLIENT.client_id, "",
+                        (), Decimal(50), Decimal(0), Decimal(50), Decimal(0), Decimal(50),
+                        "Finalized")]
+    statement = statement_for(CLIENT, invoices, [], date(2026, 10, 1), date(2026, 10, 30), today)
+    text = flat(pdf_text(renderer.render(StatementDocument(PRACTICE, CLIENT, statement))))
+    assert f"INV-1 17 Oct 2026 31 Oct 2026 {shown} 50.00 EUR 50.00 EUR" in text

@@ -1,27 +1,30 @@
-"""The invoice email: subject and body from the practice's text templates,
-the PDF attached, headers derived from the document alone.
+"""The emails of the payment lifecycle, each with its PDF attached: the
+invoice (or credit note), the receipt of a payment, the statement of account,
+and the reminder of an overdue invoice.
 
-Nothing here reads the clock or a random source, so building the message
-twice gives the same bytes: the `Date` is the invoice's issue date at noon
-UTC (the same calendar day almost everywhere), the MIME boundary is a hash of
-the content, and the `Message-ID` comes from `message_id_for`.
+Subject and body come from the practice's text templates, filled in with the
+document's template context (`render.context`, `render.receipt`,
+`render.statement`); cell text is data, never template code. Every message is
+deterministic (see `compose`): its `Date` is the document's own day and its
+`Message-ID` is derived from what identifies it, so an interrupted run can ask
+the transport whether it went out already, and the ids of an invoice, its
+receipt, its statement and each reminder level never collide.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-from datetime import datetime, time, timezone
-from email.errors import HeaderParseError
-from email.headerregistry import Address
+from datetime import date
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
-from ..core.document import InvoiceDocument
-from ..render.context import invoice_context
-from ..render.template import fill, load_template
-from .errors import PermanentFailure
+from ..core.document import InvoiceDocument, ReceiptDocument, StatementDocument
+from ..render.context import format_date, invoice_context, money_format
+from ..render.receipt import receipt_context
+from ..render.statement import statement_context
+from .compose import compose, message_id, slug
+
+CREDIT_NOTE_SUBJECT = "credit_note_subject.txt"  # looked up next to the invoice templates
+CREDIT_NOTE_BODY = "credit_note_body.txt"
 
 
 def message_id_for(invoice_no: str, checksum: str, sender: str) -> str:
@@ -30,75 +33,88 @@ def message_id_for(invoice_no: str, checksum: str, sender: str) -> str:
 
     Raises ValueError when `sender` has no domain.
     """
-    slug = re.sub(r"[^a-z0-9]+", "-", invoice_no.lower()).strip("-")[:40].strip("-")
-    digest = hashlib.sha256(f"{invoice_no}\n{checksum}".encode()).hexdigest()[:12]
-    return f"<{slug or 'invoice'}.{digest}@{_domain(sender)}>"
+    label = invoice_no if slug(invoice_no) else "invoice"
+    return message_id((label,), f"{invoice_no}\n{checksum}", sender)
+
+
+def receipt_message_id(receipt_no: str, sender: str) -> str:
+    """`<receipt.rcpt-2026-0001.…@practice.example>`, one per receipt number."""
+    return message_id(("receipt", receipt_no), f"receipt\n{receipt_no}", sender)
+
+
+def statement_message_id(client_id: str, date_from: date, date_to: date, sender: str) -> str:
+    """`<statement.c-0042.2026-10-01.2026-11-30.…@practice.example>`, one per
+    client and period."""
+    return message_id(("statement", client_id, date_from.isoformat(), date_to.isoformat()),
+                      f"statement\n{client_id}\n{date_from}\n{date_to}", sender)
+
+
+def reminder_message_id(invoice_no: str, level: int, sender: str) -> str:
+    """`<reminder-2.inv-2026-0001.…@practice.example>`, one per invoice and level."""
+    return message_id((f"reminder-{level}", invoice_no), f"reminder\n{invoice_no}\n{level}",
+                      sender)
 
 
 def invoice_message(doc: InvoiceDocument, pdf: bytes, pdf_name: str, sender: str,
                     subject_template: Path, body_template: Path,
-                    reply_to: str | None = None, bcc: str | None = None) -> EmailMessage:
-    """The email that carries `pdf` to the client.
+                    reply_to: str | None = None, bcc: str | None = None,
+                    credit_note_templates: tuple[Path, Path] | None = None) -> EmailMessage:
+    """The email that carries an invoice's or a credit note's `pdf` to the client.
 
+    A credit note (`doc.kind == "credit_note"`) is written with
+    `credit_note_templates` (subject, body), by default `credit_note_subject.txt`
+    and `credit_note_body.txt` next to the invoice templates.
     Raises `RenderError` for a broken template, `PermanentFailure` when the
     client has no usable email address, ValueError for a sender without
     domain or a document without any date.
     """
-    context = invoice_context(doc)
-    subject = " ".join(fill(load_template(subject_template, autoescape=False), context).split())
-    body = fill(load_template(body_template, autoescape=False), context)
     day = doc.invoice.issue_date or doc.today
     if day is None:
         raise ValueError(f"invoice {doc.invoice.invoice_no or '(draft)'} has no date")
-
-    message = EmailMessage()
-    message["From"] = _sender(sender, context["practice"]["name"])
-    message["To"] = _recipients(context["client"]["name"], doc.client.email, doc.client.client_id)
-    if reply_to:
-        message["Reply-To"] = reply_to
-    if bcc:
-        message["Bcc"] = bcc
-    message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.combine(day, time(12), timezone.utc))
-    message["Message-ID"] = message_id_for(doc.invoice.invoice_no, doc.invoice.checksum, sender)
-    message.set_content(body, cte="quoted-printable")
-    message.add_attachment(pdf, maintype="application", subtype="pdf",
-                           filename=Path(pdf_name).name)
-    message.set_boundary("sheetbill-" + hashlib.sha256(body.encode() + pdf).hexdigest()[:32])
-    return message
+    if doc.kind == "credit_note":
+        subject_template, body_template = credit_note_templates or (
+            subject_template.with_name(CREDIT_NOTE_SUBJECT),
+            body_template.with_name(CREDIT_NOTE_BODY))
+    return compose(invoice_context(doc), day,
+                   message_id_for(doc.invoice.invoice_no, doc.invoice.checksum, sender),
+                   sender, subject_template, body_template, (pdf, pdf_name), reply_to, bcc)
 
 
-def _domain(sender: str) -> str:
-    _, address = parseaddr(sender)
-    local, at, domain = address.rpartition("@")
-    if not (local and at and domain.strip()):
-        raise ValueError(f"the sender {sender!r} is not an email address")
-    try:
-        return domain.strip().lower().encode("idna").decode("ascii")
-    except UnicodeError:
-        raise ValueError(f"the sender {sender!r} has an invalid domain") from None
+def receipt_message(doc: ReceiptDocument, pdf: bytes, pdf_name: str, sender: str,
+                    subject_template: Path, body_template: Path,
+                    reply_to: str | None = None, bcc: str | None = None) -> EmailMessage:
+    """The email that thanks the client for a payment, its receipt attached,
+    dated the payment's day. Raises as `invoice_message` does."""
+    return compose(receipt_context(doc), doc.date, receipt_message_id(doc.receipt_no, sender),
+                   sender, subject_template, body_template, (pdf, pdf_name), reply_to, bcc)
 
 
-def _sender(sender: str, practice_name: str) -> str | Address:
-    """The configured sender; a bare address gets the practice's name."""
-    name, address = parseaddr(sender)
-    return sender if name or not practice_name else Address(practice_name, addr_spec=address)
+def statement_message(doc: StatementDocument, pdf: bytes, pdf_name: str, sender: str,
+                      subject_template: Path, body_template: Path,
+                      reply_to: str | None = None, bcc: str | None = None) -> EmailMessage:
+    """The email that carries a statement of account, dated the statement's
+    day. Raises as `invoice_message` does."""
+    s = doc.statement
+    return compose(statement_context(doc), s.today,
+                   statement_message_id(s.client_id, s.date_from, s.date_to, sender),
+                   sender, subject_template, body_template, (pdf, pdf_name), reply_to, bcc)
 
 
-def _recipients(name: str, cell: str, client_id: str) -> list[Address]:
-    """The addresses of a client's Email cell (`a@x.org` or `a@x.org; b@y.org`)."""
-    display = " ".join(name.split())
-    addresses = []
-    for part in filter(None, (p.strip() for p in re.split(r"[;,]", cell))):
-        _, spec = parseaddr(part)
-        try:
-            address = Address(display, addr_spec=spec)
-        except (ValueError, IndexError, HeaderParseError):
-            address = None
-        if address is None or "." not in address.domain:
-            raise PermanentFailure(
-                f"client {client_id or name}: {part!r} is not a usable email address")
-        addresses.append(address)
-    if not addresses:
-        raise PermanentFailure(f"client {client_id or name} has no email address")
-    return addresses
+def reminder_message(doc: InvoiceDocument, pdf: bytes, pdf_name: str, level: int,
+                     days_overdue: int, today: date, sender: str, subject_template: Path,
+                     body_template: Path, reply_to: str | None = None,
+                     bcc: str | None = None) -> EmailMessage:
+    """The reminder of an overdue invoice, its PDF attached again, dated `today`.
+
+    The templates get the invoice's context and `level` (1 friendly, 2 firmer,
+    3 and above final), `days_overdue`, `open_balance` (the invoice's Balance)
+    and `reminder_date`. Raises ValueError for a level below 1, else as
+    `invoice_message` does.
+    """
+    if level < 1:
+        raise ValueError(f"a reminder level is 1 or more, not {level}")
+    context = {**invoice_context(doc), "level": level, "days_overdue": days_overdue,
+               "open_balance": money_format(doc.practice)(doc.invoice.balance),
+               "reminder_date": format_date(today)}
+    return compose(context, today, reminder_message_id(doc.invoice.invoice_no, level, sender),
+                   sender, subject_template, body_template, (pdf, pdf_name), reply_to, bcc)
