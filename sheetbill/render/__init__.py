@@ -1,6 +1,8 @@
-"""Invoice PDFs from the practice's own template: HTML (WeasyPrint) or Word
-(docxtpl, converted by LibreOffice). Every renderer takes an
-`InvoiceDocument` and returns PDF bytes; `files.store_pdf` keeps them."""
+"""PDFs from the practice's own templates. Invoices and credit notes: HTML
+(WeasyPrint) or Word (docxtpl, converted by LibreOffice); every invoice
+renderer takes an `InvoiceDocument` and returns PDF bytes. Receipts and
+statements: HTML, `HtmlRenderer(template, RECEIPT)` and
+`HtmlRenderer(template, STATEMENT)`. `files.store_pdf` keeps the PDFs."""
 
 from .base import Renderer
 from .errors import RenderError
