@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 import time
 from dataclasses import replace
 from datetime import date
@@ -91,6 +94,11 @@ def test_same_receipt_same_bytes_whatever_the_clock(renderer, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: real() + 86_400 * 400)
     assert renderer.render(sample_receipt()) == first
     assert renderer.render(sample_receipt(Decimal("150.00"))) != first
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", "-isodates", "-"], input=first,
+                              capture_output=True, check=True).stdout.decode()
+        assert re.search(r"CreationDate:\s+2026-12-03T00:00:00", info)
+        assert re.search(r"Title:\s+Receipt RCPT-2026-0017 · Lindenhof Physiotherapy", info)
 
 
 def test_a_receipt_from_a_payment_row(renderer):

@@ -9,9 +9,9 @@ layout, so page numbers are printed only on documents of more than one page
 
 The PDF is deterministic: its dates (document and embedded font subsets)
 are the document's own date and its file identifier is a hash of the
-document's identity (an invoice's number and checksum, a receipt's number),
-so the same document gives the same bytes on every run and the stored file
-is kept.
+document's identity (an invoice's number and checksum; all a receipt or a
+statement says), so the same document gives the same bytes on every run and
+the stored file is kept.
 Resources (stylesheets, logo, fonts) come only from the template's folder
 or `data:` URLs; nothing is fetched from the network.
 """
