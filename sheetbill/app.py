@@ -17,23 +17,42 @@ from .worker import Clock, Worker
 EXAMPLE_CONFIG = PACKAGE_TEMPLATES.parent / "config.example.yaml"
 
 
-def book_for(config: Config):
+GOOGLE_ENDPOINT = "SHEETBILL_GOOGLE_ENDPOINT"  # another host for every Google call (an emulator, the tests' fake)
+
+
+def google_for(config: Config, google=None):
+    """The one connection to Google of a config (`google` given: that one)."""
+    if google is not None:
+        return google
+    if config.google is None:
+        raise ConfigError(f"{config.path.name}: this needs the google: section")
+    from .google_auth import connect
+    return connect(config.google, config.email.transport == "gmail", os.environ.get(GOOGLE_ENDPOINT) or None)
+
+
+def book_for(config: Config, clock: Clock | None = None, google=None):
     if config.workbook is not None:
         return ExcelBook(config.workbook, config.tabs, config.backups)
-    raise ConfigError(f"{config.path.name}: google: the Google Sheets backend is not available in this version")
+    from .book.google import GoogleBook
+    now = {"now": clock.now} if clock is not None else {}
+    return GoogleBook(google_for(config, google), config.google.spreadsheet_id, config.tabs, **now)
 
 
-def renderer_for(config: Config):
+def renderer_for(config: Config, google=None):
+    if config.render.engine == "gdocs":
+        from .render.gdocs import GoogleDocsRenderer
+        return GoogleDocsRenderer(google_for(config, google), config.google.docs_template, config.google.drive_folder)
     if config.render.engine == "html":
         from .render.html import HtmlRenderer
         return HtmlRenderer(config.render.template)
     if config.render.engine == "docx":
         from .render.docx import DocxRenderer
         return DocxRenderer(config.render.template)
-    raise ConfigError(f"{config.path.name}: render.engine: gdocs needs the Google backend")
+    raise ConfigError(f"{config.path.name}: render.engine: unknown engine {config.render.engine}")
 
 
-def transport_for(config: Config):
+def transport_for(config: Config, may_send=None, google=None):
+    """`may_send()`: asked before each email (the Google book's lease)."""
     email = config.email
     if email.transport == "none":
         return None
@@ -49,17 +68,43 @@ def transport_for(config: Config):
                               f"{smtp.password_env} is not set (the SMTP password is never kept in the YAML)")
         return SmtpTransport(smtp.host, smtp.port, smtp.security, smtp.username or None, password,
                              timeout=smtp.timeout_seconds)
-    raise ConfigError(f"{config.path.name}: email.transport: gmail needs the Google backend")
+    from .deliver.gmail import GmailTransport
+    return GmailTransport(google_for(config, google), may_send)
 
 
-def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True) -> Worker:
-    from .deliver.message import invoice_message
+def pdf_store_for(config: Config, google=None):
+    """Where PDFs are kept: the Drive folder of a Google config, else render.output."""
+    if config.google is not None and config.google.drive_folder:
+        from .render.drive import DriveFolder
+        return DriveFolder(google_for(config, google), config.google.drive_folder)
     from .render.files import store_pdf
+    return store_pdf
+
+
+def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True, google=None) -> Worker:
+    """`google`: a ready connection to Google instead of signing in with the config's credentials."""
+    from .deliver.message import invoice_message
 
     email = config.email
     message = partial(_message, invoice_message, email)
-    return Worker(config, book_for(config), renderer_for(config) if deliver else None,
-                  transport_for(config) if deliver else None, clock, store_pdf=store_pdf, message=message)
+    book = book_for(config, clock, google)
+    return Worker(config, book, renderer_for(config, google) if deliver else None,
+                  transport_for(config, getattr(book, "hold", None), google) if deliver else None, clock,
+                  store_pdf=pdf_store_for(config, google), message=message,
+                  receipts=receipt_renderer(config) if deliver else None)
+
+
+def template(config: Config, name: str) -> Path:
+    """A template of the practice's folder, else the one sheetbill ships (older practices lack some)."""
+    own = config.render.template.parent / name
+    return own if own.exists() else PACKAGE_TEMPLATES / name
+
+
+def receipt_renderer(config: Config):
+    from .render.html import HtmlRenderer
+    from .render.receipt import RECEIPT
+
+    return HtmlRenderer(template(config, "receipt.html"), RECEIPT)
 
 
 def _message(build, email, doc, pdf: bytes, pdf_name: str):

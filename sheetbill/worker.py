@@ -19,14 +19,18 @@ from typing import Callable, Protocol
 from .book import records, state
 from .book.base import Book, Edits, Snapshot, next_rows
 from .book.cells import text as cells_text
-from .book.state import Texts
+from .book.state import Texts, snapshot_updates
 from .config import Config
 from .core import changelog
 from .core.billing import BillingRules
 from .core.cycle import CyclePlan, plan_cycle
 from .core.dashboard import dashboard
 from .core.history import human_edits
+from .core.clients import ClientBook
 from .core.protect import restore_finalized
+from .core.reminders import due_reminders, muted
+from .documents import Context, invoice_item, receipt_items, reminder_items
+from .mail import Outgoing, Writes, send_all
 from .core.delivery import Pending, pending
 from .core.document import document_for
 from .core.model import Client, Invoice, Ledger
@@ -78,8 +82,9 @@ class CycleReport:
 class Worker:
     def __init__(self, config: Config, book: Book, renderer=None, transport: Transport | None = None,
                  clock: Clock | None = None, store_pdf: Callable | None = None,
-                 message: Callable | None = None) -> None:
+                 message: Callable | None = None, receipts=None) -> None:
         self.config = config
+        self.receipts = receipts  # the receipt renderer
         self.book = book
         self.renderer = renderer
         self.transport = transport
@@ -127,7 +132,7 @@ class Worker:
             report.created = [inv.invoice_no for inv in plan.new_invoices + cycle.credit_notes]
             report.created += list(cycle.finalized)
             invoices = [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
-            self._deliver(snapshot, ledger, invoices, report, plan.writes)
+            self._deliver(snapshot, ledger, cycle, invoices, report, plan.writes)
         report.seconds = _time.monotonic() - started
         return report
 
@@ -162,7 +167,7 @@ class Worker:
         return t.name if not fld else t.column(fld).header
 
     def _commit(self, snapshot: Snapshot, writes, appends, people: list[changelog.Change] = (),
-                action: str | None = None) -> dict:
+                action: str | None = None, extra_state: dict[str, str] | None = None) -> dict:
         """One atomic write: the edits, their Changelog rows (hash-chained) and the new snapshot."""
         writes, appends = list(writes), list(appends)
         logged = Plan(appends=tuple(appends), writes=tuple(w for w in writes if w.tab != "dashboard"))
@@ -176,7 +181,7 @@ class Worker:
         edits = Edits(writes=writes, appends=appends + log_rows)
         texts: Texts = snapshot.texts
         texts.apply(edits, next_rows(snapshot.tables, edits))
-        edits.state = state.snapshot_updates(texts, snapshot.state)
+        edits.state = {**(extra_state or {}), **snapshot_updates(texts, snapshot.state)}
         if chained:
             edits.state.update({"changelog_hash": chained[-1].hash, "schema_version": SCHEMA_VERSION})
         if edits.empty:
@@ -184,61 +189,53 @@ class Worker:
         return dict(self.book.commit(snapshot, edits))
 
     # -- PDFs and emails --------------------------------------------------
-    def _deliver(self, snapshot: Snapshot, ledger: Ledger, invoices: list[Invoice], report: CycleReport,
-                 planned: tuple[CellWrite, ...] = ()) -> None:
+    def _deliver(self, snapshot: Snapshot, ledger: Ledger, cycle: CyclePlan, invoices: list[Invoice],
+                 report: CycleReport, planned: tuple[CellWrite, ...] = ()) -> None:
+        """Invoice PDFs and emails, receipts, reminders: each exactly once (see mail.py)."""
         if self.renderer is None:
             return
-        todo = [p for p in pending(invoices, self._pdf_exists, self.transport is not None)
-                if not (p.interrupted and not self.rules.email_lookup)]
-        if not todo:
-            return
-        links, ready = self._render(ledger, todo, report, invoices)
-        # Where the transport can look a Message-ID up, all marks go in one write
-        # with the PDF links; where it cannot (SMTP), each email is marked just
-        # before it is sent, so a crash leaves at most one outcome unknown.
-        batch_marks = self.rules.email_lookup
-        first = links + ([self._mark(item, msg) for item, _, msg in ready] if batch_marks else [])
-        self._commit(snapshot, [w for w in first if w.before != w.after], [])
+        ctx = self._context()
+        lookup = self.rules.email_lookup
         sessions = {s.session_id: s for s in ledger.sessions}
         for w in planned:  # what this cycle's commit already set
             if w.field == "billing_status" and w.key in sessions:
                 sessions[w.key] = replace(sessions[w.key], billing_status=w.after)
-        records: list[CellWrite] = []
-        for item, client, msg in ready:
-            inv = item.invoice
-            if not batch_marks:
-                self._commit(snapshot, records + [self._mark(item, msg)], [])
-                records = []
-            if item.interrupted and self._already_sent(msg["Message-ID"]):
-                log.info("%s was sent before the last run stopped; recording it", inv.invoice_no)
-            else:
-                try:
-                    self.transport.send(msg)
-                except Exception as exc:  # DeliveryError and kin
-                    report.errors.append(f"{inv.invoice_no}: email not sent to {client.email}: {exc}")
-                    if not getattr(exc, "unknown_outcome", False):  # known not sent: clear the mark
-                        records.append(CellWrite("invoices", inv.row, inv.invoice_no, "message_id",
-                                                 msg["Message-ID"], ""))
-                    if getattr(exc, "transient", False):
-                        break
-                    continue
-            records += self._sent(inv, sessions)
-            report.sent.append(inv.invoice_no)
-        self._commit(snapshot, records, [])
+        todo = [p for p in pending(invoices, self._pdf_exists, self.transport is not None)
+                if not (p.interrupted and not lookup)]
+        links, items = self._invoice_items(ctx, ledger, todo, report, sessions)
+        first = Writes(cells=links)
+        if self.transport is not None:
+            clients = {c.client_id: c for c in ledger.clients}
+            receipts, no_email = receipt_items(ctx, cycle.payments, clients, self._owner(ledger, invoices),
+                                               cycle.client_balances, self.receipts, lookup, report.errors)
+            first += no_email
+            items += receipts
+            items += reminder_items(ctx, self._reminders(snapshot, ledger, cycle), clients, snapshot.state,
+                                    lookup, self._stored_pdf, report.errors)
+        outcome = send_all(items, self.transport, lambda w: self._commit_writes(snapshot, w), lookup, first)
+        report.sent += outcome.sent
+        report.errors += outcome.errors
 
-    def _render(self, ledger: Ledger, todo: list[Pending], report: CycleReport, invoices: list[Invoice]):
+    def _context(self) -> Context:
+        return Context(self.config, self.today(), self.clock.now, self._store_pdf, self._link,
+                       self.rules.credit_note_pattern)
+
+    def _commit_writes(self, snapshot: Snapshot, writes: Writes) -> None:
+        self._commit(snapshot, writes.cells, [], writes.log, extra_state=writes.state)
+
+    def _invoice_items(self, ctx: Context, ledger: Ledger, todo: list[Pending], report: CycleReport,
+                       sessions: dict) -> tuple[list[CellWrite], list[Outgoing]]:
         """PDFs for every pending invoice: the PDF column writes and the emails to send."""
         clients = {c.client_id: c for c in ledger.clients}
-        invoices_by_no = {i.invoice_no: i for i in invoices}
         links: list[CellWrite] = []
-        ready = []
+        items: list[Outgoing] = []
         for item in todo:
             inv = item.invoice
             client = clients.get(inv.client_id)
             if client is None:
                 report.errors.append(f"{inv.invoice_no}: client {inv.client_id} is no longer in Clients; no PDF or email")
                 continue
-            doc = self._document(inv, client, invoices_by_no)
+            doc = ctx.invoice_document(inv, client)
             try:
                 pdf = self.renderer.render(doc)
                 path = self._store_pdf(self.config.render.output, inv.invoice_no, pdf)
@@ -251,36 +248,58 @@ class Worker:
                 report.pdfs.append(inv.invoice_no)
             if item.needs_email:
                 try:
-                    ready.append((item, client, self._message(doc, pdf, path.name)))
+                    items.append(invoice_item(ctx, item, doc, pdf, path, self._message, sessions))
                 except Exception as exc:  # an unusable address: this invoice waits, the others go
                     report.errors.append(f"{inv.invoice_no}: email not made: {exc}")
-        return links, ready
+        return links, items
 
-    def _document(self, inv: Invoice, client: Client, invoices_by_no: dict[str, Invoice]):
-        credit_note = self.rules.credit_note_pattern.parse(inv.invoice_no) is not None
-        return document_for(inv, client, self.config.practice, self.rules.default_terms_days, self.today(),
-                            kind="credit_note" if credit_note else "invoice",
-                            credits=inv.session_ids[0] if credit_note and inv.session_ids else "")
+    def _owner(self, ledger: Ledger, invoices: list[Invoice]):
+        """A payment's client: the one it names, else its invoice's."""
+        book = ClientBook(ledger.clients)
+        client_of = {i.invoice_no: i.client_id for i in invoices}
+
+        def owner(p) -> str | None:
+            if p.client:
+                return book.id_of(p.client)
+            for a in p.applied:
+                if a.invoice_no in client_of:
+                    return client_of[a.invoice_no]
+            return client_of.get(p.invoice_no)
+        return owner
+
+    def _reminders(self, snapshot: Snapshot, ledger: Ledger, cycle: CyclePlan):
+        days = self.config.reminders
+        if not days:
+            return []
+        sent = {}
+        for key, value in snapshot.state.items():
+            if key.startswith("reminder/") and value:
+                level = int(value.split()[0])
+                sent[key.split("/", 1)[1]] = level - 1 if value.endswith(" sending") else level
+        return due_reminders(cycle.invoices, days, sent, self.today(),
+                             muted_clients=self._muted(snapshot, "clients"),
+                             muted_invoices=self._muted(snapshot, "invoices"),
+                             credit_note=lambda n: self.rules.credit_note_pattern.parse(n) is not None)
 
     @staticmethod
-    def _mark(item: Pending, msg: EmailMessage) -> CellWrite:
-        inv = item.invoice
-        return CellWrite("invoices", inv.row, inv.invoice_no, "message_id", inv.message_id, msg["Message-ID"])
+    def _muted(snapshot: Snapshot, tab: str) -> frozenset[str]:
+        table = snapshot.tables[tab]
+        if "reminders" not in table.columns:
+            return frozenset()
+        key = table.tab.key_field
+        return frozenset(cells_text(table.get(v, key)) for _, v in table.rows
+                         if muted(cells_text(table.get(v, "reminders"))))
 
-    def _sent(self, inv: Invoice, sessions) -> list[CellWrite]:
-        stamp = changelog.utc_stamp(self.clock.now())
-        out = [CellWrite("invoices", inv.row, inv.invoice_no, "sent_at", "", stamp)]
-        for sid in inv.session_ids:
-            s = sessions.get(sid)
-            if s is not None and s.billing_status in ("Invoiced", ""):
-                out.append(CellWrite("sessions", s.row, sid, "billing_status", s.billing_status, "Sent"))
-        return out
-
-    def _already_sent(self, message_id: str) -> bool:
-        check = getattr(self.transport, "already_sent", None)
-        return bool(check and check(message_id))
+    def _stored_pdf(self, inv: Invoice) -> tuple[bytes, str]:
+        path = Path(inv.pdf)
+        if not path.is_absolute():
+            path = self._base / path
+        return path.read_bytes(), path.name
 
     def _pdf_exists(self, link: str) -> bool:
+        exists = getattr(self._store_pdf, "exists", None)  # a store that keeps PDFs elsewhere (Drive) knows its links
+        if exists is not None:
+            return exists(link)
         path = Path(link)
         if not path.is_absolute():
             path = self._base / path
@@ -291,6 +310,8 @@ class Worker:
         return self.config.path.parent
 
     def _link(self, path: Path) -> str:
+        if getattr(path, "link", None):  # stored elsewhere (Drive): the store gives the link
+            return path.link
         try:
             return path.resolve().relative_to(self._base).as_posix()
         except ValueError:

@@ -106,3 +106,45 @@ def test_daily_cash_register(practice):
     practice.set("Cash", second["Date"], "Counted", Decimal("225"))
     practice.run()
     assert practice.rows("Cash")[1]["Status"] == "Balanced"
+
+
+def test_each_payment_gets_one_receipt_by_email(practice):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    practice.append("Payments", payment("P-00001", date(2026, 11, 10), invoice="INV-2026-0001", amount="65"))
+    practice.run()
+    practice.run()
+    pay, = practice.rows("Payments")
+    assert pay["Receipt Sent At"].startswith("2026-11-21T09:30")
+    receipts = [m for m in practice.emails() if "RCPT-2026-0001" in m["Subject"]]
+    assert len(receipts) == 1 and receipts[0]["To"].addresses[0].addr_spec == "anna@example.com"
+    attachment, = list(receipts[0].iter_attachments())
+    assert attachment.get_filename() == "RCPT-2026-0001.pdf"
+    assert (practice.folder / "invoices" / "RCPT-2026-0001.pdf").read_bytes() == attachment.get_content()
+
+
+def test_overdue_invoices_get_each_reminder_once(practice, clock):
+    from datetime import timedelta
+
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)), session("S-00002", date(2026, 11, 3), client="C-002"))
+    practice.run(clock)  # due 14 and 30 days later
+    practice.set("Clients", "C-002", "Email", "jonas@example.com")
+    import openpyxl
+    wb = openpyxl.load_workbook(practice.workbook)
+    wb["Clients"].cell(row=1, column=11).value = "Reminders"
+    wb["Clients"].cell(row=3, column=11).value = "No"  # Jonas: never remind
+    wb.save(practice.workbook)
+
+    def reminders():
+        return [m for m in practice.emails() if "eminder" in m["Subject"]]
+
+    clock.current += timedelta(days=14 + 8)  # 8 days overdue: the first reminder
+    practice.run(clock)
+    practice.run(clock)
+    assert [m["To"].addresses[0].addr_spec for m in reminders()] == ["anna@example.com"]
+    clock.current += timedelta(days=60)  # past the 2nd and the 3rd: only the final one goes
+    practice.run(clock)
+    practice.run(clock)
+    assert len(reminders()) == 2
+    log = [r for r in practice.rows("Changelog") if r["Action"] == "remind"]
+    assert [(r["Key"], r["After"]) for r in log] == [("INV-2026-0001", "1"), ("INV-2026-0001", "3")]

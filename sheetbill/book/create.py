@@ -42,7 +42,7 @@ def create_workbook(path: Path, tabs: Sequence[Tab], services: bool = True) -> N
     for tab in tabs:
         ws = wb.create_sheet(tab.name)
         ws.append(list(tab.headers))
-        for idx, column in enumerate(tab.columns, start=1):
+        for idx, column in enumerate((c for c in tab.columns if not c.optional), start=1):
             cell = ws.cell(row=1, column=idx)
             cell.font = HEADER_FONT
             cell.fill = WORKER_FILL if (column.worker or tab.worker) else HEADER_FILL

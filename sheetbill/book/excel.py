@@ -160,8 +160,9 @@ class ExcelBook:
         for key, table in tables.items():
             if not table.exists and _touches(key, edits):
                 new_sheets.append(NewSheet(table.tab.name, table.tab.headers, hidden=table.tab.hidden))
-                table.columns = {c.field: i for i, c in enumerate(table.tab.columns)}
-                table.width, table.missing, table.exists = len(table.tab.columns), (), True
+                made = [c for c in table.tab.columns if not c.optional]
+                table.columns = {c.field: i for i, c in enumerate(made)}
+                table.width, table.missing, table.exists = len(made), (), True
         for w in edits.writes:
             table = tables[w.tab]
             col = self._column(table, w.field, updates)

@@ -17,6 +17,7 @@ class Column:
     header: str
     kind: str = "text"  # text | date | datetime | money | decimal | percent | int | bool
     worker: bool = False  # written by the worker only
+    optional: bool = False  # read where the admin added it; `init` does not create it
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class Tab:
 
     @property
     def headers(self) -> tuple[str, ...]:
-        return tuple(c.header for c in self.columns)
+        """The headers `init` writes (optional columns left out)."""
+        return tuple(c.header for c in self.columns if not c.optional)
 
 
 def _cols(*spec: str) -> tuple[Column, ...]:
@@ -50,6 +52,8 @@ def _cols(*spec: str) -> tuple[Column, ...]:
     return tuple(out)
 
 
+REMINDERS = Column("reminders", "Reminders", optional=True)  # "No": never remind (client or invoice)
+
 DEFAULT_TABS: tuple[Tab, ...] = (
     Tab("sessions", "Sessions", _cols(
         "Session ID", "Date:date", "Client", "Service", "Quantity:decimal", "Extras", "Discount",
@@ -57,14 +61,14 @@ DEFAULT_TABS: tuple[Tab, ...] = (
         key_field="session_id"),
     Tab("clients", "Clients", _cols(
         "Client ID", "Name", "Email", "Address", "Discount", "Terms (days):int", "Invoice Mode",
-        "Tax ID", "Balance:money:w", "Credit:money:w"), key_field="client_id"),
+        "Tax ID", "Balance:money:w", "Credit:money:w") + (REMINDERS,), key_field="client_id"),
     Tab("services", "Services", _cols(
         "Code", "Description", "Unit Price:money", "Tax Rate:percent", "Unit", "Valid From:date",
         "Active:bool"), key_field="code"),
     Tab("invoices", "Invoices", _cols(
         "Invoice No", "Issue Date:date", "Due Date:date", "Client ID", "Client Name", "Sessions",
         "Net:money", "Tax:money", "Total:money", "Paid:money", "Balance:money", "Status", "PDF",
-        "Sent At", "Message ID", "Checksum"), worker=True, key_field="invoice_no"),
+        "Sent At", "Message ID", "Checksum") + (REMINDERS,), worker=True, key_field="invoice_no"),
     Tab("lines", "Lines", _cols(
         "Invoice No", "Session ID", "Date:date", "Code", "Description", "Quantity:decimal",
         "Unit Price:money", "Discount:money", "Tax Rate:percent", "Net:money", "Tax:money",
@@ -87,7 +91,8 @@ def tabs_with(tab_names: Mapping[str, str], headers: Mapping[str, Mapping[str, s
     out = []
     for tab in DEFAULT_TABS:
         renamed = headers.get(tab.key, {})
-        cols = tuple(Column(c.field, renamed.get(c.field, c.header), c.kind, c.worker) for c in tab.columns)
+        cols = tuple(Column(c.field, renamed.get(c.field, c.header), c.kind, c.worker, c.optional)
+                     for c in tab.columns)
         out.append(Tab(tab.key, tab_names.get(tab.key, tab.name), cols, tab.worker, tab.hidden, tab.key_field))
     return tuple(out)
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
+from typing import Mapping
 
 from .billing import BillingRules, billing_status, plan_billing
 from .cash import plan_cash
 from .invoice import invoice_row
 from .lifecycle import LifecycleRules, plan_lifecycle
-from .model import Invoice, Ledger
+from .model import Invoice, Ledger, Payment
 from .payments import PaymentRules, Receipt, plan_payments
 from .plan import CellWrite, Plan, RowAppend
 
@@ -28,6 +30,8 @@ class CyclePlan:
     finalized: tuple[str, ...] = ()
     receipts: tuple[Receipt, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    payments: tuple[Payment, ...] = ()  # the Payments rows after this cycle (Applied To, Receipt No)
+    client_balances: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)  # id -> balance, credit
 
 
 def lifecycle_rules(rules: BillingRules) -> LifecycleRules:
@@ -57,7 +61,8 @@ def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
                 new_invoices=tuple(by_no[i.invoice_no] for i in billing.new_invoices),
                 problems=billing.problems + pay.problems, waiting=billing.waiting)
     credit_notes = tuple(by_no[i.invoice_no] for i in life.credit_notes)
-    return CyclePlan(plan, settled, credit_notes, tuple(life.finalized), pay.receipts, tuple(cash.notes))
+    return CyclePlan(plan, settled, credit_notes, tuple(life.finalized), pay.receipts, tuple(cash.notes),
+                     pay.payments, pay.client_balances)
 
 
 def _settled_append(a: RowAppend, by_no: dict[str, Invoice]) -> RowAppend:

@@ -19,7 +19,7 @@ from .model import Invoice
 from .plan import CellWrite, RowAppend
 
 PROTECTED_STATUSES = frozenset({"Finalized", "Partially Paid", "Paid", "Archived", "Void"})
-MAINTAINED = frozenset({"paid", "balance", "status", "pdf", "sent_at", "message_id"})
+MAINTAINED = frozenset({"paid", "balance", "status", "pdf", "sent_at", "message_id", "reminders"})
 ALLOWED_STATUS = {"Finalized": {"Void"}, "Partially Paid": {"Void"}, "Paid": {"Void"}}
 
 

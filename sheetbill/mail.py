@@ -1,0 +1,101 @@
+"""Sending each email exactly once, whatever crashes.
+
+Every outgoing email (invoice, credit note, receipt, reminder, statement)
+has a deterministic Message-ID and three writes: a mark (before sending),
+a record (after), and an unmark (when it certainly did not go). A mark
+without a record means a run stopped mid-send: where the transport can look
+the Message-ID up (outbox folder, Gmail) it is checked and recorded; where
+it cannot (SMTP) nothing is resent and a person is asked to check.
+
+With a lookup-capable transport all marks go in one write before the first
+send; over SMTP each email is marked just before it goes, so a crash leaves
+at most one outcome unknown.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Callable, Sequence
+
+from .core.changelog import Change
+from .core.plan import CellWrite
+
+log = logging.getLogger("sheetbill")
+
+
+@dataclass
+class Writes:
+    """Cells, state entries and changelog entries written together."""
+
+    cells: list[CellWrite] = field(default_factory=list)
+    state: dict[str, str] = field(default_factory=dict)
+    log: list[Change] = field(default_factory=list)
+
+    def __iadd__(self, other: "Writes") -> "Writes":
+        self.cells += other.cells
+        self.state.update(other.state)
+        self.log += other.log
+        return self
+
+    @property
+    def empty(self) -> bool:
+        return not (self.cells or self.state or self.log)
+
+
+@dataclass
+class Outgoing:
+    label: str  # "INV-2026-0001", "RCPT-2026-0003", "reminder 2 of INV-2026-0001"
+    message: EmailMessage
+    mark: Writes
+    record: Callable[[], Writes]  # called once sent: Sent At is the moment it went
+    unmark: Writes
+    interrupted: bool = False  # marked by an earlier run, not recorded
+
+
+@dataclass
+class Outcome:
+    sent: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def send_all(items: Sequence[Outgoing], transport, commit: Callable[[Writes], None], lookup: bool,
+             first: Writes | None = None) -> Outcome:
+    """Send `items` in order; `commit(writes)` writes to the workbook. `first`
+    (PDF links...) goes in the first write."""
+    out = Outcome()
+    pending = Writes()
+    if first is not None:
+        pending += first
+    if lookup:
+        for item in items:
+            pending += item.mark
+        commit(pending)
+        pending = Writes()
+    for item in items:
+        if not lookup:
+            pending += item.mark
+            commit(pending)
+            pending = Writes()
+        if item.interrupted and _already_sent(transport, item.message["Message-ID"]):
+            log.info("%s was sent before the last run stopped; recording it", item.label)
+        else:
+            try:
+                transport.send(item.message)
+            except Exception as exc:  # DeliveryError and kin
+                out.errors.append(f"{item.label}: email not sent to {item.message['To']}: {exc}")
+                if not getattr(exc, "unknown_outcome", False):
+                    pending += item.unmark
+                if getattr(exc, "transient", False):
+                    break
+                continue
+        pending += item.record()
+        out.sent.append(item.label)
+    commit(pending)
+    return out
+
+
+def _already_sent(transport, message_id: str) -> bool:
+    check = getattr(transport, "already_sent", None)
+    return bool(check and check(message_id))
