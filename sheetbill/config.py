@@ -54,6 +54,18 @@ class Render:
 
 
 @dataclass(frozen=True)
+class GoogleSettings:
+    """The Google backend: the spreadsheet, the sign-in, where PDFs go."""
+
+    spreadsheet_id: str
+    credentials: Path  # a token from `sheetbill auth google`, or a service-account key
+    client_secrets: Path | None  # the OAuth client `sheetbill auth google` signs in with
+    docs_template: str  # Google Docs template id (render.engine: gdocs)
+    drive_folder: str  # Drive folder id for the PDFs ("": the local render.output folder)
+    impersonate: str  # service account with domain-wide delegation: the mailbox to act as
+
+
+@dataclass(frozen=True)
 class Schedule:
     every_minutes: float
     daily_at: time | None
@@ -63,7 +75,7 @@ class Schedule:
 class Config:
     path: Path
     workbook: Path | None
-    google: Mapping[str, str] | None
+    google: GoogleSettings | None
     practice: Practice
     timezone: ZoneInfo
     rules: BillingRules
@@ -73,13 +85,15 @@ class Config:
     schedule: Schedule
     backups: int
     tabs: tuple[Tab, ...] = field(default=())
+    reminders: tuple[int, ...] = ()  # days after the due date; empty: no reminders
 
     def tab(self, key: str) -> Tab:
         return next(t for t in self.tabs if t.key == key)
 
 
 _SHAPE: dict[str, Any] = {
-    "workbook": None, "google": {"spreadsheet_id": None, "credentials": None},
+    "workbook": None, "google": {k: None for k in ("spreadsheet_id", "credentials", "client_secrets", "docs_template",
+                                                  "drive_folder", "impersonate")},
     "practice": {k: None for k in ("name", "address", "email", "phone", "tax_id", "bank", "website",
                                     "currency", "minor_unit", "timezone", "payment_note")},
     "billing": {k: None for k in ("invoice_number", "credit_note_number", "receipt_number", "payment_id",
@@ -92,6 +106,7 @@ _SHAPE: dict[str, Any] = {
               "smtp": {k: None for k in ("host", "port", "security", "username", "password_env",
                                          "timeout_seconds")}},
     "schedule": {"every_minutes": None, "daily_at": None},
+    "reminders": {"days": None},
     "backups": None, "tabs": "free", "columns": "free",
 }
 
@@ -193,8 +208,12 @@ def _build(doc: _Doc) -> Config:
         raise doc.fail("workbook", "name the Excel workbook (or a google: section)")
     if workbook and google:
         raise doc.fail("google", "give either workbook or google, not both")
-    if google and not doc.text("google.spreadsheet_id"):
-        raise doc.fail("google.spreadsheet_id", "is required for a Google Sheet")
+    if not google and doc.text("render.engine").lower() == "gdocs":
+        raise doc.fail("render.engine", "gdocs renders from a Google Docs template: it needs the google: section")
+    if not google and doc.text("email.transport").lower() == "gmail":
+        raise doc.fail("email.transport", "gmail sends through the Gmail API: it needs the google: section")
+    if google and doc.text("render.engine").lower() == "gdocs" and not doc.text("google.docs_template"):
+        raise doc.fail("google.docs_template", "is required with render.engine gdocs (the template document's id)")
     minor = doc.number("practice.minor_unit", "0.01", D, minimum=0)
     if minor <= 0:
         raise doc.fail("practice.minor_unit", "must be more than 0, e.g. 0.01")
@@ -229,10 +248,24 @@ def _build(doc: _Doc) -> Config:
     return Config(
         path=doc.path.resolve(),
         workbook=doc.file("workbook", "") if workbook else None,
-        google={k: str(v) for k, v in google.items() if v is not None} if google else None,
+        google=_google(doc) if google else None,
         practice=practice, timezone=tz, rules=rules, day_first=doc.flag("billing.day_first", True),
         render=_render(doc), email=_email(doc), schedule=_schedule(doc),
-        backups=doc.number("backups", 5), tabs=_tabs(doc))
+        backups=doc.number("backups", 5), tabs=_tabs(doc), reminders=_reminder_days(doc))
+
+
+def _google(doc: _Doc) -> GoogleSettings:
+    if not isinstance(doc.raw("google"), Mapping):
+        raise doc.fail("google", "must be a section with spreadsheet_id, credentials, ...")
+    if not doc.text("google.spreadsheet_id"):
+        raise doc.fail("google.spreadsheet_id", "is required for a Google Sheet (the long id in its address)")
+    secrets = doc.text("google.client_secrets")
+    return GoogleSettings(
+        spreadsheet_id=doc.text("google.spreadsheet_id"),
+        credentials=doc.file("google.credentials", "google-credentials.json"),
+        client_secrets=doc.file("google.client_secrets", "") if secrets else None,
+        docs_template=doc.text("google.docs_template"), drive_folder=doc.text("google.drive_folder"),
+        impersonate=doc.text("google.impersonate"))
 
 
 def _render(doc: _Doc) -> Render:
@@ -261,6 +294,15 @@ def _email(doc: _Doc) -> Email:
         reply_to=doc.text("email.reply_to"), bcc=doc.text("email.bcc"),
         subject_template=doc.file("email.subject_template", "templates/email/invoice_subject.txt"),
         body_template=doc.file("email.body_template", "templates/email/invoice_body.txt"), smtp=smtp)
+
+
+def _reminder_days(doc: _Doc) -> tuple[int, ...]:
+    days = doc.raw("reminders.days", [])
+    if isinstance(days, int) and not isinstance(days, bool):
+        days = [days]
+    if not isinstance(days, list) or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in days):
+        raise doc.fail("reminders.days", f"must be a list of whole days after the due date, e.g. [7, 21, 45] (got {days!r})")
+    return tuple(sorted(set(days)))
 
 
 def _schedule(doc: _Doc) -> Schedule:
