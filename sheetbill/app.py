@@ -91,13 +91,21 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
     return Worker(config, book, renderer_for(config, google) if deliver else None,
                   transport_for(config, getattr(book, "hold", None), google) if deliver else None, clock,
                   store_pdf=pdf_store_for(config, google), message=message,
-                  receipts=receipt_renderer(config) if deliver else None)
+                  receipts=receipt_renderer(config) if deliver else None,
+                  statements=statement_renderer(config) if deliver else None)
 
 
 def template(config: Config, name: str) -> Path:
     """A template of the practice's folder, else the one sheetbill ships (older practices lack some)."""
     own = config.render.template.parent / name
     return own if own.exists() else PACKAGE_TEMPLATES / name
+
+
+def statement_renderer(config: Config):
+    from .render.html import HtmlRenderer
+    from .render.statement import STATEMENT
+
+    return HtmlRenderer(template(config, "statement.html"), STATEMENT)
 
 
 def receipt_renderer(config: Config):

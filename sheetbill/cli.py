@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     command("run", _run, "run one cycle: invoice completed sessions, render, email")
     command("preview", _preview, "show what the next run would do; writes nothing")
     command("watch", _watch, "run cycles on the configured schedule until stopped (Ctrl-C)")
+    p = command("statement", _statement, "a client's statement of account as PDF (and by email with --email)")
+    p.add_argument("client", help="Client ID or exact name")
+    p.add_argument("--from", dest="date_from", required=True, type=_date, help="first day, e.g. 2026-10-01")
+    p.add_argument("--to", dest="date_to", required=True, type=_date, help="last day, e.g. 2026-10-31")
+    p.add_argument("--email", action="store_true", help="also email it to the client (once per period)")
     command("audit", _audit, "check the Changelog's hash chain, the number series and the ledger's sums")
     p = command("check", _check, "check the config, workbook, templates and mail settings")
     p.add_argument("--offline", action="store_true", help="do not connect to the mail server")
@@ -122,6 +127,36 @@ def _watch(args) -> int:
                                         f" and daily at {config.schedule.daily_at:%H:%M}" if config.schedule.daily_at else "")
     watch(worker.run_once, config.schedule.every_minutes, config.schedule.daily_at, stop=lambda: stopping["flag"])
     return 0
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-10-31") from None
+
+
+def _statement(args) -> int:
+    from .core.clients import ClientProblem
+
+    if args.date_to < args.date_from:
+        raise SheetbillError(f"--to {args.date_to} is before --from {args.date_from}")
+    worker = app.worker_for(config_mod.load(args.config))
+    try:
+        path, report = worker.statement(args.client, args.date_from, args.date_to, args.email)
+    except ClientProblem as exc:
+        raise SheetbillError(str(exc)) from None
+    if path is not None:
+        print(f"Statement: {path}")
+    for label in report.sent:
+        print(f"Emailed: {label}")
+    if args.email and not report.sent and not report.errors:
+        print("Not emailed: the client has no Email, or this period's statement was emailed before")
+    for error in report.errors:
+        print(f"  error: {error}", file=sys.stderr)
+    return 2 if report.errors else 0
 
 
 def _audit(args) -> int:

@@ -86,6 +86,7 @@ class Config:
     backups: int
     tabs: tuple[Tab, ...] = field(default=())
     reminders: tuple[int, ...] = ()  # days after the due date; empty: no reminders
+    monthly_statements: bool = False  # last month's statement to each active client
 
     def tab(self, key: str) -> Tab:
         return next(t for t in self.tabs if t.key == key)
@@ -107,6 +108,7 @@ _SHAPE: dict[str, Any] = {
                                          "timeout_seconds")}},
     "schedule": {"every_minutes": None, "daily_at": None},
     "reminders": {"days": None},
+    "statements": {"monthly": None},
     "backups": None, "tabs": "free", "columns": "free",
 }
 
@@ -251,7 +253,8 @@ def _build(doc: _Doc) -> Config:
         google=_google(doc) if google else None,
         practice=practice, timezone=tz, rules=rules, day_first=doc.flag("billing.day_first", True),
         render=_render(doc), email=_email(doc), schedule=_schedule(doc),
-        backups=doc.number("backups", 5), tabs=_tabs(doc), reminders=_reminder_days(doc))
+        backups=doc.number("backups", 5), tabs=_tabs(doc), reminders=_reminder_days(doc),
+        monthly_statements=doc.flag("statements.monthly", False))
 
 
 def _google(doc: _Doc) -> GoogleSettings:

@@ -162,3 +162,40 @@ def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, C
             unmark=Writes(state={key: was}),
             interrupted=interrupted))
     return items
+
+
+def statement_item(ctx: Context, client: Client, statement, renderer, errors: list[str],
+                   state: dict) -> tuple[Path | None, Outgoing | None]:
+    """A statement's PDF (always) and its email (when the client has an Email and it
+    was not sent before: state `statement/<client>/<from>..<to>`)."""
+    from .core.document import StatementDocument
+    from .deliver.message import statement_message
+
+    period = f"{statement.date_from.isoformat()}..{statement.date_to.isoformat()}"
+    doc = StatementDocument(ctx.config.practice, client, statement)
+    try:
+        pdf = renderer.render(doc)
+        path = ctx.store_pdf(ctx.config.render.output, f"Statement {client.client_id} {period}", pdf)
+    except Exception as exc:
+        errors.append(f"Statement of {client.client_id} for {period}: PDF not made: {exc}")
+        return None, None
+    key = f"statement/{client.client_id}/{period}"
+    was = state.get(key, "")
+    if not client.email or (was and not was.endswith(" sending")):
+        return path, None
+    email = ctx.config.email
+    try:
+        msg = statement_message(doc, pdf, path.name, email.sender, ctx.email_template("statement_subject.txt"),
+                                ctx.email_template("statement_body.txt"), reply_to=email.reply_to or None,
+                                bcc=email.bcc or None)
+    except Exception as exc:
+        errors.append(f"Statement of {client.client_id}: email not made: {exc}")
+        return path, None
+    return path, Outgoing(
+        label=f"statement of {client.client_id} for {period}", message=msg,
+        mark=Writes(state={key: f"{ctx.stamp()} sending"}),
+        record=lambda: Writes(state={key: ctx.stamp()}, log=[Change(
+            ctx.stamp(), "sheetbill", "statement", ctx.config.tab("clients").name, client.client_id, "Statement",
+            "", period)]),
+        unmark=Writes(state={key: was}),
+        interrupted=was.endswith(" sending"))

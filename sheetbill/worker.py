@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time as _time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Callable, Protocol
@@ -27,9 +27,10 @@ from .core.cycle import CyclePlan, plan_cycle
 from .core.dashboard import dashboard
 from .core.history import human_edits
 from .core.clients import ClientBook
+from .core.statement import statement_for
 from .core.protect import restore_finalized
 from .core.reminders import due_reminders, muted
-from .documents import Context, invoice_item, receipt_items, reminder_items
+from .documents import Context, invoice_item, receipt_items, reminder_items, statement_item
 from .mail import Outgoing, Writes, send_all
 from .core.delivery import Pending, pending
 from .core.document import document_for
@@ -82,9 +83,9 @@ class CycleReport:
 class Worker:
     def __init__(self, config: Config, book: Book, renderer=None, transport: Transport | None = None,
                  clock: Clock | None = None, store_pdf: Callable | None = None,
-                 message: Callable | None = None, receipts=None) -> None:
+                 message: Callable | None = None, receipts=None, statements=None) -> None:
         self.config = config
-        self.receipts = receipts  # the receipt renderer
+        self.receipts, self.statements = receipts, statements  # their renderers
         self.book = book
         self.renderer = renderer
         self.transport = transport
@@ -212,6 +213,8 @@ class Worker:
             items += receipts
             items += reminder_items(ctx, self._reminders(snapshot, ledger, cycle), clients, snapshot.state,
                                     lookup, self._stored_pdf, report.errors)
+            if self.config.monthly_statements:
+                items += self._monthly_statements(ctx, snapshot, ledger, cycle, report)
         outcome = send_all(items, self.transport, lambda w: self._commit_writes(snapshot, w), lookup, first)
         report.sent += outcome.sent
         report.errors += outcome.errors
@@ -252,6 +255,43 @@ class Worker:
                 except Exception as exc:  # an unusable address: this invoice waits, the others go
                     report.errors.append(f"{inv.invoice_no}: email not made: {exc}")
         return links, items
+
+    def _monthly_statements(self, ctx: Context, snapshot: Snapshot, ledger: Ledger, cycle: CyclePlan,
+                            report: CycleReport) -> list[Outgoing]:
+        """Last month's statement for every client with invoices or payments in it, once."""
+        first = ctx.today.replace(day=1)
+        end = first - timedelta(days=1)
+        start = end.replace(day=1)
+        active = {i.client_id for i in cycle.invoices if i.issue_date and start <= i.issue_date <= end}
+        owner = self._owner(ledger, list(cycle.invoices))
+        active |= {owner(p) for p in cycle.payments if p.date and start <= p.date <= end and p.applied}
+        items = []
+        for client in ledger.clients:
+            if client.client_id in active:
+                statement = statement_for(client, cycle.invoices, cycle.payments, start, end, ctx.today,
+                                          self.rules.minor_unit)
+                _, item = statement_item(ctx, client, statement, self.statements, report.errors, snapshot.state)
+                if item is not None and not (item.interrupted and not self.rules.email_lookup):
+                    items.append(item)
+        return items
+
+    def statement(self, client_ref: str, date_from, date_to, email: bool) -> tuple[Path | None, CycleReport]:
+        """`sheetbill statement`: the PDF, and with `email` the email (recorded like any other)."""
+        report = CycleReport()
+        with self.book.lease():
+            snapshot = self.book.read()
+            snapshot.texts = Texts(snapshot.tables)
+            ledger = records.ledger(snapshot.tables, self.config.day_first)
+            client = ClientBook(ledger.clients).find(client_ref)
+            statement = statement_for(client, ledger.invoices, ledger.payments, date_from, date_to, self.today(),
+                                      self.rules.minor_unit)
+            path, item = statement_item(self._context(), client, statement, self.statements, report.errors,
+                                        snapshot.state)
+            if email and item is not None and self.transport is not None:
+                outcome = send_all([item], self.transport, lambda w: self._commit_writes(snapshot, w),
+                                   self.rules.email_lookup)
+                report.sent, report.errors = outcome.sent, report.errors + outcome.errors
+        return path, report
 
     def _owner(self, ledger: Ledger, invoices: list[Invoice]):
         """A payment's client: the one it names, else its invoice's."""

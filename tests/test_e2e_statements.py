@@ -1,0 +1,48 @@
+"""Statements of account: on demand from the command line, and monthly by the worker."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from sheetbill import cli
+
+from .conftest import FixedClock, session
+from .test_e2e_excel import pdf_text
+
+
+def statement(practice, capsys, *extra) -> tuple[int, str]:
+    code = cli.main(["-q", "statement", "--config", str(practice.config_path), *extra])
+    return code, capsys.readouterr().out
+
+
+def test_statement_from_the_command_line(practice, capsys, monkeypatch):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)), session("S-00002", date(2026, 11, 3)))
+    practice.run()
+    practice.append("Payments", ["P-00001", date(2026, 11, 10), None, "INV-2026-0001", Decimal("65"), "Card"])
+    practice.run()
+    code, out = statement(practice, capsys, "Anna Meier", "--from", "2026-11-01", "--to", "2026-11-30")
+    assert code == 0
+    path = out.split("Statement: ")[1].splitlines()[0]
+    text = pdf_text(path)
+    assert "INV-2026-0001" in text and "INV-2026-0002" in text and "65.00" in text
+    mails_before = len(practice.emails())
+    code, out = statement(practice, capsys, "C-001", "--from", "2026-11-01", "--to", "2026-11-30", "--email")
+    assert code == 0 and "Emailed: statement of C-001" in out
+    code, out = statement(practice, capsys, "C-001", "--from", "2026-11-01", "--to", "2026-11-30", "--email")
+    assert "emailed before" in out
+    assert len(practice.emails()) == mails_before + 1
+    code, out = statement(practice, capsys, "Nobody", "--from", "2026-11-01", "--to", "2026-11-30")
+    assert code == 1
+
+
+def test_monthly_statements_go_out_once(practice):
+    practice.configure("monthly: false", "monthly: true")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    december = FixedClock(datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc))
+    practice.run(december)
+    practice.run(december)
+    sent = [m for m in practice.emails() if "tatement" in m["Subject"]]
+    assert len(sent) == 1 and sent[0]["To"].addresses[0].addr_spec == "anna@example.com"
+    assert any(r["Action"] == "statement" for r in practice.rows("Changelog"))
