@@ -29,6 +29,7 @@ from .core.history import human_edits
 from .core.clients import ClientBook
 from .core.statement import statement_for
 from .core.protect import restore_finalized
+from .core.recover import state_from_changelog
 from .core.reminders import due_reminders, muted
 from .documents import Context, invoice_item, receipt_items, reminder_items, statement_item
 from .mail import Outgoing, Writes, send_all
@@ -110,6 +111,7 @@ class Worker:
         report = CycleReport()
         with self.book.lease():
             snapshot = self.book.read()
+            recovered = self._recover(snapshot)
             snapshot.texts = Texts(snapshot.tables)
             edits_by_people = self._human_edits(snapshot)
             ledger = records.ledger(snapshot.tables, self.config.day_first)
@@ -129,7 +131,7 @@ class Worker:
             board = self._dashboard(snapshot, ledger, cycle)
             worth_it = plan.writes or plan.appends or edits_by_people or any(w.key != "Updated at" for w in board)
             rows = self._commit(snapshot, list(plan.writes) + (board if worth_it else []), plan.appends,
-                                edits_by_people)
+                                edits_by_people, extra_state=recovered)
             report.created = [inv.invoice_no for inv in plan.new_invoices + cycle.credit_notes]
             report.created += list(cycle.finalized)
             invoices = [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
@@ -157,6 +159,16 @@ class Worker:
                 if cells_text(before) != cells_text(after):
                     out.append(CellWrite("dashboard", row, item, fld, before, after))
         return out
+
+    def _recover(self, snapshot: Snapshot) -> dict[str, str]:
+        """State rebuilt from the Changelog when _sheetbill lost it (written with the next commit)."""
+        if "changelog_hash" in snapshot.state or snapshot.tables["changelog"].last_row <= 1:
+            return {}
+        history = self.book.read(history=True)
+        recovered = state_from_changelog(records.changes(history.tables["changelog"]))
+        log.warning("the _sheetbill tab had no state; rebuilt it from the Changelog")
+        snapshot.state.update(recovered)
+        return recovered
 
     def _human_edits(self, snapshot: Snapshot) -> list[changelog.Change]:
         before = state.previous(snapshot.texts, snapshot.state)

@@ -47,3 +47,14 @@ def test_tampering_is_found(practice, capsys):
     assert "INV-2026-0005: has no lines in Lines" in text
     assert "INV-2026-0001: Paid 0 but payments applied to it add up to 65.00" in text
     assert "Session S-00002 shows Invoice No 'INV-2026-0002' but the ledger says 'INV-2026-0005'" in text
+
+
+def test_a_lost_state_tab_is_rebuilt_from_the_changelog(practice, capsys):
+    billed(practice)
+    wb = openpyxl.load_workbook(practice.workbook)
+    wb.remove(wb["_sheetbill"])  # someone deleted the hidden tab
+    wb.save(practice.workbook)
+    practice.append("Sessions", session("S-00004", date(2026, 11, 5)))
+    assert practice.run().created == ["INV-2026-0004"]
+    assert audit(practice, capsys)[0] == 0  # the chain goes on from the last Hash
+    assert len(practice.emails()) == 5  # 4 invoices and 1 receipt, none twice

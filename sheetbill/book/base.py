@@ -41,8 +41,8 @@ class Book(Protocol):
     def lease(self) -> ContextManager[None]:
         """Hold the workbook for one cycle; WorkbookBusy if someone else does."""
 
-    def read(self) -> Snapshot:
-        """Read every tab in one go."""
+    def read(self, history: bool = False) -> Snapshot:
+        """Read every tab in one go; the Changelog's rows only with `history`."""
 
     def commit(self, snapshot: Snapshot, edits: Edits) -> Mapping[tuple[str, str], int]:
         """Apply `edits` atomically; return the row number of each appended (tab, key)."""
