@@ -1,0 +1,8 @@
+"""The Google Sheets backend (see `book` for the requests a cycle makes,
+`lease` for two workers, `anchors` for people editing meanwhile)."""
+
+from .book import GoogleBook
+from .http import Google
+from .retry import ApiFailure, Backoff
+
+__all__ = ["ApiFailure", "Backoff", "Google", "GoogleBook"]

@@ -1,0 +1,90 @@
+"""The one read of a cycle: every tab's cells, row tags and the lease, from a
+single `spreadsheets.get` (values and tags come from the same instant).
+
+Rows carry developer-metadata tags (see `anchors`): a tag belongs to a
+physical row and moves with it when a person inserts, deletes or sorts rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import values
+
+TAG = "sheetbill.row"  # identity of one row the worker writes to
+END = "sheetbill.end"  # on a tab's last grid row: moves when rows are inserted or deleted
+LEASE = "sheetbill.lease"  # on the spreadsheet: who may write, until when
+
+FIELDS = ("sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)),"
+          "data(rowData(values(effectiveValue,userEnteredFormat/numberFormat/type)),"
+          "rowMetadata/developerMetadata(metadataId,metadataKey)),"
+          "developerMetadata(metadataId,metadataKey)),"
+          "developerMetadata(metadataId,metadataKey,metadataValue)")
+
+
+@dataclass
+class SheetGrid:
+    """One tab as read: its rows of values and where its tags are."""
+
+    sheet_id: int
+    title: str
+    row_count: int
+    col_count: int
+    hidden: bool = False
+    rows: list[tuple[int, tuple[object, ...]]] = field(default_factory=list)  # 1-based, non-empty rows
+    tags: dict[int, int] = field(default_factory=dict)  # row -> tag id
+    end: tuple[int, int] | None = None  # (tag id, row) of the END tag
+
+    @property
+    def last_row(self) -> int:
+        return self.rows[-1][0] if self.rows else 0
+
+
+@dataclass
+class Read:
+    sheets: dict[str, SheetGrid]  # by title
+    metadata: dict[int, tuple[str, str]]  # every developer metadata id seen -> (key, value)
+
+
+def quoted(title: str) -> str:
+    """A tab name as an A1 range of the whole tab."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def parse(answer: dict[str, Any]) -> Read:
+    seen: dict[int, tuple[str, str]] = {}
+    for meta in answer.get("developerMetadata") or ():
+        seen[int(meta["metadataId"])] = (meta.get("metadataKey", ""), meta.get("metadataValue", ""))
+    sheets = {}
+    for sheet in answer.get("sheets") or ():
+        grid = _sheet(sheet, seen)
+        sheets[grid.title] = grid
+    return Read(sheets, seen)
+
+
+def _sheet(sheet: dict[str, Any], seen: dict[int, tuple[str, str]]) -> SheetGrid:
+    props = sheet.get("properties") or {}
+    size = props.get("gridProperties") or {}
+    grid = SheetGrid(int(props.get("sheetId") or 0), props.get("title", ""), int(size.get("rowCount") or 0),
+                     int(size.get("columnCount") or 0), bool(props.get("hidden")))
+    for meta in sheet.get("developerMetadata") or ():
+        seen[int(meta["metadataId"])] = (meta.get("metadataKey", ""), "")
+    for block in sheet.get("data") or ():
+        top = int(block.get("startRow") or 0)
+        for i, row in enumerate(block.get("rowData") or ()):
+            cells = tuple(values.read(c) for c in row.get("values") or ())
+            end = len(cells)
+            while end and cells[end - 1] is None:
+                end -= 1
+            if end:
+                grid.rows.append((top + i + 1, cells[:end]))
+        for i, meta_row in enumerate(block.get("rowMetadata") or ()):
+            for meta in meta_row.get("developerMetadata") or ():
+                meta_id, key = int(meta["metadataId"]), meta.get("metadataKey", "")
+                seen[meta_id] = (key, "")
+                if key == TAG:
+                    grid.tags.setdefault(top + i + 1, meta_id)
+                elif key == END:
+                    grid.end = (meta_id, top + i + 1)
+    return grid

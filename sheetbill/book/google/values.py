@@ -1,0 +1,80 @@
+"""Cell values between the Sheets API and the book.
+
+Reading takes a CellData's `effectiveValue` (what the cell shows, formulas
+computed, never formatted text): numbers arrive as Decimal from the answer's
+own digits, numbers under a date or date-time format become `date` /
+`datetime` (as the Excel reader gives them), errors become `CellError`.
+
+Writing makes CellData for `updateCells`: text always as `stringValue` (a
+client's `=HYPERLINK(...)` stays text, as RAW input would keep it), numbers
+as `numberValue`, dates as serial numbers under a date format, money under
+the money format `init` uses.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from ..create import FORMATS
+from ..xlsx.values import CellError
+
+EPOCH = datetime(1899, 12, 30)
+ERRORS = {"ERROR": "#ERROR!", "NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!",
+          "REF": "#REF!", "NAME": "#NAME?", "NUM": "#NUM!", "N_A": "#N/A", "LOADING": "#LOADING!"}
+DATE_FORMAT = {"type": "DATE", "pattern": FORMATS["date"]}
+DATETIME_FORMAT = {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm"}
+MONEY_FORMAT = {"type": "NUMBER", "pattern": FORMATS["money"]}
+
+
+def read(cell: dict[str, Any]) -> object:
+    """The value of one CellData (None for an empty cell or empty text)."""
+    value = cell.get("effectiveValue")
+    if not value:
+        return None
+    if "stringValue" in value:
+        return value["stringValue"] or None
+    if "numberValue" in value:
+        number = value["numberValue"]
+        number = number if isinstance(number, Decimal) else Decimal(number)
+        kind = ((cell.get("userEnteredFormat") or {}).get("numberFormat") or {}).get("type")
+        if kind in ("DATE", "DATE_TIME") and 0 <= number < 2958466:
+            moment = EPOCH + timedelta(days=int(number), milliseconds=round((number % 1) * 86_400_000))
+            return moment.date() if kind == "DATE" else moment
+        return number
+    if "boolValue" in value:
+        return bool(value["boolValue"])
+    if "errorValue" in value:
+        return CellError(ERRORS.get(value["errorValue"].get("type", ""), "#ERROR!"))
+    return None
+
+
+def serial(value: date | datetime) -> Decimal:
+    """The spreadsheet serial number of a day (or moment, to the millisecond)."""
+    if isinstance(value, datetime):
+        delta = value.replace(tzinfo=None) - EPOCH
+        return Decimal(delta.days) + Decimal(delta.seconds * 1000 + delta.microseconds // 1000) / 86_400_000
+    return Decimal((value - EPOCH.date()).days)
+
+
+def cell(kind: str, value: object) -> tuple[dict[str, Any], bool]:
+    """The CellData that writes `value` into a column of `kind`, and whether it
+    carries a number format."""
+    if value is None:
+        return {}, False
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}, False
+    if isinstance(value, datetime):
+        return _number(serial(value), DATETIME_FORMAT), True
+    if isinstance(value, date):
+        return _number(serial(value), DATE_FORMAT), True
+    if isinstance(value, (Decimal, int)):
+        if kind == "money":
+            return _number(Decimal(value), MONEY_FORMAT), True
+        return {"userEnteredValue": {"numberValue": float(value)}}, False
+    return {"userEnteredValue": {"stringValue": str(value)}}, False
+
+
+def _number(number: Decimal, fmt: dict[str, str]) -> dict[str, Any]:
+    return {"userEnteredValue": {"numberValue": float(number)}, "userEnteredFormat": {"numberFormat": dict(fmt)}}

@@ -1,0 +1,93 @@
+"""PDFs kept in a Google Drive folder instead of a local one.
+
+A store is what the worker calls to keep a PDF: `store(folder, name, pdf)`
+returns something with a `name` (the attachment's file name) and, here, a
+`link` for the PDF column; `exists(link)` tells whether a PDF column's
+value still names a stored PDF (`render.files.store_pdf` is the local
+store; its paths are turned into links by the worker).
+
+On Drive, the file is named like a local one (`INV-2026-0001.pdf`) and
+looked up by that name in the folder first: an identical file is kept, a
+different one gets the new content, and only a missing one is created. A
+create that got no clear answer is looked up again rather than repeated, so
+a dropped connection never leaves two copies. A link in the PDF column is
+trusted (no request per invoice and cycle): clear the cell to have the PDF
+made again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..book.google.errors import explain
+from ..book.google.http import Google
+from ..book.google.retry import ApiFailure
+from .errors import RenderError
+from .files import safe_name
+
+LINK = "https://drive.google.com/file/d/{}/view"
+FILE_FIELDS = "id,md5Checksum"
+
+
+@dataclass(frozen=True)
+class DrivePdf:
+    name: str
+    link: str
+
+
+class DriveFolder:
+    """The PDF store of a Drive folder (`folder_id`)."""
+
+    def __init__(self, google: Google, folder_id: str) -> None:
+        self.google, self.folder_id = google, folder_id
+
+    def __call__(self, folder: Path, name: str, pdf: bytes) -> DrivePdf:
+        """Keep `pdf` as `<safe name>.pdf` in the Drive folder (`folder`, the
+        local output folder, is not used)."""
+        file_name = safe_name(name, ".pdf")
+        try:
+            found = self._find(file_name)
+            if found is None:
+                found = self._create(file_name, pdf)
+            elif found.get("md5Checksum") != hashlib.md5(pdf).hexdigest():
+                self._upload(pdf, lambda media: self._files().update(fileId=found["id"], media_body=media,
+                                                                     fields=FILE_FIELDS))
+        except ApiFailure as failure:
+            raise RenderError(explain(failure, f"storing {file_name} in the Drive folder")) from None
+        return DrivePdf(file_name, LINK.format(found["id"]))
+
+    def exists(self, link: str) -> bool:
+        return link.startswith(LINK.split("{}")[0])
+
+    def _files(self) -> Any:
+        return self.google.service("drive").files()
+
+    def _find(self, file_name: str) -> dict[str, Any] | None:
+        escaped = file_name.replace("\\", "\\\\").replace("'", "\\'")
+        query = f"name = '{escaped}' and '{self.folder_id}' in parents and trashed = false"
+        answer = self.google.execute(lambda: self._files().list(q=query, fields=f"files({FILE_FIELDS})",
+                                                                pageSize=10, spaces="drive"))
+        files = answer.get("files") or []
+        return files[0] if files else None
+
+    def _create(self, file_name: str, pdf: bytes) -> dict[str, Any]:
+        metadata = {"name": file_name, "parents": [self.folder_id], "mimeType": "application/pdf"}
+        try:
+            return self._upload(pdf, lambda media: self._files().create(body=metadata, media_body=media,
+                                                                        fields=FILE_FIELDS), idempotent=False)
+        except ApiFailure as failure:
+            if failure.refused or not failure.transient:
+                raise
+            found = self._find(file_name)  # no clear answer: look before creating again
+            return found or self._upload(pdf, lambda media: self._files().create(
+                body=metadata, media_body=media, fields=FILE_FIELDS), idempotent=False)
+
+    def _upload(self, pdf: bytes, make, idempotent: bool = True) -> dict[str, Any]:
+        from googleapiclient.http import MediaIoBaseUpload
+
+        return self.google.execute(lambda: make(MediaIoBaseUpload(io.BytesIO(pdf), "application/pdf")),
+                                   idempotent=idempotent)

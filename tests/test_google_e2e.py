@@ -1,0 +1,46 @@
+"""Whole cycles of the real worker on a Google Sheet in the local fake:
+sessions in, invoices, lines and session cells written back, PDFs in the
+Drive folder with their links, one Gmail message per invoice."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tests.fakegoogle import extract_text
+
+from .conftest import session
+from .google_practice import GooglePractice, google_practice  # noqa: F401  (fixture)
+
+pytest_plugins = ["tests.conftest_google"]
+
+
+def test_a_cycle_bills_sends_and_records(google_practice: GooglePractice):
+    p = google_practice
+    p.append("Sessions", *[session(f"S-{n:05d}", f"2026-11-{n:02d}") for n in range(1, 4)])
+    report = p.run()
+    assert report.created == ["INV-2026-0001", "INV-2026-0002", "INV-2026-0003"], report.errors
+    assert report.errors == []
+    invoices = p.rows("Invoices")
+    assert [i["Invoice No"] for i in invoices] == report.created
+    assert [i["Total"] for i in invoices] == ["65.00"] * 3
+    assert [i["Issue Date"] for i in invoices] == ["2026-11-21"] * 3
+    assert [s["Invoice No"] for s in p.rows("Sessions")] == report.created
+    assert {s["Billing Status"] for s in p.rows("Sessions")} == {"Sent"}
+    pdfs = p.pdfs()
+    assert sorted(pdfs) == [f"{n}.pdf" for n in report.created]
+    assert all(i["PDF"].startswith("https://drive.google.com/file/d/") for i in invoices)
+    assert "Total due: 65.00 EUR" in extract_text(pdfs["INV-2026-0002.pdf"])
+    mails = p.emails()
+    assert Counter(m["Message-ID"] for m in mails) == Counter({i["Message ID"]: 1 for i in invoices})
+    assert all(i["Sent At"] for i in invoices)
+
+
+def test_the_next_cycle_is_one_request_and_writes_nothing(google_practice: GooglePractice):
+    p = google_practice
+    p.append("Sessions", session("S-00001", "2026-11-02"))
+    p.run()
+    p.fake.calls.clear()
+    report = p.run()
+    assert report.created == [] and report.sent == []
+    assert p.fake.calls.snapshot()["apis"] == {"sheets": 1}
+    assert p.fake.count(method="sheets.spreadsheets.get") == 1
