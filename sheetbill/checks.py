@@ -41,7 +41,7 @@ def _workbook(config) -> list[str]:
             continue
         for fld in table.missing:
             column = tab.column(fld)
-            if not (column.worker or tab.worker):
+            if not (column.worker or tab.worker or column.optional):
                 out.append(f"workbook: tab '{tab.name}' has no column '{column.header}'")
     if config.workbook is not None:
         for lock in office_locks(config.workbook):

@@ -110,19 +110,18 @@ class Worker:
         started = _time.monotonic()
         report = CycleReport()
         with self.book.lease():
-            snapshot = self.book.read()
+            snapshot = self._read()
             recovered = self._recover(snapshot)
-            snapshot.texts = Texts(snapshot.tables)
             edits_by_people = self._human_edits(snapshot)
             ledger = records.ledger(snapshot.tables, self.config.day_first)
             restoration = restore_finalized(state.previous(snapshot.texts, snapshot.state), snapshot.texts.rows,
-                                            snapshot.texts.row_of(), ledger.invoices)
+                                            snapshot.texts.row_of(), ledger.invoices,
+                                            have_snapshot=any(k.startswith("snapshot/") for k in snapshot.state))
             report.flags = restoration.flags
             if not restoration.empty:  # undo first, then plan on the ledger as it should be
                 self._commit(snapshot, restoration.writes, restoration.appends, edits_by_people, action="restore")
                 edits_by_people = []
-                snapshot = self.book.read()
-                snapshot.texts = Texts(snapshot.tables)
+                snapshot = self._read()
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
             cycle = plan_cycle(ledger, self.rules, self.today())
             plan = cycle.plan
@@ -159,6 +158,12 @@ class Worker:
                 if cells_text(before) != cells_text(after):
                     out.append(CellWrite("dashboard", row, item, fld, before, after))
         return out
+
+    def _read(self) -> Snapshot:
+        snapshot = self.book.read()
+        unchanged = state.unchanged_tabs(snapshot.fingerprints, snapshot.state, self.book.cache)
+        snapshot.texts = Texts(snapshot.tables, unchanged)
+        return snapshot
 
     def _recover(self, snapshot: Snapshot) -> dict[str, str]:
         """State rebuilt from the Changelog when _sheetbill lost it (written with the next commit)."""
@@ -199,7 +204,9 @@ class Worker:
             edits.state.update({"changelog_hash": chained[-1].hash, "schema_version": SCHEMA_VERSION})
         if edits.empty:
             return {}
-        return dict(self.book.commit(snapshot, edits))
+        rows = dict(self.book.commit(snapshot, edits))
+        state.remember(snapshot.fingerprints, texts, snapshot.state, self.book.cache)
+        return rows
 
     # -- PDFs and emails --------------------------------------------------
     def _deliver(self, snapshot: Snapshot, ledger: Ledger, cycle: CyclePlan, invoices: list[Invoice],
@@ -291,8 +298,7 @@ class Worker:
         """`sheetbill statement`: the PDF, and with `email` the email (recorded like any other)."""
         report = CycleReport()
         with self.book.lease():
-            snapshot = self.book.read()
-            snapshot.texts = Texts(snapshot.tables)
+            snapshot = self._read()
             ledger = records.ledger(snapshot.tables, self.config.day_first)
             client = ClientBook(ledger.clients).find(client_ref)
             statement = statement_for(client, ledger.invoices, ledger.payments, date_from, date_to, self.today(),

@@ -13,7 +13,9 @@ def apply_edits(tables: dict[str, Table], edits: Edits, appended: Mapping[tuple[
     index: dict[str, dict[int, int]] = {}
     for w in edits.writes:
         table = tables[w.tab]
-        rows = index.setdefault(w.tab, {r: i for i, (r, _) in enumerate(table.rows)})
+        rows = index.get(w.tab)
+        if rows is None:
+            rows = index[w.tab] = {r: i for i, (r, _) in enumerate(table.rows)}
         col = table.columns[w.field]
         at = rows.get(w.row)
         if at is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ContextManager, Mapping, Protocol
 
 from ..core.plan import CellWrite, RowAppend
@@ -18,6 +19,7 @@ class Snapshot:
     editor: str | None = None  # who last changed the file, where the backend knows
     version: object = None  # adapter's marker to detect a change behind our back
     texts: object = None  # the rows as text (book.state.Texts), kept by the worker
+    fingerprints: dict[str, str] = field(default_factory=dict)  # tab key -> content fingerprint, where known
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Book(Protocol):
     """A workbook backend (Excel file, Google Sheet)."""
 
     label: str
+    cache: Path | None  # a file for the cache of sheet fingerprints, or None
 
     def lease(self) -> ContextManager[None]:
         """Hold the workbook for one cycle; WorkbookBusy if someone else does."""

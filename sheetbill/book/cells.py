@@ -22,6 +22,7 @@ class CellProblem(ValueError):
 
 
 _EPOCH = date(1899, 12, 30)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?")
 _DMY_DOT = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})")
 _SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
@@ -196,7 +197,9 @@ def extras(value: object, header: str) -> tuple[Extra, ...]:
 def safe_text(value: str) -> str:
     """Text to write: never a formula. Writers store text as text; this also
     strips characters a workbook cannot hold."""
-    return "".join(ch for ch in value if ch in "\t\n" or ord(ch) >= 32)
+    if value.isprintable():
+        return value
+    return _CONTROL.sub("", value)
 
 
 def for_kind(kind: str, value: object) -> object:

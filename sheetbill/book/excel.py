@@ -25,7 +25,7 @@ from .apply import apply_edits
 from .base import Edits, Snapshot, next_rows, with_state
 from .schema import Tab
 from .table import Table, build, column_letter
-from .xlsx import NewSheet, SheetEdit, lost_parts, patch_workbook, read_sheets
+from .xlsx import NewSheet, SheetEdit, fingerprints, lost_parts, patch_workbook, read_sheets
 from .xlsx.errors import XlsxError
 
 REQUIRED_TABS = ("sessions", "clients", "services")
@@ -45,6 +45,7 @@ class ExcelBook:
         self.tabs = {t.key: t for t in tabs}
         self.backups = backups
         self.label = str(self.path.name)
+        self.cache = self.path.parent / f".{self.path.name}.sheetbill-cache"
 
     # -- holding the file -------------------------------------------------
     @contextlib.contextmanager
@@ -94,7 +95,11 @@ class ExcelBook:
             self._require_headers(tables[key])
         state = {cells.text(t.get(v, "key")): cells.text(t.get(v, "value"))
                  for t in [tables["state"]] for _, v in t.rows}
-        return Snapshot(tables, state, book.last_modified_by, (stat.st_mtime_ns, stat.st_size))
+        return Snapshot(tables, state, book.last_modified_by, (stat.st_mtime_ns, stat.st_size),
+                        fingerprints=self._by_key(book.fingerprints))
+
+    def _by_key(self, by_name: Mapping[str, str]) -> dict[str, str]:
+        return {key: by_name[tab.name] for key, tab in self.tabs.items() if tab.name in by_name}
 
     def _require_headers(self, table: Table) -> None:
         essential = {"sessions": {"date", "client", "service", "status"}, "clients": {"client_id", "name"},
@@ -135,6 +140,7 @@ class ExcelBook:
         stat = self.path.stat()
         snapshot.version = (stat.st_mtime_ns, stat.st_size)
         apply_edits(snapshot.tables, edits, rows)
+        snapshot.fingerprints = self._by_key(fingerprints(self.path))
         snapshot.state.update(
             {a.values["key"]: a.values["value"] for a in edits.appends if a.tab == "state"})
         snapshot.state.update({w.key: w.after for w in edits.writes if w.tab == "state"})

@@ -8,6 +8,7 @@ columns are left alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping
 
 
@@ -30,15 +31,20 @@ class Tab:
     key_field: str = ""
 
     def column(self, field: str) -> Column:
-        for c in self.columns:
-            if c.field == field:
-                return c
-        raise KeyError(f"{self.name} has no column {field}")
+        found = _by_field(self.columns).get(field)
+        if found is None:
+            raise KeyError(f"{self.name} has no column {field}")
+        return found
 
     @property
     def headers(self) -> tuple[str, ...]:
         """The headers `init` writes (optional columns left out)."""
         return tuple(c.header for c in self.columns if not c.optional)
+
+
+@lru_cache(maxsize=None)
+def _by_field(columns: tuple[Column, ...]) -> dict[str, Column]:
+    return {c.field: c for c in columns}
 
 
 def _cols(*spec: str) -> tuple[Column, ...]:

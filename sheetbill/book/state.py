@@ -13,6 +13,7 @@ import base64
 import hashlib
 import json
 import zlib
+from pathlib import Path
 from typing import Mapping
 
 from . import cells
@@ -47,19 +48,29 @@ def _safe(table: Table, values: tuple[object, ...], field: str) -> str:
 
 
 class Texts:
-    """Every snapshotted tab's rows as text, kept in step with the cycle's commits."""
+    """Every snapshotted tab's rows as text, kept in step with the cycle's commits.
 
-    def __init__(self, tables: Mapping[str, Table]) -> None:
+    A tab in `unchanged` (its sheet is byte for byte what the last commit
+    wrote, and so equals the stored snapshot) is only turned into text if a
+    commit touches it."""
+
+    def __init__(self, tables: Mapping[str, Table], unchanged: frozenset[str] = frozenset()) -> None:
         self.tables = tables
         self.rows: dict[str, dict[str, dict[str, str]]] = {}
         self.key_at: dict[str, dict[int, str]] = {}
+        self.unchanged = set(unchanged)
+        self._digests: dict[str, str] = {}
         for tab in SNAPSHOT_TABS:
             table = tables.get(tab)
-            if table is None or not table.exists:
-                continue
-            self.rows[tab], self.key_at[tab] = {}, {}
-            for row, values in table.rows:
-                self._put(tab, row, {f: _safe(table, values, f) for f in table.columns})
+            if table is not None and table.exists and tab not in self.unchanged:
+                self._build(tab)
+
+    def _build(self, tab: str) -> None:
+        table = self.tables[tab]
+        self.rows[tab], self.key_at[tab] = {}, {}
+        for row, values in table.rows:
+            self._put(tab, row, {f: _safe(table, values, f) for f in table.columns})
+        self.unchanged.discard(tab)
 
     def _put(self, tab: str, row: int, texts: dict[str, str]) -> None:
         base = key = key_of(tab, texts, row)
@@ -68,12 +79,21 @@ class Texts:
             key, n = f"{base} #{n}", n + 1
         self.rows[tab][key] = texts
         self.key_at[tab][row] = key
+        self._digests.pop(tab, None)
+
+    def digest(self, tab: str) -> str:
+        if tab not in self._digests:
+            self._digests[tab] = digest(self.rows[tab])
+        return self._digests[tab]
 
     def row_of(self) -> dict[tuple[str, str], int]:
         return {(tab, key): row for tab, keys in self.key_at.items() for row, key in keys.items()}
 
     def apply(self, edits: Edits, appended: Mapping[tuple[str, str], int]) -> None:
         """What the rows read as once `edits` are written."""
+        for tab in {w.tab for w in edits.writes} | {a.tab for a in edits.appends}:
+            if tab in self.unchanged:
+                self._build(tab)
         for w in edits.writes:
             if w.tab not in self.rows:
                 continue
@@ -89,6 +109,33 @@ class Texts:
     def _text(self, tab: str, field: str, value: object) -> str:
         kind = self.tables[tab].tab.column(field).kind
         return cells.text(cells.for_kind(kind, value))
+
+
+def unchanged_tabs(fingerprints: Mapping[str, str], state: Mapping[str, str], cache: Path | None) -> frozenset[str]:
+    """Tabs whose sheet is exactly as the last commit left it: the cache beside the
+    workbook remembers each sheet's fingerprint and the snapshot digest it holds."""
+    if cache is None or not fingerprints:
+        return frozenset()
+    try:
+        known = json.loads(cache.read_text())
+    except (OSError, ValueError):
+        return frozenset()
+    return frozenset(tab for tab, fp in fingerprints.items()
+                     if known.get(tab) == [fp, state.get(f"snapshot/{tab}/digest")])
+
+
+def remember(fingerprints: Mapping[str, str], texts: Texts, state: Mapping[str, str], cache: Path | None) -> None:
+    """Note, after a commit, which snapshot digest each sheet's fingerprint stands for."""
+    if cache is None or not fingerprints:
+        return
+    known = {tab: [fp, texts.digest(tab) if tab in texts.rows else state.get(f"snapshot/{tab}/digest")]
+             for tab, fp in fingerprints.items() if tab in SNAPSHOT_TABS}
+    try:
+        tmp = cache.with_name(cache.name + ".tmp")
+        tmp.write_text(json.dumps(known))
+        tmp.replace(cache)
+    except OSError:
+        pass  # only a cache: the next cycle compares the rows instead
 
 
 def digest(rows: Mapping[str, Mapping[str, str]]) -> str:
@@ -126,7 +173,7 @@ def snapshot_updates(texts: Texts, state: Mapping[str, str]) -> dict[str, str]:
     """State entries to write so the stored snapshot matches `texts` (only changed tabs)."""
     out: dict[str, str] = {}
     for tab, rows in texts.rows.items():
-        if state.get(f"snapshot/{tab}/digest") == digest(rows):
+        if state.get(f"snapshot/{tab}/digest") == texts.digest(tab):
             continue
         entries = encode(tab, rows)
         old_n = int(state.get(f"snapshot/{tab}/n", "0") or 0)
@@ -143,5 +190,5 @@ def previous(texts: Texts, state: Mapping[str, str]) -> dict[str, dict[str, dict
         stored = state.get(f"snapshot/{tab}/digest")
         if stored is None:
             continue
-        out[tab] = rows if stored == digest(rows) else decode(tab, state)
+        out[tab] = rows if stored == texts.digest(tab) else decode(tab, state)
     return {tab: rows for tab, rows in out.items() if rows is not None}

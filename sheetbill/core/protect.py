@@ -35,7 +35,7 @@ class Restoration:
 
 
 def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], int],
-                      invoices: tuple[Invoice, ...]) -> Restoration:
+                      invoices: tuple[Invoice, ...], have_snapshot: bool = True) -> Restoration:
     """Undo edits to finalized ledger rows. `row_of[(tab, key)]` is a key's sheet row now."""
     out = Restoration()
     old_invoices = before.get("invoices", {})
@@ -58,7 +58,7 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
             if _invoice_of(tab, key) in protected:
                 out.flags.append(f"{'Invoices' if tab == 'invoices' else 'Lines'} row for {key} was added by hand "
                                  f"to a finalized invoice; it is not part of the invoice (delete it)")
-    if not before:
+    if not have_snapshot:
         out.flags += _checksum_flags(invoices)
     return out
 

@@ -9,7 +9,7 @@ This package knows cells, not invoices. See `values` for the value types.
 
 from .errors import BrokenWorkbook, NotAWorkbook, SheetNotFound, UnsupportedEdit, XlsxError
 from .guard import foreign_parts, lost_parts
-from .reader import read_sheets
+from .reader import fingerprints, read_sheets
 from .values import CellError, FormulaNoValue, NewSheet, SheetEdit, SheetValues, Value, Workbook, WriteValue
 from .writer import patch_workbook
 
@@ -27,6 +27,7 @@ __all__ = [
     "Workbook",
     "WriteValue",
     "XlsxError",
+    "fingerprints",
     "foreign_parts",
     "lost_parts",
     "patch_workbook",

@@ -40,7 +40,20 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
             last_modified_by=last_modified_by(package),
             date1904=package.date1904,
             sheets=sheets,
+            fingerprints={s.name: fingerprint(package, s) for s in package.sheets if s.is_worksheet},
         )
+
+
+def fingerprint(package: Package, sheet: SheetPart) -> str:
+    """The sheet part's CRC-32 and size: equal fingerprints, equal content."""
+    info = package.info(sheet.part)
+    return f"{info.CRC:08x}-{info.file_size}"
+
+
+def fingerprints(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Every worksheet's fingerprint, from the zip directory alone."""
+    with Package(path) as package:
+        return {s.name: fingerprint(package, s) for s in package.sheets if s.is_worksheet}
 
 
 def read_sheet(package: Package, sheet: SheetPart, decoder: CellDecoder, head: bool = False) -> SheetValues:

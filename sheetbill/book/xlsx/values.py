@@ -67,6 +67,7 @@ class Workbook:
     last_modified_by: str | None
     date1904: bool
     sheets: Mapping[str, SheetValues]
+    fingerprints: Mapping[str, str] = field(default_factory=dict)  # sheet -> CRC and size of its part
 
 
 @dataclass(frozen=True)
