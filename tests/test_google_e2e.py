@@ -43,4 +43,4 @@ def test_the_next_cycle_is_one_request_and_writes_nothing(google_practice: Googl
     report = p.run()
     assert report.created == [] and report.sent == []
     assert p.fake.calls.snapshot()["apis"] == {"sheets": 1}
-    assert p.fake.count(method="sheets.spreadsheets.get") == 1
+    assert p.fake.count(method="sheets.spreadsheets.getByDataFilter") == 1

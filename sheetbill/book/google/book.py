@@ -50,6 +50,7 @@ class GoogleBook:
         self.holder = holder or new_holder()
         self.rng = rng or random.Random()
         self.label = f"Google Sheet {spreadsheet_id}"
+        self.cache = None  # no fingerprint cache: a Google read has no file to fingerprint
         self._cycle = False
         self._current: str | None = None  # the lease value as last seen in the spreadsheet
         self._lease: Lease | None = None  # the lease this worker holds
@@ -91,8 +92,13 @@ class GoogleBook:
         return (self._lease or seen or Lease(self.holder, now)).renewed(self.holder, now)
 
     # -- reading --------------------------------------------------------------------
-    def read(self) -> Snapshot:
-        read = grid.parse(self._fetch())
+    def read(self, history: bool = False) -> Snapshot:
+        """Every tab in one request; of the Changelog only its header and last row
+        (the cycle needs just its last hash, which the state keeps), unless `history`."""
+        heads = set() if history else {self.tabs[k].name for k in commit.HEADS}
+        read = grid.parse(self._fetch(heads))
+        if any(read.sheets[n].last is None for n in heads if n in read.sheets):
+            read = grid.parse(self._fetch(set()))  # its last row is not tagged (yet): read it whole, once
         layout = Layout.of(read, {k: t.name for k, t in self.tabs.items()}, self.rng)
         layout.ids |= {g.sheet_id for g in read.sheets.values()}
         tables: dict[str, Table] = {}
@@ -114,10 +120,10 @@ class GoogleBook:
         self._snapshot = Snapshot(tables, state, self._editor(tables, state), layout)
         return self._snapshot
 
-    def _fetch(self) -> dict:
+    def _fetch(self, heads: set[str]) -> dict:
         names = [t.name for t in self.tabs.values()]
         try:
-            return self._get(names)
+            return self._get(names, heads)
         except ApiFailure as failure:
             if failure.status != 400 or "Unable to parse range" not in failure.message:
                 raise self._error(failure, "reading the spreadsheet") from None
@@ -130,13 +136,13 @@ class GoogleBook:
         if not present:
             return {}
         try:
-            return self._get(present)
+            return self._get(present, heads)
         except ApiFailure as failure:
             raise self._error(failure, "reading the spreadsheet") from None
 
-    def _get(self, names: list[str]) -> dict:
-        return self.google.sheets("get", f"/{self.spreadsheet_id}", params={
-            "ranges": [grid.quoted(n) for n in names], "includeGridData": "true", "fields": grid.FIELDS})
+    def _get(self, names: list[str], heads: set[str]) -> dict:
+        return self.google.sheets("post", f"/{self.spreadsheet_id}:getByDataFilter", params={"fields": grid.FIELDS},
+                                  body={"dataFilters": grid.filters(names, heads), "includeGridData": True})
 
     def _check_lease(self, value: str | None) -> None:
         self._current = value
@@ -201,16 +207,21 @@ class GoogleBook:
         raise WorkbookBusy(f"{self.label}: rows kept moving while sheetbill wrote; nothing was written, "
                            "the next run starts over")
 
-    def _send(self, requests: list[dict], new: Lease, **extra: object) -> dict:
-        """Send one batchUpdate. Refusals (429) are retried by the backoff; when
-        the outcome is unknown (5xx, no answer), the lease says whether it landed:
-        a copy sent again cannot land twice (its compare-and-set would fail)."""
-        body = {"requests": requests, **extra}
+    def _send(self, requests: list[dict], new: Lease, echo: list[str] | None = None) -> dict:
+        """Send one batchUpdate (with the rows of `echo` in the answer). Refusals
+        (429) are retried by the backoff; when the outcome is unknown (5xx, no
+        answer), the lease says whether it landed (then the answer is {}): a copy
+        sent again cannot land twice, its compare-and-set would fail."""
+        body: dict = {"requests": requests}
+        params = None
+        if echo:
+            body.update(includeSpreadsheetInResponse=True, responseRanges=echo, responseIncludeGridData=True)
+            params = {"fields": f"updatedSpreadsheet({grid.FIELDS})"}
         path = f"/{self.spreadsheet_id}:batchUpdate"
         backoff = self.google.backoff
         for attempt in range(backoff.attempts):
             try:
-                return self.google.sheets("post", path, body=body, idempotent=False)
+                return self.google.sheets("post", path, params=params, body=body, idempotent=False)
             except ApiFailure as failure:
                 if not failure.transient or failure.refused:
                     raise
@@ -246,6 +257,7 @@ class GoogleBook:
             for logical, (tag, physical) in outcome.tags.get(key, {}).items():
                 place.tag_of[logical], place.where[tag] = tag, physical
             place.end = outcome.ends.get(key, place.end)
+            place.last = outcome.lasts.get(key, place.last)
         apply_edits(snapshot.tables, edits, rows)
         snapshot.state.update({a.values["key"]: a.values["value"] for a in edits.appends if a.tab == "state"})
         snapshot.state.update({w.key: w.after for w in edits.writes if w.tab == "state"})
@@ -279,27 +291,28 @@ class GoogleBook:
                 requests.append(anchors.create(tags[(key, row)], grid.TAG, place.sheet_id, row))
         ranges = [f"{grid.quoted(layout.tabs[k].title)}!{r}:{r}" for k, r in tags]
         try:
-            answer = self._send(requests, new, includeSpreadsheetInResponse=True, responseRanges=ranges,
-                                responseIncludeGridData=True)
+            answer = self._send(requests, new, echo=ranges)
+            if not answer:  # it landed but the answer was lost: read those rows back
+                answer = {"updatedSpreadsheet": self.google.sheets("get", f"/{self.spreadsheet_id}", params={
+                    "ranges": ranges, "includeGridData": "true", "fields": grid.FIELDS})}
         except ApiFailure as failure:
             if _failed_request(failure) == lease_at:
                 raise self._lost() from None
             raise self._error(failure, "writing to the spreadsheet") from None
         self._current, self._lease = new.value, new
-        echoed = grid.parse(answer.get("updatedSpreadsheet") or {}) if answer else None
+        echoed = grid.parse(answer.get("updatedSpreadsheet") or {})
         for (key, row), tag in tags.items():
             table, place = snapshot.tables[key], layout.tabs[key]
-            sheet = echoed.sheets.get(place.title) if echoed else None
-            now = dict(sheet.rows).get(row, ()) if sheet else None
+            sheet = echoed.sheets.get(place.title)
             mine = next((v for r, v in table.rows if r == row), ())
-            if now is None or not _same_row(table, mine, now):
+            if sheet is None or sheet.tags.get(row) != tag or not _same_row(table, mine, dict(sheet.rows).get(row, ())):
                 raise WorkbookBusy(f"{self.label}: rows moved while sheetbill worked ({table.tab.name} row {row}); "
                                    "nothing was written, the next run starts over")
             place.tag_of[row], place.where[tag] = tag, row
 
     def _follow(self, snapshot: Snapshot) -> None:
         """Rows moved: read where every tag is now."""
-        fresh = grid.parse(self._fetch())
+        fresh = grid.parse(self._fetch({self.tabs[k].name for k in commit.HEADS}))
         layout: Layout = snapshot.version  # type: ignore[assignment]
         for key, place in layout.tabs.items():
             sheet = fresh.sheets.get(place.title)

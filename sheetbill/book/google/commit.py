@@ -24,11 +24,12 @@ from .. import cells
 from ..base import Edits
 from ..table import Table
 from . import anchors, values
-from .grid import END, TAG
+from .grid import END, LAST, TAG
 from .layout import Layout, TabPlace
 from .style import header_write
 
 TAGGED_APPENDS = frozenset({"invoices", "state"})  # tabs whose new rows are written to later
+HEADS = frozenset({"changelog"})  # tabs a cycle reads only the header and LAST row of
 SLACK_ROWS = 200  # rows added beyond what a write needs, so most commits need no growth
 VALUE = "userEnteredValue"
 VALUE_AND_FORMAT = "userEnteredValue,userEnteredFormat.numberFormat"
@@ -46,6 +47,7 @@ class Outcome:
     columns: dict[str, dict[str, int]] = field(default_factory=dict)  # tab key -> field -> column
     tags: dict[str, dict[int, tuple[int, int]]] = field(default_factory=dict)  # key -> logical -> (tag, physical)
     ends: dict[str, tuple[int, int]] = field(default_factory=dict)
+    lasts: dict[str, tuple[int, int]] = field(default_factory=dict)
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (rows, columns)
     appended: dict[str, int] = field(default_factory=dict)  # key -> rows appended
 
@@ -99,6 +101,8 @@ def build(tables: Mapping[str, Table], layout: Layout, edits: Edits, rows: Mappi
     for key in touched:
         _tag_appends(batch, key, layout, edits, rows)
         _place_end(batch, key, layout)
+        if key in HEADS:
+            _place_last(batch, key, layout)
     return batch
 
 
@@ -147,8 +151,9 @@ def _guard(batch: Batch, key: str, table: Table, place: TabPlace, written: set[i
             continue
         batch.add(anchors.delete_at(tag, place.sheet_id, row))
         batch.guards.add(batch.add(anchors.create(tag, TAG, place.sheet_id, row)))
-    if place.end is not None:
-        batch.add(anchors.delete_at(place.end[0], place.sheet_id, place.end[1]))
+    for tag in (place.end, place.last if key in HEADS else None):
+        if tag is not None:
+            batch.add(anchors.delete_at(tag[0], place.sheet_id, tag[1]))
 
 
 def _grow(batch: Batch, key: str, place: TabPlace, cells_at: dict, appended: int) -> None:
@@ -222,3 +227,15 @@ def _place_end(batch: Batch, key: str, layout: Layout) -> None:
     if place.end is not None and place.sheet_id is not None:
         batch.guards.add(index)
     batch.outcome.ends[key] = (tag, last)
+
+
+def _place_last(batch: Batch, key: str, layout: Layout) -> None:
+    """The LAST tag on the tab's last used row (after this batch's appends)."""
+    place = layout.tabs[key]
+    row = place.append_at + batch.outcome.appended.get(key, 0) - 1
+    known = place.last is not None and place.sheet_id is not None
+    tag = place.last[0] if known else layout.new_id()  # type: ignore[index]
+    index = batch.add(anchors.create(tag, LAST, _sheet_id(batch, key, place), row))
+    if known:
+        batch.guards.add(index)
+    batch.outcome.lasts[key] = (tag, row)

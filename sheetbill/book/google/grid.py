@@ -14,10 +14,11 @@ from . import values
 
 TAG = "sheetbill.row"  # identity of one row the worker writes to
 END = "sheetbill.end"  # on a tab's last grid row: moves when rows are inserted or deleted
+LAST = "sheetbill.last"  # on the Changelog's last row: a cycle reads only its header and this row
 LEASE = "sheetbill.lease"  # on the spreadsheet: who may write, until when
 
 FIELDS = ("sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)),"
-          "data(rowData(values(effectiveValue,userEnteredFormat/numberFormat/type)),"
+          "data(startRow,rowData(values(effectiveValue,userEnteredFormat/numberFormat/type)),"
           "rowMetadata/developerMetadata(metadataId,metadataKey)),"
           "developerMetadata(metadataId,metadataKey)),"
           "developerMetadata(metadataId,metadataKey,metadataValue)")
@@ -35,6 +36,7 @@ class SheetGrid:
     rows: list[tuple[int, tuple[object, ...]]] = field(default_factory=list)  # 1-based, non-empty rows
     tags: dict[int, int] = field(default_factory=dict)  # row -> tag id
     end: tuple[int, int] | None = None  # (tag id, row) of the END tag
+    last: tuple[int, int] | None = None  # (tag id, row) of the LAST tag
 
     @property
     def last_row(self) -> int:
@@ -50,6 +52,15 @@ class Read:
 def quoted(title: str) -> str:
     """A tab name as an A1 range of the whole tab."""
     return "'" + title.replace("'", "''") + "'"
+
+
+def filters(names: list[str], heads: set[str]) -> list[dict[str, Any]]:
+    """The DataFilters of one read: whole tabs; of a tab in `heads`, its header
+    row and the row with the LAST tag."""
+    out: list[dict[str, Any]] = [{"a1Range": quoted(n) + ("!1:1" if n in heads else "")} for n in names]
+    if heads & set(names):
+        out.append({"developerMetadataLookup": {"metadataKey": LAST}})
+    return out
 
 
 def parse(answer: dict[str, Any]) -> Read:
@@ -87,4 +98,6 @@ def _sheet(sheet: dict[str, Any], seen: dict[int, tuple[str, str]]) -> SheetGrid
                     grid.tags.setdefault(top + i + 1, meta_id)
                 elif key == END:
                     grid.end = (meta_id, top + i + 1)
+                elif key == LAST:
+                    grid.last = (meta_id, top + i + 1)
     return grid

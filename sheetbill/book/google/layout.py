@@ -24,12 +24,13 @@ class TabPlace:
     tag_of: dict[int, int] = field(default_factory=dict)  # logical row -> tag id
     where: dict[int, int] = field(default_factory=dict)  # tag id -> physical row
     end: tuple[int, int] | None = None  # (END tag id, physical row)
+    last: tuple[int, int] | None = None  # (LAST tag id, physical row): the Changelog's last row
     append_at: int = 2  # physical row of the next append
     moved: bool = False  # rows moved since the read: untagged rows' places are unknown
 
     @classmethod
     def of(cls, grid: SheetGrid) -> "TabPlace":
-        place = cls(grid.title, grid.sheet_id, grid.row_count, grid.col_count, end=grid.end,
+        place = cls(grid.title, grid.sheet_id, grid.row_count, grid.col_count, end=grid.end, last=grid.last,
                     append_at=max(grid.last_row, 1) + 1)
         for row, tag in grid.tags.items():
             place.tag_of[row] = tag
@@ -52,7 +53,7 @@ class TabPlace:
         self.moved = self.moved or any(now.get(tag) != row for tag, row in self.where.items())
         self.where = {tag: now[tag] for tag in self.where if tag in now}
         self.moved = self.moved or fresh.end != self.end or max(fresh.last_row, 1) + 1 != self.append_at
-        self.end, self.row_count, self.col_count = fresh.end, fresh.row_count, fresh.col_count
+        self.end, self.last, self.row_count, self.col_count = fresh.end, fresh.last, fresh.row_count, fresh.col_count
         self.append_at = max(fresh.last_row, 1) + 1
         return gone
 

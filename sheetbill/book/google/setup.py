@@ -16,7 +16,8 @@ from typing import Any, Sequence
 from ..create import FORMATS
 from ..schema import Tab
 from ..table import column_letter, map_headers
-from . import grid, values
+from . import anchors, grid, values
+from .commit import HEADS
 from .http import Google
 from .style import header_write
 
@@ -66,6 +67,8 @@ def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id) -> 
             done.append(f"added tab '{tab.name}'")
             if tab.worker:
                 requests.append(_protect(sheet_id))
+            if tab.key in HEADS:  # its last used row, the header: what a cycle reads of it
+                requests.append(anchors.create(new_id(), grid.LAST, sheet_id, 1))
             continue
         props = sheet["properties"]
         sheet_id, size = props["sheetId"], props.get("gridProperties") or {}
