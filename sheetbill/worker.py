@@ -162,7 +162,7 @@ class Worker:
     def _read(self) -> Snapshot:
         snapshot = self.book.read()
         unchanged = state.unchanged_tabs(snapshot.fingerprints, snapshot.state, self.book.cache)
-        snapshot.texts = Texts(snapshot.tables, unchanged)
+        snapshot.texts = Texts(snapshot.tables, unchanged, snapshot.state)
         return snapshot
 
     def _recover(self, snapshot: Snapshot) -> dict[str, str]:

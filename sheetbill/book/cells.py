@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ..core.model import Discount, Extra
 from ..core.number import D, percent
+from .xlsx.decode import fifteen  # noqa: F401  (readers of other backends use it too)
 from .xlsx.values import CellError as ErrorValue, FormulaNoValue  # the markers every reader uses
 
 
@@ -35,18 +36,6 @@ def _guard(value: object, header: str) -> None:
         raise CellProblem(f"{header} shows the error {value.code}")
 
 
-def fifteen(value: Decimal) -> Decimal:
-    """A number cell as the spreadsheet shows it: at most 15 significant digits.
-
-    Excel and Sheets store doubles and may save 6.9 as 6.9000000000000004;
-    both display (and mean) 6.9, so that is the value's text."""
-    digits = value.as_tuple().digits
-    if len(digits) <= 15:
-        return value
-    exponent = value.adjusted() - 14
-    return value.quantize(Decimal(1).scaleb(exponent)).normalize()
-
-
 def text(value: object, header: str = "") -> str:
     """Cell text, trimmed; numbers as written (1001, not 1001.0)."""
     if value.__class__ is str:
@@ -57,7 +46,7 @@ def text(value: object, header: str = "") -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, Decimal):
-        return format(fifteen(value).normalize(), "f")  # 65.50 and 65.5 read the same
+        return format(value.normalize(), "f")  # 65.50 and 65.5 read the same
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, date):
@@ -101,7 +90,7 @@ def _year(text: str) -> int:
 
 def number(value: object, header: str) -> Decimal | None:
     if value.__class__ is Decimal and value.is_finite():
-        return fifteen(value)
+        return value
     if value is None or value == "":
         return None
     _guard(value, header)
@@ -118,8 +107,6 @@ def rate(value: object, header: str) -> Decimal | None:
     if value is None or value == "":
         return None
     _guard(value, header)
-    if isinstance(value, Decimal):
-        value = fifteen(value)
     try:
         return percent(value)
     except (ValueError, TypeError):
@@ -157,8 +144,6 @@ def discount(value: object, header: str) -> Discount | None:
     if value is None or value == "":
         return None
     _guard(value, header)
-    if isinstance(value, Decimal):
-        value = fifteen(value)
     raw = text(value, header)
     try:
         if raw.endswith("%"):

@@ -54,8 +54,10 @@ class Texts:
     wrote, and so equals the stored snapshot) is only turned into text if a
     commit touches it."""
 
-    def __init__(self, tables: Mapping[str, Table], unchanged: frozenset[str] = frozenset()) -> None:
+    def __init__(self, tables: Mapping[str, Table], unchanged: frozenset[str] = frozenset(),
+                 state: Mapping[str, str] | None = None) -> None:
         self.tables = tables
+        self.state = state or {}
         self.rows: dict[str, dict[str, dict[str, str]]] = {}
         self.key_at: dict[str, dict[int, str]] = {}
         self.unchanged = set(unchanged)
@@ -66,10 +68,14 @@ class Texts:
                 self._build(tab)
 
     def _build(self, tab: str) -> None:
-        table = self.tables[tab]
-        self.rows[tab], self.key_at[tab] = {}, {}
-        for row, values in table.rows:
-            self._put(tab, row, {f: _safe(table, values, f) for f in table.columns})
+        stored = decode(tab, self.state) if tab in self.unchanged else None
+        if stored is not None:  # the sheet is as the last commit left it: its snapshot is its text
+            self.rows[tab], self.key_at[tab] = stored
+        else:
+            table = self.tables[tab]
+            self.rows[tab], self.key_at[tab] = {}, {}
+            for row, values in table.rows:
+                self._put(tab, row, {f: _safe(table, values, f) for f in table.columns})
         self.unchanged.discard(tab)
 
     def _put(self, tab: str, row: int, texts: dict[str, str]) -> None:
@@ -83,8 +89,12 @@ class Texts:
 
     def digest(self, tab: str) -> str:
         if tab not in self._digests:
-            self._digests[tab] = digest(self.rows[tab])
+            self._digests[tab] = hashlib.sha256(self.encoded(tab)).hexdigest()[:32]
         return self._digests[tab]
+
+    def encoded(self, tab: str) -> bytes:
+        """The tab's rows and where each stands, as stored in the snapshot."""
+        return _encode_json({"rows": self.rows[tab], "at": self.key_at[tab]})
 
     def row_of(self) -> dict[tuple[str, str], int]:
         return {(tab, key): row for tab, keys in self.key_at.items() for row, key in keys.items()}
@@ -138,17 +148,13 @@ def remember(fingerprints: Mapping[str, str], texts: Texts, state: Mapping[str, 
         pass  # only a cache: the next cycle compares the rows instead
 
 
-def digest(rows: Mapping[str, Mapping[str, str]]) -> str:
-    return hashlib.sha256(_encode_json(rows)).hexdigest()[:32]
+def _encode_json(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-def _encode_json(rows: Mapping[str, Mapping[str, str]]) -> bytes:
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-
-
-def encode(tab: str, rows: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
-    """State entries that hold `rows` (stale chunks of a longer earlier version are blanked by the caller)."""
-    raw = _encode_json(rows)
+def encode(tab: str, raw: bytes) -> dict[str, str]:
+    """State entries that hold a tab's encoded snapshot (stale chunks of a longer
+    earlier version are blanked by the caller)."""
     blob = base64.b64encode(zlib.compress(raw, 1)).decode()
     chunks = [blob[i:i + CHUNK] for i in range(0, len(blob), CHUNK)] or [""]
     out = {f"snapshot/{tab}/{i}": c for i, c in enumerate(chunks)}
@@ -157,25 +163,27 @@ def encode(tab: str, rows: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
     return out
 
 
-def decode(tab: str, state: Mapping[str, str]) -> dict[str, dict[str, str]] | None:
-    """The snapshot of `tab`, or None if there is none (first run) or it is unreadable."""
+def decode(tab: str, state: Mapping[str, str]) -> tuple[dict, dict[int, str]] | None:
+    """The snapshot of `tab` (rows, row number -> key), or None if there is none
+    (first run) or it is unreadable."""
     try:
         n = int(state.get(f"snapshot/{tab}/n", "0") or 0)
         if not n:
             return None
         blob = "".join(state.get(f"snapshot/{tab}/{i}", "") for i in range(n))
-        return json.loads(zlib.decompress(base64.b64decode(blob)))
-    except (ValueError, zlib.error, json.JSONDecodeError):
+        data = json.loads(zlib.decompress(base64.b64decode(blob)))
+        return data["rows"], {int(row): key for row, key in data["at"].items()}
+    except (ValueError, KeyError, TypeError, zlib.error, json.JSONDecodeError):
         return None
 
 
 def snapshot_updates(texts: Texts, state: Mapping[str, str]) -> dict[str, str]:
     """State entries to write so the stored snapshot matches `texts` (only changed tabs)."""
     out: dict[str, str] = {}
-    for tab, rows in texts.rows.items():
+    for tab in texts.rows:
         if state.get(f"snapshot/{tab}/digest") == texts.digest(tab):
             continue
-        entries = encode(tab, rows)
+        entries = encode(tab, texts.encoded(tab))
         old_n = int(state.get(f"snapshot/{tab}/n", "0") or 0)
         for i in range(int(entries[f"snapshot/{tab}/n"]), old_n):
             entries[f"snapshot/{tab}/{i}"] = ""
@@ -190,5 +198,10 @@ def previous(texts: Texts, state: Mapping[str, str]) -> dict[str, dict[str, dict
         stored = state.get(f"snapshot/{tab}/digest")
         if stored is None:
             continue
-        out[tab] = rows if stored == texts.digest(tab) else decode(tab, state)
-    return {tab: rows for tab, rows in out.items() if rows is not None}
+        if stored == texts.digest(tab):
+            out[tab] = rows
+        else:
+            decoded = decode(tab, state)
+            if decoded is not None:
+                out[tab] = decoded[0]
+    return out

@@ -52,11 +52,12 @@ class CellDecoder:
             if moment is not None:
                 return moment
         try:
-            return Decimal(v)
+            number = Decimal(v)
         except InvalidOperation:
             raise BrokenWorkbook(f"{self.sheet}!{ref} holds {v!r}, which is not a number") from None
+        return fifteen(number) if len(v) > 16 else number
 
-    def shared(self, ref: str, v: str) -> str:
+    def shared(self, ref: str, v: str) -> str:  # noqa: D102
         try:
             return self.strings[int(v)]
         except (ValueError, IndexError):
@@ -70,3 +71,14 @@ class CellDecoder:
         except ValueError:
             raise BrokenWorkbook(f"{self.sheet}!{ref} holds {v!r}, which is not a date") from None
         return moment.date() if "T" not in v and " " not in v.strip() else moment
+
+
+def fifteen(value: Decimal) -> Decimal:
+    """A number cell as the spreadsheet shows it: at most 15 significant digits.
+
+    Excel stores doubles and may save 6.9 as 6.9000000000000004; it displays
+    (and means) 6.9, so that is the cell's value."""
+    digits = value.as_tuple().digits
+    if len(digits) <= 15:
+        return value
+    return value.quantize(Decimal(1).scaleb(value.adjusted() - 14)).normalize()
