@@ -1,12 +1,11 @@
 """Cycle speed and memory on large workbooks; prints figures, asserts nothing.
 
-For each size N (default 1,000, 10,000, 100,000 sessions), in a fresh
-process: build a practice with N completed sessions, then time
-  1. the first cycle, which invoices all N (read, plan, commit; no PDFs),
-  2. a cycle after 100 more sessions were logged (the everyday case),
-  3. an idle cycle (nothing to do),
-and print each one's seconds and the process's peak memory. Then PDFs
-rendered per second with the HTML template.
+For each size N (default 1,000, 10,000, 100,000 sessions): build a practice
+with N completed sessions and time the first cycle, which invoices all N at
+once (read, plan, commit; no PDFs); then, in a fresh process, a cycle after
+100 more sessions were logged (the everyday case) and an idle cycle. Each
+process's peak memory is printed. Then a workbook of 10,000 invoices gets
+20,000 payments in one cycle, and PDFs rendered per second are measured.
 
     .venv/bin/python bench/cycle.py [N ...]
 """
@@ -61,26 +60,42 @@ def build(folder: Path, n: int) -> Path:
     return config_path
 
 
-def measure(n: int) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        config_path = build(Path(tmp) / "p", n)
-        config = config_mod.load(config_path)
-        worker = app.worker_for(config, clock=Clock(), deliver=False)
-        out = {"sessions": n}
-        t = time.perf_counter()
-        report = worker.run_once()
-        out["first_cycle_s"] = round(time.perf_counter() - t, 2)
-        out["invoices_created"] = len(report.created)
-        _append(config.workbook, "Sessions", _sessions(n, 100))
-        t = time.perf_counter()
-        report = worker.run_once()
-        out["plus_100_cycle_s"] = round(time.perf_counter() - t, 2)
-        t = time.perf_counter()
-        worker.run_once()
-        out["idle_cycle_s"] = round(time.perf_counter() - t, 2)
-        out["workbook_mb"] = round(config.workbook.stat().st_size / 1e6, 1)
-        out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-        return out
+def _peak() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def _timed(worker) -> float:
+    t = time.perf_counter()
+    worker.run_once()
+    return round(time.perf_counter() - t, 2)
+
+
+def first(n: int, folder: Path) -> dict:
+    """Build the practice and invoice all n sessions in one cycle."""
+    config = config_mod.load(build(folder, n))
+    worker = app.worker_for(config, clock=Clock(), deliver=False)
+    return {"first_cycle_s": _timed(worker), "first_peak_mb": _peak(),
+            "workbook_mb": round(config.workbook.stat().st_size / 1e6, 1)}
+
+
+def steady(folder: Path, payments: int = 0) -> dict:
+    """In a fresh process: 100 more sessions (and payments, if asked), then an idle cycle."""
+    config = config_mod.load(folder / "sheetbill.yaml")
+    worker = app.worker_for(config, clock=Clock(), deliver=False)
+    _append(config.workbook, "Sessions", _sessions(10**6, 100))
+    if payments:
+        _append(config.workbook, "Payments", _payments(payments))
+    out = {"plus_100_cycle_s": _timed(worker)}
+    out["idle_cycle_s"] = _timed(worker)
+    out["steady_peak_mb"] = _peak()
+    return out
+
+
+def _payments(count: int) -> list[list]:
+    """`count` payments: two per invoice, each half of it, by invoice number (made in order)."""
+    day = date(2026, 11, 20)
+    return [[f"P-{i:06d}", day, None, f"INV-2026-{i // 2 + 1:04d}", Decimal("32.50"), "Card", None]
+            for i in range(count)]
 
 
 def render_rate(count: int = 20) -> float:
@@ -96,20 +111,38 @@ def render_rate(count: int = 20) -> float:
     return count / (time.perf_counter() - t)
 
 
+def _child(*args: str) -> dict:
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main(argv: list[str]) -> None:
-    if argv and argv[0] == "--one":
-        print(json.dumps(measure(int(argv[1]))))
+    if argv and argv[0] == "--first":
+        print(json.dumps(first(int(argv[1]), Path(argv[2]))))
+        return
+    if argv and argv[0] == "--steady":
+        print(json.dumps(steady(Path(argv[1]), int(argv[2]))))
         return
     sizes = [int(a) for a in argv] or [1_000, 10_000, 100_000]
-    print(f"{'sessions':>9} {'first cycle':>12} {'+100 cycle':>11} {'idle cycle':>11} {'file MB':>8} {'peak MB':>8}")
+    print(f"{'sessions':>9} {'first cycle':>12} {'(peak MB)':>9} {'+100 cycle':>11} {'idle cycle':>11} "
+          f"{'(peak MB)':>9} {'file MB':>8}")
     for n in sizes:
-        done = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True)
-        if done.returncode:
-            print(f"{n:>9} failed: {done.stderr.strip().splitlines()[-1:]}")
-            continue
-        r = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"{n:>9} {r['first_cycle_s']:>11.2f}s {r['plus_100_cycle_s']:>10.2f}s {r['idle_cycle_s']:>10.2f}s "
-              f"{r['workbook_mb']:>8} {r['peak_rss_mb']:>8}")
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                a = _child("--first", str(n), str(Path(tmp) / "p"))
+                b = _child("--steady", str(Path(tmp) / "p"), "0")
+            except RuntimeError as exc:
+                print(f"{n:>9} failed: {exc}")
+                continue
+        print(f"{n:>9} {a['first_cycle_s']:>11.2f}s {a['first_peak_mb']:>9} {b['plus_100_cycle_s']:>10.2f}s "
+              f"{b['idle_cycle_s']:>10.2f}s {b['steady_peak_mb']:>9} {a['workbook_mb']:>8}")
+    with tempfile.TemporaryDirectory() as tmp:
+        _child("--first", "10000", str(Path(tmp) / "p"))
+        b = _child("--steady", str(Path(tmp) / "p"), "20000")
+    print(f"10,000 invoices + 20,000 payments: cycle applying them {b['plus_100_cycle_s']:.2f}s, "
+          f"then idle {b['idle_cycle_s']:.2f}s, peak {b['steady_peak_mb']} MB")
     print(f"PDFs rendered per second (HTML template, 3 lines): {render_rate():.1f}")
 
 

@@ -88,8 +88,11 @@ class Config:
     reminders: tuple[int, ...] = ()  # days after the due date; empty: no reminders
     monthly_statements: bool = False  # last month's statement to each active client
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_tabs", {t.key: t for t in self.tabs})
+
     def tab(self, key: str) -> Tab:
-        return next(t for t in self.tabs if t.key == key)
+        return self._tabs[key]  # type: ignore[attr-defined]
 
 
 _SHAPE: dict[str, Any] = {

@@ -8,7 +8,6 @@ columns are left alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Mapping
 
 
@@ -30,8 +29,11 @@ class Tab:
     hidden: bool = False
     key_field: str = ""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {c.field: c for c in self.columns})
+
     def column(self, field: str) -> Column:
-        found = _by_field(self.columns).get(field)
+        found = self._index.get(field)  # type: ignore[attr-defined]
         if found is None:
             raise KeyError(f"{self.name} has no column {field}")
         return found
@@ -40,11 +42,6 @@ class Tab:
     def headers(self) -> tuple[str, ...]:
         """The headers `init` writes (optional columns left out)."""
         return tuple(c.header for c in self.columns if not c.optional)
-
-
-@lru_cache(maxsize=None)
-def _by_field(columns: tuple[Column, ...]) -> dict[str, Column]:
-    return {c.field: c for c in columns}
 
 
 def _cols(*spec: str) -> tuple[Column, ...]:
