@@ -8,6 +8,7 @@ number skipped, no email twice.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time as _time
 from dataclasses import dataclass, field, replace
@@ -110,6 +111,10 @@ class Worker:
         started = _time.monotonic()
         report = CycleReport()
         with self.book.lease():
+            quiet = self._quiet_key()
+            if quiet is not None and self.book.cache.get("quiet") == quiet:
+                report.seconds = _time.monotonic() - started
+                return report  # nothing changed since a cycle that left nothing to do, today
             snapshot = self._read()
             recovered = self._recover(snapshot)
             edits_by_people = self._human_edits(snapshot)
@@ -135,8 +140,18 @@ class Worker:
             report.created += list(cycle.finalized)
             invoices = [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
             self._deliver(snapshot, ledger, cycle, invoices, report, plan.writes)
+            if not (report.errors or report.flags):
+                self.book.cache.put(quiet=self._quiet_key())
         report.seconds = _time.monotonic() - started
         return report
+
+    def _quiet_key(self) -> str | None:
+        """What an idle cycle depends on: the workbook's content, the day and the config."""
+        content = getattr(self.book, "fingerprint", lambda: None)()
+        if content is None:
+            return None
+        config = hashlib.sha256(self.config.path.read_bytes()).hexdigest()[:16]
+        return f"{content}|{self.today().isoformat()}|{config}"
 
     def _dashboard(self, snapshot: Snapshot, ledger: Ledger, cycle: CyclePlan) -> list[CellWrite]:
         """The Dashboard cells that change (refreshed only along with other writes)."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import ContextManager, Mapping, Protocol
 
 from ..core.plan import CellWrite, RowAppend
+from .cache import Cache
 from .table import Table
 
 
@@ -39,7 +39,10 @@ class Book(Protocol):
     """A workbook backend (Excel file, Google Sheet)."""
 
     label: str
-    cache: Path | None  # a file for the cache of sheet fingerprints, or None
+    cache: Cache  # see book/cache.py (Cache(None) where the backend keeps none)
+
+    def fingerprint(self) -> str | None:
+        """A cheap digest of the whole workbook's content, or None where there is none."""
 
     def lease(self) -> ContextManager[None]:
         """Hold the workbook for one cycle; WorkbookBusy if someone else does."""

@@ -23,6 +23,7 @@ from ..errors import UnsafeToWrite, WorkbookBusy, WorkbookError
 from . import cells
 from .apply import apply_edits
 from .base import Edits, Snapshot, next_rows, with_state
+from .cache import Cache
 from .schema import Tab
 from .table import Table, build, column_letter
 from .xlsx import NewSheet, SheetEdit, fingerprints, lost_parts, patch_workbook, read_sheets
@@ -45,7 +46,14 @@ class ExcelBook:
         self.tabs = {t.key: t for t in tabs}
         self.backups = backups
         self.label = str(self.path.name)
-        self.cache = self.path.parent / f".{self.path.name}.sheetbill-cache"
+        self.cache = Cache(self.path.parent / f".{self.path.name}.sheetbill-cache")
+
+    def fingerprint(self) -> str | None:
+        """The whole workbook's content, from the zip directory alone (None if unreadable)."""
+        try:
+            return ";".join(f"{k}={v}" for k, v in sorted(fingerprints(self.path).items()))
+        except (XlsxError, OSError):
+            return None
 
     # -- holding the file -------------------------------------------------
     @contextlib.contextmanager

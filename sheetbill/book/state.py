@@ -13,11 +13,11 @@ import base64
 import hashlib
 import json
 import zlib
-from pathlib import Path
 from typing import Mapping
 
 from . import cells
 from .base import Edits
+from .cache import Cache
 from .table import Table
 
 SNAPSHOT_TABS = ("sessions", "clients", "services", "invoices", "lines", "payments", "cash")
@@ -121,31 +121,19 @@ class Texts:
         return cells.text(cells.for_kind(kind, value))
 
 
-def unchanged_tabs(fingerprints: Mapping[str, str], state: Mapping[str, str], cache: Path | None) -> frozenset[str]:
+def unchanged_tabs(fingerprints: Mapping[str, str], state: Mapping[str, str], cache: Cache) -> frozenset[str]:
     """Tabs whose sheet is exactly as the last commit left it: the cache beside the
     workbook remembers each sheet's fingerprint and the snapshot digest it holds."""
-    if cache is None or not fingerprints:
-        return frozenset()
-    try:
-        known = json.loads(cache.read_text())
-    except (OSError, ValueError):
-        return frozenset()
+    known = cache.get("tabs", {})
     return frozenset(tab for tab, fp in fingerprints.items()
                      if known.get(tab) == [fp, state.get(f"snapshot/{tab}/digest")])
 
 
-def remember(fingerprints: Mapping[str, str], texts: Texts, state: Mapping[str, str], cache: Path | None) -> None:
+def remember(fingerprints: Mapping[str, str], texts: Texts, state: Mapping[str, str], cache: Cache) -> None:
     """Note, after a commit, which snapshot digest each sheet's fingerprint stands for."""
-    if cache is None or not fingerprints:
-        return
-    known = {tab: [fp, texts.digest(tab) if tab in texts.rows else state.get(f"snapshot/{tab}/digest")]
-             for tab, fp in fingerprints.items() if tab in SNAPSHOT_TABS}
-    try:
-        tmp = cache.with_name(cache.name + ".tmp")
-        tmp.write_text(json.dumps(known))
-        tmp.replace(cache)
-    except OSError:
-        pass  # only a cache: the next cycle compares the rows instead
+    if fingerprints:
+        cache.put(tabs={tab: [fp, texts.digest(tab) if tab in texts.rows else state.get(f"snapshot/{tab}/digest")]
+                        for tab, fp in fingerprints.items() if tab in SNAPSHOT_TABS})
 
 
 def _encode_json(data: object) -> bytes:
