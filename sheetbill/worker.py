@@ -19,6 +19,7 @@ from typing import Callable, Protocol
 
 from .book import records, state
 from .book.base import Book, Edits, Snapshot, next_rows
+from .book.cache import Cache
 from .book.cells import text as cells_text
 from .book.state import Texts, snapshot_updates
 from .config import Config
@@ -92,6 +93,7 @@ class Worker:
         self.renderer = renderer
         self.transport = transport
         self.clock = clock or SystemClock()
+        self.cache = getattr(book, "cache", None) or Cache(None)  # backends without a local cache
         self._store_pdf = store_pdf
         self._message = message
         self.rules: BillingRules = replace(config.rules, email_lookup=not (transport and transport.name == "smtp"))
@@ -112,7 +114,7 @@ class Worker:
         report = CycleReport()
         with self.book.lease():
             quiet = self._quiet_key()
-            if quiet is not None and self.book.cache.get("quiet") == quiet:
+            if quiet is not None and self.cache.get("quiet") == quiet:
                 report.seconds = _time.monotonic() - started
                 return report  # nothing changed since a cycle that left nothing to do, today
             snapshot = self._read()
@@ -141,7 +143,7 @@ class Worker:
             invoices = [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
             self._deliver(snapshot, ledger, cycle, invoices, report, plan.writes)
             if not (report.errors or report.flags):
-                self.book.cache.put(quiet=self._quiet_key())
+                self.cache.put(quiet=self._quiet_key())
         report.seconds = _time.monotonic() - started
         return report
 
@@ -176,7 +178,7 @@ class Worker:
 
     def _read(self) -> Snapshot:
         snapshot = self.book.read()
-        unchanged = state.unchanged_tabs(snapshot.fingerprints, snapshot.state, self.book.cache)
+        unchanged = state.unchanged_tabs(snapshot.fingerprints, snapshot.state, self.cache)
         snapshot.texts = Texts(snapshot.tables, unchanged, snapshot.state)
         return snapshot
 
@@ -220,7 +222,7 @@ class Worker:
         if edits.empty:
             return {}
         rows = dict(self.book.commit(snapshot, edits))
-        state.remember(snapshot.fingerprints, texts, snapshot.state, self.book.cache)
+        state.remember(snapshot.fingerprints, texts, snapshot.state, self.cache)
         return rows
 
     # -- PDFs and emails --------------------------------------------------
