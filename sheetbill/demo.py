@@ -8,6 +8,7 @@ cycle, and prints where the workbook, the PDFs and the emails are.
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 import shutil
 import sys
 from datetime import date, timedelta
@@ -56,7 +57,7 @@ def build(folder: Path, today: date, seed: int = 7) -> Path:
             continue
         for _ in range(rng.randint(1, 3)):
             n += 1
-            client = rng.choice(CLIENTS[:7] + CLIENTS[7:] * 1)
+            client = rng.choice(CLIENTS[:6] + CLIENTS[7:]) if n != 5 else CLIENTS[6]
             service, extras = rng.choice(PLAN)
             if offset < 0:
                 status = "Scheduled"
@@ -67,6 +68,16 @@ def build(folder: Path, today: date, seed: int = 7) -> Path:
                              rng.choice(["Maria", "Tom"]), status, None])
     sessions.append([None, today - timedelta(days=2), "C-001", "MASSAGE", 1, None, None, "Tom", "Completed",
                      "typed on the phone: no ID yet"])
+    paid_at_desk = next(r for r in sessions.iter_rows(min_row=2, values_only=True)
+                        if r[8] == "Completed" and r[2] in ("C-002", "Jonas Becker"))
+    payments = wb[tabs["payments"].name]
+    payments.append([None, paid_at_desk[1], None, paid_at_desk[0], Decimal("58.50"), "Cash", "paid at the desk"])
+    payments.append([None, today - timedelta(days=1), "Anna Meier", None, Decimal("250.00"), "Bank transfer",
+                     "transfer ref 4471"])
+    payments.append([None, today - timedelta(days=1), "C-005", None, Decimal("40.00"), "Card", "terminal 2"])
+    payments.append([None, today - timedelta(days=1), "C-004", None, Decimal("20.00"), "Paypal", "typo in Method"])
+    cash = wb[tabs["cash"].name]
+    cash.append([paid_at_desk[1], Decimal("150.00"), Decimal("208.50")])
     wb.save(workbook)
     return config_path
 
@@ -79,6 +90,8 @@ def main(argv: list[str]) -> int:
     print(report.line())
     for p in report.problems:
         print(f"  problem on {p.tab} row {p.row}: {p.message}")
+    for e in report.errors:
+        print(f"  error: {e}")
     print(f"\nWorkbook: {config.workbook}\nPDFs:     {config.render.output}/\n"
           f"Emails:   {config.email.outbox}/ (.eml files, open them in any mail program)\n"
           f"Config:   {config_path}\nRun again: .venv/bin/sheetbill run --config {config_path}")
