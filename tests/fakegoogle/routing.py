@@ -98,5 +98,5 @@ def _documented(http_method: str, path: str) -> str | None:
     return None
 
 
-def to_response(result: Response | dict[str, Any]) -> Response:
-    return result if isinstance(result, Response) else Response.json(result)
+def to_response(result: Response | dict[str, Any], compact: bool = False) -> Response:
+    return result if isinstance(result, Response) else Response.json(result, compact=compact)

@@ -128,7 +128,7 @@ class FakeGoogle:
                 result = route.handler(self.state, request)
                 if isinstance(result, dict) and request.arg("fields") and request.api != "drive":
                     result = fields.select(result, fields.parse(request.arg("fields") or ""))
-                return to_response(result)
+                return to_response(result, compact=request.arg("prettyPrint") == "false")
         except ApiError as err:
             return Response.error(err)
         except Exception as exc:  # a bug in the fake: answer 500 and say so

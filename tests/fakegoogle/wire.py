@@ -90,8 +90,10 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def json(cls, obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-        data = json.dumps(obj, ensure_ascii=False, indent=2).encode("utf-8")
+    def json(cls, obj: Any, status: int = 200, headers: dict[str, str] | None = None, compact: bool = False) -> Response:
+        """JSON as Google sends it: indented, or compact when asked with ``prettyPrint=false``."""
+        layout: dict[str, Any] = {"separators": (",", ":")} if compact else {"indent": 2}
+        data = json.dumps(obj, ensure_ascii=False, **layout).encode("utf-8")
         return cls(status, data, {"Content-Type": JSON_TYPE, **(headers or {})})
 
     @classmethod

@@ -25,13 +25,14 @@ from ..base import Edits, Snapshot, next_rows, with_state
 from ..excel import REQUIRED_TABS, ExcelBook
 from ..schema import Tab
 from ..table import Table, build
-from . import anchors, commit, grid
+from . import anchors, commit, grid, values
 from .errors import explain
 from .http import Google
 from .layout import Layout
 from .lease import LEASE_ID, RENEW, TTL, Lease, new_holder, swap
 from .retry import ApiFailure
 
+DATES = ("date", "datetime")
 RELOCATIONS = 3  # times a commit follows rows that moved before giving up for this cycle
 _REQUEST_INDEX = re.compile(r"requests\[(\d+)\]")
 
@@ -50,7 +51,7 @@ class GoogleBook:
         self.holder = holder or new_holder()
         self.rng = rng or random.Random()
         self.label = f"Google Sheet {spreadsheet_id}"
-        self.cache = None  # no fingerprint cache: a Google read has no file to fingerprint
+        self.cache = _NoCache()  # nothing to fingerprint without reading: every cycle reads
         self._cycle = False
         self._current: str | None = None  # the lease value as last seen in the spreadsheet
         self._lease: Lease | None = None  # the lease this worker holds
@@ -110,9 +111,11 @@ class GoogleBook:
                 tables[key] = build(tab, [])
                 tables[key].exists = False
                 continue
-            tables[key] = build(tab, sheet.rows)
-            tables[key].last_row = max(sheet.last_row, 1)
-            self._require_headers(tables[key])
+            tables[key] = table = build(tab, sheet.rows)
+            kinds = {i: tab.column(f).kind for f, i in table.columns.items() if tab.column(f).kind in DATES}
+            table.rows = values.dates(table.rows, kinds)
+            table.last_row = max(sheet.last_row, 1)
+            self._require_headers(table)
         lease = read.metadata.get(LEASE_ID, ("", ""))[1] or None
         self._check_lease(lease)
         state = {cells.text(t.get(v, "key")): cells.text(t.get(v, "value"))
@@ -158,8 +161,7 @@ class GoogleBook:
         if not self._editor_names:
             return None
         texts = snapshots.Texts(tables)
-        changed = any(state.get(f"snapshot/{tab}/digest") not in (None, snapshots.digest(rows))
-                      for tab, rows in texts.rows.items())
+        changed = any(state.get(f"snapshot/{tab}/digest") not in (None, texts.digest(tab)) for tab in texts.rows)
         if not changed:
             return None
         drive = self.google.service("drive")
@@ -336,6 +338,16 @@ class GoogleBook:
     @staticmethod
     def _stamp(moment: datetime) -> str:
         return f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"
+
+
+class _NoCache:
+    """The book's cache, kept nowhere."""
+
+    def get(self, key: str, default: object = None) -> object:
+        return default
+
+    def put(self, **entries: object) -> None:
+        return None
 
 
 def _failed_request(failure: ApiFailure) -> int | None:

@@ -18,7 +18,7 @@ LAST = "sheetbill.last"  # on the Changelog's last row: a cycle reads only its h
 LEASE = "sheetbill.lease"  # on the spreadsheet: who may write, until when
 
 FIELDS = ("sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)),"
-          "data(startRow,rowData(values(effectiveValue,userEnteredFormat/numberFormat/type)),"
+          "data(startRow,rowData(values(effectiveValue)),"
           "rowMetadata/developerMetadata(metadataId,metadataKey)),"
           "developerMetadata(metadataId,metadataKey)),"
           "developerMetadata(metadataId,metadataKey,metadataValue)")

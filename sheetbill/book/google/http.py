@@ -69,7 +69,7 @@ class Google:
         self.timeout = timeout
         self._gspread = HTTPClient(auth=None, session=self.session)  # type: ignore[arg-type]
         self._gspread.set_timeout(timeout)
-        self._services: dict[str, Any] = {}
+        self._http = RequestsHttp(self.session, timeout)
 
     # -- Sheets (gspread's HTTP client; numbers parsed as Decimal) -----------------
     def sheets(self, method: str, path: str, *, params: dict[str, Any] | None = None,
@@ -89,28 +89,40 @@ class Google:
         return self.backoff.run(call, idempotent)
 
     # -- Drive, Docs, Gmail (googleapiclient) ----------------------------------------
-    def service(self, api: str) -> Any:
-        """The googleapiclient resource of `api` ("drive", "docs", "gmail"), built once."""
-        if api not in self._services:
+    @staticmethod
+    def service(api: str) -> Any:
+        """The googleapiclient resource of `api` ("drive", "docs", "gmail"). Built
+        once per process (building one is slow); its requests go through the
+        connection that `execute` runs them on."""
+        if api not in _SERVICES:
             from googleapiclient.discovery import build
 
-            self._services[api] = build(api, VERSIONS[api], http=RequestsHttp(self.session, self.timeout),
-                                        static_discovery=True, cache_discovery=False)
-        return self._services[api]
+            _SERVICES[api] = build(api, VERSIONS[api], http=_Unset(), static_discovery=True, cache_discovery=False)
+        return _SERVICES[api]
 
     def execute(self, make: Callable[[], Any], idempotent: bool = True) -> Any:
-        """Run `make().execute()` with the retry policy."""
+        """Run `make().execute()` on this connection, with the retry policy."""
         from googleapiclient.errors import HttpError
 
         def call() -> Any:
             try:
-                return make().execute(num_retries=0)
+                return make().execute(http=self._http, num_retries=0)
             except HttpError as error:
                 raise ApiFailure.from_answer(error.resp.status, error.content or b"", dict(error.resp)) from None
             except (requests.RequestException, OSError) as error:
                 raise ApiFailure(None, f"no answer from Google ({type(error).__name__})") from None
 
         return self.backoff.run(call, idempotent)
+
+
+_SERVICES: dict[str, Any] = {}
+
+
+class _Unset:
+    """The transport of a built service: every request is given its own."""
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a Google request was sent without a connection (use Google.execute)")
 
 
 def _failure(response: requests.Response) -> ApiFailure:

@@ -2,8 +2,9 @@
 
 Reading takes a CellData's `effectiveValue` (what the cell shows, formulas
 computed, never formatted text): numbers arrive as Decimal from the answer's
-own digits, numbers under a date or date-time format become `date` /
-`datetime` (as the Excel reader gives them), errors become `CellError`.
+own digits, errors become `CellError`. Formats are not read (a formatted
+column would send a format for every empty row of the grid): a serial number
+in a date column becomes a `date` (`dates`), as the Excel reader gives it.
 
 Writing makes CellData for `updateCells`: text always as `stringValue` (a
 client's `=HYPERLINK(...)` stays text, as RAW input would keep it), numbers
@@ -37,17 +38,32 @@ def read(cell: dict[str, Any]) -> object:
         return value["stringValue"] or None
     if "numberValue" in value:
         number = value["numberValue"]
-        number = number if isinstance(number, Decimal) else Decimal(number)
-        kind = ((cell.get("userEnteredFormat") or {}).get("numberFormat") or {}).get("type")
-        if kind in ("DATE", "DATE_TIME") and 0 <= number < 2958466:
-            moment = EPOCH + timedelta(days=int(number), milliseconds=round((number % 1) * 86_400_000))
-            return moment.date() if kind == "DATE" else moment
-        return number
+        return number if isinstance(number, Decimal) else Decimal(number)
     if "boolValue" in value:
         return bool(value["boolValue"])
     if "errorValue" in value:
         return CellError(ERRORS.get(value["errorValue"].get("type", ""), "#ERROR!"))
     return None
+
+
+def dates(rows: list[tuple[int, tuple[object, ...]]], kinds: dict[int, str]) -> list[tuple[int, tuple[object, ...]]]:
+    """The rows with serial numbers in `date` / `datetime` columns (by column index) as dates."""
+    if not kinds:
+        return rows
+    out = []
+    for row, cells in rows:
+        if any(isinstance(cells[c], Decimal) for c in kinds if c < len(cells)):
+            cells = tuple(_moment(v, kinds[c]) if c in kinds and isinstance(v, Decimal) else v
+                          for c, v in enumerate(cells))
+        out.append((row, cells))
+    return out
+
+
+def _moment(number: Decimal, kind: str) -> object:
+    if not 0 <= number < 2958466:
+        return number
+    moment = EPOCH + timedelta(days=int(number), milliseconds=round((number % 1) * 86_400_000))
+    return moment.date() if kind == "date" else moment
 
 
 def serial(value: date | datetime) -> Decimal:

@@ -1,0 +1,54 @@
+"""Run one cycle against the fake Google and die (os._exit, no cleanup) at a chosen point.
+
+    SHEETBILL_GOOGLE_ENDPOINT=http://127.0.0.1:PORT python -m tests.google_crashrun CONFIG POINT [K]
+
+POINT: `write` (the K-th batchUpdate reached Google, its answer is never
+read), `render` (before the K-th PDF), `send` (before the K-th email goes
+to Gmail), `sent` (right after Gmail took the K-th email, before anything
+is recorded).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from sheetbill import app
+from sheetbill import config as config_mod
+from sheetbill.book.google.http import Google
+
+from .conftest import FixedClock
+from .crashrun import KILLED
+
+
+def main(config_path: str, point: str, k: int = 1) -> None:
+    worker = app.worker_for(config_mod.load(Path(config_path)), clock=FixedClock())
+    calls = {"n": 0}
+
+    def counting(func, before: bool, only=lambda *a, **kw: True):
+        def wrapper(*args, **kwargs):
+            if not only(*args, **kwargs):
+                return func(*args, **kwargs)
+            calls["n"] += 1
+            if before and calls["n"] == k:
+                os._exit(KILLED)
+            result = func(*args, **kwargs)
+            if not before and calls["n"] == k:
+                os._exit(KILLED)
+            return result
+        return wrapper
+
+    if point == "write":
+        Google.sheets = counting(Google.sheets, before=False, only=lambda self, method, path, **kw: ":batchUpdate" in path)
+    elif point == "render":
+        worker.renderer.render = counting(worker.renderer.render, before=True)
+    elif point in ("send", "sent"):
+        worker.transport.send = counting(worker.transport.send, before=point == "send")
+    else:
+        raise SystemExit(f"unknown point {point}")
+    worker.run_once()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 1)
