@@ -67,8 +67,9 @@ class Practice:
                     cell.data_type = "s"
         wb.save(self.workbook)
 
-    def set(self, tab: str, key: str, header: str, value) -> None:
-        """Set one cell of the row whose first column is `key`, as an admin would."""
+    def set(self, tab: str, key: str, header: str, value, editor: str | None = None) -> None:
+        """Set one cell of the row whose first column is `key`, as an admin in Excel
+        would (who then shows as the file's last modifier)."""
         wb = openpyxl.load_workbook(self.workbook)
         ws = wb[tab]
         col = [c.value for c in ws[1]].index(header) + 1
@@ -78,6 +79,8 @@ class Practice:
                 break
         else:
             raise KeyError(key)
+        if editor:
+            wb.properties.lastModifiedBy = editor
         wb.save(self.workbook)
 
     def configure(self, old: str, new: str) -> None:

@@ -17,18 +17,7 @@ def by(rows, key):
 
 
 def edit(practice, tab: str, key: str, header: str, value, editor: str = "Maria Admin") -> None:
-    """Change one cell as a person in Excel would, leaving their name as last modifier."""
-    wb = openpyxl.load_workbook(practice.workbook)
-    ws = wb[tab]
-    col = [c.value for c in ws[1]].index(header) + 1
-    for row in ws.iter_rows(min_row=2):
-        if row[0].value == key:
-            ws.cell(row=row[0].row, column=col).value = value
-            break
-    else:
-        raise KeyError(key)
-    wb.properties.lastModifiedBy = editor
-    wb.save(practice.workbook)
+    practice.set(tab, key, header, value, editor=editor)
 
 
 def test_review_mode_drafts_get_a_number_only_when_finalized(practice):

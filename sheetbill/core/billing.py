@@ -21,7 +21,7 @@ from .clients import ClientBook, ClientProblem
 from .delivery import interrupted_problem
 from .model import (BillingStatus, Client, Invoice, InvoiceMode, InvoiceStatus, Ledger, Line,
                     Session, SessionStatus)
-from .numbering import NumberPattern, Sequencer
+from .numbering import NumberPattern, Sequencer, with_ids
 from .plan import CellWrite, Plan, RowAppend, RowProblem
 from .pricing import PriceList, PricingProblem, session_lines
 
@@ -57,7 +57,7 @@ class _Billable:
 def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
     writes: list[CellWrite] = []
     problems: list[RowProblem] = []
-    sessions = _with_ids(ledger.sessions, rules.session_id_pattern, writes)
+    sessions = with_ids(ledger.sessions, "sessions", "session_id", rules.session_id_pattern, _has_content, writes)
     on_invoice = _sessions_on_live_invoices(i for i in ledger.invoices
                                             if rules.credit_note_pattern.parse(i.invoice_no) is None)
     lines_by_session = _lines_by_session(ledger.lines)
@@ -120,20 +120,6 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
             problems.append(RowProblem("sessions", s.row, s.session_id, problem))
     return Plan(appends=tuple(appends), writes=tuple(writes), new_invoices=tuple(new_invoices),
                 problems=tuple(problems), waiting=tuple(waiting))
-
-
-def _with_ids(sessions: Iterable[Session], pattern: NumberPattern, writes: list[CellWrite]) -> list[Session]:
-    """Give rows appended without a Session ID (a form, a phone) the next one."""
-    sessions = list(sessions)
-    sequencer = Sequencer(pattern, (s.session_id for s in sessions))
-    out = []
-    for s in sessions:
-        if not s.session_id and _has_content(s):
-            new_id = sequencer.next(s.date or date.min)
-            writes.append(CellWrite("sessions", s.row, "", "session_id", "", new_id))
-            s = replace(s, session_id=new_id)
-        out.append(s)
-    return [s for s in out if s.session_id]
 
 
 def _has_content(s: Session) -> bool:

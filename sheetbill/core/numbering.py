@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from datetime import date
 from typing import Iterable
+
+from .plan import CellWrite
 
 _TOKEN = re.compile(r"\{(year|month|client|seq)(?::0?(\d+))?\}")
 
@@ -119,3 +121,18 @@ def gaps_and_duplicates(pattern: NumberPattern, numbers: Iterable[str]) -> list[
         if missing:
             findings.append(f"{pattern.pattern}: sequence numbers missing{label}: {', '.join(map(str, missing[:20]))}")
     return findings
+
+
+def with_ids(rows, tab: str, field: str, pattern: NumberPattern, has_content, writes: list) -> list:
+    """Give rows entered without an ID (a form, a phone, a copy) the next one of
+    `pattern`, recording the cell writes; rows with nothing in them are dropped."""
+    rows = list(rows)
+    sequencer = Sequencer(pattern, (getattr(r, field) for r in rows))
+    out = []
+    for r in rows:
+        if not getattr(r, field) and has_content(r):
+            r = replace(r, **{field: sequencer.next(r.date or date.min)})
+            writes.append(CellWrite(tab, r.row, "", field, "", getattr(r, field)))
+        if getattr(r, field):
+            out.append(r)
+    return out

@@ -31,7 +31,7 @@ from typing import Iterable, Mapping, Sequence
 from .clients import ClientBook, ClientProblem
 from .model import Allocation, Invoice, InvoiceStatus, Ledger, Payment, PaymentMethod
 from .number import CENT, D, ZERO, fmt, money
-from .numbering import NumberPattern, Sequencer
+from .numbering import NumberPattern, Sequencer, with_ids
 from .plan import CellWrite, RowProblem
 
 CREDIT = "Credit"
@@ -181,7 +181,7 @@ def plan_payments(ledger: Ledger, invoices: Sequence[Invoice], rules: PaymentRul
     cycle; `client_cells` is each client's Balance and Credit as the Clients tab shows them now
     (by Client ID), so that only changed cells are written (a client missing there is written)."""
     writes: list[CellWrite] = []
-    payments = _with_ids(ledger.payments, rules.payment_id_pattern, writes)
+    payments = with_ids(ledger.payments, "payments", "payment_id", rules.payment_id_pattern, _has_content, writes)
     run = _Run(payments, invoices, ledger, rules, today)
     receipts = run.apply_new()
     run.apply_credit()
@@ -351,19 +351,9 @@ class _Run:
         return tuple(out), tuple(problems)
 
 
-def _with_ids(payments: Iterable[Payment], pattern: NumberPattern, writes: list[CellWrite]) -> list[Payment]:
-    """Give rows entered without a Payment ID the next one; drop empty rows."""
-    payments = list(payments)
-    sequencer = Sequencer(pattern, (p.payment_id for p in payments))
-    out = []
-    for p in payments:
-        if not p.payment_id and (p.date or p.client or p.invoice_no or p.amount is not None or p.method
-                                 or p.applied or p.receipt_no or p.errors):
-            p = replace(p, payment_id=sequencer.next(p.date or date.min))
-            writes.append(CellWrite("payments", p.row, "", "payment_id", "", p.payment_id))
-        if p.payment_id:
-            out.append(p)
-    return out
+def _has_content(p: Payment) -> bool:
+    return bool(p.date or p.client or p.invoice_no or p.amount is not None or p.method or p.applied
+                or p.receipt_no or p.errors)
 
 
 def _duplicates(payments: list[Payment]) -> dict[int, str]:
