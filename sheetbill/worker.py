@@ -30,6 +30,8 @@ from .core.dashboard import dashboard
 from .core.history import human_edits
 from .core.clients import ClientBook
 from .core.statement import statement_for
+from .core.number import ZERO
+from .core.payments import open_balance
 from .core.protect import restore_finalized
 from .core.recover import state_from_changelog
 from .core.reminders import due_reminders, muted
@@ -239,7 +241,7 @@ class Worker:
                 sessions[w.key] = replace(sessions[w.key], billing_status=w.after)
         todo = [p for p in pending(invoices, self._pdf_exists, self.transport is not None)
                 if not (p.interrupted and not lookup)]
-        links, items = self._invoice_items(ctx, ledger, todo, report, sessions)
+        links, items = self._invoice_items(ctx, ledger, todo, report, sessions, invoices)
         first = Writes(cells=links)
         if self.transport is not None:
             clients = {c.client_id: c for c in ledger.clients}
@@ -263,7 +265,7 @@ class Worker:
         self._commit(snapshot, writes.cells, [], writes.log, extra_state=writes.state)
 
     def _invoice_items(self, ctx: Context, ledger: Ledger, todo: list[Pending], report: CycleReport,
-                       sessions: dict) -> tuple[list[CellWrite], list[Outgoing]]:
+                       sessions: dict, invoices: list[Invoice]) -> tuple[list[CellWrite], list[Outgoing]]:
         """PDFs for every pending invoice: the PDF column writes and the emails to send."""
         clients = {c.client_id: c for c in ledger.clients}
         links: list[CellWrite] = []
@@ -274,7 +276,10 @@ class Worker:
             if client is None:
                 report.errors.append(f"{inv.invoice_no}: client {inv.client_id} is no longer in Clients; no PDF or email")
                 continue
-            doc = ctx.invoice_document(inv, client)
+            carried = (ZERO if self.rules.credit_note_pattern.parse(inv.invoice_no)
+                       else open_balance(inv.client_id, [i for i in invoices if i.issue_date and inv.issue_date
+                                                         and i.issue_date <= inv.issue_date], inv.invoice_no))
+            doc = ctx.invoice_document(inv, client, carried)
             try:
                 pdf = self.renderer.render(doc)
                 path = self._store_pdf(self.config.render.output, inv.invoice_no, pdf)

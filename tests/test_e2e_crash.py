@@ -57,3 +57,19 @@ def test_the_workbook_left_by_any_kill_opens(practice):
     practice.append("Sessions", *[session(f"S-{n:05d}", date(2026, 11, n)) for n in range(1, 3)])
     kill_run(practice, "replace", 2)
     openpyxl.load_workbook(practice.workbook)  # not broken
+
+
+def test_killed_while_sending_receipts(practice):
+    from decimal import Decimal
+
+    practice.append("Sessions", *[session(f"S-{n:05d}", date(2026, 11, n)) for n in range(1, 3)])
+    practice.run()
+    practice.append("Payments", *[[f"P-{n:05d}", date(2026, 11, 20), None, f"INV-2026-{n:04d}", Decimal("65"), "Card"]
+                                  for n in (1, 2)])
+    kill_run(practice, "sent", 1)  # the first receipt went out, then the worker died
+    practice.run()
+    practice.run()
+    receipts = Counter(m["Message-ID"] for m in practice.emails() if "RCPT" in m["Subject"])
+    assert len(receipts) == 2 and set(receipts.values()) == {1}
+    assert [p["Receipt No"] for p in practice.rows("Payments")] == ["RCPT-2026-0001", "RCPT-2026-0002"]
+    assert all(p["Receipt Sent At"].startswith("2026-") for p in practice.rows("Payments"))

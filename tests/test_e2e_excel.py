@@ -160,3 +160,26 @@ def test_a_backup_of_the_previous_version_is_kept(practice):
     practice.run()
     backups = sorted((practice.folder / "backups").glob("practice.*.xlsx"))
     assert backups and before in [b.read_bytes() for b in backups]
+
+
+def test_the_dashboard_and_its_chart(practice):
+    import zipfile
+
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)), session("S-00002", date(2026, 11, 4), client="Bob"))
+    practice.run()
+    board = {r["Item"]: r for r in practice.rows("Dashboard")}
+    assert board["Open invoices"]["Count"] == 1 and Decimal(str(board["Open invoices"]["Value"])) == Decimal("65")
+    assert board["Problems"]["Count"] == 1 and board["Unbilled completed sessions"]["Count"] == 1
+    assert Decimal(str(board["Revenue 2026-11"]["Value"])) == Decimal("65")
+    with zipfile.ZipFile(practice.workbook) as z:
+        assert any(n.startswith("xl/charts/chart") for n in z.namelist())  # made by init, kept by every run
+
+
+def test_a_formula_without_a_saved_value_is_a_problem(practice):
+    wb = openpyxl.load_workbook(practice.workbook)
+    wb["Sessions"].append(session("S-00001", date(2026, 11, 3), quantity="=1+1"))  # openpyxl saves no value
+    wb.save(practice.workbook)
+    practice.run()
+    row, = practice.rows("Sessions")
+    assert "Quantity is a formula with no saved value" in row["Problem"]
+    assert practice.rows("Invoices") == []

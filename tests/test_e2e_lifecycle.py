@@ -105,3 +105,18 @@ def test_every_human_edit_is_in_the_changelog(practice):
     before = practice.workbook.read_bytes()
     practice.run()
     assert practice.workbook.read_bytes() == before  # nothing new to record
+
+
+def test_paid_invoices_are_archived_after_the_configured_age(practice, clock):
+    from datetime import timedelta
+
+    practice.configure("archive_after_days: 0", "archive_after_days: 90")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)), session("S-00002", date(2026, 11, 3)))
+    practice.run(clock)
+    practice.append("Payments", ["P-00001", date(2026, 11, 21), None, "INV-2026-0001", Decimal("65"), "Card"])
+    practice.run(clock)
+    clock.current += timedelta(days=91)
+    practice.run(clock)
+    statuses = {i["Invoice No"]: i["Status"] for i in practice.rows("Invoices")}
+    assert statuses == {"INV-2026-0001": "Archived", "INV-2026-0002": "Finalized"}  # unpaid stays open
+    assert by(practice.rows("Sessions"), "Session ID")["S-00001"]["Billing Status"] == "Archived"

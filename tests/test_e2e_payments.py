@@ -148,3 +148,19 @@ def test_overdue_invoices_get_each_reminder_once(practice, clock):
     assert len(reminders()) == 2
     log = [r for r in practice.rows("Changelog") if r["Action"] == "remind"]
     assert [(r["Key"], r["After"]) for r in log] == [("INV-2026-0001", "1"), ("INV-2026-0001", "3")]
+
+
+def test_the_next_invoice_shows_the_balance_carried_forward(practice, clock):
+    from datetime import timedelta
+
+    from .test_e2e_excel import pdf_text
+
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run(clock)
+    practice.append("Payments", payment("P-00001", date(2026, 11, 20), invoice="INV-2026-0001", amount="15"))
+    practice.append("Sessions", session("S-00002", date(2026, 11, 21)))
+    clock.current += timedelta(days=1)
+    practice.run(clock)
+    text = pdf_text(practice.folder / "invoices" / "INV-2026-0002.pdf")
+    assert "Previous balance" in text and "50.00" in text  # 65.00 - 15.00 still open
+    assert "115.00" in text  # total now due: 65.00 + 50.00
