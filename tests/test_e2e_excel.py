@@ -183,3 +183,14 @@ def test_a_formula_without_a_saved_value_is_a_problem(practice):
     row, = practice.rows("Sessions")
     assert "Quantity is a formula with no saved value" in row["Problem"]
     assert practice.rows("Invoices") == []
+
+
+def test_two_workers_never_both_act(practice):
+    from sheetbill import app
+
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    first = app.book_for(practice.config)
+    with first.lease():  # a worker is in the middle of a cycle
+        with pytest.raises(WorkbookBusy, match="another sheetbill worker"):
+            practice.run()
+    assert practice.run().created == ["INV-2026-0001"]
