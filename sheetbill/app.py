@@ -148,3 +148,60 @@ def audit_findings(config: Config) -> list[str]:
                 "receipt": rules.receipt_pattern}
     return audit(records.changes(snapshot.tables["changelog"]), ledger.invoices, ledger.sessions,
                  ledger.payments, patterns, rules.minor_unit)
+
+
+def init_google(config: Config, spreadsheet_id: str, google=None) -> list[str]:
+    """`sheetbill init --google ID`: the spreadsheet made ready (tabs, headers,
+    dropdowns, formats, protection; the admin's data untouched), a Drive folder
+    and a starter Docs template where the config names none, and the email
+    templates beside the config. Returns what was done, one line each."""
+    import random
+
+    from .book.google.errors import explain
+    from .book.google.retry import ApiFailure
+    from .book.google.setup import set_up
+    from .render.drive import create_folder
+    from .render.gdocs import create_template
+
+    google = google_for(config, google)
+    rng = random.Random()
+    try:
+        done = set_up(google, spreadsheet_id, config.tabs, lambda: rng.randint(1, 2**31 - 1))
+        folder = config.google.drive_folder
+        if not folder:
+            folder = create_folder(google, "sheetbill invoices")
+            done.append(f"created a Drive folder for the PDFs: set `drive_folder: {folder}` in the google: section")
+        if not config.google.docs_template:
+            template = create_template(google, folder)
+            done.append(f"created a Docs invoice template: to use it, set `docs_template: {template}` in the "
+                        "google: section and `engine: gdocs` in render:")
+    except ApiFailure as failure:
+        raise SheetbillError(explain(failure, f"setting up {spreadsheet_id}")) from None
+    if spreadsheet_id != config.google.spreadsheet_id:
+        done.append(f"note: {config.path.name} names another spreadsheet; set `spreadsheet_id: {spreadsheet_id}`")
+    target = config.path.parent / "templates"
+    if not target.exists():
+        shutil.copytree(PACKAGE_TEMPLATES, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+        done.append(f"copied the email and PDF templates to {target}")
+    return done
+
+
+def sign_in_google(config: Config, client_secrets: Path | None = None, service_account: Path | None = None,
+                   open_browser: bool = True) -> str:
+    """`sheetbill auth google`: store the credentials at google.credentials (owner-only); what to do next."""
+    from . import google_auth
+
+    if config.google is None:
+        raise ConfigError(f"{config.path.name}: google: add a google: section with spreadsheet_id first")
+    target = config.google.credentials
+    if service_account is not None:
+        email = google_auth.keep_service_account(service_account, target)
+        return (f"Stored the service-account key in {target} (readable only by you). Share the spreadsheet, "
+                f"the Drive folder and the Docs template with {email} as Editor.")
+    secrets = client_secrets or config.google.client_secrets
+    if secrets is None:
+        raise ConfigError(f"{config.path.name}: google.client_secrets: name the OAuth client file "
+                          "(or pass --client-secrets FILE, or --service-account KEY)")
+    wanted = google_auth.scopes(config.email.transport == "gmail", service_account=False)
+    account = google_auth.sign_in(secrets, wanted, target, open_browser)
+    return f"Signed in as {account}; the token is in {target} (readable only by you)."

@@ -18,7 +18,9 @@ def findings(config_path: Path, connect: bool = True) -> list[str]:
         return [str(exc)]
     out: list[str] = []
     out += _workbook(config)
-    out += _templates(config)
+    if config.google is not None:
+        out += _google(config, connect)
+    out += _templates(config, connect)
     out += _mail(config, connect)
     out += _output(config.render.output, "render.output")
     if config.email.transport == "outbox":
@@ -49,12 +51,37 @@ def _workbook(config) -> list[str]:
     return out
 
 
-def _templates(config) -> list[str]:
+def _google(config, connect: bool) -> list[str]:
+    """The credentials file, and the Drive folder the PDFs go to."""
+    from .app import pdf_store_for
+    from .google_auth import owner_only
+
+    out = []
+    credentials = config.google.credentials
+    if credentials.exists() and not owner_only(credentials):
+        out.append(f"google.credentials: {credentials} can be read by other users of this machine; "
+                   f"run `chmod 600 {credentials}`")
+    if not config.google.drive_folder:
+        out.append("google.drive_folder: not set, so PDFs stay in render.output on this machine and the PDF "
+                   "column cannot link to them; `sheetbill init --google ID` creates a Drive folder")
+    elif connect:
+        try:
+            pdf_store_for(config).check()
+        except SheetbillError as exc:
+            out.append(f"google.drive_folder: {exc}")
+    return out
+
+
+def _templates(config, connect: bool = True) -> list[str]:
     out = []
     try:
-        renderer_for(config)
+        renderer = renderer_for(config)
+        probe = getattr(renderer, "check", None)  # a template kept elsewhere (Google Docs)
+        if connect and probe is not None:
+            probe()
     except Exception as exc:  # RenderError, missing file, syntax error
-        out.append(f"render.template: {exc}")
+        key = "google.docs_template" if config.render.engine == "gdocs" else "render.template"
+        out.append(f"{key}: {exc}")
     from .render.template import load_template
 
     for key, path in (("email.subject_template", config.email.subject_template),
@@ -78,6 +105,8 @@ def _mail(config, connect: bool) -> list[str]:
         try:
             probe()
         except Exception as exc:
+            if config.email.smtp is None:
+                return [f"email.transport: {config.email.transport}: {exc}"]
             return [f"email.smtp: cannot reach {config.email.smtp.host}:{config.email.smtp.port}: {exc}"]
     return []
 

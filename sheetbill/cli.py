@@ -21,6 +21,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if not args.quiet else logging.WARNING,
                         format="%(asctime)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
+    for noisy in ("weasyprint", "fontTools"):  # their progress notes are not the admin's business
+        logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
         return args.func(args) or 0
     except SheetbillError as exc:
@@ -42,8 +44,18 @@ def _parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    p = command("init", _init, "create DIR/practice.xlsx, DIR/sheetbill.yaml and DIR/templates", config=False)
-    p.add_argument("dir", type=Path)
+    p = command("init", _init, "create DIR/practice.xlsx, DIR/sheetbill.yaml and DIR/templates; with "
+                "--google ID, make an existing Google Sheet ready instead", config=False)
+    p.add_argument("dir", type=Path, nargs="?")
+    p.add_argument("--google", metavar="SPREADSHEET_ID", help="add sheetbill's tabs to this Google Sheet (uses --config)")
+    p.add_argument("--config", "-c", type=Path, default=Path(DEFAULT_CONFIG),
+                   help=f"with --google: the config file (default: ./{DEFAULT_CONFIG})")
+    p = command("auth", _auth, "sign in to Google once; the token is stored readable only by you")
+    p.add_argument("provider", choices=["google"])
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--client-secrets", type=Path, help="the OAuth client file (type Desktop app) from Google Cloud")
+    how.add_argument("--service-account", type=Path, help="a service-account key file, instead of signing in")
+    p.add_argument("--no-browser", action="store_true", help="print the sign-in address instead of opening a browser")
     command("run", _run, "run one cycle: invoice completed sessions, render, email")
     command("preview", _preview, "show what the next run would do; writes nothing")
     command("watch", _watch, "run cycles on the configured schedule until stopped (Ctrl-C)")
@@ -59,9 +71,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _init(args) -> int:
+    if args.google:
+        for line in app.init_google(config_mod.load(args.config), args.google):
+            print(line)
+        print(f"Next: `sheetbill check --config {args.config}`")
+        return 0
+    if args.dir is None:
+        raise SheetbillError("give a folder (sheetbill init DIR) or a Google Sheet (sheetbill init --google ID)")
     workbook, config = app.init_practice(args.dir)
     print(f"Created {workbook}\nCreated {config}\nNext: fill Clients and Services, log Sessions, "
           f"then `sheetbill run --config {config}`")
+    return 0
+
+
+def _auth(args) -> int:
+    print(app.sign_in_google(config_mod.load(args.config), args.client_secrets, args.service_account,
+                             open_browser=not args.no_browser))
     return 0
 
 

@@ -29,7 +29,9 @@ def test_a_cycle_bills_sends_and_records(google_practice: GooglePractice):
     pdfs = p.pdfs()
     assert sorted(pdfs) == [f"{n}.pdf" for n in report.created]
     assert all(i["PDF"].startswith("https://drive.google.com/file/d/") for i in invoices)
-    assert "Total due: 65.00 EUR" in extract_text(pdfs["INV-2026-0002.pdf"])
+    text = extract_text(pdfs["INV-2026-0002.pdf"])
+    assert "Invoice INV-2026-0002 of 21 Nov 2026" in text
+    assert "Manual lymph drainage, 60 min | 1 | 65.00 EUR | 65.00 EUR" in text
     mails = p.emails()
     assert Counter(m["Message-ID"] for m in mails) == Counter({i["Message ID"]: 1 for i in invoices})
     assert all(i["Sent At"] for i in invoices)

@@ -54,6 +54,14 @@ class GmailTransport:
             raise _failed(failure) from None
         return message_id
 
+    def check(self) -> None:
+        """Raise DeliveryError when the account cannot be reached (API off, no permission)."""
+        gmail = self.google.service("gmail")
+        try:
+            self.google.execute(lambda: gmail.users().getProfile(userId=self.user))
+        except ApiFailure as failure:
+            raise PermanentFailure(explain(failure, "Gmail")) from None
+
     def already_sent(self, message_id: str) -> bool:
         """Whether the account's mail holds a message with this Message-ID."""
         gmail = self.google.service("gmail")

@@ -30,6 +30,7 @@ from .errors import RenderError
 from .files import safe_name
 
 LINK = "https://drive.google.com/file/d/{}/view"
+FOLDER = "application/vnd.google-apps.folder"
 FILE_FIELDS = "id,md5Checksum"
 
 
@@ -59,6 +60,21 @@ class DriveFolder:
         except ApiFailure as failure:
             raise RenderError(explain(failure, f"storing {file_name} in the Drive folder")) from None
         return DrivePdf(file_name, LINK.format(found["id"]))
+
+    def check(self) -> None:
+        """Raise RenderError unless the folder can be found and written to."""
+        try:
+            found = self.google.execute(lambda: self._files().get(
+                fileId=self.folder_id, fields="mimeType,trashed,capabilities/canAddChildren"))
+        except ApiFailure as failure:
+            raise RenderError(explain(failure, f"the Drive folder {self.folder_id}") + (
+                " (with its narrow Drive permission sheetbill sees only folders it created or that are "
+                "shared with its service account: `sheetbill init --google` makes one)"
+                if failure.status == 404 else "")) from None
+        if found.get("mimeType") != FOLDER or found.get("trashed"):
+            raise RenderError(f"the Drive folder {self.folder_id}: not a folder, or in the trash")
+        if not (found.get("capabilities") or {}).get("canAddChildren", True):
+            raise RenderError(f"the Drive folder {self.folder_id}: sheetbill may not add files to it (share it as Editor)")
 
     def exists(self, link: str) -> bool:
         return link.startswith(LINK.split("{}")[0])
@@ -91,3 +107,11 @@ class DriveFolder:
 
         return self.google.execute(lambda: make(MediaIoBaseUpload(io.BytesIO(pdf), "application/pdf")),
                                    idempotent=idempotent)
+
+
+def create_folder(google: Google, name: str) -> str:
+    """A new Drive folder (sheetbill's own, so the narrow drive.file permission covers it); its id."""
+    drive = google.service("drive")
+    made = google.execute(lambda: drive.files().create(body={"name": name, "mimeType": FOLDER}, fields="id"),
+                          idempotent=False)
+    return made["id"]

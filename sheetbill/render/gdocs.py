@@ -172,3 +172,33 @@ def _row_edits(document: dict[str, Any], table_start: int, template: int, items:
     edits.append((row["startIndex"], 3, {"deleteTableRow": {"tableCellLocation": {
         "tableStartLocation": {"index": table_start}, "rowIndex": template}}}))
     return edits
+
+
+STARTER_TOP = ("{{practice.name}}\n{{practice.address}}\n\nInvoice {{number}}\nDate: {{issue_date}}   Due: {{due_date}}\n\n"
+               "Bill to: {{client.name}}\n{{client.address}}\n")
+STARTER_ROWS = (("Description", "Quantity", "Unit price", "Total"),
+                ("{{line.description}}", "{{line.quantity}}", "{{line.unit_price}}", "{{line.total}}"))
+STARTER_END = "Net {{net}}   Tax {{tax}}   Total {{total}}\nAmount due: {{amount_due}}\n{{payment_terms}}\n{{practice.bank}}"
+
+
+def create_template(google: Google, folder_id: str = "") -> str:
+    """A starter invoice template (a Docs document in the folder, sheetbill's own); its id."""
+    drive, docs = google.service("drive"), google.service("docs")
+    body: dict[str, Any] = {"name": "sheetbill invoice template", "mimeType": "application/vnd.google-apps.document"}
+    if folder_id:
+        body["parents"] = [folder_id]
+    document_id = google.execute(lambda: drive.files().create(body=body, fields="id"), idempotent=False)["id"]
+    table_at = 1 + _units(STARTER_TOP)
+    requests = [{"insertText": {"location": {"index": 1}, "text": STARTER_TOP + "\n" + STARTER_END}},
+                {"insertTable": {"location": {"index": table_at}, "rows": len(STARTER_ROWS),
+                                 "columns": len(STARTER_ROWS[0])}}]
+    google.execute(lambda: docs.documents().batchUpdate(documentId=document_id, body={"requests": requests}),
+                   idempotent=False)
+    document = google.execute(lambda: docs.documents().get(documentId=document_id))
+    table = next(e for e in document["body"]["content"] if "table" in e)["table"]
+    fills = [(cell["content"][0]["startIndex"], text)
+             for row, texts in zip(table["tableRows"], STARTER_ROWS) for cell, text in zip(row["tableCells"], texts)]
+    inserts = [{"insertText": {"location": {"index": at}, "text": text}} for at, text in sorted(fills, reverse=True)]
+    google.execute(lambda: docs.documents().batchUpdate(documentId=document_id, body={"requests": inserts}),
+                   idempotent=False)
+    return document_id

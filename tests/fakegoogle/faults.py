@@ -43,6 +43,7 @@ class Rule:
     action: Action | None = None
     nth: int = 1
     retry_after: int | None = None
+    reason: str = ""
     seen: int = 0
     fired: int = 0
 
@@ -87,6 +88,13 @@ class Faults:
             raise ValueError("server_error status must be a 5xx code")
         return self._arm(Rule("error", match, times, status=status))
 
+    def forbidden(self, times: int | None = 1, match: Matcher = None, reason: str = "SERVICE_DISABLED") -> Rule:
+        """The next ``times`` matching requests answer 403: ``SERVICE_DISABLED`` (the API is
+        not enabled in the caller's Cloud project) or ``PERMISSION_DENIED``."""
+        if reason not in ("SERVICE_DISABLED", "PERMISSION_DENIED"):
+            raise ValueError("forbidden reason must be SERVICE_DISABLED or PERMISSION_DENIED")
+        return self._arm(Rule("error", match, times, status=403, reason=reason))
+
     def delay(self, seconds: float, times: int | None = 1, match: Matcher = None) -> Rule:
         """Matching requests are handled, then answered ``seconds`` late."""
         return self._arm(Rule("delay", match, times, seconds=seconds))
@@ -114,6 +122,8 @@ class Faults:
 def injected_error(rule: Rule, api: str) -> ApiError:
     """Google's body for an injected 429 or 5xx, per API front end."""
     headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
+    if rule.status == 403:
+        return _forbidden(rule.reason, api)
     if rule.status == 429:
         if api in ("drive", "gmail"):
             err = ApiError(
@@ -144,6 +154,35 @@ def injected_error(rule: Rule, api: str) -> ApiError:
     if rule.status in (502, 504):
         return ApiError(rule.status, "The service is currently unavailable.", "UNAVAILABLE", headers=headers)
     return ApiError(500, "Internal error encountered.", headers=headers)
+
+
+API_TITLES = {"sheets": "Google Sheets API", "drive": "Google Drive API", "docs": "Google Docs API",
+              "gmail": "Gmail API"}
+PROJECT = "000000000000"
+
+
+def _forbidden(reason: str, api: str) -> ApiError:
+    """Google's 403 bodies: an API not enabled in the project, or no access."""
+    if reason == "PERMISSION_DENIED":
+        if api in ("drive", "gmail"):
+            errors = [{"message": "The user does not have sufficient permissions for this file.",
+                       "domain": "global", "reason": "insufficientFilePermissions"}]
+            return ApiError(403, errors[0]["message"], "PERMISSION_DENIED", errors=errors)
+        return ApiError(403, "The caller does not have permission")
+    service = f"{api}.googleapis.com"
+    url = f"https://console.developers.google.com/apis/api/{service}/overview?project={PROJECT}"
+    message = (f"{API_TITLES.get(api, api)} has not been used in project {PROJECT} before or it is disabled. "
+               f"Enable it by visiting {url} then retry. If you enabled this API recently, wait a few minutes "
+               "for the action to propagate to our systems and retry.")
+    details = [
+        {"@type": "type.googleapis.com/google.rpc.Help",
+         "links": [{"description": "Google developers console API activation", "url": url}]},
+        {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED", "domain": "googleapis.com",
+         "metadata": {"service": service, "consumer": f"projects/{PROJECT}"}},
+    ]
+    errors = ([{"message": message, "domain": "usageLimits", "reason": "accessNotConfigured", "extendedHelp": url}]
+              if api in ("drive", "gmail") else None)
+    return ApiError(403, message, "PERMISSION_DENIED", errors=errors, details=details)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from ...errors import SheetbillError, WorkbookBusy, WorkbookError
 from .. import cells, state as snapshots
 from ..apply import apply_edits
 from ..base import Edits, Snapshot, next_rows, with_state
+from ..cache import Cache
 from ..excel import REQUIRED_TABS, ExcelBook
 from ..schema import Tab
 from ..table import Table, build
@@ -51,7 +52,7 @@ class GoogleBook:
         self.holder = holder or new_holder()
         self.rng = rng or random.Random()
         self.label = f"Google Sheet {spreadsheet_id}"
-        self.cache = _NoCache()  # nothing to fingerprint without reading: every cycle reads
+        self.cache = Cache(None)  # nothing to fingerprint without reading: every cycle reads
         self._cycle = False
         self._current: str | None = None  # the lease value as last seen in the spreadsheet
         self._lease: Lease | None = None  # the lease this worker holds
@@ -338,16 +339,6 @@ class GoogleBook:
     @staticmethod
     def _stamp(moment: datetime) -> str:
         return f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"
-
-
-class _NoCache:
-    """The book's cache, kept nowhere."""
-
-    def get(self, key: str, default: object = None) -> object:
-        return default
-
-    def put(self, **entries: object) -> None:
-        return None
 
 
 def _failed_request(failure: ApiFailure) -> int | None:

@@ -11,7 +11,7 @@ SCOPE_REASONS = frozenset({"ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficientPermi
 
 def explain(failure: ApiFailure, what: str) -> str:
     """What went wrong while doing `what` ("reading the spreadsheet"), and what to do."""
-    if failure.reason == "SERVICE_DISABLED":
+    if failure.reason in ("SERVICE_DISABLED", "accessNotConfigured"):
         service = next((d.get("metadata", {}).get("service", "") for d in failure.details if d.get("metadata")), "")
         link = next((link.get("url", "") for d in failure.details for link in d.get("links") or ()), "")
         name = API_NAMES.get(service, service or "an API sheetbill needs")

@@ -1,0 +1,63 @@
+"""PDFs from a Google Docs template: placeholders filled, one table row per
+line (and per tax rate), client text kept as text, the draft copy removed;
+and the HTML renderer's PDFs stored in the Drive folder the same way."""
+
+from __future__ import annotations
+
+from tests.fakegoogle import extract_text, seed
+from tests.fakegoogle.state import DOCUMENT
+
+from .conftest import session
+from .google_practice import TEMPLATE, GooglePractice, google_practice  # noqa: F401  (fixture)
+
+pytest_plugins = ["tests.conftest_google"]
+
+
+def only_pdf(p: GooglePractice) -> str:
+    (pdf,) = p.pdfs().values()
+    return extract_text(pdf)
+
+
+def test_lines_and_taxes_fill_their_rows(google_practice: GooglePractice):
+    p = google_practice
+    template = seed.document(p.fake.state, "With taxes", TEMPLATE[:4] + [
+        [["Rate", "Net", "Tax"], ["{{tax.rate}}", "{{tax.net}}", "{{tax.tax}}"]]] + TEMPLATE[4:])
+    p.configure(f"docs_template: {p.template_id}", f"docs_template: {template.id}")
+    p.append("Sessions", session("S-00001", "2026-11-02", extras="BANDAGE x2, GEL"))
+    assert p.run().errors == []
+    text = only_pdf(p).splitlines()
+    assert "Lindenhof Physio" in text and "Invoice INV-2026-0001 of 21 Nov 2026" in text
+    assert "Manual lymph drainage, 60 min | 1 | 65.00 EUR | 65.00 EUR" in text
+    assert "Compression bandaging | 2 | 12.50 EUR | 29.75 EUR" in text
+    assert "Skin care gel | 1 | 6.90 EUR | 8.21 EUR" in text
+    assert "0% | 65.00 EUR | 0.00 EUR" in text and "19% | 31.90 EUR | 6.06 EUR" in text
+    assert "Total due: 102.96 EUR" in text
+    assert not any("{{" in line for line in text)
+
+
+def test_client_text_that_looks_like_a_placeholder_stays_as_it_is(google_practice: GooglePractice):
+    p = google_practice
+    p.append("Clients", ["C-009", "{{total}} Ünïcødé 🦷 Ltd", "c9@example.com", "Street 1", None, 14, None, None])
+    p.append("Sessions", session("S-00001", "2026-11-02", client="C-009"))
+    assert p.run().errors == []
+    assert "To: {{total}} Ünïcødé ? Ltd" in only_pdf(p)  # the fake's PDF font has no tooth
+
+
+def test_the_draft_copy_is_deleted(google_practice: GooglePractice):
+    p = google_practice
+    p.append("Sessions", *[session(f"S-{n:05d}", f"2026-11-{n:02d}") for n in range(1, 3)])
+    p.run()
+    documents = [f.name for f in p.fake.state.files.values() if f.mime_type == DOCUMENT]
+    assert documents == ["Invoice template"]
+
+
+def test_the_html_renderer_stores_its_pdfs_in_the_drive_folder(google_practice: GooglePractice):
+    p = google_practice
+    p.configure("engine: gdocs", "engine: html")
+    p.append("Sessions", session("S-00001", "2026-11-02"))
+    report = p.run()
+    assert report.errors == [] and report.pdfs == ["INV-2026-0001"]
+    (name, pdf), = p.pdfs().items()
+    assert name == "INV-2026-0001.pdf" and pdf.startswith(b"%PDF")
+    assert p.rows("Invoices")[0]["PDF"].startswith("https://drive.google.com/file/d/")
+    assert p.fake.count(api="docs") == 0
