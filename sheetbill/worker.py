@@ -371,6 +371,9 @@ class Worker:
                          if muted(cells_text(table.get(v, "reminders"))))
 
     def _stored_pdf(self, inv: Invoice) -> tuple[bytes, str]:
+        read = getattr(self._store_pdf, "read", None)  # a store that keeps PDFs elsewhere (Drive) reads them back
+        if read is not None:
+            return read(inv.pdf)
         path = Path(inv.pdf)
         if not path.is_absolute():
             path = self._base / path

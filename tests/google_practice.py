@@ -72,8 +72,7 @@ class GooglePractice:
         return config_mod.load(self.config_path)
 
     def google(self) -> Google:
-        backoff = Backoff(sleep=self.waits, jitter=lambda: 0.5)
-        return Google(credentials(), self.fake.base_url, backoff)
+        return connection(self.fake, self.waits)
 
     def worker(self, clock=None, **kw):
         return app.worker_for(self.config, clock=clock or self.clock, google=self.google(), **kw)
@@ -118,6 +117,11 @@ class GooglePractice:
 
     def emails(self) -> list:
         return [email.message_from_bytes(m.raw, policy=policy.default) for m in self.fake.state.messages]
+
+
+def connection(fake: FakeGoogle, waits=lambda seconds: None) -> Google:
+    """A connection to the fake: its base URL, the test token, a backoff that does not sleep."""
+    return Google(credentials(), fake.base_url, Backoff(sleep=waits, jitter=lambda: 0.5))
 
 
 def write_config(folder: Path, spreadsheet_id: str, drive_folder: str, template_id: str) -> None:

@@ -46,3 +46,45 @@ def test_the_next_cycle_is_one_request_and_writes_nothing(google_practice: Googl
     assert report.created == [] and report.sent == []
     assert p.fake.calls.snapshot()["apis"] == {"sheets": 1}
     assert p.fake.count(method="sheets.spreadsheets.getByDataFilter") == 1
+
+
+def test_a_reminder_attaches_the_pdf_kept_in_drive(google_practice: GooglePractice):
+    from datetime import timedelta
+
+    p = google_practice
+    p.config_path.write_text(p.config_path.read_text() + "reminders:\n  days: [7]\n")
+    p.append("Sessions", session("S-00001", "2026-11-02"))
+    p.run()
+    later = p.later(0)
+    later.current += timedelta(days=14 + 8)
+    report = p.run(later)
+    assert report.errors == []
+    reminder = p.emails()[-1]
+    (attachment,) = list(reminder.iter_attachments())
+    assert attachment.get_filename() == "INV-2026-0001.pdf"
+    assert attachment.get_content() == p.pdfs()["INV-2026-0001.pdf"]
+    assert len(p.emails()) == 2
+
+
+def test_a_sheet_without_the_worker_tabs_gets_them_on_the_first_write(fake_google, tmp_path):
+    from sheetbill import app
+    from sheetbill import config as config_mod
+    from sheetbill.book.schema import DEFAULT_TABS
+    from tests.fakegoogle import seed
+
+    from .conftest import CLIENTS, FixedClock
+    from .google_practice import SERVICES, connection, write_config
+
+    headers = {t.key: list(t.headers) for t in DEFAULT_TABS}
+    book = seed.spreadsheet(fake_google.state, "Bare", {
+        "Sessions": [headers["sessions"], session("S-00001", "2026-11-02")],
+        "Clients": [headers["clients"]] + CLIENTS, "Services": [headers["services"]] + SERVICES})
+    write_config(tmp_path, book.id, "", "")
+    config_path = tmp_path / "sheetbill.yaml"
+    config_path.write_text(config_path.read_text().replace("  drive_folder: \n", "").replace("  docs_template: \n", "")
+                           .replace("engine: gdocs", "engine: html").replace("transport: gmail", "transport: none"))
+    report = app.worker_for(config_mod.load(config_path), clock=FixedClock(), google=connection(fake_google)).run_once()
+    assert report.created == ["INV-2026-0001"]
+    titles = [s.title for s in book.sheets]
+    assert {"Invoices", "Lines", "Changelog", "_sheetbill"} <= set(titles)
+    assert book.sheet_titled("_sheetbill").hidden

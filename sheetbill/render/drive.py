@@ -79,6 +79,15 @@ class DriveFolder:
     def exists(self, link: str) -> bool:
         return link.startswith(LINK.split("{}")[0])
 
+    def read(self, link: str) -> tuple[bytes, str]:
+        """The bytes and file name of a stored PDF (for a reminder that attaches it again)."""
+        file_id = link[len(LINK.split("{}")[0]):].split("/")[0]
+        try:
+            name = self.google.execute(lambda: self._files().get(fileId=file_id, fields="name"))["name"]
+            return self.google.execute(lambda: self._files().get_media(fileId=file_id)), name
+        except ApiFailure as failure:
+            raise RenderError(explain(failure, f"reading {link} from Drive")) from None
+
     def _files(self) -> Any:
         return self.google.service("drive").files()
 

@@ -150,6 +150,10 @@ def meta_matches(book: Spreadsheet, meta: Metadata, data_filter: JsonDict) -> bo
 
 def matching(book: Spreadsheet, filters: list[JsonDict]) -> list[Metadata]:
     """Metadata matching any of the filters, in creation order."""
+    ids = [(f.get("developerMetadataLookup") or {}).get("metadataId") for f in filters]
+    if filters and None not in ids:  # lookups by id (in the filters' order): no need to look at every entry
+        candidates = [book.metadata[int(i)] for i in dict.fromkeys(ids) if int(i) in book.metadata]
+        return [m for m in candidates if any(meta_matches(book, m, f) for f in filters)]
     return [m for m in book.metadata.values() if any(meta_matches(book, m, f) for f in filters)]
 
 

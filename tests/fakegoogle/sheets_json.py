@@ -152,30 +152,31 @@ def grid_data(book: Spreadsheet, sheet: Sheet, r0: int, r1: int, c0: int, c1: in
         rows.pop()
     if rows:
         out["rowData"] = rows
-    out["rowMetadata"] = [_dimension_json(book, sheet, ROWS, r, sheet.rows[r].props) for r in range(r0, r1)]
-    out["columnMetadata"] = [_dimension_json(book, sheet, COLUMNS, c, sheet.cols[c]) for c in range(c0, c1)]
+    rows, columns = (_line_metadata(book, sheet.sheet_id, d, lo, hi) for d, lo, hi in ((ROWS, r0, r1), (COLUMNS, c0, c1)))
+    out["rowMetadata"] = [_dimension_json(ROWS, sheet.rows[r].props, rows.get(r, [])) for r in range(r0, r1)]
+    out["columnMetadata"] = [_dimension_json(COLUMNS, sheet.cols[c], columns.get(c, [])) for c in range(c0, c1)]
     return out
 
 
-def _dimension_json(book: Spreadsheet, sheet: Sheet, dimension: str, index: int, props: JsonDict) -> JsonDict:
+def _dimension_json(dimension: str, props: JsonDict, located: list[Metadata]) -> JsonDict:
     default = DEFAULT_ROW_PIXELS if dimension == ROWS else DEFAULT_COLUMN_PIXELS
     out: JsonDict = {"pixelSize": props.get("pixelSize", default)}
     if props.get("hiddenByUser"):
         out["hiddenByUser"] = True
-    located = [m.json() for m in _line_metadata(book, sheet.sheet_id, dimension, index)]
     if located:
-        out["developerMetadata"] = located
+        out["developerMetadata"] = [m.json() for m in located]
     return out
 
 
-def _line_metadata(book: Spreadsheet, sheet_id: int, dimension: str, index: int) -> list[Metadata]:
-    found = []
+def _line_metadata(book: Spreadsheet, sheet_id: int, dimension: str, lo: int, hi: int) -> dict[int, list[Metadata]]:
+    """The metadata on each row (or column) in [lo, hi), found in one pass."""
+    found: dict[int, list[Metadata]] = {}
     for meta in book.metadata.values():
         line = meta.location.line
         if line is None or line.sheet_id != sheet_id or line.dimension != dimension:
             continue
-        if (line.start or 0) <= index < (line.end if line.end is not None else 1 << 30):
-            found.append(meta)
+        for index in range(max(line.start or 0, lo), min(line.end if line.end is not None else hi, hi)):
+            found.setdefault(index, []).append(meta)
     return found
 
 

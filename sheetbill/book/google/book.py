@@ -1,7 +1,8 @@
 """The Google Sheets backend: the workbook is a spreadsheet, read in one
 request and written in one atomic batchUpdate per commit.
 
-Requests per cycle: an idle cycle is one `spreadsheets.get`. A cycle that
+Requests per cycle: an idle cycle is one `spreadsheets.getByDataFilter`
+(every tab; of the Changelog only its header and last row). A cycle that
 writes adds, whatever the number of invoices: one batchUpdate that tags the
 rows it is about to write for the first time (see `anchors`), one per
 commit of the worker, one to hand the lease back; and one read more only
