@@ -5,10 +5,10 @@
 3. the guards: each tagged row written to, and each END tag, checked in
    place (see `anchors`);
 4. more grid rows or columns where the writes need them;
-5. headers of worker columns missing from a tab, then the cells: `updateCells` per run of adjacent cells, appended rows as one
-   block per tab;
+5. headers of worker columns missing from a tab, then the cells:
+   `updateCells` per run of adjacent cells, appended rows as one block per tab;
 6. tags on appended rows that later writes will address, END tags back on
-   each tab's last grid row.
+   each tab's last grid row, the Changelog's LAST tag on its last row.
 
 Google applies the list atomically: if any guard or the lease fails,
 nothing at all is written.
@@ -73,7 +73,8 @@ def build(tables: Mapping[str, Table], layout: Layout, edits: Edits, rows: Mappi
         batch.lease_at = batch.add(request)
     touched = [k for k in tables if any(w.tab == k for w in edits.writes) or any(a.tab == k for a in edits.appends)]
     for key in touched:
-        used = {w.field for w in edits.writes if w.tab == key} | {f for a in edits.appends if a.tab == key for f in a.values}
+        used = ({w.field for w in edits.writes if w.tab == key}
+                | {f for a in edits.appends if a.tab == key for f in a.values})
         _prepare(batch, key, tables[key], layout, used)
     cells_at: dict[str, dict[tuple[int, int], tuple[dict[str, Any], bool]]] = {k: {} for k in touched}
     for w in edits.writes:
@@ -82,7 +83,8 @@ def build(tables: Mapping[str, Table], layout: Layout, edits: Edits, rows: Mappi
         if at is None:
             raise RowsUnknown(f"{table.tab.name} row {w.row}")
         column = batch.outcome.columns[w.tab][w.field]
-        cells_at[w.tab][(at, column)] = values.cell(_kind(table, w.field), cells.for_kind(_kind(table, w.field), w.after))
+        kind = _kind(table, w.field)
+        cells_at[w.tab][(at, column)] = values.cell(kind, cells.for_kind(kind, w.after))
     appends: dict[str, list[dict[int, tuple[dict[str, Any], bool]]]] = {k: [] for k in touched}
     for a in edits.appends:
         table = tables[a.tab]

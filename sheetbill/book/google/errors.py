@@ -19,7 +19,8 @@ def explain(failure: ApiFailure, what: str) -> str:
         return (f"{what}: the {name} is not enabled in the Google Cloud project of these credentials; "
                 f"enable it{where}, wait a minute, and try again")
     if failure.status == 401:
-        return f"{what}: Google did not accept the credentials ({failure.message}); sign in again with `sheetbill auth google`"
+        return (f"{what}: Google did not accept the credentials ({failure.message}); "
+                "sign in again with `sheetbill auth google`")
     if failure.status == 403 and failure.reason in SCOPE_REASONS:
         return (f"{what}: the sign-in does not include the permission this needs ({failure.message}); "
                 "run `sheetbill auth google` again")
@@ -27,7 +28,8 @@ def explain(failure: ApiFailure, what: str) -> str:
         return (f"{what}: access denied ({failure.message}); share it (as Editor) with the Google account or "
                 "service account sheetbill signs in as")
     if failure.status == 404:
-        return f"{what}: not found ({failure.message}); check the id in the config, and that it is shared with sheetbill's account"
+        return (f"{what}: not found ({failure.message}); check the id in the config, and that it is shared "
+                "with sheetbill's account")
     if failure.transient:
         return f"{what}: Google did not answer ({failure.message}); nothing was lost, the next run tries again"
     return f"{what}: Google refused it ({failure.message})"
