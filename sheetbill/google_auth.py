@@ -134,12 +134,6 @@ def owner_only(path: Path) -> bool:
     return not path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO)
 
 
-def account(path: Path) -> str:
-    """The email address a credentials file signs in as, where it says."""
-    info = _info(path)
-    return str(info.get("client_email") or info.get("account") or "")
-
-
 def _info(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

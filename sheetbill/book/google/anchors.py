@@ -11,8 +11,8 @@ A write checks, inside its own atomic batchUpdate, that every tag it relies
 on is still where the read saw it: "delete tag T *at row R*, then create
 tag T at row R". If T moved, the delete matches nothing and the create
 fails on T's id, and Google refuses the whole batch: nothing is written. The
-worker then looks the tags up (`locate`), and writes again at the rows'
-new places, or gives up for this cycle when a row it needs is gone.
+book then reads where the tags are now, and writes again at the rows' new
+places, or gives up for this cycle when a row it needs is gone.
 
 A deleted row takes its tag with it; the create then succeeds. That case is
 caught by the END tag (any insert or delete above it moves it), except when
@@ -44,18 +44,3 @@ def delete_at(meta_id: int, sheet_id: int, row: int) -> dict[str, Any]:
         "metadataId": meta_id, "metadataLocation": row_location(sheet_id, row),
         "locationMatchingStrategy": "EXACT_LOCATION"}}}}
 
-
-def lookups(meta_ids: list[int]) -> dict[str, Any]:
-    """The body of a developerMetadata.search for these ids."""
-    return {"dataFilters": [{"developerMetadataLookup": {"metadataId": i}} for i in meta_ids]}
-
-
-def located(answer: dict[str, Any]) -> dict[int, tuple[int, int]]:
-    """From a developerMetadata.search answer: id -> (sheet id, 1-based row)."""
-    out = {}
-    for match in answer.get("matchedDeveloperMetadata") or ():
-        meta = match.get("developerMetadata") or {}
-        span = (meta.get("location") or {}).get("dimensionRange")
-        if span and span.get("dimension") == "ROWS":
-            out[int(meta["metadataId"])] = (int(span.get("sheetId") or 0), int(span.get("startIndex") or 0) + 1)
-    return out

@@ -46,16 +46,14 @@ class TabPlace:
             return self.where.get(tag)
         return None if self.moved else row
 
-    def follow(self, fresh: SheetGrid) -> set[int]:
-        """Take the places of a new read of this tab; the tags that are gone."""
+    def follow(self, fresh: SheetGrid) -> None:
+        """Take the places of a new read of this tab (a tag that is gone has no place any more)."""
         now = {tag: row for row, tag in fresh.tags.items()}
-        gone = {tag for tag in self.where if tag not in now}
         self.moved = self.moved or any(now.get(tag) != row for tag, row in self.where.items())
         self.where = {tag: now[tag] for tag in self.where if tag in now}
         self.moved = self.moved or fresh.end != self.end or max(fresh.last_row, 1) + 1 != self.append_at
         self.end, self.last, self.row_count, self.col_count = fresh.end, fresh.last, fresh.row_count, fresh.col_count
         self.append_at = max(fresh.last_row, 1) + 1
-        return gone
 
 
 @dataclass
