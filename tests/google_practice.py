@@ -39,6 +39,7 @@ TEMPLATE = ["{{practice.name}}", "Invoice {{number}} of {{issue_date}}", "To: {{
             [["Description", "Qty", "Price", "Total"],
              ["{{line.description}}", "{{line.quantity}}", "{{line.unit_price}}", "{{line.total}}"]],
             "Total due: {{amount_due}}", "Pay by {{due_date}}."]
+ROWS = 60  # grid rows of the test spreadsheet's tabs
 TOKEN = {"token": "test", "refresh_token": "unused", "client_id": "unused", "client_secret": "unused",
          "expiry": "2099-01-01T00:00:00Z"}
 
@@ -153,6 +154,8 @@ def google_practice(fake_google: FakeGoogle, tmp_path: Path) -> GooglePractice:
     state = fake_google.state
     services = [list(next(t for t in DEFAULT_TABS if t.key == "services").headers)] + SERVICES
     book = seed.spreadsheet(state, "Lindenhof practice", {"Sessions": [], "Clients": [], "Services": services})
+    for sheet in book.sheets:  # a small grid keeps the fake quick (tabs grow as rows are added)
+        book.resize(sheet, ROWS, None)
     folder = state.add_file("Invoices", FOLDER)
     template = seed.document(state, "Invoice template", TEMPLATE)
     waits = Waits()
@@ -160,7 +163,7 @@ def google_practice(fake_google: FakeGoogle, tmp_path: Path) -> GooglePractice:
                               FixedClock(NOW))
     write_config(practice.folder, book.id, folder.id, template.id)
     rng = random.Random(7)
-    set_up(practice.google(), book.id, practice.config.tabs, lambda: rng.randint(1, 2**31 - 1))
+    set_up(practice.google(), book.id, practice.config.tabs, lambda: rng.randint(1, 2**31 - 1), new_rows=ROWS)
     practice.append("Clients", *CLIENTS)
     fake_google.calls.clear()
     return practice

@@ -35,9 +35,9 @@ NUMBER_FORMATS = {"money": values.MONEY_FORMAT, "date": values.DATE_FORMAT,
                   "percent": {"type": "PERCENT", "pattern": FORMATS["percent"]}}
 
 
-def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id) -> list[str]:
+def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id, new_rows: int = NEW_ROWS) -> list[str]:
     """Prepare the spreadsheet; returns one line per change made. `new_id()`
-    gives unused sheet ids."""
+    gives unused sheet ids; new tabs get `new_rows` rows."""
     path = f"/{spreadsheet_id}"
     known = google.sheets("get", path, params={"fields": "sheets(properties(sheetId,title,hidden,gridProperties),"
                                                          "protectedRanges(description))"})
@@ -60,10 +60,10 @@ def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id) -> 
             sheet_id = new_id()
             requests.append({"addSheet": {"properties": {
                 "sheetId": sheet_id, "title": tab.name, "hidden": tab.hidden,
-                "gridProperties": {"rowCount": NEW_ROWS, "columnCount": max(26, len(tab.columns)), "frozenRowCount": 1}}}})
+                "gridProperties": {"rowCount": new_rows, "columnCount": max(26, len(tab.columns)), "frozenRowCount": 1}}}})
             made = [c.field for c in tab.columns if not c.optional]
             requests.append(header_write(tab, sheet_id, made, 0))
-            places[tab.key] = (sheet_id, NEW_ROWS, {f: i for i, f in enumerate(made)})
+            places[tab.key] = (sheet_id, new_rows, {f: i for i, f in enumerate(made)})
             done.append(f"added tab '{tab.name}'")
             if tab.worker:
                 requests.append(_protect(sheet_id))
