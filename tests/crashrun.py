@@ -22,12 +22,15 @@ from .conftest import FixedClock
 KILLED = 137
 
 
-def main(config_path: str, point: str, k: int = 1) -> None:
-    worker = app.worker_for(config_mod.load(Path(config_path)), clock=FixedClock())
+def killer(k: int):
+    """`counting(func, before, only)`: func, but the process dies at its k-th call
+    that `only` selects, before or right after the call."""
     calls = {"n": 0}
 
-    def counting(func, before: bool):
+    def counting(func, before: bool, only=lambda *a, **kw: True):
         def wrapper(*args, **kwargs):
+            if not only(*args, **kwargs):
+                return func(*args, **kwargs)
             calls["n"] += 1
             if before and calls["n"] == k:
                 os._exit(KILLED)
@@ -36,16 +39,31 @@ def main(config_path: str, point: str, k: int = 1) -> None:
                 os._exit(KILLED)
             return result
         return wrapper
+    return counting
 
-    if point == "replace":
-        excel.os.replace = counting(os.replace, before=True)
-    elif point == "render":
+
+def run_killed(worker, point: str, counting, arm_other=None) -> None:
+    """Arm the points every backend has (render, send, sent), or `arm_other(point)`, then run."""
+    if point == "render":
         worker.renderer.render = counting(worker.renderer.render, before=True)
     elif point in ("send", "sent"):
         worker.transport.send = counting(worker.transport.send, before=point == "send")
-    else:
+    elif arm_other is None or not arm_other(point):
         raise SystemExit(f"unknown point {point}")
     worker.run_once()
+
+
+def main(config_path: str, point: str, k: int = 1) -> None:
+    worker = app.worker_for(config_mod.load(Path(config_path)), clock=FixedClock())
+    counting = killer(k)
+
+    def arm(point: str) -> bool:
+        if point == "replace":
+            excel.os.replace = counting(os.replace, before=True)
+            return True
+        return False
+
+    run_killed(worker, point, counting, arm)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ is recorded).
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -19,35 +18,21 @@ from sheetbill import config as config_mod
 from sheetbill.book.google.http import Google
 
 from .conftest import FixedClock
-from .crashrun import KILLED
+from .crashrun import killer, run_killed
 
 
 def main(config_path: str, point: str, k: int = 1) -> None:
     worker = app.worker_for(config_mod.load(Path(config_path)), clock=FixedClock())
-    calls = {"n": 0}
+    counting = killer(k)
 
-    def counting(func, before: bool, only=lambda *a, **kw: True):
-        def wrapper(*args, **kwargs):
-            if not only(*args, **kwargs):
-                return func(*args, **kwargs)
-            calls["n"] += 1
-            if before and calls["n"] == k:
-                os._exit(KILLED)
-            result = func(*args, **kwargs)
-            if not before and calls["n"] == k:
-                os._exit(KILLED)
-            return result
-        return wrapper
+    def arm(point: str) -> bool:
+        if point == "write":
+            Google.sheets = counting(Google.sheets, before=False,
+                                     only=lambda self, method, path, **kw: ":batchUpdate" in path)
+            return True
+        return False
 
-    if point == "write":
-        Google.sheets = counting(Google.sheets, before=False, only=lambda self, method, path, **kw: ":batchUpdate" in path)
-    elif point == "render":
-        worker.renderer.render = counting(worker.renderer.render, before=True)
-    elif point in ("send", "sent"):
-        worker.transport.send = counting(worker.transport.send, before=point == "send")
-    else:
-        raise SystemExit(f"unknown point {point}")
-    worker.run_once()
+    run_killed(worker, point, counting, arm)
 
 
 if __name__ == "__main__":
