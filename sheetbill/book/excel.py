@@ -25,12 +25,9 @@ from .apply import apply_edits
 from .base import Edits, Snapshot, next_rows, with_state
 from .cache import Cache
 from .schema import Tab
-from .table import Table, build, column_letter
+from .table import Table, column_letter, state_of, tables_of
 from .xlsx import NewSheet, SheetEdit, fingerprints, lost_parts, patch_workbook, read_sheets
 from .xlsx.errors import XlsxError
-
-REQUIRED_TABS = ("sessions", "clients", "services")
-
 
 def office_locks(path: Path) -> list[Path]:
     """Lock files Excel (`~$name.xlsx`) and LibreOffice (`.~lock.name.xlsx#`) leave while open."""
@@ -89,33 +86,15 @@ class ExcelBook:
             book = read_sheets(self.path, [t.name for t in self.tabs.values()], heads=heads)
         except XlsxError as exc:
             raise WorkbookError(f"{self.path.name}: {exc}") from None
-        tables: dict[str, Table] = {}
-        for key, tab in self.tabs.items():
-            sheet = book.sheets.get(tab.name)
-            if sheet is None:
-                if key in REQUIRED_TABS:
-                    raise WorkbookError(f"{self.path.name} has no tab '{tab.name}' (run `sheetbill check` to see what is missing)")
-                tables[key] = build(tab, [])
-                tables[key].exists = False
-                continue
-            tables[key] = build(tab, sheet.rows)
-            tables[key].last_row = max(sheet.max_row, 1)
-            self._require_headers(tables[key])
-        state = {cells.text(t.get(v, "key")): cells.text(t.get(v, "value"))
-                 for t in [tables["state"]] for _, v in t.rows}
+        sheets = {name: (v.rows, v.max_row) for name, v in book.sheets.items()}
+        tables = tables_of(self.tabs, sheets, f"{self.path.name} has no tab '{{tab}}' "
+                                              "(run `sheetbill check` to see what is missing)")
+        state = state_of(tables)
         return Snapshot(tables, state, book.last_modified_by, (stat.st_mtime_ns, stat.st_size),
                         fingerprints=self._by_key(book.fingerprints))
 
     def _by_key(self, by_name: Mapping[str, str]) -> dict[str, str]:
         return {key: by_name[tab.name] for key, tab in self.tabs.items() if tab.name in by_name}
-
-    def _require_headers(self, table: Table) -> None:
-        essential = {"sessions": {"date", "client", "service", "status"}, "clients": {"client_id", "name"},
-                     "services": {"code", "unit_price", "tax_rate"}}.get(table.tab.key, set())
-        lacking = [table.tab.column(f).header for f in table.missing if f in essential]
-        if lacking:
-            raise WorkbookError(f"Tab '{table.tab.name}' has no column {', '.join(repr(h) for h in lacking)} "
-                                f"(headers are read from row 1; found: {table.width} columns)")
 
     # -- writing ----------------------------------------------------------
     def commit(self, snapshot: Snapshot, edits: Edits) -> Mapping[tuple[str, str], int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..errors import WorkbookError
 from .schema import Tab
@@ -81,3 +81,41 @@ def build(tab: Tab, rows: list[Row]) -> Table:
 
 
 column_letter = _letter
+
+
+REQUIRED_TABS = ("sessions", "clients", "services")
+ESSENTIAL = {"sessions": {"date", "client", "service", "status"}, "clients": {"client_id", "name"},
+             "services": {"code", "unit_price", "tax_rate"}}
+
+
+def tables_of(tabs: Mapping[str, Tab], sheets: Mapping[str, tuple[list[Row], int]], no_tab: str,
+              prepare: Callable[[Table], None] = lambda table: None) -> dict[str, Table]:
+    """Every tab as a Table from its sheet's (rows, last used row). A missing worker
+    tab is `exists=False` (the first write adds it); a missing admin tab or
+    essential column is a WorkbookError (`no_tab` is formatted with `tab`)."""
+    tables: dict[str, Table] = {}
+    for key, tab in tabs.items():
+        sheet = sheets.get(tab.name)
+        if sheet is None:
+            if key in REQUIRED_TABS:
+                raise WorkbookError(no_tab.format(tab=tab.name))
+            tables[key] = build(tab, [])
+            tables[key].exists = False
+            continue
+        rows, last_row = sheet
+        tables[key] = table = build(tab, rows)
+        prepare(table)
+        table.last_row = max(last_row, 1)
+        lacking = [tab.column(f).header for f in table.missing if f in ESSENTIAL.get(key, ())]
+        if lacking:
+            raise WorkbookError(f"Tab '{tab.name}' has no column {', '.join(repr(h) for h in lacking)} "
+                                f"(headers are read from row 1; found: {table.width} columns)")
+    return tables
+
+
+def state_of(tables: Mapping[str, Table]) -> dict[str, str]:
+    """The hidden _sheetbill tab's Key -> Value."""
+    from . import cells
+
+    table = tables["state"]
+    return {cells.text(table.get(v, "key")): cells.text(table.get(v, "value")) for _, v in table.rows}

@@ -24,9 +24,8 @@ from .. import cells, state as snapshots
 from ..apply import apply_edits
 from ..base import Edits, Snapshot, next_rows, with_state
 from ..cache import Cache
-from ..excel import REQUIRED_TABS, ExcelBook
 from ..schema import Tab
-from ..table import Table, build
+from ..table import Table, state_of, tables_of
 from . import anchors, commit, grid, values
 from .errors import explain
 from .http import Google
@@ -41,8 +40,6 @@ _REQUEST_INDEX = re.compile(r"requests\[(\d+)\]")
 
 class GoogleBook:
     """A Google Sheet as the workbook (the `Book` protocol)."""
-
-    _require_headers = ExcelBook._require_headers  # the same essential columns as the Excel book
 
     def __init__(self, google: Google, spreadsheet_id: str, tabs: Sequence[Tab],
                  now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
@@ -104,24 +101,17 @@ class GoogleBook:
             read = grid.parse(self._fetch(set()))  # its last row is not tagged (yet): read it whole, once
         layout = Layout.of(read, {k: t.name for k, t in self.tabs.items()}, self.rng)
         layout.ids |= {g.sheet_id for g in read.sheets.values()}
-        tables: dict[str, Table] = {}
-        for key, tab in self.tabs.items():
-            sheet = read.sheets.get(tab.name)
-            if sheet is None:
-                if key in REQUIRED_TABS:
-                    raise WorkbookError(f"{self.label} has no tab '{tab.name}' (run `sheetbill init --google` to add it)")
-                tables[key] = build(tab, [])
-                tables[key].exists = False
-                continue
-            tables[key] = table = build(tab, sheet.rows)
-            kinds = {i: tab.column(f).kind for f, i in table.columns.items() if tab.column(f).kind in DATES}
+        def with_dates(table: Table) -> None:  # serial numbers in date columns become dates
+            kinds = {i: table.tab.column(f).kind for f, i in table.columns.items()
+                     if table.tab.column(f).kind in DATES}
             table.rows = values.dates(table.rows, kinds)
-            table.last_row = max(sheet.last_row, 1)
-            self._require_headers(table)
+
+        sheets = {name: (g.rows, g.last_row) for name, g in read.sheets.items()}
+        tables = tables_of(self.tabs, sheets, f"{self.label} has no tab '{{tab}}' "
+                                              "(run `sheetbill init --google` to add it)", with_dates)
         lease = read.metadata.get(LEASE_ID, ("", ""))[1] or None
         self._check_lease(lease)
-        state = {cells.text(t.get(v, "key")): cells.text(t.get(v, "value"))
-                 for t in [tables["state"]] for _, v in t.rows}
+        state = state_of(tables)
         self._snapshot = Snapshot(tables, state, self._editor(tables, state), layout)
         return self._snapshot
 
