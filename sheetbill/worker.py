@@ -261,7 +261,7 @@ class Worker:
                                     lookup, self._stored_pdf, report.errors)
             if self.config.monthly_statements:
                 items += self._monthly_statements(ctx, snapshot, ledger, cycle, report)
-            if self.superbills is not None and self.config.insurance.monthly:
+            if self.superbills is not None:
                 items += self.superbills.monthly(ctx, snapshot.tables, replace(ledger, invoices=tuple(cycle.invoices),
                                                  payments=cycle.payments), snapshot.state, report.errors, lookup)
         outcome = send_all(items, self.transport, lambda w: self._commit_writes(snapshot, w), lookup, first)

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -21,7 +21,7 @@ from .test_e2e_excel import pdf_text
 
 PROVIDERS = ('providers: {Maria: {name: Maria Keller, credentials: LMHC, npi: "1245319599"}, '
              'Tom: {name: Tom Hill, credentials: PhD, npi: "1234567893"}}')
-OCTOBER = FixedClock(datetime(2026, 10, 30, 18, 0, tzinfo=timezone.utc))
+OCTOBER = FixedClock(datetime(2026, 10, 30, 18, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_config_checks_the_identifiers(insured, old, new, message):
 
     insured.configure(old, new)
     with pytest.raises(ConfigError, match=re.escape(message)):
-        insured.config
+        _ = insured.config
 
 
 def test_missing_or_unknown_diagnosis_is_a_problem_and_the_invoice_is_still_made(insured):

@@ -9,8 +9,9 @@ all the same (the Problem is a note to fix before the month's superbill).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping, Protocol, Sequence
+from typing import Protocol
 
 from .cycle import CyclePlan, merge
 from .insurance import InsuredClient, Provider, SessionCoding

@@ -10,10 +10,10 @@ units, the charge (the session's lines on its invoice) and the amount paid
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Iterable, Mapping
 
 from .clients import ClientBook
 from .coding import diagnosis_codes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import simple_icd_10_cm as cm
+import simple_icd_10_cm as cm  # type: ignore[import-untyped]
 
 from ..core.coding import BILLABLE, CATEGORY, UNKNOWN
 

@@ -10,6 +10,7 @@ kept in _sheetbill as `superbill/<client>/<from>..<to>` (a time once sent,
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from .settings import InsuranceSettings
 @dataclass
 class Superbills:
     settings: InsuranceSettings
-    renderer: object  # an HtmlRenderer of templates/superbill.html (None: no PDFs, problems only)
+    renderer: Any  # an HtmlRenderer of templates/superbill.html (None: no PDFs, problems only)
     day_first: bool = True
 
     def __post_init__(self) -> None:
@@ -44,7 +45,7 @@ class Superbills:
         read = insurance_book.read(tables, self.day_first)
         if not any(c.superbill for c in read.coding.clients.values()):
             return cycle
-        new_ids = {w.row: w.after for w in cycle.plan.writes if w.tab == "sessions" and w.field == "session_id"}
+        new_ids = {w.row: str(w.after) for w in cycle.plan.writes if w.tab == "sessions" and w.field == "session_id"}
         sessions = [replace(s, session_id=new_ids.get(s.row, s.session_id)) for s in ledger.sessions]
         client_of = {sid: i.client_id for i in cycle.invoices
                      if i.live and i.status != InvoiceStatus.DRAFT.value and not credit_note(i.invoice_no) for sid in i.session_ids}
@@ -99,7 +100,10 @@ class Superbills:
 
     def monthly(self, ctx, tables: dict[str, Table], ledger: Ledger, state: dict, errors: list[str],
                 lookup: bool) -> list[Outgoing]:
-        """Last month's superbill to each client with Superbill = Yes and billed sessions in it, once."""
+        """Last month's superbill to each client with Superbill = Yes and billed sessions in it, once
+        (none when the config's `insurance.monthly` is false)."""
+        if not self.settings.monthly:
+            return []
         end = ctx.today.replace(day=1) - timedelta(days=1)
         start = end.replace(day=1)
         period = f"{start.isoformat()}..{end.isoformat()}"

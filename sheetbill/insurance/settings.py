@@ -15,8 +15,9 @@ providers' identifiers, the default place of service, the code list.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from ..core.insurance import PracticeIds, Provider
 from .ids import ein_problem, npi_problem
