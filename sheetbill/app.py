@@ -106,7 +106,8 @@ def superbills_for(config: Config, deliver: bool = True):
     from .render.superbill import SUPERBILL
 
     renderer = HtmlRenderer(template(config, "superbill.html"), SUPERBILL) if deliver else None
-    return Superbills(config.insurance, renderer, config.day_first)
+    return Superbills(config.insurance, renderer, config.day_first, template(config, "cms1500.html"),
+                      template(config, "cms1500.yaml"))
 
 
 def template(config: Config, name: str) -> Path:

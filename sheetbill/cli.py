@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", required=True, type=_date, help="first day of service, e.g. 2026-10-01")
     p.add_argument("--to", dest="date_to", required=True, type=_date, help="last day of service, e.g. 2026-10-31")
     p.add_argument("--email", action="store_true", help="also email it to the client (once per period)")
+    p.add_argument("--cms1500", action="store_true", help="also the CMS-1500 (02/12) data for the red paper form")
     command("audit", _audit, "check the Changelog's hash chain, the number series and the ledger's sums")
     p = command("check", _check, "check the config, workbook, templates and mail settings")
     p.add_argument("--offline", action="store_true", help="do not connect to the mail server")

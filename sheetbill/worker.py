@@ -344,8 +344,10 @@ class Worker:
                 report.sent, report.errors = outcome.sent, report.errors + outcome.errors
         return path, report
 
-    def superbill(self, client_ref: str, date_from, date_to, email: bool) -> tuple[Path | None, CycleReport]:
-        """`sheetbill superbill`: the PDF, and with `email` the email (once per client and period)."""
+    def superbill(self, client_ref: str, date_from, date_to, email: bool,
+                  cms1500: bool = False) -> tuple[Path | None, CycleReport]:
+        """`sheetbill superbill`: the PDF, and with `email` the email (once per client and period);
+        with `cms1500` the claim form's data too (its path in `report.pdfs`)."""
         report = CycleReport()
         with self.book.lease():
             snapshot = self._read()
@@ -354,6 +356,11 @@ class Worker:
             doc = self.superbills.document(ctx, snapshot.tables, ledger, ClientBook(ledger.clients).find(client_ref),
                                            date_from, date_to)
             path, item = self.superbills.item(ctx, doc, snapshot.state, report.errors)
+            if cms1500:
+                try:
+                    report.pdfs.append(str(self.superbills.claim_form(ctx, doc)))
+                except Exception as exc:  # RenderError, a broken map, a folder that cannot be written
+                    report.errors.append(f"CMS-1500 of {doc.client.client_id}: not made: {exc}")
             if email and item is not None and self.transport is not None:
                 outcome = send_all([item], self.transport, lambda w: self._commit_writes(snapshot, w),
                                    self.rules.email_lookup)

@@ -161,3 +161,19 @@ def test_monthly_superbill_sent_once_after_a_crash(insured, point):
     sent = superbill_mails(insured)
     assert len(sent) == 1
     assert Counter(m["Message-ID"] for m in insured.emails()).most_common(1)[0][1] == 1
+
+
+def test_cms1500_data_six_sessions_to_a_form(insured, capsys):
+    insured.append("Sessions", *[coded(f"S-{n:05d}", date(2026, 11, n), "F41.1, Z63.0" if n == 7 else "F41.1",
+                                       provider="Tom" if n % 2 else "Maria") for n in range(1, 8)])
+    insured.run()
+    code, out = superbill(insured, capsys, "C-010", "--from", "2026-11-01", "--to", "2026-11-30", "--cms1500")
+    assert code == 0
+    forms = pdf_text(out.split("CMS-1500: ")[1].splitlines()[0]).split("\f")
+    forms = [f for f in forms if f.strip()]
+    assert len(forms) == 2  # six sessions, then one
+    assert "STONE, EMMA" in forms[0] and "W123456789" in forms[0] and "05 04 1990" in forms[0]
+    assert re.search(r"11 01 26 11 01 26 11\s+90837\s+95\s+A\s+180 00 1\s+1234567893", forms[0])
+    assert re.search(r"1080 00", forms[0]) and re.search(r"180 00", forms[1])
+    assert "F411" in forms[1] and "Z630" in forms[1] and re.search(r"\bAB\b", forms[1])
+    assert "123456789" in forms[0] and "1234567893" in forms[0]  # EIN without its dash, the practice's NPI

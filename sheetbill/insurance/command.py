@@ -20,11 +20,13 @@ def superbill(args) -> int:
                              "to make superbills")
     worker = app.worker_for(config)
     try:
-        path, report = worker.superbill(args.client, args.date_from, args.date_to, args.email)
+        path, report = worker.superbill(args.client, args.date_from, args.date_to, args.email, args.cms1500)
     except ClientProblem as exc:
         raise SheetbillError(str(exc)) from None
     if path is not None:
         print(f"Superbill: {path}")
+    for claim in report.pdfs:
+        print(f"CMS-1500: {claim}")
     for label in report.sent:
         print(f"Emailed: {label}")
     if args.email and not report.sent and not report.errors:

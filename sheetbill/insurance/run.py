@@ -33,6 +33,8 @@ class Superbills:
     settings: InsuranceSettings
     renderer: Any  # an HtmlRenderer of templates/superbill.html (None: no PDFs, problems only)
     day_first: bool = True
+    claim_template: Path | None = None  # templates/cms1500.html and its coordinates map (cms1500.yaml)
+    claim_map: Path | None = None
 
     def __post_init__(self) -> None:
         self.codes = CODE_LISTS[self.settings.code_list]()
@@ -63,6 +65,19 @@ class Superbills:
                                   self.settings.providers, date_from, date_to, ctx.today,
                                   self.settings.place_of_service, self.codes.describe)
         return SuperbillDocument(ctx.config.practice, self.settings.ids, client, insured, superbill)
+
+    def claim_form(self, ctx, doc: SuperbillDocument) -> Path:
+        """The CMS-1500 (02/12) data-only PDF of `doc`, stored beside the superbill.
+        Raises RenderError (a broken map or template) or OSError."""
+        from ..render.html import HtmlRenderer
+        from .cms1500 import cms1500_type, load_map
+
+        if self.claim_template is None or self.claim_map is None:
+            raise ValueError("no CMS-1500 template")
+        renderer = HtmlRenderer(self.claim_template, cms1500_type(load_map(self.claim_map)))
+        s = doc.superbill
+        name = f"CMS-1500 {doc.client.client_id} {s.date_from.isoformat()}..{s.date_to.isoformat()}"
+        return ctx.store_pdf(ctx.config.render.output, name, renderer.render(doc))
 
     def item(self, ctx, doc: SuperbillDocument, state: dict, errors: list[str],
              resend: bool = False) -> tuple[Path | None, Outgoing | None]:
