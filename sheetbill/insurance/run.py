@@ -10,9 +10,9 @@ kept in _sheetbill as `superbill/<client>/<from>..<to>` (a time once sent,
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from ..book import insurance as insurance_book
 from ..book.table import Table
