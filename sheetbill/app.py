@@ -15,6 +15,7 @@ from .errors import ConfigError, SheetbillError
 from .worker import Clock, Worker
 
 EXAMPLE_CONFIG = PACKAGE_TEMPLATES.parent / "config.example.yaml"
+INSURANCE_OFF, INSURANCE_ON = "insurance:\n  enabled: false", "insurance:\n  enabled: true "
 
 
 GOOGLE_ENDPOINT = "SHEETBILL_GOOGLE_ENDPOINT"  # another host for every Google call (an emulator, the tests' fake)
@@ -92,7 +93,21 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
                   transport_for(config, getattr(book, "hold", None), google) if deliver else None, clock,
                   store_pdf=pdf_store_for(config, google), message=message,
                   receipts=receipt_renderer(config) if deliver else None,
-                  statements=statement_renderer(config) if deliver else None)
+                  statements=statement_renderer(config) if deliver else None,
+                  superbills=superbills_for(config, deliver))
+
+
+def superbills_for(config: Config, deliver: bool = True):
+    """The superbill side of a practice whose config switches insurance on, else None."""
+    if config.insurance is None:
+        return None
+    from .insurance.run import Superbills
+    from .render.html import HtmlRenderer
+    from .render.superbill import SUPERBILL
+
+    renderer = HtmlRenderer(template(config, "superbill.html"), SUPERBILL) if deliver else None
+    return Superbills(config.insurance, renderer, config.day_first, template(config, "cms1500.html"),
+                      template(config, "cms1500.yaml"))
 
 
 def template(config: Config, name: str) -> Path:
@@ -120,15 +135,18 @@ def _message(build, email, doc, pdf: bytes, pdf_name: str):
                  reply_to=email.reply_to or None, bcc=email.bcc or None)
 
 
-def init_practice(folder: Path) -> tuple[Path, Path]:
-    """`sheetbill init DIR`: the workbook, the config and a copy of the templates."""
+def init_practice(folder: Path, insurance: bool = False) -> tuple[Path, Path]:
+    """`sheetbill init DIR`: the workbook, the config and a copy of the templates;
+    with `insurance`, the superbill columns and the config's insurance switched on."""
     folder.mkdir(parents=True, exist_ok=True)
     workbook, config = folder / "practice.xlsx", folder / "sheetbill.yaml"
     for path in (workbook, config):
         if path.exists():
             raise SheetbillError(f"{path} already exists; nothing was changed")
-    create_workbook(workbook, DEFAULT_TABS)
+    create_workbook(workbook, DEFAULT_TABS, capabilities=frozenset({"insurance"} if insurance else ()))
     shutil.copyfile(EXAMPLE_CONFIG, config)
+    if insurance:
+        config.write_text(config.read_text(encoding="utf-8").replace(INSURANCE_OFF, INSURANCE_ON), encoding="utf-8")
     target = folder / "templates"
     if not target.exists():
         shutil.copytree(PACKAGE_TEMPLATES, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))

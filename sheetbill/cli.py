@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
                 "--google ID, make an existing Google Sheet ready instead", config=False)
     p.add_argument("dir", type=Path, nargs="?")
     p.add_argument("--google", metavar="SPREADSHEET_ID", help="add sheetbill's tabs to this Google Sheet (uses --config)")
+    p.add_argument("--insurance", action="store_true", help="with the superbill columns (diagnosis, insurer...)")
     p.add_argument("--config", "-c", type=Path, default=Path(DEFAULT_CONFIG),
                    help=f"with --google: the config file (default: ./{DEFAULT_CONFIG})")
     p = command("auth", _auth, "sign in to Google once; the token is stored readable only by you")
@@ -64,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", required=True, type=_date, help="first day, e.g. 2026-10-01")
     p.add_argument("--to", dest="date_to", required=True, type=_date, help="last day, e.g. 2026-10-31")
     p.add_argument("--email", action="store_true", help="also email it to the client (once per period)")
+    p = command("superbill", _superbill, "a client's superbill for their insurer as PDF (and by email with --email)")
+    p.add_argument("client", help="Client ID or exact name")
+    p.add_argument("--from", dest="date_from", required=True, type=_date, help="first day of service, e.g. 2026-10-01")
+    p.add_argument("--to", dest="date_to", required=True, type=_date, help="last day of service, e.g. 2026-10-31")
+    p.add_argument("--email", action="store_true", help="also email it to the client (once per period)")
+    p.add_argument("--cms1500", action="store_true", help="also the CMS-1500 (02/12) data for the red paper form")
     command("audit", _audit, "check the Changelog's hash chain, the number series and the ledger's sums")
     p = command("check", _check, "check the config, workbook, templates and mail settings")
     p.add_argument("--offline", action="store_true", help="do not connect to the mail server")
@@ -78,7 +85,7 @@ def _init(args) -> int:
         return 0
     if args.dir is None:
         raise SheetbillError("give a folder (sheetbill init DIR) or a Google Sheet (sheetbill init --google ID)")
-    workbook, config = app.init_practice(args.dir)
+    workbook, config = app.init_practice(args.dir, insurance=args.insurance)
     print(f"Created {workbook}\nCreated {config}\nNext: fill Clients and Services, log Sessions, "
           f"then `sheetbill run --config {config}`")
     return 0
@@ -182,6 +189,12 @@ def _statement(args) -> int:
     for error in report.errors:
         print(f"  error: {error}", file=sys.stderr)
     return 2 if report.errors else 0
+
+
+def _superbill(args) -> int:
+    from .insurance.command import superbill
+
+    return superbill(args)
 
 
 def _audit(args) -> int:

@@ -20,6 +20,8 @@ from .core.model import InvoiceMode
 from .core.number import D
 from .core.numbering import NumberPattern, PatternError
 from .errors import ConfigError
+from .insurance import settings as insurance_settings
+from .insurance.settings import InsuranceSettings
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -87,6 +89,7 @@ class Config:
     tabs: tuple[Tab, ...] = field(default=())
     reminders: tuple[int, ...] = ()  # days after the due date; empty: no reminders
     monthly_statements: bool = False  # last month's statement to each active client
+    insurance: InsuranceSettings | None = None  # superbills (the `insurance:` section, enabled)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_tabs", {t.key: t for t in self.tabs})
@@ -112,6 +115,7 @@ _SHAPE: dict[str, Any] = {
     "schedule": {"every_minutes": None, "daily_at": None},
     "reminders": {"days": None},
     "statements": {"monthly": None},
+    "insurance": "free",  # checked by insurance.settings
     "backups": None, "tabs": "free", "columns": "free",
 }
 
@@ -257,7 +261,8 @@ def _build(doc: _Doc) -> Config:
         practice=practice, timezone=tz, rules=rules, day_first=doc.flag("billing.day_first", True),
         render=_render(doc), email=_email(doc), schedule=_schedule(doc),
         backups=doc.number("backups", 5), tabs=_tabs(doc), reminders=_reminder_days(doc),
-        monthly_statements=doc.flag("statements.monthly", False))
+        monthly_statements=doc.flag("statements.monthly", False),
+        insurance=insurance_settings.parse(doc))
 
 
 def _google(doc: _Doc) -> GoogleSettings:

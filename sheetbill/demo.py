@@ -30,15 +30,23 @@ CLIENTS = (
     ("C-008", "Health Insurance Nord AG", "billing@hi-nord.example", "Postfach 1200\n20095 Hamburg", "", 30, "daily", "DE811223344"),
 )
 
+INSURED = ("C-009", "Emma Stone", "emma.stone@example.com", "Torstraße 140\n10119 Berlin", "", 14, "", "")
+INSURANCE = ["Yes", date(1984, 3, 12), "Cigna Global", "U48213377", "GRP-20417", "Self"]
+INSURANCE_CONFIG = (('npi: ""', 'npi: "1649382714"'), ('ein: ""', 'ein: "98-7654321"'), (
+    "providers: {}", 'providers: {Maria: {name: Maria Keller, credentials: PT, npi: "1245319599"}, '
+                     'Tom: {name: Tom Berger, credentials: "PT, DPT", npi: "1765432103"}}'))
+
 PLAN = (("LD60", ""), ("LD60", "BANDAGE x2"), ("LD45", ""), ("LD30", "GEL"), ("LD60", "BANDAGE x2, GEL"))
 
 
 def build(folder: Path, today: date, seed: int = 7) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
-    workbook, config_path = app.init_practice(folder)
+    workbook, config_path = app.init_practice(folder, insurance=True)
     config = config_mod.load(config_path)
     text = config_path.read_text(encoding="utf-8").replace('no_show_service: ""', "no_show_service: NOSHOW")
+    for old, new in INSURANCE_CONFIG:
+        text = text.replace(old, new)
     config_path.write_text(text, encoding="utf-8")
     wb = load_workbook(workbook)
     tabs = {t.key: t for t in config.tabs}
@@ -76,10 +84,28 @@ def build(folder: Path, today: date, seed: int = 7) -> Path:
                      "transfer ref 4471"])
     payments.append([None, today - timedelta(days=1), "C-005", None, Decimal("40.00"), "Card", "terminal 2"])
     payments.append([None, today - timedelta(days=1), "C-004", None, Decimal("20.00"), "Paypal", "typo in Method"])
+    _insured_client(wb, tabs, today)
     cash = wb[tabs["cash"].name]
     cash.append([paid_at_desk[1], Decimal("150.00"), Decimal("208.50")])
     wb.save(workbook)
     return config_path
+
+
+def _insured_client(wb, tabs, today: date) -> None:
+    """A client who claims from her insurer: last month's sessions coded (a superbill goes out
+    this month), one paid; this month's newest session lacks its diagnosis (a Problem)."""
+    wb[tabs["clients"].name].append(list(INSURED) + [None, None] + INSURANCE)
+    wb[tabs["services"].name].append(["MLD15", "Manual lymph drainage, per 15 min", "16.50", "0%", "15 min",
+                                      date(2026, 1, 1).isoformat(), "Yes", "97140", "GP"])
+    last_month = today.replace(day=1) - timedelta(days=1)
+    sessions = wb[tabs["sessions"].name]
+    days = [(last_month.replace(day=d), "I97.2, Z85.3", "Maria") for d in (6, 13, 20)]
+    days += [(last_month.replace(day=27), "I97.2, I89.0, Z85.3", "Tom"), (today - timedelta(days=1), None, "Maria")]
+    for n, (day, diagnosis, provider) in enumerate(days, start=1):
+        sessions.append([f"S-9{n:04d}", day, INSURED[0], "MLD15", 4, None, None, provider, "Completed", None,
+                         None, None, None, diagnosis, "11"])
+    wb[tabs["payments"].name].append([None, last_month.replace(day=8), INSURED[0], None, Decimal("66.00"), "Card",
+                                      "terminal 1"])
 
 
 def main(argv: list[str]) -> int:

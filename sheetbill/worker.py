@@ -88,8 +88,9 @@ class CycleReport:
 class Worker:
     def __init__(self, config: Config, book: Book, renderer=None, transport: Transport | None = None,
                  clock: Clock | None = None, store_pdf: Callable | None = None,
-                 message: Callable | None = None, receipts=None, statements=None) -> None:
+                 message: Callable | None = None, receipts=None, statements=None, superbills=None) -> None:
         self.config = config
+        self.superbills = superbills  # insurance.run.Superbills, when the practice gives superbills
         self.receipts, self.statements = receipts, statements  # their renderers
         self.book = book
         self.renderer = renderer
@@ -108,7 +109,7 @@ class Worker:
         """Read and plan; writes nothing (what `sheetbill preview` shows)."""
         snapshot = self.book.read()
         ledger = records.ledger(snapshot.tables, self.config.day_first)
-        return snapshot, ledger, plan_cycle(ledger, self.rules, self.today())
+        return snapshot, ledger, self._coded(snapshot, ledger, plan_cycle(ledger, self.rules, self.today()))
 
     # -- one cycle --------------------------------------------------------
     def run_once(self) -> CycleReport:
@@ -132,7 +133,7 @@ class Worker:
                 edits_by_people = []
                 snapshot = self._read()
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
-            cycle = plan_cycle(ledger, self.rules, self.today())
+            cycle = self._coded(snapshot, ledger, plan_cycle(ledger, self.rules, self.today()))
             plan = cycle.plan
             report.problems = list(plan.problems)
             report.waiting = len(plan.waiting)
@@ -148,6 +149,13 @@ class Worker:
                 self.cache.put(quiet=self._quiet_key())
         report.seconds = _time.monotonic() - started
         return report
+
+    def _coded(self, snapshot: Snapshot, ledger: Ledger, cycle: CyclePlan) -> CyclePlan:
+        """Superbill clients' sessions without a usable diagnosis get a Problem (the invoice is made)."""
+        if self.superbills is None:
+            return cycle
+        return self.superbills.check(snapshot.tables, ledger, cycle,
+                                     lambda n: self.rules.credit_note_pattern.parse(n) is not None)
 
     def _quiet_key(self) -> str | None:
         """What an idle cycle depends on: the workbook's content, the day and the config."""
@@ -253,6 +261,9 @@ class Worker:
                                     lookup, self._stored_pdf, report.errors)
             if self.config.monthly_statements:
                 items += self._monthly_statements(ctx, snapshot, ledger, cycle, report)
+            if self.superbills is not None:
+                items += self.superbills.monthly(ctx, snapshot.tables, replace(ledger, invoices=tuple(cycle.invoices),
+                                                 payments=cycle.payments), snapshot.state, report.errors, lookup)
         outcome = send_all(items, self.transport, lambda w: self._commit_writes(snapshot, w), lookup, first)
         report.sent += outcome.sent
         report.errors += outcome.errors
@@ -327,6 +338,29 @@ class Worker:
                                       self.rules.minor_unit)
             path, item = statement_item(self._context(), client, statement, self.statements, report.errors,
                                         snapshot.state)
+            if email and item is not None and self.transport is not None:
+                outcome = send_all([item], self.transport, lambda w: self._commit_writes(snapshot, w),
+                                   self.rules.email_lookup)
+                report.sent, report.errors = outcome.sent, report.errors + outcome.errors
+        return path, report
+
+    def superbill(self, client_ref: str, date_from, date_to, email: bool,
+                  cms1500: bool = False) -> tuple[Path | None, CycleReport]:
+        """`sheetbill superbill`: the PDF, and with `email` the email (once per client and period);
+        with `cms1500` the claim form's data too (its path in `report.pdfs`)."""
+        report = CycleReport()
+        with self.book.lease():
+            snapshot = self._read()
+            ledger = records.ledger(snapshot.tables, self.config.day_first)
+            ctx = self._context()
+            doc = self.superbills.document(ctx, snapshot.tables, ledger, ClientBook(ledger.clients).find(client_ref),
+                                           date_from, date_to)
+            path, item = self.superbills.item(ctx, doc, snapshot.state, report.errors)
+            if cms1500:
+                try:
+                    report.pdfs.append(str(self.superbills.claim_form(ctx, doc)))
+                except Exception as exc:  # RenderError, a broken map, a folder that cannot be written
+                    report.errors.append(f"CMS-1500 of {doc.client.client_id}: not made: {exc}")
             if email and item is not None and self.transport is not None:
                 outcome = send_all([item], self.transport, lambda w: self._commit_writes(snapshot, w),
                                    self.rules.email_lookup)

@@ -34,15 +34,17 @@ WIDTHS = {"Notes": 30, "Problem": 60, "Address": 34, "Description": 34, "Email":
           "Sessions": 24, "Message ID": 40, "PDF": 30, "Before": 30, "After": 30, "Name": 24}
 
 
-def create_workbook(path: Path, tabs: Sequence[Tab], services: bool = True) -> None:
-    """Write `path` (which must not exist) with all tabs, styled and with dropdowns."""
+def create_workbook(path: Path, tabs: Sequence[Tab], services: bool = True,
+                    capabilities: frozenset[str] = frozenset()) -> None:
+    """Write `path` (which must not exist) with all tabs, styled and with dropdowns;
+    the optional columns of `capabilities` (e.g. "insurance") too."""
     wb = Workbook()
     wb.remove(wb.active)
     by_key = {t.key: t for t in tabs}
     for tab in tabs:
         ws = wb.create_sheet(tab.name)
-        ws.append(list(tab.headers))
-        for idx, column in enumerate((c for c in tab.columns if not c.optional), start=1):
+        ws.append([c.header for c in tab.created(capabilities)])
+        for idx, column in enumerate(tab.created(capabilities), start=1):
             cell = ws.cell(row=1, column=idx)
             cell.font = HEADER_FONT
             cell.fill = WORKER_FILL if (column.worker or tab.worker) else HEADER_FILL
@@ -52,7 +54,7 @@ def create_workbook(path: Path, tabs: Sequence[Tab], services: bool = True) -> N
         ws.freeze_panes = "A2"
         if tab.hidden:
             ws.sheet_state = "hidden"
-    _dropdowns(wb, by_key)
+    _dropdowns(wb, by_key, capabilities)
     _dashboard(wb, by_key["dashboard"])
     if services:
         tab = by_key["services"]
@@ -65,9 +67,9 @@ def create_workbook(path: Path, tabs: Sequence[Tab], services: bool = True) -> N
     wb.save(path)
 
 
-def _dropdowns(wb: Workbook, tabs: dict[str, Tab]) -> None:
+def _dropdowns(wb: Workbook, tabs: dict[str, Tab], capabilities: frozenset[str] = frozenset()) -> None:
     def column(tab: Tab, field: str) -> str:
-        return get_column_letter(tab.columns.index(tab.column(field)) + 1)
+        return get_column_letter(tab.created(capabilities).index(tab.column(field)) + 1)
 
     def add(tab: Tab, field: str, formula: str, prompt: str) -> None:
         ws = wb[tab.name]
@@ -87,6 +89,9 @@ def _dropdowns(wb: Workbook, tabs: dict[str, Tab]) -> None:
     add(clients, "invoice_mode", '"per-session,daily"', "Empty: the config's default")
     add(payments, "method", '"Card,Bank transfer,Cash,Other"', "How the client paid")
     add(services, "active", '"Yes,No"', "No: the service can no longer be billed")
+    if "insurance" in capabilities:
+        add(clients, "superbill", '"Yes,No"', "Yes: a superbill each month, and sessions need a Diagnosis")
+        add(clients, "relationship", '"Self,Spouse,Child,Other"', "The client's relationship to the insured")
 
 
 def _dashboard(wb: Workbook, tab: Tab) -> None:

@@ -7,7 +7,7 @@ columns are left alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 
@@ -18,6 +18,7 @@ class Column:
     kind: str = "text"  # text | date | datetime | money | decimal | percent | int | bool
     worker: bool = False  # written by the worker only
     optional: bool = False  # read where the admin added it; `init` does not create it
+    capability: str = ""  # optional columns `init` adds when this capability is on ("insurance")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,10 @@ class Tab:
         """The headers `init` writes (optional columns left out)."""
         return tuple(c.header for c in self.columns if not c.optional)
 
+    def created(self, capabilities: frozenset[str] = frozenset()) -> tuple[Column, ...]:
+        """The columns `init` writes with these capabilities switched on."""
+        return tuple(c for c in self.columns if not c.optional or c.capability in capabilities)
+
 
 def _cols(*spec: str) -> tuple[Column, ...]:
     """`'Header:kind:w'` strings -> columns; field is the header in snake case."""
@@ -57,17 +62,27 @@ def _cols(*spec: str) -> tuple[Column, ...]:
 
 REMINDERS = Column("reminders", "Reminders", optional=True)  # "No": never remind (client or invoice)
 
+
+def _insurance(*spec: str) -> tuple[Column, ...]:
+    """Optional columns of practices that give superbills (config `insurance:`)."""
+    return tuple(replace(c, optional=True, capability="insurance") for c in _cols(*spec))
+
+
+INSURANCE = "insurance"
+
 DEFAULT_TABS: tuple[Tab, ...] = (
     Tab("sessions", "Sessions", _cols(
         "Session ID", "Date:date", "Client", "Service", "Quantity:decimal", "Extras", "Discount",
-        "Provider", "Status", "Notes", "Invoice No::w", "Billing Status::w", "Problem::w"),
-        key_field="session_id"),
+        "Provider", "Status", "Notes", "Invoice No::w", "Billing Status::w", "Problem::w")
+        + _insurance("Diagnosis", "Place of Service"), key_field="session_id"),
     Tab("clients", "Clients", _cols(
         "Client ID", "Name", "Email", "Address", "Discount", "Terms (days):int", "Invoice Mode",
-        "Tax ID", "Balance:money:w", "Credit:money:w") + (REMINDERS,), key_field="client_id"),
+        "Tax ID", "Balance:money:w", "Credit:money:w") + (REMINDERS,)
+        + _insurance("Superbill", "Date of Birth:date", "Insurer", "Member ID", "Group No", "Relationship"),
+        key_field="client_id"),
     Tab("services", "Services", _cols(
         "Code", "Description", "Unit Price:money", "Tax Rate:percent", "Unit", "Valid From:date",
-        "Active:bool"), key_field="code"),
+        "Active:bool") + _insurance("Procedure Code", "Modifiers"), key_field="code"),
     Tab("invoices", "Invoices", _cols(
         "Invoice No", "Issue Date:date", "Due Date:date", "Client ID", "Client Name", "Sessions",
         "Net:money", "Tax:money", "Total:money", "Paid:money", "Balance:money", "Status", "PDF",
@@ -94,8 +109,7 @@ def tabs_with(tab_names: Mapping[str, str], headers: Mapping[str, Mapping[str, s
     out = []
     for tab in DEFAULT_TABS:
         renamed = headers.get(tab.key, {})
-        cols = tuple(Column(c.field, renamed.get(c.field, c.header), c.kind, c.worker, c.optional)
-                     for c in tab.columns)
+        cols = tuple(replace(c, header=renamed.get(c.field, c.header)) for c in tab.columns)
         out.append(Tab(tab.key, tab_names.get(tab.key, tab.name), cols, tab.worker, tab.hidden, tab.key_field))
     return tuple(out)
 

@@ -1,0 +1,149 @@
+"""A client's superbill for a period: the itemised statement of the sessions
+the client submits to their insurer for reimbursement. It is not a claim.
+
+One line per billed session of the period (on a live invoice): date and
+place of service, procedure code and modifiers, the diagnosis pointers
+(letters into the superbill's list of diagnoses, in order of first use),
+units, the charge (the session's lines on its invoice) and the amount paid
+(`session_paid.paid_per_session`), and its rendering provider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .clients import ClientBook
+from .coding import diagnosis_codes
+from .document import Practice
+from .insurance import Coding, InsuredClient, PracticeIds, Provider, SessionCoding
+from .model import Client, Invoice, InvoiceStatus, Ledger
+from .number import ZERO
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class SuperbillLine:
+    date: date
+    session_id: str
+    invoice_no: str
+    place_of_service: str
+    procedure_code: str
+    modifiers: tuple[str, ...]
+    description: str
+    pointers: tuple[str, ...]  # letters of `Superbill.diagnoses`
+    units: Decimal
+    charge: Decimal
+    paid: Decimal
+    provider: Provider | None
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    pointer: str  # A, B, ...
+    code: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Superbill:
+    client_id: str
+    date_from: date
+    date_to: date
+    today: date  # the superbill's date; paid amounts are as of this day
+    lines: tuple[SuperbillLine, ...]
+    diagnoses: tuple[Diagnosis, ...]
+
+    @property
+    def charged(self) -> Decimal:
+        return sum((line.charge for line in self.lines), ZERO)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((line.paid for line in self.lines), ZERO)
+
+    @property
+    def balance(self) -> Decimal:
+        return self.charged - self.paid
+
+    @property
+    def providers(self) -> tuple[Provider, ...]:
+        """The rendering providers of the period, each once, in order of first session."""
+        seen: dict[str, Provider] = {}
+        for line in self.lines:
+            if line.provider is not None:
+                seen.setdefault(line.provider.key, line.provider)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class SuperbillDocument:
+    practice: Practice
+    ids: PracticeIds
+    client: Client
+    insured: InsuredClient
+    superbill: Superbill
+
+
+def superbill_for(client: Client, ledger: Ledger, coding: Coding, paid: Mapping[str, Decimal],
+                  providers: Mapping[str, Provider], date_from: date, date_to: date, today: date,
+                  default_place: str = "11",
+                  describe: Callable[[str], str] = lambda code: "") -> Superbill:
+    """The superbill of `client` from `date_from` to `date_to` (both included).
+
+    `paid`: Session ID -> amount paid (from `paid_per_session`); `providers`:
+    by what the Provider column says; `describe`: a diagnosis code's title.
+    Raises ValueError when the period ends before it starts.
+    """
+    if date_to < date_from:
+        raise ValueError(f"the period ends ({date_to}) before it starts ({date_from})")
+    on_invoice = _billed_sessions(ledger.invoices, client.client_id)
+    book = ClientBook(ledger.clients)
+    services = {s.code.strip().upper(): s for s in ledger.services}
+    letters: dict[str, str] = {}
+    lines = []
+    for s in sorted(ledger.sessions, key=lambda s: (s.date or date.min, s.session_id)):
+        if s.date is None or not date_from <= s.date <= date_to or s.session_id not in on_invoice:
+            continue
+        if book.id_of(s.client) != client.client_id:
+            continue
+        invoice = on_invoice[s.session_id]
+        row = coding.sessions.get(s.row, SessionCoding(s.row, "", ""))
+        codes = diagnosis_codes(row.diagnosis)
+        for code in codes:
+            letters.setdefault(code, _letter(len(letters)))
+        procedure = coding.procedure(s.service, s.date)
+        own = [line for line in invoice.lines if line.session_id == s.session_id]
+        main = next((line for line in own if line.code.strip().upper() == s.service.strip().upper()), None)
+        service = services.get(s.service.strip().upper())
+        lines.append(SuperbillLine(
+            date=s.date, session_id=s.session_id, invoice_no=invoice.invoice_no,
+            place_of_service=row.place_of_service.strip() or default_place,
+            procedure_code=procedure.procedure_code if procedure else "",
+            modifiers=procedure.modifiers if procedure else (),
+            description=main.description if main else (service.description if service else s.service),
+            pointers=tuple(letters[c] for c in codes),
+            units=main.quantity if main else (s.quantity or Decimal(1)),
+            charge=sum((line.total for line in own), ZERO),
+            paid=paid.get(s.session_id, ZERO),
+            provider=providers.get(" ".join(s.provider.split())) or
+            (Provider(s.provider.strip(), s.provider.strip()) if s.provider.strip() else None)))
+    diagnoses = tuple(Diagnosis(letter, code, describe(code)) for code, letter in letters.items())
+    return Superbill(client.client_id, date_from, date_to, today, tuple(lines), diagnoses)
+
+
+def _billed_sessions(invoices: Iterable[Invoice], client_id: str) -> dict[str, Invoice]:
+    """Session ID -> the live invoice (not a credit note) that bills it."""
+    out = {}
+    for i in invoices:
+        if i.client_id == client_id and i.live and i.status != InvoiceStatus.DRAFT.value and i.total >= 0:
+            for sid in i.session_ids:
+                out[sid] = i
+    return out
+
+
+def _letter(index: int) -> str:
+    return LETTERS[index] if index < len(LETTERS) else str(index + 1)

@@ -1,0 +1,179 @@
+"""Superbills end to end: a practice made by `sheetbill init --insurance`, its
+sessions coded, superbills from the command line and monthly by the worker."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from sheetbill import app, cli
+
+from .conftest import FixedClock, Practice
+from .crashrun import KILLED
+from .test_e2e_crash import ROOT
+from .test_e2e_excel import pdf_text
+
+PROVIDERS = ('providers: {Maria: {name: Maria Keller, credentials: LMHC, npi: "1245319599"}, '
+             'Tom: {name: Tom Hill, credentials: PhD, npi: "1234567893"}}')
+OCTOBER = FixedClock(datetime(2026, 10, 30, 18, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def insured(tmp_path) -> Practice:
+    """A practice with one client who gets superbills, and a psychotherapy service."""
+    workbook, config_path = app.init_practice(tmp_path / "insured", insurance=True)
+    p = Practice(tmp_path / "insured", workbook, config_path)
+    p.configure('npi: ""', 'npi: "1234567893"')
+    p.configure('ein: ""', 'ein: "12-3456789"')
+    p.configure("providers: {}", PROVIDERS)
+    p.append("Clients", ["C-010", "Emma Stone", "emma@example.com", "1 Main St\nBoston, MA 02108", None, 14, None,
+                         None, None, None, "Yes", date(1990, 5, 4), "Aetna", "W123456789", "GRP-77", "Self"],
+             ["C-011", "Paul Gray", "paul@example.com", "2 Elm St", None, 14])
+    p.append("Services", ["THER", "Psychotherapy, 53 min", Decimal("180.00"), 0, "session", date(2026, 1, 1),
+                          "Yes", "90837", "95"])
+    return p
+
+
+def coded(sid, day, diagnosis, provider="Maria", client="C-010", place=None) -> list:
+    return [sid, day, client, "THER", None, None, None, provider, "Completed", None, None, None, None,
+            diagnosis, place]
+
+
+def superbill(practice, capsys, *extra) -> tuple[int, str]:
+    code = cli.main(["-q", "superbill", "--config", str(practice.config_path), *extra])
+    return code, capsys.readouterr().out
+
+
+def test_init_adds_the_insurance_columns_only_when_asked(insured, practice):
+    import openpyxl
+
+    headers = {tab: [c.value for c in openpyxl.load_workbook(p.workbook)[tab][1]]
+               for p in (insured,) for tab in ("Sessions", "Clients", "Services")}
+    assert headers["Sessions"][-2:] == ["Diagnosis", "Place of Service"]
+    assert headers["Clients"][-6:] == ["Superbill", "Date of Birth", "Insurer", "Member ID", "Group No", "Relationship"]
+    assert headers["Services"][-2:] == ["Procedure Code", "Modifiers"]
+    plain = [c.value for c in openpyxl.load_workbook(practice.workbook)["Sessions"][1]]
+    assert "Diagnosis" not in plain and practice.config.insurance is None
+    assert insured.config.insurance.ids.npi == "1234567893"
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('npi: "1234567893"', 'npi: "1234567890"', "insurance.npi: '1234567890' is not an NPI"),
+    ('ein: "12-3456789"', 'ein: "123"', "insurance.ein: '123' is not an EIN"),
+    ('npi: "1245319599"', 'npi: "1245319598"', "insurance.providers.Maria.npi"),
+    ('place_of_service: "11"', 'place_of_service: "office"', "insurance.place_of_service"),
+])
+def test_config_checks_the_identifiers(insured, old, new, message):
+    from sheetbill.errors import ConfigError
+
+    insured.configure(old, new)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        _ = insured.config
+
+
+def test_missing_or_unknown_diagnosis_is_a_problem_and_the_invoice_is_still_made(insured):
+    insured.append("Sessions", coded("S-00001", date(2026, 11, 2), "F41.1"),
+                   coded("S-00002", date(2026, 11, 3), None),
+                   coded("S-00003", date(2026, 11, 4), "F41"),
+                   coded("S-00004", date(2026, 11, 5), "Q99.99"),
+                   coded("S-00005", date(2026, 11, 6), "F41.1", provider="Zoe"),
+                   coded("S-00006", date(2026, 11, 9), None, client="C-011"))  # no superbills: not checked
+    report = insured.run()
+    assert len(report.created) == 6
+    rows = {s["Session ID"]: s for s in insured.rows("Sessions")}
+    assert rows["S-00001"]["Problem"] is None and rows["S-00006"]["Problem"] is None
+    assert rows["S-00002"]["Problem"].startswith("Diagnosis missing")
+    assert "F41 is a category" in rows["S-00003"]["Problem"]
+    assert "Q99.99 is not an ICD-10-CM code" in rows["S-00004"]["Problem"]
+    assert "Provider 'Zoe'" in rows["S-00005"]["Problem"]
+    assert all(s["Invoice No"] for s in rows.values())
+    insured.set("Sessions", "S-00002", "Diagnosis", "F41.1")
+    insured.run()
+    assert {s["Session ID"]: s["Problem"] for s in insured.rows("Sessions")}["S-00002"] is None
+
+
+def test_a_month_with_a_paid_and_an_unpaid_session_and_two_providers(insured, capsys):
+    insured.append("Sessions", coded("S-00001", date(2026, 11, 3), "F41.1, Z63.0"),
+                   coded("S-00002", date(2026, 11, 10), "f411", provider="Tom", place=2),
+                   coded("S-00003", date(2026, 10, 27), "F41.1"))  # another month
+    insured.run()
+    first = {r["Session ID"]: r["Invoice No"] for r in insured.rows("Sessions")}["S-00001"]
+    insured.append("Payments", ["P-00001", date(2026, 11, 12), None, first, Decimal("180.00"), "Card"])
+    insured.run()
+    code, out = superbill(insured, capsys, "Emma Stone", "--from", "2026-11-01", "--to", "2026-11-30")
+    assert code == 0
+    text = pdf_text(out.split("Superbill: ")[1].splitlines()[0])
+    assert re.search(r"3 Nov 2026\s+11\s+90837 95\s+Psychotherapy, 53 min\s+A, B\s+1\s+180.00 EUR\s+180.00 EUR", text)
+    assert re.search(r"10 Nov 2026\s+02\s+90837 95\s+Psychotherapy, 53 min\s+A\s+1\s+180.00 EUR\s+0.00 EUR", text)
+    assert "27 Oct" not in text
+    assert re.search(r"Total charges\s+360.00 EUR", text) and re.search(r"Amount paid\s+180.00 EUR", text)
+    assert re.search(r"Balance\s+180.00 EUR", text)
+    assert "F41.1" in text and "Generalized anxiety disorder" in text and "Z63.0" in text
+    assert "Maria Keller, LMHC · NPI 1245319599" in text and "Tom Hill, PhD · NPI 1234567893" in text
+    assert "NPI                   1234567893" in text or re.search(r"NPI\s+1234567893", text)
+    assert "12-3456789" in text and "Aetna" in text and "W123456789" in text and "4 May 1990" in text
+    assert "It is not a claim" in text
+    mails = len(insured.emails())
+    for _ in range(2):
+        code, out = superbill(insured, capsys, "C-010", "--from", "2026-11-01", "--to", "2026-11-30", "--email")
+    assert len(insured.emails()) == mails + 1 and "emailed before" in out
+    assert any(r["Action"] == "superbill" for r in insured.rows("Changelog"))
+
+
+def test_superbill_of_an_unknown_client_or_without_insurance(insured, practice, capsys):
+    assert superbill(insured, capsys, "Nobody", "--from", "2026-11-01", "--to", "2026-11-30")[0] == 1
+    assert superbill(practice, capsys, "C-001", "--from", "2026-11-01", "--to", "2026-11-30")[0] == 1
+
+
+def superbill_mails(practice) -> list:
+    return [m for m in practice.emails() if m["Subject"].startswith("Superbill")]
+
+
+def test_monthly_superbills_go_out_once(insured):
+    insured.append("Sessions", coded("S-00001", date(2026, 10, 20), "F41.1"),
+                   coded("S-00002", date(2026, 10, 21), "F41.1", client="C-011"))
+    insured.run(OCTOBER)
+    assert superbill_mails(insured) == []  # October is not over
+    insured.run()
+    insured.run()
+    sent = superbill_mails(insured)
+    assert len(sent) == 1 and sent[0]["To"].addresses[0].addr_spec == "emma@example.com"
+    assert "1 Oct 2026 – 31 Oct 2026" in sent[0]["Subject"]
+
+
+@pytest.mark.parametrize("point", ["send", "sent"])
+def test_monthly_superbill_sent_once_after_a_crash(insured, point):
+    insured.append("Sessions", coded("S-00001", date(2026, 10, 20), "F41.1"),
+                   coded("S-00002", date(2026, 10, 27), "F41.1", provider="Tom"))
+    insured.run(OCTOBER)
+    done = subprocess.run([sys.executable, "-m", "tests.crashrun", str(insured.config_path), point, "1"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == KILLED, done.stderr
+    report = insured.run()
+    assert not report.errors
+    insured.run()
+    sent = superbill_mails(insured)
+    assert len(sent) == 1
+    assert Counter(m["Message-ID"] for m in insured.emails()).most_common(1)[0][1] == 1
+
+
+def test_cms1500_data_six_sessions_to_a_form(insured, capsys):
+    insured.append("Sessions", *[coded(f"S-{n:05d}", date(2026, 11, n), "F41.1, Z63.0" if n == 7 else "F41.1",
+                                       provider="Tom" if n % 2 else "Maria") for n in range(1, 8)])
+    insured.run()
+    code, out = superbill(insured, capsys, "C-010", "--from", "2026-11-01", "--to", "2026-11-30", "--cms1500")
+    assert code == 0
+    forms = pdf_text(out.split("CMS-1500: ")[1].splitlines()[0]).split("\f")
+    forms = [f for f in forms if f.strip()]
+    assert len(forms) == 2  # six sessions, then one
+    assert "STONE, EMMA" in forms[0] and "W123456789" in forms[0] and "05 04 1990" in forms[0]
+    assert re.search(r"11 01 26 11 01 26 11\s+90837\s+95\s+A\s+180 00 1\s+1234567893", forms[0])
+    assert re.search(r"1080 00", forms[0]) and re.search(r"180 00", forms[1])
+    assert "F411" in forms[1] and "Z630" in forms[1] and re.search(r"\bAB\b", forms[1])
+    assert "123456789" in forms[0] and "1234567893" in forms[0]  # EIN without its dash, the practice's NPI
