@@ -205,6 +205,7 @@ GROUPS = (  # (title, kinds, email detail) in the order a run does them
     ("Refunds", (actions.REFUND,), None),
     ("Receipts", (actions.RECEIPT,), None),
     ("Cash register", (actions.CASH,), None),
+    ("Notes", (actions.NOTE,), None),
     ("PDFs", (actions.PDF,), None),
     ("Emails", (actions.EMAIL,), ("invoice", "credit note", "receipt")),
     ("Reminders", (actions.EMAIL,), ("reminder",)),
@@ -248,8 +249,11 @@ def listing(result: Preview, config: Config) -> list[str]:
 
 
 def _row(a: actions.Action, amount: Callable) -> tuple[str, ...]:
+    to = f"to {a.recipient}" if a.recipient else "(no address)"
     if a.kind == actions.EMAIL:
-        return (a.reference, a.detail, f"to {a.recipient}" if a.recipient else "")
+        return (a.reference, a.detail, to) if a.detail in ("invoice", "credit note", "receipt") else (a.reference, to)
+    if a.kind == actions.NOTE:
+        return (a.detail,)
     if a.kind in (actions.CASH, actions.RESTORED, actions.ARCHIVED, actions.PDF):
         return (a.reference, a.detail)
     return (a.reference, a.recipient, amount(a.amount), a.detail)

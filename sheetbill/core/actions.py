@@ -67,9 +67,10 @@ def of_cycle(ledger: Ledger, cycle: CyclePlan, is_credit_note: Callable[[str], b
     out += [_invoice(CREDIT_NOTE, cn, "voids " + ", ".join(cn.session_ids)) for cn in cycle.credit_notes]
     out += [Action(ARCHIVED, w.key, detail="paid, archived") for w in cycle.plan.writes
             if w.tab == "invoices" and w.field == "status" and w.after == InvoiceStatus.ARCHIVED.value]
-    out += _payments(ledger.payments, cycle.payments, by_no, minor)
-    out += [Action(RECEIPT, r.receipt_no, r.amount, r.client_id, f"payment {r.payment_id} ({r.method})")
-            for r in cycle.receipts]
+    names = {c.client_id: f"{c.client_id} {c.name}" for c in ledger.clients if c.client_id}
+    out += _payments(ledger.payments, cycle.payments, by_no, names, minor)
+    out += [Action(RECEIPT, r.receipt_no, r.amount, names.get(r.client_id, r.client_id),
+                   f"payment {r.payment_id} ({r.method})") for r in cycle.receipts]
     out += _cash(cycle.plan.writes, minor)
     out += [Action(NOTE, "", detail=note) for note in cycle.notes]
     return out
@@ -80,7 +81,7 @@ def _invoice(kind: str, inv: Invoice, detail: str) -> Action:
 
 
 def _payments(before: Iterable[Payment], after: Iterable[Payment], invoices: dict[str, Invoice],
-              minor: Decimal) -> list[Action]:
+              names: dict[str, str], minor: Decimal) -> list[Action]:
     """Payments whose Applied To grows this cycle: new payments, refunds, credit that pays a new invoice."""
     was = {p.row: p.applied for p in before}
     out = []
@@ -95,7 +96,7 @@ def _payments(before: Iterable[Payment], after: Iterable[Payment], invoices: dic
         amount = p.amount if fresh else sum((a.amount for a in spent), Decimal(0))
         client = p.client or next((invoices[a.invoice_no].client_id for a in new if a.invoice_no in invoices), "")
         what = "refund out of credit" if refund else ("applied to " if fresh else "credit applied to ")
-        out.append(Action(REFUND if refund else PAYMENT, p.payment_id, amount, client,
+        out.append(Action(REFUND if refund else PAYMENT, p.payment_id, amount, names.get(client, client),
                           what if refund else what + format_applied(new, minor)))
     return out
 
