@@ -100,16 +100,13 @@ def _excel(config: Config, clock: Clock | None) -> Preview:
 
 
 def _google(config: Config, clock: Clock | None, google) -> Preview:
-    from .book.google import GoogleBook
-
     google = app.google_for(config, google)
-    now = {"now": clock.now} if clock is not None else {}
-    book = GoogleBook(google, config.google.spreadsheet_id, config.tabs, **now)
+    book = app.book_for(config, clock, google)
     with tempfile.TemporaryDirectory(prefix="sheetbill-preview-") as tmp:
         folder = Path(tmp)
         scratch = replace(config, render=replace(config.render, output=folder / "documents"),
                           email=replace(config.email, outbox=folder / "outbox"))
-        drive = config.google.drive_folder
+        drive = config.google.drive_folder if config.google is not None else ""
         store = _KeepNothing(app.pdf_store_for(config, google)) if drive else app.pdf_store_for(scratch)
         worker = _worker(scratch, InMemoryBook(book), _transport(config, google), clock, store)
         return Preview(worker.run_once())
@@ -167,8 +164,9 @@ class InMemoryBook:
         edits = with_state(snapshot.tables, edits)
         rows = next_rows(snapshot.tables, edits)
         apply_edits(snapshot.tables, edits, rows)
-        snapshot.state.update({a.values["key"]: a.values["value"] for a in edits.appends if a.tab == "state"})
-        snapshot.state.update({w.key: w.after for w in edits.writes if w.tab == "state"})
+        snapshot.state.update({str(a.values["key"]): str(a.values["value"]) for a in edits.appends
+                               if a.tab == "state"})
+        snapshot.state.update({w.key: str(w.after) for w in edits.writes if w.tab == "state"})
         self._current = snapshot
         return rows
 
@@ -222,7 +220,7 @@ def listing(result: Preview, config: Config) -> list[str]:
 
     report = result.report
     out: list[str] = [f"note: {n}" for n in result.notes]
-    shown = set()
+    shown: set[int] = set()
     for title, kinds, details in GROUPS:
         items = [a for a in report.actions if a.kind in kinds and (details is None or a.detail in details)]
         if not items:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from sheetbill import cli
-from sheetbill.core import actions
 from sheetbill.preview import listing, preview
 
 from .conftest import FixedClock, session
