@@ -4,15 +4,16 @@ There is no second planner to drift from the real one: the worker runs its
 whole cycle (restore, plan, commit, PDFs, emails) against a stand-in that
 keeps every change to itself, and what that cycle did is what `run` would do.
 
-- Excel: a copy of the workbook in a temporary folder, with its own PDF and
-  outbox folders and no backups. The workbook itself is only read (its bytes
-  and mtime stay) and no lock file is made beside it.
-- Google: a book that reads the real sheet and keeps its commits in memory,
-  and a PDF store that finds the PDFs already in Drive but uploads nothing.
+- Excel: a copy of the workbook in a temporary folder, without backups. The
+  workbook itself is only read (its bytes and mtime stay) and no lock file
+  is made beside it.
+- Google: a book that reads the real sheet and keeps its commits in memory.
 
-Everywhere: no PDF is rendered (a placeholder stands in) and the transport
-only records what it is given; whether an email that an earlier run left
-half-sent already went out is still looked up where the real transport can.
+Everywhere: no PDF is rendered (a placeholder stands in) and none is stored:
+the store says where each would go, so the cycle sees the links `run` would
+write, and finds the PDFs already made. The transport only records what it
+is given; whether an email that an earlier run left half-sent went out is
+still looked up where the real transport can (outbox folder, Gmail).
 """
 
 from __future__ import annotations
@@ -91,25 +92,18 @@ def _excel(config: Config, clock: Clock | None) -> Preview:
             shutil.copyfile(workbook, copy)
         except OSError as exc:
             raise WorkbookError(f"{workbook}: cannot read the workbook ({exc.strerror or exc})") from None
-        scratch = replace(config, workbook=copy, backups=0,
-                          render=replace(config.render, output=folder / "documents"),
-                          email=replace(config.email, outbox=folder / "outbox"))
-        worker = _worker(scratch, ExcelBook(copy, scratch.tabs, backups=0), _transport(config), clock,
-                         app.pdf_store_for(scratch))
+        scratch = replace(config, workbook=copy, backups=0)
+        worker = _worker(scratch, ExcelBook(copy, scratch.tabs, backups=0), _transport(config), clock, _no_pdf_stored)
         return Preview(worker.run_once(), notes)
 
 
 def _google(config: Config, clock: Clock | None, google) -> Preview:
     google = app.google_for(config, google)
     book = app.book_for(config, clock, google)
-    with tempfile.TemporaryDirectory(prefix="sheetbill-preview-") as tmp:
-        folder = Path(tmp)
-        scratch = replace(config, render=replace(config.render, output=folder / "documents"),
-                          email=replace(config.email, outbox=folder / "outbox"))
-        drive = config.google.drive_folder if config.google is not None else ""
-        store = _KeepNothing(app.pdf_store_for(config, google)) if drive else app.pdf_store_for(scratch)
-        worker = _worker(scratch, InMemoryBook(book), _transport(config, google), clock, store)
-        return Preview(worker.run_once())
+    drive = config.google.drive_folder if config.google is not None else ""
+    store = _KeepNothing(app.pdf_store_for(config, google)) if drive else _no_pdf_stored
+    worker = _worker(config, InMemoryBook(book), _transport(config, google), clock, store)
+    return Preview(worker.run_once())
 
 
 def _worker(config: Config, book, transport: RecordingTransport | None, clock: Clock | None, store) -> Worker:
@@ -171,6 +165,13 @@ class InMemoryBook:
         return rows
 
 
+def _no_pdf_stored(folder: Path, name: str, pdf: bytes) -> Path:
+    """Where `render.files.store_pdf` would keep the PDF; nothing is written."""
+    from .render.files import safe_name
+
+    return Path(folder) / safe_name(name, ".pdf")
+
+
 class _KeepNothing:
     """A Drive PDF store that finds what is in the folder and stores nothing."""
 
@@ -182,7 +183,7 @@ class _KeepNothing:
         from .render.files import safe_name
 
         file_name = safe_name(name, ".pdf")
-        return DrivePdf(file_name, f"(preview) {file_name}")
+        return DrivePdf(file_name, self._store.link_of(name) or f"(new in Drive) {file_name}")
 
     def exists(self, link: str) -> bool:
         return self._store.exists(link)

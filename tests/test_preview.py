@@ -163,3 +163,20 @@ def test_a_workbook_open_in_excel_is_said_first(practice):
     seen = preview(practice.config, FixedClock())
     assert "open in Excel" in listing(seen, practice.config)[0]
     assert os.path.exists(practice.folder / "~$practice.xlsx")
+
+
+def test_over_smtp_nothing_is_sent_and_an_interrupted_send_is_said_as_run_says_it(practice, smtp_server):
+    from .test_e2e_crash import kill_run
+    from .test_e2e_smtp import use_smtp
+
+    _, port, inbox = smtp_server
+    use_smtp(practice, port)
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)), session("S-00002", date(2026, 11, 4)))
+    kill_run(practice, "sent", 1)  # the first email went out, then the worker died
+    practice.append("Sessions", session("S-00003", date(2026, 11, 5)))
+    seen = preview(practice.config, FixedClock()).report
+    assert len(inbox.messages) == 1
+    assert [a.reference for a in seen.actions if a.kind == "email"] == ["INV-2026-0002", "INV-2026-0003"]
+    assert [p.key for p in seen.problems] == ["S-00001"]  # may or may not have gone out: a person checks
+    same_run(seen, practice.run())
+    assert len(inbox.messages) == 3

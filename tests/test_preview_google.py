@@ -25,6 +25,7 @@ def test_preview_reads_the_sheet_writes_nothing_and_matches_the_run(google_pract
     p.append("Sessions", session("S-00003", "2026-11-04"), session("S-00004", "2026-11-05", client="Bob"))
     p.append("Payments", ["P-00001", "2026-11-10", "", "INV-2026-0001", "65", "Card"])
     humans.type_values(p.fake.state, p.spreadsheet_id, "Invoices", 2, 8, [["1"]])  # INV-2026-0002's Total
+    humans.type_values(p.fake.state, p.spreadsheet_id, "Invoices", 1, 13, [["", ""]])  # send INV-2026-0001 again
     before = {tab: p.values(tab) for tab in ("Sessions", "Invoices", "Lines", "Payments", "Changelog", "_sheetbill")}
     pdfs, mails = p.pdfs(), len(p.emails())
     p.fake.calls.clear()
@@ -40,5 +41,7 @@ def test_preview_reads_the_sheet_writes_nothing_and_matches_the_run(google_pract
     assert [pr.key for pr in seen.problems] == ["S-00004"]
     text = "\n".join(listing(result, p.config))
     assert "  INV-2026-0003  C-001 Anna Meier  65.00 EUR  sessions S-00003" in text
+    assert [a.reference for a in seen.actions if a.kind == "pdf"] == ["INV-2026-0003"]  # 0001's is in Drive
+    assert "INV-2026-0001" in [a.reference for a in seen.actions if a.kind == "email"]
 
     same_run(seen, p.run())
