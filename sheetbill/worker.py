@@ -107,7 +107,7 @@ class Worker:
         return self.clock.now().astimezone(self.config.timezone).date()
 
     def plan(self) -> tuple[Snapshot, Ledger, CyclePlan]:
-        """Read and plan; writes nothing (what `sheetbill preview` shows)."""
+        """Read and plan; writes nothing (`sheetbill preview` runs the whole cycle on a copy instead)."""
         snapshot = self.book.read()
         ledger = records.ledger(snapshot.tables, self.config.day_first)
         return snapshot, ledger, plan_cycle(ledger, self.rules, self.today())

@@ -68,10 +68,10 @@ def of_cycle(ledger: Ledger, cycle: CyclePlan, is_credit_note: Callable[[str], b
     out += [Action(ARCHIVED, w.key, detail="paid, archived") for w in cycle.plan.writes
             if w.tab == "invoices" and w.field == "status" and w.after == InvoiceStatus.ARCHIVED.value]
     names = {c.client_id: f"{c.client_id} {c.name}" for c in ledger.clients if c.client_id}
-    out += _payments(ledger.payments, cycle.payments, by_no, names, minor)
+    out += payments_applied(ledger.payments, cycle.payments, by_no, names, minor)
     out += [Action(RECEIPT, r.receipt_no, r.amount, names.get(r.client_id, r.client_id),
                    f"payment {r.payment_id} ({r.method})") for r in cycle.receipts]
-    out += _cash(cycle.plan.writes, minor)
+    out += cash_days(cycle.plan.writes, minor)
     out += [Action(NOTE, "", detail=note) for note in cycle.notes]
     return out
 
@@ -80,7 +80,7 @@ def _invoice(kind: str, inv: Invoice, detail: str) -> Action:
     return Action(kind, inv.invoice_no, inv.total, f"{inv.client_id} {inv.client_name}".strip(), detail)
 
 
-def _payments(before: Iterable[Payment], after: Iterable[Payment], invoices: dict[str, Invoice],
+def payments_applied(before: Iterable[Payment], after: Iterable[Payment], invoices: dict[str, Invoice],
               names: dict[str, str], minor: Decimal) -> list[Action]:
     """Payments whose Applied To grows this cycle: new payments, refunds, credit that pays a new invoice."""
     was = {p.row: p.applied for p in before}
@@ -101,7 +101,7 @@ def _payments(before: Iterable[Payment], after: Iterable[Payment], invoices: dic
     return out
 
 
-def _cash(writes: Iterable[CellWrite], minor: Decimal) -> list[Action]:
+def cash_days(writes: Iterable[CellWrite], minor: Decimal) -> list[Action]:
     """The Cash tab's days that change, one line each."""
     days: dict[tuple[int, str], list[CellWrite]] = {}
     for w in writes:
