@@ -180,3 +180,16 @@ def test_over_smtp_nothing_is_sent_and_an_interrupted_send_is_said_as_run_says_i
     assert [p.key for p in seen.problems] == ["S-00001"]  # may or may not have gone out: a person checks
     same_run(seen, practice.run())
     assert len(inbox.messages) == 3
+
+
+def test_paid_invoices_it_would_archive(practice, clock):
+    practice.configure("archive_after_days: 0", "archive_after_days: 90")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)), session("S-00002", date(2026, 11, 3)))
+    practice.run(clock)
+    practice.append("Payments", payment("P-00001", date(2026, 11, 21), invoice="INV-2026-0001", amount="65"))
+    practice.run(clock)
+    clock.current += timedelta(days=91)
+    seen = preview(practice.config, clock)
+    assert [(a.kind, a.reference) for a in seen.report.actions if a.kind == "archived"] == [("archived", "INV-2026-0001")]
+    assert "Archived (1):" in listing(seen, practice.config)
+    same_run(seen.report, practice.run(clock))
