@@ -130,6 +130,13 @@ def receipt_renderer(config: Config):
     return HtmlRenderer(template(config, "receipt.html"), RECEIPT)
 
 
+def message_for(config: Config):
+    """How an invoice's email is written: `message(doc, pdf, pdf_name)`."""
+    from .deliver.message import invoice_message
+
+    return partial(_message, invoice_message, config.email)
+
+
 def _message(build, email, doc, pdf: bytes, pdf_name: str):
     return build(doc, pdf, pdf_name, email.sender, email.subject_template, email.body_template,
                  reply_to=email.reply_to or None, bcc=email.bcc or None)

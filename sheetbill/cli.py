@@ -109,34 +109,12 @@ def _run(args) -> int:
 
 
 def _preview(args) -> int:
+    from .preview import listing, preview
+
     config = config_mod.load(args.config)
-    worker = app.worker_for(config, deliver=False)
-    _, _, cycle = worker.plan()
-    plan = cycle.plan
-    cur = config.practice.currency
-    rows = [("Invoice", "Client", "Sessions", "Net", "Tax", "Total")]
-    rows += [(i.invoice_no, f"{i.client_id} {i.client_name}", ", ".join(i.session_ids),
-              f"{i.net} {cur}", f"{i.tax} {cur}", f"{i.total} {cur}") for i in plan.new_invoices]
-    if len(rows) > 1:
-        _table(rows)
-    else:
-        print("No new invoices.")
-    for problem in plan.problems:
-        print(f"problem: {problem.tab} row {problem.row} ({problem.key}): {problem.message}")
-    if plan.waiting:
-        print(f"{len(plan.waiting)} daily-mode session(s) wait for their day to end: {', '.join(plan.waiting[:10])}")
-    other = [w for w in plan.writes if w.field not in ("invoice_no", "billing_status", "problem")]
-    print(f"{len(plan.new_invoices)} invoice(s), {len(plan.problems)} problem(s), "
-          f"{len(plan.writes)} cell(s) to update ({len(other)} other). Nothing was written.")
+    for line in listing(preview(config), config):
+        print(line)
     return 0
-
-
-def _table(rows) -> None:
-    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
-    for n, row in enumerate(rows):
-        print("  ".join(str(v).ljust(w) if i < 3 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths))))
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
 
 
 def _watch(args) -> int:

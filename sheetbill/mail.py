@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Callable, Sequence
 
+from .core.actions import EMAIL, Action
 from .core.changelog import Change
 from .core.plan import CellWrite
 
@@ -52,12 +53,30 @@ class Outgoing:
     record: Callable[[], Writes]  # called once sent: Sent At is the moment it went
     unmark: Writes
     interrupted: bool = False  # marked by an earlier run, not recorded
+    kind: str = ""  # what it carries: invoice, receipt, reminder, statement
 
 
 @dataclass
 class Outcome:
     sent: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    delivered: list[Outgoing] = field(default_factory=list)
+
+
+def tagged(kind: str, items: Sequence[Outgoing]) -> list[Outgoing]:
+    """`items`, each marked as carrying a `kind` of document."""
+    for item in items:
+        item.kind = kind
+    return list(items)
+
+
+def emailed(items: Sequence[Outgoing], credit_note: Callable[[str], bool]) -> list[Action]:
+    """One Action per email that went, with its addressee."""
+    out = []
+    for item in items:
+        kind = "credit note" if item.kind == "invoice" and credit_note(item.label) else item.kind
+        out.append(Action(EMAIL, item.label, recipient=str(item.message["To"] or ""), detail=kind))
+    return out
 
 
 def send_all(items: Sequence[Outgoing], transport, commit: Callable[[Writes], None], lookup: bool,
@@ -92,6 +111,7 @@ def send_all(items: Sequence[Outgoing], transport, commit: Callable[[Writes], No
                 continue
         pending += item.record()
         out.sent.append(item.label)
+        out.delivered.append(item)
     commit(pending)
     return out
 

@@ -36,7 +36,8 @@ from .core.protect import restore_finalized
 from .core.recover import state_from_changelog
 from .core.reminders import due_reminders, muted
 from .documents import Context, invoice_item, receipt_items, reminder_items, statement_item
-from .mail import Outgoing, Writes, send_all
+from .mail import Outgoing, Writes, emailed, send_all, tagged
+from .core.actions import PDF, Action, of_cycle, restored
 from .core.delivery import Pending, pending
 from .core.document import document_for
 from .core.model import Client, Invoice, Ledger
@@ -74,6 +75,7 @@ class CycleReport:
     errors: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # what could not be undone, for a person
     seconds: float = 0.0
+    actions: list[Action] = field(default_factory=list)  # what was done, item by item
 
     def line(self) -> str:
         parts = [f"{len(self.created)} invoice(s) created", f"{len(self.pdfs)} PDF(s)",
@@ -106,7 +108,7 @@ class Worker:
         return self.clock.now().astimezone(self.config.timezone).date()
 
     def plan(self) -> tuple[Snapshot, Ledger, CyclePlan]:
-        """Read and plan; writes nothing (what `sheetbill preview` shows)."""
+        """Read and plan; writes nothing (`sheetbill preview` runs the whole cycle on a copy instead)."""
         snapshot = self.book.read()
         ledger = records.ledger(snapshot.tables, self.config.day_first)
         return snapshot, ledger, self._coded(snapshot, ledger, plan_cycle(ledger, self.rules, self.today()))
@@ -128,6 +130,7 @@ class Worker:
                                             snapshot.texts.row_of(), ledger.invoices,
                                             have_snapshot=any(k.startswith("snapshot/") for k in snapshot.state))
             report.flags = restoration.flags
+            report.actions += restored(restoration.writes, restoration.appends, self._header)
             if not restoration.empty:  # undo first, then plan on the ledger as it should be
                 self._commit(snapshot, restoration.writes, restoration.appends, edits_by_people, action="restore")
                 edits_by_people = []
@@ -143,6 +146,7 @@ class Worker:
                                 edits_by_people, extra_state=recovered)
             report.created = [inv.invoice_no for inv in plan.new_invoices + cycle.credit_notes]
             report.created += list(cycle.finalized)
+            report.actions += of_cycle(ledger, cycle, self._credit_note, self.rules.minor_unit)
             invoices = [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
             self._deliver(snapshot, ledger, cycle, invoices, report, plan.writes)
             if not (report.errors or report.flags):
@@ -250,23 +254,31 @@ class Worker:
         todo = [p for p in pending(invoices, self._pdf_exists, self.transport is not None)
                 if not (p.interrupted and not lookup)]
         links, items = self._invoice_items(ctx, ledger, todo, report, sessions, invoices)
+        items = tagged("invoice", items)
         first = Writes(cells=links)
         if self.transport is not None:
             clients = {c.client_id: c for c in ledger.clients}
             receipts, no_email = receipt_items(ctx, cycle.payments, clients, self._owner(ledger, invoices),
                                                cycle.client_balances, self.receipts, lookup, report.errors)
             first += no_email
-            items += receipts
-            items += reminder_items(ctx, self._reminders(snapshot, ledger, cycle), clients, snapshot.state,
-                                    lookup, self._stored_pdf, report.errors)
+            items += tagged("receipt", receipts)
+            items += tagged("reminder", reminder_items(
+                ctx, self._reminders(snapshot, ledger, cycle), clients, snapshot.state, lookup, self._stored_pdf,
+                report.errors))
             if self.config.monthly_statements:
-                items += self._monthly_statements(ctx, snapshot, ledger, cycle, report)
+                items += tagged("statement", self._monthly_statements(ctx, snapshot, ledger, cycle, report))
             if self.superbills is not None:
-                items += self.superbills.monthly(ctx, snapshot.tables, replace(ledger, invoices=tuple(cycle.invoices),
-                                                 payments=cycle.payments), snapshot.state, report.errors, lookup)
+                items += tagged("superbill", self.superbills.monthly(
+                    ctx, snapshot.tables, replace(ledger, invoices=tuple(cycle.invoices), payments=cycle.payments),
+                    snapshot.state, report.errors, lookup))
         outcome = send_all(items, self.transport, lambda w: self._commit_writes(snapshot, w), lookup, first)
         report.sent += outcome.sent
         report.errors += outcome.errors
+        report.actions += [Action(PDF, n) for n in report.pdfs]
+        report.actions += emailed(outcome.delivered, self._credit_note)
+
+    def _credit_note(self, number: str) -> bool:
+        return self.rules.credit_note_pattern.parse(number) is not None
 
     def _context(self) -> Context:
         return Context(self.config, self.today(), self.clock.now, self._store_pdf, self._link,

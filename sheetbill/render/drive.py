@@ -76,6 +76,14 @@ class DriveFolder:
         if not (found.get("capabilities") or {}).get("canAddChildren", True):
             raise RenderError(f"the Drive folder {self.folder_id}: sheetbill may not add files to it (share it as Editor)")
 
+    def link_of(self, name: str) -> str | None:
+        """The link of the PDF kept under `name`, None while there is none."""
+        try:
+            found = self._find(safe_name(name, ".pdf"))
+        except ApiFailure as failure:
+            raise RenderError(explain(failure, f"looking for {name} in the Drive folder")) from None
+        return LINK.format(found["id"]) if found else None
+
     def exists(self, link: str) -> bool:
         return link.startswith(LINK.split("{}")[0])
 
