@@ -123,6 +123,7 @@ class ExcelBook:
             lost = lost_parts(self.path, tmp)
             if lost:
                 raise UnsafeToWrite(f"{self.path.name}: writing would lose {'; '.join(lost)}. Nothing was written.")
+            _same_access(self.path, tmp)
             _fsync(tmp)
             stat = self.path.stat()
             if (stat.st_mtime_ns, stat.st_size) != snapshot.version:
@@ -202,6 +203,17 @@ class ExcelBook:
 
 def _touches(key: str, edits: Edits) -> bool:  # noqa: D103
     return any(w.tab == key for w in edits.writes) or any(a.tab == key for a in edits.appends)
+
+
+def _same_access(original: Path, new: Path) -> None:
+    """The new file gets the workbook's mode and group, so a colleague or a sync
+    client in the group keeps access (a temporary file starts owner-only)."""
+    was = original.stat()
+    try:
+        os.chown(new, -1, was.st_gid)
+    except OSError:
+        pass  # not a member of that group: the mode is kept all the same
+    os.chmod(new, was.st_mode & 0o7777)
 
 
 def _fsync(path: Path) -> None:
