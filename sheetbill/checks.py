@@ -16,7 +16,9 @@ def findings(config_path: Path, connect: bool = True) -> list[str]:
         config = config_mod.load(config_path)
     except SheetbillError as exc:
         return [str(exc)]
-    out: list[str] = []
+    from .placeholders import placeholder_finding
+
+    out: list[str] = [f for f in (placeholder_finding(config),) if f]
     out += _workbook(config)
     if config.google is not None:
         out += _google(config, connect)

@@ -89,7 +89,8 @@ def _init(args) -> int:
     if args.dir is None:
         raise SheetbillError("give a folder (sheetbill init DIR) or a Google Sheet (sheetbill init --google ID)")
     workbook, config = app.init_practice(args.dir)
-    print(f"Created {workbook}\nCreated {config}\nNext: fill Clients and Services, log Sessions, "
+    print(f"Created {workbook}\nCreated {config}\nNext: replace each CHANGE-ME in {config.name} with the practice's "
+          f"own details, fill Clients and Services, log Sessions, "
           f"then `sheetbill run --config {config}`")
     return 0
 
