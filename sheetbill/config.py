@@ -16,6 +16,7 @@ import yaml
 from .book.schema import FIELDS, Tab, tabs_with
 from .core.billing import BillingRules
 from .core.document import Practice
+from .core.limits import Limits
 from .core.model import InvoiceMode
 from .core.number import D
 from .core.numbering import NumberPattern, PatternError
@@ -112,6 +113,7 @@ _SHAPE: dict[str, Any] = {
     "schedule": {"every_minutes": None, "daily_at": None},
     "reminders": {"days": None},
     "statements": {"monthly": None},
+    "limits": {"quantity": None, "line_amount": None, "payment_amount": None},
     "backups": None, "tabs": "free", "columns": "free",
 }
 
@@ -251,7 +253,7 @@ def _build(doc: _Doc) -> Config:
         finalize=doc.choice("billing.finalize", "auto", ("auto", "review")),
         no_show_service=doc.text("billing.no_show_service") or None,
         minor_unit=minor,
-        require_email=doc.flag("billing.require_email", True))
+        require_email=doc.flag("billing.require_email", True), limits=_limits(doc))
     return Config(
         path=doc.path.resolve(),
         workbook=doc.file("workbook", "") if workbook else None,
@@ -260,6 +262,12 @@ def _build(doc: _Doc) -> Config:
         render=_render(doc), email=_email(doc), schedule=_schedule(doc),
         backups=doc.number("backups", 5), tabs=_tabs(doc), reminders=_reminder_days(doc),
         monthly_statements=doc.flag("statements.monthly", False))
+
+
+def _limits(doc: _Doc) -> Limits:
+    """Beyond these a row is held with a Problem (a typo, until a person raises the limit)."""
+    return Limits(*(doc.number(f"limits.{key}", default, D, minimum=0) or None
+                    for key, default in (("quantity", "100"), ("line_amount", "10000"), ("payment_amount", "50000"))))
 
 
 def _google(doc: _Doc) -> GoogleSettings:
