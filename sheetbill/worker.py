@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Callable, Protocol
 
+from .problems import from_cache, still_shown, to_cache
 from .book import records, state
 from .book.base import Book, Edits, Snapshot, next_rows
 from .book.cache import Cache
@@ -117,6 +118,7 @@ class Worker:
         with self.book.lease():
             quiet = self._quiet_key()
             if quiet is not None and self.cache.get("quiet") == quiet:
+                report.problems = from_cache(self.cache.get("quiet_problems"))
                 report.seconds = _time.monotonic() - started
                 return report  # nothing changed since a cycle that left nothing to do, today
             snapshot = self._read()
@@ -134,7 +136,7 @@ class Worker:
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
             cycle = plan_cycle(ledger, self.rules, self.today())
             plan = cycle.plan
-            report.problems = list(plan.problems)
+            report.problems = still_shown(snapshot.tables, plan.problems, plan.writes)
             report.waiting = len(plan.waiting)
             board = self._dashboard(snapshot, ledger, cycle)
             worth_it = plan.writes or plan.appends or edits_by_people or any(w.key != "Updated at" for w in board)
@@ -145,7 +147,7 @@ class Worker:
             invoices = [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
             self._deliver(snapshot, ledger, cycle, invoices, report, plan.writes)
             if not (report.errors or report.flags):
-                self.cache.put(quiet=self._quiet_key())
+                self.cache.put(quiet=self._quiet_key(), quiet_problems=to_cache(report.problems))
         report.seconds = _time.monotonic() - started
         return report
 
