@@ -109,6 +109,8 @@ def _run(args) -> int:
         print(f"  problem: {problem.tab} row {problem.row} ({problem.key}): {problem.message}")
     for error in report.errors:
         print(f"  error: {error}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"  warning: {warning}", file=sys.stderr)
     return 2 if report.errors else 0
 
 
