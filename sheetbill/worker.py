@@ -20,6 +20,7 @@ from typing import Callable, Protocol
 from .problems import from_cache, still_shown, to_cache
 from .book import records, state
 from .chain import ChainCheck
+from .partial import partly_written
 from .book.base import Book, Edits, Snapshot, next_rows
 from .book.cache import Cache
 from .book.cells import text as cells_text
@@ -38,7 +39,7 @@ from .core.protect import restore_finalized
 from .core.recover import state_from_changelog
 from .core.reminders import due_reminders, muted
 from .documents import Context, invoice_item, receipt_items, reminder_items, statement_item
-from .mail import Outgoing, Writes, send_all
+from .mail import Outcome, Outgoing, Writes, send_all
 from .core.delivery import Pending, pending
 from .core.document import document_for
 from .core.model import Client, Invoice, Ledger
@@ -151,7 +152,10 @@ class Worker:
             report.created = [inv.invoice_no for inv in plan.new_invoices + cycle.credit_notes]
             report.created += list(cycle.finalized)
             invoices = [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
-            self._deliver(snapshot, ledger, cycle, invoices, report, plan.writes)
+            try:
+                self._deliver(snapshot, ledger, cycle, invoices, report, plan.writes)
+            except SheetbillError as exc:  # a later write failed: say what this run did write
+                raise partly_written(exc, report.created, report.pdfs, report.sent) from None
             if not report.warnings:
                 self.chain.passed(snapshot)
             if not (report.errors or report.flags or report.warnings):
@@ -263,9 +267,8 @@ class Worker:
                                     lookup, self._stored_pdf, report.errors)
             if self.config.monthly_statements:
                 items += self._monthly_statements(ctx, snapshot, ledger, cycle, report)
-        outcome = send_all(items, self.transport, lambda w: self._commit_writes(snapshot, w), lookup, first)
-        report.sent += outcome.sent
-        report.errors += outcome.errors
+        send_all(items, self.transport, lambda w: self._commit_writes(snapshot, w), lookup, first,
+                 out=Outcome(report.sent, report.errors))  # filled as it goes: a failing write still tells
 
     def _context(self) -> Context:
         return Context(self.config, self.today(), self.clock.now, self._store_pdf, self._link,
