@@ -75,3 +75,13 @@ def test_the_demo_fills_its_own_details_and_bills(tmp_path):
     app.worker_for(config, deliver=False)  # would refuse with placeholders
     from sheetbill.placeholders import placeholder_keys
     assert placeholder_keys(config) == []
+
+
+def test_a_broken_oauth_client_file_is_a_message(tmp_path, capsys):
+    config = tmp_path / "sheetbill.yaml"
+    config.write_text("google:\n  spreadsheet_id: abc\n  credentials: token.json\n"
+                      "practice:\n  name: X\n  email: billing@x.example\n")
+    (tmp_path / "client.json").write_text("{broken")
+    code, out = run(capsys, "auth", "google", "--config", str(config), "--client-secrets",
+                    str(tmp_path / "client.json"), "--no-browser")
+    assert code == 1 and "not an OAuth client file" in out and "unexpected" not in out
