@@ -48,5 +48,5 @@ class ChainCheck:
             return []
         if text(table.get(rows[-1][1], "hash")) == expected:
             return []
-        return [f"the last entry (row {rows[-1][0]}) is not the last one sheetbill wrote: entries were deleted, "
-                "or the last one edited"]
+        return [(f"the last entry (row {rows[-1][0]}) is not the last one sheetbill wrote: entries were deleted, "
+                 "or the last one edited")]

@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a file or folder named on the command line or in the config
         print(f"sheetbill: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
         return 1
-    except Exception as exc:  # noqa: BLE001 - a message, never a traceback; SHEETBILL_DEBUG=1 shows it
+    except Exception as exc:  # a message, never a traceback; SHEETBILL_DEBUG=1 shows it
         if os.environ.get("SHEETBILL_DEBUG"):
             raise
         print(f"sheetbill: unexpected {type(exc).__name__}: {exc} (set SHEETBILL_DEBUG=1 for details)",

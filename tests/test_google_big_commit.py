@@ -3,7 +3,6 @@ back with a request whose URL stays short (Google refuses long ones with 414).""
 
 from __future__ import annotations
 
-import pytest
 import requests
 
 from .conftest import session
