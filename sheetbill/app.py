@@ -86,6 +86,10 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
     """`google`: a ready connection to Google instead of signing in with the config's credentials."""
     from .deliver.message import invoice_message
 
+    from .placeholders import refuse_placeholders
+
+    if deliver:
+        refuse_placeholders(config)  # nothing goes out under `init`'s CHANGE-ME details
     email = config.email
     message = partial(_message, invoice_message, email)
     book = book_for(config, clock, google)

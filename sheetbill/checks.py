@@ -16,7 +16,9 @@ def findings(config_path: Path, connect: bool = True) -> list[str]:
         config = config_mod.load(config_path)
     except SheetbillError as exc:
         return [str(exc)]
-    out: list[str] = []
+    from .placeholders import placeholder_finding
+
+    out: list[str] = [f for f in (placeholder_finding(config),) if f]
     out += _workbook(config)
     if config.google is not None:
         out += _google(config, connect)
@@ -45,9 +47,26 @@ def _workbook(config) -> list[str]:
             column = tab.column(fld)
             if not (column.worker or tab.worker or column.optional):
                 out.append(f"workbook: tab '{tab.name}' has no column '{column.header}'")
+    out += _client_emails(snapshot.tables, config.day_first)
     if config.workbook is not None:
         for lock in office_locks(config.workbook):
             out.append(f"workbook: {config.workbook.name} is open in Excel or LibreOffice ({lock.name}); runs will wait until it is closed")
+    return out
+
+
+def _client_emails(tables, day_first: bool) -> list[str]:
+    """Clients whose Email cannot be mailed to (their sessions get a Problem, not an invoice)."""
+    from .book import records
+    from .core.clients import email_problem
+
+    table = tables.get("clients")
+    if table is None or not table.exists or "email" not in table.columns:
+        return []
+    out = []
+    for client in records.clients(table, day_first):
+        problem = email_problem(client.email) if client.email else ""
+        if problem:
+            out.append(f"workbook: Clients row {client.row} ({client.client_id or client.name}): Email {problem}")
     return out
 
 

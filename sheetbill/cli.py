@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -28,6 +29,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SheetbillError as exc:
         print(f"sheetbill: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a file or folder named on the command line or in the config
+        print(f"sheetbill: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a message, never a traceback; SHEETBILL_DEBUG=1 shows it
+        if os.environ.get("SHEETBILL_DEBUG"):
+            raise
+        print(f"sheetbill: unexpected {type(exc).__name__}: {exc} (set SHEETBILL_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,7 +96,8 @@ def _init(args) -> int:
     if args.dir is None:
         raise SheetbillError("give a folder (sheetbill init DIR) or a Google Sheet (sheetbill init --google ID)")
     workbook, config = app.init_practice(args.dir, insurance=args.insurance)
-    print(f"Created {workbook}\nCreated {config}\nNext: fill Clients and Services, log Sessions, "
+    print(f"Created {workbook}\nCreated {config}\nNext: replace each CHANGE-ME in {config.name} with the practice's "
+          f"own details, fill Clients and Services, log Sessions, "
           f"then `sheetbill run --config {config}`")
     return 0
 
@@ -105,6 +116,8 @@ def _run(args) -> int:
         print(f"  problem: {problem.tab} row {problem.row} ({problem.key}): {problem.message}")
     for error in report.errors:
         print(f"  error: {error}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"  warning: {warning}", file=sys.stderr)
     return 2 if report.errors else 0
 
 

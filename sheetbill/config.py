@@ -16,6 +16,7 @@ import yaml
 from .book.schema import FIELDS, Tab, tabs_with
 from .core.billing import BillingRules
 from .core.document import Practice
+from .core.limits import Limits
 from .core.model import InvoiceMode
 from .core.number import D
 from .core.numbering import NumberPattern, PatternError
@@ -116,6 +117,7 @@ _SHAPE: dict[str, Any] = {
     "reminders": {"days": None},
     "statements": {"monthly": None},
     "insurance": "free",  # checked by insurance.settings
+    "limits": {"quantity": None, "line_amount": None, "payment_amount": None},
     "backups": None, "tabs": "free", "columns": "free",
 }
 
@@ -197,6 +199,8 @@ def load(path: str | Path) -> Config:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such config file (create one with `sheetbill init DIR`)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {getattr(exc, 'strerror', None) or exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
@@ -253,7 +257,7 @@ def _build(doc: _Doc) -> Config:
         finalize=doc.choice("billing.finalize", "auto", ("auto", "review")),
         no_show_service=doc.text("billing.no_show_service") or None,
         minor_unit=minor,
-        require_email=doc.flag("billing.require_email", True))
+        require_email=doc.flag("billing.require_email", True), limits=_limits(doc))
     return Config(
         path=doc.path.resolve(),
         workbook=doc.file("workbook", "") if workbook else None,
@@ -263,6 +267,12 @@ def _build(doc: _Doc) -> Config:
         backups=doc.number("backups", 5), tabs=_tabs(doc), reminders=_reminder_days(doc),
         monthly_statements=doc.flag("statements.monthly", False),
         insurance=insurance_settings.parse(doc))
+
+
+def _limits(doc: _Doc) -> Limits:
+    """Beyond these a row is held with a Problem (a typo, until a person raises the limit)."""
+    return Limits(*(doc.number(f"limits.{key}", default, D, minimum=0) or None
+                    for key, default in (("quantity", "100"), ("line_amount", "10000"), ("payment_amount", "50000"))))
 
 
 def _google(doc: _Doc) -> GoogleSettings:

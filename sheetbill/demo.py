@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from . import app
 from . import config as config_mod
+from .placeholders import fill_example
 
 CLIENTS = (
     ("C-001", "Anna Meier", "anna.meier@example.com", "Gartenweg 3\n10115 Berlin", "", 14, "", ""),
@@ -45,6 +46,7 @@ def build(folder: Path, today: date, seed: int = 7) -> Path:
     workbook, config_path = app.init_practice(folder, insurance=True)
     config = config_mod.load(config_path)
     text = config_path.read_text(encoding="utf-8").replace('no_show_service: ""', "no_show_service: NOSHOW")
+    text = fill_example(text)  # the demo practice's own details instead of init's placeholders
     for old, new in INSURANCE_CONFIG:
         text = text.replace(old, new)
     config_path.write_text(text, encoding="utf-8")

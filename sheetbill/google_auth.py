@@ -99,7 +99,11 @@ def sign_in(client_secrets: Path, wanted: Sequence[str], target: Path, open_brow
     if not client_secrets.is_file():
         raise ConfigError(f"{client_secrets}: no such file (download the OAuth client of type Desktop app "
                           "from the Google Cloud console, APIs & Services > Credentials)")
-    flow = InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(wanted))
+    try:
+        flow = InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(wanted))
+    except ValueError as exc:  # not JSON, or not an OAuth client file (JSONDecodeError is a ValueError)
+        raise ConfigError(f"{client_secrets}: not an OAuth client file ({exc}); download the client of type "
+                          "Desktop app from the Google Cloud console, APIs & Services > Credentials") from None
     credentials = flow.run_local_server(port=0, open_browser=open_browser)
     write_private(target, credentials.to_json().encode())
     return getattr(credentials, "account", "") or "your Google account"

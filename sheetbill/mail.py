@@ -80,10 +80,11 @@ def emailed(items: Sequence[Outgoing], credit_note: Callable[[str], bool]) -> li
 
 
 def send_all(items: Sequence[Outgoing], transport, commit: Callable[[Writes], None], lookup: bool,
-             first: Writes | None = None) -> Outcome:
+             first: Writes | None = None, out: Outcome | None = None) -> Outcome:
     """Send `items` in order; `commit(writes)` writes to the workbook. `first`
-    (PDF links...) goes in the first write."""
-    out = Outcome()
+    (PDF links...) goes in the first write. `out`: filled as it goes, so a
+    caller knows what went out even when a write fails midway."""
+    out = out if out is not None else Outcome()
     pending = Writes()
     if first is not None:
         pending += first

@@ -17,7 +17,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Callable, Protocol
 
+from .problems import from_cache, still_shown, to_cache
 from .book import records, state
+from .chain import ChainCheck
+from .partial import partly_written
 from .book.base import Book, Edits, Snapshot, next_rows
 from .book.cache import Cache
 from .book.cells import text as cells_text
@@ -36,7 +39,7 @@ from .core.protect import restore_finalized
 from .core.recover import state_from_changelog
 from .core.reminders import due_reminders, muted
 from .documents import Context, invoice_item, receipt_items, reminder_items, statement_item
-from .mail import Outgoing, Writes, emailed, send_all, tagged
+from .mail import Outcome, Outgoing, Writes, emailed, send_all, tagged
 from .core.actions import PDF, Action, of_cycle, restored
 from .core.delivery import Pending, pending
 from .core.document import document_for
@@ -74,6 +77,7 @@ class CycleReport:
     waiting: int = 0
     errors: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # what could not be undone, for a person
+    warnings: list[str] = field(default_factory=list)  # for a person: the Changelog's chain is broken
     seconds: float = 0.0
     actions: list[Action] = field(default_factory=list)  # what was done, item by item
 
@@ -84,6 +88,8 @@ class CycleReport:
             parts.append(f"{self.waiting} session(s) waiting for their day to end")
         if self.errors:
             parts.append(f"{len(self.errors)} error(s)")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warning(s)")
         return ", ".join(parts) + f" in {self.seconds:.1f}s"
 
 
@@ -99,6 +105,7 @@ class Worker:
         self.transport = transport
         self.clock = clock or SystemClock()
         self.cache = getattr(book, "cache", None) or Cache(None)  # backends without a local cache
+        self.chain = ChainCheck(book, self.cache)
         self._store_pdf = store_pdf
         self._message = message
         self.rules: BillingRules = replace(config.rules, email_lookup=not (transport and transport.name == "smtp"))
@@ -120,10 +127,12 @@ class Worker:
         with self.book.lease():
             quiet = self._quiet_key()
             if quiet is not None and self.cache.get("quiet") == quiet:
+                report.problems = from_cache(self.cache.get("quiet_problems"))
                 report.seconds = _time.monotonic() - started
                 return report  # nothing changed since a cycle that left nothing to do, today
             snapshot = self._read()
             recovered = self._recover(snapshot)
+            report.warnings = self.chain.findings(snapshot)
             edits_by_people = self._human_edits(snapshot)
             ledger = records.ledger(snapshot.tables, self.config.day_first)
             restoration = restore_finalized(state.previous(snapshot.texts, snapshot.state), snapshot.texts.rows,
@@ -138,9 +147,9 @@ class Worker:
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
             cycle = self._coded(snapshot, ledger, plan_cycle(ledger, self.rules, self.today()))
             plan = cycle.plan
-            report.problems = list(plan.problems)
+            report.problems = still_shown(snapshot.tables, plan.problems, plan.writes)
             report.waiting = len(plan.waiting)
-            board = self._dashboard(snapshot, ledger, cycle)
+            board = self._dashboard(snapshot, ledger, cycle, broken=len(report.warnings))
             worth_it = plan.writes or plan.appends or edits_by_people or any(w.key != "Updated at" for w in board)
             rows = self._commit(snapshot, list(plan.writes) + (board if worth_it else []), plan.appends,
                                 edits_by_people, extra_state=recovered)
@@ -148,9 +157,14 @@ class Worker:
             report.created += list(cycle.finalized)
             report.actions += of_cycle(ledger, cycle, self._credit_note, self.rules.minor_unit)
             invoices = [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
-            self._deliver(snapshot, ledger, cycle, invoices, report, plan.writes)
-            if not (report.errors or report.flags):
-                self.cache.put(quiet=self._quiet_key())
+            try:
+                self._deliver(snapshot, ledger, cycle, invoices, report, plan.writes)
+            except SheetbillError as exc:  # a later write failed: say what this run did write
+                raise partly_written(exc, report.created, report.pdfs, report.sent) from None
+            if not report.warnings:
+                self.chain.passed(snapshot)
+            if not (report.errors or report.flags or report.warnings):
+                self.cache.put(quiet=self._quiet_key(), quiet_problems=to_cache(report.problems))
         report.seconds = _time.monotonic() - started
         return report
 
@@ -169,7 +183,7 @@ class Worker:
         config = hashlib.sha256(self.config.path.read_bytes()).hexdigest()[:16]
         return f"{content}|{self.today().isoformat()}|{config}"
 
-    def _dashboard(self, snapshot: Snapshot, ledger: Ledger, cycle: CyclePlan) -> list[CellWrite]:
+    def _dashboard(self, snapshot: Snapshot, ledger: Ledger, cycle: CyclePlan, broken: int = 0) -> list[CellWrite]:
         """The Dashboard cells that change (refreshed only along with other writes)."""
         table = snapshot.tables.get("dashboard")
         if table is None:
@@ -178,7 +192,7 @@ class Worker:
         unbilled = sum(1 for s in ledger.sessions if s.status.strip().lower() == "completed"
                        and s.session_id not in billed)
         rows = dashboard(cycle.invoices, ledger.sessions, unbilled, len(cycle.plan.problems), self.today(),
-                         changelog.utc_stamp(self.clock.now()))
+                         changelog.utc_stamp(self.clock.now()), broken_chain=broken)
         current = {r: v for r, v in table.rows}
         out = []
         for i, (item, value, count) in enumerate(rows):
@@ -271,9 +285,8 @@ class Worker:
                 items += tagged("superbill", self.superbills.monthly(
                     ctx, snapshot.tables, replace(ledger, invoices=tuple(cycle.invoices), payments=cycle.payments),
                     snapshot.state, report.errors, lookup))
-        outcome = send_all(items, self.transport, lambda w: self._commit_writes(snapshot, w), lookup, first)
-        report.sent += outcome.sent
-        report.errors += outcome.errors
+        outcome = send_all(items, self.transport, lambda w: self._commit_writes(snapshot, w), lookup, first,
+                           out=Outcome(report.sent, report.errors))  # filled as it goes: a failing write still tells
         report.actions += [Action(PDF, n) for n in report.pdfs]
         report.actions += emailed(outcome.delivered, self._credit_note)
 

@@ -14,6 +14,7 @@ import pytest
 
 from sheetbill import app
 from sheetbill import config as config_mod
+from sheetbill.placeholders import fill_example
 
 NOW = datetime(2026, 11, 21, 9, 30, tzinfo=timezone.utc)
 
@@ -112,6 +113,7 @@ def clock() -> FixedClock:
 def practice(tmp_path: Path) -> Practice:
     """A practice made by `sheetbill init`, with three clients and no sessions."""
     workbook, config_path = app.init_practice(tmp_path / "practice")
+    config_path.write_text(fill_example(config_path.read_text(encoding="utf-8")), encoding="utf-8")
     p = Practice(tmp_path / "practice", workbook, config_path)
     p.append("Clients", *CLIENTS)
     return p

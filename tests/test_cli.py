@@ -12,6 +12,12 @@ from sheetbill.worker import CycleReport, watch
 from .conftest import session
 
 
+def fill_in_the_practice(path) -> None:
+    from sheetbill.placeholders import fill_example
+
+    path.write_text(fill_example(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
 def run(capsys, *argv) -> tuple[int, str, str]:
     code = cli.main(list(argv))
     out = capsys.readouterr()
@@ -22,6 +28,7 @@ def test_init_then_check_then_run(tmp_path, capsys):
     code, out, _ = run(capsys, "init", str(tmp_path / "p"))
     assert code == 0 and "practice.xlsx" in out
     config = str(tmp_path / "p" / "sheetbill.yaml")
+    fill_in_the_practice(tmp_path / "p" / "sheetbill.yaml")
     code, out, _ = run(capsys, "check", "--config", config, "--offline")
     assert (code, out.strip()) == (0, "OK: config, workbook, templates and mail settings look right")
     code, out, _ = run(capsys, "init", str(tmp_path / "p"))

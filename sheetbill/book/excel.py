@@ -53,10 +53,15 @@ class ExcelBook:
             return None
 
     # -- holding the file -------------------------------------------------
-    @contextlib.contextmanager
-    def lease(self) -> Iterator[None]:
+    def _check_usable(self) -> None:
         if not self.path.exists():
             raise WorkbookError(f"{self.path}: no such workbook (create one with `sheetbill init DIR`)")
+        if not self.path.is_file():
+            raise WorkbookError(f"{self.path}: is a folder, not a workbook; name the .xlsx file in `workbook:`")
+
+    @contextlib.contextmanager
+    def lease(self) -> Iterator[None]:
+        self._check_usable()
         lock_path = self.path.parent / f".{self.path.name}.sheetbill-lock"
         with open(lock_path, "a+") as handle:
             try:
@@ -80,12 +85,15 @@ class ExcelBook:
     def read(self, history: bool = False) -> Snapshot:
         """Every tab; the Changelog's rows only with `history` (the cycle needs just its last hash,
         which the state keeps)."""
+        self._check_usable()
         stat = self.path.stat()
         try:
             heads = () if history else [self.tabs["changelog"].name]
             book = read_sheets(self.path, [t.name for t in self.tabs.values()], heads=heads)
         except XlsxError as exc:
             raise WorkbookError(f"{self.path.name}: {exc}") from None
+        except OSError as exc:
+            raise WorkbookError(f"{self.path}: cannot be read: {exc.strerror or exc}") from None
         sheets = {name: (v.rows, v.max_row) for name, v in book.sheets.items()}
         tables = tables_of(self.tabs, sheets, f"{self.path.name} has no tab '{{tab}}' "
                                               "(run `sheetbill check` to see what is missing)")
@@ -115,6 +123,7 @@ class ExcelBook:
             lost = lost_parts(self.path, tmp)
             if lost:
                 raise UnsafeToWrite(f"{self.path.name}: writing would lose {'; '.join(lost)}. Nothing was written.")
+            _same_access(self.path, tmp)
             _fsync(tmp)
             stat = self.path.stat()
             if (stat.st_mtime_ns, stat.st_size) != snapshot.version:
@@ -194,6 +203,17 @@ class ExcelBook:
 
 def _touches(key: str, edits: Edits) -> bool:  # noqa: D103
     return any(w.tab == key for w in edits.writes) or any(a.tab == key for a in edits.appends)
+
+
+def _same_access(original: Path, new: Path) -> None:
+    """The new file gets the workbook's mode and group, so a colleague or a sync
+    client in the group keeps access (a temporary file starts owner-only)."""
+    was = original.stat()
+    try:
+        os.chown(new, -1, was.st_gid)
+    except OSError:
+        pass  # not a member of that group: the mode is kept all the same
+    os.chmod(new, was.st_mode & 0o7777)
 
 
 def _fsync(path: Path) -> None:

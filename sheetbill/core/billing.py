@@ -17,6 +17,7 @@ from typing import Iterable
 from . import invoice as invoice_mod
 from .invoice import invoice_row, line_row
 from .lifecycle import DRAFT_PREFIX
+from .limits import Limits, lines_problem
 from .clients import ClientBook, ClientProblem
 from .delivery import interrupted_problem
 from .model import (BillingStatus, Client, Invoice, InvoiceMode, InvoiceStatus, Ledger, Line,
@@ -45,6 +46,7 @@ class BillingRules:
     require_email: bool = True
     archive_after_days: int | None = None  # Paid invoices this old become Archived
     email_lookup: bool = True  # the transport can tell whether a marked email went out (not SMTP)
+    limits: Limits = Limits()  # beyond them a session or payment is held with a Problem
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,11 @@ def _price(s: Session, clients: ClientBook, prices: PriceList, rules: BillingRul
         raise PricingProblem(f"Date {s.date.isoformat()} is in the future; a session is billed once it took place")
     client = clients.resolve(s.client, require_email=rules.require_email)
     _mode(client, rules)
-    return _Billable(s, client, session_lines(s, client, prices, rules.minor_unit, rules.no_show_service))
+    lines = session_lines(s, client, prices, rules.minor_unit, rules.no_show_service)
+    held = lines_problem(lines, rules.limits)
+    if held:
+        raise PricingProblem(held)
+    return _Billable(s, client, lines)
 
 
 def _mode(client: Client, rules: BillingRules) -> InvoiceMode:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Iterable
 
 from .model import Client
@@ -10,6 +11,25 @@ from .model import Client
 
 class ClientProblem(Exception):
     """The session's client cannot be billed; str() is the Problem text."""
+
+
+_ATOM = r"[^@\s<>()\[\],;:\"\\]+"
+_ADDRESS = re.compile(rf"{_ATOM}@{_ATOM}\.{_ATOM}")
+_ANGLED = re.compile(r"[^<>]*<([^<>]*)>")
+
+
+def email_problem(cell: str) -> str:
+    """Why a client's Email cell (`a@x.org`, `a@x.org; b@y.org`, `Anna <a@x.org>`)
+    cannot be mailed to, or "" when every address in it is usable. A line break
+    or another control character is refused, never cut away."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in cell):
+        return "has a line break or another control character; type the address on one line"
+    parts = [p.strip() for p in re.split(r"[;,]", cell) if p.strip()]
+    for part in parts:
+        angled = _ANGLED.fullmatch(part)
+        if not _ADDRESS.fullmatch(angled[1].strip() if angled else part):
+            return f"'{part}' is not a usable email address (like name@example.com)"
+    return "" if parts else "has no address"
 
 
 def _norm(text: str) -> str:
@@ -57,6 +77,9 @@ class ClientBook:
             raise ClientProblem(f"Client '{client.name}' has no Client ID (Clients row {client.row})")
         if require_email and not client.email:
             raise ClientProblem(f"Client {label} has no Email; add one in Clients to send the invoice")
+        problem = email_problem(client.email) if client.email else ""
+        if problem:
+            raise ClientProblem(f"Client {label}: Email {problem}; correct it in Clients to send the invoice")
         return client
 
     def id_of(self, ref: str) -> str | None:

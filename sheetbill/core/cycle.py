@@ -42,7 +42,8 @@ def lifecycle_rules(rules: BillingRules) -> LifecycleRules:
 
 def payment_rules(rules: BillingRules) -> PaymentRules:
     return PaymentRules(receipt_pattern=rules.receipt_pattern, payment_id_pattern=rules.payment_id_pattern,
-                        credit_note_pattern=rules.credit_note_pattern, minor_unit=rules.minor_unit)
+                        credit_note_pattern=rules.credit_note_pattern, minor_unit=rules.minor_unit,
+                        limits=rules.limits)
 
 
 def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:

@@ -18,12 +18,13 @@ AGING = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None
 OPEN = frozenset({"Finalized", "Partially Paid"})
 COUNTED = frozenset({"Finalized", "Partially Paid", "Paid", "Archived", "Void"})  # a void's credit note takes it back
 MONTHS = 12
+CHAIN_ITEM = "Changelog entries failing their hash check (0 expected; else run sheetbill audit)"
 REVENUE_FIRST_ROW = 2 + 5 + len(AGING)  # the chart's first row (sheet row number)
 
 
 def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled: int, problems: int,
-              today: date, updated_at: str) -> list[tuple[str, object, object]]:
-    """(Item, Value, Count) rows, in their fixed order."""
+              today: date, updated_at: str, broken_chain: int = 0) -> list[tuple[str, object, object]]:
+    """(Item, Value, Count) rows, in their fixed order (a new item goes last, so charts keep their rows)."""
     invoices = [i for i in invoices if not i.invoice_no.startswith("DRAFT-")]
     open_ = [i for i in invoices if i.status in OPEN and i.balance > 0]
     overdue = [i for i in open_ if i.due_date and i.due_date < today]
@@ -47,6 +48,7 @@ def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled
             counts[key] += 1
     for month in _last_months(today, MONTHS):
         rows.append((f"Revenue {month}", revenue[month], counts[month]))
+    rows.append((CHAIN_ITEM, None, broken_chain))
     return rows
 
 

@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Iterable, Mapping, Sequence
 
 from .clients import ClientBook, ClientProblem
+from .limits import Limits, payment_problem
 from .model import Allocation, Invoice, InvoiceStatus, Ledger, Payment, PaymentMethod
 from .number import CENT, D, ZERO, fmt, money
 from .numbering import NumberPattern, Sequencer, with_ids
@@ -53,6 +54,7 @@ class PaymentRules:
     payment_id_pattern: NumberPattern = NumberPattern("P-{seq:05}")
     credit_note_pattern: NumberPattern = NumberPattern("CN-{year}-{seq:04}")
     minor_unit: Decimal = Decimal("0.01")
+    limits: Limits = Limits()
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,11 @@ class _Run:
                            f"Applied To was cleared after the receipt {p.receipt_no} was issued; "
                            "restore it from the Changelog")
         else:
-            self.new.append(_validate(p, book, self.index, today, self.rules.minor_unit))
+            new = _validate(p, book, self.index, today, self.rules.minor_unit)
+            held = payment_problem(new[0].amount, self.rules.limits)
+            if held:
+                raise _Problem(held)
+            self.new.append(new)
 
     def _held(self, row: int) -> Decimal:
         """The payment's part of its client's credit: Amount minus what stays on invoices."""

@@ -93,6 +93,8 @@ def _sender(sender: str, practice_name: str) -> str | Address:
 def _recipients(name: str, cell: str, client_id: str) -> list[Address]:
     """The addresses of a client's Email cell (`a@x.org` or `a@x.org; b@y.org`)."""
     addresses = []
+    if any(ord(c) < 32 or ord(c) == 127 for c in cell):  # refused, never cut: a header must not be split
+        raise PermanentFailure(f"client {client_id or name}: the Email has a line break or control character")
     for part in filter(None, (p.strip() for p in re.split(r"[;,]", cell))):
         _, spec = parseaddr(part)
         try:

@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import secrets
+import time
 import unicodedata
 from pathlib import Path
 
@@ -74,6 +75,7 @@ def write_once(folder: Path, file_name: str, data: bytes, *, replace: bool) -> P
     path = folder / file_name
     if path.resolve().parent != folder.resolve():  # safe_name makes this impossible
         raise OSError(f"refusing to write {file_name!r} outside {folder}")
+    clean_leftovers(folder, file_name)
     if path.exists() and (not replace or _same_bytes(path, data)):
         return path
     temporary = folder / f".{file_name}.{secrets.token_hex(4)}.tmp"
@@ -88,6 +90,29 @@ def write_once(folder: Path, file_name: str, data: bytes, *, replace: bool) -> P
         raise
     _fsync_folder(folder)
     return path
+
+
+_LEFTOVER = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
+LEFTOVER_AGE_SECONDS = 600  # another file's temporary this old belongs to no running write
+
+
+def clean_leftovers(folder: Path, file_name: str, now: float | None = None) -> None:
+    """Remove temporary files a killed run left in `folder`: this file's own at
+    once, any other once it is LEFTOVER_AGE_SECONDS old."""
+    now = time.time() if now is None else now
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if not _LEFTOVER.fullmatch(entry.name):
+            continue
+        try:
+            own = entry.name.startswith(f".{file_name}.") and len(entry.name) == len(file_name) + 14
+            if own or now - entry.stat(follow_symlinks=False).st_mtime > LEFTOVER_AGE_SECONDS:
+                os.unlink(entry.path)
+        except OSError:
+            pass
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

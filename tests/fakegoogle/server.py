@@ -93,6 +93,10 @@ class FakeGoogle:
         """Answer one request (runs on the server's worker threads)."""
         if request.path.startswith(control.PREFIX):
             return control.handle(self, request)
+        if request.url_length > MAX_URL_LENGTH:  # Google's front end refuses it, in HTML, before any API
+            request.method_id = URL_TOO_LONG_ID
+            self.calls.record(request)
+            return Response.raw(URL_TOO_LONG, "text/html; charset=UTF-8", 414)
         try:
             session = uploads.session_for(self.state, request)
             route = None if session else resolve(ROUTES, request)
@@ -134,6 +138,13 @@ class FakeGoogle:
         except Exception as exc:  # a bug in the fake: answer 500 and say so
             traceback.print_exc()
             return Response.error(ApiError(500, f"Internal error in the local fake: {exc!r}"))
+
+
+URL_TOO_LONG_ID = "url.too.long"  # how a refused request is counted (`count(method=...)`)
+MAX_URL_LENGTH = 8192  # characters of path and query; Google's servers answer 414 beyond about this
+URL_TOO_LONG = (b"<!DOCTYPE html><html lang=en><title>Error 414 (Request-URI Too Large)!!1</title>"
+                b"<p><b>414.</b> <ins>That\xe2\x80\x99s an error.</ins><p>The requested URL is too large to process."
+                b"  <ins>That\xe2\x80\x99s all we know.</ins></html>")
 
 
 class _Server(ThreadingHTTPServer):

@@ -32,13 +32,14 @@ class Request:
     writes: bool = False
     _json: Any = None
     _json_loaded: bool = False
+    url_length: int = 0  # of the request target, path and query
 
     @classmethod
     def parse(cls, method: str, target: str, headers: dict[str, str], body: bytes) -> Request:
         parts = urlsplit(target)
         query = parse_qs(parts.query, keep_blank_values=True)
         lowered = {k.lower(): v for k, v in headers.items()}
-        return cls(method.upper(), parts.path, query, lowered, body)
+        return cls(method.upper(), parts.path, query, lowered, body, url_length=len(target))
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         """The first value of query parameter ``name``."""

@@ -1,0 +1,87 @@
+"""What a new user trips over on the command line: a message, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheetbill import app, cli
+
+
+def run(capsys, *argv) -> tuple[int, str]:
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+@pytest.mark.parametrize("command", [["check", "--offline"], ["preview"], ["audit"], ["run"],
+                                     ["statement", "C-001", "--from", "2026-10-01", "--to", "2026-10-31"]])
+@pytest.mark.parametrize("workbook, says", [("gone.xlsx", "no such workbook"), (".", "is a folder, not a workbook")])
+def test_a_missing_workbook_or_a_folder_is_a_message(practice, capsys, command, workbook, says):
+    practice.configure("workbook: practice.xlsx", f"workbook: {workbook}")
+    code, out = run(capsys, *command, "--config", str(practice.config_path))
+    assert code == 1 and says in out and "Traceback" not in out
+
+
+def test_a_folder_as_config_is_a_message(practice, capsys):
+    code, out = run(capsys, "check", "--config", str(practice.folder))
+    assert code == 1 and "cannot read the config file" in out
+
+
+def test_an_unexpected_failure_is_one_line(practice, capsys, monkeypatch):
+    def broken(config):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(app, "audit_findings", broken)
+    code, out = run(capsys, "audit", "--config", str(practice.config_path))
+    assert code == 1 and out.startswith("sheetbill: unexpected KeyError") and len(out.splitlines()) == 1
+
+
+def test_init_into_a_file_is_a_message(tmp_path, capsys):
+    (tmp_path / "afile").write_text("x")
+    code, out = run(capsys, "init", str(tmp_path / "afile" / "sub"))
+    assert code == 1 and out.startswith("sheetbill: ") and "Not a directory" in out
+
+
+def test_init_leaves_placeholders_and_nothing_is_sent_until_they_are_filled(tmp_path, capsys):
+    from sheetbill.placeholders import fill_example
+
+    code, out = run(capsys, "init", str(tmp_path / "p"))
+    assert code == 0 and "CHANGE-ME" in out
+    config = tmp_path / "p" / "sheetbill.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "Lindenhof" not in text and "DE89" not in text and "DE123456789" not in text
+    code, out = run(capsys, "check", "--config", str(config), "--offline")
+    assert code == 1
+    assert ("practice.name, practice.address, practice.email, practice.phone, practice.tax_id, practice.bank, "
+            "email.from: still the placeholder") in out
+    code, out = run(capsys, "run", "--config", str(config))
+    assert code == 1 and "practice.name" in out and "Nothing is sent until then" in out
+    assert not (tmp_path / "p" / "outbox").exists()
+    config.write_text(fill_example(text).replace("phone: +49 30 1234 5678", 'phone: ""'), encoding="utf-8")
+    code, out = run(capsys, "check", "--config", str(config), "--offline")
+    assert (code, out.strip()) == (0, "OK: config, workbook, templates and mail settings look right")
+    assert run(capsys, "run", "--config", str(config))[0] == 0
+
+
+def test_the_demo_fills_its_own_details_and_bills(tmp_path):
+    from datetime import date
+
+    from sheetbill import config as config_mod
+    from sheetbill import demo
+
+    config_path = demo.build(tmp_path / "demo", date(2026, 11, 21))
+    config = config_mod.load(config_path)
+    assert config.practice.name == "Lindenhof Lymph & Physio"
+    app.worker_for(config, deliver=False)  # would refuse with placeholders
+    from sheetbill.placeholders import placeholder_keys
+    assert placeholder_keys(config) == []
+
+
+def test_a_broken_oauth_client_file_is_a_message(tmp_path, capsys):
+    config = tmp_path / "sheetbill.yaml"
+    config.write_text("google:\n  spreadsheet_id: abc\n  credentials: token.json\n"
+                      "practice:\n  name: X\n  email: billing@x.example\n")
+    (tmp_path / "client.json").write_text("{broken")
+    code, out = run(capsys, "auth", "google", "--config", str(config), "--client-secrets",
+                    str(tmp_path / "client.json"), "--no-browser")
+    assert code == 1 and "not an OAuth client file" in out and "unexpected" not in out

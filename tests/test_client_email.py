@@ -1,0 +1,50 @@
+"""A client Email that cannot be mailed to is a Problem before anything is numbered."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sheetbill import cli
+from sheetbill.core.clients import email_problem
+
+from .conftest import session
+
+
+@pytest.mark.parametrize("cell, usable", [
+    ("anna@example.com", True),
+    ("anna@example.com; office@example.org", True),
+    ("Anna Meier <anna@example.com>", True),
+    ("not-an-email", False),
+    ("anna@example", False),
+    ("anna@@example.com", False),
+    ("anna@example.com\r\nBcc: all@example.net", False),
+    ("anna@example.com\nbob@example.com", False),
+    ("anna @example.com", False),
+    ("anna@example.com; nope", False),
+])
+def test_which_email_cells_are_usable(cell, usable):
+    assert (email_problem(cell) == "") is usable
+
+
+def test_an_unusable_email_is_a_problem_on_the_sessions_and_in_check(practice, capsys):
+    practice.set("Clients", "C-002", "Email", "not-an-email")
+    practice.set("Clients", "C-003", "Email", "sofia@example.com\r\nBcc: all@example.net")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)),
+                    session("S-00002", date(2026, 11, 3), client="C-002"),
+                    session("S-00003", date(2026, 11, 3), client="C-003"))
+    report = practice.run()
+    assert report.created == ["INV-2026-0001"] and not report.errors
+    problems = {p.key: p.message for p in report.problems}
+    assert "'not-an-email' is not a usable email address" in problems["S-00002"]
+    assert "line break" in problems["S-00003"]
+    rows = {r["Session ID"]: r for r in practice.rows("Sessions")}
+    assert rows["S-00002"]["Invoice No"] is None and "not-an-email" in rows["S-00002"]["Problem"]
+    assert [i["Invoice No"] for i in practice.rows("Invoices")] == ["INV-2026-0001"]
+    assert practice.run().errors == []  # and the next run does not fail either
+    code = cli.main(["check", "--config", str(practice.config_path), "--offline"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "Clients row 3 (C-002): Email 'not-an-email' is not a usable email address" in out
+    assert "Clients row 4 (C-003): Email has a line break" in out
