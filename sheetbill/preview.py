@@ -29,7 +29,7 @@ from typing import Callable, Iterator
 from . import app
 from .book.base import Edits, Snapshot, next_rows, with_state
 from .book.cache import Cache
-from .book.excel import ExcelBook, office_locks
+from .book.excel import ExcelBook, check_usable, office_locks
 from .config import Config
 from .core import actions
 from .errors import WorkbookError
@@ -88,6 +88,7 @@ def _excel(config: Config, clock: Clock | None) -> Preview:
     with tempfile.TemporaryDirectory(prefix="sheetbill-preview-") as tmp:
         folder = Path(tmp)
         copy = folder / workbook.name
+        check_usable(workbook)
         try:
             shutil.copyfile(workbook, copy)
         except OSError as exc:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from sheetbill.placeholders import fill_example
 from sheetbill import app, cli
 
 from .conftest import FixedClock, Practice
@@ -28,6 +29,7 @@ OCTOBER = FixedClock(datetime(2026, 10, 30, 18, 0, tzinfo=UTC))
 def insured(tmp_path) -> Practice:
     """A practice with one client who gets superbills, and a psychotherapy service."""
     workbook, config_path = app.init_practice(tmp_path / "insured", insurance=True)
+    config_path.write_text(fill_example(config_path.read_text(encoding="utf-8")), encoding="utf-8")
     p = Practice(tmp_path / "insured", workbook, config_path)
     p.configure('npi: ""', 'npi: "1234567893"')
     p.configure('ein: ""', 'ein: "12-3456789"')

@@ -120,7 +120,7 @@ def test_problems_are_the_ones_the_run_shows(practice):
     practice.append("Sessions", session("S-00003", "2026-11-31"), session("S-00004", date(2026, 11, 5), service="NOPE"))
     practice.append("Payments", ["P-00001", date(2026, 11, 10), None, "INV-2026-0001", "abc", "Card"])
     seen = preview(practice.config, FixedClock()).report
-    assert [p.key for p in seen.problems] == ["S-00002", "S-00003", "S-00004", "P-00001"]
+    assert [p.key for p in seen.problems] == ["P-00001", "S-00002", "S-00003", "S-00004"]
     assert seen.created == [] and {a.kind for a in seen.actions} == {"restored"}
     same_run(seen, practice.run())
 

@@ -54,10 +54,7 @@ class ExcelBook:
 
     # -- holding the file -------------------------------------------------
     def _check_usable(self) -> None:
-        if not self.path.exists():
-            raise WorkbookError(f"{self.path}: no such workbook (create one with `sheetbill init DIR`)")
-        if not self.path.is_file():
-            raise WorkbookError(f"{self.path}: is a folder, not a workbook; name the .xlsx file in `workbook:`")
+        check_usable(self.path)
 
     @contextlib.contextmanager
     def lease(self) -> Iterator[None]:
@@ -230,3 +227,11 @@ def _fsync_dir(folder: Path) -> None:
 
 
 __all__ = ["ExcelBook", "office_locks", "column_letter"]
+
+
+def check_usable(path: Path) -> None:
+    """WorkbookError, saying what to do, when `path` is not a workbook file."""
+    if not path.exists():
+        raise WorkbookError(f"{path}: no such workbook (create one with `sheetbill init DIR`)")
+    if not path.is_file():
+        raise WorkbookError(f"{path}: is a folder, not a workbook; name the .xlsx file in `workbook:`")
