@@ -150,6 +150,24 @@ def audit_findings(config: Config) -> list[str]:
                  ledger.payments, patterns, rules.minor_unit)
 
 
+def export_accounts(config: Config, fmt: str, date_from, date_to, out: Path | None = None):
+    """`sheetbill export`: the period's invoices, credit notes and payments as FORMAT's files
+    (beside the config in exports/, or at `out`); returns (paths, notes)."""
+    from .accounting import export
+    from .accounting.journal import journal
+    from .accounting.mapping import MappingProblem
+    from .book import records
+
+    snapshot = book_for(config).read()
+    ledger = records.ledger(snapshot.tables, config.day_first)
+    books = journal(ledger, date_from, date_to, config.rules.credit_note_pattern, config.practice.currency)
+    try:
+        made = export.files(fmt, books, config.accounting, config.day_first, config.practice.minor_unit)
+    except MappingProblem as exc:
+        raise ConfigError(f"{config.path.name}: accounting: {exc}") from None
+    return export.write(made, config.path.parent / "exports", out), made.notes
+
+
 def init_google(config: Config, spreadsheet_id: str, google=None) -> list[str]:
     """`sheetbill init --google ID`: the spreadsheet made ready (tabs, headers,
     dropdowns, formats, protection; the admin's data untouched), a Drive folder

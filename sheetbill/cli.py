@@ -64,6 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", required=True, type=_date, help="first day, e.g. 2026-10-01")
     p.add_argument("--to", dest="date_to", required=True, type=_date, help="last day, e.g. 2026-10-31")
     p.add_argument("--email", action="store_true", help="also email it to the client (once per period)")
+    p = command("export", _export, "write the period's invoices, credit notes and payments for an accounting system")
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = _export_formats()
+    p.add_argument("format", choices=_export_names(), metavar="FORMAT", help="datev, xero, quickbooks, iif or csv")
+    p.add_argument("--from", dest="date_from", required=True, type=_date, help="first day, e.g. 2026-10-01")
+    p.add_argument("--to", dest="date_to", required=True, type=_date, help="last day, e.g. 2026-10-31")
+    p.add_argument("--out", type=Path, help="the file to write (default: exports/ beside the config)")
     command("audit", _audit, "check the Changelog's hash chain, the number series and the ledger's sums")
     p = command("check", _check, "check the config, workbook, templates and mail settings")
     p.add_argument("--offline", action="store_true", help="do not connect to the mail server")
@@ -182,6 +189,30 @@ def _statement(args) -> int:
     for error in report.errors:
         print(f"  error: {error}", file=sys.stderr)
     return 2 if report.errors else 0
+
+
+def _export_names() -> list[str]:
+    from .accounting.export import FORMATS
+
+    return list(FORMATS)
+
+
+def _export_formats() -> str:
+    from .accounting.export import FORMATS
+
+    return "formats:\n" + "\n".join(f"  {name:<11} {text}" for name, text in FORMATS.items())
+
+
+def _export(args) -> int:
+    if args.date_to < args.date_from:
+        raise SheetbillError(f"--to {args.date_to} is before --from {args.date_from}")
+    paths, notes = app.export_accounts(config_mod.load(args.config), args.format, args.date_from, args.date_to,
+                                       args.out)
+    for path in paths:
+        print(f"Wrote {path}")
+    for note in notes:
+        print(f"note: {note}")
+    return 0
 
 
 def _audit(args) -> int:

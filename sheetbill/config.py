@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from .accounting.settings import AccountingSettings
+from .accounting.settings import parse as accounting_settings
 from .book.schema import FIELDS, Tab, tabs_with
 from .core.billing import BillingRules
 from .core.document import Practice
@@ -87,6 +89,7 @@ class Config:
     tabs: tuple[Tab, ...] = field(default=())
     reminders: tuple[int, ...] = ()  # days after the due date; empty: no reminders
     monthly_statements: bool = False  # last month's statement to each active client
+    accounting: AccountingSettings = AccountingSettings()  # exports and the sync (`accounting:`)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_tabs", {t.key: t for t in self.tabs})
@@ -113,6 +116,7 @@ _SHAPE: dict[str, Any] = {
     "reminders": {"days": None},
     "statements": {"monthly": None},
     "backups": None, "tabs": "free", "columns": "free",
+    "accounting": "free",  # checked by accounting/settings.py
 }
 
 
@@ -257,7 +261,8 @@ def _build(doc: _Doc) -> Config:
         practice=practice, timezone=tz, rules=rules, day_first=doc.flag("billing.day_first", True),
         render=_render(doc), email=_email(doc), schedule=_schedule(doc),
         backups=doc.number("backups", 5), tabs=_tabs(doc), reminders=_reminder_days(doc),
-        monthly_statements=doc.flag("statements.monthly", False))
+        monthly_statements=doc.flag("statements.monthly", False),
+        accounting=accounting_settings(doc.raw("accounting"), doc.fail))
 
 
 def _google(doc: _Doc) -> GoogleSettings:
