@@ -8,6 +8,7 @@ has applied it (its Applied To is written); a row with a Problem does not.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -51,8 +52,8 @@ class Sale:
 
     number: str
     kind: str  # INVOICE or CREDIT_NOTE
-    date: date
-    due_date: date
+    date: datetime.date
+    due_date: datetime.date
     customer: Customer
     lines: tuple[Line, ...]
     net: Decimal
@@ -76,7 +77,7 @@ class Received:
     """A payment (or, with a negative amount, a refund) and where its money went."""
 
     payment_id: str
-    date: date
+    date: datetime.date
     customer: Customer
     amount: Decimal
     method: str
@@ -144,11 +145,9 @@ def journal(ledger: Ledger, date_from: date, date_to: date, credit_notes: Number
     for p in ledger.payments:
         if p.errors or p.date is None or p.amount is None or not p.applied or not date_from <= p.date <= date_to:
             continue
-        customer = next((owner[a.invoice_no] for a in p.applied if a.invoice_no in owner), None)
-        if customer is None:
-            customer = _payer(clients, p.client)
-        payments.append(Received(p.payment_id, p.date, customer, p.amount, p.method, p.reference, p.applied))
-    sales.sort(key=lambda s: (s.date, s.kind, s.number))
+        paid_for = next((owner[a.invoice_no] for a in p.applied if a.invoice_no in owner), None)
+        payments.append(Received(p.payment_id, p.date, paid_for or _payer(clients, p.client), p.amount, p.method, p.reference, p.applied))
+    sales.sort(key=lambda s: (s.date, s.kind != INVOICE, s.number))
     payments.sort(key=lambda r: (r.date, r.payment_id))
     return Journal(date_from, date_to, currency, tuple(sales), tuple(payments))
 

@@ -45,6 +45,6 @@ def export(journal: Journal, settings: AccountingSettings, day_first: bool, mino
                          amount(rate, minor), amount(line.net, minor), booking.tax_code, amount(line.tax, minor),
                          journal.currency, line.date.strftime(pattern) if line.date else ""])
     mapper.check()
-    notes = [f"credit notes are not imported by QuickBooks Online's invoice import; enter them as credit "
-             f"memos: {', '.join(left_out)}"] if left_out else []
+    notes = [("credit notes are not imported by QuickBooks Online's invoice import; enter them as credit "
+              f"memos: {', '.join(left_out)}")] if left_out else []
     return csv_bytes(COLUMNS, rows), notes
