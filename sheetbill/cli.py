@@ -200,7 +200,10 @@ def _export_names() -> list[str]:
 def _export_formats() -> str:
     from .accounting.export import FORMATS
 
-    return "formats:\n" + "\n".join(f"  {name:<11} {text}" for name, text in FORMATS.items())
+    import textwrap
+
+    return "formats:\n" + "\n".join(textwrap.fill(text, 78, initial_indent=f"  {name:<11} ", subsequent_indent=" " * 14)
+                                     for name, text in FORMATS.items())
 
 
 def _export(args) -> int:
