@@ -92,7 +92,26 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
                   transport_for(config, getattr(book, "hold", None), google) if deliver else None, clock,
                   store_pdf=pdf_store_for(config, google), message=message,
                   receipts=receipt_renderer(config) if deliver else None,
-                  statements=statement_renderer(config) if deliver else None)
+                  statements=statement_renderer(config) if deliver else None,
+                  accounting=accounting_for(config) if deliver else None)
+
+
+XERO_ENDPOINT = "SHEETBILL_XERO_ENDPOINT"  # another host for the Xero API (the tests' fake)
+
+
+def accounting_credentials(config: Config) -> Path:
+    settings = config.accounting
+    return config.path.parent / (settings.credentials or f"{settings.sync}-token.json")
+
+
+def accounting_for(config: Config):
+    """The accounting system the worker pushes to (`accounting: xero`), or None."""
+    if config.accounting.sync != "xero":
+        return None
+    from .accounting import xero_connect
+
+    return xero_connect.books(accounting_credentials(config), config.accounting, config.practice.minor_unit,
+                              os.environ.get(XERO_ENDPOINT) or None)
 
 
 def template(config: Config, name: str) -> Path:

@@ -88,8 +88,9 @@ class CycleReport:
 class Worker:
     def __init__(self, config: Config, book: Book, renderer=None, transport: Transport | None = None,
                  clock: Clock | None = None, store_pdf: Callable | None = None,
-                 message: Callable | None = None, receipts=None, statements=None) -> None:
+                 message: Callable | None = None, receipts=None, statements=None, accounting=None) -> None:
         self.config = config
+        self.accounting = accounting  # accounting/remote.py RemoteBooks: the sync, or None
         self.receipts, self.statements = receipts, statements  # their renderers
         self.book = book
         self.renderer = renderer
@@ -144,10 +145,21 @@ class Worker:
             report.created += list(cycle.finalized)
             invoices = [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
             self._deliver(snapshot, ledger, cycle, invoices, report, plan.writes)
+            if self.accounting is not None:
+                self._push_accounting(report)
             if not (report.errors or report.flags):
                 self.cache.put(quiet=self._quiet_key())
         report.seconds = _time.monotonic() - started
         return report
+
+    def _push_accounting(self, report: CycleReport) -> None:
+        from .accounting.cycle import push_to_books
+
+        pushed = push_to_books(self._read, lambda snapshot, writes: self._commit(snapshot, writes, []), self.config,
+                               self.accounting, lambda: self.clock.now().astimezone(timezone.utc),
+                               report.problems, report.errors)
+        if pushed:
+            log.info("accounting: pushed %d document(s) to %s", len(pushed), self.accounting.name)
 
     def _quiet_key(self) -> str | None:
         """What an idle cycle depends on: the workbook's content, the day and the config."""

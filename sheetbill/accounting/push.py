@@ -98,20 +98,21 @@ def push(books: Journal, cells: Mapping[str, Cell], remote: RemoteBooks, setting
                and parts_of[p.payment_id] and all(part.invoice_no in ids for part in parts_of[p.payment_id])]
     if waiting:
         parts = [part for p in waiting for part in parts_of[p.payment_id]]
-        found = remote.find("payment", [part.reference for part in parts])
-        new = [part for part in parts if part.reference not in found]
-        made: dict[str, str | Refusal] = dict(found)
-        for start in range(0, len(new), BATCH):
-            made.update(remote.create_payments(new[start:start + BATCH], ids))
+        there = remote.find("payment", [part.reference for part in parts])
+        absent = [part for part in parts if part.reference not in there]
+        made: dict[str, str | Refusal] = dict(there)
+        for start in range(0, len(absent), BATCH):
+            made.update(remote.create_payments(absent[start:start + BATCH], ids))
         for p in waiting:
-            results = [made.get(part.reference) for part in parts_of[p.payment_id]]
-            refused = [r for r in results if isinstance(r, Refusal)]
+            answers = [made.get(part.reference) for part in parts_of[p.payment_id]]
+            refused = [r for r in answers if isinstance(r, Refusal)]
             cell = cells[p.payment_id]
             if refused:
                 out.problems.append((cell, p.payment_id, refused[0].message))
                 out.cells.append((cell, p.payment_id, f"{REFUSED} {refused[0].message}"))
-            elif all(isinstance(r, str) for r in results):
-                out.cells.append((cell, p.payment_id, stamp(system, ",".join(r for r in results if isinstance(r, str)), now())))
+            elif all(isinstance(r, str) for r in answers):
+                made_ids = ",".join(r for r in answers if isinstance(r, str))
+                out.cells.append((cell, p.payment_id, stamp(system, made_ids, now())))
                 out.pushed.append(p.payment_id)
     return out
 

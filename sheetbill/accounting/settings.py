@@ -28,6 +28,8 @@ from ..core.number import percent
 Fail = Callable[[str, str], Exception]
 
 SYNC_SYSTEMS = ("quickbooks", "xero")
+UNAVAILABLE = {"quickbooks": "the QuickBooks Online sync is not available yet; use `sheetbill export quickbooks` "
+                             "(or iif for QuickBooks Desktop)"}
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,10 @@ class AccountingSettings:
     tax_account: str = ""
     payment_accounts: Mapping[str, str] = field(default_factory=dict)  # payment Method -> account
     datev: Datev = Datev()
+    credentials: str = ""  # the sync's sign-in file, relative to the config ("": <sync>-token.json)
 
 
-_KEYS = {"sync", "rates", "services", "receivable_account", "tax_account", "payment_accounts", "datev"}
+_KEYS = {"sync", "credentials", "rates", "services", "receivable_account", "tax_account", "payment_accounts", "datev"}
 _DATEV_KEYS = {"consultant", "client", "fiscal_year_start", "account_length", "chart", "debtor_account"}
 
 
@@ -84,11 +87,13 @@ def parse(raw: Any, fail: Fail) -> AccountingSettings:
         sync = ""
     if sync and sync not in SYNC_SYSTEMS:
         raise fail("accounting.sync", f"must be quickbooks or xero (got '{sync}')")
+    if sync in UNAVAILABLE:
+        raise fail("accounting.sync", f"{sync}: {UNAVAILABLE[sync]}")
     return AccountingSettings(
         sync=sync, rates=_rates(raw.get("rates"), fail), services=_services(raw.get("services"), fail),
         receivable_account=_text(raw.get("receivable_account")), tax_account=_text(raw.get("tax_account")),
         payment_accounts=_payment_accounts(raw.get("payment_accounts"), fail),
-        datev=_datev(raw.get("datev"), fail))
+        datev=_datev(raw.get("datev"), fail), credentials=_text(raw.get("credentials")))
 
 
 def _text(value: Any) -> str:

@@ -29,7 +29,7 @@ class XeroBooks:
     def __init__(self, api, tenant_id: str, settings: AccountingSettings, minor: Decimal,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         """`api`: a `xero_python.accounting.AccountingApi`."""
-        from xero_python import accounting
+        from xero_python import accounting  # type: ignore[import-untyped]
 
         self.api, self.tenant, self.settings, self.minor, self.sleep = api, tenant_id, settings, minor, sleep
         self.m = accounting
@@ -37,8 +37,8 @@ class XeroBooks:
     # -- calls, with the rate limit and errors made plain -----------------
     def _call(self, what: str, call: Callable[[], object]):
         from urllib3.exceptions import HTTPError
-        from xero_python.exceptions import (AccountingBadRequestException, HTTPStatusException,
-                                            RateLimitException)
+        from xero_python.exceptions import (  # type: ignore[import-untyped]
+            AccountingBadRequestException, HTTPStatusException, RateLimitException)
 
         for attempt in range(TRIES):
             try:
@@ -75,7 +75,7 @@ class XeroBooks:
             body = self.m.Contacts(contacts=[self.m.Contact(
                 name=c.name, email_address=c.email or None, account_number=c.client_id or None,
                 tax_number=c.tax_id or None) for c in missing])
-            key = _key("contacts", [c.name for c in missing])
+            key = _key("contacts", [c.name for c in missing], body)
             made = self._call("new contacts", lambda: self.api.create_contacts(
                 self.tenant, body, summarize_errors=False, idempotency_key=key)).contacts or []
             for c, answer in zip(missing, made):
@@ -105,7 +105,7 @@ class XeroBooks:
                 credit_note_number=s.number, date=s.date, reference=f"Voids {s.credits}" if s.credits else None,
                 line_amount_types=self.m.LineAmountTypes.EXCLUSIVE, status="AUTHORISED",
                 line_items=self._lines(s, mapper, sign=-1)) for s in sales])
-            key = _key("credit-notes", [s.number for s in sales])
+            key = _key("credit-notes", [s.number for s in sales], notes)
             made = self._call("new credit notes", lambda: self.api.create_credit_notes(
                 self.tenant, notes, summarize_errors=False, idempotency_key=key)).credit_notes or []
             out = {s.number: _result(a, a.credit_note_id) for s, a in zip(sales, made)}
@@ -118,7 +118,7 @@ class XeroBooks:
             type="ACCREC", contact=self.m.Contact(contact_id=contacts[s.customer.name]), invoice_number=s.number,
             date=s.date, due_date=s.due_date, line_amount_types=self.m.LineAmountTypes.EXCLUSIVE,
             status="AUTHORISED", line_items=self._lines(s, mapper, sign=1)) for s in sales])
-        key = _key("invoices", [s.number for s in sales])
+        key = _key("invoices", [s.number for s in sales], invoices)
         made = self._call("new invoices", lambda: self.api.create_invoices(
             self.tenant, invoices, summarize_errors=False, idempotency_key=key)).invoices or []
         return {s.number: _result(a, a.invoice_id) for s, a in zip(sales, made)}
@@ -129,7 +129,7 @@ class XeroBooks:
             account=self.m.Account(code=self.settings.payment_accounts.get(p.method) or
                                    self.settings.payment_accounts.get("Other", "")),
             date=p.date, amount=p.amount, reference=p.reference) for p in parts])
-        key = _key("payments", [p.reference for p in parts])
+        key = _key("payments", [p.reference for p in parts], payments)
         made = self._call("new payments", lambda: self.api.create_payments(
             self.tenant, payments, summarize_errors=False, idempotency_key=key)).payments or []
         return {p.reference: _result(a, a.payment_id) for p, a in zip(parts, made)}
@@ -158,7 +158,7 @@ class XeroBooks:
             return
         allocation = self.m.Allocations(allocations=[self.m.Allocation(
             invoice=self.m.Invoice(invoice_id=invoice_id), amount=apply, date=sale.date)])
-        key = _key("allocation", [sale.number])
+        key = _key("allocation", [sale.number], allocation)
         self._call("an allocation", lambda: self.api.create_credit_note_allocation(
             self.tenant, note_id, allocation, idempotency_key=key))
 
@@ -174,7 +174,10 @@ def _q(text: str) -> str:
     return text.replace('"', '\\"')
 
 
-def _key(kind: str, keys: Sequence[str]) -> str:
+def _key(kind: str, keys: Sequence[str], body: object) -> str:
+    """The same request gets the same Idempotency-Key (a retry of a request whose answer was lost
+    is answered, not done again); a changed request (a corrected account) gets a new one."""
     import hashlib
 
-    return f"sheetbill-{kind}-" + hashlib.sha256("\x1f".join(keys).encode()).hexdigest()[:32]
+    text = "\x1f".join([*keys, repr(body)])
+    return f"sheetbill-{kind}-" + hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -16,9 +16,9 @@ API = "https://api.xero.com/api.xro/2.0"
 
 def books(path: Path, settings: AccountingSettings, minor: Decimal, endpoint: str | None = None) -> XeroBooks:
     """`endpoint`: another host for the API (a test's fake)."""
-    from xero_python.accounting import AccountingApi
-    from xero_python.api_client import ApiClient, Configuration
-    from xero_python.api_client.oauth2 import OAuth2Token
+    from xero_python.accounting import AccountingApi  # type: ignore[import-untyped]
+    from xero_python.api_client import ApiClient, Configuration  # type: ignore[import-untyped]
+    from xero_python.api_client.oauth2 import OAuth2Token  # type: ignore[import-untyped]
 
     stored = tokens.load(path, "xero")
 
@@ -32,5 +32,17 @@ def books(path: Path, settings: AccountingSettings, minor: Decimal, endpoint: st
     client = ApiClient(Configuration(oauth2_token=OAuth2Token(client_id=stored["client_id"],
                                                              client_secret=stored["client_secret"])),
                        pool_threads=1, oauth2_token_getter=getter, oauth2_token_saver=saver)
+    _no_silent_resends(client)
     api = AccountingApi(client, base_url=(endpoint.rstrip("/") + "/api.xro/2.0") if endpoint else API)
     return XeroBooks(api, stored["tenant_id"], settings, minor)
+
+
+def _no_silent_resends(client) -> None:
+    """The SDK's urllib3 pool would resend a PUT whose answer was lost and sleep through 429s on
+    its own; sheetbill looks documents up before any create and waits for the rate limit itself
+    (XeroBooks), so the pool is made to try each request once."""
+    import certifi
+    import urllib3
+
+    client.rest_client.pool_manager = urllib3.PoolManager(num_pools=4, maxsize=4, cert_reqs="CERT_REQUIRED",
+                                                          ca_certs=certifi.where(), retries=False)
