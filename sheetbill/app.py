@@ -104,6 +104,32 @@ def accounting_credentials(config: Config) -> Path:
     return config.path.parent / (settings.credentials or f"{settings.sync}-token.json")
 
 
+XERO_SECRET = "SHEETBILL_XERO_CLIENT_SECRET"
+
+
+def sign_in_xero(config: Config, client_id: str | None, port: int = 8765, organisation: str = "",
+                 open_browser: bool = True) -> str:
+    """`sheetbill auth xero`: the sign-in stored at accounting.credentials (owner-only)."""
+    import webbrowser
+
+    from .accounting import xero_auth
+
+    if not client_id:
+        raise ConfigError("give the Xero app's client id: sheetbill auth xero --client-id ID")
+    secret = os.environ.get(XERO_SECRET)
+    if not secret:
+        raise ConfigError(f"set the environment variable {XERO_SECRET} to the Xero app's client secret "
+                          "(it is never kept in the YAML)")
+    target = config.path.parent / (config.accounting.credentials or "xero-token.json")
+
+    def show(url: str) -> None:
+        if not (open_browser and webbrowser.open(url)):
+            print(f"Open this address to sign in to Xero:\n{url}", flush=True)
+
+    name = xero_auth.sign_in(client_id, secret, target, show, port, organisation, os.environ.get(XERO_ENDPOINT) or None)
+    return f"Signed in to Xero ({name}); the token is in {target} (readable only by you)."
+
+
 def accounting_for(config: Config):
     """The accounting system the worker pushes to (`accounting: xero`), or None."""
     if config.accounting.sync != "xero":

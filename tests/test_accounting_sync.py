@@ -197,3 +197,36 @@ def test_the_fake_is_checked_against_xeros_description():
 
 def test_xero_books_is_the_remote_the_worker_gets(practice, xero):
     assert isinstance(app.accounting_for(practice.config), XeroBooks)
+
+
+def test_sheetbill_auth_xero_signs_in_and_stores_the_token_owner_only(practice, monkeypatch, capsys):
+    import socket
+    import urllib.parse
+    import urllib.request
+
+    from sheetbill import cli
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with FakeXero() as fake:
+        monkeypatch.setenv(app.XERO_ENDPOINT, fake.url)
+        monkeypatch.setenv(app.XERO_SECRET, "secret-1")
+
+        def browser(url: str) -> bool:  # the person signs in; Xero sends the browser back with a code
+            query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+            assert query["client_id"] == "client-1" and "accounting.transactions" in query["scope"]
+            back = f"{query['redirect_uri']}?code=code-1&state={query['state']}".replace("localhost", "127.0.0.1")
+            urllib.request.urlopen(back, timeout=10).read()
+            return True
+
+        monkeypatch.setattr("webbrowser.open", browser)
+        code = cli.main(["auth", "xero", "--client-id", "client-1", "--port", str(port),
+                         "--config", str(practice.config_path)])
+        assert code == 0 and "Signed in to Xero (Lindenhof Physio)" in capsys.readouterr().out
+        assert fake.state.tokens == [{"grant_type": "authorization_code", "code": "code-1",
+                                      "redirect_uri": f"http://localhost:{port}/callback"}]
+    path = practice.folder / "xero-token.json"
+    stored = json.loads(path.read_text())
+    assert (stored["tenant_id"], stored["token"]["refresh_token"]) == ("tenant-1", "refresh-1")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

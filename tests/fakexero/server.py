@@ -228,6 +228,10 @@ class FakeXero:
                             "access_token": f"access-{len(fake.state.tokens)}", "expires_in": 1800,
                             "token_type": "Bearer", "refresh_token": f"refresh-{len(fake.state.tokens)}",
                             "scope": form.get("scope", "")}).encode())
+                    if parts.path == "/connections":
+                        return self._send(200, json.dumps([
+                            {"id": "c-1", "tenantId": "tenant-1", "tenantType": "ORGANISATION",
+                             "tenantName": "Lindenhof Physio"}]).encode())
                     if fake.state.throttle > 0:
                         fake.state.throttle -= 1
                         return self._send(429, b'{"Title":"Too Many Requests"}', {"Retry-After": "1",
