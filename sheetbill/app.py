@@ -97,6 +97,7 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
 
 
 XERO_ENDPOINT = "SHEETBILL_XERO_ENDPOINT"  # another host for the Xero API (the tests' fake)
+QUICKBOOKS_ENDPOINT = "SHEETBILL_QUICKBOOKS_ENDPOINT"  # another host for QuickBooks and Intuit's sign-in
 
 
 def accounting_credentials(config: Config) -> Path:
@@ -132,6 +133,11 @@ def sign_in_xero(config: Config, client_id: str | None, port: int = 8765, organi
 
 def accounting_for(config: Config):
     """The accounting system the worker pushes to (`accounting: xero`), or None."""
+    if config.accounting.sync == "quickbooks":
+        from .accounting import quickbooks_connect
+
+        return quickbooks_connect.books(accounting_credentials(config), config.accounting,
+                                        config.practice.minor_unit, os.environ.get(QUICKBOOKS_ENDPOINT) or None)
     if config.accounting.sync != "xero":
         return None
     from .accounting import xero_connect

@@ -74,7 +74,7 @@ def push(books: Journal, cells: Mapping[str, Cell], remote: RemoteBooks, setting
             continue
         mapper = Mapper(settings)
         for line in sale.lines:
-            mapper.line(line, need_account=True, need_tax_code=True)
+            mapper.line(line, need_account=remote.needs_account, need_tax_code=True)
         if mapper.problems:
             out.problems.append((cell, sale.number, "; ".join(mapper.problems)))
             continue
@@ -98,7 +98,7 @@ def push(books: Journal, cells: Mapping[str, Cell], remote: RemoteBooks, setting
                and parts_of[p.payment_id] and all(part.invoice_no in ids for part in parts_of[p.payment_id])]
     if waiting:
         parts = [part for p in waiting for part in parts_of[p.payment_id]]
-        there = remote.find("payment", [part.reference for part in parts])
+        there = remote.find_payments(parts)
         absent = [part for part in parts if part.reference not in there]
         made: dict[str, str | Refusal] = dict(there)
         for start in range(0, len(absent), BATCH):

@@ -40,12 +40,16 @@ class RemoteFailure(Exception):
 
 class RemoteBooks(Protocol):
     name: str  # "xero", "quickbooks"
+    needs_account: bool  # lines name a revenue account (Xero), or an item that has one (QuickBooks)
 
     def contacts(self, customers: Sequence[Customer]) -> Mapping[str, str | Refusal]:
         """Customer name -> remote contact id, matched by email, else name; created where absent."""
 
     def find(self, kind: str, keys: Sequence[str]) -> Mapping[str, str]:
-        """Our number (kind invoice, credit_note) or payment reference -> remote id, for those there."""
+        """Our number (kind invoice or credit_note) -> remote id, for those there."""
+
+    def find_payments(self, parts: Sequence[PaymentPart]) -> Mapping[str, str]:
+        """Payment reference -> remote id, for those there."""
 
     def create_sales(self, kind: str, sales: Sequence[Sale], contacts: Mapping[str, str],
                      credited: Mapping[str, str]) -> Mapping[str, str | Refusal]:

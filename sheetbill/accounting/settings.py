@@ -28,8 +28,6 @@ from ..core.number import percent
 Fail = Callable[[str, str], Exception]
 
 SYNC_SYSTEMS = ("quickbooks", "xero")
-UNAVAILABLE = {"quickbooks": "the QuickBooks Online sync is not available yet; use `sheetbill export quickbooks` "
-                             "(or iif for QuickBooks Desktop)"}
 
 
 @dataclass(frozen=True)
@@ -87,8 +85,6 @@ def parse(raw: Any, fail: Fail) -> AccountingSettings:
         sync = ""
     if sync and sync not in SYNC_SYSTEMS:
         raise fail("accounting.sync", f"must be quickbooks or xero (got '{sync}')")
-    if sync in UNAVAILABLE:
-        raise fail("accounting.sync", f"{sync}: {UNAVAILABLE[sync]}")
     return AccountingSettings(
         sync=sync, rates=_rates(raw.get("rates"), fail), services=_services(raw.get("services"), fail),
         receivable_account=_text(raw.get("receivable_account")), tax_account=_text(raw.get("tax_account")),

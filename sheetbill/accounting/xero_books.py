@@ -25,6 +25,7 @@ TRIES = 4
 
 class XeroBooks:
     name = "xero"
+    needs_account = True
 
     def __init__(self, api, tenant_id: str, settings: AccountingSettings, minor: Decimal,
                  sleep: Callable[[float], None] = time.sleep) -> None:
@@ -92,7 +93,13 @@ class XeroBooks:
             where = " OR ".join(f'CreditNoteNumber=="{_q(k)}"' for k in keys)
             notes = self._call("credit notes", lambda: self.api.get_credit_notes(self.tenant, where=where)).credit_notes or []
             return {n.credit_note_number: n.credit_note_id for n in notes if n.credit_note_number in keys}
-        where = " OR ".join(f'Reference=="{_q(k)}"' for k in keys)
+        raise ValueError(f"unknown kind {kind}")
+
+    def find_payments(self, parts: Sequence[PaymentPart]) -> Mapping[str, str]:
+        keys = {p.reference for p in parts}
+        if not keys:
+            return {}
+        where = " OR ".join(f'Reference=="{_q(k)}"' for k in sorted(keys))
         payments = self._call("payments", lambda: self.api.get_payments(self.tenant, where=where)).payments or []
         return {p.reference: p.payment_id for p in payments if p.reference in keys and p.status != "DELETED"}
 
