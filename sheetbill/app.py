@@ -131,6 +131,31 @@ def sign_in_xero(config: Config, client_id: str | None, port: int = 8765, organi
     return f"Signed in to Xero ({name}); the token is in {target} (readable only by you)."
 
 
+QUICKBOOKS_SECRET = "SHEETBILL_QUICKBOOKS_CLIENT_SECRET"
+
+
+def sign_in_quickbooks(config: Config, client_id: str | None, port: int = 8765, open_browser: bool = True) -> str:
+    """`sheetbill auth quickbooks`: the sign-in stored at accounting.credentials (owner-only)."""
+    import webbrowser
+
+    from .accounting import quickbooks_auth
+
+    if not client_id:
+        raise ConfigError("give the Intuit app's client id: sheetbill auth quickbooks --client-id ID")
+    secret = os.environ.get(QUICKBOOKS_SECRET)
+    if not secret:
+        raise ConfigError(f"set the environment variable {QUICKBOOKS_SECRET} to the Intuit app's client secret "
+                          "(it is never kept in the YAML)")
+    target = config.path.parent / (config.accounting.credentials or "quickbooks-token.json")
+
+    def show(url: str) -> None:
+        if not (open_browser and webbrowser.open(url)):
+            print(f"Open this address to sign in to QuickBooks:\n{url}", flush=True)
+
+    realm = quickbooks_auth.sign_in(client_id, secret, target, show, port, os.environ.get(QUICKBOOKS_ENDPOINT) or None)
+    return f"Signed in to QuickBooks (company {realm}); the token is in {target} (readable only by you)."
+
+
 def accounting_for(config: Config):
     """The accounting system the worker pushes to (`accounting: xero`), or None."""
     if config.accounting.sync == "quickbooks":

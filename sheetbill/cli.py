@@ -50,11 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--google", metavar="SPREADSHEET_ID", help="add sheetbill's tabs to this Google Sheet (uses --config)")
     p.add_argument("--config", "-c", type=Path, default=Path(DEFAULT_CONFIG),
                    help=f"with --google: the config file (default: ./{DEFAULT_CONFIG})")
-    p = command("auth", _auth, "sign in to Google (or Xero, for the accounting sync) once; the token is stored "
-                "readable only by you")
-    p.add_argument("provider", choices=["google", "xero"])
-    p.add_argument("--client-id", help="xero: the app's client id (its secret from SHEETBILL_XERO_CLIENT_SECRET)")
-    p.add_argument("--port", type=int, default=8765, help="xero: the redirect URI's port (default 8765)")
+    p = command("auth", _auth, "sign in to Google (or Xero or QuickBooks, for the accounting sync) once; the token "
+                "is stored readable only by you")
+    p.add_argument("provider", choices=["google", "xero", "quickbooks"])
+    p.add_argument("--client-id", help="xero, quickbooks: the app's client id (its secret from "
+                   "SHEETBILL_XERO_CLIENT_SECRET or SHEETBILL_QUICKBOOKS_CLIENT_SECRET)")
+    p.add_argument("--port", type=int, default=8765, help="xero, quickbooks: the redirect URI's port (default 8765)")
     p.add_argument("--organisation", default="", help="xero: the organisation, where several are connected")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--client-secrets", type=Path, help="the OAuth client file (type Desktop app) from Google Cloud")
@@ -96,6 +97,10 @@ def _init(args) -> int:
 
 
 def _auth(args) -> int:
+    if args.provider == "quickbooks":
+        print(app.sign_in_quickbooks(config_mod.load(args.config), args.client_id, args.port,
+                                     open_browser=not args.no_browser))
+        return 0
     if args.provider == "xero":
         print(app.sign_in_xero(config_mod.load(args.config), args.client_id, args.port, args.organisation,
                                open_browser=not args.no_browser))

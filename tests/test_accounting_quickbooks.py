@@ -129,3 +129,41 @@ def test_quickbooks_unreachable_never_stops_the_invoicing(practice, qbo, monkeyp
     practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
     report = practice.run()
     assert report.created == ["INV-2026-0001"] and "QuickBooks could not be reached" in report.errors[0]
+
+
+def test_sheetbill_auth_quickbooks_signs_in_and_stores_the_token_owner_only(practice, monkeypatch, capsys):
+    import socket
+    import urllib.parse
+    import urllib.request
+
+    from sheetbill import cli
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with FakeQuickBooks() as fake:
+        monkeypatch.setenv(app.QUICKBOOKS_ENDPOINT, fake.url)
+        monkeypatch.setenv(app.QUICKBOOKS_SECRET, "qb-secret")
+
+        def browser(url: str) -> bool:  # the person signs in and picks the company
+            query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+            assert query["client_id"] == "qb-client" and query["scope"] == "com.intuit.quickbooks.accounting"
+            back = (f"{query['redirect_uri']}?code=code-1&state={query['state']}&realmId=9130"
+                    .replace("localhost", "127.0.0.1"))
+            urllib.request.urlopen(back, timeout=10).read()
+            return True
+
+        monkeypatch.setattr("webbrowser.open", browser)
+        code = cli.main(["auth", "quickbooks", "--client-id", "qb-client", "--port", str(port),
+                         "--config", str(practice.config_path)])
+        assert code == 0 and "Signed in to QuickBooks (company 9130)" in capsys.readouterr().out
+        assert qbo_grant(fake) == ("authorization_code", "code-1")
+    path = practice.folder / "quickbooks-token.json"
+    stored = json.loads(path.read_text())
+    assert (stored["realm_id"], stored["refresh_token"]) == ("9130", "qb-refresh-1")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def qbo_grant(fake) -> tuple[str, str]:
+    form, = fake.state.tokens
+    return form["grant_type"], form["code"]

@@ -40,9 +40,9 @@ def sign_in(client_id: str, client_secret: str, target: Path, show: Callable[[st
                                          f"{endpoint}/connections")
     redirect = f"http://localhost:{port}/callback"
     state = secrets.token_urlsafe(16)
-    code = _wait_for_code(port, state, lambda: show(login + "?" + urllib.parse.urlencode({
+    code = wait_for_redirect(port, state, "Xero", lambda: show(login + "?" + urllib.parse.urlencode({
         "response_type": "code", "client_id": client_id, "redirect_uri": redirect,
-        "scope": " ".join(("openid", *SCOPES)), "state": state})))
+        "scope": " ".join(("openid", *SCOPES)), "state": state})))["code"]
     basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
     token = _post(token_url, {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect},
                   {"Authorization": f"Basic {basic}"})
@@ -60,7 +60,8 @@ def sign_in(client_id: str, client_secret: str, target: Path, show: Callable[[st
     return str(chosen[0].get("tenantName", ""))
 
 
-def _wait_for_code(port: int, state: str, open_page: Callable[[], None]) -> str:
+def wait_for_redirect(port: int, state: str, system: str, open_page: Callable[[], None]) -> dict[str, str]:
+    """Serve the redirect URI on 127.0.0.1:`port` for one answer; its query (with the code)."""
     got: dict[str, str] = {}
 
     class Callback(BaseHTTPRequestHandler):
@@ -70,11 +71,11 @@ def _wait_for_code(port: int, state: str, open_page: Callable[[], None]) -> str:
         def do_GET(self) -> None:  # noqa: N802
             query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
             if query.get("state") == state and query.get("code"):
-                got["code"] = query["code"]
-                text = b"Signed in to Xero. You can close this tab and return to sheetbill."
+                got.update(query)
+                text = f"Signed in to {system}. You can close this tab and return to sheetbill.".encode()
             else:
                 got["error"] = query.get("error", "the answer did not match the sign-in")
-                text = b"Xero sign-in failed; see the command line."
+                text = f"{system} sign-in failed; see the command line.".encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/plain; charset=utf-8")
             self.end_headers()
@@ -89,8 +90,8 @@ def _wait_for_code(port: int, state: str, open_page: Callable[[], None]) -> str:
         threading.Thread(target=open_page, daemon=True).start()
         server.handle_request()
     if "code" not in got:
-        raise SheetbillError(f"Xero sign-in: {got.get('error', 'no answer within 5 minutes')}")
-    return got["code"]
+        raise SheetbillError(f"{system} sign-in: {got.get('error', 'no answer within 5 minutes')}")
+    return got
 
 
 def _post(url: str, form: dict[str, str], headers: dict[str, str]) -> dict:
