@@ -230,3 +230,12 @@ def test_sheetbill_auth_xero_signs_in_and_stores_the_token_owner_only(practice, 
     stored = json.loads(path.read_text())
     assert (stored["tenant_id"], stored["token"]["refresh_token"]) == ("tenant-1", "refresh-1")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_invoices_go_to_xero_in_batches(practice, xero, monkeypatch):
+    from sheetbill.accounting import push
+
+    monkeypatch.setattr(push, "BATCH", 2)
+    practice.append("Sessions", *(session(f"S-0000{n}", date(2026, 11, n)) for n in range(1, 6)))
+    practice.run()
+    assert xero.created("Invoices") == 3 and len(xero.state.invoices) == 5
