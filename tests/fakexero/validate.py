@@ -28,7 +28,10 @@ def _without_sdk_flags(value):
 
 
 def available() -> bool:
-    return SPEC.exists()
+    """The description is beside the project and openapi-core (the test extra) is installed."""
+    import importlib.util
+
+    return SPEC.exists() and importlib.util.find_spec("openapi_core") is not None
 
 
 @lru_cache(maxsize=1)
