@@ -98,7 +98,8 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
                   store_pdf=pdf_store_for(config, google), message=message,
                   receipts=receipt_renderer(config) if deliver else None,
                   statements=statement_renderer(config) if deliver else None,
-                  superbills=superbills_for(config, deliver))
+                  superbills=superbills_for(config, deliver),
+                  accounting=accounting_for(config) if deliver else None)
 
 
 def superbills_for(config: Config, deliver: bool = True):
@@ -112,6 +113,81 @@ def superbills_for(config: Config, deliver: bool = True):
     renderer = HtmlRenderer(template(config, "superbill.html"), SUPERBILL) if deliver else None
     return Superbills(config.insurance, renderer, config.day_first, template(config, "cms1500.html"),
                       template(config, "cms1500.yaml"))
+
+
+XERO_ENDPOINT = "SHEETBILL_XERO_ENDPOINT"  # another host for the Xero API (the tests' fake)
+QUICKBOOKS_ENDPOINT = "SHEETBILL_QUICKBOOKS_ENDPOINT"  # another host for QuickBooks and Intuit's sign-in
+
+
+def accounting_credentials(config: Config) -> Path:
+    settings = config.accounting
+    return config.path.parent / (settings.credentials or f"{settings.sync}-token.json")
+
+
+XERO_SECRET = "SHEETBILL_XERO_CLIENT_SECRET"
+
+
+def sign_in_xero(config: Config, client_id: str | None, port: int = 8765, organisation: str = "",
+                 open_browser: bool = True) -> str:
+    """`sheetbill auth xero`: the sign-in stored at accounting.credentials (owner-only)."""
+    import webbrowser
+
+    from .accounting import xero_auth
+
+    if not client_id:
+        raise ConfigError("give the Xero app's client id: sheetbill auth xero --client-id ID")
+    secret = os.environ.get(XERO_SECRET)
+    if not secret:
+        raise ConfigError(f"set the environment variable {XERO_SECRET} to the Xero app's client secret "
+                          "(it is never kept in the YAML)")
+    target = config.path.parent / (config.accounting.credentials or "xero-token.json")
+
+    def show(url: str) -> None:
+        if not (open_browser and webbrowser.open(url)):
+            print(f"Open this address to sign in to Xero:\n{url}", flush=True)
+
+    name = xero_auth.sign_in(client_id, secret, target, show, port, organisation, os.environ.get(XERO_ENDPOINT) or None)
+    return f"Signed in to Xero ({name}); the token is in {target} (readable only by you)."
+
+
+QUICKBOOKS_SECRET = "SHEETBILL_QUICKBOOKS_CLIENT_SECRET"
+
+
+def sign_in_quickbooks(config: Config, client_id: str | None, port: int = 8765, open_browser: bool = True) -> str:
+    """`sheetbill auth quickbooks`: the sign-in stored at accounting.credentials (owner-only)."""
+    import webbrowser
+
+    from .accounting import quickbooks_auth
+
+    if not client_id:
+        raise ConfigError("give the Intuit app's client id: sheetbill auth quickbooks --client-id ID")
+    secret = os.environ.get(QUICKBOOKS_SECRET)
+    if not secret:
+        raise ConfigError(f"set the environment variable {QUICKBOOKS_SECRET} to the Intuit app's client secret "
+                          "(it is never kept in the YAML)")
+    target = config.path.parent / (config.accounting.credentials or "quickbooks-token.json")
+
+    def show(url: str) -> None:
+        if not (open_browser and webbrowser.open(url)):
+            print(f"Open this address to sign in to QuickBooks:\n{url}", flush=True)
+
+    realm = quickbooks_auth.sign_in(client_id, secret, target, show, port, os.environ.get(QUICKBOOKS_ENDPOINT) or None)
+    return f"Signed in to QuickBooks (company {realm}); the token is in {target} (readable only by you)."
+
+
+def accounting_for(config: Config):
+    """The accounting system the worker pushes to (`accounting: xero`), or None."""
+    if config.accounting.sync == "quickbooks":
+        from .accounting import quickbooks_connect
+
+        return quickbooks_connect.books(accounting_credentials(config), config.accounting,
+                                        config.practice.minor_unit, os.environ.get(QUICKBOOKS_ENDPOINT) or None)
+    if config.accounting.sync != "xero":
+        return None
+    from .accounting import xero_connect
+
+    return xero_connect.books(accounting_credentials(config), config.accounting, config.practice.minor_unit,
+                              os.environ.get(XERO_ENDPOINT) or None)
 
 
 def template(config: Config, name: str) -> Path:
@@ -177,6 +253,24 @@ def audit_findings(config: Config) -> list[str]:
                 "receipt": rules.receipt_pattern}
     return audit(records.changes(snapshot.tables["changelog"]), ledger.invoices, ledger.sessions,
                  ledger.payments, patterns, rules.minor_unit)
+
+
+def export_accounts(config: Config, fmt: str, date_from, date_to, out: Path | None = None):
+    """`sheetbill export`: the period's invoices, credit notes and payments as FORMAT's files
+    (beside the config in exports/, or at `out`); returns (paths, notes)."""
+    from .accounting import export
+    from .accounting.journal import journal
+    from .accounting.mapping import MappingProblem
+    from .book import records
+
+    snapshot = book_for(config).read()
+    ledger = records.ledger(snapshot.tables, config.day_first)
+    books = journal(ledger, date_from, date_to, config.rules.credit_note_pattern, config.practice.currency)
+    try:
+        made = export.files(fmt, books, config.accounting, config.day_first, config.practice.minor_unit)
+    except MappingProblem as exc:
+        raise ConfigError(f"{config.path.name}: accounting: {exc}") from None
+    return export.write(made, config.path.parent / "exports", out), made.notes
 
 
 def init_google(config: Config, spreadsheet_id: str, google=None) -> list[str]:

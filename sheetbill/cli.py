@@ -61,8 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--insurance", action="store_true", help="with the superbill columns (diagnosis, insurer...)")
     p.add_argument("--config", "-c", type=Path, default=Path(DEFAULT_CONFIG),
                    help=f"with --google: the config file (default: ./{DEFAULT_CONFIG})")
-    p = command("auth", _auth, "sign in to Google once; the token is stored readable only by you")
-    p.add_argument("provider", choices=["google"])
+    p = command("auth", _auth, "sign in to Google (or Xero or QuickBooks, for the accounting sync) once; the token "
+                "is stored readable only by you")
+    p.add_argument("provider", choices=["google", "xero", "quickbooks"])
+    p.add_argument("--client-id", help="xero, quickbooks: the app's client id (its secret from "
+                   "SHEETBILL_XERO_CLIENT_SECRET or SHEETBILL_QUICKBOOKS_CLIENT_SECRET)")
+    p.add_argument("--port", type=int, default=8765, help="xero, quickbooks: the redirect URI's port (default 8765)")
+    p.add_argument("--organisation", default="", help="xero: the organisation, where several are connected")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--client-secrets", type=Path, help="the OAuth client file (type Desktop app) from Google Cloud")
     how.add_argument("--service-account", type=Path, help="a service-account key file, instead of signing in")
@@ -81,6 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", required=True, type=_date, help="last day of service, e.g. 2026-10-31")
     p.add_argument("--email", action="store_true", help="also email it to the client (once per period)")
     p.add_argument("--cms1500", action="store_true", help="also the CMS-1500 (02/12) data for the red paper form")
+    p = command("export", _export, "write the period's invoices, credit notes and payments for an accounting system")
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = _export_formats()
+    p.add_argument("format", choices=_export_names(), metavar="FORMAT", help="datev, xero, quickbooks, iif or csv")
+    p.add_argument("--from", dest="date_from", required=True, type=_date, help="first day, e.g. 2026-10-01")
+    p.add_argument("--to", dest="date_to", required=True, type=_date, help="last day, e.g. 2026-10-31")
+    p.add_argument("--out", type=Path, help="the file to write (default: exports/ beside the config)")
     command("audit", _audit, "check the Changelog's hash chain, the number series and the ledger's sums")
     p = command("check", _check, "check the config, workbook, templates and mail settings")
     p.add_argument("--offline", action="store_true", help="do not connect to the mail server")
@@ -103,6 +115,14 @@ def _init(args) -> int:
 
 
 def _auth(args) -> int:
+    if args.provider == "quickbooks":
+        print(app.sign_in_quickbooks(config_mod.load(args.config), args.client_id, args.port,
+                                     open_browser=not args.no_browser))
+        return 0
+    if args.provider == "xero":
+        print(app.sign_in_xero(config_mod.load(args.config), args.client_id, args.port, args.organisation,
+                               open_browser=not args.no_browser))
+        return 0
     print(app.sign_in_google(config_mod.load(args.config), args.client_secrets, args.service_account,
                              open_browser=not args.no_browser))
     return 0
@@ -186,6 +206,31 @@ def _superbill(args) -> int:
     from .insurance.command import superbill
 
     return superbill(args)
+def _export_names() -> list[str]:
+    from .accounting.export import FORMATS
+
+    return list(FORMATS)
+
+
+def _export_formats() -> str:
+    from .accounting.export import FORMATS
+
+    import textwrap
+
+    return "formats:\n" + "\n".join(textwrap.fill(text, 78, initial_indent=f"  {name:<11} ", subsequent_indent=" " * 14)
+                                     for name, text in FORMATS.items())
+
+
+def _export(args) -> int:
+    if args.date_to < args.date_from:
+        raise SheetbillError(f"--to {args.date_to} is before --from {args.date_from}")
+    paths, notes = app.export_accounts(config_mod.load(args.config), args.format, args.date_from, args.date_to,
+                                       args.out)
+    for path in paths:
+        print(f"Wrote {path}")
+    for note in notes:
+        print(f"note: {note}")
+    return 0
 
 
 def _audit(args) -> int:

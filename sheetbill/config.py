@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from .accounting.settings import AccountingSettings
+from .accounting.settings import parse as accounting_settings
 from .book.schema import FIELDS, Tab, tabs_with
 from .core.billing import BillingRules
 from .core.document import Practice
@@ -91,6 +93,7 @@ class Config:
     reminders: tuple[int, ...] = ()  # days after the due date; empty: no reminders
     monthly_statements: bool = False  # last month's statement to each active client
     insurance: InsuranceSettings | None = None  # superbills (the `insurance:` section, enabled)
+    accounting: AccountingSettings = AccountingSettings()  # exports and the sync (`accounting:`)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_tabs", {t.key: t for t in self.tabs})
@@ -119,6 +122,7 @@ _SHAPE: dict[str, Any] = {
     "insurance": "free",  # checked by insurance.settings
     "limits": {"quantity": None, "line_amount": None, "payment_amount": None},
     "backups": None, "tabs": "free", "columns": "free",
+    "accounting": "free",  # checked by accounting/settings.py
 }
 
 
@@ -266,7 +270,8 @@ def _build(doc: _Doc) -> Config:
         render=_render(doc), email=_email(doc), schedule=_schedule(doc),
         backups=doc.number("backups", 5), tabs=_tabs(doc), reminders=_reminder_days(doc),
         monthly_statements=doc.flag("statements.monthly", False),
-        insurance=insurance_settings.parse(doc))
+        insurance=insurance_settings.parse(doc),
+        accounting=accounting_settings(doc.raw("accounting"), doc.fail))
 
 
 def _limits(doc: _Doc) -> Limits:

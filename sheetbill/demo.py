@@ -36,6 +36,15 @@ INSURANCE = ["Yes", date(1984, 3, 12), "Cigna Global", "U48213377", "GRP-20417",
 INSURANCE_CONFIG = (('npi: ""', 'npi: "1649382714"'), ('ein: ""', 'ein: "98-7654321"'), (
     "providers: {}", 'providers: {Maria: {name: Maria Keller, credentials: PT, npi: "1245319599"}, '
                      'Tom: {name: Tom Berger, credentials: "PT, DPT", npi: "1765432103"}}'))
+DEMO_ACCOUNTING = """
+accounting:                             # the demo's tax adviser books with DATEV, SKR03
+  rates:
+    0: {account: "8100"}                # tax-free therapy (§ 4 Nr. 14 UStG)
+    19: {account: "8400"}               # gel and bandages at 19 %
+  datev: {consultant: 1234567, client: 10001, fiscal_year_start: "01-01", account_length: 4, chart: SKR03}
+"""
+# The same practice as a Xero organisation would name its accounts and tax rates (for the xero file).
+XERO_RATES = {Decimal(0): ("200", "Tax Exempt"), Decimal(19): ("200", "USt 19%")}
 
 PLAN = (("LD60", ""), ("LD60", "BANDAGE x2"), ("LD45", ""), ("LD30", "GEL"), ("LD60", "BANDAGE x2, GEL"))
 
@@ -49,7 +58,7 @@ def build(folder: Path, today: date, seed: int = 7) -> Path:
     text = fill_example(text)  # the demo practice's own details instead of init's placeholders
     for old, new in INSURANCE_CONFIG:
         text = text.replace(old, new)
-    config_path.write_text(text, encoding="utf-8")
+    config_path.write_text(text + DEMO_ACCOUNTING, encoding="utf-8")
     wb = load_workbook(workbook)
     tabs = {t.key: t for t in config.tabs}
     clients = wb[tabs["clients"].name]
@@ -110,6 +119,22 @@ def _insured_client(wb, tabs, today: date) -> None:
                                       "terminal 1"])
 
 
+def exports(config, today: date) -> list[str]:
+    """The demo month in every export format, into exports/ beside the config."""
+    from dataclasses import replace
+
+    from .accounting.settings import RateMapping
+
+    start = max(today - timedelta(days=31), date(today.year, 1, 1))
+    xero = replace(config, accounting=replace(config.accounting, rates={
+        rate: RateMapping(account, tax) for rate, (account, tax) in XERO_RATES.items()}))
+    out = []
+    for fmt in ("datev", "xero", "quickbooks", "iif", "csv"):
+        paths, notes = app.export_accounts(xero if fmt == "xero" else config, fmt, start, today)
+        out += [f"Export {fmt}: {p}" for p in paths] + [f"  note: {n}" for n in notes]
+    return out
+
+
 def main(argv: list[str]) -> int:
     folder = Path(argv[0] if argv else "demo-output").resolve()
     config_path = build(folder, date.today())
@@ -120,8 +145,12 @@ def main(argv: list[str]) -> int:
         print(f"  problem on {p.tab} row {p.row}: {p.message}")
     for e in report.errors:
         print(f"  error: {e}")
+    print()
+    for line in exports(config, date.today()):
+        print(line)
     print(f"\nWorkbook: {config.workbook}\nPDFs:     {config.render.output}/\n"
           f"Emails:   {config.email.outbox}/ (.eml files, open them in any mail program)\n"
+          f"Exports:  {config_path.parent / 'exports'}/ (one file per accounting format)\n"
           f"Config:   {config_path}\nRun again: .venv/bin/sheetbill run --config {config_path}")
     return 0
 

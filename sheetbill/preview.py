@@ -108,8 +108,11 @@ def _google(config: Config, clock: Clock | None, google) -> Preview:
 
 
 def _worker(config: Config, book, transport: RecordingTransport | None, clock: Clock | None, store) -> Worker:
+    superbills = app.superbills_for(config)
+    if superbills is not None:
+        superbills.renderer = NoPdf()  # the same problems and emails as `run`, no PDF made
     return Worker(config, book, NoPdf(), transport, clock, store_pdf=store, message=app.message_for(config),
-                  receipts=NoPdf(), statements=NoPdf())
+                  receipts=NoPdf(), statements=NoPdf(), superbills=superbills)
 
 
 def _transport(config: Config, google=None) -> RecordingTransport | None:

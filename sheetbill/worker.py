@@ -96,9 +96,11 @@ class CycleReport:
 class Worker:
     def __init__(self, config: Config, book: Book, renderer=None, transport: Transport | None = None,
                  clock: Clock | None = None, store_pdf: Callable | None = None,
-                 message: Callable | None = None, receipts=None, statements=None, superbills=None) -> None:
+                 message: Callable | None = None, receipts=None, statements=None, superbills=None,
+                 accounting=None) -> None:
         self.config = config
         self.superbills = superbills  # insurance.run.Superbills, when the practice gives superbills
+        self.accounting = accounting  # accounting/remote.py RemoteBooks: the sync, or None
         self.receipts, self.statements = receipts, statements  # their renderers
         self.book = book
         self.renderer = renderer
@@ -161,6 +163,8 @@ class Worker:
                 self._deliver(snapshot, ledger, cycle, invoices, report, plan.writes)
             except SheetbillError as exc:  # a later write failed: say what this run did write
                 raise partly_written(exc, report.created, report.pdfs, report.sent) from None
+            if self.accounting is not None:
+                self._push_accounting(report)
             if not report.warnings:
                 self.chain.passed(snapshot)
             if not (report.errors or report.flags or report.warnings):
@@ -174,6 +178,15 @@ class Worker:
             return cycle
         return self.superbills.check(snapshot.tables, ledger, cycle,
                                      lambda n: self.rules.credit_note_pattern.parse(n) is not None)
+
+    def _push_accounting(self, report: CycleReport) -> None:
+        from .accounting.cycle import push_to_books
+
+        pushed = push_to_books(self._read, lambda snapshot, writes: self._commit(snapshot, writes, []), self.config,
+                               self.accounting, lambda: self.clock.now().astimezone(timezone.utc),
+                               report.problems, report.errors)
+        if pushed:
+            log.info("accounting: pushed %d document(s) to %s", len(pushed), self.accounting.name)
 
     def _quiet_key(self) -> str | None:
         """What an idle cycle depends on: the workbook's content, the day and the config."""

@@ -61,6 +61,7 @@ def _cols(*spec: str) -> tuple[Column, ...]:
 
 
 REMINDERS = Column("reminders", "Reminders", optional=True)  # "No": never remind (client or invoice)
+ACCOUNTING = Column("accounting", "Accounting", worker=True, optional=True)  # the sync's remote id and time
 
 
 def _insurance(*spec: str) -> tuple[Column, ...]:
@@ -86,14 +87,15 @@ DEFAULT_TABS: tuple[Tab, ...] = (
     Tab("invoices", "Invoices", _cols(
         "Invoice No", "Issue Date:date", "Due Date:date", "Client ID", "Client Name", "Sessions",
         "Net:money", "Tax:money", "Total:money", "Paid:money", "Balance:money", "Status", "PDF",
-        "Sent At", "Message ID", "Checksum") + (REMINDERS,), worker=True, key_field="invoice_no"),
+        "Sent At", "Message ID", "Checksum") + (REMINDERS, ACCOUNTING), worker=True, key_field="invoice_no"),
     Tab("lines", "Lines", _cols(
         "Invoice No", "Session ID", "Date:date", "Code", "Description", "Quantity:decimal",
         "Unit Price:money", "Discount:money", "Tax Rate:percent", "Net:money", "Tax:money",
         "Total:money"), worker=True, key_field="invoice_no"),
     Tab("payments", "Payments", _cols(
         "Payment ID", "Date:date", "Client", "Invoice No", "Amount:money", "Method", "Reference",
-        "Applied To::w", "Receipt No::w", "Receipt Sent At::w", "Problem::w"), key_field="payment_id"),
+        "Applied To::w", "Receipt No::w", "Receipt Sent At::w", "Problem::w") + (ACCOUNTING,),
+        key_field="payment_id"),
     Tab("cash", "Cash", _cols(
         "Date:date", "Opening:money", "Counted:money", "Cash In:money:w", "Cash Out:money:w",
         "Expected:money:w", "Variance:money:w", "Status::w"), key_field="date"),

@@ -1,0 +1,48 @@
+"""The push as a step of the worker's cycle: read the ledger as committed, push what is
+new, write the remote ids (and refusals) into the Accounting column in one commit."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Callable
+
+from ..book import records
+from ..book.cells import text as cell_text
+from ..core.plan import CellWrite, RowProblem
+from .journal import journal
+from .push import Cell, push
+from .remote import RemoteBooks, RemoteFailure
+
+log = logging.getLogger("sheetbill")
+
+
+def push_to_books(read: Callable[[], object], commit: Callable[[object, list[CellWrite]], None], config,
+                  remote: RemoteBooks, now: Callable[[], datetime], problems: list[RowProblem],
+                  errors: list[str]) -> list[str]:
+    """One push; returns what was pushed. Data problems go to `problems`, a remote that
+    cannot be reached to `errors` (the next cycle tries again)."""
+    snapshot = read()
+    tables = snapshot.tables  # type: ignore[attr-defined]
+    ledger = records.ledger(tables, config.day_first)
+    books = journal(ledger, date.min, date.max, config.rules.credit_note_pattern, config.practice.currency)
+    cells = {}
+    for tab, key in (("invoices", "invoice_no"), ("payments", "payment_id")):
+        table = tables[tab]
+        for row, values in table.rows:
+            number = cell_text(table.get(values, key))
+            if number:
+                value = table.get(values, "accounting") if "accounting" in table.columns else None
+                cells[number] = Cell(tab, row, cell_text(value))
+    try:
+        outcome = push(books, cells, remote, config.accounting, lambda: now().strftime("%Y-%m-%d %H:%MZ"))
+    except RemoteFailure as exc:
+        errors.append(str(exc))
+        log.warning("accounting: %s", exc)
+        return []
+    writes = [CellWrite(cell.tab, cell.row, key, "accounting", cell.text or None, text)
+              for cell, key, text in outcome.cells if text != cell.text]
+    problems += [RowProblem(cell.tab, cell.row, key, f"{remote.name}: {message}") for cell, key, message in outcome.problems]
+    if writes:
+        commit(snapshot, writes)
+    return outcome.pushed

@@ -1,0 +1,201 @@
+"""DATEV "Buchungsstapel" in the EXTF format (format category 21, version 9).
+
+Line 1 is the header record (consultant and client numbers, fiscal year
+start, account length, the period); line 2 names the 116 columns; then one
+booking per invoice or credit note and tax code (debtor to revenue, the gross
+amount; DATEV takes the tax out through the revenue account or the
+BU-Schlüssel) and one per payment and invoice it paid (bank to debtor).
+Belegfeld 1 is the invoice number, so DATEV's open items match payments to
+invoices. Windows-1252, semicolons, CRLF, amounts like 1234,50.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Iterable
+
+from ..core.number import ZERO
+from .journal import CREDIT_NOTE, Journal, Received, Sale
+from .mapping import Mapper, MappingProblem
+from .settings import AccountingSettings, Datev
+from .text import fit, one_line
+
+ENCODING = "cp1252"
+FORMAT_VERSION = 9
+
+COLUMNS: tuple[str, ...] = (
+    "Umsatz (ohne Soll/Haben-Kz)", "Soll/Haben-Kennzeichen", "WKZ Umsatz", "Kurs", "Basis-Umsatz",
+    "WKZ Basis-Umsatz", "Konto", "Gegenkonto (ohne BU-Schlüssel)", "BU-Schlüssel", "Belegdatum",
+    "Belegfeld 1", "Belegfeld 2", "Skonto", "Buchungstext", "Postensperre", "Diverse Adressnummer",
+    "Geschäftspartnerbank", "Sachverhalt", "Zinssperre", "Beleglink",
+    *(f"Beleginfo - {kind} {n}" for n in range(1, 9) for kind in ("Art", "Inhalt")),
+    "KOST1 - Kostenstelle", "KOST2 - Kostenstelle", "KOST-Menge", "EU-Land u. UStID", "EU-Steuersatz",
+    "Abw. Versteuerungsart", "Sachverhalt L+L", "Funktionsergänzung L+L", "BU 49 Hauptfunktionstyp",
+    "BU 49 Hauptfunktionsnummer", "BU 49 Funktionsergänzung",
+    *(f"Zusatzinformation - {kind} {n}" for n in range(1, 21) for kind in ("Art", "Inhalt")),
+    "Stück", "Gewicht", "Zahlweise", "Forderungsart", "Veranlagungsjahr", "Zugeordnete Fälligkeit",
+    "Skontotyp", "Auftragsnummer", "Buchungstyp", "USt-Schlüssel (Anzahlungen)",
+    "EU-Land (Anzahlungen)", "Sachverhalt L+L (Anzahlungen)", "EU-Steuersatz (Anzahlungen)",
+    "Erlöskonto (Anzahlungen)", "Herkunft-Kz", "Buchungs GUID", "KOST-Datum", "SEPA-Mandatsreferenz",
+    "Skontosperre", "Gesellschaftername", "Beteiligtennummer", "Identifikationsnummer", "Zeichnernummer",
+    "Postensperre bis", "Bezeichnung SoBil-Sachverhalt", "Kennzeichen SoBil-Buchung", "Festschreibung",
+    "Leistungsdatum", "Datum Zuord. Steuerperiode", "Fälligkeit", "Generalumkehr (GU)", "Steuersatz", "Land",
+)
+
+# Field formats as DATEV publishes them: text fields are quoted and have a maximum length.
+TEXT_LENGTH = {"Soll/Haben-Kennzeichen": 1, "WKZ Umsatz": 3, "BU-Schlüssel": 4, "Belegfeld 1": 36,
+               "Belegfeld 2": 12, "Buchungstext": 60, "Beleginfo - Art 1": 20, "Beleginfo - Inhalt 1": 210,
+               "Beleginfo - Art 2": 20, "Beleginfo - Inhalt 2": 210}
+BELEGFELD_1 = re.compile(r"[A-Za-z0-9$&%*+\-/]{1,36}")
+
+# Where payments go by Method, per chart of accounts (Kasse, Bank, Geldtransit).
+PAYMENT_ACCOUNTS = {"03": {"Cash": "1000", "Bank transfer": "1200", "Card": "1360", "Other": "1360"},
+                    "04": {"Cash": "1600", "Bank transfer": "1800", "Card": "1460", "Other": "1460"}}
+
+
+@dataclass(frozen=True)
+class Booking:
+    amount: Decimal  # positive
+    debit: bool  # Soll (S) on Konto, else Haben (H)
+    account: str  # Konto
+    contra: str  # Gegenkonto
+    tax_key: str  # BU-Schlüssel
+    day: date  # Belegdatum
+    document: str  # Belegfeld 1
+    text: str  # Buchungstext
+    client_id: str
+    due: date | None = None
+
+
+def file_name(journal: Journal) -> str:
+    return f"EXTF_Buchungsstapel_{journal.date_from:%Y%m%d}_{journal.date_to:%Y%m%d}.csv"
+
+
+def export(journal: Journal, settings: AccountingSettings) -> bytes:
+    datev = settings.datev
+    problems = _setup_problems(datev, journal)
+    mapper = Mapper(settings)
+    bookings = [b for sale in journal.sales for b in _sale(sale, mapper, settings, datev)]
+    bookings += [b for p in journal.payments for b in _payment(p, settings, datev)]
+    try:
+        mapper.check()
+    except MappingProblem as exc:
+        problems.append(str(exc))
+    problems += _account_problems(bookings, datev)
+    if problems:
+        raise MappingProblem("; ".join(problems))
+    lines = [_header(journal, datev), ";".join(_quote(c) for c in COLUMNS)]
+    lines += [_row(b, journal.currency) for b in bookings]
+    return fit("\r\n".join(lines) + "\r\n", ENCODING).encode(ENCODING)
+
+
+def fiscal_year_start(day: date, start: tuple[int, int]) -> date:
+    month, dom = start
+    begin = date(day.year, month, dom)
+    return begin if day >= begin else date(day.year - 1, month, dom)
+
+
+def debtor_account(datev: Datev) -> str:
+    return datev.debtor_account or "1" + "0" * datev.account_length
+
+
+def document_number(number: str) -> str:
+    """Belegfeld 1 allows letters, digits and $ & % * + - / only, at most 36."""
+    return re.sub(r"[^A-Za-z0-9$&%*+\-/]", "-", number)[:36]
+
+
+def _setup_problems(datev: Datev, journal: Journal) -> list[str]:
+    out = []
+    if not datev.consultant:
+        out.append("accounting.datev.consultant: the tax adviser's consultant number (Beraternummer) is needed")
+    if not datev.client:
+        out.append("accounting.datev.client: the practice's client number (Mandantennummer) is needed")
+    begin = fiscal_year_start(journal.date_from, datev.fiscal_year_start)
+    if fiscal_year_start(journal.date_to, datev.fiscal_year_start) != begin:
+        out.append(f"a DATEV batch lies within one fiscal year (from {begin:%d.%m.%Y}); split the period")
+    return out
+
+
+def _sale(sale: Sale, mapper: Mapper, settings: AccountingSettings, datev: Datev) -> list[Booking]:
+    groups: dict[tuple[str, str], Decimal] = {}
+    for line in sale.lines:
+        mapped = mapper.line(line, need_account=True)
+        key = (mapped.account, mapped.tax_code)
+        groups[key] = groups.get(key, ZERO) + line.net + line.tax
+    word = "Gutschrift" if sale.kind == CREDIT_NOTE else "Rechnung"
+    text = f"{word} {sale.customer.name}" + (f" zu {sale.credits}" if sale.credits else "")
+    out = []
+    for (account, tax_key), gross in groups.items():
+        if gross == 0:
+            continue
+        out.append(Booking(abs(gross), gross > 0, debtor_account(datev), account, tax_key, sale.date,
+                           document_number(sale.number), text, sale.customer.client_id,
+                           sale.due_date if sale.kind != CREDIT_NOTE else None))
+    return out
+
+
+def _payment(p: Received, settings: AccountingSettings, datev: Datev) -> list[Booking]:
+    defaults = PAYMENT_ACCOUNTS[datev.chart]
+    account = settings.payment_accounts.get(p.method) or defaults.get(p.method, defaults["Other"])
+    text = f"Zahlung {p.payment_id} {p.customer.name}" if p.amount > 0 else f"Erstattung {p.payment_id} {p.customer.name}"
+    return [Booking(abs(amount), amount > 0, account, debtor_account(datev), "", p.date,
+                    document_number(invoice_no or p.payment_id), text, p.customer.client_id)
+            for invoice_no, amount in p.parts() if amount != 0]
+
+
+def _account_problems(bookings: Iterable[Booking], datev: Datev) -> list[str]:
+    out = []
+    for b in bookings:
+        if b.tax_key and not re.fullmatch(r"\d{1,4}", b.tax_key):
+            msg = f"tax code '{b.tax_key}' is not a DATEV BU-Schlüssel (1 to 4 digits, e.g. 9 for 19 %)"
+            if msg not in out:
+                out.append(msg)
+        for acc in (b.account, b.contra):
+            if not acc.isdigit() or len(acc) > datev.account_length + 1:
+                msg = (f"account '{acc}' is not a DATEV account of at most {datev.account_length} digits "
+                       f"(or {datev.account_length + 1} for a debtor)")
+                if msg not in out:
+                    out.append(msg)
+    return out
+
+
+def _header(journal: Journal, datev: Datev) -> str:
+    begin = fiscal_year_start(journal.date_from, datev.fiscal_year_start)
+    label = f"Rechnungen {journal.date_from:%d.%m.}-{journal.date_to:%d.%m.%Y}"
+    fields = [
+        _quote("EXTF"), "700", "21", _quote("Buchungsstapel"), str(FORMAT_VERSION),
+        f"{journal.date_to:%Y%m%d}000000000",  # Erzeugt am: fixed by the period, so a re-export is identical
+        "", _quote("SB"), _quote(""), _quote(""),
+        str(datev.consultant), str(datev.client), f"{begin:%Y%m%d}", str(datev.account_length),
+        f"{journal.date_from:%Y%m%d}", f"{journal.date_to:%Y%m%d}", _quote(label[:30]), _quote(""),
+        "1", "0", "0", _quote(journal.currency), "", _quote(""), "", "", _quote(datev.chart), "", "", _quote(""),
+        _quote(""),
+    ]
+    return ";".join(fields)
+
+
+def _row(b: Booking, currency: str) -> str:
+    values = {
+        "Umsatz (ohne Soll/Haben-Kz)": _amount(b.amount), "Soll/Haben-Kennzeichen": _quote("S" if b.debit else "H"),
+        "WKZ Umsatz": _quote(currency), "Konto": b.account, "Gegenkonto (ohne BU-Schlüssel)": b.contra,
+        "BU-Schlüssel": _quote(b.tax_key, 4) if b.tax_key else "", "Belegdatum": f"{b.day:%d%m}",
+        "Belegfeld 1": _quote(b.document, 36), "Buchungstext": _quote(one_line(b.text), 60),
+        "Beleginfo - Art 1": _quote("Kunde") if b.client_id else "",
+        "Beleginfo - Inhalt 1": _quote(b.client_id, 210) if b.client_id else "",
+        "Fälligkeit": f"{b.due:%d%m%Y}" if b.due else "",
+    }
+    return ";".join(values.get(c, "") for c in COLUMNS)
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01')):f}".replace(".", ",")
+
+
+def _quote(text: str, length: int | None = None) -> str:
+    text = fit(text, ENCODING)
+    if length is not None:
+        text = text[:length]
+    return '"' + text.replace('"', '""') + '"'

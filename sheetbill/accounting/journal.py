@@ -1,0 +1,166 @@
+"""The period's books: every finalized invoice, credit note and payment.
+
+A pure function of the ledger (the Invoices, Lines, Payments and Clients
+tabs as records). Drafts are left out; a voided invoice stays in (it was
+issued) and its credit note takes it back. A payment counts once the worker
+has applied it (its Applied To is written); a row with a Problem does not.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ..core.clients import ClientBook, ClientProblem
+from ..core.lifecycle import is_draft_key
+from ..core.model import Allocation, Client, InvoiceStatus, Ledger, Line
+from ..core.number import ZERO, money
+from ..core.numbering import NumberPattern
+from ..core.payments import CREDIT, REFUND
+
+INVOICE = "invoice"
+CREDIT_NOTE = "credit_note"
+
+
+@dataclass(frozen=True)
+class Customer:
+    client_id: str
+    name: str
+    email: str = ""
+    address: str = ""
+    tax_id: str = ""
+
+
+@dataclass(frozen=True)
+class RateTotal:
+    """One tax rate's part of a document."""
+
+    rate: Decimal
+    net: Decimal
+    tax: Decimal
+
+    @property
+    def gross(self) -> Decimal:
+        return self.net + self.tax
+
+
+@dataclass(frozen=True)
+class Sale:
+    """An invoice or a credit note (negative amounts) as issued."""
+
+    number: str
+    kind: str  # INVOICE or CREDIT_NOTE
+    date: datetime.date
+    due_date: datetime.date
+    customer: Customer
+    lines: tuple[Line, ...]
+    net: Decimal
+    tax: Decimal
+    total: Decimal
+    credits: str = ""  # a credit note: the invoice it voids
+    void: bool = False  # an invoice later voided by a credit note
+
+    @property
+    def rates(self) -> tuple[RateTotal, ...]:
+        nets: dict[Decimal, list[Decimal]] = {}
+        for line in self.lines:
+            sums = nets.setdefault(line.tax_rate.normalize(), [ZERO, ZERO])
+            sums[0] += line.net
+            sums[1] += line.tax
+        return tuple(RateTotal(rate, net, tax) for rate, (net, tax) in sorted(nets.items()))
+
+
+@dataclass(frozen=True)
+class Received:
+    """A payment (or, with a negative amount, a refund) and where its money went."""
+
+    payment_id: str
+    date: datetime.date
+    customer: Customer
+    amount: Decimal
+    method: str
+    reference: str
+    allocations: tuple[Allocation, ...]
+
+    def parts(self) -> tuple[tuple[str, Decimal], ...]:
+        """The amount split by what it paid: `(invoice no, amount)`, and `("", rest)` for what
+        became credit or was refunded. Credit applied later moves no money and is left out."""
+        if self.amount < 0:
+            return (("", self.amount),)
+        left, out = self.amount, []
+        for a in self.allocations:
+            if a.invoice_no in (CREDIT, REFUND) or a.amount <= 0 or left <= 0:
+                continue
+            part = min(a.amount, left)
+            out.append((a.invoice_no, part))
+            left -= part
+        if left > 0:
+            out.append(("", left))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Journal:
+    date_from: date
+    date_to: date
+    currency: str
+    sales: tuple[Sale, ...]
+    payments: tuple[Received, ...]
+
+
+def unit_and_quantity(line: Line, minor: Decimal) -> tuple[Decimal, Decimal]:
+    """A quantity and unit amount whose product is the line's net to the cent (a line's discount
+    folded into its unit amount, else the whole net as one unit)."""
+    if line.quantity and money(line.quantity * line.unit_price, minor) == line.net:
+        return line.quantity, line.unit_price
+    if line.quantity:
+        unit = money(line.net / line.quantity, minor)
+        if money(unit * line.quantity, minor) == line.net:
+            return line.quantity, unit
+    return Decimal(1), line.net
+
+
+def journal(ledger: Ledger, date_from: date, date_to: date, credit_notes: NumberPattern,
+            currency: str) -> Journal:
+    clients = ClientBook(ledger.clients)
+    by_id = {c.client_id: c for c in ledger.clients if c.client_id}
+    sales = []
+    owner: dict[str, Customer] = {}
+    for inv in ledger.invoices:
+        if is_draft_key(inv.invoice_no) or inv.status == InvoiceStatus.DRAFT.value or inv.issue_date is None:
+            continue
+        customer = _customer(by_id.get(inv.client_id), inv.client_id, inv.client_name)
+        owner[inv.invoice_no] = customer
+        if not date_from <= inv.issue_date <= date_to:
+            continue
+        note = credit_notes.parse(inv.invoice_no) is not None
+        sales.append(Sale(
+            number=inv.invoice_no, kind=CREDIT_NOTE if note else INVOICE, date=inv.issue_date,
+            due_date=inv.due_date or inv.issue_date, customer=customer, lines=inv.lines, net=inv.net,
+            tax=inv.tax, total=inv.total, credits=inv.session_ids[0] if note and inv.session_ids else "",
+            void=inv.status == InvoiceStatus.VOID.value))
+    payments = []
+    for p in ledger.payments:
+        if p.errors or p.date is None or p.amount is None or not p.applied or not date_from <= p.date <= date_to:
+            continue
+        paid_for = next((owner[a.invoice_no] for a in p.applied if a.invoice_no in owner), None)
+        payments.append(Received(p.payment_id, p.date, paid_for or _payer(clients, p.client), p.amount, p.method, p.reference, p.applied))
+    sales.sort(key=lambda s: (s.date, s.kind != INVOICE, s.number))
+    payments.sort(key=lambda r: (r.date, r.payment_id))
+    return Journal(date_from, date_to, currency, tuple(sales), tuple(payments))
+
+
+def _customer(client: Client | None, client_id: str, name: str) -> Customer:
+    if client is None:
+        return Customer(client_id, name)
+    return Customer(client.client_id, client.name or name, client.email, client.address, client.tax_id)
+
+
+def _payer(clients: ClientBook, ref: str) -> Customer:
+    try:
+        c = clients.find(ref)
+    except ClientProblem:
+        return Customer("", ref)
+    return _customer(c, c.client_id, c.name)

@@ -1,0 +1,177 @@
+"""The sync's remote books on QuickBooks Online, through the official `python-quickbooks`
+client (signed in with `intuit-oauth`).
+
+Customers are matched by email, else display name, and created where absent.
+Invoices and credit memos carry our number as DocNumber and are looked up by
+it before any create; their lines name the QuickBooks item of the service
+(`accounting.services.<CODE>.item`, else the Code) and the tax code of
+`rates`/`services`. Payments are found by their private note (our reference
+`<Payment ID> <Invoice No>`) among the payments of their dates. Every create
+carries a `requestid` made from the request, which QuickBooks answers
+without doing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from typing import Callable, Mapping, Sequence
+
+from .journal import CREDIT_NOTE, Customer, Sale, unit_and_quantity
+from .mapping import Mapper
+from .remote import PaymentPart, Refusal, RemoteFailure
+from .settings import AccountingSettings
+
+
+class QuickBooksBooks:
+    name = "quickbooks"
+    needs_account = False
+
+    def __init__(self, connect: Callable[[], object], settings: AccountingSettings, minor: Decimal) -> None:
+        """`connect()`: a signed-in `quickbooks.QuickBooks` client (made on first use, so that
+        QuickBooks being away never stops the invoicing)."""
+        self._connect, self.settings, self.minor = connect, settings, minor
+        self._qb: object = None
+
+    @property
+    def qb(self):
+        if self._qb is None:
+            self._qb = self._connect()
+        return self._qb
+
+    # -- calls --------------------------------------------------------------
+    def _query(self, what: str, select: str) -> list[dict]:
+        answer = self._do(what, lambda: self.qb.query(select))
+        return list(answer.get("QueryResponse", {}).get(what, []))
+
+    def _create(self, what: str, body: dict) -> dict | Refusal:
+        from quickbooks.mixins import DecimalEncoder  # type: ignore[import-untyped]
+
+        text = json.dumps(body, cls=DecimalEncoder, sort_keys=True)
+        request_id = hashlib.sha256(f"{what}\x1f{text}".encode()).hexdigest()[:36]
+        try:
+            answer = self._do(what, lambda: self.qb.create_object(what, text, request_id=request_id))
+        except _Refused as refused:
+            return Refusal(refused.message)
+        return answer[what]
+
+    def _do(self, what: str, call):
+        from intuitlib.exceptions import AuthClientError  # type: ignore[import-untyped]
+        from quickbooks.exceptions import (  # type: ignore[import-untyped]
+            AuthorizationException, QuickbooksException)
+        from requests import RequestException
+
+        try:
+            return call()
+        except AuthClientError as exc:
+            raise RemoteFailure(f"QuickBooks refused the sign-in ({exc.status_code}); "
+                                "run `sheetbill auth quickbooks` again") from None
+        except AuthorizationException as exc:
+            raise RemoteFailure(f"QuickBooks refused the sign-in ({exc.message}); run `sheetbill auth quickbooks`") from None
+        except QuickbooksException as exc:
+            if isinstance(exc.error_code, int) and exc.error_code < 10000:  # a Fault about this request
+                raise _Refused(f"{exc.message}: {exc.detail}" if exc.detail else exc.message) from None
+            raise RemoteFailure(f"QuickBooks answered an error to {what}: {exc.message}") from None
+        except RequestException as exc:
+            raise RemoteFailure(f"QuickBooks could not be reached ({what}): {exc}") from None
+
+    # -- RemoteBooks --------------------------------------------------------
+    def contacts(self, customers: Sequence[Customer]) -> Mapping[str, str | Refusal]:
+        out: dict[str, str | Refusal] = {}
+        for c in customers:
+            found = self._query("Customer", f"SELECT * FROM Customer WHERE PrimaryEmailAddr = '{_q(c.email)}'") \
+                if c.email else []
+            found = found or self._query("Customer", f"SELECT * FROM Customer WHERE DisplayName = '{_q(c.name)}'")
+            if found:
+                out[c.name] = str(found[0]["Id"])
+                continue
+            body: dict = {"DisplayName": c.name, "Notes": f"Client {c.client_id}" if c.client_id else ""}
+            if c.email:
+                body["PrimaryEmailAddr"] = {"Address": c.email}
+            made = self._create("Customer", body)
+            out[c.name] = made if isinstance(made, Refusal) else str(made["Id"])
+        return out
+
+    def find(self, kind: str, keys: Sequence[str]) -> Mapping[str, str]:
+        if not keys:
+            return {}
+        what = "CreditMemo" if kind == CREDIT_NOTE else "Invoice"
+        found = self._query(what, f"SELECT * FROM {what} WHERE DocNumber IN ({', '.join(repr_q(k) for k in keys)})")
+        return {d["DocNumber"]: str(d["Id"]) for d in found if d.get("DocNumber") in keys}
+
+    def find_payments(self, parts: Sequence[PaymentPart]) -> Mapping[str, str]:
+        if not parts:
+            return {}
+        first, last = min(p.date for p in parts), max(p.date for p in parts)
+        found = self._query("Payment", f"SELECT * FROM Payment WHERE TxnDate >= '{first}' AND TxnDate <= '{last}'")
+        keys = {p.reference for p in parts}
+        return {d["PrivateNote"]: str(d["Id"]) for d in found if d.get("PrivateNote") in keys}
+
+    def create_sales(self, kind: str, sales: Sequence[Sale], contacts: Mapping[str, str],
+                     credited: Mapping[str, str]) -> Mapping[str, str | Refusal]:
+        codes = {line.code.upper() for s in sales for line in s.lines}
+        names = {code: (self.settings.services[code].item if code in self.settings.services
+                        and self.settings.services[code].item else code) for code in codes}
+        items = {d["Name"]: str(d["Id"]) for d in self._query(
+            "Item", f"SELECT * FROM Item WHERE Name IN ({', '.join(repr_q(n) for n in sorted(set(names.values())))})")}
+        what = "CreditMemo" if kind == CREDIT_NOTE else "Invoice"
+        out: dict[str, str | Refusal] = {}
+        mapper = Mapper(self.settings)
+        for sale in sales:
+            missing = sorted({line.code for line in sale.lines if names[line.code.upper()] not in items})
+            if missing:
+                out[sale.number] = Refusal("; ".join(
+                    f"service {code}: no item '{names[code.upper()]}' in QuickBooks (create it, or name it in "
+                    f"accounting.services.{code}.item)" for code in missing))
+                continue
+            lines = []
+            for line in sale.lines:
+                booking = mapper.line(line, need_tax_code=True)
+                quantity, unit = unit_and_quantity(line, self.minor)
+                sign = -1 if sale.kind == CREDIT_NOTE else 1
+                lines.append({"DetailType": "SalesItemLineDetail", "Amount": sign * line.net,
+                              "Description": line.description or line.code,
+                              "SalesItemLineDetail": {
+                                  "ItemRef": {"value": items[names[line.code.upper()]]}, "Qty": sign * quantity,
+                                  "UnitPrice": unit, "TaxCodeRef": {"value": booking.tax_code},
+                                  **({"ServiceDate": line.date.isoformat()} if line.date else {})}})
+            body = {"DocNumber": sale.number, "TxnDate": sale.date.isoformat(),
+                    "CustomerRef": {"value": contacts[sale.customer.name]}, "Line": lines,
+                    "PrivateNote": f"Voids {sale.credits}" if sale.credits else ""}
+            if sale.kind != CREDIT_NOTE:
+                body["DueDate"] = sale.due_date.isoformat()
+            made = self._create(what, body)
+            out[sale.number] = made if isinstance(made, Refusal) else str(made["Id"])
+        return out
+
+    def create_payments(self, parts: Sequence[PaymentPart], invoices: Mapping[str, str]) -> Mapping[str, str | Refusal]:
+        out: dict[str, str | Refusal] = {}
+        for p in parts:
+            invoice = self._query("Invoice", f"SELECT * FROM Invoice WHERE Id = '{invoices[p.invoice_no]}'")
+            if not invoice:
+                out[p.reference] = Refusal(f"invoice {p.invoice_no} is not in QuickBooks")
+                continue
+            body = {"TxnDate": p.date.isoformat(), "TotalAmt": p.amount, "PaymentRefNum": p.payment_id[:21],
+                    "PrivateNote": p.reference, "CustomerRef": invoice[0]["CustomerRef"],
+                    "Line": [{"Amount": p.amount, "LinkedTxn": [{"TxnId": invoices[p.invoice_no], "TxnType": "Invoice"}]}]}
+            account = self.settings.payment_accounts.get(p.method)
+            if account:
+                body["DepositToAccountRef"] = {"value": account}
+            made = self._create("Payment", body)
+            out[p.reference] = made if isinstance(made, Refusal) else str(made["Id"])
+        return out
+
+
+class _Refused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _q(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def repr_q(text: str) -> str:
+    return f"'{_q(text)}'"

@@ -1,0 +1,60 @@
+"""What the sync needs of an accounting system (Xero, QuickBooks Online): one Protocol.
+
+Documents are found by our own numbers (an invoice's number is theirs too; a
+payment's reference is `<Payment ID> <Invoice No>`), so that anything
+created before a crash is found instead of created again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Mapping, Protocol, Sequence
+
+from .journal import Customer, Sale
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """The remote refused a document; `message` is its own words."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class PaymentPart:
+    """A payment's money applied to one invoice: one payment in the remote books."""
+
+    reference: str  # "<Payment ID> <Invoice No>"
+    payment_id: str
+    invoice_no: str
+    date: date
+    amount: Decimal
+    method: str
+
+
+class RemoteFailure(Exception):
+    """The accounting system could not be reached or answered with an error for the whole call."""
+
+
+class RemoteBooks(Protocol):
+    name: str  # "xero", "quickbooks"
+    needs_account: bool  # lines name a revenue account (Xero), or an item that has one (QuickBooks)
+
+    def contacts(self, customers: Sequence[Customer]) -> Mapping[str, str | Refusal]:
+        """Customer name -> remote contact id, matched by email, else name; created where absent."""
+
+    def find(self, kind: str, keys: Sequence[str]) -> Mapping[str, str]:
+        """Our number (kind invoice or credit_note) -> remote id, for those there."""
+
+    def find_payments(self, parts: Sequence[PaymentPart]) -> Mapping[str, str]:
+        """Payment reference -> remote id, for those there."""
+
+    def create_sales(self, kind: str, sales: Sequence[Sale], contacts: Mapping[str, str],
+                     credited: Mapping[str, str]) -> Mapping[str, str | Refusal]:
+        """Create invoices or credit notes (a credit note applied to the invoice it voids, whose
+        remote id `credited` gives); our number -> remote id or Refusal."""
+
+    def create_payments(self, parts: Sequence[PaymentPart], invoices: Mapping[str, str]) -> Mapping[str, str | Refusal]:
+        """Create payments on the remote invoices; reference -> remote id or Refusal."""

@@ -1,0 +1,190 @@
+"""The sync's remote books on Xero, through the official `xero-python` SDK.
+
+Invoices are ACCREC with our number, tax exclusive, AUTHORISED; credit notes
+ACCRECCREDIT with our number, allocated to the invoice they void; payments
+are made against the invoice with the reference `<Payment ID> <Invoice No>`
+into the account of `accounting.payment_accounts` for their Method. Every
+create sends an Idempotency-Key made from our numbers, and every document is
+looked up before it is created. Xero's rate limit (60 calls a minute) is
+met by waiting and trying again, at most a few times, when it answers 429.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Callable, Mapping, Sequence
+
+from .journal import CREDIT_NOTE, Customer, Sale, unit_and_quantity
+from .mapping import Mapper
+from .remote import PaymentPart, Refusal, RemoteFailure
+from .settings import AccountingSettings
+
+TRIES = 4
+
+
+class XeroBooks:
+    name = "xero"
+    needs_account = True
+
+    def __init__(self, api, tenant_id: str, settings: AccountingSettings, minor: Decimal,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        """`api`: a `xero_python.accounting.AccountingApi`."""
+        from xero_python import accounting  # type: ignore[import-untyped]
+
+        self.api, self.tenant, self.settings, self.minor, self.sleep = api, tenant_id, settings, minor, sleep
+        self.m = accounting
+
+    # -- calls, with the rate limit and errors made plain -----------------
+    def _call(self, what: str, call: Callable[[], object]):
+        from urllib3.exceptions import HTTPError
+        from xero_python.exceptions import (  # type: ignore[import-untyped]
+            AccountingBadRequestException, HTTPStatusException, RateLimitException)
+
+        for attempt in range(TRIES):
+            try:
+                return call()
+            except RateLimitException as exc:
+                if attempt == TRIES - 1:
+                    raise RemoteFailure(f"Xero's rate limit ({what}); the rest waits for the next cycle") from None
+                retry = (exc.headers or {}).get("Retry-After") or "5"
+                self.sleep(min(float(retry), 60.0))
+            except AccountingBadRequestException as exc:
+                raise RemoteFailure(f"Xero refused {what}: {exc.reason}") from None
+            except HTTPStatusException as exc:
+                raise RemoteFailure(f"Xero answered {exc.status} to {what}: {exc.reason}") from None
+            except (OSError, HTTPError) as exc:
+                raise RemoteFailure(f"Xero could not be reached ({what}): {exc}") from None
+        raise RemoteFailure(f"Xero: {what} failed")  # pragma: no cover
+
+    # -- RemoteBooks --------------------------------------------------------
+    def contacts(self, customers: Sequence[Customer]) -> Mapping[str, str | Refusal]:
+        out: dict[str, str | Refusal] = {}
+        clauses = [f'EmailAddress=="{_q(c.email)}"' for c in customers if c.email]
+        clauses += [f'Name=="{_q(c.name)}"' for c in customers]
+        found = self._call("contacts", lambda: self.api.get_contacts(self.tenant, where=" OR ".join(clauses))).contacts or []
+        by_email = {(c.email_address or "").lower(): c.contact_id for c in found if c.email_address}
+        by_name = {(c.name or "").lower(): c.contact_id for c in found}
+        missing = []
+        for c in customers:
+            ident = (by_email.get(c.email.lower()) if c.email else None) or by_name.get(c.name.lower())
+            if ident:
+                out[c.name] = ident
+            else:
+                missing.append(c)
+        if missing:
+            body = self.m.Contacts(contacts=[self.m.Contact(
+                name=c.name, email_address=c.email or None, account_number=c.client_id or None,
+                tax_number=c.tax_id or None) for c in missing])
+            key = _key("contacts", [c.name for c in missing], body)
+            made = self._call("new contacts", lambda: self.api.create_contacts(
+                self.tenant, body, summarize_errors=False, idempotency_key=key)).contacts or []
+            for c, answer in zip(missing, made):
+                out[c.name] = _result(answer, answer.contact_id)
+        return out
+
+    def find(self, kind: str, keys: Sequence[str]) -> Mapping[str, str]:
+        if not keys:
+            return {}
+        if kind == "invoice":
+            found = self._call("invoices", lambda: self.api.get_invoices(self.tenant, invoice_numbers=list(keys))).invoices or []
+            return {i.invoice_number: i.invoice_id for i in found if i.invoice_number in keys}
+        if kind == CREDIT_NOTE:
+            where = " OR ".join(f'CreditNoteNumber=="{_q(k)}"' for k in keys)
+            notes = self._call("credit notes", lambda: self.api.get_credit_notes(self.tenant, where=where)).credit_notes or []
+            return {n.credit_note_number: n.credit_note_id for n in notes if n.credit_note_number in keys}
+        raise ValueError(f"unknown kind {kind}")
+
+    def find_payments(self, parts: Sequence[PaymentPart]) -> Mapping[str, str]:
+        keys = {p.reference for p in parts}
+        if not keys:
+            return {}
+        where = " OR ".join(f'Reference=="{_q(k)}"' for k in sorted(keys))
+        payments = self._call("payments", lambda: self.api.get_payments(self.tenant, where=where)).payments or []
+        return {p.reference: p.payment_id for p in payments if p.reference in keys and p.status != "DELETED"}
+
+    def create_sales(self, kind: str, sales: Sequence[Sale], contacts: Mapping[str, str],
+                     credited: Mapping[str, str]) -> Mapping[str, str | Refusal]:
+        mapper = Mapper(self.settings)
+        if kind == CREDIT_NOTE:
+            notes = self.m.CreditNotes(credit_notes=[self.m.CreditNote(
+                type="ACCRECCREDIT", contact=self.m.Contact(contact_id=contacts[s.customer.name]),
+                credit_note_number=s.number, date=s.date, reference=f"Voids {s.credits}" if s.credits else None,
+                line_amount_types=self.m.LineAmountTypes.EXCLUSIVE, status="AUTHORISED",
+                line_items=self._lines(s, mapper, sign=-1)) for s in sales])
+            key = _key("credit-notes", [s.number for s in sales], notes)
+            made = self._call("new credit notes", lambda: self.api.create_credit_notes(
+                self.tenant, notes, summarize_errors=False, idempotency_key=key)).credit_notes or []
+            out = {s.number: _result(a, a.credit_note_id) for s, a in zip(sales, made)}
+            for s in sales:
+                ident = out[s.number]
+                if isinstance(ident, str) and s.credits in credited:
+                    self._allocate(ident, credited[s.credits], -s.total, s)
+            return out
+        invoices = self.m.Invoices(invoices=[self.m.Invoice(
+            type="ACCREC", contact=self.m.Contact(contact_id=contacts[s.customer.name]), invoice_number=s.number,
+            date=s.date, due_date=s.due_date, line_amount_types=self.m.LineAmountTypes.EXCLUSIVE,
+            status="AUTHORISED", line_items=self._lines(s, mapper, sign=1)) for s in sales])
+        key = _key("invoices", [s.number for s in sales], invoices)
+        made = self._call("new invoices", lambda: self.api.create_invoices(
+            self.tenant, invoices, summarize_errors=False, idempotency_key=key)).invoices or []
+        return {s.number: _result(a, a.invoice_id) for s, a in zip(sales, made)}
+
+    def create_payments(self, parts: Sequence[PaymentPart], invoices: Mapping[str, str]) -> Mapping[str, str | Refusal]:
+        payments = self.m.Payments(payments=[self.m.Payment(
+            invoice=self.m.Invoice(invoice_id=invoices[p.invoice_no]),
+            account=self.m.Account(code=self.settings.payment_accounts.get(p.method) or
+                                   self.settings.payment_accounts.get("Other", "")),
+            date=p.date, amount=p.amount, reference=p.reference) for p in parts])
+        key = _key("payments", [p.reference for p in parts], payments)
+        made = self._call("new payments", lambda: self.api.create_payments(
+            self.tenant, payments, summarize_errors=False, idempotency_key=key)).payments or []
+        return {p.reference: _result(a, a.payment_id) for p, a in zip(parts, made)}
+
+    # -- helpers ------------------------------------------------------------
+    def _lines(self, sale: Sale, mapper: Mapper, sign: int) -> list:
+        out = []
+        for line in sale.lines:
+            booking = mapper.line(line, need_account=True, need_tax_code=True)
+            quantity, unit = unit_and_quantity(line, self.minor)
+            out.append(self.m.LineItem(
+                description=line.description or line.code, quantity=sign * quantity, unit_amount=unit,
+                account_code=booking.account, tax_type=booking.tax_code, tax_amount=sign * line.tax,
+                item_code=self.settings.services[line.code.upper()].item
+                if line.code.upper() in self.settings.services and self.settings.services[line.code.upper()].item
+                else None))
+        return out
+
+    def _allocate(self, note_id: str, invoice_id: str, amount: Decimal, sale: Sale) -> None:
+        """Apply the credit note to the invoice it voids, as far as that invoice is still due."""
+        invoice = (self._call("an invoice", lambda: self.api.get_invoice(self.tenant, invoice_id)).invoices
+                   or [None])[0]
+        due = Decimal(str(invoice.amount_due)) if invoice is not None and invoice.amount_due is not None else Decimal(0)
+        apply = min(amount, due)
+        if apply <= 0:
+            return
+        allocation = self.m.Allocations(allocations=[self.m.Allocation(
+            invoice=self.m.Invoice(invoice_id=invoice_id), amount=apply, date=sale.date)])
+        key = _key("allocation", [sale.number], allocation)
+        self._call("an allocation", lambda: self.api.create_credit_note_allocation(
+            self.tenant, note_id, allocation, idempotency_key=key))
+
+
+def _result(answer, ident) -> str | Refusal:
+    errors = answer.validation_errors or []
+    if errors:
+        return Refusal("; ".join(e.message for e in errors if e.message) or "refused")
+    return str(ident) if ident else Refusal("no id in Xero's answer")
+
+
+def _q(text: str) -> str:
+    return text.replace('"', '\\"')
+
+
+def _key(kind: str, keys: Sequence[str], body: object) -> str:
+    """The same request gets the same Idempotency-Key (a retry of a request whose answer was lost
+    is answered, not done again); a changed request (a corrected account) gets a new one."""
+    import hashlib
+
+    text = "\x1f".join([*keys, repr(body)])
+    return f"sheetbill-{kind}-" + hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -1,0 +1,1 @@
+"""A local fake of Xero's Accounting API (the parts the sync uses), over real HTTP."""

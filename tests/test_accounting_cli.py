@@ -1,0 +1,108 @@
+"""`sheetbill export` on a real workbook, and the config's accounting: section."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from sheetbill import cli
+from sheetbill import config as config_mod
+from sheetbill.errors import ConfigError
+
+from .conftest import session
+
+ACCOUNTING = """
+accounting:
+  rates:
+    0: {account: "8125"}
+    19%: {account: "8400", tax_code: ""}
+  payment_accounts: {Bank transfer: "1210"}
+  datev: {consultant: 1234567, client: 10001, fiscal_year_start: "01-01", account_length: 4, chart: SKR03}
+"""
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def billed(practice):
+    """Two invoices, one voided (so a credit note and a new invoice), one payment by transfer."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)), session("S-00002", date(2026, 11, 3)))
+    practice.run()
+    practice.append("Payments", ["P-00001", date(2026, 11, 10), None, "INV-2026-0001", Decimal("65.00"),
+                                 "Bank transfer", "ref 1"])
+    practice.set("Invoices", "INV-2026-0002", "Status", "Void")
+    practice.run()
+    with practice.config_path.open("a") as f:
+        f.write(ACCOUNTING)
+    return practice
+
+
+def test_export_csv_and_datev_from_the_workbook_twice_identical(billed, capsys):
+    config = str(billed.config_path)
+    code, out, err = run(capsys, "export", "csv", "--from", "2026-11-01", "--to", "2026-11-30", "--config", config)
+    assert code == 0, err
+    path = billed.folder / "exports" / "journal-2026-11-01_2026-11-30.csv"
+    assert f"Wrote {path}" in out
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert [(r["Type"], r["Number"], r["Total"]) for r in rows] == [
+        ("Invoice", "INV-2026-0001", "65.00"), ("Invoice", "INV-2026-0002", "65.00"),
+        ("Invoice", "INV-2026-0003", "65.00"),  # the voided invoice's session, billed again
+        ("Credit note", "CN-2026-0001", "-65.00"), ("Payment", "P-00001", "65.00")]
+    first = path.read_bytes()
+    run(capsys, "export", "csv", "--from", "2026-11-01", "--to", "2026-11-30", "--config", config)
+    assert path.read_bytes() == first
+
+    target = billed.folder / "for-the-adviser.csv"
+    code, out, err = run(capsys, "export", "datev", "--from", "2026-11-01", "--to", "2026-11-30", "--config", config,
+                         "--out", str(target))
+    assert code == 0, err
+    lines = target.read_bytes().decode("cp1252").split("\r\n")
+    assert lines[0].startswith('"EXTF";700;21;"Buchungsstapel";9;') and len(lines) == 2 + 5 + 1
+    assert lines[-2].startswith('65,00;"S";"EUR";;;;1210;10000;;1011;"INV-2026-0001"')
+
+
+def test_a_missing_mapping_is_one_clear_line(practice, capsys):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    code, out, err = run(capsys, "export", "xero", "--from", "2026-11-01", "--to", "2026-11-30",
+                         "--config", str(practice.config_path))
+    assert code == 1 and out == ""
+    assert err.startswith("sheetbill: sheetbill.yaml: accounting: service LD60 at 0%: no account; add "
+                          "accounting.rates.0.account") and "Traceback" not in err
+
+
+def test_export_help_explains_each_format(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["export", "--help"])
+    out = capsys.readouterr().out
+    for name in ("datev", "xero", "quickbooks", "iif", "csv"):
+        assert f"  {name} " in out
+
+
+@pytest.mark.parametrize("section, message", [
+    ("accounting: sage", "accounting.sync: must be quickbooks or xero"),
+    ("accounting:\n  rate: {}", "accounting.rate: unknown key"),
+    ("accounting:\n  rates: {nineteen: '8400'}", "accounting.rates.nineteen: must be a tax rate"),
+    ("accounting:\n  datev: {consultant: 12}", "accounting.datev.consultant: must be the consultant number"),
+    ("accounting:\n  datev: {chart: SKR99}", "accounting.datev.chart: must be SKR03 or SKR04"),
+    ("accounting:\n  payment_accounts: {Paypal: '1'}", "accounting.payment_accounts.Paypal: must be Card"),
+])
+def test_config_errors_name_the_key(practice, section, message):
+    with practice.config_path.open("a") as f:
+        f.write("\n" + section + "\n")
+    with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
+        config_mod.load(practice.config_path)
+
+
+def test_config_accounting_shorthand(practice):
+    with practice.config_path.open("a") as f:
+        f.write("\naccounting: xero\n")
+    assert practice.config.accounting.sync == "xero"

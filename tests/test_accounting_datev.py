@@ -1,0 +1,126 @@
+"""The DATEV file against the field definitions DATEV publishes for the EXTF Buchungsstapel:
+header record, column count, field formats, code page and line ends."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from sheetbill.accounting import datev
+from sheetbill.accounting.journal import journal
+from sheetbill.accounting.mapping import MappingProblem
+from sheetbill.accounting.settings import Datev
+from sheetbill.core.numbering import NumberPattern
+
+from .accounting_books import DATEV, LEDGER, NOVEMBER
+
+
+def exported(settings=DATEV, period=NOVEMBER) -> bytes:
+    return datev.export(journal(LEDGER, *period, NumberPattern("CN-{year}-{seq:04}"), "EUR"), settings)
+
+
+def records(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("cp1252"), newline=""), delimiter=";"))
+
+
+def test_code_page_semicolons_and_crlf():
+    data = exported()
+    assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    data.decode("cp1252")
+    assert "Schlüssel".encode("cp1252") in data  # the column names in Windows-1252, not UTF-8
+    assert b"Yilmaz" in data
+
+
+def test_header_record():
+    head = records(exported())[0]
+    assert len(head) == 31
+    assert head[:5] == ["EXTF", "700", "21", "Buchungsstapel", "9"]
+    assert re.fullmatch(r"\d{17}", head[5])  # Erzeugt am: YYYYMMDDHHMMSSFFF
+    assert re.fullmatch(r"[A-Z]{2}", head[7])  # Herkunft
+    assert head[10] == "1234567" and head[11] == "10001"  # Berater-, Mandantennummer
+    assert head[12] == "20260101" and head[13] == "4"  # WJ-Beginn, Sachkontenlänge
+    assert (head[14], head[15]) == ("20261101", "20261130")  # Datum vom, bis
+    assert len(head[16]) <= 30 and head[18] == "1" and head[21] == "EUR" and head[26] == "03"
+
+
+def test_every_booking_has_the_published_field_formats():
+    rows = records(exported())
+    columns = rows[1]
+    assert columns == list(datev.COLUMNS) and len(columns) == 120
+    bookings = [dict(zip(columns, r)) for r in rows[2:]]
+    assert all(len(r) == len(columns) for r in rows[2:])
+    for b in bookings:
+        assert re.fullmatch(r"\d{1,10},\d{2}", b["Umsatz (ohne Soll/Haben-Kz)"]), b
+        assert b["Soll/Haben-Kennzeichen"] in ("S", "H")
+        assert re.fullmatch(r"\d{1,5}", b["Konto"]) and re.fullmatch(r"\d{1,5}", b["Gegenkonto (ohne BU-Schlüssel)"])
+        assert re.fullmatch(r"\d{0,4}", b["BU-Schlüssel"])
+        day = b["Belegdatum"]
+        assert re.fullmatch(r"\d{4}", day) and date(2026, int(day[2:]), int(day[:2])) in _november()
+        assert re.fullmatch(r"[A-Za-z0-9$&%*+\-/]{1,36}", b["Belegfeld 1"])
+        assert 0 < len(b["Buchungstext"]) <= 60
+        assert b["Fälligkeit"] == "" or re.fullmatch(r"\d{8}", b["Fälligkeit"])
+    # each document's bookings add up to its total; payments go bank -> debtor
+    by_doc: dict[str, Decimal] = {}
+    for b in bookings:
+        sign = 1 if b["Soll/Haben-Kennzeichen"] == "S" else -1
+        if b["Konto"] == "10000":
+            by_doc[b["Belegfeld 1"]] = by_doc.get(b["Belegfeld 1"], Decimal(0)) + sign * _amount(b)
+    assert by_doc == {"INV-2026-0001": Decimal("73.36"), "INV-2026-0002": Decimal("56.40"),
+                      "INV-2026-0003": Decimal("136.00"), "CN-2026-0001": Decimal("-136.00")}
+    payments = [(b["Konto"], b["Gegenkonto (ohne BU-Schlüssel)"], b["Soll/Haben-Kennzeichen"], _amount(b),
+                 b["Belegfeld 1"]) for b in bookings if b["Gegenkonto (ohne BU-Schlüssel)"] == "10000"]
+    assert payments == [("1200", "10000", "S", Decimal("73.36"), "INV-2026-0001"),
+                        ("1200", "10000", "S", Decimal("26.64"), "P-00001"),
+                        ("1000", "10000", "S", Decimal("56.40"), "INV-2026-0002"),
+                        ("1200", "10000", "H", Decimal("26.64"), "P-00004")]
+
+
+def test_a_booking_per_tax_code_with_the_gross_amount():
+    bookings = [dict(zip(datev.COLUMNS, r)) for r in records(exported())[2:]]
+    inv2 = [(b["Gegenkonto (ohne BU-Schlüssel)"], b["BU-Schlüssel"], b["Umsatz (ohne Soll/Haben-Kz)"])
+            for b in bookings if b["Belegfeld 1"] == "INV-2026-0002" and b["Konto"] == "10000"]
+    assert inv2 == [("8125", "", "46,80"), ("8310", "2", "9,60")]
+
+
+def test_document_numbers_are_made_fit_for_belegfeld_1():
+    assert datev.document_number("RE 2026.001_a") == "RE-2026-001-a"
+    assert len(datev.document_number("X" * 50)) == 36
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"consultant": 0}, "consultant number"),
+    ({"client": 0}, "client number"),
+    ({"fiscal_year_start": (11, 15)}, "within one fiscal year"),
+    ({"debtor_account": "100000"}, "account '100000'"),
+])
+def test_setup_problems_are_named(change, message):
+    settings = replace(DATEV, datev=replace(DATEV.datev, **change))
+    with pytest.raises(MappingProblem, match=message):
+        exported(settings)
+
+
+def test_a_non_numeric_tax_key_is_refused():
+    settings = replace(DATEV, services={"BANDAGE": replace(DATEV.services["BANDAGE"], tax_code="VAT7")})
+    with pytest.raises(MappingProblem, match="BU-Schlüssel"):
+        exported(settings)
+
+
+def test_fiscal_year_start():
+    assert datev.fiscal_year_start(date(2026, 3, 1), (7, 1)) == date(2025, 7, 1)
+    assert datev.fiscal_year_start(date(2026, 7, 1), (7, 1)) == date(2026, 7, 1)
+    assert datev.debtor_account(Datev(account_length=6)) == "1000000"
+
+
+def _amount(b) -> Decimal:
+    return Decimal(b["Umsatz (ohne Soll/Haben-Kz)"].replace(",", "."))
+
+
+def _november():
+    start, end = NOVEMBER
+    return {date.fromordinal(d) for d in range(start.toordinal(), end.toordinal() + 1)}

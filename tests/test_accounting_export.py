@@ -1,0 +1,122 @@
+"""The export files, byte for byte against golden files, and what each format leaves out.
+
+Regenerate the golden files after a deliberate change with
+`SHEETBILL_GOLDEN=update pytest tests/test_accounting_export.py` and read the diff."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sheetbill.accounting import export
+from sheetbill.accounting.journal import journal
+from sheetbill.accounting.mapping import MappingProblem
+from sheetbill.accounting.settings import AccountingSettings
+from sheetbill.core.numbering import NumberPattern
+
+from .accounting_books import DATEV, LEDGER, NOVEMBER, OTHERS
+
+GOLDEN = Path(__file__).parent / "golden" / "accounting"
+CENT = Decimal("0.01")
+
+
+def november():
+    return journal(LEDGER, *NOVEMBER, NumberPattern("CN-{year}-{seq:04}"), "EUR")
+
+
+def made(fmt: str, settings=None, day_first: bool = True):
+    return export.files(fmt, november(), settings or (DATEV if fmt == "datev" else OTHERS), day_first, CENT)
+
+
+@pytest.mark.parametrize("fmt", list(export.FORMATS))
+def test_each_format_matches_its_golden_file(fmt):
+    result = made(fmt)
+    for name, data in result.files:
+        golden = GOLDEN / name
+        if os.environ.get("SHEETBILL_GOLDEN") == "update":
+            golden.write_bytes(data)
+        assert data == golden.read_bytes(), f"{name} differs from its golden file"
+
+
+@pytest.mark.parametrize("fmt", list(export.FORMATS))
+def test_exporting_twice_gives_identical_bytes(fmt):
+    assert made(fmt).files == made(fmt).files
+
+
+def test_the_period_holds_finalized_documents_and_applied_payments_only():
+    books = november()
+    assert [s.number for s in books.sales] == ["INV-2026-0001", "INV-2026-0002", "INV-2026-0003", "CN-2026-0001"]
+    assert books.sales[2].void and books.sales[3].credits == "INV-2026-0003"
+    # P-00003 has a Problem, P-00005 is December's
+    assert [p.payment_id for p in books.payments] == ["P-00001", "P-00002", "P-00004"]
+
+
+def test_csv_journal_has_a_row_per_line_and_per_payment():
+    rows = list(csv.DictReader(io.StringIO(made("csv").files[0][1].decode("utf-8"))))
+    assert [r["Type"] for r in rows] == ["Invoice"] * 5 + ["Credit note", "Payment", "Payment", "Refund"]
+    assert sum(Decimal(r["Total"]) for r in rows if r["Type"] in ("Invoice", "Credit note")) == Decimal("129.76")
+    assert rows[3]["Account"] == "210" and rows[1]["Tax Code"] == "19% (VAT on Income)"
+    assert rows[6]["Applied To"] == "INV-2026-0001 73.36; Credit 26.64"
+
+
+def test_xero_rows_add_up_to_each_invoice_and_credit_notes_go_negative():
+    rows = list(csv.DictReader(io.StringIO(made("xero").files[0][1].decode("utf-8"))))
+    totals: dict[str, Decimal] = {}
+    for r in rows:
+        totals[r["*InvoiceNumber"]] = totals.get(r["*InvoiceNumber"], Decimal(0)) + (
+            Decimal(r["*Quantity"]) * Decimal(r["*UnitAmount"]) + Decimal(r["TaxAmount"]))
+    assert totals == {"INV-2026-0001": Decimal("73.36"), "INV-2026-0002": Decimal("56.40"),
+                      "INV-2026-0003": Decimal("136.00"), "CN-2026-0001": Decimal("-136.00")}
+    assert {r["*InvoiceDate"] for r in rows if r["*InvoiceNumber"] == "INV-2026-0001"} == {"03/11/2026"}
+    us = list(csv.DictReader(io.StringIO(made("xero", day_first=False).files[0][1].decode("utf-8"))))
+    assert us[0]["*InvoiceDate"] == "11/03/2026"
+
+
+def test_xero_splits_files_at_500_invoices(monkeypatch):
+    from sheetbill.accounting import xero
+
+    monkeypatch.setattr(xero, "MAX_INVOICES", 3)
+    result = made("xero")
+    assert [name for name, _ in result.files] == ["xero-invoices-2026-11-01_2026-11-30-1.csv",
+                                                  "xero-invoices-2026-11-01_2026-11-30-2.csv"]
+    numbers = [{r["*InvoiceNumber"] for r in csv.DictReader(io.StringIO(data.decode()))} for _, data in result.files]
+    assert numbers == [{"INV-2026-0001", "INV-2026-0002", "INV-2026-0003"}, {"CN-2026-0001"}]
+
+
+def test_quickbooks_online_says_what_it_cannot_import():
+    result = made("quickbooks")
+    assert "CN-2026-0001" not in result.files[0][1].decode()
+    assert any("CN-2026-0001" in n for n in result.notes) and any("3 payment(s)" in n for n in result.notes)
+
+
+def test_iif_transactions_balance():
+    text = made("iif").files[0][1].decode("cp1252")
+    current, sums = None, []
+    for line in text.split("\r\n"):
+        cells = line.split("\t")
+        if cells[0] == "TRNS":
+            current = Decimal(cells[6])
+        elif cells[0] == "SPL":
+            current += Decimal(cells[6])
+        elif cells[0] == "ENDTRNS":
+            sums.append(current)
+    assert len(sums) == 7 and set(sums) == {Decimal("0.00")}
+    assert "Mehmet Yilmaz" in text  # cp1252 has no dotless i
+
+
+@pytest.mark.parametrize("fmt", ["datev", "xero", "iif"])
+def test_a_missing_mapping_names_the_service_and_the_rate(fmt):
+    bare = AccountingSettings(datev=DATEV.datev)
+    with pytest.raises(MappingProblem) as exc:
+        made(fmt, bare)
+    assert "service GEL at 19%" in str(exc.value) or "accounting.rates.19" in str(exc.value)
+
+
+def test_csv_and_quickbooks_need_no_mapping():
+    for fmt in ("csv", "quickbooks"):
+        assert made(fmt, AccountingSettings()).files
