@@ -112,6 +112,7 @@ _SHAPE: dict[str, Any] = {
     "schedule": {"every_minutes": None, "daily_at": None},
     "reminders": {"days": None},
     "statements": {"monthly": None},
+    "payments": {"account": {"holder": None, "iban": None, "bic": None}},
     "backups": None, "tabs": "free", "columns": "free",
 }
 
@@ -235,7 +236,7 @@ def _build(doc: _Doc) -> Config:
         phone=doc.text("practice.phone"), tax_id=doc.text("practice.tax_id"),
         bank=doc.text("practice.bank"), website=doc.text("practice.website"),
         currency=doc.text("practice.currency", "EUR"), minor_unit=minor,
-        payment_note=doc.text("practice.payment_note"))
+        payment_note=doc.text("practice.payment_note"), **_account(doc))
     mode = doc.choice("billing.invoice_mode", "per-session", tuple(m.value for m in InvoiceMode))
     rules = BillingRules(
         invoice_pattern=doc.pattern("billing.invoice_number", "INV-{year}-{seq:04}"),
@@ -258,6 +259,21 @@ def _build(doc: _Doc) -> Config:
         render=_render(doc), email=_email(doc), schedule=_schedule(doc),
         backups=doc.number("backups", 5), tabs=_tabs(doc), reminders=_reminder_days(doc),
         monthly_statements=doc.flag("statements.monthly", False))
+
+
+def _account(doc: _Doc) -> dict[str, str]:
+    """`payments.account`: the account the payment QR codes pay into, checked."""
+    from .payments.account import account_problems, bank_account
+
+    iban = doc.text("payments.account.iban")
+    if not iban:
+        return {}
+    holder = doc.text("payments.account.holder") or doc.text("practice.name")
+    bic = doc.text("payments.account.bic")
+    for key, message in account_problems(holder, iban, bic):
+        raise doc.fail(f"payments.account.{key}", message)
+    account = bank_account(holder, iban, bic)
+    return {"account_holder": account.holder, "iban": account.iban, "bic": account.bic}
 
 
 def _google(doc: _Doc) -> GoogleSettings:

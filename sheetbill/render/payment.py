@@ -1,0 +1,62 @@
+"""The payment block of an invoice's template context: the creditor
+reference, and the QR code for the open amount (EPC for euros in SEPA, the
+Swiss QR-bill for francs, none otherwise).
+
+Keys (all text, "" when there is nothing to show):
+- `payment_reference`: `RF16 INV2 0260 001`, the reference to quote;
+  empty on drafts and credit notes.
+- `payment_qr`: "epc", "swiss" or "".
+- `payment_qr_image`: the QR code (EPC) or the whole payment part (Swiss)
+  as an SVG `data:` URL.
+- `payment_qr_amount`: the open amount the code asks for.
+- `payment_account`: holder, IBAN (in groups of four) and BIC.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from ..core.document import InvoiceDocument, Practice
+from ..payments.account import BankAccount
+from ..payments.qr import payment_code
+from ..payments.reference import creditor_reference, printed
+
+
+class AccountContext(TypedDict):
+    holder: str
+    iban: str
+    bic: str
+
+
+class PaymentContext(TypedDict):
+    payment_reference: str
+    payment_qr: str
+    payment_qr_image: str
+    payment_qr_amount: str
+    payment_account: AccountContext
+
+
+def payment_context(doc: InvoiceDocument, amount) -> PaymentContext:
+    """`amount` formats money the practice's way (render.context.money_format)."""
+    practice, invoice = doc.practice, doc.invoice
+    asks = doc.kind == "invoice" and not doc.draft and bool(invoice.invoice_no.strip())
+    reference = creditor_reference(invoice.invoice_no) if asks else ""
+    account = account_of(practice)
+    code = payment_code(account, practice.currency, doc.open_amount, reference, practice.address) if asks else None
+    return {
+        "payment_reference": printed(reference),
+        "payment_qr": code.kind if code else "",
+        "payment_qr_image": code.image if code else "",
+        "payment_qr_amount": amount(doc.open_amount) if code else "",
+        "payment_account": {
+            "holder": account.holder if account else "",
+            "iban": " ".join(account.iban[i:i + 4] for i in range(0, len(account.iban), 4)) if account else "",
+            "bic": account.bic if account else "",
+        },
+    }
+
+
+def account_of(practice: Practice) -> BankAccount | None:
+    if not practice.iban:
+        return None
+    return BankAccount(practice.account_holder or practice.name, practice.iban, practice.bic)
