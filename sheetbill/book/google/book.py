@@ -286,9 +286,11 @@ class GoogleBook:
         ranges = [f"{grid.quoted(layout.tabs[k].title)}!{r}:{r}" for k, r in tags]
         try:
             answer = self._send(requests, new, echo=ranges)
-            if not answer:  # it landed but the answer was lost: read those rows back
-                answer = {"updatedSpreadsheet": self.google.sheets("get", f"/{self.spreadsheet_id}", params={
-                    "ranges": ranges, "includeGridData": "true", "fields": grid.FIELDS})}
+            if not answer:  # it landed but the answer was lost: read those rows back (in the body: a URL
+                # with thousands of ranges is refused with 414)
+                answer = {"updatedSpreadsheet": self.google.sheets(
+                    "post", f"/{self.spreadsheet_id}:getByDataFilter", params={"fields": grid.FIELDS},
+                    body={"dataFilters": [{"a1Range": r} for r in ranges], "includeGridData": True})}
         except ApiFailure as failure:
             if _failed_request(failure) == lease_at:
                 raise self._lost() from None
