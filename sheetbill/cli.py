@@ -202,7 +202,7 @@ def _bank(args) -> int:
     print(result.line())
     for m in result.matches:
         e = m.entry
-        where = f"-> {m.invoice_no} ({m.rule})" if m.invoice_no else f"problem: {m.problem}"
+        where = f"-> {m.matched_to} ({m.rule})" if m.matched_to else f"problem: {m.problem}"
         print(f"  {e.date.isoformat()} {e.amount:>10} {e.counterparty[:30]:<30} {where}")
     if result.matched:
         print("The next `sheetbill run` applies the payments and sends the receipts.")

@@ -94,7 +94,7 @@ def bank_statement(folder: Path, config) -> None:
     result = worker.import_bank(path)
     print(f"\nBank statement imported: {result.line()}")
     for m in result.matches:
-        print(f"  {m.entry.amount:>8} {m.entry.counterparty:<24} " + (f"-> {m.invoice_no} ({m.rule})" if m.invoice_no
+        print(f"  {m.entry.amount:>8} {m.entry.counterparty:<24} " + (f"-> {m.matched_to} ({m.rule})" if m.matched_to
                                                                       else "stays in the Bank tab for a person"))
     print(f"Next cycle: {worker.run_once().line()}")
     print("Invoices carry an RF reference and an EPC QR code for what is still open (payments.account)")

@@ -83,3 +83,11 @@ def test_drafts_and_void_invoices_are_never_matched():
     invoices = [invoice("INV-2026-0001", "C-001", "65.00", "Void"), invoice("", "C-001", "65.00", "Draft")]
     [m] = match_entries([entry("65.00", "Anna Meier", "INV-2026-0001")], invoices, CLIENTS, open_amount, "EUR")
     assert m.invoice_no == "" and m.problem.startswith("No invoice found")
+
+
+def test_a_statements_client_reference_pays_the_clients_oldest_invoices():
+    [m] = match_entries([entry("100.00", "x", "RF43 C005")], INVOICES, CLIENTS, open_amount, "EUR")
+    assert (m.invoice_no, m.client_id, m.matched_to, m.rule) == ("", "C-005", "C-005", "client reference")
+    _first, second = match_entries([entry("100.00", "x", "RF43C005"), entry("40.00", "x", "RF43C005")],
+                                  INVOICES, CLIENTS, open_amount, "EUR")
+    assert second.problem.startswith("Quotes the reference of Claire Dubois, but 40.00 is more than they owe (30.00)")

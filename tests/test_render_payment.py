@@ -34,18 +34,19 @@ def pdf_text(pdf: bytes) -> str:
                                    check=True).stdout.decode().split())
 
 
-def scanned(pdf: bytes, tmp_path: Path, page: int = 1) -> list[str]:
-    """The QR codes a phone would find on the page: the PDF as PNG, decoded."""
+def scanned(pdf: bytes, tmp_path: Path, page: int | None = 1) -> list[str]:
+    """The QR codes a phone would find on the page (every page with `page=None`): the PDF as PNG, decoded."""
     zxingcpp = pytest.importorskip("zxingcpp")
     from PIL import Image
 
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     (tmp_path / "doc.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", str(page), "-l", str(page), str(tmp_path / "doc.pdf"),
-                    str(tmp_path / "page")], check=True)
-    png = next(tmp_path.glob("page*.png"))
-    return [found.text for found in zxingcpp.read_barcodes(Image.open(png))]
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    subprocess.run(["pdftoppm", "-png", "-r", "200", *pages, str(tmp_path / "doc.pdf"), str(tmp_path / "page")],
+                   check=True)
+    return [found.text for png in sorted(tmp_path.glob("page*.png"))
+            for found in zxingcpp.read_barcodes(Image.open(png))]
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +106,16 @@ def test_swiss_invoice_ends_with_the_payment_part(renderer, tmp_path):
     found = scanned(pdf, tmp_path, page=2)
     assert len(found) == 1 and found[0].startswith("SPC\r\n0200\r\n1\r\nCH9300762011623852957")
     assert "SCOR\r\nRF73INV20260042" in found[0]
+
+
+def test_statement_carries_the_clients_reference_and_a_code_for_its_balance_due(tmp_path):
+    from sheetbill.render.sample import sample_statement
+    from sheetbill.render.statement import STATEMENT
+
+    doc = sample_statement()
+    doc = replace(doc, practice=replace(doc.practice, account_holder="Lindenhof Physiotherapie GmbH",
+                                        iban="DE89370400440532013000", bic="COBADEFFXXX"))
+    pdf = HtmlRenderer(TEMPLATE.parent / "statement.html", STATEMENT).render(doc)
+    assert "RF28 C004 2" in pdf_text(pdf)
+    due = doc.statement.due.quantize(Decimal("0.01"))
+    assert scanned(pdf, tmp_path, page=None) == [EPC.format(due).replace("RF73INV20260042", "RF28C0042")]

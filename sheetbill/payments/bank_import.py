@@ -4,7 +4,8 @@ a Payments row (Method Bank transfer) for each one matched to an invoice.
 Once only: a file already imported (by content digest, kept in the worker's
 state) adds nothing, and neither does an entry already in the Bank tab (by
 the bank's reference, else a digest of what the entry says), whatever file
-it comes in. Matched rows show the invoice in Matched To; the others show a
+it comes in. Matched rows show the invoice (or, for a statement's reference,
+the client) in Matched To; the others show a
 Problem, and when a person writes an invoice in their Matched To, the next
 cycle adds the payment (`confirmed_payments`).
 """
@@ -39,11 +40,11 @@ class BankImport:
 
     @property
     def matched(self) -> list[Match]:
-        return [m for m in self.matches if m.invoice_no]
+        return [m for m in self.matches if m.matched_to]
 
     @property
     def unmatched(self) -> list[Match]:
-        return [m for m in self.matches if not m.invoice_no]
+        return [m for m in self.matches if not m.matched_to]
 
     def line(self) -> str:
         if self.already:
@@ -78,8 +79,8 @@ def import_statement(path: Path, tables: Mapping[str, Table], state: Mapping[str
         result.appends.append(RowAppend("bank", e.key, {
             "date": e.date, "amount": e.amount, "counterparty": e.counterparty,
             "text": " ".join(t for t in (e.structured_ref, e.text) if t), "reference": e.key, "file": name,
-            "matched_to": m.invoice_no, "problem": m.problem}))
-        if m.invoice_no:
+            "matched_to": m.matched_to, "problem": m.problem}))
+        if m.matched_to:
             result.appends.append(_payment(e.key, e.date, m.client_id, m.invoice_no, e.amount))
     return result
 

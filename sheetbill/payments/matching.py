@@ -1,6 +1,7 @@
 """Bank credits matched to invoices, in this order:
 
-1. the invoice's creditor reference (RF..) anywhere in the remittance;
+1. the invoice's creditor reference (RF..) anywhere in the remittance, or
+   a client's (from a statement: it pays that client's oldest open invoices);
 2. the invoice's number in the remittance text (spaces, case, dashes and
    slashes do not matter: `inv 2026 0001` and `INV20260001` find
    INV-2026-0001);
@@ -20,12 +21,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from ..core.model import Client, Invoice
 from ..core.payments import PAYABLE
 from .entries import BankEntry
-from .reference import creditor_reference
+from .reference import client_reference, creditor_reference
 
 _FOLD = str.maketrans({"ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ß": "ss", "þ": "th"})
 _SEPARATORS = r"[\s\-/_.:#]*"
@@ -36,8 +38,14 @@ class Match:
     entry: BankEntry
     invoice_no: str = ""  # the invoice it pays; "" when not matched
     client_id: str = ""
-    rule: str = ""  # "reference", "invoice number", "amount and name"
+    rule: str = ""  # "reference", "client reference", "invoice number", "amount and name"
     problem: str = ""  # why it is not matched, for a person
+
+    @property
+    def matched_to(self) -> str:
+        """The invoice it pays, or the client whose oldest open invoices it pays (a statement's
+        reference); "" when not matched."""
+        return self.invoice_no or self.client_id
 
 
 def match_entries(entries: Iterable[BankEntry], invoices: Sequence[Invoice], clients: Sequence[Client],
@@ -49,26 +57,45 @@ def match_entries(entries: Iterable[BankEntry], invoices: Sequence[Invoice], cli
     still = {i.invoice_no: open_amount(i) for i in payable}
     names = {c.client_id: c.name for c in clients}
     references = {i.invoice_no: creditor_reference(i.invoice_no) for i in payable}
+    client_refs = {c.client_id: client_reference(c.client_id) for c in clients if c.client_id}
     patterns = {i.invoice_no: _number_pattern(i.invoice_no) for i in payable}
     out = []
     for entry in entries:
         if entry.amount <= 0:
             continue
-        match = _one(entry, payable, still, names, references, patterns, currency)
+        match = _one(entry, payable, still, names, references, client_refs, patterns, currency)
         if match.invoice_no:
             still[match.invoice_no] -= min(entry.amount, still[match.invoice_no])
+        elif match.client_id:  # applied to the client's oldest open invoices first
+            left = entry.amount
+            for inv in sorted((i for i in payable if i.client_id == match.client_id),
+                              key=lambda i: (i.issue_date or date.min, i.invoice_no)):
+                taken = min(left, still[inv.invoice_no])
+                still[inv.invoice_no] -= taken
+                left -= taken
         out.append(match)
     return out
 
 
 def _one(entry: BankEntry, payable: list[Invoice], still: dict[str, Decimal], names: dict[str, str],
-         references: dict[str, str], patterns: dict[str, re.Pattern[str] | None], currency: str) -> Match:
+         references: dict[str, str], client_refs: dict[str, str], patterns: dict[str, re.Pattern[str] | None],
+         currency: str) -> Match:
     if currency and entry.currency and entry.currency.upper() != currency.upper():
         return Match(entry, problem=f"In {entry.currency}, but the practice bills in {currency}; "
                                     f"enter it in Payments by hand if it pays an invoice")
     said = _compact(f"{entry.structured_ref} {entry.text}")
     found = [i for i in payable if references[i.invoice_no] and references[i.invoice_no] in said]
     rule = "reference"
+    if not found:
+        quoted = [cid for cid, ref in client_refs.items() if ref and ref in said]
+        if len(quoted) == 1:
+            cid = quoted[0]
+            owed = sum((still[i.invoice_no] for i in payable if i.client_id == cid), Decimal(0))
+            if entry.amount > owed:
+                return Match(entry, problem=f"Quotes the reference of {names.get(cid, cid)}, but "
+                                            f"{_plain(entry.amount)} is more than they owe ({_plain(owed)}); "
+                                            f"check it, then write the invoice it pays in Matched To")
+            return Match(entry, "", cid, "client reference")
     if not found:
         text = f"{entry.structured_ref} {entry.text}"
         found = [i for i in payable if _mentions(patterns[i.invoice_no], text)]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from ..core.model import Invoice
 from ..core.number import ZERO
 from ..core.payments import PAYABLE
+from ..core.statement import Statement
 
 
 def open_amount(invoice: Invoice) -> Decimal:
@@ -19,3 +20,8 @@ def open_amount(invoice: Invoice) -> Decimal:
     if invoice.status not in PAYABLE or invoice.balance <= 0:
         return ZERO
     return invoice.balance
+
+
+def statement_open_amount(statement: Statement) -> Decimal:
+    """What a statement asks the client to pay: its balance due (closing less credit); 0 when none."""
+    return statement.due if statement.due > 0 else ZERO

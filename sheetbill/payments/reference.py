@@ -30,6 +30,12 @@ def creditor_reference(invoice_no: str) -> str:
     return iso11649.validate(f"RF{check}{body}")
 
 
+def client_reference(client_id: str) -> str:
+    """The reference a statement asks the client to quote: made from the Client ID the same way,
+    so a transfer quoting it pays the client's oldest open invoices."""
+    return creditor_reference(client_id)
+
+
 def printed(reference: str) -> str:
     """The reference in groups of four, as printed on the invoice: `RF47 INV2 0260 001`."""
     return iso11649.format(reference) if reference else ""

@@ -58,7 +58,7 @@ def demo_statement(invoices: Sequence[Invoice], clients: Sequence[Client], iban:
                         f"<Strd><CdtrRefInf><Ref>{creditor_reference(inv.invoice_no)}</Ref></CdtrRefInf></Strd>"))
     if len(picked) > 1:
         inv = picked[1]
-        part = (open_amount(inv) / 2).quantize(Decimal("1"))
+        part = (open_amount(inv) / 2).quantize(Decimal(1))
         entries.append((part, "CRDT", names.get(inv.client_id, ""),
                         f"<Ustrd>Teilzahlung Rechnung {inv.invoice_no.replace('-', ' ')}</Ustrd>"))
     if len(picked) > 2:
