@@ -40,7 +40,7 @@ def _workbook(config) -> list[str]:
     for key, table in snapshot.tables.items():
         tab = table.tab
         if not table.exists:
-            if not tab.worker and key not in ("payments", "cash"):
+            if not tab.worker and key not in ("payments", "cash", "bank"):
                 out.append(f"workbook: tab '{tab.name}' is missing")
             continue
         for fld in table.missing:

@@ -94,6 +94,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", required=True, type=_date, help="last day, e.g. 2026-10-31")
     p.add_argument("--out", type=Path, help="the file to write (default: exports/ beside the config)")
     command("audit", _audit, "check the Changelog's hash chain, the number series and the ledger's sums")
+    p = command("bank", _bank, "import a bank statement (CAMT.053 or MT940): credits into Bank, matched ones "
+                "into Payments")
+    p.add_argument("action", choices=["import"])
+    p.add_argument("file", type=Path, help="the statement file the bank gives")
     p = command("check", _check, "check the config, workbook, templates and mail settings")
     p.add_argument("--offline", action="store_true", help="do not connect to the mail server")
     return parser
@@ -240,6 +244,18 @@ def _audit(args) -> int:
     if not found:
         print("OK: changelog chain intact, series gapless, ledger adds up, projections match")
     return 1 if found else 0
+
+
+def _bank(args) -> int:
+    result = app.worker_for(config_mod.load(args.config)).import_bank(args.file)
+    print(result.line())
+    for m in result.matches:
+        e = m.entry
+        where = f"-> {m.matched_to} ({m.rule})" if m.matched_to else f"problem: {m.problem}"
+        print(f"  {e.date.isoformat()} {e.amount:>10} {e.counterparty[:30]:<30} {where}")
+    if result.matched:
+        print("The next `sheetbill run` applies the payments and sends the receipts.")
+    return 0
 
 
 def _check(args) -> int:

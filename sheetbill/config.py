@@ -121,6 +121,7 @@ _SHAPE: dict[str, Any] = {
     "statements": {"monthly": None},
     "insurance": "free",  # checked by insurance.settings
     "limits": {"quantity": None, "line_amount": None, "payment_amount": None},
+    "payments": {"account": {"holder": None, "iban": None, "bic": None}},
     "backups": None, "tabs": "free", "columns": "free",
     "accounting": "free",  # checked by accounting/settings.py
 }
@@ -247,7 +248,7 @@ def _build(doc: _Doc) -> Config:
         phone=doc.text("practice.phone"), tax_id=doc.text("practice.tax_id"),
         bank=doc.text("practice.bank"), website=doc.text("practice.website"),
         currency=doc.text("practice.currency", "EUR"), minor_unit=minor,
-        payment_note=doc.text("practice.payment_note"))
+        payment_note=doc.text("practice.payment_note"), **_account(doc))
     mode = doc.choice("billing.invoice_mode", "per-session", tuple(m.value for m in InvoiceMode))
     rules = BillingRules(
         invoice_pattern=doc.pattern("billing.invoice_number", "INV-{year}-{seq:04}"),
@@ -278,6 +279,21 @@ def _limits(doc: _Doc) -> Limits:
     """Beyond these a row is held with a Problem (a typo, until a person raises the limit)."""
     return Limits(*(doc.number(f"limits.{key}", default, D, minimum=0) or None
                     for key, default in (("quantity", "100"), ("line_amount", "10000"), ("payment_amount", "50000"))))
+
+
+def _account(doc: _Doc) -> dict[str, str]:
+    """`payments.account`: the account the payment QR codes pay into, checked."""
+    from .payments.account import account_problems, bank_account
+
+    iban = doc.text("payments.account.iban")
+    if not iban:
+        return {}
+    holder = doc.text("payments.account.holder") or doc.text("practice.name")
+    bic = doc.text("payments.account.bic")
+    for key, message in account_problems(holder, iban, bic):
+        raise doc.fail(f"payments.account.{key}", message)
+    account = bank_account(holder, iban, bic)
+    return {"account_holder": account.holder, "iban": account.iban, "bic": account.bic}
 
 
 def _google(doc: _Doc) -> GoogleSettings:

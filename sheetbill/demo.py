@@ -135,6 +135,24 @@ def exports(config, today: date) -> list[str]:
     return out
 
 
+def bank_statement(folder: Path, config) -> None:
+    """The bank's statement of the next morning, imported, and the cycle that applies what it matched."""
+    from .payments.sample import demo_statement
+
+    worker = app.worker_for(config)
+    _, ledger, cycle = worker.plan()
+    path = folder / "bank" / "statement-camt053.xml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(demo_statement(cycle.invoices, ledger.clients, config.practice.iban, date.today()))
+    result = worker.import_bank(path)
+    print(f"\nBank statement imported: {result.line()}")
+    for m in result.matches:
+        print(f"  {m.entry.amount:>8} {m.entry.counterparty:<24} " + (f"-> {m.matched_to} ({m.rule})" if m.matched_to
+                                                                      else "stays in the Bank tab for a person"))
+    print(f"Next cycle: {worker.run_once().line()}")
+    print("Invoices carry an RF reference and an EPC QR code for what is still open (payments.account)")
+
+
 def main(argv: list[str]) -> int:
     folder = Path(argv[0] if argv else "demo-output").resolve()
     config_path = build(folder, date.today())
@@ -145,6 +163,7 @@ def main(argv: list[str]) -> int:
         print(f"  problem on {p.tab} row {p.row}: {p.message}")
     for e in report.errors:
         print(f"  error: {e}")
+    bank_statement(folder, config)
     print()
     for line in exports(config, date.today()):
         print(line)

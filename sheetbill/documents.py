@@ -6,7 +6,7 @@ with their mark, record and unmark writes; `mail.send_all` sends them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -19,6 +19,7 @@ from .core.model import Client, Invoice, Payment
 from .core.plan import CellWrite
 from .core.reminders import Reminder
 from .mail import Outgoing, Writes
+from .payments.open_amount import open_amount
 
 SENDING = "sending (if this stays, check the Sent folder)"
 
@@ -40,10 +41,11 @@ class Context:
     def invoice_document(self, inv: Invoice, client: Client, previous_balance=None):
         credit_note = self.credit_pattern.parse(inv.invoice_no) is not None
         rules = self.config.rules
-        return document_for(inv, client, self.config.practice, rules.default_terms_days, self.today,
+        doc = document_for(inv, client, self.config.practice, rules.default_terms_days, self.today,
                             kind="credit_note" if credit_note else "invoice",
                             credits=inv.session_ids[0] if credit_note and inv.session_ids else "",
                             **({"previous_balance": previous_balance} if previous_balance else {}))
+        return replace(doc, open_amount=open_amount(inv))  # the amount its payment QR code asks for
 
     def email_template(self, name: str) -> Path:
         """The practice's email template, else the one sheetbill ships."""

@@ -41,6 +41,7 @@ from .core.reminders import due_reminders, muted
 from .documents import Context, invoice_item, receipt_items, reminder_items, statement_item
 from .mail import Outcome, Outgoing, Writes, emailed, send_all, tagged
 from .core.actions import PDF, Action, of_cycle, restored
+from .payments.bank_import import BankImport, confirmed_payments, import_statement
 from .core.delivery import Pending, pending
 from .core.document import document_for
 from .core.model import Client, Invoice, Ledger
@@ -144,6 +145,12 @@ class Worker:
             report.actions += restored(restoration.writes, restoration.appends, self._header)
             if not restoration.empty:  # undo first, then plan on the ledger as it should be
                 self._commit(snapshot, restoration.writes, restoration.appends, edits_by_people, action="restore")
+                edits_by_people = []
+                snapshot = self._read()
+                ledger = records.ledger(snapshot.tables, self.config.day_first)
+            bank_appends, bank_writes = confirmed_payments(snapshot.tables)  # Bank rows a person matched
+            if bank_appends:  # into Payments first, so that this cycle applies them
+                self._commit(snapshot, bank_writes, bank_appends, edits_by_people)
                 edits_by_people = []
                 snapshot = self._read()
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
@@ -404,6 +411,19 @@ class Worker:
                                    self.rules.email_lookup)
                 report.sent, report.errors = outcome.sent, report.errors + outcome.errors
         return path, report
+
+    def import_bank(self, path: Path) -> BankImport:
+        """`sheetbill bank import FILE`: new credits into Bank, matched ones into Payments (applied by
+        the next cycle), in one write; matched against the invoices as this cycle would leave them."""
+        with self.book.lease():
+            snapshot = self._read()
+            ledger = records.ledger(snapshot.tables, self.config.day_first)
+            invoices = plan_cycle(ledger, self.rules, self.today()).invoices
+            result = import_statement(path, snapshot.tables, snapshot.state, invoices, ledger.clients,
+                                      self.config.practice.currency, changelog.utc_stamp(self.clock.now()))
+            if result.appends or result.state:
+                self._commit(snapshot, [], result.appends, extra_state=result.state)
+        return result
 
     def _owner(self, ledger: Ledger, invoices: list[Invoice]):
         """A payment's client: the one it names, else its invoice's."""

@@ -24,8 +24,8 @@ def pdf_text(path) -> str:
 
 def test_init_creates_every_tab_of_the_design(practice):
     wb = openpyxl.load_workbook(practice.workbook)
-    assert wb.sheetnames == ["Sessions", "Clients", "Services", "Invoices", "Lines", "Payments", "Cash", "Dashboard",
-                             "Changelog", "_sheetbill"]
+    assert wb.sheetnames == ["Sessions", "Clients", "Services", "Invoices", "Lines", "Payments", "Cash", "Bank",
+                             "Dashboard", "Changelog", "_sheetbill"]
     assert [c.value for c in wb["Sessions"][1]] == [
         "Session ID", "Date", "Client", "Service", "Quantity", "Extras", "Discount", "Provider", "Status",
         "Notes", "Invoice No", "Billing Status", "Problem"]

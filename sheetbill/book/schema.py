@@ -99,6 +99,9 @@ DEFAULT_TABS: tuple[Tab, ...] = (
     Tab("cash", "Cash", _cols(
         "Date:date", "Opening:money", "Counted:money", "Cash In:money:w", "Cash Out:money:w",
         "Expected:money:w", "Variance:money:w", "Status::w"), key_field="date"),
+    Tab("bank", "Bank", _cols(
+        "Date:date:w", "Amount:money:w", "Counterparty::w", "Text::w", "Reference::w", "File::w", "Matched To",
+        "Problem::w"), key_field="reference"),  # bank statement entries; Matched To: the admin may fill it
     Tab("dashboard", "Dashboard", _cols("Item", "Value:money", "Count:int"), worker=True, key_field="item"),
     Tab("changelog", "Changelog", _cols(
         "At", "Actor", "Action", "Tab", "Key", "Field", "Before", "After", "Hash"), worker=True),

@@ -31,6 +31,9 @@ class Practice:
     currency: str = "EUR"
     minor_unit: Decimal = Decimal("0.01")
     payment_note: str = ""  # e.g. "Please pay within {terms} days to ..."
+    account_holder: str = ""  # the structured account (config payments.account), for QR codes
+    iban: str = ""  # compact, checked by the config
+    bic: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class InvoiceDocument:
     today: date | None = None
     kind: str = "invoice"  # or "credit_note": negative amounts, titled Credit note
     credits: str = ""  # for a credit note: the number of the invoice it voids
+    open_amount: Decimal = Decimal("0")  # what the invoice still asks for (its payment QR code); 0: nothing
 
     @property
     def amount_due(self) -> Decimal:

@@ -34,6 +34,7 @@ from ..core.document import InvoiceDocument, Practice, TaxSummary
 from ..core.model import Client, Line
 from ..core.number import money
 from .base import DocumentType
+from .payment import payment_context
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -155,6 +156,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "previous_balance": amount(doc.previous_balance),
         "has_previous_balance": bool(doc.previous_balance),
         "amount_due": amount_due,
+        **payment_context(doc, amount),  # type: ignore[typeddict-item]
     }
 
 

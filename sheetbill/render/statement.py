@@ -13,6 +13,7 @@ from typing import TypedDict
 from ..core.document import StatementDocument
 from ..core.statement import PAYMENT, Aging, OpenItem, StatementEntry
 from .base import DocumentType
+from .payment import statement_payment_context
 from .context import (ClientContext, Money, PracticeContext, client_context, format_date,
                       money_format, practice_context, text)
 
@@ -90,6 +91,7 @@ def statement_context(doc: StatementDocument) -> StatementContext:
         "entries": [_entry(e, amount) for e in s.entries],
         "open_items": [_open_item(i, amount) for i in s.open_items],
         "aging": _aging(s.aging, amount),
+        **statement_payment_context(doc, amount),  # type: ignore[typeddict-item]
     }
 
 

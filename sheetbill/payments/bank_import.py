@@ -1,0 +1,135 @@
+"""`sheetbill bank import FILE`: a statement's credits into the Bank tab, and
+a Payments row (Method Bank transfer) for each one matched to an invoice.
+
+Once only: a file already imported (by content digest, kept in the worker's
+state) adds nothing, and neither does an entry already in the Bank tab (by
+the bank's reference, else a digest of what the entry says), whatever file
+it comes in. Matched rows show the invoice (or, for a statement's reference,
+the client) in Matched To; the others show a
+Problem, and when a person writes an invoice in their Matched To, the next
+cycle adds the payment (`confirmed_payments`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..book.cells import day, number, text
+from ..book.table import Table
+from ..core.model import Client, Invoice, PaymentMethod
+from ..core.plan import CellWrite, RowAppend
+from .entries import BankEntry, file_digest, read_statement
+from .matching import Match, match_entries
+from .open_amount import open_amount
+
+STATE_PREFIX = "bankfile/"
+
+
+@dataclass
+class BankImport:
+    file: str
+    already: bool = False  # this very file was imported before: nothing added
+    matches: list[Match] = field(default_factory=list)  # the new credits, matched or not
+    known: int = 0  # entries already in the Bank tab
+    debits: int = 0  # left alone
+    appends: list[RowAppend] = field(default_factory=list)
+    state: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def matched(self) -> list[Match]:
+        return [m for m in self.matches if m.matched_to]
+
+    @property
+    def unmatched(self) -> list[Match]:
+        return [m for m in self.matches if not m.matched_to]
+
+    def line(self) -> str:
+        if self.already:
+            return f"{self.file} was imported before; nothing added"
+        return (f"{self.file}: {len(self.matches)} new credit(s), {len(self.matched)} matched to invoices, "
+                f"{len(self.unmatched)} left in Bank for a person; {self.known} already imported, "
+                f"{self.debits} debit(s) left alone")
+
+
+def import_statement(path: Path, tables: Mapping[str, Table], state: Mapping[str, str],
+                     invoices: Sequence[Invoice], clients: Sequence[Client], currency: str, stamp: str) -> BankImport:
+    """What importing `path` adds (nothing is written here)."""
+    name = Path(path).name
+    entries = read_statement(path)
+    digest = file_digest(path)[:32]
+    if STATE_PREFIX + digest in state:
+        return BankImport(name, already=True)
+    seen = _known_references(tables)
+    result = BankImport(name, state={STATE_PREFIX + digest: f"{stamp} {name}"})
+    fresh: list[BankEntry] = []
+    for entry in entries:
+        if entry.key in seen:
+            result.known += 1
+        elif entry.amount <= 0:
+            result.debits += 1
+        else:
+            seen.add(entry.key)
+            fresh.append(entry)
+    result.matches = match_entries(fresh, invoices, clients, open_amount, currency)
+    for m in result.matches:
+        e = m.entry
+        result.appends.append(RowAppend("bank", e.key, {
+            "date": e.date, "amount": e.amount, "counterparty": e.counterparty,
+            "text": " ".join(t for t in (e.structured_ref, e.text) if t), "reference": e.key, "file": name,
+            "matched_to": m.matched_to, "problem": m.problem}))
+        if m.matched_to:
+            result.appends.append(_payment(e.key, e.date, m.client_id, m.invoice_no, e.amount))
+    return result
+
+
+def confirmed_payments(tables: Mapping[str, Table]) -> tuple[list[RowAppend], list[CellWrite]]:
+    """Bank rows a person matched (Matched To filled in) that have no payment yet:
+    their Payments rows, and their Problem cleared."""
+    bank = tables.get("bank")
+    if bank is None or not bank.exists or "matched_to" not in bank.columns:
+        return [], []
+    paid = _payment_references(tables)
+    appends, writes = [], []
+    for row, values in bank.rows:
+        invoice_no = text(bank.get(values, "matched_to"))
+        ref = text(bank.get(values, "reference"))
+        if not invoice_no or not ref or ref in paid:
+            continue
+        try:
+            when = day(bank.get(values, "date"), "Date")
+            amount = number(bank.get(values, "amount"), "Amount")
+        except ValueError:
+            continue
+        if when is None or amount is None or amount <= 0:
+            continue
+        paid.add(ref)
+        appends.append(_payment(ref, when, "", invoice_no, amount))
+        problem = text(bank.get(values, "problem"))
+        if problem:
+            writes.append(CellWrite("bank", row, ref, "problem", problem, ""))
+    return appends, writes
+
+
+def _payment(ref: str, when, client_id: str, invoice_no: str, amount: Decimal) -> RowAppend:
+    return RowAppend("payments", ref, {
+        "date": when, "client": client_id, "invoice_no": invoice_no, "amount": amount,
+        "method": PaymentMethod.BANK_TRANSFER.value, "reference": ref})
+
+
+def _known_references(tables: Mapping[str, Table]) -> set[str]:
+    bank = tables.get("bank")
+    known = set()
+    if bank is not None and bank.exists:
+        known = {text(bank.get(v, "reference")) for _, v in bank.rows}
+    return (known | _payment_references(tables)) - {""}
+
+
+def _payment_references(tables: Mapping[str, Table]) -> set[str]:
+    payments = tables.get("payments")
+    if payments is None or not payments.exists:
+        return set()
+    return {text(payments.get(v, "reference")) for _, v in payments.rows
+            if text(payments.get(v, "method")).lower() == PaymentMethod.BANK_TRANSFER.value.lower()} - {""}

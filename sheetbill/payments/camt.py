@@ -1,0 +1,107 @@
+"""CAMT.053 (ISO 20022 bank-to-customer statement), versions .001.02 to .001.08.
+
+Read with lxml, namespaces by their local names so every version reads the
+same way. One `BankEntry` per transaction: a batch entry (several TxDtls)
+gives one per transaction with its own amount; booked entries only (Sts
+BOOK); reversals (RvslInd true) are left out. Amounts are the transaction
+amount the payer sent, before any charges the bank took.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+
+from .entries import BankEntry, StatementError
+
+_NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.0[2-8]$")
+
+
+def parse_camt(data: bytes, name: str) -> list[BankEntry]:
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except etree.XMLSyntaxError as exc:
+        raise StatementError(f"{name}: not well-formed XML: {exc}") from None
+    namespace = etree.QName(root).namespace or ""
+    if not _NAMESPACE.match(namespace):
+        raise StatementError(f"{name}: not a CAMT.053 statement (namespace '{namespace}'; "
+                             f"camt.053.001.02 to .08 are read)")
+    out: list[BankEntry] = []
+    for n, entry in enumerate(root.iterfind(".//{*}Stmt/{*}Ntry"), start=1):
+        try:
+            out.extend(_entry(entry))
+        except (ValueError, InvalidOperation) as exc:
+            raise StatementError(f"{name}: entry {n}: {exc}") from None
+    return out
+
+
+def _entry(ntry) -> list[BankEntry]:
+    status = _text(ntry, "{*}Sts/{*}Cd") or _text(ntry, "{*}Sts")
+    if status and status != "BOOK":
+        return []
+    if _text(ntry, "{*}RvslInd").lower() == "true":
+        return []
+    sign = _sign(ntry)
+    day = _date(ntry, "{*}BookgDt") or _date(ntry, "{*}ValDt")
+    if day is None:
+        raise ValueError("no booking date")
+    entry_amount = _amount(ntry.find("{*}Amt"))
+    currency = ntry.find("{*}Amt").get("Ccy", "")
+    entry_ref = _text(ntry, "{*}AcctSvcrRef") or _text(ntry, "{*}NtryRef")
+    entry_info = _text(ntry, "{*}AddtlNtryInf")
+    details = ntry.findall("{*}NtryDtls/{*}TxDtls")
+    if not details:
+        return [BankEntry(day, sign * entry_amount, currency, "", entry_info, entry_ref)]
+    out = []
+    for i, tx in enumerate(details, start=1):
+        amount_node = tx.find("{*}AmtDtls/{*}TxAmt/{*}Amt")
+        if amount_node is None:
+            amount_node = tx.find("{*}Amt")  # .04 and later
+        if amount_node is None and len(details) > 1:
+            raise ValueError(f"transaction {i} of a batch has no amount")
+        amount = _amount(amount_node) if amount_node is not None else entry_amount
+        tx_sign = _sign(tx) if tx.find("{*}CdtDbtInd") is not None else sign
+        party = "Dbtr" if tx_sign > 0 else "Cdtr"
+        counterparty = (_text(tx, f"{{*}}RltdPties/{{*}}{party}/{{*}}Nm")  # .02 to .07
+                        or _text(tx, f"{{*}}RltdPties/{{*}}{party}/{{*}}Pty/{{*}}Nm")  # .08
+                        or _text(tx, f"{{*}}RltdPties/{{*}}Ultmt{party}/{{*}}Nm"))
+        text = " ".join(t for t in (
+            " ".join(_all(tx, "{*}RmtInf/{*}Ustrd")),
+            _text(tx, "{*}AddtlTxInf"),
+            entry_info if len(details) == 1 else "") if t)
+        structured = " ".join(_all(tx, "{*}RmtInf/{*}Strd/{*}CdtrRefInf/{*}Ref"))
+        ref = _text(tx, "{*}Refs/{*}AcctSvcrRef") or (f"{entry_ref}/{i}" if entry_ref and len(details) > 1
+                                                      else entry_ref)
+        tx_currency = amount_node.get("Ccy", currency) if amount_node is not None else currency
+        out.append(BankEntry(day, tx_sign * amount, tx_currency, counterparty, text, ref, structured))
+    return out
+
+
+def _sign(node) -> int:
+    indicator = _text(node, "{*}CdtDbtInd")
+    if indicator not in ("CRDT", "DBIT"):
+        raise ValueError(f"credit/debit indicator '{indicator}' is neither CRDT nor DBIT")
+    return 1 if indicator == "CRDT" else -1
+
+
+def _amount(node) -> Decimal:
+    if node is None or not (node.text or "").strip():
+        raise ValueError("no amount")
+    return Decimal(node.text.strip())
+
+
+def _date(node, path: str) -> date | None:
+    found = _text(node, f"{path}/{{*}}Dt") or _text(node, f"{path}/{{*}}DtTm")[:10]
+    return date.fromisoformat(found[:10]) if found else None
+
+
+def _text(node, path: str) -> str:
+    found = node.find(path)
+    return " ".join((found.text or "").split()) if found is not None else ""
+
+
+def _all(node, path: str) -> list[str]:
+    return [" ".join((f.text or "").split()) for f in node.findall(path) if (f.text or "").strip()]

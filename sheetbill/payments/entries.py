@@ -1,0 +1,63 @@
+"""What a bank statement says: its entries, whatever the file's format.
+
+`read_statement(path)` picks the parser by content: CAMT.053 (ISO 20022
+XML) or MT940. Errors are `StatementError`, one sentence naming the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from ..errors import SheetbillError
+
+
+class StatementError(SheetbillError):
+    """A statement file that cannot be read."""
+
+
+@dataclass(frozen=True)
+class BankEntry:
+    """One booked transaction: a credit (amount > 0) or a debit (< 0)."""
+
+    date: date
+    amount: Decimal
+    currency: str
+    counterparty: str  # who paid (a credit) or was paid (a debit)
+    text: str  # the remittance information, as the bank gives it
+    bank_ref: str  # the bank's own reference of the entry or transaction; "" when it has none
+    structured_ref: str = ""  # a creditor reference the payer gave in a structured field
+
+    @property
+    def key(self) -> str:
+        """The entry's identity across files: the bank's reference, else a digest of what it says."""
+        if self.bank_ref:
+            return self.bank_ref
+        said = "\n".join((self.date.isoformat(), str(self.amount), self.currency, self.counterparty, self.text,
+                          self.structured_ref))
+        return "sha:" + hashlib.sha256(said.encode()).hexdigest()[:16]
+
+
+def read_statement(path: Path) -> list[BankEntry]:
+    """The entries of a CAMT.053 or MT940 file."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise StatementError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    head = data.lstrip()[:200]
+    if head.startswith((b"<", b"\xef\xbb\xbf<")):
+        from .camt import parse_camt
+
+        return parse_camt(data, Path(path).name)
+    if b":20:" in data[:400] or b":25:" in data[:400]:
+        from .mt940_file import parse_mt940
+
+        return parse_mt940(data, Path(path).name)
+    raise StatementError(f"{Path(path).name}: neither a CAMT.053 (XML) nor an MT940 statement")
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,0 +1,74 @@
+"""The payment block of an invoice's template context: the creditor
+reference, and the QR code for the open amount (EPC for euros in SEPA, the
+Swiss QR-bill for francs, none otherwise).
+
+Keys (all text, "" when there is nothing to show):
+- `payment_reference`: `RF16 INV2 0260 001`, the reference to quote;
+  empty on drafts and credit notes. A statement's is made from the Client ID.
+- `payment_qr`: "epc", "swiss" or "".
+- `payment_qr_image`: the QR code (EPC) or the whole payment part (Swiss)
+  as an SVG `data:` URL.
+- `payment_qr_amount`: the open amount the code asks for.
+- `payment_account`: holder, IBAN (in groups of four) and BIC.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TypedDict
+
+from ..core.document import InvoiceDocument, Practice, StatementDocument
+from ..payments.account import BankAccount
+from ..payments.open_amount import statement_open_amount
+from ..payments.qr import payment_code
+from ..payments.reference import client_reference, creditor_reference, printed
+
+
+class AccountContext(TypedDict):
+    holder: str
+    iban: str
+    bic: str
+
+
+class PaymentContext(TypedDict):
+    payment_reference: str
+    payment_qr: str
+    payment_qr_image: str
+    payment_qr_amount: str
+    payment_account: AccountContext
+
+
+def payment_context(doc: InvoiceDocument, amount) -> PaymentContext:
+    """`amount` formats money the practice's way (render.context.money_format)."""
+    invoice = doc.invoice
+    asks = doc.kind == "invoice" and not doc.draft and bool(invoice.invoice_no.strip())
+    return payment_block(doc.practice, creditor_reference(invoice.invoice_no) if asks else "",
+                         doc.open_amount if asks else Decimal(0), amount)
+
+
+def statement_payment_context(doc: StatementDocument, amount) -> PaymentContext:
+    """A statement's: the client's reference and a code for its balance due."""
+    return payment_block(doc.practice, client_reference(doc.client.client_id),
+                         statement_open_amount(doc.statement), amount)
+
+
+def payment_block(practice: Practice, reference: str, open_amount: Decimal, amount) -> PaymentContext:
+    account = account_of(practice)
+    code = payment_code(account, practice.currency, open_amount, reference, practice.address) if reference else None
+    return {
+        "payment_reference": printed(reference),
+        "payment_qr": code.kind if code else "",
+        "payment_qr_image": code.image if code else "",
+        "payment_qr_amount": amount(open_amount) if code else "",
+        "payment_account": {
+            "holder": account.holder if account else "",
+            "iban": " ".join(account.iban[i:i + 4] for i in range(0, len(account.iban), 4)) if account else "",
+            "bic": account.bic if account else "",
+        },
+    }
+
+
+def account_of(practice: Practice) -> BankAccount | None:
+    if not practice.iban:
+        return None
+    return BankAccount(practice.account_holder or practice.name, practice.iban, practice.bic)

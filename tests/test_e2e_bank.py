@@ -1,0 +1,129 @@
+"""`sheetbill bank import`: statements into the Bank tab and Payments, on a real workbook."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sheetbill import cli
+
+from .conftest import session
+
+FILES = Path(__file__).resolve().parent / "bankfiles"
+
+
+def money(value) -> Decimal | None:
+    return Decimal(str(value)).quantize(Decimal("0.01")) if value is not None else None
+
+
+def bank(practice, *args) -> int:
+    return cli.main(["-q", "bank", "import", *[str(a) for a in args], "--config", str(practice.config_path)])
+
+
+def three_invoices(practice) -> None:
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)),  # INV-2026-0001, 65.00
+                    session("S-00002", date(2026, 11, 3), client="C-002"),  # INV-2026-0002, 58.50
+                    session("S-00003", date(2026, 11, 4), client="C-003"))  # INV-2026-0003, 65.00 (daily)
+    practice.run()
+    assert [r["Invoice No"] for r in practice.rows("Invoices")] == ["INV-2026-0001", "INV-2026-0002",
+                                                                    "INV-2026-0003"]
+
+
+def test_camt053_credits_matched_by_reference_number_and_name_the_rest_left_for_a_person(practice, capsys):
+    three_invoices(practice)
+    assert bank(practice, FILES / "camt053_v02_sparkasse.xml") == 0
+    assert bank(practice, FILES / "camt053_v08_batch.xml") == 0
+    out = capsys.readouterr().out
+    assert "2 new credit(s), 2 matched to invoices, 0 left in Bank for a person; 0 already imported, " \
+           "1 debit(s) left alone" in out
+    assert "-> INV-2026-0003 (amount and name)" in out
+
+    rows = practice.rows("Bank")
+    assert [(r["Reference"], money(r["Amount"]), r["Matched To"]) for r in rows] == [
+        ("2026112100001", Decimal("65.00"), "INV-2026-0001"),
+        ("2026112100002", Decimal("30.00"), "INV-2026-0002"),
+        ("B77-1", Decimal("65.00"), "INV-2026-0003"),
+        ("B77-2", Decimal("65.00"), None),
+    ]
+    assert [r["Problem"] for r in rows][:3] == [None, None, None]
+    assert rows[3]["Problem"].startswith("No invoice found") and rows[3]["Counterparty"] == "Unknown Sender GmbH"
+    assert rows[0]["File"] == "camt053_v02_sparkasse.xml" and rows[0]["Text"] == "RF16INV20260001 GUTSCHRIFT"
+
+    payments = practice.rows("Payments")
+    assert [(p["Invoice No"], money(p["Amount"]), p["Method"], p["Reference"]) for p in payments] == [
+        ("INV-2026-0001", Decimal("65.00"), "Bank transfer", "2026112100001"),
+        ("INV-2026-0002", Decimal("30.00"), "Bank transfer", "2026112100002"),
+        ("INV-2026-0003", Decimal("65.00"), "Bank transfer", "B77-1"),
+    ]
+
+    practice.run()  # the usual machinery applies them and sends the receipts
+    invoices = {r["Invoice No"]: r for r in practice.rows("Invoices")}
+    assert [invoices[n]["Status"] for n in ("INV-2026-0001", "INV-2026-0002", "INV-2026-0003")] == [
+        "Paid", "Partially Paid", "Paid"]
+    assert money(invoices["INV-2026-0002"]["Balance"]) == Decimal("28.50")
+    assert all(p["Receipt No"] and not p["Problem"] for p in practice.rows("Payments"))
+
+
+def test_importing_the_same_file_twice_adds_nothing(practice, capsys, tmp_path):
+    three_invoices(practice)
+    bank(practice, FILES / "camt053_v02_sparkasse.xml")
+    before = (practice.rows("Bank"), practice.rows("Payments"))
+    assert bank(practice, FILES / "camt053_v02_sparkasse.xml") == 0
+    assert "was imported before; nothing added" in capsys.readouterr().out
+    # the same entries in another file (a later export overlapping the first) are known by the bank's reference
+    shutil.copy(FILES / "camt053_v02_sparkasse.xml", tmp_path / "again.xml")
+    with open(tmp_path / "again.xml", "a") as f:
+        f.write("\n<!-- exported again -->\n")
+    assert bank(practice, tmp_path / "again.xml") == 0
+    assert "0 new credit(s), 0 matched to invoices, 0 left in Bank for a person; 2 already imported" in \
+        capsys.readouterr().out
+    assert (practice.rows("Bank"), practice.rows("Payments")) == before
+
+
+def test_a_person_matches_the_rest_in_the_bank_tab_and_the_next_cycle_applies_it(practice):
+    three_invoices(practice)
+    practice.append("Sessions", session("S-00004", date(2026, 11, 5), client="C-001"))  # INV-2026-0004, 65.00
+    practice.run()
+    bank(practice, FILES / "camt053_v08_batch.xml")
+    [unmatched] = [r for r in practice.rows("Bank") if r["Reference"] == "B77-2"]
+    assert unmatched["Problem"]
+    _set_matched(practice, "B77-2", "INV-2026-0004")
+    practice.run()
+    [row] = [r for r in practice.rows("Bank") if r["Reference"] == "B77-2"]
+    assert row["Problem"] is None and row["Matched To"] == "INV-2026-0004"
+    [paid] = [p for p in practice.rows("Payments") if p["Reference"] == "B77-2"]
+    assert (paid["Invoice No"], money(paid["Amount"]), paid["Method"]) == ("INV-2026-0004", Decimal("65.00"),
+                                                                          "Bank transfer")
+    practice.run()
+    practice.run()  # once only
+    assert len([p for p in practice.rows("Payments") if p["Reference"] == "B77-2"]) == 1
+    invoices = {r["Invoice No"]: r for r in practice.rows("Invoices")}
+    assert invoices["INV-2026-0004"]["Status"] == "Paid"
+
+
+def test_mt940_statement(practice, capsys):
+    three_invoices(practice)
+    assert bank(practice, FILES / "mt940_deutsche.sta") == 0
+    assert [(p["Invoice No"], money(p["Amount"])) for p in practice.rows("Payments")] == [
+        ("INV-2026-0001", Decimal("65.00")), ("INV-2026-0002", Decimal("30.00"))]
+
+
+def test_an_unreadable_file_is_one_line_and_changes_nothing(practice, capsys, tmp_path):
+    (tmp_path / "x.csv").write_text("Date;Amount\n")
+    assert bank(practice, tmp_path / "x.csv") == 1
+    assert "x.csv: neither a CAMT.053 (XML) nor an MT940 statement" in capsys.readouterr().err
+    assert practice.rows("Bank") == []
+
+
+def _set_matched(practice, reference: str, invoice_no: str) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(practice.workbook)
+    ws = wb["Bank"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[header.index("Reference")].value == reference:
+            row[header.index("Matched To")].value = invoice_no
+    wb.save(practice.workbook)
