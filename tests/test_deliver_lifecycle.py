@@ -125,7 +125,7 @@ def test_reminder_email_by_level(level, subject, sentence):
 def test_reminder_open_balance_is_the_invoices_and_one_day_is_singular():
     doc = sample_document()
     doc = replace(doc, invoice=replace(doc.invoice, paid=Decimal("100.00"),
-                                       balance=Decimal("99.98")))
+                                       balance=Decimal("99.98")), paid=Decimal("100.00"))
     assert parsed(reminder(2, doc, days=1))["Subject"] == \
         "Second reminder: invoice INV-2026-0042 is 1 day overdue"
     assert "1 day overdue, and 99.98 EUR is still open" in body_of(reminder(2, doc, days=1))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from sheetbill.core.account import account_of
 from sheetbill.core.document import receipt_for
 from sheetbill.core.model import Allocation, Payment
 from sheetbill.render.html import HtmlRenderer
@@ -109,10 +110,11 @@ def test_a_receipt_from_a_payment_row(renderer):
                                Allocation("INV-2026-0042", Decimal("199.98")),
                                Allocation("Credit", Decimal("51.52"))),
                       receipt_no="", receipt_sent_at="", problem="")
-    doc = receipt_for(payment, "RCPT-2026-0017", CLIENT, PRACTICE, credit=Decimal("51.52"))
+    figures = account_of("C-0042", [], [payment], lambda p: "C-0042").receipt("P-0093")
+    doc = receipt_for(payment, "RCPT-2026-0017", CLIENT, PRACTICE, figures)
     assert [a.invoice_no for a in doc.allocations] == ["INV-2026-0038", "INV-2026-0042"]
     assert doc.unapplied == Decimal("51.52")
     text = flat(pdf_text(renderer.render(doc)))
     assert "Kept as credit on your account 51.52 EUR" in text and "Invoice Credit" not in text
     with pytest.raises(ValueError, match="P-0093 has no date"):
-        receipt_for(replace(payment, date=None), "RCPT-1", CLIENT, PRACTICE)
+        receipt_for(replace(payment, date=None), "RCPT-1", CLIENT, PRACTICE, figures)

@@ -269,8 +269,11 @@ def _received(p: Payment, by_no: Mapping[str, Charge]) -> Received:
     for a in p.applied:
         at_receipt = spent + a.amount <= p.amount
         spent += a.amount
+        if a.invoice_no in (CREDIT, REFUND):
+            continue
         c = by_no.get(_key(a.invoice_no))
-        if a.invoice_no in (CREDIT, REFUND) or c is None:
+        if c is None:  # not (or no longer) on the account: the money is on it all the same
+            out.append(Application(p.payment_id, a.invoice_no.strip(), a.amount, p.date, at_receipt))
             continue
         on = p.date if at_receipt else max(p.date, c.issue_date)
         out.append(Application(p.payment_id, c.invoice_no, a.amount, on, at_receipt, c.void))
