@@ -54,10 +54,10 @@ def test_a_payment_that_settles_everything_and_leaves_credit(renderer):
                      "Reference: INV-2026-0042 Schönberg-Castellanos",
                      "Invoice INV-2026-0038 48.50 EUR", "Invoice INV-2026-0042 199.98 EUR",
                      "Kept as credit on your account 51.52 EUR",
-                     "nothing is open on your account",
+                     "nothing was open on your invoices on 3 Dec 2026",
                      "Your credit of 51.52 EUR will be set against your next invoice.",
                      "Amount received 300.00 EUR", "Applied to invoices 248.48 EUR",
-                     "Credit on your account 51.52 EUR", "Balance still open 0.00 EUR"]:
+                     "Credit on your account 51.52 EUR", "Still open on 3 Dec 2026 0.00 EUR"]:
         assert expected in text
     assert "Page " not in text
 
@@ -65,8 +65,8 @@ def test_a_payment_that_settles_everything_and_leaves_credit(renderer):
 def test_a_part_payment(renderer):
     text = flat(pdf_text(renderer.render(sample_receipt(Decimal("150.00")))))
     for expected in ["Invoice INV-2026-0042 101.50 EUR", "Applied to invoices 150.00 EUR",
-                     "After this payment, 98.48 EUR is still open on your account.",
-                     "Balance still open 98.48 EUR"]:
+                     "On 3 Dec 2026, after this payment, 98.48 EUR was still open on your invoices.",
+                     "Still open on 3 Dec 2026 98.48 EUR"]:
         assert expected in text
     assert "credit" not in text.lower()
 
