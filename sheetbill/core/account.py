@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .clients import ClientBook
 from .model import Allocation, Client, Invoice, InvoiceStatus, Payment
@@ -97,7 +97,7 @@ class Received:
     applications: tuple[Application, ...]
 
     @property
-    def order(self) -> tuple[date, int]:
+    def order(self) -> tuple:
         return self.date, self.row
 
     @property
