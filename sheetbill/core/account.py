@@ -25,10 +25,10 @@ drafts and rows without number or issue date are not on the account.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from collections.abc import Callable, Iterable, Mapping
 
 from .clients import ClientBook
 from .model import Allocation, Client, Invoice, InvoiceStatus, Payment
