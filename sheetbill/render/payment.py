@@ -19,7 +19,7 @@ from typing import TypedDict
 
 from ..core.document import InvoiceDocument, Practice, StatementDocument
 from ..payments.account import BankAccount
-from ..payments.open_amount import statement_open_amount
+from ..payments.open_amount import document_open_amount, statement_open_amount
 from ..payments.qr import payment_code
 from ..payments.reference import client_reference, creditor_reference, printed
 
@@ -43,7 +43,7 @@ def payment_context(doc: InvoiceDocument, amount) -> PaymentContext:
     invoice = doc.invoice
     asks = doc.kind == "invoice" and not doc.draft and bool(invoice.invoice_no.strip())
     return payment_block(doc.practice, creditor_reference(invoice.invoice_no) if asks else "",
-                         doc.open_amount if asks else Decimal(0), amount)
+                         document_open_amount(doc) if asks else Decimal(0), amount)
 
 
 def statement_payment_context(doc: StatementDocument, amount) -> PaymentContext:
