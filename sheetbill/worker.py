@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 import time as _time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -37,7 +38,8 @@ from .core.recover import state_from_changelog
 from .core.reminders import due_reminders, muted
 from .documents import Context, invoice_item, receipt_items, reminder_items, statement_item
 from .mail import Outgoing, Writes, send_all
-from .core.delivery import Pending, pending
+from .core.delivery import Pending, pending, state_is_sending, unknown_outcomes
+from .core.identity import identify, workbook_id
 from .core.document import document_for
 from .core.model import Client, Invoice, Ledger
 from .core.plan import CellWrite, Plan, RowAppend, RowProblem
@@ -121,7 +123,9 @@ class Worker:
                 return report  # nothing changed since a cycle that left nothing to do, today
             snapshot = self._read()
             recovered = self._recover(snapshot)
-            edits_by_people = self._human_edits(snapshot)
+            made, identity = self._identify(snapshot)
+            recovered.update(made)
+            edits_by_people = identity + self._human_edits(snapshot)
             ledger = records.ledger(snapshot.tables, self.config.day_first)
             restoration = restore_finalized(state.previous(snapshot.texts, snapshot.state), snapshot.texts.rows,
                                             snapshot.texts.row_of(), ledger.invoices,
@@ -194,6 +198,13 @@ class Worker:
         snapshot.state.update(recovered)
         return recovered
 
+    def _identify(self, snapshot: Snapshot) -> tuple[dict[str, str], list[changelog.Change]]:
+        """A workbook's own id (see core.identity), made on its first run and committed with it."""
+        made, log_ = identify(snapshot.state, lambda: secrets.token_hex(8), changelog.utc_stamp(self.clock.now()),
+                              ACTOR, "_sheetbill")
+        snapshot.state.update(made)
+        return made, log_
+
     def _human_edits(self, snapshot: Snapshot) -> list[changelog.Change]:
         before = state.previous(snapshot.texts, snapshot.state)
         return human_edits(before, snapshot.texts.rows, changelog.utc_stamp(self.clock.now()),
@@ -233,8 +244,10 @@ class Worker:
         """Invoice PDFs and emails, receipts, reminders: each exactly once (see mail.py)."""
         if self.renderer is None:
             return
-        ctx = self._context()
+        ctx = self._context(snapshot)
         lookup = self.rules.email_lookup
+        if self.transport is not None and not lookup:  # over SMTP a person decides, and hears of it every run
+            report.errors += [u.message for u in unknown_outcomes(invoices, cycle.payments, snapshot.state)]
         sessions = {s.session_id: s for s in ledger.sessions}
         for w in planned:  # what this cycle's commit already set
             if w.field == "billing_status" and w.key in sessions:
@@ -257,9 +270,9 @@ class Worker:
         report.sent += outcome.sent
         report.errors += outcome.errors
 
-    def _context(self) -> Context:
+    def _context(self, snapshot: Snapshot) -> Context:
         return Context(self.config, self.today(), self.clock.now, self._store_pdf, self._link,
-                       self.rules.credit_note_pattern)
+                       self.rules.credit_note_pattern, workbook_id(snapshot.state))
 
     def _commit_writes(self, snapshot: Snapshot, writes: Writes) -> None:
         self._commit(snapshot, writes.cells, [], writes.log, extra_state=writes.state)
@@ -321,13 +334,19 @@ class Worker:
         report = CycleReport()
         with self.book.lease():
             snapshot = self._read()
+            made, identity = self._identify(snapshot)
+            if made:
+                self._commit(snapshot, [], [], identity, extra_state=made)
             ledger = records.ledger(snapshot.tables, self.config.day_first)
             client = ClientBook(ledger.clients).find(client_ref)
             statement = statement_for(client, ledger.invoices, ledger.payments, date_from, date_to, self.today(),
                                       self.rules.minor_unit)
-            path, item = statement_item(self._context(), client, statement, self.statements, report.errors,
+            path, item = statement_item(self._context(snapshot), client, statement, self.statements, report.errors,
                                         snapshot.state)
-            if email and item is not None and self.transport is not None:
+            if email and item is not None and item.interrupted and not self.rules.email_lookup:
+                key = f"statement/{client.client_id}/{date_from.isoformat()}..{date_to.isoformat()}"
+                report.errors += [u.message for u in unknown_outcomes((), (), {key: snapshot.state[key]})]
+            elif email and item is not None and self.transport is not None:
                 outcome = send_all([item], self.transport, lambda w: self._commit_writes(snapshot, w),
                                    self.rules.email_lookup)
                 report.sent, report.errors = outcome.sent, report.errors + outcome.errors
@@ -355,7 +374,7 @@ class Worker:
         for key, value in snapshot.state.items():
             if key.startswith("reminder/") and value:
                 level = int(value.split()[0])
-                sent[key.split("/", 1)[1]] = level - 1 if value.endswith(" sending") else level
+                sent[key.split("/", 1)[1]] = level - 1 if state_is_sending(value) else level
         return due_reminders(cycle.invoices, days, sent, self.today(),
                              muted_clients=self._muted(snapshot, "clients"),
                              muted_invoices=self._muted(snapshot, "invoices"),
