@@ -64,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", required=True, type=_date, help="first day, e.g. 2026-10-01")
     p.add_argument("--to", dest="date_to", required=True, type=_date, help="last day, e.g. 2026-10-31")
     p.add_argument("--email", action="store_true", help="also email it to the client (once per period)")
+    p = command("resolve", _resolve, "answer for a reminder or statement whose sending was interrupted "
+                "(`run` names it): it went out (--sent), or send it again (--resend)")
+    p.add_argument("key", help="as `run` names it, e.g. reminder/INV-2026-0001")
+    answer = p.add_mutually_exclusive_group(required=True)
+    answer.add_argument("--sent", action="store_true", help="it is in the Sent folder: record it as sent")
+    answer.add_argument("--resend", action="store_true", help="it is not: the next run sends it again")
     command("audit", _audit, "check the Changelog's hash chain, the number series and the ledger's sums")
     p = command("check", _check, "check the config, workbook, templates and mail settings")
     p.add_argument("--offline", action="store_true", help="do not connect to the mail server")
@@ -182,6 +188,11 @@ def _statement(args) -> int:
     for error in report.errors:
         print(f"  error: {error}", file=sys.stderr)
     return 2 if report.errors else 0
+
+
+def _resolve(args) -> int:
+    print(app.worker_for(config_mod.load(args.config), deliver=False).resolve(args.key, args.sent))
+    return 0
 
 
 def _audit(args) -> int:

@@ -38,7 +38,7 @@ from .core.recover import state_from_changelog
 from .core.reminders import due_reminders, muted
 from .documents import Context, invoice_item, receipt_items, reminder_items, statement_item
 from .mail import Outgoing, Writes, send_all
-from .core.delivery import Pending, pending, state_is_sending, unknown_outcomes
+from .core.delivery import Pending, pending, resolution, state_is_sending, unknown_outcomes
 from .core.identity import identify, workbook_id
 from .core.document import document_for
 from .core.model import Client, Invoice, Ledger
@@ -351,6 +351,19 @@ class Worker:
                                    self.rules.email_lookup)
                 report.sent, report.errors = outcome.sent, report.errors + outcome.errors
         return path, report
+
+    def resolve(self, key: str, sent: bool) -> str:
+        """`sheetbill resolve`: a person's answer about an interrupted reminder or statement."""
+        with self.book.lease():
+            snapshot = self._read()
+            try:
+                state_, log_, done = resolution(key, snapshot.state.get(key, ""), sent,
+                                                changelog.utc_stamp(self.clock.now()), ACTOR,
+                                                lambda tab: self._header(tab, ""))
+            except ValueError as exc:
+                raise SheetbillError(str(exc)) from None
+            self._commit(snapshot, [], [], log_, extra_state=state_)
+        return done
 
     def _owner(self, ledger: Ledger, invoices: list[Invoice]):
         """A payment's client: the one it names, else its invoice's."""

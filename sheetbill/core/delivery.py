@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
+from .changelog import Change
 from .model import Invoice, InvoiceStatus, Payment
 from .plan import CellWrite, RowProblem
 
@@ -139,3 +140,29 @@ def flag_unknown(invoices: Iterable[Invoice], payments: Iterable[Payment],
             writes.append(CellWrite("payments", u.row, u.key, "problem", "", u.message))
             problems.append(RowProblem("payments", u.row, u.key, u.message))
     return writes, problems
+
+
+def resolution(key: str, value: str, sent: bool, at: str, actor: str,
+               tab_name: Callable[[str], str]) -> tuple[dict[str, str], list[Change], str]:
+    """A person's answer about an interrupted reminder or statement (`key` as the
+    worker's state names it, `value` its mark): it went out (`sent`), recorded as
+    if the worker had seen it go, or it did not, so the next run sends it again.
+    Returns the state to write, the Changelog entries and a sentence saying what
+    was done. Raises ValueError when `key` is no interrupted send."""
+    kind, _, rest = key.partition("/")
+    if kind not in ("reminder", "statement") or not state_is_sending(value):
+        raise ValueError(f"{key} is not an email waiting for a person's answer (see `sheetbill run`)")
+    if kind == "reminder":
+        level = value.split()[0]
+        if sent:
+            return ({key: level}, [Change(at, actor, "remind", tab_name("invoices"), rest, "Reminder",
+                                          str(int(level) - 1) if level.isdigit() and int(level) > 1 else "",
+                                          level)],
+                    f"Reminder {level} of {rest} recorded as sent")
+        earlier = str(int(level) - 1) if level.isdigit() and int(level) > 1 else ""
+        return {key: earlier}, [], f"Reminder {level} of {rest} will be sent again by the next run"
+    client, _, period = rest.partition("/")
+    if sent:
+        return ({key: at}, [Change(at, actor, "statement", tab_name("clients"), client, "Statement", "", period)],
+                f"Statement of {client} for {period} recorded as sent")
+    return {key: ""}, [], f"Statement of {client} for {period} will be sent again by the next run"
