@@ -121,3 +121,23 @@ def test_an_interrupted_send_is_looked_up_by_the_id_it_was_marked_with(practice)
     (outbox / f"{old_receipt.strip('<>')}.eml").write_bytes(b"Message-ID: " + old_receipt.encode() + b"\n\nx\n")
     assert practice.run().sent == ["RCPT-2026-0001"]
     assert len(list(outbox.glob("*.eml"))) == 3  # recorded, not sent again under a new id
+
+
+def test_a_reminder_marked_by_an_older_version_is_looked_up_by_its_old_id(practice):
+    from sheetbill.deliver.message import reminder_message_id
+
+    practice.append("Sessions", session("S-00001", date(2026, 10, 20)))
+    practice.run(FixedClock(datetime(2026, 10, 21, 9, tzinfo=timezone.utc)))
+    kill_run(practice, "send", 1)  # 21 Nov: the first reminder is marked, then the worker died
+    assert state_of(practice)["reminder/INV-2026-0001"].startswith("1 sending <reminder-1.inv-2026-0001.")
+    wb = openpyxl.load_workbook(practice.workbook)
+    for key, value in wb["_sheetbill"].iter_rows(min_row=2):
+        if key.value == "reminder/INV-2026-0001":
+            value.value = "1 sending"  # as an older version marked it
+    wb.save(practice.workbook)
+    old = reminder_message_id("INV-2026-0001", 1, SENDER)
+    outbox = practice.folder / "outbox"
+    (outbox / f"{old.strip('<>')}.eml").write_bytes(b"Message-ID: " + old.encode() + b"\n\nx\n")
+    assert practice.run().sent == ["reminder 1 of INV-2026-0001"]  # recorded
+    assert len(list(outbox.glob("*.eml"))) == 2  # the invoice and that reminder: not sent again
+    assert state_of(practice)["reminder/INV-2026-0001"] == "1"
