@@ -132,7 +132,8 @@ class Worker:
                                             have_snapshot=any(k.startswith("snapshot/") for k in snapshot.state))
             report.flags = restoration.flags
             if not restoration.empty:  # undo first, then plan on the ledger as it should be
-                self._commit(snapshot, restoration.writes, restoration.appends, edits_by_people, action="restore")
+                self._commit(snapshot, restoration.writes, restoration.appends, edits_by_people, action="restore",
+                             extra_state=recovered)
                 edits_by_people = []
                 snapshot = self._read()
                 ledger = records.ledger(snapshot.tables, self.config.day_first)

@@ -84,6 +84,7 @@ def test_the_workbooks_id_is_rebuilt_from_the_changelog_when_sheetbill_is_lost(p
     assert state_of(practice)["workbook_id"] == made
     second = {i["Invoice No"]: i for i in practice.rows("Invoices")}["INV-2026-0002"]
     assert second["Message ID"] == message_id_for("INV-2026-0002", second["Checksum"], SENDER, made)
+    assert str({i["Invoice No"]: i for i in practice.rows("Invoices")}["INV-2026-0001"]["Total"]) == "65"
     assert [c["After"] for c in practice.rows("Changelog") if c["Action"] == "workbook id"] == [made]
 
 
@@ -141,3 +142,20 @@ def test_a_reminder_marked_by_an_older_version_is_looked_up_by_its_old_id(practi
     assert practice.run().sent == ["reminder 1 of INV-2026-0001"]  # recorded
     assert len(list(outbox.glob("*.eml"))) == 2  # the invoice and that reminder: not sent again
     assert state_of(practice)["reminder/INV-2026-0001"] == "1"
+
+
+def test_a_workbook_from_before_workbook_ids_gets_one_even_when_its_first_run_restores_an_edit(practice):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    practice.run()
+    wb = openpyxl.load_workbook(practice.workbook)
+    ws = wb["_sheetbill"]
+    row, = [r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == "workbook_id"]
+    ws.delete_rows(row)  # as a workbook an older version kept
+    wb.save(practice.workbook)
+    practice.set("Invoices", "INV-2026-0001", "Total", 1)  # undone by the next run, before it plans
+    practice.append("Sessions", session("S-00002", date(2026, 11, 4)))
+    assert practice.run().created == ["INV-2026-0002"]
+    made = state_of(practice)["workbook_id"]
+    second = {i["Invoice No"]: i for i in practice.rows("Invoices")}["INV-2026-0002"]
+    assert second["Message ID"] == message_id_for("INV-2026-0002", second["Checksum"], SENDER, made)
+    assert str({i["Invoice No"]: i for i in practice.rows("Invoices")}["INV-2026-0001"]["Total"]) == "65"
