@@ -97,6 +97,12 @@ def _parser() -> argparse.ArgumentParser:
                 "as a new PDF beside the original; with --email, sent to the client")
     p.add_argument("invoice_no", help="the Invoice No, e.g. INV-2026-0001")
     p.add_argument("--email", action="store_true", help="also email it to the client (once a day)")
+    p = command("resolve", _resolve, "answer for a reminder or statement whose sending was interrupted "
+                "(`run` names it): it went out (--sent), or send it again (--resend)")
+    p.add_argument("key", help="as `run` names it, e.g. reminder/INV-2026-0001")
+    answer = p.add_mutually_exclusive_group(required=True)
+    answer.add_argument("--sent", action="store_true", help="it is in the Sent folder: record it as sent")
+    answer.add_argument("--resend", action="store_true", help="it is not: the next run sends it again")
     command("audit", _audit, "check the Changelog's hash chain, the number series and the ledger's sums")
     p = command("bank", _bank, "import a bank statement (CAMT.053 or MT940): credits into Bank, matched ones "
                 "into Payments")
@@ -254,6 +260,11 @@ def _invoice(args) -> int:
     for error in report.errors:
         print(f"  error: {error}", file=sys.stderr)
     return 2 if report.errors else 0
+
+
+def _resolve(args) -> int:
+    print(app.worker_for(config_mod.load(args.config), deliver=False).resolve(args.key, args.sent))
+    return 0
 
 
 def _audit(args) -> int:

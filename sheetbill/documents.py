@@ -2,6 +2,10 @@
 
 Each builder renders (or reuses) the PDF and returns `mail.Outgoing` items
 with their mark, record and unmark writes; `mail.send_all` sends them.
+Each email is dated the moment it is written (the clock's now, in the
+practice's time zone) and its Message-ID is made from the document and the
+workbook's own id; an email interrupted by an earlier run keeps the id it was
+marked with, so it is looked up (and, if need be, sent) under that id.
 """
 
 from __future__ import annotations
@@ -14,14 +18,15 @@ from typing import Callable, Mapping
 from .config import PACKAGE_TEMPLATES
 from .core.account import Account
 from .core.changelog import Change, utc_stamp
-from .core.delivery import Pending
+from .core.delivery import (SENDING, Pending, cell_is_sending, marked_id, sending_cell, sending_state,
+                             state_is_sending)
 from .core.document import document_for, receipt_for
 from .core.model import Client, Invoice, Payment
 from .core.plan import CellWrite
 from .core.reminders import Reminder
 from .mail import Outgoing, Writes
 
-SENDING = "sending (if this stays, check the Sent folder)"
+__all__ = ["SENDING", "Context", "invoice_item", "receipt_items", "reminder_items", "statement_item"]
 
 
 @dataclass
@@ -35,9 +40,14 @@ class Context:
     link: Callable[[Path], str]
     credit_pattern: object
     accounts: Mapping[str, Account] = field(default_factory=dict)  # client id -> account, after this cycle
+    workbook: str = ""  # the workbook's own id, part of every Message-ID
 
     def stamp(self) -> str:
         return utc_stamp(self.now())
+
+    def written(self):
+        """An email's Date: now, in the practice's time zone."""
+        return self.now().astimezone(self.config.timezone)
 
     def account(self, client_id: str) -> Account:
         return self.accounts.get(client_id) or Account(client_id, (), ())
@@ -64,7 +74,9 @@ class Context:
 def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, path: Path, build_message,
                  sessions: dict) -> Outgoing:
     inv = item.invoice
-    msg = build_message(doc, pdf, path.name)
+    msg = build_message(doc, pdf, path.name, written=ctx.written(), workbook=ctx.workbook)
+    if item.interrupted and inv.message_id:
+        _use_id(msg, inv.message_id)
     mid = msg["Message-ID"]
 
     def record() -> Writes:
@@ -92,42 +104,41 @@ def invoice_copy_item(ctx: Context, doc, pdf: bytes, path: Path, build_message, 
     inv = doc.invoice
     key = f"copy/{inv.invoice_no}/{ctx.today.isoformat()}"
     was = state.get(key, "")
-    if not doc.client.email or (was and not was.endswith(" sending")):
+    if not doc.client.email or (was and not state_is_sending(was)):
         return None
+    interrupted = state_is_sending(was)
     try:
-        msg = build_message(doc, pdf, path.name)
-        del msg["Message-ID"]
-        msg["Message-ID"] = message_id(("copy", inv.invoice_no, ctx.today.isoformat()),
-                                       f"copy\n{inv.invoice_no}\n{inv.checksum}\n{ctx.today}", ctx.config.email.sender)
+        msg = build_message(doc, pdf, path.name, written=ctx.written(), workbook=ctx.workbook)
+        _use_id(msg, marked_id(was) if interrupted and marked_id(was) else message_id(
+            ("copy", inv.invoice_no, ctx.today.isoformat()), f"copy\n{inv.invoice_no}\n{inv.checksum}\n{ctx.today}",
+            ctx.config.email.sender, ctx.workbook))
     except Exception as exc:
         errors.append(f"{inv.invoice_no}: email not made: {exc}")
         return None
     return Outgoing(
         label=f"{inv.invoice_no} as of {ctx.today.isoformat()}", message=msg,
-        mark=Writes(state={key: f"{ctx.stamp()} sending"}),
+        mark=Writes(state={key: sending_state(ctx.stamp(), msg["Message-ID"])}),
         record=lambda: Writes(state={key: ctx.stamp()}, log=[Change(
             ctx.stamp(), "sheetbill", "invoice copy", ctx.config.tab("invoices").name, inv.invoice_no, "Emailed",
             "", f"{doc.status or 'as of'} {ctx.today.isoformat()}")]),
         unmark=Writes(state={key: was}),
-        interrupted=was.endswith(" sending"))
+        interrupted=interrupted)
 
 
 def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str, Client], owner_of,
                   renderer, lookup: bool, errors: list[str]) -> tuple[list[Outgoing], Writes]:
     """Receipts issued and not yet sent. Returns the emails and the writes for
     receipts that cannot be emailed (client without Email)."""
-    from .deliver.message import receipt_message
+    from .deliver.message import receipt_message, receipt_message_id
 
     email = ctx.config.email
     items, other = [], Writes()
     for p in payments:
-        if not p.receipt_no or (p.receipt_sent_at and p.receipt_sent_at != SENDING):
+        if not p.receipt_no or (p.receipt_sent_at and not cell_is_sending(p.receipt_sent_at)):
             continue
-        interrupted = p.receipt_sent_at == SENDING
+        interrupted = cell_is_sending(p.receipt_sent_at)
         if interrupted and not lookup:
-            errors.append(f"{p.receipt_no} (payment {p.payment_id}) may or may not have gone out; check the "
-                          f"Sent folder, then put the time in Receipt Sent At, or clear it to send again")
-            continue
+            continue  # a person decides (see core.delivery.unknown_outcomes)
         client = clients.get(owner_of(p))
         if client is None:
             continue
@@ -151,16 +162,19 @@ def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str
         try:
             msg = receipt_message(doc, pdf, path.name, email.sender, ctx.email_template("receipt_subject.txt"),
                                   ctx.email_template("receipt_body.txt"), reply_to=email.reply_to or None,
-                                  bcc=email.bcc or None)
+                                  bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook)
+            if interrupted:
+                _use_id(msg, marked_id(p.receipt_sent_at) or receipt_message_id(p.receipt_no, email.sender))
         except Exception as exc:
             errors.append(f"{p.receipt_no}: email not made: {exc}")
             continue
+        mark = sending_cell(msg["Message-ID"])
         items.append(Outgoing(
             label=p.receipt_no, message=msg,
-            mark=Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", p.receipt_sent_at, SENDING)]),
-            record=lambda p=p, key=key: Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at",
-                                                                SENDING, ctx.stamp())]),
-            unmark=Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", SENDING, "")]),
+            mark=Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", p.receipt_sent_at, mark)]),
+            record=lambda p=p, key=key, mark=mark: Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at",
+                                                                           mark, ctx.stamp())]),
+            unmark=Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", mark, "")]),
             interrupted=interrupted))
     return items, other
 
@@ -169,7 +183,7 @@ def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, C
                    lookup: bool, pdf_of, errors: list[str]) -> list[Outgoing]:
     """Reminders due today; `pdf_of(doc)` gives the invoice as it stands today (PDF bytes, file
     name) to attach, so that it names the same open amount as the email."""
-    from .deliver.message import reminder_message
+    from .deliver.message import reminder_message, reminder_message_id
 
     email = ctx.config.email
     items = []
@@ -177,11 +191,9 @@ def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, C
         inv = r.invoice
         key = f"reminder/{inv.invoice_no}"
         was = state.get(key, "")
-        interrupted = was.endswith(" sending")
-        if interrupted and not lookup:
-            errors.append(f"Reminder {was.split()[0]} of {inv.invoice_no} may or may not have gone out; check the "
-                          f"Sent folder (the next level goes out when due)")
-            continue
+        interrupted = state_is_sending(was) and was.split()[0] == str(r.level)
+        if state_is_sending(was) and not lookup:
+            continue  # a person decides (see core.delivery.unknown_outcomes)
         client = clients.get(inv.client_id)
         if client is None or not client.email:
             continue
@@ -191,14 +203,16 @@ def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, C
             msg = reminder_message(doc, pdf, name, r.level, r.days_overdue,
                                    ctx.today, email.sender, ctx.email_template("reminder_subject.txt"),
                                    ctx.email_template("reminder_body.txt"), reply_to=email.reply_to or None,
-                                   bcc=email.bcc or None)
+                                   bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook)
+            if interrupted:
+                _use_id(msg, marked_id(was) or reminder_message_id(inv.invoice_no, r.level, email.sender))
         except Exception as exc:
             errors.append(f"Reminder of {inv.invoice_no}: not made: {exc}")
             continue
         level = str(r.level)
         items.append(Outgoing(
             label=f"reminder {level} of {inv.invoice_no}", message=msg,
-            mark=Writes(state={key: f"{level} sending"}),
+            mark=Writes(state={key: sending_state(level, msg["Message-ID"])}),
             record=lambda inv=inv, key=key, level=level, was=was: Writes(
                 state={key: level},
                 log=[Change(ctx.stamp(), "sheetbill", "remind", ctx.config.tab("invoices").name, inv.invoice_no,
@@ -213,7 +227,7 @@ def statement_item(ctx: Context, client: Client, statement, renderer, errors: li
     """A statement's PDF (always) and its email (when the client has an Email and it
     was not sent before: state `statement/<client>/<from>..<to>`)."""
     from .core.document import StatementDocument
-    from .deliver.message import statement_message
+    from .deliver.message import statement_message, statement_message_id
 
     period = f"{statement.date_from.isoformat()}..{statement.date_to.isoformat()}"
     doc = StatementDocument(ctx.config.practice, client, statement)
@@ -225,21 +239,32 @@ def statement_item(ctx: Context, client: Client, statement, renderer, errors: li
         return None, None
     key = f"statement/{client.client_id}/{period}"
     was = state.get(key, "")
-    if not client.email or (was and not was.endswith(" sending")):
+    interrupted = state_is_sending(was)
+    if not client.email or (was and not interrupted):
         return path, None
     email = ctx.config.email
     try:
         msg = statement_message(doc, pdf, path.name, email.sender, ctx.email_template("statement_subject.txt"),
                                 ctx.email_template("statement_body.txt"), reply_to=email.reply_to or None,
-                                bcc=email.bcc or None)
+                                bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook)
+        if interrupted:
+            _use_id(msg, marked_id(was) or statement_message_id(client.client_id, statement.date_from,
+                                                               statement.date_to, email.sender))
     except Exception as exc:
         errors.append(f"Statement of {client.client_id}: email not made: {exc}")
         return path, None
     return path, Outgoing(
         label=f"statement of {client.client_id} for {period}", message=msg,
-        mark=Writes(state={key: f"{ctx.stamp()} sending"}),
+        mark=Writes(state={key: sending_state(ctx.stamp(), msg["Message-ID"])}),
         record=lambda: Writes(state={key: ctx.stamp()}, log=[Change(
             ctx.stamp(), "sheetbill", "statement", ctx.config.tab("clients").name, client.client_id, "Statement",
             "", period)]),
         unmark=Writes(state={key: was}),
-        interrupted=was.endswith(" sending"))
+        interrupted=interrupted)
+
+
+def _use_id(msg, message_id: str) -> None:
+    """An interrupted email keeps the Message-ID it was marked with (older
+    versions made ids without the workbook's)."""
+    del msg["Message-ID"]
+    msg["Message-ID"] = message_id

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 import time as _time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -41,7 +42,8 @@ from .documents import Context, invoice_copy_item, invoice_item, receipt_items, 
 from .mail import Outcome, Outgoing, Writes, emailed, send_all, tagged
 from .core.actions import PDF, Action, of_cycle, restored
 from .payments.bank_import import BankImport, confirmed_payments, import_statement
-from .core.delivery import Pending, pending
+from .core.delivery import Pending, pending, resolution, state_is_sending, unknown_outcomes
+from .core.identity import identify, workbook_id
 from .core.document import document_for
 from .core.model import Client, Invoice, Ledger
 from .core.plan import CellWrite, Plan, RowAppend, RowProblem
@@ -135,7 +137,9 @@ class Worker:
             snapshot = self._read()
             recovered = self._recover(snapshot)
             report.warnings = self.chain.findings(snapshot)
-            edits_by_people = self._human_edits(snapshot)
+            made, identity = self._identify(snapshot)
+            recovered.update(made)
+            edits_by_people = identity + self._human_edits(snapshot)
             ledger = records.ledger(snapshot.tables, self.config.day_first)
             restoration = restore_finalized(state.previous(snapshot.texts, snapshot.state), snapshot.texts.rows,
                                             snapshot.texts.row_of(), ledger.invoices,
@@ -143,7 +147,8 @@ class Worker:
             report.flags = restoration.flags
             report.actions += restored(restoration.writes, restoration.appends, self._header)
             if not restoration.empty:  # undo first, then plan on the ledger as it should be
-                self._commit(snapshot, restoration.writes, restoration.appends, edits_by_people, action="restore")
+                self._commit(snapshot, restoration.writes, restoration.appends, edits_by_people, action="restore",
+                             extra_state=recovered)
                 edits_by_people = []
                 snapshot = self._read()
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
@@ -239,6 +244,13 @@ class Worker:
         snapshot.state.update(recovered)
         return recovered
 
+    def _identify(self, snapshot: Snapshot) -> tuple[dict[str, str], list[changelog.Change]]:
+        """A workbook's own id (see core.identity), made on its first run and committed with it."""
+        made, log_ = identify(snapshot.state, lambda: secrets.token_hex(8), changelog.utc_stamp(self.clock.now()),
+                              ACTOR, "_sheetbill")
+        snapshot.state.update(made)
+        return made, log_
+
     def _human_edits(self, snapshot: Snapshot) -> list[changelog.Change]:
         before = state.previous(snapshot.texts, snapshot.state)
         return human_edits(before, snapshot.texts.rows, changelog.utc_stamp(self.clock.now()),
@@ -278,8 +290,10 @@ class Worker:
         """Invoice PDFs and emails, receipts, reminders: each exactly once (see mail.py)."""
         if self.renderer is None:
             return
-        ctx = self._context(ledger, cycle.invoices, cycle.payments)
+        ctx = self._context(snapshot, ledger, cycle.invoices, cycle.payments)
         lookup = self.rules.email_lookup
+        if self.transport is not None and not lookup:  # over SMTP a person decides, and hears of it every run
+            report.errors += [u.message for u in unknown_outcomes(invoices, cycle.payments, snapshot.state)]
         sessions = {s.session_id: s for s in ledger.sessions}
         for w in planned:  # what this cycle's commit already set
             if w.field == "billing_status" and w.key in sessions:
@@ -312,13 +326,14 @@ class Worker:
     def _credit_note(self, number: str) -> bool:
         return self.rules.credit_note_pattern.parse(number) is not None
 
-    def _context(self, ledger: Ledger, invoices, payments) -> Context:
+    def _context(self, snapshot: Snapshot, ledger: Ledger, invoices, payments) -> Context:
         """What the document builders need, with every client's account as `invoices` and
         `payments` leave it."""
         credit_note = self.rules.credit_note_pattern.parse
         return Context(self.config, self.today(), self.clock.now, self._store_pdf, self._link,
                        self.rules.credit_note_pattern,
-                       accounts(ledger.clients, invoices, payments, lambda n: credit_note(n) is not None))
+                       accounts(ledger.clients, invoices, payments, lambda n: credit_note(n) is not None),
+                       workbook_id(snapshot.state))
 
     def _as_it_stands(self, doc) -> tuple[bytes, str]:
         """An invoice re-rendered as it stands today, and its file name (never the original's)."""
@@ -381,14 +396,20 @@ class Worker:
         report = CycleReport()
         with self.book.lease():
             snapshot = self._read()
+            made, identity = self._identify(snapshot)
+            if made:
+                self._commit(snapshot, [], [], identity, extra_state=made)
             ledger = records.ledger(snapshot.tables, self.config.day_first)
             client = ClientBook(ledger.clients).find(client_ref)
-            ctx = self._context(ledger, ledger.invoices, ledger.payments)
+            ctx = self._context(snapshot, ledger, ledger.invoices, ledger.payments)
             statement = statement_of(ctx.account(client.client_id), date_from, date_to, self.today(),
                                      self.rules.minor_unit)
             path, item = statement_item(ctx, client, statement, self.statements, report.errors,
                                         snapshot.state)
-            if email and item is not None and self.transport is not None:
+            if email and item is not None and item.interrupted and not self.rules.email_lookup:
+                key = f"statement/{client.client_id}/{date_from.isoformat()}..{date_to.isoformat()}"
+                report.errors += [u.message for u in unknown_outcomes((), (), {key: snapshot.state[key]})]
+            elif email and item is not None and self.transport is not None:
                 outcome = send_all([item], self.transport, lambda w: self._commit_writes(snapshot, w),
                                    self.rules.email_lookup)
                 report.sent, report.errors = outcome.sent, report.errors + outcome.errors
@@ -402,7 +423,7 @@ class Worker:
         with self.book.lease():
             snapshot = self._read()
             ledger = records.ledger(snapshot.tables, self.config.day_first)
-            ctx = self._context(ledger, ledger.invoices, ledger.payments)
+            ctx = self._context(snapshot, ledger, ledger.invoices, ledger.payments)
             doc = self.superbills.document(ctx, snapshot.tables, ledger, ClientBook(ledger.clients).find(client_ref),
                                            date_from, date_to)
             path, item = self.superbills.item(ctx, doc, snapshot.state, report.errors)
@@ -444,7 +465,7 @@ class Worker:
             client = next((c for c in ledger.clients if c.client_id == inv.client_id), None)
             if client is None:
                 raise SheetbillError(f"{inv.invoice_no}: client {inv.client_id} is not in Clients")
-            ctx = self._context(ledger, ledger.invoices, ledger.payments)
+            ctx = self._context(snapshot, ledger, ledger.invoices, ledger.payments)
             doc = ctx.invoice_document(inv, client)
             pdf, name = self._as_it_stands(doc)
             path = self._store_pdf(self.config.render.output, name.removesuffix(".pdf"), pdf)
@@ -455,6 +476,19 @@ class Worker:
                                        self.rules.email_lookup)
                     report.sent, report.errors = outcome.sent, report.errors + outcome.errors
         return path, report
+
+    def resolve(self, key: str, sent: bool) -> str:
+        """`sheetbill resolve`: a person's answer about an interrupted reminder or statement."""
+        with self.book.lease():
+            snapshot = self._read()
+            try:
+                state_, log_, done = resolution(key, snapshot.state.get(key, ""), sent,
+                                                changelog.utc_stamp(self.clock.now()), ACTOR,
+                                                lambda tab: self._header(tab, ""))
+            except ValueError as exc:
+                raise SheetbillError(str(exc)) from None
+            self._commit(snapshot, [], [], log_, extra_state=state_)
+        return done
 
     def _owner(self, ledger: Ledger, invoices: list[Invoice]):
         """A payment's client: the one it names, else its invoice's."""
@@ -478,7 +512,7 @@ class Worker:
         for key, value in snapshot.state.items():
             if key.startswith("reminder/") and value:
                 level = int(value.split()[0])
-                sent[key.split("/", 1)[1]] = level - 1 if value.endswith(" sending") else level
+                sent[key.split("/", 1)[1]] = level - 1 if state_is_sending(value) else level
         return due_reminders(cycle.invoices, days, sent, self.today(),
                              muted_clients=self._muted(snapshot, "clients"),
                              muted_invoices=self._muted(snapshot, "invoices"),
