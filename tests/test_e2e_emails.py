@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 
+from sheetbill.placeholders import fill_example
 from sheetbill import app
 from sheetbill.deliver.message import message_id_for
 
@@ -23,6 +24,7 @@ def state_of(practice: Practice) -> dict[str, str]:
 
 def another_practice(tmp_path, name: str) -> Practice:
     workbook, config_path = app.init_practice(tmp_path / name)
+    config_path.write_text(fill_example(config_path.read_text(encoding="utf-8")), encoding="utf-8")
     p = Practice(tmp_path / name, workbook, config_path)
     p.append("Clients", *CLIENTS)
     return p
