@@ -64,6 +64,7 @@ class Desk:
         self.seen_mail: set[str] = set()
         self.book = Book({}, [], {})
         self.payment_seq = 0
+        self.named: set[str] = set()  # invoices a payment or a void names before the next run
         self.log: list[str] = []  # the actions, as lines of a plain test
 
     def close(self) -> None:
@@ -102,6 +103,8 @@ class Desk:
     def pay(self, amount: Decimal, invoice: str | None = None, client: str | None = None,
             days_back: int = 0, method: str = "Card") -> str:
         self.payment_seq += 1
+        if invoice:
+            self.named.add(invoice)
         pid = f"P-{self.payment_seq:05}"
         self._append("Payments", [pid, self.today - timedelta(days=days_back), client, invoice,
                                   amount, method, None])
@@ -110,6 +113,7 @@ class Desk:
         return pid
 
     def void(self, invoice_no: str) -> None:
+        self.named.add(invoice_no)
         self.sets.append(("Invoices", invoice_no, "Status", "Void"))
         self.log.append(f"void({invoice_no!r})")
 
@@ -143,14 +147,16 @@ class Desk:
         wb.properties.lastModifiedBy = "Maria Admin"
         wb.save(self.practice.workbook)
         self.appends, self.sets = {}, []
+        self.named = set()
 
     # -- what the admin can see (the last run's workbook) ---------------------
     def open_invoices(self) -> list:
-        return [d for d in self.book.docs.values()
-                if self.book.live(d, self.today) and self.book.open(d, self.today) > 0]
+        """Open invoices no void is pending on (a payment and a void of one invoice in one
+        go is refused with a Problem, as it should be)."""
+        return [d for d in self.live_invoices() if self.book.open(d, self.today) > 0]
 
     def live_invoices(self) -> list:
-        return [d for d in self.book.docs.values() if self.book.live(d, self.today)]
+        return [d for d in self.book.docs.values() if self.book.live(d, self.today) and d.no not in self.named]
 
     def credit(self, cid: str) -> Decimal:
         return self.book.credit(cid, self.today)
@@ -163,11 +169,12 @@ class Desk:
         self._flush()
         self.log.append("run()")
         first = len(self.renders)
+        applied_before = {p.pid for p in self.book.payments}
         report = recording_worker(self.practice, self.clock, self.renders, self.real_pdfs).run_once()
         self.book = book = Book.read(self.practice.workbook)
         today = self.today
         findings = [f"run on {today}: {e}" for e in report.errors if "has no email address" not in e]
-        findings += [f"Payments {p}" for p in book.problems]
+        findings += [f"Payments {p}" for p in book.problems if "is not invoiced yet" not in p]
         for r in self.renders[first:]:
             if r.kind == "invoice":
                 findings += check_invoice(r.context, book, today, LENIENT)
@@ -175,6 +182,11 @@ class Desk:
                 findings += check_receipt(r.context, book, LENIENT)
             elif r.kind == "statement":
                 findings += check_statement(r.context, book, LENIENT)
+        receipts = [r.context.get("payment_id") for r in self.renders[first:] if r.kind == "receipt"]
+        for p in book.payments:
+            if p.pid not in applied_before and receipts.count(p.pid) != 1:
+                findings.append(f"{'refund' if p.amount < 0 else 'payment'} {p.pid} applied on {today} "
+                                f"({p.amount}): {receipts.count(p.pid)} receipts made, expected 1")
         findings += check_workbook(book, today)
         findings += self._check_billing(book)
         findings += self._check_mail(book)
@@ -203,6 +215,8 @@ class Desk:
             if d.total != total:
                 out.append(f"Invoices {no}: Total {d.total}, expected {total}")
         for sid, s in self.sessions.items():
+            if self.clients[s["client"]]["daily"] and s["day"] >= self.today:
+                continue  # a daily client's day is billed once it is over
             if s["completed"] and sid not in on:
                 out.append(f"session {sid} (completed) is on no live invoice")
         return out

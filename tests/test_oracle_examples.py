@@ -1,0 +1,132 @@
+"""Sequences the money oracle (tests/test_oracle.py) found wrong, kept as plain
+tests: each names what an admin did and the figure a client must read
+(contract: the template contexts of issue 7), computed by hand."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from .oracle.checks import amount
+from .oracle.machine import Desk
+
+
+def documents(desk: Desk, kind: str) -> dict[str, dict]:
+    """The latest context of each document of a kind, by number (receipts by payment ID)."""
+    key = "payment_id" if kind == "receipt" else "number"
+    return {r.context[key]: r.context for r in desk.renders if r.kind == kind}
+
+
+def figures(context: dict, *keys: str) -> tuple:
+    return tuple(amount(context[k]) if isinstance(context[k], str) else context[k] for k in keys)
+
+
+def desk_for(tmp_path, **kw) -> Desk:
+    return Desk(root=tmp_path, **kw)
+
+
+def test_previous_balance_counts_only_earlier_invoices_of_one_batch(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 0, 1, True)  # 65.00, yesterday
+    desk.log_session(c, 3, 0, 0, True)  # 195.00, today
+    desk.run()
+    invoices = documents(desk, "invoice")
+    first, second = invoices["INV-2026-0001"], invoices["INV-2026-0002"]
+    assert figures(first, "total", "previous_balance", "amount_due") == (Decimal("65.00"), 0, Decimal("65.00"))
+    assert figures(second, "total", "previous_balance", "amount_due") == (
+        Decimal("195.00"), Decimal("65.00"), Decimal("260.00"))
+
+
+def test_an_invoice_paid_at_the_desk_says_paid_and_asks_for_nothing(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    s = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s, method="Cash")
+    desk.run()
+    inv = documents(desk, "invoice")["INV-2026-0001"]
+    assert figures(inv, "total", "paid", "balance", "amount_due", "is_paid", "status") == (
+        Decimal("65.00"), Decimal("65.00"), 0, 0, True, "Paid")
+    assert [p["reference"] for p in inv["payments"]] in (["P-00001"], ["RCPT-2026-0001"])
+    mail = next(m for m in desk.practice.emails() if "INV-2026-0001" in m["Subject"])
+    assert "Please pay 65.00" not in mail.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_a_paid_invoice_still_names_what_earlier_invoices_leave_open(tmp_path):
+    """amount_due = max(0, balance + previous_balance): the desk-paid invoice asks
+    only for what is open on the earlier ones (45.00 + 65.00)."""
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 0, 2, True)
+    desk.run()  # INV-2026-0001 65.00
+    desk.pay(Decimal("20.00"), invoice="INV-2026-0001")
+    desk.pass_days(1)
+    desk.log_session(c, 1, 0, 0, True)  # INV-2026-0002 65.00
+    s = desk.log_session(c, 2, 0, 0, True)  # INV-2026-0003 130.00, paid at the desk
+    desk.pay(Decimal("130.00"), invoice=s, method="Cash")
+    desk.run()
+    third = documents(desk, "invoice")["INV-2026-0003"]
+    assert figures(third, "paid", "balance", "previous_balance", "amount_due", "is_paid") == (
+        Decimal("130.00"), 0, Decimal("110.00"), Decimal("110.00"), True)
+
+
+def test_a_credit_note_asks_for_nothing(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 0, 0, True)
+    desk.run()
+    desk.void("INV-2026-0001")
+    desk.run()
+    note = documents(desk, "invoice")["CN-2026-0001"]
+    assert figures(note, "total", "amount_due", "status") == (Decimal("-65.00"), 0, "Credit note")
+
+
+def test_each_receipt_counts_the_payments_up_to_its_own(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=True, email=True)
+    desk.pay(Decimal("44.51"), client="Client 1")
+    desk.pay(Decimal("6.38"), client=c, method="Bank transfer")
+    desk.run()
+    receipts = documents(desk, "receipt")
+    assert figures(receipts["P-00001"], "amount", "unapplied", "credit") == (
+        Decimal("44.51"), Decimal("44.51"), Decimal("44.51"))
+    assert figures(receipts["P-00002"], "amount", "unapplied", "credit") == (
+        Decimal("6.38"), Decimal("6.38"), Decimal("50.89"))
+
+
+def test_a_refund_gets_a_refund_receipt(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.pay(Decimal("50.00"), client=c)
+    desk.run()
+    desk.pay(Decimal("-20.00"), client=c, method="Bank transfer")
+    desk.run()
+    refund = documents(desk, "receipt")["P-00002"]
+    assert figures(refund, "kind", "amount", "unapplied", "credit") == ("refund", Decimal("20.00"), 0,
+                                                                       Decimal("30.00"))
+
+
+def test_previous_balance_is_the_earlier_balance_less_credit(tmp_path):
+    """A client with 219.31 credit whose new session is paid at the desk:
+    nothing earlier is open, so the previous balance is the credit, negative."""
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=False)
+    desk.pay(Decimal("219.31"), client=c)
+    desk.run()
+    s = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s)
+    desk.run()
+    inv = documents(desk, "invoice")["INV-2026-0001"]
+    assert figures(inv, "balance", "previous_balance", "has_previous_balance", "amount_due") == (
+        0, Decimal("-219.31"), True, 0)
+
+
+def test_emails_are_dated_when_they_are_written(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 0, 3, True)
+    desk.pay(Decimal("10.00"), client=c)
+    desk.run()
+    written = datetime(2026, 11, 21, 9, 30, tzinfo=timezone.utc)
+    assert {m["Subject"].split()[0]: m["Date"].datetime for m in desk.practice.emails()} == {
+        "Invoice": written, "Receipt": written}
