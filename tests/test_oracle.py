@@ -150,7 +150,6 @@ def test_one_run_of_a_busy_day_with_real_pdfs(tmp_path):
     desk = Desk(real_pdfs=True, root=tmp_path)
     try:
         cid = desk.add_client(daily=False, email=True)
-        assert desk.run() == [] or True
         desk.log_session(cid, 1, 0, 2, True)
         desk.run()
         desk.pay(Decimal("20.00"), invoice="INV-2026-0001")

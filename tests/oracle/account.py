@@ -77,15 +77,20 @@ class Payment:
         return [(ref, a) for ref, a in self.applied if ref not in ("Credit", "Refund")]
 
     def first_application(self) -> tuple[list[tuple[str, Decimal]], Decimal]:
-        """What the payment paid when it was applied (the entries before its
-        Credit entry) and what it left as credit."""
-        out = []
+        """What the payment paid when it was applied and what it kept as credit then:
+        the leading entries of Applied To, up to its Amount (entries appended
+        later record its credit paying newer invoices)."""
+        out, left = [], ZERO
+        spent = ZERO
         for ref, a in self.applied:
+            if ref == "Refund" or spent + a > self.amount:
+                break
+            spent += a
             if ref == "Credit":
-                return out, a
-            if ref != "Refund":
+                left += a
+            else:
                 out.append((ref, a))
-        return out, ZERO
+        return out, left
 
 
 @dataclass

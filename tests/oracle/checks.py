@@ -132,9 +132,12 @@ def check_receipt(ctx: dict, book: Book, lenient: bool = False) -> list[str]:
     for d in book.of(p.client):
         if book.live(d, at):
             still_open += d.total - sum((a for q in upto for ref, a in applied(q) if ref == d.no), ZERO)
-    for q in upto:
-        credit += q.amount - sum((a for ref, a in applied(q)
-                                  if ref in book.docs and book.live(book.docs[ref], at)), ZERO)
+    for q in upto:  # what a payment paid when applied stays applied, even on an invoice made later
+        made = q.first_application()[0]
+        later = [] if q is p else q.allocations()[len(made):]
+        credit += q.amount - sum((a for ref, a in made if ref in book.docs and not book.docs[ref].credit_note
+                                  and (book.cancelled_on(ref) or date.max) > at), ZERO)
+        credit -= sum((a for ref, a in later if ref in book.docs and book.live(book.docs[ref], at)), ZERO)
     f.money(ctx, "still_open", still_open)
     f.money(ctx, "credit", credit)
     return f.lines

@@ -36,9 +36,10 @@ class Recording:
 
 
 def recording_worker(practice, clock, sink: list[Rendered], real: bool = False):
-    """The real worker of `practice` (app.worker_for) with its three renderers recorded."""
+    """The real worker of `practice` (app.worker_for) with its three renderers recorded;
+    `real`: invoices and credit notes get their real PDF (the others a few bytes)."""
     worker = practice.worker(clock)
     worker.renderer = Recording(worker.renderer, sink, real)
-    worker.receipts = Recording(worker.receipts, sink, real)
-    worker.statements = Recording(worker.statements, sink, real)
+    worker.receipts = Recording(worker.receipts, sink)
+    worker.statements = Recording(worker.statements, sink)
     return worker
