@@ -64,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", required=True, type=_date, help="first day, e.g. 2026-10-01")
     p.add_argument("--to", dest="date_to", required=True, type=_date, help="last day, e.g. 2026-10-31")
     p.add_argument("--email", action="store_true", help="also email it to the client (once per period)")
+    p = command("invoice", _invoice, "an invoice as it stands today (paid, partially paid, with its payments) "
+                "as a new PDF beside the original; with --email, sent to the client")
+    p.add_argument("invoice_no", help="the Invoice No, e.g. INV-2026-0001")
+    p.add_argument("--email", action="store_true", help="also email it to the client (once a day)")
     command("audit", _audit, "check the Changelog's hash chain, the number series and the ledger's sums")
     p = command("check", _check, "check the config, workbook, templates and mail settings")
     p.add_argument("--offline", action="store_true", help="do not connect to the mail server")
@@ -179,6 +183,19 @@ def _statement(args) -> int:
         print(f"Emailed: {label}")
     if args.email and not report.sent and not report.errors:
         print("Not emailed: the client has no Email, or this period's statement was emailed before")
+    for error in report.errors:
+        print(f"  error: {error}", file=sys.stderr)
+    return 2 if report.errors else 0
+
+
+def _invoice(args) -> int:
+    path, report = app.worker_for(config_mod.load(args.config)).invoice_copy(args.invoice_no, args.email)
+    if path is not None:
+        print(f"Invoice: {path}")
+    for label in report.sent:
+        print(f"Emailed: {label}")
+    if args.email and not report.sent and not report.errors:
+        print("Not emailed: the client has no Email, or it was emailed today already")
     for error in report.errors:
         print(f"  error: {error}", file=sys.stderr)
     return 2 if report.errors else 0

@@ -6,12 +6,13 @@ with their mark, record and unmark writes; `mail.send_all` sends them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from .config import PACKAGE_TEMPLATES
+from .core.account import Account
 from .core.changelog import Change, utc_stamp
 from .core.delivery import Pending
 from .core.document import document_for, receipt_for
@@ -33,17 +34,26 @@ class Context:
     store_pdf: Callable[[Path, str, bytes], Path]
     link: Callable[[Path], str]
     credit_pattern: object
+    accounts: Mapping[str, Account] = field(default_factory=dict)  # client id -> account, after this cycle
 
     def stamp(self) -> str:
         return utc_stamp(self.now())
 
-    def invoice_document(self, inv: Invoice, client: Client, previous_balance=None):
+    def account(self, client_id: str) -> Account:
+        return self.accounts.get(client_id) or Account(client_id, (), ())
+
+    def invoice_document(self, inv: Invoice, client: Client):
+        """The invoice as it stands today, every figure from the client's account."""
         credit_note = self.credit_pattern.parse(inv.invoice_no) is not None
         rules = self.config.rules
+        account = self.accounts.get(inv.client_id)
+        figures = None
+        if account is not None and account.charge(inv.invoice_no) is not None:
+            figures = account.invoice(inv.invoice_no, self.today)
         return document_for(inv, client, self.config.practice, rules.default_terms_days, self.today,
                             kind="credit_note" if credit_note else "invoice",
                             credits=inv.session_ids[0] if credit_note and inv.session_ids else "",
-                            **({"previous_balance": previous_balance} if previous_balance else {}))
+                            figures=figures)
 
     def email_template(self, name: str) -> Path:
         """The practice's email template, else the one sheetbill ships."""
@@ -73,8 +83,37 @@ def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, path: Path, build
         interrupted=item.interrupted)
 
 
+def invoice_copy_item(ctx: Context, doc, pdf: bytes, path: Path, build_message, state: dict,
+                      errors: list[str]) -> Outgoing | None:
+    """The email of an invoice as it stands today (`sheetbill invoice --email`): once per invoice
+    and day (state `copy/<invoice>/<day>`), with a Message-ID of its own."""
+    from .deliver.compose import message_id
+
+    inv = doc.invoice
+    key = f"copy/{inv.invoice_no}/{ctx.today.isoformat()}"
+    was = state.get(key, "")
+    if not doc.client.email or (was and not was.endswith(" sending")):
+        return None
+    try:
+        msg = build_message(doc, pdf, path.name)
+        del msg["Message-ID"]
+        msg["Message-ID"] = message_id(("copy", inv.invoice_no, ctx.today.isoformat()),
+                                       f"copy\n{inv.invoice_no}\n{inv.checksum}\n{ctx.today}", ctx.config.email.sender)
+    except Exception as exc:
+        errors.append(f"{inv.invoice_no}: email not made: {exc}")
+        return None
+    return Outgoing(
+        label=f"{inv.invoice_no} as of {ctx.today.isoformat()}", message=msg,
+        mark=Writes(state={key: f"{ctx.stamp()} sending"}),
+        record=lambda: Writes(state={key: ctx.stamp()}, log=[Change(
+            ctx.stamp(), "sheetbill", "invoice copy", ctx.config.tab("invoices").name, inv.invoice_no, "Emailed",
+            "", f"{doc.status or 'as of'} {ctx.today.isoformat()}")]),
+        unmark=Writes(state={key: was}),
+        interrupted=was.endswith(" sending"))
+
+
 def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str, Client], owner_of,
-                  balances, renderer, lookup: bool, errors: list[str]) -> tuple[list[Outgoing], Writes]:
+                  renderer, lookup: bool, errors: list[str]) -> tuple[list[Outgoing], Writes]:
     """Receipts issued and not yet sent. Returns the emails and the writes for
     receipts that cannot be emailed (client without Email)."""
     from .deliver.message import receipt_message
@@ -92,11 +131,13 @@ def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str
         client = clients.get(owner_of(p))
         if client is None:
             continue
-        balance, credit = balances.get(client.client_id, (0, 0))
+        account = ctx.accounts.get(client.client_id)
+        if account is None:
+            continue
         folder = ctx.config.render.output
         existing = Path(folder) / f"{p.receipt_no}.pdf"
         try:
-            doc = receipt_for(p, p.receipt_no, client, ctx.config.practice, credit=credit, balance=balance)
+            doc = receipt_for(p, p.receipt_no, client, ctx.config.practice, account.receipt(p.payment_id))
             pdf = existing.read_bytes() if existing.is_file() else renderer.render(doc)  # made once, when issued
             path = ctx.store_pdf(folder, p.receipt_no, pdf)
         except Exception as exc:
@@ -126,6 +167,8 @@ def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str
 
 def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, Client], state: dict,
                    lookup: bool, pdf_of, errors: list[str]) -> list[Outgoing]:
+    """Reminders due today; `pdf_of(doc)` gives the invoice as it stands today (PDF bytes, file
+    name) to attach, so that it names the same open amount as the email."""
     from .deliver.message import reminder_message
 
     email = ctx.config.email
@@ -143,8 +186,9 @@ def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, C
         if client is None or not client.email:
             continue
         try:
-            pdf, name = pdf_of(inv)
-            msg = reminder_message(ctx.invoice_document(inv, client), pdf, name, r.level, r.days_overdue,
+            doc = ctx.invoice_document(inv, client)
+            pdf, name = pdf_of(doc)
+            msg = reminder_message(doc, pdf, name, r.level, r.days_overdue,
                                    ctx.today, email.sender, ctx.email_template("reminder_subject.txt"),
                                    ctx.email_template("reminder_body.txt"), reply_to=email.reply_to or None,
                                    bcc=email.bcc or None)

@@ -29,13 +29,12 @@ from .core.cycle import CyclePlan, plan_cycle
 from .core.dashboard import dashboard
 from .core.history import human_edits
 from .core.clients import ClientBook
-from .core.statement import statement_for
-from .core.number import ZERO
-from .core.payments import open_balance
+from .core.account import accounts
+from .core.statement import statement_of
 from .core.protect import restore_finalized
 from .core.recover import state_from_changelog
 from .core.reminders import due_reminders, muted
-from .documents import Context, invoice_item, receipt_items, reminder_items, statement_item
+from .documents import Context, invoice_copy_item, invoice_item, receipt_items, reminder_items, statement_item
 from .mail import Outgoing, Writes, send_all
 from .core.delivery import Pending, pending
 from .core.document import document_for
@@ -233,7 +232,7 @@ class Worker:
         """Invoice PDFs and emails, receipts, reminders: each exactly once (see mail.py)."""
         if self.renderer is None:
             return
-        ctx = self._context()
+        ctx = self._context(ledger, cycle.invoices, cycle.payments)
         lookup = self.rules.email_lookup
         sessions = {s.session_id: s for s in ledger.sessions}
         for w in planned:  # what this cycle's commit already set
@@ -246,20 +245,28 @@ class Worker:
         if self.transport is not None:
             clients = {c.client_id: c for c in ledger.clients}
             receipts, no_email = receipt_items(ctx, cycle.payments, clients, self._owner(ledger, invoices),
-                                               cycle.client_balances, self.receipts, lookup, report.errors)
+                                               self.receipts, lookup, report.errors)
             first += no_email
             items += receipts
             items += reminder_items(ctx, self._reminders(snapshot, ledger, cycle), clients, snapshot.state,
-                                    lookup, self._stored_pdf, report.errors)
+                                    lookup, self._as_it_stands, report.errors)
             if self.config.monthly_statements:
                 items += self._monthly_statements(ctx, snapshot, ledger, cycle, report)
         outcome = send_all(items, self.transport, lambda w: self._commit_writes(snapshot, w), lookup, first)
         report.sent += outcome.sent
         report.errors += outcome.errors
 
-    def _context(self) -> Context:
+    def _context(self, ledger: Ledger, invoices, payments) -> Context:
+        """What the document builders need, with every client's account as `invoices` and
+        `payments` leave it."""
+        credit_note = self.rules.credit_note_pattern.parse
         return Context(self.config, self.today(), self.clock.now, self._store_pdf, self._link,
-                       self.rules.credit_note_pattern)
+                       self.rules.credit_note_pattern,
+                       accounts(ledger.clients, invoices, payments, lambda n: credit_note(n) is not None))
+
+    def _as_it_stands(self, doc) -> tuple[bytes, str]:
+        """An invoice re-rendered as it stands today, and its file name (never the original's)."""
+        return self.renderer.render(doc), f"{doc.invoice.invoice_no} ({self.today().isoformat()}).pdf"
 
     def _commit_writes(self, snapshot: Snapshot, writes: Writes) -> None:
         self._commit(snapshot, writes.cells, [], writes.log, extra_state=writes.state)
@@ -276,10 +283,7 @@ class Worker:
             if client is None:
                 report.errors.append(f"{inv.invoice_no}: client {inv.client_id} is no longer in Clients; no PDF or email")
                 continue
-            carried = (ZERO if self.rules.credit_note_pattern.parse(inv.invoice_no)
-                       else open_balance(inv.client_id, [i for i in invoices if i.issue_date and inv.issue_date
-                                                         and i.issue_date <= inv.issue_date], inv.invoice_no))
-            doc = ctx.invoice_document(inv, client, carried)
+            doc = ctx.invoice_document(inv, client)
             try:
                 pdf = self.renderer.render(doc)
                 path = self._store_pdf(self.config.render.output, inv.invoice_no, pdf)
@@ -309,8 +313,8 @@ class Worker:
         items = []
         for client in ledger.clients:
             if client.client_id in active:
-                statement = statement_for(client, cycle.invoices, cycle.payments, start, end, ctx.today,
-                                          self.rules.minor_unit)
+                statement = statement_of(ctx.account(client.client_id), start, end, ctx.today,
+                                         self.rules.minor_unit)
                 _, item = statement_item(ctx, client, statement, self.statements, report.errors, snapshot.state)
                 if item is not None and not (item.interrupted and not self.rules.email_lookup):
                     items.append(item)
@@ -323,14 +327,41 @@ class Worker:
             snapshot = self._read()
             ledger = records.ledger(snapshot.tables, self.config.day_first)
             client = ClientBook(ledger.clients).find(client_ref)
-            statement = statement_for(client, ledger.invoices, ledger.payments, date_from, date_to, self.today(),
-                                      self.rules.minor_unit)
-            path, item = statement_item(self._context(), client, statement, self.statements, report.errors,
+            ctx = self._context(ledger, ledger.invoices, ledger.payments)
+            statement = statement_of(ctx.account(client.client_id), date_from, date_to, self.today(),
+                                     self.rules.minor_unit)
+            path, item = statement_item(ctx, client, statement, self.statements, report.errors,
                                         snapshot.state)
             if email and item is not None and self.transport is not None:
                 outcome = send_all([item], self.transport, lambda w: self._commit_writes(snapshot, w),
                                    self.rules.email_lookup)
                 report.sent, report.errors = outcome.sent, report.errors + outcome.errors
+        return path, report
+
+    def invoice_copy(self, invoice_no: str, email: bool) -> tuple[Path | None, CycleReport]:
+        """`sheetbill invoice`: the invoice as it stands today (paid, partially paid, with its
+        payments) as a PDF beside the original, never replacing it; with `email`, sent once a day."""
+        report = CycleReport()
+        with self.book.lease():
+            snapshot = self._read()
+            ledger = records.ledger(snapshot.tables, self.config.day_first)
+            wanted = invoice_no.strip().upper()
+            inv = next((i for i in ledger.invoices if i.invoice_no.strip().upper() == wanted), None)
+            if inv is None or not inv.invoice_no:
+                raise SheetbillError(f"no invoice {invoice_no.strip()} in the Invoices tab")
+            client = next((c for c in ledger.clients if c.client_id == inv.client_id), None)
+            if client is None:
+                raise SheetbillError(f"{inv.invoice_no}: client {inv.client_id} is not in Clients")
+            ctx = self._context(ledger, ledger.invoices, ledger.payments)
+            doc = ctx.invoice_document(inv, client)
+            pdf, name = self._as_it_stands(doc)
+            path = self._store_pdf(self.config.render.output, name.removesuffix(".pdf"), pdf)
+            if email and self.transport is not None:
+                item = invoice_copy_item(ctx, doc, pdf, path, self._message, snapshot.state, report.errors)
+                if item is not None:
+                    outcome = send_all([item], self.transport, lambda w: self._commit_writes(snapshot, w),
+                                       self.rules.email_lookup)
+                    report.sent, report.errors = outcome.sent, report.errors + outcome.errors
         return path, report
 
     def _owner(self, ledger: Ledger, invoices: list[Invoice]):
@@ -369,15 +400,6 @@ class Worker:
         key = table.tab.key_field
         return frozenset(cells_text(table.get(v, key)) for _, v in table.rows
                          if muted(cells_text(table.get(v, "reminders"))))
-
-    def _stored_pdf(self, inv: Invoice) -> tuple[bytes, str]:
-        read = getattr(self._store_pdf, "read", None)  # a store that keeps PDFs elsewhere (Drive) reads them back
-        if read is not None:
-            return read(inv.pdf)
-        path = Path(inv.pdf)
-        if not path.is_absolute():
-            path = self._base / path
-        return path.read_bytes(), path.name
 
     def _pdf_exists(self, link: str) -> bool:
         exists = getattr(self._store_pdf, "exists", None)  # a store that keeps PDFs elsewhere (Drive) knows its links

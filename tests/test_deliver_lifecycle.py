@@ -71,7 +71,7 @@ def test_receipt_email():
                      "(Bank transfer).", "- invoice INV-2026-0038: 48.50 EUR",
                      "- invoice INV-2026-0042: 199.98 EUR",
                      "51.52 EUR is kept as credit on your account",
-                     "nothing is open on your account", "Your receipt RCPT-2026-0017 is attached."]:
+                     "nothing was open on your invoices on 3 Dec 2026", "Your receipt RCPT-2026-0017 is attached."]:
         assert expected in body
     assert "Your credit on account is now" not in body  # it is this payment's credit
     attachment = attachment_of(receipt())
@@ -81,7 +81,7 @@ def test_receipt_email():
 def test_receipt_of_a_part_payment_with_earlier_credit():
     doc = replace(sample_receipt(Decimal("150.00")), credit=Decimal("3.70"))
     body = body_of(receipt(doc))
-    assert "After this payment, 98.48 EUR is still open on your account." in body
+    assert "After this payment, 98.48 EUR was still open on your invoices on 3 Dec 2026." in body
     assert "Your credit on account is now 3.70 EUR." in body
     assert "kept as credit" not in body
 
@@ -125,7 +125,7 @@ def test_reminder_email_by_level(level, subject, sentence):
 def test_reminder_open_balance_is_the_invoices_and_one_day_is_singular():
     doc = sample_document()
     doc = replace(doc, invoice=replace(doc.invoice, paid=Decimal("100.00"),
-                                       balance=Decimal("99.98")))
+                                       balance=Decimal("99.98")), paid=Decimal("100.00"))
     assert parsed(reminder(2, doc, days=1))["Subject"] == \
         "Second reminder: invoice INV-2026-0042 is 1 day overdue"
     assert "1 day overdue, and 99.98 EUR is still open" in body_of(reminder(2, doc, days=1))

@@ -107,14 +107,14 @@ def reminder_message(doc: InvoiceDocument, pdf: bytes, pdf_name: str, level: int
     """The reminder of an overdue invoice, its PDF attached again, dated `today`.
 
     The templates get the invoice's context and `level` (1 friendly, 2 firmer,
-    3 and above final), `days_overdue`, `open_balance` (the invoice's Balance)
+    3 and above final), `days_overdue`, `open_balance` (open on the invoice today)
     and `reminder_date`. Raises ValueError for a level below 1, else as
     `invoice_message` does.
     """
     if level < 1:
         raise ValueError(f"a reminder level is 1 or more, not {level}")
     context = {**invoice_context(doc), "level": level, "days_overdue": days_overdue,
-               "open_balance": money_format(doc.practice)(doc.invoice.balance),
+               "open_balance": money_format(doc.practice)(doc.balance),
                "reminder_date": format_date(today)}
     return compose(context, today, reminder_message_id(doc.invoice.invoice_no, level, sender),
                    sender, subject_template, body_template, (pdf, pdf_name), reply_to, bcc)
