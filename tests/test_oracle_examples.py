@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from .oracle.checks import amount
+from .oracle.checks import MONEY, amount
 from .oracle.machine import Desk
 
 
@@ -18,7 +18,8 @@ def documents(desk: Desk, kind: str) -> dict[str, dict]:
 
 
 def figures(context: dict, *keys: str) -> tuple:
-    return tuple(amount(context[k]) if isinstance(context[k], str) else context[k] for k in keys)
+    return tuple(amount(context[k]) if isinstance(context[k], str) and MONEY.fullmatch(context[k]) else context[k]
+                 for k in keys)
 
 
 def desk_for(tmp_path, **kw) -> Desk:

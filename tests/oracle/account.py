@@ -189,18 +189,39 @@ class Book:
         return sum((self.open(d, at) for d in self.of(client)
                     if issued_by is None or d.issued <= issued_by), ZERO)
 
-    def credit(self, client: str, at: date, upto=None) -> Decimal:
-        """Money received by `at` and not on a live invoice issued by then."""
+    def effects(self, p: Payment) -> list[tuple[str, Decimal, date]]:
+        """Where a payment's money went and from when it counts: what it paid when it
+        was applied counts from its own date (also on an invoice made later, as at the
+        desk); credit it left that paid a newer invoice later counts from that
+        invoice's issue date."""
+        made = p.first_application()[0]
+        later = p.allocations()[len(made):]
+        return ([(ref, a, p.day) for ref, a in made]
+                + [(ref, a, max(p.day, self.docs[ref].issued) if ref in self.docs else p.day) for ref, a in later])
+
+    def applied(self, client: str, at: date, upto=None) -> Decimal:
+        """Money of payments dated by `at` put on invoices by `at` and not cancelled by then."""
         total = ZERO
         for p in self.payments:
             if p.client != client or p.day > at or (upto is not None and not upto(p)):
                 continue
-            total += p.amount
-            for ref, a in p.allocations():
+            for ref, a, when in self.effects(p):
                 d = self.docs.get(ref)
-                if d is not None and self.live(d, at):
-                    total -= a
+                cancelled = self.cancelled_on(ref)
+                if when <= at and d is not None and not d.credit_note and (cancelled is None or cancelled > at):
+                    total += a
         return total
+
+    def credit(self, client: str, at: date, upto=None) -> Decimal:
+        """Money received by `at` and not on an invoice by then (a voided one gives it back)."""
+        received = sum((p.amount for p in self.payments if p.client == client and p.day <= at
+                        and (upto is None or upto(p))), ZERO)
+        return received - self.applied(client, at, upto)
+
+    def closing(self, client: str, at: date) -> Decimal:
+        """Charged by `at` less what payments put on invoices by then: the balance
+        before credit (net + credit)."""
+        return self.net(client, at) + self.credit(client, at)
 
     def net(self, client: str, at: date) -> Decimal:
         """Everything charged by `at` less everything paid by `at`."""

@@ -128,16 +128,11 @@ def check_receipt(ctx: dict, book: Book, lenient: bool = False) -> list[str]:
         return first if q is p else q.allocations()
 
     upto = [q for q in book.payments if q.client == p.client and (q.day, q.row) <= order]
-    still_open = credit = ZERO
+    still_open = ZERO
     for d in book.of(p.client):
         if book.live(d, at):
             still_open += d.total - sum((a for q in upto for ref, a in applied(q) if ref == d.no), ZERO)
-    for q in upto:  # what a payment paid when applied stays applied, even on an invoice made later
-        made = q.first_application()[0]
-        later = [] if q is p else q.allocations()[len(made):]
-        credit += q.amount - sum((a for ref, a in made if ref in book.docs and not book.docs[ref].credit_note
-                                  and (book.cancelled_on(ref) or date.max) > at), ZERO)
-        credit -= sum((a for ref, a in later if ref in book.docs and book.live(book.docs[ref], at)), ZERO)
+    credit = book.credit(p.client, at, upto=lambda q: (q.day, q.row) <= order)
     f.money(ctx, "still_open", still_open)
     f.money(ctx, "credit", credit)
     return f.lines
@@ -156,8 +151,8 @@ def check_statement(ctx: dict, book: Book, lenient: bool = False) -> list[str]:
     f.money(ctx, "charges", charges)
     f.money(ctx, "credit", credit)
     f.money(ctx, "due", due)
-    f.money(ctx, "closing", book.open_total(cid, end))
-    f.money(ctx, "opening", book.open_total(cid, start - timedelta(days=1)))
+    f.money(ctx, "closing", book.closing(cid, end))
+    f.money(ctx, "opening", book.closing(cid, start - timedelta(days=1)))
     if len(got) == 6 and got["closing"] != got["opening"] + got["charges"] - got["payments"]:
         f.lines.append(f"{f.where}: closing {got['closing']} != opening {got['opening']} + charges "
                        f"{got['charges']} - payments {got['payments']}")
@@ -178,7 +173,7 @@ def check_statement(ctx: dict, book: Book, lenient: bool = False) -> list[str]:
                                    f"expected {fmt(balance)}")
             if e["kind"] in ("payment", "refund"):
                 p = next((q for q in book.payments if e["reference"] in (q.pid, q.receipt)), None)
-                if p is None or p.day != when:
+                if p is None or when not in {w for _, _, w in book.effects(p)} | {p.day}:
                     f.lines.append(f"{f.where} entry {e['reference']}: dated {when}, the payment is of "
                                    f"{p.day if p else '?'}")
         docs = [e["reference"] for e in entries if e["kind"] in ("invoice", "credit_note")]

@@ -65,6 +65,7 @@ class Desk:
         self.book = Book({}, [], {})
         self.payment_seq = 0
         self.named: set[str] = set()  # invoices a payment or a void names before the next run
+        self.refunding: dict[str, Decimal] = {}  # refunds entered since the last run, by client
         self.log: list[str] = []  # the actions, as lines of a plain test
 
     def close(self) -> None:
@@ -103,6 +104,8 @@ class Desk:
     def pay(self, amount: Decimal, invoice: str | None = None, client: str | None = None,
             days_back: int = 0, method: str = "Card") -> str:
         self.payment_seq += 1
+        if amount < 0 and client:
+            self.refunding[client] = self.refunding.get(client, ZERO) - amount
         if invoice:
             self.named.add(invoice)
         pid = f"P-{self.payment_seq:05}"
@@ -147,7 +150,7 @@ class Desk:
         wb.properties.lastModifiedBy = "Maria Admin"
         wb.save(self.practice.workbook)
         self.appends, self.sets = {}, []
-        self.named = set()
+        self.named, self.refunding = set(), {}
 
     # -- what the admin can see (the last run's workbook) ---------------------
     def open_invoices(self) -> list:
@@ -159,7 +162,8 @@ class Desk:
         return [d for d in self.book.docs.values() if self.book.live(d, self.today) and d.no not in self.named]
 
     def credit(self, cid: str) -> Decimal:
-        return self.book.credit(cid, self.today)
+        """What the client can be refunded now: the credit less refunds not yet applied."""
+        return self.book.credit(cid, self.today) - self.refunding.get(cid, ZERO)
 
     def unbilled_today(self, cid: str) -> bool:
         return True
