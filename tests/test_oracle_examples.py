@@ -12,9 +12,13 @@ from .oracle.machine import Desk
 
 
 def documents(desk: Desk, kind: str) -> dict[str, dict]:
-    """The latest context of each document of a kind, by number (receipts by payment ID)."""
-    key = "payment_id" if kind == "receipt" else "number"
-    return {r.context[key]: r.context for r in desk.renders if r.kind == kind}
+    """The latest context of each document of a kind, by number (receipts by payment ID,
+    statements by client and period)."""
+    def key(context):
+        if kind == "statement":
+            return f"{context['client']['id']} {context['period_from']}"
+        return context["payment_id" if kind == "receipt" else "number"]
+    return {key(r.context): r.context for r in desk.renders if r.kind == kind}
 
 
 def figures(context: dict, *keys: str) -> tuple:
@@ -131,3 +135,39 @@ def test_emails_are_dated_when_they_are_written(tmp_path):
     written = datetime(2026, 11, 21, 9, 30, tzinfo=timezone.utc)
     assert {m["Subject"].split()[0]: m["Date"].datetime for m in desk.practice.emails()} == {
         "Invoice": written, "Receipt": written}
+
+
+def test_a_receipt_dated_before_a_void_does_not_count_the_voided_money_as_credit(tmp_path):
+    """On the desk payment's date (22 Nov) the client's other invoice was still
+    live and paid; its credit note (23 Nov) comes after: no credit then."""
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=True, email=True)
+    s = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s, method="Cash")  # 21 Nov, billed on 22 Nov
+    desk.pass_days(1)
+    desk.run()  # INV-2026-0001 65.00, paid
+    desk.void("INV-2026-0001")
+    s = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s, method="Cash")  # 22 Nov
+    desk.pass_days(1)
+    desk.run()  # CN-2026-0001 and the rebilled INV-2026-0002, INV-2026-0003 for 22 Nov
+    receipt = documents(desk, "receipt")["P-00002"]
+    assert figures(receipt, "amount", "unapplied", "still_open", "credit") == (Decimal("65.00"), 0, 0, 0)
+
+
+def test_a_statement_of_a_month_before_a_void_shows_the_invoice_paid(tmp_path):
+    """November: INV-2026-0001 issued and paid. It is voided on 1 Dec, in the run that
+    sends November's statement: the credit note is December's, and November ends at 0."""
+    desk = desk_for(tmp_path, monthly_statements=True)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 0, 0, True)
+    desk.run()
+    desk.pay(Decimal("65.00"), invoice="INV-2026-0001")
+    desk.run()
+    desk.pass_days(10)  # 1 Dec
+    desk.void("INV-2026-0001")
+    desk.run()
+    statement, = documents(desk, "statement").values()
+    assert statement["period_from"] == "1 Nov 2026"
+    assert figures(statement, "opening", "charges", "payments", "closing", "credit", "due") == (0, Decimal("65.00"),
+                                                                                              Decimal("65.00"), 0, 0, 0)
