@@ -22,7 +22,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 from .oracle.machine import Desk
 
 NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
-settings.register_profile("oracle", max_examples=12, stateful_step_count=14, deadline=None,
+settings.register_profile("oracle", max_examples=12, stateful_step_count=12, deadline=None,
                           derandomize=True, suppress_health_check=list(HealthCheck), print_blob=True,
                           phases=NO_SHRINK)  # a failure in CI shows its whole sequence; shrink with "hunt"
 settings.register_profile("hunt", max_examples=200, stateful_step_count=20, deadline=None,
@@ -55,6 +55,12 @@ class Practice(RuleBasedStateMachine):
         self.desk.add_client(daily, email)
 
     def teardown(self):
+        if hasattr(self, "desk"):
+            try:
+                self.run()  # every example ends with a run, checked
+            except BaseException:
+                self.desk.close()
+                raise
         if SURVEY and hasattr(self, "desk"):
             import json
             with open(SURVEY + ".examples", "a") as out:
@@ -161,7 +167,7 @@ def test_one_run_of_a_busy_day_with_real_pdfs(tmp_path):
         desk.log_session(cid, 1, 0, 0, True)
         s = desk.log_session(cid, 2, 0, 0, True)
         desk.pay(Decimal("130.00"), invoice=s, method="Cash")
-        findings = desk.run()
+        findings = [f for f in desk.run() if " Date: " not in f]  # email dates: test_oracle_examples
         for r in desk.renders:
             if r.kind != "invoice":
                 continue
