@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 
-import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
@@ -155,7 +154,6 @@ def test_one_run_of_a_busy_day_with_real_pdfs(tmp_path):
     """A sample with the real renderers: the PDF text says the figures the oracle expects."""
     import subprocess
 
-    from .oracle.checks import check_invoice
 
     desk = Desk(real_pdfs=True, root=tmp_path)
     try:

@@ -4,7 +4,7 @@ tests: each names what an admin did and the figure a client must read
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from .oracle.checks import MONEY, amount
@@ -132,7 +132,7 @@ def test_emails_are_dated_when_they_are_written(tmp_path):
     desk.log_session(c, 1, 0, 3, True)
     desk.pay(Decimal("10.00"), client=c)
     desk.run()
-    written = datetime(2026, 11, 21, 9, 30, tzinfo=timezone.utc)
+    written = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
     assert {m["Subject"].split()[0]: m["Date"].datetime for m in desk.practice.emails()} == {
         "Invoice": written, "Receipt": written}
 

@@ -106,7 +106,7 @@ class Book:
 
     # -- reading ----------------------------------------------------------
     @classmethod
-    def read(cls, workbook: Path) -> "Book":
+    def read(cls, workbook: Path) -> Book:
         wb = openpyxl.load_workbook(workbook, read_only=True)
 
         def rows(tab):

@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 import tempfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -21,11 +21,17 @@ from sheetbill import app
 
 from ..conftest import FixedClock, Practice
 from .account import CENT, ZERO, Book
-from .checks import check_email, check_invoice, check_receipt, check_statement, check_workbook
+from .checks import (
+    check_email,
+    check_invoice,
+    check_receipt,
+    check_statement,
+    check_workbook,
+)
 from .record import Rendered, recording_worker
 
-START = datetime(2026, 11, 21, 9, 30, tzinfo=timezone.utc)
-PRICE = {"LD60": (Decimal("65.00"), Decimal("0")), "GEL": (Decimal("6.90"), Decimal("0.19"))}
+START = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+PRICE = {"LD60": (Decimal("65.00"), Decimal(0)), "GEL": (Decimal("6.90"), Decimal("0.19"))}
 LENIENT = os.environ.get("ORACLE_LENIENT") == "1"
 _TEMPLATE: Path | None = None
 
@@ -125,7 +131,7 @@ class Desk:
         self.log.append(f"pass_days({days})")
 
     def year_end(self) -> None:
-        self.clock.current = datetime(self.today.year + 1, 1, 2, 9, 30, tzinfo=timezone.utc)
+        self.clock.current = datetime(self.today.year + 1, 1, 2, 9, 30, tzinfo=UTC)
         self.log.append("year_end()")
 
     def _append(self, tab: str, row: list) -> None:
@@ -164,9 +170,6 @@ class Desk:
     def credit(self, cid: str) -> Decimal:
         """What the client can be refunded now: the credit less refunds not yet applied."""
         return self.book.credit(cid, self.today) - self.refunding.get(cid, ZERO)
-
-    def unbilled_today(self, cid: str) -> bool:
-        return True
 
     # -- the run and the oracle ------------------------------------------------
     def run(self) -> list[str]:
