@@ -190,14 +190,41 @@ class Book:
                     if issued_by is None or d.issued <= issued_by), ZERO)
 
     def effects(self, p: Payment) -> list[tuple[str, Decimal, date]]:
-        """Where a payment's money went and from when it counts: what it paid when it
+        """Where a payment's money went and from when it counts. What it paid when it
         was applied counts from its own date (also on an invoice made later, as at the
-        desk); credit it left that paid a newer invoice later counts from that
-        invoice's issue date."""
+        desk). Money it left as credit, or got back when an invoice it was on was
+        voided (on the credit note's date), is free; an entry appended later spends
+        free money, oldest first, and counts from the newest of that money's date and
+        the invoice's issue date (Applied To does not say when an entry was added)."""
         made = p.first_application()[0]
         later = p.allocations()[len(made):]
-        return ([(ref, a, p.day) for ref, a in made]
-                + [(ref, a, max(p.day, self.docs[ref].issued) if ref in self.docs else p.day) for ref, a in later])
+        _, left = p.first_application()
+        free: list[list] = [[p.day, left]] if left else []  # [available from, amount]
+        out = []
+
+        def freed(ref: str, a: Decimal) -> None:
+            cancelled = self.cancelled_on(ref)
+            if cancelled is not None:
+                free.append([max(cancelled, p.day), a])
+                free.sort(key=lambda chunk: chunk[0])
+
+        for ref, a in made:
+            out.append((ref, a, p.day))
+            freed(ref, a)
+        for ref, a in later:
+            issued = self.docs[ref].issued if ref in self.docs else p.day
+            when, need = max(p.day, issued), a
+            while need > 0 and free:
+                chunk = free[0]
+                take = min(need, chunk[1])
+                when = max(when, chunk[0])
+                chunk[1] -= take
+                need -= take
+                if chunk[1] == 0:
+                    free.pop(0)
+            out.append((ref, a, when))
+            freed(ref, a)
+        return out
 
     def applied(self, client: str, at: date, upto=None) -> Decimal:
         """Money of payments dated by `at` put on invoices by `at` and not cancelled by then."""
