@@ -194,3 +194,29 @@ def test_one_periods_closing_is_the_next_periods_opening(ledger, start, first, s
     both = statement_for(CLIENT, invoices, payments, start, middle + timedelta(second), middle)
     assert two.opening == one.closing and both.closing == two.closing
     assert both.entries == one.entries + two.entries
+
+
+def test_an_invoice_comes_before_the_credit_note_that_cancels_it_on_the_same_day():
+    ledger = [invoice("INV-2026-0007", NOV, "55.00", status="Void"),
+              invoice("CN-2026-0001", NOV, "-55.00", credits="INV-2026-0007")]
+    s = statement_for(CLIENT, ledger, [], NOV, END, END, credit_note=lambda n: n.startswith("CN-"))
+    assert [(e.kind, e.balance) for e in s.entries] == [("invoice", D("55.00")), ("credit_note", D("0.00"))]
+
+
+def test_nothing_to_pay_only_when_nothing_is_open():
+    # the period's closing balance is 0, but an invoice issued since is open on the statement's date
+    ledger = [invoice("INV-1", date(2026, 12, 2), "386.23")]
+    s = statement_for(CLIENT, ledger, [], OCT, END, today=date(2026, 12, 5))
+    assert (s.due, s.aging.total, s.nothing_to_pay) == (D(0), D("386.23"), False)
+    paid = statement_for(CLIENT, ledger, [payment(2, date(2026, 12, 3), "386.23", ("INV-1", "386.23"))],
+                         OCT, END, today=date(2026, 12, 5))
+    assert paid.nothing_to_pay
+
+
+def test_a_refund_is_listed_on_its_date_and_takes_back_credit():
+    payments = [payment(2, date(2026, 10, 5), "50.00", ("Credit", "50.00"), client="C-1"),
+                payment(3, date(2026, 10, 9), "-20.00", ("Refund", "-20.00"), client="C-1")]
+    s = statement_for(CLIENT, [], payments, OCT, END, END)
+    assert [(e.kind, e.received, e.amount) for e in s.entries] == \
+        [("payment", D("50.00"), D("0.00")), ("refund", D("-20.00"), D("0.00"))]
+    assert (s.received, s.credit, s.due) == (D("30.00"), D("30.00"), D("-30.00"))

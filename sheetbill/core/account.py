@@ -25,10 +25,10 @@ drafts and rows without number or issue date are not on the account.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Iterable, Mapping
 
 from .clients import ClientBook
 from .model import Allocation, Client, Invoice, InvoiceStatus, Payment
@@ -97,7 +97,7 @@ class Received:
     applications: tuple[Application, ...]
 
     @property
-    def order(self) -> tuple[date, int]:
+    def order(self) -> tuple:
         return self.date, self.row
 
     @property
@@ -302,7 +302,15 @@ def owner_of(clients: Iterable[Client], invoices: Iterable[Invoice]) -> Callable
 def accounts(clients: Iterable[Client], invoices: Iterable[Invoice], payments: Iterable[Payment],
              credit_note: Callable[[str], bool] = lambda number: False) -> dict[str, Account]:
     """Every client's account, by Client ID."""
-    clients, invoices, payments = tuple(clients), tuple(invoices), tuple(payments)
+    clients, invoices = tuple(clients), tuple(invoices)
     owner = owner_of(clients, invoices)
-    return {c.client_id: account_of(c.client_id, invoices, payments, owner, credit_note)
+    invoices_of: dict[str, list[Invoice]] = {}
+    for i in invoices:
+        invoices_of.setdefault(i.client_id, []).append(i)
+    payments_of: dict[str | None, list[Payment]] = {}
+    for p in payments:
+        if p.applied:
+            payments_of.setdefault(owner(p), []).append(p)
+    return {c.client_id: account_of(c.client_id, invoices_of.get(c.client_id, ()), payments_of.get(c.client_id, ()),
+                                    owner, credit_note)
             for c in clients if c.client_id}

@@ -67,8 +67,8 @@ class InvoiceDocument:
     def amount_due(self) -> Decimal:
         """What the client is asked to pay now: nothing for a credit note or a void invoice."""
         if self.kind == "credit_note" or self.status in (CREDIT_NOTE, "Void"):
-            return Decimal("0")
-        return max(Decimal("0"), self.balance + self.previous_balance)
+            return Decimal(0)
+        return max(Decimal(0), self.balance + self.previous_balance)
 
     @property
     def is_paid(self) -> bool:
@@ -117,7 +117,7 @@ class ReceiptDocument:
     @property
     def unapplied(self) -> Decimal:
         """The part of this payment that paid no invoice (kept as credit); 0 for a refund."""
-        return Decimal("0") if self.kind == "refund" else self.amount - self.applied
+        return Decimal(0) if self.kind == "refund" else self.amount - self.applied
 
 
 def receipt_for(payment: Payment, receipt_no: str, client: Client, practice: Practice,
