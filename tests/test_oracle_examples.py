@@ -171,3 +171,35 @@ def test_a_statement_of_a_month_before_a_void_shows_the_invoice_paid(tmp_path):
     assert statement["period_from"] == "1 Nov 2026"
     assert figures(statement, "opening", "charges", "payments", "closing", "credit", "due") == (0, Decimal("65.00"),
                                                                                               Decimal("65.00"), 0, 0, 0)
+
+
+def test_a_reminder_names_what_is_open_and_attaches_the_invoice_saying_so(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    s = desk.log_session(c, 2, 1, 0, True)  # 138.21, due 5 Dec
+    desk.pay(Decimal("69.10"), invoice=s, method="Cash")
+    desk.run()
+    desk.pass_days(21)  # 12 Dec: 7 days overdue
+    desk.run()
+    reminder, = [m for m in desk.practice.emails() if "eminder" in m["Subject"]]
+    assert "69.11 EUR is still open" in reminder.get_body(preferencelist=("plain",)).get_content()
+    pdf, = [a.get_content() for a in reminder.iter_attachments()]
+    attached, = [r.context for r in desk.renders if r.pdf == pdf]
+    assert figures(attached, "total", "paid", "balance") == (Decimal("138.21"), Decimal("69.10"), Decimal("69.11"))
+
+
+def test_a_payment_is_on_the_statement_of_its_own_date(tmp_path):
+    """Paid at the desk on 30 Nov; the daily client's day is invoiced on 1 Dec.
+    November's statement shows the payment on 30 Nov; the invoice is December's."""
+    desk = desk_for(tmp_path, monthly_statements=True)
+    c = desk.add_client(daily=True, email=True)
+    desk.pass_days(9)  # 30 Nov
+    s = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s, method="Card")
+    desk.pass_days(1)
+    desk.run()
+    november = documents(desk, "statement")["C-001 1 Nov 2026"]
+    assert [(e["date_iso"], e["kind"], e["reference"]) for e in november["entries"]] == [
+        ("2026-11-30", "payment", "P-00001")]
+    assert figures(november, "opening", "charges", "payments", "closing", "credit", "due", "nothing_to_pay") == (
+        0, 0, Decimal("65.00"), Decimal("-65.00"), 0, Decimal("-65.00"), True)
