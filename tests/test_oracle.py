@@ -1,13 +1,20 @@
 """The money oracle (issue 7): random sequences of what admins do, on a real
 .xlsx practice and the real worker; after every run each client's account is
 recomputed from the workbook's rows (tests/oracle/account.py, no sheetbill
-code) and every figure of every document the run produced, its email, and
-the workbook's own Paid, Balance, Status, Balance and Credit are compared
-with it.
+code) and every figure of every document the run produced (the template
+contexts of contract.md), every email body and Date, and the workbook's own
+Paid, Balance, Status and the Clients' Balance and Credit are compared with it.
 
-Profiles: the default runs in `make test` (bounded, derandomized);
-`HYPOTHESIS_PROFILE=long` runs 2,000 examples. `ORACLE_LENIENT=1` skips
-contract keys a context lacks (to look for wrong values on older code)."""
+Profiles (HYPOTHESIS_PROFILE):
+- default: bounded and derandomized, in `make test`; no shrinking (a failure
+  prints its whole sequence of admin actions);
+- `hunt`: 200 random examples, shrunk;
+- `long`: 2,000 random examples.
+ORACLE_SURVEY=FILE writes the findings there (one JSON line per run, with the
+actions) instead of failing, and counts the examples in FILE.examples;
+ORACLE_LENIENT=1 skips contract keys a context lacks (to look for wrong values
+on code older than the contract). Sequences found wrong are kept as plain
+tests in test_oracle_examples.py."""
 
 from __future__ import annotations
 

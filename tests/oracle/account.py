@@ -1,15 +1,19 @@
 """Each client's account, recomputed from the workbook's rows with openpyxl and
 a few lines of arithmetic; nothing from sheetbill.
 
-Definitions (contract.md, issue 7):
-- an invoice is *live* at a day unless a credit note cancelling it was issued
-  on or before that day; credit notes and invoices that are not live are
-  never open;
-- money applied (Applied To) to a live invoice stays there; applied to a
-  voided invoice, it is credit again;
-- open(invoice, day) = total - what payments dated <= day applied to it;
-- credit(day) = payments dated <= day (refunds negative) - what they applied
-  to invoices live and issued on or before that day.
+Definitions (contract.md, issue 7), each "as of" a day:
+- an invoice is live at a day when it was issued by then and no credit note
+  cancelling it was issued by then; credit notes are never open;
+- a payment's Applied To entries: what it paid when it was applied (the
+  leading entries up to its Amount) counts from the payment's own date, also
+  on an invoice issued later (paid at the desk); money it left as credit or got
+  back from a voided invoice (from the credit note's date) is free, and an entry
+  appended later spends it and counts from that invoice's issue date;
+- open(invoice, day) = total - what payments dated by then put on it;
+- credit(day) = money received by then (refunds negative) - what of it is on
+  live invoices by then;
+- net(day) = everything charged by then - everything received by then
+  (= open - credit); a statement's closing balance is net + credit.
 """
 
 from __future__ import annotations
