@@ -203,3 +203,20 @@ def test_a_payment_is_on_the_statement_of_its_own_date(tmp_path):
         ("2026-11-30", "payment", "P-00001")]
     assert figures(november, "opening", "charges", "payments", "closing", "credit", "due", "nothing_to_pay") == (
         0, 0, Decimal("65.00"), Decimal("-65.00"), 0, Decimal("-65.00"), True)
+
+
+def test_a_desk_payment_kept_whole_as_credit_gets_its_receipt(tmp_path):
+    """Earlier money of the client pays the session's invoice first (payments are
+    applied in date order), so the desk payment naming the session is all credit:
+    it gets a receipt number, and must get the receipt too."""
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=False)
+    desk.pay(Decimal("65.00"), client=c)  # 21 Nov, nothing to pay yet
+    desk.pass_days(1)
+    s = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s, method="Cash")
+    desk.run()
+    desk.run()
+    receipt = documents(desk, "receipt")["P-00002"]
+    assert figures(receipt, "amount", "unapplied", "credit") == (Decimal("65.00"), Decimal("65.00"),
+                                                                 Decimal("65.00"))
