@@ -18,6 +18,7 @@ from pathlib import Path
 import openpyxl
 
 from sheetbill import app
+from sheetbill.placeholders import fill_example
 
 from ..conftest import FixedClock, Practice
 from .account import CENT, ZERO, Book
@@ -43,7 +44,7 @@ def _template_practice() -> Path:
         folder = Path(tempfile.mkdtemp(prefix="oracle-template-")) / "practice"
         app.init_practice(folder)
         config = folder / "sheetbill.yaml"
-        text = config.read_text()
+        text = fill_example(config.read_text())  # the example practice's details, not init's placeholders
         for old, new in (("require_email: true", "require_email: false"),):
             assert old in text
             text = text.replace(old, new)
