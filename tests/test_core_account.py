@@ -137,3 +137,19 @@ def test_other_clients_and_unapplied_payments_are_not_on_the_account():
 
 def test_series_order_is_numeric():
     assert sorted(["INV-10", "INV-9", "INV-100"], key=series_key) == ["INV-9", "INV-10", "INV-100"]
+
+
+VOIDED_LATER = ([inv("INV-1", 1, "50.00", status="Void"), inv("INV-2", 3, "50.00"),
+                 inv("CN-1", 10, "-50.00", credits="INV-1")],
+                [pay(2, 2, "50.00", "INV-1 50.00; INV-2 50.00")])  # freed by the void on 10 Nov, put on INV-2
+
+
+@pytest.mark.parametrize("on, paid_on_inv2, credit, open_inv1", [
+    (5, "0", "0", "0"),  # before the void: INV-1 is paid, INV-2 is open, no credit
+    (10, "50.00", "0", "0"),  # the void frees the money, which pays INV-2 that day
+])
+def test_money_freed_by_a_void_counts_from_the_credit_notes_date(on, paid_on_inv2, credit, open_inv1):
+    a = account(*VOIDED_LATER)
+    assert a.paid_on("INV-2", day(on)) == D(paid_on_inv2)
+    assert a.credit(day(on)) == D(credit)
+    assert [o.invoice_no for o in a.open_invoices(day(on))] == ([] if on >= 10 else ["INV-2"])

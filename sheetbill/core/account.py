@@ -282,21 +282,46 @@ def account_of(client_id: str, invoices: Iterable[Invoice], payments: Iterable[P
 
 
 def _received(p: Payment, by_no: Mapping[str, Charge]) -> Received:
+    """The payment's Applied To as applications, each dated from when its money could be there:
+    what was applied with the payment from the payment's date; entries appended later spend the
+    payment's free money oldest first (what was left over counts from the payment's date, money
+    freed by a void from the credit note's date), and count from then or from the invoice's
+    issue date, whichever is later."""
     assert p.date is not None and p.amount is not None
     out, spent = [], ZERO
+    free: list[list] = [[p.date, p.amount]]  # [available from, amount]: money not on an invoice
     for a in p.applied:
         at_receipt = spent + a.amount <= p.amount
         spent += a.amount
         if a.invoice_no in (CREDIT, REFUND):
             continue
         c = by_no.get(_key(a.invoice_no))
+        on = _spend(free, a.amount, p.date)
         if c is None:  # not (or no longer) on the account: the money is on it all the same
-            out.append(Application(p.payment_id, a.invoice_no.strip(), a.amount, p.date, at_receipt))
+            out.append(Application(p.payment_id, a.invoice_no.strip(), a.amount, on, at_receipt))
             continue
-        on = p.date if at_receipt else max(p.date, c.issue_date)
+        if not at_receipt:
+            on = max(on, c.issue_date)
         void_from = (c.voided_on or c.issue_date) if c.void else None
+        if void_from is not None:
+            free.append([max(on, void_from), a.amount])
         out.append(Application(p.payment_id, c.invoice_no, a.amount, on, at_receipt, void_from))
     return Received(p.payment_id, p.row, p.date, p.amount, p.method, p.reference, p.receipt_no, tuple(out))
+
+
+def _spend(free: list[list], amount: Decimal, fallback: date) -> date:
+    """Take `amount` from the free money, oldest first; the day by which all of it was there."""
+    free.sort(key=lambda part: part[0])
+    day = fallback
+    for part in free:
+        if amount <= 0:
+            break
+        take = min(amount, part[1])
+        if take > 0:
+            part[1] -= take
+            amount -= take
+            day = max(day, part[0])
+    return day
 
 
 def owner_of(clients: Iterable[Client], invoices: Iterable[Invoice]) -> Callable[[Payment], str | None]:
