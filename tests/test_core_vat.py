@@ -92,7 +92,7 @@ def line(category="", rate="0", reason="", net="10.00", code="X"):
 
 NOTES = [
     ([line(rate="19")], ()),
-    ([line()], ("Exempt from VAT.",)),  # a 0% line without a configured reason
+    ([line()], ()),  # a 0% line without a configured reason: the summary says "VAT exempt"
     ([line("E", reason="§ 4 Nr. 14"), line("E", reason="§ 4 Nr. 14"), line(rate="19")], ("§ 4 Nr. 14",)),
     ([line("AE", reason=NOTE_REVERSE_CHARGE)],
      (NOTE_REVERSE_CHARGE, "Supplier VAT ID: DE136695976. Recipient VAT ID: FR40303265045.")),
