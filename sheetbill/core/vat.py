@@ -57,6 +57,12 @@ LABELS = {  # the tax summary's row for each category; S keeps "Tax 19%"
     INTRA_COMMUNITY: "Intra-community supply",
     OUTSIDE_SCOPE: "Outside the scope of VAT",
 }
+SHORT_LABELS = {  # a line's Tax column for a category other than S and Z (which show their rate)
+    EXEMPT: "exempt",
+    REVERSE_CHARGE: "reverse charge",
+    INTRA_COMMUNITY: "intra-EU",
+    OUTSIDE_SCOPE: "not taxable",
+}
 # --------------------------------------------------------------------------------------------
 
 FIXED = {  # the reason and VATEX code of the categories that have a fixed one
@@ -186,3 +192,8 @@ def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str) -
 def label(category: str) -> str:
     """The tax summary's row title for a category other than S ("" for S)."""
     return LABELS.get(category, "")
+
+
+def short_label(category: str) -> str:
+    """A line's Tax column for a category without a rate of its own ("" for S and Z)."""
+    return SHORT_LABELS.get(category, "")

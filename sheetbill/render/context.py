@@ -33,7 +33,7 @@ from typing import TypedDict
 from ..core.document import InvoiceDocument, Practice, TaxSummary
 from ..core.model import Client, Line
 from ..core.number import money
-from ..core.vat import STANDARD, ZERO_RATED, label, vat_notes
+from ..core.vat import STANDARD, ZERO_RATED, label, short_label, vat_notes
 from .base import DocumentType
 from .payment import payment_context
 
@@ -292,7 +292,7 @@ def _line(line: Line, amount: Money) -> LineContext:
         "quantity": format_quantity(line.quantity),
         "unit_price": amount(line.unit_price),
         "discount": amount(-line.discount) if line.discount else "",
-        "tax_rate": format_rate(line.tax_rate) if line.category in (STANDARD, ZERO_RATED) else label(line.category),
+        "tax_rate": format_rate(line.tax_rate) if line.category in (STANDARD, ZERO_RATED) else short_label(line.category),
         "net": amount(line.net),
         "tax": amount(line.tax),
         "total": amount(line.total),
