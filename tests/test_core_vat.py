@@ -12,8 +12,15 @@ from sheetbill.core.billing import BillingRules, plan_billing
 from sheetbill.core.invoice import allocate_tax, assemble, gross_tax, tax_summary
 from sheetbill.core.model import Client, Ledger, Line, ServicePrice, Session
 from sheetbill.core.number import HUNDRED, money
-from sheetbill.core.vat import (NOTE_REVERSE_CHARGE, NOTE_SMALL_BUSINESS, VatProblem, VatRules,
-                                split_reason, treatment, vat_notes)
+from sheetbill.core.vat import (
+    NOTE_REVERSE_CHARGE,
+    NOTE_SMALL_BUSINESS,
+    VatProblem,
+    VatRules,
+    split_reason,
+    treatment,
+    vat_notes,
+)
 
 M = Decimal
 TODAY = date(2026, 11, 21)

@@ -22,9 +22,9 @@ The texts printed on invoices are English and each is defined once below
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
 
 from .model import Client, Line, ServicePrice
 
@@ -71,7 +71,7 @@ FIXED = {  # the reason and VATEX code of the categories that have a fixed one
     OUTSIDE_SCOPE: (NOTE_OUTSIDE_SCOPE, "VATEX-EU-O"),
 }
 
-_VATEX = re.compile(r"^\s*(VATEX-[A-Z]{2}-[A-Z0-9-]+)\s*[:\-–]?\s*(.*)$", re.S | re.I)
+_VATEX = re.compile(r"^\s*(VATEX-[A-Z]{2}-[A-Z0-9-]+)\s*[:\-–]?\s*(.*)$", re.DOTALL | re.IGNORECASE)
 
 
 class VatProblem(Exception):
