@@ -3,6 +3,7 @@ abroad under reverse charge, one without a valid VAT ID, and a gross price list.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -107,3 +108,20 @@ def test_gross_prices_and_the_small_business_scheme(practice):
     assert Decimal(str(second["Tax"])) == 0 and Decimal(str(second["Total"])) == Decimal("71.90")
     text = pdf_text(practice.folder / second["PDF"])
     assert text.count("No VAT is charged under the small-business scheme (§ 19 UStG).") == 1
+
+
+def test_the_notes_come_as_one_text_too_for_google_docs_and_emails():
+    from sheetbill.core.document import document_for
+    from sheetbill.render.context import invoice_context
+    from sheetbill.render.sample import PRACTICE, sample_document
+
+    doc = sample_document()
+    lines = tuple(replace(l, tax_rate=Decimal(0), tax=Decimal(0), total=l.net, vat_category="AE",
+                          exemption_reason="Reverse charge: VAT to be accounted for by the recipient.")
+                  for l in doc.invoice.lines)
+    client = replace(doc.client, tax_id="FR40303265045")
+    context = invoice_context(document_for(replace(doc.invoice, lines=lines), client, PRACTICE, 14))
+    assert context["vat_note"] == ("Reverse charge: VAT to be accounted for by the recipient.\n"
+                                   "Supplier VAT ID: DE 123 456 789. Recipient VAT ID: FR40303265045.")
+    assert [(t["category"], t["label"]) for t in context["taxes"]] == [("AE", "Reverse charge")]
+    assert {l["tax_rate"] for l in context["lines"]} == {"reverse charge"}
