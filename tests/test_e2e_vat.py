@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import openpyxl
 
+from sheetbill import cli
+
 from .conftest import session
 from .test_e2e_excel import pdf_text
 
@@ -86,7 +88,7 @@ def test_a_practice_that_configures_nothing_keeps_its_lines_tab(practice):
     assert "VAT exempt" in text and "Exempt from VAT." not in text and "Tax 0%" not in text
 
 
-def test_gross_prices_and_the_small_business_scheme(practice):
+def test_gross_prices_and_the_small_business_scheme(practice, capsys):
     practice.config_path.write_text(practice.config_path.read_text() + "\nvat:\n  prices: gross\n")
     add_columns(practice, "Services", {"LD60": {"VAT Category": "E", "Exemption Reason": P14}})
     practice.append("Sessions", session("S-00001", date(2026, 11, 3), extras="BANDAGE x4"))
@@ -108,6 +110,9 @@ def test_gross_prices_and_the_small_business_scheme(practice):
     assert Decimal(str(second["Tax"])) == 0 and Decimal(str(second["Total"])) == Decimal("71.90")
     text = pdf_text(practice.folder / second["PDF"])
     assert text.count("No VAT is charged under the small-business scheme (§ 19 UStG).") == 1
+    capsys.readouterr()
+    assert cli.main(["-q", "audit", "--config", str(practice.config_path)]) == 0  # the ledger adds up
+    assert "ledger adds up" in capsys.readouterr().out
 
 
 def test_the_notes_come_as_one_text_too_for_google_docs_and_emails():
