@@ -130,3 +130,15 @@ def test_the_notes_come_as_one_text_too_for_google_docs_and_emails():
                                    "Supplier VAT ID: DE 123 456 789. Recipient VAT ID: FR40303265045.")
     assert [(t["category"], t["label"]) for t in context["taxes"]] == [("AE", "Reverse charge")]
     assert {l["tax_rate"] for l in context["lines"]} == {"reverse charge"}
+
+
+def test_check_names_vat_settings_that_would_hold_a_session(practice, capsys):
+    vat_practice(practice)
+    add_columns(practice, "Services", {"GEL": {"VAT Category": "exemptt"}})
+    capsys.readouterr()
+    cli.main(["check", "--offline", "--config", str(practice.config_path)])
+    out = capsys.readouterr().out
+    assert ("workbook: Clients row 6 (C-011): AE needs the client's VAT ID in Tax ID: "
+            "Tax ID 'ATU12345678' fails its check digits") in out
+    assert "workbook: Services row 6 (GEL): VAT Category 'exemptt' is not one of S, Z, E, AE, K, O" in out
+    assert "C-010" not in out
