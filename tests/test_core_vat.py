@@ -187,3 +187,15 @@ def test_the_tax_inside_a_gross_amount_gives_back_the_net(gross, rate):
 def test_net_prices_are_taxed_as_before():
     lines = [line(rate="19", net="28.71")]
     assert allocate_tax(lines, CENT)[0].tax == M("5.45")
+
+
+def test_a_gross_price_sold_under_reverse_charge_is_billed_without_the_vat_it_included():
+    rules = BillingRules(vat=VatRules(gross_prices=True))
+    s = Session(2, "S-1", date(2026, 11, 3), "C-001", "GEL", M(2), (), None, "", "Completed", "", "", "", "")
+    abroad = client("AE", "FR40303265045")
+    inv, = plan_billing(Ledger((s,), (abroad,), (service("GEL", rate="19"),), (), ()), rules, TODAY).new_invoices
+    gel, = inv.lines
+    assert (gel.category, gel.unit_price, gel.net, gel.tax, gel.gross) == ("AE", M("42.02"), M("84.04"), 0, False)
+    assert inv.total == M("84.04")
+    assert treatment(service(rate="19"), abroad, VatRules(gross_prices=True)).vat_removed == M(19)
+    assert treatment(service(rate="19"), abroad, VatRules()).vat_removed == 0  # a net price is the net price

@@ -11,7 +11,9 @@ A line's category comes, first match wins, from:
 4. the rate: a rate above 0 is S, a 0 % rate the config's `vat.zero_rate`
    category (E by default).
 
-Every category other than S has the rate 0. Exempt lines carry the service's
+Every category other than S has the rate 0. A gross price of a taxed service
+sold without VAT (to a client under reverse charge, say) is billed at its
+net price, the gross price less the service's VAT (`vat_removed`). Exempt lines carry the service's
 `Exemption Reason` (else the config's), reverse charge (AE), intra-community
 supply (K) and outside scope (O) carry their fixed note and VATEX code.
 
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .model import Client, Line, ServicePrice
@@ -95,7 +97,8 @@ class Treatment:
     rate: Decimal  # percent
     reason: str = ""
     vatex: str = ""
-    gross: bool = False
+    gross: bool = False  # the price includes the VAT at `rate`
+    vat_removed: Decimal = Decimal(0)  # a gross price's rate whose VAT does not apply here: bill the net price
 
 
 def parse_category(value: str) -> str | None:
@@ -141,6 +144,14 @@ def treatment(service: ServicePrice, client: Client, rules: VatRules) -> Treatme
         own = STANDARD if rate > 0 else rules.zero_rate
     theirs = _category(client.vat_category, f"Client {client.client_id}")
     category = theirs if theirs and own in (STANDARD, ZERO_RATED) else own
+    if gross and rate > 0 and category != STANDARD:  # e.g. a gross price list, a client under reverse charge
+        return replace(_with_category(category, service, client, own, rules), vat_removed=rate)
+    return _with_category(category, service, client, own, rules, rate, gross)
+
+
+def _with_category(category: str, service: ServicePrice, client: Client, own: str, rules: VatRules,
+             rate: Decimal = Decimal(0), gross: bool = False) -> Treatment:
+    """The treatment of `category`: S keeps `rate`, the others have none."""
     if category == REVERSE_CHARGE and client.vat_id_problem:
         raise VatProblem(f"Reverse charge for client {client.client_id} needs their VAT ID: "
                          f"{client.vat_id_problem}")
