@@ -74,6 +74,8 @@ PROBLEMS = [
     (service(rate="19"), client("AE", "DE123", "Tax ID 'DE123' is not a VAT ID of an EU country"),
      "Reverse charge for client C-001 needs their VAT ID: Tax ID 'DE123'"),
     (service(rate="19", prices="incl"), client(), "has Prices 'incl' (use gross or net)"),
+    (service(rate="19"), client("K", "", "the client has no Tax ID"),
+     "Intra-community supply for client C-001 needs their VAT ID: the client has no Tax ID"),
 ]
 
 
@@ -105,6 +107,8 @@ NOTES = [
      (NOTE_REVERSE_CHARGE, "Supplier VAT ID: DE136695976. Recipient VAT ID: FR40303265045.")),
     ([line("E", reason=NOTE_SMALL_BUSINESS)] * 3, (NOTE_SMALL_BUSINESS,)),
     ([line("Z")], ()),
+    ([line("K", reason="Intra-community supply, exempt from VAT.")],
+     ("Intra-community supply, exempt from VAT.", "Supplier VAT ID: DE136695976. Recipient VAT ID: FR40303265045.")),
 ]
 
 

@@ -47,7 +47,7 @@ _ALIASES = {
 # --- texts printed on invoices (English; one place per text) -------------------------------
 NOTE_SMALL_BUSINESS = "No VAT is charged under the small-business scheme (§ 19 UStG)."
 NOTE_REVERSE_CHARGE = "Reverse charge: VAT to be accounted for by the recipient."
-NOTE_REVERSE_CHARGE_IDS = "Supplier VAT ID: {supplier}. Recipient VAT ID: {recipient}."
+NOTE_VAT_IDS = "Supplier VAT ID: {supplier}. Recipient VAT ID: {recipient}."
 NOTE_INTRA_COMMUNITY = "Intra-community supply, exempt from VAT."
 NOTE_OUTSIDE_SCOPE = "Not subject to VAT."
 NOTE_EXEMPT = "Exempt from VAT."  # the reason of an exempt line without one, where a reason must be given
@@ -72,6 +72,8 @@ FIXED = {  # the reason and VATEX code of the categories that have a fixed one
     INTRA_COMMUNITY: (NOTE_INTRA_COMMUNITY, "VATEX-EU-IC"),
     OUTSIDE_SCOPE: (NOTE_OUTSIDE_SCOPE, "VATEX-EU-O"),
 }
+
+NEEDS_VAT_IDS = (REVERSE_CHARGE, INTRA_COMMUNITY)  # both parties' VAT IDs on the invoice (Art. 226 VAT Directive)
 
 _VATEX = re.compile(r"^\s*(VATEX-[A-Z]{2}-[A-Z0-9-]+)\s*[:\-–]?\s*(.*)$", re.DOTALL | re.IGNORECASE)
 
@@ -152,8 +154,8 @@ def treatment(service: ServicePrice, client: Client, rules: VatRules) -> Treatme
 def _with_category(category: str, service: ServicePrice, client: Client, own: str, rules: VatRules,
              rate: Decimal = Decimal(0), gross: bool = False) -> Treatment:
     """The treatment of `category`: S keeps `rate`, the others have none."""
-    if category == REVERSE_CHARGE and client.vat_id_problem:
-        raise VatProblem(f"Reverse charge for client {client.client_id} needs their VAT ID: "
+    if category in NEEDS_VAT_IDS and client.vat_id_problem:
+        raise VatProblem(f"{LABELS[category]} for client {client.client_id} needs their VAT ID: "
                          f"{client.vat_id_problem}")
     if category == STANDARD:
         return Treatment(STANDARD, rate, gross=gross)
@@ -183,7 +185,7 @@ def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str) -
     """The legally required notes of an invoice's lines, each once, in line order.
 
     Exempt and small-business lines print their reason (none when the practice configured none:
-    the tax summary's "VAT exempt" row stands alone); reverse charge prints its note and both
+    the tax summary's "VAT exempt" row stands alone); reverse charge and intra-community supply print their note and both
     VAT IDs."""
     out: list[str] = []
     for line in lines:
@@ -193,8 +195,8 @@ def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str) -
         note = line.exemption_reason or FIXED.get(category, ("",))[0]
         if note and note not in out:
             out.append(note)
-        if category == REVERSE_CHARGE:
-            ids = NOTE_REVERSE_CHARGE_IDS.format(supplier=practice_vat_id or "-", recipient=client_vat_id or "-")
+        if category in NEEDS_VAT_IDS:
+            ids = NOTE_VAT_IDS.format(supplier=practice_vat_id or "-", recipient=client_vat_id or "-")
             if ids not in out:
                 out.append(ids)
     return tuple(out)
