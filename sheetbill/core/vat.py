@@ -185,8 +185,8 @@ def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str) -
     """The legally required notes of an invoice's lines, each once, in line order.
 
     Exempt and small-business lines print their reason (none when the practice configured none:
-    the tax summary's "VAT exempt" row stands alone); reverse charge and intra-community supply print their note and both
-    VAT IDs."""
+    the tax summary's "VAT exempt" row stands alone); reverse charge and intra-community supply
+    print their note and both VAT IDs."""
     out: list[str] = []
     for line in lines:
         category = line.category
