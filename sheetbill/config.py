@@ -25,6 +25,8 @@ from .core.numbering import NumberPattern, PatternError
 from .errors import ConfigError
 from .insurance import settings as insurance_settings
 from .insurance.settings import InsuranceSettings
+from .vat_config import SHAPE as VAT_SHAPE
+from .vat_config import vat_rules
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -124,6 +126,7 @@ _SHAPE: dict[str, Any] = {
     "payments": {"account": {"holder": None, "iban": None, "bic": None}},
     "backups": None, "tabs": "free", "columns": "free",
     "accounting": "free",  # checked by accounting/settings.py
+    "vat": VAT_SHAPE,
 }
 
 
@@ -262,7 +265,8 @@ def _build(doc: _Doc) -> Config:
         finalize=doc.choice("billing.finalize", "auto", ("auto", "review")),
         no_show_service=doc.text("billing.no_show_service") or None,
         minor_unit=minor,
-        require_email=doc.flag("billing.require_email", True), limits=_limits(doc))
+        require_email=doc.flag("billing.require_email", True), limits=_limits(doc),
+        vat=vat_rules(doc, doc.fail))
     return Config(
         path=doc.path.resolve(),
         workbook=doc.file("workbook", "") if workbook else None,

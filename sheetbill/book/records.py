@@ -13,6 +13,7 @@ from ..core.payments import parse_applied
 from ..core.number import ZERO
 from . import cells
 from .table import Table
+from .vat_id import vat_id_problem
 
 T = TypeVar("T")
 
@@ -85,7 +86,8 @@ def clients(table: Table, day_first: bool = True) -> tuple[Client, ...]:
             row=row, client_id=r.text("client_id"), name=r.text("name"), email=r.text("email"),
             address=r.text("address"), discount=r.discount("discount"), terms_days=r.whole("terms_days"),
             invoice_mode=r.text("invoice_mode"), tax_id=r.text("tax_id"), errors=(),
-            balance=r.number("balance"), credit=r.number("credit"))
+            balance=r.number("balance"), credit=r.number("credit"), vat_category=r.text("vat_category"),
+            vat_id_problem=vat_id_problem(r.text("tax_id")))
         if client.client_id or client.name:
             out.append(replace(client, errors=tuple(r.errors)))
     return tuple(out)
@@ -101,7 +103,8 @@ def services(table: Table, day_first: bool = True) -> tuple[ServicePrice, ...]:
         out.append(ServicePrice(
             row=row, code=code, description=r.text("description"), unit_price=r.number("unit_price"),
             tax_rate=r.rate("tax_rate"), unit=r.text("unit"), valid_from=r.date("valid_from"),
-            active=r.flag("active"), errors=tuple(r.errors)))
+            active=r.flag("active"), errors=tuple(r.errors), vat_category=r.text("vat_category"),
+            exemption_reason=r.text("exemption_reason"), prices=r.text("prices")))
     return tuple(out)
 
 
@@ -117,7 +120,9 @@ def lines(table: Table) -> tuple[Line, ...]:
             code=r.text("code"), description=r.text("description"),
             quantity=r.number("quantity") or ZERO, unit_price=r.money("unit_price"),
             discount=r.money("discount"), tax_rate=r.rate("tax_rate") or ZERO, net=r.money("net"),
-            tax=r.money("tax"), total=r.money("total"), row=row))
+            tax=r.money("tax"), total=r.money("total"), row=row, vat_category=r.text("vat_category").upper(),
+            exemption_reason=r.text("exemption_reason"), vatex=r.text("vatex"),
+            gross=r.text("prices").lower() == "gross"))
     return tuple(out)
 
 

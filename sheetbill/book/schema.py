@@ -70,6 +70,12 @@ def _insurance(*spec: str) -> tuple[Column, ...]:
 
 
 INSURANCE = "insurance"
+VAT = "vat"
+
+
+def _vat(*spec: str, worker: bool = False) -> tuple[Column, ...]:
+    """Optional VAT columns (core.vat): read where present, `init` adds them with `vat`."""
+    return tuple(replace(c, optional=True, capability=VAT, worker=worker) for c in _cols(*spec))
 
 DEFAULT_TABS: tuple[Tab, ...] = (
     Tab("sessions", "Sessions", _cols(
@@ -78,12 +84,13 @@ DEFAULT_TABS: tuple[Tab, ...] = (
         + _insurance("Diagnosis", "Place of Service"), key_field="session_id"),
     Tab("clients", "Clients", _cols(
         "Client ID", "Name", "Email", "Address", "Discount", "Terms (days):int", "Invoice Mode",
-        "Tax ID", "Balance:money:w", "Credit:money:w") + (REMINDERS,)
+        "Tax ID", "Balance:money:w", "Credit:money:w") + (REMINDERS,) + _vat("VAT Category")
         + _insurance("Superbill", "Date of Birth:date", "Insurer", "Member ID", "Group No", "Relationship"),
         key_field="client_id"),
     Tab("services", "Services", _cols(
         "Code", "Description", "Unit Price:money", "Tax Rate:percent", "Unit", "Valid From:date",
-        "Active:bool") + _insurance("Procedure Code", "Modifiers"), key_field="code"),
+        "Active:bool") + _insurance("Procedure Code", "Modifiers")
+        + _vat("VAT Category", "Exemption Reason", "Prices"), key_field="code"),
     Tab("invoices", "Invoices", _cols(
         "Invoice No", "Issue Date:date", "Due Date:date", "Client ID", "Client Name", "Sessions",
         "Net:money", "Tax:money", "Total:money", "Paid:money", "Balance:money", "Status", "PDF",
@@ -91,7 +98,8 @@ DEFAULT_TABS: tuple[Tab, ...] = (
     Tab("lines", "Lines", _cols(
         "Invoice No", "Session ID", "Date:date", "Code", "Description", "Quantity:decimal",
         "Unit Price:money", "Discount:money", "Tax Rate:percent", "Net:money", "Tax:money",
-        "Total:money"), worker=True, key_field="invoice_no"),
+        "Total:money") + _vat("VAT Category", "Exemption Reason", "VATEX", "Prices", worker=True),
+        worker=True, key_field="invoice_no"),
     Tab("payments", "Payments", _cols(
         "Payment ID", "Date:date", "Client", "Invoice No", "Amount:money", "Method", "Reference",
         "Applied To::w", "Receipt No::w", "Receipt Sent At::w", "Problem::w") + (ACCOUNTING,),

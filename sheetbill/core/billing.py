@@ -25,6 +25,7 @@ from .model import (BillingStatus, Client, Invoice, InvoiceMode, InvoiceStatus, 
 from .numbering import NumberPattern, Sequencer, with_ids
 from .plan import CellWrite, Plan, RowAppend, RowProblem
 from .pricing import PriceList, PricingProblem, session_lines
+from .vat import VatRules
 
 STATUSES = {s.value.lower(): s for s in SessionStatus}
 
@@ -47,6 +48,7 @@ class BillingRules:
     archive_after_days: int | None = None  # Paid invoices this old become Archived
     email_lookup: bool = True  # the transport can tell whether a marked email went out (not SMTP)
     limits: Limits = Limits()  # beyond them a session or payment is held with a Problem
+    vat: VatRules = VatRules()  # VAT categories, notes, gross prices (config `vat:`)
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,7 @@ def _price(s: Session, clients: ClientBook, prices: PriceList, rules: BillingRul
         raise PricingProblem(f"Date {s.date.isoformat()} is in the future; a session is billed once it took place")
     client = clients.resolve(s.client, require_email=rules.require_email)
     _mode(client, rules)
-    lines = session_lines(s, client, prices, rules.minor_unit, rules.no_show_service)
+    lines = session_lines(s, client, prices, rules.minor_unit, rules.no_show_service, rules.vat)
     held = lines_problem(lines, rules.limits)
     if held:
         raise PricingProblem(held)

@@ -38,11 +38,14 @@ class Practice:
 
 @dataclass(frozen=True)
 class TaxSummary:
-    """Totals of one tax rate on an invoice."""
+    """Totals of one VAT category and rate on an invoice (EN 16931's VAT breakdown, BG-23)."""
 
     rate: Decimal  # in percent, 19 for 19 %
     net: Decimal
     tax: Decimal
+    category: str = "S"  # core.vat's S, Z, E, AE, K, O
+    reason: str = ""  # the exemption reason text of E, AE, K, O (the first line's)
+    vatex: str = ""  # its VATEX code
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Assembling an invoice from priced lines: tax once per rate, totals, checksum."""
+"""Assembling an invoice from priced lines: tax once per VAT category and rate, totals, checksum."""
 
 from __future__ import annotations
 
@@ -9,39 +9,92 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Iterable, Sequence
 
 from .document import TaxSummary
-from .model import Invoice, Line
+from .model import Invoice, Line, implied_category
 from .number import HUNDRED, ZERO, money
 
 
 def tax_summary(lines: Iterable[Line], minor: Decimal) -> tuple[TaxSummary, ...]:
-    """Net per rate and the tax computed once on each rate's sum."""
-    nets: dict[Decimal, Decimal] = {}
+    """Net per VAT category and rate, and the tax computed once on each one's sum.
+
+    A group with gross-priced lines (their tax taken out of their price, see
+    `allocate_tax`) has the sum of its lines' tax instead."""
+    groups: dict[tuple[Decimal, str], list[Line]] = {}
     for line in lines:
-        nets[line.tax_rate] = nets.get(line.tax_rate, ZERO) + line.net
-    return tuple(TaxSummary(rate, net, money(net * rate / HUNDRED, minor))
-                 for rate, net in sorted(nets.items()))
+        groups.setdefault((line.tax_rate, line.category), []).append(line)
+    out = []
+    for (rate, category), members in sorted(groups.items()):
+        net = sum((l.net for l in members), ZERO)
+        if any(l.gross for l in members):
+            tax = sum((l.tax for l in members), ZERO)
+        else:
+            tax = money(net * rate / HUNDRED, minor)
+        first = members[0]
+        out.append(TaxSummary(rate, net, tax, category, first.exemption_reason, first.vatex))
+    return tuple(out)
+
+
+def gross_tax(gross: Decimal, rate: Decimal, minor: Decimal) -> Decimal:
+    """The VAT inside a gross amount: round(gross x rate / (100 + rate)), moved by a cent
+    where needed so that round(net x rate) gives it back (net = gross - tax, EN 16931 BR-CO-17)."""
+    first = money(gross * rate / (HUNDRED + rate), minor)
+    for step in (0, 1, -1, 2, -2):
+        tax = first + step * minor
+        if money((gross - tax) * rate / HUNDRED, minor) == tax:
+            return tax
+    return first
 
 
 def allocate_tax(lines: Sequence[Line], minor: Decimal) -> tuple[Line, ...]:
-    """Give each line its share of its rate's tax (largest remainder), so that
-    the Lines tab adds up to the invoice's Tax to the cent."""
-    taxes = {t.rate: t.tax for t in tax_summary(lines, minor)}
+    """Give each line its share of its group's tax (largest remainder), so that the Lines tab
+    adds up to the invoice's Tax to the cent.
+
+    Per VAT category and rate: net-priced lines share round(group net x rate). Gross-priced
+    lines keep their price as their total: the group's tax `gross_tax(sum of their totals)`
+    is shared among them and each line's net is its total less its share, so their nets add
+    up to the group's net. Where a group mixes both, the net-priced lines get
+    round(group net x rate) less the gross lines' tax."""
     out = list(lines)
-    for rate, total_tax in taxes.items():
-        idx = [i for i, l in enumerate(lines) if l.tax_rate == rate]
-        exact = [lines[i].net * rate / HUNDRED for i in idx]
-        shares = [e.quantize(minor, rounding=ROUND_DOWN) for e in exact]  # toward zero
-        left = total_tax - sum(shares, ZERO)
-        order = sorted(range(len(idx)), key=lambda k: (-(exact[k] - shares[k]), k))
-        step = minor if left >= 0 else -minor
-        k = 0
-        while left != 0 and order:
-            shares[order[k % len(order)]] += step
-            left -= step
-            k += 1
-        for i, share in zip(idx, shares):
-            out[i] = replace(lines[i], tax=share, total=lines[i].net + share)
+    groups: dict[tuple[Decimal, str], list[int]] = {}
+    for i, line in enumerate(lines):
+        groups.setdefault((line.tax_rate, line.category), []).append(i)
+    for (rate, _), idx in groups.items():
+        grossed = [i for i in idx if lines[i].gross]
+        netted = [i for i in idx if not lines[i].gross]
+        gross_tax_sum = ZERO
+        if grossed:
+            total = sum((lines[i].total for i in grossed), ZERO)
+            gross_tax_sum = gross_tax(total, rate, minor)
+            exact = [lines[i].total * rate / (HUNDRED + rate) for i in grossed]
+            for i, share in zip(grossed, _shares(gross_tax_sum, exact, minor)):
+                out[i] = replace(lines[i], net=lines[i].total - share, tax=share)
+        if netted:
+            net = sum((out[i].net for i in idx), ZERO)
+            group_tax = money(net * rate / HUNDRED, minor) - gross_tax_sum
+            exact = [lines[i].net * rate / HUNDRED for i in netted]
+            for i, share in zip(netted, _shares(group_tax, exact, minor)):
+                out[i] = replace(lines[i], tax=share, total=lines[i].net + share)
     return tuple(out)
+
+
+def _shares(total: Decimal, exact: list[Decimal], minor: Decimal) -> list[Decimal]:
+    """`total` split in proportion to `exact` by largest remainder, each a multiple of `minor`."""
+    shares = [e.quantize(minor, rounding=ROUND_DOWN) for e in exact]  # toward zero
+    left = total - sum(shares, ZERO)
+    order = sorted(range(len(exact)), key=lambda k: (-(exact[k] - shares[k]), k))
+    step = minor if left >= 0 else -minor
+    k = 0
+    while left != 0 and order:
+        shares[order[k % len(order)]] += step
+        left -= step
+        k += 1
+    return shares
+
+
+def vat_written(line: Line) -> bool:
+    """Whether the Lines tab needs the line's VAT columns: anything but what a row without
+    them stands for (S when taxed, E when at 0 %, no reason, net prices)."""
+    return (line.category != implied_category(line.tax_rate) or bool(line.exemption_reason)
+            or bool(line.vatex) or line.gross)
 
 
 def checksum(invoice: Invoice, lines: Iterable[Line]) -> str:
@@ -51,6 +104,8 @@ def checksum(invoice: Invoice, lines: Iterable[Line]) -> str:
     for l in lines:
         parts += [l.session_id, _d(l.date), l.code, _n(l.quantity), _n(l.unit_price),
                   _n(l.discount), _n(l.tax_rate), _n(l.net), _n(l.tax), _n(l.total)]
+        if vat_written(l):
+            parts += [l.category, l.exemption_reason, l.vatex, "gross" if l.gross else "net"]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
@@ -89,4 +144,12 @@ def line_row(line: Line) -> dict[str, object]:
     return {"invoice_no": line.invoice_no, "session_id": line.session_id, "date": line.date,
             "code": line.code, "description": line.description, "quantity": line.quantity,
             "unit_price": line.unit_price, "discount": line.discount, "tax_rate": line.tax_rate,
-            "net": line.net, "tax": line.tax, "total": line.total}
+            "net": line.net, "tax": line.tax, "total": line.total, **_vat_row(line)}
+
+
+def _vat_row(line: Line) -> dict[str, object]:
+    """The optional VAT columns, only where the line needs them (see `vat_written`)."""
+    if not vat_written(line):
+        return {}
+    return {"vat_category": line.category, "exemption_reason": line.exemption_reason,
+            "vatex": line.vatex, "prices": "gross" if line.gross else "net"}

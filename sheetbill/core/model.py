@@ -101,6 +101,8 @@ class Client:
     errors: tuple[str, ...] = ()
     balance: Decimal | None = None  # as the Clients tab shows it now (written by the worker)
     credit: Decimal | None = None
+    vat_category: str = ""  # optional Clients column: overrides the services' category (core.vat)
+    vat_id_problem: str = ""  # why Tax ID is not a valid EU VAT ID ("" when it is), from the book layer
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,9 @@ class ServicePrice:
     valid_from: date | None
     active: bool
     errors: tuple[str, ...] = ()
+    vat_category: str = ""  # optional Services column: S, Z, E, AE, K, O ("" from the rate, core.vat)
+    exemption_reason: str = ""  # optional Services column: `VATEX-EU-132-1C Text` or the text alone
+    prices: str = ""  # optional Services column: "gross" (price includes VAT) or "net" ("" = config)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +140,20 @@ class Line:
     tax: Decimal
     total: Decimal
     row: int | None = field(default=None, compare=False)  # where it stands in Lines, once written
+    vat_category: str = ""  # S, Z, E, AE, K, O; "" for a Lines row without it: see `category`
+    exemption_reason: str = ""  # the reason text printed for E, AE, K, O and the small-business scheme
+    vatex: str = ""  # its VATEX code (e.g. VATEX-EU-132-1C), "" when none
+    gross: bool = False  # priced including VAT: `total` is the price, net and tax were taken out of it
+
+    @property
+    def category(self) -> str:
+        """The VAT category; a line written without one is S when taxed, else E (exempt)."""
+        return self.vat_category or implied_category(self.tax_rate)
+
+
+def implied_category(rate: Decimal) -> str:
+    """The category a Lines row without a VAT Category cell stands for."""
+    return "S" if rate > 0 else "E"
 
 
 @dataclass(frozen=True, slots=True)

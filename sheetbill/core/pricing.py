@@ -1,7 +1,9 @@
 """Pricing a session: the price list by date, extras, discounts.
 
-Prices are net; tax is added per invoice (see invoice.py). Every failure is
-returned as a one-line sentence for the session's Problem column.
+Prices are net, or gross where the config or the service says so (then the
+tax is taken out per invoice, see invoice.py); each line gets its VAT
+treatment (core.vat). Every failure is returned as a one-line sentence for
+the session's Problem column.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Iterable
 
 from .model import Client, Discount, Line, ServicePrice, Session
 from .number import HUNDRED, ZERO, money
+from .vat import VatProblem, VatRules, treatment
 
 
 class PricingProblem(Exception):
@@ -63,7 +66,8 @@ class PricedItem:
 
 
 def session_lines(session: Session, client: Client, prices: PriceList,
-                  minor: Decimal, no_show_code: str | None = None) -> tuple[Line, ...]:
+                  minor: Decimal, no_show_code: str | None = None,
+                  vat: VatRules = VatRules()) -> tuple[Line, ...]:
     """The session's lines (invoice number left empty), or PricingProblem."""
     assert session.date is not None
     if no_show_code and session.status.lower() == "no-show":
@@ -85,12 +89,17 @@ def session_lines(session: Session, client: Client, prices: PriceList,
     cuts = _discounts(discount, [g for _, _, g in gross_lines], minor)
     lines = []
     for (item, service, gross), cut in zip(gross_lines, cuts):
-        net = gross - cut
+        try:
+            how = treatment(service, client, vat)
+        except VatProblem as exc:
+            raise PricingProblem(str(exc)) from None
+        net = gross - cut  # for a gross price, the line's total until invoice.allocate_tax
         lines.append(Line(
             invoice_no="", session_id=session.session_id, date=session.date,
             code=service.code, description=service.description or service.code,
             quantity=item.quantity, unit_price=service.unit_price, discount=cut,
-            tax_rate=service.tax_rate, net=net, tax=ZERO, total=net,
+            tax_rate=how.rate, net=net, tax=ZERO, total=net, vat_category=how.category,
+            exemption_reason=how.reason, vatex=how.vatex, gross=how.gross,
         ))
     return tuple(lines)
 

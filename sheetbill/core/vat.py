@@ -1,0 +1,186 @@
+"""VAT treatments: each line's category (EN 16931 UNCL5305 codes), its rate and
+the reason printed for it.
+
+A line's category comes, first match wins, from:
+1. the small-business scheme (config `vat.small_business`): every line is E,
+   0 %, with the scheme's note as its reason;
+2. the client's `VAT Category` (e.g. AE for a business client abroad): it
+   replaces a taxable service's category (S or Z); an exempt or out-of-scope
+   service (E, O) stays what it is, whoever buys it;
+3. the service's `VAT Category`;
+4. the rate: a rate above 0 is S, a 0 % rate the config's `vat.zero_rate`
+   category (E by default).
+
+Every category other than S has the rate 0. Exempt lines carry the service's
+`Exemption Reason` (else the config's), reverse charge (AE), intra-community
+supply (K) and outside scope (O) carry their fixed note and VATEX code.
+
+The texts printed on invoices are English and each is defined once below
+(`NOTE_*`, `LABELS`), so a translation has one place to look.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from .model import Client, Line, ServicePrice
+
+STANDARD, ZERO_RATED, EXEMPT, REVERSE_CHARGE, INTRA_COMMUNITY, OUTSIDE_SCOPE = "S", "Z", "E", "AE", "K", "O"
+CATEGORIES = (STANDARD, ZERO_RATED, EXEMPT, REVERSE_CHARGE, INTRA_COMMUNITY, OUTSIDE_SCOPE)
+
+# How a cell may name a category besides its code (lower case).
+_ALIASES = {
+    "standard": STANDARD, "reduced": STANDARD, "taxable": STANDARD,
+    "zero": ZERO_RATED, "zero-rated": ZERO_RATED, "zero rated": ZERO_RATED,
+    "exempt": EXEMPT,
+    "reverse charge": REVERSE_CHARGE, "reverse-charge": REVERSE_CHARGE,
+    "intra-community": INTRA_COMMUNITY, "intra community": INTRA_COMMUNITY, "ic": INTRA_COMMUNITY,
+    "outside scope": OUTSIDE_SCOPE, "outside": OUTSIDE_SCOPE, "out of scope": OUTSIDE_SCOPE,
+    "not subject": OUTSIDE_SCOPE,
+}
+
+# --- texts printed on invoices (English; one place per text) -------------------------------
+NOTE_SMALL_BUSINESS = "No VAT is charged under the small-business scheme (§ 19 UStG)."
+NOTE_REVERSE_CHARGE = "Reverse charge: VAT to be accounted for by the recipient."
+NOTE_REVERSE_CHARGE_IDS = "Supplier VAT ID: {supplier}. Recipient VAT ID: {recipient}."
+NOTE_INTRA_COMMUNITY = "Intra-community supply, exempt from VAT."
+NOTE_OUTSIDE_SCOPE = "Not subject to VAT."
+NOTE_EXEMPT = "Exempt from VAT."  # only where an exempt line has no reason of its own
+LABELS = {  # the tax summary's row for each category; S keeps "Tax 19%"
+    ZERO_RATED: "Zero-rated",
+    EXEMPT: "VAT exempt",
+    REVERSE_CHARGE: "Reverse charge",
+    INTRA_COMMUNITY: "Intra-community supply",
+    OUTSIDE_SCOPE: "Outside the scope of VAT",
+}
+# --------------------------------------------------------------------------------------------
+
+FIXED = {  # the reason and VATEX code of the categories that have a fixed one
+    REVERSE_CHARGE: (NOTE_REVERSE_CHARGE, "VATEX-EU-AE"),
+    INTRA_COMMUNITY: (NOTE_INTRA_COMMUNITY, "VATEX-EU-IC"),
+    OUTSIDE_SCOPE: (NOTE_OUTSIDE_SCOPE, "VATEX-EU-O"),
+}
+
+_VATEX = re.compile(r"^\s*(VATEX-[A-Z]{2}-[A-Z0-9-]+)\s*[:\-–]?\s*(.*)$", re.S | re.I)
+
+
+class VatProblem(Exception):
+    """A line's VAT treatment cannot be decided; str() is the Problem text."""
+
+
+@dataclass(frozen=True)
+class VatRules:
+    """The config's `vat:` section."""
+
+    small_business: bool = False
+    small_business_note: str = NOTE_SMALL_BUSINESS
+    zero_rate: str = EXEMPT  # the category of a 0 % service without one
+    exemption_reason: str = ""  # for exempt services without their own (may start with a VATEX code)
+    gross_prices: bool = False  # Unit Prices include VAT (a service's `Prices` column overrides)
+
+
+@dataclass(frozen=True)
+class Treatment:
+    category: str
+    rate: Decimal  # percent
+    reason: str = ""
+    vatex: str = ""
+    gross: bool = False
+
+
+def parse_category(value: str) -> str | None:
+    """`AE`, `reverse charge`, `exempt`... -> the code; "" -> ""; None when unknown."""
+    text = value.strip()
+    if not text:
+        return ""
+    if text.upper() in CATEGORIES:
+        return text.upper()
+    return _ALIASES.get(text.lower())
+
+
+def split_reason(value: str) -> tuple[str, str]:
+    """`VATEX-EU-132-1C Umsatzsteuerfrei ...` -> (code, text); a reason without a code -> ("", text)."""
+    found = _VATEX.match(value)
+    if found:
+        return found[1].upper(), found[2].strip()
+    return "", value.strip()
+
+
+def _category(value: str, where: str) -> str:
+    code = parse_category(value)
+    if code is None:
+        raise VatProblem(f"{where} has VAT Category '{value}' (use S, Z, E, AE, K or O)")
+    return code
+
+
+def treatment(service: ServicePrice, client: Client, rules: VatRules) -> Treatment:
+    """How one service is taxed for one client (see the module's docstring), or VatProblem."""
+    rate = service.tax_rate if service.tax_rate is not None else Decimal(0)
+    gross = _gross(service, rules)
+    if rules.small_business:
+        code, text = split_reason(rules.small_business_note)
+        return Treatment(EXEMPT, Decimal(0), text, code, gross)
+    own = _category(service.vat_category, f"Services row {service.row} ({service.code})")
+    if own == STANDARD and rate <= 0:
+        raise VatProblem(f"Services row {service.row} ({service.code}) is VAT Category S with Tax Rate 0% "
+                         "(give its rate, or the category Z, E or O)")
+    if own and own != STANDARD and rate != 0:
+        raise VatProblem(f"Services row {service.row} ({service.code}) is VAT Category {own} with Tax Rate "
+                         f"{rate.normalize():f}% (that category has no VAT: use 0%)")
+    if not own:
+        own = STANDARD if rate > 0 else rules.zero_rate
+    theirs = _category(client.vat_category, f"Client {client.client_id}")
+    category = theirs if theirs and own in (STANDARD, ZERO_RATED) else own
+    if category == REVERSE_CHARGE and client.vat_id_problem:
+        raise VatProblem(f"Reverse charge for client {client.client_id} needs their VAT ID: "
+                         f"{client.vat_id_problem}")
+    if category == STANDARD:
+        return Treatment(STANDARD, rate, gross=gross)
+    if category == EXEMPT:
+        code, text = split_reason(service.exemption_reason or rules.exemption_reason)
+        return Treatment(EXEMPT, Decimal(0), text, code, gross)
+    if category in FIXED:
+        text, code = FIXED[category]
+        own_code, own_text = split_reason(service.exemption_reason) if own == category else ("", "")
+        return Treatment(category, Decimal(0), own_text or text, own_code or code, gross)
+    return Treatment(category, Decimal(0), gross=gross)
+
+
+def _gross(service: ServicePrice, rules: VatRules) -> bool:
+    text = service.prices.strip().lower()
+    if text in ("gross", "incl. vat", "including vat", "brutto"):
+        return True
+    if text in ("net", "netto", "excl. vat"):
+        return False
+    if text:
+        raise VatProblem(f"Services row {service.row} ({service.code}) has Prices '{service.prices}' "
+                         "(use gross or net)")
+    return rules.gross_prices
+
+
+def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str) -> tuple[str, ...]:
+    """The legally required notes of an invoice's lines, each once, in line order.
+
+    Exempt and small-business lines print their reason (`NOTE_EXEMPT` when an exempt line has
+    none); reverse charge prints its note and both VAT IDs."""
+    out: list[str] = []
+    for line in lines:
+        category = line.category
+        if category in (STANDARD, ZERO_RATED):
+            continue
+        note = line.exemption_reason or (NOTE_EXEMPT if category == EXEMPT else FIXED.get(category, ("",))[0])
+        if note and note not in out:
+            out.append(note)
+        if category == REVERSE_CHARGE:
+            ids = NOTE_REVERSE_CHARGE_IDS.format(supplier=practice_vat_id or "-", recipient=client_vat_id or "-")
+            if ids not in out:
+                out.append(ids)
+    return tuple(out)
+
+
+def label(category: str) -> str:
+    """The tax summary's row title for a category other than S ("" for S)."""
+    return LABELS.get(category, "")
