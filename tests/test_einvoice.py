@@ -30,17 +30,25 @@ ABROAD = replace(CLIENT, client_id="C-002", name="Atelier Lumière SARL", addres
                  tax_id="FR 40 303 265 045")
 
 
-def line(code: str, price: str, rate: str, quantity: str = "1", discount: str = "0", day: int = 3) -> Line:
+def line(code: str, price: str, rate: str, quantity: str = "1", discount: str = "0", day: int = 3,
+         category: str = "", reason: str = "", vatex: str = "", gross: bool = False) -> Line:
     net = D(quantity) * D(price) - D(discount)
     return Line(invoice_no="", session_id=f"S-{code}-{day}", date=date(2026, 11, day), code=code,
                 description=f"Service {code}", quantity=D(quantity), unit_price=D(price), discount=D(discount),
-                tax_rate=D(rate), net=net, tax=D(0), total=net)
+                tax_rate=D(rate), net=net, tax=D(0), total=net, vat_category=category,
+                exemption_reason=reason, vatex=vatex, gross=gross)
 
 
-def doc(lines, client=CLIENT, number="INV-2026-0042"):
+PHYSIO = "Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG"
+SMALL = "Gemäß § 19 UStG wird keine Umsatzsteuer berechnet."
+RC = "Reverse charge: VAT to be accounted for by the recipient."
+SMALL_PRACTICE = replace(PRACTICE, name="Praxis Klein", tax_id="12/345/67890")
+
+
+def doc(lines, client=CLIENT, number="INV-2026-0042", practice=PRACTICE):
     inv = assemble(number, date(2026, 11, 21), date(2026, 12, 5), client.client_id, client.name, lines,
                    "Finalized", D("0.01"))
-    return document_for(inv, client, PRACTICE, 14, today=date(2026, 11, 21))
+    return document_for(inv, client, practice, 14, today=date(2026, 11, 21))
 
 
 def credit_note_doc():
@@ -57,6 +65,20 @@ CASES = {
                                                                                  discount="5.99")]),
     "credit note": credit_note_doc,
     "client abroad": lambda: doc([line("REPORT", "250.00", "19")], client=ABROAD),
+    "exempt with reason": lambda: doc([line("KG60", "65.00", "0", category="E", reason=PHYSIO,
+                                             vatex="VATEX-EU-132-1C"), line("REPORT", "40.00", "19")]),
+    "reverse charge": lambda: doc([line("REP", "480.00", "0", category="AE", reason=RC, vatex="VATEX-EU-AE")],
+                                  client=ABROAD),
+    "small business": lambda: doc([line("KG60", "55.00", "0", quantity="2", category="E", reason=SMALL)],
+                                  practice=SMALL_PRACTICE),
+    "gross-priced": lambda: doc([line("COURSE", "50.00", "19", gross=True), line("BOOK", "19.99", "7",
+                                                                                  quantity="3", gross=True),
+                                 line("MAT", "12.00", "19", discount="1.20", gross=True)]),
+    "intra-community": lambda: doc([line("PART", "300.00", "0", category="K",
+                                         reason="Intra-community supply, exempt from VAT.", vatex="VATEX-EU-IC")],
+                                   client=ABROAD),
+    "outside scope": lambda: doc([line("FEE", "30.00", "0", category="O", reason="Not subject to VAT.",
+                                       vatex="VATEX-EU-O")]),
 }
 
 FORMATS = {

@@ -65,6 +65,9 @@ def cii_xml(inv: EInvoice, guideline: str = FACTURX_EN16931) -> bytes:
     _party(_sub(agreement, RAM, "SellerTradeParty"), inv.seller, seller=True)
     _party(_sub(agreement, RAM, "BuyerTradeParty"), inv.buyer, seller=False)
     delivery = _sub(trade, RAM, "ApplicableHeaderTradeDelivery")
+    if inv.deliver_to_country:
+        ship_to = _sub(_sub(delivery, RAM, "ShipToTradeParty"), RAM, "PostalTradeAddress")
+        _sub(ship_to, RAM, "CountryID", inv.deliver_to_country)
     if inv.delivery_date is not None:
         _date(_sub(_sub(delivery, RAM, "ActualDeliverySupplyChainEvent"), RAM, "OccurrenceDateTime"),
               inv.delivery_date)
@@ -93,7 +96,8 @@ def cii_xml(inv: EInvoice, guideline: str = FACTURX_EN16931) -> bytes:
         _sub(tax, RAM, "CategoryCode", b.category.code)
         if b.category.exemption_code:
             _sub(tax, RAM, "ExemptionReasonCode", b.category.exemption_code)
-        _sub(tax, RAM, "RateApplicablePercent", _n(b.category.rate))
+        if b.category.code != "O":  # outside the scope of VAT: no rate at all (BR-O-05, BR-O-09)
+            _sub(tax, RAM, "RateApplicablePercent", _n(b.category.rate))
     if inv.payment_terms or inv.due_date:
         terms = _sub(settlement, RAM, "SpecifiedTradePaymentTerms")
         if inv.payment_terms:
@@ -119,6 +123,8 @@ def cii_xml(inv: EInvoice, guideline: str = FACTURX_EN16931) -> bytes:
 
 
 def _party(el, party: Party, seller: bool) -> None:
+    if party.identifier:
+        _sub(el, RAM, "ID", party.identifier)
     _sub(el, RAM, "Name", party.name)
     if seller and (party.phone or party.email):
         contact = _sub(el, RAM, "DefinedTradeContact")
@@ -148,7 +154,8 @@ def _tax(el, category: Category) -> None:
     tax = _sub(el, RAM, "ApplicableTradeTax")
     _sub(tax, RAM, "TypeCode", "VAT")
     _sub(tax, RAM, "CategoryCode", category.code)
-    _sub(tax, RAM, "RateApplicablePercent", _n(category.rate))
+    if category.code != "O":
+        _sub(tax, RAM, "RateApplicablePercent", _n(category.rate))
 
 
 def _sub(parent, ns: str, tag: str, text: str | None = None, **attrs: str):

@@ -3,23 +3,34 @@ business terms, used by every e-invoice format."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
-from ..core.document import InvoiceDocument
+from ..core.document import InvoiceDocument, TaxSummary
 from ..core.model import Line
-from ..core.number import HUNDRED, ZERO, money
+from ..core.number import ZERO
 from ..payments.reference import creditor_reference
 from .address import country_of_line, parse_address, vat_country, vat_id
 from .model import (CREDIT_NOTE, INVOICE, Category, EInvoice, InvoiceLine, Party, PaymentInstructions,
                     Totals, VatBreakdown)
 
+PRICE_PLACES = Decimal("0.0001")
 UNIT = "C62"  # one (UN/ECE Recommendation 20): a session, an item
 
 
 def line_category(line: Line) -> Category:
-    """The VAT category of a line. The one place that decides it: a taxed line is standard
-    rated (S), an untaxed one zero rated (Z)."""
-    return Category("S" if line.tax_rate > 0 else "Z", line.tax_rate)
+    """The VAT category of a line (core.vat decided it when the line was priced), with its
+    exemption reason and VATEX code where the category has one."""
+    code = line.category
+    if code in ("S", "Z"):
+        return Category(code, line.tax_rate)
+    return Category(code, Decimal(0), line.exemption_reason, line.vatex)
+
+
+def _breakdown_category(tax: TaxSummary) -> Category:
+    if tax.category in ("S", "Z"):
+        return Category(tax.category, tax.rate)
+    return Category(tax.category, Decimal(0), tax.reason, tax.vatex)
 
 
 def einvoice_for(doc: InvoiceDocument, buyer_reference: str = "") -> EInvoice:
@@ -30,7 +41,6 @@ def einvoice_for(doc: InvoiceDocument, buyer_reference: str = "") -> EInvoice:
         raise ValueError(f"{inv.invoice_no} has no issue date")
     credit = doc.kind == "credit_note"
     sign = Decimal(-1) if credit else Decimal(1)
-    minor = practice.minor_unit
 
     seller_vat = vat_id(practice.tax_id)
     seller_country = (vat_country(seller_vat) or _last_line_country(practice.address)
@@ -44,13 +54,13 @@ def einvoice_for(doc: InvoiceDocument, buyer_reference: str = "") -> EInvoice:
                   email=client.email)
 
     lines = tuple(_line(i, line, sign) for i, line in enumerate(inv.lines, 1))
-    groups: dict[tuple[str, Decimal], tuple[Category, Decimal]] = {}
-    for line in lines:
-        key = (line.category.code, line.category.rate)
-        cat, net = groups.get(key, (line.category, ZERO))
-        groups[key] = (cat, net + line.net)
-    breakdown = tuple(VatBreakdown(cat, net, money(net * cat.rate / HUNDRED, minor))
-                      for cat, net in (groups[k] for k in sorted(groups)))
+    breakdown = tuple(VatBreakdown(_breakdown_category(t), t.net * sign, t.tax * sign) for t in doc.taxes)
+    categories = {b.category.code for b in breakdown}
+    if "O" in categories:  # BR-O-02: no VAT identifiers on an invoice outside the scope of VAT
+        seller = replace(seller, vat_id="", tax_number=seller.tax_number or seller.vat_id)
+        buyer = replace(buyer, vat_id="")
+    if not seller.vat_id:
+        seller = replace(seller, identifier=seller.tax_number)
     line_net = sum((l.net for l in lines), ZERO)
     tax = sum((b.tax for b in breakdown), ZERO)
     prepaid = ZERO if credit else max(ZERO, min(doc.paid, line_net + tax))
@@ -64,6 +74,7 @@ def einvoice_for(doc: InvoiceDocument, buyer_reference: str = "") -> EInvoice:
         else:
             payment = PaymentInstructions("1", reference)
     days = [l.date for l in inv.lines if l.date is not None]
+    deliver_to = buyer.address.country if "K" in categories else ""
     notes = ((f"Credit note for invoice {doc.credits}",) if credit and doc.credits else ())
     return EInvoice(
         number=inv.invoice_no, type_code=CREDIT_NOTE if credit else INVOICE, issue_date=inv.issue_date,
@@ -71,13 +82,20 @@ def einvoice_for(doc: InvoiceDocument, buyer_reference: str = "") -> EInvoice:
         buyer_reference=buyer_reference.strip(), seller=seller, buyer=buyer, lines=lines,
         breakdown=breakdown, totals=totals, payment=payment, notes=notes,
         preceding=doc.credits if credit else "", delivery_date=max(days) if days else None,
+        deliver_to_country=deliver_to,
         payment_terms="" if credit else f"Payable within {doc.terms_days} days")
 
 
 def _line(number: int, line: Line, sign: Decimal) -> InvoiceLine:
+    """A gross-priced line states its net price (BT-146): its net over its quantity, its discount
+    already inside it."""
     quantity = line.quantity * sign
+    price, allowance = line.unit_price, line.discount * sign
+    if line.gross:
+        price = (line.net / line.quantity).quantize(PRICE_PLACES) if line.quantity else ZERO
+        allowance = ZERO
     return InvoiceLine(line_id=str(number), name=line.description or line.code, seller_item_id=line.code,
-                       quantity=quantity, unit_code=UNIT, price=line.unit_price, allowance=line.discount * sign,
+                       quantity=quantity, unit_code=UNIT, price=price, allowance=allowance,
                        net=line.net * sign, category=line_category(line), day=line.date)
 
 

@@ -31,6 +31,7 @@ class Party:  # BG-4 seller / BG-7 buyer
     tax_number: str = ""  # BT-32: the seller's national tax number
     email: str = ""  # BT-34 / BT-49 (scheme EM) and BT-43 for the seller's contact
     phone: str = ""  # BT-42
+    identifier: str = ""  # BT-29: the seller's tax number when it has no VAT ID (BR-CO-26)
 
 
 @dataclass(frozen=True)
@@ -101,4 +102,5 @@ class EInvoice:
     preceding: str = ""  # BT-25: the invoice a credit note corrects
     preceding_date: date | None = None  # BT-26
     delivery_date: date | None = None  # BT-72
+    deliver_to_country: str = ""  # BT-80, for an intra-community supply (K)
     payment_terms: str = ""  # BT-20

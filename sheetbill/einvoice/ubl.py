@@ -43,8 +43,13 @@ def ubl_xml(inv: EInvoice, customization: str = PEPPOL) -> bytes:
             cbc(ref, "IssueDate", inv.preceding_date.isoformat())
     _party(cac(root, "AccountingSupplierParty"), inv.seller, seller=True)
     _party(cac(root, "AccountingCustomerParty"), inv.buyer, seller=False)
-    if inv.delivery_date:
-        cbc(cac(root, "Delivery"), "ActualDeliveryDate", inv.delivery_date.isoformat())
+    if inv.delivery_date or inv.deliver_to_country:
+        delivery = cac(root, "Delivery")
+        if inv.delivery_date:
+            cbc(delivery, "ActualDeliveryDate", inv.delivery_date.isoformat())
+        if inv.deliver_to_country:
+            address = cac(cac(delivery, "DeliveryLocation"), "Address")
+            cbc(cac(address, "Country"), "IdentificationCode", inv.deliver_to_country)
     p = inv.payment
     if p:
         means = cac(root, "PaymentMeans")
@@ -103,6 +108,8 @@ def _party(el, party: Party, seller: bool) -> None:
     p = cac(el, "Party")
     if party.email:
         cbc(p, "EndpointID", party.email, schemeID="EM")
+    if party.identifier:
+        cbc(cac(p, "PartyIdentification"), "ID", party.identifier)
     cbc(cac(p, "PartyName"), "Name", party.name)
     address = cac(p, "PostalAddress")
     a = party.address
