@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import facturx
 import pytest
-from lxml import etree
 
 from sheetbill.core.document import Practice, document_for
 from sheetbill.core.invoice import assemble

@@ -11,8 +11,17 @@ from ..core.model import Line
 from ..core.number import ZERO
 from ..payments.reference import creditor_reference
 from .address import country_of_line, parse_address, vat_country, vat_id
-from .model import (CREDIT_NOTE, INVOICE, Category, EInvoice, InvoiceLine, Party, PaymentInstructions,
-                    Totals, VatBreakdown)
+from .model import (
+    CREDIT_NOTE,
+    INVOICE,
+    Category,
+    EInvoice,
+    InvoiceLine,
+    Party,
+    PaymentInstructions,
+    Totals,
+    VatBreakdown,
+)
 
 PRICE_PLACES = Decimal("0.0001")
 UNIT = "C62"  # one (UN/ECE Recommendation 20): a session, an item
