@@ -9,6 +9,7 @@ from decimal import Decimal
 from ..core.document import InvoiceDocument, TaxSummary
 from ..core.model import Line
 from ..core.number import ZERO
+from ..core.vat import FIXED, NOTE_EXEMPT
 from ..payments.reference import creditor_reference
 from .address import country_of_line, parse_address, vat_country, vat_id
 from .model import (
@@ -30,16 +31,20 @@ UNIT = "C62"  # one (UN/ECE Recommendation 20): a session, an item
 def line_category(line: Line) -> Category:
     """The VAT category of a line (core.vat decided it when the line was priced), with its
     exemption reason and VATEX code where the category has one."""
-    code = line.category
+    return _category(line.category, line.tax_rate, line.exemption_reason, line.vatex)
+
+
+def _category(code: str, rate: Decimal, reason: str, vatex: str) -> Category:
+    """A category without VAT states why (BR-E-10, BR-AE-10, ...): its own reason, else the note
+    the printed invoice shows for it (core.vat)."""
     if code in ("S", "Z"):
-        return Category(code, line.tax_rate)
-    return Category(code, Decimal(0), line.exemption_reason, line.vatex)
+        return Category(code, rate)
+    fixed_reason, fixed_code = FIXED.get(code, (NOTE_EXEMPT, ""))
+    return Category(code, Decimal(0), reason or fixed_reason, vatex or fixed_code)
 
 
 def _breakdown_category(tax: TaxSummary) -> Category:
-    if tax.category in ("S", "Z"):
-        return Category(tax.category, tax.rate)
-    return Category(tax.category, Decimal(0), tax.reason, tax.vatex)
+    return _category(tax.category, tax.rate, tax.reason, tax.vatex)
 
 
 def einvoice_for(doc: InvoiceDocument, buyer_reference: str = "") -> EInvoice:
