@@ -64,6 +64,6 @@ def test_check_names_a_setting_it_cannot_use_and_a_missing_leitweg_id(practice):
     found = [f for f in checks.findings(practice.config_path, connect=False) if "Clients row" in f]
     assert found == [
         "workbook: Clients row 2 (C-001): XRechnung needs a Buyer Reference (the Leitweg-ID of a public body)",
-        "workbook: Clients row 3 (C-002): E-Invoice 'edifact' is not one of none, facturx, xrechnung-cii, "
-        "xrechnung-ubl, peppol",
+        ("workbook: Clients row 3 (C-002): E-Invoice 'edifact' is not one of none, facturx, xrechnung-cii, "
+         "xrechnung-ubl, peppol"),
     ]

@@ -5,6 +5,7 @@ written in that format and checked against its schema (XSD)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 from ..core.document import document_for
 from ..core.model import Client, Invoice
@@ -17,10 +18,8 @@ def einvoice_findings(clients: tuple[Client, ...], invoices: tuple[Invoice, ...]
     from ..render.sample import sample_document
 
     latest: dict[str, Invoice] = {}
-    for inv in invoices:
-        if inv.lines and inv.issue_date and (inv.client_id not in latest
-                                             or inv.issue_date >= latest[inv.client_id].issue_date):
-            latest[inv.client_id] = inv
+    for invoice in sorted((i for i in invoices if i.lines and i.issue_date), key=lambda i: i.issue_date or 0):
+        latest[invoice.client_id] = invoice
     out = []
     for client in clients:
         where = f"workbook: Clients row {client.row} ({client.client_id or client.name})"
@@ -37,7 +36,7 @@ def einvoice_findings(clients: tuple[Client, ...], invoices: tuple[Invoice, ...]
         if inv is not None:
             doc = document_for(inv, client, practice, terms_days, today=inv.issue_date)
         else:
-            sample = sample_document(previous_balance=0)
+            sample = sample_document(previous_balance=Decimal(0))
             doc = replace(sample, practice=practice, client=client)
         problem = schema_problem(doc)
         if problem:

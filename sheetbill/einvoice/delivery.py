@@ -48,7 +48,7 @@ def schema_problem(doc: InvoiceDocument) -> str:
             return ""
         xml, _ = einvoice_xml(doc, fmt)
         facturx.xml_check_xsd(xml, level="en16931" if fmt in ("facturx", "xrechnung-cii") else "autodetect")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (factur-x raises plain Exception for a schema error)
         return f"{doc.invoice.invoice_no}: e-invoice not valid: {' '.join(str(exc).split())[:300]}"
     return ""
 
