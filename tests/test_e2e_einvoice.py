@@ -51,6 +51,8 @@ def test_each_client_gets_the_einvoice_they_asked_for(practice):
     (pdf_name, pdf), = attachments(jonas).items()
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         assert list(doc.attachments) == ["factur-x.xml"]
+        meta = doc.open_metadata()
+        assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("3", "B")
 
     assert pdf_name.endswith(".pdf")
     if sofia is not None:  # no E-Invoice setting: the PDF alone, as before

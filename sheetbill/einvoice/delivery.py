@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import facturx
 
+from ..config import Render
 from ..core.document import InvoiceDocument
+from ..render.html import HtmlRenderer
 from .cii import FACTURX_EN16931, XRECHNUNG, cii_xml
 from .facturx_pdf import facturx_pdf
 from .mapping import einvoice_for
 from .ubl import PEPPOL, XRECHNUNG_UBL, ubl_xml
 
+PDF_A3 = "pdf/a-3b"
 NONE = ("", "none", "no")
 FORMATS = ("facturx", "xrechnung-cii", "xrechnung-ubl", "peppol")
 _ALIASES = {"factur-x": "facturx", "zugferd": "facturx", "peppol-ubl": "peppol", "xrechnung": "xrechnung-cii"}
@@ -53,14 +56,18 @@ def schema_problem(doc: InvoiceDocument) -> str:
     return ""
 
 
-def with_einvoice(doc: InvoiceDocument, pdf: bytes) -> tuple[bytes, tuple[bytes, str] | None]:
+def with_einvoice(doc: InvoiceDocument, pdf: bytes, render: Render | None = None,
+                  ) -> tuple[bytes, tuple[bytes, str] | None]:
     """(the PDF to send, an XML attachment or None) for the client's setting: Factur-X embeds
-    the XML in the PDF; XRechnung and Peppol send it beside the PDF. Raises ValueError for a
-    setting that names no format or an e-invoice that fails its schema."""
+    the XML in the invoice rendered again as PDF/A-3b (with the practice's HTML template; other
+    engines' PDF as it is); XRechnung and Peppol send it beside the PDF. Raises ValueError for
+    a setting that names no format or an e-invoice that fails its schema."""
     fmt = einvoice_format(doc.client.e_invoice)
     if not fmt:
         return pdf, None
     xml, name = einvoice_xml(doc, fmt)
     if fmt == "facturx":
+        if render is not None and render.engine == "html":
+            pdf = HtmlRenderer(render.template, pdf_variant=PDF_A3).render(doc)
         return facturx_pdf(pdf, xml, einvoice_for(doc, doc.client.buyer_reference)), None
     return pdf, (xml, name)
