@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from . import app
 from . import config as config_mod
+from . import demo_vat
 from .placeholders import fill_example
 
 CLIENTS = (
@@ -58,7 +59,7 @@ def build(folder: Path, today: date, seed: int = 7) -> Path:
     text = fill_example(text)  # the demo practice's own details instead of init's placeholders
     for old, new in INSURANCE_CONFIG:
         text = text.replace(old, new)
-    config_path.write_text(text + DEMO_ACCOUNTING, encoding="utf-8")
+    config_path.write_text(text + DEMO_ACCOUNTING + demo_vat.CONFIG, encoding="utf-8")
     wb = load_workbook(workbook)
     tabs = {t.key: t for t in config.tabs}
     clients = wb[tabs["clients"].name]
@@ -96,6 +97,7 @@ def build(folder: Path, today: date, seed: int = 7) -> Path:
     payments.append([None, today - timedelta(days=1), "C-005", None, Decimal("40.00"), "Card", "terminal 2"])
     payments.append([None, today - timedelta(days=1), "C-004", None, Decimal("20.00"), "Paypal", "typo in Method"])
     _insured_client(wb, tabs, today)
+    demo_vat.apply(wb, tabs, today)
     cash = wb[tabs["cash"].name]
     cash.append([paid_at_desk[1], Decimal("150.00"), Decimal("208.50")])
     wb.save(workbook)

@@ -107,6 +107,9 @@ def build(target: Path) -> None:
     _lines_table(document)
     document.add_paragraph()
     _totals_table(document)
+    _text(document.add_paragraph(), "{%p for note in vat_notes %}")
+    _text(document.add_paragraph(), "{{ note }}")
+    _text(document.add_paragraph(), "{%p endfor %}")
 
     _label(document.add_paragraph(),
            "{% if kind == 'credit_note' %}CREDIT{% else %}PAYMENT{% endif %}")
@@ -191,7 +194,8 @@ def _totals_table(document: Document) -> None:
     rows = (
         ("Net total", "{{ net }}", False),
         ("{%tr for tax in taxes %}", "", False),
-        ("Tax {{ tax.rate }} on {{ tax.net }}", "{{ tax.tax }}", False),
+        ("{% if tax.label %}{{ tax.label }}{% else %}Tax {{ tax.rate }}{% endif %} on {{ tax.net }}",
+         "{{ tax.tax }}", False),
         ("{%tr endfor %}", "", False),
         ("{%tr if kind != 'credit_note' %}", "", False),
         ("Total", "{{ total }}", True),

@@ -48,13 +48,20 @@ NOTE_REVERSE_CHARGE = "Reverse charge: VAT to be accounted for by the recipient.
 NOTE_REVERSE_CHARGE_IDS = "Supplier VAT ID: {supplier}. Recipient VAT ID: {recipient}."
 NOTE_INTRA_COMMUNITY = "Intra-community supply, exempt from VAT."
 NOTE_OUTSIDE_SCOPE = "Not subject to VAT."
-NOTE_EXEMPT = "Exempt from VAT."  # only where an exempt line has no reason of its own
+NOTE_EXEMPT = "Exempt from VAT."  # the reason of an exempt line without one, where a reason must be given
+# (e-invoices, BR-E-10); not printed: the tax summary's "VAT exempt" row says as much
 LABELS = {  # the tax summary's row for each category; S keeps "Tax 19%"
     ZERO_RATED: "Zero-rated",
     EXEMPT: "VAT exempt",
     REVERSE_CHARGE: "Reverse charge",
     INTRA_COMMUNITY: "Intra-community supply",
     OUTSIDE_SCOPE: "Outside the scope of VAT",
+}
+SHORT_LABELS = {  # a line's Tax column for a category other than S and Z (which show their rate)
+    EXEMPT: "exempt",
+    REVERSE_CHARGE: "reverse charge",
+    INTRA_COMMUNITY: "intra-EU",
+    OUTSIDE_SCOPE: "not taxable",
 }
 # --------------------------------------------------------------------------------------------
 
@@ -164,14 +171,15 @@ def _gross(service: ServicePrice, rules: VatRules) -> bool:
 def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str) -> tuple[str, ...]:
     """The legally required notes of an invoice's lines, each once, in line order.
 
-    Exempt and small-business lines print their reason (`NOTE_EXEMPT` when an exempt line has
-    none); reverse charge prints its note and both VAT IDs."""
+    Exempt and small-business lines print their reason (none when the practice configured none:
+    the tax summary's "VAT exempt" row stands alone); reverse charge prints its note and both
+    VAT IDs."""
     out: list[str] = []
     for line in lines:
         category = line.category
         if category in (STANDARD, ZERO_RATED):
             continue
-        note = line.exemption_reason or (NOTE_EXEMPT if category == EXEMPT else FIXED.get(category, ("",))[0])
+        note = line.exemption_reason or FIXED.get(category, ("",))[0]
         if note and note not in out:
             out.append(note)
         if category == REVERSE_CHARGE:
@@ -184,3 +192,8 @@ def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str) -
 def label(category: str) -> str:
     """The tax summary's row title for a category other than S ("" for S)."""
     return LABELS.get(category, "")
+
+
+def short_label(category: str) -> str:
+    """A line's Tax column for a category without a rate of its own ("" for S and Z)."""
+    return SHORT_LABELS.get(category, "")

@@ -33,6 +33,7 @@ from typing import TypedDict
 from ..core.document import InvoiceDocument, Practice, TaxSummary
 from ..core.model import Client, Line
 from ..core.number import money
+from ..core.vat import STANDARD, ZERO_RATED, label, short_label, vat_notes
 from .base import DocumentType
 from .payment import payment_context
 
@@ -91,6 +92,8 @@ class TaxContext(TypedDict):
     rate: str
     net: str
     tax: str
+    category: str  # S, Z, E, AE, K, O (core.vat)
+    label: str  # "" for S (the template prints "Tax 19%"), else e.g. "VAT exempt"
 
 
 class PaymentContext(TypedDict):
@@ -119,6 +122,7 @@ class InvoiceContext(TypedDict):
     lines: list[LineContext]
     has_discounts: bool
     taxes: list[TaxContext]
+    vat_notes: list[str]  # the legally required VAT notes, each once (core.vat.vat_notes)
     net: str
     tax: str
     total: str
@@ -171,6 +175,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "lines": [_line(line, amount) for line in invoice.lines],
         "has_discounts": any(line.discount for line in invoice.lines),
         "taxes": [_tax(tax, amount) for tax in doc.taxes],
+        "vat_notes": [text(n) for n in vat_notes(invoice.lines, doc.practice.tax_id, doc.client.tax_id)],
         "net": amount(invoice.net),
         "tax": amount(invoice.tax),
         "total": amount(invoice.total),
@@ -287,7 +292,7 @@ def _line(line: Line, amount: Money) -> LineContext:
         "quantity": format_quantity(line.quantity),
         "unit_price": amount(line.unit_price),
         "discount": amount(-line.discount) if line.discount else "",
-        "tax_rate": format_rate(line.tax_rate),
+        "tax_rate": format_rate(line.tax_rate) if line.category in (STANDARD, ZERO_RATED) else short_label(line.category),
         "net": amount(line.net),
         "tax": amount(line.tax),
         "total": amount(line.total),
@@ -295,7 +300,8 @@ def _line(line: Line, amount: Money) -> LineContext:
 
 
 def _tax(tax: TaxSummary, amount: Money) -> TaxContext:
-    return {"rate": format_rate(tax.rate), "net": amount(tax.net), "tax": amount(tax.tax)}
+    return {"rate": format_rate(tax.rate), "net": amount(tax.net), "tax": amount(tax.tax),
+            "category": tax.category, "label": label(tax.category)}
 
 
 def _invoice_identity(doc: InvoiceDocument) -> str:

@@ -1,0 +1,109 @@
+"""End to end on a real .xlsx: exempt therapy with its note, goods at 19 %, a business client
+abroad under reverse charge, one without a valid VAT ID, and a gross price list."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+
+from .conftest import session
+from .test_e2e_excel import pdf_text
+
+P14 = "VATEX-EU-132-1C Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG"
+
+
+def add_columns(practice, tab: str, values: dict[str, dict[str, object]]) -> None:
+    """Add optional columns to `tab` (by header) and fill them for rows keyed by their first cell."""
+    wb = openpyxl.load_workbook(practice.workbook)
+    ws = wb[tab]
+    headers = [c.value for c in ws[1]]
+    wanted = sorted({h for row in values.values() for h in row})
+    for header in wanted:
+        if header not in headers:
+            ws.cell(row=1, column=len(headers) + 1, value=header)
+            headers.append(header)
+    for row in ws.iter_rows(min_row=2):
+        for header, value in values.get(row[0].value, {}).items():
+            ws.cell(row=row[0].row, column=headers.index(header) + 1, value=value)
+    wb.save(practice.workbook)
+
+
+def vat_practice(practice):
+    add_columns(practice, "Services", {"LD60": {"VAT Category": "E", "Exemption Reason": P14}})
+    practice.append("Clients",
+                    ["C-010", "Atelier Lumière SARL", "compta@lumiere.example", "3 rue X\n69001 Lyon", None, 30,
+                     None, "FR40303265045"],
+                    ["C-011", "Werkstatt Wien GmbH", "office@ww.example", "Ring 1\n1010 Wien", None, 30, None,
+                     "ATU12345678"])
+    add_columns(practice, "Clients", {"C-010": {"VAT Category": "AE"}, "C-011": {"VAT Category": "AE"}})
+    practice.append("Sessions",
+                    session("S-00001", date(2026, 11, 3), extras="BANDAGE x2"),
+                    session("S-00002", date(2026, 11, 4), client="C-010", service="GEL", quantity=3),
+                    session("S-00003", date(2026, 11, 4), client="C-011", service="GEL"))
+
+
+def test_exempt_standard_and_reverse_charge_on_a_real_workbook(practice):
+    vat_practice(practice)
+    report = practice.run()
+    assert report.created == ["INV-2026-0001", "INV-2026-0002"]
+
+    sessions = {s["Session ID"]: s for s in practice.rows("Sessions")}
+    assert sessions["S-00003"]["Problem"] == ("Reverse charge for client C-011 needs their VAT ID: "
+                                              "Tax ID 'ATU12345678' fails its check digits")
+    assert sessions["S-00003"]["Invoice No"] is None
+
+    invoices = {i["Invoice No"]: i for i in practice.rows("Invoices")}
+    assert Decimal(str(invoices["INV-2026-0001"]["Total"])) == Decimal("94.75")  # as before: 65 + 25 + 4.75
+    assert Decimal(str(invoices["INV-2026-0002"]["Tax"])) == Decimal("0")
+    lines = {(l["Invoice No"], l["Code"]): l for l in practice.rows("Lines")}
+    therapy, bandage, gel = (lines[("INV-2026-0001", "LD60")], lines[("INV-2026-0001", "BANDAGE")],
+                             lines[("INV-2026-0002", "GEL")])
+    assert (therapy["VAT Category"], therapy["Exemption Reason"], therapy["VATEX"]) == (
+        "E", "Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG", "VATEX-EU-132-1C")
+    assert bandage["VAT Category"] is None  # taxed at 19 %: the rate says it all
+    assert (gel["VAT Category"], gel["VATEX"], gel["Tax Rate"]) == ("AE", "VATEX-EU-AE", "0%")
+
+    exempt = pdf_text(practice.folder / invoices["INV-2026-0001"]["PDF"])
+    assert exempt.count("Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG") == 1
+    assert "VAT exempt" in exempt and "Tax 0%" not in exempt and "Tax 19%" in exempt
+    reverse = pdf_text(practice.folder / invoices["INV-2026-0002"]["PDF"])
+    assert "Reverse charge: VAT to be accounted for by the recipient." in reverse
+    assert "Recipient VAT ID: FR40303265045" in reverse
+
+    assert practice.run().created == []  # read back, the ledger's checksums hold: nothing flagged
+    assert all(not s["Problem"] for s in practice.rows("Sessions") if s["Session ID"] != "S-00003")
+
+
+def test_a_practice_that_configures_nothing_keeps_its_lines_tab(practice):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3), extras="BANDAGE x2"))
+    practice.run()
+    headers = [c.value for c in openpyxl.load_workbook(practice.workbook)["Lines"][1]]
+    assert "VAT Category" not in headers
+    text = pdf_text(practice.folder / practice.rows("Invoices")[0]["PDF"])
+    assert "VAT exempt" in text and "Exempt from VAT." not in text and "Tax 0%" not in text
+
+
+def test_gross_prices_and_the_small_business_scheme(practice):
+    practice.config_path.write_text(practice.config_path.read_text() + "\nvat:\n  prices: gross\n")
+    add_columns(practice, "Services", {"LD60": {"VAT Category": "E", "Exemption Reason": P14}})
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3), extras="BANDAGE x4"))
+    practice.run()
+    inv, = practice.rows("Invoices")
+    assert Decimal(str(inv["Total"])) == Decimal("115.00")  # 65.00 + 4 x 12.50, VAT included
+    assert Decimal(str(inv["Tax"])) == Decimal("7.98")  # 50.00 x 19/119 = 7.983
+    assert Decimal(str(inv["Net"])) == Decimal("107.02")
+    lines = practice.rows("Lines")
+    assert sum(Decimal(str(l["Total"])) for l in lines) == Decimal("115.00")
+    assert [l["Prices"] for l in lines] == ["gross", "gross"]
+    assert practice.run().created == []
+
+    practice.config_path.write_text(practice.config_path.read_text().replace(
+        "prices: gross", "small_business: true"))
+    practice.append("Sessions", session("S-00002", date(2026, 11, 4), extras="GEL"))
+    practice.run()
+    second = practice.rows("Invoices")[1]
+    assert Decimal(str(second["Tax"])) == 0 and Decimal(str(second["Total"])) == Decimal("71.90")
+    text = pdf_text(practice.folder / second["PDF"])
+    assert text.count("No VAT is charged under the small-business scheme (§ 19 UStG).") == 1
