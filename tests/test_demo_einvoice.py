@@ -47,6 +47,7 @@ def test_the_public_body_gets_xrechnung_with_its_leitweg_id(demo_emails):
 def test_the_business_client_gets_factur_x_under_reverse_charge(demo_emails):
     (msg,) = demo_emails["compta@atelier-lumiere.example"]
     ((name, pdf),) = files(msg).items()
+    assert name.endswith(".pdf")  # one attachment: the XML travels inside the PDF
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         xml = doc.attachments["factur-x.xml"].get_file().read_bytes()
     assert b"<ram:CategoryCode>AE</ram:CategoryCode>" in xml

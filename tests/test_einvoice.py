@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import facturx
 import pytest
+from lxml import etree
 
 from sheetbill.core.document import Practice, document_for
 from sheetbill.core.invoice import assemble
@@ -111,3 +112,27 @@ def test_passes_the_schema(case, fmt):
 def test_passes_the_en16931_rules(rules, case, fmt):
     syntax = "cii" if fmt in ("facturx", "xrechnung-cii") else "ubl"
     assert rules.failures(syntax, xml_of(case, fmt)) == []
+
+
+def test_the_printed_vat_notes_are_the_invoices_notes():
+    inv = einvoice_for(CASES["reverse charge"]())
+    assert inv.notes == (RC, "Supplier VAT ID: DE123456788. Recipient VAT ID: FR40303265045.")
+    assert einvoice_for(CASES["exempt with reason"]()).notes == (PHYSIO,)
+
+
+def test_a_credit_note_is_381_and_names_the_invoice_it_corrects():
+    inv = einvoice_for(CASES["credit note"]())
+    assert (inv.type_code, inv.preceding, inv.totals.due, inv.payment) == ("381", "INV-2026-0042", D("116.60"), None)
+    assert all(line.quantity > 0 and line.net > 0 for line in inv.lines)
+    ubl = etree.fromstring(ubl_xml(inv))
+    assert ubl.tag.endswith("}CreditNote")
+    ns = {"cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+          "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
+    assert ubl.xpath("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID/text()", namespaces=ns) == [
+        "INV-2026-0042"]
+
+
+def test_payment_means_carry_the_iban_and_the_rf_reference():
+    inv = einvoice_for(CASES["one rate"]())
+    assert inv.payment.means_code == "58" and inv.payment.iban == "DE89370400440532013000"
+    assert inv.payment.reference.startswith("RF") and inv.payment.reference.endswith("INV20260042")

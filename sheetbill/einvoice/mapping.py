@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..core.document import InvoiceDocument, TaxSummary
 from ..core.model import Line
 from ..core.number import ZERO
-from ..core.vat import FIXED, NOTE_EXEMPT
+from ..core.vat import FIXED, NOTE_EXEMPT, vat_notes
 from ..payments.reference import creditor_reference
 from .address import country_of_line, parse_address, vat_country, vat_id
 from .model import (
@@ -90,6 +90,7 @@ def einvoice_for(doc: InvoiceDocument, buyer_reference: str = "") -> EInvoice:
     days = [l.date for l in inv.lines if l.date is not None]
     deliver_to = buyer.address.country if "K" in categories else ""
     notes = ((f"Credit note for invoice {doc.credits}",) if credit and doc.credits else ())
+    notes += vat_notes(inv.lines, seller_vat, buyer_vat)  # what the printed invoice says about VAT
     return EInvoice(
         number=inv.invoice_no, type_code=CREDIT_NOTE if credit else INVOICE, issue_date=inv.issue_date,
         due_date=inv.due_date or inv.issue_date, currency=practice.currency,
