@@ -55,6 +55,8 @@ def test_each_client_gets_the_einvoice_they_asked_for(practice):
         assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("3", "B")
 
     assert pdf_name.endswith(".pdf")
+    kept = practice.config.render.output / pdf_name
+    assert kept.read_bytes() == pdf  # the PDF kept is the Factur-X one that was sent
     if sofia is not None:  # no E-Invoice setting: the PDF alone, as before
         (name, pdf), = attachments(sofia).items()
         assert name.endswith(".pdf") and b"factur-x.xml" not in pdf
