@@ -9,6 +9,7 @@ from . import config as config_mod
 from .app import book_for, renderer_for, transport_for
 from .book.excel import office_locks
 from .errors import SheetbillError
+from .vat_check import vat_findings
 
 
 def findings(config_path: Path, connect: bool = True) -> list[str]:
@@ -48,6 +49,7 @@ def _workbook(config) -> list[str]:
             if not (column.worker or tab.worker or column.optional):
                 out.append(f"workbook: tab '{tab.name}' has no column '{column.header}'")
     out += _client_emails(snapshot.tables, config.day_first)
+    out += vat_findings(snapshot.tables, config.day_first)
     out += _einvoices(config, snapshot.tables)
     if config.workbook is not None:
         for lock in office_locks(config.workbook):

@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .core.vat import NOTE_SMALL_BUSINESS, STANDARD, VatRules, parse_category
 

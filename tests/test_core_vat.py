@@ -12,8 +12,15 @@ from sheetbill.core.billing import BillingRules, plan_billing
 from sheetbill.core.invoice import allocate_tax, assemble, gross_tax, tax_summary
 from sheetbill.core.model import Client, Ledger, Line, ServicePrice, Session
 from sheetbill.core.number import HUNDRED, money
-from sheetbill.core.vat import (NOTE_REVERSE_CHARGE, NOTE_SMALL_BUSINESS, VatProblem, VatRules,
-                                split_reason, treatment, vat_notes)
+from sheetbill.core.vat import (
+    NOTE_REVERSE_CHARGE,
+    NOTE_SMALL_BUSINESS,
+    VatProblem,
+    VatRules,
+    split_reason,
+    treatment,
+    vat_notes,
+)
 
 M = Decimal
 TODAY = date(2026, 11, 21)
@@ -67,6 +74,8 @@ PROBLEMS = [
     (service(rate="19"), client("AE", "DE123", "Tax ID 'DE123' is not a VAT ID of an EU country"),
      "Reverse charge for client C-001 needs their VAT ID: Tax ID 'DE123'"),
     (service(rate="19", prices="incl"), client(), "has Prices 'incl' (use gross or net)"),
+    (service(rate="19"), client("K", "", "the client has no Tax ID"),
+     "Intra-community supply for client C-001 needs their VAT ID: the client has no Tax ID"),
 ]
 
 
@@ -98,6 +107,8 @@ NOTES = [
      (NOTE_REVERSE_CHARGE, "Supplier VAT ID: DE136695976. Recipient VAT ID: FR40303265045.")),
     ([line("E", reason=NOTE_SMALL_BUSINESS)] * 3, (NOTE_SMALL_BUSINESS,)),
     ([line("Z")], ()),
+    ([line("K", reason="Intra-community supply, exempt from VAT.")],
+     ("Intra-community supply, exempt from VAT.", "Supplier VAT ID: DE136695976. Recipient VAT ID: FR40303265045.")),
 ]
 
 
@@ -180,3 +191,15 @@ def test_the_tax_inside_a_gross_amount_gives_back_the_net(gross, rate):
 def test_net_prices_are_taxed_as_before():
     lines = [line(rate="19", net="28.71")]
     assert allocate_tax(lines, CENT)[0].tax == M("5.45")
+
+
+def test_a_gross_price_sold_under_reverse_charge_is_billed_without_the_vat_it_included():
+    rules = BillingRules(vat=VatRules(gross_prices=True))
+    s = Session(2, "S-1", date(2026, 11, 3), "C-001", "GEL", M(2), (), None, "", "Completed", "", "", "", "")
+    abroad = client("AE", "FR40303265045")
+    inv, = plan_billing(Ledger((s,), (abroad,), (service("GEL", rate="19"),), (), ()), rules, TODAY).new_invoices
+    gel, = inv.lines
+    assert (gel.category, gel.unit_price, gel.net, gel.tax, gel.gross) == ("AE", M("42.02"), M("84.04"), 0, False)
+    assert inv.total == M("84.04")
+    assert treatment(service(rate="19"), abroad, VatRules(gross_prices=True)).vat_removed == M(19)
+    assert treatment(service(rate="19"), abroad, VatRules()).vat_removed == 0  # a net price is the net price

@@ -3,10 +3,15 @@ abroad under reverse charge, one without a valid VAT ID, and a gross price list.
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
+
+from sheetbill import cli
 
 from .conftest import session
 from .test_e2e_excel import pdf_text
@@ -56,7 +61,7 @@ def test_exempt_standard_and_reverse_charge_on_a_real_workbook(practice):
 
     invoices = {i["Invoice No"]: i for i in practice.rows("Invoices")}
     assert Decimal(str(invoices["INV-2026-0001"]["Total"])) == Decimal("94.75")  # as before: 65 + 25 + 4.75
-    assert Decimal(str(invoices["INV-2026-0002"]["Tax"])) == Decimal("0")
+    assert Decimal(str(invoices["INV-2026-0002"]["Tax"])) == Decimal(0)
     lines = {(l["Invoice No"], l["Code"]): l for l in practice.rows("Lines")}
     therapy, bandage, gel = (lines[("INV-2026-0001", "LD60")], lines[("INV-2026-0001", "BANDAGE")],
                              lines[("INV-2026-0002", "GEL")])
@@ -85,7 +90,7 @@ def test_a_practice_that_configures_nothing_keeps_its_lines_tab(practice):
     assert "VAT exempt" in text and "Exempt from VAT." not in text and "Tax 0%" not in text
 
 
-def test_gross_prices_and_the_small_business_scheme(practice):
+def test_gross_prices_and_the_small_business_scheme(practice, capsys):
     practice.config_path.write_text(practice.config_path.read_text() + "\nvat:\n  prices: gross\n")
     add_columns(practice, "Services", {"LD60": {"VAT Category": "E", "Exemption Reason": P14}})
     practice.append("Sessions", session("S-00001", date(2026, 11, 3), extras="BANDAGE x4"))
@@ -107,3 +112,57 @@ def test_gross_prices_and_the_small_business_scheme(practice):
     assert Decimal(str(second["Tax"])) == 0 and Decimal(str(second["Total"])) == Decimal("71.90")
     text = pdf_text(practice.folder / second["PDF"])
     assert text.count("No VAT is charged under the small-business scheme (§ 19 UStG).") == 1
+    capsys.readouterr()
+    assert cli.main(["-q", "audit", "--config", str(practice.config_path)]) == 0  # the ledger adds up
+    assert "ledger adds up" in capsys.readouterr().out
+
+
+def test_the_notes_come_as_one_text_too_for_google_docs_and_emails():
+    from sheetbill.core.document import document_for
+    from sheetbill.render.context import invoice_context
+    from sheetbill.render.sample import PRACTICE, sample_document
+
+    doc = sample_document()
+    lines = tuple(replace(l, tax_rate=Decimal(0), tax=Decimal(0), total=l.net, vat_category="AE",
+                          exemption_reason="Reverse charge: VAT to be accounted for by the recipient.")
+                  for l in doc.invoice.lines)
+    client = replace(doc.client, tax_id="FR40303265045")
+    context = invoice_context(document_for(replace(doc.invoice, lines=lines), client, PRACTICE, 14))
+    assert context["vat_note"] == ("Reverse charge: VAT to be accounted for by the recipient.\n"
+                                   "Supplier VAT ID: DE 123 456 789. Recipient VAT ID: FR40303265045.")
+    assert [(t["category"], t["label"]) for t in context["taxes"]] == [("AE", "Reverse charge")]
+    assert {l["tax_rate"] for l in context["lines"]} == {"reverse charge"}
+
+
+def test_check_names_vat_settings_that_would_hold_a_session(practice, capsys):
+    vat_practice(practice)
+    add_columns(practice, "Services", {"GEL": {"VAT Category": "exemptt"}})
+    capsys.readouterr()
+    cli.main(["check", "--offline", "--config", str(practice.config_path)])
+    out = capsys.readouterr().out
+    assert ("workbook: Clients row 6 (C-011): AE needs the client's VAT ID in Tax ID: "
+            "Tax ID 'ATU12345678' fails its check digits") in out
+    assert "workbook: Services row 6 (GEL): VAT Category 'exemptt' is not one of S, Z, E, AE, K, O" in out
+    assert "C-010" not in out
+
+
+def test_the_word_template_prints_the_notes_and_names_the_category():
+    from docx import Document
+    from docxtpl import DocxTemplate
+
+    from sheetbill.core.document import document_for
+    from sheetbill.render.context import invoice_context
+    from sheetbill.render.sample import PRACTICE, sample_document
+
+    doc = sample_document()
+    lines = tuple(replace(l, tax_rate=Decimal(0), tax=Decimal(0), total=l.net, vat_category="E",
+                          exemption_reason="Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG") for l in doc.invoice.lines)
+    template = DocxTemplate(str(Path(__file__).resolve().parent.parent / "templates" / "invoice.docx"))
+    template.render(invoice_context(document_for(replace(doc.invoice, lines=lines), doc.client, PRACTICE, 14)))
+    out = Path(tempfile.mkdtemp()) / "invoice.docx"
+    template.save(out)
+    word = Document(str(out))
+    paragraphs = [p.text for p in word.paragraphs]
+    assert paragraphs.count("Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG") == 1
+    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    assert any(c.startswith("VAT exempt on") for c in cells) and not any(c.startswith("Tax 0%") for c in cells)

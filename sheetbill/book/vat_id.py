@@ -4,7 +4,13 @@ country's format and check digits; no VIES lookup)."""
 from __future__ import annotations
 
 from stdnum.eu import vat
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
 
 
 def vat_id_problem(value: str) -> str:

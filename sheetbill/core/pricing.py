@@ -84,20 +84,23 @@ def session_lines(session: Session, client: Client, prices: PriceList,
     gross_lines = []
     for item in items:
         service = prices.price(item.code, session.date)
-        gross = money(item.quantity * service.unit_price, minor)
-        gross_lines.append((item, service, gross))
-    cuts = _discounts(discount, [g for _, _, g in gross_lines], minor)
-    lines = []
-    for (item, service, gross), cut in zip(gross_lines, cuts):
         try:
             how = treatment(service, client, vat)
         except VatProblem as exc:
             raise PricingProblem(str(exc)) from None
+        unit_price = service.unit_price
+        if how.vat_removed:  # a gross price sold without VAT (e.g. reverse charge): its net price
+            unit_price = money(unit_price * HUNDRED / (HUNDRED + how.vat_removed), minor)
+        gross = money(item.quantity * unit_price, minor)
+        gross_lines.append((item, service, how, unit_price, gross))
+    cuts = _discounts(discount, [g[-1] for g in gross_lines], minor)
+    lines = []
+    for (item, service, how, unit_price, gross), cut in zip(gross_lines, cuts):
         net = gross - cut  # for a gross price, the line's total until invoice.allocate_tax
         lines.append(Line(
             invoice_no="", session_id=session.session_id, date=session.date,
             code=service.code, description=service.description or service.code,
-            quantity=item.quantity, unit_price=service.unit_price, discount=cut,
+            quantity=item.quantity, unit_price=unit_price, discount=cut,
             tax_rate=how.rate, net=net, tax=ZERO, total=net, vat_category=how.category,
             exemption_reason=how.reason, vatex=how.vatex, gross=how.gross,
         ))

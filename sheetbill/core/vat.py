@@ -11,7 +11,9 @@ A line's category comes, first match wins, from:
 4. the rate: a rate above 0 is S, a 0 % rate the config's `vat.zero_rate`
    category (E by default).
 
-Every category other than S has the rate 0. Exempt lines carry the service's
+Every category other than S has the rate 0. A gross price of a taxed service
+sold without VAT (to a client under reverse charge, say) is billed at its
+net price, the gross price less the service's VAT (`vat_removed`). Exempt lines carry the service's
 `Exemption Reason` (else the config's), reverse charge (AE), intra-community
 supply (K) and outside scope (O) carry their fixed note and VATEX code.
 
@@ -22,9 +24,9 @@ The texts printed on invoices are English and each is defined once below
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Iterable
 
 from .model import Client, Line, ServicePrice
 
@@ -45,7 +47,7 @@ _ALIASES = {
 # --- texts printed on invoices (English; one place per text) -------------------------------
 NOTE_SMALL_BUSINESS = "No VAT is charged under the small-business scheme (§ 19 UStG)."
 NOTE_REVERSE_CHARGE = "Reverse charge: VAT to be accounted for by the recipient."
-NOTE_REVERSE_CHARGE_IDS = "Supplier VAT ID: {supplier}. Recipient VAT ID: {recipient}."
+NOTE_VAT_IDS = "Supplier VAT ID: {supplier}. Recipient VAT ID: {recipient}."
 NOTE_INTRA_COMMUNITY = "Intra-community supply, exempt from VAT."
 NOTE_OUTSIDE_SCOPE = "Not subject to VAT."
 NOTE_EXEMPT = "Exempt from VAT."  # the reason of an exempt line without one, where a reason must be given
@@ -71,7 +73,9 @@ FIXED = {  # the reason and VATEX code of the categories that have a fixed one
     OUTSIDE_SCOPE: (NOTE_OUTSIDE_SCOPE, "VATEX-EU-O"),
 }
 
-_VATEX = re.compile(r"^\s*(VATEX-[A-Z]{2}-[A-Z0-9-]+)\s*[:\-–]?\s*(.*)$", re.S | re.I)
+NEEDS_VAT_IDS = (REVERSE_CHARGE, INTRA_COMMUNITY)  # both parties' VAT IDs on the invoice (Art. 226 VAT Directive)
+
+_VATEX = re.compile(r"^\s*(VATEX-[A-Z]{2}-[A-Z0-9-]+)\s*[:\-–]?\s*(.*)$", re.DOTALL | re.IGNORECASE)
 
 
 class VatProblem(Exception):
@@ -95,7 +99,8 @@ class Treatment:
     rate: Decimal  # percent
     reason: str = ""
     vatex: str = ""
-    gross: bool = False
+    gross: bool = False  # the price includes the VAT at `rate`
+    vat_removed: Decimal = Decimal(0)  # a gross price's rate whose VAT does not apply here: bill the net price
 
 
 def parse_category(value: str) -> str | None:
@@ -141,8 +146,16 @@ def treatment(service: ServicePrice, client: Client, rules: VatRules) -> Treatme
         own = STANDARD if rate > 0 else rules.zero_rate
     theirs = _category(client.vat_category, f"Client {client.client_id}")
     category = theirs if theirs and own in (STANDARD, ZERO_RATED) else own
-    if category == REVERSE_CHARGE and client.vat_id_problem:
-        raise VatProblem(f"Reverse charge for client {client.client_id} needs their VAT ID: "
+    if gross and rate > 0 and category != STANDARD:  # e.g. a gross price list, a client under reverse charge
+        return replace(_with_category(category, service, client, own, rules), vat_removed=rate)
+    return _with_category(category, service, client, own, rules, rate, gross)
+
+
+def _with_category(category: str, service: ServicePrice, client: Client, own: str, rules: VatRules,
+             rate: Decimal = Decimal(0), gross: bool = False) -> Treatment:
+    """The treatment of `category`: S keeps `rate`, the others have none."""
+    if category in NEEDS_VAT_IDS and client.vat_id_problem:
+        raise VatProblem(f"{LABELS[category]} for client {client.client_id} needs their VAT ID: "
                          f"{client.vat_id_problem}")
     if category == STANDARD:
         return Treatment(STANDARD, rate, gross=gross)
@@ -172,8 +185,8 @@ def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str) -
     """The legally required notes of an invoice's lines, each once, in line order.
 
     Exempt and small-business lines print their reason (none when the practice configured none:
-    the tax summary's "VAT exempt" row stands alone); reverse charge prints its note and both
-    VAT IDs."""
+    the tax summary's "VAT exempt" row stands alone); reverse charge and intra-community supply
+    print their note and both VAT IDs."""
     out: list[str] = []
     for line in lines:
         category = line.category
@@ -182,8 +195,8 @@ def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str) -
         note = line.exemption_reason or FIXED.get(category, ("",))[0]
         if note and note not in out:
             out.append(note)
-        if category == REVERSE_CHARGE:
-            ids = NOTE_REVERSE_CHARGE_IDS.format(supplier=practice_vat_id or "-", recipient=client_vat_id or "-")
+        if category in NEEDS_VAT_IDS:
+            ids = NOTE_VAT_IDS.format(supplier=practice_vat_id or "-", recipient=client_vat_id or "-")
             if ids not in out:
                 out.append(ids)
     return tuple(out)

@@ -123,6 +123,7 @@ class InvoiceContext(TypedDict):
     has_discounts: bool
     taxes: list[TaxContext]
     vat_notes: list[str]  # the legally required VAT notes, each once (core.vat.vat_notes)
+    vat_note: str  # the same as one text, a note a line (for Google Docs and email templates)
     net: str
     tax: str
     total: str
@@ -175,7 +176,8 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "lines": [_line(line, amount) for line in invoice.lines],
         "has_discounts": any(line.discount for line in invoice.lines),
         "taxes": [_tax(tax, amount) for tax in doc.taxes],
-        "vat_notes": [text(n) for n in vat_notes(invoice.lines, doc.practice.tax_id, doc.client.tax_id)],
+        "vat_notes": (notes := [text(n) for n in vat_notes(invoice.lines, practice.tax_id, doc.client.tax_id)]),
+        "vat_note": "\n".join(notes),
         "net": amount(invoice.net),
         "tax": amount(invoice.tax),
         "total": amount(invoice.total),

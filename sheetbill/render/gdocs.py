@@ -5,7 +5,8 @@ of the invoice context (`render.context`), nested names with a dot
 (`{{number}}`, `{{client.name}}`, `{{practice.address}}`, `{{total}}`), and
 a table row holding `{{line.description}}`, `{{line.quantity}}`,
 `{{line.total}}`... which is repeated once per invoice line (a row with
-`{{tax.rate}}`, `{{tax.net}}`, `{{tax.tax}}` once per tax rate).
+`{{tax.rate}}`, `{{tax.net}}`, `{{tax.tax}}` once per tax rate; `{{tax.label}}` names a
+category without a rate, e.g. "VAT exempt"). `{{vat_note}}` holds the required VAT notes.
 
 Each render copies the template (into the PDF folder, as a draft), adds the
 table rows, puts every value in by position (so a client's text that looks

@@ -1,0 +1,27 @@
+"""`sheetbill check`: VAT settings of Clients and Services that would hold a session."""
+
+from __future__ import annotations
+
+from .book import records
+from .core.vat import INTRA_COMMUNITY, REVERSE_CHARGE, parse_category
+
+
+def vat_findings(tables, day_first: bool) -> list[str]:
+    """Unknown VAT Categories, and reverse-charge or intra-EU clients without a valid VAT ID."""
+    out = []
+    clients = tables.get("clients")
+    if clients is not None and clients.exists and "vat_category" in clients.columns:
+        for client in records.clients(clients, day_first):
+            where = f"workbook: Clients row {client.row} ({client.client_id or client.name})"
+            category = parse_category(client.vat_category)
+            if category is None:
+                out.append(f"{where}: VAT Category '{client.vat_category}' is not one of S, Z, E, AE, K, O")
+            elif category in (REVERSE_CHARGE, INTRA_COMMUNITY) and client.vat_id_problem:
+                out.append(f"{where}: {category} needs the client's VAT ID in Tax ID: {client.vat_id_problem}")
+    services = tables.get("services")
+    if services is not None and services.exists and "vat_category" in services.columns:
+        for service in records.services(services, day_first):
+            if parse_category(service.vat_category) is None:
+                out.append(f"workbook: Services row {service.row} ({service.code}): VAT Category "
+                           f"'{service.vat_category}' is not one of S, Z, E, AE, K, O")
+    return out
