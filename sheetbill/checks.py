@@ -50,6 +50,7 @@ def _workbook(config) -> list[str]:
                 out.append(f"workbook: tab '{tab.name}' has no column '{column.header}'")
     out += _client_emails(snapshot.tables, config.day_first)
     out += vat_findings(snapshot.tables, config.day_first)
+    out += _einvoices(config, snapshot.tables)
     if config.workbook is not None:
         for lock in office_locks(config.workbook):
             out.append(f"workbook: {config.workbook.name} is open in Excel or LibreOffice ({lock.name}); runs will wait until it is closed")
@@ -70,6 +71,21 @@ def _client_emails(tables, day_first: bool) -> list[str]:
         if problem:
             out.append(f"workbook: Clients row {client.row} ({client.client_id or client.name}): Email {problem}")
     return out
+
+
+def _einvoices(config, tables) -> list[str]:
+    """Clients with an E-Invoice setting: their e-invoice passes its schema (sheetbill.einvoice)."""
+    from .book import records
+    from .einvoice.check import einvoice_findings
+
+    table = tables.get("clients")
+    if table is None or not table.exists or "e_invoice" not in table.columns:
+        return []
+    lines = records.lines(tables["lines"]) if tables.get("lines") is not None and tables["lines"].exists else ()
+    invoices = (records.invoices(tables["invoices"], lines)
+                if tables.get("invoices") is not None and tables["invoices"].exists else ())
+    return einvoice_findings(records.clients(table, config.day_first), invoices, config.practice,
+                             config.rules.default_terms_days)
 
 
 def _google(config, connect: bool) -> list[str]:

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from . import app
 from . import config as config_mod
-from . import demo_vat
+from . import demo_einvoice, demo_vat
 from .placeholders import fill_example
 
 CLIENTS = (
@@ -98,6 +98,7 @@ def build(folder: Path, today: date, seed: int = 7) -> Path:
     payments.append([None, today - timedelta(days=1), "C-004", None, Decimal("20.00"), "Paypal", "typo in Method"])
     _insured_client(wb, tabs, today)
     demo_vat.apply(wb, tabs, today)
+    demo_einvoice.apply(wb, tabs, today)
     cash = wb[tabs["cash"].name]
     cash.append([paid_at_desk[1], Decimal("150.00"), Decimal("208.50")])
     wb.save(workbook)

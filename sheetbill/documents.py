@@ -73,8 +73,15 @@ class Context:
 
 def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, path: Path, build_message,
                  sessions: dict) -> Outgoing:
+    from .einvoice.delivery import with_einvoice
+
     inv = item.invoice
+    sent, xml = with_einvoice(doc, pdf, ctx.config.render)  # the client's E-Invoice: Factur-X PDF, or XML beside it
+    if sent != pdf:  # Factur-X: the PDF kept is the one sent
+        pdf, path = sent, ctx.store_pdf(ctx.config.render.output, inv.invoice_no, sent)
     msg = build_message(doc, pdf, path.name, written=ctx.written(), workbook=ctx.workbook)
+    if xml is not None:
+        msg.add_attachment(xml[0], maintype="application", subtype="xml", filename=xml[1])
     if item.interrupted and inv.message_id:
         _use_id(msg, inv.message_id)
     mid = msg["Message-ID"]

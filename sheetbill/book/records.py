@@ -87,7 +87,8 @@ def clients(table: Table, day_first: bool = True) -> tuple[Client, ...]:
             address=r.text("address"), discount=r.discount("discount"), terms_days=r.whole("terms_days"),
             invoice_mode=r.text("invoice_mode"), tax_id=r.text("tax_id"), errors=(),
             balance=r.number("balance"), credit=r.number("credit"), vat_category=r.text("vat_category"),
-            vat_id_problem=vat_id_problem(r.text("tax_id")))
+            vat_id_problem=vat_id_problem(r.text("tax_id")),
+            e_invoice=r.text("e_invoice"), buyer_reference=r.text("buyer_reference"))
         if client.client_id or client.name:
             out.append(replace(client, errors=tuple(r.errors)))
     return tuple(out)

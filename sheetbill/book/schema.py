@@ -77,6 +77,11 @@ def _vat(*spec: str, worker: bool = False) -> tuple[Column, ...]:
     """Optional VAT columns (core.vat): read where present, `init` adds them with `vat`."""
     return tuple(replace(c, optional=True, capability=VAT, worker=worker) for c in _cols(*spec))
 
+EINVOICE = "einvoice"
+EINVOICE_COLUMNS = (  # sheetbill.einvoice
+    Column("e_invoice", "E-Invoice", optional=True, capability=EINVOICE),
+    Column("buyer_reference", "Buyer Reference", optional=True, capability=EINVOICE))
+
 DEFAULT_TABS: tuple[Tab, ...] = (
     Tab("sessions", "Sessions", _cols(
         "Session ID", "Date:date", "Client", "Service", "Quantity:decimal", "Extras", "Discount",
@@ -85,6 +90,7 @@ DEFAULT_TABS: tuple[Tab, ...] = (
     Tab("clients", "Clients", _cols(
         "Client ID", "Name", "Email", "Address", "Discount", "Terms (days):int", "Invoice Mode",
         "Tax ID", "Balance:money:w", "Credit:money:w") + (REMINDERS,) + _vat("VAT Category")
+        + EINVOICE_COLUMNS
         + _insurance("Superbill", "Date of Birth:date", "Insurer", "Member ID", "Group No", "Relationship"),
         key_field="client_id"),
     Tab("services", "Services", _cols(

@@ -103,6 +103,8 @@ class Client:
     credit: Decimal | None = None
     vat_category: str = ""  # optional Clients column: overrides the services' category (core.vat)
     vat_id_problem: str = ""  # why Tax ID is not a valid EU VAT ID ("" when it is), from the book layer
+    e_invoice: str = ""  # optional Clients column: none, facturx, xrechnung-cii, xrechnung-ubl, peppol
+    buyer_reference: str = ""  # optional Clients column: BT-10, the Leitweg-ID of a German public body
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,9 +49,11 @@ class HtmlRenderer(Generic[D]):
 
     kind = "html"
 
-    def __init__(self, template_path: Path, doctype: DocumentType[D] = INVOICE) -> None:
+    def __init__(self, template_path: Path, doctype: DocumentType[D] = INVOICE,
+                 pdf_variant: str | None = None) -> None:
         self.template_path = Path(template_path)
         self.doctype = doctype
+        self.pdf_variant = pdf_variant  # "pdf/a-3b" for a Factur-X invoice
         self._folder = self.template_path.resolve().parent
         load_template(self.template_path, autoescape=True)  # a broken template fails now
 
@@ -65,6 +67,8 @@ class HtmlRenderer(Generic[D]):
         layout.metadata.created = layout.metadata.modified = stamp.isoformat()
         identifier = hashlib.sha256(self.doctype.identity(doc).encode()).hexdigest()[:32]
         with self._weasyprint(), _source_date(stamp):
+            if self.pdf_variant:
+                return layout.write_pdf(pdf_identifier=identifier.encode(), pdf_variant=self.pdf_variant)
             return layout.write_pdf(pdf_identifier=identifier.encode())
 
     def _layout(self, html: str) -> weasyprint.Document:

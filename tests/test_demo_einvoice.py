@@ -1,0 +1,57 @@
+"""`make demo`: the e-invoices of its business client (Factur-X) and public body (XRechnung)."""
+
+from __future__ import annotations
+
+import email
+import io
+from datetime import date
+from email import policy
+
+import facturx
+import pikepdf
+import pytest
+
+from sheetbill import app, demo
+from sheetbill import config as config_mod
+from sheetbill.demo_einvoice import LEITWEG_ID
+
+from .einvoice_rules import RULES, Rules
+
+
+@pytest.fixture(scope="module")
+def demo_emails(tmp_path_factory):
+    config_path = demo.build(tmp_path_factory.mktemp("demo") / "demo", date(2026, 11, 21))
+    config = config_mod.load(config_path)
+    app.worker_for(config).run_once()
+    out = {}
+    for path in sorted(config.email.outbox.glob("*.eml")):
+        msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        out.setdefault(msg["To"].addresses[0].addr_spec, []).append(msg)
+    return out
+
+
+def files(msg) -> dict[str, bytes]:
+    return {part.get_filename(): part.get_content() for part in msg.iter_attachments()}
+
+
+def test_the_public_body_gets_xrechnung_with_its_leitweg_id(demo_emails):
+    (msg,) = demo_emails["rechnungen@ba-mitte.example"]
+    xml = next(data for name, data in files(msg).items() if name.endswith(".xrechnung.xml"))
+    assert f"<ram:BuyerReference>{LEITWEG_ID}</ram:BuyerReference>".encode() in xml
+    assert facturx.xml_check_xsd(xml, level="en16931")
+    if not RULES.is_dir():
+        pytest.skip("the EN 16931 rules (../shared/einvoice) are not next to the repository")
+    assert Rules().failures("cii", xml) == []
+
+
+def test_the_business_client_gets_factur_x_under_reverse_charge(demo_emails):
+    (msg,) = demo_emails["compta@atelier-lumiere.example"]
+    ((name, pdf),) = files(msg).items()
+    assert name.endswith(".pdf")  # one attachment: the XML travels inside the PDF
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        xml = doc.attachments["factur-x.xml"].get_file().read_bytes()
+    assert b"<ram:CategoryCode>AE</ram:CategoryCode>" in xml
+    assert facturx.xml_check_xsd(xml, level="en16931")
+    if not RULES.is_dir():
+        pytest.skip("the EN 16931 rules (../shared/einvoice) are not next to the repository")
+    assert Rules().failures("cii", xml) == []
