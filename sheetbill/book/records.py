@@ -11,6 +11,7 @@ from ..core.changelog import Change
 from ..core.model import CashDay, Client, Invoice, Ledger, Line, Payment, ServicePrice, Session
 from ..core.payments import parse_applied
 from ..core.number import ZERO
+from ..language import UnknownLanguage, parse_language
 from . import cells
 from .table import Table
 
@@ -56,11 +57,21 @@ class _Reader:
     def flag(self, name: str) -> bool:
         return self._get(name, cells.flag, True)
 
+    def language(self, name: str) -> str:
+        return self._get(name, _language, "")
+
     def discount(self, name: str):
         return self._get(name, cells.discount, None)
 
     def extras(self, name: str):
         return self._get(name, cells.extras, ())
+
+
+def _language(value: object, header: str) -> str:
+    try:
+        return parse_language(cells.text(value, header))
+    except UnknownLanguage as exc:
+        raise cells.CellProblem(f"{header}: {exc}") from None
 
 
 def sessions(table: Table, day_first: bool = True) -> tuple[Session, ...]:
@@ -85,7 +96,7 @@ def clients(table: Table, day_first: bool = True) -> tuple[Client, ...]:
             row=row, client_id=r.text("client_id"), name=r.text("name"), email=r.text("email"),
             address=r.text("address"), discount=r.discount("discount"), terms_days=r.whole("terms_days"),
             invoice_mode=r.text("invoice_mode"), tax_id=r.text("tax_id"), errors=(),
-            balance=r.number("balance"), credit=r.number("credit"))
+            balance=r.number("balance"), credit=r.number("credit"), language=r.language("language"))
         if client.client_id or client.name:
             out.append(replace(client, errors=tuple(r.errors)))
     return tuple(out)

@@ -101,6 +101,7 @@ class Client:
     errors: tuple[str, ...] = ()
     balance: Decimal | None = None  # as the Clients tab shows it now (written by the worker)
     credit: Decimal | None = None
+    language: str = ""  # optional column Language: the locale its documents are written in ("fr_FR")
 
 
 @dataclass(frozen=True, slots=True)
