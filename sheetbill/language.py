@@ -89,3 +89,18 @@ def template_functions(language: str) -> dict[str, Callable[..., str]]:
 def N_(message: str) -> str:
     """Marks `message` for the catalogues (babel extracts it); translated where printed."""
     return message
+
+
+SHIPPED_EMAIL = Path(__file__).resolve().parent.parent / "templates" / "email"
+
+
+def email_template(path: Path, language: str) -> Path:
+    """The email template `path` in `language`: `<lang>/<name>` next to it
+    (`fr_FR/`, then `fr/`), else in sheetbill's own email templates, else
+    `path` itself (English, or the practice's own text)."""
+    for folder in (path.parent, SHIPPED_EMAIL):
+        for name in catalogue_names(language):
+            found = folder / name / path.name
+            if found.is_file():
+                return found
+    return path
