@@ -87,4 +87,4 @@ def test_an_unknown_practice_language_names_the_key(practice, value):
 
     practice.configure("  timezone: Europe/Berlin", f"  timezone: Europe/Berlin\n  language: {value}")
     with pytest.raises(ConfigError, match="practice.language"):
-        practice.config
+        assert practice.config

@@ -9,9 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from sheetbill.language import (UnknownLanguage, document_language, email_template, gettext_for,
-                                parse_language)
-from sheetbill.render.context import format_date, format_money, format_quantity, format_rate
+from sheetbill.language import (
+    UnknownLanguage,
+    document_language,
+    email_template,
+    gettext_for,
+    parse_language,
+)
+from sheetbill.render.context import (
+    format_date,
+    format_money,
+    format_quantity,
+    format_rate,
+)
 
 NNBSP, NBSP = "\u202f", "\xa0"
 
