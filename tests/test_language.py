@@ -106,3 +106,28 @@ def test_email_templates_of_a_language_else_the_ones_given(tmp_path: Path):
     (tmp_path / "fr").mkdir()
     (tmp_path / "fr" / "invoice_body.txt").write_text("Bonjour")
     assert email_template(own, "fr_FR") == tmp_path / "fr" / "invoice_body.txt"  # the practice's French
+
+
+@pytest.mark.parametrize("language, subject, greeting, due", [
+    ("de_DE", "Zweite Mahnung: Rechnung INV-2026-0042 ist seit 12 Tagen überfällig", "Guten Tag", "fällig am 05.12.2026"),
+    ("fr_FR", "Deuxième rappel : la facture INV-2026-0042 est en retard de 12 jours", "Bonjour", "due le 5 déc. 2026"),
+    ("", "Second reminder: invoice INV-2026-0042 is 12 days overdue", "Dear", "due on 5 Dec 2026"),
+])
+def test_a_reminder_is_written_in_the_clients_language(language, subject, greeting, due):
+    from dataclasses import replace
+    from datetime import datetime, timezone
+
+    from sheetbill.deliver.message import reminder_message
+    from sheetbill.render.sample import sample_document
+
+    doc = sample_document()
+    doc = replace(doc, client=replace(doc.client, language=language))
+    email = Path(__file__).resolve().parent.parent / "templates" / "email"
+    message = reminder_message(doc, b"%PDF-1.7\n", "INV-2026-0042.pdf", 2, 12, date(2026, 12, 17),
+                               "billing@practice.example", email / "reminder_subject.txt",
+                               email / "reminder_body.txt", written=datetime(2026, 12, 17, tzinfo=timezone.utc),
+                               workbook="")
+    body = message.get_body(("plain",)).get_content()
+    assert message["Subject"] == subject
+    assert body.startswith(greeting) and due in body
+    assert format_money(doc.balance, "EUR", language=language) in body
