@@ -27,6 +27,7 @@ from .insurance import settings as insurance_settings
 from .insurance.settings import InsuranceSettings
 from .vat_config import SHAPE as VAT_SHAPE
 from .vat_config import vat_rules
+from .language import UnknownLanguage, parse_language
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -108,7 +109,7 @@ _SHAPE: dict[str, Any] = {
     "workbook": None, "google": {k: None for k in ("spreadsheet_id", "credentials", "client_secrets", "docs_template",
                                                   "drive_folder", "impersonate")},
     "practice": {k: None for k in ("name", "address", "email", "phone", "tax_id", "bank", "website",
-                                    "currency", "minor_unit", "timezone", "payment_note")},
+                                    "currency", "minor_unit", "timezone", "payment_note", "language")},
     "billing": {k: None for k in ("invoice_number", "credit_note_number", "receipt_number", "payment_id",
                                    "session_id", "invoice_mode",
                                    "terms_days", "finalize", "no_show_service", "day_first", "require_email",
@@ -251,7 +252,7 @@ def _build(doc: _Doc) -> Config:
         phone=doc.text("practice.phone"), tax_id=doc.text("practice.tax_id"),
         bank=doc.text("practice.bank"), website=doc.text("practice.website"),
         currency=doc.text("practice.currency", "EUR"), minor_unit=minor,
-        payment_note=doc.text("practice.payment_note"), **_account(doc))
+        payment_note=doc.text("practice.payment_note"), language=_language(doc), **_account(doc))
     mode = doc.choice("billing.invoice_mode", "per-session", tuple(m.value for m in InvoiceMode))
     rules = BillingRules(
         invoice_pattern=doc.pattern("billing.invoice_number", "INV-{year}-{seq:04}"),
@@ -283,6 +284,14 @@ def _limits(doc: _Doc) -> Limits:
     """Beyond these a row is held with a Problem (a typo, until a person raises the limit)."""
     return Limits(*(doc.number(f"limits.{key}", default, D, minimum=0) or None
                     for key, default in (("quantity", "100"), ("line_amount", "10000"), ("payment_amount", "50000"))))
+
+
+def _language(doc: _Doc) -> str:
+    """practice.language: the locale of documents whose client has no Language."""
+    try:
+        return parse_language(doc.text("practice.language"))
+    except UnknownLanguage as exc:
+        raise doc.fail("practice.language", str(exc)) from None
 
 
 def _account(doc: _Doc) -> dict[str, str]:

@@ -33,6 +33,7 @@ CLIENTS = (
 )
 
 INSURED = ("C-009", "Emma Stone", "emma.stone@example.com", "Torstraße 140\n10119 Berlin", "", 14, "", "")
+LANGUAGES = {"C-005": "fr_FR", "C-002": "de_DE"}
 INSURANCE = ["Yes", date(1984, 3, 12), "Cigna Global", "U48213377", "GRP-20417", "Self"]
 INSURANCE_CONFIG = (('npi: ""', 'npi: "1649382714"'), ('ein: ""', 'ein: "98-7654321"'), (
     "providers: {}", 'providers: {Maria: {name: Maria Keller, credentials: PT, npi: "1245319599"}, '
@@ -99,10 +100,22 @@ def build(folder: Path, today: date, seed: int = 7) -> Path:
     _insured_client(wb, tabs, today)
     demo_vat.apply(wb, tabs, today)
     demo_einvoice.apply(wb, tabs, today)
+    _languages(wb[tabs["clients"].name], tabs["clients"].column("language").header)
     cash = wb[tabs["cash"].name]
     cash.append([paid_at_desk[1], Decimal("150.00"), Decimal("208.50")])
     wb.save(workbook)
     return config_path
+
+
+def _languages(clients, header: str) -> None:
+    """The optional Language column, as an admin adds it: Claire Dubois in Paris
+    reads French, Jonas Becker German; everyone else gets the default (English)."""
+    column = clients.max_column + 1
+    clients.cell(row=1, column=column).value = header
+    for row in clients.iter_rows(min_row=2):
+        language = LANGUAGES.get(str(row[0].value))
+        if language:
+            clients.cell(row=row[0].row, column=column).value = language
 
 
 def _insured_client(wb, tabs, today: date) -> None:

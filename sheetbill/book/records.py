@@ -11,6 +11,7 @@ from ..core.changelog import Change
 from ..core.model import CashDay, Client, Invoice, Ledger, Line, Payment, ServicePrice, Session
 from ..core.payments import parse_applied
 from ..core.number import ZERO
+from ..language import UnknownLanguage, parse_language
 from . import cells
 from .table import Table
 from .vat_id import vat_id_problem
@@ -57,11 +58,21 @@ class _Reader:
     def flag(self, name: str) -> bool:
         return self._get(name, cells.flag, True)
 
+    def language(self, name: str) -> str:
+        return self._get(name, _language, "")
+
     def discount(self, name: str):
         return self._get(name, cells.discount, None)
 
     def extras(self, name: str):
         return self._get(name, cells.extras, ())
+
+
+def _language(value: object, header: str) -> str:
+    try:
+        return parse_language(cells.text(value, header))
+    except UnknownLanguage as exc:
+        raise cells.CellProblem(f"{header}: {exc}") from None
 
 
 def sessions(table: Table, day_first: bool = True) -> tuple[Session, ...]:
@@ -88,7 +99,8 @@ def clients(table: Table, day_first: bool = True) -> tuple[Client, ...]:
             invoice_mode=r.text("invoice_mode"), tax_id=r.text("tax_id"), errors=(),
             balance=r.number("balance"), credit=r.number("credit"), vat_category=r.text("vat_category"),
             vat_id_problem=vat_id_problem(r.text("tax_id")),
-            e_invoice=r.text("e_invoice"), buyer_reference=r.text("buyer_reference"))
+            e_invoice=r.text("e_invoice"), buyer_reference=r.text("buyer_reference"),
+            language=r.language("language"))
         if client.client_id or client.name:
             out.append(replace(client, errors=tuple(r.errors)))
     return tuple(out)

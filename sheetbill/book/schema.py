@@ -62,6 +62,7 @@ def _cols(*spec: str) -> tuple[Column, ...]:
 
 REMINDERS = Column("reminders", "Reminders", optional=True)  # "No": never remind (client or invoice)
 ACCOUNTING = Column("accounting", "Accounting", worker=True, optional=True)  # the sync's remote id and time
+LANGUAGE = Column("language", "Language", optional=True)  # the client's locale: de, fr_FR, en_IE (sheetbill.language)
 
 
 def _insurance(*spec: str) -> tuple[Column, ...]:
@@ -89,7 +90,7 @@ DEFAULT_TABS: tuple[Tab, ...] = (
         + _insurance("Diagnosis", "Place of Service"), key_field="session_id"),
     Tab("clients", "Clients", _cols(
         "Client ID", "Name", "Email", "Address", "Discount", "Terms (days):int", "Invoice Mode",
-        "Tax ID", "Balance:money:w", "Credit:money:w") + (REMINDERS,) + _vat("VAT Category")
+        "Tax ID", "Balance:money:w", "Credit:money:w") + (REMINDERS, LANGUAGE) + _vat("VAT Category")
         + EINVOICE_COLUMNS
         + _insurance("Superbill", "Date of Birth:date", "Insurer", "Member ID", "Group No", "Relationship"),
         key_field="client_id"),

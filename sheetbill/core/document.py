@@ -34,6 +34,7 @@ class Practice:
     account_holder: str = ""  # the structured account (config payments.account), for QR codes
     iban: str = ""  # compact, checked by the config
     bic: str = ""
+    language: str = ""  # config practice.language: the documents' locale where the client has none
 
 
 @dataclass(frozen=True)

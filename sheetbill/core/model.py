@@ -105,6 +105,7 @@ class Client:
     vat_id_problem: str = ""  # why Tax ID is not a valid EU VAT ID ("" when it is), from the book layer
     e_invoice: str = ""  # optional Clients column: none, facturx, xrechnung-cii, xrechnung-ubl, peppol
     buyer_reference: str = ""  # optional Clients column: BT-10, the Leitweg-ID of a German public body
+    language: str = ""  # optional column Language: the locale its documents are written in ("fr_FR")
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Any
 
+from ..language import email_template
 from ..render.template import fill, load_template
 from .errors import PermanentFailure
 
@@ -53,9 +54,15 @@ def compose(context: Mapping[str, Any], written: datetime, message_id: str, send
     `practice`), the PDF `attachment` (bytes, file name) attached, dated
     `written` (an aware datetime, shown in its own time zone).
 
+    The context's `language` picks the templates of that language where there
+    are some (`sheetbill.language.email_template`), else the ones given.
+
     Raises `RenderError` for a broken template, `PermanentFailure` when the
     client has no usable email address, ValueError for a sender without domain.
     """
+    language = context.get("language", "")
+    subject_template = email_template(subject_template, language)
+    body_template = email_template(body_template, language)
     subject = " ".join(fill(load_template(subject_template, autoescape=False), context).split())
     body = fill(load_template(body_template, autoescape=False), context)
     pdf, pdf_name = attachment

@@ -117,8 +117,10 @@ def reminder_message(doc: InvoiceDocument, pdf: bytes, pdf_name: str, level: int
     """
     if level < 1:
         raise ValueError(f"a reminder level is 1 or more, not {level}")
-    context = {**invoice_context(doc), "level": level, "days_overdue": days_overdue,
-               "open_balance": money_format(doc.practice)(doc.balance),
-               "reminder_date": format_date(today)}
+    invoice = invoice_context(doc)
+    language = invoice["language"]
+    context = {**invoice, "level": level, "days_overdue": days_overdue,
+               "open_balance": money_format(doc.practice, language)(doc.balance),
+               "reminder_date": format_date(today, language)}
     return compose(context, written, reminder_message_id(doc.invoice.invoice_no, level, sender, workbook),
                    sender, subject_template, body_template, (pdf, pdf_name), reply_to, bcc)

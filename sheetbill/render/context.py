@@ -11,11 +11,17 @@ amounts (a discount taken back), `credited` as a positive sum, and a
 `payment_terms` sentence that asks for nothing.
 
 Conventions:
-- Money has the currency's minor unit and a thousands comma. `Practice.currency`
-  chooses the style: a three-letter code goes after the amount
-  (`1,234.50 EUR`), anything else is a symbol put before it (`€1,234.50`).
-- Dates are locale-neutral, `21 Nov 2026` (English month abbreviations, not
-  the machine's locale); `*_iso` variants give `2026-11-21`.
+- The document's language (`language`: the client's, else the practice's,
+  see `sheetbill.language`) writes every amount, date, quantity and rate the
+  locale's way with babel (`1.234,50 €` in de, `1 234,50 €` in fr,
+  `€1,234.50` in en_IE), and the sentences made here through its message
+  catalogue; templates get `_` to translate their own labels.
+- Without a language (the default) money has the currency's minor unit and
+  a thousands comma. `Practice.currency` chooses the style: a three-letter
+  code goes after the amount (`1,234.50 EUR`), anything else is a symbol
+  put before it (`€1,234.50`). Dates are then `21 Nov 2026` (English month
+  abbreviations, not the machine's locale).
+- `*_iso` variants of dates give `2026-11-21`.
 - Cell text is passed through as data, with control characters other than
   newline and tab removed (they are invalid in XML documents); multi-line
   cells (addresses, bank details) also come as lists of lines.
@@ -30,10 +36,13 @@ from functools import partial
 from decimal import Decimal
 from typing import TypedDict
 
+from babel import dates, numbers
+
 from ..core.document import InvoiceDocument, Practice, TaxSummary
 from ..core.model import Client, Line
 from ..core.number import money
 from ..core.vat import STANDARD, ZERO_RATED, label, short_label, vat_notes
+from ..language import N_, document_language, gettext_for
 from .base import DocumentType
 from .payment import payment_context
 
@@ -42,13 +51,16 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TOKEN = re.compile(r"\{(\w+)\}")
-_DEFAULT_NOTE = "Please pay {amount_due} by {due_date} ({terms} days), quoting {number}."
-_ON_RECEIPT = "Payment is due on receipt. Please quote {number} with your payment."
-_CREDIT_NOTE = "This credit note cancels invoice {}. "
-_CREDITED = "The amount is credited to your account; there is nothing to pay."
-_PAID = "Paid in full, thank you: there is nothing to pay."
-_PAID_EARLIER_OPEN = "This invoice is paid in full, thank you. {amount_due} is still open on earlier invoices."
-_COVERED = "Your credit on account covers it: there is nothing to pay."
+_DEFAULT_NOTE = N_("Please pay {amount_due} by {due_date} ({terms} days), quoting {number}.")
+_ON_RECEIPT = N_("Payment is due on receipt. Please quote {number} with your payment.")
+_CREDIT_NOTE = N_("This credit note cancels invoice {}. ")
+_CREDITED = N_("The amount is credited to your account; there is nothing to pay.")
+_PAID = N_("Paid in full, thank you: there is nothing to pay.")
+_PAID_EARLIER_OPEN = N_("This invoice is paid in full, thank you. {amount_due} is still open on earlier invoices.")
+_COVERED = N_("Your credit on account covers it: there is nothing to pay.")
+_TITLES = {"invoice": N_("Invoice"), "credit_note": N_("Credit note")}
+_STATUSES = (N_("Paid"), N_("Partially paid"), N_("Open"), N_("Credit note"), N_("Void"), N_("Partially Paid"),
+             N_("Finalized"), N_("Archived"), N_("Draft"))
 
 Money = Callable[[Decimal], str]
 
@@ -136,46 +148,50 @@ class InvoiceContext(TypedDict):
     amount_due: str  # max(0, balance + previous_balance); nothing for a credit note
     has_amount_due: bool
     is_paid: bool
-    status: str  # "Paid", "Partially paid", "Open", "Credit note" (or "Void")
+    status: str  # "Paid", "Partially paid", "Open", "Credit note" (or "Void"), in the language
+    language: str  # the document's locale name ("de_DE"), "" for sheetbill's plain English
 
 
 def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
     """The template context of `doc`: plain dicts, lists, text, bools."""
     practice, invoice = doc.practice, doc.invoice
-    amount = money_format(practice)
+    language = document_language(doc.client.language, practice.language)
+    _ = gettext_for(language)
+    amount = money_format(practice, language)
+    day = partial(format_date, language=language)
     issue = invoice.issue_date or doc.today
     due = invoice.due_date or (issue + timedelta(days=doc.terms_days) if issue else None)
     number = text(invoice.invoice_no) or "DRAFT"
     amount_due = amount(doc.amount_due)
     credit_note = doc.kind == "credit_note"
     if credit_note:
-        terms = (_CREDIT_NOTE.format(text(doc.credits)) if text(doc.credits) else "") + _CREDITED
+        terms = (_(_CREDIT_NOTE).format(text(doc.credits)) if text(doc.credits) else "") + _(_CREDITED)
     elif doc.is_paid:
-        terms = _PAID_EARLIER_OPEN.format(amount_due=amount_due) if doc.amount_due > 0 else _PAID
+        terms = _(_PAID_EARLIER_OPEN).format(amount_due=amount_due) if doc.amount_due > 0 else _(_PAID)
     elif doc.amount_due <= 0 and not doc.draft:
-        terms = _COVERED
+        terms = _(_COVERED)
     else:
         terms = payment_terms(practice.payment_note, doc.terms_days, {
-            "number": number, "due_date": format_date(due), "amount_due": amount_due})
+            "number": number, "due_date": day(due), "amount_due": amount_due}, language)
     return {
         "practice": practice_context(practice),
         "client": client_context(doc.client),
         "kind": doc.kind,
-        "title": "Credit note" if credit_note else "Invoice",
+        "title": _(_TITLES["credit_note" if credit_note else "invoice"]),
         "credits": text(doc.credits),
         "credited": amount(-invoice.total) if credit_note else "",
         "number": number,
         "draft": doc.draft,
-        "issue_date": format_date(issue),
+        "issue_date": day(issue),
         "issue_date_iso": issue.isoformat() if issue else "",
-        "due_date": format_date(due),
+        "due_date": day(due),
         "due_date_iso": due.isoformat() if due else "",
         "terms_days": doc.terms_days,
         "payment_terms": terms,
         "currency": practice.currency,
-        "lines": [_line(line, amount) for line in invoice.lines],
+        "lines": [_line(line, amount, language) for line in invoice.lines],
         "has_discounts": any(line.discount for line in invoice.lines),
-        "taxes": [_tax(tax, amount) for tax in doc.taxes],
+        "taxes": [_tax(tax, amount, language) for tax in doc.taxes],
         "vat_notes": (notes := [text(n) for n in vat_notes(invoice.lines, practice.tax_id, doc.client.tax_id)]),
         "vat_note": "\n".join(notes),
         "net": amount(invoice.net),
@@ -183,7 +199,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "total": amount(invoice.total),
         "paid": amount(doc.paid),
         "balance": amount(doc.balance),
-        "payments": [{"date": format_date(p.date), "reference": text(p.reference), "method": text(p.method),
+        "payments": [{"date": day(p.date), "reference": text(p.reference), "method": text(p.method),
                       "amount": amount(p.amount)} for p in doc.payments],
         "has_payments": bool(doc.payments),
         "previous_balance": amount(doc.previous_balance),
@@ -191,7 +207,8 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "amount_due": amount_due,
         "has_amount_due": doc.amount_due > 0,
         "is_paid": doc.is_paid,
-        "status": _status(doc),
+        "status": _(_status(doc)),
+        "language": language,
         **payment_context(doc, amount),  # type: ignore[typeddict-item]
     }
 
@@ -204,14 +221,17 @@ def _status(doc: InvoiceDocument) -> str:
     return "Paid" if doc.is_paid else "Partially paid" if doc.paid > 0 else "Open"
 
 
-def money_format(practice: Practice) -> Money:
-    """The practice's way of writing an amount (see `format_money`)."""
-    return partial(format_money, currency=practice.currency, minor=practice.minor_unit)
+def money_format(practice: Practice, language: str = "") -> Money:
+    """The practice's way of writing an amount in `language` (see `format_money`)."""
+    return partial(format_money, currency=practice.currency, minor=practice.minor_unit, language=language)
 
 
-def format_money(value: Decimal, currency: str, minor: Decimal = Decimal("0.01")) -> str:
-    """`1,234.50 EUR` for a three-letter code, `€1,234.50` for a symbol, `-` first."""
+def format_money(value: Decimal, currency: str, minor: Decimal = Decimal("0.01"), language: str = "") -> str:
+    """In a language, babel's way (`1.234,50 €` in de); without one
+    `1,234.50 EUR` for a three-letter code, `€1,234.50` for a symbol, `-` first."""
     rounded = money(value, minor)
+    if language:
+        return numbers.format_currency(rounded, currency.strip().upper(), locale=language)
     places = max(0, -int(minor.as_tuple().exponent))
     digits = f"{abs(rounded):,.{places}f}"
     sign = "-" if rounded < 0 else ""
@@ -221,31 +241,38 @@ def format_money(value: Decimal, currency: str, minor: Decimal = Decimal("0.01")
     return f"{sign}{code}{digits}"
 
 
-def format_date(value: date | None) -> str:
-    """`21 Nov 2026`, whatever the machine's locale; "" for no date."""
+def format_date(value: date | None, language: str = "") -> str:
+    """`21 Nov 2026` whatever the machine's locale, or in a language babel's
+    medium date (`21.11.2026`, `21 nov. 2026`); "" for no date."""
     if value is None:
         return ""
+    if language:
+        return dates.format_date(value, "medium", locale=language)
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def format_quantity(value: Decimal) -> str:
-    """`2`, `1.5`, `1,000`: no trailing zeros, never an exponent."""
+def format_quantity(value: Decimal, language: str = "") -> str:
+    """`2`, `1.5`, `1,000` (`1,5` in de): no trailing zeros, never an exponent."""
+    if language:
+        return numbers.format_decimal(value.normalize(), locale=language, decimal_quantization=False)
     return f"{value.normalize():,f}"
 
 
-def format_rate(value: Decimal) -> str:
-    """A tax rate in percent: `19%`, `5.5%`, `0%`."""
+def format_rate(value: Decimal, language: str = "") -> str:
+    """A tax rate in percent: `19%`, `5.5%`, `0%` (`5,5 %` in de)."""
+    if language:
+        return numbers.format_percent(value / 100, locale=language, decimal_quantization=False)
     return f"{value.normalize():f}%"
 
 
-def payment_terms(note: str, terms_days: int, values: dict[str, str]) -> str:
+def payment_terms(note: str, terms_days: int, values: dict[str, str], language: str = "") -> str:
     """The practice's payment note with `{terms}`, `{due_date}`, `{number}`,
     `{amount_due}` filled in; a plain default sentence when there is no note.
 
     Unknown `{tokens}` are left as they are (the note is the practice's text).
     """
     if not note.strip():
-        note = _DEFAULT_NOTE if terms_days > 0 else _ON_RECEIPT
+        note = gettext_for(language)(_DEFAULT_NOTE if terms_days > 0 else _ON_RECEIPT)
     known = {"terms": str(terms_days), **values}
     return text(_TOKEN.sub(lambda m: known.get(m[1], m[0]), note))
 
@@ -285,24 +312,24 @@ def client_context(client: Client) -> ClientContext:
     }
 
 
-def _line(line: Line, amount: Money) -> LineContext:
+def _line(line: Line, amount: Money, language: str = "") -> LineContext:
     return {
         "session_id": text(line.session_id),
-        "date": format_date(line.date),
+        "date": format_date(line.date, language),
         "code": text(line.code),
         "description": text(line.description),
-        "quantity": format_quantity(line.quantity),
+        "quantity": format_quantity(line.quantity, language),
         "unit_price": amount(line.unit_price),
         "discount": amount(-line.discount) if line.discount else "",
-        "tax_rate": format_rate(line.tax_rate) if line.category in (STANDARD, ZERO_RATED) else short_label(line.category),
+        "tax_rate": format_rate(line.tax_rate, language) if line.category in (STANDARD, ZERO_RATED) else short_label(line.category),
         "net": amount(line.net),
         "tax": amount(line.tax),
         "total": amount(line.total),
     }
 
 
-def _tax(tax: TaxSummary, amount: Money) -> TaxContext:
-    return {"rate": format_rate(tax.rate), "net": amount(tax.net), "tax": amount(tax.tax),
+def _tax(tax: TaxSummary, amount: Money, language: str = "") -> TaxContext:
+    return {"rate": format_rate(tax.rate, language), "net": amount(tax.net), "tax": amount(tax.tax),
             "category": tax.category, "label": label(tax.category)}
 
 

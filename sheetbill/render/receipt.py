@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from ..core.document import ReceiptDocument
 from .base import DocumentType
+from ..language import N_, document_language, gettext_for
 from .context import (ClientContext, PracticeContext, client_context, format_date,
                       money_format, practice_context, text)
 
@@ -38,19 +39,22 @@ class ReceiptContext(TypedDict):
     still_open: str  # open on invoices issued by the payment's date, after this payment
     balance: str  # the same as still_open
     has_balance: bool
+    language: str  # the document's locale name, "" for sheetbill's plain English
 
 
 def receipt_context(doc: ReceiptDocument) -> ReceiptContext:
     """The template context of `doc`: plain dicts, lists, text, bools."""
-    amount = money_format(doc.practice)
+    language = document_language(doc.client.language, doc.practice.language)
+    _ = gettext_for(language)
+    amount = money_format(doc.practice, language)
     return {
         "practice": practice_context(doc.practice),
         "client": client_context(doc.client),
         "kind": doc.kind,
-        "title": "Refund receipt" if doc.kind == "refund" else "Receipt",
+        "title": _(N_("Refund receipt") if doc.kind == "refund" else N_("Receipt")),
         "number": text(doc.receipt_no),
         "payment_id": text(doc.payment_id),
-        "date": format_date(doc.date),
+        "date": format_date(doc.date, language),
         "date_iso": doc.date.isoformat(),
         "amount": amount(doc.amount),
         "method": text(doc.method),
@@ -66,6 +70,7 @@ def receipt_context(doc: ReceiptDocument) -> ReceiptContext:
         "still_open": amount(doc.balance),
         "balance": amount(doc.balance),
         "has_balance": doc.balance > 0,
+        "language": language,
     }
 
 

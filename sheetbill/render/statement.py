@@ -8,12 +8,14 @@ the entry is of the other kind.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TypedDict
 
 from ..core.document import StatementDocument
 from ..core.statement import CREDIT_NOTE, INVOICE, Aging, OpenItem, StatementEntry
 from .base import DocumentType
 from .payment import statement_payment_context
+from ..language import document_language
 from .context import (ClientContext, Money, PracticeContext, client_context, format_date,
                       money_format, practice_context, text)
 
@@ -75,18 +77,21 @@ class StatementContext(TypedDict):
     open_items: list[OpenItemContext]
     aging: AgingContext
     nothing_to_pay: bool  # nothing open on the statement's date and nothing due
+    language: str  # the document's locale name, "" for sheetbill's plain English
 
 
 def statement_context(doc: StatementDocument) -> StatementContext:
     """The template context of `doc`: plain dicts, lists, text, bools."""
-    s, amount = doc.statement, money_format(doc.practice)
+    language = document_language(doc.client.language, doc.practice.language)
+    s, amount = doc.statement, money_format(doc.practice, language)
+    day = partial(format_date, language=language)
     return {
         "practice": practice_context(doc.practice),
         "client": client_context(doc.client),
-        "date": format_date(s.today),
+        "date": day(s.today),
         "date_iso": s.today.isoformat(),
-        "period_from": format_date(s.date_from),
-        "period_to": format_date(s.date_to),
+        "period_from": day(s.date_from),
+        "period_to": day(s.date_to),
         "currency": doc.practice.currency,
         "opening": amount(s.opening),
         "invoiced": amount(s.invoiced),
@@ -99,19 +104,20 @@ def statement_context(doc: StatementDocument) -> StatementContext:
         "has_credit": s.credit > 0,
         "due": amount(s.due),
         "has_due": s.due > 0,
-        "entries": [_entry(e, amount) for e in s.entries],
-        "open_items": [_open_item(i, amount) for i in s.open_items],
+        "entries": [_entry(e, amount, language) for e in s.entries],
+        "open_items": [_open_item(i, amount, language) for i in s.open_items],
         "aging": _aging(s.aging, amount),
         "nothing_to_pay": s.nothing_to_pay,
+        "language": language,
         **statement_payment_context(doc, amount),  # type: ignore[typeddict-item]
     }
 
 
-def _entry(entry: StatementEntry, amount: Money) -> EntryContext:
+def _entry(entry: StatementEntry, amount: Money, language: str = "") -> EntryContext:
     payment = entry.kind not in (INVOICE, CREDIT_NOTE)
     money_in = entry.kind == "payment" and entry.received > 0
     return {
-        "date": format_date(entry.date),
+        "date": format_date(entry.date, language),
         "date_iso": entry.date.isoformat(),
         "kind": entry.kind,
         "reference": text(entry.reference),
@@ -128,11 +134,11 @@ def _entry(entry: StatementEntry, amount: Money) -> EntryContext:
     }
 
 
-def _open_item(item: OpenItem, amount: Money) -> OpenItemContext:
+def _open_item(item: OpenItem, amount: Money, language: str = "") -> OpenItemContext:
     return {
         "invoice_no": text(item.invoice_no),
-        "issue_date": format_date(item.issue_date),
-        "due_date": format_date(item.due_date),
+        "issue_date": format_date(item.issue_date, language),
+        "due_date": format_date(item.due_date, language),
         "days_overdue": item.days_overdue,
         "total": amount(item.total),
         "open": amount(item.open),

@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..language import template_functions
 from .errors import RenderError
 
 
@@ -35,9 +36,14 @@ def load_template(path: Path, *, autoescape: bool) -> jinja2.Template:
 
 
 def fill(template: jinja2.Template, context: Mapping[str, object]) -> str:
-    """The template's text with `context`; a failure names the file and line."""
+    """The template's text with `context`; a failure names the file and line.
+
+    The template also gets `_` (and `gettext`, `ngettext`, `pgettext`, which
+    `{% trans %}` uses): the words of the context's `language`."""
+    language = context.get("language", "")
     try:
-        return template.render(context)
+        return template.render({**template_functions(language if isinstance(language, str) else ""),
+                                **context})
     except jinja2.TemplateError as error:
         raise RenderError(f"{_where(template, error)}: {error}") from None
 
@@ -54,6 +60,7 @@ def _where(template: jinja2.Template, error: Exception) -> str:
 def _environment(folder: Path, autoescape: bool) -> SandboxedEnvironment:
     return SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(folder),
+        extensions=["jinja2.ext.i18n"],
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
