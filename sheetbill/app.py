@@ -12,6 +12,7 @@ from .book.excel import ExcelBook
 from .book.schema import DEFAULT_TABS
 from .config import PACKAGE_TEMPLATES, Config
 from .errors import ConfigError, SheetbillError
+from .health import CycleLog, health_for, log_path
 from .worker import Clock, Worker
 
 EXAMPLE_CONFIG = PACKAGE_TEMPLATES.parent / "config.example.yaml"
@@ -99,7 +100,14 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
                   receipts=receipt_renderer(config) if deliver else None,
                   statements=statement_renderer(config) if deliver else None,
                   superbills=superbills_for(config, deliver),
-                  accounting=accounting_for(config) if deliver else None)
+                  accounting=accounting_for(config) if deliver else None,
+                  health=CycleLog(log_path(config)).dashboard)
+
+
+def monitored(config: Config, worker: Worker):
+    """`worker.run_once`, each cycle recorded beside the workbook (`sheetbill status`), alerting the practice
+    after failed cycles in a row."""
+    return health_for(config, worker.transport, worker.clock.now).monitored(worker.run_once)
 
 
 def superbills_for(config: Config, deliver: bool = True):

@@ -99,8 +99,9 @@ class Worker:
     def __init__(self, config: Config, book: Book, renderer=None, transport: Transport | None = None,
                  clock: Clock | None = None, store_pdf: Callable | None = None,
                  message: Callable | None = None, receipts=None, statements=None, superbills=None,
-                 accounting=None) -> None:
+                 accounting=None, health: Callable[[], tuple[str, int]] | None = None) -> None:
         self.config = config
+        self.health = health  # the last failed cycle and the failures in a row, for the Dashboard (health.py)
         self.superbills = superbills  # insurance.run.Superbills, when the practice gives superbills
         self.accounting = accounting  # accounting/remote.py RemoteBooks: the sync, or None
         self.receipts, self.statements = receipts, statements  # their renderers
@@ -216,7 +217,8 @@ class Worker:
         unbilled = sum(1 for s in ledger.sessions if s.status.strip().lower() == "completed"
                        and s.session_id not in billed)
         rows = dashboard(cycle.invoices, ledger.sessions, unbilled, len(cycle.plan.problems), self.today(),
-                         changelog.utc_stamp(self.clock.now()), broken_chain=broken)
+                         changelog.utc_stamp(self.clock.now()), broken_chain=broken,
+                         health=self.health() if self.health is not None else ("", 0))
         current = {r: v for r, v in table.rows}
         out = []
         for i, (item, value, count) in enumerate(rows):
