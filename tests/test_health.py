@@ -147,5 +147,5 @@ def test_json_log_lines():
 
 def test_the_threshold_comes_from_the_config(practice):
     assert practice.config.schedule.alert_after_failures == 3
-    practice.configure("schedule:", "schedule:\n  alert_after_failures: 5")
+    practice.configure("alert_after_failures: 3", "alert_after_failures: 5")
     assert practice.config.schedule.alert_after_failures == 5
