@@ -94,14 +94,23 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
     email = config.email
     message = partial(_message, invoice_message, email)
     book = book_for(config, clock, google)
-    return Worker(config, book, renderer_for(config, google) if deliver else None,
+    renderer = renderer_for(config, google) if deliver else None
+    return Worker(config, book, renderer,
                   transport_for(config, getattr(book, "hold", None), google) if deliver else None, clock,
                   store_pdf=pdf_store_for(config, google), message=message,
                   receipts=receipt_renderer(config) if deliver else None,
                   statements=statement_renderer(config) if deliver else None,
                   superbills=superbills_for(config, deliver),
                   accounting=accounting_for(config) if deliver else None,
-                  health=CycleLog(log_path(config)).dashboard)
+                  health=CycleLog(log_path(config)).dashboard, render_all=pooled(config, renderer))
+
+
+def pooled(config: Config, renderer):
+    """Many HTML invoice PDFs at once: in a pool of processes (render/pool.py); other engines one by one."""
+    if renderer is None or config.render.engine != "html":
+        return None
+    from .render.pool import HtmlPool
+    return HtmlPool(lambda doc: renderer.render(doc), config.render.template).render_all
 
 
 def monitored(config: Config, worker: Worker):
