@@ -106,7 +106,10 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
 
 
 def pooled(config: Config, renderer):
-    """Many HTML invoice PDFs at once: in a pool of processes (render/pool.py); other engines one by one."""
+    """Many invoice PDFs at once: HTML in a pool of processes (render/pool.py), Word through one
+    LibreOffice per batch; Google Docs one by one."""
+    if renderer is not None and config.render.engine == "docx":
+        return lambda docs: renderer.render_all(docs)
     if renderer is None or config.render.engine != "html":
         return None
     from .render.pool import HtmlPool
