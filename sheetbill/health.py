@@ -15,12 +15,12 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import asdict
+from datetime import UTC
 from email.message import EmailMessage
-from datetime import timezone
 from email.utils import formatdate
 from pathlib import Path
-from typing import Callable
 
 from .core import health
 from .core.changelog import utc_stamp
@@ -119,7 +119,7 @@ class Health:
 
     def ended(self, outcome: str, summary: str, seconds: float = 0.0) -> None:
         try:
-            self.cycles.append(CycleRecord(utc_stamp(self.now().astimezone(timezone.utc)), outcome, summary, round(seconds, 2)))
+            self.cycles.append(CycleRecord(utc_stamp(self.now().astimezone(UTC)), outcome, summary, round(seconds, 2)))
             self._alert()
         except OSError as exc:  # the folder went away or is full: the cycle's own outcome matters more
             log.error("could not record the cycle in %s: %s", self.cycles.path, exc)

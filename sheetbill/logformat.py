@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"at": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="seconds")
+        entry = {"at": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="seconds")
                  .replace("+00:00", "Z"),
                  "level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
         if record.exc_info:

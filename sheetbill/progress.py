@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import IO, Iterator, Sequence, TypeVar
+from collections.abc import Iterator, Sequence
+from typing import IO, TypeVar
 
 log = logging.getLogger("sheetbill")
 T = TypeVar("T")
@@ -27,7 +28,13 @@ def steps(items: Sequence[T], stage: str, stream: IO[str] | None = None, min_ite
         yield from items
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     console = Console(file=stream, force_terminal=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),

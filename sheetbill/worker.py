@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Callable, Generator, Protocol
 
 from . import progress
 from .problems import from_cache, still_shown, to_cache
@@ -103,7 +103,7 @@ class Worker:
                  clock: Clock | None = None, store_pdf: Callable | None = None,
                  message: Callable | None = None, receipts=None, statements=None, superbills=None,
                  accounting=None, health: Callable[[], tuple[str, int]] | None = None,
-                 render_all: Callable[[list], Iterator[bytes | Exception]] | None = None) -> None:
+                 render_all: Callable[[list], Generator[bytes | Exception, None, None]] | None = None) -> None:
         self.config = config
         # many invoice PDFs at once (render/pool.py); default: one by one here
         self._render_all = render_all or (lambda docs: one_by_one(lambda d: self.renderer.render(d), docs))
@@ -361,7 +361,7 @@ class Worker:
             return self._invoice_pdfs(ctx, todo, report, sessions, clients, docs, rendered)
 
     def _invoice_pdfs(self, ctx: Context, todo: list[Pending], report: CycleReport, sessions: dict,
-                      clients: dict, docs: dict, rendered: Iterator[bytes | Exception]):
+                      clients: dict, docs: dict, rendered: Generator[bytes | Exception, None, None]):
         links: list[CellWrite] = []
         items: list[Outgoing] = []
         for item in progress.steps(todo, "PDFs"):

@@ -8,8 +8,8 @@ when a cycle succeeds after that.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 OK, ERRORS, FAILED = "ok", "errors", "failed"
 DOWN, UP = "down", "up"

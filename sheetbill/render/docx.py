@@ -21,7 +21,7 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import jinja2
 from docxtpl import DocxTemplate

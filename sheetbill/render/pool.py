@@ -16,9 +16,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .html import HtmlRenderer
 
 log = logging.getLogger("sheetbill")
 MIN_BATCH = 8  # fewer PDFs than this: no pool
@@ -34,7 +38,7 @@ def processes() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def one_by_one(render: Callable[[object], bytes], docs: Sequence) -> Iterator[Result]:
+def one_by_one(render: Callable[[object], bytes], docs: Sequence) -> Generator[Result, None, None]:
     for doc in docs:
         try:
             yield render(doc)
@@ -53,7 +57,7 @@ class HtmlPool:
         self.workers = workers or processes()
         self.min_batch = min_batch if min_batch is not None else MIN_BATCH
 
-    def render_all(self, docs: Sequence) -> Iterator[Result]:
+    def render_all(self, docs: Sequence) -> Generator[Result, None, None]:
         """Each document's PDF (or its exception), in order, as they are ready."""
         if len(docs) < self.min_batch or self.workers < 2:
             yield from one_by_one(self.here, docs)
@@ -70,16 +74,18 @@ class HtmlPool:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-_current = None  # the renderer of a pool process
+_current: HtmlRenderer | None = None  # the renderer of a pool process
 
 
 def _renderer(template_path: Path, doctype: str):
+    from .base import DocumentType
     from .context import INVOICE
     from .html import HtmlRenderer
     from .receipt import RECEIPT
     from .statement import STATEMENT
 
-    return HtmlRenderer(Path(template_path), {"invoice": INVOICE, "receipt": RECEIPT, "statement": STATEMENT}[doctype])
+    doctypes: dict[str, DocumentType] = {"invoice": INVOICE, "receipt": RECEIPT, "statement": STATEMENT}
+    return HtmlRenderer(Path(template_path), doctypes[doctype])
 
 
 def _start(template_path: str, doctype: str) -> None:
@@ -88,6 +94,8 @@ def _start(template_path: str, doctype: str) -> None:
 
 
 def _render(doc) -> Result:
+    if _current is None:
+        return RuntimeError("the pool process was not started")
     try:
         return _current.render(doc)
     except Exception as exc:  # sent back to the caller, in order, like any other result
