@@ -29,7 +29,7 @@ from .mail import Outgoing, Writes, send_all
 
 log = logging.getLogger("sheetbill")
 FILE = ".sheetbill-cycles.jsonl"
-KEEP = 200  # cycles kept; the file is rewritten when it holds twice as many lines
+KEEP = 500  # cycles kept (3.5 days at one every 10 min); rewritten at twice as many lines
 ALERT = "alert"
 
 
