@@ -7,7 +7,14 @@ once (read, plan, commit; no PDFs); then, in a fresh process, a cycle after
 process's peak memory is printed. Then a workbook of 10,000 invoices gets
 20,000 payments in one cycle, and PDFs rendered per second are measured.
 
-    .venv/bin/python bench/cycle.py [N ...]
+Per size, one JSON line follows the table's row, for scripts:
+{"bench": "cycle", "sessions": N, "first_s": ..., "steady_s": ..., "idle_s": ...,
+ "peak_mb_first": ..., "peak_mb_steady": ..., "openpyxl_load_save_s": ...}
+where the last is openpyxl's load and save of the same steady workbook (the
+naive script a user would write), timed in the same run so the ratio holds
+on a noisy machine. `--quick` skips the payments and PDF lines.
+
+    .venv/bin/python bench/cycle.py [--quick] [N ...]
 """
 
 from __future__ import annotations
@@ -111,6 +118,16 @@ def render_rate(count: int = 20) -> float:
     return count / (time.perf_counter() - t)
 
 
+def openpyxl_load_save(workbook: Path) -> dict:
+    """In a fresh process: openpyxl loads the workbook and saves it (to a copy)."""
+    import openpyxl
+
+    t = time.perf_counter()
+    book = openpyxl.load_workbook(workbook)
+    book.save(workbook.with_name("openpyxl-copy.xlsx"))
+    return {"openpyxl_load_save_s": round(time.perf_counter() - t, 2)}
+
+
 def _child(*args: str) -> dict:
     done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
     if done.returncode:
@@ -125,7 +142,11 @@ def main(argv: list[str]) -> None:
     if argv and argv[0] == "--steady":
         print(json.dumps(steady(Path(argv[1]), int(argv[2]))))
         return
-    sizes = [int(a) for a in argv] or [1_000, 10_000, 100_000]
+    if argv and argv[0] == "--openpyxl":
+        print(json.dumps(openpyxl_load_save(Path(argv[1]))))
+        return
+    quick = "--quick" in argv
+    sizes = [int(a) for a in argv if a != "--quick"] or [1_000, 10_000, 100_000]
     print(f"{'sessions':>9} {'first cycle':>12} {'(peak MB)':>9} {'+100 cycle':>11} {'idle cycle':>11} "
           f"{'(peak MB)':>9} {'file MB':>8}")
     for n in sizes:
@@ -133,11 +154,18 @@ def main(argv: list[str]) -> None:
             try:
                 a = _child("--first", str(n), str(Path(tmp) / "p"))
                 b = _child("--steady", str(Path(tmp) / "p"), "0")
+                c = _child("--openpyxl", str(Path(tmp) / "p" / "practice.xlsx"))
             except RuntimeError as exc:
                 print(f"{n:>9} failed: {exc}")
                 continue
         print(f"{n:>9} {a['first_cycle_s']:>11.2f}s {a['first_peak_mb']:>9} {b['plus_100_cycle_s']:>10.2f}s "
               f"{b['idle_cycle_s']:>10.2f}s {b['steady_peak_mb']:>9} {a['workbook_mb']:>8}")
+        print(json.dumps({"bench": "cycle", "sessions": n, "first_s": a["first_cycle_s"],
+                          "steady_s": b["plus_100_cycle_s"], "idle_s": b["idle_cycle_s"],
+                          "peak_mb_first": a["first_peak_mb"], "peak_mb_steady": b["steady_peak_mb"],
+                          "openpyxl_load_save_s": c["openpyxl_load_save_s"]}), flush=True)
+    if quick:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         _child("--first", "10000", str(Path(tmp) / "p"))
         b = _child("--steady", str(Path(tmp) / "p"), "20000")

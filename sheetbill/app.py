@@ -12,6 +12,7 @@ from .book.excel import ExcelBook
 from .book.schema import DEFAULT_TABS
 from .config import PACKAGE_TEMPLATES, Config
 from .errors import ConfigError, SheetbillError
+from .health import CycleLog, health_for, log_path
 from .worker import Clock, Worker
 
 EXAMPLE_CONFIG = PACKAGE_TEMPLATES.parent / "config.example.yaml"
@@ -93,13 +94,32 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
     email = config.email
     message = partial(_message, invoice_message, email)
     book = book_for(config, clock, google)
-    return Worker(config, book, renderer_for(config, google) if deliver else None,
+    renderer = renderer_for(config, google) if deliver else None
+    return Worker(config, book, renderer,
                   transport_for(config, getattr(book, "hold", None), google) if deliver else None, clock,
                   store_pdf=pdf_store_for(config, google), message=message,
                   receipts=receipt_renderer(config) if deliver else None,
                   statements=statement_renderer(config) if deliver else None,
                   superbills=superbills_for(config, deliver),
-                  accounting=accounting_for(config) if deliver else None)
+                  accounting=accounting_for(config) if deliver else None,
+                  health=CycleLog(log_path(config)).dashboard, render_all=pooled(config, renderer))
+
+
+def pooled(config: Config, renderer):
+    """Many invoice PDFs at once: HTML in a pool of processes (render/pool.py), Word through one
+    LibreOffice per batch; Google Docs one by one."""
+    if renderer is not None and config.render.engine == "docx":
+        return lambda docs: renderer.render_all(docs)
+    if renderer is None or config.render.engine != "html":
+        return None
+    from .render.pool import HtmlPool
+    return HtmlPool(lambda doc: renderer.render(doc), config.render.template).render_all
+
+
+def monitored(config: Config, worker: Worker):
+    """`worker.run_once`, each cycle recorded beside the workbook (`sheetbill status`), alerting the practice
+    after failed cycles in a row."""
+    return health_for(config, worker.transport, worker.clock.now).monitored(worker.run_once)
 
 
 def superbills_for(config: Config, deliver: bool = True):

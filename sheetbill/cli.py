@@ -20,8 +20,9 @@ DEFAULT_CONFIG = "sheetbill.yaml"
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if not args.quiet else logging.WARNING,
-                        format="%(asctime)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
+    from .logformat import configure
+
+    configure(logging.INFO if not args.quiet else logging.WARNING, args.log_format)
     for noisy in ("weasyprint", "fontTools"):  # their progress notes are not the admin's business
         logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
@@ -44,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sheetbill", description="Invoices from the practice's own workbook.")
     parser.add_argument("--version", action="version", version=f"sheetbill {__version__}")
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    parser.add_argument("--log-format", choices=["text", "json"], default="text",
+                        help="json: one JSON object a line (journald, log shippers)")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     def command(name: str, func, help: str, config: bool = True) -> argparse.ArgumentParser:
@@ -75,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     command("run", _run, "run one cycle: invoice completed sessions, render, email")
     command("preview", _preview, "show what the next run would do; writes nothing")
     command("watch", _watch, "run cycles on the configured schedule until stopped (Ctrl-C)")
+    p = command("status", _status, "the last cycles of run and watch, and how each ended (from the small log "
+                "beside the workbook)")
+    p.add_argument("--last", type=int, default=20, help="how many cycles (default 20)")
     p = command("statement", _statement, "a client's statement of account as PDF (and by email with --email)")
     p.add_argument("client", help="Client ID or exact name")
     p.add_argument("--from", dest="date_from", required=True, type=_date, help="first day, e.g. 2026-10-01")
@@ -143,8 +149,8 @@ def _auth(args) -> int:
 
 
 def _run(args) -> int:
-    worker = app.worker_for(config_mod.load(args.config))
-    report = worker.run_once()
+    config = config_mod.load(args.config)
+    report = app.monitored(config, app.worker_for(config))()
     print(report.line())
     for problem in report.problems:
         print(f"  problem: {problem.tab} row {problem.row} ({problem.key}): {problem.message}")
@@ -182,7 +188,15 @@ def _watch(args) -> int:
     logging.getLogger("sheetbill").info("watching %s every %g min%s", config.workbook or "the Google Sheet",
                                         config.schedule.every_minutes,
                                         f" and daily at {config.schedule.daily_at:%H:%M}" if config.schedule.daily_at else "")
-    watch(worker.run_once, config.schedule.every_minutes, config.schedule.daily_at, stop=lambda: stopping["flag"])
+    watch(app.monitored(config, worker), config.schedule.every_minutes, config.schedule.daily_at, stop=lambda: stopping["flag"])
+    return 0
+
+
+def _status(args) -> int:
+    from .health import status_lines
+
+    for line in status_lines(config_mod.load(args.config), args.last):
+        print(line)
     return 0
 
 

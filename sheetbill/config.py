@@ -77,6 +77,7 @@ class GoogleSettings:
 class Schedule:
     every_minutes: float
     daily_at: time | None
+    alert_after_failures: int = 3  # failed cycles in a row before the practice is emailed (0: never)
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ _SHAPE: dict[str, Any] = {
               "subject_template": None, "body_template": None,
               "smtp": {k: None for k in ("host", "port", "security", "username", "password_env",
                                          "timeout_seconds")}},
-    "schedule": {"every_minutes": None, "daily_at": None},
+    "schedule": {"every_minutes": None, "daily_at": None, "alert_after_failures": None},
     "reminders": {"days": None},
     "statements": {"monthly": None},
     "insurance": "free",  # checked by insurance.settings
@@ -369,7 +370,7 @@ def _schedule(doc: _Doc) -> Schedule:
         if not m:
             raise doc.fail("schedule.daily_at", f"must be a time like 18:30 (got '{at_text}')")
         daily = time(int(m[1]), int(m[2]))
-    return Schedule(every, daily)
+    return Schedule(every, daily, doc.number("schedule.alert_after_failures", 3))
 
 
 def _tabs(doc: _Doc) -> tuple[Tab, ...]:

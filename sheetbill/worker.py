@@ -12,13 +12,16 @@ import hashlib
 import logging
 import secrets
 import time as _time
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Generator, Protocol
 
+from . import progress
 from .problems import from_cache, still_shown, to_cache
+from .render.pool import one_by_one
 from .book import records, state
 from .chain import ChainCheck
 from .partial import partly_written
@@ -99,8 +102,12 @@ class Worker:
     def __init__(self, config: Config, book: Book, renderer=None, transport: Transport | None = None,
                  clock: Clock | None = None, store_pdf: Callable | None = None,
                  message: Callable | None = None, receipts=None, statements=None, superbills=None,
-                 accounting=None) -> None:
+                 accounting=None, health: Callable[[], tuple[str, int]] | None = None,
+                 render_all: Callable[[list], Generator[bytes | Exception, None, None]] | None = None) -> None:
         self.config = config
+        # many invoice PDFs at once (render/pool.py); default: one by one here
+        self._render_all = render_all or (lambda docs: one_by_one(lambda d: self.renderer.render(d), docs))
+        self.health = health  # the last failed cycle and the failures in a row, for the Dashboard (health.py)
         self.superbills = superbills  # insurance.run.Superbills, when the practice gives superbills
         self.accounting = accounting  # accounting/remote.py RemoteBooks: the sync, or None
         self.receipts, self.statements = receipts, statements  # their renderers
@@ -216,7 +223,8 @@ class Worker:
         unbilled = sum(1 for s in ledger.sessions if s.status.strip().lower() == "completed"
                        and s.session_id not in billed)
         rows = dashboard(cycle.invoices, ledger.sessions, unbilled, len(cycle.plan.problems), self.today(),
-                         changelog.utc_stamp(self.clock.now()), broken_chain=broken)
+                         changelog.utc_stamp(self.clock.now()), broken_chain=broken,
+                         health=self.health() if self.health is not None else ("", 0))
         current = {r: v for r, v in table.rows}
         out = []
         for i, (item, value, count) in enumerate(rows):
@@ -346,17 +354,27 @@ class Worker:
                        sessions: dict, invoices: list[Invoice]) -> tuple[list[CellWrite], list[Outgoing]]:
         """PDFs for every pending invoice: the PDF column writes and the emails to send."""
         clients = {c.client_id: c for c in ledger.clients}
+        docs = {id(item): ctx.invoice_document(item.invoice, clients[item.invoice.client_id])
+                for item in todo if item.invoice.client_id in clients}
+        rendered = self._render_all(list(docs.values()))  # in order, in a pool when there are many
+        with closing(rendered):
+            return self._invoice_pdfs(ctx, todo, report, sessions, clients, docs, rendered)
+
+    def _invoice_pdfs(self, ctx: Context, todo: list[Pending], report: CycleReport, sessions: dict,
+                      clients: dict, docs: dict, rendered: Generator[bytes | Exception, None, None]):
         links: list[CellWrite] = []
         items: list[Outgoing] = []
-        for item in todo:
+        for item in progress.steps(todo, "PDFs"):
             inv = item.invoice
             client = clients.get(inv.client_id)
             if client is None:
                 report.errors.append(f"{inv.invoice_no}: client {inv.client_id} is no longer in Clients; no PDF or email")
                 continue
-            doc = ctx.invoice_document(inv, client)
+            doc = docs[id(item)]
             try:
-                pdf = self.renderer.render(doc)
+                pdf = next(rendered)
+                if isinstance(pdf, Exception):
+                    raise pdf
                 path = self._store_pdf(self.config.render.output, inv.invoice_no, pdf)
             except Exception as exc:  # RenderError, a folder that cannot be written: stop, keep what is done
                 report.errors.append(f"{inv.invoice_no}: PDF not made: {exc}")

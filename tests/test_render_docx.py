@@ -168,3 +168,29 @@ def test_pdf_through_libreoffice(renderer):
     for expected in ["INV-2026-0042", "Dr. Margarethe Schönberg-Castellanos", "248.48 EUR",
                      "Page 1 of 1"]:
         assert expected in text
+
+
+def test_a_batch_goes_through_one_libreoffice(tmp_path):
+    runs = tmp_path / "runs"
+    program = fake_soffice(tmp_path, f"""echo run >> {runs}
+prev=""; for a in "$@"; do [ "$prev" = "--outdir" ] && out="$a"; prev="$a"; done
+mkdir -p "$out"
+for a in "$@"; do case "$a" in *invoice-00001.docx) ;; *.docx) b=$(basename "$a" .docx); printf '%%PDF %s' "$b" > "$out/$b.pdf";; esac; done
+""")
+    results = list(DocxRenderer(TEMPLATE, soffice=program).render_all([sample_document()] * 3))
+    assert runs.read_text().count("run") == 1
+    assert results[0] == b"%PDF invoice-00000" and results[2] == b"%PDF invoice-00002"
+    assert isinstance(results[1], RenderError)  # the one it did not convert, in its place
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(shutil.which("pdftotext") is None,
+                    reason="pdftotext (poppler-utils) is not installed")
+def test_a_batch_through_libreoffice(renderer):
+    from sheetbill.render.sample import sample_credit_note
+
+    pdfs = list(renderer.render_all([sample_document(), sample_credit_note()]))
+    texts = [subprocess.run(["pdftotext", "-", "-"], input=p, capture_output=True, check=True).stdout.decode()
+             for p in pdfs]
+    assert "INV-2026-0042" in texts[0] and "CN-2026-0003" in texts[1]

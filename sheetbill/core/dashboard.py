@@ -20,12 +20,16 @@ OPEN = frozenset({"Finalized", "Partially Paid"})
 COUNTED = frozenset({"Finalized", "Partially Paid", "Paid", "Archived", "Void"})  # a void's credit note takes it back
 MONTHS = 12
 CHAIN_ITEM = "Changelog entries failing their hash check (0 expected; else run sheetbill audit)"
+LAST_FAILURE_ITEM = "Last failed cycle (when: why)"
+FAILURES_ITEM = "Cycles failed in a row before this update (the practice is emailed after a few)"
 REVENUE_FIRST_ROW = 2 + 5 + len(AGING)  # the chart's first row (sheet row number)
 
 
 def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled: int, problems: int,
-              today: date, updated_at: str, broken_chain: int = 0) -> list[tuple[str, object, object]]:
-    """(Item, Value, Count) rows, in their fixed order (a new item goes last, so charts keep their rows)."""
+              today: date, updated_at: str, broken_chain: int = 0,
+              health: tuple[str, int] = ("", 0)) -> list[tuple[str, object, object]]:
+    """(Item, Value, Count) rows, in their fixed order (a new item goes last, so charts keep their rows).
+    `health`: the worker's last failed cycle ("when: why", or "") and the failed cycles in a row before this one."""
     invoices = [i for i in invoices if not i.invoice_no.startswith("DRAFT-")]
     open_ = [i for i in invoices if i.status in OPEN and i.balance > 0]
     overdue = [i for i in open_ if i.due_date and i.due_date < today]
@@ -50,6 +54,8 @@ def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled
     for month in _last_months(today, MONTHS):
         rows.append((f"Revenue {month} (net)", revenue[month], counts[month]))
     rows.append((CHAIN_ITEM, None, broken_chain))
+    rows.append((LAST_FAILURE_ITEM, health[0] or None, None))
+    rows.append((FAILURES_ITEM, None, health[1]))
     return rows
 
 

@@ -21,6 +21,7 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
+from collections.abc import Iterator, Sequence
 
 import jinja2
 from docxtpl import DocxTemplate
@@ -90,6 +91,54 @@ class DocxRenderer:
                     f"LibreOffice could not convert {self.template_path.name}: {detail[0]}")
             return pdf.read_bytes()
 
+    def render_all(self, docs: Sequence[InvoiceDocument], batch: int = 50) -> Iterator[bytes | Exception]:
+        """Each document's PDF (or why not), in order: LibreOffice started once per `batch`
+        documents instead of once each (its start is most of a conversion's time)."""
+        for start in range(0, len(docs), batch):
+            filled: list[bytes | Exception] = []
+            for doc in docs[start:start + batch]:
+                try:
+                    filled.append(self.render_docx(doc))
+                except RenderError as exc:
+                    filled.append(exc)
+            yield from self.convert_many(filled)
+
+    def convert_many(self, docxs: Sequence[bytes | Exception]) -> list[bytes | Exception]:
+        """PDFs of Word documents by one LibreOffice run (an Exception given stays in its place)."""
+        try:
+            program = self._program()
+        except RenderError as exc:
+            return [exc] * len(docxs)
+        with tempfile.TemporaryDirectory(prefix="sheetbill-soffice-") as folder:
+            work = Path(folder)
+            names = []
+            for i, docx in enumerate(docxs):
+                if isinstance(docx, bytes):
+                    (work / f"invoice-{i:05d}.docx").write_bytes(docx)
+                    names.append(str(work / f"invoice-{i:05d}.docx"))
+            if not names:
+                return list(docxs)
+            command = [
+                program, f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
+                "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work / "out"), *names,
+            ]
+            try:
+                code, errors = self._run(command, self.timeout * max(1, len(names) // 10))
+            except RenderError as exc:
+                return [d if isinstance(d, Exception) else exc for d in docxs]
+            out: list[bytes | Exception] = []
+            for i, docx in enumerate(docxs):
+                pdf = work / "out" / f"invoice-{i:05d}.pdf"
+                if isinstance(docx, Exception):
+                    out.append(docx)
+                elif pdf.is_file():
+                    out.append(pdf.read_bytes())
+                else:
+                    detail = errors.strip().splitlines()[-1:] or [f"exit status {code}"]
+                    out.append(RenderError(f"LibreOffice could not convert {self.template_path.name}: {detail[0]}"))
+            return out
+
     def _program(self) -> str:
         if self.soffice:
             found = shutil.which(self.soffice)
@@ -101,8 +150,9 @@ class DocxRenderer:
             raise RenderError(NO_SOFFICE.format(where=" on the PATH"))
         return found
 
-    def _run(self, command: list[str]) -> tuple[int, str]:
+    def _run(self, command: list[str], timeout: float | None = None) -> tuple[int, str]:
         """Exit status and stderr; on timeout the whole process group is killed."""
+        timeout = timeout or self.timeout
         try:
             process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -110,11 +160,11 @@ class DocxRenderer:
         except OSError as error:
             raise RenderError(f"cannot start LibreOffice ({command[0]}): {error}") from error
         try:
-            _, errors = process.communicate(timeout=self.timeout)
+            _, errors = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             raise RenderError(
-                f"LibreOffice took longer than {self.timeout:g} s to convert "
+                f"LibreOffice took longer than {timeout:g} s to convert "
                 f"{self.template_path.name}; it was stopped") from None
         return process.returncode, errors

@@ -1,0 +1,102 @@
+"""Many invoice PDFs at once (a first cycle billing thousands of sessions):
+rendered by a pool of processes, one per core, in the order given.
+
+WeasyPrint holds the GIL while it lays out a page, so threads would not help;
+processes do. Each is forked from a small server that has imported
+WeasyPrint once (`forkserver`), so the worker's own threads and state are
+not copied. The PDFs are deterministic (see render/html.py): a PDF made in
+the pool has the same bytes as one made in this process.
+
+A small batch is rendered here, one by one: starting processes costs more
+than it saves.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .html import HtmlRenderer
+
+log = logging.getLogger("sheetbill")
+MIN_BATCH = 8  # fewer PDFs than this: no pool
+
+Result = bytes | Exception  # a PDF, or why it could not be made
+
+
+def processes() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def one_by_one(render: Callable[[object], bytes], docs: Sequence) -> Generator[Result, None, None]:
+    for doc in docs:
+        try:
+            yield render(doc)
+        except Exception as exc:  # RenderError and kin: the caller decides what it means
+            yield exc
+
+
+class HtmlPool:
+    """Renders documents of one type with an HTML template, in a pool when there are many.
+    `here`: how this process renders one (a small batch); `doctype`: the DocumentType's name
+    (passed by name: its functions may be lambdas, which do not pickle)."""
+
+    def __init__(self, here: Callable[[object], bytes], template_path: Path, doctype: str = "invoice",
+                 workers: int | None = None, min_batch: int | None = None) -> None:
+        self.here, self.template_path, self.doctype = here, Path(template_path), doctype
+        self.workers = workers or processes()
+        self.min_batch = min_batch if min_batch is not None else MIN_BATCH
+
+    def render_all(self, docs: Sequence) -> Generator[Result, None, None]:
+        """Each document's PDF (or its exception), in order, as they are ready."""
+        if len(docs) < self.min_batch or self.workers < 2:
+            yield from one_by_one(self.here, docs)
+            return
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sheetbill.render.html"])
+        chunk = max(1, min(16, len(docs) // (self.workers * 4)))
+        log.info("rendering %d PDFs in %d processes", len(docs), self.workers)
+        pool = ProcessPoolExecutor(self.workers, context, initializer=_start,
+                                   initargs=(str(self.template_path), self.doctype))
+        try:
+            yield from pool.map(_render, docs, chunksize=chunk)
+        finally:  # the caller may stop early (a PDF it could not store): the rest is not rendered
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_current: HtmlRenderer | None = None  # the renderer of a pool process
+
+
+def _renderer(template_path: Path, doctype: str):
+    from .base import DocumentType
+    from .context import INVOICE
+    from .html import HtmlRenderer
+    from .receipt import RECEIPT
+    from .statement import STATEMENT
+
+    doctypes: dict[str, DocumentType] = {"invoice": INVOICE, "receipt": RECEIPT, "statement": STATEMENT}
+    return HtmlRenderer(Path(template_path), doctypes[doctype])
+
+
+def _start(template_path: str, doctype: str) -> None:
+    global _current
+    _current = _renderer(Path(template_path), doctype)
+
+
+def _render(doc) -> Result:
+    if _current is None:
+        return RuntimeError("the pool process was not started")
+    try:
+        return _current.render(doc)
+    except Exception as exc:  # sent back to the caller, in order, like any other result
+        return exc

@@ -1,0 +1,151 @@
+"""The worker left alone: each cycle recorded beside the workbook, the practice
+emailed once after failed cycles in a row and once when it works again,
+`sheetbill status` and the Dashboard showing how the last cycles ended."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, timedelta
+
+import pytest
+
+from sheetbill import app, cli, health
+from sheetbill.core.dashboard import FAILURES_ITEM, LAST_FAILURE_ITEM
+from sheetbill.core.health import DOWN, FAILED, OK, UP, CycleRecord, alert_due
+from sheetbill.errors import SheetbillError
+from sheetbill.logformat import JsonFormatter
+
+from .conftest import FixedClock, session
+
+
+def cycles(outcomes: str) -> list[CycleRecord]:
+    """'ooff': ok, ok, failed, failed (stamps t0, t1...)."""
+    return [CycleRecord(f"t{i}", OK if c == "o" else FAILED, f"why {i}") for i, c in enumerate(outcomes)]
+
+
+@pytest.mark.parametrize("outcomes, sent, threshold, want", [
+    ("", "", 3, None),
+    ("off", "", 3, None),                       # two failures: not yet
+    ("offf", "", 3, (DOWN, "t1", 3)),           # the third: tell
+    ("offf", "down t1", 3, None),               # told already
+    ("offff", "down t1", 3, None),              # still failing: not again
+    ("offff", "down t1 sending", 3, (DOWN, "t1", 4)),  # interrupted: the send protocol finishes it
+    ("offffo", "up t1 sending", 3, (UP, "t1", 4)),
+    ("offffo", "down t1", 3, (UP, "t1", 4)),    # works again: tell once
+    ("offffo", "up t1", 3, None),               # told already
+    ("fffofff", "up t0", 3, (DOWN, "t4", 3)),   # a new streak is a new alert
+    ("ffo", "", 3, None),                       # never told of it: nothing to take back
+    ("ffffff", "", 0, None),                    # 0: never
+    ("f", "", 1, (DOWN, "t0", 1)),
+])
+def test_when_the_practice_is_told(outcomes, sent, threshold, want):
+    alert = alert_due(cycles(outcomes), sent, threshold)
+    assert (alert and (alert.kind, alert.key, alert.failures)) == want
+
+
+def _monitor(practice, clock):
+    config = practice.config
+    return health.health_for(config, app.transport_for(config), clock.now)
+
+
+def _cycle(monitor, clock, fails: bool):
+    def run():
+        if fails:
+            raise SheetbillError("the workbook is open elsewhere")
+        from sheetbill.worker import CycleReport
+        return CycleReport(created=["INV-2026-0001"])
+    clock.current += timedelta(minutes=10)
+    try:
+        monitor.monitored(run)()
+    except SheetbillError:
+        pass
+
+
+def test_three_failed_cycles_email_the_practice_once_and_once_more_when_it_works_again(practice):
+    clock = FixedClock()
+    monitor = _monitor(practice, clock)
+    for _ in range(2):
+        _cycle(monitor, clock, fails=True)
+    assert practice.emails() == []
+    _cycle(monitor, clock, fails=True)
+    [down] = practice.emails()
+    assert down["To"] == practice.config.practice.email
+    assert "3 cycles in a row failed" in down["Subject"]
+    assert "the workbook is open elsewhere" in down.get_content()
+    for _ in range(3):
+        _cycle(monitor, clock, fails=True)
+    assert len(practice.emails()) == 1
+    _cycle(monitor, clock, fails=False)
+    emails = practice.emails()
+    assert len(emails) == 2
+    assert any("working again" in e["Subject"] for e in emails)
+    _cycle(monitor, clock, fails=False)
+    assert len(practice.emails()) == 2
+
+
+def test_an_alert_interrupted_mid_send_is_looked_up_not_sent_twice(practice):
+    clock = FixedClock()
+    monitor = _monitor(practice, clock)
+    for _ in range(3):
+        _cycle(monitor, clock, fails=True)
+    [sent] = practice.emails()
+    log = health.CycleLog(health.log_path(practice.config))
+    _, state = log.read()
+    log.put_state({"alert": state["alert"] + " sending"})  # as if the run stopped after the send
+    _cycle(monitor, clock, fails=True)
+    assert len(practice.emails()) == 1
+    assert log.read()[1]["alert"] == state["alert"]
+    assert sent["Message-ID"]
+
+
+def test_status_lists_the_last_cycles(practice, capsys, monkeypatch):
+    monkeypatch.setattr(health, "KEEP", 5)
+    clock = FixedClock()
+    monitor = _monitor(practice, clock)
+    for i in range(14):
+        _cycle(monitor, clock, fails=i >= 11)
+    lines = health.log_path(practice.config).read_text().splitlines()
+    assert len(lines) <= 2 * 5 + 1  # kept small
+    assert cli.main(["status", "--config", str(practice.config_path), "--last", "5"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 6
+    assert "ok" in out[0] and "1 invoice(s) created" in out[0]
+    assert "failed" in out[-2] and "the workbook is open elsewhere" in out[-2]
+    assert out[-1].startswith("3 failed cycle(s) in a row; the practice was emailed")
+
+
+def test_status_before_any_cycle(practice, capsys):
+    assert cli.main(["status", "--config", str(practice.config_path)]) == 0
+    assert "no cycles recorded yet" in capsys.readouterr().out
+
+
+def test_run_records_its_cycle(practice, capsys):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    assert cli.main(["run", "--config", str(practice.config_path)]) == 0
+    [cycle], _ = health.CycleLog(health.log_path(practice.config)).read()
+    assert cycle.outcome == OK and "1 invoice(s) created" in cycle.summary
+
+
+def test_the_dashboard_shows_the_last_failure(practice):
+    clock = FixedClock()
+    monitor = _monitor(practice, clock)
+    for _ in range(2):
+        _cycle(monitor, clock, fails=True)
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    practice.run(clock)
+    board = {r["Item"]: r for r in practice.rows("Dashboard")}
+    assert "the workbook is open elsewhere" in board[LAST_FAILURE_ITEM]["Value"]
+    assert board[FAILURES_ITEM]["Count"] == 2
+
+
+def test_json_log_lines():
+    record = logging.LogRecord("sheetbill", logging.INFO, __file__, 1, "%d invoice(s) created", (3,), None)
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["message"] == "3 invoice(s) created" and entry["level"] == "info" and entry["at"].endswith("Z")
+
+
+def test_the_threshold_comes_from_the_config(practice):
+    assert practice.config.schedule.alert_after_failures == 3
+    practice.configure("alert_after_failures: 3", "alert_after_failures: 5")
+    assert practice.config.schedule.alert_after_failures == 5

@@ -1,0 +1,99 @@
+"""Many PDFs at once: a pool of processes gives the very bytes one process gives, in order;
+a PDF that cannot be made is said so in its place; the first cycle of a practice uses it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from sheetbill.render import pool
+from sheetbill.render.errors import RenderError
+from sheetbill.render.html import HtmlRenderer
+from sheetbill.render.pool import HtmlPool
+from sheetbill.render.receipt import RECEIPT
+from sheetbill.render.sample import sample_credit_note, sample_document, sample_receipt
+
+from .conftest import session
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def _docs():
+    doc = sample_document(lines=3)
+    return [doc, sample_credit_note(), sample_document(lines=40),
+            replace(doc, invoice=replace(doc.invoice, invoice_no="INV-2026-0043"))]
+
+
+def test_the_pool_gives_the_same_bytes_as_one_process():
+    here = HtmlRenderer(TEMPLATES / "invoice.html")
+    docs = _docs()
+    alone = [here.render(d) for d in docs]
+    pooled = list(HtmlPool(here.render, TEMPLATES / "invoice.html", workers=2, min_batch=1).render_all(docs))
+    assert pooled == alone
+    assert len(set(alone)) == len(alone)  # four different documents, not one repeated
+
+
+def test_receipts_in_the_pool_too():
+    here = HtmlRenderer(TEMPLATES / "receipt.html", RECEIPT)
+    docs = [sample_receipt(), sample_receipt()]
+    pooled = list(HtmlPool(here.render, TEMPLATES / "receipt.html", "receipt", workers=2,
+                           min_batch=1).render_all(docs))
+    assert pooled == [here.render(d) for d in docs]
+
+
+def test_a_pdf_that_cannot_be_made_is_an_error_in_its_place(tmp_path):
+    broken = tmp_path / "invoice.html"
+    broken.write_text("<p>{{ 1 // 0 }}</p>")  # loads, fails when filled
+    here = HtmlRenderer(broken)
+    results = list(HtmlPool(here.render, broken, workers=2, min_batch=1).render_all(_docs()[:2]))
+    assert len(results) == 2 and all(isinstance(r, Exception) for r in results)
+
+
+def test_a_small_batch_is_rendered_here():
+    calls = []
+    results = list(HtmlPool(lambda d: calls.append(d) or b"%PDF", TEMPLATES / "invoice.html",
+                            workers=2).render_all(_docs()[:3]))
+    assert results == [b"%PDF"] * 3 and len(calls) == 3
+
+
+def test_a_small_batch_says_which_failed():
+    def render(doc):
+        if doc.invoice.invoice_no == "CN-2026-0003":
+            raise RenderError("no")
+        return b"%PDF"
+    results = list(pool.one_by_one(render, _docs()[:3]))
+    assert results[0] == b"%PDF" and isinstance(results[1], RenderError) and results[2] == b"%PDF"
+
+
+def _first_cycle(folder: Path, monkeypatch, min_batch: int) -> dict[str, bytes]:
+    from sheetbill import app
+    from sheetbill.placeholders import fill_example
+
+    from .conftest import CLIENTS, Practice
+
+    workbook, config_path = app.init_practice(folder)
+    config_path.write_text(fill_example(config_path.read_text(encoding="utf-8")), encoding="utf-8")
+    practice = Practice(folder, workbook, config_path)
+    practice.append("Clients", *CLIENTS)
+    practice.append("Sessions", *[session(f"S-{i:05d}", date(2026, 11, 3), client=c)
+                                  for i, c in enumerate(["C-001", "C-002", "C-003"], 1)])
+    monkeypatch.setattr(pool, "MIN_BATCH", min_batch)
+    report = practice.run()
+    assert len(report.pdfs) == 3
+    return {p.name: p.read_bytes() for p in (folder / practice.config.render.output).rglob("*.pdf")}
+
+
+def test_a_first_cycle_renders_its_invoices_in_the_pool_to_the_same_bytes(tmp_path, monkeypatch):
+    used = []
+    start = pool.ProcessPoolExecutor
+
+    def counting(*args, **kwargs):
+        used.append(args)
+        return start(*args, **kwargs)
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", counting)
+    alone = _first_cycle(tmp_path / "alone", monkeypatch, 100)
+    assert not used
+    pooled = _first_cycle(tmp_path / "pooled", monkeypatch, 2)
+    assert used and len(pooled) == 3
+    assert pooled == alone
