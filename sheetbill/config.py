@@ -6,7 +6,6 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import time
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

@@ -44,8 +44,7 @@ from .core.actions import PDF, Action, of_cycle, restored
 from .payments.bank_import import BankImport, confirmed_payments, import_statement
 from .core.delivery import Pending, pending, resolution, state_is_sending, unknown_outcomes
 from .core.identity import identify, workbook_id
-from .core.document import document_for
-from .core.model import Client, Invoice, Ledger
+from .core.model import Invoice, Ledger
 from .core.plan import CellWrite, Plan, RowAppend, RowProblem
 from .errors import SheetbillError
 

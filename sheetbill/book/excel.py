@@ -175,7 +175,7 @@ class ExcelBook:
                 row[col] = cells.for_kind(table.tab.column(fld).kind, value)
             appends.setdefault(table.tab.name, []).append(row)
         sheet_edits = {}
-        for key, table in tables.items():
+        for table in tables.values():
             name = table.tab.name
             if name in updates or name in appends:
                 money = frozenset(i for f, i in table.columns.items() if table.tab.column(f).kind == "money")

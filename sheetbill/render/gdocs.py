@@ -164,7 +164,7 @@ def _row_edits(document: dict[str, Any], table_start: int, template: int, items:
     for item, row in zip(items, rows[template + 1: template + 1 + len(items)]):
         values = {f"{prefix}.{k}": str(v) for k, v in item.items()}
         for text, cell in zip(model, row["tableCells"]):
-            filled = PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+            filled = PLACEHOLDER.sub(lambda m, values=values: values.get(m.group(1), m.group(0)), text)
             if filled:
                 at = cell["content"][0]["startIndex"]
                 edits.append((at, 0, {"insertText": {"location": {"index": at}, "text": filled}}))

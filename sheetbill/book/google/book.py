@@ -310,7 +310,7 @@ class GoogleBook:
         """Rows moved: read where every tag is now."""
         fresh = grid.parse(self._fetch({self.tabs[k].name for k in commit.HEADS}))
         layout: Layout = snapshot.version  # type: ignore[assignment]
-        for key, place in layout.tabs.items():
+        for place in layout.tabs.values():
             sheet = fresh.sheets.get(place.title)
             if sheet is not None and place.sheet_id == sheet.sheet_id:
                 place.follow(sheet)
