@@ -51,13 +51,14 @@ def map_headers(tab: Tab, header_row: Sequence[object]) -> tuple[dict[str, int],
         if name in seen:
             raise WorkbookError(f"Tab '{tab.name}' has two columns headed '{cell}' (columns {_letter(seen[name])} and {_letter(idx)}); rename one")
         seen[name] = idx
-    columns, missing = {}, []
+    columns: dict[str, int] = {}
+    missing: list[str] = []
     for col in tab.columns:
-        idx = seen.get(" ".join(col.header.split()).lower())
-        if idx is None:
+        at = seen.get(" ".join(col.header.split()).lower())
+        if at is None:
             missing.append(col.field)
         else:
-            columns[col.field] = idx
+            columns[col.field] = at
     return columns, tuple(missing), width
 
 

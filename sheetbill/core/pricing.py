@@ -80,12 +80,14 @@ def session_lines(session: Session, client: Client, prices: PriceList,
     gross_lines = []
     for item in items:
         service = prices.price(item.code, session.date)
+        assert service.unit_price is not None and service.tax_rate is not None  # price() refuses a row without them
         gross = money(item.quantity * service.unit_price, minor)
         gross_lines.append((item, service, gross))
     cuts = _discounts(discount, [g for _, _, g in gross_lines], minor)
     lines = []
     for (item, service, gross), cut in zip(gross_lines, cuts):
         net = gross - cut
+        assert service.unit_price is not None and service.tax_rate is not None
         lines.append(Line(
             invoice_no="", session_id=session.session_id, date=session.date,
             code=service.code, description=service.description or service.code,
