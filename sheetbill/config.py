@@ -155,7 +155,7 @@ class _Doc:
             raise self.fail(key, f"must be one of {', '.join(options)} (got '{value}')")
         return value
 
-    def number(self, key: str, default: float, convert: Callable[[str], Any] = int, minimum: float = 0) -> Any:
+    def number(self, key: str, default: float | str, convert: Callable[[str], Any] = int, minimum: float = 0) -> Any:
         value = self.raw(key, default)
         try:
             if isinstance(value, bool):

@@ -34,7 +34,7 @@ from ..core.document import InvoiceDocument, Practice, TaxSummary
 from ..core.model import Client, Line
 from ..core.number import money
 from .base import DocumentType
-from .payment import payment_context
+from .payment import PaymentContext as PaymentBlock, payment_context
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -100,7 +100,7 @@ class PaymentContext(TypedDict):
     amount: str
 
 
-class InvoiceContext(TypedDict):
+class InvoiceContext(PaymentBlock):  # and the payment block's keys
     practice: PracticeContext
     client: ClientContext
     kind: str  # "invoice" or "credit_note"
@@ -185,7 +185,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "has_amount_due": doc.amount_due > 0,
         "is_paid": doc.is_paid,
         "status": _status(doc),
-        **payment_context(doc, amount),  # type: ignore[typeddict-item]
+        **payment_context(doc, amount),
     }
 
 
