@@ -26,6 +26,15 @@ if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
 Security = Literal["starttls", "ssl", "none"]
+SECURITIES: tuple[Security, ...] = ("starttls", "ssl", "none")
+
+
+def as_security(text: str) -> Security:
+    """The config's `security` text as a Security, or ValueError."""
+    for security in SECURITIES:
+        if security == text:
+            return security
+    raise ValueError(f"security must be starttls, ssl or none, not {text!r}")
 
 
 class SmtpTransport:
