@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo check test bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python -m sheetbill.demo demo-output
 
-test: $(STAMP)
+check: $(STAMP)
+	$(BIN)/ruff check sheetbill tests bench
+	$(BIN)/mypy sheetbill
+
+test: check
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

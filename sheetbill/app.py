@@ -36,13 +36,16 @@ def book_for(config: Config, clock: Clock | None = None, google=None):
     if config.workbook is not None:
         return ExcelBook(config.workbook, config.tabs, config.backups)
     from .book.google import GoogleBook
-    now = {"now": clock.now} if clock is not None else {}
-    return GoogleBook(google_for(config, google), config.google.spreadsheet_id, config.tabs, **now)
+    assert config.google is not None  # a config names a workbook or has a google: section
+    if clock is not None:
+        return GoogleBook(google_for(config, google), config.google.spreadsheet_id, config.tabs, now=clock.now)
+    return GoogleBook(google_for(config, google), config.google.spreadsheet_id, config.tabs)
 
 
 def renderer_for(config: Config, google=None):
     if config.render.engine == "gdocs":
         from .render.gdocs import GoogleDocsRenderer
+        assert config.google is not None  # config.load requires the google: section for gdocs
         return GoogleDocsRenderer(google_for(config, google), config.google.docs_template, config.google.drive_folder)
     if config.render.engine == "html":
         from .render.html import HtmlRenderer
@@ -62,13 +65,14 @@ def transport_for(config: Config, may_send=None, google=None):
         from .deliver.outbox import OutboxTransport
         return OutboxTransport(email.outbox)
     if email.transport == "smtp":
-        from .deliver.smtp import SmtpTransport
+        from .deliver.smtp import SmtpTransport, as_security
         smtp = email.smtp
+        assert smtp is not None  # config.load reads the smtp: section for the smtp transport
         password = os.environ.get(smtp.password_env) if smtp.password_env else None
         if smtp.username and not password:
             raise ConfigError(f"{config.path.name}: email.smtp.password_env: the environment variable "
                               f"{smtp.password_env} is not set (the SMTP password is never kept in the YAML)")
-        return SmtpTransport(smtp.host, smtp.port, smtp.security, smtp.username or None, password,
+        return SmtpTransport(smtp.host, smtp.port, as_security(smtp.security), smtp.username or None, password,
                              timeout=smtp.timeout_seconds)
     from .deliver.gmail import GmailTransport
     return GmailTransport(google_for(config, google), may_send)
@@ -310,6 +314,7 @@ def init_google(config: Config, spreadsheet_id: str, google=None) -> list[str]:
     from .render.gdocs import create_template
 
     google = google_for(config, google)
+    assert config.google is not None  # google_for refuses a config without the google: section
     rng = random.Random()
     try:
         done = set_up(google, spreadsheet_id, config.tabs, lambda: rng.randint(1, 2**31 - 1))

@@ -6,7 +6,6 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import time
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -161,7 +160,7 @@ class _Doc:
             raise self.fail(key, f"must be one of {', '.join(options)} (got '{value}')")
         return value
 
-    def number(self, key: str, default: float, convert: Callable[[str], Any] = int, minimum: float = 0) -> Any:
+    def number(self, key: str, default: float | str, convert: Callable[[str], Any] = int, minimum: float = 0) -> Any:
         value = self.raw(key, default)
         try:
             if isinstance(value, bool):

@@ -126,7 +126,7 @@ def _insured_client(wb, tabs, today: date) -> None:
                                       date(2026, 1, 1).isoformat(), "Yes", "97140", "GP"])
     last_month = today.replace(day=1) - timedelta(days=1)
     sessions = wb[tabs["sessions"].name]
-    days = [(last_month.replace(day=d), "I97.2, Z85.3", "Maria") for d in (6, 13, 20)]
+    days: list[tuple[date, str | None, str]] = [(last_month.replace(day=d), "I97.2, Z85.3", "Maria") for d in (6, 13, 20)]
     days += [(last_month.replace(day=27), "I97.2, I89.0, Z85.3", "Tom"), (today - timedelta(days=1), None, "Maria")]
     for n, (day, diagnosis, provider) in enumerate(days, start=1):
         sessions.append([f"S-9{n:04d}", day, INSURED[0], "MLD15", 4, None, None, provider, "Completed", None,

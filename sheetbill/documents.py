@@ -11,17 +11,18 @@ marked with, so it is looked up (and, if need be, sent) under that id.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Mapping
 
-from .config import PACKAGE_TEMPLATES
+from .config import PACKAGE_TEMPLATES, Config
 from .core.account import Account
 from .core.changelog import Change, utc_stamp
 from .core.delivery import (SENDING, Pending, cell_is_sending, marked_id, sending_cell, sending_state,
                              state_is_sending)
 from .core.document import document_for, receipt_for
 from .core.model import Client, Invoice, Payment
+from .core.numbering import NumberPattern
 from .core.plan import CellWrite
 from .core.reminders import Reminder
 from .mail import Outgoing, Writes
@@ -33,12 +34,12 @@ __all__ = ["SENDING", "Context", "invoice_item", "receipt_items", "reminder_item
 class Context:
     """What the builders need from the worker."""
 
-    config: object
+    config: Config
     today: date
-    now: Callable[[], object]  # the clock's now()
+    now: Callable[[], datetime]  # the clock's now()
     store_pdf: Callable[[Path, str, bytes], Path]
     link: Callable[[Path], str]
-    credit_pattern: object
+    credit_pattern: NumberPattern
     accounts: Mapping[str, Account] = field(default_factory=dict)  # client id -> account, after this cycle
     workbook: str = ""  # the workbook's own id, part of every Message-ID
 
@@ -79,6 +80,8 @@ def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, path: Path, build
     sent, xml = with_einvoice(doc, pdf, ctx.config.render)  # the client's E-Invoice: Factur-X PDF, or XML beside it
     if sent != pdf:  # Factur-X: the PDF kept is the one sent
         pdf, path = sent, ctx.store_pdf(ctx.config.render.output, inv.invoice_no, sent)
+    row = inv.row
+    assert row is not None  # invoices are sent once committed, each in its row
     msg = build_message(doc, pdf, path.name, written=ctx.written(), workbook=ctx.workbook)
     if xml is not None:
         msg.add_attachment(xml[0], maintype="application", subtype="xml", filename=xml[1])
@@ -87,7 +90,7 @@ def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, path: Path, build
     mid = msg["Message-ID"]
 
     def record() -> Writes:
-        out = [CellWrite("invoices", inv.row, inv.invoice_no, "sent_at", "", ctx.stamp())]
+        out = [CellWrite("invoices", row, inv.invoice_no, "sent_at", "", ctx.stamp())]
         for sid in inv.session_ids:
             s = sessions.get(sid)
             if s is not None and s.billing_status in ("Invoiced", ""):
@@ -96,9 +99,9 @@ def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, path: Path, build
 
     return Outgoing(
         label=inv.invoice_no, message=msg,
-        mark=Writes(cells=[CellWrite("invoices", inv.row, inv.invoice_no, "message_id", inv.message_id, mid)]),
+        mark=Writes(cells=[CellWrite("invoices", row, inv.invoice_no, "message_id", inv.message_id, mid)]),
         record=record,
-        unmark=Writes(cells=[CellWrite("invoices", inv.row, inv.invoice_no, "message_id", mid, "")]),
+        unmark=Writes(cells=[CellWrite("invoices", row, inv.invoice_no, "message_id", mid, "")]),
         interrupted=item.interrupted)
 
 
@@ -176,11 +179,13 @@ def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str
             errors.append(f"{p.receipt_no}: email not made: {exc}")
             continue
         mark = sending_cell(msg["Message-ID"])
+
+        def record(p: Payment = p, key: str = key, mark: str = mark) -> Writes:
+            return Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", mark, ctx.stamp())])
         items.append(Outgoing(
             label=p.receipt_no, message=msg,
             mark=Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", p.receipt_sent_at, mark)]),
-            record=lambda p=p, key=key, mark=mark: Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at",
-                                                                           mark, ctx.stamp())]),
+            record=record,
             unmark=Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", mark, "")]),
             interrupted=interrupted))
     return items, other
@@ -217,13 +222,15 @@ def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, C
             errors.append(f"Reminder of {inv.invoice_no}: not made: {exc}")
             continue
         level = str(r.level)
+
+        def record(inv: Invoice = inv, key: str = key, level: str = level, was: str = was) -> Writes:
+            return Writes(state={key: level},
+                          log=[Change(ctx.stamp(), "sheetbill", "remind", ctx.config.tab("invoices").name,
+                                      inv.invoice_no, "Reminder", was.split(" ")[0] if was else "", level)])
         items.append(Outgoing(
             label=f"reminder {level} of {inv.invoice_no}", message=msg,
             mark=Writes(state={key: sending_state(level, msg["Message-ID"])}),
-            record=lambda inv=inv, key=key, level=level, was=was: Writes(
-                state={key: level},
-                log=[Change(ctx.stamp(), "sheetbill", "remind", ctx.config.tab("invoices").name, inv.invoice_no,
-                            "Reminder", was.split(" ")[0] if was else "", level)]),
+            record=record,
             unmark=Writes(state={key: was}),
             interrupted=interrupted))
     return items

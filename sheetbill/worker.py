@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Callable, Generator, Protocol
+from typing import Callable, Generator, Protocol, Sequence
 
 from . import progress
 from .problems import from_cache, still_shown, to_cache
@@ -47,10 +47,11 @@ from .core.actions import PDF, Action, of_cycle, restored
 from .payments.bank_import import BankImport, confirmed_payments, import_statement
 from .core.delivery import Pending, pending, resolution, state_is_sending, unknown_outcomes
 from .core.identity import identify, workbook_id
-from .core.document import document_for
-from .core.model import Client, Invoice, Ledger
+from .core.model import Invoice, Ledger
 from .core.plan import CellWrite, Plan, RowAppend, RowProblem
 from .errors import SheetbillError
+from .render.drive import DrivePdf
+from .render.files import store_pdf as store_local
 
 log = logging.getLogger("sheetbill")
 ACTOR = "sheetbill"
@@ -117,7 +118,7 @@ class Worker:
         self.clock = clock or SystemClock()
         self.cache = getattr(book, "cache", None) or Cache(None)  # backends without a local cache
         self.chain = ChainCheck(book, self.cache)
-        self._store_pdf = store_pdf
+        self._store_pdf: Callable = store_pdf or store_local  # render.files.store_pdf, or a Drive folder
         self._message = message
         self.rules: BillingRules = replace(config.rules, email_lookup=not (transport and transport.name == "smtp"))
 
@@ -148,6 +149,7 @@ class Worker:
             recovered.update(made)
             edits_by_people = identity + self._human_edits(snapshot)
             ledger = records.ledger(snapshot.tables, self.config.day_first)
+            assert snapshot.texts is not None  # _read keeps them
             restoration = restore_finalized(state.previous(snapshot.texts, snapshot.state), snapshot.texts.rows,
                                             snapshot.texts.row_of(), ledger.invoices,
                                             have_snapshot=any(k.startswith("snapshot/") for k in snapshot.state))
@@ -260,6 +262,7 @@ class Worker:
         return made, log_
 
     def _human_edits(self, snapshot: Snapshot) -> list[changelog.Change]:
+        assert snapshot.texts is not None  # _read keeps them
         before = state.previous(snapshot.texts, snapshot.state)
         return human_edits(before, snapshot.texts.rows, changelog.utc_stamp(self.clock.now()),
                            snapshot.editor or "editor", lambda t: self._header(t, ""), self._header)
@@ -268,7 +271,7 @@ class Worker:
         t = self.config.tab(tab)
         return t.name if not fld else t.column(fld).header
 
-    def _commit(self, snapshot: Snapshot, writes, appends, people: list[changelog.Change] = (),
+    def _commit(self, snapshot: Snapshot, writes, appends, people: Sequence[changelog.Change] = (),
                 action: str | None = None, extra_state: dict[str, str] | None = None) -> dict:
         """One atomic write: the edits, their Changelog rows (hash-chained) and the new snapshot."""
         writes, appends = list(writes), list(appends)
@@ -281,6 +284,7 @@ class Worker:
             ("at", "actor", "action", "tab", "key", "field", "before", "after", "hash"),
             c.fields() + (c.hash,)))) for c in chained]
         edits = Edits(writes=writes, appends=appends + log_rows)
+        assert snapshot.texts is not None  # _read keeps them
         texts: Texts = snapshot.texts
         texts.apply(edits, next_rows(snapshot.tables, edits))
         edits.state = {**(extra_state or {}), **snapshot_updates(texts, snapshot.state)}
@@ -305,7 +309,7 @@ class Worker:
         sessions = {s.session_id: s for s in ledger.sessions}
         for w in planned:  # what this cycle's commit already set
             if w.field == "billing_status" and w.key in sessions:
-                sessions[w.key] = replace(sessions[w.key], billing_status=w.after)
+                sessions[w.key] = replace(sessions[w.key], billing_status=str(w.after))
         todo = [p for p in pending(invoices, self._pdf_exists, self.transport is not None)
                 if not (p.interrupted and not lookup)]
         links, items = self._invoice_items(ctx, ledger, todo, report, sessions, invoices)
@@ -366,6 +370,7 @@ class Worker:
         items: list[Outgoing] = []
         for item in progress.steps(todo, "PDFs"):
             inv = item.invoice
+            assert inv.row is not None  # committed: every invoice has its row
             client = clients.get(inv.client_id)
             if client is None:
                 report.errors.append(f"{inv.invoice_no}: client {inv.client_id} is no longer in Clients; no PDF or email")
@@ -544,8 +549,8 @@ class Worker:
     def _base(self) -> Path:
         return self.config.path.parent
 
-    def _link(self, path: Path) -> str:
-        if getattr(path, "link", None):  # stored elsewhere (Drive): the store gives the link
+    def _link(self, path: Path | DrivePdf) -> str:
+        if isinstance(path, DrivePdf):  # stored elsewhere (Drive): the store gives the link
             return path.link
         try:
             return path.resolve().relative_to(self._base).as_posix()
@@ -567,7 +572,7 @@ def watch(run: Callable[[], CycleReport], every_minutes: float, daily_at=None,
         except SheetbillError as exc:
             log.error("cycle failed: %s", exc)
 
-    sched.every(every_minutes).minutes.do(cycle)
+    sched.every(round(every_minutes * 60)).seconds.do(cycle)  # minutes may be fractional
     if daily_at is not None:
         sched.every().day.at(daily_at.strftime("%H:%M")).do(cycle)
     cycle()

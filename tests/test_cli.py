@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 
 from sheetbill import cli
 from sheetbill.worker import CycleReport, watch
@@ -113,7 +112,7 @@ def test_watch_runs_cycles_until_stopped_and_survives_a_failing_one():
             return self
 
         @property
-        def minutes(self):
+        def seconds(self):
             return self
 
         @property

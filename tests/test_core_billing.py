@@ -35,7 +35,9 @@ def session(row=2, sid="", day=date(2026, 11, 3), who="C-001", code="LD60", qty=
                    kw.get("billing", ""), kw.get("problem", ""), kw.get("errors", ()))
 
 
-def plan(sessions, clients=(client(),), rules=BillingRules(), invoices=(), lines=(), services=SERVICES):
+def plan(sessions, clients=None, rules=None, invoices=(), lines=(), services=SERVICES):
+    clients = (client(),) if clients is None else clients
+    rules = BillingRules() if rules is None else rules
     return plan_billing(Ledger(tuple(sessions), tuple(clients), services, tuple(invoices), tuple(lines)), rules, TODAY)
 
 

@@ -276,3 +276,14 @@ def test_check_connects_and_logs_in_without_sending(serve, certificate):
 def test_bad_security_setting():
     with pytest.raises(ValueError, match="starttls, ssl or none"):
         SmtpTransport("127.0.0.1", 25, "tls", None, None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text, ok", [("starttls", True), ("ssl", True), ("none", True), ("tls", False), ("", False)])
+def test_the_configs_security_is_one_of_three(text, ok):
+    from sheetbill.deliver.smtp import as_security
+
+    if ok:
+        assert as_security(text) == text
+    else:
+        with pytest.raises(ValueError, match="starttls, ssl or none"):
+            as_security(text)

@@ -6,6 +6,7 @@ import hashlib
 import io
 from typing import Any
 
+import gspread
 import pytest
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaFileUpload, MediaIoBaseDownload, MediaIoBaseUpload
@@ -147,7 +148,7 @@ def test_revisions_name_who_changed_the_file(fake_drive: Any, fake_gspread: Any,
 def test_gspread_deletes_through_drive(fake_gspread: Any, fake_drive: Any) -> None:
     book = fake_gspread.create("Books")
     fake_gspread.del_spreadsheet(book.id)
-    with pytest.raises(Exception):
+    with pytest.raises(gspread.exceptions.SpreadsheetNotFound):
         fake_gspread.open_by_key(book.id)
 
 

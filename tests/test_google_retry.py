@@ -54,7 +54,6 @@ def test_what_is_retried(failure, idempotent, retried):
 
 
 def test_waits_grow_exponentially_up_to_a_cap_and_respect_retry_after():
-    clock = Clock()
     waits = []
     policy = Backoff(sleep=waits.append, clock=lambda: 0.0, jitter=lambda: 1.0, attempts=8, cap=10, budget=1000)
     call, _ = failing(*[ApiFailure(429, "quota")] * 5 + [ApiFailure(429, "quota", retry_after=30)])

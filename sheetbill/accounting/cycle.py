@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Callable
 
 from ..book import records
+from ..book.base import Snapshot
 from ..book.cells import text as cell_text
 from ..core.plan import CellWrite, RowProblem
 from .journal import journal
@@ -17,13 +18,13 @@ from .remote import RemoteBooks, RemoteFailure
 log = logging.getLogger("sheetbill")
 
 
-def push_to_books(read: Callable[[], object], commit: Callable[[object, list[CellWrite]], None], config,
+def push_to_books(read: Callable[[], Snapshot], commit: Callable[[Snapshot, list[CellWrite]], object], config,
                   remote: RemoteBooks, now: Callable[[], datetime], problems: list[RowProblem],
                   errors: list[str]) -> list[str]:
     """One push; returns what was pushed. Data problems go to `problems`, a remote that
     cannot be reached to `errors` (the next cycle tries again)."""
     snapshot = read()
-    tables = snapshot.tables  # type: ignore[attr-defined]
+    tables = snapshot.tables
     ledger = records.ledger(tables, config.day_first)
     books = journal(ledger, date.min, date.max, config.rules.credit_note_pattern, config.practice.currency)
     cells = {}

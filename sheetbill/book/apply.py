@@ -21,14 +21,15 @@ def apply_edits(tables: dict[str, Table], edits: Edits, appended: Mapping[tuple[
         if at is None:
             table.rows.append((w.row, ()))
             at = rows[w.row] = len(table.rows) - 1
-        row, values = table.rows[at]
-        values = list(values) + [None] * (col + 1 - len(values))
-        values[col] = w.after
-        table.rows[at] = (row, tuple(values))
+        row, cells = table.rows[at]
+        filled: list[object] = list(cells) + [None] * (col + 1 - len(cells))
+        filled[col] = w.after
+        table.rows[at] = (row, tuple(filled))
     for a in edits.appends:
-        table = tables.get(a.tab)
-        if table is None or (a.tab, a.key) not in appended:
+        found = tables.get(a.tab)
+        if found is None or (a.tab, a.key) not in appended:
             continue
+        table = found
         values: list[object] = [None] * (max(table.columns.values(), default=-1) + 1)
         for fld, value in a.values.items():
             values[table.columns[fld]] = value

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ContextManager, Mapping, Protocol
+from typing import TYPE_CHECKING, ContextManager, Mapping, Protocol
 
 from ..core.plan import CellWrite, RowAppend
 from .cache import Cache
 from .table import Table
+
+if TYPE_CHECKING:
+    from .state import Texts
 
 
 @dataclass
@@ -18,7 +21,7 @@ class Snapshot:
     state: dict[str, str]  # the hidden _sheetbill tab's Key -> Value
     editor: str | None = None  # who last changed the file, where the backend knows
     version: object = None  # adapter's marker to detect a change behind our back
-    texts: object = None  # the rows as text (book.state.Texts), kept by the worker
+    texts: Texts | None = None  # the rows as text, kept by the worker
     fingerprints: dict[str, str] = field(default_factory=dict)  # tab key -> content fingerprint, where known
 
 

@@ -16,6 +16,7 @@ from ..core.model import Discount, Extra
 from ..core.number import D, percent
 from .xlsx.decode import fifteen  # noqa: F401  (readers of other backends use it too)
 from .xlsx.values import CellError as ErrorValue, FormulaNoValue  # the markers every reader uses
+from .xlsx.values import WriteValue
 
 
 class CellProblem(ValueError):
@@ -187,7 +188,7 @@ def safe_text(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
-def for_kind(kind: str, value: object) -> object:
+def for_kind(kind: str, value: object) -> WriteValue:
     """A value as a cell of the column's kind holds it (percent as `19%` text)."""
     if value is None or value == "":
         return None
@@ -195,4 +196,6 @@ def for_kind(kind: str, value: object) -> object:
         return f"{format(value.normalize(), 'f')}%"
     if isinstance(value, str):
         return safe_text(value)
-    return value
+    if isinstance(value, (Decimal, int, date)):  # bool is an int, datetime a date
+        return value
+    return safe_text(str(value))

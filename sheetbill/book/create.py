@@ -39,7 +39,7 @@ def create_workbook(path: Path, tabs: Sequence[Tab], services: bool = True,
     """Write `path` (which must not exist) with all tabs, styled and with dropdowns;
     the optional columns of `capabilities` (e.g. "insurance") too."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the default empty sheet
     by_key = {t.key: t for t in tabs}
     for tab in tabs:
         ws = wb.create_sheet(tab.name)
@@ -97,10 +97,11 @@ def _dropdowns(wb: Workbook, tabs: dict[str, Tab], capabilities: frozenset[str] 
 def _dashboard(wb: Workbook, tab: Tab) -> None:
     """Label the Dashboard's rows and chart its revenue rows (the worker fills the values)."""
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from ..core.dashboard import MONTHS, REVENUE_FIRST_ROW
 
-    ws = wb[tab.name]
+    ws: Worksheet = wb[tab.name]
     ws.column_dimensions["A"].width = 34
     chart = BarChart()
     chart.title = "Revenue per month (net)"

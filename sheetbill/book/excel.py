@@ -27,6 +27,7 @@ from .cache import Cache
 from .schema import Tab
 from .table import Table, column_letter, state_of, tables_of
 from .xlsx import NewSheet, SheetEdit, fingerprints, lost_parts, patch_workbook, read_sheets
+from .xlsx.values import WriteValue
 from .xlsx.errors import XlsxError
 
 def office_locks(path: Path) -> list[Path]:
@@ -135,8 +136,8 @@ class ExcelBook:
         apply_edits(snapshot.tables, edits, rows)
         snapshot.fingerprints = self._by_key(fingerprints(self.path))
         snapshot.state.update(
-            {a.values["key"]: a.values["value"] for a in edits.appends if a.tab == "state"})
-        snapshot.state.update({w.key: w.after for w in edits.writes if w.tab == "state"})
+            {cells.text(a.values["key"]): cells.text(a.values["value"]) for a in edits.appends if a.tab == "state"})
+        snapshot.state.update({w.key: cells.text(w.after) for w in edits.writes if w.tab == "state"})
         return rows
 
     def _keep_backup(self) -> None:
@@ -152,8 +153,8 @@ class ExcelBook:
         os.link(self.path, name(1))
 
     def _sheet_edits(self, snapshot: Snapshot, edits: Edits):
-        updates: dict[str, dict[tuple[int, int], object]] = {}
-        appends: dict[str, list[list[object]]] = {}
+        updates: dict[str, dict[tuple[int, int], WriteValue]] = {}
+        appends: dict[str, list[list[WriteValue]]] = {}
         new_sheets: list[NewSheet] = []
         tables = snapshot.tables
         for key, table in tables.items():
@@ -168,14 +169,14 @@ class ExcelBook:
             updates.setdefault(table.tab.name, {})[(w.row, col)] = cells.for_kind(table.tab.column(w.field).kind, w.after)
         for a in edits.appends:
             table = tables[a.tab]
-            row = [None] * max(table.width, 1)
+            row: list[WriteValue] = [None] * max(table.width, 1)
             for fld, value in a.values.items():
                 col = self._column(table, fld, updates)
                 row.extend([None] * (col + 1 - len(row)))
                 row[col] = cells.for_kind(table.tab.column(fld).kind, value)
             appends.setdefault(table.tab.name, []).append(row)
         sheet_edits = {}
-        for key, table in tables.items():
+        for table in tables.values():
             name = table.tab.name
             if name in updates or name in appends:
                 money = frozenset(i for f, i in table.columns.items() if table.tab.column(f).kind == "money")

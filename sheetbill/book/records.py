@@ -64,7 +64,7 @@ class _Reader:
     def discount(self, name: str):
         return self._get(name, cells.discount, None)
 
-    def extras(self, name: str):
+    def extras(self, name: str) -> tuple[cells.Extra, ...]:
         return self._get(name, cells.extras, ())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Callable, Mapping, Sequence
 
 from ..errors import WorkbookError
@@ -51,13 +52,14 @@ def map_headers(tab: Tab, header_row: Sequence[object]) -> tuple[dict[str, int],
         if name in seen:
             raise WorkbookError(f"Tab '{tab.name}' has two columns headed '{cell}' (columns {_letter(seen[name])} and {_letter(idx)}); rename one")
         seen[name] = idx
-    columns, missing = {}, []
+    columns: dict[str, int] = {}
+    missing: list[str] = []
     for col in tab.columns:
-        idx = seen.get(" ".join(col.header.split()).lower())
-        if idx is None:
+        at = seen.get(" ".join(col.header.split()).lower())
+        if at is None:
             missing.append(col.field)
         else:
-            columns[col.field] = idx
+            columns[col.field] = at
     return columns, tuple(missing), width
 
 
@@ -69,7 +71,7 @@ def _letter(idx: int) -> str:
     return out
 
 
-def build(tab: Tab, rows: list[Row]) -> Table:
+def build(tab: Tab, rows: Sequence[Row]) -> Table:
     """A Table from a sheet's rows; the first row holding anything is the header."""
     if not rows:
         return Table(tab, {}, [], 0, tuple(c.field for c in tab.columns))
@@ -77,7 +79,7 @@ def build(tab: Tab, rows: list[Row]) -> Table:
     if header_at != 1:
         raise WorkbookError(f"Tab '{tab.name}' must have its headers on row 1 (found them on row {header_at})")
     columns, missing, width = map_headers(tab, header)
-    return Table(tab, columns, rows[1:], width, missing)
+    return Table(tab, columns, list(islice(rows, 1, None)), width, missing)
 
 
 column_letter = _letter
@@ -88,7 +90,7 @@ ESSENTIAL = {"sessions": {"date", "client", "service", "status"}, "clients": {"c
              "services": {"code", "unit_price", "tax_rate"}}
 
 
-def tables_of(tabs: Mapping[str, Tab], sheets: Mapping[str, tuple[list[Row], int]], no_tab: str,
+def tables_of(tabs: Mapping[str, Tab], sheets: Mapping[str, tuple[Sequence[Row], int]], no_tab: str,
               prepare: Callable[[Table], None] = lambda table: None) -> dict[str, Table]:
     """Every tab as a Table from its sheet's (rows, last used row). A missing worker
     tab is `exists=False` (the first write adds it); a missing admin tab or

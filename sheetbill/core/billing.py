@@ -9,7 +9,7 @@ when it is on a live invoice there, whatever its own cells say.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Iterable

@@ -45,6 +45,7 @@ def plan_cash(ledger_cash: Sequence[CashDay], payments: Iterable[Payment], minor
         elif day.errors:
             want = {"status": f"Problem: {day.errors[0]}"}
         else:
+            assert day.date is not None  # a day without a date has errors
             opening = day.opening
             if opening is None:
                 opening = carried[1] if carried else ZERO

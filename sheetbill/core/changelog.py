@@ -7,7 +7,7 @@ edited, inserted or deleted changelog row breaks the chain at that point.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Callable, Iterable, Sequence
@@ -55,7 +55,7 @@ def chain(changes: Iterable[Change], previous: str) -> list[Change]:
     out = []
     for c in changes:
         h = row_hash(c, previous)
-        out.append(Change(*c.fields(), hash=h))
+        out.append(replace(c, hash=h))
         previous = h
     return out
 

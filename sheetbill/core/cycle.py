@@ -80,7 +80,7 @@ def _status_after_payments(ledger: Ledger, billing: Plan, settled: tuple[Invoice
                            rules: BillingRules) -> list[CellWrite]:
     """Sessions' Billing Status once payments are applied (Paid shows the same cycle)."""
     shown = {w.row: w.after for w in billing.writes if w.tab == "sessions" and w.field == "billing_status"}
-    ids = {w.row: w.after for w in billing.writes if w.tab == "sessions" and w.field == "session_id"}
+    ids = {w.row: str(w.after) for w in billing.writes if w.tab == "sessions" and w.field == "session_id"}
     on = {sid: inv for inv in settled if inv.live and rules.credit_note_pattern.parse(inv.invoice_no) is None
           for sid in inv.session_ids}
     out = []

@@ -88,7 +88,7 @@ class Unknown:
     """An email marked as sending and never recorded: where it shows and what a person does."""
 
     tab: str  # "invoices", "payments", or "" (a reminder or statement, kept in the worker's state)
-    row: int
+    row: int  # 0 when it stands in no row (state, or an invoice not yet written)
     key: str
     message: str
 
@@ -97,7 +97,7 @@ def unknown_outcomes(invoices: Iterable[Invoice], payments: Iterable[Payment],
                      state: Mapping[str, str]) -> list[Unknown]:
     """Every email a run stopped sending, of every kind (invoice, credit note,
     receipt, refund receipt, reminder, statement), with what a person does about it."""
-    out = [Unknown("invoices", inv.row, inv.invoice_no, interrupted_problem(inv))
+    out = [Unknown("invoices", inv.row or 0, inv.invoice_no, interrupted_problem(inv))
            for inv in invoices if inv.status in DELIVERABLE and inv.message_id and not inv.sent_at]
     out += [Unknown("payments", p.row, p.payment_id, receipt_problem(p))
             for p in payments if p.receipt_no and cell_is_sending(p.receipt_sent_at)]

@@ -72,6 +72,7 @@ def plan_lifecycle(invoices: tuple[Invoice, ...], clients: tuple[Client, ...], r
                                 for l in note.lines)
         elif (rules.archive_after_days is not None and inv.status == InvoiceStatus.PAID.value
               and inv.issue_date and inv.issue_date <= today - timedelta(days=rules.archive_after_days)):
+            assert inv.row is not None  # a paid invoice was read from the workbook
             plan.writes.append(CellWrite("invoices", inv.row, inv.invoice_no, "status", inv.status,
                                          InvoiceStatus.ARCHIVED.value))
             plan.invoices[idx] = replace(inv, status=InvoiceStatus.ARCHIVED.value)
@@ -85,12 +86,14 @@ def _finalize(draft: Invoice, number: str, today: date, terms_days: int, plan: L
                     pdf="", lines=lines)
     final = replace(final, checksum=invoice_mod.checksum(final, lines))
     key = draft.invoice_no
+    assert draft.row is not None  # a person finalizes a draft that is in the workbook
     for fld, before, after in (("invoice_no", key, number), ("issue_date", draft.issue_date, final.issue_date),
                                ("due_date", draft.due_date, final.due_date), ("pdf", draft.pdf, ""),
                                ("checksum", draft.checksum, final.checksum)):
         if before != after:
             plan.writes.append(CellWrite("invoices", draft.row, key, fld, before, after))
     for line in draft.lines:
+        assert line.row is not None
         plan.writes.append(CellWrite("lines", line.row, f"{key}/{line.session_id}/{line.code}", "invoice_no",
                                      key, number))
     plan.finalized.append(number)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Literal, Mapping, Sequence, overload
 
 from .clients import ClientBook, ClientProblem
 from .limits import Limits, payment_problem
@@ -228,6 +228,7 @@ class _Run:
                            "restore it from the Changelog")
         else:
             new = _validate(p, book, self.index, today, self.rules.minor_unit)
+            assert new[0].amount is not None  # _validate refuses a payment without one
             held = payment_problem(new[0].amount, self.rules.limits)
             if held:
                 raise _Problem(held)
@@ -261,8 +262,9 @@ class _Run:
         """New payments in (date, row) order, then new refunds: what people entered comes first.
         Receipts (a refund's too) are numbered in (date, row) order."""
         sequencer = Sequencer(self.rules.receipt_pattern, (p.receipt_no for p in self.payments))
-        issued = []
-        for p, cid, target in sorted(self.new, key=lambda n: (n[0].amount < 0, _order(n[0]))):
+        issued: list[tuple[Payment, str, tuple[Allocation, ...]]] = []
+        for p, cid, target in sorted(self.new, key=lambda n: ((n[0].amount or ZERO) < 0, _order(n[0]))):
+            assert p.amount is not None  # new payments passed _validate
             if cid in self.frozen:
                 self.problem[p.row] = (f"Not applied while payment {self.frozen[cid]} of client {cid} "
                                        "has its Applied To cleared; restore that first")
@@ -281,10 +283,11 @@ class _Run:
             self.applied[p.row], self.owner[p.row], self.by_row[p.row] = allocs, cid, p
             self.credit[cid] = self.credit.get(cid, ZERO) + self._held(p.row)
         receipts = []
-        for p, cid, allocs in sorted(issued, key=lambda n: _order(n[0])):
+        for p, cid, issued_allocs in sorted(issued, key=lambda n: _order(n[0])):
+            assert p.amount is not None and p.date is not None  # new payments passed _validate
             self.receipt_of[p.row] = sequencer.next(p.date)
             receipts.append(Receipt(self.receipt_of[p.row], p.payment_id, p.date, cid, p.amount,
-                                    METHODS[p.method.strip().lower()], allocs))
+                                    METHODS[p.method.strip().lower()], issued_allocs))
         return tuple(receipts)
 
     def apply_credit(self) -> None:
@@ -302,6 +305,7 @@ class _Run:
         """Told once all is applied, so that the sentence is the same next cycle."""
         minor = self.rules.minor_unit
         for p, cid in self.refused:
+            assert p.amount is not None and p.date is not None  # refunds passed _validate
             self.problem[p.row] = (f"Refund of {fmt(-p.amount, minor)} is more than client {cid}'s Credit "
                                    f"on {p.date.isoformat()} ({fmt(self._room(p, cid), minor)})")
 
@@ -396,7 +400,10 @@ def _validate(p: Payment, book: ClientBook, index: _Invoices, today: date,
         raise _Problem("No Client or Invoice No given")
     if target and p.amount > 0:
         _check_payable(target, index)
-    return replace(p, amount=money(p.amount, minor)), cid or target.client_id, target
+    if cid is None:
+        assert target is not None  # one of the two is given (checked above)
+        cid = target.client_id
+    return replace(p, amount=money(p.amount, minor)), cid, target
 
 
 def _client_id(ref: str, book: ClientBook) -> str:
@@ -417,6 +424,12 @@ def _check_payable(inv: Invoice, index: _Invoices) -> None:
     if inv.status not in PAYABLE:
         raise _Problem(f"Invoice {no} is {inv.status.lower() or 'without a Status'}; name another invoice, "
                        "or only the Client")
+
+
+@overload
+def _owner(p: Payment, book: ClientBook, index: _Invoices, strict: Literal[True] = True) -> str: ...
+@overload
+def _owner(p: Payment, book: ClientBook, index: _Invoices, strict: bool) -> str | None: ...
 
 
 def _owner(p: Payment, book: ClientBook, index: _Invoices, strict: bool = True) -> str | None:

@@ -84,6 +84,7 @@ def session_lines(session: Session, client: Client, prices: PriceList,
     gross_lines = []
     for item in items:
         service = prices.price(item.code, session.date)
+        assert service.unit_price is not None and service.tax_rate is not None  # price() refuses a row without them
         try:
             how = treatment(service, client, vat)
         except VatProblem as exc:

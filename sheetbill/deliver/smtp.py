@@ -18,11 +18,23 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import getaddresses
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .errors import DeliveryError, PermanentFailure, TransientFailure, UnknownOutcome
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
 Security = Literal["starttls", "ssl", "none"]
+SECURITIES: tuple[Security, ...] = ("starttls", "ssl", "none")
+
+
+def as_security(text: str) -> Security:
+    """The config's `security` text as a Security, or ValueError."""
+    for security in SECURITIES:
+        if security == text:
+            return security
+    raise ValueError(f"security must be starttls, ssl or none, not {text!r}")
 
 
 class SmtpTransport:
@@ -115,18 +127,18 @@ class SmtpTransport:
         return PermanentFailure(f"{self._where}: {error}")
 
 
-class _DataTracking:
+class _DataTracking(smtplib.SMTP):
     """Remembers that the DATA command was sent: after that, a lost
     connection leaves the outcome unknown."""
 
     data_started = False
 
-    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
         self.data_started = True
-        return super().data(msg)  # type: ignore[misc]
+        return super().data(msg)
 
 
-class _Smtp(_DataTracking, smtplib.SMTP):
+class _Smtp(_DataTracking):
     pass
 
 

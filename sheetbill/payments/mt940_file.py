@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import mt940  # type: ignore[import-untyped]
+import mt940
 
 from .entries import BankEntry, StatementError
 

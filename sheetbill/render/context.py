@@ -44,7 +44,7 @@ from ..core.number import money
 from ..core.vat import STANDARD, ZERO_RATED, label, short_label, vat_notes
 from ..language import N_, document_language, gettext_for
 from .base import DocumentType
-from .payment import payment_context
+from .payment import PaymentContext as PaymentBlock, payment_context
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -115,7 +115,7 @@ class PaymentContext(TypedDict):
     amount: str
 
 
-class InvoiceContext(TypedDict):
+class InvoiceContext(PaymentBlock):  # and the payment block's keys
     practice: PracticeContext
     client: ClientContext
     kind: str  # "invoice" or "credit_note"
@@ -209,7 +209,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "is_paid": doc.is_paid,
         "status": _(_status(doc)),
         "language": language,
-        **payment_context(doc, amount),  # type: ignore[typeddict-item]
+        **payment_context(doc, amount),
     }
 
 

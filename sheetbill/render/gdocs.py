@@ -16,7 +16,7 @@ like a placeholder stays as it is), exports the copy as PDF and deletes it.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 from ..book.google.errors import explain
 from ..book.google.http import Google
@@ -65,7 +65,7 @@ class GoogleDocsRenderer:
         except ApiFailure as failure:
             raise RenderError(explain(failure, f"the Docs template {self.template_id}")) from None
 
-    def _fill(self, docs: Any, document_id: str, context: dict[str, Any]) -> None:
+    def _fill(self, docs: Any, document_id: str, context: Mapping[str, Any]) -> None:
         rows = _repeated_rows(self._get(docs, document_id))
         inserts = [{"insertTableRow": {"tableCellLocation": {
             "tableStartLocation": {"index": table}, "rowIndex": row}, "insertBelow": True}}
@@ -88,7 +88,7 @@ class GoogleDocsRenderer:
                             idempotent=False)
 
 
-def _flat(context: dict[str, Any], prefix: str = "") -> dict[str, str]:
+def _flat(context: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     """`{"client": {"name": "A"}}` -> `{"client.name": "A"}` (lists left out)."""
     out: dict[str, str] = {}
     for key, value in context.items():
@@ -154,6 +154,11 @@ def _value_edits(document: dict[str, Any], values: dict[str, str]) -> Iterator[t
                 yield begin, 2, {"deleteContentRange": {"range": {"startIndex": begin, "endIndex": end}}}
 
 
+def _filler(values: Mapping[str, str]) -> Callable[[re.Match[str]], str]:
+    """A placeholder's value from `values` (bound here, once per row); an unknown one stays as written."""
+    return lambda m: values.get(m.group(1), m.group(0))
+
+
 def _row_edits(document: dict[str, Any], table_start: int, template: int, items: list[dict[str, str]],
                prefix: str) -> list[tuple[int, int, dict[str, Any]]]:
     """Fill the rows inserted below the template row, then delete the template row."""
@@ -165,7 +170,7 @@ def _row_edits(document: dict[str, Any], table_start: int, template: int, items:
     for item, row in zip(items, rows[template + 1: template + 1 + len(items)]):
         values = {f"{prefix}.{k}": str(v) for k, v in item.items()}
         for text, cell in zip(model, row["tableCells"]):
-            filled = PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+            filled = PLACEHOLDER.sub(_filler(values), text)
             if filled:
                 at = cell["content"][0]["startIndex"]
                 edits.append((at, 0, {"insertText": {"location": {"index": at}, "text": filled}}))

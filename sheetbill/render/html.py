@@ -25,12 +25,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..core.document import InvoiceDocument
 from .base import DocumentType
 from .context import INVOICE
 from .errors import RenderError
@@ -49,7 +50,13 @@ class HtmlRenderer(Generic[D]):
 
     kind = "html"
 
-    def __init__(self, template_path: Path, doctype: DocumentType[D] = INVOICE,
+    @overload
+    def __init__(self: HtmlRenderer[InvoiceDocument], template_path: Path, *,
+                 pdf_variant: str | None = None) -> None: ...
+    @overload
+    def __init__(self, template_path: Path, doctype: DocumentType[D], pdf_variant: str | None = None) -> None: ...
+
+    def __init__(self, template_path: Path, doctype: DocumentType[Any] = INVOICE,
                  pdf_variant: str | None = None) -> None:
         self.template_path = Path(template_path)
         self.doctype = doctype

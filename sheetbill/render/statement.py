@@ -14,7 +14,7 @@ from typing import TypedDict
 from ..core.document import StatementDocument
 from ..core.statement import CREDIT_NOTE, INVOICE, Aging, OpenItem, StatementEntry
 from .base import DocumentType
-from .payment import statement_payment_context
+from .payment import PaymentContext as PaymentBlock, statement_payment_context
 from ..language import document_language
 from .context import (ClientContext, Money, PracticeContext, client_context, format_date,
                       money_format, practice_context, text)
@@ -54,7 +54,7 @@ class AgingContext(TypedDict):
     total: str
 
 
-class StatementContext(TypedDict):
+class StatementContext(PaymentBlock):  # and the payment block's keys
     practice: PracticeContext
     client: ClientContext
     date: str  # the statement's date
@@ -109,7 +109,7 @@ def statement_context(doc: StatementDocument) -> StatementContext:
         "aging": _aging(s.aging, amount),
         "nothing_to_pay": s.nothing_to_pay,
         "language": language,
-        **statement_payment_context(doc, amount),  # type: ignore[typeddict-item]
+        **statement_payment_context(doc, amount),
     }
 
 

@@ -27,6 +27,7 @@ from ..cache import Cache
 from ..schema import Tab
 from ..table import Table, state_of, tables_of
 from . import anchors, commit, grid, values
+from .commit import Outcome
 from .errors import explain
 from .http import Google
 from .layout import Layout
@@ -236,7 +237,7 @@ class GoogleBook:
             raise self._error(failure, "checking a write") from None
         return found.get("metadataValue")
 
-    def _landed(self, snapshot: Snapshot, outcome: commit.Outcome, edits: Edits,
+    def _landed(self, snapshot: Snapshot, outcome: Outcome, edits: Edits,
                 rows: Mapping[tuple[str, str], int], new: Lease, releasing: bool) -> None:
         layout: Layout = snapshot.version  # type: ignore[assignment]
         for key, columns in outcome.columns.items():
@@ -253,8 +254,9 @@ class GoogleBook:
             place.end = outcome.ends.get(key, place.end)
             place.last = outcome.lasts.get(key, place.last)
         apply_edits(snapshot.tables, edits, rows)
-        snapshot.state.update({a.values["key"]: a.values["value"] for a in edits.appends if a.tab == "state"})
-        snapshot.state.update({w.key: w.after for w in edits.writes if w.tab == "state"})
+        snapshot.state.update({cells.text(a.values["key"]): cells.text(a.values["value"])
+                               for a in edits.appends if a.tab == "state"})
+        snapshot.state.update({w.key: cells.text(w.after) for w in edits.writes if w.tab == "state"})
         self._current, self._lease = new.value, None if releasing else new
         self._snapshot = snapshot
 
@@ -280,6 +282,7 @@ class GoogleBook:
         tags: dict[tuple[str, int], int] = {}
         for key, wanted in need.items():
             place = layout.tabs[key]
+            assert place.sheet_id is not None  # only tabs that have a sheet need tags
             for row in sorted(wanted):
                 tags[(key, row)] = layout.new_id()
                 requests.append(anchors.create(tags[(key, row)], grid.TAG, place.sheet_id, row))
@@ -310,7 +313,7 @@ class GoogleBook:
         """Rows moved: read where every tag is now."""
         fresh = grid.parse(self._fetch({self.tabs[k].name for k in commit.HEADS}))
         layout: Layout = snapshot.version  # type: ignore[assignment]
-        for key, place in layout.tabs.items():
+        for place in layout.tabs.values():
             sheet = fresh.sheets.get(place.title)
             if sheet is not None and place.sheet_id == sheet.sheet_id:
                 place.follow(sheet)

@@ -153,9 +153,9 @@ def _guard(batch: Batch, key: str, table: Table, place: TabPlace, written: set[i
             continue
         batch.add(anchors.delete_at(tag, place.sheet_id, row))
         batch.guards.add(batch.add(anchors.create(tag, TAG, place.sheet_id, row)))
-    for tag in (place.end, place.last if key in HEADS else None):
-        if tag is not None:
-            batch.add(anchors.delete_at(tag[0], place.sheet_id, tag[1]))
+    for anchor in (place.end, place.last if key in HEADS else None):
+        if anchor is not None:
+            batch.add(anchors.delete_at(anchor[0], place.sheet_id, anchor[1]))
 
 
 def _grow(batch: Batch, key: str, place: TabPlace, cells_at: dict, appended: int) -> None:

@@ -118,7 +118,7 @@ class Google:
 _SERVICES: dict[str, Any] = {}
 
 
-class _Unset:
+class _Unset(httplib2.Http):
     """The transport of a built service: every request is given its own."""
 
     def request(self, *args: Any, **kwargs: Any) -> Any:

@@ -15,7 +15,8 @@ from .values import SheetValues, Value
 
 
 def _inline_text(node: etree._Element) -> str:
-    return "".join(t.text or "" for t in node.iter("{*}t") if local(t.getparent().tag) != "rPh")
+    return "".join(t.text or "" for t in node.iter("{*}t")
+                   if (parent := t.getparent()) is None or local(parent.tag) != "rPh")
 
 
 def read_slow(stream: IO[bytes], decoder: CellDecoder) -> SheetValues:
