@@ -403,7 +403,8 @@ class Worker:
         start = end.replace(day=1)
         active = {i.client_id for i in cycle.invoices if i.issue_date and start <= i.issue_date <= end}
         owner = owner_of(ledger.clients, cycle.invoices)
-        active |= {owner(p) for p in cycle.payments if p.date and start <= p.date <= end and p.applied}
+        active |= {cid for p in cycle.payments if p.date and start <= p.date <= end and p.applied
+                   and (cid := owner(p)) is not None}
         items = []
         for client in ledger.clients:
             if client.client_id in active:

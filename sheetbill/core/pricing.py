@@ -65,9 +65,11 @@ class PricedItem:
     quantity: Decimal
 
 
+NO_VAT_RULES = VatRules()  # the defaults: a rate above 0 is standard, 0% exempt
+
 def session_lines(session: Session, client: Client, prices: PriceList,
                   minor: Decimal, no_show_code: str | None = None,
-                  vat: VatRules = VatRules()) -> tuple[Line, ...]:
+                  vat: VatRules = NO_VAT_RULES) -> tuple[Line, ...]:
     """The session's lines (invoice number left empty), or PricingProblem."""
     assert session.date is not None
     if no_show_code and session.status.lower() == "no-show":

@@ -159,7 +159,7 @@ def _tax(el, category: Category) -> None:
 
 
 def _sub(parent, ns: str, tag: str, text: str | None = None, **attrs: str):
-    el = etree.SubElement(parent, f"{{{ns}}}{tag}", **attrs)
+    el = etree.SubElement(parent, f"{{{ns}}}{tag}", attrs)
     if text is not None:
         el.text = text
     return el

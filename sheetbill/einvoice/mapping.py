@@ -89,7 +89,7 @@ def einvoice_for(doc: InvoiceDocument, buyer_reference: str = "") -> EInvoice:
             payment = PaymentInstructions("1", reference)
     days = [l.date for l in inv.lines if l.date is not None]
     deliver_to = buyer.address.country if "K" in categories else ""
-    notes = ((f"Credit note for invoice {doc.credits}",) if credit and doc.credits else ())
+    notes: tuple[str, ...] = ((f"Credit note for invoice {doc.credits}",) if credit and doc.credits else ())
     notes += vat_notes(inv.lines, seller_vat, buyer_vat)  # what the printed invoice says about VAT
     return EInvoice(
         number=inv.invoice_no, type_code=CREDIT_NOTE if credit else INVOICE, issue_date=inv.issue_date,

@@ -22,8 +22,9 @@ def ubl_xml(inv: EInvoice, customization: str = PEPPOL) -> bytes:
     """The invoice as a UBL Invoice, a credit note as a UBL CreditNote (UTF-8, with declaration)."""
     credit = inv.type_code == CREDIT_NOTE
     name = "CreditNote" if credit else "Invoice"
-    root = etree.Element(f"{{{CREDIT_NOTE_NS if credit else INVOICE_NS}}}{name}",
-                         nsmap={None: CREDIT_NOTE_NS if credit else INVOICE_NS, "cac": CAC, "cbc": CBC})
+    # the document's namespace as the default one (lxml's nsmap key None, which its stubs do not allow)
+    root = etree.fromstring(f'<{name} xmlns="{CREDIT_NOTE_NS if credit else INVOICE_NS}" '
+                            f'xmlns:cac="{CAC}" xmlns:cbc="{CBC}"/>')
     cbc(root, "CustomizationID", customization)
     cbc(root, "ProfileID", PEPPOL_PROFILE)
     cbc(root, "ID", inv.number)
@@ -159,6 +160,6 @@ def cac(parent, tag: str):
 
 
 def cbc(parent, tag: str, text: str, **attrs: str):
-    el = etree.SubElement(parent, f"{{{CBC}}}{tag}", **attrs)
+    el = etree.SubElement(parent, f"{{{CBC}}}{tag}", attrs)
     el.text = text
     return el
