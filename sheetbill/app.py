@@ -99,7 +99,27 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
                   receipts=receipt_renderer(config) if deliver else None,
                   statements=statement_renderer(config) if deliver else None,
                   superbills=superbills_for(config, deliver),
-                  accounting=accounting_for(config) if deliver else None)
+                  accounting=accounting_for(config) if deliver else None,
+                  card=card_payments_for(config) if deliver else None)
+
+
+STRIPE_ENDPOINT = "SHEETBILL_STRIPE_ENDPOINT"  # another host for the Stripe API (the tests' fake)
+
+
+def card_payments_for(config: Config):
+    """Card pay links, events and AutoPay on Stripe (`payments.stripe`), or None."""
+    settings = config.stripe
+    if settings is None:
+        return None
+    secret = os.environ.get(settings.secret_key_env)
+    if not secret:
+        raise ConfigError(f"{config.path.name}: payments.stripe.secret_key_env: the environment variable "
+                          f"{settings.secret_key_env} is not set (the Stripe key is never kept in the YAML)")
+    from .payments.card_cycle import CardPayments
+    from .payments.stripe_gateway import StripeGateway
+
+    gateway = StripeGateway(secret, os.environ.get(STRIPE_ENDPOINT) or None)
+    return CardPayments(gateway, settings, config.practice.currency, config.practice.minor_unit, config.timezone)
 
 
 def superbills_for(config: Config, deliver: bool = True):

@@ -6,7 +6,7 @@ with their mark, record and unmark writes; `mail.send_all` sends them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -34,6 +34,7 @@ class Context:
     store_pdf: Callable[[Path, str, bytes], Path]
     link: Callable[[Path], str]
     credit_pattern: object
+    pay_links: dict = field(default_factory=dict)  # invoice -> its card pay link (payments/pay_links.py)
 
     def stamp(self) -> str:
         return utc_stamp(self.now())
@@ -45,7 +46,8 @@ class Context:
                             kind="credit_note" if credit_note else "invoice",
                             credits=inv.session_ids[0] if credit_note and inv.session_ids else "",
                             **({"previous_balance": previous_balance} if previous_balance else {}))
-        return replace(doc, open_amount=open_amount(inv))  # the amount its payment QR code asks for
+        return replace(doc, open_amount=open_amount(inv),  # the amount its payment QR code asks for
+                       pay_link=self.pay_links.get(inv.invoice_no, ""))
 
     def email_template(self, name: str) -> Path:
         """The practice's email template, else the one sheetbill ships."""

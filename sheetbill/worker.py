@@ -98,8 +98,10 @@ class Worker:
     def __init__(self, config: Config, book: Book, renderer=None, transport: Transport | None = None,
                  clock: Clock | None = None, store_pdf: Callable | None = None,
                  message: Callable | None = None, receipts=None, statements=None, superbills=None,
-                 accounting=None) -> None:
+                 accounting=None, card=None) -> None:
         self.config = config
+        self.card = card  # payments/card_cycle.py CardPayments (Stripe), or None
+        self.pay_links: dict[str, str] = {}  # invoice -> its pay link, for PDFs and emails
         self.superbills = superbills  # insurance.run.Superbills, when the practice gives superbills
         self.accounting = accounting  # accounting/remote.py RemoteBooks: the sync, or None
         self.receipts, self.statements = receipts, statements  # their renderers
@@ -128,7 +130,7 @@ class Worker:
         started = _time.monotonic()
         report = CycleReport()
         with self.book.lease():
-            quiet = self._quiet_key()
+            quiet = self._quiet_key() if self.card is None else None  # card payments: ask the service each cycle
             if quiet is not None and self.cache.get("quiet") == quiet:
                 report.problems = from_cache(self.cache.get("quiet_problems"))
                 report.seconds = _time.monotonic() - started
@@ -148,6 +150,8 @@ class Worker:
                 edits_by_people = []
                 snapshot = self._read()
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
+            if self.card is not None:  # card payments and AutoPay into Payments first, applied this cycle
+                snapshot, ledger, edits_by_people = self._card_payments(snapshot, ledger, edits_by_people, report)
             bank_appends, bank_writes = confirmed_payments(snapshot.tables)  # Bank rows a person matched
             if bank_appends:  # into Payments first, so that this cycle applies them
                 self._commit(snapshot, bank_writes, bank_appends, edits_by_people)
@@ -156,7 +160,7 @@ class Worker:
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
             cycle = self._coded(snapshot, ledger, plan_cycle(ledger, self.rules, self.today()))
             plan = cycle.plan
-            report.problems = still_shown(snapshot.tables, plan.problems, plan.writes)
+            report.problems = still_shown(snapshot.tables, plan.problems, plan.writes) + report.problems
             report.waiting = len(plan.waiting)
             board = self._dashboard(snapshot, ledger, cycle, broken=len(report.warnings))
             worth_it = plan.writes or plan.appends or edits_by_people or any(w.key != "Updated at" for w in board)
@@ -166,6 +170,8 @@ class Worker:
             report.created += list(cycle.finalized)
             report.actions += of_cycle(ledger, cycle, self._credit_note, self.rules.minor_unit)
             invoices = [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
+            if self.card is not None:  # the pay links the PDFs and emails carry
+                self._pay_links(snapshot, ledger.clients, invoices, report)
             try:
                 self._deliver(snapshot, ledger, cycle, invoices, report, plan.writes)
             except SheetbillError as exc:  # a later write failed: say what this run did write
@@ -194,6 +200,40 @@ class Worker:
                                report.problems, report.errors)
         if pushed:
             log.info("accounting: pushed %d document(s) to %s", len(pushed), self.accounting.name)
+
+    def _card_payments(self, snapshot: Snapshot, ledger: Ledger, people: list, report: CycleReport):
+        from .payments.card_cycle import declined_problems
+
+        now = self.clock.now()
+        for step in ("events", "autopay"):
+            if step == "events":
+                done = self.card.events(snapshot.tables, snapshot.state, now)
+            else:
+                done = self.card.autopay(snapshot.tables, snapshot.state,
+                                         lambda: plan_cycle(ledger, self.rules, self.today()).invoices, now)
+                report.problems += declined_problems(done)
+            report.errors += done.errors
+            if done.appends or done.state:
+                self._commit(snapshot, [], done.appends, people, extra_state=done.state)
+                people = []
+                snapshot = self._read()
+                ledger = records.ledger(snapshot.tables, self.config.day_first)
+        return snapshot, ledger, people
+
+    def _pay_links(self, snapshot: Snapshot, clients, invoices: list[Invoice], report: CycleReport) -> None:
+        """Pay links for what is open, then the emails owed to clients whose AutoPay card was declined."""
+        from .payments.card_cycle import declined_emails
+
+        run = self.card.links(snapshot.tables, snapshot.state, invoices, self._credit_note)
+        report.errors += run.errors
+        if run.writes or run.state:
+            self._commit(snapshot, run.writes, [], extra_state=run.state)
+        self.pay_links = run.urls
+        mails = declined_emails(self._context(), clients, invoices, snapshot.state, self.transport is not None)
+        if mails:
+            outcome = send_all(mails, self.transport, lambda w: self._commit_writes(snapshot, w),
+                               self.rules.email_lookup)
+            report.sent, report.errors = report.sent + outcome.sent, report.errors + outcome.errors
 
     def _quiet_key(self) -> str | None:
         """What an idle cycle depends on: the workbook's content, the day and the config."""
@@ -315,7 +355,7 @@ class Worker:
 
     def _context(self) -> Context:
         return Context(self.config, self.today(), self.clock.now, self._store_pdf, self._link,
-                       self.rules.credit_note_pattern)
+                       self.rules.credit_note_pattern, self.pay_links)
 
     def _commit_writes(self, snapshot: Snapshot, writes: Writes) -> None:
         self._commit(snapshot, writes.cells, [], writes.log, extra_state=writes.state)

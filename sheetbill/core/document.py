@@ -58,6 +58,7 @@ class InvoiceDocument:
     kind: str = "invoice"  # or "credit_note": negative amounts, titled Credit note
     credits: str = ""  # for a credit note: the number of the invoice it voids
     open_amount: Decimal = Decimal("0")  # what the invoice still asks for (its payment QR code); 0: nothing
+    pay_link: str = ""  # where the client pays it by card online; "": nowhere
 
     @property
     def amount_due(self) -> Decimal:
