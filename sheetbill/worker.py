@@ -210,7 +210,7 @@ class Worker:
                 done = self.card.events(snapshot.tables, snapshot.state, now)
             else:
                 done = self.card.autopay(snapshot.tables, snapshot.state,
-                                         lambda: plan_cycle(ledger, self.rules, self.today()).invoices, now)
+                                         lambda led=ledger: plan_cycle(led, self.rules, self.today()).invoices, now)
                 report.problems += declined_problems(done)
             report.errors += done.errors
             if done.appends or done.state:

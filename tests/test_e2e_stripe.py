@@ -3,13 +3,15 @@ pay links, payments, refunds and disputes from events, AutoPay, faults."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from .conftest import FixedClock, session
-from .stripe_practice import fake_stripe, with_stripe  # noqa: F401
+from .stripe_practice import with_stripe
 
-NIGHT = datetime(2026, 11, 21, 1, 30, tzinfo=timezone.utc)  # 02:30 in Berlin: before AutoPay's hour
+pytest_plugins = ["tests.stripe_practice"]
+
+NIGHT = datetime(2026, 11, 21, 1, 30, tzinfo=UTC)  # 02:30 in Berlin: before AutoPay's hour
 
 
 def money(v) -> Decimal:
@@ -59,7 +61,7 @@ def test_a_card_payment_comes_in_once_as_a_payments_row_and_refunds_and_disputes
     one_invoice(practice)
     practice.run()
     link = fake_stripe.of_kind("payment_link")[0]
-    pi = fake_stripe.pay(link["id"], datetime(2026, 11, 20, 23, 30, tzinfo=timezone.utc))  # 21 Nov in Berlin
+    pi = fake_stripe.pay(link["id"], datetime(2026, 11, 20, 23, 30, tzinfo=UTC))  # 21 Nov in Berlin
     practice.run()
     practice.run()
     payments = practice.rows("Payments")
@@ -67,8 +69,8 @@ def test_a_card_payment_comes_in_once_as_a_payments_row_and_refunds_and_disputes
             for p in payments] == [(date(2026, 11, 21), "INV-2026-0001", Decimal("65.00"), "Card", pi["id"])]
     assert practice.rows("Invoices")[0]["Status"] == "Paid"
     assert fake_stripe.objects[link["id"]]["active"] is False
-    fake_stripe.refund(pi["id"], 1000, datetime(2026, 11, 21, 8, tzinfo=timezone.utc))
-    fake_stripe.dispute(pi["id"], 5500, datetime(2026, 11, 21, 9, tzinfo=timezone.utc))
+    fake_stripe.refund(pi["id"], 1000, datetime(2026, 11, 21, 8, tzinfo=UTC))
+    fake_stripe.dispute(pi["id"], 5500, datetime(2026, 11, 21, 9, tzinfo=UTC))
     practice.run()
     practice.run()
     rows = practice.rows("Payments")

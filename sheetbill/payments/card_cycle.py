@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 
 from ..book.cells import text
 from ..core.plan import RowProblem
-from .autopay import AutoPayRun, autopay
+from .autopay import PREFIX as AUTOPAY
+from .autopay import AutoPayRun, Declined, autopay
 from .card_events import EventImport, import_events, since
 from .card_gateway import CardError, CardGateway
-from .card_settings import StripeSettings
-from .autopay import PREFIX as AUTOPAY, Declined
-from .card_mail import PREFIX as MAILED, declined_email
+from .card_mail import PREFIX as MAILED
+from .card_mail import declined_email
 from .card_money import from_minor
+from .card_settings import StripeSettings
 from .pay_links import LinkRun, known_urls, pay_links
 
 

@@ -4,7 +4,7 @@ its Message-ID derived from the client and the day."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
@@ -21,7 +21,7 @@ def declined_email(declined: Declined, name: str, email: str, practice: str, sen
     msg["From"] = formataddr((practice, sender))
     msg["To"] = formataddr((name, email))
     msg["Subject"] = f"{practice}: your card payment of {amount} did not go through"
-    msg["Date"] = format_datetime(datetime.combine(day, time(12), timezone.utc))
+    msg["Date"] = format_datetime(datetime.combine(day, time(12), UTC))
     msg["Message-ID"] = message_id(("autopay-declined", declined.client_id, day.isoformat()),
                                    f"autopay-declined\n{declined.client_id}\n{day}", sender)
     pay = "\n".join(f"  {u}" for u in links) or "  (reply to this email and we will send you a link)"

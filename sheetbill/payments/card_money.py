@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 
 
@@ -15,4 +15,4 @@ def from_minor(units: int, minor_unit: Decimal) -> Decimal:
 
 
 def local_day(stamp: int, tz: tzinfo) -> date:
-    return datetime.fromtimestamp(stamp, timezone.utc).astimezone(tz).date()
+    return datetime.fromtimestamp(stamp, UTC).astimezone(tz).date()
