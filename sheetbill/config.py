@@ -25,6 +25,7 @@ from .core.numbering import NumberPattern, PatternError
 from .errors import ConfigError
 from .insurance import settings as insurance_settings
 from .insurance.settings import InsuranceSettings
+from .payments.bank_settings import BankSettings, bank_settings
 from .payments.card_settings import StripeSettings, stripe_settings
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -96,6 +97,7 @@ class Config:
     insurance: InsuranceSettings | None = None  # superbills (the `insurance:` section, enabled)
     accounting: AccountingSettings = AccountingSettings()  # exports and the sync (`accounting:`)
     stripe: StripeSettings | None = None  # card pay links and AutoPay (`payments.stripe:`)
+    bank: BankSettings = BankSettings()  # the statement drop folder and CSV columns (`payments.bank:`)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_tabs", {t.key: t for t in self.tabs})
@@ -123,7 +125,7 @@ _SHAPE: dict[str, Any] = {
     "statements": {"monthly": None},
     "insurance": "free",  # checked by insurance.settings
     "limits": {"quantity": None, "line_amount": None, "payment_amount": None},
-    "payments": {"account": {"holder": None, "iban": None, "bic": None}, "stripe": "free"},
+    "payments": {"account": {"holder": None, "iban": None, "bic": None}, "stripe": "free", "bank": "free"},
     "backups": None, "tabs": "free", "columns": "free",
     "accounting": "free",  # checked by accounting/settings.py
 }
@@ -275,7 +277,8 @@ def _build(doc: _Doc) -> Config:
         monthly_statements=doc.flag("statements.monthly", False),
         insurance=insurance_settings.parse(doc),
         accounting=accounting_settings(doc.raw("accounting"), doc.fail),
-        stripe=stripe_settings(doc.raw("payments.stripe"), doc.fail))
+        stripe=stripe_settings(doc.raw("payments.stripe"), doc.fail),
+        bank=bank_settings(doc.raw("payments.bank"), doc.path.resolve().parent, doc.fail))
 
 
 def _limits(doc: _Doc) -> Limits:

@@ -130,7 +130,8 @@ class Worker:
         started = _time.monotonic()
         report = CycleReport()
         with self.book.lease():
-            quiet = self._quiet_key() if self.card is None else None  # card payments: ask the service each cycle
+            quiet = (self._quiet_key() if self.card is None and self.config.bank.folder is None
+                     else None)  # card payments, a statement folder: look each cycle
             if quiet is not None and self.cache.get("quiet") == quiet:
                 report.problems = from_cache(self.cache.get("quiet_problems"))
                 report.seconds = _time.monotonic() - started
@@ -152,6 +153,8 @@ class Worker:
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
             if self.card is not None:  # card payments and AutoPay into Payments first, applied this cycle
                 snapshot, ledger, edits_by_people = self._card_payments(snapshot, ledger, edits_by_people, report)
+            if self.config.bank.folder is not None:  # statement files dropped in the folder, each once
+                snapshot, ledger, edits_by_people = self._bank_folder(snapshot, ledger, edits_by_people, report)
             bank_appends, bank_writes = confirmed_payments(snapshot.tables)  # Bank rows a person matched
             if bank_appends:  # into Payments first, so that this cycle applies them
                 self._commit(snapshot, bank_writes, bank_appends, edits_by_people)
@@ -215,6 +218,27 @@ class Worker:
             report.errors += done.errors
             if done.appends or done.state:
                 self._commit(snapshot, [], done.appends, people, extra_state=done.state)
+                people = []
+                snapshot = self._read()
+                ledger = records.ledger(snapshot.tables, self.config.day_first)
+        return snapshot, ledger, people
+
+    def _bank_folder(self, snapshot: Snapshot, ledger: Ledger, people: list, report: CycleReport):
+        """`sheetbill bank import` for each new file of payments.bank.folder (payments/bank_folder.py)."""
+        from .payments.bank_folder import new_statements
+
+        for path in new_statements(self.config.bank.folder, snapshot.state):
+            invoices = plan_cycle(ledger, self.rules, self.today()).invoices
+            try:
+                result = import_statement(path, snapshot.tables, snapshot.state, invoices, ledger.clients,
+                                          self.config.practice.currency, changelog.utc_stamp(self.clock.now()),
+                                          self.config.bank.csv)
+            except SheetbillError as exc:  # StatementError: one line, the other files go on
+                report.errors.append(str(exc))
+                continue
+            log.info("bank: %s", result.line())
+            if result.appends or result.state:
+                self._commit(snapshot, [], result.appends, people, extra_state=result.state)
                 people = []
                 snapshot = self._read()
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
@@ -460,7 +484,8 @@ class Worker:
             ledger = records.ledger(snapshot.tables, self.config.day_first)
             invoices = plan_cycle(ledger, self.rules, self.today()).invoices
             result = import_statement(path, snapshot.tables, snapshot.state, invoices, ledger.clients,
-                                      self.config.practice.currency, changelog.utc_stamp(self.clock.now()))
+                                      self.config.practice.currency, changelog.utc_stamp(self.clock.now()),
+                                      self.config.bank.csv)
             if result.appends or result.state:
                 self._commit(snapshot, [], result.appends, extra_state=result.state)
         return result
