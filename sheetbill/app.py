@@ -103,6 +103,22 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
                   card=card_payments_for(config) if deliver else None)
 
 
+def serve_webhook(config: Config, host: str, port: int) -> None:
+    """`sheetbill webhook`: each signed Stripe event runs a cycle (payments/webhook.py)."""
+    import logging
+
+    from .payments.webhook import serve
+
+    if config.stripe is None:
+        raise ConfigError(f"{config.path.name}: the webhook needs the payments.stripe section")
+    secret = os.environ.get(config.stripe.webhook_secret_env)
+    if not secret:
+        raise ConfigError(f"{config.path.name}: payments.stripe.webhook_secret_env: the environment variable "
+                          f"{config.stripe.webhook_secret_env} is not set (the endpoint's signing secret)")
+    worker = worker_for(config)
+    serve(secret, lambda: logging.getLogger("sheetbill").info(worker.run_once().line()), host, port)
+
+
 STRIPE_ENDPOINT = "SHEETBILL_STRIPE_ENDPOINT"  # another host for the Stripe API (the tests' fake)
 
 

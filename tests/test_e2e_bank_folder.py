@@ -112,7 +112,7 @@ def test_a_bad_csv_is_one_line(text, said):
 
 
 def test_csv_amounts_and_dates_as_banks_write_them():
-    entries = parse_csv("Date,Amount,Payee\n2026-11-03,\"1,234.50\",A\n11/04/2026,-2.00,B\n".encode(), "x.csv",
+    entries = parse_csv(b"Date,Amount,Payee\n2026-11-03,\"1,234.50\",A\n11/04/2026,-2.00,B\n", "x.csv",
                         CsvMapping("Date", "Amount", "Payee", day_first=False), "USD")
     assert [(e.date, e.amount, e.currency, e.counterparty) for e in entries] == [
         (date(2026, 11, 3), Decimal("1234.50"), "USD", "A"), (date(2026, 11, 4), Decimal("-2.00"), "USD", "B")]

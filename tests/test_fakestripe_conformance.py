@@ -5,7 +5,7 @@ every key the fake sends is one Stripe's object has, with the same kind of value
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -66,7 +66,7 @@ def test_every_object_the_fake_makes_has_stripes_shape(fixtures, fake):
     intent = client.v1.payment_intents.create({"amount": 100, "currency": "eur", "customer": "cus_1",
                                                "payment_method": methods.data[0].id, "confirm": True,
                                                "off_session": True})
-    fake.refund(intent.id, 50, datetime(2026, 11, 21, tzinfo=timezone.utc))
+    fake.refund(intent.id, 50, datetime(2026, 11, 21, tzinfo=UTC))
     fake.dispute(intent.id)
     events = client.v1.events.list({"limit": 100})
     answers = {"price": price, "payment_link": link, "payment_method": methods.data[0], "payment_intent": intent}

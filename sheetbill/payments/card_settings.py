@@ -4,6 +4,7 @@
       stripe:
         secret_key_env: STRIPE_SECRET_KEY   # the key itself only ever in the environment
         autopay_hour: 3                     # local hour from which AutoPay charges, once a day
+        webhook_secret_env: STRIPE_WEBHOOK_SECRET  # `sheetbill webhook`: the endpoint's signing secret
 
 The currency is the practice's.
 """
@@ -14,13 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-KNOWN = ("secret_key_env", "autopay_hour", "enabled")
+KNOWN = ("secret_key_env", "webhook_secret_env", "autopay_hour", "enabled")
 
 
 @dataclass(frozen=True)
 class StripeSettings:
     secret_key_env: str = "STRIPE_SECRET_KEY"
     autopay_hour: int = 3
+    webhook_secret_env: str = "STRIPE_WEBHOOK_SECRET"  # `sheetbill webhook`: the endpoint's signing secret
 
 
 def stripe_settings(raw: Any, fail: Callable[[str, str], Exception]) -> StripeSettings | None:
@@ -44,4 +46,7 @@ def stripe_settings(raw: Any, fail: Callable[[str, str], Exception]) -> StripeSe
     hour = raw.get("autopay_hour", 3)
     if not isinstance(hour, int) or isinstance(hour, bool) or not 0 <= hour <= 23:
         raise fail("payments.stripe.autopay_hour", "must be an hour from 0 to 23")
-    return StripeSettings(env, hour)
+    webhook = str(raw.get("webhook_secret_env") or "STRIPE_WEBHOOK_SECRET").strip()
+    if webhook.startswith("whsec_"):
+        raise fail("payments.stripe.webhook_secret_env", "names an environment variable, not the secret itself")
+    return StripeSettings(env, hour, webhook)
