@@ -3,25 +3,8 @@
 from __future__ import annotations
 
 import openpyxl
-import pytest
-
-from sheetbill.app import STRIPE_ENDPOINT
-
-from .fakestripe.server import SECRET, FakeStripe
 
 STRIPE = "payments:\n  stripe:\n    secret_key_env: SHEETBILL_TEST_STRIPE_KEY\n    autopay_hour: 3\n  account:"
-
-
-@pytest.fixture
-def fake_stripe(monkeypatch):
-    import stripe._http_client as http
-
-    monkeypatch.setattr(http.HTTPClient, "_sleep_time_seconds", lambda self, *a, **kw: 0)  # no real sleeps
-    fake = FakeStripe().start()
-    monkeypatch.setenv(STRIPE_ENDPOINT, fake.url)
-    monkeypatch.setenv("SHEETBILL_TEST_STRIPE_KEY", SECRET)
-    yield fake
-    fake.stop()
 
 
 def with_stripe(practice, autopay: dict[str, str] | None = None) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from .conftest import FixedClock, session
 from .stripe_practice import with_stripe
 
-pytest_plugins = ["tests.stripe_practice"]
+pytest_plugins = ["tests.conftest_stripe"]
 
 NIGHT = datetime(2026, 11, 21, 1, 30, tzinfo=UTC)  # 02:30 in Berlin: before AutoPay's hour
 

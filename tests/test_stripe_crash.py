@@ -14,7 +14,7 @@ from .conftest import FixedClock, session
 from .crashrun import KILLED
 from .stripe_practice import with_stripe
 
-pytest_plugins = ["tests.stripe_practice"]
+pytest_plugins = ["tests.conftest_stripe"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
