@@ -253,9 +253,9 @@ def message_for(config: Config):
     return partial(_message, invoice_message, config.email)
 
 
-def _message(build, email, doc, pdf: bytes, pdf_name: str):
+def _message(build, email, doc, pdf: bytes, pdf_name: str, *, written, workbook: str):
     return build(doc, pdf, pdf_name, email.sender, email.subject_template, email.body_template,
-                 reply_to=email.reply_to or None, bcc=email.bcc or None)
+                 reply_to=email.reply_to or None, bcc=email.bcc or None, written=written, workbook=workbook)
 
 
 def init_practice(folder: Path, insurance: bool = False) -> tuple[Path, Path]:
@@ -280,6 +280,7 @@ def audit_findings(config: Config) -> list[str]:
     """`sheetbill audit`: the hash chain, the number series, the ledger's sums and the projections."""
     from .book import records
     from .core.audit import audit
+    from .core.delivery import unknown_outcomes
 
     book = book_for(config)
     snapshot = book.read(history=True)
@@ -287,8 +288,10 @@ def audit_findings(config: Config) -> list[str]:
     rules = config.rules
     patterns = {"invoice": rules.invoice_pattern, "credit_note": rules.credit_note_pattern,
                 "receipt": rules.receipt_pattern}
+    unknown = unknown_outcomes(ledger.invoices, ledger.payments, snapshot.state) \
+        if config.email.transport == "smtp" else []  # other transports look them up on the next run
     return audit(records.changes(snapshot.tables["changelog"]), ledger.invoices, ledger.sessions,
-                 ledger.payments, patterns, rules.minor_unit)
+                 ledger.payments, patterns, rules.minor_unit, [u.message for u in unknown])
 
 
 def export_accounts(config: Config, fmt: str, date_from, date_to, out: Path | None = None):

@@ -93,6 +93,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", required=True, type=_date, help="first day, e.g. 2026-10-01")
     p.add_argument("--to", dest="date_to", required=True, type=_date, help="last day, e.g. 2026-10-31")
     p.add_argument("--out", type=Path, help="the file to write (default: exports/ beside the config)")
+    p = command("invoice", _invoice, "an invoice as it stands today (paid, partially paid, with its payments) "
+                "as a new PDF beside the original; with --email, sent to the client")
+    p.add_argument("invoice_no", help="the Invoice No, e.g. INV-2026-0001")
+    p.add_argument("--email", action="store_true", help="also email it to the client (once a day)")
+    p = command("resolve", _resolve, "answer for a reminder or statement whose sending was interrupted "
+                "(`run` names it): it went out (--sent), or send it again (--resend)")
+    p.add_argument("key", help="as `run` names it, e.g. reminder/INV-2026-0001")
+    answer = p.add_mutually_exclusive_group(required=True)
+    answer.add_argument("--sent", action="store_true", help="it is in the Sent folder: record it as sent")
+    answer.add_argument("--resend", action="store_true", help="it is not: the next run sends it again")
     command("audit", _audit, "check the Changelog's hash chain, the number series and the ledger's sums")
     p = command("bank", _bank, "import a bank statement (CAMT.053 or MT940): credits into Bank, matched ones "
                 "into Payments")
@@ -214,6 +224,8 @@ def _superbill(args) -> int:
     from .insurance.command import superbill
 
     return superbill(args)
+
+
 def _export_names() -> list[str]:
     from .accounting.export import FORMATS
 
@@ -238,6 +250,24 @@ def _export(args) -> int:
         print(f"Wrote {path}")
     for note in notes:
         print(f"note: {note}")
+    return 0
+
+
+def _invoice(args) -> int:
+    path, report = app.worker_for(config_mod.load(args.config)).invoice_copy(args.invoice_no, args.email)
+    if path is not None:
+        print(f"Invoice: {path}")
+    for label in report.sent:
+        print(f"Emailed: {label}")
+    if args.email and not report.sent and not report.errors:
+        print("Not emailed: the client has no Email, or it was emailed today already")
+    for error in report.errors:
+        print(f"  error: {error}", file=sys.stderr)
+    return 2 if report.errors else 0
+
+
+def _resolve(args) -> int:
+    print(app.worker_for(config_mod.load(args.config), deliver=False).resolve(args.key, args.sent))
     return 0
 
 

@@ -2,6 +2,10 @@
 
 Each builder renders (or reuses) the PDF and returns `mail.Outgoing` items
 with their mark, record and unmark writes; `mail.send_all` sends them.
+Each email is dated the moment it is written (the clock's now, in the
+practice's time zone) and its Message-ID is made from the document and the
+workbook's own id; an email interrupted by an earlier run keeps the id it was
+marked with, so it is looked up (and, if need be, sent) under that id.
 """
 
 from __future__ import annotations
@@ -9,19 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from .config import PACKAGE_TEMPLATES
+from .core.account import Account
 from .core.changelog import Change, utc_stamp
-from .core.delivery import Pending
+from .core.delivery import (SENDING, Pending, cell_is_sending, marked_id, sending_cell, sending_state,
+                             state_is_sending)
 from .core.document import document_for, receipt_for
 from .core.model import Client, Invoice, Payment
 from .core.plan import CellWrite
 from .core.reminders import Reminder
 from .mail import Outgoing, Writes
-from .payments.open_amount import open_amount
 
-SENDING = "sending (if this stays, check the Sent folder)"
+__all__ = ["SENDING", "Context", "invoice_item", "receipt_items", "reminder_items", "statement_item"]
 
 
 @dataclass
@@ -34,20 +39,34 @@ class Context:
     store_pdf: Callable[[Path, str, bytes], Path]
     link: Callable[[Path], str]
     credit_pattern: object
+    accounts: Mapping[str, Account] = field(default_factory=dict)  # client id -> account, after this cycle
+    workbook: str = ""  # the workbook's own id, part of every Message-ID
     pay_links: dict = field(default_factory=dict)  # invoice -> its card pay link (payments/pay_links.py)
 
     def stamp(self) -> str:
         return utc_stamp(self.now())
 
-    def invoice_document(self, inv: Invoice, client: Client, previous_balance=None):
+    def written(self):
+        """An email's Date: now, in the practice's time zone."""
+        return self.now().astimezone(self.config.timezone)
+
+    def account(self, client_id: str) -> Account:
+        return self.accounts.get(client_id) or Account(client_id, (), ())
+
+    def invoice_document(self, inv: Invoice, client: Client):
+        """The invoice as it stands today, every figure from the client's account."""
         credit_note = self.credit_pattern.parse(inv.invoice_no) is not None
         rules = self.config.rules
+        account = self.accounts.get(inv.client_id)
+        figures = None
+        if account is not None and account.charge(inv.invoice_no) is not None:
+            figures = account.invoice(inv.invoice_no, self.today)
         doc = document_for(inv, client, self.config.practice, rules.default_terms_days, self.today,
-                            kind="credit_note" if credit_note else "invoice",
-                            credits=inv.session_ids[0] if credit_note and inv.session_ids else "",
-                            **({"previous_balance": previous_balance} if previous_balance else {}))
-        return replace(doc, open_amount=open_amount(inv),  # the amount its payment QR code asks for
-                       pay_link=self.pay_links.get(inv.invoice_no, ""))
+                           kind="credit_note" if credit_note else "invoice",
+                           credits=inv.session_ids[0] if credit_note and inv.session_ids else "",
+                           figures=figures)
+        link = self.pay_links.get(inv.invoice_no, "")  # its card pay link (payments/pay_links.py), if any
+        return replace(doc, pay_link=link) if link else doc
 
     def email_template(self, name: str) -> Path:
         """The practice's email template, else the one sheetbill ships."""
@@ -58,7 +77,9 @@ class Context:
 def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, path: Path, build_message,
                  sessions: dict) -> Outgoing:
     inv = item.invoice
-    msg = build_message(doc, pdf, path.name)
+    msg = build_message(doc, pdf, path.name, written=ctx.written(), workbook=ctx.workbook)
+    if item.interrupted and inv.message_id:
+        _use_id(msg, inv.message_id)
     mid = msg["Message-ID"]
 
     def record() -> Writes:
@@ -77,30 +98,60 @@ def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, path: Path, build
         interrupted=item.interrupted)
 
 
+def invoice_copy_item(ctx: Context, doc, pdf: bytes, path: Path, build_message, state: dict,
+                      errors: list[str]) -> Outgoing | None:
+    """The email of an invoice as it stands today (`sheetbill invoice --email`): once per invoice
+    and day (state `copy/<invoice>/<day>`), with a Message-ID of its own."""
+    from .deliver.compose import message_id
+
+    inv = doc.invoice
+    key = f"copy/{inv.invoice_no}/{ctx.today.isoformat()}"
+    was = state.get(key, "")
+    if not doc.client.email or (was and not state_is_sending(was)):
+        return None
+    interrupted = state_is_sending(was)
+    try:
+        msg = build_message(doc, pdf, path.name, written=ctx.written(), workbook=ctx.workbook)
+        _use_id(msg, marked_id(was) if interrupted and marked_id(was) else message_id(
+            ("copy", inv.invoice_no, ctx.today.isoformat()), f"copy\n{inv.invoice_no}\n{inv.checksum}\n{ctx.today}",
+            ctx.config.email.sender, ctx.workbook))
+    except Exception as exc:
+        errors.append(f"{inv.invoice_no}: email not made: {exc}")
+        return None
+    return Outgoing(
+        label=f"{inv.invoice_no} as of {ctx.today.isoformat()}", message=msg,
+        mark=Writes(state={key: sending_state(ctx.stamp(), msg["Message-ID"])}),
+        record=lambda: Writes(state={key: ctx.stamp()}, log=[Change(
+            ctx.stamp(), "sheetbill", "invoice copy", ctx.config.tab("invoices").name, inv.invoice_no, "Emailed",
+            "", f"{doc.status or 'as of'} {ctx.today.isoformat()}")]),
+        unmark=Writes(state={key: was}),
+        interrupted=interrupted)
+
+
 def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str, Client], owner_of,
-                  balances, renderer, lookup: bool, errors: list[str]) -> tuple[list[Outgoing], Writes]:
+                  renderer, lookup: bool, errors: list[str]) -> tuple[list[Outgoing], Writes]:
     """Receipts issued and not yet sent. Returns the emails and the writes for
     receipts that cannot be emailed (client without Email)."""
-    from .deliver.message import receipt_message
+    from .deliver.message import receipt_message, receipt_message_id
 
     email = ctx.config.email
     items, other = [], Writes()
     for p in payments:
-        if not p.receipt_no or (p.receipt_sent_at and p.receipt_sent_at != SENDING):
+        if not p.receipt_no or (p.receipt_sent_at and not cell_is_sending(p.receipt_sent_at)):
             continue
-        interrupted = p.receipt_sent_at == SENDING
+        interrupted = cell_is_sending(p.receipt_sent_at)
         if interrupted and not lookup:
-            errors.append(f"{p.receipt_no} (payment {p.payment_id}) may or may not have gone out; check the "
-                          f"Sent folder, then put the time in Receipt Sent At, or clear it to send again")
-            continue
+            continue  # a person decides (see core.delivery.unknown_outcomes)
         client = clients.get(owner_of(p))
         if client is None:
             continue
-        balance, credit = balances.get(client.client_id, (0, 0))
+        account = ctx.accounts.get(client.client_id)
+        if account is None:
+            continue
         folder = ctx.config.render.output
         existing = Path(folder) / f"{p.receipt_no}.pdf"
         try:
-            doc = receipt_for(p, p.receipt_no, client, ctx.config.practice, credit=credit, balance=balance)
+            doc = receipt_for(p, p.receipt_no, client, ctx.config.practice, account.receipt(p.payment_id))
             pdf = existing.read_bytes() if existing.is_file() else renderer.render(doc)  # made once, when issued
             path = ctx.store_pdf(folder, p.receipt_no, pdf)
         except Exception as exc:
@@ -114,23 +165,28 @@ def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str
         try:
             msg = receipt_message(doc, pdf, path.name, email.sender, ctx.email_template("receipt_subject.txt"),
                                   ctx.email_template("receipt_body.txt"), reply_to=email.reply_to or None,
-                                  bcc=email.bcc or None)
+                                  bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook)
+            if interrupted:
+                _use_id(msg, marked_id(p.receipt_sent_at) or receipt_message_id(p.receipt_no, email.sender))
         except Exception as exc:
             errors.append(f"{p.receipt_no}: email not made: {exc}")
             continue
+        mark = sending_cell(msg["Message-ID"])
         items.append(Outgoing(
             label=p.receipt_no, message=msg,
-            mark=Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", p.receipt_sent_at, SENDING)]),
-            record=lambda p=p, key=key: Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at",
-                                                                SENDING, ctx.stamp())]),
-            unmark=Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", SENDING, "")]),
+            mark=Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", p.receipt_sent_at, mark)]),
+            record=lambda p=p, key=key, mark=mark: Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at",
+                                                                           mark, ctx.stamp())]),
+            unmark=Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", mark, "")]),
             interrupted=interrupted))
     return items, other
 
 
 def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, Client], state: dict,
                    lookup: bool, pdf_of, errors: list[str]) -> list[Outgoing]:
-    from .deliver.message import reminder_message
+    """Reminders due today; `pdf_of(doc)` gives the invoice as it stands today (PDF bytes, file
+    name) to attach, so that it names the same open amount as the email."""
+    from .deliver.message import reminder_message, reminder_message_id
 
     email = ctx.config.email
     items = []
@@ -138,27 +194,28 @@ def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, C
         inv = r.invoice
         key = f"reminder/{inv.invoice_no}"
         was = state.get(key, "")
-        interrupted = was.endswith(" sending")
-        if interrupted and not lookup:
-            errors.append(f"Reminder {was.split()[0]} of {inv.invoice_no} may or may not have gone out; check the "
-                          f"Sent folder (the next level goes out when due)")
-            continue
+        interrupted = state_is_sending(was) and was.split()[0] == str(r.level)
+        if state_is_sending(was) and not lookup:
+            continue  # a person decides (see core.delivery.unknown_outcomes)
         client = clients.get(inv.client_id)
         if client is None or not client.email:
             continue
         try:
-            pdf, name = pdf_of(inv)
-            msg = reminder_message(ctx.invoice_document(inv, client), pdf, name, r.level, r.days_overdue,
+            doc = ctx.invoice_document(inv, client)
+            pdf, name = pdf_of(doc)
+            msg = reminder_message(doc, pdf, name, r.level, r.days_overdue,
                                    ctx.today, email.sender, ctx.email_template("reminder_subject.txt"),
                                    ctx.email_template("reminder_body.txt"), reply_to=email.reply_to or None,
-                                   bcc=email.bcc or None)
+                                   bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook)
+            if interrupted:
+                _use_id(msg, marked_id(was) or reminder_message_id(inv.invoice_no, r.level, email.sender))
         except Exception as exc:
             errors.append(f"Reminder of {inv.invoice_no}: not made: {exc}")
             continue
         level = str(r.level)
         items.append(Outgoing(
             label=f"reminder {level} of {inv.invoice_no}", message=msg,
-            mark=Writes(state={key: f"{level} sending"}),
+            mark=Writes(state={key: sending_state(level, msg["Message-ID"])}),
             record=lambda inv=inv, key=key, level=level, was=was: Writes(
                 state={key: level},
                 log=[Change(ctx.stamp(), "sheetbill", "remind", ctx.config.tab("invoices").name, inv.invoice_no,
@@ -173,7 +230,7 @@ def statement_item(ctx: Context, client: Client, statement, renderer, errors: li
     """A statement's PDF (always) and its email (when the client has an Email and it
     was not sent before: state `statement/<client>/<from>..<to>`)."""
     from .core.document import StatementDocument
-    from .deliver.message import statement_message
+    from .deliver.message import statement_message, statement_message_id
 
     period = f"{statement.date_from.isoformat()}..{statement.date_to.isoformat()}"
     doc = StatementDocument(ctx.config.practice, client, statement)
@@ -185,21 +242,32 @@ def statement_item(ctx: Context, client: Client, statement, renderer, errors: li
         return None, None
     key = f"statement/{client.client_id}/{period}"
     was = state.get(key, "")
-    if not client.email or (was and not was.endswith(" sending")):
+    interrupted = state_is_sending(was)
+    if not client.email or (was and not interrupted):
         return path, None
     email = ctx.config.email
     try:
         msg = statement_message(doc, pdf, path.name, email.sender, ctx.email_template("statement_subject.txt"),
                                 ctx.email_template("statement_body.txt"), reply_to=email.reply_to or None,
-                                bcc=email.bcc or None)
+                                bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook)
+        if interrupted:
+            _use_id(msg, marked_id(was) or statement_message_id(client.client_id, statement.date_from,
+                                                               statement.date_to, email.sender))
     except Exception as exc:
         errors.append(f"Statement of {client.client_id}: email not made: {exc}")
         return path, None
     return path, Outgoing(
         label=f"statement of {client.client_id} for {period}", message=msg,
-        mark=Writes(state={key: f"{ctx.stamp()} sending"}),
+        mark=Writes(state={key: sending_state(ctx.stamp(), msg["Message-ID"])}),
         record=lambda: Writes(state={key: ctx.stamp()}, log=[Change(
             ctx.stamp(), "sheetbill", "statement", ctx.config.tab("clients").name, client.client_id, "Statement",
             "", period)]),
         unmark=Writes(state={key: was}),
-        interrupted=was.endswith(" sending"))
+        interrupted=interrupted)
+
+
+def _use_id(msg, message_id: str) -> None:
+    """An interrupted email keeps the Message-ID it was marked with (older
+    versions made ids without the workbook's)."""
+    del msg["Message-ID"]
+    msg["Message-ID"] = message_id

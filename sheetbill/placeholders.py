@@ -21,6 +21,9 @@ EXAMPLE = {
     "CHANGE-ME phone": "+49 30 1234 5678",
     "CHANGE-ME tax id": "DE123456789",
     "CHANGE-ME IBAN and BIC": "IBAN DE89 3704 0044 0532 0130 00 · BIC COBADEFFXXX",
+    "holder: CHANGE-ME account holder": "holder: Lindenhof Lymph & Physio",
+    'iban: ""  ': "iban: DE89 3704 0044 0532 0130 00",
+    'bic: ""   ': "bic: COBADEFFXXX",
 }
 
 
@@ -30,7 +33,7 @@ def placeholder_keys(config: Config) -> list[str]:
     values = {"practice.name": p.name, "practice.address": p.address, "practice.email": p.email,
               "practice.phone": p.phone, "practice.tax_id": p.tax_id, "practice.bank": p.bank,
               "practice.website": p.website, "practice.payment_note": p.payment_note,
-              "email.from": config.email.sender}
+              "payments.account.holder": p.account_holder, "email.from": config.email.sender}
     if config.email.smtp is not None:
         values["email.smtp.username"] = config.email.smtp.username
     return [key for key, value in values.items() if MARKER in (value or "").lower()]

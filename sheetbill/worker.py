@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 import time as _time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -32,17 +33,17 @@ from .core.cycle import CyclePlan, plan_cycle
 from .core.dashboard import dashboard
 from .core.history import human_edits
 from .core.clients import ClientBook
-from .core.statement import statement_for
-from .core.number import ZERO
-from .core.payments import open_balance
+from .core.account import accounts
+from .core.statement import statement_of
 from .core.protect import restore_finalized
 from .core.recover import state_from_changelog
 from .core.reminders import due_reminders, muted
-from .documents import Context, invoice_item, receipt_items, reminder_items, statement_item
+from .documents import Context, invoice_copy_item, invoice_item, receipt_items, reminder_items, statement_item
 from .mail import Outcome, Outgoing, Writes, emailed, send_all, tagged
 from .core.actions import PDF, Action, of_cycle, restored
 from .payments.bank_import import BankImport, confirmed_payments, import_statement
-from .core.delivery import Pending, pending
+from .core.delivery import Pending, pending, resolution, state_is_sending, unknown_outcomes
+from .core.identity import identify, workbook_id
 from .core.document import document_for
 from .core.model import Client, Invoice, Ledger
 from .core.plan import CellWrite, Plan, RowAppend, RowProblem
@@ -139,7 +140,9 @@ class Worker:
             snapshot = self._read()
             recovered = self._recover(snapshot)
             report.warnings = self.chain.findings(snapshot)
-            edits_by_people = self._human_edits(snapshot)
+            made, identity = self._identify(snapshot)
+            recovered.update(made)
+            edits_by_people = identity + self._human_edits(snapshot)
             ledger = records.ledger(snapshot.tables, self.config.day_first)
             restoration = restore_finalized(state.previous(snapshot.texts, snapshot.state), snapshot.texts.rows,
                                             snapshot.texts.row_of(), ledger.invoices,
@@ -147,7 +150,8 @@ class Worker:
             report.flags = restoration.flags
             report.actions += restored(restoration.writes, restoration.appends, self._header)
             if not restoration.empty:  # undo first, then plan on the ledger as it should be
-                self._commit(snapshot, restoration.writes, restoration.appends, edits_by_people, action="restore")
+                self._commit(snapshot, restoration.writes, restoration.appends, edits_by_people, action="restore",
+                             extra_state=recovered)
                 edits_by_people = []
                 snapshot = self._read()
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
@@ -253,7 +257,8 @@ class Worker:
         if run.writes or run.state:
             self._commit(snapshot, run.writes, [], extra_state=run.state)
         self.pay_links = run.urls
-        mails = declined_emails(self._context(), clients, invoices, snapshot.state, self.transport is not None)
+        mails = declined_emails(self.config, self.today(), changelog.utc_stamp(self.clock.now()), clients, invoices,
+                                snapshot.state, self.transport is not None)
         if mails:
             outcome = send_all(mails, self.transport, lambda w: self._commit_writes(snapshot, w),
                                self.rules.email_lookup)
@@ -304,6 +309,13 @@ class Worker:
         snapshot.state.update(recovered)
         return recovered
 
+    def _identify(self, snapshot: Snapshot) -> tuple[dict[str, str], list[changelog.Change]]:
+        """A workbook's own id (see core.identity), made on its first run and committed with it."""
+        made, log_ = identify(snapshot.state, lambda: secrets.token_hex(8), changelog.utc_stamp(self.clock.now()),
+                              ACTOR, "_sheetbill")
+        snapshot.state.update(made)
+        return made, log_
+
     def _human_edits(self, snapshot: Snapshot) -> list[changelog.Change]:
         before = state.previous(snapshot.texts, snapshot.state)
         return human_edits(before, snapshot.texts.rows, changelog.utc_stamp(self.clock.now()),
@@ -343,8 +355,10 @@ class Worker:
         """Invoice PDFs and emails, receipts, reminders: each exactly once (see mail.py)."""
         if self.renderer is None:
             return
-        ctx = self._context()
+        ctx = self._context(snapshot, ledger, cycle.invoices, cycle.payments)
         lookup = self.rules.email_lookup
+        if self.transport is not None and not lookup:  # over SMTP a person decides, and hears of it every run
+            report.errors += [u.message for u in unknown_outcomes(invoices, cycle.payments, snapshot.state)]
         sessions = {s.session_id: s for s in ledger.sessions}
         for w in planned:  # what this cycle's commit already set
             if w.field == "billing_status" and w.key in sessions:
@@ -357,11 +371,11 @@ class Worker:
         if self.transport is not None:
             clients = {c.client_id: c for c in ledger.clients}
             receipts, no_email = receipt_items(ctx, cycle.payments, clients, self._owner(ledger, invoices),
-                                               cycle.client_balances, self.receipts, lookup, report.errors)
+                                               self.receipts, lookup, report.errors)
             first += no_email
             items += tagged("receipt", receipts)
             items += tagged("reminder", reminder_items(
-                ctx, self._reminders(snapshot, ledger, cycle), clients, snapshot.state, lookup, self._stored_pdf,
+                ctx, self._reminders(snapshot, ledger, cycle), clients, snapshot.state, lookup, self._as_it_stands,
                 report.errors))
             if self.config.monthly_statements:
                 items += tagged("statement", self._monthly_statements(ctx, snapshot, ledger, cycle, report))
@@ -377,9 +391,18 @@ class Worker:
     def _credit_note(self, number: str) -> bool:
         return self.rules.credit_note_pattern.parse(number) is not None
 
-    def _context(self) -> Context:
+    def _context(self, snapshot: Snapshot, ledger: Ledger, invoices, payments) -> Context:
+        """What the document builders need, with every client's account as `invoices` and
+        `payments` leave it."""
+        credit_note = self.rules.credit_note_pattern.parse
         return Context(self.config, self.today(), self.clock.now, self._store_pdf, self._link,
-                       self.rules.credit_note_pattern, self.pay_links)
+                       self.rules.credit_note_pattern,
+                       accounts(ledger.clients, invoices, payments, lambda n: credit_note(n) is not None),
+                       workbook_id(snapshot.state), self.pay_links)
+
+    def _as_it_stands(self, doc) -> tuple[bytes, str]:
+        """An invoice re-rendered as it stands today, and its file name (never the original's)."""
+        return self.renderer.render(doc), f"{doc.invoice.invoice_no} ({self.today().isoformat()}).pdf"
 
     def _commit_writes(self, snapshot: Snapshot, writes: Writes) -> None:
         self._commit(snapshot, writes.cells, [], writes.log, extra_state=writes.state)
@@ -396,10 +419,7 @@ class Worker:
             if client is None:
                 report.errors.append(f"{inv.invoice_no}: client {inv.client_id} is no longer in Clients; no PDF or email")
                 continue
-            carried = (ZERO if self.rules.credit_note_pattern.parse(inv.invoice_no)
-                       else open_balance(inv.client_id, [i for i in invoices if i.issue_date and inv.issue_date
-                                                         and i.issue_date <= inv.issue_date], inv.invoice_no))
-            doc = ctx.invoice_document(inv, client, carried)
+            doc = ctx.invoice_document(inv, client)
             try:
                 pdf = self.renderer.render(doc)
                 path = self._store_pdf(self.config.render.output, inv.invoice_no, pdf)
@@ -429,8 +449,8 @@ class Worker:
         items = []
         for client in ledger.clients:
             if client.client_id in active:
-                statement = statement_for(client, cycle.invoices, cycle.payments, start, end, ctx.today,
-                                          self.rules.minor_unit)
+                statement = statement_of(ctx.account(client.client_id), start, end, ctx.today,
+                                         self.rules.minor_unit)
                 _, item = statement_item(ctx, client, statement, self.statements, report.errors, snapshot.state)
                 if item is not None and not (item.interrupted and not self.rules.email_lookup):
                     items.append(item)
@@ -441,13 +461,20 @@ class Worker:
         report = CycleReport()
         with self.book.lease():
             snapshot = self._read()
+            made, identity = self._identify(snapshot)
+            if made:
+                self._commit(snapshot, [], [], identity, extra_state=made)
             ledger = records.ledger(snapshot.tables, self.config.day_first)
             client = ClientBook(ledger.clients).find(client_ref)
-            statement = statement_for(client, ledger.invoices, ledger.payments, date_from, date_to, self.today(),
-                                      self.rules.minor_unit)
-            path, item = statement_item(self._context(), client, statement, self.statements, report.errors,
+            ctx = self._context(snapshot, ledger, ledger.invoices, ledger.payments)
+            statement = statement_of(ctx.account(client.client_id), date_from, date_to, self.today(),
+                                     self.rules.minor_unit)
+            path, item = statement_item(ctx, client, statement, self.statements, report.errors,
                                         snapshot.state)
-            if email and item is not None and self.transport is not None:
+            if email and item is not None and item.interrupted and not self.rules.email_lookup:
+                key = f"statement/{client.client_id}/{date_from.isoformat()}..{date_to.isoformat()}"
+                report.errors += [u.message for u in unknown_outcomes((), (), {key: snapshot.state[key]})]
+            elif email and item is not None and self.transport is not None:
                 outcome = send_all([item], self.transport, lambda w: self._commit_writes(snapshot, w),
                                    self.rules.email_lookup)
                 report.sent, report.errors = outcome.sent, report.errors + outcome.errors
@@ -461,7 +488,7 @@ class Worker:
         with self.book.lease():
             snapshot = self._read()
             ledger = records.ledger(snapshot.tables, self.config.day_first)
-            ctx = self._context()
+            ctx = self._context(snapshot, ledger, ledger.invoices, ledger.payments)
             doc = self.superbills.document(ctx, snapshot.tables, ledger, ClientBook(ledger.clients).find(client_ref),
                                            date_from, date_to)
             path, item = self.superbills.item(ctx, doc, snapshot.state, report.errors)
@@ -490,6 +517,45 @@ class Worker:
                 self._commit(snapshot, [], result.appends, extra_state=result.state)
         return result
 
+    def invoice_copy(self, invoice_no: str, email: bool) -> tuple[Path | None, CycleReport]:
+        """`sheetbill invoice`: the invoice as it stands today (paid, partially paid, with its
+        payments) as a PDF beside the original, never replacing it; with `email`, sent once a day."""
+        report = CycleReport()
+        with self.book.lease():
+            snapshot = self._read()
+            ledger = records.ledger(snapshot.tables, self.config.day_first)
+            wanted = invoice_no.strip().upper()
+            inv = next((i for i in ledger.invoices if i.invoice_no.strip().upper() == wanted), None)
+            if inv is None or not inv.invoice_no:
+                raise SheetbillError(f"no invoice {invoice_no.strip()} in the Invoices tab")
+            client = next((c for c in ledger.clients if c.client_id == inv.client_id), None)
+            if client is None:
+                raise SheetbillError(f"{inv.invoice_no}: client {inv.client_id} is not in Clients")
+            ctx = self._context(snapshot, ledger, ledger.invoices, ledger.payments)
+            doc = ctx.invoice_document(inv, client)
+            pdf, name = self._as_it_stands(doc)
+            path = self._store_pdf(self.config.render.output, name.removesuffix(".pdf"), pdf)
+            if email and self.transport is not None:
+                item = invoice_copy_item(ctx, doc, pdf, path, self._message, snapshot.state, report.errors)
+                if item is not None:
+                    outcome = send_all([item], self.transport, lambda w: self._commit_writes(snapshot, w),
+                                       self.rules.email_lookup)
+                    report.sent, report.errors = outcome.sent, report.errors + outcome.errors
+        return path, report
+
+    def resolve(self, key: str, sent: bool) -> str:
+        """`sheetbill resolve`: a person's answer about an interrupted reminder or statement."""
+        with self.book.lease():
+            snapshot = self._read()
+            try:
+                state_, log_, done = resolution(key, snapshot.state.get(key, ""), sent,
+                                                changelog.utc_stamp(self.clock.now()), ACTOR,
+                                                lambda tab: self._header(tab, ""))
+            except ValueError as exc:
+                raise SheetbillError(str(exc)) from None
+            self._commit(snapshot, [], [], log_, extra_state=state_)
+        return done
+
     def _owner(self, ledger: Ledger, invoices: list[Invoice]):
         """A payment's client: the one it names, else its invoice's."""
         book = ClientBook(ledger.clients)
@@ -512,7 +578,7 @@ class Worker:
         for key, value in snapshot.state.items():
             if key.startswith("reminder/") and value:
                 level = int(value.split()[0])
-                sent[key.split("/", 1)[1]] = level - 1 if value.endswith(" sending") else level
+                sent[key.split("/", 1)[1]] = level - 1 if state_is_sending(value) else level
         return due_reminders(cycle.invoices, days, sent, self.today(),
                              muted_clients=self._muted(snapshot, "clients"),
                              muted_invoices=self._muted(snapshot, "invoices"),
@@ -526,15 +592,6 @@ class Worker:
         key = table.tab.key_field
         return frozenset(cells_text(table.get(v, key)) for _, v in table.rows
                          if muted(cells_text(table.get(v, "reminders"))))
-
-    def _stored_pdf(self, inv: Invoice) -> tuple[bytes, str]:
-        read = getattr(self._store_pdf, "read", None)  # a store that keeps PDFs elsewhere (Drive) reads them back
-        if read is not None:
-            return read(inv.pdf)
-        path = Path(inv.pdf)
-        if not path.is_absolute():
-            path = self._base / path
-        return path.read_bytes(), path.name
 
     def _pdf_exists(self, link: str) -> bool:
         exists = getattr(self._store_pdf, "exists", None)  # a store that keeps PDFs elsewhere (Drive) knows its links

@@ -95,7 +95,10 @@ def build(target: Path) -> None:
               "{{ issue_date }}"),
              ("{% if kind == 'credit_note' %}Credits invoice{% else %}Due date{% endif %}",
               "{% if kind == 'credit_note' %}{{ credits }}{% else %}{{ due_date }}{% endif %}"),
-             ("Client no.", "{{ client.id }}"))
+             ("Client no.", "{{ client.id }}"),
+             ("{% if kind != 'credit_note' and not draft %}Status{% endif %}",
+              "{% if kind != 'credit_note' and not draft %}{% if is_paid %}PAID{% else %}{{ status }}"
+              "{% endif %}{% endif %}"))
     for row, (label, value) in zip(_grid(meta, (36, 38), rows=len(facts)).rows, facts):
         _text(row.cells[0].paragraphs[0], label)
         _text(_right(row.cells[1].paragraphs[0]), value, bold=True)
@@ -108,7 +111,7 @@ def build(target: Path) -> None:
     _label(document.add_paragraph(),
            "{% if kind == 'credit_note' %}CREDIT{% else %}PAYMENT{% endif %}")
     _text(document.add_paragraph(), "{{ payment_terms }}")
-    _text(document.add_paragraph(), "{%p if practice.bank and kind != 'credit_note' %}")
+    _text(document.add_paragraph(), "{%p if practice.bank and kind != 'credit_note' and has_amount_due %}")
     _label(document.add_paragraph(), "BANK DETAILS")
     _text(document.add_paragraph(), "{{ practice.bank }}")
     _text(document.add_paragraph(), "{%p endif %}")
@@ -192,6 +195,12 @@ def _totals_table(document: Document) -> None:
         ("{%tr endfor %}", "", False),
         ("{%tr if kind != 'credit_note' %}", "", False),
         ("Total", "{{ total }}", True),
+        ("{%tr endif %}", "", False),
+        ("{%tr for payment in payments %}", "", False),
+        ("Paid {{ payment.date }} {{ payment.method }} {{ payment.reference }}", "-{{ payment.amount }}", False),
+        ("{%tr endfor %}", "", False),
+        ("{%tr if has_payments %}", "", False),
+        ("Balance of this invoice", "{{ balance }}", False),
         ("{%tr endif %}", "", False),
         ("{%tr if has_previous_balance and kind != 'credit_note' %}", "", False),
         ("Previous balance", "{{ previous_balance }}", False),

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sheetbill.core.billing import BillingRules, plan_billing
 from sheetbill.core.model import Allocation, Client, Invoice, Ledger, Payment, ServicePrice, Session
 from sheetbill.core.numbering import gaps_and_duplicates
-from sheetbill.core.payments import (PaymentRules, format_applied, open_balance, parse_applied,
+from sheetbill.core.payments import (PaymentRules, format_applied, parse_applied,
                                      plan_payments)
 
 TODAY = date(2026, 11, 21)
@@ -185,12 +185,13 @@ def test_credit_pays_an_invoice_made_later_by_appending_to_the_paying_payment():
     assert p.client_balances["C-001"] == (M("10.00"), M("0"))
 
 
-def test_a_refund_comes_out_of_credit_and_gets_no_receipt():
+def test_a_refund_comes_out_of_credit_and_gets_a_refund_receipt_in_the_same_series():
     book = Book((payment(who="C-001", amount="50.00"),
                  payment(row=3, day=date(2026, 11, 12), who="C-001", amount="-20.00", method="Cash")))
     p = book.run()
     assert written(p, "payments", "applied_to") == {"P-00001": "Credit 50.00", "P-00002": "Refund -20.00"}
-    assert [r.payment_id for r in p.receipts] == ["P-00001"]
+    assert [(r.payment_id, r.receipt_no, r.amount) for r in p.receipts] == \
+        [("P-00001", "RCPT-2026-0001", M("50.00")), ("P-00002", "RCPT-2026-0002", M("-20.00"))]
     assert p.client_balances["C-001"] == (M("0"), M("30.00"))
 
 
@@ -300,14 +301,6 @@ def test_applied_to_typed_by_hand_counts_for_the_invoice_it_names():
     assert written(p, "payments", "applied_to") == {"P-00001": "INV-2026-0002 40.00", "P-00002": "Credit 10.00"}
 
 
-def test_open_balance_is_carried_forward_onto_the_next_invoice():
-    p = plan(payment(inv="INV-2026-0001", amount="30.00"), invoices=[INV1, INV2, INV3])
-    after = p.settled([INV1, INV2, INV3])
-    assert open_balance("C-001", after, exclude_invoice_no="INV-2026-0002") == M("70.00")
-    assert open_balance("C-001", after) == M("110.00")
-    assert open_balance("C-002", after) == M("60.00")
-
-
 def test_parse_applied_reads_what_people_type_and_refuses_nonsense():
     assert parse_applied(" inv-1 40 ;credit 1,50; ") == (Allocation("inv-1", M("40")),
                                                          Allocation("Credit", M("1.50")))
@@ -373,7 +366,7 @@ def check_money(book, p):
         assert 0 <= paid <= inv.total and balance == inv.total - paid
     assert gaps_and_duplicates(RULES.receipt_pattern, [q.receipt_no for q in p.payments if q.receipt_no]) == []
     assert {q.receipt_no for q in p.payments if q.receipt_no} == \
-        {q.receipt_no for q in p.payments if q.applied and q.amount > 0}
+        {q.receipt_no for q in p.payments if q.applied}  # refunds get a refund receipt too
 
 
 @settings(max_examples=150, deadline=None)

@@ -65,9 +65,10 @@ def test_the_statement_of_a_busy_quarter():
         (5, "invoice", "INV-3", "INV-3", D("50.00"), D("130.00")),
         (6, "credit_note", "CN-1", "INV-3", D("-50.00"), D("80.00")),
         (3, "invoice", "INV-4", "INV-4", D("120.00"), D("200.00")),
-        (10, "payment", "P-3", "INV-2", D("-80.00"), D("120.00")),
-        (10, "payment", "P-3", "INV-4", D("-60.00"), D("60.00")),
+        (10, "payment", "P-3", "INV-2, INV-4", D("-140.00"), D("60.00")),
+        (12, "payment", "P-4", "", D("0.00"), D("60.00")),  # kept as credit: shown, balance unchanged
     ]
+    assert [e.received for e in s.entries[3:]] == [D("150.00"), D("25.00")]
     assert (s.invoiced, s.paid, s.closing) == (D("120.00"), D("140.00"), D("60.00"))
     assert s.credit == D("35.00")  # 10 left of P-3, and P-4
     assert s.due == D("25.00")
@@ -92,7 +93,8 @@ def test_aging_buckets(days, bucket):
 def test_credit_applied_to_a_later_invoice_counts_when_that_invoice_is_issued():
     ledger = [invoice("INV-1", date(2026, 9, 1), "40.00"),
               invoice("INV-2", date(2026, 11, 5), "30.00")]
-    payments = [payment(2, date(2026, 9, 15), "70.00", ("INV-1", "40.00"), ("INV-2", "30.00"))]
+    payments = [payment(2, date(2026, 9, 15), "70.00", ("INV-1", "40.00"), ("Credit", "30.00"),
+                        ("INV-2", "30.00"))]  # as the payments plan appends it
     october = statement_for(CLIENT, ledger, payments, OCT, date(2026, 10, 31), date(2026, 10, 31))
     assert (october.opening, october.closing, october.credit) == (D(0), D(0), D("30.00"))
     november = statement_for(CLIENT, ledger, payments, NOV, END, END)
@@ -120,7 +122,8 @@ def test_money_paid_on_a_voided_invoice_is_credit_until_a_refund():
     payments = [payment(2, date(2026, 10, 5), "50.00", ("INV-1", "50.00")),
                 payment(3, date(2026, 11, 20), "-50.00", ("Refund", "-50.00"), client="C-1")]
     october = statement_for(CLIENT, ledger, payments, OCT, date(2026, 10, 31), NOV)
-    assert [e.kind for e in october.entries] == ["invoice", "credit_note"]
+    assert [(e.kind, e.amount) for e in october.entries] == \
+        [("invoice", D("50.00")), ("payment", D("0.00")), ("credit_note", D("-50.00"))]
     assert (october.closing, october.credit, october.due, october.open_items) == \
         (D(0), D("50.00"), D("-50.00"), ())
     november = statement_for(CLIENT, ledger, payments, NOV, END, END)
@@ -191,3 +194,29 @@ def test_one_periods_closing_is_the_next_periods_opening(ledger, start, first, s
     both = statement_for(CLIENT, invoices, payments, start, middle + timedelta(second), middle)
     assert two.opening == one.closing and both.closing == two.closing
     assert both.entries == one.entries + two.entries
+
+
+def test_an_invoice_comes_before_the_credit_note_that_cancels_it_on_the_same_day():
+    ledger = [invoice("INV-2026-0007", NOV, "55.00", status="Void"),
+              invoice("CN-2026-0001", NOV, "-55.00", credits="INV-2026-0007")]
+    s = statement_for(CLIENT, ledger, [], NOV, END, END, credit_note=lambda n: n.startswith("CN-"))
+    assert [(e.kind, e.balance) for e in s.entries] == [("invoice", D("55.00")), ("credit_note", D("0.00"))]
+
+
+def test_nothing_to_pay_only_when_nothing_is_open():
+    # the period's closing balance is 0, but an invoice issued since is open on the statement's date
+    ledger = [invoice("INV-1", date(2026, 12, 2), "386.23")]
+    s = statement_for(CLIENT, ledger, [], OCT, END, today=date(2026, 12, 5))
+    assert (s.due, s.aging.total, s.nothing_to_pay) == (D(0), D("386.23"), False)
+    paid = statement_for(CLIENT, ledger, [payment(2, date(2026, 12, 3), "386.23", ("INV-1", "386.23"))],
+                         OCT, END, today=date(2026, 12, 5))
+    assert paid.nothing_to_pay
+
+
+def test_a_refund_is_listed_on_its_date_and_takes_back_credit():
+    payments = [payment(2, date(2026, 10, 5), "50.00", ("Credit", "50.00"), client="C-1"),
+                payment(3, date(2026, 10, 9), "-20.00", ("Refund", "-20.00"), client="C-1")]
+    s = statement_for(CLIENT, [], payments, OCT, END, END)
+    assert [(e.kind, e.received, e.amount) for e in s.entries] == \
+        [("payment", D("50.00"), D("0.00")), ("refund", D("-20.00"), D("0.00"))]
+    assert (s.received, s.credit, s.due) == (D("30.00"), D("30.00"), D("-30.00"))

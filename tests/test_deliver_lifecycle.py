@@ -6,9 +6,10 @@ from __future__ import annotations
 import email
 import email.policy
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -23,6 +24,9 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 PDF = b"%PDF-1.7 a document\n%%EOF\n"
 SENDER = "billing@lindenhof-physio.example"
 TODAY = date(2026, 12, 22)
+WRITTEN = datetime(2026, 12, 22, 16, 5, 9, tzinfo=ZoneInfo("Europe/Berlin"))
+WORKBOOK = "5f1e0c2d9a7b3c48"
+NOW = {"written": WRITTEN, "workbook": WORKBOOK}
 NASTY = "{{ 7*7 }} {% if true %}x{% endif %} <b>"
 
 
@@ -32,17 +36,17 @@ def templates(kind: str) -> tuple[Path, Path]:
 
 def receipt(doc=None):  # noqa: ANN001, ANN201 - test helpers
     return receipt_message(doc or sample_receipt(), PDF, "RCPT-2026-0017.pdf", SENDER,
-                           *templates("receipt"))
+                           *templates("receipt"), **NOW)
 
 
 def statement(doc=None):  # noqa: ANN001, ANN201
     return statement_message(doc or sample_statement(), PDF, "statement.pdf", SENDER,
-                             *templates("statement"))
+                             *templates("statement"), **NOW)
 
 
 def reminder(level: int, doc=None, days: int = 17):  # noqa: ANN001, ANN201
     return reminder_message(doc or sample_document(), PDF, "INV-2026-0042.pdf", level, days,
-                            TODAY, SENDER, *templates("reminder"))
+                            TODAY, SENDER, *templates("reminder"), **NOW)
 
 
 def parsed(message) -> email.message.EmailMessage:  # noqa: ANN001
@@ -64,14 +68,14 @@ def test_receipt_email():
     assert message["To"].addresses[0].addr_spec == "m.schoenberg@example.org"
     assert message["Subject"] == \
         "Receipt RCPT-2026-0017 from Lindenhof Physiotherapy: thank you for your payment"
-    assert message["Date"] == "Thu, 03 Dec 2026 12:00:00 +0000"
-    assert message["Message-ID"] == receipt_message_id("RCPT-2026-0017", SENDER)
+    assert message["Date"] == "Tue, 22 Dec 2026 16:05:09 +0100"  # when written, not the payment's day
+    assert message["Message-ID"] == receipt_message_id("RCPT-2026-0017", SENDER, WORKBOOK)
     body = body_of(receipt())
     for expected in ["Thank you for your payment of 300.00 EUR received on 3 Dec 2026 "
                      "(Bank transfer).", "- invoice INV-2026-0038: 48.50 EUR",
                      "- invoice INV-2026-0042: 199.98 EUR",
                      "51.52 EUR is kept as credit on your account",
-                     "nothing is open on your account", "Your receipt RCPT-2026-0017 is attached."]:
+                     "nothing was open on your invoices on 3 Dec 2026", "Your receipt RCPT-2026-0017 is attached."]:
         assert expected in body
     assert "Your credit on account is now" not in body  # it is this payment's credit
     attachment = attachment_of(receipt())
@@ -81,7 +85,7 @@ def test_receipt_email():
 def test_receipt_of_a_part_payment_with_earlier_credit():
     doc = replace(sample_receipt(Decimal("150.00")), credit=Decimal("3.70"))
     body = body_of(receipt(doc))
-    assert "After this payment, 98.48 EUR is still open on your account." in body
+    assert "After this payment, 98.48 EUR was still open on your invoices on 3 Dec 2026." in body
     assert "Your credit on account is now 3.70 EUR." in body
     assert "kept as credit" not in body
 
@@ -90,9 +94,9 @@ def test_statement_email():
     message = parsed(statement())
     assert message["Subject"] == \
         "Statement of account 1 Oct 2026 – 30 Nov 2026 from Lindenhof Physiotherapy"
-    assert message["Date"] == "Tue, 01 Dec 2026 12:00:00 +0000"
+    assert message["Date"] == "Tue, 22 Dec 2026 16:05:09 +0100"
     assert message["Message-ID"] == statement_message_id(
-        "C-0042", date(2026, 10, 1), date(2026, 11, 30), SENDER)
+        "C-0042", date(2026, 10, 1), date(2026, 11, 30), SENDER, WORKBOOK)
     body = body_of(statement())
     for expected in ["your statement of account from 1 Oct 2026 to 30 Nov 2026",
                      "Opening balance: 96.30 EUR", "Closing balance: 248.48 EUR",
@@ -115,8 +119,8 @@ def test_statement_email():
 def test_reminder_email_by_level(level, subject, sentence):
     message = parsed(reminder(level))
     assert message["Subject"] == subject
-    assert message["Date"] == "Tue, 22 Dec 2026 12:00:00 +0000"
-    assert message["Message-ID"] == reminder_message_id("INV-2026-0042", level, SENDER)
+    assert message["Date"] == "Tue, 22 Dec 2026 16:05:09 +0100"
+    assert message["Message-ID"] == reminder_message_id("INV-2026-0042", level, SENDER, WORKBOOK)
     body = body_of(reminder(level))
     assert sentence in body and "The invoice is attached again" in body
     assert attachment_of(reminder(level)).get_content() == PDF
@@ -125,7 +129,7 @@ def test_reminder_email_by_level(level, subject, sentence):
 def test_reminder_open_balance_is_the_invoices_and_one_day_is_singular():
     doc = sample_document()
     doc = replace(doc, invoice=replace(doc.invoice, paid=Decimal("100.00"),
-                                       balance=Decimal("99.98")))
+                                       balance=Decimal("99.98")), paid=Decimal("100.00"))
     assert parsed(reminder(2, doc, days=1))["Subject"] == \
         "Second reminder: invoice INV-2026-0042 is 1 day overdue"
     assert "1 day overdue, and 99.98 EUR is still open" in body_of(reminder(2, doc, days=1))
@@ -163,9 +167,9 @@ def test_message_ids_are_stable_and_distinct_per_kind_and_level():
 def test_all_kinds_land_side_by_side_in_the_outbox(tmp_path):
     outbox = OutboxTransport(tmp_path)
     messages = [invoice_message(sample_document(), PDF, "i.pdf", SENDER,
-                                *templates("invoice")),
+                                *templates("invoice"), **NOW),
                 invoice_message(sample_credit_note(), PDF, "c.pdf", SENDER,
-                                *templates("invoice")),
+                                *templates("invoice"), **NOW),
                 receipt(), statement(), reminder(1), reminder(2), reminder(3)]
     for message in messages:
         outbox.send(message)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import email
 import email.policy
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,11 +20,13 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 SUBJECT, BODY = TEMPLATES / "invoice_subject.txt", TEMPLATES / "invoice_body.txt"
 PDF = b"%PDF-1.7 an invoice\n%%EOF\n"
 SENDER = "billing@lindenhof-physio.example"
+WRITTEN = datetime(2026, 12, 22, 16, 5, 9, tzinfo=ZoneInfo("Europe/Berlin"))
+WORKBOOK = "5f1e0c2d9a7b3c48"
 
 
 def build(doc=None, **options):  # noqa: ANN001, ANN201 - test helper
     return invoice_message(doc or sample_document(), PDF, "INV-2026-0042.pdf", SENDER,
-                           SUBJECT, BODY, **options)
+                           SUBJECT, BODY, **{"written": WRITTEN, "workbook": WORKBOOK, **options})
 
 
 def parsed(message) -> email.message.EmailMessage:  # noqa: ANN001
@@ -38,8 +42,8 @@ def test_headers_body_and_attachment():
     assert message["Reply-To"] == "office@lindenhof-physio.example"
     assert message["Bcc"] == "archive@lindenhof-physio.example"
     assert message["Subject"] == "Invoice INV-2026-0042 from Lindenhof Physiotherapy"
-    assert message["Date"] == "Sat, 21 Nov 2026 12:00:00 +0000"
-    assert message["Message-ID"] == message_id_for("INV-2026-0042", "5e0c1f2a", SENDER)
+    assert message["Date"] == "Tue, 22 Dec 2026 16:05:09 +0100"  # when written, not the invoice's day
+    assert message["Message-ID"] == message_id_for("INV-2026-0042", "5e0c1f2a", SENDER, WORKBOOK)
     body = message.get_body(("plain",)).get_content()
     assert body.startswith("Dear Dr. Margarethe Schönberg-Castellanos,\n")
     assert "invoice INV-2026-0042 of 21 Nov 2026 for 199.98 EUR" in body
@@ -55,8 +59,8 @@ def test_credit_note_email_from_its_own_templates():
     message = parsed(build(sample_credit_note()))
     assert message["Subject"] == ("Credit note CN-2026-0003 from Lindenhof Physiotherapy "
                                   "(cancels invoice INV-2026-0042)")
-    assert message["Date"] == "Sat, 28 Nov 2026 12:00:00 +0000"
-    assert message["Message-ID"] == message_id_for("CN-2026-0003", "9a1d7c33", SENDER)
+    assert message["Date"] == "Tue, 22 Dec 2026 16:05:09 +0100"
+    assert message["Message-ID"] == message_id_for("CN-2026-0003", "9a1d7c33", SENDER, WORKBOOK)
     body = message.get_body().get_content()
     assert "Please find attached credit note CN-2026-0003 of 28 Nov 2026." in body
     assert "It cancels invoice INV-2026-0042: 199.98 EUR is credited to your account." in body
@@ -71,16 +75,33 @@ def test_credit_note_templates_can_be_given(tmp_path):
     subject.write_text("Gutschrift {{ number }}")
     body.write_text("{{ credited }}")
     message = invoice_message(sample_credit_note(), PDF, "x.pdf", SENDER, SUBJECT, BODY,
-                              credit_note_templates=(subject, body))
+                              credit_note_templates=(subject, body), written=WRITTEN, workbook=WORKBOOK)
     assert message["Subject"] == "Gutschrift CN-2026-0003"
     assert parsed(message).get_body().get_content().strip() == "199.98 EUR"
     invoice = invoice_message(sample_document(), PDF, "x.pdf", SENDER, SUBJECT, BODY,
-                              credit_note_templates=(subject, body))
+                              credit_note_templates=(subject, body), written=WRITTEN, workbook=WORKBOOK)
     assert invoice["Subject"] == "Invoice INV-2026-0042 from Lindenhof Physiotherapy"
 
 
 def test_same_document_same_bytes():
     assert build().as_bytes() == build().as_bytes()
+
+
+def test_date_is_the_moment_written_in_its_time_zone():
+    summer = datetime(2026, 7, 1, 23, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert parsed(build(written=summer))["Date"] == "Wed, 01 Jul 2026 23:30:00 +0200"
+    with pytest.raises(ValueError, match="time zone"):
+        build(written=datetime(2026, 7, 1, 23, 30))
+
+
+def test_message_id_is_the_workbooks_own_and_not_the_clocks():
+    ids = {message_id_for("INV-2026-0001", "aaa", SENDER, workbook) for workbook in ("a1", "b2", "")}
+    assert len(ids) == 3  # a trial workbook and the real one never share an id
+    assert build(written=WRITTEN)["Message-ID"] == build(written=datetime(2027, 1, 5, 8, tzinfo=ZoneInfo("UTC")))[
+        "Message-ID"]
+    assert build()["Message-ID"] != build(workbook="another")["Message-ID"]
+    # without a workbook id, the id older versions gave (an interrupted send they marked is looked up by it)
+    assert message_id_for("INV-2026-0001", "b1", SENDER) == "<inv-2026-0001.08b99ccaae67@lindenhof-physio.example>"
 
 
 def test_message_id():
@@ -110,7 +131,7 @@ def test_subject_is_one_line(tmp_path):
     subject.write_text("Invoice\n{{ number }}\n\n{{ client.name }}\n")
     doc = sample_document()
     doc = replace(doc, client=replace(doc.client, name="A\nB"))
-    message = invoice_message(doc, PDF, "x.pdf", SENDER, subject, BODY)
+    message = invoice_message(doc, PDF, "x.pdf", SENDER, subject, BODY, written=WRITTEN, workbook=WORKBOOK)
     assert message["Subject"] == "Invoice INV-2026-0042 A B"
 
 
@@ -133,4 +154,5 @@ def test_broken_email_template(tmp_path):
     body = tmp_path / "body.txt"
     body.write_text("Dear {{ client.name }},\n{{ amount_due | nosuchfilter }}\n")
     with pytest.raises(RenderError, match=r"body\.txt, line 2"):
-        invoice_message(sample_document(), PDF, "x.pdf", SENDER, SUBJECT, body)
+        invoice_message(sample_document(), PDF, "x.pdf", SENDER, SUBJECT, body, written=WRITTEN,
+                            workbook=WORKBOOK)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ PDF = b"%PDF-1.7 an invoice\n%%EOF\n"
 def message():  # noqa: ANN201 - test helper
     return invoice_message(sample_document(), PDF, "INV-2026-0042.pdf",
                            "Lindenhof <billing@lindenhof-physio.example>",
-                           TEMPLATES / "invoice_subject.txt", TEMPLATES / "invoice_body.txt")
+                           TEMPLATES / "invoice_subject.txt", TEMPLATES / "invoice_body.txt",
+                           written=datetime(2026, 11, 21, 9, 30, tzinfo=timezone.utc), workbook="w1")
 
 
 def test_send_writes_one_eml_file(tmp_path):

@@ -132,7 +132,8 @@ def message(bcc: str | None = BCC):  # noqa: ANN201 - test helper
     return invoice_message(sample_document(), PDF, "INV-2026-0042.pdf",
                            "Lindenhof <billing@lindenhof-physio.example>",
                            TEMPLATES / "invoice_subject.txt", TEMPLATES / "invoice_body.txt",
-                           bcc=bcc)
+                           bcc=bcc, written=datetime.datetime(2026, 11, 21, 9, 30, tzinfo=datetime.timezone.utc),
+                           workbook="w1")
 
 
 def plain(port: int, **options: object) -> SmtpTransport:

@@ -168,9 +168,9 @@ def test_the_dashboard_and_its_chart(practice):
     practice.append("Sessions", session("S-00001", date(2026, 11, 3)), session("S-00002", date(2026, 11, 4), client="Bob"))
     practice.run()
     board = {r["Item"]: r for r in practice.rows("Dashboard")}
-    assert board["Open invoices"]["Count"] == 1 and Decimal(str(board["Open invoices"]["Value"])) == Decimal("65")
+    assert board["Open invoices (gross)"]["Count"] == 1 and Decimal(str(board["Open invoices (gross)"]["Value"])) == Decimal("65")
     assert board["Problems"]["Count"] == 1 and board["Unbilled completed sessions"]["Count"] == 1
-    assert Decimal(str(board["Revenue 2026-11"]["Value"])) == Decimal("65")
+    assert Decimal(str(board["Revenue 2026-11 (net)"]["Value"])) == Decimal("65")
     with zipfile.ZipFile(practice.workbook) as z:
         assert any(n.startswith("xl/charts/chart") for n in z.namelist())  # made by init, kept by every run
 

@@ -48,7 +48,7 @@ def test_the_next_cycle_is_one_request_and_writes_nothing(google_practice: Googl
     assert p.fake.count(method="sheets.spreadsheets.getByDataFilter") == 1
 
 
-def test_a_reminder_attaches_the_pdf_kept_in_drive(google_practice: GooglePractice):
+def test_a_reminder_attaches_the_invoice_as_it_stands_today(google_practice: GooglePractice):
     from datetime import timedelta
 
     p = google_practice
@@ -61,8 +61,10 @@ def test_a_reminder_attaches_the_pdf_kept_in_drive(google_practice: GooglePracti
     assert report.errors == []
     reminder = p.emails()[-1]
     (attachment,) = list(reminder.iter_attachments())
-    assert attachment.get_filename() == "INV-2026-0001.pdf"
-    assert attachment.get_content() == p.pdfs()["INV-2026-0001.pdf"]
+    # re-rendered today, so that it names the open amount the reminder names; the original is kept
+    assert attachment.get_filename() == f"INV-2026-0001 ({later.now().date().isoformat()}).pdf"
+    assert attachment.get_content().startswith(b"%PDF")
+    assert "INV-2026-0001.pdf" in p.pdfs()
     assert len(p.emails()) == 2
 
 

@@ -138,14 +138,15 @@ def test_the_listing_reads_as_an_admin_would(busy):
                      "  CN-2026-0001  C-002 Jonas Becker  -58.50 EUR  voids INV-2026-0002",
                      "  P-00002  C-001 Anna Meier  65.00 EUR  applied to INV-2026-0001 65.00",
                      "  P-00003  C-003 Sofia Rossi  -30.00 EUR  refund out of credit",
-                     "  RCPT-2026-0002  C-001 Anna Meier  65.00 EUR  payment P-00002 (Cash)",
+                     "  RCPT-2026-0002  C-001 Anna Meier    65.00 EUR  payment P-00002 (Cash)",
+                     "  RCPT-2026-0003  C-003 Sofia Rossi  -30.00 EUR  refund P-00003 (Cash)",
                      "  2026-12-01  Cash In 65.00, Cash Out 30.00, Expected 85.00, Status Open",
                      "  INV-2026-0005   invoice      to Anna Meier <anna@example.com>",
                      "  reminder 1 of INV-2026-0003  to Anna Meier <anna@example.com>",
                      "  Sessions row 6 (S-00005): Unknown client 'Bob' (not a Client ID or exact name in Clients)"):
         assert expected in lines, expected
     assert lines[-1] == ("The next run: 2 invoice(s), 1 credit note(s), 1 payment(s) applied, 1 refund(s), "
-                         "1 receipt(s), 8 email(s), 1 restoration(s), 2 problem(s). Nothing was written.")
+                         "2 receipt(s), 9 email(s), 1 restoration(s), 2 problem(s). Nothing was written.")
 
 
 def test_preview_from_the_command_line_writes_nothing(practice, capsys):

@@ -105,3 +105,27 @@ def test_credit_note():
         ("-1", "6.25 EUR", "-56.25 EUR")
     plain = invoice_context(sample_document())
     assert (plain["title"], plain["credited"]) == ("Invoice", "")
+
+
+def test_the_figures_of_the_account_contract():
+    from sheetbill.core.account import PaymentOnInvoice
+
+    doc = sample_document(previous_balance=Decimal(0))
+    total = doc.invoice.total
+    paid = PaymentOnInvoice(date(2026, 11, 22), "RCPT-2026-0003", "Card", Decimal("50.00"))
+    part = replace(doc, paid=Decimal("50.00"), payments=(paid,), previous_balance=Decimal("-10.00"),
+                   status="Partially paid")
+    c = invoice_context(part)
+    assert (c["total"], c["paid"], c["balance"], c["previous_balance"], c["amount_due"]) == \
+        (format_money(total, "EUR"), "50.00 EUR", format_money(total - 50, "EUR"), "-10.00 EUR",
+         format_money(total - 60, "EUR"))
+    assert c["payments"] == [{"date": "22 Nov 2026", "reference": "RCPT-2026-0003", "method": "Card",
+                              "amount": "50.00 EUR"}]
+    assert (c["status"], c["is_paid"], c["has_previous_balance"]) == ("Partially paid", False, True)
+    settled = invoice_context(replace(doc, paid=total, status="Paid"))
+    assert (settled["is_paid"], settled["status"], settled["amount_due"], settled["balance"]) == \
+        (True, "Paid", "0.00 EUR", "0.00 EUR")
+    assert "nothing to pay" in settled["payment_terms"]
+    note = invoice_context(sample_credit_note())
+    assert (note["amount_due"], note["status"], note["is_paid"], note["paid"]) == \
+        ("0.00 EUR", "Credit note", False, "0.00 EUR")

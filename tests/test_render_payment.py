@@ -23,8 +23,8 @@ EPC = ("BCD\n002\n1\nSCT\nCOBADEFFXXX\nLindenhof Physiotherapie GmbH\nDE89370400
 def with_account(doc, iban="DE89370400440532013000", bic="COBADEFFXXX", currency="EUR", open_amount=None):
     practice = replace(doc.practice, account_holder="Lindenhof Physiotherapie GmbH", iban=iban, bic=bic,
                        currency=currency)
-    return replace(doc, practice=practice,
-                   open_amount=doc.invoice.balance if open_amount is None else open_amount)
+    still_open = doc.invoice.balance if open_amount is None else open_amount
+    return replace(doc, practice=practice, paid=doc.invoice.total - still_open)
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -70,10 +70,11 @@ def test_partly_paid_invoice_asks_for_what_is_open(renderer, tmp_path):
     assert scanned(renderer.render(doc), tmp_path) == [EPC.format("12.34")]
 
 
-def test_paid_invoice_has_a_reference_and_no_code(renderer, tmp_path):
+def test_paid_invoice_asks_for_nothing_no_reference_no_code(renderer, tmp_path):
     doc = with_account(sample_document(), open_amount=Decimal(0))
     pdf = renderer.render(doc)
-    assert "RF73 INV2 0260 042" in pdf_text(pdf)
+    assert "PAID" in pdf_text(pdf)
+    assert "RF73 INV2 0260 042" not in pdf_text(pdf)
     assert "Scan the code" not in pdf_text(pdf)
     assert scanned(pdf, tmp_path) == []
 

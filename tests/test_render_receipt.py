@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from sheetbill.core.account import account_of
 from sheetbill.core.document import receipt_for
 from sheetbill.core.model import Allocation, Payment
 from sheetbill.render.html import HtmlRenderer
@@ -53,10 +54,10 @@ def test_a_payment_that_settles_everything_and_leaves_credit(renderer):
                      "Reference: INV-2026-0042 Schönberg-Castellanos",
                      "Invoice INV-2026-0038 48.50 EUR", "Invoice INV-2026-0042 199.98 EUR",
                      "Kept as credit on your account 51.52 EUR",
-                     "nothing is open on your account",
+                     "nothing was open on your invoices on 3 Dec 2026",
                      "Your credit of 51.52 EUR will be set against your next invoice.",
                      "Amount received 300.00 EUR", "Applied to invoices 248.48 EUR",
-                     "Credit on your account 51.52 EUR", "Balance still open 0.00 EUR"]:
+                     "Credit on your account 51.52 EUR", "Still open on 3 Dec 2026 0.00 EUR"]:
         assert expected in text
     assert "Page " not in text
 
@@ -64,8 +65,8 @@ def test_a_payment_that_settles_everything_and_leaves_credit(renderer):
 def test_a_part_payment(renderer):
     text = flat(pdf_text(renderer.render(sample_receipt(Decimal("150.00")))))
     for expected in ["Invoice INV-2026-0042 101.50 EUR", "Applied to invoices 150.00 EUR",
-                     "After this payment, 98.48 EUR is still open on your account.",
-                     "Balance still open 98.48 EUR"]:
+                     "On 3 Dec 2026, after this payment, 98.48 EUR was still open on your invoices.",
+                     "Still open on 3 Dec 2026 98.48 EUR"]:
         assert expected in text
     assert "credit" not in text.lower()
 
@@ -109,10 +110,11 @@ def test_a_receipt_from_a_payment_row(renderer):
                                Allocation("INV-2026-0042", Decimal("199.98")),
                                Allocation("Credit", Decimal("51.52"))),
                       receipt_no="", receipt_sent_at="", problem="")
-    doc = receipt_for(payment, "RCPT-2026-0017", CLIENT, PRACTICE, credit=Decimal("51.52"))
+    figures = account_of("C-0042", [], [payment], lambda p: "C-0042").receipt("P-0093")
+    doc = receipt_for(payment, "RCPT-2026-0017", CLIENT, PRACTICE, figures)
     assert [a.invoice_no for a in doc.allocations] == ["INV-2026-0038", "INV-2026-0042"]
     assert doc.unapplied == Decimal("51.52")
     text = flat(pdf_text(renderer.render(doc)))
     assert "Kept as credit on your account 51.52 EUR" in text and "Invoice Credit" not in text
     with pytest.raises(ValueError, match="P-0093 has no date"):
-        receipt_for(replace(payment, date=None), "RCPT-1", CLIENT, PRACTICE)
+        receipt_for(replace(payment, date=None), "RCPT-1", CLIENT, PRACTICE, figures)

@@ -54,8 +54,8 @@ def test_what_the_client_sees(renderer):
         "OPENING BALANCE 96.30 EUR", "INVOICED 344.98 EUR", "PAID 192.80 EUR",
         "CLOSING BALANCE 248.48 EUR", "BALANCE DUE 244.78 EUR less credit 3.70 EUR",
         "1 Oct 2026 Opening balance 96.30 EUR",
-        "8 Oct 2026 Payment received, thank you P-0079 · Card · for invoice INV-2026-0035 "
-        "96.30 EUR 0.00 EUR",
+        "8 Oct 2026 Payment of 100.00 EUR received, thank you P-0079 · Card · for invoice INV-2026-0035 "
+        "· 3.70 EUR kept as credit 96.30 EUR 0.00 EUR",
         "17 Oct 2026 Invoice INV-2026-0038 145.00 EUR 145.00 EUR",
         "27 Oct 2026 Credit note CN-2026-0002 cancels invoice INV-2026-0040 -85.00 EUR 145.00 EUR",
         "30 Nov 2026 Closing balance 248.48 EUR",

@@ -70,7 +70,7 @@ def of_cycle(ledger: Ledger, cycle: CyclePlan, is_credit_note: Callable[[str], b
     names = {c.client_id: f"{c.client_id} {c.name}" for c in ledger.clients if c.client_id}
     out += payments_applied(ledger.payments, cycle.payments, by_no, names, minor)
     out += [Action(RECEIPT, r.receipt_no, r.amount, names.get(r.client_id, r.client_id),
-                   f"payment {r.payment_id} ({r.method})") for r in cycle.receipts]
+                   f"{'refund' if r.amount < 0 else 'payment'} {r.payment_id} ({r.method})") for r in cycle.receipts]
     out += cash_days(cycle.plan.writes, minor)
     out += [Action(NOTE, "", detail=note) for note in cycle.notes]
     return out

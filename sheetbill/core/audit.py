@@ -4,7 +4,8 @@
 - every number series (invoices, credit notes, receipts) has no gap and no duplicate;
 - every ledger total adds up (lines -> invoice net, tax per rate, total; checksums);
 - each session is on at most one live invoice;
-- the projections (sessions' Invoice No, invoices' Paid and Balance) match the ledger.
+- the projections (sessions' Invoice No, invoices' Paid and Balance) match the ledger;
+- no email's outcome is unknown (`unknown_sends`: interrupted sends a person must check).
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from .numbering import NumberPattern, gaps_and_duplicates
 
 
 def audit(changes: Sequence[Change], invoices: Sequence[Invoice], sessions: Sequence[Session],
-          payments: Sequence[Payment], patterns: dict[str, NumberPattern], minor: Decimal) -> list[str]:
+          payments: Sequence[Payment], patterns: dict[str, NumberPattern], minor: Decimal,
+          unknown_sends: Sequence[str] = ()) -> list[str]:
     findings = broken_links(changes)
     findings += _series(invoices, payments, patterns)
     findings += _totals(invoices, minor)
     findings += _one_live_invoice(invoices, patterns["credit_note"])
     findings += _projections(invoices, sessions, payments, patterns["credit_note"])
+    findings += list(unknown_sends)
     return findings
 
 

@@ -15,6 +15,7 @@ from typing import Mapping
 
 from .billing import BillingRules, billing_status, plan_billing
 from .cash import plan_cash
+from .delivery import flag_unknown
 from .invoice import invoice_row
 from .lifecycle import LifecycleRules, plan_lifecycle
 from .model import Invoice, Ledger, Payment
@@ -56,11 +57,13 @@ def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
     cash = plan_cash(ledger.cash, pay.payments, rules.minor_unit)
     by_no = {i.invoice_no: i for i in settled}
     appends = tuple(_settled_append(a, by_no) for a in tuple(life.appends) + billing.appends)
+    unknown_writes, unknown = ([], []) if rules.email_lookup else flag_unknown(
+        settled, pay.payments, lambda n: rules.credit_note_pattern.parse(n) is not None)
     writes = merge(life.writes, billing.writes, pay.writes, cash.writes,
-                   _status_after_payments(ledger, billing, settled, rules))
+                   _status_after_payments(ledger, billing, settled, rules), unknown_writes)
     plan = Plan(appends=appends, writes=writes,
                 new_invoices=tuple(by_no[i.invoice_no] for i in billing.new_invoices),
-                problems=billing.problems + pay.problems, waiting=billing.waiting)
+                problems=billing.problems + pay.problems + tuple(unknown), waiting=billing.waiting)
     credit_notes = tuple(by_no[i.invoice_no] for i in life.credit_notes)
     return CyclePlan(plan, settled, credit_notes, tuple(life.finalized), pay.receipts, tuple(cash.notes),
                      pay.payments, pay.client_balances)

@@ -1,7 +1,8 @@
 """The Dashboard tab: the practice's numbers at a glance, one row per item.
 
 Rows are fixed by position (row 2 on), so the chart made by `init` over the
-revenue rows keeps pointing at the right cells.
+revenue rows keeps pointing at the right cells. Every money figure says
+whether it is gross (with tax: what clients owe) or net (without tax: revenue).
 """
 
 from __future__ import annotations
@@ -32,13 +33,13 @@ def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled
         ("Updated at", updated_at, None),
         ("Problems", None, problems),
         ("Unbilled completed sessions", None, unbilled),
-        ("Open invoices", _sum(open_), len(open_)),
-        ("Overdue invoices", _sum(overdue), len(overdue)),
+        ("Open invoices (gross)", _sum(open_), len(open_)),
+        ("Overdue invoices (gross)", _sum(overdue), len(overdue)),
     ]
     for label, low, high in AGING:
         due = [i for i in open_ if i.due_date and low <= max((today - i.due_date).days, 0)
                and (high is None or max((today - i.due_date).days, 0) <= high)]
-        rows.append((f"Aging {label} days past due", _sum(due), len(due)))
+        rows.append((f"Aging {label} days past due (gross)", _sum(due), len(due)))
     revenue: dict[str, Decimal] = defaultdict(lambda: ZERO)
     counts: dict[str, int] = defaultdict(int)
     for inv in invoices:
@@ -47,7 +48,7 @@ def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled
             revenue[key] += inv.net
             counts[key] += 1
     for month in _last_months(today, MONTHS):
-        rows.append((f"Revenue {month}", revenue[month], counts[month]))
+        rows.append((f"Revenue {month} (net)", revenue[month], counts[month]))
     rows.append((CHAIN_ITEM, None, broken_chain))
     return rows
 

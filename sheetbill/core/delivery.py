@@ -5,13 +5,23 @@ Message-ID is written (the mark), it is sent, its Sent At is written. A
 mark without Sent At means a run stopped mid-send: where the transport can
 look the Message-ID up (outbox, Gmail) the worker checks and records; where
 it cannot (SMTP), a person decides, and nothing is resent blindly.
+
+The mark of a receipt is its Receipt Sent At cell, and of a reminder or a
+statement the worker's state; each holds the Message-ID it was sent with
+(`sending_cell`, `sending_state`), so an interrupted send is looked up by the
+id it was marked with. Marks made by older versions hold no id: theirs was
+the id made without the workbook's own id.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping
 
-from .model import Invoice, InvoiceStatus
+from .changelog import Change
+from .model import Invoice, InvoiceStatus, Payment
+from .plan import CellWrite, RowProblem
 
 DELIVERABLE = frozenset({InvoiceStatus.FINALIZED.value, InvoiceStatus.PARTIALLY_PAID.value,
                          InvoiceStatus.PAID.value})
@@ -42,3 +52,133 @@ def interrupted_problem(invoice: Invoice) -> str:
     return (f"Email of {invoice.invoice_no} may or may not have gone out (a run stopped while sending). "
             f"Check the mailbox's Sent folder: if it was sent, put the time in Sent At on Invoices; "
             f"to send it again, clear its Message ID")
+
+
+SENDING = "sending (if this stays, check the Sent folder)"  # a receipt's mark as older versions wrote it
+_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
+
+
+def sending_cell(message_id: str) -> str:
+    """A receipt's mark in Receipt Sent At while its email is being sent."""
+    return f"sending {message_id} (if this stays, check the Sent folder)"
+
+
+def cell_is_sending(value: str) -> bool:
+    return value.startswith("sending")
+
+
+def sending_state(prefix: str, message_id: str) -> str:
+    """A reminder's (`prefix` its level) or a statement's (`prefix` a time) mark in the state."""
+    return f"{prefix} sending {message_id}"
+
+
+def state_is_sending(value: str) -> bool:
+    """`2 sending <id>`, `2026-11-21T09:30:00Z sending <id>`, or an older `2 sending`."""
+    return " sending" in f" {value}"
+
+
+def marked_id(mark: str) -> str:
+    """The Message-ID a mark holds; '' for an older mark (made before marks held one)."""
+    found = _ID.search(mark)
+    return found.group(0) if found else ""
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """An email marked as sending and never recorded: where it shows and what a person does."""
+
+    tab: str  # "invoices", "payments", or "" (a reminder or statement, kept in the worker's state)
+    row: int
+    key: str
+    message: str
+
+
+def unknown_outcomes(invoices: Iterable[Invoice], payments: Iterable[Payment],
+                     state: Mapping[str, str]) -> list[Unknown]:
+    """Every email a run stopped sending, of every kind (invoice, credit note,
+    receipt, refund receipt, reminder, statement), with what a person does about it."""
+    out = [Unknown("invoices", inv.row, inv.invoice_no, interrupted_problem(inv))
+           for inv in invoices if inv.status in DELIVERABLE and inv.message_id and not inv.sent_at]
+    out += [Unknown("payments", p.row, p.payment_id, receipt_problem(p))
+            for p in payments if p.receipt_no and cell_is_sending(p.receipt_sent_at)]
+    for key, value in sorted(state.items()):
+        kind, _, rest = key.partition("/")
+        if kind in STATE_KINDS and state_is_sending(value):
+            out.append(Unknown("", 0, key, state_problem(kind, rest, value)))
+    return out
+
+
+def receipt_problem(payment: Payment) -> str:
+    return (f"Email of receipt {payment.receipt_no} may or may not have gone out (a run stopped while sending). "
+            f"Check the mailbox's Sent folder: if it was sent, put the time in Receipt Sent At on Payments; "
+            f"to send it again, clear its Receipt Sent At")
+
+
+# The emails whose marks live in the worker's state, by the first part of their key:
+# reminder/<invoice>, statement/<client>/<from>..<to>, superbill/<client>/<from>..<to>,
+# copy/<invoice>/<day> (`sheetbill invoice --email`).
+STATE_KINDS = ("reminder", "statement", "superbill", "copy")
+
+
+def _what(kind: str, rest: str, value: str) -> str:
+    if kind == "reminder":
+        return f"Reminder {value.split()[0]} of {rest}"
+    first, _, second = rest.partition("/")
+    if kind == "copy":
+        return f"Copy of {first} as of {second}"
+    return f"{kind.capitalize()} of {first} for {second}"
+
+
+def state_problem(kind: str, rest: str, value: str) -> str:
+    """`rest`: an invoice no (reminder), `<client>/<from>..<to>` (statement, superbill) or
+    `<invoice>/<day>` (copy)."""
+    what = _what(kind, rest, value)
+    return (f"{what} may or may not have gone out (a run stopped while sending). Check the mailbox's Sent "
+            f"folder: if it was sent, run `sheetbill resolve {kind}/{rest} --sent`; to send it again, "
+            f"`sheetbill resolve {kind}/{rest} --resend`")
+
+
+def flag_unknown(invoices: Iterable[Invoice], payments: Iterable[Payment],
+                 credit_note: Callable[[str], bool]) -> tuple[list[CellWrite], list[RowProblem]]:
+    """Over SMTP, the Problems an interrupted send leaves until a person resolves it:
+    on a receipt's payment row (when it shows no other), and for a credit note
+    (an invoice's shows on its sessions, see `billing`)."""
+    writes, problems = [], []
+    by_id = {p.payment_id: p for p in payments}
+    for u in unknown_outcomes(invoices, by_id.values(), {}):
+        if u.tab == "invoices" and credit_note(u.key):
+            problems.append(RowProblem("invoices", u.row, u.key, u.message))
+        elif u.tab == "payments" and not by_id[u.key].problem:
+            writes.append(CellWrite("payments", u.row, u.key, "problem", "", u.message))
+            problems.append(RowProblem("payments", u.row, u.key, u.message))
+    return writes, problems
+
+
+def resolution(key: str, value: str, sent: bool, at: str, actor: str,
+               tab_name: Callable[[str], str]) -> tuple[dict[str, str], list[Change], str]:
+    """A person's answer about an interrupted reminder or statement (`key` as the
+    worker's state names it, `value` its mark): it went out (`sent`), recorded as
+    if the worker had seen it go, or it did not, so the next run sends it again.
+    Returns the state to write, the Changelog entries and a sentence saying what
+    was done. Raises ValueError when `key` is no interrupted send."""
+    kind, _, rest = key.partition("/")
+    if kind not in STATE_KINDS or not state_is_sending(value):
+        raise ValueError(f"{key} is not an email waiting for a person's answer (see `sheetbill run`)")
+    if kind == "reminder":
+        level = value.split()[0]
+        if sent:
+            return ({key: level}, [Change(at, actor, "remind", tab_name("invoices"), rest, "Reminder",
+                                          str(int(level) - 1) if level.isdigit() and int(level) > 1 else "",
+                                          level)],
+                    f"Reminder {level} of {rest} recorded as sent")
+        earlier = str(int(level) - 1) if level.isdigit() and int(level) > 1 else ""
+        return {key: earlier}, [], f"Reminder {level} of {rest} will be sent again by the next run"
+    first, _, second = rest.partition("/")
+    what = _what(kind, rest, value)
+    if not sent:
+        return {key: ""}, [], f"{what} will be sent again by the next run"
+    if kind == "copy":
+        change = Change(at, actor, "invoice copy", tab_name("invoices"), first, "Emailed", "", f"as of {second}")
+    else:
+        change = Change(at, actor, kind, tab_name("clients"), first, kind.capitalize(), "", second)
+    return {key: at}, [change], f"{what} recorded as sent"

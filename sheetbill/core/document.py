@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .account import CREDIT_NOTE, InvoiceFigures, PaymentOnInvoice, ReceiptFigures
 from .model import Allocation, Client, Invoice, Payment
-from .payments import CREDIT, REFUND
 from .statement import Statement
 
 
@@ -53,29 +53,48 @@ class InvoiceDocument:
     taxes: tuple[TaxSummary, ...]
     terms_days: int
     draft: bool = False  # review mode: rendered with a DRAFT watermark, no number yet
-    previous_balance: Decimal = Decimal("0")  # open balance carried forward
+    previous_balance: Decimal = Decimal("0")  # open on earlier invoices, less credit (core.account)
     today: date | None = None
     kind: str = "invoice"  # or "credit_note": negative amounts, titled Credit note
     credits: str = ""  # for a credit note: the number of the invoice it voids
-    open_amount: Decimal = Decimal("0")  # what the invoice still asks for (its payment QR code); 0: nothing
-    pay_link: str = ""  # where the client pays it by card online; "": nowhere
+    paid: Decimal = Decimal("0")  # paid on this invoice as of `today`
+    payments: tuple[PaymentOnInvoice, ...] = ()  # the payments on it as of `today`
+    pay_link: str = ""  # where the client pays it by card online (payments/pay_links.py); "": nowhere
+    status: str = ""  # core.account's PAID, PARTIALLY_PAID, OPEN, CREDIT_NOTE, VOID ("" works it out)
+
+    @property
+    def balance(self) -> Decimal:
+        """Still open on this invoice (a credit note's negative total)."""
+        return self.invoice.total - self.paid
 
     @property
     def amount_due(self) -> Decimal:
-        return self.invoice.total + self.previous_balance
+        """What the client is asked to pay now: nothing for a credit note or a void invoice."""
+        if self.kind == "credit_note" or self.status in (CREDIT_NOTE, "Void"):
+            return Decimal(0)
+        return max(Decimal(0), self.balance + self.previous_balance)
+
+    @property
+    def is_paid(self) -> bool:
+        return self.kind != "credit_note" and self.invoice.total > 0 and self.balance <= 0
 
 
 def document_for(invoice: Invoice, client: Client, practice: Practice, default_terms_days: int,
                  today: date | None = None, kind: str = "invoice", credits: str = "",
-                 previous_balance: Decimal = Decimal("0")) -> InvoiceDocument:
-    """Everything a renderer needs for one invoice of the ledger."""
+                 previous_balance: Decimal = Decimal("0"),
+                 figures: InvoiceFigures | None = None) -> InvoiceDocument:
+    """Everything a renderer needs for one invoice of the ledger; `figures` (from the client's
+    account, as of `today`) give what was paid on it and what is open before it."""
     from .invoice import tax_summary  # invoice imports this module's TaxSummary
 
     terms = client.terms_days if client.terms_days is not None else default_terms_days
     return InvoiceDocument(practice=practice, invoice=invoice, client=client,
                            taxes=tax_summary(invoice.lines, practice.minor_unit), terms_days=terms,
                            draft=invoice.status == "Draft", today=today, kind=kind, credits=credits,
-                           previous_balance=previous_balance)
+                           previous_balance=figures.previous_balance if figures else previous_balance,
+                           paid=figures.paid if figures else Decimal("0"),
+                           payments=figures.payments if figures else (),
+                           status=figures.status if figures else "")
 
 
 @dataclass(frozen=True)
@@ -92,7 +111,8 @@ class ReceiptDocument:
     reference: str
     allocations: tuple[Allocation, ...]  # the invoices it paid, and how much of each
     credit: Decimal = Decimal("0")  # the client's credit on account after this payment
-    balance: Decimal = Decimal("0")  # what the client still owes after this payment
+    balance: Decimal = Decimal("0")  # still open on invoices issued by the payment's date, after it
+    kind: str = "receipt"  # or "refund": `amount` is then the money paid back (positive)
 
     @property
     def applied(self) -> Decimal:
@@ -100,23 +120,22 @@ class ReceiptDocument:
 
     @property
     def unapplied(self) -> Decimal:
-        """The part of this payment that paid no invoice (kept as credit)."""
-        return self.amount - self.applied
+        """The part of this payment that paid no invoice (kept as credit); 0 for a refund."""
+        return Decimal(0) if self.kind == "refund" else self.amount - self.applied
 
 
 def receipt_for(payment: Payment, receipt_no: str, client: Client, practice: Practice,
-                credit: Decimal = Decimal("0"), balance: Decimal = Decimal("0")) -> ReceiptDocument:
-    """The receipt of a payment row once it is applied: its Applied To's
-    invoice entries are the allocations (a `Credit` entry is what `unapplied`
-    shows). Raises ValueError for a payment without date or amount (its row
-    has a Problem instead)."""
+                figures: ReceiptFigures) -> ReceiptDocument:
+    """The receipt (or refund receipt) of a payment row once it is applied, with the figures of
+    the client's account as of the payment's date (`core.account.Account.receipt`). Raises
+    ValueError for a payment without date or amount (its row has a Problem instead)."""
     if payment.date is None or payment.amount is None:
         raise ValueError(f"payment {payment.payment_id or payment.row} has no date or amount")
-    paid = tuple(a for a in payment.applied if a.invoice_no not in (CREDIT, REFUND))
     return ReceiptDocument(practice=practice, client=client, receipt_no=receipt_no,
-                           payment_id=payment.payment_id, date=payment.date, amount=payment.amount,
+                           payment_id=payment.payment_id, date=payment.date, amount=figures.amount,
                            method=payment.method, reference=payment.reference,
-                           allocations=paid, credit=credit, balance=balance)
+                           allocations=figures.allocations, credit=figures.credit,
+                           balance=figures.still_open, kind=figures.kind)
 
 
 @dataclass(frozen=True)

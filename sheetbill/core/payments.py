@@ -121,14 +121,6 @@ def parse_applied(text: str) -> tuple[Allocation, ...]:
     return tuple(out)
 
 
-def open_balance(client_id: str, invoices_after: Iterable[Invoice], exclude_invoice_no: str = "") -> Decimal:
-    """What the client still owes on its invoices (after this cycle's payments), but for one:
-    the balance carried forward onto that invoice."""
-    return sum((i.balance for i in invoices_after
-                if i.client_id == client_id and i.invoice_no != exclude_invoice_no
-                and _owes(i.status, i.balance)), ZERO)
-
-
 def _owes(status: str, balance: Decimal) -> bool:
     return status in PAYABLE and balance > 0
 
@@ -266,9 +258,10 @@ class _Run:
         return max(min(self.credit.get(cid, ZERO), before), ZERO)
 
     def apply_new(self) -> tuple[Receipt, ...]:
-        """New payments in (date, row) order, then new refunds: what people entered comes first."""
+        """New payments in (date, row) order, then new refunds: what people entered comes first.
+        Receipts (a refund's too) are numbered in (date, row) order."""
         sequencer = Sequencer(self.rules.receipt_pattern, (p.receipt_no for p in self.payments))
-        receipts = []
+        issued = []
         for p, cid, target in sorted(self.new, key=lambda n: (n[0].amount < 0, _order(n[0]))):
             if cid in self.frozen:
                 self.problem[p.row] = (f"Not applied while payment {self.frozen[cid]} of client {cid} "
@@ -284,11 +277,14 @@ class _Run:
                 allocs += self._spend(p.amount - _sum(allocs), self.index.open_of.get(cid, ()))
                 if left := p.amount - _sum(allocs):
                     allocs.append(Allocation(CREDIT, left))
-                self.receipt_of[p.row] = sequencer.next(p.date)
-                receipts.append(Receipt(self.receipt_of[p.row], p.payment_id, p.date, cid, p.amount,
-                                        METHODS[p.method.strip().lower()], tuple(allocs)))
+            issued.append((p, cid, tuple(allocs)))
             self.applied[p.row], self.owner[p.row], self.by_row[p.row] = allocs, cid, p
             self.credit[cid] = self.credit.get(cid, ZERO) + self._held(p.row)
+        receipts = []
+        for p, cid, allocs in sorted(issued, key=lambda n: _order(n[0])):
+            self.receipt_of[p.row] = sequencer.next(p.date)
+            receipts.append(Receipt(self.receipt_of[p.row], p.payment_id, p.date, cid, p.amount,
+                                    METHODS[p.method.strip().lower()], allocs))
         return tuple(receipts)
 
     def apply_credit(self) -> None:

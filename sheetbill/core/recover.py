@@ -1,12 +1,14 @@
 """Rebuilding the worker's state from the Changelog, when the hidden
 _sheetbill tab was deleted or cleared: the chain goes on from the last Hash,
-and reminders and statements already sent are not sent again."""
+reminders and statements already sent are not sent again, and the
+workbook keeps the id its Message-IDs are made from."""
 
 from __future__ import annotations
 
 from typing import Sequence
 
 from .changelog import Change
+from .identity import STATE_KEY, recorded_id
 
 
 def state_from_changelog(changes: Sequence[Change]) -> dict[str, str]:
@@ -16,6 +18,8 @@ def state_from_changelog(changes: Sequence[Change]) -> dict[str, str]:
             state[f"reminder/{c.key}"] = c.after
         elif c.action == "statement":
             state[f"statement/{c.key}/{c.after}"] = c.at
+    if recorded_id(changes):
+        state[STATE_KEY] = recorded_id(changes)
     if changes:
         state["changelog_hash"] = changes[-1].hash
     return state

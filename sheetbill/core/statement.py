@@ -1,55 +1,52 @@
-"""A client's statement of account for a period, from the ledger alone.
+"""A client's statement of account for a period, from the account alone.
 
-`statement_for` reads the client's invoices (credit notes are invoices with a
-negative total) and the allocations the payments recorded (`Payment.applied`,
-the Applied To column):
+`statement_for` takes every figure from `core.account` (the client's invoices,
+credit notes and the payments as their Applied To recorded them):
 
-- the opening balance at `date_from`: invoices issued before it minus the
-  payments applied to them before it;
-- the period's entries, oldest first with a running balance: invoices (+),
-  credit notes (-), and each allocation of a payment to an invoice (-);
-- the closing balance at `date_to` = opening + invoiced - paid;
-- the credit on account at `date_to`: payment money not applied to an invoice
-  (left over, or paid on an invoice since voided; refunds take it back), as
-  the Clients tab's Credit counts it;
+- the opening balance at `date_from`: invoices and credit notes issued before
+  it less the money put on invoices before it;
+- the period's entries in date order with a running balance: invoices (+),
+  credit notes (-, after the invoice they cancel), each payment on its own
+  date (-, what it put on invoices; its whole amount is in `received`),
+  credit applied later to a newer invoice (-, on that invoice's date) and
+  refunds (money paid back out of credit: the balance does not change);
+- the closing balance at `date_to` = opening + charges - payments;
+- the credit on account at `date_to`: money received and not on an invoice
+  (left over, or paid on an invoice since voided; refunds take it back);
 - the invoices still open at `today`, and their aging by days past the due date.
 
-An allocation takes effect on the payment's date, or on the invoice's issue
-date when credit from an earlier payment is applied to a later invoice, so
-one period's closing balance is always the next period's opening balance.
-Only applied payments count (a row the worker has not applied yet has an
-empty Applied To). Drafts and invoices without an issue date are not on a
-statement; a voided invoice is (its credit note takes it back) but is never
-open, and money applied to it is credit.
+So one period's closing balance is the next period's opening balance, and
+closing - credit is what the client was charged less what they paid.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Iterable
 
-from .model import Client, Invoice, InvoiceStatus, Payment
+from .account import Account, account_of, owner_of, series_key
+from .model import Client, Invoice, Payment
 from .number import CENT, ZERO, money
 
-INVOICE, CREDIT_NOTE, PAYMENT = "invoice", "credit_note", "payment"
-_VOID = InvoiceStatus.VOID.value
+INVOICE, CREDIT_NOTE, PAYMENT, REFUND = "invoice", "credit_note", "payment", "refund"
+_RANK = {INVOICE: 0, CREDIT_NOTE: 1, PAYMENT: 2, REFUND: 3}
 
 
 @dataclass(frozen=True)
 class StatementEntry:
-    """One row of the period: an invoice, a credit note or a payment applied."""
+    """One row of the period: an invoice, a credit note, a payment or a refund."""
 
     date: date
-    kind: str  # INVOICE, CREDIT_NOTE or PAYMENT
+    kind: str  # INVOICE, CREDIT_NOTE, PAYMENT or REFUND
     reference: str  # the invoice's or credit note's number, the payment's ID
-    invoice_no: str  # the invoice concerned: itself, the one credited, the one paid
+    invoice_no: str  # the invoice concerned: itself, the one credited, the ones paid (", ")
     amount: Decimal  # the change of the balance: + invoice, - credit note, - payment
     balance: Decimal  # the running balance after this entry
     method: str = ""  # payments: Card, Bank transfer, Cash, Other
     payment_reference: str = ""  # payments: the reference the client gave
+    received: Decimal = ZERO  # payments: the money received (refunds: paid back, negative)
 
 
 @dataclass(frozen=True)
@@ -94,33 +91,33 @@ class Statement:
 
     @property
     def invoiced(self) -> Decimal:
-        """Invoices less credit notes of the period."""
-        return sum((e.amount for e in self.entries if e.kind != PAYMENT), ZERO)
+        """Invoices less credit notes of the period (the charges)."""
+        return sum((e.amount for e in self.entries if e.kind in (INVOICE, CREDIT_NOTE)), ZERO)
 
     @property
     def paid(self) -> Decimal:
-        """Payments applied in the period (a positive amount)."""
-        return -sum((e.amount for e in self.entries if e.kind == PAYMENT), ZERO)
+        """What payments put on invoices in the period (a positive amount)."""
+        return -sum((e.amount for e in self.entries if e.kind in (PAYMENT, REFUND)), ZERO)
+
+    @property
+    def received(self) -> Decimal:
+        """Money received in the period, less refunds."""
+        return sum((e.received for e in self.entries), ZERO)
 
     @property
     def due(self) -> Decimal:
         """The closing balance less the credit on account."""
         return self.closing - self.credit
 
-
-@dataclass(frozen=True)
-class _Applied:
-    """One allocation of a payment, dated when it takes effect."""
-
-    day: date
-    payment: Payment
-    invoice_no: str
-    amount: Decimal
+    @property
+    def nothing_to_pay(self) -> bool:
+        """Nothing is open on the statement's date and nothing is due."""
+        return self.aging.total == 0 and self.due <= 0
 
 
 def statement_for(client: Client, invoices: Iterable[Invoice], payments: Iterable[Payment],
                   date_from: date, date_to: date, today: date,
-                  minor: Decimal = CENT) -> Statement:
+                  minor: Decimal = CENT, credit_note=lambda number: False) -> Statement:
     """The statement of `client` from `date_from` to `date_to` (both included).
 
     `invoices` and `payments` may be the whole ledger: other clients' rows are
@@ -128,90 +125,52 @@ def statement_for(client: Client, invoices: Iterable[Invoice], payments: Iterabl
     """
     if date_to < date_from:
         raise ValueError(f"the period ends ({date_to}) before it starts ({date_from})")
-    own = {_key(i.invoice_no): i for i in invoices
-           if _billed(i) and i.client_id == client.client_id}
-    mine = [p for p in payments if p.applied and p.date is not None and p.amount is not None
-            and _owned(p, client, own)]
-    applied = [_Applied(max(p.date, own[_key(a.invoice_no)].issue_date), p,
-                        own[_key(a.invoice_no)].invoice_no, a.amount)
-               for p in mine for a in p.applied
-               if _key(a.invoice_no) in own and own[_key(a.invoice_no)].status != _VOID]
+    invoices = tuple(invoices)
+    account = account_of(client.client_id, invoices, payments, owner_of((client,), invoices), credit_note)
+    return statement_of(account, date_from, date_to, today, minor)
 
-    opening = money(sum((i.total for i in own.values() if i.issue_date < date_from), ZERO)
-                    - sum((a.amount for a in applied if a.day < date_from), ZERO), minor)
-    entries = _entries(own.values(), applied, date_from, date_to, opening, minor)
-    items = _open_items(own.values(), applied, today, minor)
+
+def statement_of(account: Account, date_from: date, date_to: date, today: date,
+                 minor: Decimal = CENT) -> Statement:
+    """The statement of an account (see `statement_for`)."""
+    opening = money(account.balance_before(date_from), minor)
+    entries = _entries(account, date_from, date_to, opening, minor)
+    items = tuple(OpenItem(o.invoice_no, o.issue_date, o.due_date, money(o.total, minor), money(o.open, minor),
+                           (today - o.due_date).days) for o in account.open_invoices(today))
     return Statement(
-        client_id=client.client_id, date_from=date_from, date_to=date_to, today=today,
+        client_id=account.client_id, date_from=date_from, date_to=date_to, today=today,
         opening=opening, entries=entries, closing=entries[-1].balance if entries else opening,
-        credit=money(_credit(mine, applied, date_to), minor), open_items=items,
-        aging=_aging(items, minor))
+        credit=money(max(ZERO, account.credit(date_to)), minor), open_items=items, aging=_aging(items, minor))
 
 
-def _billed(invoice: Invoice) -> bool:
-    return (invoice.status != InvoiceStatus.DRAFT.value and invoice.issue_date is not None
-            and bool(invoice.invoice_no))
-
-
-def _key(invoice_no: str) -> str:
-    """Invoice numbers as Applied To may spell them (typed by hand: `inv-2026-0001 `)."""
-    return invoice_no.strip().upper()
-
-
-def _owned(payment: Payment, client: Client, own: dict[str, Invoice]) -> bool:
-    """The client's money: the payment names the client (ID or exact name), or
-    names none and paid the client's invoices."""
-    named = " ".join(payment.client.split())
-    if named:
-        return named in (" ".join(client.client_id.split()), " ".join(client.name.split()))
-    return any(_key(ref) in own for ref in (payment.invoice_no, *(a.invoice_no for a in
-                                                                    payment.applied)))
-
-
-def _entries(invoices: Iterable[Invoice], applied: list[_Applied], start: date, end: date,
-             opening: Decimal, minor: Decimal) -> tuple[StatementEntry, ...]:
-    rows: list[tuple[date, int, str, StatementEntry]] = []
-    for i in invoices:
-        if start <= i.issue_date <= end:
-            credit_note = i.total < 0
-            credited = i.session_ids[0] if credit_note and i.session_ids else i.invoice_no
-            entry = StatementEntry(i.issue_date, CREDIT_NOTE if credit_note else INVOICE,
-                                   i.invoice_no, credited, money(i.total, minor), ZERO)
-            rows.append((i.issue_date, 0, i.invoice_no, entry))
-    for a in applied:
-        if start <= a.day <= end:
-            entry = StatementEntry(a.day, PAYMENT, a.payment.payment_id, a.invoice_no,
-                                   -money(a.amount, minor), ZERO, a.payment.method,
-                                   a.payment.reference)
-            rows.append((a.day, 1, f"{a.payment.payment_id}\n{a.invoice_no}", entry))
+def _entries(account: Account, start: date, end: date, opening: Decimal,
+             minor: Decimal) -> tuple[StatementEntry, ...]:
+    rows: list[tuple[tuple, StatementEntry]] = []
+    for c in account.charges:
+        if start <= c.issue_date <= end:
+            kind = CREDIT_NOTE if c.credit_note else INVOICE
+            entry = StatementEntry(c.issue_date, kind, c.invoice_no, c.credits if c.credit_note else c.invoice_no,
+                                   money(c.total, minor), ZERO)
+            rows.append(((c.issue_date, _RANK[kind], series_key(c.invoice_no)), entry))
+    for r in account.received:
+        live = [a for a in r.applications if not a.void]
+        if start <= r.date <= end:
+            now = [a for a in live if a.on == r.date]
+            kind = REFUND if r.refund else PAYMENT
+            entry = StatementEntry(r.date, kind, r.payment_id, ", ".join(a.invoice_no for a in now),
+                                   -money(sum((a.amount for a in now), ZERO), minor), ZERO, r.method,
+                                   r.reference, money(r.amount, minor))
+            rows.append(((r.date, _RANK[kind], (), r.row), entry))
+        for a in live:  # credit held from the payment, put on a newer invoice
+            if a.on != r.date and start <= a.on <= end:
+                entry = StatementEntry(a.on, PAYMENT, r.payment_id, a.invoice_no, -money(a.amount, minor), ZERO,
+                                       r.method, r.reference)
+                rows.append(((a.on, _RANK[PAYMENT], (), r.row), entry))
     balance, out = opening, []
-    for *_, entry in sorted(rows, key=lambda row: row[:3]):
+    for _, entry in sorted(rows, key=lambda row: row[0]):
         balance += entry.amount
         out.append(replace(entry, balance=balance))
     return tuple(out)
-
-
-def _credit(payments: list[Payment], applied: list[_Applied], day: date) -> Decimal:
-    """Money received by `day` (less refunds) and not applied to an invoice by then."""
-    received = sum((p.amount for p in payments if p.date <= day), ZERO)
-    return max(ZERO, received - sum((a.amount for a in applied if a.day <= day), ZERO))
-
-
-def _open_items(invoices: Iterable[Invoice], applied: list[_Applied], today: date,
-                minor: Decimal) -> tuple[OpenItem, ...]:
-    paid: dict[str, Decimal] = defaultdict(Decimal)
-    for a in applied:
-        if a.day <= today:
-            paid[a.invoice_no] += a.amount
-    items = []
-    for i in sorted(invoices, key=lambda i: (i.issue_date, i.invoice_no)):
-        open_ = money(i.total - paid[i.invoice_no], minor)
-        if i.total > 0 and i.status != _VOID and i.issue_date <= today \
-                and open_ > 0:
-            due = i.due_date or i.issue_date
-            items.append(OpenItem(i.invoice_no, i.issue_date, due, money(i.total, minor),
-                                  open_, (today - due).days))
-    return tuple(items)
 
 
 def _aging(items: tuple[OpenItem, ...], minor: Decimal) -> Aging:

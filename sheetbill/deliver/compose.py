@@ -2,11 +2,12 @@
 text templates, the client's addresses, PDFs attached, and headers derived
 from the document alone.
 
-Nothing here reads the clock or a random source, so composing a message
-twice gives the same bytes: the `Date` is the document's day at noon UTC
-(the same calendar day almost everywhere), the MIME boundary is a hash of the
-content, and the `Message-ID` is made by `message_id` from what identifies
-the document.
+Nothing here reads the clock or a random source: the `Date` is the moment
+the caller says the email is written (its clock's now, in the practice's
+time zone), the MIME boundary is a hash of the content, and the `Message-ID`
+is made by `message_id` from what identifies the document and the workbook
+that sends it, so it is the same on every attempt and never the same in two
+workbooks.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, time, timezone
+from datetime import datetime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -26,13 +27,15 @@ from ..render.template import fill, load_template
 from .errors import PermanentFailure
 
 
-def message_id(labels: tuple[str, ...], key: str, sender: str) -> str:
+def message_id(labels: tuple[str, ...], key: str, sender: str, workbook: str = "") -> str:
     """`<receipt.rcpt-2026-0001.3f2a9c1e5b7d@practice.example>`: the labels made
-    readable (empty ones left out), then a hash of `key` (what makes the
-    message unique), at the sender's domain. Raises ValueError when `sender`
-    has no domain."""
+    readable (empty ones left out), then a hash of `workbook` (the sending
+    workbook's own id) and `key` (what makes the message unique within it),
+    at the sender's domain. Without `workbook` it is the id older versions
+    gave, still needed to look up an email they marked as sending. Raises
+    ValueError when `sender` has no domain."""
     readable = ".".join(filter(None, map(slug, labels)))
-    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+    digest = hashlib.sha256((f"{workbook}\n{key}" if workbook else key).encode()).hexdigest()[:12]
     return f"<{readable}.{digest}@{_domain(sender)}>" if readable else \
         f"<{digest}@{_domain(sender)}>"
 
@@ -42,12 +45,13 @@ def slug(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:40].strip("-")
 
 
-def compose(context: Mapping[str, Any], day: date, message_id: str, sender: str,
+def compose(context: Mapping[str, Any], written: datetime, message_id: str, sender: str,
             subject_template: Path, body_template: Path, attachment: tuple[bytes, str],
             reply_to: str | None = None, bcc: str | None = None) -> EmailMessage:
     """The email to the context's client: subject (one line) and body filled in
     with `context` (a document's template context, with `client` and
-    `practice`), the PDF `attachment` (bytes, file name) attached.
+    `practice`), the PDF `attachment` (bytes, file name) attached, dated
+    `written` (an aware datetime, shown in its own time zone).
 
     Raises `RenderError` for a broken template, `PermanentFailure` when the
     client has no usable email address, ValueError for a sender without domain.
@@ -64,7 +68,9 @@ def compose(context: Mapping[str, Any], day: date, message_id: str, sender: str,
     if bcc:
         message["Bcc"] = bcc
     message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.combine(day, time(12), timezone.utc))
+    if written.tzinfo is None:
+        raise ValueError("an email's Date needs a time zone")
+    message["Date"] = format_datetime(written)
     message["Message-ID"] = message_id
     message.set_content(body, cte="quoted-printable")
     message.add_attachment(pdf, maintype="application", subtype="pdf",

@@ -23,6 +23,7 @@ from ..core.insurance import InsuredClient
 from ..core.model import Client, InvoiceStatus, Ledger
 from ..core.session_paid import paid_per_session
 from ..core.superbill import SuperbillDocument, superbill_for
+from ..core.delivery import marked_id, sending_state, state_is_sending
 from ..mail import Outgoing, Writes
 from .codes import CODE_LISTS
 from .settings import InsuranceSettings
@@ -82,7 +83,7 @@ class Superbills:
     def item(self, ctx, doc: SuperbillDocument, state: dict, errors: list[str],
              resend: bool = False) -> tuple[Path | None, Outgoing | None]:
         """The PDF (stored) and the email, unless sent before or the client has no Email."""
-        from ..deliver.superbill import superbill_message
+        from ..deliver.superbill import superbill_message, superbill_message_id
 
         s, client = doc.superbill, doc.client
         period = f"{s.date_from.isoformat()}..{s.date_to.isoformat()}"
@@ -94,24 +95,28 @@ class Superbills:
             return None, None
         key = state_key(client.client_id, period)
         was = state.get(key, "")
-        if not client.email or (was and not was.endswith(" sending")):
+        interrupted = state_is_sending(was)
+        if not client.email or (was and not interrupted):
             return path, None
         email = ctx.config.email
         try:
             msg = superbill_message(doc, pdf, path.name, email.sender, ctx.email_template("superbill_subject.txt"),
                                     ctx.email_template("superbill_body.txt"), reply_to=email.reply_to or None,
-                                    bcc=email.bcc or None)
+                                    bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook)
+            if interrupted:  # keep the id it was marked with (older marks hold none)
+                del msg["Message-ID"]
+                msg["Message-ID"] = marked_id(was) or superbill_message_id(client.client_id, period, email.sender)
         except Exception as exc:
             errors.append(f"Superbill of {client.client_id}: email not made: {exc}")
             return path, None
         return path, Outgoing(
             label=f"superbill of {client.client_id} for {period}", message=msg,
-            mark=Writes(state={key: f"{ctx.stamp()} sending"}),
+            mark=Writes(state={key: sending_state(ctx.stamp(), msg["Message-ID"])}),
             record=lambda: Writes(state={key: ctx.stamp()}, log=[Change(
                 ctx.stamp(), "sheetbill", "superbill", ctx.config.tab("clients").name, client.client_id,
                 "Superbill", "", period)]),
             unmark=Writes(state={key: was}),
-            interrupted=was.endswith(" sending"))
+            interrupted=interrupted)
 
     def monthly(self, ctx, tables: dict[str, Table], ledger: Ledger, state: dict, errors: list[str],
                 lookup: bool) -> list[Outgoing]:
@@ -129,12 +134,10 @@ class Superbills:
             if who is None or not who.superbill or not client.email:
                 continue
             was = state.get(state_key(client.client_id, period), "")
-            if was and not was.endswith(" sending"):
+            if was and not state_is_sending(was):
                 continue  # sent before: not even rendered again
             if was and not lookup:
-                errors.append(f"Superbill of {client.client_id} for {period} may or may not have gone out; check "
-                              f"the Sent folder")
-                continue
+                continue  # a person decides (see core.delivery.unknown_outcomes)
             try:
                 doc = self.document(ctx, tables, ledger, client, start, end)
             except ValueError as exc:

@@ -65,14 +65,13 @@ def declined_problems(run: AutoPayRun) -> list[RowProblem]:
             for d in run.declined]
 
 
-def declined_emails(ctx, clients, invoices, state, can_send: bool) -> list:
+def declined_emails(config, today, stamp: str, clients, invoices, state, can_send: bool) -> list:
     """The emails owed to clients whose card AutoPay declined today (each once, see card_mail)."""
     if not can_send:
         return []
     from ..render.context import money_format
 
-    config = ctx.config
-    day = ctx.today.isoformat()
+    day = today.isoformat()
     urls = known_urls(state)
     clients = {c.client_id: c for c in clients}
     out = []
@@ -90,7 +89,7 @@ def declined_emails(ctx, clients, invoices, state, can_send: bool) -> list:
                  if any(i.invoice_no == no and i.client_id == client_id for i in invoices)]
         item = declined_email(Declined(client_id, 0, amount, message, intent), client.name, client.email,
                               config.practice.name, config.email.sender, money_format(config.practice)(amount),
-                              links, ctx.today, ctx.stamp())
+                              links, today, stamp)
         item.interrupted = mailed == "sending"
         out.append(item)
     return out

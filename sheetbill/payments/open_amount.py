@@ -1,14 +1,17 @@
-"""How much an invoice still asks for: the amount in its payment QR code.
+"""How much an invoice still asks for: the amount in its payment QR code and
+what a bank transfer is matched against.
 
-The one place that says it. Today it is the invoice's Balance as the cycle
-leaves it (after this cycle's payments, `core.payments`); when the client's
-account is modelled in one place, this function asks it instead.
+On a document it is the invoice's balance as the client's account has it at
+the document's moment (`core.account`, carried by the InvoiceDocument); for
+matching bank entries it is the invoice's Balance as this cycle leaves it
+(the same account, as of today, written by `core.payments`).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from ..core.document import InvoiceDocument
 from ..core.model import Invoice
 from ..core.number import ZERO
 from ..core.payments import PAYABLE
@@ -20,6 +23,14 @@ def open_amount(invoice: Invoice) -> Decimal:
     if invoice.status not in PAYABLE or invoice.balance <= 0:
         return ZERO
     return invoice.balance
+
+
+def document_open_amount(doc: InvoiceDocument) -> Decimal:
+    """What an invoice document asks to be paid on it: its balance as of the document's moment;
+    0 for a paid, void or draft invoice and for a credit note."""
+    if doc.kind != "invoice" or doc.draft or doc.is_paid or doc.status == "Void" or doc.balance <= 0:
+        return ZERO
+    return doc.balance
 
 
 def statement_open_amount(statement: Statement) -> Decimal:

@@ -45,6 +45,9 @@ _DEFAULT_NOTE = "Please pay {amount_due} by {due_date} ({terms} days), quoting {
 _ON_RECEIPT = "Payment is due on receipt. Please quote {number} with your payment."
 _CREDIT_NOTE = "This credit note cancels invoice {}. "
 _CREDITED = "The amount is credited to your account; there is nothing to pay."
+_PAID = "Paid in full, thank you: there is nothing to pay."
+_PAID_EARLIER_OPEN = "This invoice is paid in full, thank you. {amount_due} is still open on earlier invoices."
+_COVERED = "Your credit on account covers it: there is nothing to pay."
 
 Money = Callable[[Decimal], str]
 
@@ -90,6 +93,13 @@ class TaxContext(TypedDict):
     tax: str
 
 
+class PaymentContext(TypedDict):
+    date: str
+    reference: str  # the receipt number, else the payment's ID
+    method: str
+    amount: str
+
+
 class InvoiceContext(TypedDict):
     practice: PracticeContext
     client: ClientContext
@@ -112,9 +122,16 @@ class InvoiceContext(TypedDict):
     net: str
     tax: str
     total: str
-    previous_balance: str
+    paid: str  # paid on this invoice as of the document's day
+    balance: str  # total - paid
+    payments: list[PaymentContext]
+    has_payments: bool
+    previous_balance: str  # open on earlier invoices, less credit
     has_previous_balance: bool
-    amount_due: str
+    amount_due: str  # max(0, balance + previous_balance); nothing for a credit note
+    has_amount_due: bool
+    is_paid: bool
+    status: str  # "Paid", "Partially paid", "Open", "Credit note" (or "Void")
 
 
 def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
@@ -128,6 +145,10 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
     credit_note = doc.kind == "credit_note"
     if credit_note:
         terms = (_CREDIT_NOTE.format(text(doc.credits)) if text(doc.credits) else "") + _CREDITED
+    elif doc.is_paid:
+        terms = _PAID_EARLIER_OPEN.format(amount_due=amount_due) if doc.amount_due > 0 else _PAID
+    elif doc.amount_due <= 0 and not doc.draft:
+        terms = _COVERED
     else:
         terms = payment_terms(practice.payment_note, doc.terms_days, {
             "number": number, "due_date": format_date(due), "amount_due": amount_due})
@@ -153,11 +174,27 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "net": amount(invoice.net),
         "tax": amount(invoice.tax),
         "total": amount(invoice.total),
+        "paid": amount(doc.paid),
+        "balance": amount(doc.balance),
+        "payments": [{"date": format_date(p.date), "reference": text(p.reference), "method": text(p.method),
+                      "amount": amount(p.amount)} for p in doc.payments],
+        "has_payments": bool(doc.payments),
         "previous_balance": amount(doc.previous_balance),
-        "has_previous_balance": bool(doc.previous_balance),
+        "has_previous_balance": bool(doc.previous_balance) and not credit_note,
         "amount_due": amount_due,
+        "has_amount_due": doc.amount_due > 0,
+        "is_paid": doc.is_paid,
+        "status": _status(doc),
         **payment_context(doc, amount),  # type: ignore[typeddict-item]
     }
+
+
+def _status(doc: InvoiceDocument) -> str:
+    if doc.kind == "credit_note":
+        return "Credit note"
+    if doc.status:
+        return doc.status
+    return "Paid" if doc.is_paid else "Partially paid" if doc.paid > 0 else "Open"
 
 
 def money_format(practice: Practice) -> Money:

@@ -21,7 +21,7 @@ from typing import TypedDict
 
 from ..core.document import InvoiceDocument, Practice, StatementDocument
 from ..payments.account import BankAccount
-from ..payments.open_amount import statement_open_amount
+from ..payments.open_amount import document_open_amount, statement_open_amount
 from ..payments.qr import payment_code
 from ..payments.reference import client_reference, creditor_reference, printed
 
@@ -46,9 +46,9 @@ def payment_context(doc: InvoiceDocument, amount) -> PaymentContext:
     """`amount` formats money the practice's way (render.context.money_format)."""
     invoice = doc.invoice
     asks = doc.kind == "invoice" and not doc.draft and bool(invoice.invoice_no.strip())
-    block = payment_block(doc.practice, creditor_reference(invoice.invoice_no) if asks else "",
-                          doc.open_amount if asks else Decimal(0), amount)
-    link = doc.pay_link if asks and doc.open_amount > 0 else ""
+    asked = document_open_amount(doc) if asks else Decimal(0)
+    block = payment_block(doc.practice, creditor_reference(invoice.invoice_no) if asks else "", asked, amount)
+    link = doc.pay_link if asked > 0 else ""
     block.update(pay_link=link, pay_link_qr=link_qr(link))
     return block
 

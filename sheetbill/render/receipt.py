@@ -19,11 +19,13 @@ class AllocationContext(TypedDict):
 class ReceiptContext(TypedDict):
     practice: PracticeContext
     client: ClientContext
+    kind: str  # "receipt", or "refund" (money paid back to the client)
+    title: str  # "Receipt" or "Refund receipt"
     number: str  # the receipt number, RCPT-2026-0001
     payment_id: str
     date: str
     date_iso: str
-    amount: str
+    amount: str  # received, or paid back (positive)
     method: str
     reference: str
     currency: str
@@ -33,7 +35,8 @@ class ReceiptContext(TypedDict):
     has_unapplied: bool
     credit: str  # the client's credit on account after this payment
     has_credit: bool
-    balance: str  # what the client still owes after this payment
+    still_open: str  # open on invoices issued by the payment's date, after this payment
+    balance: str  # the same as still_open
     has_balance: bool
 
 
@@ -43,6 +46,8 @@ def receipt_context(doc: ReceiptDocument) -> ReceiptContext:
     return {
         "practice": practice_context(doc.practice),
         "client": client_context(doc.client),
+        "kind": doc.kind,
+        "title": "Refund receipt" if doc.kind == "refund" else "Receipt",
         "number": text(doc.receipt_no),
         "payment_id": text(doc.payment_id),
         "date": format_date(doc.date),
@@ -58,6 +63,7 @@ def receipt_context(doc: ReceiptDocument) -> ReceiptContext:
         "has_unapplied": doc.unapplied > 0,
         "credit": amount(doc.credit),
         "has_credit": doc.credit > 0,
+        "still_open": amount(doc.balance),
         "balance": amount(doc.balance),
         "has_balance": doc.balance > 0,
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 from ..core.document import StatementDocument
-from ..core.statement import PAYMENT, Aging, OpenItem, StatementEntry
+from ..core.statement import CREDIT_NOTE, INVOICE, Aging, OpenItem, StatementEntry
 from .base import DocumentType
 from .payment import statement_payment_context
 from .context import (ClientContext, Money, PracticeContext, client_context, format_date,
@@ -20,13 +20,17 @@ from .context import (ClientContext, Money, PracticeContext, client_context, for
 
 class EntryContext(TypedDict):
     date: str
-    kind: str  # "invoice", "credit_note", "payment"
+    date_iso: str
+    kind: str  # "invoice", "credit_note", "payment", "refund"
     reference: str  # the invoice's or credit note's number, the payment's ID
     invoice_no: str  # the invoice concerned: itself, the one credited, the one paid
     method: str  # payments only
     payment_reference: str  # payments only: the reference the client gave
     charge: str  # an invoice's total (a credit note's is negative)
     payment: str  # a payment, as a positive amount
+    amount: str  # the signed change of the balance
+    received: str  # payments: the money received; refunds: paid back (positive); else ""
+    kept_as_credit: str  # payments: the part of it not on an invoice; else ""
     balance: str
 
 
@@ -58,7 +62,10 @@ class StatementContext(TypedDict):
     currency: str
     opening: str
     invoiced: str
+    charges: str  # the same as invoiced
     paid: str
+    payments: str  # the same as paid: what payments put on invoices
+    received: str  # money received in the period, less refunds
     closing: str
     credit: str
     has_credit: bool
@@ -67,6 +74,7 @@ class StatementContext(TypedDict):
     entries: list[EntryContext]
     open_items: list[OpenItemContext]
     aging: AgingContext
+    nothing_to_pay: bool  # nothing open on the statement's date and nothing due
 
 
 def statement_context(doc: StatementDocument) -> StatementContext:
@@ -82,7 +90,10 @@ def statement_context(doc: StatementDocument) -> StatementContext:
         "currency": doc.practice.currency,
         "opening": amount(s.opening),
         "invoiced": amount(s.invoiced),
+        "charges": amount(s.invoiced),
         "paid": amount(s.paid),
+        "payments": amount(s.paid),
+        "received": amount(s.received),
         "closing": amount(s.closing),
         "credit": amount(s.credit),
         "has_credit": s.credit > 0,
@@ -91,14 +102,17 @@ def statement_context(doc: StatementDocument) -> StatementContext:
         "entries": [_entry(e, amount) for e in s.entries],
         "open_items": [_open_item(i, amount) for i in s.open_items],
         "aging": _aging(s.aging, amount),
+        "nothing_to_pay": s.nothing_to_pay,
         **statement_payment_context(doc, amount),  # type: ignore[typeddict-item]
     }
 
 
 def _entry(entry: StatementEntry, amount: Money) -> EntryContext:
-    payment = entry.kind == PAYMENT
+    payment = entry.kind not in (INVOICE, CREDIT_NOTE)
+    money_in = entry.kind == "payment" and entry.received > 0
     return {
         "date": format_date(entry.date),
+        "date_iso": entry.date.isoformat(),
         "kind": entry.kind,
         "reference": text(entry.reference),
         "invoice_no": text(entry.invoice_no),
@@ -106,6 +120,10 @@ def _entry(entry: StatementEntry, amount: Money) -> EntryContext:
         "payment_reference": text(entry.payment_reference),
         "charge": "" if payment else amount(entry.amount),
         "payment": amount(-entry.amount) if payment else "",
+        "amount": amount(entry.amount),
+        "received": amount(abs(entry.received)) if entry.received else "",
+        "kept_as_credit": amount(entry.received + entry.amount) if money_in and entry.received + entry.amount
+        else "",
         "balance": amount(entry.balance),
     }
 

@@ -1,0 +1,316 @@
+"""A client's account: every figure a client or the admin reads, as of a moment.
+
+The account is built from the ledger alone: the client's invoices and credit
+notes (the Invoices tab) and the payments the worker applied (the Payments
+tab, whose Applied To column records where each payment's money went, see
+`core.payments`). Nothing else in sheetbill adds up a balance.
+
+A moment is a date and a place in a series:
+
+- an invoice is "earlier" than another when it was issued on an earlier date,
+  or on the same date with a smaller number (`series_key`);
+- a payment is earlier than another when it is dated earlier, or on the same
+  date in an earlier row.
+
+When money takes effect: an Applied To entry made when the payment was
+applied (the first entries, up to the payment's Amount) counts from the
+payment's date, also when it paid an invoice issued later (paid at the desk,
+invoiced at the end of the day). An entry appended later, when credit held
+from the payment paid a newer invoice, counts from that invoice's issue date.
+
+Void invoices are never open and the money applied to them is credit again;
+drafts and rows without number or issue date are not on the account.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .clients import ClientBook
+from .model import Allocation, Client, Invoice, InvoiceStatus, Payment
+from .number import ZERO
+
+CREDIT, REFUND = "Credit", "Refund"  # the Applied To words (core.payments spells them the same)
+PAID, PARTIALLY_PAID, OPEN, CREDIT_NOTE, VOID = "Paid", "Partially paid", "Open", "Credit note", "Void"
+
+
+def series_key(invoice_no: str) -> tuple:
+    """`INV-2026-0009` before `INV-2026-0010`, also when the numbers are not zero-padded."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", invoice_no.strip().upper()) if part)
+
+
+def _key(invoice_no: str) -> str:
+    """Invoice numbers as Applied To may spell them (typed by hand: `inv-2026-0001 `)."""
+    return invoice_no.strip().upper()
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """An invoice (positive total) or a credit note (negative total) on the account."""
+
+    invoice_no: str
+    issue_date: date
+    due_date: date
+    total: Decimal
+    credit_note: bool
+    void: bool
+    credits: str = ""  # a credit note's cancelled invoice
+
+    @property
+    def order(self) -> tuple:
+        return self.issue_date, series_key(self.invoice_no)
+
+    @property
+    def payable(self) -> bool:
+        """An invoice that can be open: not a credit note, not void."""
+        return not self.credit_note and not self.void and self.total > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    """Money of one payment on one invoice, and from when it counts."""
+
+    payment_id: str
+    invoice_no: str
+    amount: Decimal
+    on: date  # the payment's date, or the invoice's issue date for credit applied later
+    at_receipt: bool  # applied when the payment was (shown on its receipt)
+    void: bool = False  # on an invoice since voided: the money is credit again
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """One applied payment (a refund has a negative amount)."""
+
+    payment_id: str
+    row: int
+    date: date
+    amount: Decimal
+    method: str
+    reference: str
+    receipt_no: str
+    applications: tuple[Application, ...]
+
+    @property
+    def order(self) -> tuple:
+        return self.date, self.row
+
+    @property
+    def refund(self) -> bool:
+        return self.amount < 0
+
+    @property
+    def applied(self) -> Decimal:
+        """What of this payment stays on invoices (not void ones)."""
+        return sum((a.amount for a in self.applications if not a.void), ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentOnInvoice:
+    """A payment as an invoice lists it."""
+
+    date: date
+    reference: str  # the receipt number, else the payment's ID
+    method: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceFigures:
+    """What an invoice document says about money, as of its moment."""
+
+    total: Decimal
+    paid: Decimal
+    balance: Decimal
+    payments: tuple[PaymentOnInvoice, ...]
+    previous_balance: Decimal  # open on earlier invoices, less unapplied credit
+    amount_due: Decimal  # max(0, balance + previous_balance); 0 for a credit note
+    status: str  # PAID, PARTIALLY_PAID, OPEN, CREDIT_NOTE or VOID
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == PAID
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptFigures:
+    """What a receipt (or a refund receipt) says, as of its payment's moment."""
+
+    kind: str  # "receipt" or "refund"
+    amount: Decimal  # money received, or paid back (positive)
+    allocations: tuple[Allocation, ...]  # invoices it paid when it was applied
+    unapplied: Decimal  # kept as credit (0 for a refund)
+    still_open: Decimal  # open on invoices issued by the payment's date, after it
+    credit: Decimal  # unapplied credit after it
+
+
+@dataclass(frozen=True, slots=True)
+class OpenInvoice:
+    """An invoice not fully paid on a day."""
+
+    invoice_no: str
+    issue_date: date
+    due_date: date
+    total: Decimal
+    open: Decimal
+
+
+@dataclass(frozen=True)
+class Account:
+    """One client's charges and payments, each list in its series order."""
+
+    client_id: str
+    charges: tuple[Charge, ...]
+    received: tuple[Received, ...]
+
+    # -- pieces -------------------------------------------------------------
+    def charge(self, invoice_no: str) -> Charge | None:
+        return next((c for c in self.charges if _key(c.invoice_no) == _key(invoice_no)), None)
+
+    def applications(self, day: date | None = None, upto: tuple[date, int] | None = None) -> list[Application]:
+        """Applications counting on `day`, of payments up to and including the place `upto`."""
+        return [a for r in self.received if upto is None or r.order <= upto
+                for a in r.applications if day is None or a.on <= day]
+
+    def paid_on(self, invoice_no: str, day: date | None = None, upto: tuple[date, int] | None = None) -> Decimal:
+        return sum((a.amount for a in self.applications(day, upto) if _key(a.invoice_no) == _key(invoice_no)), ZERO)
+
+    def open_invoices(self, day: date, issued_by: date | None = None,
+                      upto: tuple[date, int] | None = None) -> tuple[OpenInvoice, ...]:
+        """Invoices issued by `issued_by` (default `day`) with money open on `day`."""
+        last = issued_by or day
+        out = []
+        for c in self.charges:
+            if c.payable and c.issue_date <= last:
+                left = c.total - self.paid_on(c.invoice_no, day, upto)
+                if left > 0:
+                    out.append(OpenInvoice(c.invoice_no, c.issue_date, c.due_date, c.total, left))
+        return tuple(out)
+
+    def credit(self, day: date, upto: tuple[date, int] | None = None) -> Decimal:
+        """Money received by `day` (less refunds) not on a (live) invoice on `day`."""
+        mine = [r for r in self.received if r.date <= day and (upto is None or r.order <= upto)]
+        kept = sum((a.amount for r in mine for a in r.applications if a.on <= day and not a.void), ZERO)
+        return sum((r.amount for r in mine), ZERO) - kept
+
+    # -- documents ----------------------------------------------------------
+    def invoice(self, invoice_no: str, today: date) -> InvoiceFigures:
+        """An invoice as it stands on `today`. KeyError when it is not on the account."""
+        c = self.charge(invoice_no)
+        if c is None:
+            raise KeyError(invoice_no)
+        if c.credit_note:
+            return InvoiceFigures(c.total, ZERO, c.total, (), ZERO, ZERO, CREDIT_NOTE)
+        by_id = {r.payment_id: r for r in self.received}
+        mine = [a for a in self.applications(today) if _key(a.invoice_no) == _key(c.invoice_no)]
+        paid = sum((a.amount for a in mine), ZERO)
+        payments = tuple(PaymentOnInvoice(by_id[a.payment_id].date,
+                                          by_id[a.payment_id].receipt_no or a.payment_id,
+                                          by_id[a.payment_id].method, a.amount) for a in mine)
+        if c.void:
+            return InvoiceFigures(c.total, paid, ZERO, payments, ZERO, ZERO, VOID)
+        balance = c.total - paid
+        earlier = sum((o.open for o in self.open_invoices(today)
+                       if (o.issue_date, series_key(o.invoice_no)) < c.order), ZERO)
+        previous = earlier - self.credit(today)
+        status = PAID if balance <= 0 < c.total else PARTIALLY_PAID if paid > 0 else OPEN
+        return InvoiceFigures(c.total, paid, balance, payments, previous,
+                              max(ZERO, balance + previous), status)
+
+    def receipt(self, payment_id: str) -> ReceiptFigures:
+        """A payment's receipt, as of its own date and place. KeyError when it is not on the account."""
+        r = next((r for r in self.received if r.payment_id == payment_id), None)
+        if r is None:
+            raise KeyError(payment_id)
+        still_open = sum((o.open for o in self.open_invoices(r.date, upto=r.order)), ZERO)
+        credit = self.credit(r.date, upto=r.order)
+        if r.refund:
+            return ReceiptFigures("refund", -r.amount, (), ZERO, still_open, credit)
+        allocations = tuple(Allocation(a.invoice_no, a.amount) for a in r.applications if a.at_receipt)
+        return ReceiptFigures("receipt", r.amount, allocations,
+                              r.amount - sum((a.amount for a in allocations), ZERO), still_open, credit)
+
+    def balance_before(self, day: date) -> Decimal:
+        """Charges issued before `day` less the money on (live) invoices before it."""
+        charged = sum((c.total for c in self.charges if c.issue_date < day), ZERO)
+        return charged - sum((a.amount for r in self.received for a in r.applications
+                              if a.on < day and not a.void), ZERO)
+
+
+def account_of(client_id: str, invoices: Iterable[Invoice], payments: Iterable[Payment],
+               owner: Callable[[Payment], str | None],
+               credit_note: Callable[[str], bool] = lambda number: False) -> Account:
+    """The account of `client_id`: `invoices` and `payments` may be the whole ledger; `owner`
+    says whose money a payment is (see `owner_of`); `credit_note` tells a credit note's number."""
+    charges = []
+    for i in invoices:
+        if (i.client_id == client_id and i.invoice_no and i.issue_date is not None
+                and i.status != InvoiceStatus.DRAFT.value and not i.invoice_no.startswith("DRAFT-")):
+            note = credit_note(i.invoice_no) or i.total < 0
+            charges.append(Charge(i.invoice_no, i.issue_date, i.due_date or i.issue_date, i.total, note,
+                                  i.status == InvoiceStatus.VOID.value,
+                                  i.session_ids[0] if note and i.session_ids else ""))
+    charges.sort(key=lambda c: c.order)
+    by_no = {_key(c.invoice_no): c for c in charges}
+    received = [_received(p, by_no) for p in payments
+                if p.applied and p.date is not None and p.amount is not None and owner(p) == client_id]
+    received.sort(key=lambda r: r.order)
+    return Account(client_id, tuple(charges), tuple(received))
+
+
+def _received(p: Payment, by_no: Mapping[str, Charge]) -> Received:
+    assert p.date is not None and p.amount is not None
+    out, spent = [], ZERO
+    for a in p.applied:
+        at_receipt = spent + a.amount <= p.amount
+        spent += a.amount
+        if a.invoice_no in (CREDIT, REFUND):
+            continue
+        c = by_no.get(_key(a.invoice_no))
+        if c is None:  # not (or no longer) on the account: the money is on it all the same
+            out.append(Application(p.payment_id, a.invoice_no.strip(), a.amount, p.date, at_receipt))
+            continue
+        on = p.date if at_receipt else max(p.date, c.issue_date)
+        out.append(Application(p.payment_id, c.invoice_no, a.amount, on, at_receipt, c.void))
+    return Received(p.payment_id, p.row, p.date, p.amount, p.method, p.reference, p.receipt_no, tuple(out))
+
+
+def owner_of(clients: Iterable[Client], invoices: Iterable[Invoice]) -> Callable[[Payment], str | None]:
+    """A payment's client: the one its Client names (ID or exact name), else its invoices' client."""
+    book = ClientBook(clients)
+    client_of: dict[str, str] = {}
+    for i in invoices:
+        client_of.setdefault(_key(i.invoice_no), i.client_id)
+        for sid in i.session_ids:
+            client_of.setdefault(_key(sid), i.client_id)
+
+    def owner(p: Payment) -> str | None:
+        if p.client.strip():
+            return book.id_of(p.client)
+        for ref in (*(a.invoice_no for a in p.applied), p.invoice_no):
+            if _key(ref) in client_of:
+                return client_of[_key(ref)]
+        return None
+    return owner
+
+
+def accounts(clients: Iterable[Client], invoices: Iterable[Invoice], payments: Iterable[Payment],
+             credit_note: Callable[[str], bool] = lambda number: False) -> dict[str, Account]:
+    """Every client's account, by Client ID."""
+    clients, invoices = tuple(clients), tuple(invoices)
+    owner = owner_of(clients, invoices)
+    invoices_of: dict[str, list[Invoice]] = {}
+    for i in invoices:
+        invoices_of.setdefault(i.client_id, []).append(i)
+    payments_of: dict[str | None, list[Payment]] = {}
+    for p in payments:
+        if p.applied:
+            payments_of.setdefault(owner(p), []).append(p)
+    return {c.client_id: account_of(c.client_id, invoices_of.get(c.client_id, ()), payments_of.get(c.client_id, ()),
+                                    owner, credit_note)
+            for c in clients if c.client_id}
