@@ -137,3 +137,13 @@ def test_stripe_down_leaves_a_clear_error_and_the_next_cycle_catches_up(practice
     practice.run()
     assert len(fake_stripe.of_kind("payment_link")) == 1
     assert practice.rows("Invoices")[0]["Pay Link"]
+
+
+def test_the_pdfs_card_qr_code_opens_the_pay_link(practice, fake_stripe, tmp_path):
+    from .test_e2e_payment_codes import scan
+
+    with_stripe(practice)
+    one_invoice(practice)
+    practice.run()
+    row = practice.rows("Invoices")[0]
+    assert row["Pay Link"] in scan(practice.folder / row["PDF"], tmp_path / "scan")
