@@ -69,5 +69,7 @@ def bank_settings(raw: Any, base: Path, fail: Callable[[str, str], Exception]) -
                 raise fail(f"payments.bank.csv.{key}", "name the column that holds it")
         if str(csv.get("decimal", ".")) not in (".", ","):
             raise fail("payments.bank.csv.decimal", "is . or ,")
-        mapping = CsvMapping(**{k: (v if k == "day_first" else str(v)) for k, v in csv.items() if v is not None})
+        texts = {k: str(v) for k, v in csv.items() if v is not None and k != "day_first"}
+        mapping = CsvMapping(date=texts.pop("date"), amount=texts.pop("amount"), **texts,
+                             day_first=csv.get("day_first") is not False)
     return BankSettings((base / folder) if folder else None, mapping)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ..book.cells import number, text
 from ..book.table import Table
@@ -69,7 +70,7 @@ def _client_of(entry: BankEntry, clients: Sequence[Client]) -> Client | None:
     return found[0] if len(found) == 1 else None
 
 
-def _refund_rows(tables: Mapping[str, Table]) -> dict[str, tuple[str, object]]:
+def _refund_rows(tables: Mapping[str, Table]) -> dict[str, tuple[str, Decimal]]:
     """Negative Payments rows not yet paid out through the bank: payment id -> (client, amount)."""
     payments, bank = tables.get("payments"), tables.get("bank")
     if payments is None or not payments.exists:
@@ -77,7 +78,7 @@ def _refund_rows(tables: Mapping[str, Table]) -> dict[str, tuple[str, object]]:
     done = set()
     if bank is not None and bank.exists and "matched_to" in bank.columns:
         done = {text(bank.get(v, "matched_to")) for _, v in bank.rows}
-    out = {}
+    out: dict[str, tuple[str, Decimal]] = {}
     for _, v in payments.rows:
         pid = text(payments.get(v, "payment_id"))
         try:

@@ -17,10 +17,9 @@ KINDS = {"payment_intent.succeeded": "paid", "refund.created": "refunded", "char
 
 class StripeGateway:
     def __init__(self, secret_key: str, api_base: str | None = None, retries: int = 3, timeout: float = 30) -> None:
-        http = stripe.RequestsClient(timeout=timeout) if _has_requests() else None
         self.client = stripe.StripeClient(secret_key, max_network_retries=retries,
                                           base_addresses={"api": api_base} if api_base else None,
-                                          **({"http_client": http} if http is not None else {}))
+                                          http_client=stripe.new_default_http_client(timeout=timeout))
 
     def create_link(self, amount: int, currency: str, title: str, metadata: dict[str, str], key: str) -> PayLink:
         try:
@@ -94,10 +93,3 @@ def _event(ev, kind: str) -> CardEvent:
 def _said(exc: stripe.StripeError) -> str:
     return f"Stripe: {exc.user_message or exc.__class__.__name__}"
 
-
-def _has_requests() -> bool:
-    try:
-        import requests  # noqa: F401
-    except ImportError:
-        return False
-    return True
