@@ -33,7 +33,7 @@ from .core.cycle import CyclePlan, plan_cycle
 from .core.dashboard import dashboard
 from .core.history import human_edits
 from .core.clients import ClientBook
-from .core.account import accounts
+from .core.account import accounts, owner_of
 from .core.statement import statement_of
 from .core.protect import restore_finalized
 from .core.recover import state_from_changelog
@@ -370,7 +370,7 @@ class Worker:
         first = Writes(cells=links)
         if self.transport is not None:
             clients = {c.client_id: c for c in ledger.clients}
-            receipts, no_email = receipt_items(ctx, cycle.payments, clients, self._owner(ledger, invoices),
+            receipts, no_email = receipt_items(ctx, cycle.payments, clients, owner_of(ledger.clients, invoices),
                                                self.receipts, lookup, report.errors)
             first += no_email
             items += tagged("receipt", receipts)
@@ -444,7 +444,7 @@ class Worker:
         end = first - timedelta(days=1)
         start = end.replace(day=1)
         active = {i.client_id for i in cycle.invoices if i.issue_date and start <= i.issue_date <= end}
-        owner = self._owner(ledger, list(cycle.invoices))
+        owner = owner_of(ledger.clients, cycle.invoices)
         active |= {owner(p) for p in cycle.payments if p.date and start <= p.date <= end and p.applied}
         items = []
         for client in ledger.clients:
@@ -555,20 +555,6 @@ class Worker:
                 raise SheetbillError(str(exc)) from None
             self._commit(snapshot, [], [], log_, extra_state=state_)
         return done
-
-    def _owner(self, ledger: Ledger, invoices: list[Invoice]):
-        """A payment's client: the one it names, else its invoice's."""
-        book = ClientBook(ledger.clients)
-        client_of = {i.invoice_no: i.client_id for i in invoices}
-
-        def owner(p) -> str | None:
-            if p.client:
-                return book.id_of(p.client)
-            for a in p.applied:
-                if a.invoice_no in client_of:
-                    return client_of[a.invoice_no]
-            return client_of.get(p.invoice_no)
-        return owner
 
     def _reminders(self, snapshot: Snapshot, ledger: Ledger, cycle: CyclePlan):
         days = self.config.reminders

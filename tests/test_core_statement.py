@@ -122,8 +122,10 @@ def test_money_paid_on_a_voided_invoice_is_credit_until_a_refund():
     payments = [payment(2, date(2026, 10, 5), "50.00", ("INV-1", "50.00")),
                 payment(3, date(2026, 11, 20), "-50.00", ("Refund", "-50.00"), client="C-1")]
     october = statement_for(CLIENT, ledger, payments, OCT, date(2026, 10, 31), NOV)
+    # paid on 5 Oct while the invoice was live; on 9 Oct its credit note cancels it and the
+    # money leaves it for the client's credit
     assert [(e.kind, e.amount) for e in october.entries] == \
-        [("invoice", D("50.00")), ("payment", D("0.00")), ("credit_note", D("-50.00"))]
+        [("invoice", D("50.00")), ("payment", D("-50.00")), ("credit_note", D("-50.00")), ("payment", D("50.00"))]
     assert (october.closing, october.credit, october.due, october.open_items) == \
         (D(0), D("50.00"), D("-50.00"), ())
     november = statement_for(CLIENT, ledger, payments, NOV, END, END)

@@ -60,13 +60,14 @@ def test_reference_printed_and_epc_code_for_the_open_amount(renderer, tmp_path):
     text = pdf_text(pdf)
     assert "RF73 INV2 0260 042" in text
     assert "IBAN DE89 3704 0044 0532 0130 00, BIC COBADEFFXXX" in text
-    amount = doc.invoice.balance.quantize(Decimal("0.01"))
+    amount = doc.amount_due.quantize(Decimal("0.01"))  # the Amount due above it: this invoice and earlier ones
+    assert doc.amount_due > doc.balance
     assert f"Scan the code with your banking app to pay {amount:,} EUR" in text
     assert scanned(pdf, tmp_path) == [EPC.format(amount)]
 
 
 def test_partly_paid_invoice_asks_for_what_is_open(renderer, tmp_path):
-    doc = with_account(sample_document(), open_amount=Decimal("12.34"))
+    doc = replace(with_account(sample_document(), open_amount=Decimal("12.34")), previous_balance=Decimal(0))
     assert scanned(renderer.render(doc), tmp_path) == [EPC.format("12.34")]
 
 

@@ -18,7 +18,9 @@ payment's date, also when it paid an invoice issued later (paid at the desk,
 invoiced at the end of the day). An entry appended later, when credit held
 from the payment paid a newer invoice, counts from that invoice's issue date.
 
-Void invoices are never open and the money applied to them is credit again;
+A voided invoice stops being open, and the money applied to it becomes credit
+again, on the day of the credit note that voids it (documents of earlier days
+still see it paid and open as it was then);
 drafts and rows without number or issue date are not on the account.
 """
 
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -60,15 +62,19 @@ class Charge:
     credit_note: bool
     void: bool
     credits: str = ""  # a credit note's cancelled invoice
+    voided_on: date | None = None  # a void invoice's credit note's date (None: void from its issue)
 
     @property
     def order(self) -> tuple:
         return self.issue_date, series_key(self.invoice_no)
 
-    @property
-    def payable(self) -> bool:
-        """An invoice that can be open: not a credit note, not void."""
-        return not self.credit_note and not self.void and self.total > 0
+    def void_by(self, day: date) -> bool:
+        """Voided on or before `day`."""
+        return self.void and (self.voided_on is None or self.voided_on <= day)
+
+    def payable_on(self, day: date) -> bool:
+        """An invoice that can be open on `day`: not a credit note, not void by then."""
+        return not self.credit_note and not self.void_by(day) and self.total > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +86,14 @@ class Application:
     amount: Decimal
     on: date  # the payment's date, or the invoice's issue date for credit applied later
     at_receipt: bool  # applied when the payment was (shown on its receipt)
-    void: bool = False  # on an invoice since voided: the money is credit again
+    void_from: date | None = None  # on an invoice voided on that day: from then on the money is credit again
+
+    def void_by(self, day: date) -> bool:
+        return self.void_from is not None and self.void_from <= day
+
+    def on_invoice(self, day: date) -> bool:
+        """On the invoice at the end of `day`."""
+        return self.on <= day and not self.void_by(day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +120,7 @@ class Received:
     @property
     def applied(self) -> Decimal:
         """What of this payment stays on invoices (not void ones)."""
-        return sum((a.amount for a in self.applications if not a.void), ZERO)
+        return sum((a.amount for a in self.applications if a.void_from is None), ZERO)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +199,7 @@ class Account:
         last = issued_by or day
         out = []
         for c in self.charges:
-            if c.payable and c.issue_date <= last:
+            if c.payable_on(day) and c.issue_date <= last:
                 left = c.total - self.paid_on(c.invoice_no, day, upto)
                 if left > 0:
                     out.append(OpenInvoice(c.invoice_no, c.issue_date, c.due_date, c.total, left))
@@ -195,7 +208,7 @@ class Account:
     def credit(self, day: date, upto: tuple[date, int] | None = None) -> Decimal:
         """Money received by `day` (less refunds) not on a (live) invoice on `day`."""
         mine = [r for r in self.received if r.date <= day and (upto is None or r.order <= upto)]
-        kept = sum((a.amount for r in mine for a in r.applications if a.on <= day and not a.void), ZERO)
+        kept = sum((a.amount for r in mine for a in r.applications if a.on_invoice(day)), ZERO)
         return sum((r.amount for r in mine), ZERO) - kept
 
     # -- documents ----------------------------------------------------------
@@ -239,7 +252,7 @@ class Account:
         """Charges issued before `day` less the money on (live) invoices before it."""
         charged = sum((c.total for c in self.charges if c.issue_date < day), ZERO)
         return charged - sum((a.amount for r in self.received for a in r.applications
-                              if a.on < day and not a.void), ZERO)
+                              if a.on < day and not (a.void_from is not None and a.void_from < day)), ZERO)
 
 
 def account_of(client_id: str, invoices: Iterable[Invoice], payments: Iterable[Payment],
@@ -255,6 +268,11 @@ def account_of(client_id: str, invoices: Iterable[Invoice], payments: Iterable[P
             charges.append(Charge(i.invoice_no, i.issue_date, i.due_date or i.issue_date, i.total, note,
                                   i.status == InvoiceStatus.VOID.value,
                                   i.session_ids[0] if note and i.session_ids else ""))
+    voided_on: dict[str, date] = {}
+    for c in charges:
+        if c.credit_note and c.credits:
+            voided_on[_key(c.credits)] = min(c.issue_date, voided_on.get(_key(c.credits), c.issue_date))
+    charges = [replace(c, voided_on=voided_on.get(_key(c.invoice_no))) if c.void else c for c in charges]
     charges.sort(key=lambda c: c.order)
     by_no = {_key(c.invoice_no): c for c in charges}
     received = [_received(p, by_no) for p in payments
@@ -276,7 +294,8 @@ def _received(p: Payment, by_no: Mapping[str, Charge]) -> Received:
             out.append(Application(p.payment_id, a.invoice_no.strip(), a.amount, p.date, at_receipt))
             continue
         on = p.date if at_receipt else max(p.date, c.issue_date)
-        out.append(Application(p.payment_id, c.invoice_no, a.amount, on, at_receipt, c.void))
+        void_from = (c.voided_on or c.issue_date) if c.void else None
+        out.append(Application(p.payment_id, c.invoice_no, a.amount, on, at_receipt, void_from))
     return Received(p.payment_id, p.row, p.date, p.amount, p.method, p.reference, p.receipt_no, tuple(out))
 
 

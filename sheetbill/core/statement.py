@@ -153,19 +153,24 @@ def _entries(account: Account, start: date, end: date, opening: Decimal,
                                    money(c.total, minor), ZERO)
             rows.append(((c.issue_date, _RANK[kind], series_key(c.invoice_no)), entry))
     for r in account.received:
-        live = [a for a in r.applications if not a.void]
         if start <= r.date <= end:
-            now = [a for a in live if a.on == r.date]
+            now = [a for a in r.applications if a.on == r.date and not a.void_by(r.date)]
             kind = REFUND if r.refund else PAYMENT
             entry = StatementEntry(r.date, kind, r.payment_id, ", ".join(a.invoice_no for a in now),
                                    -money(sum((a.amount for a in now), ZERO), minor), ZERO, r.method,
                                    r.reference, money(r.amount, minor))
             rows.append(((r.date, _RANK[kind], (), r.row), entry))
-        for a in live:  # credit held from the payment, put on a newer invoice
-            if a.on != r.date and start <= a.on <= end:
+        for a in r.applications:
+            if a.on != r.date and start <= a.on <= end and not a.void_by(a.on):
+                # credit held from the payment, put on a newer invoice
                 entry = StatementEntry(a.on, PAYMENT, r.payment_id, a.invoice_no, -money(a.amount, minor), ZERO,
                                        r.method, r.reference)
                 rows.append(((a.on, _RANK[PAYMENT], (), r.row), entry))
+            if a.void_from is not None and a.on < a.void_from and start <= a.void_from <= end:
+                # the invoice it paid is voided: the money leaves it and is the client's credit again
+                entry = StatementEntry(a.void_from, PAYMENT, r.payment_id, a.invoice_no, money(a.amount, minor), ZERO,
+                                       r.method, r.reference)
+                rows.append(((a.void_from, _RANK[PAYMENT], (), r.row), entry))
     balance, out = opening, []
     for _, entry in sorted(rows, key=lambda row: row[0]):
         balance += entry.amount

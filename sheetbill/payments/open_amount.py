@@ -26,11 +26,14 @@ def open_amount(invoice: Invoice) -> Decimal:
 
 
 def document_open_amount(doc: InvoiceDocument) -> Decimal:
-    """What an invoice document asks to be paid on it: its balance as of the document's moment;
-    0 for a paid, void or draft invoice and for a credit note."""
-    if doc.kind != "invoice" or doc.draft or doc.is_paid or doc.status == "Void" or doc.balance <= 0:
+    """What an invoice document asks the client to pay now, the amount its QR code carries: its
+    Amount due ("Total now due": this invoice's balance plus what is open on earlier ones, less
+    credit), as of the document's moment, so that the code and the sentence above it agree; 0 for
+    a paid, void or draft invoice and for a credit note. A transfer quoting the invoice's reference
+    pays it first and the client's oldest open invoices with the rest."""
+    if doc.kind != "invoice" or doc.draft or doc.is_paid or doc.status == "Void":
         return ZERO
-    return doc.balance
+    return doc.amount_due
 
 
 def statement_open_amount(statement: Statement) -> Decimal:

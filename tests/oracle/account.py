@@ -1,0 +1,274 @@
+"""Each client's account, recomputed from the workbook's rows with openpyxl and
+a few lines of arithmetic; nothing from sheetbill.
+
+Definitions (contract.md, issue 7), each "as of" a day:
+- an invoice is live at a day when it was issued by then and no credit note
+  cancelling it was issued by then; credit notes are never open;
+- a payment's Applied To entries: what it paid when it was applied (the
+  leading entries up to its Amount) counts from the payment's own date, also
+  on an invoice issued later (paid at the desk); money it left as credit or got
+  back from a voided invoice (from the credit note's date) is free, and an entry
+  appended later spends it and counts from that invoice's issue date;
+- open(invoice, day) = total - what payments dated by then put on it;
+- credit(day) = money received by then (refunds negative) - what of it is on
+  live invoices by then;
+- net(day) = everything charged by then - everything received by then
+  (= open - credit); a statement's closing balance is net + credit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import openpyxl
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def dec(value) -> Decimal:
+    if value is None or value == "":
+        return ZERO
+    return Decimal(str(value).replace(",", "").strip()).quantize(CENT, ROUND_HALF_UP)
+
+
+def day(value) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+@dataclass
+class Doc:
+    """An Invoices row: an invoice or a credit note."""
+
+    no: str
+    issued: date
+    due: date | None
+    client: str
+    total: Decimal
+    paid_cell: Decimal
+    balance_cell: Decimal
+    status: str
+    cancels: str  # a credit note: the invoice it cancels
+    row: int
+
+    @property
+    def credit_note(self) -> bool:
+        return self.total < 0 or self.no.startswith("CN-")
+
+
+@dataclass
+class Payment:
+    pid: str
+    day: date
+    client: str  # the client's id, resolved
+    amount: Decimal
+    applied: list[tuple[str, Decimal]]  # Applied To entries, in order
+    receipt: str
+    row: int
+
+    def allocations(self) -> list[tuple[str, Decimal]]:
+        """The entries that name an invoice."""
+        return [(ref, a) for ref, a in self.applied if ref not in ("Credit", "Refund")]
+
+    def first_application(self) -> tuple[list[tuple[str, Decimal]], Decimal]:
+        """What the payment paid when it was applied and what it kept as credit then:
+        the leading entries of Applied To, up to its Amount (entries appended
+        later record its credit paying newer invoices)."""
+        out, left = [], ZERO
+        spent = ZERO
+        for ref, a in self.applied:
+            if ref == "Refund" or spent + a > self.amount:
+                break
+            spent += a
+            if ref == "Credit":
+                left += a
+            else:
+                out.append((ref, a))
+        return out, left
+
+
+@dataclass
+class Book:
+    """The workbook's rows as the oracle reads them."""
+
+    docs: dict[str, Doc]
+    payments: list[Payment]
+    clients: dict[str, dict]
+    lines: dict[str, list[dict]] = field(default_factory=dict)
+    sessions: dict[str, dict] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    # -- reading ----------------------------------------------------------
+    @classmethod
+    def read(cls, workbook: Path) -> Book:
+        wb = openpyxl.load_workbook(workbook, read_only=True)
+
+        def rows(tab):
+            values = list(wb[tab].iter_rows(values_only=True))
+            header = tuple(values[0])
+            return [(i + 2, dict(zip(header, r))) for i, r in enumerate(values[1:])
+                    if any(v is not None for v in r)]
+
+        clients = {str(r["Client ID"]): r for _, r in rows("Clients") if r.get("Client ID")}
+        names = {str(r["Name"]).strip(): cid for cid, r in clients.items()}
+        docs = {}
+        for n, r in rows("Invoices"):
+            if not r.get("Invoice No") or r.get("Status") == "Draft":
+                continue
+            total = dec(r["Total"])
+            docs[str(r["Invoice No"])] = Doc(
+                str(r["Invoice No"]), day(r["Issue Date"]), day(r.get("Due Date")), str(r["Client ID"]),
+                total, dec(r.get("Paid")), dec(r.get("Balance")), str(r.get("Status") or ""),
+                str(r.get("Sessions") or "") if total < 0 else "", n)
+        sessions = {str(r["Session ID"]): r for _, r in rows("Sessions") if r.get("Session ID")}
+        payments = []
+        problems = []
+        for n, r in rows("Payments"):
+            if r.get("Problem"):
+                problems.append(f"{r.get('Payment ID')}: {r['Problem']}")
+            if not r.get("Applied To"):
+                continue
+            applied = parse_applied(str(r["Applied To"]))
+            ref = str(r.get("Client") or "").strip()
+            cid = ref if ref in clients else names.get(ref)
+            if cid is None:
+                for inv, _ in applied:
+                    if inv in docs:
+                        cid = docs[inv].client
+                        break
+            if cid is None and r.get("Invoice No"):
+                named = str(r["Invoice No"]).strip()
+                if named in docs:
+                    cid = docs[named].client
+                elif named in sessions:
+                    cid = str(sessions[named]["Client"])
+            payments.append(Payment(str(r["Payment ID"]), day(r["Date"]), str(cid), dec(r["Amount"]),
+                                    applied, str(r.get("Receipt No") or ""), n))
+        lines: dict[str, list[dict]] = {}
+        for _, r in rows("Lines"):
+            lines.setdefault(str(r["Invoice No"]), []).append(r)
+        return cls(docs, payments, clients, lines, sessions, problems)
+
+    # -- the account ------------------------------------------------------
+    def of(self, client: str) -> list[Doc]:
+        return sorted((d for d in self.docs.values() if d.client == client),
+                      key=lambda d: (d.issued, d.row))
+
+    def cancelled_on(self, no: str) -> date | None:
+        for d in self.docs.values():
+            if d.credit_note and d.cancels == no:
+                return d.issued
+        return None
+
+    def live(self, d: Doc, at: date) -> bool:
+        """An invoice (not a credit note) issued by `at` and not cancelled by then."""
+        if d.credit_note or d.issued is None or d.issued > at:
+            return False
+        cancelled = self.cancelled_on(d.no)
+        return cancelled is None or cancelled > at
+
+    def paid(self, no: str, at: date, upto=None) -> Decimal:
+        """What payments dated on or before `at` (and, if given, `upto(p)`) applied to `no`."""
+        return sum((a for p in self.payments if p.day <= at and (upto is None or upto(p))
+                    for ref, a in p.allocations() if ref == no), ZERO)
+
+    def payments_on(self, no: str, at: date) -> list[tuple[Payment, Decimal]]:
+        return [(p, a) for p in self.payments if p.day <= at for ref, a in p.allocations() if ref == no]
+
+    def open(self, d: Doc, at: date, upto=None) -> Decimal:
+        return d.total - self.paid(d.no, at, upto) if self.live(d, at) else ZERO
+
+    def open_total(self, client: str, at: date, issued_by: date | None = None) -> Decimal:
+        """Open on the client's live invoices at `at` (issued on or before `issued_by`)."""
+        return sum((self.open(d, at) for d in self.of(client)
+                    if issued_by is None or d.issued <= issued_by), ZERO)
+
+    def effects(self, p: Payment) -> list[tuple[str, Decimal, date]]:
+        """Where a payment's money went and from when it counts. What it paid when it
+        was applied counts from its own date (also on an invoice made later, as at the
+        desk). Money it left as credit, or got back when an invoice it was on was
+        voided (on the credit note's date), is free; an entry appended later spends
+        free money, oldest first, and counts from the newest of that money's date and
+        the invoice's issue date (Applied To does not say when an entry was added)."""
+        made = p.first_application()[0]
+        later = p.allocations()[len(made):]
+        _, left = p.first_application()
+        free: list[list] = [[p.day, left]] if left else []  # [available from, amount]
+        out = []
+
+        def freed(ref: str, a: Decimal) -> None:
+            cancelled = self.cancelled_on(ref)
+            if cancelled is not None:
+                free.append([max(cancelled, p.day), a])
+                free.sort(key=lambda chunk: chunk[0])
+
+        for ref, a in made:
+            out.append((ref, a, p.day))
+            freed(ref, a)
+        for ref, a in later:
+            issued = self.docs[ref].issued if ref in self.docs else p.day
+            when, need = max(p.day, issued), a
+            while need > 0 and free:
+                chunk = free[0]
+                take = min(need, chunk[1])
+                when = max(when, chunk[0])
+                chunk[1] -= take
+                need -= take
+                if chunk[1] == 0:
+                    free.pop(0)
+            out.append((ref, a, when))
+            freed(ref, a)
+        return out
+
+    def applied(self, client: str, at: date, upto=None) -> Decimal:
+        """Money of payments dated by `at` put on invoices by `at` and not cancelled by then."""
+        total = ZERO
+        for p in self.payments:
+            if p.client != client or p.day > at or (upto is not None and not upto(p)):
+                continue
+            for ref, a, when in self.effects(p):
+                d = self.docs.get(ref)
+                cancelled = self.cancelled_on(ref)
+                if when <= at and d is not None and not d.credit_note and (cancelled is None or cancelled > at):
+                    total += a
+        return total
+
+    def credit(self, client: str, at: date, upto=None) -> Decimal:
+        """Money received by `at` and not on an invoice by then (a voided one gives it back)."""
+        received = sum((p.amount for p in self.payments if p.client == client and p.day <= at
+                        and (upto is None or upto(p))), ZERO)
+        return received - self.applied(client, at, upto)
+
+    def closing(self, client: str, at: date) -> Decimal:
+        """Charged by `at` less what payments put on invoices by then: the balance
+        before credit (net + credit)."""
+        return self.net(client, at) + self.credit(client, at)
+
+    def net(self, client: str, at: date) -> Decimal:
+        """Everything charged by `at` less everything paid by `at`."""
+        return (sum((d.total for d in self.of(client) if d.issued <= at), ZERO)
+                - sum((p.amount for p in self.payments if p.client == client and p.day <= at), ZERO))
+
+
+_ENTRY = re.compile(r"^\s*(.+?)\s+(-?[\d,]+(?:\.\d+)?)\s*$")
+
+
+def parse_applied(text: str) -> list[tuple[str, Decimal]]:
+    out = []
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        m = _ENTRY.match(part)
+        assert m, f"Applied To entry not understood: {part!r}"
+        out.append((m[1].strip(), dec(m[2])))
+    return out

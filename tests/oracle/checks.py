@@ -1,0 +1,260 @@
+"""Every figure of every document, compared with the oracle's account.
+
+Each check returns a list of findings, one line each:
+`<document> <key>: says X, expected Y`. A key the contract names and the
+context lacks is a finding too (unless `lenient`, to look for wrong values
+on a codebase that has not the contract's keys yet)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from .account import ZERO, Book, Doc, dec
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONEY = re.compile(r"-?[\d,]+\.\d{2} EUR")
+_MISSING = object()
+
+
+def amount(text) -> Decimal:
+    """`1,234.50 EUR` -> Decimal("1234.50")."""
+    assert isinstance(text, str) and MONEY.fullmatch(text.strip()), f"not money: {text!r}"
+    return dec(text.strip().removesuffix("EUR").replace(",", ""))
+
+
+def fmt(value: Decimal) -> str:
+    return f"{value:,.2f} EUR"
+
+
+def a_date(text: str) -> date:
+    """`1 Nov 2026` or `2026-11-01`."""
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+        return date.fromisoformat(text)
+    d, m, y = text.split()
+    return date(int(y), MONTHS.index(m) + 1, int(d))
+
+
+class Findings:
+    def __init__(self, where: str, lenient: bool) -> None:
+        self.where, self.lenient, self.lines = where, lenient, []
+
+    def get(self, ctx: dict, key: str):
+        if key not in ctx:
+            if not self.lenient:
+                self.lines.append(f"{self.where}: no key {key!r}")
+            return _MISSING
+        return ctx[key]
+
+    def money(self, ctx: dict, key: str, expected: Decimal) -> None:
+        value = self.get(ctx, key)
+        if value is not _MISSING and amount(value) != expected:
+            self.lines.append(f"{self.where} {key}: says {value}, expected {fmt(expected)}")
+
+    def equal(self, what: str, said, expected) -> None:
+        if said != expected:
+            self.lines.append(f"{self.where} {what}: says {said!r}, expected {expected!r}")
+
+
+def earlier(j: Doc, i: Doc) -> bool:
+    """Issued on an earlier date, or the same date with a smaller number."""
+    return (j.issued, j.no) < (i.issued, i.no)
+
+
+# -- invoices and credit notes ---------------------------------------------
+def check_invoice(ctx: dict, book: Book, today: date, lenient: bool = False) -> list[str]:
+    no = ctx["number"]
+    f = Findings(f"invoice {no} (made {today})", lenient)
+    doc = book.docs.get(no)
+    if doc is None:
+        return [f"{f.where}: not in the Invoices tab"]
+    f.money(ctx, "total", doc.total)
+    if doc.credit_note:
+        f.money(ctx, "amount_due", ZERO)
+        if (s := f.get(ctx, "status")) is not _MISSING:
+            f.equal("status", s, "Credit note")
+        if (p := f.get(ctx, "is_paid")) is not _MISSING:
+            f.equal("is_paid", p, False)
+        return f.lines
+    paid = book.paid(no, today)
+    balance = doc.total - paid
+    previous = sum((book.open(j, today) for j in book.of(doc.client) if j.no != no and earlier(j, doc)),
+                   ZERO) - book.credit(doc.client, today)
+    f.money(ctx, "paid", paid)
+    f.money(ctx, "balance", balance)
+    f.money(ctx, "previous_balance", previous)
+    if (h := f.get(ctx, "has_previous_balance")) is not _MISSING:
+        f.equal("has_previous_balance", h, previous != 0)
+    f.money(ctx, "amount_due", max(ZERO, balance + previous))
+    if (p := f.get(ctx, "is_paid")) is not _MISSING:
+        f.equal("is_paid", p, doc.total > 0 and balance == 0)
+    status = ("Paid" if doc.total > 0 and balance == 0 else "Partially paid" if paid > 0 else "Open")
+    if (s := f.get(ctx, "status")) is not _MISSING:
+        f.equal("status", s, status)
+    if (listed := f.get(ctx, "payments")) is not _MISSING:
+        expected = sorted((p.pid, a) for p, a in book.payments_on(no, today))
+        refs = {p.pid: p for p, _ in book.payments_on(no, today)}
+        refs.update({p.receipt: p for p in refs.copy().values() if p.receipt})
+        said = []
+        for item in listed:
+            p = refs.get(item.get("reference"))
+            said.append((p.pid if p else item.get("reference"), amount(item.get("amount"))))
+            if p is not None and a_date(item.get("date", "")) != p.day:
+                f.lines.append(f"{f.where} payments: {p.pid} dated {item.get('date')}, expected {p.day}")
+        f.equal("payments", sorted(said), expected)
+    return f.lines
+
+
+# -- receipts --------------------------------------------------------------
+def check_receipt(ctx: dict, book: Book, lenient: bool = False) -> list[str]:
+    pid = ctx.get("payment_id")
+    f = Findings(f"receipt {ctx.get('number')} of {pid}", lenient)
+    p = next((q for q in book.payments if q.pid == pid), None)
+    if p is None:
+        return [f"{f.where}: payment not applied in Payments"]
+    refund = p.amount < 0
+    if (k := f.get(ctx, "kind")) is not _MISSING:
+        f.equal("kind", k, "refund" if refund else "receipt")
+    f.money(ctx, "amount", abs(p.amount))
+    first, _ = p.first_application()
+    if (listed := f.get(ctx, "allocations")) is not _MISSING:
+        f.equal("allocations", sorted((a["invoice_no"], amount(a["amount"])) for a in listed), sorted(first))
+    f.money(ctx, "unapplied", ZERO if refund else p.amount - sum((a for _, a in first), ZERO))
+    at = p.day
+    order = (p.day, p.row)
+
+    def applied(q):
+        return first if q is p else q.allocations()
+
+    upto = [q for q in book.payments if q.client == p.client and (q.day, q.row) <= order]
+    still_open = ZERO
+    for d in book.of(p.client):
+        if book.live(d, at):
+            still_open += d.total - sum((a for q in upto for ref, a in applied(q) if ref == d.no), ZERO)
+    credit = book.credit(p.client, at, upto=lambda q: (q.day, q.row) <= order)
+    f.money(ctx, "still_open", still_open)
+    f.money(ctx, "credit", credit)
+    return f.lines
+
+
+# -- statements ------------------------------------------------------------
+def check_statement(ctx: dict, book: Book, lenient: bool = False) -> list[str]:
+    cid = ctx["client"]["id"]
+    start, end, today = a_date(ctx["period_from"]), a_date(ctx["period_to"]), a_date(ctx["date_iso"])
+    f = Findings(f"statement of {cid} {start}..{end} (made {today})", lenient)
+    got = {k: amount(v) for k in ("opening", "closing", "charges", "payments", "credit", "due")
+           if (v := f.get(ctx, k)) is not _MISSING}
+    charges = sum((d.total for d in book.of(cid) if start <= d.issued <= end), ZERO)
+    credit = book.credit(cid, end)
+    due = book.net(cid, end)
+    f.money(ctx, "charges", charges)
+    f.money(ctx, "credit", credit)
+    f.money(ctx, "due", due)
+    f.money(ctx, "closing", book.closing(cid, end))
+    f.money(ctx, "opening", book.closing(cid, start - timedelta(days=1)))
+    if len(got) == 6 and got["closing"] != got["opening"] + got["charges"] - got["payments"]:
+        f.lines.append(f"{f.where}: closing {got['closing']} != opening {got['opening']} + charges "
+                       f"{got['charges']} - payments {got['payments']}")
+    if (entries := f.get(ctx, "entries")) is not _MISSING:
+        balance = got.get("opening", ZERO)
+        last = None
+        for e in entries:
+            when = a_date(e.get("date_iso") or e["date"])
+            if not start <= when <= end:
+                f.lines.append(f"{f.where} entry {e['reference']}: dated {when}, outside the period")
+            if last is not None and when < last:
+                f.lines.append(f"{f.where} entry {e['reference']}: dated {when}, after an entry of {last}")
+            last = when
+            if "amount" in e:
+                balance += amount(e["amount"])
+                if amount(e["balance"]) != balance:
+                    f.lines.append(f"{f.where} entry {e['reference']} balance: says {e['balance']}, "
+                                   f"expected {fmt(balance)}")
+            if e["kind"] in ("payment", "refund"):
+                p = next((q for q in book.payments if e["reference"] in (q.pid, q.receipt)), None)
+                if p is None or when not in {w for _, _, w in book.effects(p)} | {p.day}:
+                    f.lines.append(f"{f.where} entry {e['reference']}: dated {when}, the payment is of "
+                                   f"{p.day if p else '?'}")
+        docs = [e["reference"] for e in entries if e["kind"] in ("invoice", "credit_note")]
+        f.equal("invoices and credit notes listed", sorted(docs),
+                sorted(d.no for d in book.of(cid) if start <= d.issued <= end))
+        for d in book.of(cid):
+            if d.credit_note and d.cancels in docs and d.no in docs and docs.index(d.no) < docs.index(d.cancels):
+                f.lines.append(f"{f.where}: credit note {d.no} listed before the invoice {d.cancels} it cancels")
+        if "closing" in got and entries and "amount" in entries[-1] and balance != got["closing"]:
+            f.lines.append(f"{f.where}: the entries end at {fmt(balance)}, closing says {fmt(got['closing'])}")
+    open_now = {d.no: book.open(d, today) for d in book.of(cid) if book.open(d, today) != 0}
+    aging_total = sum(open_now.values(), ZERO)
+    if (aging := f.get(ctx, "aging")) is not _MISSING:
+        f.equal("aging total", amount(aging["total"]), aging_total)
+        parts = sum((amount(aging[k]) for k in ("not_due", "days_0_30", "days_31_60", "days_61_90", "over_90")),
+                    ZERO)
+        f.equal("aging parts", parts, aging_total)
+    if (items := f.get(ctx, "open_items")) is not _MISSING:
+        f.equal("open items", {i["invoice_no"]: amount(i["open"]) for i in items}, open_now)
+    if (n := f.get(ctx, "nothing_to_pay")) is not _MISSING:
+        f.equal("nothing_to_pay", n, aging_total == 0 and due <= 0)
+    return f.lines
+
+
+# -- the workbook's own figures ----------------------------------------------
+def check_workbook(book: Book, today: date) -> list[str]:
+    out = []
+    for d in book.docs.values():
+        if d.credit_note or not book.live(d, today):
+            continue
+        paid = book.paid(d.no, today)
+        status = "Paid" if paid == d.total else "Partially Paid" if paid > 0 else "Finalized"
+        if (d.paid_cell, d.balance_cell, d.status) != (paid, d.total - paid, status):
+            out.append(f"Invoices {d.no}: Paid/Balance/Status {d.paid_cell}/{d.balance_cell}/{d.status}, "
+                       f"expected {paid}/{d.total - paid}/{status}")
+        if paid > d.total:
+            out.append(f"Invoices {d.no}: {paid} applied to a total of {d.total}")
+    for cid, row in book.clients.items():
+        expected = (book.open_total(cid, today), book.credit(cid, today))
+        said = (dec(row.get("Balance")), dec(row.get("Credit")))
+        if said != expected:
+            out.append(f"Clients {cid}: Balance/Credit {said[0]}/{said[1]}, expected {expected[0]}/{expected[1]}")
+        if expected[1] < 0:
+            out.append(f"Clients {cid}: credit {expected[1]} below zero")
+    return out
+
+
+# -- emails ------------------------------------------------------------------
+def money_in(value) -> set[Decimal]:
+    if isinstance(value, str):
+        return {amount(m) for m in MONEY.findall(value)}
+    if isinstance(value, dict):
+        return set().union(*(money_in(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(money_in(v) for v in value)) if value else set()
+    return set()
+
+
+def check_email(msg, context: dict | None, now: datetime, reminder_open: Decimal | None = None) -> list[str]:
+    """`context`: the recorded context of the attached PDF; `reminder_open`: for a
+    reminder, the balance open on its invoice today."""
+    subject = str(msg["Subject"])
+    where = f"email {subject!r}"
+    out = []
+    sent = msg["Date"].datetime
+    if abs(sent - now) > timedelta(minutes=1):
+        out.append(f"{where} Date: says {sent.isoformat()}, written at {now.isoformat()}")
+    body = msg.get_body(preferencelist=("plain",)).get_content()
+    said = {amount(m) for m in MONEY.findall(body)}
+    if context is None:
+        return out + [f"{where}: its attachment is none of the documents made in this run"]
+    if reminder_open is not None:
+        open_said = {amount(m) for m in re.findall(r"(-?[\d,]+\.\d{2} EUR) is still open", body)}
+        if open_said != {reminder_open}:
+            out.append(f"{where}: says {sorted(map(str, open_said))} still open, expected {reminder_open}")
+        shown = context.get("balance", context.get("amount_due"))
+        if shown is None or amount(shown) != reminder_open:
+            out.append(f"{where}: attaches {context.get('number')} saying balance {shown}, expected "
+                       f"{fmt(reminder_open)}")
+        return out
+    extra = said - money_in(context)
+    if extra:
+        out.append(f"{where}: names {sorted(map(str, extra))}, which its document does not say")
+    return out

@@ -1,0 +1,257 @@
+"""The admin at work on a real practice, and the oracle after every run.
+
+`Desk` is the practice as one admin sees it: actions queue edits of the
+workbook (made with openpyxl in one go before the next run, as in Excel),
+`run()` runs the real worker with recording renderers and returns every
+finding of the oracle about what that run produced."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import openpyxl
+
+from sheetbill import app
+from sheetbill.placeholders import fill_example
+
+from ..conftest import FixedClock, Practice
+from .account import CENT, ZERO, Book
+from .checks import (
+    check_email,
+    check_invoice,
+    check_receipt,
+    check_statement,
+    check_workbook,
+)
+from .record import Rendered, recording_worker
+
+START = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+PRICE = {"LD60": (Decimal("65.00"), Decimal(0)), "GEL": (Decimal("6.90"), Decimal("0.19"))}
+LENIENT = os.environ.get("ORACLE_LENIENT") == "1"
+_TEMPLATE: Path | None = None
+
+
+def _template_practice() -> Path:
+    """A practice made by `sheetbill init` once per process, copied for each example."""
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        folder = Path(tempfile.mkdtemp(prefix="oracle-template-")) / "practice"
+        app.init_practice(folder)
+        config = folder / "sheetbill.yaml"
+        text = fill_example(config.read_text())  # the example practice's details, not init's placeholders
+        for old, new in (("require_email: true", "require_email: false"),):
+            assert old in text
+            text = text.replace(old, new)
+        config.write_text(text)
+        _TEMPLATE = folder
+    return _TEMPLATE
+
+
+class Desk:
+    def __init__(self, monthly_statements: bool = False, real_pdfs: bool = False, root: Path | None = None) -> None:
+        self.root = Path(root or tempfile.mkdtemp(prefix="oracle-"))
+        folder = self.root / "practice"
+        shutil.copytree(_template_practice(), folder)
+        self.practice = Practice(folder, folder / "practice.xlsx", folder / "sheetbill.yaml")
+        if monthly_statements:
+            self.practice.configure("monthly: false", "monthly: true")
+        self.clock = FixedClock(START)
+        self.real_pdfs = real_pdfs
+        self.clients: dict[str, dict] = {}
+        self.sessions: dict[str, dict] = {}
+        self.appends: dict[str, list[list]] = {}
+        self.sets: list[tuple[str, str, str, object]] = []
+        self.renders: list[Rendered] = []
+        self.seen_mail: set[str] = set()
+        self.book = Book({}, [], {})
+        self.payment_seq = 0
+        self.named: set[str] = set()  # invoices a payment or a void names before the next run
+        self.refunding: dict[str, Decimal] = {}  # refunds entered since the last run, by client
+        self.log: list[str] = []  # the actions, as lines of a plain test
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    @property
+    def today(self) -> date:
+        return self.clock.now().date()  # 09:30 UTC is the same day in Berlin
+
+    # -- what an admin does ---------------------------------------------------
+    def add_client(self, daily: bool, email: bool) -> str:
+        cid = f"C-{len(self.clients) + 1:03}"
+        name = f"Client {len(self.clients) + 1}"
+        self.clients[cid] = {"name": name, "daily": daily, "email": email}
+        self._append("Clients", [cid, name, f"c{len(self.clients)}@example.com" if email else None,
+                                 "Street 1\n10115 Berlin", None, 14, "daily" if daily else "per-session", None])
+        self.log.append(f"add_client({daily=}, {email=}) -> {cid}")
+        return cid
+
+    def log_session(self, cid: str, quantity: int, gel: int, days_back: int, completed: bool) -> str:
+        sid = f"S-{len(self.sessions) + 1:05}"
+        when = self.today - timedelta(days=days_back)
+        self.sessions[sid] = {"client": cid, "day": when, "quantity": quantity, "gel": gel,
+                              "completed": completed}
+        extras = None if gel == 0 else "GEL" if gel == 1 else f"GEL x{gel}"
+        self._append("Sessions", [sid, when, cid, "LD60", quantity, extras, None, "Maria",
+                                  "Completed" if completed else "Scheduled", None])
+        self.log.append(f"log_session({cid!r}, {quantity=}, {gel=}, {days_back=}, {completed=}) -> {sid}")
+        return sid
+
+    def complete(self, sid: str) -> None:
+        self.sessions[sid]["completed"] = True
+        self.sets.append(("Sessions", sid, "Status", "Completed"))
+        self.log.append(f"complete({sid!r})")
+
+    def pay(self, amount: Decimal, invoice: str | None = None, client: str | None = None,
+            days_back: int = 0, method: str = "Card") -> str:
+        self.payment_seq += 1
+        if amount < 0 and client:
+            self.refunding[client] = self.refunding.get(client, ZERO) - amount
+        if invoice:
+            self.named.add(invoice)
+        pid = f"P-{self.payment_seq:05}"
+        self._append("Payments", [pid, self.today - timedelta(days=days_back), client, invoice,
+                                  amount, method, None])
+        self.log.append(f"pay({amount}, invoice={invoice!r}, client={client!r}, {days_back=}, {method=})"
+                        f" -> {pid}")
+        return pid
+
+    def void(self, invoice_no: str) -> None:
+        self.named.add(invoice_no)
+        self.sets.append(("Invoices", invoice_no, "Status", "Void"))
+        self.log.append(f"void({invoice_no!r})")
+
+    def pass_days(self, days: int) -> None:
+        self.clock.current += timedelta(days=days)
+        self.log.append(f"pass_days({days})")
+
+    def year_end(self) -> None:
+        self.clock.current = datetime(self.today.year + 1, 1, 2, 9, 30, tzinfo=UTC)
+        self.log.append("year_end()")
+
+    def _append(self, tab: str, row: list) -> None:
+        self.appends.setdefault(tab, []).append(row)
+
+    def _flush(self) -> None:
+        if not self.appends and not self.sets:
+            return
+        wb = openpyxl.load_workbook(self.practice.workbook)
+        for tab, rows in self.appends.items():
+            for row in rows:
+                wb[tab].append(row)
+        for tab, key, header, value in self.sets:
+            ws = wb[tab]
+            col = [c.value for c in ws[1]].index(header) + 1
+            for row in ws.iter_rows(min_row=2):
+                if row[0].value == key:
+                    ws.cell(row=row[0].row, column=col).value = value
+                    break
+            else:
+                raise KeyError(key)
+        wb.properties.lastModifiedBy = "Maria Admin"
+        wb.save(self.practice.workbook)
+        self.appends, self.sets = {}, []
+        self.named, self.refunding = set(), {}
+
+    # -- what the admin can see (the last run's workbook) ---------------------
+    def open_invoices(self) -> list:
+        """Open invoices no void is pending on (a payment and a void of one invoice in one
+        go is refused with a Problem, as it should be)."""
+        return [d for d in self.live_invoices() if self.book.open(d, self.today) > 0]
+
+    def live_invoices(self) -> list:
+        return [d for d in self.book.docs.values() if self.book.live(d, self.today) and d.no not in self.named]
+
+    def credit(self, cid: str) -> Decimal:
+        """What the client can be refunded now: the credit less refunds not yet applied."""
+        return self.book.credit(cid, self.today) - self.refunding.get(cid, ZERO)
+
+    # -- the run and the oracle ------------------------------------------------
+    def run(self) -> list[str]:
+        self._flush()
+        self.log.append("run()")
+        first = len(self.renders)
+        applied_before = {p.pid for p in self.book.payments}
+        report = recording_worker(self.practice, self.clock, self.renders, self.real_pdfs).run_once()
+        self.book = book = Book.read(self.practice.workbook)
+        today = self.today
+        findings = [f"run on {today}: {e}" for e in report.errors if "has no email address" not in e]
+        findings += [f"Payments {p}" for p in book.problems if "is not invoiced yet" not in p]
+        for r in self.renders[first:]:
+            if r.kind == "invoice":
+                findings += check_invoice(r.context, book, today, LENIENT)
+            elif r.kind == "receipt":
+                findings += check_receipt(r.context, book, LENIENT)
+            elif r.kind == "statement":
+                findings += check_statement(r.context, book, LENIENT)
+        receipts = [r.context.get("payment_id") for r in self.renders[first:] if r.kind == "receipt"]
+        for p in book.payments:
+            if p.pid not in applied_before and receipts.count(p.pid) != 1:
+                findings.append(f"{'refund' if p.amount < 0 else 'payment'} {p.pid} applied on {today} "
+                                f"({p.amount}): {receipts.count(p.pid)} receipts made, expected 1")
+        findings += check_workbook(book, today)
+        findings += self._check_billing(book)
+        findings += self._check_mail(book)
+        return findings
+
+    def _check_billing(self, book: Book) -> list[str]:
+        """Every completed session on one live invoice, priced as the Services tab says."""
+        out = []
+        on: dict[str, str] = {}
+        for no, lines in book.lines.items():
+            d = book.docs.get(no)
+            if d is None or d.credit_note or not book.live(d, self.today):
+                continue
+            net = tax_base = ZERO
+            for line in lines:
+                sid = str(line["Session ID"])
+                if line["Code"] == "LD60":
+                    if sid in on:
+                        out.append(f"session {sid} on {on[sid]} and {no}")
+                    on[sid] = no
+            for sid in {str(line["Session ID"]) for line in lines}:
+                s = self.sessions[sid]
+                net += PRICE["LD60"][0] * s["quantity"] + PRICE["GEL"][0] * s["gel"]
+                tax_base += PRICE["GEL"][0] * s["gel"]
+            total = net + (tax_base * PRICE["GEL"][1]).quantize(CENT, ROUND_HALF_UP)
+            if d.total != total:
+                out.append(f"Invoices {no}: Total {d.total}, expected {total}")
+        for sid, s in self.sessions.items():
+            if self.clients[s["client"]]["daily"] and s["day"] >= self.today:
+                continue  # a daily client's day is billed once it is over
+            if s["completed"] and sid not in on:
+                out.append(f"session {sid} (completed) is on no live invoice")
+        return out
+
+    def _check_mail(self, book: Book) -> list[str]:
+        out = []
+        folder = self.practice.folder / "outbox"
+        for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
+            if path.name in self.seen_mail:
+                continue
+            self.seen_mail.add(path.name)
+            import email
+            from email import policy
+
+            msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            attachments = [a.get_content() for a in msg.iter_attachments()]
+            context = next((r.context for r in reversed(self.renders) if attachments and r.pdf == attachments[0]),
+                           None)
+            reminder_open = None
+            if "eminder" in str(msg["Subject"]):
+                no = re.search(r"INV-\d{4}-\d{4}", str(msg["Subject"]))
+                if no is None:
+                    no = re.search(r"INV-\d{4}-\d{4}", msg.get_body(preferencelist=("plain",)).get_content())
+                d = book.docs.get(no[0]) if no else None
+                if d is None:
+                    out.append(f"reminder {msg['Subject']!r}: names no invoice")
+                    continue
+                reminder_open = book.open(d, self.today)
+            out += check_email(msg, context, self.clock.now(), reminder_open)
+        return out

@@ -1,0 +1,194 @@
+"""The money oracle (issue 7): random sequences of what admins do, on a real
+.xlsx practice and the real worker; after every run each client's account is
+recomputed from the workbook's rows (tests/oracle/account.py, no sheetbill
+code) and every figure of every document the run produced (the template
+contexts of contract.md), every email body and Date, and the workbook's own
+Paid, Balance, Status and the Clients' Balance and Credit are compared with it.
+
+Profiles (HYPOTHESIS_PROFILE):
+- default: bounded and derandomized, in `make test`; no shrinking (a failure
+  prints its whole sequence of admin actions);
+- `hunt`: 200 random examples, shrunk;
+- `long`: 2,000 random examples.
+ORACLE_SURVEY=FILE writes the findings there (one JSON line per run, with the
+actions) instead of failing, and counts the examples in FILE.examples;
+ORACLE_LENIENT=1 skips contract keys a context lacks (to look for wrong values
+on code older than the contract). Sequences found wrong are kept as plain
+tests in test_oracle_examples.py."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
+
+from .oracle.machine import Desk
+
+NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
+settings.register_profile("oracle", max_examples=12, stateful_step_count=12, deadline=None,
+                          derandomize=True, suppress_health_check=list(HealthCheck), print_blob=True,
+                          phases=NO_SHRINK)  # a failure in CI shows its whole sequence; shrink with "hunt"
+settings.register_profile("hunt", max_examples=200, stateful_step_count=20, deadline=None,
+                          suppress_health_check=list(HealthCheck), print_blob=True)
+settings.register_profile("long", max_examples=2000, stateful_step_count=25, deadline=None,
+                          suppress_health_check=list(HealthCheck), print_blob=True)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") if os.environ.get("HYPOTHESIS_PROFILE") in ("long", "hunt") \
+    else "oracle"
+SURVEY = os.environ.get("ORACLE_SURVEY")  # a file: findings are written there (one JSON line each), not raised
+
+HOW = st.sampled_from(["full", "partial", "over"])
+METHOD = st.sampled_from(["Card", "Cash", "Bank transfer"])
+
+
+def share(amount: Decimal, how: str) -> Decimal:
+    if how == "full":
+        return amount
+    if how == "partial":
+        return max(Decimal("1.00"), (amount / 2).quantize(Decimal("0.01")))
+    return amount + Decimal("10.00")
+
+
+class Practice(RuleBasedStateMachine):
+    desk: Desk
+
+    @initialize(monthly=st.booleans(), daily=st.booleans(), email=st.booleans())
+    def open_practice(self, monthly, daily, email):
+        self.desk = Desk(monthly_statements=monthly)
+        self.desk.log.append(f"Desk(monthly_statements={monthly})")
+        self.desk.add_client(daily, email)
+
+    def teardown(self):
+        if hasattr(self, "desk"):
+            try:
+                self.run()  # every example ends with a run, checked
+            except BaseException:
+                self.desk.close()
+                raise
+        if SURVEY and hasattr(self, "desk"):
+            import json
+            with open(SURVEY + ".examples", "a") as out:
+                out.write(json.dumps({"runs": self.desk.log.count("run()")}) + "\n")
+        if hasattr(self, "desk"):
+            self.desk.close()
+
+    def pick(self, items, i):
+        items = sorted(items)
+        return items[i % len(items)]
+
+    @rule(daily=st.booleans(), email=st.booleans())
+    def add_client(self, daily, email):
+        if len(self.desk.clients) < 4:
+            self.desk.add_client(daily, email)
+
+    @rule(i=st.integers(0, 9), quantity=st.integers(1, 3), gel=st.integers(0, 2), days_back=st.integers(0, 3),
+          completed=st.booleans())
+    def log_session(self, i, quantity, gel, days_back, completed):
+        self.desk.log_session(self.pick(self.desk.clients, i), quantity, gel, days_back, completed)
+
+    @precondition(lambda self: any(not s["completed"] for s in self.desk.sessions.values()))
+    @rule(i=st.integers(0, 9))
+    def complete_session(self, i):
+        self.desk.complete(self.pick([k for k, s in self.desk.sessions.items() if not s["completed"]], i))
+
+    @rule(i=st.integers(0, 9), quantity=st.integers(1, 2), gel=st.integers(0, 1), how=HOW, method=METHOD)
+    def paid_at_the_desk(self, i, quantity, gel, how, method):
+        """A session today, paid at the desk by its Session ID before the run bills it."""
+        desk = self.desk
+        sid = desk.log_session(self.pick(desk.clients, i), quantity, gel, 0, True)
+        price = Decimal("65.00") * quantity + Decimal("6.90") * gel
+        price += (Decimal("6.90") * gel * Decimal("0.19")).quantize(Decimal("0.01"))
+        desk.pay(share(price, how if how != "over" else "full"), invoice=sid, method=method)
+
+    @precondition(lambda self: self.desk.open_invoices())
+    @rule(i=st.integers(0, 99), how=HOW, days_back=st.integers(0, 20), method=METHOD)
+    def pay_invoice(self, i, how, days_back, method):
+        desk = self.desk
+        d = sorted(desk.open_invoices(), key=lambda d: d.no)[i % len(desk.open_invoices())]
+        owed = desk.book.open(d, desk.today)
+        if days_back:  # dated back, no earlier than the invoice, and not more than it asks
+            days_back = min(days_back, (desk.today - d.issued).days)
+            how = "partial" if how == "over" else how
+        desk.pay(share(owed, how), invoice=d.no, days_back=days_back, method=method)
+
+    @rule(i=st.integers(0, 9), cents=st.integers(500, 30000), by_name=st.booleans(), method=METHOD)
+    def pay_client(self, i, cents, by_name, method):
+        cid = self.pick(self.desk.clients, i)
+        self.desk.pay(Decimal(cents) / 100, client=self.desk.clients[cid]["name"] if by_name else cid,
+                      method=method)
+
+    @precondition(lambda self: any(self.desk.credit(c) > 0 for c in self.desk.clients))
+    @rule(i=st.integers(0, 9), whole=st.booleans())
+    def refund(self, i, whole):
+        desk = self.desk
+        cid = self.pick([c for c in desk.clients if desk.credit(c) > 0], i)
+        credit = desk.credit(cid)
+        amount = credit if whole else max(Decimal("0.01"), (credit / 2).quantize(Decimal("0.01")))
+        desk.pay(-amount, client=cid, method="Bank transfer")
+
+    @precondition(lambda self: self.desk.live_invoices())
+    @rule(i=st.integers(0, 99))
+    def void(self, i):
+        self.desk.void(self.pick([d.no for d in self.desk.live_invoices()], i))
+
+    @rule(days=st.sampled_from([1, 3, 9, 16, 30]))
+    def pass_days(self, days):
+        self.desk.pass_days(days)
+
+    @rule()
+    def year_end(self):
+        if self.desk.today.year == 2026:
+            self.desk.year_end()
+
+    @rule()
+    def run(self):
+        findings = self.desk.run()
+        if SURVEY and findings:
+            import json
+            with open(SURVEY, "a") as out:
+                out.write(json.dumps({"findings": findings, "log": self.desk.log}) + "\n")
+            return
+        assert not findings, "\n".join(["the oracle disagrees:", *findings, "after:", *self.desk.log])
+
+
+Practice.TestCase.settings = settings.get_profile(PROFILE)
+TestOracle = Practice.TestCase
+
+
+def test_one_run_of_a_busy_day_with_real_pdfs(tmp_path):
+    """A sample with the real renderers: the PDF text says the figures the oracle expects."""
+    import subprocess
+
+    desk = Desk(root=tmp_path)
+    try:
+        cid = desk.add_client(daily=False, email=True)
+        desk.log_session(cid, 1, 0, 2, True)
+        desk.run()
+        desk.real_pdfs = True  # the second run's invoices: one open with a previous balance, one paid
+        desk.pay(Decimal("20.00"), invoice="INV-2026-0001")
+        desk.pass_days(1)
+        desk.log_session(cid, 1, 0, 0, True)
+        s = desk.log_session(cid, 2, 0, 0, True)
+        desk.pay(Decimal("130.00"), invoice=s, method="Cash")
+        findings = [f for f in desk.run() if " Date: " not in f]  # email dates: test_oracle_examples
+        checked = []
+        for r in desk.renders:  # each context is checked against the oracle by desk.run()
+            if r.kind != "invoice" or b"%oracle" in r.pdf:
+                continue
+            path = desk.practice.folder / "oracle.pdf"
+            path.write_bytes(r.pdf)
+            text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                                  check=True).stdout
+            checked.append(r.context["number"])
+            for key in ("total", "amount_due", "previous_balance", "balance", "paid"):
+                if key in r.context and r.context[key] not in text and not (
+                        key == "previous_balance" and not r.context.get("has_previous_balance")):
+                    findings.append(f"PDF of {r.context['number']} lacks {key} {r.context[key]}")
+            if r.context.get("is_paid") and "PAID" not in text.upper():
+                findings.append(f"PDF of {r.context['number']} does not say it is paid")
+        assert checked == ["INV-2026-0002", "INV-2026-0003"]
+        assert not findings, "\n".join(findings)
+    finally:
+        desk.close()

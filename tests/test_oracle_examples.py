@@ -1,0 +1,222 @@
+"""Sequences the money oracle (tests/test_oracle.py) found wrong, kept as plain
+tests: each names what an admin did and the figure a client must read
+(contract: the template contexts of issue 7), computed by hand."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from .oracle.checks import MONEY, amount
+from .oracle.machine import Desk
+
+
+def documents(desk: Desk, kind: str) -> dict[str, dict]:
+    """The latest context of each document of a kind, by number (receipts by payment ID,
+    statements by client and period)."""
+    def key(context):
+        if kind == "statement":
+            return f"{context['client']['id']} {context['period_from']}"
+        return context["payment_id" if kind == "receipt" else "number"]
+    return {key(r.context): r.context for r in desk.renders if r.kind == kind}
+
+
+def figures(context: dict, *keys: str) -> tuple:
+    return tuple(amount(context[k]) if isinstance(context[k], str) and MONEY.fullmatch(context[k]) else context[k]
+                 for k in keys)
+
+
+def desk_for(tmp_path, **kw) -> Desk:
+    return Desk(root=tmp_path, **kw)
+
+
+def test_previous_balance_counts_only_earlier_invoices_of_one_batch(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 0, 1, True)  # 65.00, yesterday
+    desk.log_session(c, 3, 0, 0, True)  # 195.00, today
+    desk.run()
+    invoices = documents(desk, "invoice")
+    first, second = invoices["INV-2026-0001"], invoices["INV-2026-0002"]
+    assert figures(first, "total", "previous_balance", "amount_due") == (Decimal("65.00"), 0, Decimal("65.00"))
+    assert figures(second, "total", "previous_balance", "amount_due") == (
+        Decimal("195.00"), Decimal("65.00"), Decimal("260.00"))
+
+
+def test_an_invoice_paid_at_the_desk_says_paid_and_asks_for_nothing(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    s = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s, method="Cash")
+    desk.run()
+    inv = documents(desk, "invoice")["INV-2026-0001"]
+    assert figures(inv, "total", "paid", "balance", "amount_due", "is_paid", "status") == (
+        Decimal("65.00"), Decimal("65.00"), 0, 0, True, "Paid")
+    assert [p["reference"] for p in inv["payments"]] in (["P-00001"], ["RCPT-2026-0001"])
+    mail = next(m for m in desk.practice.emails() if "INV-2026-0001" in m["Subject"])
+    assert "Please pay 65.00" not in mail.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_a_paid_invoice_still_names_what_earlier_invoices_leave_open(tmp_path):
+    """amount_due = max(0, balance + previous_balance): the desk-paid invoice asks
+    only for what is open on the earlier ones (45.00 + 65.00)."""
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 0, 2, True)
+    desk.run()  # INV-2026-0001 65.00
+    desk.pay(Decimal("20.00"), invoice="INV-2026-0001")
+    desk.pass_days(1)
+    desk.log_session(c, 1, 0, 0, True)  # INV-2026-0002 65.00
+    s = desk.log_session(c, 2, 0, 0, True)  # INV-2026-0003 130.00, paid at the desk
+    desk.pay(Decimal("130.00"), invoice=s, method="Cash")
+    desk.run()
+    third = documents(desk, "invoice")["INV-2026-0003"]
+    assert figures(third, "paid", "balance", "previous_balance", "amount_due", "is_paid") == (
+        Decimal("130.00"), 0, Decimal("110.00"), Decimal("110.00"), True)
+
+
+def test_a_credit_note_asks_for_nothing(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 0, 0, True)
+    desk.run()
+    desk.void("INV-2026-0001")
+    desk.run()
+    note = documents(desk, "invoice")["CN-2026-0001"]
+    assert figures(note, "total", "amount_due", "status") == (Decimal("-65.00"), 0, "Credit note")
+
+
+def test_each_receipt_counts_the_payments_up_to_its_own(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=True, email=True)
+    desk.pay(Decimal("44.51"), client="Client 1")
+    desk.pay(Decimal("6.38"), client=c, method="Bank transfer")
+    desk.run()
+    receipts = documents(desk, "receipt")
+    assert figures(receipts["P-00001"], "amount", "unapplied", "credit") == (
+        Decimal("44.51"), Decimal("44.51"), Decimal("44.51"))
+    assert figures(receipts["P-00002"], "amount", "unapplied", "credit") == (
+        Decimal("6.38"), Decimal("6.38"), Decimal("50.89"))
+
+
+def test_a_refund_gets_a_refund_receipt(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.pay(Decimal("50.00"), client=c)
+    desk.run()
+    desk.pay(Decimal("-20.00"), client=c, method="Bank transfer")
+    desk.run()
+    refund = documents(desk, "receipt")["P-00002"]
+    assert figures(refund, "kind", "amount", "unapplied", "credit") == ("refund", Decimal("20.00"), 0,
+                                                                       Decimal("30.00"))
+
+
+def test_previous_balance_is_the_earlier_balance_less_credit(tmp_path):
+    """A client with 219.31 credit whose new session is paid at the desk:
+    nothing earlier is open, so the previous balance is the credit, negative."""
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=False)
+    desk.pay(Decimal("219.31"), client=c)
+    desk.run()
+    s = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s)
+    desk.run()
+    inv = documents(desk, "invoice")["INV-2026-0001"]
+    assert figures(inv, "balance", "previous_balance", "has_previous_balance", "amount_due") == (
+        0, Decimal("-219.31"), True, 0)
+
+
+def test_emails_are_dated_when_they_are_written(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 0, 3, True)
+    desk.pay(Decimal("10.00"), client=c)
+    desk.run()
+    written = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+    assert {m["Subject"].split()[0]: m["Date"].datetime for m in desk.practice.emails()} == {
+        "Invoice": written, "Receipt": written}
+
+
+def test_a_receipt_dated_before_a_void_does_not_count_the_voided_money_as_credit(tmp_path):
+    """On the desk payment's date (22 Nov) the client's other invoice was still
+    live and paid; its credit note (23 Nov) comes after: no credit then."""
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=True, email=True)
+    s = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s, method="Cash")  # 21 Nov, billed on 22 Nov
+    desk.pass_days(1)
+    desk.run()  # INV-2026-0001 65.00, paid
+    desk.void("INV-2026-0001")
+    s = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s, method="Cash")  # 22 Nov
+    desk.pass_days(1)
+    desk.run()  # CN-2026-0001 and the rebilled INV-2026-0002, INV-2026-0003 for 22 Nov
+    receipt = documents(desk, "receipt")["P-00002"]
+    assert figures(receipt, "amount", "unapplied", "still_open", "credit") == (Decimal("65.00"), 0, 0, 0)
+
+
+def test_a_statement_of_a_month_before_a_void_shows_the_invoice_paid(tmp_path):
+    """November: INV-2026-0001 issued and paid. It is voided on 1 Dec, in the run that
+    sends November's statement: the credit note is December's, and November ends at 0."""
+    desk = desk_for(tmp_path, monthly_statements=True)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 0, 0, True)
+    desk.run()
+    desk.pay(Decimal("65.00"), invoice="INV-2026-0001")
+    desk.run()
+    desk.pass_days(10)  # 1 Dec
+    desk.void("INV-2026-0001")
+    desk.run()
+    statement, = documents(desk, "statement").values()
+    assert statement["period_from"] == "1 Nov 2026"
+    assert figures(statement, "opening", "charges", "payments", "closing", "credit", "due") == (0, Decimal("65.00"),
+                                                                                              Decimal("65.00"), 0, 0, 0)
+
+
+def test_a_reminder_names_what_is_open_and_attaches_the_invoice_saying_so(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    s = desk.log_session(c, 2, 1, 0, True)  # 138.21, due 5 Dec
+    desk.pay(Decimal("69.10"), invoice=s, method="Cash")
+    desk.run()
+    desk.pass_days(21)  # 12 Dec: 7 days overdue
+    desk.run()
+    reminder, = [m for m in desk.practice.emails() if "eminder" in m["Subject"]]
+    assert "69.11 EUR is still open" in reminder.get_body(preferencelist=("plain",)).get_content()
+    pdf, = [a.get_content() for a in reminder.iter_attachments()]
+    attached, = [r.context for r in desk.renders if r.pdf == pdf]
+    assert figures(attached, "total", "paid", "balance") == (Decimal("138.21"), Decimal("69.10"), Decimal("69.11"))
+
+
+def test_a_payment_is_on_the_statement_of_its_own_date(tmp_path):
+    """Paid at the desk on 30 Nov; the daily client's day is invoiced on 1 Dec.
+    November's statement shows the payment on 30 Nov; the invoice is December's."""
+    desk = desk_for(tmp_path, monthly_statements=True)
+    c = desk.add_client(daily=True, email=True)
+    desk.pass_days(9)  # 30 Nov
+    s = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s, method="Card")
+    desk.pass_days(1)
+    desk.run()
+    november = documents(desk, "statement")["C-001 1 Nov 2026"]
+    assert [(e["date_iso"], e["kind"], e["reference"]) for e in november["entries"]] == [
+        ("2026-11-30", "payment", "P-00001")]
+    assert figures(november, "opening", "charges", "payments", "closing", "credit", "due", "nothing_to_pay") == (
+        0, 0, Decimal("65.00"), Decimal("-65.00"), 0, Decimal("-65.00"), True)
+
+
+def test_a_desk_payment_kept_whole_as_credit_gets_its_receipt(tmp_path):
+    """Earlier money of the client pays the session's invoice first (payments are
+    applied in date order), so the desk payment naming the session is all credit:
+    it gets a receipt number, and must get the receipt too."""
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=False)
+    desk.pay(Decimal("65.00"), client=c)  # 21 Nov, nothing to pay yet
+    desk.pass_days(1)
+    s = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s, method="Cash")
+    desk.run()
+    desk.run()
+    receipt = documents(desk, "receipt")["P-00002"]
+    assert figures(receipt, "amount", "unapplied", "credit") == (Decimal("65.00"), Decimal("65.00"),
+                                                                 Decimal("65.00"))
