@@ -106,7 +106,8 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
                   statements=statement_renderer(config) if deliver else None,
                   superbills=superbills_for(config, deliver),
                   accounting=accounting_for(config) if deliver else None,
-                  health=CycleLog(log_path(config)).dashboard, render_all=pooled(config, renderer))
+                  health=CycleLog(log_path(config)).dashboard, render_all=pooled(config, renderer),
+                  card=card_payments_for(config) if deliver else None)
 
 
 def pooled(config: Config, renderer):
@@ -124,6 +125,41 @@ def monitored(config: Config, worker: Worker):
     """`worker.run_once`, each cycle recorded beside the workbook (`sheetbill status`), alerting the practice
     after failed cycles in a row."""
     return health_for(config, worker.transport, worker.clock.now).monitored(worker.run_once)
+
+
+def serve_webhook(config: Config, host: str, port: int) -> None:
+    """`sheetbill webhook`: each signed Stripe event runs a cycle (payments/webhook.py)."""
+    import logging
+
+    from .payments.webhook import serve
+
+    if config.stripe is None:
+        raise ConfigError(f"{config.path.name}: the webhook needs the payments.stripe section")
+    secret = os.environ.get(config.stripe.webhook_secret_env)
+    if not secret:
+        raise ConfigError(f"{config.path.name}: payments.stripe.webhook_secret_env: the environment variable "
+                          f"{config.stripe.webhook_secret_env} is not set (the endpoint's signing secret)")
+    worker = worker_for(config)
+    serve(secret, lambda: logging.getLogger("sheetbill").info(worker.run_once().line()), host, port)
+
+
+STRIPE_ENDPOINT = "SHEETBILL_STRIPE_ENDPOINT"  # another host for the Stripe API (the tests' fake)
+
+
+def card_payments_for(config: Config):
+    """Card pay links, events and AutoPay on Stripe (`payments.stripe`), or None."""
+    settings = config.stripe
+    if settings is None:
+        return None
+    secret = os.environ.get(settings.secret_key_env)
+    if not secret:
+        raise ConfigError(f"{config.path.name}: payments.stripe.secret_key_env: the environment variable "
+                          f"{settings.secret_key_env} is not set (the Stripe key is never kept in the YAML)")
+    from .payments.card_cycle import CardPayments
+    from .payments.stripe_gateway import StripeGateway
+
+    gateway = StripeGateway(secret, os.environ.get(STRIPE_ENDPOINT) or None)
+    return CardPayments(gateway, settings, config.practice.currency, config.practice.minor_unit, config.timezone)
 
 
 def superbills_for(config: Config, deliver: bool = True):

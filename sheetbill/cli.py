@@ -114,6 +114,10 @@ def _parser() -> argparse.ArgumentParser:
                 "into Payments")
     p.add_argument("action", choices=["import"])
     p.add_argument("file", type=Path, help="the statement file the bank gives")
+    p = command("webhook", _webhook, "listen for Stripe's webhook: each signed event runs a cycle "
+                "(payments.stripe; every run reads Stripe's events anyway)")
+    p.add_argument("--port", type=int, default=8080, help="the port Stripe posts to (default 8080)")
+    p.add_argument("--host", default="0.0.0.0", help="the address to listen on (default all)")
     p = command("check", _check, "check the config, workbook, templates and mail settings")
     p.add_argument("--offline", action="store_true", help="do not connect to the mail server")
     return parser
@@ -299,6 +303,11 @@ def _bank(args) -> int:
         print(f"  {e.date.isoformat()} {e.amount:>10} {e.counterparty[:30]:<30} {where}")
     if result.matched:
         print("The next `sheetbill run` applies the payments and sends the receipts.")
+    return 0
+
+
+def _webhook(args) -> int:
+    app.serve_webhook(config_mod.load(args.config), args.host, args.port)
     return 0
 
 

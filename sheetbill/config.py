@@ -27,6 +27,8 @@ from .insurance.settings import InsuranceSettings
 from .vat_config import SHAPE as VAT_SHAPE
 from .vat_config import vat_rules
 from .language import UnknownLanguage, parse_language
+from .payments.bank_settings import BankSettings, bank_settings
+from .payments.card_settings import StripeSettings, stripe_settings
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -97,6 +99,8 @@ class Config:
     monthly_statements: bool = False  # last month's statement to each active client
     insurance: InsuranceSettings | None = None  # superbills (the `insurance:` section, enabled)
     accounting: AccountingSettings = AccountingSettings()  # exports and the sync (`accounting:`)
+    stripe: StripeSettings | None = None  # card pay links and AutoPay (`payments.stripe:`)
+    bank: BankSettings = BankSettings()  # the statement drop folder and CSV columns (`payments.bank:`)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_tabs", {t.key: t for t in self.tabs})
@@ -124,7 +128,7 @@ _SHAPE: dict[str, Any] = {
     "statements": {"monthly": None},
     "insurance": "free",  # checked by insurance.settings
     "limits": {"quantity": None, "line_amount": None, "payment_amount": None},
-    "payments": {"account": {"holder": None, "iban": None, "bic": None}},
+    "payments": {"account": {"holder": None, "iban": None, "bic": None}, "stripe": "free", "bank": "free"},
     "backups": None, "tabs": "free", "columns": "free",
     "accounting": "free",  # checked by accounting/settings.py
     "vat": VAT_SHAPE,
@@ -277,7 +281,9 @@ def _build(doc: _Doc) -> Config:
         backups=doc.number("backups", 5), tabs=_tabs(doc), reminders=_reminder_days(doc),
         monthly_statements=doc.flag("statements.monthly", False),
         insurance=insurance_settings.parse(doc),
-        accounting=accounting_settings(doc.raw("accounting"), doc.fail))
+        accounting=accounting_settings(doc.raw("accounting"), doc.fail),
+        stripe=stripe_settings(doc.raw("payments.stripe"), doc.fail),
+        bank=bank_settings(doc.raw("payments.bank"), doc.path.resolve().parent, doc.fail))
 
 
 def _limits(doc: _Doc) -> Limits:

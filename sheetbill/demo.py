@@ -167,6 +167,7 @@ def bank_statement(folder: Path, config) -> None:
                                                                       else "stays in the Bank tab for a person"))
     print(f"Next cycle: {worker.run_once().line()}")
     print("Invoices carry an RF reference and an EPC QR code for what is still open (payments.account)")
+    print("Card payments and AutoPay: uncomment payments.stripe in the config and set STRIPE_SECRET_KEY")
 
 
 def main(argv: list[str]) -> int:

@@ -10,7 +10,7 @@ marked with, so it is looked up (and, if need be, sent) under that id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Mapping
@@ -42,6 +42,7 @@ class Context:
     credit_pattern: NumberPattern
     accounts: Mapping[str, Account] = field(default_factory=dict)  # client id -> account, after this cycle
     workbook: str = ""  # the workbook's own id, part of every Message-ID
+    pay_links: dict = field(default_factory=dict)  # invoice -> its card pay link (payments/pay_links.py)
 
     def stamp(self) -> str:
         return utc_stamp(self.now())
@@ -61,10 +62,12 @@ class Context:
         figures = None
         if account is not None and account.charge(inv.invoice_no) is not None:
             figures = account.invoice(inv.invoice_no, self.today)
-        return document_for(inv, client, self.config.practice, rules.default_terms_days, self.today,
-                            kind="credit_note" if credit_note else "invoice",
-                            credits=inv.session_ids[0] if credit_note and inv.session_ids else "",
-                            figures=figures)
+        doc = document_for(inv, client, self.config.practice, rules.default_terms_days, self.today,
+                           kind="credit_note" if credit_note else "invoice",
+                           credits=inv.session_ids[0] if credit_note and inv.session_ids else "",
+                           figures=figures)
+        link = self.pay_links.get(inv.invoice_no, "")  # its card pay link (payments/pay_links.py), if any
+        return replace(doc, pay_link=link) if link else doc
 
     def email_template(self, name: str) -> Path:
         """The practice's email template, else the one sheetbill ships."""

@@ -104,8 +104,11 @@ class Worker:
                  clock: Clock | None = None, store_pdf: Callable | None = None,
                  message: Callable | None = None, receipts=None, statements=None, superbills=None,
                  accounting=None, health: Callable[[], tuple[str, int]] | None = None,
-                 render_all: Callable[[list], Generator[bytes | Exception, None, None]] | None = None) -> None:
+                 render_all: Callable[[list], Generator[bytes | Exception, None, None]] | None = None,
+                 card=None) -> None:
         self.config = config
+        self.card = card  # payments/card_cycle.py CardPayments (Stripe), or None
+        self.pay_links: dict[str, str] = {}  # invoice -> its pay link, for PDFs and emails
         # many invoice PDFs at once (render/pool.py); default: one by one here
         self._render_all = render_all or (lambda docs: one_by_one(lambda d: self.renderer.render(d), docs))
         self.health = health  # the last failed cycle and the failures in a row, for the Dashboard (health.py)
@@ -137,7 +140,8 @@ class Worker:
         started = _time.monotonic()
         report = CycleReport()
         with self.book.lease():
-            quiet = self._quiet_key()
+            quiet = (self._quiet_key() if self.card is None and self.config.bank.folder is None
+                     else None)  # card payments, a statement folder: look each cycle
             if quiet is not None and self.cache.get("quiet") == quiet:
                 report.problems = from_cache(self.cache.get("quiet_problems"))
                 report.seconds = _time.monotonic() - started
@@ -161,6 +165,10 @@ class Worker:
                 edits_by_people = []
                 snapshot = self._read()
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
+            if self.card is not None:  # card payments and AutoPay into Payments first, applied this cycle
+                snapshot, ledger, edits_by_people = self._card_payments(snapshot, ledger, edits_by_people, report)
+            if self.config.bank.folder is not None:  # statement files dropped in the folder, each once
+                snapshot, ledger, edits_by_people = self._bank_folder(snapshot, ledger, edits_by_people, report)
             bank_appends, bank_writes = confirmed_payments(snapshot.tables)  # Bank rows a person matched
             if bank_appends:  # into Payments first, so that this cycle applies them
                 self._commit(snapshot, bank_writes, bank_appends, edits_by_people)
@@ -169,7 +177,7 @@ class Worker:
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
             cycle = self._coded(snapshot, ledger, plan_cycle(ledger, self.rules, self.today()))
             plan = cycle.plan
-            report.problems = still_shown(snapshot.tables, plan.problems, plan.writes)
+            report.problems = still_shown(snapshot.tables, plan.problems, plan.writes) + report.problems
             report.waiting = len(plan.waiting)
             board = self._dashboard(snapshot, ledger, cycle, broken=len(report.warnings))
             worth_it = plan.writes or plan.appends or edits_by_people or any(w.key != "Updated at" for w in board)
@@ -179,6 +187,8 @@ class Worker:
             report.created += list(cycle.finalized)
             report.actions += of_cycle(ledger, cycle, self._credit_note, self.rules.minor_unit)
             invoices = [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
+            if self.card is not None:  # the pay links the PDFs and emails carry
+                self._pay_links(snapshot, ledger.clients, invoices, report)
             try:
                 self._deliver(snapshot, ledger, cycle, invoices, report, plan.writes)
             except SheetbillError as exc:  # a later write failed: say what this run did write
@@ -207,6 +217,62 @@ class Worker:
                                report.problems, report.errors)
         if pushed:
             log.info("accounting: pushed %d document(s) to %s", len(pushed), self.accounting.name)
+
+    def _card_payments(self, snapshot: Snapshot, ledger: Ledger, people: list, report: CycleReport):
+        from .payments.card_cycle import declined_problems
+
+        now = self.clock.now()
+        for step in ("events", "autopay"):
+            if step == "events":
+                done = self.card.events(snapshot.tables, snapshot.state, now)
+            else:
+                done = self.card.autopay(snapshot.tables, snapshot.state,
+                                         lambda led=ledger: plan_cycle(led, self.rules, self.today()).invoices, now)
+                report.problems += declined_problems(done)
+            report.errors += done.errors
+            if done.appends or done.state:
+                self._commit(snapshot, [], done.appends, people, extra_state=done.state)
+                people = []
+                snapshot = self._read()
+                ledger = records.ledger(snapshot.tables, self.config.day_first)
+        return snapshot, ledger, people
+
+    def _bank_folder(self, snapshot: Snapshot, ledger: Ledger, people: list, report: CycleReport):
+        """`sheetbill bank import` for each new file of payments.bank.folder (payments/bank_folder.py)."""
+        from .payments.bank_folder import new_statements
+
+        for path in new_statements(self.config.bank.folder, snapshot.state):
+            invoices = plan_cycle(ledger, self.rules, self.today()).invoices
+            try:
+                result = import_statement(path, snapshot.tables, snapshot.state, invoices, ledger.clients,
+                                          self.config.practice.currency, changelog.utc_stamp(self.clock.now()),
+                                          self.config.bank.csv)
+            except SheetbillError as exc:  # StatementError: one line, the other files go on
+                report.errors.append(str(exc))
+                continue
+            log.info("bank: %s", result.line())
+            if result.appends or result.state:
+                self._commit(snapshot, [], result.appends, people, extra_state=result.state)
+                people = []
+                snapshot = self._read()
+                ledger = records.ledger(snapshot.tables, self.config.day_first)
+        return snapshot, ledger, people
+
+    def _pay_links(self, snapshot: Snapshot, clients, invoices: list[Invoice], report: CycleReport) -> None:
+        """Pay links for what is open, then the emails owed to clients whose AutoPay card was declined."""
+        from .payments.card_cycle import declined_emails
+
+        run = self.card.links(snapshot.tables, snapshot.state, invoices, self._credit_note)
+        report.errors += run.errors
+        if run.writes or run.state:
+            self._commit(snapshot, run.writes, [], extra_state=run.state)
+        self.pay_links = run.urls
+        mails = declined_emails(self.config, self.today(), changelog.utc_stamp(self.clock.now()), clients, invoices,
+                                snapshot.state, self.transport is not None)
+        if mails:
+            outcome = send_all(mails, self.transport, lambda w: self._commit_writes(snapshot, w),
+                               self.rules.email_lookup)
+            report.sent, report.errors = report.sent + outcome.sent, report.errors + outcome.errors
 
     def _quiet_key(self) -> str | None:
         """What an idle cycle depends on: the workbook's content, the day and the config."""
@@ -345,7 +411,7 @@ class Worker:
         return Context(self.config, self.today(), self.clock.now, self._store_pdf, self._link,
                        self.rules.credit_note_pattern,
                        accounts(ledger.clients, invoices, payments, lambda n: credit_note(n) is not None),
-                       workbook_id(snapshot.state))
+                       workbook_id(snapshot.state), self.pay_links)
 
     def _as_it_stands(self, doc) -> tuple[bytes, str]:
         """An invoice re-rendered as it stands today, and its file name (never the original's)."""
@@ -470,7 +536,8 @@ class Worker:
             ledger = records.ledger(snapshot.tables, self.config.day_first)
             invoices = plan_cycle(ledger, self.rules, self.today()).invoices
             result = import_statement(path, snapshot.tables, snapshot.state, invoices, ledger.clients,
-                                      self.config.practice.currency, changelog.utc_stamp(self.clock.now()))
+                                      self.config.practice.currency, changelog.utc_stamp(self.clock.now()),
+                                      self.config.bank.csv)
             if result.appends or result.state:
                 self._commit(snapshot, [], result.appends, extra_state=result.state)
         return result

@@ -111,9 +111,12 @@ def test_mt940_statement(practice, capsys):
 
 
 def test_an_unreadable_file_is_one_line_and_changes_nothing(practice, capsys, tmp_path):
+    (tmp_path / "x.dat").write_text("Date;Amount\n")
+    assert bank(practice, tmp_path / "x.dat") == 1
+    assert "x.dat: neither a CAMT.053 (XML) nor an MT940 statement" in capsys.readouterr().err
     (tmp_path / "x.csv").write_text("Date;Amount\n")
     assert bank(practice, tmp_path / "x.csv") == 1
-    assert "x.csv: neither a CAMT.053 (XML) nor an MT940 statement" in capsys.readouterr().err
+    assert "x.csv: a CSV statement needs payments.bank.csv in the config" in capsys.readouterr().err
     assert practice.rows("Bank") == []
 
 

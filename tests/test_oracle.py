@@ -113,6 +113,15 @@ class Practice(RuleBasedStateMachine):
             how = "partial" if how == "over" else how
         desk.pay(share(owed, how), invoice=d.no, days_back=days_back, method=method)
 
+    @precondition(lambda self: self.desk.open_invoices())
+    @rule(i=st.integers(0, 99), how=HOW, days_back=st.integers(0, 5))
+    def pay_by_bank_transfer(self, i, how, days_back):
+        """A statement dropped in the folder: its transfer quotes the invoice's RF reference."""
+        desk = self.desk
+        d = sorted(desk.open_invoices(), key=lambda d: d.no)[i % len(desk.open_invoices())]
+        days_back = min(days_back, (desk.today - d.issued).days)
+        desk.bank_transfer(d.no, share(desk.book.open(d, desk.today), how), days_back)
+
     @rule(i=st.integers(0, 9), cents=st.integers(500, 30000), by_name=st.booleans(), method=METHOD)
     def pay_client(self, i, cents, by_name, method):
         cid = self.pick(self.desk.clients, i)

@@ -220,3 +220,24 @@ def test_a_desk_payment_kept_whole_as_credit_gets_its_receipt(tmp_path):
     receipt = documents(desk, "receipt")["P-00002"]
     assert figures(receipt, "amount", "unapplied", "credit") == (Decimal("65.00"), Decimal("65.00"),
                                                                  Decimal("65.00"))
+
+
+def test_bank_transfers_from_the_statement_folder_agree_with_the_oracle(tmp_path):
+    desk = desk_for(tmp_path, monthly_statements=True)
+    a = desk.add_client(daily=False, email=True)
+    b = desk.add_client(daily=False, email=True)
+    desk.log_session(a, 1, 1, 1, True)  # 73.21
+    desk.log_session(b, 2, 0, 0, True)  # 130.00
+    assert desk.run() == []
+    desk.bank_transfer("INV-2026-0001", Decimal("73.21"), days_back=0)  # in full, by its RF reference
+    desk.bank_transfer("INV-2026-0002", Decimal("50.00"), days_back=0)  # in part
+    desk.pay(Decimal("20.00"), invoice="INV-2026-0002", method="Cash")  # and at the desk (numbered after the bank's)
+    assert desk.run() == []
+    receipts = documents(desk, "receipt")
+    assert len(receipts) == 3
+    desk.bank_transfer("INV-2026-0002", Decimal("60.00"))  # the rest
+    desk.pass_days(9)
+    assert desk.run() == []
+    assert sorted(p.amount for p in desk.book.payments) == [Decimal("20.00"), Decimal("50.00"), Decimal("60.00"),
+                                                            Decimal("73.21")]
+    assert len({p.pid for p in desk.book.payments}) == 4

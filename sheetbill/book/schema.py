@@ -63,6 +63,9 @@ def _cols(*spec: str) -> tuple[Column, ...]:
 REMINDERS = Column("reminders", "Reminders", optional=True)  # "No": never remind (client or invoice)
 ACCOUNTING = Column("accounting", "Accounting", worker=True, optional=True)  # the sync's remote id and time
 LANGUAGE = Column("language", "Language", optional=True)  # the client's locale: de, fr_FR, en_IE (sheetbill.language)
+PAY_LINK = Column("pay_link", "Pay Link", worker=True, optional=True, capability="stripe")  # the card pay link
+AUTOPAY = (Column("autopay", "AutoPay", optional=True, capability="stripe"),  # Yes: charge the saved card daily
+           Column("stripe_customer", "Stripe Customer", optional=True, capability="stripe"))  # cus_...
 
 
 def _insurance(*spec: str) -> tuple[Column, ...]:
@@ -90,7 +93,7 @@ DEFAULT_TABS: tuple[Tab, ...] = (
         + _insurance("Diagnosis", "Place of Service"), key_field="session_id"),
     Tab("clients", "Clients", _cols(
         "Client ID", "Name", "Email", "Address", "Discount", "Terms (days):int", "Invoice Mode",
-        "Tax ID", "Balance:money:w", "Credit:money:w") + (REMINDERS, LANGUAGE) + _vat("VAT Category")
+        "Tax ID", "Balance:money:w", "Credit:money:w") + (REMINDERS, LANGUAGE) + AUTOPAY + _vat("VAT Category")
         + EINVOICE_COLUMNS
         + _insurance("Superbill", "Date of Birth:date", "Insurer", "Member ID", "Group No", "Relationship"),
         key_field="client_id"),
@@ -101,7 +104,7 @@ DEFAULT_TABS: tuple[Tab, ...] = (
     Tab("invoices", "Invoices", _cols(
         "Invoice No", "Issue Date:date", "Due Date:date", "Client ID", "Client Name", "Sessions",
         "Net:money", "Tax:money", "Total:money", "Paid:money", "Balance:money", "Status", "PDF",
-        "Sent At", "Message ID", "Checksum") + (REMINDERS, ACCOUNTING), worker=True, key_field="invoice_no"),
+        "Sent At", "Message ID", "Checksum") + (REMINDERS, ACCOUNTING, PAY_LINK), worker=True, key_field="invoice_no"),
     Tab("lines", "Lines", _cols(
         "Invoice No", "Session ID", "Date:date", "Code", "Description", "Quantity:decimal",
         "Unit Price:money", "Discount:money", "Tax Rate:percent", "Net:money", "Tax:money",

@@ -63,6 +63,7 @@ class InvoiceDocument:
     credits: str = ""  # for a credit note: the number of the invoice it voids
     paid: Decimal = Decimal("0")  # paid on this invoice as of `today`
     payments: tuple[PaymentOnInvoice, ...] = ()  # the payments on it as of `today`
+    pay_link: str = ""  # where the client pays it by card online (payments/pay_links.py); "": nowhere
     status: str = ""  # core.account's PAID, PARTIALLY_PAID, OPEN, CREDIT_NOTE, VOID ("" works it out)
 
     @property

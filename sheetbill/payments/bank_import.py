@@ -24,6 +24,7 @@ from ..core.plan import CellWrite, RowAppend
 from .entries import BankEntry, file_digest, read_statement
 from .matching import Match, match_entries
 from .open_amount import open_amount
+from .refunds import refund_debits, refund_payment
 
 STATE_PREFIX = "bankfile/"
 
@@ -35,6 +36,7 @@ class BankImport:
     matches: list[Match] = field(default_factory=list)  # the new credits, matched or not
     known: int = 0  # entries already in the Bank tab
     debits: int = 0  # left alone
+    refunds: list = field(default_factory=list)  # refunds.Refund: debits that pay a client back
     appends: list[RowAppend] = field(default_factory=list)
     state: dict[str, str] = field(default_factory=dict)
 
@@ -51,28 +53,42 @@ class BankImport:
             return f"{self.file} was imported before; nothing added"
         return (f"{self.file}: {len(self.matches)} new credit(s), {len(self.matched)} matched to invoices, "
                 f"{len(self.unmatched)} left in Bank for a person; {self.known} already imported, "
-                f"{self.debits} debit(s) left alone")
+                f"{self.debits} debit(s) left alone" + (f", {len(self.refunds)} refund(s) to clients"
+                                                         if self.refunds else ""))
 
 
 def import_statement(path: Path, tables: Mapping[str, Table], state: Mapping[str, str],
-                     invoices: Sequence[Invoice], clients: Sequence[Client], currency: str, stamp: str) -> BankImport:
-    """What importing `path` adds (nothing is written here)."""
+                     invoices: Sequence[Invoice], clients: Sequence[Client], currency: str, stamp: str,
+                     csv=None) -> BankImport:
+    """What importing `path` adds (nothing is written here); `csv`: how a CSV statement reads."""
     name = Path(path).name
-    entries = read_statement(path)
+    entries = read_statement(path, csv, currency)
     digest = file_digest(path)[:32]
     if STATE_PREFIX + digest in state:
         return BankImport(name, already=True)
     seen = _known_references(tables)
     result = BankImport(name, state={STATE_PREFIX + digest: f"{stamp} {name}"})
     fresh: list[BankEntry] = []
+    debits: list[BankEntry] = []
     for entry in entries:
         if entry.key in seen:
             result.known += 1
         elif entry.amount <= 0:
-            result.debits += 1
+            seen.add(entry.key)
+            debits.append(entry)
         else:
             seen.add(entry.key)
             fresh.append(entry)
+    result.refunds = refund_debits(debits, tables, clients)
+    result.debits = len(debits) - len(result.refunds)
+    for r in result.refunds:
+        e = r.entry
+        result.appends.append(RowAppend("bank", e.key, {
+            "date": e.date, "amount": e.amount, "counterparty": e.counterparty, "text": e.text,
+            "reference": e.key, "file": name, "matched_to": r.matched_to, "problem": ""}))
+        payment = refund_payment(r)
+        if payment is not None:
+            result.appends.append(payment)
     result.matches = match_entries(fresh, invoices, clients, open_amount, currency)
     for m in result.matches:
         e = m.entry

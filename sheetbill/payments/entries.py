@@ -41,8 +41,9 @@ class BankEntry:
         return "sha:" + hashlib.sha256(said.encode()).hexdigest()[:16]
 
 
-def read_statement(path: Path) -> list[BankEntry]:
-    """The entries of a CAMT.053 or MT940 file."""
+def read_statement(path: Path, csv=None, currency: str = "") -> list[BankEntry]:
+    """The entries of a CAMT.053 or MT940 file, or of a CSV export read with `csv`
+    (bank_settings.CsvMapping; `currency` where the CSV names none)."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -56,7 +57,12 @@ def read_statement(path: Path) -> list[BankEntry]:
         from .mt940_file import parse_mt940
 
         return parse_mt940(data, Path(path).name)
-    raise StatementError(f"{Path(path).name}: neither a CAMT.053 (XML) nor an MT940 statement")
+    if Path(path).suffix.lower() == ".csv" or csv is not None:
+        from .csv_statement import parse_csv
+
+        return parse_csv(data, Path(path).name, csv, currency)
+    raise StatementError(f"{Path(path).name}: neither a CAMT.053 (XML) nor an MT940 statement "
+                         "(a CSV export: name it .csv and map its columns in payments.bank.csv)")
 
 
 def file_digest(path: Path) -> str:

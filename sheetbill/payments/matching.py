@@ -158,3 +158,8 @@ def _same_person(client: frozenset[str], party: frozenset[str]) -> bool:
 
 def _plain(amount: Decimal) -> str:
     return f"{amount:,.2f}"
+
+
+def names_client(client_name: str, counterparty: str) -> bool:
+    """The counterparty is this client (case, accents, word order, a title added do not matter)."""
+    return _same_person(_name_words(client_name), _name_words(counterparty))

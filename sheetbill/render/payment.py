@@ -10,6 +10,8 @@ Keys (all text, "" when there is nothing to show):
   as an SVG `data:` URL.
 - `payment_qr_amount`: the open amount the code asks for.
 - `payment_account`: holder, IBAN (in groups of four) and BIC.
+- `pay_link`, `pay_link_qr`: the card pay link of an invoice with a balance
+  (Stripe, `payments/pay_links.py`) and its QR code; "" otherwise.
 """
 
 from __future__ import annotations
@@ -36,14 +38,28 @@ class PaymentContext(TypedDict):
     payment_qr_image: str
     payment_qr_amount: str
     payment_account: AccountContext
+    pay_link: str
+    pay_link_qr: str
 
 
 def payment_context(doc: InvoiceDocument, amount) -> PaymentContext:
     """`amount` formats money the practice's way (render.context.money_format)."""
     invoice = doc.invoice
     asks = doc.kind == "invoice" and not doc.draft and bool(invoice.invoice_no.strip())
-    return payment_block(doc.practice, creditor_reference(invoice.invoice_no) if asks else "",
-                         document_open_amount(doc) if asks else Decimal(0), amount)
+    asked = document_open_amount(doc) if asks else Decimal(0)
+    block = payment_block(doc.practice, creditor_reference(invoice.invoice_no) if asks else "", asked, amount)
+    link = doc.pay_link if asked > 0 else ""
+    block.update(pay_link=link, pay_link_qr=link_qr(link))
+    return block
+
+
+def link_qr(url: str) -> str:
+    """The pay link as a QR code (an SVG `data:` URL), "" for none."""
+    if not url:
+        return ""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=3, border=1)
 
 
 def statement_payment_context(doc: StatementDocument, amount) -> PaymentContext:
@@ -60,6 +76,7 @@ def payment_block(practice: Practice, reference: str, open_amount: Decimal, amou
         "payment_qr": code.kind if code else "",
         "payment_qr_image": code.image if code else "",
         "payment_qr_amount": amount(open_amount) if code else "",
+        "pay_link": "", "pay_link_qr": "",
         "payment_account": {
             "holder": account.holder if account else "",
             "iban": " ".join(account.iban[i:i + 4] for i in range(0, len(account.iban), 4)) if account else "",

@@ -35,6 +35,16 @@ START = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 PRICE = {"LD60": (Decimal("65.00"), Decimal(0)), "GEL": (Decimal("6.90"), Decimal("0.19"))}
 LENIENT = os.environ.get("ORACLE_LENIENT") == "1"
 _TEMPLATE: Path | None = None
+CAMT = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>{ref}</MsgId><CreDtTm>{day}T05:00:00</CreDtTm></GrpHdr><Stmt><Id>{ref}</Id>
+<Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>
+<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{day}</Dt></BookgDt>
+<AcctSvcrRef>{ref}</AcctSvcrRef><NtryDtls><TxDtls><AmtDtls><TxAmt><Amt Ccy="EUR">{amount}</Amt></TxAmt></AmtDtls>
+<RltdPties><Dbtr><Nm>Someone</Nm></Dbtr></RltdPties>
+<RmtInf><Strd><CdtrRefInf><Ref>{rf}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>
+"""
 
 
 def _template_practice() -> Path:
@@ -45,7 +55,8 @@ def _template_practice() -> Path:
         app.init_practice(folder)
         config = folder / "sheetbill.yaml"
         text = fill_example(config.read_text())  # the example practice's details, not init's placeholders
-        for old, new in (("require_email: true", "require_email: false"),):
+        for old, new in (("require_email: true", "require_email: false"),
+                         ("payments:\n  account:", "payments:\n  bank:\n    folder: statements\n  account:")):
             assert old in text
             text = text.replace(old, new)
         config.write_text(text)
@@ -122,6 +133,20 @@ class Desk:
                         f" -> {pid}")
         return pid
 
+    def bank_transfer(self, invoice_no: str, amount: Decimal, days_back: int = 0) -> None:
+        """A transfer quoting the invoice's RF reference, in a CAMT.053 file dropped in the statement folder."""
+        from sheetbill.payments.reference import creditor_reference
+
+        self.named.add(invoice_no)
+        self.bank_seq = getattr(self, "bank_seq", 0) + 1
+        folder = self.practice.folder / "statements"
+        folder.mkdir(exist_ok=True)
+        booked = (self.today - timedelta(days=days_back)).isoformat()
+        (folder / f"statement-{self.bank_seq:03}.xml").write_text(CAMT.format(
+            ref=f"ORC-{self.bank_seq}", amount=f"{amount:.2f}", day=booked,
+            rf=creditor_reference(invoice_no)), encoding="utf-8")
+        self.log.append(f"bank_transfer({invoice_no!r}, {amount}, {days_back=})")
+
     def void(self, invoice_no: str) -> None:
         self.named.add(invoice_no)
         self.sets.append(("Invoices", invoice_no, "Status", "Void"))
@@ -180,6 +205,8 @@ class Desk:
         applied_before = {p.pid for p in self.book.payments}
         report = recording_worker(self.practice, self.clock, self.renders, self.real_pdfs).run_once()
         self.book = book = Book.read(self.practice.workbook)
+        numbers = [int(p.pid[2:]) for p in book.payments if re.fullmatch(r"P-\d+", p.pid or "")]
+        self.payment_seq = max([self.payment_seq, *numbers])  # the worker numbered the bank's payments
         today = self.today
         findings = [f"run on {today}: {e}" for e in report.errors if "has no email address" not in e]
         findings += [f"Payments {p}" for p in book.problems if "is not invoiced yet" not in p]

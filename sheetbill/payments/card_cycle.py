@@ -1,0 +1,95 @@
+"""A cycle's card payments: the service's events and AutoPay's charges into
+Payments (before the cycle plans, so it applies them at once), and the pay
+links of the invoices it leaves open (before their PDFs and emails).
+
+The worker passes in how to read and write; each step is one write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from ..book.cells import text
+from ..core.plan import RowProblem
+from .autopay import PREFIX as AUTOPAY
+from .autopay import AutoPayRun, Declined, autopay
+from .card_events import EventImport, import_events, since
+from .card_gateway import CardError, CardGateway
+from .card_mail import PREFIX as MAILED
+from .card_mail import declined_email
+from .card_money import from_minor
+from .card_settings import StripeSettings
+from .pay_links import LinkRun, known_urls, pay_links
+
+
+@dataclass
+class CardPayments:
+    gateway: CardGateway
+    settings: StripeSettings
+    currency: str
+    minor_unit: Decimal
+    timezone: ZoneInfo
+
+    def events(self, tables, state, now: datetime) -> EventImport:
+        """New payments, refunds and disputes since the cursor (nothing written here)."""
+        try:
+            found = self.gateway.events(since(state, int(now.timestamp())))
+        except CardError as exc:
+            result = EventImport()
+            result.errors.append(f"card payments not read: {exc}")
+            return result
+        return import_events(found, tables, state, self.currency, self.minor_unit, self.timezone)
+
+    def autopay(self, tables, state, invoices: Callable[[], list], now: datetime) -> AutoPayRun:
+        """`invoices()`: the invoices as this cycle leaves them (asked only when AutoPay is due)."""
+        local = now.astimezone(self.timezone)
+        if local.hour < self.settings.autopay_hour:
+            return AutoPayRun()
+        return autopay(self.gateway, tables, invoices, state, local.date(), self.currency, self.minor_unit)
+
+    def links(self, tables, state, invoices, credit_note: Callable[[str], bool]) -> LinkRun:
+        table = tables.get("invoices")
+        shown = None
+        if table is not None and "pay_link" in table.columns:
+            shown = {text(table.get(v, "invoice_no")): text(table.get(v, "pay_link")) for _, v in table.rows}
+        return pay_links(self.gateway, invoices, state, self.currency, self.minor_unit, shown, credit_note)
+
+
+def declined_problems(run: AutoPayRun) -> list[RowProblem]:
+    return [RowProblem("clients", d.row, d.client_id,
+                       f"AutoPay: the card was declined ({d.message}); the client was emailed a pay link")
+            for d in run.declined]
+
+
+def declined_emails(config, today, stamp: str, clients, invoices, state, can_send: bool) -> list:
+    """The emails owed to clients whose card AutoPay declined today (each once, see card_mail)."""
+    if not can_send:
+        return []
+    from ..render.context import money_format
+
+    day = today.isoformat()
+    urls = known_urls(state)
+    clients = {c.client_id: c for c in clients}
+    out = []
+    for key, value in state.items():
+        if not (key.startswith(AUTOPAY) and key.endswith("/" + day) and value.startswith("declined ")):
+            continue
+        client_id = key[len(AUTOPAY):-len(day) - 1]
+        mailed = state.get(f"{MAILED}{client_id}/{day}", "")
+        client = clients.get(client_id)
+        if mailed.startswith("sent") or client is None or not client.email:
+            continue
+        _, intent, cents, message = (value.split(" ", 3) + ["", "", ""])[:4]
+        amount = from_minor(int(cents or 0), config.practice.minor_unit)
+        links = [u for no, u in sorted(urls.items())
+                 if any(i.invoice_no == no and i.client_id == client_id for i in invoices)]
+        item = declined_email(Declined(client_id, 0, amount, message, intent), client.name, client.email,
+                              config.practice.name, config.email.sender, money_format(config.practice)(amount),
+                              links, today, stamp)
+        item.interrupted = mailed == "sending"
+        out.append(item)
+    return out

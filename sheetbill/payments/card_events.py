@@ -1,0 +1,82 @@
+"""The card service's events as Payments rows, each exactly once.
+
+A payment that succeeded becomes a row (Method Card, Reference the
+PaymentIntent, Date the day it was paid, local time); a refund a negative
+row (Reference the refund); a dispute a negative row with a Problem for a
+person. Once only: a row whose Reference is already in Payments is never
+added again, and the cursor (`stripe/events_since` in `_sheetbill`, the time
+of the newest event seen) is written in the same write as the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from decimal import Decimal
+
+from ..book.cells import text
+from ..book.table import Table
+from ..core.model import PaymentMethod
+from ..core.plan import RowAppend
+from .card_gateway import CardEvent
+from .card_money import from_minor, local_day
+
+CURSOR = "stripe/events_since"
+FIRST_LOOK_BACK = 30 * 86400  # the first run reads the last 30 days
+DISPUTE = ("Disputed on Stripe: answer the dispute in the Stripe dashboard; clear this Problem once it is "
+           "settled (AutoPay leaves this client alone until then)")
+
+
+@dataclass
+class EventImport:
+    appends: list[RowAppend] = field(default_factory=list)
+    state: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def since(state: Mapping[str, str], now: int) -> int:
+    try:
+        return int(state.get(CURSOR, "") or now - FIRST_LOOK_BACK)
+    except ValueError:
+        return now - FIRST_LOOK_BACK
+
+
+def card_rows(payments: Table | None) -> dict[str, tuple[str, str]]:
+    """Card payments by Reference: (client, invoice)."""
+    if payments is None or not payments.exists:
+        return {}
+    card = PaymentMethod.CARD.value.lower()
+    return {text(payments.get(v, "reference")): (text(payments.get(v, "client")), text(payments.get(v, "invoice_no")))
+            for _, v in payments.rows if text(payments.get(v, "method")).lower() == card}
+
+
+def import_events(events: list[CardEvent], tables: Mapping[str, Table], state: Mapping[str, str], currency: str,
+                  minor_unit: Decimal, tz: tzinfo) -> EventImport:
+    result = EventImport()
+    known = card_rows(tables.get("payments"))
+    newest = 0
+    for ev in events:
+        newest = max(newest, ev.created)
+        if ev.reference in known:
+            continue
+        if ev.currency.lower() != currency.lower():
+            result.errors.append(f"{ev.reference}: in {ev.currency.upper()}, not {currency}; left for a person")
+            continue
+        amount = from_minor(ev.amount, minor_unit)
+        client, invoice_no = ev.metadata.get("client_id", ""), ev.metadata.get("invoice_no", "")
+        problem = ""
+        if ev.kind != "paid":
+            client, invoice_no = known.get(ev.intent, (client, invoice_no))
+            amount = -amount
+            if ev.kind == "disputed":
+                problem = DISPUTE
+        values = {"date": local_day(ev.created, tz), "client": client, "invoice_no": invoice_no, "amount": amount,
+                  "method": PaymentMethod.CARD.value, "reference": ev.reference}
+        if problem:
+            values["problem"] = problem
+        result.appends.append(RowAppend("payments", ev.reference, values))
+        known[ev.reference] = (client, invoice_no)
+    if newest and str(newest) != state.get(CURSOR):
+        result.state[CURSOR] = str(newest)
+    return result

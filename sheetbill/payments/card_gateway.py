@@ -1,0 +1,65 @@
+"""What sheetbill asks of a card payment service (Stripe: stripe_gateway.py).
+
+Amounts are in the currency's minor units (cents); every call that creates
+something carries an idempotency key, so that asking twice (a retry, a run
+after a crash) gives back what the first call made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class CardError(Exception):
+    """The service could not be reached or refused the call (not a decline)."""
+
+
+@dataclass(frozen=True)
+class PayLink:
+    link_id: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CardEvent:
+    """One thing that happened on the service's side, in sheetbill's terms.
+
+    kind: "paid" (a payment succeeded), "refunded", "disputed"; amount in
+    minor units, positive; reference: the PaymentIntent (paid), refund or
+    dispute id; intent: the PaymentIntent it belongs to."""
+
+    event_id: str
+    created: int  # unix seconds
+    kind: str
+    reference: str
+    intent: str
+    amount: int
+    currency: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Charge:
+    """The outcome of an off-session charge: succeeded, or declined (with the service's words)."""
+
+    intent: str
+    succeeded: bool
+    amount: int
+    created: int
+    message: str = ""
+
+
+class CardGateway(Protocol):
+    def create_link(self, amount: int, currency: str, title: str, metadata: dict[str, str], key: str) -> PayLink: ...
+
+    def deactivate_link(self, link_id: str) -> None: ...
+
+    def events(self, since: int) -> list[CardEvent]:
+        """Events created at or after `since`, oldest first."""
+
+    def saved_card(self, customer: str) -> str | None:
+        """The id of the customer's saved card, or None."""
+
+    def charge(self, customer: str, card: str, amount: int, currency: str, metadata: dict[str, str],
+               key: str) -> Charge: ...

@@ -1,0 +1,95 @@
+"""The card gateway on Stripe, through the official `stripe` package.
+
+Pay links are Payment Links (they do not expire, unlike Checkout Sessions)
+for a one-off Price; the invoice number goes into the link's metadata and
+into the metadata of the PaymentIntent a payment makes. Network failures,
+429 and 5xx are retried by the package with the same idempotency key.
+"""
+
+from __future__ import annotations
+
+import stripe
+
+from .card_gateway import CardError, CardEvent, Charge, PayLink
+
+KINDS = {"payment_intent.succeeded": "paid", "refund.created": "refunded", "charge.dispute.created": "disputed"}
+
+
+class StripeGateway:
+    def __init__(self, secret_key: str, api_base: str | None = None, retries: int = 3, timeout: float = 30) -> None:
+        self.client = stripe.StripeClient(secret_key, max_network_retries=retries,
+                                          base_addresses={"api": api_base} if api_base else None,
+                                          http_client=stripe.new_default_http_client(timeout=timeout))
+
+    def create_link(self, amount: int, currency: str, title: str, metadata: dict[str, str], key: str) -> PayLink:
+        try:
+            price = self.client.v1.prices.create(
+                {"unit_amount": amount, "currency": currency.lower(), "product_data": {"name": title}},
+                {"idempotency_key": f"{key}-price"})
+            link = self.client.v1.payment_links.create(
+                {"line_items": [{"price": price.id, "quantity": 1}], "metadata": metadata,
+                 "payment_intent_data": {"metadata": metadata}}, {"idempotency_key": f"{key}-link"})
+        except stripe.StripeError as exc:
+            raise CardError(_said(exc)) from None
+        return PayLink(link.id, link.url)
+
+    def deactivate_link(self, link_id: str) -> None:
+        try:
+            self.client.v1.payment_links.update(link_id, {"active": False})
+        except stripe.InvalidRequestError as exc:
+            if exc.code != "resource_missing":
+                raise CardError(_said(exc)) from None
+        except stripe.StripeError as exc:
+            raise CardError(_said(exc)) from None
+
+    def events(self, since: int) -> list[CardEvent]:
+        out = []
+        try:
+            page = self.client.v1.events.list({"created": {"gte": since}, "limit": 100})
+            for ev in page.auto_paging_iter():
+                kind = KINDS.get(ev.type)
+                if kind is not None:
+                    out.append(_event(ev, kind))
+        except stripe.StripeError as exc:
+            raise CardError(_said(exc)) from None
+        return sorted(out, key=lambda e: (e.created, e.event_id))
+
+    def saved_card(self, customer: str) -> str | None:
+        try:
+            cards = self.client.v1.customers.payment_methods.list(customer, {"type": "card", "limit": 1})
+        except stripe.InvalidRequestError as exc:
+            if exc.code == "resource_missing":
+                return None
+            raise CardError(_said(exc)) from None
+        except stripe.StripeError as exc:
+            raise CardError(_said(exc)) from None
+        return cards.data[0].id if cards.data else None
+
+    def charge(self, customer: str, card: str, amount: int, currency: str, metadata: dict[str, str],
+               key: str) -> Charge:
+        try:
+            pi = self.client.v1.payment_intents.create(
+                {"amount": amount, "currency": currency.lower(), "customer": customer, "payment_method": card,
+                 "off_session": True, "confirm": True, "metadata": metadata}, {"idempotency_key": key})
+        except stripe.CardError as exc:
+            found = exc.error.payment_intent if exc.error is not None else None
+            intent = found.to_dict() if found is not None else {}
+            return Charge(intent.get("id", ""), False, amount, intent.get("created", 0), exc.user_message or str(exc))
+        except stripe.StripeError as exc:
+            raise CardError(_said(exc)) from None
+        return Charge(pi.id, pi.status == "succeeded", pi.amount, pi.created,
+                      "" if pi.status == "succeeded" else f"the payment is {pi.status}")
+
+
+def _event(ev, kind: str) -> CardEvent:
+    obj = ev.data.object.to_dict()
+    if kind == "paid":
+        return CardEvent(ev.id, ev.created, kind, obj["id"], obj["id"], obj["amount_received"], obj["currency"],
+                         dict(obj.get("metadata") or {}))
+    return CardEvent(ev.id, ev.created, kind, obj["id"], obj.get("payment_intent") or "", obj["amount"],
+                     obj["currency"], dict(obj.get("metadata") or {}))
+
+
+def _said(exc: stripe.StripeError) -> str:
+    return f"Stripe: {exc.user_message or exc.__class__.__name__}"
+

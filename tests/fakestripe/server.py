@@ -1,0 +1,259 @@
+"""A fake Stripe API over HTTP on 127.0.0.1, for the official `stripe` package.
+
+It answers the calls sheetbill makes (prices, payment links, events, a
+customer's payment methods, payment intents) in Stripe's shapes (shapes.py),
+honours idempotency keys as Stripe does (same key and parameters: the same
+answer, replayed; same key, other parameters: an idempotency_error), and can
+be told to fail: `fail(path, kind, times)` with kind "429", "500", "drop"
+(the connection closes before anything is done) or "drop_after" (the work is
+done, then the connection closes with no answer: a timeout after the charge).
+
+What a customer does on Stripe's side is done by calling the fake directly:
+`pay(link_id, when)`, `refund(intent_id, amount, when)`, `dispute(...)`,
+`add_customer(id, card=True, declines=False)`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from . import shapes
+
+SECRET = "sk_test_fake_sheetbill"
+
+
+def nested(pairs: list[tuple[str, str]]) -> dict:
+    """`a[b][0][c]=1` form fields into nested dicts (lists stay dicts keyed "0", "1"...)."""
+    out: dict = {}
+    for key, value in pairs:
+        parts = key.replace("]", "").split("[")
+        node = out
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+        node[parts[-1]] = value
+    return out
+
+
+class FakeStripe:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.objects: dict[str, dict] = {}
+        self.events: list[dict] = []
+        self.idempotent: dict[str, tuple[str, int, dict]] = {}
+        self.faults: list[dict] = []
+        self.customers: dict[str, dict] = {}
+        self.calls: list[tuple[str, str]] = []
+        self._ids = itertools.count(1)
+        self.now = 1_795_000_000  # "now" on Stripe's side (unix seconds), moved by the tests
+        self.server: ThreadingHTTPServer | None = None
+
+    # -- the tests' side ---------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self) -> FakeStripe:
+        fake = self
+
+        class Handler(_Handler):
+            stripe = fake
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def fail(self, path: str, kind: str, times: int = 1) -> None:
+        with self.lock:
+            self.faults.append({"path": path, "kind": kind, "times": times})
+
+    def add_customer(self, cid: str, card: bool = True, declines: bool = False) -> None:
+        with self.lock:
+            methods = [shapes.payment_method(f"pm_{cid}", cid, "0002" if declines else "4242", self.now)] if card else []
+            self.customers[cid] = {"methods": methods, "declines": declines}
+
+    def of_kind(self, kind: str) -> list[dict]:
+        return [o for o in self.objects.values() if o["object"] == kind]
+
+    def pay(self, link_id: str, when: datetime | int | None = None) -> dict:
+        """A client pays through a payment link: a succeeded PaymentIntent and its event."""
+        with self.lock:
+            link = self.objects[link_id]
+            price = self.objects[link["_price"]]
+            return self._succeed(price["unit_amount"], price["currency"], None, None,
+                                 dict(link["payment_intent_data"]["metadata"]), _stamp(when, self.now))
+
+    def refund(self, intent_id: str, amount: int, when=None) -> dict:
+        with self.lock:
+            pi = self.objects[intent_id]
+            created = _stamp(when, self.now)
+            r = shapes.refund(self._id("re"), amount, pi["currency"], pi["latest_charge"], intent_id, created)
+            self.objects[r["id"]] = r
+            self._event("refund.created", r, created)
+            return r
+
+    def dispute(self, intent_id: str, amount: int | None = None, when=None) -> dict:
+        with self.lock:
+            pi = self.objects[intent_id]
+            created = _stamp(when, self.now)
+            d = shapes.dispute(self._id("dp"), amount or pi["amount"], pi["currency"], pi["latest_charge"],
+                               intent_id, created)
+            self.objects[d["id"]] = d
+            self._event("charge.dispute.created", d, created)
+            return d
+
+    # -- internals ---------------------------------------------------------
+    def _id(self, prefix: str) -> str:
+        return f"{prefix}_fake{next(self._ids):06d}"
+
+    def _event(self, type_: str, obj: dict, created: int) -> None:
+        self.events.append(shapes.event(self._id("evt"), type_, _public(obj), created))
+
+    def _succeed(self, amount: int, currency: str, customer, method, metadata: dict, created: int) -> dict:
+        pi_id, charge = self._id("pi"), self._id("ch")
+        pi = shapes.payment_intent(pi_id, amount, currency, created, "succeeded", customer, method, metadata, charge)
+        self.objects[pi_id] = pi
+        self._event("payment_intent.succeeded", pi, created)
+        return pi
+
+    def handle(self, method: str, path: str, query: dict, form: dict, key: str | None) -> tuple[int, dict]:
+        self.calls.append((method, path))
+        if method == "POST" and key:
+            body = json.dumps(form, sort_keys=True)
+            known = self.idempotent.get(key)
+            if known is not None:
+                if known[0] != f"{path} {body}":
+                    return 400, shapes.error("idempotency_error", "Keys for idempotent requests can only be used "
+                                             "with the same parameters they were first used with.")
+                return known[1], known[2]
+            status, answer = self._route(method, path, query, form)
+            if status < 500 and status != 429:
+                self.idempotent[key] = (f"{path} {body}", status, answer)
+            return status, answer
+        return self._route(method, path, query, form)
+
+    def _route(self, method: str, path: str, query: dict, form: dict) -> tuple[int, dict]:
+        parts = path.strip("/").split("/")[1:]  # without "v1"
+        if method == "POST" and parts == ["prices"]:
+            p = shapes.price(self._id("price"), int(form["unit_amount"]), form["currency"], self._id("prod"), self.now)
+            self.objects[p["id"]] = p
+            return 200, p
+        if method == "POST" and parts == ["payment_links"]:
+            item = form["line_items"]["0"]
+            link = shapes.payment_link(self._id("plink"), "", self.objects[item["price"]]["currency"],
+                                       form.get("metadata", {}), form.get("payment_intent_data", {}).get("metadata", {}))
+            link["url"] = f"https://buy.stripe.com/test_{link['id'][6:]}"
+            link["_price"] = item["price"]
+            self.objects[link["id"]] = link
+            return 200, _public(link)
+        if method == "POST" and len(parts) == 2 and parts[0] == "payment_links":
+            link = self.objects.get(parts[1])
+            if link is None:
+                return 404, shapes.error("invalid_request_error", f"No such payment_link: '{parts[1]}'",
+                                         "resource_missing")
+            if "active" in form:
+                link["active"] = form["active"] == "true"
+            return 200, _public(link)
+        if method == "GET" and parts == ["events"]:
+            return 200, self._events(path, query)
+        if method == "GET" and len(parts) == 3 and parts[0] == "customers" and parts[2] == "payment_methods":
+            customer = self.customers.get(parts[1])
+            if customer is None:
+                return 404, shapes.error("invalid_request_error", f"No such customer: '{parts[1]}'", "resource_missing")
+            return 200, shapes.listing(path, customer["methods"], False)
+        if method == "POST" and parts == ["payment_intents"]:
+            return self._charge(form)
+        return 404, shapes.error("invalid_request_error", f"Unrecognized request URL ({method}: {path})")
+
+    def _events(self, path: str, query: dict) -> dict:
+        since = int(query.get("created[gte]", 0))
+        found = sorted((e for e in self.events if e["created"] >= since), key=lambda e: e["created"], reverse=True)
+        after = query.get("starting_after")
+        if after:
+            ids = [e["id"] for e in found]
+            found = found[ids.index(after) + 1:] if after in ids else []
+        limit = int(query.get("limit", 10))
+        return shapes.listing(path, found[:limit], len(found) > limit)
+
+    def _charge(self, form: dict) -> tuple[int, dict]:
+        customer = self.customers.get(form.get("customer", ""))
+        amount, currency = int(form["amount"]), form["currency"]
+        metadata = form.get("metadata", {})
+        if customer is None:
+            return 400, shapes.error("invalid_request_error", "No such customer", "resource_missing")
+        if customer["declines"]:
+            pi = shapes.payment_intent(self._id("pi"), amount, currency, self.now, "requires_payment_method",
+                                       form["customer"], form.get("payment_method"), metadata, self._id("ch"),
+                                       {"type": "card_error", "code": "card_declined"})
+            self.objects[pi["id"]] = pi
+            self._event("payment_intent.payment_failed", pi, self.now)
+            return 402, shapes.error("card_error", "Your card was declined.", "card_declined",
+                                     decline_code="generic_decline", payment_intent=pi)
+        return 200, self._succeed(amount, currency, form["customer"], form.get("payment_method"), metadata, self.now)
+
+
+def _public(obj: dict) -> dict:
+    return {k: v for k, v in obj.items() if not k.startswith("_")}
+
+
+def _stamp(when, default: int) -> int:
+    if when is None:
+        return default
+    return int(when.timestamp()) if isinstance(when, datetime) else int(when)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    stripe: FakeStripe
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def _serve(self, method: str) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode() if length else ""
+        if self.headers.get("Authorization") != f"Bearer {SECRET}":
+            return self._answer(401, shapes.error("invalid_request_error", "Invalid API Key provided"))
+        fake = self.stripe
+        with fake.lock:
+            fault = next((f for f in fake.faults if url.path.startswith(f["path"]) and f["times"] > 0), None)
+            if fault is not None:
+                fault["times"] -= 1
+                kind = fault["kind"]
+                if kind == "drop":
+                    self.close_connection = True
+                    return
+                if kind in ("429", "500"):
+                    return self._answer(int(kind), shapes.error("api_error", f"fake fault {kind}"))
+            status, answer = fake.handle(method, url.path, dict(parse_qsl(url.query)),
+                                         nested(parse_qsl(body, keep_blank_values=True)),
+                                         self.headers.get("Idempotency-Key"))
+        if fault is not None and fault["kind"] == "drop_after":
+            self.close_connection = True
+            return
+        self._answer(status, answer)
+
+    def _answer(self, status: int, answer: dict) -> None:
+        data = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Request-Id", "req_fake")
+        self.end_headers()
+        self.wfile.write(data)

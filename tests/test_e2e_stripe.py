@@ -1,0 +1,149 @@
+"""Card payments on Stripe, end to end on a real workbook against the fake Stripe:
+pay links, payments, refunds and disputes from events, AutoPay, faults."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from .conftest import FixedClock, session
+from .stripe_practice import with_stripe
+
+pytest_plugins = ["tests.conftest_stripe"]
+
+NIGHT = datetime(2026, 11, 21, 1, 30, tzinfo=UTC)  # 02:30 in Berlin: before AutoPay's hour
+
+
+def money(v) -> Decimal:
+    return Decimal(str(v)).quantize(Decimal("0.01"))
+
+
+def one_invoice(practice, client="C-001") -> None:
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2), client=client))  # INV-2026-0001, 65.00
+
+
+def test_an_invoice_with_a_balance_gets_one_pay_link_in_its_row_email_and_pdf(practice, fake_stripe):
+    with_stripe(practice)
+    one_invoice(practice)
+    report = practice.run()
+    assert not report.errors
+    links = fake_stripe.of_kind("payment_link")
+    assert len(links) == 1 and links[0]["metadata"] == {"invoice_no": "INV-2026-0001", "client_id": "C-001"}
+    assert fake_stripe.objects[links[0]["_price"]]["unit_amount"] == 6500
+    row = practice.rows("Invoices")[0]
+    assert row["Pay Link"] == links[0]["url"]
+    body = practice.emails()[0].get_body(("plain",)).get_content()
+    assert f"Pay online by card: {links[0]['url']}" in body
+    practice.run()
+    practice.run()
+    assert len(fake_stripe.of_kind("payment_link")) == 1  # no second link
+
+
+def test_a_partial_payment_elsewhere_switches_the_old_link_off_and_makes_one_for_the_rest(practice, fake_stripe):
+    with_stripe(practice)
+    one_invoice(practice)
+    practice.run()
+    practice.append("Payments", [None, date(2026, 11, 20), "C-001", "INV-2026-0001", 15, "Cash"])
+    practice.run()
+    old, new = sorted(fake_stripe.of_kind("payment_link"), key=lambda link: link["id"])
+    assert old["active"] is False and new["active"] is True
+    assert fake_stripe.objects[new["_price"]]["unit_amount"] == 5000
+    assert practice.rows("Invoices")[0]["Pay Link"] == new["url"]
+    practice.append("Payments", [None, date(2026, 11, 20), "C-001", "INV-2026-0001", 50, "Cash"])
+    practice.run()
+    assert not fake_stripe.objects[new["id"]]["active"]  # paid in full: no link left
+    assert practice.rows("Invoices")[0]["Pay Link"] in (None, "")
+
+
+def test_a_card_payment_comes_in_once_as_a_payments_row_and_refunds_and_disputes_as_negative_ones(
+        practice, fake_stripe):
+    with_stripe(practice)
+    one_invoice(practice)
+    practice.run()
+    link = fake_stripe.of_kind("payment_link")[0]
+    pi = fake_stripe.pay(link["id"], datetime(2026, 11, 20, 23, 30, tzinfo=UTC))  # 21 Nov in Berlin
+    practice.run()
+    practice.run()
+    payments = practice.rows("Payments")
+    assert [(p["Date"].date(), p["Invoice No"], money(p["Amount"]), p["Method"], p["Reference"])
+            for p in payments] == [(date(2026, 11, 21), "INV-2026-0001", Decimal("65.00"), "Card", pi["id"])]
+    assert practice.rows("Invoices")[0]["Status"] == "Paid"
+    assert fake_stripe.objects[link["id"]]["active"] is False
+    fake_stripe.refund(pi["id"], 1000, datetime(2026, 11, 21, 8, tzinfo=UTC))
+    fake_stripe.dispute(pi["id"], 5500, datetime(2026, 11, 21, 9, tzinfo=UTC))
+    practice.run()
+    practice.run()
+    rows = practice.rows("Payments")
+    assert [(money(p["Amount"]), p["Reference"][:3]) for p in rows] == [
+        (Decimal("65.00"), "pi_"), (Decimal("-10.00"), "re_"), (Decimal("-55.00"), "dp_")]
+    assert rows[2]["Problem"]  # a person looks at every dispute
+
+
+def test_autopay_charges_the_open_balance_once_a_day_from_its_hour_and_never_a_draft(practice, fake_stripe):
+    with_stripe(practice, autopay={"C-001": "cus_anna"})
+    fake_stripe.add_customer("cus_anna")
+    one_invoice(practice)
+    practice.run(FixedClock(NIGHT))
+    assert fake_stripe.of_kind("payment_intent") == []  # before the hour
+    practice.run()
+    practice.run()
+    intents = fake_stripe.of_kind("payment_intent")
+    assert [(i["amount"], i["customer"]) for i in intents] == [(6500, "cus_anna")]
+    payments = practice.rows("Payments")
+    assert [(p["Client"], money(p["Amount"]), p["Method"], p["Reference"]) for p in payments] == [
+        ("C-001", Decimal("65.00"), "Card", intents[0]["id"])]
+    assert practice.rows("Invoices")[0]["Status"] == "Paid"
+
+
+def test_a_declined_card_tells_the_admin_and_emails_the_client_a_pay_link_once(practice, fake_stripe):
+    with_stripe(practice, autopay={"C-001": "cus_anna"})
+    fake_stripe.add_customer("cus_anna", declines=True)
+    one_invoice(practice)
+    report = practice.run()
+    assert any("AutoPay: the card was declined" in p.message for p in report.problems)
+    practice.run()
+    mails = [m for m in practice.emails() if "did not go through" in m["Subject"]]
+    assert len(mails) == 1 and mails[0]["To"].addresses[0].addr_spec == "anna@example.com"
+    link = practice.rows("Invoices")[0]["Pay Link"]
+    assert link and link in mails[0].get_body(("plain",)).get_content()
+    assert len([i for i in fake_stripe.of_kind("payment_intent")]) == 1  # tried once today
+
+
+def test_faults_429_5xx_and_an_answer_lost_after_the_charge_make_nothing_twice(practice, fake_stripe):
+    with_stripe(practice, autopay={"C-001": "cus_anna"})
+    fake_stripe.add_customer("cus_anna")
+    fake_stripe.fail("/v1/payment_links", "429")
+    fake_stripe.fail("/v1/prices", "500")
+    one_invoice(practice)
+    report = practice.run(FixedClock(NIGHT))  # links only, before AutoPay's hour
+    assert report.errors == ["INV-2026-0001: pay link not made: Stripe: fake fault 429"]  # 5xx retried, 429 not
+    assert practice.run(FixedClock(NIGHT)).errors == []  # the next cycle makes it
+    assert len(fake_stripe.of_kind("payment_link")) == 1
+    fake_stripe.fail("/v1/payment_intents", "drop_after")  # charged, the answer never arrives
+    report = practice.run()
+    assert not report.errors
+    assert len(fake_stripe.of_kind("payment_intent")) == 1
+    assert len(practice.rows("Payments")) == 1
+
+
+def test_stripe_down_leaves_a_clear_error_and_the_next_cycle_catches_up(practice, fake_stripe):
+    with_stripe(practice)
+    fake_stripe.fail("/v1/", "500", times=50)
+    one_invoice(practice)
+    report = practice.run()
+    assert report.errors and all("Traceback" not in e for e in report.errors)
+    assert practice.rows("Invoices")[0]["Invoice No"] == "INV-2026-0001"
+    fake_stripe.faults.clear()
+    practice.run()
+    assert len(fake_stripe.of_kind("payment_link")) == 1
+    assert practice.rows("Invoices")[0]["Pay Link"]
+
+
+def test_the_pdfs_card_qr_code_opens_the_pay_link(practice, fake_stripe, tmp_path):
+    from .test_e2e_payment_codes import scan
+
+    with_stripe(practice)
+    one_invoice(practice)
+    practice.run()
+    row = practice.rows("Invoices")[0]
+    assert row["Pay Link"] in scan(practice.folder / row["PDF"], tmp_path / "scan")
