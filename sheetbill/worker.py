@@ -241,7 +241,9 @@ class Worker:
         """`sheetbill bank import` for each new file of payments.bank.folder (payments/bank_folder.py)."""
         from .payments.bank_folder import new_statements
 
-        for path in new_statements(self.config.bank.folder, snapshot.state):
+        folder = self.config.bank.folder
+        assert folder is not None  # called only when payments.bank.folder is set
+        for path in new_statements(folder, snapshot.state):
             invoices = plan_cycle(ledger, self.rules, self.today()).invoices
             try:
                 result = import_statement(path, snapshot.tables, snapshot.state, invoices, ledger.clients,

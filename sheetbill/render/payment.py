@@ -49,7 +49,7 @@ def payment_context(doc: InvoiceDocument, amount) -> PaymentContext:
     asked = document_open_amount(doc) if asks else Decimal(0)
     block = payment_block(doc.practice, creditor_reference(invoice.invoice_no) if asks else "", asked, amount)
     link = doc.pay_link if asked > 0 else ""
-    block.update(pay_link=link, pay_link_qr=link_qr(link))
+    block["pay_link"], block["pay_link_qr"] = link, link_qr(link)
     return block
 
 
