@@ -7,6 +7,8 @@ recorded document, so that an email's attachment leads back to it."""
 
 from __future__ import annotations
 
+from sheetbill.render.pool import one_by_one
+
 import json
 from dataclasses import dataclass
 
@@ -42,4 +44,6 @@ def recording_worker(practice, clock, sink: list[Rendered], real: bool = False):
     worker.renderer = Recording(worker.renderer, sink, real)
     worker.receipts = Recording(worker.receipts, sink)
     worker.statements = Recording(worker.statements, sink)
+    # invoices are rendered in a batch (a process pool when there are many): one by one through the recording
+    worker._render_all = lambda docs: one_by_one(worker.renderer.render, docs)
     return worker
