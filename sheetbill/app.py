@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -187,25 +188,35 @@ def accounting_credentials(config: Config) -> Path:
 XERO_SECRET = "SHEETBILL_XERO_CLIENT_SECRET"
 
 
-def sign_in_xero(config: Config, client_id: str | None, port: int = 8765, organisation: str = "",
-                 open_browser: bool = True) -> str:
-    """`sheetbill auth xero`: the sign-in stored at accounting.credentials (owner-only)."""
+def _oauth_app(config: Config, client_id: str | None, vendor: str, command: str, secret_env: str,
+               default_file: str, open_browser: bool) -> tuple[str, str, Path, Callable[[str], None]]:
+    """What a sign-in needs (`sheetbill auth xero|quickbooks`): the app's client id and secret (from the
+    environment, never the YAML), where the token goes, and how the sign-in address is shown."""
     import webbrowser
 
-    from .accounting import xero_auth
-
     if not client_id:
-        raise ConfigError("give the Xero app's client id: sheetbill auth xero --client-id ID")
-    secret = os.environ.get(XERO_SECRET)
+        raise ConfigError(f"give the {vendor} app's client id: sheetbill auth {command} --client-id ID")
+    secret = os.environ.get(secret_env)
     if not secret:
-        raise ConfigError(f"set the environment variable {XERO_SECRET} to the Xero app's client secret "
+        raise ConfigError(f"set the environment variable {secret_env} to the {vendor} app's client secret "
                           "(it is never kept in the YAML)")
-    target = config.path.parent / (config.accounting.credentials or "xero-token.json")
+    target = config.path.parent / (config.accounting.credentials or default_file)
+    where = "Xero" if command == "xero" else "QuickBooks"
 
     def show(url: str) -> None:
         if not (open_browser and webbrowser.open(url)):
-            print(f"Open this address to sign in to Xero:\n{url}", flush=True)
+            print(f"Open this address to sign in to {where}:\n{url}", flush=True)
 
+    return client_id, secret, target, show
+
+
+def sign_in_xero(config: Config, client_id: str | None, port: int = 8765, organisation: str = "",
+                 open_browser: bool = True) -> str:
+    """`sheetbill auth xero`: the sign-in stored at accounting.credentials (owner-only)."""
+    from .accounting import xero_auth
+
+    client_id, secret, target, show = _oauth_app(config, client_id, "Xero", "xero", XERO_SECRET, "xero-token.json",
+                                                 open_browser)
     name = xero_auth.sign_in(client_id, secret, target, show, port, organisation, os.environ.get(XERO_ENDPOINT) or None)
     return f"Signed in to Xero ({name}); the token is in {target} (readable only by you)."
 
@@ -215,22 +226,10 @@ QUICKBOOKS_SECRET = "SHEETBILL_QUICKBOOKS_CLIENT_SECRET"
 
 def sign_in_quickbooks(config: Config, client_id: str | None, port: int = 8765, open_browser: bool = True) -> str:
     """`sheetbill auth quickbooks`: the sign-in stored at accounting.credentials (owner-only)."""
-    import webbrowser
-
     from .accounting import quickbooks_auth
 
-    if not client_id:
-        raise ConfigError("give the Intuit app's client id: sheetbill auth quickbooks --client-id ID")
-    secret = os.environ.get(QUICKBOOKS_SECRET)
-    if not secret:
-        raise ConfigError(f"set the environment variable {QUICKBOOKS_SECRET} to the Intuit app's client secret "
-                          "(it is never kept in the YAML)")
-    target = config.path.parent / (config.accounting.credentials or "quickbooks-token.json")
-
-    def show(url: str) -> None:
-        if not (open_browser and webbrowser.open(url)):
-            print(f"Open this address to sign in to QuickBooks:\n{url}", flush=True)
-
+    client_id, secret, target, show = _oauth_app(config, client_id, "Intuit", "quickbooks", QUICKBOOKS_SECRET,
+                                                 "quickbooks-token.json", open_browser)
     realm = quickbooks_auth.sign_in(client_id, secret, target, show, port, os.environ.get(QUICKBOOKS_ENDPOINT) or None)
     return f"Signed in to QuickBooks (company {realm}); the token is in {target} (readable only by you)."
 
