@@ -125,7 +125,12 @@ def check_receipt(ctx: dict, book: Book, lenient: bool = False) -> list[str]:
     order = (p.day, p.row)
 
     def applied(q):
-        return first if q is p else q.allocations()
+        """What a payment up to this one had put on invoices by the payment's date: this one
+        what its receipt lists; others their entries counting by then (money a later void
+        frees counts from the credit note's date)."""
+        if q is p:
+            return first
+        return [(ref, a) for ref, a, when in book.effects(q) if when <= at]
 
     upto = [q for q in book.payments if q.client == p.client and (q.day, q.row) <= order]
     still_open = ZERO
