@@ -31,7 +31,8 @@ from sheetbill import config as config_mod  # noqa: E402
 from sheetbill.book.google import Backoff, Google  # noqa: E402
 from sheetbill.book.google.setup import set_up  # noqa: E402
 from sheetbill.book.schema import DEFAULT_TABS  # noqa: E402
-from sheetbill.render.drive import LINK, DrivePdf  # noqa: E402
+from sheetbill.render.drive import LINK  # noqa: E402
+from sheetbill.render.store import StoredPdf  # noqa: E402
 from tests.fakegoogle import FakeGoogle, seed  # noqa: E402
 from tests.fakegoogle.clients import credentials  # noqa: E402
 from tests.fakegoogle.state import FOLDER  # noqa: E402
@@ -59,8 +60,14 @@ class Delivered:
     def render(self, doc) -> bytes:
         return b"%PDF-1.4 earlier"
 
-    def __call__(self, folder, name: str, pdf: bytes) -> DrivePdf:
-        return DrivePdf(f"{name}.pdf", LINK.format(f"earlier-{name}"))
+    def save(self, name: str, pdf: bytes) -> StoredPdf:
+        return StoredPdf(f"{name}.pdf", LINK.format(f"earlier-{name}"))
+
+    def link(self, name: str) -> str | None:
+        return LINK.format(f"earlier-{name}")
+
+    def read(self, link: str) -> bytes:
+        return b"%PDF-1.4 earlier"
 
     def exists(self, link: str) -> bool:
         return True
@@ -70,6 +77,9 @@ class Delivered:
 
     def already_sent(self, message_id: str) -> bool:
         return False
+
+    def check(self) -> None:
+        """Nothing to prove."""
 
 
 def practice(fake: FakeGoogle, folder: Path, sessions: int, new: int) -> tuple[Path, str]:
@@ -118,7 +128,7 @@ def measure(fake: FakeGoogle, sessions: int, new: int) -> list[str]:
         clock = Clock(NOW)
         earlier = app.worker_for(config_mod.load(config_path), clock=clock, google=connection(fake))
         stand_in = Delivered()
-        earlier.renderer, earlier.transport, earlier._store_pdf = stand_in, stand_in, stand_in
+        earlier.renderer, earlier.transport, earlier.pdfs = stand_in, stand_in, stand_in
         earlier.run_once()
         clock.current += timedelta(minutes=11)
         sheet = fake.state.spreadsheets[spreadsheet_id].sheet_titled("Sessions")

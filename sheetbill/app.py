@@ -14,6 +14,7 @@ from .book.schema import DEFAULT_TABS
 from .config import PACKAGE_TEMPLATES, Config
 from .errors import ConfigError, SheetbillError
 from .health import CycleLog, health_for, log_path
+from .render.store import PdfStore
 from .worker import Clock, Worker
 
 EXAMPLE_CONFIG = PACKAGE_TEMPLATES.parent / "config.example.yaml"
@@ -79,13 +80,19 @@ def transport_for(config: Config, may_send=None, google=None):
     return GmailTransport(google_for(config, google), may_send)
 
 
-def pdf_store_for(config: Config, google=None):
+def pdf_store_for(config: Config, google=None) -> PdfStore:
     """Where PDFs are kept: the Drive folder of a Google config, else render.output."""
     if config.google is not None and config.google.drive_folder:
-        from .render.drive import DriveFolder
-        return DriveFolder(google_for(config, google), config.google.drive_folder)
-    from .render.files import store_pdf
-    return store_pdf
+        return drive_folder_for(config, google)
+    from .render.folder import LocalFolder
+    return LocalFolder(config.render.output, config.path.parent)
+
+
+def drive_folder_for(config: Config, google=None):
+    """The Drive folder a Google config keeps its PDFs in."""
+    from .render.drive import DriveFolder
+    assert config.google is not None and config.google.drive_folder  # asked only of a config that names one
+    return DriveFolder(google_for(config, google), config.google.drive_folder)
 
 
 def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True, google=None) -> Worker:
@@ -101,8 +108,8 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
     book = book_for(config, clock, google)
     renderer = renderer_for(config, google) if deliver else None
     return Worker(config, book, renderer,
-                  transport_for(config, getattr(book, "hold", None), google) if deliver else None, clock,
-                  store_pdf=pdf_store_for(config, google), message=message,
+                  transport_for(config, book.hold, google) if deliver else None, clock,
+                  pdfs=pdf_store_for(config, google), message=message,
                   receipts=receipt_renderer(config) if deliver else None,
                   statements=statement_renderer(config) if deliver else None,
                   superbills=superbills_for(config, deliver),

@@ -90,7 +90,7 @@ def _einvoices(config, tables) -> list[str]:
 
 def _google(config, connect: bool) -> list[str]:
     """The credentials file, and the Drive folder the PDFs go to."""
-    from .app import pdf_store_for
+    from .app import drive_folder_for
     from .google_auth import owner_only
 
     out = []
@@ -103,7 +103,7 @@ def _google(config, connect: bool) -> list[str]:
                    "column cannot link to them; `sheetbill init --google ID` creates a Drive folder")
     elif connect:
         try:
-            pdf_store_for(config).check()
+            drive_folder_for(config).check()
         except SheetbillError as exc:
             out.append(f"google.drive_folder: {exc}")
     return out
@@ -113,9 +113,8 @@ def _templates(config, connect: bool = True) -> list[str]:
     out = []
     try:
         renderer = renderer_for(config)
-        probe = getattr(renderer, "check", None)  # a template kept elsewhere (Google Docs)
-        if connect and probe is not None:
-            probe()
+        if connect:  # a template kept elsewhere (Google Docs) is looked up
+            renderer.check()
     except Exception as exc:  # RenderError, missing file, syntax error
         key = "google.docs_template" if config.render.engine == "gdocs" else "render.template"
         out.append(f"{key}: {exc}")
@@ -137,10 +136,9 @@ def _mail(config, connect: bool) -> list[str]:
         transport = transport_for(config)
     except SheetbillError as exc:
         return [str(exc)]
-    probe = getattr(transport, "check", None)
-    if connect and probe is not None:
+    if connect and transport is not None:
         try:
-            probe()
+            transport.check()
         except Exception as exc:
             if config.email.smtp is None:
                 return [f"email.transport: {config.email.transport}: {exc}"]

@@ -12,6 +12,7 @@ from typing import Sequence
 
 from . import __version__, app, checks
 from . import config as config_mod
+from .command_report import print_document
 from .errors import SheetbillError
 
 DEFAULT_CONFIG = "sheetbill.yaml"
@@ -220,18 +221,11 @@ def _statement(args) -> int:
         raise SheetbillError(f"--to {args.date_to} is before --from {args.date_from}")
     worker = app.worker_for(config_mod.load(args.config))
     try:
-        path, report = worker.statement(args.client, args.date_from, args.date_to, args.email)
+        stored, report = worker.statement(args.client, args.date_from, args.date_to, args.email)
     except ClientProblem as exc:
         raise SheetbillError(str(exc)) from None
-    if path is not None:
-        print(f"Statement: {path}")
-    for label in report.sent:
-        print(f"Emailed: {label}")
-    if args.email and not report.sent and not report.errors:
-        print("Not emailed: the client has no Email, or this period's statement was emailed before")
-    for error in report.errors:
-        print(f"  error: {error}", file=sys.stderr)
-    return 2 if report.errors else 0
+    return print_document("Statement", stored, report, args.email,
+                          "the client has no Email, or this period's statement was emailed before")
 
 
 def _superbill(args) -> int:
@@ -268,16 +262,9 @@ def _export(args) -> int:
 
 
 def _invoice(args) -> int:
-    path, report = app.worker_for(config_mod.load(args.config)).invoice_copy(args.invoice_no, args.email)
-    if path is not None:
-        print(f"Invoice: {path}")
-    for label in report.sent:
-        print(f"Emailed: {label}")
-    if args.email and not report.sent and not report.errors:
-        print("Not emailed: the client has no Email, or it was emailed today already")
-    for error in report.errors:
-        print(f"  error: {error}", file=sys.stderr)
-    return 2 if report.errors else 0
+    stored, report = app.worker_for(config_mod.load(args.config)).invoice_copy(args.invoice_no, args.email)
+    return print_document("Invoice", stored, report, args.email,
+                          "the client has no Email, or it was emailed today already")
 
 
 def _resolve(args) -> int:

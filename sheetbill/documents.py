@@ -26,6 +26,7 @@ from .core.numbering import NumberPattern
 from .core.plan import CellWrite
 from .core.reminders import Reminder
 from .mail import Outgoing, Writes
+from .render.store import PdfStore, StoredPdf
 
 __all__ = ["SENDING", "Context", "invoice_item", "receipt_items", "reminder_items", "statement_item"]
 
@@ -37,8 +38,7 @@ class Context:
     config: Config
     today: date
     now: Callable[[], datetime]  # the clock's now()
-    store_pdf: Callable[[Path, str, bytes], Path]
-    link: Callable[[Path], str]
+    pdfs: PdfStore  # where every document's PDF is kept
     credit_pattern: NumberPattern
     accounts: Mapping[str, Account] = field(default_factory=dict)  # client id -> account, after this cycle
     workbook: str = ""  # the workbook's own id, part of every Message-ID
@@ -75,17 +75,17 @@ class Context:
         return own if own.exists() else PACKAGE_TEMPLATES / "email" / name
 
 
-def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, path: Path, build_message,
+def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, stored: StoredPdf, build_message,
                  sessions: dict) -> Outgoing:
     from .einvoice.delivery import with_einvoice
 
     inv = item.invoice
     sent, xml = with_einvoice(doc, pdf, ctx.config.render)  # the client's E-Invoice: Factur-X PDF, or XML beside it
     if sent != pdf:  # Factur-X: the PDF kept is the one sent
-        pdf, path = sent, ctx.store_pdf(ctx.config.render.output, inv.invoice_no, sent)
+        pdf, stored = sent, ctx.pdfs.save(inv.invoice_no, sent)
     row = inv.row
     assert row is not None  # invoices are sent once committed, each in its row
-    msg = build_message(doc, pdf, path.name, written=ctx.written(), workbook=ctx.workbook)
+    msg = build_message(doc, pdf, stored.name, written=ctx.written(), workbook=ctx.workbook)
     if xml is not None:
         msg.add_attachment(xml[0], maintype="application", subtype="xml", filename=xml[1])
     if item.interrupted and inv.message_id:
@@ -108,7 +108,7 @@ def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, path: Path, build
         interrupted=item.interrupted)
 
 
-def invoice_copy_item(ctx: Context, doc, pdf: bytes, path: Path, build_message, state: dict,
+def invoice_copy_item(ctx: Context, doc, pdf: bytes, stored: StoredPdf, build_message, state: dict,
                       errors: list[str]) -> Outgoing | None:
     """The email of an invoice as it stands today (`sheetbill invoice --email`): once per invoice
     and day (state `copy/<invoice>/<day>`), with a Message-ID of its own."""
@@ -121,7 +121,7 @@ def invoice_copy_item(ctx: Context, doc, pdf: bytes, path: Path, build_message, 
         return None
     interrupted = state_is_sending(was)
     try:
-        msg = build_message(doc, pdf, path.name, written=ctx.written(), workbook=ctx.workbook)
+        msg = build_message(doc, pdf, stored.name, written=ctx.written(), workbook=ctx.workbook)
         _use_id(msg, marked_id(was) if interrupted and marked_id(was) else message_id(
             ("copy", inv.invoice_no, ctx.today.isoformat()), f"copy\n{inv.invoice_no}\n{inv.checksum}\n{ctx.today}",
             ctx.config.email.sender, ctx.workbook))
@@ -158,12 +158,11 @@ def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str
         account = ctx.accounts.get(client.client_id)
         if account is None:
             continue
-        folder = ctx.config.render.output
-        existing = Path(folder) / f"{p.receipt_no}.pdf"
         try:
             doc = receipt_for(p, p.receipt_no, client, ctx.config.practice, account.receipt(p.payment_id))
-            pdf = existing.read_bytes() if existing.is_file() else renderer.render(doc)  # made once, when issued
-            path = ctx.store_pdf(folder, p.receipt_no, pdf)
+            kept = ctx.pdfs.link(p.receipt_no)
+            pdf = ctx.pdfs.read(kept) if kept else renderer.render(doc)  # made once, when issued
+            stored = ctx.pdfs.save(p.receipt_no, pdf)
         except Exception as exc:
             errors.append(f"{p.receipt_no}: receipt PDF not made: {exc}")
             continue
@@ -173,7 +172,7 @@ def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str
                                          "not emailed: the client has no Email"))
             continue
         try:
-            msg = receipt_message(doc, pdf, path.name, email.sender, ctx.email_template("receipt_subject.txt"),
+            msg = receipt_message(doc, pdf, stored.name, email.sender, ctx.email_template("receipt_subject.txt"),
                                   ctx.email_template("receipt_body.txt"), reply_to=email.reply_to or None,
                                   bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook)
             if interrupted:
@@ -240,7 +239,7 @@ def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, C
 
 
 def statement_item(ctx: Context, client: Client, statement, renderer, errors: list[str],
-                   state: dict) -> tuple[Path | None, Outgoing | None]:
+                   state: dict) -> tuple[StoredPdf | None, Outgoing | None]:
     """A statement's PDF (always) and its email (when the client has an Email and it
     was not sent before: state `statement/<client>/<from>..<to>`)."""
     from .core.document import StatementDocument
@@ -250,7 +249,7 @@ def statement_item(ctx: Context, client: Client, statement, renderer, errors: li
     doc = StatementDocument(ctx.config.practice, client, statement)
     try:
         pdf = renderer.render(doc)
-        path = ctx.store_pdf(ctx.config.render.output, f"Statement {client.client_id} {period}", pdf)
+        stored = ctx.pdfs.save(f"Statement {client.client_id} {period}", pdf)
     except Exception as exc:
         errors.append(f"Statement of {client.client_id} for {period}: PDF not made: {exc}")
         return None, None
@@ -258,10 +257,10 @@ def statement_item(ctx: Context, client: Client, statement, renderer, errors: li
     was = state.get(key, "")
     interrupted = state_is_sending(was)
     if not client.email or (was and not interrupted):
-        return path, None
+        return stored, None
     email = ctx.config.email
     try:
-        msg = statement_message(doc, pdf, path.name, email.sender, ctx.email_template("statement_subject.txt"),
+        msg = statement_message(doc, pdf, stored.name, email.sender, ctx.email_template("statement_subject.txt"),
                                 ctx.email_template("statement_body.txt"), reply_to=email.reply_to or None,
                                 bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook)
         if interrupted:
@@ -269,8 +268,8 @@ def statement_item(ctx: Context, client: Client, statement, renderer, errors: li
                                                                statement.date_to, email.sender))
     except Exception as exc:
         errors.append(f"Statement of {client.client_id}: email not made: {exc}")
-        return path, None
-    return path, Outgoing(
+        return stored, None
+    return stored, Outgoing(
         label=f"statement of {client.client_id} for {period}", message=msg,
         mark=Writes(state={key: sending_state(ctx.stamp(), msg["Message-ID"])}),
         record=lambda: Writes(state={key: ctx.stamp()}, log=[Change(

@@ -22,6 +22,8 @@ from typing import Callable, Sequence
 from .core.actions import EMAIL, Action
 from .core.changelog import Change
 from .core.plan import CellWrite
+from .deliver.base import Transport
+from .deliver.errors import DeliveryError, PermanentFailure
 
 log = logging.getLogger("sheetbill")
 
@@ -79,11 +81,12 @@ def emailed(items: Sequence[Outgoing], credit_note: Callable[[str], bool]) -> li
     return out
 
 
-def send_all(items: Sequence[Outgoing], transport, commit: Callable[[Writes], None], lookup: bool,
+def send_all(items: Sequence[Outgoing], transport: Transport | None, commit: Callable[[Writes], None], lookup: bool,
              first: Writes | None = None, out: Outcome | None = None) -> Outcome:
     """Send `items` in order; `commit(writes)` writes to the workbook. `first`
     (PDF links...) goes in the first write. `out`: filled as it goes, so a
-    caller knows what went out even when a write fails midway."""
+    caller knows what went out even when a write fails midway. Without a `transport`
+    there are no `items`, only `first` to write."""
     out = out if out is not None else Outcome()
     pending = Writes()
     if first is not None:
@@ -94,20 +97,20 @@ def send_all(items: Sequence[Outgoing], transport, commit: Callable[[Writes], No
         commit(pending)
         pending = Writes()
     for item in items:
+        assert transport is not None  # emails are made only where there is a transport
         if not lookup:
             pending += item.mark
             commit(pending)
             pending = Writes()
-        if item.interrupted and _already_sent(transport, item.message["Message-ID"]):
+        if item.interrupted and transport.already_sent(item.message["Message-ID"]):
             log.info("%s was sent before the last run stopped; recording it", item.label)
         else:
-            try:
-                transport.send(item.message)
-            except Exception as exc:  # DeliveryError and kin
-                out.errors.append(f"{item.label}: email not sent to {item.message['To']}: {exc}")
-                if not getattr(exc, "unknown_outcome", False):
+            failure = _send(transport, item.message)
+            if failure is not None:
+                out.errors.append(f"{item.label}: email not sent to {item.message['To']}: {failure}")
+                if not failure.unknown_outcome:
                     pending += item.unmark
-                if getattr(exc, "transient", False):
+                if failure.transient:
                     break
                 continue
         pending += item.record()
@@ -117,6 +120,12 @@ def send_all(items: Sequence[Outgoing], transport, commit: Callable[[Writes], No
     return out
 
 
-def _already_sent(transport, message_id: str) -> bool:
-    check = getattr(transport, "already_sent", None)
-    return bool(check and check(message_id))
+def _send(transport: Transport, message: EmailMessage) -> DeliveryError | None:
+    """None once `message` is handed over; else why not (any other error counts as a refusal)."""
+    try:
+        transport.send(message)
+    except DeliveryError as failure:
+        return failure
+    except Exception as exc:  # a transport's unforeseen error: not sent, and not transient
+        return PermanentFailure(str(exc))
+    return None

@@ -33,6 +33,8 @@ from .book.excel import ExcelBook, check_usable, office_locks
 from .config import Config
 from .core import actions
 from .errors import WorkbookError
+from .render.folder import LocalFolder
+from .render.store import PdfStore, StoredPdf
 from .worker import Clock, CycleReport, Worker
 
 PLACEHOLDER_PDF = b"%PDF-1.4\n% sheetbill preview: not rendered\n%%EOF\n"
@@ -49,8 +51,13 @@ class Preview:
 class NoPdf:
     """A renderer that makes no PDF: the preview needs to know a document is made, not its pages."""
 
+    kind = "preview"
+
     def render(self, doc) -> bytes:
         return PLACEHOLDER_PDF
+
+    def check(self) -> None:
+        """Needs no template."""
 
 
 class RecordingTransport:
@@ -68,6 +75,9 @@ class RecordingTransport:
 
     def already_sent(self, message_id: str) -> bool:
         return self._lookup is not None and self._lookup(message_id)
+
+    def check(self) -> None:
+        """Sends nothing, so nothing to prove."""
 
 
 def preview(config: Config, clock: Clock | None = None, google=None) -> Preview:
@@ -94,7 +104,8 @@ def _excel(config: Config, clock: Clock | None) -> Preview:
         except OSError as exc:
             raise WorkbookError(f"{workbook}: cannot read the workbook ({exc.strerror or exc})") from None
         scratch = replace(config, workbook=copy, backups=0)
-        worker = _worker(scratch, ExcelBook(copy, scratch.tabs, backups=0), _transport(config), clock, _no_pdf_stored)
+        worker = _worker(scratch, ExcelBook(copy, scratch.tabs, backups=0), _transport(config), clock,
+                         _NoPdfStored(config.render.output, config.path.parent))
         return Preview(worker.run_once(), notes)
 
 
@@ -102,16 +113,18 @@ def _google(config: Config, clock: Clock | None, google) -> Preview:
     google = app.google_for(config, google)
     book = app.book_for(config, clock, google)
     drive = config.google.drive_folder if config.google is not None else ""
-    store = _KeepNothing(app.pdf_store_for(config, google)) if drive else _no_pdf_stored
+    store: PdfStore = (_KeepNothing(app.pdf_store_for(config, google)) if drive
+                       else _NoPdfStored(config.render.output, config.path.parent))
     worker = _worker(config, InMemoryBook(book), _transport(config, google), clock, store)
     return Preview(worker.run_once())
 
 
-def _worker(config: Config, book, transport: RecordingTransport | None, clock: Clock | None, store) -> Worker:
+def _worker(config: Config, book, transport: RecordingTransport | None, clock: Clock | None,
+            store: PdfStore) -> Worker:
     superbills = app.superbills_for(config)
     if superbills is not None:
         superbills.renderer = NoPdf()  # the same problems and emails as `run`, no PDF made
-    return Worker(config, book, NoPdf(), transport, clock, store_pdf=store, message=app.message_for(config),
+    return Worker(config, book, NoPdf(), transport, clock, pdfs=store, message=app.message_for(config),
                   receipts=NoPdf(), statements=NoPdf(), superbills=superbills)
 
 
@@ -145,6 +158,9 @@ class InMemoryBook:
     def fingerprint(self) -> str | None:
         return None
 
+    def hold(self) -> bool:
+        return True
+
     @contextlib.contextmanager
     def lease(self) -> Iterator[None]:
         yield
@@ -169,30 +185,35 @@ class InMemoryBook:
         return rows
 
 
-def _no_pdf_stored(folder: Path, name: str, pdf: bytes) -> Path:
-    """Where `render.files.store_pdf` would keep the PDF; nothing is written."""
-    from .render.files import safe_name
+class _NoPdfStored(LocalFolder):
+    """The local folder as it is: a PDF is saved where it would be kept, and nothing is written."""
 
-    return Path(folder) / safe_name(name, ".pdf")
+    def save(self, name: str, pdf: bytes) -> StoredPdf:
+        from .render.files import safe_name
+
+        path = self.folder / safe_name(name, ".pdf")
+        return StoredPdf(path.name, self._link(path), path)
 
 
 class _KeepNothing:
     """A Drive PDF store that finds what is in the folder and stores nothing."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: PdfStore) -> None:
         self._store = store
 
-    def __call__(self, folder: Path, name: str, pdf: bytes):
-        from .render.drive import DrivePdf
+    def save(self, name: str, pdf: bytes) -> StoredPdf:
         from .render.files import safe_name
 
         file_name = safe_name(name, ".pdf")
-        return DrivePdf(file_name, self._store.link_of(name) or f"(new in Drive) {file_name}")
+        return StoredPdf(file_name, self._store.link(name) or f"(new in Drive) {file_name}")
+
+    def link(self, name: str) -> str | None:
+        return self._store.link(name)
 
     def exists(self, link: str) -> bool:
         return self._store.exists(link)
 
-    def read(self, link: str) -> tuple[bytes, str]:
+    def read(self, link: str) -> bytes:
         return self._store.read(link)
 
 

@@ -15,7 +15,6 @@ import time as _time
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Callable, Generator, Protocol, Sequence
 
@@ -26,7 +25,6 @@ from .book import records, state
 from .chain import ChainCheck
 from .partial import partly_written
 from .book.base import Book, Edits, Snapshot, next_rows
-from .book.cache import Cache
 from .book.cells import text as cells_text
 from .book.state import Texts, snapshot_updates
 from .config import Config
@@ -49,9 +47,10 @@ from .core.delivery import Pending, pending, resolution, state_is_sending, unkno
 from .core.identity import identify, workbook_id
 from .core.model import Invoice, Ledger
 from .core.plan import CellWrite, Plan, RowAppend, RowProblem
+from .deliver.base import Transport
 from .errors import SheetbillError
-from .render.drive import DrivePdf
-from .render.files import store_pdf as store_local
+from .render.folder import LocalFolder
+from .render.store import PdfStore, StoredPdf
 
 log = logging.getLogger("sheetbill")
 ACTOR = "sheetbill"
@@ -66,12 +65,6 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
-
-
-class Transport(Protocol):
-    name: str
-
-    def send(self, msg: EmailMessage) -> str: ...
 
 
 @dataclass
@@ -101,7 +94,7 @@ class CycleReport:
 
 class Worker:
     def __init__(self, config: Config, book: Book, renderer=None, transport: Transport | None = None,
-                 clock: Clock | None = None, store_pdf: Callable | None = None,
+                 clock: Clock | None = None, pdfs: PdfStore | None = None,
                  message: Callable | None = None, receipts=None, statements=None, superbills=None,
                  accounting=None, health: Callable[[], tuple[str, int]] | None = None,
                  render_all: Callable[[list], Generator[bytes | Exception, None, None]] | None = None,
@@ -119,9 +112,9 @@ class Worker:
         self.renderer = renderer
         self.transport = transport
         self.clock = clock or SystemClock()
-        self.cache = getattr(book, "cache", None) or Cache(None)  # backends without a local cache
+        self.cache = book.cache  # Cache(None) where the backend keeps none
         self.chain = ChainCheck(book, self.cache)
-        self._store_pdf: Callable = store_pdf or store_local  # render.files.store_pdf, or a Drive folder
+        self.pdfs: PdfStore = pdfs or LocalFolder(config.render.output, config.path.parent)  # or a Drive folder
         self._message = message
         self.rules: BillingRules = replace(config.rules, email_lookup=not (transport and transport.name == "smtp"))
 
@@ -278,7 +271,7 @@ class Worker:
 
     def _quiet_key(self) -> str | None:
         """What an idle cycle depends on: the workbook's content, the day and the config."""
-        content = getattr(self.book, "fingerprint", lambda: None)()
+        content = self.book.fingerprint()
         if content is None:
             return None
         config = hashlib.sha256(self.config.path.read_bytes()).hexdigest()[:16]
@@ -378,7 +371,7 @@ class Worker:
         for w in planned:  # what this cycle's commit already set
             if w.field == "billing_status" and w.key in sessions:
                 sessions[w.key] = replace(sessions[w.key], billing_status=str(w.after))
-        todo = [p for p in pending(invoices, self._pdf_exists, self.transport is not None)
+        todo = [p for p in pending(invoices, self.pdfs.exists, self.transport is not None)
                 if not (p.interrupted and not lookup)]
         links, items = self._invoice_items(ctx, ledger, todo, report, sessions, invoices)
         items = tagged("invoice", items)
@@ -410,7 +403,7 @@ class Worker:
         """What the document builders need, with every client's account as `invoices` and
         `payments` leave it."""
         credit_note = self.rules.credit_note_pattern.parse
-        return Context(self.config, self.today(), self.clock.now, self._store_pdf, self._link,
+        return Context(self.config, self.today(), self.clock.now, self.pdfs,
                        self.rules.credit_note_pattern,
                        accounts(ledger.clients, invoices, payments, lambda n: credit_note(n) is not None),
                        workbook_id(snapshot.state), self.pay_links)
@@ -448,17 +441,16 @@ class Worker:
                 pdf = next(rendered)
                 if isinstance(pdf, Exception):
                     raise pdf
-                path = self._store_pdf(self.config.render.output, inv.invoice_no, pdf)
+                stored = self.pdfs.save(inv.invoice_no, pdf)
             except Exception as exc:  # RenderError, a folder that cannot be written: stop, keep what is done
                 report.errors.append(f"{inv.invoice_no}: PDF not made: {exc}")
                 break
-            link = self._link(path)
-            if link != inv.pdf:
-                links.append(CellWrite("invoices", inv.row, inv.invoice_no, "pdf", inv.pdf, link))
+            if stored.link != inv.pdf:
+                links.append(CellWrite("invoices", inv.row, inv.invoice_no, "pdf", inv.pdf, stored.link))
                 report.pdfs.append(inv.invoice_no)
             if item.needs_email:
                 try:
-                    items.append(invoice_item(ctx, item, doc, pdf, path, self._message, sessions))
+                    items.append(invoice_item(ctx, item, doc, pdf, stored, self._message, sessions))
                 except Exception as exc:  # an unusable address: this invoice waits, the others go
                     report.errors.append(f"{inv.invoice_no}: email not made: {exc}")
         return links, items
@@ -483,7 +475,7 @@ class Worker:
                     items.append(item)
         return items
 
-    def statement(self, client_ref: str, date_from, date_to, email: bool) -> tuple[Path | None, CycleReport]:
+    def statement(self, client_ref: str, date_from, date_to, email: bool) -> tuple[StoredPdf | None, CycleReport]:
         """`sheetbill statement`: the PDF, and with `email` the email (recorded like any other)."""
         report = CycleReport()
         with self.book.lease():
@@ -508,7 +500,7 @@ class Worker:
         return path, report
 
     def superbill(self, client_ref: str, date_from, date_to, email: bool,
-                  cms1500: bool = False) -> tuple[Path | None, CycleReport]:
+                  cms1500: bool = False) -> tuple[StoredPdf | None, CycleReport]:
         """`sheetbill superbill`: the PDF, and with `email` the email (once per client and period);
         with `cms1500` the claim form's data too (its path in `report.pdfs`)."""
         report = CycleReport()
@@ -521,7 +513,7 @@ class Worker:
             path, item = self.superbills.item(ctx, doc, snapshot.state, report.errors)
             if cms1500:
                 try:
-                    report.pdfs.append(str(self.superbills.claim_form(ctx, doc)))
+                    report.pdfs.append(self.superbills.claim_form(ctx, doc).where)
                 except Exception as exc:  # RenderError, a broken map, a folder that cannot be written
                     report.errors.append(f"CMS-1500 of {doc.client.client_id}: not made: {exc}")
             if email and item is not None and self.transport is not None:
@@ -544,7 +536,7 @@ class Worker:
                 self._commit(snapshot, [], result.appends, extra_state=result.state)
         return result
 
-    def invoice_copy(self, invoice_no: str, email: bool) -> tuple[Path | None, CycleReport]:
+    def invoice_copy(self, invoice_no: str, email: bool) -> tuple[StoredPdf | None, CycleReport]:
         """`sheetbill invoice`: the invoice as it stands today (paid, partially paid, with its
         payments) as a PDF beside the original, never replacing it; with `email`, sent once a day."""
         report = CycleReport()
@@ -561,14 +553,14 @@ class Worker:
             ctx = self._context(snapshot, ledger, ledger.invoices, ledger.payments)
             doc = ctx.invoice_document(inv, client)
             pdf, name = self._as_it_stands(doc)
-            path = self._store_pdf(self.config.render.output, name.removesuffix(".pdf"), pdf)
+            stored = self.pdfs.save(name.removesuffix(".pdf"), pdf)
             if email and self.transport is not None:
-                item = invoice_copy_item(ctx, doc, pdf, path, self._message, snapshot.state, report.errors)
+                item = invoice_copy_item(ctx, doc, pdf, stored, self._message, snapshot.state, report.errors)
                 if item is not None:
                     outcome = send_all([item], self.transport, lambda w: self._commit_writes(snapshot, w),
                                        self.rules.email_lookup)
                     report.sent, report.errors = outcome.sent, report.errors + outcome.errors
-        return path, report
+        return stored, report
 
     def resolve(self, key: str, sent: bool) -> str:
         """`sheetbill resolve`: a person's answer about an interrupted reminder or statement."""
@@ -606,26 +598,6 @@ class Worker:
         return frozenset(cells_text(table.get(v, key)) for _, v in table.rows
                          if muted(cells_text(table.get(v, "reminders"))))
 
-    def _pdf_exists(self, link: str) -> bool:
-        exists = getattr(self._store_pdf, "exists", None)  # a store that keeps PDFs elsewhere (Drive) knows its links
-        if exists is not None:
-            return exists(link)
-        path = Path(link)
-        if not path.is_absolute():
-            path = self._base / path
-        return path.is_file()
-
-    @property
-    def _base(self) -> Path:
-        return self.config.path.parent
-
-    def _link(self, path: Path | DrivePdf) -> str:
-        if isinstance(path, DrivePdf):  # stored elsewhere (Drive): the store gives the link
-            return path.link
-        try:
-            return path.resolve().relative_to(self._base).as_posix()
-        except ValueError:
-            return str(path)
 
 
 def watch(run: Callable[[], CycleReport], every_minutes: float, daily_at=None,

@@ -83,8 +83,9 @@ def test_a_statement_lists_a_payment_on_its_own_date(practice):
     practice.append("Payments", payment("P-00001", date(2026, 11, 20), invoice="S-00001", amount="65",
                                         method="Cash"))
     practice.run()  # invoiced on 21 Nov, paid at the desk on 20 Nov
-    path, _ = practice.worker().statement("C-001", date(2026, 11, 1), date(2026, 11, 20), email=False)
-    text = flat(pdf_text(path))
+    stored, _ = practice.worker().statement("C-001", date(2026, 11, 1), date(2026, 11, 20), email=False)
+    assert stored is not None and stored.path is not None
+    text = flat(pdf_text(stored.path))
     assert "INVOICED PAID CLOSING BALANCE BALANCE DUE 0.00 EUR 0.00 EUR 65.00 EUR -65.00 EUR -65.00 EUR" in text
     assert "20 Nov 2026 Payment of 65.00 EUR received, thank you 65.00 EUR -65.00 EUR" in text
     assert "Thank you: there is nothing to pay." in text

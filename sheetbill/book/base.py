@@ -50,6 +50,9 @@ class Book(Protocol):
     def lease(self) -> ContextManager[None]:
         """Hold the workbook for one cycle; WorkbookBusy if someone else does."""
 
+    def hold(self) -> bool:
+        """Whether this worker still holds the workbook (asked before each email goes out)."""
+
     def read(self, history: bool = False) -> Snapshot:
         """Read every tab in one go; the Changelog's rows only with `history`."""
 

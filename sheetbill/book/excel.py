@@ -73,6 +73,10 @@ class ExcelBook:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def hold(self) -> bool:
+        """The file lock lasts the whole cycle: held while `lease` is."""
+        return True
+
     def check_not_open(self) -> None:
         found = office_locks(self.path)
         if found:

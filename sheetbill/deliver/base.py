@@ -7,15 +7,19 @@ from typing import Protocol
 
 
 class Transport(Protocol):
-    """Hands messages over for delivery.
-
-    A transport that can tell whether a Message-ID went out already (the
-    outbox, Gmail's Sent folder) also has `already_sent(message_id) -> bool`;
-    SMTP cannot, so after an interrupted send a person decides.
-    """
+    """Hands messages over for delivery (the outbox, SMTP, Gmail)."""
 
     name: str  # "outbox", "smtp", "gmail"
 
     def send(self, msg: EmailMessage) -> str:
         """Send `msg`; return its Message-ID. Raises `DeliveryError`."""
+        ...
+
+    def already_sent(self, message_id: str) -> bool:
+        """Whether the message with this id went out already: the outbox and Gmail's Sent
+        folder can tell; SMTP cannot (always False), so after an interrupted send a person decides."""
+        ...
+
+    def check(self) -> None:
+        """Prove the settings work without sending anything; raises `DeliveryError`."""
         ...

@@ -74,6 +74,10 @@ class SmtpTransport:
             raise _refusal(f"{self._where} refused", missed)
         return message_id
 
+    def already_sent(self, message_id: str) -> bool:
+        """SMTP cannot look a message up: never known to be sent (a person decides)."""
+        return False
+
     def check(self) -> None:
         """Connect, secure the connection and log in, then hang up: proves the
         settings work without sending anything. Raises `DeliveryError`."""

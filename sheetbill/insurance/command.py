@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 from .. import app
 from .. import config as config_mod
+from ..command_report import print_document
 from ..errors import SheetbillError
 
 
@@ -20,17 +19,9 @@ def superbill(args) -> int:
                              "to make superbills")
     worker = app.worker_for(config)
     try:
-        path, report = worker.superbill(args.client, args.date_from, args.date_to, args.email, args.cms1500)
+        stored, report = worker.superbill(args.client, args.date_from, args.date_to, args.email, args.cms1500)
     except ClientProblem as exc:
         raise SheetbillError(str(exc)) from None
-    if path is not None:
-        print(f"Superbill: {path}")
-    for claim in report.pdfs:
-        print(f"CMS-1500: {claim}")
-    for label in report.sent:
-        print(f"Emailed: {label}")
-    if args.email and not report.sent and not report.errors:
-        print("Not emailed: the client has no Email, or this period's superbill was emailed before")
-    for error in report.errors:
-        print(f"  error: {error}", file=sys.stderr)
-    return 2 if report.errors else 0
+    return print_document("Superbill", stored, report, args.email,
+                          "the client has no Email, or this period's superbill was emailed before",
+                          also=(("CMS-1500", report.pdfs),))

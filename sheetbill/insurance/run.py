@@ -25,6 +25,7 @@ from ..core.session_paid import paid_per_session
 from ..core.superbill import SuperbillDocument, superbill_for
 from ..core.delivery import marked_id, sending_state, state_is_sending
 from ..mail import Outgoing, Writes
+from ..render.store import StoredPdf
 from .codes import CODE_LISTS
 from .settings import InsuranceSettings
 
@@ -67,7 +68,7 @@ class Superbills:
                                   self.settings.place_of_service, self.codes.describe)
         return SuperbillDocument(ctx.config.practice, self.settings.ids, client, insured, superbill)
 
-    def claim_form(self, ctx, doc: SuperbillDocument) -> Path:
+    def claim_form(self, ctx, doc: SuperbillDocument) -> StoredPdf:
         """The CMS-1500 (02/12) data-only PDF of `doc`, stored beside the superbill.
         Raises RenderError (a broken map or template) or OSError."""
         from ..render.html import HtmlRenderer
@@ -78,10 +79,10 @@ class Superbills:
         renderer = HtmlRenderer(self.claim_template, cms1500_type(load_map(self.claim_map)))
         s = doc.superbill
         name = f"CMS-1500 {doc.client.client_id} {s.date_from.isoformat()}..{s.date_to.isoformat()}"
-        return ctx.store_pdf(ctx.config.render.output, name, renderer.render(doc))
+        return ctx.pdfs.save(name, renderer.render(doc))
 
     def item(self, ctx, doc: SuperbillDocument, state: dict, errors: list[str],
-             resend: bool = False) -> tuple[Path | None, Outgoing | None]:
+             resend: bool = False) -> tuple[StoredPdf | None, Outgoing | None]:
         """The PDF (stored) and the email, unless sent before or the client has no Email."""
         from ..deliver.superbill import superbill_message, superbill_message_id
 
@@ -89,7 +90,7 @@ class Superbills:
         period = f"{s.date_from.isoformat()}..{s.date_to.isoformat()}"
         try:
             pdf = self.renderer.render(doc)
-            path = ctx.store_pdf(ctx.config.render.output, f"Superbill {client.client_id} {period}", pdf)
+            stored = ctx.pdfs.save(f"Superbill {client.client_id} {period}", pdf)
         except Exception as exc:  # RenderError, a folder that cannot be written
             errors.append(f"Superbill of {client.client_id} for {period}: PDF not made: {exc}")
             return None, None
@@ -97,10 +98,10 @@ class Superbills:
         was = state.get(key, "")
         interrupted = state_is_sending(was)
         if not client.email or (was and not interrupted):
-            return path, None
+            return stored, None
         email = ctx.config.email
         try:
-            msg = superbill_message(doc, pdf, path.name, email.sender, ctx.email_template("superbill_subject.txt"),
+            msg = superbill_message(doc, pdf, stored.name, email.sender, ctx.email_template("superbill_subject.txt"),
                                     ctx.email_template("superbill_body.txt"), reply_to=email.reply_to or None,
                                     bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook)
             if interrupted:  # keep the id it was marked with (older marks hold none)
@@ -108,8 +109,8 @@ class Superbills:
                 msg["Message-ID"] = marked_id(was) or superbill_message_id(client.client_id, period, email.sender)
         except Exception as exc:
             errors.append(f"Superbill of {client.client_id}: email not made: {exc}")
-            return path, None
-        return path, Outgoing(
+            return stored, None
+        return stored, Outgoing(
             label=f"superbill of {client.client_id} for {period}", message=msg,
             mark=Writes(state={key: sending_state(ctx.stamp(), msg["Message-ID"])}),
             record=lambda: Writes(state={key: ctx.stamp()}, log=[Change(

@@ -22,6 +22,10 @@ class Renderer(Protocol):
         """The PDF of `doc`; raises `RenderError`."""
         ...
 
+    def check(self) -> None:
+        """Raise `RenderError` when the template cannot be used (`sheetbill check`)."""
+        ...
+
 
 @dataclass(frozen=True)
 class DocumentType(Generic[D]):

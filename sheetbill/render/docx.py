@@ -51,6 +51,9 @@ class DocxRenderer:
         self.soffice = soffice
         self.timeout = timeout
 
+    def check(self) -> None:
+        """The template was found when this renderer was made (LibreOffice is looked for on the first PDF)."""
+
     def render(self, doc: InvoiceDocument) -> bytes:
         return self.convert(self.render_docx(doc))
 

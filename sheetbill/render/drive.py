@@ -1,10 +1,9 @@
 """PDFs kept in a Google Drive folder instead of a local one.
 
-A store is what the worker calls to keep a PDF: `store(folder, name, pdf)`
-returns something with a `name` (the attachment's file name) and, here, a
-`link` for the PDF column; `exists(link)` tells whether a PDF column's
-value still names a stored PDF (`render.files.store_pdf` is the local
-store; its paths are turned into links by the worker).
+The `PdfStore` (render/store.py) of a Drive folder: `save(name, pdf)` keeps
+a PDF and gives its link for the PDF column; `exists(link)` tells whether a
+PDF column's value still names a stored PDF (`render.folder.LocalFolder` is
+the local store).
 
 On Drive, the file is named like a local one (`INV-2026-0001.pdf`) and
 looked up by that name in the folder first: an identical file is kept, a
@@ -19,8 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..book.google.errors import explain
@@ -28,16 +25,11 @@ from ..book.google.http import Google
 from ..book.google.retry import ApiFailure
 from .errors import RenderError
 from .files import safe_name
+from .store import StoredPdf
 
 LINK = "https://drive.google.com/file/d/{}/view"
 FOLDER = "application/vnd.google-apps.folder"
 FILE_FIELDS = "id,md5Checksum"
-
-
-@dataclass(frozen=True)
-class DrivePdf:
-    name: str
-    link: str
 
 
 class DriveFolder:
@@ -46,9 +38,8 @@ class DriveFolder:
     def __init__(self, google: Google, folder_id: str) -> None:
         self.google, self.folder_id = google, folder_id
 
-    def __call__(self, folder: Path, name: str, pdf: bytes) -> DrivePdf:
-        """Keep `pdf` as `<safe name>.pdf` in the Drive folder (`folder`, the
-        local output folder, is not used)."""
+    def save(self, name: str, pdf: bytes) -> StoredPdf:
+        """Keep `pdf` as `<safe name>.pdf` in the Drive folder."""
         file_name = safe_name(name, ".pdf")
         try:
             found = self._find(file_name)
@@ -59,7 +50,7 @@ class DriveFolder:
                                                                      fields=FILE_FIELDS))
         except ApiFailure as failure:
             raise RenderError(explain(failure, f"storing {file_name} in the Drive folder")) from None
-        return DrivePdf(file_name, LINK.format(found["id"]))
+        return StoredPdf(file_name, LINK.format(found["id"]))
 
     def check(self) -> None:
         """Raise RenderError unless the folder can be found and written to."""
@@ -76,7 +67,7 @@ class DriveFolder:
         if not (found.get("capabilities") or {}).get("canAddChildren", True):
             raise RenderError(f"the Drive folder {self.folder_id}: sheetbill may not add files to it (share it as Editor)")
 
-    def link_of(self, name: str) -> str | None:
+    def link(self, name: str) -> str | None:
         """The link of the PDF kept under `name`, None while there is none."""
         try:
             found = self._find(safe_name(name, ".pdf"))
@@ -87,12 +78,11 @@ class DriveFolder:
     def exists(self, link: str) -> bool:
         return link.startswith(LINK.split("{}")[0])
 
-    def read(self, link: str) -> tuple[bytes, str]:
-        """The bytes and file name of a stored PDF (for a reminder that attaches it again)."""
+    def read(self, link: str) -> bytes:
+        """The bytes of a stored PDF."""
         file_id = link[len(LINK.split("{}")[0]):].split("/")[0]
         try:
-            name = self.google.execute(lambda: self._files().get(fileId=file_id, fields="name"))["name"]
-            return self.google.execute(lambda: self._files().get_media(fileId=file_id)), name
+            return self.google.execute(lambda: self._files().get_media(fileId=file_id))
         except ApiFailure as failure:
             raise RenderError(explain(failure, f"reading {link} from Drive")) from None
 

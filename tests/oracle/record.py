@@ -36,6 +36,9 @@ class Recording:
         self.sink.append(Rendered(doctype.name, context, pdf))
         return pdf
 
+    def check(self) -> None:
+        self.inner.check()
+
 
 def recording_worker(practice, clock, sink: list[Rendered], real: bool = False):
     """The real worker of `practice` (app.worker_for) with its three renderers recorded;

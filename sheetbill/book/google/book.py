@@ -74,6 +74,10 @@ class GoogleBook:
                                 releasing=True)
             self._lease = None
 
+    def fingerprint(self) -> str | None:
+        """None: a Google Sheet cannot be fingerprinted without reading it."""
+        return None
+
     def hold(self) -> bool:
         """Whether this worker holds the lease for a while yet (renewing or
         claiming it if needed): asked before each email goes out."""
