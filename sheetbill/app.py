@@ -15,7 +15,8 @@ from .config import PACKAGE_TEMPLATES, Config
 from .errors import ConfigError, SheetbillError
 from .health import CycleLog, health_for, log_path
 from .render.store import PdfStore
-from .worker import Clock, Worker
+from .clock import Clock
+from .worker import Worker
 
 EXAMPLE_CONFIG = PACKAGE_TEMPLATES.parent / "config.example.yaml"
 INSURANCE_OFF, INSURANCE_ON = "insurance:\n  enabled: false", "insurance:\n  enabled: true "

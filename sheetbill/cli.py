@@ -176,7 +176,7 @@ def _preview(args) -> int:
 
 
 def _watch(args) -> int:
-    from .worker import watch
+    from .watch import watch
 
     config = config_mod.load(args.config)
     worker = app.worker_for(config)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .render.store import StoredPdf
-    from .worker import CycleReport
+    from .cycle_report import CycleReport
 
 
 def print_document(title: str, stored: StoredPdf | None, report: CycleReport, email: bool, not_emailed: str,

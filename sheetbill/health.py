@@ -25,7 +25,7 @@ from pathlib import Path
 from .core import health
 from .core.changelog import utc_stamp
 from .core.health import CycleRecord
-from .mail import Outgoing, Writes, send_all
+from .deliver.exactly_once import Outgoing, Writes, send_all
 
 log = logging.getLogger("sheetbill")
 FILE = ".sheetbill-cycles.jsonl"

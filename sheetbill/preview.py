@@ -35,7 +35,9 @@ from .core import actions
 from .errors import WorkbookError
 from .render.folder import LocalFolder
 from .render.store import PdfStore, StoredPdf
-from .worker import Clock, CycleReport, Worker
+from .clock import Clock
+from .cycle_report import CycleReport
+from .worker import Worker
 
 PLACEHOLDER_PDF = b"%PDF-1.4\n% sheetbill preview: not rendered\n%%EOF\n"
 

@@ -6,7 +6,8 @@ from datetime import date
 
 
 from sheetbill import cli
-from sheetbill.worker import CycleReport, watch
+from sheetbill.cycle_report import CycleReport
+from sheetbill.watch import watch
 
 from .conftest import session
 

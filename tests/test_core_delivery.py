@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 
 from sheetbill.core.changelog import Change
-from sheetbill.core.delivery import (SENDING, cell_is_sending, marked_id, resolution, sending_cell, sending_state,
-                                     state_is_sending, unknown_outcomes)
+from sheetbill.core.delivery import resolution, unknown_outcomes
+from sheetbill.core.marks import OLD_RECEIPT_MARK as SENDING
+from sheetbill.core.marks import cell_is_sending, marked_id, sending_cell, sending_state, state_is_sending
 from sheetbill.core.identity import identify, recorded_id
 from sheetbill.core.recover import state_from_changelog
 from sheetbill.core.model import Payment

@@ -53,7 +53,7 @@ def _cycle(monitor, clock, fails: bool):
     def run():
         if fails:
             raise SheetbillError("the workbook is open elsewhere")
-        from sheetbill.worker import CycleReport
+        from sheetbill.cycle_report import CycleReport
         return CycleReport(created=["INV-2026-0001"])
     clock.current += timedelta(minutes=10)
     try:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from typing import Iterable
+from typing import Callable, Iterable, Mapping, Sequence
 
 from .model import Invoice, Session
 from .number import ZERO
+from .plan import CellWrite
 
 AGING = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
 OPEN = frozenset({"Finalized", "Partially Paid"})
@@ -70,3 +71,24 @@ def _last_months(today: date, n: int) -> list[str]:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
     return out[::-1]
+
+
+def unbilled(invoices: Iterable[Invoice], sessions: Iterable[Session]) -> int:
+    """Completed sessions on no live invoice."""
+    billed = {sid for inv in invoices if inv.live for sid in inv.session_ids}
+    return sum(1 for s in sessions if s.status.strip().lower() == "completed" and s.session_id not in billed)
+
+
+def dashboard_writes(rows: Sequence[tuple[str, object, object]], current: Mapping[int, Mapping[str, object]],
+                     text: Callable[[object], str]) -> list[CellWrite]:
+    """The Dashboard cells that change: `rows` (from `dashboard`) against the tab's `current`
+    values (sheet row -> field -> value; row 2 is the first item), compared as `text` shows them."""
+    out = []
+    for i, (item, value, count) in enumerate(rows):
+        row = i + 2
+        values = current.get(row, {})
+        for fld, after in (("item", item), ("value", value), ("count", count)):
+            before = values.get(fld)
+            if text(before) != text(after):
+                out.append(CellWrite("dashboard", row, item, fld, before, after))
+    return out

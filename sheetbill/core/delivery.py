@@ -8,18 +8,18 @@ it cannot (SMTP), a person decides, and nothing is resent blindly.
 
 The mark of a receipt is its Receipt Sent At cell, and of a reminder or a
 statement the worker's state; each holds the Message-ID it was sent with
-(`sending_cell`, `sending_state`), so an interrupted send is looked up by the
-id it was marked with. Marks made by older versions hold no id: theirs was
-the id made without the workbook's own id.
+(see `marks`), so an interrupted send is looked up by the id it was marked
+with. Marks made by older versions hold no id: theirs was the id made
+without the workbook's own id.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
 from .changelog import Change
+from .marks import COPY, REMINDER, STATE_KINDS, cell_is_sending, state_is_sending
 from .model import Invoice, InvoiceStatus, Payment
 from .plan import CellWrite, RowProblem
 
@@ -54,35 +54,6 @@ def interrupted_problem(invoice: Invoice) -> str:
             f"to send it again, clear its Message ID")
 
 
-SENDING = "sending (if this stays, check the Sent folder)"  # a receipt's mark as older versions wrote it
-_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
-
-
-def sending_cell(message_id: str) -> str:
-    """A receipt's mark in Receipt Sent At while its email is being sent."""
-    return f"sending {message_id} (if this stays, check the Sent folder)"
-
-
-def cell_is_sending(value: str) -> bool:
-    return value.startswith("sending")
-
-
-def sending_state(prefix: str, message_id: str) -> str:
-    """A reminder's (`prefix` its level) or a statement's (`prefix` a time) mark in the state."""
-    return f"{prefix} sending {message_id}"
-
-
-def state_is_sending(value: str) -> bool:
-    """`2 sending <id>`, `2026-11-21T09:30:00Z sending <id>`, or an older `2 sending`."""
-    return " sending" in f" {value}"
-
-
-def marked_id(mark: str) -> str:
-    """The Message-ID a mark holds; '' for an older mark (made before marks held one)."""
-    found = _ID.search(mark)
-    return found.group(0) if found else ""
-
-
 @dataclass(frozen=True)
 class Unknown:
     """An email marked as sending and never recorded: where it shows and what a person does."""
@@ -114,17 +85,11 @@ def receipt_problem(payment: Payment) -> str:
             f"to send it again, clear its Receipt Sent At")
 
 
-# The emails whose marks live in the worker's state, by the first part of their key:
-# reminder/<invoice>, statement/<client>/<from>..<to>, superbill/<client>/<from>..<to>,
-# copy/<invoice>/<day> (`sheetbill invoice --email`).
-STATE_KINDS = ("reminder", "statement", "superbill", "copy")
-
-
 def _what(kind: str, rest: str, value: str) -> str:
-    if kind == "reminder":
+    if kind == REMINDER:
         return f"Reminder {value.split()[0]} of {rest}"
     first, _, second = rest.partition("/")
-    if kind == "copy":
+    if kind == COPY:
         return f"Copy of {first} as of {second}"
     return f"{kind.capitalize()} of {first} for {second}"
 
@@ -164,7 +129,7 @@ def resolution(key: str, value: str, sent: bool, at: str, actor: str,
     kind, _, rest = key.partition("/")
     if kind not in STATE_KINDS or not state_is_sending(value):
         raise ValueError(f"{key} is not an email waiting for a person's answer (see `sheetbill run`)")
-    if kind == "reminder":
+    if kind == REMINDER:
         level = value.split()[0]
         if sent:
             return ({key: level}, [Change(at, actor, "remind", tab_name("invoices"), rest, "Reminder",
@@ -177,7 +142,7 @@ def resolution(key: str, value: str, sent: bool, at: str, actor: str,
     what = _what(kind, rest, value)
     if not sent:
         return {key: ""}, [], f"{what} will be sent again by the next run"
-    if kind == "copy":
+    if kind == COPY:
         change = Change(at, actor, "invoice copy", tab_name("invoices"), first, "Emailed", "", f"as of {second}")
     else:
         change = Change(at, actor, kind, tab_name("clients"), first, kind.capitalize(), "", second)

@@ -9,15 +9,16 @@ from typing import Sequence
 
 from .changelog import Change
 from .identity import STATE_KEY, recorded_id
+from .marks import STATEMENT, reminder_key
 
 
 def state_from_changelog(changes: Sequence[Change]) -> dict[str, str]:
     state: dict[str, str] = {}
     for c in changes:
         if c.action == "remind":
-            state[f"reminder/{c.key}"] = c.after
+            state[reminder_key(c.key)] = c.after
         elif c.action == "statement":
-            state[f"statement/{c.key}/{c.after}"] = c.at
+            state[f"{STATEMENT}/{c.key}/{c.after}"] = c.at  # the Changelog's After is the period
     if recorded_id(changes):
         state[STATE_KEY] = recorded_id(changes)
     if changes:

@@ -2,9 +2,9 @@
 monthly superbills (each client and month once, like statements), and the
 `sheetbill superbill` command's document.
 
-A superbill's email is sent exactly once through `mail.send_all`, its state
-kept in _sheetbill as `superbill/<client>/<from>..<to>` (a time once sent,
-`<time> sending` while marked).
+A superbill's email is sent exactly once through `deliver.exactly_once.send_all`,
+its state kept in _sheetbill as `superbill/<client>/<from>..<to>` (a time once
+sent, `<time> sending <id>` while marked; see core/marks.py).
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from ..core.insurance import InsuredClient
 from ..core.model import Client, InvoiceStatus, Ledger
 from ..core.session_paid import paid_per_session
 from ..core.superbill import SuperbillDocument, superbill_for
-from ..core.delivery import marked_id, sending_state, state_is_sending
-from ..mail import Outgoing, Writes
+from ..core.marks import period, state_is_sending, superbill_key
+from ..deliver.exactly_once import Outgoing
+from ..deliver.outgoing import once_in_state
 from ..render.store import StoredPdf
 from .codes import CODE_LISTS
 from .settings import InsuranceSettings
@@ -87,37 +88,26 @@ class Superbills:
         from ..deliver.superbill import superbill_message, superbill_message_id
 
         s, client = doc.superbill, doc.client
-        period = f"{s.date_from.isoformat()}..{s.date_to.isoformat()}"
+        span = period(s.date_from, s.date_to)
         try:
             pdf = self.renderer.render(doc)
-            stored = ctx.pdfs.save(f"Superbill {client.client_id} {period}", pdf)
+            stored = ctx.pdfs.save(f"Superbill {client.client_id} {span}", pdf)
         except Exception as exc:  # RenderError, a folder that cannot be written
-            errors.append(f"Superbill of {client.client_id} for {period}: PDF not made: {exc}")
+            errors.append(f"Superbill of {client.client_id} for {span}: PDF not made: {exc}")
             return None, None
-        key = state_key(client.client_id, period)
-        was = state.get(key, "")
-        interrupted = state_is_sending(was)
-        if not client.email or (was and not interrupted):
+        if not client.email:
             return stored, None
         email = ctx.config.email
-        try:
-            msg = superbill_message(doc, pdf, stored.name, email.sender, ctx.email_template("superbill_subject.txt"),
-                                    ctx.email_template("superbill_body.txt"), reply_to=email.reply_to or None,
-                                    bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook)
-            if interrupted:  # keep the id it was marked with (older marks hold none)
-                del msg["Message-ID"]
-                msg["Message-ID"] = marked_id(was) or superbill_message_id(client.client_id, period, email.sender)
-        except Exception as exc:
-            errors.append(f"Superbill of {client.client_id}: email not made: {exc}")
-            return stored, None
-        return stored, Outgoing(
-            label=f"superbill of {client.client_id} for {period}", message=msg,
-            mark=Writes(state={key: sending_state(ctx.stamp(), msg["Message-ID"])}),
-            record=lambda: Writes(state={key: ctx.stamp()}, log=[Change(
-                ctx.stamp(), "sheetbill", "superbill", ctx.config.tab("clients").name, client.client_id,
-                "Superbill", "", period)]),
-            unmark=Writes(state={key: was}),
-            interrupted=interrupted)
+        return stored, once_in_state(
+            ctx, superbill_key(client.client_id, s.date_from, s.date_to), state,
+            f"superbill of {client.client_id} for {span}",
+            lambda: superbill_message(doc, pdf, stored.name, email.sender, ctx.email_template("superbill_subject.txt"),
+                                      ctx.email_template("superbill_body.txt"), reply_to=email.reply_to or None,
+                                      bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook),
+            lambda: superbill_message_id(client.client_id, span, email.sender),
+            lambda at: Change(at, "sheetbill", "superbill", ctx.config.tab("clients").name, client.client_id,
+                              "Superbill", "", span),
+            errors, f"Superbill of {client.client_id}: email not made")
 
     def monthly(self, ctx, tables: dict[str, Table], ledger: Ledger, state: dict, errors: list[str],
                 lookup: bool) -> list[Outgoing]:
@@ -127,14 +117,13 @@ class Superbills:
             return []
         end = ctx.today.replace(day=1) - timedelta(days=1)
         start = end.replace(day=1)
-        period = f"{start.isoformat()}..{end.isoformat()}"
         insured = insurance_book.read(tables, self.day_first).coding.clients
         items = []
         for client in ledger.clients:
             who = insured.get(client.client_id)
             if who is None or not who.superbill or not client.email:
                 continue
-            was = state.get(state_key(client.client_id, period), "")
+            was = state.get(superbill_key(client.client_id, start, end), "")
             if was and not state_is_sending(was):
                 continue  # sent before: not even rendered again
             if was and not lookup:
@@ -150,7 +139,3 @@ class Superbills:
             if item is not None:
                 items.append(item)
         return items
-
-
-def state_key(client_id: str, period: str) -> str:
-    return f"superbill/{client_id}/{period}"

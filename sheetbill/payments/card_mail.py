@@ -1,5 +1,5 @@
 """The email a client gets when AutoPay's charge of their card was declined:
-what was asked, and a link to pay another way. Sent once (mail.send_all),
+what was asked, and a link to pay another way. Sent once (deliver.exactly_once.send_all),
 its Message-ID derived from the client and the day."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
 from ..deliver.compose import message_id
-from ..mail import Outgoing, Writes
+from ..deliver.exactly_once import Outgoing, Writes
 from .autopay import Declined
 
 PREFIX = "autopay-mail/"

@@ -2,7 +2,8 @@
 (WeasyPrint) or Word (docxtpl, converted by LibreOffice); every invoice
 renderer takes an `InvoiceDocument` and returns PDF bytes. Receipts and
 statements: HTML, `HtmlRenderer(template, RECEIPT)` and
-`HtmlRenderer(template, STATEMENT)`. `files.store_pdf` keeps the PDFs."""
+`HtmlRenderer(template, STATEMENT)`. Every PDF is kept through a `store.PdfStore`:
+a local folder (`folder.LocalFolder`) or a Drive folder (`drive.DriveFolder`)."""
 
 from .base import Renderer
 from .errors import RenderError

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Callable, Sequence
 
-from .core.actions import EMAIL, Action
-from .core.changelog import Change
-from .core.plan import CellWrite
-from .deliver.base import Transport
-from .deliver.errors import DeliveryError, PermanentFailure
+from ..core.actions import EMAIL, Action
+from ..core.changelog import Change
+from ..core.plan import CellWrite
+from .base import Transport
+from .errors import DeliveryError, PermanentFailure
 
 log = logging.getLogger("sheetbill")
 

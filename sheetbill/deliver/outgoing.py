@@ -1,7 +1,9 @@
-"""What a cycle sends: invoices and credit notes, receipts, reminders.
+"""What a cycle sends: invoices and credit notes, receipts, reminders, statements, copies.
 
-Each builder renders (or reuses) the PDF and returns `mail.Outgoing` items
-with their mark, record and unmark writes; `mail.send_all` sends them.
+Each builder renders (or reuses) the PDF and returns `exactly_once.Outgoing`
+items with their mark, record and unmark writes; `exactly_once.send_all`
+sends them. The documents sent once per key of the worker's state (statements,
+superbills, invoice copies) share one builder, `once_in_state`.
 Each email is dated the moment it is written (the clock's now, in the
 practice's time zone) and its Message-ID is made from the document and the
 workbook's own id; an email interrupted by an earlier run keeps the id it was
@@ -15,20 +17,24 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Mapping
 
-from .config import PACKAGE_TEMPLATES, Config
-from .core.account import Account
-from .core.changelog import Change, utc_stamp
-from .core.delivery import (SENDING, Pending, cell_is_sending, marked_id, sending_cell, sending_state,
-                             state_is_sending)
-from .core.document import document_for, receipt_for
-from .core.model import Client, Invoice, Payment
-from .core.numbering import NumberPattern
-from .core.plan import CellWrite
-from .core.reminders import Reminder
-from .mail import Outgoing, Writes
-from .render.store import PdfStore, StoredPdf
+from email.message import EmailMessage
 
-__all__ = ["SENDING", "Context", "invoice_item", "receipt_items", "reminder_items", "statement_item"]
+from ..config import PACKAGE_TEMPLATES, Config
+from ..core.account import Account
+from ..core.changelog import Change, utc_stamp
+from ..core.delivery import Pending
+from ..core.document import document_for, receipt_for
+from ..core.marks import (cell_is_sending, copy_key, marked_id, period, reminder_key, reminder_level,
+                          sending_cell, sending_state, state_is_sending, statement_key)
+from ..core.model import Client, Invoice, Payment
+from ..core.numbering import NumberPattern
+from ..core.plan import CellWrite
+from ..core.reminders import Reminder
+from ..render.store import PdfStore, StoredPdf
+from .exactly_once import Outgoing, Writes
+
+__all__ = ["Context", "invoice_copy_item", "invoice_item", "once_in_state", "receipt_items", "reminder_items",
+           "statement_item"]
 
 
 @dataclass
@@ -77,7 +83,7 @@ class Context:
 
 def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, stored: StoredPdf, build_message,
                  sessions: dict) -> Outgoing:
-    from .einvoice.delivery import with_einvoice
+    from ..einvoice.delivery import with_einvoice
 
     inv = item.invoice
     sent, xml = with_einvoice(doc, pdf, ctx.config.render)  # the client's E-Invoice: Factur-X PDF, or XML beside it
@@ -112,37 +118,34 @@ def invoice_copy_item(ctx: Context, doc, pdf: bytes, stored: StoredPdf, build_me
                       errors: list[str]) -> Outgoing | None:
     """The email of an invoice as it stands today (`sheetbill invoice --email`): once per invoice
     and day (state `copy/<invoice>/<day>`), with a Message-ID of its own."""
-    from .deliver.compose import message_id
+    from .compose import message_id
 
     inv = doc.invoice
-    key = f"copy/{inv.invoice_no}/{ctx.today.isoformat()}"
-    was = state.get(key, "")
-    if not doc.client.email or (was and not state_is_sending(was)):
+    if not doc.client.email:
         return None
-    interrupted = state_is_sending(was)
-    try:
+
+    def own_id() -> str:
+        return message_id(("copy", inv.invoice_no, ctx.today.isoformat()),
+                          f"copy\n{inv.invoice_no}\n{inv.checksum}\n{ctx.today}", ctx.config.email.sender,
+                          ctx.workbook)
+
+    def message() -> EmailMessage:
         msg = build_message(doc, pdf, stored.name, written=ctx.written(), workbook=ctx.workbook)
-        _use_id(msg, marked_id(was) if interrupted and marked_id(was) else message_id(
-            ("copy", inv.invoice_no, ctx.today.isoformat()), f"copy\n{inv.invoice_no}\n{inv.checksum}\n{ctx.today}",
-            ctx.config.email.sender, ctx.workbook))
-    except Exception as exc:
-        errors.append(f"{inv.invoice_no}: email not made: {exc}")
-        return None
-    return Outgoing(
-        label=f"{inv.invoice_no} as of {ctx.today.isoformat()}", message=msg,
-        mark=Writes(state={key: sending_state(ctx.stamp(), msg["Message-ID"])}),
-        record=lambda: Writes(state={key: ctx.stamp()}, log=[Change(
-            ctx.stamp(), "sheetbill", "invoice copy", ctx.config.tab("invoices").name, inv.invoice_no, "Emailed",
-            "", f"{doc.status or 'as of'} {ctx.today.isoformat()}")]),
-        unmark=Writes(state={key: was}),
-        interrupted=interrupted)
+        _use_id(msg, own_id())
+        return msg
+
+    return once_in_state(
+        ctx, copy_key(inv.invoice_no, ctx.today), state, f"{inv.invoice_no} as of {ctx.today.isoformat()}",
+        message, own_id, lambda at: Change(at, "sheetbill", "invoice copy", ctx.config.tab("invoices").name,
+                                           inv.invoice_no, "Emailed", "", f"{doc.status or 'as of'} {ctx.today.isoformat()}"),
+        errors, f"{inv.invoice_no}: email not made")
 
 
 def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str, Client], owner_of,
                   renderer, lookup: bool, errors: list[str]) -> tuple[list[Outgoing], Writes]:
     """Receipts issued and not yet sent. Returns the emails and the writes for
     receipts that cannot be emailed (client without Email)."""
-    from .deliver.message import receipt_message, receipt_message_id
+    from .message import receipt_message, receipt_message_id
 
     email = ctx.config.email
     items, other = [], Writes()
@@ -197,15 +200,15 @@ def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, C
                    lookup: bool, pdf_of, errors: list[str]) -> list[Outgoing]:
     """Reminders due today; `pdf_of(doc)` gives the invoice as it stands today (PDF bytes, file
     name) to attach, so that it names the same open amount as the email."""
-    from .deliver.message import reminder_message, reminder_message_id
+    from .message import reminder_message, reminder_message_id
 
     email = ctx.config.email
     items = []
     for r in reminders:
         inv = r.invoice
-        key = f"reminder/{inv.invoice_no}"
+        key = reminder_key(inv.invoice_no)
         was = state.get(key, "")
-        interrupted = state_is_sending(was) and was.split()[0] == str(r.level)
+        interrupted = state_is_sending(was) and reminder_level(was) == str(r.level)
         if state_is_sending(was) and not lookup:
             continue  # a person decides (see core.delivery.unknown_outcomes)
         client = clients.get(inv.client_id)
@@ -228,7 +231,7 @@ def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, C
         def record(inv: Invoice = inv, key: str = key, level: str = level, was: str = was) -> Writes:
             return Writes(state={key: level},
                           log=[Change(ctx.stamp(), "sheetbill", "remind", ctx.config.tab("invoices").name,
-                                      inv.invoice_no, "Reminder", was.split(" ")[0] if was else "", level)])
+                                      inv.invoice_no, "Reminder", reminder_level(was), level)])
         items.append(Outgoing(
             label=f"reminder {level} of {inv.invoice_no}", message=msg,
             mark=Writes(state={key: sending_state(level, msg["Message-ID"])}),
@@ -242,41 +245,57 @@ def statement_item(ctx: Context, client: Client, statement, renderer, errors: li
                    state: dict) -> tuple[StoredPdf | None, Outgoing | None]:
     """A statement's PDF (always) and its email (when the client has an Email and it
     was not sent before: state `statement/<client>/<from>..<to>`)."""
-    from .core.document import StatementDocument
-    from .deliver.message import statement_message, statement_message_id
+    from ..core.document import StatementDocument
+    from .message import statement_message, statement_message_id
 
-    period = f"{statement.date_from.isoformat()}..{statement.date_to.isoformat()}"
+    span = period(statement.date_from, statement.date_to)
     doc = StatementDocument(ctx.config.practice, client, statement)
     try:
         pdf = renderer.render(doc)
-        stored = ctx.pdfs.save(f"Statement {client.client_id} {period}", pdf)
+        stored = ctx.pdfs.save(f"Statement {client.client_id} {span}", pdf)
     except Exception as exc:
-        errors.append(f"Statement of {client.client_id} for {period}: PDF not made: {exc}")
+        errors.append(f"Statement of {client.client_id} for {span}: PDF not made: {exc}")
         return None, None
-    key = f"statement/{client.client_id}/{period}"
-    was = state.get(key, "")
-    interrupted = state_is_sending(was)
-    if not client.email or (was and not interrupted):
+    if not client.email:
         return stored, None
     email = ctx.config.email
+    return stored, once_in_state(
+        ctx, statement_key(client.client_id, statement.date_from, statement.date_to), state,
+        f"statement of {client.client_id} for {span}",
+        lambda: statement_message(doc, pdf, stored.name, email.sender, ctx.email_template("statement_subject.txt"),
+                                  ctx.email_template("statement_body.txt"), reply_to=email.reply_to or None,
+                                  bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook),
+        lambda: statement_message_id(client.client_id, statement.date_from, statement.date_to, email.sender),
+        lambda at: Change(at, "sheetbill", "statement", ctx.config.tab("clients").name, client.client_id,
+                          "Statement", "", span),
+        errors, f"Statement of {client.client_id}: email not made")
+
+
+def once_in_state(ctx: Context, key: str, state: Mapping[str, str], label: str,
+                  message: Callable[[], EmailMessage], older_id: Callable[[], str],
+                  logged: Callable[[str], Change], errors: list[str], failed: str) -> Outgoing | None:
+    """The email of a document sent once per `key` of the worker's state (a statement, a
+    superbill, an invoice copy): None when it went before or its `message()` cannot be made
+    (`failed: <why>` in `errors`). Marked `<time> sending <id>`, recorded as the time it went
+    with `logged(time)` in the Changelog; an interrupted one keeps the id it was marked with
+    (`older_id()` for an older mark that holds none)."""
+    was = state.get(key, "")
+    interrupted = state_is_sending(was)
+    if was and not interrupted:
+        return None
     try:
-        msg = statement_message(doc, pdf, stored.name, email.sender, ctx.email_template("statement_subject.txt"),
-                                ctx.email_template("statement_body.txt"), reply_to=email.reply_to or None,
-                                bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook)
+        msg = message()
         if interrupted:
-            _use_id(msg, marked_id(was) or statement_message_id(client.client_id, statement.date_from,
-                                                               statement.date_to, email.sender))
+            _use_id(msg, marked_id(was) or older_id())
     except Exception as exc:
-        errors.append(f"Statement of {client.client_id}: email not made: {exc}")
-        return stored, None
-    return stored, Outgoing(
-        label=f"statement of {client.client_id} for {period}", message=msg,
-        mark=Writes(state={key: sending_state(ctx.stamp(), msg["Message-ID"])}),
-        record=lambda: Writes(state={key: ctx.stamp()}, log=[Change(
-            ctx.stamp(), "sheetbill", "statement", ctx.config.tab("clients").name, client.client_id, "Statement",
-            "", period)]),
-        unmark=Writes(state={key: was}),
-        interrupted=interrupted)
+        errors.append(f"{failed}: {exc}")
+        return None
+
+    def record() -> Writes:
+        at = ctx.stamp()
+        return Writes(state={key: at}, log=[logged(at)])
+    return Outgoing(label=label, message=msg, mark=Writes(state={key: sending_state(ctx.stamp(), msg["Message-ID"])}),
+                    record=record, unmark=Writes(state={key: was}), interrupted=interrupted)
 
 
 def _use_id(msg, message_id: str) -> None:

@@ -1,0 +1,157 @@
+"""The workbook as one cycle uses it: read with every row as text, and commits that carry
+their own Changelog rows (hash-chained) and the new snapshot of what the worker saw.
+
+`Reading` is what a cycle knows at a moment: the snapshot, the ledger made of it, the
+human edits not yet written to the Changelog, and state rebuilt for this cycle.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field, replace
+from typing import Callable, Mapping, Sequence
+
+from ..config import Config
+from ..core import changelog
+from ..core.history import human_edits
+from ..core.identity import identify
+from ..core.model import Ledger
+from ..core.plan import CellWrite, Plan, RowAppend
+from ..core.recover import state_from_changelog
+from ..deliver.exactly_once import Writes
+from . import records, state
+from .base import Book, Edits, Snapshot, next_rows
+from .cells import text as cell_text
+from .state import Texts, snapshot_updates
+
+log = logging.getLogger("sheetbill")
+ACTOR = "sheetbill"
+SCHEMA_VERSION = "1"
+
+
+@dataclass
+class Reading:
+    snapshot: Snapshot
+    ledger: Ledger
+    people: list[changelog.Change] = field(default_factory=list)  # human edits, written with the next commit
+    recovered: dict[str, str] = field(default_factory=dict)  # state rebuilt this cycle, written with its commits
+
+
+class CycleBook:
+    def __init__(self, config: Config, book: Book, now: Callable) -> None:
+        self.config, self.book, self.now = config, book, now
+
+    def read(self) -> Snapshot:
+        snapshot = self.book.read()
+        unchanged = state.unchanged_tabs(snapshot.fingerprints, snapshot.state, self.book.cache)
+        snapshot.texts = Texts(snapshot.tables, unchanged, snapshot.state)
+        return snapshot
+
+    def ledger(self, snapshot: Snapshot) -> Ledger:
+        return records.ledger(snapshot.tables, self.config.day_first)
+
+    def reading(self) -> Reading:
+        """A fresh read: the snapshot and its ledger."""
+        snapshot = self.read()
+        return Reading(snapshot, self.ledger(snapshot))
+
+    def first_reading(self) -> Reading:
+        """The cycle's first read: lost state rebuilt, the workbook's own id made on its first
+        run, and the edits people made since the last cycle."""
+        snapshot = self.read()
+        recovered = self.recover(snapshot)
+        made, identity = self.identify(snapshot)
+        recovered.update(made)
+        return Reading(snapshot, self.ledger(snapshot), identity + self.human_edits(snapshot), recovered)
+
+    def recover(self, snapshot: Snapshot) -> dict[str, str]:
+        """State rebuilt from the Changelog when _sheetbill lost it (written with the next commit)."""
+        if "changelog_hash" in snapshot.state or snapshot.tables["changelog"].last_row <= 1:
+            return {}
+        history = self.book.read(history=True)
+        recovered = state_from_changelog(records.changes(history.tables["changelog"]))
+        log.warning("the _sheetbill tab had no state; rebuilt it from the Changelog")
+        snapshot.state.update(recovered)
+        return recovered
+
+    def identify(self, snapshot: Snapshot) -> tuple[dict[str, str], list[changelog.Change]]:
+        """A workbook's own id (see core.identity), made on its first run and committed with it."""
+        made, log_ = identify(snapshot.state, lambda: secrets.token_hex(8), self.stamp(), ACTOR, "_sheetbill")
+        snapshot.state.update(made)
+        return made, log_
+
+    def previous(self, snapshot: Snapshot) -> dict[str, dict[str, dict[str, str]]]:
+        """The rows as the last cycle left them (from the snapshot in the state)."""
+        assert snapshot.texts is not None  # read() keeps them
+        return state.previous(snapshot.texts, snapshot.state)
+
+    def human_edits(self, snapshot: Snapshot) -> list[changelog.Change]:
+        assert snapshot.texts is not None  # read() keeps them
+        before = self.previous(snapshot)
+        return human_edits(before, snapshot.texts.rows, self.stamp(), snapshot.editor or "editor",
+                           lambda t: self.header(t, ""), self.header)
+
+    def header(self, tab: str, fld: str) -> str:
+        t = self.config.tab(tab)
+        return t.name if not fld else t.column(fld).header
+
+    def stamp(self) -> str:
+        return changelog.utc_stamp(self.now())
+
+    def commit(self, snapshot: Snapshot, writes: Sequence[CellWrite], appends: Sequence[RowAppend],
+               people: Sequence[changelog.Change] = (), action: str | None = None,
+               extra_state: Mapping[str, str] | None = None) -> dict:
+        """One atomic write: the edits, their Changelog rows (hash-chained) and the new snapshot.
+        Returns the row of each appended (tab, key)."""
+        writes, appends = list(writes), list(appends)
+        logged = Plan(appends=tuple(appends), writes=tuple(w for w in writes if w.tab != "dashboard"))
+        ours = changelog.from_plan(logged, self.now(), ACTOR, self.header)
+        if action:
+            ours = [replace(c, action=action) for c in ours]
+        chained = changelog.chain(list(people) + ours, snapshot.state.get("changelog_hash", changelog.GENESIS))
+        log_rows = [RowAppend("changelog", c.hash, dict(zip(
+            ("at", "actor", "action", "tab", "key", "field", "before", "after", "hash"),
+            c.fields() + (c.hash,)))) for c in chained]
+        edits = Edits(writes=writes, appends=appends + log_rows)
+        assert snapshot.texts is not None  # read() keeps them
+        texts: Texts = snapshot.texts
+        texts.apply(edits, next_rows(snapshot.tables, edits))
+        edits.state = {**(extra_state or {}), **snapshot_updates(texts, snapshot.state)}
+        if chained:
+            edits.state.update({"changelog_hash": chained[-1].hash, "schema_version": SCHEMA_VERSION})
+        if edits.empty:
+            return {}
+        rows = dict(self.book.commit(snapshot, edits))
+        state.remember(snapshot.fingerprints, texts, snapshot.state, self.book.cache)
+        return rows
+
+    def commit_writes(self, snapshot: Snapshot, writes: Writes) -> None:
+        """An email's mark, record or unmark (see deliver/exactly_once.py)."""
+        self.commit(snapshot, writes.cells, [], writes.log, extra_state=writes.state)
+
+    def commit_and_read(self, seen: Reading, writes: Sequence[CellWrite], appends: Sequence[RowAppend],
+                        extra_state: Mapping[str, str] | None = None, action: str | None = None,
+                        recovered: bool = False) -> Reading:
+        """Commit (with the human edits still to log, and with `recovered` the rebuilt state too),
+        then read again so that what follows plans on what was written."""
+        state_ = {**(seen.recovered if recovered else {}), **(extra_state or {})}
+        self.commit(seen.snapshot, writes, appends, seen.people, action=action, extra_state=state_)
+        return replace(self.reading(), recovered=seen.recovered)
+
+    def dashboard_now(self, snapshot: Snapshot) -> dict[int, dict[str, object]] | None:
+        """The Dashboard tab's values by row and field, None without the tab."""
+        table = snapshot.tables.get("dashboard")
+        if table is None:
+            return None
+        fields = [f for f in ("item", "value", "count") if f in table.columns]
+        return {r: {f: table.get(v, f) for f in fields} for r, v in table.rows}
+
+    def muted(self, snapshot: Snapshot, tab: str, is_muted: Callable[[str], bool]) -> frozenset[str]:
+        """The keys of `tab`'s rows whose Reminders column mutes them."""
+        table = snapshot.tables[tab]
+        if "reminders" not in table.columns:
+            return frozenset()
+        key = table.tab.key_field
+        return frozenset(cell_text(table.get(v, key)) for _, v in table.rows
+                         if is_muted(cell_text(table.get(v, "reminders"))))

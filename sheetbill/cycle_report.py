@@ -1,0 +1,33 @@
+"""What one cycle (or one command) did, for the log line, the CLI and the health log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .core.actions import Action
+from .core.plan import RowProblem
+
+
+@dataclass
+class CycleReport:
+    created: list[str] = field(default_factory=list)
+    pdfs: list[str] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    waiting: int = 0
+    errors: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # what could not be undone, for a person
+    warnings: list[str] = field(default_factory=list)  # for a person: the Changelog's chain is broken
+    seconds: float = 0.0
+    actions: list[Action] = field(default_factory=list)  # what was done, item by item
+
+    def line(self) -> str:
+        parts = [f"{len(self.created)} invoice(s) created", f"{len(self.pdfs)} PDF(s)",
+                 f"{len(self.sent)} email(s) sent", f"{len(self.problems)} problem(s)"]
+        if self.waiting:
+            parts.append(f"{self.waiting} session(s) waiting for their day to end")
+        if self.errors:
+            parts.append(f"{len(self.errors)} error(s)")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warning(s)")
+        return ", ".join(parts) + f" in {self.seconds:.1f}s"

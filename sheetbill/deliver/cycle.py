@@ -1,0 +1,104 @@
+"""What a cycle delivers once its plan is committed, each exactly once (see exactly_once.py):
+invoice PDFs and emails, receipts, reminders, last month's statements and superbills. The PDF
+links go in the first write of the send protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Callable
+
+from ..book.cycle_book import CycleBook, Reading
+from ..core.account import owner_of
+from ..core.actions import PDF, Action
+from ..core.billing import BillingRules
+from ..core.cycle import CyclePlan
+from ..core.delivery import pending, unknown_outcomes
+from ..core.marks import reminders_sent
+from ..core.model import Invoice
+from ..core.monthly import last_month, statements_due
+from ..core.plan import CellWrite
+from ..core.reminders import due_reminders, muted
+from ..core.statement import statement_of
+from ..cycle_report import CycleReport
+from .base import Transport
+from .exactly_once import Outcome, Outgoing, Writes, emailed, send_all, tagged
+from .invoice_pdfs import RenderAll, invoice_pdfs
+from .outgoing import Context, receipt_items, reminder_items, statement_item
+
+
+@dataclass
+class Delivery:
+    """The adapters a cycle delivers with (as the worker holds them at that moment)."""
+
+    rules: BillingRules
+    renderer: Any  # invoices and credit notes (render.base.Renderer)
+    receipts: Any  # receipts' renderer
+    statements: Any  # statements' renderer
+    superbills: Any  # insurance.run.Superbills, or None
+    transport: Transport | None
+    message: Callable | None  # how an invoice's email is written (app.message_for)
+    render_all: RenderAll
+    reminder_days: tuple[int, ...] = ()
+    monthly_statements: bool = False
+
+    def as_it_stands(self, doc, today) -> tuple[bytes, str]:
+        """An invoice re-rendered as it stands today, and its file name (never the original's)."""
+        return self.renderer.render(doc), f"{doc.invoice.invoice_no} ({today.isoformat()}).pdf"
+
+    def credit_note(self, number: str) -> bool:
+        return self.rules.credit_note_pattern.parse(number) is not None
+
+    def deliver(self, ctx: Context, book: CycleBook, seen: Reading, cycle: CyclePlan, invoices: list[Invoice],
+                report: CycleReport, planned: tuple[CellWrite, ...] = ()) -> None:
+        if self.renderer is None:
+            return
+        snapshot, ledger, lookup = seen.snapshot, seen.ledger, self.rules.email_lookup
+        if self.transport is not None and not lookup:  # over SMTP a person decides, and hears of it every run
+            report.errors += [u.message for u in unknown_outcomes(invoices, cycle.payments, snapshot.state)]
+        sessions = {s.session_id: s for s in ledger.sessions}
+        for w in planned:  # what this cycle's commit already set
+            if w.field == "billing_status" and w.key in sessions:
+                sessions[w.key] = replace(sessions[w.key], billing_status=str(w.after))
+        todo = [p for p in pending(invoices, ctx.pdfs.exists, self.transport is not None)
+                if not (p.interrupted and not lookup)]
+        clients = {c.client_id: c for c in ledger.clients}
+        links, items = invoice_pdfs(ctx, todo, clients, self.render_all, self.message, sessions, report)
+        items = tagged("invoice", items)
+        first = Writes(cells=links)
+        if self.transport is not None:
+            receipts, no_email = receipt_items(ctx, cycle.payments, clients, owner_of(ledger.clients, invoices),
+                                               self.receipts, lookup, report.errors)
+            first += no_email
+            items += tagged("receipt", receipts)
+            items += tagged("reminder", reminder_items(
+                ctx, self.reminders(book, seen, cycle, ctx.today), clients, snapshot.state, lookup,
+                lambda doc: self.as_it_stands(doc, ctx.today), report.errors))
+            if self.monthly_statements:
+                items += tagged("statement", self.monthly(ctx, seen, cycle, report))
+            if self.superbills is not None:
+                items += tagged("superbill", self.superbills.monthly(
+                    ctx, snapshot.tables, replace(ledger, invoices=tuple(cycle.invoices), payments=cycle.payments),
+                    snapshot.state, report.errors, lookup))
+        outcome = send_all(items, self.transport, lambda w: book.commit_writes(snapshot, w), lookup, first,
+                           out=Outcome(report.sent, report.errors))  # filled as it goes: a failing write still tells
+        report.actions += [Action(PDF, n) for n in report.pdfs]
+        report.actions += emailed(outcome.delivered, self.credit_note)
+
+    def reminders(self, book: CycleBook, seen: Reading, cycle: CyclePlan, today):
+        if not self.reminder_days:
+            return []
+        return due_reminders(cycle.invoices, self.reminder_days, reminders_sent(seen.snapshot.state), today,
+                             muted_clients=book.muted(seen.snapshot, "clients", muted),
+                             muted_invoices=book.muted(seen.snapshot, "invoices", muted),
+                             credit_note=self.credit_note)
+
+    def monthly(self, ctx: Context, seen: Reading, cycle: CyclePlan, report: CycleReport) -> list[Outgoing]:
+        """Last month's statement for every client with invoices or payments in it, once."""
+        start, end = last_month(ctx.today)
+        items = []
+        for client in statements_due(ctx.today, seen.ledger.clients, cycle.invoices, cycle.payments):
+            statement = statement_of(ctx.account(client.client_id), start, end, ctx.today, self.rules.minor_unit)
+            _, item = statement_item(ctx, client, statement, self.statements, report.errors, seen.snapshot.state)
+            if item is not None and not (item.interrupted and not self.rules.email_lookup):
+                items.append(item)
+        return items
