@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from sheetbill import app  # noqa: E402
 from sheetbill import config as config_mod  # noqa: E402
-from sheetbill.book.google import Backoff, Google  # noqa: E402
+from sheetbill.google import Backoff, Google  # noqa: E402
 from sheetbill.book.google.setup import set_up  # noqa: E402
 from sheetbill.book.schema import DEFAULT_TABS  # noqa: E402
 from sheetbill.render.drive import LINK  # noqa: E402

@@ -31,7 +31,7 @@ def google_for(config: Config, google=None):
         return google
     if config.google is None:
         raise ConfigError(f"{config.path.name}: this needs the google: section")
-    from .google_auth import connect
+    from .google.auth import connect
     return connect(config.google, config.email.transport == "gmail", os.environ.get(GOOGLE_ENDPOINT) or None)
 
 
@@ -350,8 +350,8 @@ def init_google(config: Config, spreadsheet_id: str, google=None) -> list[str]:
     templates beside the config. Returns what was done, one line each."""
     import random
 
-    from .book.google.errors import explain
-    from .book.google.retry import ApiFailure
+    from .google.errors import explain
+    from .google.retry import ApiFailure
     from .book.google.setup import set_up
     from .render.drive import create_folder
     from .render.gdocs import create_template
@@ -383,7 +383,7 @@ def init_google(config: Config, spreadsheet_id: str, google=None) -> list[str]:
 def sign_in_google(config: Config, client_secrets: Path | None = None, service_account: Path | None = None,
                    open_browser: bool = True) -> str:
     """`sheetbill auth google`: store the credentials at google.credentials (owner-only); what to do next."""
-    from . import google_auth
+    from .google import auth as google_auth
 
     if config.google is None:
         raise ConfigError(f"{config.path.name}: google: add a google: section with spreadsheet_id first")

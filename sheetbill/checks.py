@@ -91,7 +91,7 @@ def _einvoices(config, tables) -> list[str]:
 def _google(config, connect: bool) -> list[str]:
     """The credentials file, and the Drive folder the PDFs go to."""
     from .app import drive_folder_for
-    from .google_auth import owner_only
+    from .google.auth import owner_only
 
     out = []
     credentials = config.google.credentials

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sheetbill import app
 from sheetbill import config as config_mod
-from sheetbill.book.google.http import Google
+from sheetbill.google.http import Google
 
 from .conftest import FixedClock
 from .crashrun import killer, run_killed

@@ -19,7 +19,7 @@ import pytest
 
 from sheetbill import app
 from sheetbill import config as config_mod
-from sheetbill.book.google import Backoff, Google
+from sheetbill.google import Backoff, Google
 from sheetbill.book.schema import DEFAULT_TABS
 from sheetbill.config import PACKAGE_TEMPLATES
 from sheetbill.book.google.setup import set_up

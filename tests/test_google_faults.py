@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from sheetbill.book.google import Backoff, Google
+from sheetbill.google import Backoff, Google
 from sheetbill.errors import WorkbookBusy
 from tests.fakegoogle.clients import credentials
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from sheetbill.book.google.retry import ApiFailure, Backoff
+from sheetbill.google.retry import ApiFailure, Backoff
 
 
 class Clock:

@@ -12,7 +12,7 @@ from sheetbill import cli
 from sheetbill import config as config_mod
 from sheetbill.app import GOOGLE_ENDPOINT
 from sheetbill.book.google.setup import PROTECTION
-from sheetbill.google_auth import connect
+from sheetbill.google.auth import connect
 from tests.fakegoogle import seed
 
 from .conftest import session

@@ -8,7 +8,7 @@ import stat
 from datetime import date, datetime
 from decimal import Decimal
 
-from sheetbill import google_auth
+from sheetbill.google import auth as google_auth
 from sheetbill.book.google import values
 from sheetbill.book.xlsx.values import CellError
 

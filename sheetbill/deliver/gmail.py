@@ -19,9 +19,9 @@ import base64
 from email.message import EmailMessage
 from typing import Callable
 
-from ..book.google.errors import explain
-from ..book.google.http import Google
-from ..book.google.retry import ApiFailure
+from ..google.errors import explain
+from ..google.http import Google
+from ..google.retry import ApiFailure
 from .errors import DeliveryError, PermanentFailure, TransientFailure, UnknownOutcome
 
 MAX_RAW_BYTES = 5 * 1024 * 1024  # Gmail's limit for a message sent as JSON

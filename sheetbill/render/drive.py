@@ -20,9 +20,9 @@ import hashlib
 import io
 from typing import Any
 
-from ..book.google.errors import explain
-from ..book.google.http import Google
-from ..book.google.retry import ApiFailure
+from ..google.errors import explain
+from ..google.http import Google
+from ..google.retry import ApiFailure
 from .errors import RenderError
 from .files import safe_name
 from .store import StoredPdf

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterator, Mapping
 
-from ..book.google.errors import explain
-from ..book.google.http import Google
-from ..book.google.retry import ApiFailure
+from ..google.errors import explain
+from ..google.http import Google
+from ..google.retry import ApiFailure
 from ..core.document import InvoiceDocument
 from .context import invoice_context
 from .errors import RenderError

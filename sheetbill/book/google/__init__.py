@@ -2,7 +2,6 @@
 `lease` for two workers, `anchors` for people editing meanwhile)."""
 
 from .book import GoogleBook
-from .http import Google
-from .retry import ApiFailure, Backoff
+from ...google import ApiFailure, Backoff, Google
 
 __all__ = ["ApiFailure", "Backoff", "Google", "GoogleBook"]

@@ -28,11 +28,11 @@ from ..schema import Tab
 from ..table import Table, state_of, tables_of
 from . import anchors, commit, grid, values
 from .commit import Outcome
-from .errors import explain
-from .http import Google
+from ...google.errors import explain
+from ...google.http import Google
 from .layout import Layout
 from .lease import LEASE_ID, RENEW, TTL, Lease, new_holder, swap
-from .retry import ApiFailure
+from ...google.retry import ApiFailure
 
 DATES = ("date", "datetime")
 RELOCATIONS = 3  # times a commit follows rows that moved before giving up for this cycle

@@ -18,7 +18,7 @@ from ..schema import Tab
 from ..table import column_letter, map_headers
 from . import anchors, grid, values
 from .commit import HEADS
-from .http import Google
+from ...google.http import Google
 from .style import header_write
 
 PROTECTION = "sheetbill: written by sheetbill only"

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from google.auth.credentials import Credentials
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 if TYPE_CHECKING:
-    from .book.google import Google
-    from .config import GoogleSettings
+    from ..config import GoogleSettings
+    from .http import Google
 
 SPREADSHEETS = "https://www.googleapis.com/auth/spreadsheets"
 DRIVE_FILE = "https://www.googleapis.com/auth/drive.file"
@@ -60,7 +60,7 @@ def scopes(gmail: bool, service_account: bool) -> list[str]:
 @functools.lru_cache(maxsize=8)
 def connect(settings: "GoogleSettings", gmail: bool, base_url: str | None = None) -> "Google":
     """One connection (one session, services built once) per config and process."""
-    from .book.google import Google
+    from .http import Google
 
     wanted = scopes(gmail, is_service_account(settings.credentials))
     return Google(load(settings.credentials, wanted, settings.impersonate), base_url)
