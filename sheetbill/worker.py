@@ -44,6 +44,7 @@ from .problems import from_cache, still_shown, to_cache
 from .render.folder import LocalFolder
 from .render.pool import one_by_one
 from .render.store import PdfStore
+from .core.kind import is_credit_note
 
 log = logging.getLogger("sheetbill")
 __all__ = ["Clock", "CycleReport", "SystemClock", "Worker"]
@@ -199,7 +200,7 @@ class Worker:
             log.info("accounting: pushed %d document(s) to %s", len(pushed), self.accounting.name)
 
     def _credit_note(self, number: str) -> bool:
-        return self.rules.credit_note_pattern.parse(number) is not None
+        return is_credit_note(number, self.rules.credit_note_pattern)
 
     def context(self, snapshot: Snapshot, ledger: Ledger, invoices, payments) -> Context:
         """What the document builders need, with every client's account as `invoices` and `payments` leave it."""

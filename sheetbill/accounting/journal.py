@@ -19,6 +19,7 @@ from ..core.model import Allocation, Client, InvoiceStatus, Ledger, Line
 from ..core.number import ZERO, money
 from ..core.numbering import NumberPattern
 from ..core.payments import CREDIT, REFUND
+from ..core.kind import is_credit_note
 
 INVOICE = "invoice"
 CREDIT_NOTE = "credit_note"
@@ -135,7 +136,7 @@ def journal(ledger: Ledger, date_from: date, date_to: date, credit_notes: Number
         owner[inv.invoice_no] = customer
         if not date_from <= inv.issue_date <= date_to:
             continue
-        note = credit_notes.parse(inv.invoice_no) is not None
+        note = is_credit_note(inv.invoice_no, credit_notes)
         sales.append(Sale(
             number=inv.invoice_no, kind=CREDIT_NOTE if note else INVOICE, date=inv.issue_date,
             due_date=inv.due_date or inv.issue_date, customer=customer, lines=inv.lines, net=inv.net,

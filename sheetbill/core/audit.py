@@ -20,6 +20,7 @@ from .lifecycle import is_draft_key
 from .model import Invoice, Payment, Session
 from .number import ZERO
 from .numbering import NumberPattern, gaps_and_duplicates
+from .kind import is_credit_note
 
 
 def audit(changes: Sequence[Change], invoices: Sequence[Invoice], sessions: Sequence[Session],
@@ -90,7 +91,7 @@ def _projections(invoices: Iterable[Invoice], sessions: Iterable[Session], payme
         for a in p.applied:
             paid[a.invoice_no] += a.amount
     for inv in invoices:
-        if credit_note.parse(inv.invoice_no) is not None or is_draft_key(inv.invoice_no):
+        if is_credit_note(inv.invoice_no, credit_note) or is_draft_key(inv.invoice_no):
             continue
         if inv.paid != paid[inv.invoice_no]:
             out.append(f"{inv.invoice_no}: Paid {inv.paid} but payments applied to it add up to {paid[inv.invoice_no]}")

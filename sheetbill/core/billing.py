@@ -26,6 +26,7 @@ from .numbering import NumberPattern, Sequencer, with_ids
 from .plan import CellWrite, Plan, RowAppend, RowProblem
 from .pricing import PriceList, PricingProblem, session_lines
 from .vat import VatRules
+from .kind import is_credit_note
 
 STATUSES = {s.value.lower(): s for s in SessionStatus}
 
@@ -63,7 +64,7 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
     problems: list[RowProblem] = []
     sessions = with_ids(ledger.sessions, "sessions", "session_id", rules.session_id_pattern, _has_content, writes)
     on_invoice = _sessions_on_live_invoices(i for i in ledger.invoices
-                                            if rules.credit_note_pattern.parse(i.invoice_no) is None)
+                                            if not is_credit_note(i.invoice_no, rules.credit_note_pattern))
     lines_by_session = _lines_by_session(ledger.lines)
     duplicates = _duplicate_ids(sessions, on_invoice)
     clients = ClientBook(ledger.clients)

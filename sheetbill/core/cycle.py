@@ -21,6 +21,7 @@ from .lifecycle import LifecycleRules, plan_lifecycle
 from .model import Invoice, Ledger, Payment
 from .payments import PaymentRules, Receipt, plan_payments
 from .plan import CellWrite, Plan, RowAppend
+from .kind import is_credit_note
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
     by_no = {i.invoice_no: i for i in settled}
     appends = tuple(_settled_append(a, by_no) for a in tuple(life.appends) + billing.appends)
     unknown_writes, unknown = ([], []) if rules.email_lookup else flag_unknown(
-        settled, pay.payments, lambda n: rules.credit_note_pattern.parse(n) is not None)
+        settled, pay.payments, lambda n: is_credit_note(n, rules.credit_note_pattern))
     writes = merge(life.writes, billing.writes, pay.writes, cash.writes,
                    _status_after_payments(ledger, billing, settled, rules), unknown_writes)
     plan = Plan(appends=appends, writes=writes,
@@ -81,7 +82,7 @@ def _status_after_payments(ledger: Ledger, billing: Plan, settled: tuple[Invoice
     """Sessions' Billing Status once payments are applied (Paid shows the same cycle)."""
     shown = {w.row: w.after for w in billing.writes if w.tab == "sessions" and w.field == "billing_status"}
     ids = {w.row: str(w.after) for w in billing.writes if w.tab == "sessions" and w.field == "session_id"}
-    on = {sid: inv for inv in settled if inv.live and rules.credit_note_pattern.parse(inv.invoice_no) is None
+    on = {sid: inv for inv in settled if inv.live and not is_credit_note(inv.invoice_no, rules.credit_note_pattern)
           for sid in inv.session_ids}
     out = []
     for s in ledger.sessions:

@@ -21,6 +21,7 @@ from .invoice import invoice_row, line_row
 from .model import Client, Invoice, InvoiceStatus
 from .numbering import NumberPattern, Sequencer
 from .plan import CellWrite, RowAppend
+from .kind import InvoiceKind, kind_of
 
 DRAFT_PREFIX = "DRAFT-"
 
@@ -48,7 +49,7 @@ class LifecyclePlan:
 
 
 def is_credit_note(inv: Invoice, rules: LifecycleRules) -> bool:
-    return rules.credit_note_pattern.parse(inv.invoice_no) is not None
+    return kind_of(inv.invoice_no, rules.credit_note_pattern) is InvoiceKind.CREDIT_NOTE
 
 
 def plan_lifecycle(invoices: tuple[Invoice, ...], clients: tuple[Client, ...], rules: LifecycleRules,

@@ -34,6 +34,7 @@ from .model import Allocation, Invoice, InvoiceStatus, Ledger, Payment, PaymentM
 from .number import CENT, D, ZERO, fmt, money
 from .numbering import NumberPattern, Sequencer, with_ids
 from .plan import CellWrite, RowProblem
+from .kind import is_credit_note
 
 CREDIT = "Credit"
 REFUND = "Refund"
@@ -140,7 +141,7 @@ class _Invoices:
                 self.open_of.setdefault(i.client_id, []).append(i)
 
     def is_credit_note(self, inv: Invoice) -> bool:
-        return self.credit_notes.parse(inv.invoice_no) is not None
+        return is_credit_note(inv.invoice_no, self.credit_notes)
 
     def maintained(self, inv: Invoice) -> bool:
         return inv.status in PAYABLE and not self.is_credit_note(inv)

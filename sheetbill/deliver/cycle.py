@@ -24,6 +24,7 @@ from .base import Transport
 from .exactly_once import Outcome, Outgoing, Writes, emailed, send_all, tagged
 from .invoice_pdfs import RenderAll, invoice_pdfs
 from .outgoing import Context, receipt_items, reminder_items, statement_item
+from ..core.kind import is_credit_note
 
 
 @dataclass
@@ -46,7 +47,7 @@ class Delivery:
         return self.renderer.render(doc), f"{doc.invoice.invoice_no} ({today.isoformat()}).pdf"
 
     def credit_note(self, number: str) -> bool:
-        return self.rules.credit_note_pattern.parse(number) is not None
+        return is_credit_note(number, self.rules.credit_note_pattern)
 
     def deliver(self, ctx: Context, book: CycleBook, seen: Reading, cycle: CyclePlan, invoices: list[Invoice],
                 report: CycleReport, planned: tuple[CellWrite, ...] = ()) -> None:

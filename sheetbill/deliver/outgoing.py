@@ -32,6 +32,7 @@ from ..core.plan import CellWrite
 from ..core.reminders import Reminder
 from ..render.store import PdfStore, StoredPdf
 from .exactly_once import Outgoing, Writes
+from ..core.kind import InvoiceKind, kind_of
 
 __all__ = ["Context", "invoice_copy_item", "invoice_item", "once_in_state", "receipt_items", "reminder_items",
            "statement_item"]
@@ -62,14 +63,15 @@ class Context:
 
     def invoice_document(self, inv: Invoice, client: Client):
         """The invoice as it stands today, every figure from the client's account."""
-        credit_note = self.credit_pattern.parse(inv.invoice_no) is not None
+        kind = kind_of(inv.invoice_no, self.credit_pattern)
+        credit_note = kind is InvoiceKind.CREDIT_NOTE
         rules = self.config.rules
         account = self.accounts.get(inv.client_id)
         figures = None
         if account is not None and account.charge(inv.invoice_no) is not None:
             figures = account.invoice(inv.invoice_no, self.today)
         doc = document_for(inv, client, self.config.practice, rules.default_terms_days, self.today,
-                           kind="credit_note" if credit_note else "invoice",
+                           kind=kind.value,
                            credits=inv.session_ids[0] if credit_note and inv.session_ids else "",
                            figures=figures)
         link = self.pay_links.get(inv.invoice_no, "")  # its card pay link (payments/pay_links.py), if any
