@@ -20,11 +20,10 @@ from typing import Callable, Iterable, Mapping
 
 from .changelog import Change
 from .marks import COPY, REMINDER, STATE_KINDS, cell_is_sending, state_is_sending
-from .model import Invoice, InvoiceStatus, Payment
+from .model import ISSUED, Invoice, InvoiceStatus, Payment
 from .plan import CellWrite, RowProblem
 
-DELIVERABLE = frozenset({InvoiceStatus.FINALIZED.value, InvoiceStatus.PARTIALLY_PAID.value,
-                         InvoiceStatus.PAID.value})
+DELIVERABLE = ISSUED  # issued invoices get their PDF and email
 
 
 @dataclass(frozen=True)

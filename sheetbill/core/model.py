@@ -47,6 +47,8 @@ LIVE_STATUSES = frozenset(
     {InvoiceStatus.DRAFT, InvoiceStatus.FINALIZED, InvoiceStatus.PARTIALLY_PAID,
      InvoiceStatus.PAID, InvoiceStatus.ARCHIVED}
 )
+# An issued invoice, open or paid: it is delivered (PDF, email) and payments apply to it.
+ISSUED = frozenset({InvoiceStatus.FINALIZED.value, InvoiceStatus.PARTIALLY_PAID.value, InvoiceStatus.PAID.value})
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from typing import Iterable, Literal, Mapping, Sequence, overload
 
 from .clients import ClientBook, ClientProblem
 from .limits import Limits, payment_problem
-from .model import Allocation, Invoice, InvoiceStatus, Ledger, Payment, PaymentMethod
+from .model import ISSUED, Allocation, Invoice, InvoiceStatus, Ledger, Payment, PaymentMethod
 from .number import CENT, D, ZERO, fmt, money
 from .numbering import NumberPattern, Sequencer, with_ids
 from .plan import CellWrite, RowProblem
@@ -43,7 +43,7 @@ METHODS = {m.value.lower(): m.value for m in PaymentMethod}
 _METHOD_HINT = "(use Card, Bank transfer, Cash or Other)"
 # Invoices that take payments and whose Paid, Balance and Status are kept here; Draft, Void and
 # Archived invoices and credit notes are left as they are.
-PAYABLE = frozenset({InvoiceStatus.FINALIZED.value, InvoiceStatus.PARTIALLY_PAID.value, InvoiceStatus.PAID.value})
+PAYABLE = ISSUED  # payments apply to issued invoices
 ClientCells = Mapping[str, tuple[Decimal | None, Decimal | None]]  # client id -> Balance, Credit as shown
 
 
