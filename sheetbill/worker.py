@@ -10,7 +10,6 @@ skipped, no email twice. The scheduled loop around `run_once` is in watch.py.
 from __future__ import annotations
 
 import hashlib
-import logging
 import time as _time
 from dataclasses import replace
 from datetime import timezone
@@ -18,7 +17,6 @@ from typing import Callable, Generator
 
 from . import commands
 from .book.base import Book, Snapshot
-from .book.cells import text as cell_text
 from .book.cycle_book import CycleBook, Reading
 from .chain import ChainCheck
 from .clock import Clock, SystemClock
@@ -27,8 +25,9 @@ from .core.account import accounts
 from .core.actions import of_cycle, restored
 from .core.billing import BillingRules
 from .core.cycle import CyclePlan, plan_cycle
-from .core.dashboard import dashboard, dashboard_writes, unbilled
+from .core.dashboard import dashboard, unbilled
 from .core.identity import workbook_id
+from .core.kind import is_credit_note
 from .core.model import Invoice, Ledger
 from .core.plan import CellWrite
 from .core.protect import restore_finalized
@@ -44,9 +43,7 @@ from .problems import from_cache, still_shown, to_cache
 from .render.folder import LocalFolder
 from .render.pool import one_by_one
 from .render.store import PdfStore
-from .core.kind import is_credit_note
 
-log = logging.getLogger("sheetbill")
 __all__ = ["Clock", "CycleReport", "SystemClock", "Worker"]
 
 
@@ -149,7 +146,11 @@ class Worker:
         except SheetbillError as exc:  # a later write failed: say what this run did write
             raise partly_written(exc, report.created, report.pdfs, report.sent) from None
         if self.accounting is not None:
-            self._push_accounting(report)
+            from .accounting.cycle import push_to_books
+
+            push_to_books(self.io.read, lambda snapshot, writes: self.io.commit(snapshot, writes, []), self.config,
+                          self.accounting, lambda: self.clock.now().astimezone(timezone.utc), report.problems,
+                          report.errors)
 
     def _record(self, seen: Reading, report: CycleReport) -> None:
         """What the next cycles may skip: a chain that held, a cycle that left nothing to do."""
@@ -182,22 +183,10 @@ class Worker:
 
     def _dashboard(self, seen: Reading, cycle: CyclePlan, broken: int = 0) -> list[CellWrite]:
         """The Dashboard cells that change (refreshed only along with other writes)."""
-        current = self.io.dashboard_now(seen.snapshot)
-        if current is None:
-            return []
         sessions = seen.ledger.sessions
-        rows = dashboard(cycle.invoices, sessions, unbilled(cycle.invoices, sessions), len(cycle.plan.problems),
-                         self.today(), self.io.stamp(), broken_chain=broken,
-                         health=self.health() if self.health is not None else ("", 0))
-        return dashboard_writes(rows, current, cell_text)
-
-    def _push_accounting(self, report: CycleReport) -> None:
-        from .accounting.cycle import push_to_books
-
-        pushed = push_to_books(self.io.read, lambda snapshot, writes: self.io.commit(snapshot, writes, []),
-                               self.config, self.accounting, lambda: self.clock.now().astimezone(timezone.utc), report.problems, report.errors)
-        if pushed:
-            log.info("accounting: pushed %d document(s) to %s", len(pushed), self.accounting.name)
+        return self.io.dashboard_cells(seen.snapshot, lambda: dashboard(
+            cycle.invoices, sessions, unbilled(cycle.invoices, sessions), len(cycle.plan.problems), self.today(),
+            self.io.stamp(), broken_chain=broken, health=self.health() if self.health is not None else ("", 0)))
 
     def _credit_note(self, number: str) -> bool:
         return is_credit_note(number, self.rules.credit_note_pattern)

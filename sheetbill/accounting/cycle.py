@@ -46,4 +46,6 @@ def push_to_books(read: Callable[[], Snapshot], commit: Callable[[Snapshot, list
     problems += [RowProblem(cell.tab, cell.row, key, f"{remote.name}: {message}") for cell, key, message in outcome.problems]
     if writes:
         commit(snapshot, writes)
+    if outcome.pushed:
+        log.info("accounting: pushed %d document(s) to %s", len(outcome.pushed), remote.name)
     return outcome.pushed

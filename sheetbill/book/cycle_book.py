@@ -14,6 +14,7 @@ from typing import Callable, Mapping, Sequence
 
 from ..config import Config
 from ..core import changelog
+from ..core.dashboard import dashboard_writes
 from ..core.history import human_edits
 from ..core.identity import identify
 from ..core.model import Ledger
@@ -139,13 +140,15 @@ class CycleBook:
         self.commit(seen.snapshot, writes, appends, seen.people, action=action, extra_state=state_)
         return replace(self.reading(), recovered=seen.recovered)
 
-    def dashboard_now(self, snapshot: Snapshot) -> dict[int, dict[str, object]] | None:
-        """The Dashboard tab's values by row and field, None without the tab."""
+    def dashboard_cells(self, snapshot: Snapshot,
+                        rows: Callable[[], Sequence[tuple[str, object, object]]]) -> list[CellWrite]:
+        """The Dashboard cells that change to show `rows()` (core.dashboard); none without the tab."""
         table = snapshot.tables.get("dashboard")
         if table is None:
-            return None
-        fields = [f for f in ("item", "value", "count") if f in table.columns]
-        return {r: {f: table.get(v, f) for f in fields} for r, v in table.rows}
+            return []
+        fields: list[str] = [f for f in ("item", "value", "count") if f in table.columns]
+        current = {r: {f: table.get(v, f) for f in fields} for r, v in table.rows}
+        return dashboard_writes(rows(), current, cell_text)
 
     def muted(self, snapshot: Snapshot, tab: str, is_muted: Callable[[str], bool]) -> frozenset[str]:
         """The keys of `tab`'s rows whose Reminders column mutes them."""
