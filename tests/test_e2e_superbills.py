@@ -171,6 +171,31 @@ def test_monthly_superbills_go_out_once(insured):
     assert "1 Oct 2026 – 31 Oct 2026" in sent[0]["Subject"]
 
 
+def test_a_german_clients_superbill_and_its_email_are_in_german(insured):
+    from .test_e2e_language import NBSP, NNBSP, speaks
+
+    speaks(insured, "C-010", "de")
+    insured.append("Sessions", coded("S-00001", date(2026, 10, 20), "F41.1, Z63.0"),
+                   coded("S-00002", date(2026, 10, 27), "F41.1", provider="Tom"))
+    insured.run(OCTOBER)
+    insured.run()
+    [mail] = [m for m in insured.emails() if m["Subject"].startswith("Leistungsnachweis ")]
+    assert mail["Subject"] == "Leistungsnachweis 01.10.2026 – 31.10.2026 von Lindenhof Lymph & Physio"
+    body = mail.get_body(("plain",)).get_content().replace(NBSP, " ").replace(NNBSP, " ")
+    assert body.startswith("Guten Tag Emma Stone,") and "Gesamtbetrag: 360,00 €" in body
+    assert "Die Praxis hat der Versicherung nichts in Rechnung gestellt" in body
+    [pdf] = list(mail.iter_attachments())
+    path = insured.folder / "superbill-de.pdf"
+    path.write_bytes(pdf.get_content())
+    text = " ".join(pdf_text(path).replace(NBSP, " ").replace(NNBSP, " ").split())
+    for words in ("Leistungsnachweis", "Patient und Versicherung", "Geburtsdatum", "04.05.1990", "Behandlungsdatum",
+                  "20.10.2026", "Ziffer", "Diagnosen (ICD-10)", "Gesamtbetrag 360,00 €", "Bezahlter Betrag 0,00 €",
+                  "Keine Abrechnung mit der Versicherung.", "Behandler", "Unterschrift Behandler"):
+        assert words.lower() in text.lower(), words  # labels may be set in capitals
+    for english in ("Superbill", "Date of service", "Total charges", "not a claim", "Providers"):
+        assert english.lower() not in text.lower(), english
+
+
 @pytest.mark.parametrize("point", ["send", "sent"])
 def test_monthly_superbill_sent_once_after_a_crash(insured, point):
     insured.append("Sessions", coded("S-00001", date(2026, 10, 20), "F41.1"),
