@@ -343,11 +343,12 @@ def export_accounts(config: Config, fmt: str, date_from, date_to, out: Path | No
     return export.write(made, config.path.parent / "exports", out), made.notes
 
 
-def init_google(config: Config, spreadsheet_id: str, google=None) -> list[str]:
+def init_google(config: Config, spreadsheet_id: str, google=None, insurance: bool = False) -> list[str]:
     """`sheetbill init --google ID`: the spreadsheet made ready (tabs, headers,
     dropdowns, formats, protection; the admin's data untouched), a Drive folder
     and a starter Docs template where the config names none, and the email
-    templates beside the config. Returns what was done, one line each."""
+    templates beside the config; with `insurance`, the superbill columns and the
+    config's insurance switched on. Returns what was done, one line each."""
     import random
 
     from .google.errors import explain
@@ -360,7 +361,8 @@ def init_google(config: Config, spreadsheet_id: str, google=None) -> list[str]:
     assert config.google is not None  # google_for refuses a config without the google: section
     rng = random.Random()
     try:
-        done = set_up(google, spreadsheet_id, config.tabs, lambda: rng.randint(1, 2**31 - 1))
+        done = set_up(google, spreadsheet_id, config.tabs, lambda: rng.randint(1, 2**31 - 1),
+                      capabilities=frozenset({"insurance"} if insurance else ()))
         folder = config.google.drive_folder
         if not folder:
             folder = create_folder(google, "sheetbill invoices")
@@ -377,6 +379,10 @@ def init_google(config: Config, spreadsheet_id: str, google=None) -> list[str]:
     if not target.exists():
         shutil.copytree(PACKAGE_TEMPLATES, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
         done.append(f"copied the email and PDF templates to {target}")
+    if insurance and config.insurance is None:
+        from .insurance.switch import switch_on
+
+        done.append(switch_on(config.path))
     return done
 
 

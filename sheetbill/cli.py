@@ -126,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _init(args) -> int:
     if args.google:
-        for line in app.init_google(config_mod.load(args.config), args.google):
+        for line in app.init_google(config_mod.load(args.config), args.google, insurance=args.insurance):
             print(line)
         print(f"Next: `sheetbill check --config {args.config}`")
         return 0

@@ -11,10 +11,11 @@ import pytest
 from sheetbill.core.coding import diagnosis_codes, diagnosis_problem, place_problem
 from sheetbill.core.model import Allocation, Invoice, Line, Payment
 from sheetbill.core.session_paid import paid_per_session
-from sheetbill.insurance.codes import Icd10Cm
+from sheetbill.insurance.codes import Icd10Cm, Icd10Who
 from sheetbill.insurance.ids import ein_problem, npi_problem
 
 ICD = Icd10Cm()
+WHO = Icd10Who()
 
 
 @pytest.mark.parametrize("typed, codes", [
@@ -44,6 +45,29 @@ def test_diagnosis_codes_are_read_as_written_or_without_the_dot(typed, codes):
 def test_diagnosis_cells(typed, problem):
     found = diagnosis_problem(typed, ICD)
     assert (problem in found) if problem else found == ""
+
+
+@pytest.mark.parametrize("typed, in_cm, in_who", [
+    ("F41.9", "", ""),                                   # in both lists
+    ("F41.1, Z63.0", "", ""),
+    ("S93.401A", "", "S93.401A is not an ICD-10 (WHO) code"),  # the WHO's list has no 7th characters
+    ("F32.A", "", "F32.A is not an ICD-10 (WHO) code"),       # added by ICD-10-CM
+    ("M54.50", "", "M54.50 is not an ICD-10 (WHO) code"),
+    ("M54.5", "M54.5 is a category, not a billable ICD-10-CM code", ""),  # complete in the WHO's list only
+    ("A16.2", "A16.2 is not an ICD-10-CM code", ""),          # the WHO's tuberculosis codes, not the US's
+    ("F41", "F41 is a category, not a billable ICD-10-CM code",
+     "F41 is a category, not a billable ICD-10 (WHO) code"),
+    ("F40-F48", "not an ICD-10-CM code", "not an ICD-10 (WHO) code"),
+    ("", "put the ICD-10-CM code(s)", "put the ICD-10 (WHO) code(s)"),
+])
+def test_each_code_list_names_itself_when_it_rejects_a_code(typed, in_cm, in_who):
+    for codes, problem in ((ICD, in_cm), (WHO, in_who)):
+        found = diagnosis_problem(typed, codes)
+        assert (problem in found) if problem else found == "", (codes.name, typed, found)
+
+
+def test_the_who_list_gives_titles():
+    assert WHO.describe("M54.5") == "Low back pain" and WHO.describe("S93.401A") == ""
 
 
 @pytest.mark.parametrize("typed, ok", [("11", True), ("02", True), ("10", True), ("", True), ("2", False),

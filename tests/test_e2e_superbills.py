@@ -100,6 +100,28 @@ def test_missing_or_unknown_diagnosis_is_a_problem_and_the_invoice_is_still_made
     assert {s["Session ID"]: s["Problem"] for s in insured.rows("Sessions")}["S-00002"] is None
 
 
+def test_a_practice_outside_the_us_checks_codes_against_the_who_list(insured, capsys):
+    insured.configure("code_list: icd-10-cm", "code_list: icd-10-who")
+    insured.append("Sessions", coded("S-00001", date(2026, 11, 2), "M54.5"),  # complete in the WHO's list only
+                   coded("S-00002", date(2026, 11, 3), "S93.401A"),  # ICD-10-CM's 7th character
+                   coded("S-00003", date(2026, 11, 4), "F41.9"))
+    insured.run()
+    rows = {s["Session ID"]: s for s in insured.rows("Sessions")}
+    assert rows["S-00001"]["Problem"] is None and rows["S-00003"]["Problem"] is None
+    assert rows["S-00002"]["Problem"] == "Diagnosis S93.401A is not an ICD-10 (WHO) code"
+    assert all(s["Invoice No"] for s in rows.values())
+    code, out = superbill(insured, capsys, "C-010", "--from", "2026-11-01", "--to", "2026-11-30")
+    assert code == 0 and "Low back pain" in pdf_text(out.split("Superbill: ")[1].splitlines()[0])
+
+
+def test_an_unknown_code_list_names_the_key_and_the_choices(insured):
+    from sheetbill.errors import ConfigError
+
+    insured.configure("code_list: icd-10-cm", "code_list: icd-11")
+    with pytest.raises(ConfigError, match=re.escape("insurance.code_list: must be one of icd-10-cm, icd-10-who")):
+        _ = insured.config
+
+
 def test_a_month_with_a_paid_and_an_unpaid_session_and_two_providers(insured, capsys):
     insured.append("Sessions", coded("S-00001", date(2026, 11, 3), "F41.1, Z63.0"),
                    coded("S-00002", date(2026, 11, 10), "f411", provider="Tom", place=2),
@@ -147,6 +169,31 @@ def test_monthly_superbills_go_out_once(insured):
     sent = superbill_mails(insured)
     assert len(sent) == 1 and sent[0]["To"].addresses[0].addr_spec == "emma@example.com"
     assert "1 Oct 2026 – 31 Oct 2026" in sent[0]["Subject"]
+
+
+def test_a_german_clients_superbill_and_its_email_are_in_german(insured):
+    from .test_e2e_language import NBSP, NNBSP, speaks
+
+    speaks(insured, "C-010", "de")
+    insured.append("Sessions", coded("S-00001", date(2026, 10, 20), "F41.1, Z63.0"),
+                   coded("S-00002", date(2026, 10, 27), "F41.1", provider="Tom"))
+    insured.run(OCTOBER)
+    insured.run()
+    [mail] = [m for m in insured.emails() if m["Subject"].startswith("Leistungsnachweis ")]
+    assert mail["Subject"] == "Leistungsnachweis 01.10.2026 – 31.10.2026 von Lindenhof Lymph & Physio"
+    body = mail.get_body(("plain",)).get_content().replace(NBSP, " ").replace(NNBSP, " ")
+    assert body.startswith("Guten Tag Emma Stone,") and "Gesamtbetrag: 360,00 €" in body
+    assert "Die Praxis hat der Versicherung nichts in Rechnung gestellt" in body
+    [pdf] = list(mail.iter_attachments())
+    path = insured.folder / "superbill-de.pdf"
+    path.write_bytes(pdf.get_content())
+    text = " ".join(pdf_text(path).replace(NBSP, " ").replace(NNBSP, " ").split())
+    for words in ("Leistungsnachweis", "Patient und Versicherung", "Geburtsdatum", "04.05.1990", "Behandlungsdatum",
+                  "20.10.2026", "Ziffer", "Diagnosen (ICD-10)", "Gesamtbetrag 360,00 €", "Bezahlter Betrag 0,00 €",
+                  "Keine Abrechnung mit der Versicherung.", "Behandler", "Unterschrift Behandler"):
+        assert words.lower() in text.lower(), words  # labels may be set in capitals
+    for english in ("Superbill", "Date of service", "Total charges", "not a claim", "Providers"):
+        assert english.lower() not in text.lower(), english
 
 
 @pytest.mark.parametrize("point", ["send", "sent"])

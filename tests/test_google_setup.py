@@ -83,6 +83,38 @@ def test_init_google_twice_changes_nothing_more(admin_sheet, capsys):
     assert len(book.protected) == protected
 
 
+def test_init_google_insurance_adds_the_superbill_columns_and_switches_superbills_on(admin_sheet, capsys):
+    book, config = admin_sheet
+    before = [row[:5] for row in grid(book, "Sessions")]
+    assert config_mod.load(config).insurance is None
+    assert cli.main(["init", "--google", book.id, "--config", str(config), "--insurance"]) == 0
+    out = capsys.readouterr().out
+    assert "Diagnosis, Place of Service to 'Sessions'" in out and "switched superbills on in sheetbill.yaml" in out
+    headers = {t: [h for h in grid(book, t)[0] if h] for t in ("Sessions", "Clients", "Services")}
+    assert headers["Sessions"][-2:] == ["Diagnosis", "Place of Service"]
+    assert headers["Clients"][-6:] == ["Superbill", "Date of Birth", "Insurer", "Member ID", "Group No", "Relationship"]
+    assert headers["Services"][-2:] == ["Procedure Code", "Modifiers"]  # a tab it made
+    assert [row[:5] for row in grid(book, "Sessions")] == before  # the admin's data and order kept
+    clients = book.sheet_titled("Clients")
+    superbill = clients.cell(1, headers["Clients"].index("Superbill")).rule
+    assert [v["userEnteredValue"] for v in superbill["condition"]["values"]] == ["Yes", "No"]
+    born = clients.cell(1, headers["Clients"].index("Date of Birth")).fmt
+    assert born["numberFormat"]["type"] == "DATE"
+    assert config_mod.load(config).insurance is not None
+
+    assert cli.main(["init", "--google", book.id, "--config", str(config), "--insurance"]) == 0
+    again = capsys.readouterr().out
+    assert "added" not in again and "switched" not in again
+    assert [h for h in grid(book, "Sessions")[0] if h] == headers["Sessions"]
+
+
+def test_init_google_without_insurance_adds_no_superbill_columns(admin_sheet, capsys):
+    book, config = admin_sheet
+    assert cli.main(["init", "--google", book.id, "--config", str(config)]) == 0
+    assert "Diagnosis" not in grid(book, "Sessions")[0] and "Superbill" not in grid(book, "Clients")[0]
+    assert "superbills" not in capsys.readouterr().out and config_mod.load(config).insurance is None
+
+
 def test_auth_google_keeps_a_service_account_key_owner_only(admin_sheet, tmp_path, capsys):
     _, config = admin_sheet
     key = tmp_path / "key.json"

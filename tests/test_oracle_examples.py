@@ -241,3 +241,37 @@ def test_bank_transfers_from_the_statement_folder_agree_with_the_oracle(tmp_path
     assert sorted(p.amount for p in desk.book.payments) == [Decimal("20.00"), Decimal("50.00"), Decimal("60.00"),
                                                             Decimal("73.21")]
     assert len({p.pid for p in desk.book.payments}) == 4
+
+
+def test_money_a_void_frees_counts_on_a_receipt_only_from_the_credit_notes_date(tmp_path):
+    """A cash payment on INV-2027-0003, which is voided the next day: the worker moves the freed
+    73.21 on to the open invoices (4.40 of it to INV-2027-0002). A receipt dated the day before
+    the void still shows INV-2027-0002 open by what the freed money later paid."""
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=True, email=False)
+    desk.pass_days(30)
+    desk.log_session(c, 1, 0, 0, True)  # 65.00
+    desk.pay(Decimal("32.50"), invoice="S-00001")
+    desk.year_end()  # 2 Jan 2027
+    desk.log_session(c, 2, 1, 3, False)
+    desk.log_session(c, 2, 2, 1, False)
+    assert desk.run() == []
+    s = desk.log_session(c, 1, 1, 0, True)  # 73.21
+    desk.pay(Decimal("73.21"), invoice=s, method="Cash")
+    desk.pass_days(1)  # 3 Jan
+    desk.void("INV-2027-0001")  # re-billed as INV-2027-0002, its 32.50 moved there
+    assert desk.run() == []
+    desk.pay(Decimal("16.25"), invoice="INV-2027-0002")  # P-00003
+    desk.log_session(c, 1, 1, 0, True)
+    desk.pay(Decimal("73.21"), invoice="S-00005", method="Bank transfer")  # P-00004
+    desk.void("INV-2027-0003")  # the cash payment's invoice: its 73.21 is free from 4 Jan
+    desk.pay(Decimal("11.85"), client=c, method="Bank transfer")  # P-00005
+    desk.complete("S-00003")
+    desk.pass_days(1)  # 4 Jan
+    assert desk.run() == []
+    receipts = documents(desk, "receipt")
+    # on 3 Jan INV-2027-0002 (65.00) had 32.50 + 16.25 on it: 16.25 open; the 4.40 came on 4 Jan
+    assert figures(receipts["P-00003"], "still_open") == (Decimal("16.25"),)
+    assert figures(receipts["P-00005"], "still_open") == (Decimal("4.40"),)
+    applied = {p.pid: p.applied for p in desk.book.payments}
+    assert ("INV-2027-0002", Decimal("4.40")) in applied["P-00002"]

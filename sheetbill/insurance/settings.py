@@ -8,7 +8,7 @@ providers' identifiers, the default place of service, the code list.
       ein: "12-3456789"
       identifiers: {}          # national identifiers elsewhere, e.g. {IK: "261234567"}
       place_of_service: "11"   # 11 office, 02/10 telehealth; a session's Place of Service wins
-      code_list: icd-10-cm
+      code_list: icd-10-cm     # or icd-10-who: the WHO's ICD-10, for practices outside the US
       providers:               # by what the Sessions' Provider column says
         Maria: {name: Maria Keller, credentials: LMHC, npi: "1245319599"}
 """
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.insurance import PracticeIds, Provider
+from .codes import CODE_LISTS
 from .ids import ein_problem, npi_problem
 
 KEYS = ("enabled", "monthly", "npi", "ein", "identifiers", "place_of_service", "code_list", "providers")
@@ -54,7 +55,7 @@ def parse(doc) -> InsuranceSettings | None:
     place = doc.text("insurance.place_of_service", "11")
     if not (place.isdigit() and len(place) == 2):
         raise doc.fail("insurance.place_of_service", f"must be a two-digit code such as 11 or 02 (got '{place}')")
-    code_list = doc.choice("insurance.code_list", "icd-10-cm", ("icd-10-cm",))
+    code_list = doc.choice("insurance.code_list", "icd-10-cm", tuple(CODE_LISTS))
     return InsuranceSettings(
         monthly=doc.flag("insurance.monthly", True),
         ids=PracticeIds(npi, ein, _identifiers(doc)), place_of_service=place, code_list=code_list,

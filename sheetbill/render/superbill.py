@@ -1,17 +1,23 @@
 """A `SuperbillDocument` as a plain template context, every value already
-text (the conventions of `render.context`), and the superbill's document type."""
+text (the conventions of `render.context`), and the superbill's document type.
+
+Like the invoice, it speaks the client's language (else the practice's):
+its dates, amounts and units written that way, and its words, in the
+template and the not-a-claim statement, from the message catalogues."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TypedDict
 
 from ..core.insurance import Provider
 from ..core.superbill import SuperbillDocument, SuperbillLine
+from ..language import N_, document_language, gettext_for
 from .base import DocumentType
 from .context import (ClientContext, Money, PracticeContext, client_context, format_date,
                       format_quantity, money_format, practice_context, text)
 
-NOT_A_CLAIM = ("This superbill is an itemised statement of services for the client to submit to their "
+NOT_A_CLAIM = N_("This superbill is an itemised statement of services for the client to submit to their "
                "insurer. It is not a claim: the practice has not billed the insurer, and payment of "
                "benefits is between the client and the insurer.")
 
@@ -74,26 +80,29 @@ class SuperbillContext(TypedDict):
     balance: str
     has_balance: bool
     not_a_claim: str
+    language: str  # the document's locale name ("de_DE"), "" for sheetbill's plain English
 
 
 def superbill_context(doc: SuperbillDocument) -> SuperbillContext:
     """The template context of `doc`: plain dicts, lists, text, bools."""
-    s, amount, insured = doc.superbill, money_format(doc.practice), doc.insured
+    language = document_language(doc.client.language, doc.practice.language)
+    s, amount, insured = doc.superbill, money_format(doc.practice, language), doc.insured
+    day = partial(format_date, language=language)
     return {
         "practice": practice_context(doc.practice),
         "client": client_context(doc.client),
-        "insured": {"date_of_birth": format_date(insured.date_of_birth), "insurer": text(insured.insurer),
+        "insured": {"date_of_birth": day(insured.date_of_birth), "insurer": text(insured.insurer),
                     "member_id": text(insured.member_id), "group_no": text(insured.group_no),
                     "relationship": text(insured.relationship)},
         "npi": text(doc.ids.npi),
         "ein": text(doc.ids.ein),
         "identifiers": [{"label": text(label), "value": text(value)} for label, value in doc.ids.other],
-        "date": format_date(s.today),
+        "date": day(s.today),
         "date_iso": s.today.isoformat(),
-        "period_from": format_date(s.date_from),
-        "period_to": format_date(s.date_to),
+        "period_from": day(s.date_from),
+        "period_to": day(s.date_to),
         "currency": doc.practice.currency,
-        "lines": [_line(line, amount) for line in s.lines],
+        "lines": [_line(line, amount, language) for line in s.lines],
         "diagnoses": [{"pointer": d.pointer, "code": d.code, "description": text(d.description)}
                       for d in s.diagnoses],
         "providers": [_provider(p) for p in s.providers],
@@ -101,7 +110,8 @@ def superbill_context(doc: SuperbillDocument) -> SuperbillContext:
         "paid": amount(s.paid),
         "balance": amount(s.balance),
         "has_balance": s.balance > 0,
-        "not_a_claim": NOT_A_CLAIM,
+        "not_a_claim": gettext_for(language)(NOT_A_CLAIM),
+        "language": language,
     }
 
 
@@ -109,10 +119,10 @@ def _provider(p: Provider) -> ProviderContext:
     return {"key": text(p.key), "name": text(p.name), "credentials": text(p.credentials), "npi": text(p.npi)}
 
 
-def _line(line: SuperbillLine, amount: Money) -> SuperbillLineContext:
+def _line(line: SuperbillLine, amount: Money, language: str = "") -> SuperbillLineContext:
     p = line.provider
     return {
-        "date": format_date(line.date),
+        "date": format_date(line.date, language),
         "date_iso": line.date.isoformat(),
         "session_id": text(line.session_id),
         "invoice_no": text(line.invoice_no),
@@ -121,7 +131,7 @@ def _line(line: SuperbillLine, amount: Money) -> SuperbillLineContext:
         "modifiers": ", ".join(text(m) for m in line.modifiers),
         "description": text(line.description),
         "pointers": ", ".join(line.pointers),
-        "units": format_quantity(line.units),
+        "units": format_quantity(line.units, language),
         "charge": amount(line.charge),
         "paid": amount(line.paid),
         "provider": text(", ".join(filter(None, (p.name, p.credentials)))) if p else "",

@@ -7,6 +7,9 @@ Status, Client, Service, Method (and Invoice Mode, Active), number formats
 on money and date columns, `_sheetbill` hidden, the worker's tabs
 protected. Cell values are never written below the header row. Running it
 again changes nothing that is already right. Two reads and one batchUpdate.
+
+`capabilities` (e.g. "insurance") adds those optional columns too, with their
+dropdowns, as `book.create` does for a new Excel workbook.
 """
 
 from __future__ import annotations
@@ -31,11 +34,18 @@ DROPDOWNS = (  # tab, field, list of values or (tab, field) of a range, the note
     ("payments", "method", ["Card", "Bank transfer", "Cash", "Other"], "How the client paid"),
     ("services", "active", ["Yes", "No"], "No: the service can no longer be billed"),
 )
+CAPABILITY_DROPDOWNS = {  # capability -> dropdowns like DROPDOWNS', set only when it is switched on
+    "insurance": (
+        ("clients", "superbill", ["Yes", "No"], "Yes: a superbill each month, and sessions need a Diagnosis"),
+        ("clients", "relationship", ["Self", "Spouse", "Child", "Other"], "The client's relationship to the insured"),
+    ),
+}
 NUMBER_FORMATS = {"money": values.MONEY_FORMAT, "date": values.DATE_FORMAT,
                   "percent": {"type": "PERCENT", "pattern": FORMATS["percent"]}}
 
 
-def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id, new_rows: int = NEW_ROWS) -> list[str]:
+def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id, new_rows: int = NEW_ROWS,
+           capabilities: frozenset[str] = frozenset()) -> list[str]:
     """Prepare the spreadsheet; returns one line per change made. `new_id()`
     gives unused sheet ids; new tabs get `new_rows` rows."""
     path = f"/{spreadsheet_id}"
@@ -61,7 +71,7 @@ def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id, new
             requests.append({"addSheet": {"properties": {
                 "sheetId": sheet_id, "title": tab.name, "hidden": tab.hidden,
                 "gridProperties": {"rowCount": new_rows, "columnCount": max(26, len(tab.columns)), "frozenRowCount": 1}}}})
-            made = [c.field for c in tab.columns if not c.optional]
+            made = [c.field for c in tab.created(capabilities)]
             requests.append(header_write(tab, sheet_id, made, 0))
             places[tab.key] = (sheet_id, new_rows, {f: i for i, f in enumerate(made)})
             done.append(f"added tab '{tab.name}'")
@@ -73,7 +83,7 @@ def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id, new
         props = sheet["properties"]
         sheet_id, size = props["sheetId"], props.get("gridProperties") or {}
         columns, missing, width = map_headers(tab, headers.get(tab.name, []))
-        lacking = [c.field for c in tab.columns if c.field in missing and not c.optional]
+        lacking = [c.field for c in tab.created(capabilities) if c.field in missing]
         if lacking:
             if width + len(lacking) > int(size.get("columnCount") or 0):
                 requests.append({"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS",
@@ -89,7 +99,7 @@ def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id, new
         if tab.worker and not any(p.get("description") == PROTECTION for p in sheet.get("protectedRanges") or ()):
             requests.append(_protect(sheet_id))
             done.append(f"protected '{tab.name}'")
-    requests += _formats(tabs, places) + _dropdowns(tabs, places)
+    requests += _formats(tabs, places) + _dropdowns(tabs, places, capabilities)
     google.sheets("post", f"{path}:batchUpdate", body={"requests": requests}, idempotent=True)
     return done + ["set dropdowns and number formats"]
 
@@ -115,10 +125,11 @@ def _formats(tabs: Sequence[Tab], places: dict) -> list[dict[str, Any]]:
     return out
 
 
-def _dropdowns(tabs: Sequence[Tab], places: dict) -> list[dict[str, Any]]:
+def _dropdowns(tabs: Sequence[Tab], places: dict, capabilities: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     by_key = {t.key: t for t in tabs}
     out = []
-    for key, fld, choices, note in DROPDOWNS:
+    for key, fld, choices, note in DROPDOWNS + tuple(d for c in sorted(capabilities)
+                                                     for d in CAPABILITY_DROPDOWNS.get(c, ())):
         if key not in places or fld not in places[key][2]:
             continue
         sheet_id, _, columns = places[key]
