@@ -9,7 +9,6 @@ skipped, no email twice. The scheduled loop around `run_once` is in watch.py.
 
 from __future__ import annotations
 
-import hashlib
 import time as _time
 from dataclasses import replace
 from datetime import timezone
@@ -31,7 +30,6 @@ from .core.kind import is_credit_note
 from .core.model import Invoice, Ledger
 from .core.plan import CellWrite
 from .core.protect import restore_finalized
-from .core.quiet import quiet_key
 from .cycle_report import CycleReport
 from .deliver.base import Transport
 from .deliver.cycle import Delivery
@@ -39,7 +37,8 @@ from .deliver.outgoing import Context
 from .errors import SheetbillError
 from .partial import partly_written
 from .payments import intake
-from .problems import from_cache, still_shown, to_cache
+from .problems import still_shown
+from .quiet_cycle import QuietCycles
 from .render.folder import LocalFolder
 from .render.pool import one_by_one
 from .render.store import PdfStore
@@ -68,6 +67,8 @@ class Worker:
         self.pay_links: dict[str, str] = {}  # invoice -> its pay link, for PDFs and emails
         self.io = CycleBook(config, book, self.clock.now)
         self.chain = ChainCheck(book, book.cache)
+        self.quiet = QuietCycles(book, config.path, self.today,
+                                 lambda: self.card is not None or config.bank.folder is not None)
         self.rules: BillingRules = replace(config.rules, email_lookup=not (transport and transport.name == "smtp"))
 
     def today(self):
@@ -77,7 +78,7 @@ class Worker:
         started = _time.monotonic()
         report = CycleReport()
         with self.book.lease():
-            if not self._quiet(report):
+            if not self.quiet.skip(report):
                 seen = self._reconcile(self._read(report), report)
                 cycle = self._plan(seen)
                 invoices = self._commit(seen, cycle, report)
@@ -85,14 +86,6 @@ class Worker:
                 self._record(seen, report)
         report.seconds = _time.monotonic() - started
         return report
-
-    def _quiet(self, report: CycleReport) -> bool:
-        """Nothing changed since a cycle that left nothing to do, today: its problems stand."""
-        key = self._quiet_key()
-        if key is None or self.book.cache.get("quiet") != key:
-            return False
-        report.problems = from_cache(self.book.cache.get("quiet_problems"))
-        return True
 
     def _read(self, report: CycleReport) -> Reading:
         """Every tab, lost state rebuilt, the edits people made, the Changelog's chain checked."""
@@ -156,8 +149,7 @@ class Worker:
         """What the next cycles may skip: a chain that held, a cycle that left nothing to do."""
         if not report.warnings:
             self.chain.passed(seen.snapshot)
-        if not (report.errors or report.flags or report.warnings):
-            self.book.cache.put(quiet=self._quiet_key(), quiet_problems=to_cache(report.problems))
+        self.quiet.remember(report)
 
     # -- what the steps need ---------------------------------------------
     def planned(self, ledger: Ledger) -> CyclePlan:
@@ -174,12 +166,6 @@ class Worker:
         if self.superbills is None:
             return cycle
         return self.superbills.check(snapshot.tables, ledger, cycle, self._credit_note)
-
-    def _quiet_key(self) -> str | None:
-        looks = self.card is not None or self.config.bank.folder is not None  # outside the workbook
-        content = None if looks else self.book.fingerprint()
-        digest = "" if content is None else hashlib.sha256(self.config.path.read_bytes()).hexdigest()[:16]
-        return quiet_key(content, self.today(), digest, looks)
 
     def _dashboard(self, seen: Reading, cycle: CyclePlan, broken: int = 0) -> list[CellWrite]:
         """The Dashboard cells that change (refreshed only along with other writes)."""
