@@ -244,6 +244,31 @@ def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str,
     return tuple(out)
 
 
+NO_EINVOICE = ("", "none", "no")  # a Clients `E-Invoice` cell that asks for none
+
+
+def needs_einvoice(client: Client) -> bool:
+    """The client receives an EN 16931 e-invoice (their `E-Invoice` names a format)."""
+    return client.e_invoice.strip().lower() not in NO_EINVOICE
+
+
+def outside_scope_only(lines: Iterable[Line]) -> bool:
+    """Every line is outside the scope of VAT (O)."""
+    return all(line.category == OUTSIDE_SCOPE for line in lines)
+
+
+def mixes_outside_scope(lines: Iterable[Line]) -> bool:
+    """Lines outside the scope of VAT (O) beside lines of another category: on paper that is
+    fine, an EN 16931 e-invoice forbids it (BR-O-11 to BR-O-14: an invoice with an O line has
+    only O lines)."""
+    categories = {line.category for line in lines}
+    return OUTSIDE_SCOPE in categories and len(categories) > 1
+
+
+MIXED_OUTSIDE_SCOPE = "an item outside the scope of VAT (O) cannot share an e-invoice with other VAT categories " \
+                      "(EN 16931 BR-O-11)"
+
+
 def label(category: str) -> str:
     """The tax summary's row title for a category other than S ("" for S)."""
     return LABELS.get(category, "")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from ..core.document import InvoiceDocument, TaxSummary
 from ..core.model import Line
 from ..core.number import ZERO
-from ..core.vat import FIXED, NOTE_EXEMPT, vat_notes
+from ..core.vat import FIXED, MIXED_OUTSIDE_SCOPE, NOTE_EXEMPT, vat_notes
 from ..language import N_, document_language, gettext_for
 from ..payments.reference import creditor_reference
 from .address import last_line_country, parse_address, practice_country, vat_country, vat_id
@@ -105,6 +105,16 @@ def einvoice_for(doc: InvoiceDocument, buyer_reference: str = "") -> EInvoice:
         preceding=doc.credits if credit else "", delivery_date=max(days) if days else None,
         deliver_to_country=deliver_to,
         payment_terms="" if credit else _(_PAYABLE_WITHIN).format(doc.terms_days))
+
+
+def rule_problem(inv: EInvoice) -> str:
+    """A business rule of EN 16931 the invoice breaks whatever its format, "" for none: an
+    invoice with lines outside the scope of VAT has only such lines (BR-O-11 to BR-O-14; the
+    billing plan keeps them apart for clients who receive e-invoices, core.billing)."""
+    codes = {line.category.code for line in inv.lines} | {b.category.code for b in inv.breakdown}
+    if "O" in codes and len(codes) > 1:
+        return f"{MIXED_OUTSIDE_SCOPE}: void it and bill the outside-scope item on an invoice of its own"
+    return ""
 
 
 def _line(number: int, line: Line, sign: Decimal, translate: Callable[[str], str]) -> InvoiceLine:
