@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..create import FORMATS
+from ..create import FORMATS, OPTIONAL_DROPDOWNS
 from ..schema import Tab
 from ..table import column_letter, map_headers
 from . import anchors, grid, values
@@ -30,14 +30,16 @@ DROPDOWNS = (  # tab, field, list of values or (tab, field) of a range, the note
     ("clients", "invoice_mode", ["per-session", "daily"], "Empty: the config's default"),
     ("payments", "method", ["Card", "Bank transfer", "Cash", "Other"], "How the client paid"),
     ("services", "active", ["Yes", "No"], "No: the service can no longer be billed"),
-)
+) + tuple((key, fld, list(choices), note) for key, fld, choices, note in OPTIONAL_DROPDOWNS)  # where present
 NUMBER_FORMATS = {"money": values.MONEY_FORMAT, "date": values.DATE_FORMAT,
                   "percent": {"type": "PERCENT", "pattern": FORMATS["percent"]}}
 
 
-def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id, new_rows: int = NEW_ROWS) -> list[str]:
+def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id, new_rows: int = NEW_ROWS,
+           capabilities: frozenset[str] = frozenset()) -> list[str]:
     """Prepare the spreadsheet; returns one line per change made. `new_id()`
-    gives unused sheet ids; new tabs get `new_rows` rows."""
+    gives unused sheet ids; new tabs get `new_rows` rows; the optional columns of
+    `capabilities` (schema.init_capabilities) are added like the others."""
     path = f"/{spreadsheet_id}"
     known = google.sheets("get", path, params={"fields": "sheets(properties(sheetId,title,hidden,gridProperties),"
                                                          "protectedRanges(description))"})
@@ -61,7 +63,7 @@ def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id, new
             requests.append({"addSheet": {"properties": {
                 "sheetId": sheet_id, "title": tab.name, "hidden": tab.hidden,
                 "gridProperties": {"rowCount": new_rows, "columnCount": max(26, len(tab.columns)), "frozenRowCount": 1}}}})
-            made = [c.field for c in tab.columns if not c.optional]
+            made = [c.field for c in tab.created(capabilities)]
             requests.append(header_write(tab, sheet_id, made, 0))
             places[tab.key] = (sheet_id, new_rows, {f: i for i, f in enumerate(made)})
             done.append(f"added tab '{tab.name}'")
@@ -73,7 +75,7 @@ def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id, new
         props = sheet["properties"]
         sheet_id, size = props["sheetId"], props.get("gridProperties") or {}
         columns, missing, width = map_headers(tab, headers.get(tab.name, []))
-        lacking = [c.field for c in tab.columns if c.field in missing and not c.optional]
+        lacking = [c.field for c in tab.created(capabilities) if c.field in missing]
         if lacking:
             if width + len(lacking) > int(size.get("columnCount") or 0):
                 requests.append({"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS",
