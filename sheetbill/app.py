@@ -289,15 +289,16 @@ def _message(build, email, doc, pdf: bytes, pdf_name: str, *, written, workbook:
                  reply_to=email.reply_to or None, bcc=email.bcc or None, written=written, workbook=workbook)
 
 
-def init_practice(folder: Path, insurance: bool = False) -> tuple[Path, Path]:
+def init_practice(folder: Path, insurance: bool = False, extra: frozenset[str] = frozenset()) -> tuple[Path, Path]:
     """`sheetbill init DIR`: the workbook, the config and a copy of the templates;
-    with `insurance`, the superbill columns and the config's insurance switched on."""
+    with `insurance`, the superbill columns and the config's insurance switched on;
+    with `extra` capabilities (book.schema.init_capabilities), their optional columns."""
     folder.mkdir(parents=True, exist_ok=True)
     workbook, config = folder / "practice.xlsx", folder / "sheetbill.yaml"
     for path in (workbook, config):
         if path.exists():
             raise SheetbillError(f"{path} already exists; nothing was changed")
-    create_workbook(workbook, DEFAULT_TABS, capabilities=frozenset({"insurance"} if insurance else ()))
+    create_workbook(workbook, DEFAULT_TABS, capabilities=frozenset({"insurance"} if insurance else ()) | extra)
     shutil.copyfile(EXAMPLE_CONFIG, config)
     if insurance:
         config.write_text(config.read_text(encoding="utf-8").replace(INSURANCE_OFF, INSURANCE_ON), encoding="utf-8")
@@ -343,11 +344,12 @@ def export_accounts(config: Config, fmt: str, date_from, date_to, out: Path | No
     return export.write(made, config.path.parent / "exports", out), made.notes
 
 
-def init_google(config: Config, spreadsheet_id: str, google=None, insurance: bool = False) -> list[str]:
+def init_google(config: Config, spreadsheet_id: str, google=None, capabilities: frozenset[str] = frozenset(),
+                ) -> list[str]:
     """`sheetbill init --google ID`: the spreadsheet made ready (tabs, headers,
     dropdowns, formats, protection; the admin's data untouched), a Drive folder
     and a starter Docs template where the config names none, and the email
-    templates beside the config; with `insurance`, the superbill columns and the
+    templates beside the config; with "insurance" in `capabilities`, the superbill columns and the
     config's insurance switched on. Returns what was done, one line each."""
     import random
 
@@ -362,7 +364,7 @@ def init_google(config: Config, spreadsheet_id: str, google=None, insurance: boo
     rng = random.Random()
     try:
         done = set_up(google, spreadsheet_id, config.tabs, lambda: rng.randint(1, 2**31 - 1),
-                      capabilities=frozenset({"insurance"} if insurance else ()))
+                      capabilities=capabilities)
         folder = config.google.drive_folder
         if not folder:
             folder = create_folder(google, "sheetbill invoices")
@@ -379,7 +381,7 @@ def init_google(config: Config, spreadsheet_id: str, google=None, insurance: boo
     if not target.exists():
         shutil.copytree(PACKAGE_TEMPLATES, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
         done.append(f"copied the email and PDF templates to {target}")
-    if insurance and config.insurance is None:
+    if "insurance" in capabilities and config.insurance is None:
         from .insurance.switch import switch_on
 
         done.append(switch_on(config.path))

@@ -85,7 +85,20 @@ def _einvoices(config, tables) -> list[str]:
     invoices = (records.invoices(tables["invoices"], lines)
                 if tables.get("invoices") is not None and tables["invoices"].exists else ())
     return einvoice_findings(records.clients(table, config.day_first), invoices, config.practice,
-                             config.rules.default_terms_days)
+                             config.rules.default_terms_days, _next_invoices(config, tables))
+
+
+def _next_invoices(config, tables) -> tuple:
+    """The invoices the next run would create today (the billing plan, nothing written)."""
+    from datetime import datetime
+
+    from .book import records
+    from .core.billing import plan_billing
+
+    if not all(key in tables and tables[key].exists for key in ("sessions", "clients", "services")):
+        return ()
+    ledger = records.ledger(tables, config.day_first)
+    return plan_billing(ledger, config.rules, datetime.now(config.timezone).date()).new_invoices
 
 
 def _google(config, connect: bool) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Sequence
 
 from . import __version__, app, checks
 from . import config as config_mod
+from .book.schema import init_capabilities
 from .command_report import print_document
 from .errors import SheetbillError
 
@@ -63,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, nargs="?")
     p.add_argument("--google", metavar="SPREADSHEET_ID", help="add sheetbill's tabs to this Google Sheet (uses --config)")
     p.add_argument("--insurance", action="store_true", help="with the superbill columns (diagnosis, insurer...)")
+    p.add_argument("--vat", action="store_true", help="with the VAT columns (VAT Category, Exemption Reason, Prices) "
+                   "and the client's Language")
+    p.add_argument("--einvoice", action="store_true", help="with the e-invoice columns (E-Invoice, Buyer Reference) "
+                   "and the VAT ones")
     p.add_argument("--config", "-c", type=Path, default=Path(DEFAULT_CONFIG),
                    help=f"with --google: the config file (default: ./{DEFAULT_CONFIG})")
     p = command("auth", _auth, "sign in to Google (or Xero or QuickBooks, for the accounting sync) once; the token "
@@ -126,13 +131,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def _init(args) -> int:
     if args.google:
-        for line in app.init_google(config_mod.load(args.config), args.google, insurance=args.insurance):
+        for line in app.init_google(config_mod.load(args.config), args.google,
+                                    capabilities=init_capabilities(args.insurance, args.vat, args.einvoice)):
             print(line)
         print(f"Next: `sheetbill check --config {args.config}`")
         return 0
     if args.dir is None:
         raise SheetbillError("give a folder (sheetbill init DIR) or a Google Sheet (sheetbill init --google ID)")
-    workbook, config = app.init_practice(args.dir, insurance=args.insurance)
+    workbook, config = app.init_practice(args.dir, insurance=args.insurance,
+                                         extra=init_capabilities(vat=args.vat, einvoice=args.einvoice))
     print(f"Created {workbook}\nCreated {config}\nNext: replace each CHANGE-ME in {config.name} with the practice's "
           f"own details, fill Clients and Services, log Sessions, "
           f"then `sheetbill run --config {config}`")

@@ -33,7 +33,7 @@ CLIENTS = (
 )
 
 INSURED = ("C-009", "Emma Stone", "emma.stone@example.com", "Torstraße 140\n10119 Berlin", "", 14, "", "")
-LANGUAGES = {"C-005": "fr_FR", "C-002": "de_DE"}
+LANGUAGES = {"C-005": "fr_FR", "C-002": "de_DE", "C-010": "fr_FR", "C-011": "de_DE"}
 INSURANCE = ["Yes", date(1984, 3, 12), "Cigna Global", "U48213377", "GRP-20417", "Self"]
 INSURANCE_CONFIG = (('npi: ""', 'npi: "1649382714"'), ('ein: ""', 'ein: "98-7654321"'), (
     "providers: {}", 'providers: {Maria: {name: Maria Keller, credentials: PT, npi: "1245319599"}, '
@@ -108,8 +108,9 @@ def build(folder: Path, today: date, seed: int = 7) -> Path:
 
 
 def _languages(clients, header: str) -> None:
-    """The optional Language column, as an admin adds it: Claire Dubois in Paris
-    reads French, Jonas Becker German; everyone else gets the default (English)."""
+    """The optional Language column, as an admin adds it: Claire Dubois in Paris and the
+    business client in Lyon read French, Jonas Becker and the Berlin district office German;
+    everyone else gets the default (English)."""
     column = clients.max_column + 1
     clients.cell(row=1, column=column).value = header
     for row in clients.iter_rows(min_row=2):

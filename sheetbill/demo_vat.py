@@ -8,16 +8,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-P14 = "VATEX-EU-132-1C Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG"
+P14 = "VATEX-EU-132-1C"  # the code alone: printed as § 4 Nr. 14 UStG in each client's language
 CONFIG = f"""
 vat:                                    # therapy is exempt; a 0% service without a category is exempt too
   zero_rate: E
-  exemption_reason: "{P14}"
+  exemption_reason: {P14}               # its legal wording in each client's language; a typed text stays as typed
 """
 SERVICES = {  # code -> VAT Category, Exemption Reason
     "LD30": ("E", P14), "LD45": ("E", P14), "LD60": ("E", P14), "MLD15": ("E", P14),
     "BANDAGE": ("S", ""), "GEL": ("S", ""), "WORKSHOP": ("S", ""),
-    "NOSHOW": ("O", "VATEX-EU-O Ausfallhonorar: nicht steuerbarer Schadensersatz"),
+    "NOSHOW": ("O", "VATEX-EU-O"),  # a missed-appointment fee is damages, not a supply
 }
 WORKSHOP = ["WORKSHOP", "Workshop: lymph drainage for care staff (1 day)", "480.00", "19%", "day",
             date(2026, 1, 1).isoformat(), "Yes"]

@@ -2,10 +2,14 @@
 
     vat:
       small_business: false        # true: no VAT at all, the note printed on every invoice
-      small_business_note: "No VAT is charged under the small-business scheme (§ 19 UStG)."
+      small_business_note: ...     # unset: the note of the practice's country (§ 19 UStG; art. 293 B CGI in France)
       zero_rate: E                 # the category of a 0 % service without one (S Z E AE K O)
-      exemption_reason: "VATEX-EU-132-1C Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG"
+      exemption_reason: VATEX-EU-132-1C   # a code alone: its legal wording, in the invoice's language
+                                   # (known codes: core.vat.EXEMPTION_REASONS); a typed text stays as typed
       prices: net                  # or gross: Unit Prices include VAT
+
+The practice's country (from practice.tax_id, practice.address or
+payments.account.iban) chooses whose law the default notes cite.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .core.vat import NOTE_SMALL_BUSINESS, STANDARD, VatRules, parse_category
+from .core.vat import STANDARD, VatRules, parse_category, small_business_note
+from .einvoice.address import practice_country
 
 SHAPE = {k: None for k in ("small_business", "small_business_note", "zero_rate", "exemption_reason", "prices")}
 
@@ -23,8 +28,10 @@ def vat_rules(doc: Any, fail: Callable[[str, str], Exception]) -> VatRules:
     zero = parse_category(doc.text("vat.zero_rate", "E"))
     if not zero or zero == STANDARD:
         raise fail("vat.zero_rate", "must be a category without VAT: Z, E, AE, K or O")
+    country = practice_country(doc.text("practice.tax_id"), doc.text("practice.address"),
+                               doc.text("payments.account.iban"))
     return VatRules(
         small_business=doc.flag("vat.small_business", False),
-        small_business_note=doc.text("vat.small_business_note", NOTE_SMALL_BUSINESS) or NOTE_SMALL_BUSINESS,
+        small_business_note=doc.text("vat.small_business_note") or small_business_note(country), country=country,
         zero_rate=zero, exemption_reason=doc.text("vat.exemption_reason"),
         gross_prices=doc.choice("vat.prices", "net", ("net", "gross")) == "gross")

@@ -55,3 +55,29 @@ def test_the_business_client_gets_factur_x_under_reverse_charge(demo_emails):
     if not RULES.is_dir():
         pytest.skip("the EN 16931 rules (../shared/einvoice) are not next to the repository")
     assert Rules().failures("cii", xml) == []
+
+
+def pdf_words(pdf: bytes) -> str:
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    return " ".join(text.decode("utf-8").split())
+
+
+def test_each_client_reads_the_vat_notes_in_their_language(demo_emails):
+    (lyon,) = demo_emails["compta@atelier-lumiere.example"]
+    pdf = next(iter(files(lyon).values()))
+    words = pdf_words(pdf)
+    assert "FACTURE" in words and "Autoliquidation : la TVA est due par le preneur." in words
+    assert "N° de TVA du prestataire : DE123456789. N° de TVA du preneur : FR40303265045." in words
+    with pikepdf.open(io.BytesIO(pdf)) as doc:  # the e-invoice says what the PDF says
+        assert "Autoliquidation : la TVA est due par le preneur.".encode() in \
+            doc.attachments["factur-x.xml"].get_file().read_bytes()
+    (berlin,) = demo_emails["rechnungen@ba-mitte.example"]
+    assert "RECHNUNG" in pdf_words(next(d for n, d in files(berlin).items() if n.endswith(".pdf")))
+    paris = [pdf_words(next(iter(files(m).values()))) for m in demo_emails["claire.dubois@example.com"]]
+    assert any("Exonération de TVA, § 4 n° 14 UStG" in w for w in paris)
+    berlin_patient = [pdf_words(next(iter(files(m).values()))) for m in demo_emails["jonas.becker@example.com"]]
+    assert any("Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG." in w for w in berlin_patient)
+    anna = [pdf_words(next(iter(files(m).values()))) for m in demo_emails["anna.meier@example.com"]]
+    assert any("VAT exempt under § 4 No. 14 UStG (medical care)." in w for w in anna)

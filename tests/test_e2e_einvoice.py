@@ -71,3 +71,16 @@ def test_check_names_a_setting_it_cannot_use_and_a_missing_leitweg_id(practice):
         ("workbook: Clients row 3 (C-002): E-Invoice 'edifact' is not one of none, facturx, xrechnung-cii, "
          "xrechnung-ubl, peppol"),
     ]
+
+
+def test_check_writes_the_invoices_the_next_run_would_make(practice, monkeypatch):
+    from sheetbill.einvoice import check
+
+    add_einvoice_columns(practice, {"C-002": ("facturx", "")})
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3), client="C-002"))
+    seen = []
+    real = check.schema_problem
+    monkeypatch.setattr(check, "schema_problem", lambda doc: seen.append(doc.invoice) or real(doc))
+    found = [f for f in checks.findings(practice.config_path, connect=False) if "Clients row" in f]
+    assert found == []
+    assert [(inv.client_id, inv.session_ids) for inv in seen] == [("C-002", ("S-00001",))]

@@ -192,3 +192,26 @@ def test_a_google_practice_runs_from_the_command_line(ready: GooglePractice, cap
     assert cli.main(["run", "--config", str(ready.config_path)]) == 0
     assert "1 invoice(s) created" in capsys.readouterr().out
     assert TOKEN["token"] == "test"
+
+
+def test_init_google_with_vat_and_einvoice_adds_their_columns_and_dropdowns(admin_sheet, capsys):
+    book, config = admin_sheet
+    assert cli.main(["init", "--google", book.id, "--einvoice", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    clients = grid(book, "Clients")[0]
+    assert clients[:3] == ["Client ID", "Name", "Email"]  # the admin's columns stay where they are
+    assert {"Tax ID", "Language", "VAT Category", "E-Invoice", "Buyer Reference"} <= set(clients)
+    assert {"VAT Category", "Exemption Reason", "Prices"} <= set(grid(book, "Services")[0])
+    assert "Language, VAT Category, E-Invoice, Buyer Reference to 'Clients'" in out
+    rule = book.sheet_titled("Clients").cell(1, clients.index("E-Invoice")).rule
+    assert [v["userEnteredValue"] for v in rule["condition"]["values"]] == [
+        "none", "facturx", "xrechnung-cii", "xrechnung-ubl", "peppol"]
+    capsys.readouterr()
+    cli.main(["init", "--google", book.id, "--einvoice", "--config", str(config)])
+    assert "added" not in capsys.readouterr().out
+
+
+def test_init_google_without_the_flags_adds_no_optional_column(admin_sheet):
+    book, config = admin_sheet
+    cli.main(["init", "--google", book.id, "--config", str(config)])
+    assert not {"Language", "VAT Category", "E-Invoice"} & set(grid(book, "Clients")[0])

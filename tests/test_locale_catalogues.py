@@ -48,3 +48,14 @@ def test_translations_keep_their_placeholders(language):
                 strings = m.string if isinstance(m.string, tuple) else (m.string,)
                 for string in strings:
                     assert sorted(fields.findall(ids[-1])) == sorted(fields.findall(string)), m.id
+
+
+def test_the_vat_notes_and_labels_are_in_the_catalogues():
+    from sheetbill.core import vat
+
+    texts = {vat.NOTE_SMALL_BUSINESS, vat.NOTE_SMALL_BUSINESS_FR, vat.NOTE_SMALL_BUSINESS_EU, vat.NOTE_REVERSE_CHARGE,
+             vat.NOTE_VAT_IDS, vat.NOTE_INTRA_COMMUNITY, vat.NOTE_OUTSIDE_SCOPE, vat.NOTE_EXEMPT,
+             *vat.EXEMPTION_REASONS.values(), *vat.LABELS.values(), *vat.SHORT_LABELS.values(),
+             *(vat.split_reason(note)[1] for note in vat.SMALL_BUSINESS_NOTES.values())}
+    missing = texts - extracted()
+    assert not missing, f"not marked for translation (N_): {sorted(missing)}"

@@ -28,6 +28,20 @@ EXAMPLE_SERVICES = (
     ("GEL", "Skin care gel", Decimal("6.90"), Decimal("0.19"), "piece", _SINCE, "Yes"),
     ("NOSHOW", "Missed appointment fee", Decimal("30.00"), Decimal("0"), "session", _SINCE, "Yes"),
 )
+OPTIONAL_DROPDOWNS = (  # tab, field, choices, the note shown on the cell: where init adds the column
+    ("services", "vat_category", ("S", "Z", "E", "AE", "K", "O"),
+     "S taxed, Z zero-rated, E exempt (give the reason), AE reverse charge, K intra-EU, O outside scope"),
+    ("services", "prices", ("net", "gross"), "gross: the Unit Price includes VAT; empty: the config's"),
+    ("clients", "vat_category", ("AE", "K"),
+     "AE: a business client abroad under reverse charge (their VAT ID in Tax ID); empty: the services'"),
+    ("clients", "language", ("en", "de", "fr"), "The client's invoices and emails in this language (e.g. de, fr_FR)"),
+    ("clients", "e_invoice", ("none", "facturx", "xrechnung-cii", "xrechnung-ubl", "peppol"),
+     "The e-invoice this client receives; xrechnung needs a Buyer Reference (Leitweg-ID)"),
+)
+VAT_EXAMPLES = {  # the example services' VAT Category and Exemption Reason where init adds those columns
+    "LD30": ("E", "VATEX-EU-132-1C"), "LD45": ("E", "VATEX-EU-132-1C"), "LD60": ("E", "VATEX-EU-132-1C"),
+    "BANDAGE": ("S", ""), "GEL": ("S", ""), "NOSHOW": ("O", ""),
+}
 FORMATS = {"money": "#,##0.00", "percent": "0%", "date": "yyyy-mm-dd"}
 
 WIDTHS = {"Notes": 30, "Problem": 60, "Address": 34, "Description": 34, "Email": 28, "Extras": 20,
@@ -59,11 +73,15 @@ def create_workbook(path: Path, tabs: Sequence[Tab], services: bool = True,
     if services:
         tab = by_key["services"]
         ws = wb[tab.name]
+        made = [c.field for c in tab.created(capabilities)]
         for row in EXAMPLE_SERVICES:
             ws.append(list(row))
             for idx, column in enumerate(tab.columns[:len(row)], start=1):
                 if column.kind in FORMATS:
                     ws.cell(row=ws.max_row, column=idx).number_format = FORMATS[column.kind]
+            if "vat_category" in made:
+                for field, value in zip(("vat_category", "exemption_reason"), VAT_EXAMPLES[row[0]]):
+                    ws.cell(row=ws.max_row, column=made.index(field) + 1, value=value or None)
     wb.save(path)
 
 
@@ -92,6 +110,9 @@ def _dropdowns(wb: Workbook, tabs: dict[str, Tab], capabilities: frozenset[str] 
     if "insurance" in capabilities:
         add(clients, "superbill", '"Yes,No"', "Yes: a superbill each month, and sessions need a Diagnosis")
         add(clients, "relationship", '"Self,Spouse,Child,Other"', "The client's relationship to the insured")
+    for key, field, choices, note in OPTIONAL_DROPDOWNS:
+        if tabs[key].column(field).capability in capabilities:
+            add(tabs[key], field, f'"{",".join(choices)}"', note)
 
 
 def _dashboard(wb: Workbook, tab: Tab) -> None:

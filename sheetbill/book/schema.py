@@ -62,7 +62,8 @@ def _cols(*spec: str) -> tuple[Column, ...]:
 
 REMINDERS = Column("reminders", "Reminders", optional=True)  # "No": never remind (client or invoice)
 ACCOUNTING = Column("accounting", "Accounting", worker=True, optional=True)  # the sync's remote id and time
-LANGUAGE = Column("language", "Language", optional=True)  # the client's locale: de, fr_FR, en_IE (sheetbill.language)
+LANGUAGE = Column("language", "Language", optional=True,  # the client's locale: de, fr_FR, en_IE (sheetbill.language)
+                  capability="language")
 PAY_LINK = Column("pay_link", "Pay Link", worker=True, optional=True, capability="stripe")  # the card pay link
 AUTOPAY = (Column("autopay", "AutoPay", optional=True, capability="stripe"),  # Yes: charge the saved card daily
            Column("stripe_customer", "Stripe Customer", optional=True, capability="stripe"))  # cus_...
@@ -82,6 +83,20 @@ def _vat(*spec: str, worker: bool = False) -> tuple[Column, ...]:
     return tuple(replace(c, optional=True, capability=VAT, worker=worker) for c in _cols(*spec))
 
 EINVOICE = "einvoice"
+
+
+def init_capabilities(insurance: bool = False, vat: bool = False, einvoice: bool = False) -> frozenset[str]:
+    """The optional columns `init` adds: `--insurance` the superbill ones; `--vat` the VAT
+    columns and the client's Language (the notes are printed in it); `--einvoice` the
+    e-invoice columns and `--vat`'s (an e-invoice states each line's VAT category)."""
+    out = {INSURANCE} if insurance else set()
+    if vat or einvoice:
+        out |= {VAT, "language"}
+    if einvoice:
+        out.add(EINVOICE)
+    return frozenset(out)
+
+
 EINVOICE_COLUMNS = (  # sheetbill.einvoice
     Column("e_invoice", "E-Invoice", optional=True, capability=EINVOICE),
     Column("buyer_reference", "Buyer Reference", optional=True, capability=EINVOICE))

@@ -5,6 +5,12 @@ which new invoices with which numbers, which session cells are written back
 (Session ID, Invoice No, Billing Status, Problem), and which rows get a
 problem. The ledger (Invoices and Lines) is the truth: a session is billed
 when it is on a live invoice there, whatever its own cells say.
+
+A client who receives e-invoices never gets lines outside the scope of VAT
+(O, e.g. a no-show fee) on one invoice with other lines (EN 16931 BR-O-11
+to BR-O-14): in daily mode the day's outside-scope sessions get their own
+invoice beside the other sessions' one; a single session that mixes them
+is a Problem.
 """
 
 from __future__ import annotations
@@ -25,8 +31,8 @@ from .model import (BillingStatus, Client, Invoice, InvoiceMode, InvoiceStatus, 
 from .numbering import NumberPattern, Sequencer, with_ids
 from .plan import CellWrite, Plan, RowAppend, RowProblem
 from .pricing import PriceList, PricingProblem, session_lines
-from .vat import VatRules
 from .kind import is_credit_note
+from .vat import MIXED_OUTSIDE_SCOPE, VatRules, mixes_outside_scope, needs_einvoice, outside_scope_only
 
 STATUSES = {s.value.lower(): s for s in SessionStatus}
 
@@ -191,6 +197,9 @@ def _price(s: Session, clients: ClientBook, prices: PriceList, rules: BillingRul
     held = lines_problem(lines, rules.limits)
     if held:
         raise PricingProblem(held)
+    if needs_einvoice(client) and mixes_outside_scope(lines):
+        raise PricingProblem(f"Client {client.client_id} receives e-invoices: {MIXED_OUTSIDE_SCOPE}; "
+                             "bill it in a session of its own")
     return _Billable(s, client, lines)
 
 
@@ -250,8 +259,9 @@ def _invoices(billable: list[_Billable], existing: Iterable[Invoice], rules: Bil
     groups: dict[tuple, list[_Billable]] = {}
     for item in billable:
         s = item.session
-        if _mode(item.client, rules) is InvoiceMode.DAILY:
-            key = (s.date, item.client.client_id, "")
+        if _mode(item.client, rules) is InvoiceMode.DAILY:  # an e-invoice's O lines apart (BR-O-11)
+            apart = needs_einvoice(item.client) and outside_scope_only(item.lines)
+            key = (s.date, item.client.client_id, "O" if apart else "")
         else:
             key = (s.date, item.client.client_id, s.session_id)
         groups.setdefault(key, []).append(item)

@@ -18,13 +18,18 @@ net price, the gross price less the service's VAT (`vat_removed`). Exempt lines 
 supply (K) and outside scope (O) carry their fixed note and VATEX code.
 
 The texts printed on invoices are English and each is defined once below
-(`NOTE_*`, `LABELS`), so a translation has one place to look.
+(`NOTE_*`, `LABELS`), marked with `N_` for the message catalogues: the
+document's context translates them into the invoice's language (a reason
+the practice typed itself has no translation and stays as typed). Legal
+wording that depends on the practice's country (the small-business note, the
+reason of an exemption given only by its VATEX code) is chosen by
+`VatRules.country`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -45,25 +50,41 @@ _ALIASES = {
 }
 
 # --- texts printed on invoices (English; one place per text) -------------------------------
-NOTE_SMALL_BUSINESS = "No VAT is charged under the small-business scheme (§ 19 UStG)."
-NOTE_REVERSE_CHARGE = "Reverse charge: VAT to be accounted for by the recipient."
-NOTE_VAT_IDS = "Supplier VAT ID: {supplier}. Recipient VAT ID: {recipient}."
-NOTE_INTRA_COMMUNITY = "Intra-community supply, exempt from VAT."
-NOTE_OUTSIDE_SCOPE = "Not subject to VAT."
-NOTE_EXEMPT = "Exempt from VAT."  # the reason of an exempt line without one, where a reason must be given
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the message catalogues (babel extracts it); translated where printed."""
+    return message
+
+
+NOTE_SMALL_BUSINESS = N_("No VAT is charged under the small-business scheme (§ 19 UStG).")
+NOTE_SMALL_BUSINESS_FR = N_("VAT not applicable, art. 293 B of the French tax code (CGI).")
+NOTE_SMALL_BUSINESS_EU = N_("No VAT is charged under the small-business scheme.")
+SMALL_BUSINESS_NOTES = {  # the practice's country -> its small-business note ("": Germany, as always)
+    "": NOTE_SMALL_BUSINESS, "DE": NOTE_SMALL_BUSINESS, "FR": "VATEX-FR-FRANCHISE " + NOTE_SMALL_BUSINESS_FR}
+NOTE_REVERSE_CHARGE = N_("Reverse charge: VAT to be accounted for by the recipient.")
+NOTE_VAT_IDS = N_("Supplier VAT ID: {supplier}. Recipient VAT ID: {recipient}.")
+NOTE_INTRA_COMMUNITY = N_("Intra-community supply, exempt from VAT.")
+NOTE_OUTSIDE_SCOPE = N_("Not subject to VAT.")
+NOTE_EXEMPT = N_("Exempt from VAT.")  # the reason of an exempt line without one, where a reason must be given
 # (e-invoices, BR-E-10); not printed: the tax summary's "VAT exempt" row says as much
+EXEMPTION_REASONS = {  # (the practice's country, VATEX code) -> the reason of an exemption given by its code alone
+    ("DE", "VATEX-EU-132-1C"): N_("VAT exempt under § 4 No. 14 UStG (medical care)."),
+    ("FR", "VATEX-EU-132-1C"): N_("VAT exempt under article 261-4-1° of the French tax code (CGI)."),
+    ("", "VATEX-EU-132-1C"): N_("VAT exempt: medical care (Art. 132(1)(c) of Directive 2006/112/EC)."),
+}
 LABELS = {  # the tax summary's row for each category; S keeps "Tax 19%"
-    ZERO_RATED: "Zero-rated",
-    EXEMPT: "VAT exempt",
-    REVERSE_CHARGE: "Reverse charge",
-    INTRA_COMMUNITY: "Intra-community supply",
-    OUTSIDE_SCOPE: "Outside the scope of VAT",
+    ZERO_RATED: N_("Zero-rated"),
+    EXEMPT: N_("VAT exempt"),
+    REVERSE_CHARGE: N_("Reverse charge"),
+    INTRA_COMMUNITY: N_("Intra-community supply"),
+    OUTSIDE_SCOPE: N_("Outside the scope of VAT"),
 }
 SHORT_LABELS = {  # a line's Tax column for a category other than S and Z (which show their rate)
-    EXEMPT: "exempt",
-    REVERSE_CHARGE: "reverse charge",
-    INTRA_COMMUNITY: "intra-EU",
-    OUTSIDE_SCOPE: "not taxable",
+    EXEMPT: N_("exempt"),
+    REVERSE_CHARGE: N_("reverse charge"),
+    INTRA_COMMUNITY: N_("intra-EU"),
+    OUTSIDE_SCOPE: N_("not taxable"),
 }
 # --------------------------------------------------------------------------------------------
 
@@ -91,6 +112,7 @@ class VatRules:
     zero_rate: str = EXEMPT  # the category of a 0 % service without one
     exemption_reason: str = ""  # for exempt services without their own (may start with a VATEX code)
     gross_prices: bool = False  # Unit Prices include VAT (a service's `Prices` column overrides)
+    country: str = ""  # the practice's country (ISO code): whose law a code-only exemption reason cites
 
 
 @dataclass(frozen=True)
@@ -161,7 +183,7 @@ def _with_category(category: str, service: ServicePrice, client: Client, own: st
         return Treatment(STANDARD, rate, gross=gross)
     if category == EXEMPT:
         code, text = split_reason(service.exemption_reason or rules.exemption_reason)
-        return Treatment(EXEMPT, Decimal(0), text, code, gross)
+        return Treatment(EXEMPT, Decimal(0), text or exemption_reason(code, rules.country), code, gross)
     if category in FIXED:
         text, code = FIXED[category]
         own_code, own_text = split_reason(service.exemption_reason) if own == category else ("", "")
@@ -181,8 +203,27 @@ def _gross(service: ServicePrice, rules: VatRules) -> bool:
     return rules.gross_prices
 
 
-def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str) -> tuple[str, ...]:
-    """The legally required notes of an invoice's lines, each once, in line order.
+def exemption_reason(vatex: str, country: str) -> str:
+    """The reason of an exemption given only by its VATEX code, in the words of the practice's
+    country's law where sheetbill knows them; "" for a code it has no text for."""
+    key = vatex.upper()
+    return EXEMPTION_REASONS.get((country, key)) or EXEMPTION_REASONS.get(("", key), "")
+
+
+def small_business_note(country: str) -> str:
+    """The small-business scheme's default note for a practice in `country` (may start with a VATEX code)."""
+    return SMALL_BUSINESS_NOTES.get(country, NOTE_SMALL_BUSINESS_EU if country else NOTE_SMALL_BUSINESS)
+
+
+def _same(message: str) -> str:
+    return message
+
+
+def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str,
+              translate: Callable[[str], str] = _same) -> tuple[str, ...]:
+    """The legally required notes of an invoice's lines, each once, in line order, each passed
+    through `translate` (the invoice language's message catalogue; a practice's own text has no
+    translation and stays as it is).
 
     Exempt and small-business lines print their reason (none when the practice configured none:
     the tax summary's "VAT exempt" row stands alone); reverse charge and intra-community supply
@@ -193,13 +234,39 @@ def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str) -
         if category in (STANDARD, ZERO_RATED):
             continue
         note = line.exemption_reason or FIXED.get(category, ("",))[0]
+        note = translate(note) if note else ""
         if note and note not in out:
             out.append(note)
         if category in NEEDS_VAT_IDS:
-            ids = NOTE_VAT_IDS.format(supplier=practice_vat_id or "-", recipient=client_vat_id or "-")
+            ids = translate(NOTE_VAT_IDS).format(supplier=practice_vat_id or "-", recipient=client_vat_id or "-")
             if ids not in out:
                 out.append(ids)
     return tuple(out)
+
+
+NO_EINVOICE = ("", "none", "no")  # a Clients `E-Invoice` cell that asks for none
+
+
+def needs_einvoice(client: Client) -> bool:
+    """The client receives an EN 16931 e-invoice (their `E-Invoice` names a format)."""
+    return client.e_invoice.strip().lower() not in NO_EINVOICE
+
+
+def outside_scope_only(lines: Iterable[Line]) -> bool:
+    """Every line is outside the scope of VAT (O)."""
+    return all(line.category == OUTSIDE_SCOPE for line in lines)
+
+
+def mixes_outside_scope(lines: Iterable[Line]) -> bool:
+    """Lines outside the scope of VAT (O) beside lines of another category: on paper that is
+    fine, an EN 16931 e-invoice forbids it (BR-O-11 to BR-O-14: an invoice with an O line has
+    only O lines)."""
+    categories = {line.category for line in lines}
+    return OUTSIDE_SCOPE in categories and len(categories) > 1
+
+
+MIXED_OUTSIDE_SCOPE = "an item outside the scope of VAT (O) cannot share an e-invoice with other VAT categories " \
+                      "(EN 16931 BR-O-11)"
 
 
 def label(category: str) -> str:

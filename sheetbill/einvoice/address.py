@@ -48,6 +48,17 @@ def vat_country(vat: str) -> str:
     return VAT_PREFIX.get(vat[:2], vat[:2]) if vat else ""
 
 
+def last_line_country(address: str) -> str:
+    """The country the last line of a free-text address names, "" when it names none."""
+    lines = [l for l in (address or "").replace(",", "\n").splitlines() if l.strip()]
+    return country_of_line(lines[-1]) if lines else ""
+
+
+def practice_country(tax_id: str, address: str, iban: str) -> str:
+    """The practice's country: its VAT ID's, else its address's last line's, else its IBAN's; "" unknown."""
+    return vat_country(vat_id(tax_id)) or last_line_country(address) or iban.strip()[:2].upper()
+
+
 def parse_address(text: str, fallback_country: str) -> Address:
     """The lines of `text` as street lines, postcode and city, and country (the last line when
     it names one, else `fallback_country`)."""

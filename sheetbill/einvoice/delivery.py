@@ -7,14 +7,15 @@ import facturx
 
 from ..config import Render
 from ..core.document import InvoiceDocument
+from ..core.vat import NO_EINVOICE
 from ..render.html import HtmlRenderer
 from .cii import FACTURX_EN16931, XRECHNUNG, cii_xml
 from .facturx_pdf import facturx_pdf
-from .mapping import einvoice_for
+from .mapping import einvoice_for, rule_problem
 from .ubl import PEPPOL, XRECHNUNG_UBL, ubl_xml
 
 PDF_A3 = "pdf/a-3b"
-NONE = ("", "none", "no")
+NONE = NO_EINVOICE
 FORMATS = ("facturx", "xrechnung-cii", "xrechnung-ubl", "peppol")
 _ALIASES = {"factur-x": "facturx", "zugferd": "facturx", "peppol-ubl": "peppol", "xrechnung": "xrechnung-cii"}
 
@@ -49,6 +50,9 @@ def schema_problem(doc: InvoiceDocument) -> str:
         fmt = einvoice_format(doc.client.e_invoice)
         if not fmt:
             return ""
+        problem = rule_problem(einvoice_for(doc, doc.client.buyer_reference))
+        if problem:
+            return f"{doc.invoice.invoice_no}: e-invoice not valid: {problem}"
         xml, _ = einvoice_xml(doc, fmt)
         facturx.xml_check_xsd(xml, level="en16931" if fmt in ("facturx", "xrechnung-cii") else "autodetect")
     except Exception as exc:  # noqa: BLE001 (factur-x raises plain Exception for a schema error)
@@ -61,10 +65,13 @@ def with_einvoice(doc: InvoiceDocument, pdf: bytes, render: Render | None = None
     """(the PDF to send, an XML attachment or None) for the client's setting: Factur-X embeds
     the XML in the invoice rendered again as PDF/A-3b (with the practice's HTML template; other
     engines' PDF as it is); XRechnung and Peppol send it beside the PDF. Raises ValueError for
-    a setting that names no format or an e-invoice that fails its schema."""
+    a setting that names no format or an invoice that breaks EN 16931's rules (`rule_problem`)."""
     fmt = einvoice_format(doc.client.e_invoice)
     if not fmt:
         return pdf, None
+    problem = rule_problem(einvoice_for(doc, doc.client.buyer_reference))
+    if problem:
+        raise ValueError(f"e-invoice not valid: {problem}")
     xml, name = einvoice_xml(doc, fmt)
     if fmt == "facturx":
         if render is not None and render.engine == "html":

@@ -189,10 +189,10 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "terms_days": doc.terms_days,
         "payment_terms": terms,
         "currency": practice.currency,
-        "lines": [_line(line, amount, language) for line in invoice.lines],
+        "lines": [_line(line, amount, language, _) for line in invoice.lines],
         "has_discounts": any(line.discount for line in invoice.lines),
-        "taxes": [_tax(tax, amount, language) for tax in doc.taxes],
-        "vat_notes": (notes := [text(n) for n in vat_notes(invoice.lines, practice.tax_id, doc.client.tax_id)]),
+        "taxes": [_tax(tax, amount, language, _) for tax in doc.taxes],
+        "vat_notes": (notes := [text(n) for n in vat_notes(invoice.lines, practice.tax_id, doc.client.tax_id, _)]),
         "vat_note": "\n".join(notes),
         "net": amount(invoice.net),
         "tax": amount(invoice.tax),
@@ -312,7 +312,8 @@ def client_context(client: Client) -> ClientContext:
     }
 
 
-def _line(line: Line, amount: Money, language: str = "") -> LineContext:
+def _line(line: Line, amount: Money, language: str = "", _: Callable[[str], str] = str) -> LineContext:
+    category = line.category
     return {
         "session_id": text(line.session_id),
         "date": format_date(line.date, language),
@@ -321,16 +322,17 @@ def _line(line: Line, amount: Money, language: str = "") -> LineContext:
         "quantity": format_quantity(line.quantity, language),
         "unit_price": amount(line.unit_price),
         "discount": amount(-line.discount) if line.discount else "",
-        "tax_rate": format_rate(line.tax_rate, language) if line.category in (STANDARD, ZERO_RATED) else short_label(line.category),
+        "tax_rate": format_rate(line.tax_rate, language) if category in (STANDARD, ZERO_RATED) else _(short_label(category)),
         "net": amount(line.net),
         "tax": amount(line.tax),
         "total": amount(line.total),
     }
 
 
-def _tax(tax: TaxSummary, amount: Money, language: str = "") -> TaxContext:
+def _tax(tax: TaxSummary, amount: Money, language: str = "", _: Callable[[str], str] = str) -> TaxContext:
+    name = label(tax.category)
     return {"rate": format_rate(tax.rate, language), "net": amount(tax.net), "tax": amount(tax.tax),
-            "category": tax.category, "label": label(tax.category)}
+            "category": tax.category, "label": _(name) if name else ""}
 
 
 def _invoice_identity(doc: InvoiceDocument) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..create import FORMATS
+from ..create import FORMATS, OPTIONAL_DROPDOWNS
 from ..schema import Tab
 from ..table import column_letter, map_headers
 from . import anchors, grid, values
@@ -33,13 +33,9 @@ DROPDOWNS = (  # tab, field, list of values or (tab, field) of a range, the note
     ("clients", "invoice_mode", ["per-session", "daily"], "Empty: the config's default"),
     ("payments", "method", ["Card", "Bank transfer", "Cash", "Other"], "How the client paid"),
     ("services", "active", ["Yes", "No"], "No: the service can no longer be billed"),
-)
-CAPABILITY_DROPDOWNS = {  # capability -> dropdowns like DROPDOWNS', set only when it is switched on
-    "insurance": (
-        ("clients", "superbill", ["Yes", "No"], "Yes: a superbill each month, and sessions need a Diagnosis"),
-        ("clients", "relationship", ["Self", "Spouse", "Child", "Other"], "The client's relationship to the insured"),
-    ),
-}
+    ("clients", "superbill", ["Yes", "No"], "Yes: a superbill each month, and sessions need a Diagnosis"),
+    ("clients", "relationship", ["Self", "Spouse", "Child", "Other"], "The client's relationship to the insured"),
+) + tuple((key, fld, list(choices), note) for key, fld, choices, note in OPTIONAL_DROPDOWNS)  # where present
 NUMBER_FORMATS = {"money": values.MONEY_FORMAT, "date": values.DATE_FORMAT,
                   "percent": {"type": "PERCENT", "pattern": FORMATS["percent"]}}
 
@@ -47,7 +43,8 @@ NUMBER_FORMATS = {"money": values.MONEY_FORMAT, "date": values.DATE_FORMAT,
 def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id, new_rows: int = NEW_ROWS,
            capabilities: frozenset[str] = frozenset()) -> list[str]:
     """Prepare the spreadsheet; returns one line per change made. `new_id()`
-    gives unused sheet ids; new tabs get `new_rows` rows."""
+    gives unused sheet ids; new tabs get `new_rows` rows; the optional columns of
+    `capabilities` (schema.init_capabilities) are added like the others."""
     path = f"/{spreadsheet_id}"
     known = google.sheets("get", path, params={"fields": "sheets(properties(sheetId,title,hidden,gridProperties),"
                                                          "protectedRanges(description))"})
@@ -99,7 +96,7 @@ def set_up(google: Google, spreadsheet_id: str, tabs: Sequence[Tab], new_id, new
         if tab.worker and not any(p.get("description") == PROTECTION for p in sheet.get("protectedRanges") or ()):
             requests.append(_protect(sheet_id))
             done.append(f"protected '{tab.name}'")
-    requests += _formats(tabs, places) + _dropdowns(tabs, places, capabilities)
+    requests += _formats(tabs, places) + _dropdowns(tabs, places)
     google.sheets("post", f"{path}:batchUpdate", body={"requests": requests}, idempotent=True)
     return done + ["set dropdowns and number formats"]
 
@@ -125,11 +122,10 @@ def _formats(tabs: Sequence[Tab], places: dict) -> list[dict[str, Any]]:
     return out
 
 
-def _dropdowns(tabs: Sequence[Tab], places: dict, capabilities: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+def _dropdowns(tabs: Sequence[Tab], places: dict) -> list[dict[str, Any]]:
     by_key = {t.key: t for t in tabs}
     out = []
-    for key, fld, choices, note in DROPDOWNS + tuple(d for c in sorted(capabilities)
-                                                     for d in CAPABILITY_DROPDOWNS.get(c, ())):
+    for key, fld, choices, note in DROPDOWNS:
         if key not in places or fld not in places[key][2]:
             continue
         sheet_id, _, columns = places[key]
