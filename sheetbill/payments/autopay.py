@@ -21,7 +21,7 @@ from ..book.cells import text
 from ..book.table import Table
 from ..core.model import Invoice, PaymentMethod
 from ..core.number import ZERO
-from ..core.plan import RowAppend
+from ..core.plan import CellWrite, RowAppend
 from .card_gateway import CardError, CardGateway
 from .card_money import from_minor, to_minor
 from .open_amount import open_amount
@@ -45,6 +45,7 @@ class AutoPayRun:
     state: dict[str, str] = field(default_factory=dict)
     declined: list[Declined] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    writes: list[CellWrite] = field(default_factory=list)  # none: AutoPay only adds Payments rows
 
 
 def autopay_key(client_id: str, day: date) -> str:
