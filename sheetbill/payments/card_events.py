@@ -3,7 +3,8 @@
 A payment that succeeded becomes a row (Method Card, Reference the
 PaymentIntent, Date the day it was paid, local time); a refund a negative
 row (Reference the refund); a dispute a negative row with a Problem for a
-person. Once only: a row whose Reference is already in Payments is never
+person (the row waits, unapplied, until the person clears it: core.payments
+DISPUTED). Once only: a row whose Reference is already in Payments is never
 added again, and the cursor (`stripe/events_since` in `_sheetbill`, the time
 of the newest event seen) is written in the same write as the rows.
 
@@ -21,6 +22,7 @@ from decimal import Decimal
 from ..book.cells import text
 from ..book.table import Table
 from ..core.model import PaymentMethod
+from ..core.payments import DISPUTED
 from ..core.plan import CellWrite, RowAppend
 from .autopay_setup import saved_card
 from .card_gateway import CardEvent
@@ -28,8 +30,8 @@ from .card_money import from_minor, local_day
 
 CURSOR = "stripe/events_since"
 FIRST_LOOK_BACK = 30 * 86400  # the first run reads the last 30 days
-DISPUTE = ("Disputed on Stripe: answer the dispute in the Stripe dashboard; clear this Problem once it is "
-           "settled (AutoPay leaves this client alone until then)")
+DISPUTE = (f"{DISPUTED} on Stripe: answer the dispute in the Stripe dashboard; clear this Problem once it is "
+           "settled, and the row is applied as a refund (AutoPay leaves this client alone until then)")
 
 
 @dataclass
