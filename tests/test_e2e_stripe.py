@@ -196,3 +196,43 @@ def test_a_dispute_keeps_its_words_and_autopay_leaves_the_client_alone_until_a_p
     practice.run(FixedClock(NOW + timedelta(days=3)))
     assert practice.rows("Payments")[1]["Problem"].startswith("Refund of 65.00 is more than client C-001's Credit")
     assert [i["amount"] for i in fake_stripe.of_kind("payment_intent")] == [6500, 6500]  # AutoPay again
+
+
+def add_fee_column(practice) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(practice.workbook)
+    ws = wb["Payments"]
+    ws.cell(row=1, column=ws.max_column + 1).value = "Fee"
+    wb.save(practice.workbook)
+
+
+def test_stripes_fee_on_each_card_payment_goes_into_the_fee_column_when_switched_on(practice, fake_stripe):
+    from .fakestripe.server import fee
+
+    with_stripe(practice, autopay={"C-002": "cus_jonas"})
+    practice.configure("autopay_hour: 3\n  account:", "autopay_hour: 3\n    fees: true\n  account:")
+    add_fee_column(practice)
+    fake_stripe.add_customer("cus_jonas")
+    one_invoice(practice)  # C-001, 65.00: paid through its link
+    practice.append("Sessions", session("S-00002", date(2026, 11, 3), client="C-002"))  # charged by AutoPay
+    assert not practice.run().errors
+    link = next(k for k in fake_stripe.of_kind("payment_link") if k["metadata"]["client_id"] == "C-001")
+    fake_stripe.pay(link["id"])
+    assert not practice.run().errors
+    rows = practice.rows("Payments")
+    assert sorted((p["Client"], money(p["Amount"]), money(p["Fee"])) for p in rows) == sorted(
+        (client, money(Decimal(cents) / 100), money(Decimal(fee(cents)) / 100))
+        for client, cents in (("C-001", 6500), ("C-002", 5850)))
+    assert {p["Status"] for p in practice.rows("Invoices")} == {"Paid"}  # the fee takes nothing off what is paid
+
+
+def test_fees_switched_on_without_a_fee_column_says_so(practice, fake_stripe):
+    with_stripe(practice)
+    practice.configure("autopay_hour: 3\n  account:", "autopay_hour: 3\n    fees: true\n  account:")
+    one_invoice(practice)
+    practice.run()
+    fake_stripe.pay(fake_stripe.of_kind("payment_link")[0]["id"])
+    report = practice.run()
+    assert report.errors == ["payments.stripe.fees is on but the Payments tab has no Fee column; add one"]
+    assert practice.rows("Invoices")[0]["Status"] == "Paid"
