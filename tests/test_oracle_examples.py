@@ -241,3 +241,20 @@ def test_bank_transfers_from_the_statement_folder_agree_with_the_oracle(tmp_path
     assert sorted(p.amount for p in desk.book.payments) == [Decimal("20.00"), Decimal("50.00"), Decimal("60.00"),
                                                             Decimal("73.21")]
     assert len({p.pid for p in desk.book.payments}) == 4
+
+
+def test_an_invoice_paid_online_by_card_is_imported_applied_and_receipted(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 0, 1, True)  # INV-2026-0001, 65.00
+    desk.log_session(c, 1, 1, 0, True)  # INV-2026-0002, 73.51
+    assert desk.run() == []
+    assert desk.card_payment("INV-2026-0001")
+    desk.pass_days(1)
+    assert desk.run() == []
+    (payment,) = desk.book.payments
+    assert (payment.amount, payment.applied, payment.day) == (
+        Decimal("65.00"), [("INV-2026-0001", Decimal("65.00"))], datetime(2026, 11, 21).date())
+    receipt = documents(desk, "receipt")[payment.pid]
+    assert figures(receipt, "amount", "unapplied", "credit") == (Decimal("65.00"), 0, 0)
+    assert not desk.card_payment("INV-2026-0001")  # paid: its link is switched off
