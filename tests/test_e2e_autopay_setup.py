@@ -80,3 +80,42 @@ def test_stripe_down_makes_no_email_and_the_next_cycle_sends_it(practice, fake_s
     fake_stripe.faults.clear()
     practice.run()
     assert len(setup_mails(practice)) == 1
+
+
+def test_over_smtp_an_interrupted_set_up_email_waits_for_a_person_and_is_never_resent_blindly(
+        practice, fake_stripe, smtp_server):
+    from .test_e2e_smtp import use_smtp
+    from .test_stripe_crash import kill_run
+
+    _, port, inbox = smtp_server
+    use_smtp(practice, port)
+    with_stripe(practice, autopay={"C-001": ""})
+    kill_run(practice, "sent", 1)  # the email reached the server; the worker died before writing that down
+    report = practice.run()
+    asked = [e for e in report.errors if "AutoPay card set-up email of C-001 may or may not have gone out" in e]
+    assert len(asked) == 1 and "sheetbill resolve autopay-setup/C-001 --sent" in asked[0]
+    assert len([m for m in inbox.messages if "save a card" in str(m["Subject"])]) == 1
+    practice.worker().resolve("autopay-setup/C-001", sent=True)
+    assert not [e for e in practice.run().errors if "AutoPay" in e]
+    assert len(inbox.messages) == 1 and len(fake_stripe.of_kind("checkout.session")) == 1
+
+
+def test_over_smtp_an_interrupted_declined_card_email_waits_for_a_person(practice, fake_stripe, smtp_server):
+    from .test_e2e_smtp import use_smtp
+    from .test_stripe_crash import kill_run
+
+    _, port, inbox = smtp_server
+    use_smtp(practice, port)
+    with_stripe(practice, autopay={"C-001": "cus_anna"})
+    fake_stripe.add_customer("cus_anna", declines=True)
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    kill_run(practice, "sent", 1)  # the declined-card email went first, then the worker died
+    report = practice.run()
+    assert any("AutoPay declined-card email of C-001 on 2026-11-21 may or may not have gone out" in e
+               for e in report.errors)
+    declined = [m for m in inbox.messages if "did not go through" in str(m["Subject"])]
+    assert len(declined) == 1
+    practice.worker().resolve("autopay-mail/C-001/2026-11-21", sent=False)  # not in the Sent folder: send again
+    practice.run()
+    assert len([m for m in inbox.messages if "did not go through" in str(m["Subject"])]) == 2
+    assert len(fake_stripe.of_kind("payment_intent")) == 1  # tried once that day

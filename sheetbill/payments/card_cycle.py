@@ -145,8 +145,10 @@ def declined_emails(config, today, stamp: str, clients, invoices, state, can_sen
         client_id = key[len(AUTOPAY):-len(day) - 1]
         mailed = state.get(f"{MAILED}{client_id}/{day}", "")
         client = clients.get(client_id)
-        if mailed.startswith("sent") or client is None or not client.email:
-            continue
+        if (mailed and mailed != "sending") or client is None or not client.email:
+            continue  # sent (or a person said so: `sheetbill resolve`)
+        if mailed == "sending" and config.email.transport == "smtp":
+            continue  # a run stopped while sending: over SMTP a person answers (core.delivery.unknown_outcomes)
         _, intent, cents, message = (value.split(" ", 3) + ["", "", ""])[:4]
         amount = from_minor(int(cents or 0), config.practice.minor_unit)
         links = [u for no, u in sorted(urls.items())
