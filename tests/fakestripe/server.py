@@ -89,12 +89,20 @@ class FakeStripe:
         return [o for o in self.objects.values() if o["object"] == kind]
 
     def pay(self, link_id: str, when: datetime | int | None = None) -> dict:
-        """A client pays through a payment link: a succeeded PaymentIntent and its event."""
+        """A client pays through a payment link: a succeeded PaymentIntent and its event, after the
+        event of the link's Checkout Session (payment mode) completing, as Stripe sends them."""
         with self.lock:
             link = self.objects[link_id]
             price = self.objects[link["_price"]]
-            return self._succeed(price["unit_amount"], price["currency"], None, None,
-                                 dict(link["payment_intent_data"]["metadata"]), _stamp(when, self.now))
+            created = _stamp(when, self.now)
+            pi = self._succeed(price["unit_amount"], price["currency"], None, None,
+                               dict(link["payment_intent_data"]["metadata"]), created)
+            sid = self._id("cs_test")
+            session = shapes.checkout_session(sid, None, None, price["currency"], dict(link["metadata"]), None,
+                                              created, None, "payment", pi["id"], link_id, price["unit_amount"])
+            self.objects[sid] = session
+            self._event("checkout.session.completed", session, created)
+            return pi
 
     def complete_setup(self, session_id: str, when=None, declines: bool = False) -> dict:
         """A client saves a card on a set-up page: the card is the customer's, the session complete."""

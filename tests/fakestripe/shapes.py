@@ -72,15 +72,20 @@ def customer(id_: str, name: str, email: str, metadata: dict, created: int) -> d
             "invoice_settings": {"custom_fields": None, "default_payment_method": None, "footer": None}}
 
 
-def checkout_session(id_: str, url: str, customer: str, currency: str, metadata: dict, setup_intent: str,
-                     created: int, success_url: str | None) -> dict:
-    """A Checkout Session in setup mode (AutoPay's card set-up), open until the client completes it."""
-    return {"id": id_, "object": "checkout.session", "mode": "setup", "status": "open", "url": url,
-            "customer": customer, "customer_email": None, "client_reference_id": None, "currency": currency,
-            "created": created, "expires_at": created + 86400, "livemode": False, "metadata": metadata,
-            "payment_intent": None, "payment_link": None, "payment_method_types": ["card"],
-            "payment_status": "no_payment_required", "setup_intent": setup_intent, "subscription": None,
-            "amount_subtotal": None, "amount_total": None, "success_url": success_url, "cancel_url": None}
+def checkout_session(id_: str, url: str | None, customer: str | None, currency: str, metadata: dict,
+                     setup_intent: str | None, created: int, success_url: str | None, mode: str = "setup",
+                     payment_intent: str | None = None, payment_link: str | None = None,
+                     amount: int | None = None) -> dict:
+    """A Checkout Session: in setup mode (AutoPay's card set-up), open until the client completes it;
+    in payment mode, the one a Payment Link makes for each payment (complete)."""
+    return {"id": id_, "object": "checkout.session", "mode": mode, "status": "open" if mode == "setup" else "complete",
+            "url": url, "customer": customer, "customer_email": None, "client_reference_id": None,
+            "currency": currency, "created": created, "expires_at": created + 86400, "livemode": False,
+            "metadata": metadata, "payment_intent": payment_intent, "payment_link": payment_link,
+            "payment_method_types": ["card"],
+            "payment_status": "no_payment_required" if mode == "setup" else "paid", "setup_intent": setup_intent,
+            "subscription": None, "amount_subtotal": amount, "amount_total": amount, "success_url": success_url,
+            "cancel_url": None}
 
 
 def setup_intent(id_: str, customer: str, metadata: dict, created: int) -> dict:
