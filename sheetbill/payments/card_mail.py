@@ -54,9 +54,9 @@ def setup_email(client_id: str, name: str, email: str, practice: str, sender: st
     msg.set_content(
         f"Dear {name},\n\nyou asked us to charge your card automatically (AutoPay). Please save the card "
         f"you would like us to use on this secure page of our payment provider, Stripe:\n\n  {url}\n\n"
-        f"The link is valid for 24 hours. From then on your open balance is charged to this card once a day, "
-        f"and you get a receipt for each payment.\nIf the link has expired, reply to this email and we will "
-        f"send you a new one.\n\n{practice}\n")
+        f"The link is valid for 24 hours. From then on, what is open on your invoices is charged to this card "
+        f"(at most once a day), and you get a receipt for each payment.\nIf the link has expired, reply to "
+        f"this email and we will send you a new one.\n\n{practice}\n")
     key = f"{MAIL}{client_id}"
     return Outgoing(label=f"AutoPay card set-up {client_id}", message=msg,
                     mark=Writes(state={f"{PAGE}{client_id}": f"{session_id} {url}",
