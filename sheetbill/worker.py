@@ -230,8 +230,8 @@ class Worker:
                                          lambda led=ledger: plan_cycle(led, self.rules, self.today()).invoices, now)
                 report.problems += declined_problems(done)
             report.errors += done.errors
-            if done.appends or done.state:
-                self._commit(snapshot, [], done.appends, people, extra_state=done.state)
+            if done.appends or done.state or done.writes:  # writes: Stripe Customer of a finished card set-up
+                self._commit(snapshot, done.writes, done.appends, people, extra_state=done.state)
                 people = []
                 snapshot = self._read()
                 ledger = records.ledger(snapshot.tables, self.config.day_first)
@@ -271,6 +271,9 @@ class Worker:
         self.pay_links = run.urls
         mails = declined_emails(self.config, self.today(), changelog.utc_stamp(self.clock.now()), clients, invoices,
                                 snapshot.state, self.transport is not None)
+        mails += self.card.setup_emails(self.config, snapshot.tables, snapshot.state,  # AutoPay's card set-up
+                                        changelog.utc_stamp(self.clock.now()), self.transport is not None,
+                                        self.rules.email_lookup, report)
         if mails:
             outcome = send_all(mails, self.transport, lambda w: self._commit_writes(snapshot, w),
                                self.rules.email_lookup)

@@ -116,8 +116,9 @@ def receipt_problem(payment: Payment) -> str:
 
 # The emails whose marks live in the worker's state, by the first part of their key:
 # reminder/<invoice>, statement/<client>/<from>..<to>, superbill/<client>/<from>..<to>,
-# copy/<invoice>/<day> (`sheetbill invoice --email`).
-STATE_KINDS = ("reminder", "statement", "superbill", "copy")
+# copy/<invoice>/<day> (`sheetbill invoice --email`), autopay-setup/<client> (AutoPay's card set-up link),
+# autopay-mail/<client>/<day> (AutoPay's card declined).
+STATE_KINDS = ("reminder", "statement", "superbill", "copy", "autopay-setup", "autopay-mail")
 
 
 def _what(kind: str, rest: str, value: str) -> str:
@@ -126,6 +127,10 @@ def _what(kind: str, rest: str, value: str) -> str:
     first, _, second = rest.partition("/")
     if kind == "copy":
         return f"Copy of {first} as of {second}"
+    if kind == "autopay-setup":
+        return f"AutoPay card set-up email of {first}"
+    if kind == "autopay-mail":
+        return f"AutoPay declined-card email of {first} on {second}"
     return f"{kind.capitalize()} of {first} for {second}"
 
 
@@ -179,6 +184,10 @@ def resolution(key: str, value: str, sent: bool, at: str, actor: str,
         return {key: ""}, [], f"{what} will be sent again by the next run"
     if kind == "copy":
         change = Change(at, actor, "invoice copy", tab_name("invoices"), first, "Emailed", "", f"as of {second}")
+    elif kind == "autopay-setup":
+        change = Change(at, actor, kind, tab_name("clients"), first, "AutoPay", "", "card set-up link sent")
+    elif kind == "autopay-mail":
+        change = Change(at, actor, kind, tab_name("clients"), first, "AutoPay", "", f"card declined email {second}")
     else:
         change = Change(at, actor, kind, tab_name("clients"), first, kind.capitalize(), "", second)
     return {key: at}, [change], f"{what} recorded as sent"

@@ -18,6 +18,8 @@ def state_from_changelog(changes: Sequence[Change]) -> dict[str, str]:
             state[f"reminder/{c.key}"] = c.after
         elif c.action == "statement":
             state[f"statement/{c.key}/{c.after}"] = c.at
+        elif c.action == "autopay-setup":  # AutoPay's card set-up email (payments/autopay_setup.py)
+            state[f"autopay-setup/{c.key}"] = c.at
     if recorded_id(changes):
         state[STATE_KEY] = recorded_id(changes)
     if changes:
