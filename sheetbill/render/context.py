@@ -161,7 +161,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
     day = partial(format_date, language=language)
     issue = invoice.issue_date or doc.today
     due = invoice.due_date or (issue + timedelta(days=doc.terms_days) if issue else None)
-    number = text(invoice.invoice_no) or "DRAFT"
+    number = text(invoice.invoice_no) or _("DRAFT")
     amount_due = amount(doc.amount_due)
     credit_note = doc.kind == "credit_note"
     if credit_note:
