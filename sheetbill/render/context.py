@@ -38,6 +38,7 @@ from typing import TypedDict
 
 from babel import dates, numbers
 
+from ..core.addressee import is_organisation
 from ..core.document import InvoiceDocument, Practice, TaxSummary
 from ..core.model import Client, Line
 from ..core.number import money
@@ -84,6 +85,7 @@ class ClientContext(TypedDict):
     address: str
     address_lines: list[str]
     tax_id: str
+    organisation: bool  # a company or public body, greeted without a name (core.addressee)
 
 
 class LineContext(TypedDict):
@@ -309,6 +311,7 @@ def client_context(client: Client) -> ClientContext:
         "address": text(client.address),
         "address_lines": lines_of(client.address),
         "tax_id": text(client.tax_id),
+        "organisation": is_organisation(client),
     }
 
 
