@@ -169,6 +169,7 @@ def bank_statement(folder: Path, config) -> None:
     print(f"Next cycle: {worker.run_once().line()}")
     print("Invoices carry an RF reference and an EPC QR code for what is still open (payments.account)")
     print("Card payments and AutoPay: uncomment payments.stripe in the config and set STRIPE_SECRET_KEY")
+    print("  (AutoPay = Yes on a client without a Stripe Customer: one email with a link to save a card)")
 
 
 def main(argv: list[str]) -> int:

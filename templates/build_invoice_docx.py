@@ -25,15 +25,28 @@ MUTED = RGBColor(0x6B, 0x77, 0x80)
 RED = RGBColor(0xB3, 0x26, 0x1E)
 WIDTH = Mm(176)  # A4 minus 17 mm margins
 
-# column title, width (mm), right-aligned, cell text
+
+
+def _(message: str) -> str:
+    """A printed word as the template writes it: `{{ _('Due date') }}`, the
+    document's language (`_` in the context, see sheetbill/language.py)."""
+    return "{{ _('%s') }}" % message
+
+
+def _upper(message: str) -> str:
+    """A printed word in capitals, in the document's language."""
+    return "{{ _('%s')|upper }}" % message
+
+
+# column title (in capitals), width (mm), right-aligned, cell text
 LINE_COLUMNS = (
-    ("Date", 25, False, "{{ line.date }}"),
-    ("Description", 56, False, "{{ line.description }}"),
-    ("Qty", 11, True, "{{ line.quantity }}"),
-    ("Unit price", 23, True, "{{ line.unit_price }}"),
-    ("Discount", 21, True, "{{ line.discount }}"),
-    ("Tax", 13, True, "{{ line.tax_rate }}"),
-    ("Net", 27, True, "{{ line.net }}"),
+    (_upper("Date"), 25, False, "{{ line.date }}"),
+    (_upper("Description"), 52, False, "{{ line.description }}"),
+    (_upper("Qty"), 15, True, "{{ line.quantity }}"),
+    (_upper("Unit price"), 23, True, "{{ line.unit_price }}"),
+    (_upper("Discount"), 21, True, "{{ line.discount }}"),
+    (_upper("Tax"), 13, True, "{{ line.tax_rate }}"),
+    (_upper("Net"), 27, True, "{{ line.net }}"),
 )
 
 WATERMARK = (  # Word's own watermark shape: diagonal text behind the page
@@ -48,7 +61,7 @@ WATERMARK = (  # Word's own watermark shape: diagonal text behind the page
     'mso-position-vertical:center;mso-position-vertical-relative:margin" '
     'fillcolor="#f2c9c6" stroked="f"><v:fill opacity="0.6"/>'
     f'<v:textpath style="font-family:&quot;{FONT}&quot;;font-size:1pt;font-weight:bold" '
-    'string="DRAFT"/></v:shape></w:pict></w:r>'
+    'string="{{ _(\'DRAFT\') }}"/></v:shape></w:pict></w:r>'
 )
 
 
@@ -62,7 +75,7 @@ def build(target: Path) -> None:
 
     top = _grid(document, (100, 76))
     _text(top.cell(0, 0).paragraphs[0], "{{ practice.name }}", size=17, bold=True, color=ACCENT)
-    _text(top.cell(0, 0).add_paragraph(), "{% if practice.tax_id %}Tax ID "
+    _text(top.cell(0, 0).add_paragraph(), "{% if practice.tax_id %}" + _("Tax ID") + " "
           "{{ practice.tax_id }}{% endif %}", color=MUTED)
     contact = top.cell(0, 1).paragraphs[0]
     contact.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -76,29 +89,32 @@ def build(target: Path) -> None:
     _text(document.add_paragraph(), "{%p if draft %}")
     banner = document.add_paragraph()
     banner.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _text(banner, "Draft — not a valid invoice", bold=True, color=RED, size=11)
+    _text(banner, "{{ _('Draft — not a valid %(title)s')|format(title=title|lower) }}", bold=True, color=RED, size=11)
     _text(document.add_paragraph(), "{%p endif %}")
 
     parties = _grid(document, (100, 76))
     bill_to = parties.cell(0, 0)
     _label(bill_to.paragraphs[0],
-           "{% if kind == 'credit_note' %}CREDIT TO{% else %}BILL TO{% endif %}")
+           "{% if kind == 'credit_note' %}" + _upper("Credit to") + "{% else %}" + _upper("Bill to")
+           + "{% endif %}")
     _text(bill_to.add_paragraph(), "{{ client.name }}", bold=True, size=11)
     _text(bill_to.add_paragraph(), "{{ client.address }}")
-    _text(bill_to.add_paragraph(), "{% if client.tax_id %}Tax ID {{ client.tax_id }}"
+    _text(bill_to.add_paragraph(), "{% if client.tax_id %}" + _("Tax ID") + " {{ client.tax_id }}"
           "{% endif %}", color=MUTED)
     meta = parties.cell(0, 1)
-    _text(meta.paragraphs[0], "{% if draft %}DRAFT{% else %}{{ title|upper }}{% endif %}",
+    _text(meta.paragraphs[0], "{% if draft %}" + _("DRAFT") + "{% else %}{{ title|upper }}{% endif %}",
           size=20, bold=True, color=ACCENT)
-    facts = (("{{ title }} no.", "{{ number }}"),
-             ("{% if kind == 'credit_note' %}Date{% else %}Issue date{% endif %}",
+    facts = (("{% if kind == 'credit_note' %}" + _("Credit note no.") + "{% else %}" + _("Invoice no.")
+              + "{% endif %}", "{{ number }}"),
+             ("{% if kind == 'credit_note' %}" + _("Date") + "{% else %}" + _("Issue date") + "{% endif %}",
               "{{ issue_date }}"),
-             ("{% if kind == 'credit_note' %}Credits invoice{% else %}Due date{% endif %}",
+             ("{% if kind == 'credit_note' %}" + _("Credits invoice") + "{% else %}" + _("Due date")
+              + "{% endif %}",
               "{% if kind == 'credit_note' %}{{ credits }}{% else %}{{ due_date }}{% endif %}"),
-             ("Client no.", "{{ client.id }}"),
-             ("{% if kind != 'credit_note' and not draft %}Status{% endif %}",
-              "{% if kind != 'credit_note' and not draft %}{% if is_paid %}PAID{% else %}{{ status }}"
-              "{% endif %}{% endif %}"))
+             (_("Client no."), "{{ client.id }}"),
+             ("{% if kind != 'credit_note' and not draft %}" + _("Status") + "{% endif %}",
+              "{% if kind != 'credit_note' and not draft %}{% if is_paid %}" + _upper("Paid")
+              + "{% else %}{{ status }}{% endif %}{% endif %}"))
     for row, (label, value) in zip(_grid(meta, (36, 38), rows=len(facts)).rows, facts):
         _text(row.cells[0].paragraphs[0], label)
         _text(_right(row.cells[1].paragraphs[0]), value, bold=True)
@@ -112,10 +128,10 @@ def build(target: Path) -> None:
     _text(document.add_paragraph(), "{%p endfor %}")
 
     _label(document.add_paragraph(),
-           "{% if kind == 'credit_note' %}CREDIT{% else %}PAYMENT{% endif %}")
+           "{% if kind == 'credit_note' %}" + _upper("Credit") + "{% else %}" + _upper("Payment") + "{% endif %}")
     _text(document.add_paragraph(), "{{ payment_terms }}")
     _text(document.add_paragraph(), "{%p if practice.bank and kind != 'credit_note' and has_amount_due %}")
-    _label(document.add_paragraph(), "BANK DETAILS")
+    _label(document.add_paragraph(), _upper("Bank details"))
     _text(document.add_paragraph(), "{{ practice.bank }}")
     _text(document.add_paragraph(), "{%p endif %}")
 
@@ -158,10 +174,10 @@ def _footer(footer) -> None:  # noqa: ANN001 - docx.section._Footer
     paragraph = footer.paragraphs[0]
     _text(paragraph, "{{ practice.name }}", size=7.5, bold=True)
     _text(paragraph, "{% for line in practice.address_lines %} · {{ line }}{% endfor %}"
-          "{% if practice.tax_id %} · Tax ID {{ practice.tax_id }}{% endif %}\tPage ",
+          "{% if practice.tax_id %} · " + _("Tax ID") + " {{ practice.tax_id }}{% endif %}\t" + _("Page") + " ",
           size=7.5, color=MUTED)
     _field(paragraph, "PAGE")
-    _text(paragraph, " of ", size=7.5, color=MUTED)
+    _text(paragraph, " " + _("of") + " ", size=7.5, color=MUTED)
     _field(paragraph, "NUMPAGES")
     _text(footer.add_paragraph(), "{{ practice.bank_lines|join(' · ') }}", size=7.5,
           color=MUTED)
@@ -178,7 +194,7 @@ def _lines_table(document: Document) -> None:
         cell = header.cells[index]
         _shade(cell, "1D5C7A")
         paragraph = _right(cell.paragraphs[0]) if right else cell.paragraphs[0]
-        _text(paragraph, title.upper(), size=7.5, bold=True, color=RGBColor(255, 255, 255))
+        _text(paragraph, title, size=7.5, bold=True, color=RGBColor(255, 255, 255))
         body_paragraph = _right(body.cells[index].paragraphs[0]) if right \
             else body.cells[index].paragraphs[0]
         _text(body_paragraph, value)
@@ -192,25 +208,27 @@ def _lines_table(document: Document) -> None:
 
 def _totals_table(document: Document) -> None:
     rows = (
-        ("Net total", "{{ net }}", False),
+        (_("Net total"), "{{ net }}", False),
         ("{%tr for tax in taxes %}", "", False),
-        ("{% if tax.label %}{{ tax.label }}{% else %}Tax {{ tax.rate }}{% endif %} on {{ tax.net }}",
+        ("{% if tax.label %}{{ tax.label }}{% else %}" + _("Tax") + " {{ tax.rate }}{% endif %} "
+         "{{ _('on %(net)s')|format(net=tax.net) }}",
          "{{ tax.tax }}", False),
         ("{%tr endfor %}", "", False),
         ("{%tr if kind != 'credit_note' %}", "", False),
-        ("Total", "{{ total }}", True),
+        (_("Total"), "{{ total }}", True),
         ("{%tr endif %}", "", False),
         ("{%tr for payment in payments %}", "", False),
-        ("Paid {{ payment.date }} {{ payment.method }} {{ payment.reference }}", "-{{ payment.amount }}", False),
+        ("{{ _('Paid %(date)s')|format(date=payment.date) }} {{ payment.method }} {{ payment.reference }}",
+         "-{{ payment.amount }}", False),
         ("{%tr endfor %}", "", False),
         ("{%tr if has_payments %}", "", False),
-        ("Balance of this invoice", "{{ balance }}", False),
+        (_("Balance of this invoice"), "{{ balance }}", False),
         ("{%tr endif %}", "", False),
         ("{%tr if has_previous_balance and kind != 'credit_note' %}", "", False),
-        ("Previous balance", "{{ previous_balance }}", False),
+        (_("Previous balance"), "{{ previous_balance }}", False),
         ("{%tr endif %}", "", False),
-        ("{% if kind == 'credit_note' %}Total credited{% elif has_previous_balance %}"
-         "Total now due{% else %}Amount due{% endif %}",
+        ("{% if kind == 'credit_note' %}" + _("Total credited") + "{% elif has_previous_balance %}"
+         + _("Total now due") + "{% else %}" + _("Amount due") + "{% endif %}",
          "{% if kind == 'credit_note' %}{{ total }}{% else %}{{ amount_due }}{% endif %}", True),
     )
     table = document.add_table(rows=len(rows), cols=2)

@@ -4,8 +4,10 @@
 
 POINT: `link` (right after the K-th pay link was made, before it is written
 down), `events` (right after Stripe's events were read), `charge` (right
-after the K-th AutoPay charge, before it is recorded), `replace` (inside the
-K-th commit, before the workbook is replaced).
+after the K-th AutoPay charge, before it is recorded), `setup` (right after
+the K-th AutoPay card set-up page was made, before its email is marked),
+`replace` (inside the K-th commit, before the workbook is replaced); `sent`
+(right after the K-th email went out, before it is recorded).
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ def main(config_path: str, point: str, k: int = 1) -> None:
     def arm(point: str) -> bool:
         if point == "replace":
             excel.os.replace = counting(os.replace, before=True)
-        elif point in ("link", "events", "charge"):
-            name = {"link": "create_link", "events": "events", "charge": "charge"}[point]
+        elif point in ("link", "events", "charge", "setup"):
+            name = {"link": "create_link", "events": "events", "charge": "charge", "setup": "create_setup"}[point]
             setattr(gateway, name, counting(getattr(gateway, name), before=False))
         else:
             return False

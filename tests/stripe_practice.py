@@ -9,7 +9,7 @@ STRIPE = "payments:\n  stripe:\n    secret_key_env: SHEETBILL_TEST_STRIPE_KEY\n 
 
 def with_stripe(practice, autopay: dict[str, str] | None = None) -> None:
     """Stripe on in the config, a Pay Link column in Invoices, AutoPay columns in Clients
-    (`autopay`: client -> Stripe customer, AutoPay Yes)."""
+    (`autopay`: client -> Stripe customer, AutoPay Yes; "" for no customer yet: no card saved)."""
     practice.configure("payments:\n  account:", STRIPE)
     wb = openpyxl.load_workbook(practice.workbook)
     ws = wb["Invoices"]
@@ -20,7 +20,7 @@ def with_stripe(practice, autopay: dict[str, str] | None = None) -> None:
     ws.cell(row=1, column=col + 1).value = "Stripe Customer"
     for row in ws.iter_rows(min_row=2):
         customer = (autopay or {}).get(row[0].value)
-        if customer:
+        if customer is not None:
             ws.cell(row=row[0].row, column=col).value = "Yes"
-            ws.cell(row=row[0].row, column=col + 1).value = customer
+            ws.cell(row=row[0].row, column=col + 1).value = customer or None
     wb.save(practice.workbook)

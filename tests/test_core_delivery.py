@@ -79,6 +79,9 @@ def test_every_kind_of_interrupted_send_is_found():
     ("statement/C-1/2026-10-01..2026-10-31", "T sending <a@b.c>", True, "NOW",
      ("statement", "Clients", "C-1", "", "2026-10-01..2026-10-31")),
     ("statement/C-1/2026-10-01..2026-10-31", "T sending", False, "", None),
+    ("autopay-setup/C-1", "T sending <a@b.c>", True, "NOW",
+     ("autopay-setup", "Clients", "C-1", "", "card set-up link sent")),
+    ("autopay-setup/C-1", "T sending <a@b.c>", False, "", None),
 ])
 def test_a_persons_answer(key, value, sent, state, logged):
     names = {"invoices": "Invoices", "clients": "Clients"}
@@ -106,3 +109,10 @@ def test_the_workbooks_id_is_made_once_and_rebuilt_from_the_changelog():
     assert recorded_id([other]) == ""
     assert state_from_changelog([*log, other])["workbook_id"] == "f00d"
     assert "workbook_id" not in state_from_changelog([other])
+
+
+def test_an_interrupted_autopay_set_up_email_waits_for_a_persons_answer():
+    (found,) = unknown_outcomes([], [], {"autopay-setup/C-1": "T sending <a@b.c>", "autopay-card/C-1": "cs_1 u"})
+    assert found.key == "autopay-setup/C-1"
+    assert found.message.startswith("AutoPay card set-up email of C-1 may or may not have gone out")
+    assert "sheetbill resolve autopay-setup/C-1 --sent" in found.message

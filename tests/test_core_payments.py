@@ -409,3 +409,30 @@ def test_invoices_made_later_are_paid_from_credit_without_changing_earlier_alloc
         assert now.applied[:len(before.applied)] == before.applied
         assert now.receipt_no == before.receipt_no
     assert later.commit(p).run().writes == ()
+
+
+DISPUTE = "Disputed on Stripe: answer the dispute; clear this Problem once it is settled"
+
+
+@pytest.mark.parametrize("credit, problem_after_clearing, applied_after_clearing", [
+    ("80.00", "", "Refund -65.00"),  # the credit pays the chargeback out once a person cleared the dispute
+    ("0", "Refund of 65.00 is more than client C-001's Credit on 2026-11-12 (0.00)", None),
+])
+def test_a_disputed_row_waits_with_its_words_until_a_person_clears_them(credit, problem_after_clearing,
+                                                                        applied_after_clearing):
+    earlier = [payment(row=2, pid="P-00001", who="C-001", amount=credit, applied=f"Credit {credit}",
+                       receipt="RCPT-2026-0001")] if credit != "0" else []
+    dispute = payment(row=3, pid="P-00002", day=date(2026, 11, 12), who="C-001", amount="-65.00",
+                      problem=DISPUTE)
+    book = Book((*earlier, dispute))
+    for _ in range(2):  # the words stay, cycle after cycle, and nothing is applied
+        p = book.run()
+        assert problems(p)[3] == DISPUTE
+        assert written(p, "payments", "problem") == {} and written(p, "payments", "applied_to") == {}
+        assert p.receipts == ()
+        book = book.commit(p)
+    cleared = Book(tuple(replace(x, problem="") if x.row == 3 else x for x in book.payments), book.invoices,
+                   book.cells)
+    p = cleared.run()
+    assert problems(p).get(3, "") == problem_after_clearing
+    assert written(p, "payments", "applied_to").get("P-00002") == applied_after_clearing

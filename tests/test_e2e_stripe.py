@@ -3,10 +3,12 @@ pay links, payments, refunds and disputes from events, AutoPay, faults."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from .conftest import FixedClock, session
+from sheetbill.payments.card_events import DISPUTE
+
+from .conftest import NOW, FixedClock, session
 from .stripe_practice import with_stripe
 
 pytest_plugins = ["tests.conftest_stripe"]
@@ -76,7 +78,8 @@ def test_a_card_payment_comes_in_once_as_a_payments_row_and_refunds_and_disputes
     rows = practice.rows("Payments")
     assert [(money(p["Amount"]), p["Reference"][:3]) for p in rows] == [
         (Decimal("65.00"), "pi_"), (Decimal("-10.00"), "re_"), (Decimal("-55.00"), "dp_")]
-    assert rows[2]["Problem"]  # a person looks at every dispute
+    assert rows[1]["Problem"].startswith("Refund of 10.00 is more than client C-001's Credit")
+    assert rows[2]["Problem"] == DISPUTE  # a person looks at every dispute, in its own words
 
 
 def test_autopay_charges_the_open_balance_once_a_day_from_its_hour_and_never_a_draft(practice, fake_stripe):
@@ -147,3 +150,89 @@ def test_the_pdfs_card_qr_code_opens_the_pay_link(practice, fake_stripe, tmp_pat
     practice.run()
     row = practice.rows("Invoices")[0]
     assert row["Pay Link"] in scan(practice.folder / row["PDF"], tmp_path / "scan")
+
+
+def set_cell(practice, tab: str, key: str | int, header: str, value) -> None:
+    """`key`: the row's key, or its row number."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(practice.workbook)
+    ws = wb[tab]
+    col = [c.value for c in ws[1]].index(header) + 1
+    row = key if isinstance(key, int) else next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == key)
+    ws.cell(row=row, column=col).value = value
+    wb.save(practice.workbook)
+
+
+def test_autopay_never_charges_a_draft(practice, fake_stripe):
+    practice.configure("finalize: auto", "finalize: review")
+    with_stripe(practice, autopay={"C-001": "cus_anna"})
+    fake_stripe.add_customer("cus_anna")
+    one_invoice(practice)
+    practice.run()
+    practice.run()
+    assert practice.rows("Invoices")[0]["Status"] == "Draft"
+    assert fake_stripe.of_kind("payment_intent") == [] and fake_stripe.of_kind("payment_link") == []
+    set_cell(practice, "Invoices", 2, "Status", "Finalized")  # the admin finalizes the draft
+    practice.run(FixedClock(NOW + timedelta(days=1)))
+    assert [i["amount"] for i in fake_stripe.of_kind("payment_intent")] == [6500]
+
+
+def test_a_dispute_keeps_its_words_and_autopay_leaves_the_client_alone_until_a_person_clears_them(
+        practice, fake_stripe):
+    with_stripe(practice, autopay={"C-001": "cus_anna"})
+    fake_stripe.add_customer("cus_anna")
+    one_invoice(practice)
+    practice.run()  # AutoPay charges the 65.00
+    (pi,) = fake_stripe.of_kind("payment_intent")
+    fake_stripe.dispute(pi["id"])
+    practice.append("Sessions", session("S-00002", date(2026, 11, 3)))  # INV-2026-0002, 65.00, open
+    for day in (1, 1, 2):
+        practice.run(FixedClock(NOW + timedelta(days=day)))
+        dispute = practice.rows("Payments")[1]
+        assert (dispute["Reference"][:3], dispute["Problem"]) == ("dp_", DISPUTE)
+        assert len(fake_stripe.of_kind("payment_intent")) == 1  # the disputed client is not charged
+    set_cell(practice, "Payments", dispute["Payment ID"], "Problem", None)  # settled: the bank kept the money
+    practice.run(FixedClock(NOW + timedelta(days=3)))
+    assert practice.rows("Payments")[1]["Problem"].startswith("Refund of 65.00 is more than client C-001's Credit")
+    assert [i["amount"] for i in fake_stripe.of_kind("payment_intent")] == [6500, 6500]  # AutoPay again
+
+
+def add_fee_column(practice) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(practice.workbook)
+    ws = wb["Payments"]
+    ws.cell(row=1, column=ws.max_column + 1).value = "Fee"
+    wb.save(practice.workbook)
+
+
+def test_stripes_fee_on_each_card_payment_goes_into_the_fee_column_when_switched_on(practice, fake_stripe):
+    from .fakestripe.server import fee
+
+    with_stripe(practice, autopay={"C-002": "cus_jonas"})
+    practice.configure("autopay_hour: 3\n  account:", "autopay_hour: 3\n    fees: true\n  account:")
+    add_fee_column(practice)
+    fake_stripe.add_customer("cus_jonas")
+    one_invoice(practice)  # C-001, 65.00: paid through its link
+    practice.append("Sessions", session("S-00002", date(2026, 11, 3), client="C-002"))  # charged by AutoPay
+    assert not practice.run().errors
+    link = next(k for k in fake_stripe.of_kind("payment_link") if k["metadata"]["client_id"] == "C-001")
+    fake_stripe.pay(link["id"])
+    assert not practice.run().errors
+    rows = practice.rows("Payments")
+    assert sorted((p["Client"], money(p["Amount"]), money(p["Fee"])) for p in rows) == sorted(
+        (client, money(Decimal(cents) / 100), money(Decimal(fee(cents)) / 100))
+        for client, cents in (("C-001", 6500), ("C-002", 5850)))
+    assert {p["Status"] for p in practice.rows("Invoices")} == {"Paid"}  # the fee takes nothing off what is paid
+
+
+def test_fees_switched_on_without_a_fee_column_says_so(practice, fake_stripe):
+    with_stripe(practice)
+    practice.configure("autopay_hour: 3\n  account:", "autopay_hour: 3\n    fees: true\n  account:")
+    one_invoice(practice)
+    practice.run()
+    fake_stripe.pay(fake_stripe.of_kind("payment_link")[0]["id"])
+    report = practice.run()
+    assert report.errors == ["payments.stripe.fees is on but the Payments tab has no Fee column; add one"]
+    assert practice.rows("Invoices")[0]["Status"] == "Paid"

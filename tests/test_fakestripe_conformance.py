@@ -68,8 +68,17 @@ def test_every_object_the_fake_makes_has_stripes_shape(fixtures, fake):
                                                "off_session": True})
     fake.refund(intent.id, 50, datetime(2026, 11, 21, tzinfo=UTC))
     fake.dispute(intent.id)
+    charge = client.v1.charges.retrieve(str(intent.latest_charge))
+    txn = client.v1.balance_transactions.retrieve(str(charge.balance_transaction))
+    customer = client.v1.customers.create({"name": "Anna", "email": "anna@example.com",
+                                           "metadata": {"client_id": "C-001"}})
+    session = client.v1.checkout.sessions.create({"mode": "setup", "currency": "eur", "customer": customer.id,
+                                                  "success_url": "https://practice.example/thanks",
+                                                  "metadata": {"client_id": "C-001"}})
+    fake.complete_setup(session.id)
     events = client.v1.events.list({"limit": 100})
-    answers = {"price": price, "payment_link": link, "payment_method": methods.data[0], "payment_intent": intent}
+    answers = {"price": price, "payment_link": link, "payment_method": methods.data[0], "payment_intent": intent,
+               "charge": charge, "balance_transaction": txn, "customer": customer, "checkout.session": session}
     for ev in events.data:
         answers.setdefault(ev.type, ev)
         obj = ev.data.object.to_dict()
@@ -77,14 +86,16 @@ def test_every_object_the_fake_makes_has_stripes_shape(fixtures, fake):
     problems = []
     for kind, obj in answers.items():
         body = obj if isinstance(obj, dict) else obj.to_dict()
-        resource = "event" if "." in kind else kind
+        resource = "event" if "." in kind and kind not in fixtures else kind
         if resource == "event":  # the envelope; what it carries is compared as its own kind
             body = {**body, "data": {}}
         problems += [f"{kind}: {p}" for p in mismatches(body, fixtures[resource])]
     listing = events.to_dict()
     problems += [f"list: {k}" for k in ("object", "data", "has_more", "url") if k not in listing]
     assert problems == [], "\n".join(problems)
-    assert {"refund", "dispute", "payment_intent.succeeded", "charge.dispute.created"} <= set(answers)
+    assert {"refund", "dispute", "payment_intent.succeeded", "charge.dispute.created", "setup_intent",
+            "checkout.session.completed"} <= set(answers)
+    assert (session.mode, fake.objects[session.id]["status"], txn.fee) == ("setup", "complete", 27)  # 1.5% of 1.00 (half up) + 0.25
 
 
 def test_the_same_idempotency_key_gives_the_same_answer_and_other_parameters_an_error(fake):

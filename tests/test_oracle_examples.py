@@ -275,3 +275,20 @@ def test_money_a_void_frees_counts_on_a_receipt_only_from_the_credit_notes_date(
     assert figures(receipts["P-00005"], "still_open") == (Decimal("4.40"),)
     applied = {p.pid: p.applied for p in desk.book.payments}
     assert ("INV-2027-0002", Decimal("4.40")) in applied["P-00002"]
+
+
+def test_an_invoice_paid_online_by_card_is_imported_applied_and_receipted(tmp_path):
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 0, 1, True)  # INV-2026-0001, 65.00
+    desk.log_session(c, 1, 1, 0, True)  # INV-2026-0002, 73.51
+    assert desk.run() == []
+    assert desk.card_payment("INV-2026-0001")
+    desk.pass_days(1)
+    assert desk.run() == []
+    (payment,) = desk.book.payments
+    assert (payment.amount, payment.applied, payment.day) == (
+        Decimal("65.00"), [("INV-2026-0001", Decimal("65.00"))], datetime(2026, 11, 21).date())
+    receipt = documents(desk, "receipt")[payment.pid]
+    assert figures(receipt, "amount", "unapplied", "credit") == (Decimal("65.00"), 0, 0)
+    assert not desk.card_payment("INV-2026-0001")  # paid: its link is switched off

@@ -18,6 +18,8 @@ def fail(key: str, message: str) -> Exception:
     ({}, StripeSettings()),
     ({"secret_key_env": "MY_STRIPE", "autopay_hour": 2}, StripeSettings("MY_STRIPE", 2)),
     ({"enabled": False}, None),
+    ({"fees": True, "return_url": "https://practice.example/thanks"},
+     StripeSettings(fees=True, return_url="https://practice.example/thanks")),
 ])
 def test_the_section_read(raw, expected):
     assert stripe_settings(raw, fail) == expected
@@ -28,6 +30,8 @@ def test_the_section_read(raw, expected):
     ({"secret_key_env": "sk_live_123"}, "names an environment variable, not the key itself"),
     ({"autopay_hour": 25}, "payments.stripe.autopay_hour: must be an hour from 0 to 23"),
     ({"autopay_houre": 2}, "payments.stripe.autopay_houre: unknown key"),
+    ({"fees": "yes please"}, "payments.stripe.fees: must be true or false"),
+    ({"return_url": "http://practice.example"}, "payments.stripe.return_url: must be an https:// address"),
 ])
 def test_bad_settings_are_named(raw, said):
     with pytest.raises(ValueError, match=said):

@@ -69,3 +69,30 @@ def test_killed_around_an_autopay_charge_the_client_is_charged_once(practice, fa
     intents = fake_stripe.of_kind("payment_intent")
     assert [(i["amount"], i["customer"]) for i in intents] == [(6500, "cus_anna")]
     assert [(p["Client"], p["Reference"]) for p in practice.rows("Payments")] == [("C-001", intents[0]["id"])]
+
+
+@pytest.mark.parametrize("point, k", [("setup", 1), ("replace", 2), ("replace", 3), ("sent", 1)])
+def test_killed_around_an_autopay_card_set_up_the_client_gets_one_link_in_one_email(practice, fake_stripe, point, k):
+    with_stripe(practice, autopay={"C-001": ""})  # no session today: commits are the pay links', then the email's
+    kill_run(practice, point, k)
+    practice.run()
+    practice.run()
+    sessions = fake_stripe.of_kind("checkout.session")
+    mails = [m for m in practice.emails() if "save a card" in str(m["Subject"])]
+    assert len(sessions) == 1 and len(mails) == 1
+    assert sessions[0]["url"] in mails[0].get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize("point, k", [("events", 1), ("replace", 1), ("charge", 1)])
+def test_killed_while_taking_in_a_saved_card_the_customer_is_written_and_charged_once(practice, fake_stripe, point, k):
+    with_stripe(practice, autopay={"C-001": ""})
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    (page,) = fake_stripe.of_kind("checkout.session")
+    fake_stripe.complete_setup(page["id"])
+    kill_run(practice, point, k)  # the run that reads "card saved" and then charges
+    practice.run()
+    practice.run()
+    assert practice.rows("Clients")[0]["Stripe Customer"] == page["customer"]
+    assert [(i["amount"], i["customer"]) for i in fake_stripe.of_kind("payment_intent")] == [(6500, page["customer"])]
+    assert len(practice.rows("Payments")) == 1

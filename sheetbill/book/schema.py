@@ -67,6 +67,7 @@ LANGUAGE = Column("language", "Language", optional=True,  # the client's locale:
 PAY_LINK = Column("pay_link", "Pay Link", worker=True, optional=True, capability="stripe")  # the card pay link
 AUTOPAY = (Column("autopay", "AutoPay", optional=True, capability="stripe"),  # Yes: charge the saved card daily
            Column("stripe_customer", "Stripe Customer", optional=True, capability="stripe"))  # cus_...
+FEE = Column("fee", "Fee", "money", worker=True, optional=True, capability="stripe")  # Stripe's fee (payments.stripe.fees)
 
 
 def _insurance(*spec: str) -> tuple[Column, ...]:
@@ -127,7 +128,7 @@ DEFAULT_TABS: tuple[Tab, ...] = (
         worker=True, key_field="invoice_no"),
     Tab("payments", "Payments", _cols(
         "Payment ID", "Date:date", "Client", "Invoice No", "Amount:money", "Method", "Reference",
-        "Applied To::w", "Receipt No::w", "Receipt Sent At::w", "Problem::w") + (ACCOUNTING,),
+        "Applied To::w", "Receipt No::w", "Receipt Sent At::w", "Problem::w") + (ACCOUNTING, FEE),
         key_field="payment_id"),
     Tab("cash", "Cash", _cols(
         "Date:date", "Opening:money", "Counted:money", "Cash In:money:w", "Cash Out:money:w",

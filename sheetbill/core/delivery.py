@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
 from .changelog import Change
-from .marks import COPY, REMINDER, STATE_KINDS, cell_is_sending, state_is_sending
+from .marks import AUTOPAY_MAIL, AUTOPAY_SETUP, COPY, REMINDER, STATE_KINDS, cell_is_sending, state_is_sending
 from .model import ISSUED, Invoice, InvoiceStatus, Payment
 from .plan import CellWrite, RowProblem
 
@@ -90,6 +90,10 @@ def _what(kind: str, rest: str, value: str) -> str:
     first, _, second = rest.partition("/")
     if kind == COPY:
         return f"Copy of {first} as of {second}"
+    if kind == AUTOPAY_SETUP:
+        return f"AutoPay card set-up email of {first}"
+    if kind == AUTOPAY_MAIL:
+        return f"AutoPay declined-card email of {first} on {second}"
     return f"{kind.capitalize()} of {first} for {second}"
 
 
@@ -143,6 +147,10 @@ def resolution(key: str, value: str, sent: bool, at: str, actor: str,
         return {key: ""}, [], f"{what} will be sent again by the next run"
     if kind == COPY:
         change = Change(at, actor, "invoice copy", tab_name("invoices"), first, "Emailed", "", f"as of {second}")
+    elif kind == AUTOPAY_SETUP:
+        change = Change(at, actor, kind, tab_name("clients"), first, "AutoPay", "", "card set-up link sent")
+    elif kind == AUTOPAY_MAIL:
+        change = Change(at, actor, kind, tab_name("clients"), first, "AutoPay", "", f"card declined email {second}")
     else:
         change = Change(at, actor, kind, tab_name("clients"), first, kind.capitalize(), "", second)
     return {key: at}, [change], f"{what} recorded as sent"

@@ -2,7 +2,8 @@
 
 An email kept track of in the worker's state (_sheetbill) has a key made
 here: `reminder/<invoice>`, `statement/<client>/<from>..<to>`,
-`superbill/<client>/<from>..<to>`, `copy/<invoice>/<day>`. While it is being
+`superbill/<client>/<from>..<to>`, `copy/<invoice>/<day>`, `autopay-setup/<client>`
+(AutoPay's card set-up link), `autopay-mail/<client>/<day>` (AutoPay's card declined). While it is being
 sent its value (or, for a receipt, its Receipt Sent At cell) is a mark that
 holds the Message-ID it goes out with: `<prefix> sending <id>` in the state
 (the prefix a reminder's level or a time), `sending <id>` in a receipt's cell.
@@ -17,7 +18,8 @@ from datetime import date
 
 # The emails whose marks live in the worker's state, by the first part of their key.
 REMINDER, STATEMENT, SUPERBILL, COPY = "reminder", "statement", "superbill", "copy"
-STATE_KINDS = (REMINDER, STATEMENT, SUPERBILL, COPY)
+AUTOPAY_SETUP, AUTOPAY_MAIL = "autopay-setup", "autopay-mail"
+STATE_KINDS = (REMINDER, STATEMENT, SUPERBILL, COPY, AUTOPAY_SETUP, AUTOPAY_MAIL)
 
 OLD_RECEIPT_MARK = "sending (if this stays, check the Sent folder)"  # as older versions wrote it
 _SENDING = "sending"

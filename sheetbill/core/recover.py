@@ -9,7 +9,7 @@ from typing import Sequence
 
 from .changelog import Change
 from .identity import STATE_KEY, recorded_id
-from .marks import STATEMENT, reminder_key
+from .marks import AUTOPAY_SETUP, STATEMENT, reminder_key
 
 
 def state_from_changelog(changes: Sequence[Change]) -> dict[str, str]:
@@ -19,6 +19,8 @@ def state_from_changelog(changes: Sequence[Change]) -> dict[str, str]:
             state[reminder_key(c.key)] = c.after
         elif c.action == "statement":
             state[f"{STATEMENT}/{c.key}/{c.after}"] = c.at  # the Changelog's After is the period
+        elif c.action == AUTOPAY_SETUP:  # AutoPay's card set-up email (payments/autopay_setup.py)
+            state[f"{AUTOPAY_SETUP}/{c.key}"] = c.at
     if recorded_id(changes):
         state[STATE_KEY] = recorded_id(changes)
     if changes:

@@ -7,7 +7,7 @@ the same write as the Payments row. A run that dies after the charge and
 before that write asks again with the same key and gets the same
 PaymentIntent (and the event import, which runs first, finds it too). Never
 charged: drafts (no open amount), clients whose card payment is disputed
-(a dispute row still showing its Problem).
+(a dispute row still showing its dispute Problem, core.payments.DISPUTED).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from ..book.cells import text
 from ..book.table import Table
 from ..core.model import Invoice, PaymentMethod
 from ..core.number import ZERO
-from ..core.plan import RowAppend
+from ..core.payments import DISPUTED
+from ..core.plan import CellWrite, RowAppend
 from .card_gateway import CardError, CardGateway
 from .card_money import from_minor, to_minor
 from .open_amount import open_amount
@@ -45,6 +46,7 @@ class AutoPayRun:
     state: dict[str, str] = field(default_factory=dict)
     declined: list[Declined] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    writes: list[CellWrite] = field(default_factory=list)  # none: AutoPay only adds Payments rows
 
 
 def autopay_key(client_id: str, day: date) -> str:
@@ -55,7 +57,7 @@ def disputed_clients(payments: Table | None) -> set[str]:
     if payments is None or not payments.exists or "problem" not in payments.columns:
         return set()
     return {text(payments.get(v, "client")) for _, v in payments.rows
-            if text(payments.get(v, "reference")).startswith("dp_") and text(payments.get(v, "problem"))}
+            if text(payments.get(v, "problem")).startswith(DISPUTED)}
 
 
 def autopay(gateway: CardGateway, tables: Mapping[str, Table], invoices: Callable[[], Sequence[Invoice]], state: Mapping[str, str],

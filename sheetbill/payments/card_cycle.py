@@ -14,13 +14,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from ..book.cells import text
+from ..core.marks import marked_id, state_is_sending
 from ..core.plan import RowProblem
 from .autopay import PREFIX as AUTOPAY
 from .autopay import AutoPayRun, Declined, autopay
+from .autopay_setup import MAIL, PAGE, SetupRun, forgotten, setup_key, waiting
 from .card_events import EventImport, import_events, since
 from .card_gateway import CardError, CardGateway
 from .card_mail import PREFIX as MAILED
-from .card_mail import declined_email
+from .card_mail import declined_email, setup_email
 from .card_money import from_minor
 from .card_settings import StripeSettings
 from .pay_links import LinkRun, known_urls, pay_links
@@ -39,17 +41,79 @@ class CardPayments:
         try:
             found = self.gateway.events(since(state, int(now.timestamp())))
         except CardError as exc:
-            result = EventImport()
+            result = EventImport(state=forgotten(tables.get("clients"), state))
             result.errors.append(f"card payments not read: {exc}")
             return result
-        return import_events(found, tables, state, self.currency, self.minor_unit, self.timezone)
+        result = import_events(found, tables, state, self.currency, self.minor_unit, self.timezone)
+        result.state.update(forgotten(tables.get("clients"), state))
+        self._fees(result.appends, tables, result.errors)
+        return result
 
     def autopay(self, tables, state, invoices: Callable[[], list], now: datetime) -> AutoPayRun:
         """`invoices()`: the invoices as this cycle leaves them (asked only when AutoPay is due)."""
         local = now.astimezone(self.timezone)
         if local.hour < self.settings.autopay_hour:
             return AutoPayRun()
-        return autopay(self.gateway, tables, invoices, state, local.date(), self.currency, self.minor_unit)
+        run = autopay(self.gateway, tables, invoices, state, local.date(), self.currency, self.minor_unit)
+        self._fees(run.appends, tables, run.errors)
+        return run
+
+    def _fees(self, appends: list, tables, errors: list[str]) -> None:
+        """`payments.stripe.fees`: Stripe's fee on each card payment into its Fee cell."""
+        if not self.settings.fees:
+            return
+        paid = [a for a in appends if a.values.get("reference", "").startswith("pi_")
+                and a.values.get("amount", 0) > 0]
+        payments = tables.get("payments")
+        if paid and (payments is None or "fee" not in payments.columns):
+            errors.append("payments.stripe.fees is on but the Payments tab has no Fee column; add one")
+            return
+        for append in paid:
+            try:
+                fee = self.gateway.fee(append.values["reference"])
+            except CardError as exc:
+                errors.append(f"{append.values['reference']}: Stripe's fee not read: {exc}")
+                continue
+            if fee is not None:
+                append.values["fee"] = from_minor(fee, self.minor_unit)
+
+    def setup_emails(self, config, tables, state, stamp: str, can_send: bool, lookup: bool,
+                     report) -> list:
+        """AutoPay's card set-up emails owed (see autopay_setup.py); problems and errors go into `report`."""
+        run = self.setups(config, tables, state, stamp, can_send, lookup)
+        report.errors += run.errors
+        report.problems += run.problems
+        return run.emails
+
+    def setups(self, config, tables, state, stamp: str, can_send: bool, lookup: bool) -> SetupRun:
+        run = SetupRun()
+        if not can_send:
+            return run
+        return_url = self.settings.return_url or config.practice.website or ""
+        for client in waiting(tables.get("clients")):
+            mark = state.get(MAIL + client.client_id, "")
+            interrupted = state_is_sending(mark)
+            if (mark and not interrupted) or (interrupted and not lookup):
+                continue  # sent; or over SMTP a person says whether it went (core.delivery.unknown_outcomes)
+            if not client.email:
+                run.problems.append(RowProblem("clients", client.row, client.client_id,
+                                               "AutoPay: no Email to send the card set-up link to"))
+                continue
+            page = state.get(PAGE + client.client_id, "").split(" ")
+            session_id, url = (page + [""])[:2]
+            if not url:
+                try:
+                    made = self.gateway.create_setup(client.client_id, client.name, client.email, self.currency,
+                                                     return_url, setup_key(client.client_id, client.name,
+                                                                           client.email))
+                except CardError as exc:
+                    run.errors.append(f"AutoPay card set-up of {client.client_id}: link not made: {exc}")
+                    break  # the service is down or refusing: try again next cycle
+                session_id, url = made.session_id, made.url
+            run.emails.append(setup_email(client.client_id, client.name, client.email, config.practice.name,
+                                          config.email.sender, url, session_id, mark, stamp,
+                                          config.tab("clients").name, marked_id(mark) if interrupted else ""))
+        return run
 
     def links(self, tables, state, invoices, credit_note: Callable[[str], bool]) -> LinkRun:
         table = tables.get("invoices")
@@ -81,8 +145,10 @@ def declined_emails(config, today, stamp: str, clients, invoices, state, can_sen
         client_id = key[len(AUTOPAY):-len(day) - 1]
         mailed = state.get(f"{MAILED}{client_id}/{day}", "")
         client = clients.get(client_id)
-        if mailed.startswith("sent") or client is None or not client.email:
-            continue
+        if (mailed and mailed != "sending") or client is None or not client.email:
+            continue  # sent (or a person said so: `sheetbill resolve`)
+        if mailed == "sending" and config.email.transport == "smtp":
+            continue  # a run stopped while sending: over SMTP a person answers (core.delivery.unknown_outcomes)
         _, intent, cents, message = (value.split(" ", 3) + ["", "", ""])[:4]
         amount = from_minor(int(cents or 0), config.practice.minor_unit)
         links = [u for no, u in sorted(urls.items())

@@ -3,9 +3,13 @@
 A payment that succeeded becomes a row (Method Card, Reference the
 PaymentIntent, Date the day it was paid, local time); a refund a negative
 row (Reference the refund); a dispute a negative row with a Problem for a
-person. Once only: a row whose Reference is already in Payments is never
+person (the row waits, unapplied, until the person clears it: core.payments
+DISPUTED). Once only: a row whose Reference is already in Payments is never
 added again, and the cursor (`stripe/events_since` in `_sheetbill`, the time
 of the newest event seen) is written in the same write as the rows.
+
+A client who finished AutoPay's card set-up gets their customer in the
+Stripe Customer cell, in that same write (autopay_setup.py).
 """
 
 from __future__ import annotations
@@ -18,14 +22,16 @@ from decimal import Decimal
 from ..book.cells import text
 from ..book.table import Table
 from ..core.model import PaymentMethod
-from ..core.plan import RowAppend
+from ..core.payments import DISPUTED
+from ..core.plan import CellWrite, RowAppend
+from .autopay_setup import saved_card
 from .card_gateway import CardEvent
 from .card_money import from_minor, local_day
 
 CURSOR = "stripe/events_since"
 FIRST_LOOK_BACK = 30 * 86400  # the first run reads the last 30 days
-DISPUTE = ("Disputed on Stripe: answer the dispute in the Stripe dashboard; clear this Problem once it is "
-           "settled (AutoPay leaves this client alone until then)")
+DISPUTE = (f"{DISPUTED} on Stripe: answer the dispute in the Stripe dashboard; clear this Problem once it is "
+           "settled, and the row is applied as a refund (AutoPay leaves this client alone until then)")
 
 
 @dataclass
@@ -33,6 +39,7 @@ class EventImport:
     appends: list[RowAppend] = field(default_factory=list)
     state: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    writes: list[CellWrite] = field(default_factory=list)  # Stripe Customer cells of finished card set-ups
 
 
 def since(state: Mapping[str, str], now: int) -> int:
@@ -58,6 +65,13 @@ def import_events(events: list[CardEvent], tables: Mapping[str, Table], state: M
     newest = 0
     for ev in events:
         newest = max(newest, ev.created)
+        if ev.kind == "card_saved":
+            write, error = saved_card(ev, tables.get("clients"))
+            if write is not None and all(w.key != write.key for w in result.writes):
+                result.writes.append(write)
+            if error and error not in result.errors:
+                result.errors.append(error)
+            continue
         if ev.reference in known:
             continue
         if ev.currency.lower() != currency.lower():

@@ -25,9 +25,11 @@ class PayLink:
 class CardEvent:
     """One thing that happened on the service's side, in sheetbill's terms.
 
-    kind: "paid" (a payment succeeded), "refunded", "disputed"; amount in
-    minor units, positive; reference: the PaymentIntent (paid), refund or
-    dispute id; intent: the PaymentIntent it belongs to."""
+    kind: "paid" (a payment succeeded), "refunded", "disputed", or
+    "card_saved" (a client finished AutoPay's card set-up: reference the
+    Checkout Session, customer the customer the card was saved to, amount 0);
+    amount in minor units, positive; reference: the PaymentIntent (paid),
+    refund or dispute id; intent: the PaymentIntent it belongs to."""
 
     event_id: str
     created: int  # unix seconds
@@ -37,6 +39,16 @@ class CardEvent:
     amount: int
     currency: str
     metadata: dict[str, str] = field(default_factory=dict)
+    customer: str = ""
+
+
+@dataclass(frozen=True)
+class CardSetup:
+    """A page where a client saves a card for AutoPay (a Checkout Session in setup mode)."""
+
+    session_id: str
+    url: str
+    customer: str
 
 
 @dataclass(frozen=True)
@@ -63,3 +75,10 @@ class CardGateway(Protocol):
 
     def charge(self, customer: str, card: str, amount: int, currency: str, metadata: dict[str, str],
                key: str) -> Charge: ...
+
+    def create_setup(self, client_id: str, name: str, email: str, currency: str, return_url: str,
+                     key: str) -> CardSetup:
+        """A customer for the client and a page where they save a card to it (both under `key`)."""
+
+    def fee(self, intent: str) -> int | None:
+        """The service's fee on a payment, in minor units (None: not known yet)."""

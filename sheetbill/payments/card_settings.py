@@ -5,6 +5,9 @@
         secret_key_env: STRIPE_SECRET_KEY   # the key itself only ever in the environment
         autopay_hour: 3                     # local hour from which AutoPay charges, once a day
         webhook_secret_env: STRIPE_WEBHOOK_SECRET  # `sheetbill webhook`: the endpoint's signing secret
+        fees: true                          # Stripe's fee on each card payment into the Payments tab's Fee column
+        return_url: https://example.com/thanks  # where AutoPay's card set-up page sends the client
+                                                 # when done (default: practice.website)
 
 The currency is the practice's.
 """
@@ -15,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-KNOWN = ("secret_key_env", "webhook_secret_env", "autopay_hour", "enabled")
+KNOWN = ("secret_key_env", "webhook_secret_env", "autopay_hour", "enabled", "fees", "return_url")
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,8 @@ class StripeSettings:
     secret_key_env: str = "STRIPE_SECRET_KEY"
     autopay_hour: int = 3
     webhook_secret_env: str = "STRIPE_WEBHOOK_SECRET"  # `sheetbill webhook`: the endpoint's signing secret
+    fees: bool = False  # Stripe's fee (from the balance transaction) into Payments' Fee column
+    return_url: str = ""  # where the card set-up page sends the client when done ("": practice.website)
 
 
 def stripe_settings(raw: Any, fail: Callable[[str, str], Exception]) -> StripeSettings | None:
@@ -49,4 +54,10 @@ def stripe_settings(raw: Any, fail: Callable[[str, str], Exception]) -> StripeSe
     webhook = str(raw.get("webhook_secret_env") or "STRIPE_WEBHOOK_SECRET").strip()
     if webhook.startswith("whsec_"):
         raise fail("payments.stripe.webhook_secret_env", "names an environment variable, not the secret itself")
-    return StripeSettings(env, hour, webhook)
+    fees = raw.get("fees", False)
+    if not isinstance(fees, bool):
+        raise fail("payments.stripe.fees", "must be true or false")
+    return_url = str(raw.get("return_url") or "").strip()
+    if return_url and not return_url.startswith("https://"):
+        raise fail("payments.stripe.return_url", "must be an https:// address")
+    return StripeSettings(env, hour, webhook, fees, return_url)

@@ -38,8 +38,8 @@ def card_payments(card, book: CycleBook, seen: Reading, plan: Planner, now: date
             done = card.autopay(snapshot.tables, snapshot.state, lambda led=seen.ledger: plan(led).invoices, now)
             report.problems += declined_problems(done)
         report.errors += done.errors
-        if done.appends or done.state:
-            seen = book.commit_and_read(seen, [], done.appends, extra_state=done.state)
+        if done.appends or done.state or done.writes:  # writes: Stripe Customer of a finished card set-up
+            seen = book.commit_and_read(seen, done.writes, done.appends, extra_state=done.state)
     return seen
 
 
@@ -77,7 +77,7 @@ def pay_links(card, config: Config, book: CycleBook, seen: Reading, clients: tup
               invoices: list[Invoice], credit_note: Callable[[str], bool], transport: Transport | None,
               lookup: bool, today: date, now: datetime, report: CycleReport) -> dict[str, str]:
     """Pay links for what is open (invoice -> link), then the emails owed to clients whose AutoPay
-    card was declined."""
+    card was declined or whose card set-up link is due."""
     from .card_cycle import declined_emails
 
     snapshot = seen.snapshot
@@ -87,6 +87,8 @@ def pay_links(card, config: Config, book: CycleBook, seen: Reading, clients: tup
         book.commit(snapshot, run.writes, [], extra_state=run.state)
     mails = declined_emails(config, today, changelog.utc_stamp(now), clients, invoices, snapshot.state,
                             transport is not None)
+    mails += card.setup_emails(config, snapshot.tables, snapshot.state,  # AutoPay's card set-up
+                               changelog.utc_stamp(now), transport is not None, lookup, report)
     if mails:
         outcome = send_all(mails, transport, lambda w: book.commit_writes(snapshot, w), lookup)
         report.sent, report.errors = report.sent + outcome.sent, report.errors + outcome.errors

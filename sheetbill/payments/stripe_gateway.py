@@ -2,17 +2,22 @@
 
 Pay links are Payment Links (they do not expire, unlike Checkout Sessions)
 for a one-off Price; the invoice number goes into the link's metadata and
-into the metadata of the PaymentIntent a payment makes. Network failures,
+into the metadata of the PaymentIntent a payment makes. AutoPay's card
+set-up is a Customer and a Checkout Session in setup mode for it (the
+client id in both metadata); its `checkout.session.completed` event says the
+card is saved. Network failures,
 429 and 5xx are retried by the package with the same idempotency key.
 """
 
 from __future__ import annotations
 
 import stripe
+from stripe.params.checkout import SessionCreateParams
 
-from .card_gateway import CardError, CardEvent, Charge, PayLink
+from .card_gateway import CardError, CardEvent, CardSetup, Charge, PayLink
 
-KINDS = {"payment_intent.succeeded": "paid", "refund.created": "refunded", "charge.dispute.created": "disputed"}
+KINDS = {"payment_intent.succeeded": "paid", "refund.created": "refunded", "charge.dispute.created": "disputed",
+         "checkout.session.completed": "card_saved"}
 
 
 class StripeGateway:
@@ -48,6 +53,8 @@ class StripeGateway:
             page = self.client.v1.events.list({"created": {"gte": since}, "limit": 100})
             for ev in page.auto_paging_iter():
                 kind = KINDS.get(ev.type)
+                if kind == "card_saved" and ev.data.object.to_dict().get("mode") != "setup":
+                    continue  # a pay link's own session: its payment_intent.succeeded counts
                 if kind is not None:
                     out.append(_event(ev, kind))
         except stripe.StripeError as exc:
@@ -81,8 +88,40 @@ class StripeGateway:
                       "" if pi.status == "succeeded" else f"the payment is {pi.status}")
 
 
+    def create_setup(self, client_id: str, name: str, email: str, currency: str, return_url: str,
+                     key: str) -> CardSetup:
+        metadata = {"client_id": client_id}
+        try:
+            customer = self.client.v1.customers.create({"name": name, "email": email, "metadata": metadata},
+                                                       {"idempotency_key": f"{key}-customer"})
+            params: SessionCreateParams = {"mode": "setup", "currency": currency.lower(), "customer": customer.id,
+                                           "metadata": metadata, "setup_intent_data": {"metadata": metadata}}
+            if return_url:
+                params["success_url"] = return_url
+            session = self.client.v1.checkout.sessions.create(params, {"idempotency_key": f"{key}-session"})
+        except stripe.StripeError as exc:
+            raise CardError(_said(exc)) from None
+        return CardSetup(session.id, session.url or "", customer.id)
+
+    def fee(self, intent: str) -> int | None:
+        try:
+            pi = self.client.v1.payment_intents.retrieve(intent)
+            if not pi.latest_charge:
+                return None
+            charge = self.client.v1.charges.retrieve(str(pi.latest_charge))
+            if not charge.balance_transaction:
+                return None
+            txn = self.client.v1.balance_transactions.retrieve(str(charge.balance_transaction))
+        except stripe.StripeError as exc:
+            raise CardError(_said(exc)) from None
+        return txn.fee
+
+
 def _event(ev, kind: str) -> CardEvent:
     obj = ev.data.object.to_dict()
+    if kind == "card_saved":
+        return CardEvent(ev.id, ev.created, kind, obj["id"], obj.get("setup_intent") or "", 0, "",
+                         dict(obj.get("metadata") or {}), obj.get("customer") or "")
     if kind == "paid":
         return CardEvent(ev.id, ev.created, kind, obj["id"], obj["id"], obj["amount_received"], obj["currency"],
                          dict(obj.get("metadata") or {}))

@@ -38,6 +38,7 @@ from typing import TypedDict
 
 from babel import dates, numbers
 
+from ..core.addressee import is_organisation
 from ..core.document import InvoiceDocument, Practice, TaxSummary
 from ..core.model import Client, Line
 from ..core.number import money
@@ -84,6 +85,7 @@ class ClientContext(TypedDict):
     address: str
     address_lines: list[str]
     tax_id: str
+    organisation: bool  # a company or public body, greeted without a name (core.addressee)
 
 
 class LineContext(TypedDict):
@@ -161,7 +163,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
     day = partial(format_date, language=language)
     issue = invoice.issue_date or doc.today
     due = invoice.due_date or (issue + timedelta(days=doc.terms_days) if issue else None)
-    number = text(invoice.invoice_no) or "DRAFT"
+    number = text(invoice.invoice_no) or _("DRAFT")
     amount_due = amount(doc.amount_due)
     credit_note = doc.kind == "credit_note"
     if credit_note:
@@ -309,6 +311,7 @@ def client_context(client: Client) -> ClientContext:
         "address": text(client.address),
         "address_lines": lines_of(client.address),
         "tax_id": text(client.tax_id),
+        "organisation": is_organisation(client),
     }
 
 

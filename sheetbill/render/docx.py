@@ -5,6 +5,12 @@ syntax: `{{ client.name }}`, a lines table with `{%tr for line in lines %}`
 rows, `{%p if draft %}` paragraphs. Values are escaped (docxtpl autoescape),
 so cell text is printed as written; a newline in a value is a line break.
 
+Printed words are written `{{ _('Due date') }}`: `_` (and `gettext`,
+`ngettext`, `pgettext`) come with the context, in the document's language,
+as for the HTML template (`sheetbill.language`); dates and amounts are
+already the locale's. A template edited before languages existed keeps
+working, in English words.
+
 The PDF comes from `soffice --headless --convert-to pdf`, run with its own
 throw-away profile so that parallel conversions do not clash, and killed
 (with the processes it started) when it takes longer than `timeout`.
@@ -28,6 +34,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..core.document import InvoiceDocument
+from ..language import template_functions
 from .context import invoice_context
 from .errors import RenderError
 
@@ -62,7 +69,9 @@ class DocxRenderer:
         environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined)
         try:
             template = DocxTemplate(self.template_path)
-            template.render(invoice_context(doc), jinja_env=environment, autoescape=True)
+            context = invoice_context(doc)
+            template.render({**template_functions(context["language"]), **context},
+                            jinja_env=environment, autoescape=True)
         except jinja2.TemplateError as error:
             near = " ".join(" ".join(getattr(error, "docx_context", ())).split())
             raise RenderError(f"{self.template_path.name}: {error}"

@@ -1,7 +1,9 @@
 """A fake Stripe API over HTTP on 127.0.0.1, for the official `stripe` package.
 
 It answers the calls sheetbill makes (prices, payment links, events, a
-customer's payment methods, payment intents) in Stripe's shapes (shapes.py),
+customer's payment methods, payment intents, customers, Checkout Sessions in
+setup mode, a payment's charge and balance transaction for its fee) in
+Stripe's shapes (shapes.py),
 honours idempotency keys as Stripe does (same key and parameters: the same
 answer, replayed; same key, other parameters: an idempotency_error), and can
 be told to fail: `fail(path, kind, times)` with kind "429", "500", "drop"
@@ -10,7 +12,9 @@ done, then the connection closes with no answer: a timeout after the charge).
 
 What a customer does on Stripe's side is done by calling the fake directly:
 `pay(link_id, when)`, `refund(intent_id, amount, when)`, `dispute(...)`,
-`add_customer(id, card=True, declines=False)`.
+`add_customer(id, card=True, declines=False)`, `complete_setup(session_id, when)`
+(the client saves a card on a set-up page). Stripe's fee on a payment is
+1.5% + 25 cents.
 """
 
 from __future__ import annotations
@@ -85,12 +89,35 @@ class FakeStripe:
         return [o for o in self.objects.values() if o["object"] == kind]
 
     def pay(self, link_id: str, when: datetime | int | None = None) -> dict:
-        """A client pays through a payment link: a succeeded PaymentIntent and its event."""
+        """A client pays through a payment link: a succeeded PaymentIntent and its event, after the
+        event of the link's Checkout Session (payment mode) completing, as Stripe sends them."""
         with self.lock:
             link = self.objects[link_id]
             price = self.objects[link["_price"]]
-            return self._succeed(price["unit_amount"], price["currency"], None, None,
-                                 dict(link["payment_intent_data"]["metadata"]), _stamp(when, self.now))
+            created = _stamp(when, self.now)
+            pi = self._succeed(price["unit_amount"], price["currency"], None, None,
+                               dict(link["payment_intent_data"]["metadata"]), created)
+            sid = self._id("cs_test")
+            session = shapes.checkout_session(sid, None, None, price["currency"], dict(link["metadata"]), None,
+                                              created, None, "payment", pi["id"], link_id, price["unit_amount"])
+            self.objects[sid] = session
+            self._event("checkout.session.completed", session, created)
+            return pi
+
+    def complete_setup(self, session_id: str, when=None, declines: bool = False) -> dict:
+        """A client saves a card on a set-up page: the card is the customer's, the session complete."""
+        with self.lock:
+            session = self.objects[session_id]
+            created = _stamp(when, self.now)
+            cid = session["customer"]
+            method = shapes.payment_method(self._id("pm"), cid, "0002" if declines else "4242", created)
+            self.customers[cid] = {"methods": [method], "declines": declines}
+            intent = self.objects[session["setup_intent"]]
+            intent.update(status="succeeded", payment_method=method["id"])
+            session.update(status="complete")
+            self._event("setup_intent.succeeded", intent, created)
+            self._event("checkout.session.completed", session, created)
+            return session
 
     def refund(self, intent_id: str, amount: int, when=None) -> dict:
         with self.lock:
@@ -119,9 +146,11 @@ class FakeStripe:
         self.events.append(shapes.event(self._id("evt"), type_, _public(obj), created))
 
     def _succeed(self, amount: int, currency: str, customer, method, metadata: dict, created: int) -> dict:
-        pi_id, charge = self._id("pi"), self._id("ch")
+        pi_id, charge, txn = self._id("pi"), self._id("ch"), self._id("txn")
         pi = shapes.payment_intent(pi_id, amount, currency, created, "succeeded", customer, method, metadata, charge)
         self.objects[pi_id] = pi
+        self.objects[charge] = shapes.charge(charge, amount, currency, pi_id, customer, txn, created)
+        self.objects[txn] = shapes.balance_transaction(txn, amount, fee(amount), currency, charge, created)
         self._event("payment_intent.succeeded", pi, created)
         return pi
 
@@ -172,6 +201,19 @@ class FakeStripe:
             return 200, shapes.listing(path, customer["methods"], False)
         if method == "POST" and parts == ["payment_intents"]:
             return self._charge(form)
+        if method == "POST" and parts == ["customers"]:
+            c = shapes.customer(self._id("cus"), form.get("name", ""), form.get("email", ""), form.get("metadata", {}),
+                                self.now)
+            self.objects[c["id"]] = c
+            self.customers[c["id"]] = {"methods": [], "declines": False}
+            return 200, c
+        if method == "POST" and parts == ["checkout", "sessions"]:
+            return self._setup_session(form)
+        if method == "GET" and len(parts) == 2 and parts[0] in ("payment_intents", "charges", "balance_transactions"):
+            found = self.objects.get(parts[1])
+            if found is None:
+                return 404, shapes.error("invalid_request_error", f"No such object: '{parts[1]}'", "resource_missing")
+            return 200, _public(found)
         return 404, shapes.error("invalid_request_error", f"Unrecognized request URL ({method}: {path})")
 
     def _events(self, path: str, query: dict) -> dict:
@@ -183,6 +225,23 @@ class FakeStripe:
             found = found[ids.index(after) + 1:] if after in ids else []
         limit = int(query.get("limit", 10))
         return shapes.listing(path, found[:limit], len(found) > limit)
+
+    def _setup_session(self, form: dict) -> tuple[int, dict]:
+        if form.get("mode") != "setup":
+            return 400, shapes.error("invalid_request_error", "the fake makes Checkout Sessions in setup mode only")
+        customer = form.get("customer", "")
+        if customer not in self.customers:
+            return 400, shapes.error("invalid_request_error", f"No such customer: '{customer}'", "resource_missing")
+        metadata = form.get("metadata", {})
+        intent = shapes.setup_intent(self._id("seti"), customer, form.get("setup_intent_data", {}).get("metadata", {}),
+                                     self.now)
+        self.objects[intent["id"]] = intent
+        sid = self._id("cs_test")
+        session = shapes.checkout_session(sid, f"https://checkout.stripe.com/c/pay/{sid}", customer,
+                                          form.get("currency", ""), metadata, intent["id"], self.now,
+                                          form.get("success_url"))
+        self.objects[sid] = session
+        return 200, session
 
     def _charge(self, form: dict) -> tuple[int, dict]:
         customer = self.customers.get(form.get("customer", ""))
@@ -199,6 +258,11 @@ class FakeStripe:
             return 402, shapes.error("card_error", "Your card was declined.", "card_declined",
                                      decline_code="generic_decline", payment_intent=pi)
         return 200, self._succeed(amount, currency, form["customer"], form.get("payment_method"), metadata, self.now)
+
+
+def fee(amount: int) -> int:
+    """Stripe's fee on a card payment in the fake: 1.5% + 25 cents, rounded half up."""
+    return (amount * 15 + 500) // 1000 + 25
 
 
 def _public(obj: dict) -> dict:

@@ -63,3 +63,50 @@ def error(type_: str, message: str, code: str | None = None, **extra) -> dict:
         body["code"] = code
     body.update(extra)
     return {"error": body}
+
+
+def customer(id_: str, name: str, email: str, metadata: dict, created: int) -> dict:
+    return {"id": id_, "object": "customer", "address": None, "balance": 0, "created": created, "currency": None,
+            "default_source": None, "delinquent": False, "description": None, "email": email, "livemode": False,
+            "metadata": metadata, "name": name, "phone": None, "preferred_locales": [], "tax_exempt": "none",
+            "invoice_settings": {"custom_fields": None, "default_payment_method": None, "footer": None}}
+
+
+def checkout_session(id_: str, url: str | None, customer: str | None, currency: str, metadata: dict,
+                     setup_intent: str | None, created: int, success_url: str | None, mode: str = "setup",
+                     payment_intent: str | None = None, payment_link: str | None = None,
+                     amount: int | None = None) -> dict:
+    """A Checkout Session: in setup mode (AutoPay's card set-up), open until the client completes it;
+    in payment mode, the one a Payment Link makes for each payment (complete)."""
+    return {"id": id_, "object": "checkout.session", "mode": mode, "status": "open" if mode == "setup" else "complete",
+            "url": url, "customer": customer, "customer_email": None, "client_reference_id": None,
+            "currency": currency, "created": created, "expires_at": created + 86400, "livemode": False,
+            "metadata": metadata, "payment_intent": payment_intent, "payment_link": payment_link,
+            "payment_method_types": ["card"],
+            "payment_status": "no_payment_required" if mode == "setup" else "paid", "setup_intent": setup_intent,
+            "subscription": None, "amount_subtotal": amount, "amount_total": amount, "success_url": success_url,
+            "cancel_url": None}
+
+
+def setup_intent(id_: str, customer: str, metadata: dict, created: int) -> dict:
+    return {"id": id_, "object": "setup_intent", "created": created, "customer": customer, "livemode": False,
+            "metadata": metadata, "payment_method": None, "payment_method_types": ["card"],
+            "status": "requires_payment_method", "usage": "off_session", "client_secret": f"{id_}_secret_x",
+            "last_setup_error": None, "description": None}
+
+
+def charge(id_: str, amount: int, currency: str, intent: str, customer: str | None, balance_transaction: str,
+           created: int) -> dict:
+    return {"id": id_, "object": "charge", "amount": amount, "amount_captured": amount, "amount_refunded": 0,
+            "balance_transaction": balance_transaction, "captured": True, "created": created, "currency": currency,
+            "customer": customer, "disputed": False, "livemode": False, "metadata": {}, "paid": True,
+            "payment_intent": intent, "refunded": False, "status": "succeeded"}
+
+
+def balance_transaction(id_: str, amount: int, fee: int, currency: str, source: str, created: int) -> dict:
+    return {"id": id_, "object": "balance_transaction", "amount": amount, "available_on": created + 2 * 86400,
+            "created": created, "currency": currency, "description": None, "exchange_rate": None, "fee": fee,
+            "fee_details": [{"amount": fee, "application": None, "currency": currency,
+                             "description": "Stripe processing fees", "type": "stripe_fee"}],
+            "net": amount - fee, "reporting_category": "charge", "source": source, "status": "pending",
+            "type": "charge"}

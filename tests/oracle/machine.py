@@ -3,7 +3,9 @@
 `Desk` is the practice as one admin sees it: actions queue edits of the
 workbook (made with openpyxl in one go before the next run, as in Excel),
 `run()` runs the real worker with recording renderers and returns every
-finding of the oracle about what that run produced."""
+finding of the oracle about what that run produced. Each Desk has its own
+fake Stripe (tests/fakestripe): every run makes pay links for what is open
+and imports the card payments clients made through them."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from sheetbill import app
 from sheetbill.placeholders import fill_example
 
 from ..conftest import FixedClock, Practice
+from ..fakestripe.server import SECRET, FakeStripe
 from .account import CENT, ZERO, Book
 from .checks import (
     check_email,
@@ -85,8 +88,11 @@ class Desk:
         self.named: set[str] = set()  # invoices a payment or a void names before the next run
         self.refunding: dict[str, Decimal] = {}  # refunds entered since the last run, by client
         self.log: list[str] = []  # the actions, as lines of a plain test
+        self.stripe = FakeStripe().start()  # the clients' card payments online
+        self.card = None  # the worker's card payments on it, made with the first run
 
     def close(self) -> None:
+        self.stripe.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
     @property
@@ -132,6 +138,19 @@ class Desk:
         self.log.append(f"pay({amount}, invoice={invoice!r}, client={client!r}, {days_back=}, {method=})"
                         f" -> {pid}")
         return pid
+
+    def card_payment(self, invoice_no: str) -> bool:
+        """The client pays the invoice online through the pay link the last run made for it (its
+        open amount then); the next run imports the payment from Stripe's events. False: it has
+        no link (nothing open when the last run ended)."""
+        link = next((k for k in self.stripe.of_kind("payment_link")
+                     if k["active"] and k["metadata"].get("invoice_no") == invoice_no), None)
+        if link is None:
+            return False
+        self.named.add(invoice_no)
+        self.stripe.pay(link["id"], self.clock.now())
+        self.log.append(f"card_payment({invoice_no!r})")
+        return True
 
     def bank_transfer(self, invoice_no: str, amount: Decimal, days_back: int = 0) -> None:
         """A transfer quoting the invoice's RF reference, in a CAMT.053 file dropped in the statement folder."""
@@ -203,7 +222,7 @@ class Desk:
         self.log.append("run()")
         first = len(self.renders)
         applied_before = {p.pid for p in self.book.payments}
-        report = recording_worker(self.practice, self.clock, self.renders, self.real_pdfs).run_once()
+        report = recording_worker(self.practice, self.clock, self.renders, self.real_pdfs, self._card()).run_once()
         self.book = book = Book.read(self.practice.workbook)
         numbers = [int(p.pid[2:]) for p in book.payments if re.fullmatch(r"P-\d+", p.pid or "")]
         self.payment_seq = max([self.payment_seq, *numbers])  # the worker numbered the bank's payments
@@ -226,6 +245,18 @@ class Desk:
         findings += self._check_billing(book)
         findings += self._check_mail(book)
         return findings
+
+    def _card(self):
+        """Card payments on this desk's fake Stripe, as app.card_payments_for wires them."""
+        if self.card is None:
+            from sheetbill.payments.card_cycle import CardPayments
+            from sheetbill.payments.card_settings import StripeSettings
+            from sheetbill.payments.stripe_gateway import StripeGateway
+
+            config = self.practice.config
+            self.card = CardPayments(StripeGateway(SECRET, self.stripe.url, retries=0), StripeSettings(),
+                                     config.practice.currency, config.practice.minor_unit, config.timezone)
+        return self.card
 
     def _check_billing(self, book: Book) -> list[str]:
         """Every completed session on one live invoice, priced as the Services tab says."""

@@ -40,10 +40,13 @@ class Recording:
         self.inner.check()
 
 
-def recording_worker(practice, clock, sink: list[Rendered], real: bool = False):
+def recording_worker(practice, clock, sink: list[Rendered], real: bool = False, card=None):
     """The real worker of `practice` (app.worker_for) with its three renderers recorded;
-    `real`: invoices and credit notes get their real PDF (the others a few bytes)."""
+    `real`: invoices and credit notes get their real PDF (the others a few bytes); `card`:
+    its card payments (payments/card_cycle.py CardPayments, on the fake Stripe)."""
     worker = practice.worker(clock)
+    if card is not None:
+        worker.card = card
     worker.renderer = Recording(worker.renderer, sink, real)
     worker.receipts = Recording(worker.receipts, sink)
     worker.statements = Recording(worker.statements, sink)
