@@ -62,6 +62,8 @@ class Texts:
         self.key_at: dict[str, dict[int, str]] = {}
         self.unchanged = set(unchanged)
         self._digests: dict[str, str] = {}
+        self._encoded: dict[str, bytes] = {}  # each tab encoded once per change (digest, then the chunks)
+        self._stored: dict[tuple[str, str], dict] = {}  # (tab, stored digest) -> its decoded rows
         for tab in SNAPSHOT_TABS:
             table = tables.get(tab)
             if table is not None and table.exists and tab not in self.unchanged:
@@ -86,6 +88,7 @@ class Texts:
         self.rows[tab][key] = texts
         self.key_at[tab][row] = key
         self._digests.pop(tab, None)
+        self._encoded.pop(tab, None)
 
     def digest(self, tab: str) -> str:
         if tab not in self._digests:
@@ -94,7 +97,19 @@ class Texts:
 
     def encoded(self, tab: str) -> bytes:
         """The tab's rows and where each stands, as stored in the snapshot."""
-        return _encode_json({"rows": self.rows[tab], "at": self.key_at[tab]})
+        if tab not in self._encoded:
+            self._encoded[tab] = _encode_json({"rows": self.rows[tab], "at": self.key_at[tab]})
+        return self._encoded[tab]
+
+    def stored(self, tab: str, state: Mapping[str, str]) -> dict | None:
+        """The rows of `tab`'s stored snapshot, decoded once per stored version."""
+        slot = (tab, state.get(f"snapshot/{tab}/digest", ""))
+        if slot not in self._stored:
+            decoded = decode(tab, state)
+            if decoded is None:
+                return None
+            self._stored[slot] = decoded[0]
+        return self._stored[slot]
 
     def row_of(self) -> dict[tuple[str, str], int]:
         return {(tab, key): row for tab, keys in self.key_at.items() for row, key in keys.items()}
@@ -189,7 +204,7 @@ def previous(texts: Texts, state: Mapping[str, str]) -> dict[str, dict[str, dict
         if stored == texts.digest(tab):
             out[tab] = rows
         else:
-            decoded = decode(tab, state)
+            decoded = texts.stored(tab, state)
             if decoded is not None:
-                out[tab] = decoded[0]
+                out[tab] = decoded
     return out
