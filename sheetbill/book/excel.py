@@ -25,6 +25,7 @@ from .apply import apply_edits
 from .base import Edits, Snapshot, next_rows, with_state
 from .cache import Cache
 from .schema import Tab
+from .sheet_cache import SheetCache
 from .table import Table, column_letter, state_of, tables_of
 from .xlsx import NewSheet, SheetEdit, fingerprints, lost_parts, patch_workbook, read_sheets
 from .xlsx.values import WriteValue
@@ -45,6 +46,7 @@ class ExcelBook:
         self.backups = backups
         self.label = str(self.path.name)
         self.cache = Cache(self.path.parent / f".{self.path.name}.sheetbill-cache")
+        self.sheets = SheetCache(self.path.parent / f".{self.path.name}.sheetbill-rows")  # sheets as last read
 
     def fingerprint(self) -> str | None:
         """The whole workbook's content, from the zip directory alone (None if unreadable)."""
@@ -68,6 +70,8 @@ class ExcelBook:
                 raise WorkbookBusy(f"{self.path.name}: another sheetbill worker is working on it; try again later") from None
             for stale in self.path.parent.glob(f".{self.path.stem}.*.xlsx.tmp"):
                 stale.unlink(missing_ok=True)  # left by a run that was killed mid-commit
+            for stale in self.path.parent.glob(f".{self.path.name}.sheetbill-rows.*"):
+                stale.unlink(missing_ok=True)
             try:
                 yield
             finally:
@@ -87,7 +91,9 @@ class ExcelBook:
         stat = self.path.stat()
         try:
             heads = () if history else [self.tabs["changelog"].name]
-            book = read_sheets(self.path, [t.name for t in self.tabs.values()], heads=heads)
+            book = read_sheets(self.path, [t.name for t in self.tabs.values()], heads=heads,
+                               known=None if history else self.sheets)
+            self.sheets.save()
         except XlsxError as exc:
             raise WorkbookError(f"{self.path.name}: {exc}") from None
         except OSError as exc:
