@@ -40,9 +40,9 @@ def key_of(tab: str, texts: Mapping[str, str], row: int) -> str:
 _KEY_FIELD = {"sessions": "session_id", "invoices": "invoice_no", "payments": "payment_id", "cash": "date"}
 
 
-def _safe(table: Table, values: tuple[object, ...], field: str) -> str:
+def _text(value: object) -> str:
     try:
-        return cells.text(table.get(values, field))
+        return cells.text(value)
     except cells.CellProblem:
         return "#ERROR"
 
@@ -76,8 +76,14 @@ class Texts:
         else:
             table = self.tables[tab]
             self.rows[tab], self.key_at[tab] = {}, {}
+            columns = list(table.columns.items())
             for row, values in table.rows:
-                self._put(tab, row, {f: _safe(table, values, f) for f in table.columns})
+                width = len(values)
+                texts = {}
+                for f, i in columns:
+                    value = values[i] if i < width else None
+                    texts[f] = value.strip() if value.__class__ is str else "" if value is None else _text(value)
+                self._put(tab, row, texts)
         self.unchanged.discard(tab)
 
     def _put(self, tab: str, row: int, texts: dict[str, str]) -> None:
