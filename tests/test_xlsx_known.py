@@ -81,8 +81,11 @@ def test_the_cache_file_makes_nothing_but_cell_values(tmp_path):
     import pickle
 
     stored = tmp_path / "rows"
-    stored.write_bytes(pickle.dumps((1, {"Data": os.getcwd})))  # a callable would be a way in
+    stored.write_bytes(pickle.dumps((2, {"Data": os.getcwd})))  # a callable would be a way in
     assert len(SheetCache(stored)) == 0
+    stored.write_bytes(pickle.dumps((2, {"Data": pickle.dumps(os.getcwd)})))
+    with pytest.raises(KeyError):
+        SheetCache(stored)["Data"]
 
 
 def test_blocks_cover_the_sheet_data(tmp_path, small_blocks):

@@ -48,7 +48,7 @@ class _Reader:
     def text(self, name: str) -> str:
         raw = self._raw(name)
         if raw.__class__ is str:
-            return raw.strip()  # type: ignore[union-attr]
+            return raw.strip()
         return "" if raw is None else self._get(name, cells.text, "")
 
     def date(self, name: str):
@@ -59,8 +59,8 @@ class _Reader:
 
     def number(self, name: str) -> Decimal | None:
         raw = self._raw(name)
-        if raw.__class__ is Decimal and raw.is_finite():  # type: ignore[attr-defined]
-            return raw  # type: ignore[return-value]
+        if raw.__class__ is Decimal and raw.is_finite():
+            return raw
         return self._get(name, cells.number, None)
 
     def money(self, name: str) -> Decimal:
@@ -70,7 +70,7 @@ class _Reader:
         raw = self._raw(name)
         if raw.__class__ is str:  # a handful of distinct texts (`19%`) on thousands of rows
             try:
-                return _rate_of_text(raw)  # type: ignore[arg-type]
+                return _rate_of_text(raw)
             except cells.CellProblem:
                 pass  # read again below, so the row gets the sentence
         return self._get(name, cells.rate, None)

@@ -107,6 +107,10 @@ class Texts:
             self._encoded[tab] = _encode_json({"rows": self.rows[tab], "at": self.key_at[tab]})
         return self._encoded[tab]
 
+    def drop_encoded(self, tab: str) -> None:
+        self.digest(tab)
+        self._encoded.pop(tab, None)
+
     def stored(self, tab: str, state: Mapping[str, str]) -> dict | None:
         """The rows of `tab`'s stored snapshot, decoded once per stored version."""
         slot = (tab, state.get(f"snapshot/{tab}/digest", ""))
@@ -122,6 +126,7 @@ class Texts:
 
     def apply(self, edits: Edits, appended: Mapping[tuple[str, str], int]) -> None:
         """What the rows read as once `edits` are written."""
+        self._stored.clear()  # the stored snapshots were for comparing; not kept through the commit
         for tab in {w.tab for w in edits.writes} | {a.tab for a in edits.appends}:
             if tab in self.unchanged:
                 self._build(tab)
@@ -193,6 +198,7 @@ def snapshot_updates(texts: Texts, state: Mapping[str, str]) -> dict[str, str]:
         if state.get(f"snapshot/{tab}/digest") == texts.digest(tab):
             continue
         entries = encode(tab, texts.encoded(tab))
+        texts.drop_encoded(tab)  # its digest is kept; the bytes are not needed again
         old_n = int(state.get(f"snapshot/{tab}/n", "0") or 0)
         for i in range(int(entries[f"snapshot/{tab}/n"]), old_n):
             entries[f"snapshot/{tab}/{i}"] = ""
