@@ -64,7 +64,6 @@ class NumberPattern:
         return on.year if self.yearly else None
 
 
-@lru_cache(maxsize=1 << 16)  # the ledger's numbers are parsed several times a cycle
 def _parse(pattern: str, number: str) -> tuple[int | None, int] | None:
     m = _compiled(pattern).fullmatch(number.strip())
     if not m:

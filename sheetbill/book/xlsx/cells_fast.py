@@ -319,7 +319,7 @@ def read_head(stream: IO[bytes], decoder: CellDecoder, blocks: list[Block] | Non
 def read_head_after(stream: IO[bytes], decoder: CellDecoder, base: Known, blocks: list[Block]) -> SheetValues | None:
     """`read_head` of a new version of a sheet known as `base` (read with `read_head`): None
     unless its sheetData starts with the text `base` ends its block with (then only the rows
-    after it are read)."""
+    after it are read), and when those are many (`read_head` then skips them)."""
     if len(base.blocks) != 1:
         return None
     known = base.blocks[0]
@@ -328,6 +328,7 @@ def read_head_after(stream: IO[bytes], decoder: CellDecoder, base: Known, blocks
     buffer = ""
     in_data = False
     rest: list[str] = []
+    kept = 0
     while True:
         chunk = stream.read(CHUNK)
         try:
@@ -357,9 +358,10 @@ def read_head_after(stream: IO[bytes], decoder: CellDecoder, base: Known, blocks
             rest.append(buffer[:end])
             break
         rest.append(buffer)
+        kept += len(buffer)
         buffer = ""
-        if not chunk:
-            return None
+        if not chunk or kept > 2 * CHUNK:
+            return None  # many new rows: `read_head` skips them
     tail = "".join(rest)
     last = _Reader(decoder)
     last.row, last.max_row = known.row, known.max_row
