@@ -47,6 +47,7 @@ LIVE_STATUSES = frozenset(
     {InvoiceStatus.DRAFT, InvoiceStatus.FINALIZED, InvoiceStatus.PARTIALLY_PAID,
      InvoiceStatus.PAID, InvoiceStatus.ARCHIVED}
 )
+_LIVE_TEXTS = frozenset(s.value for s in LIVE_STATUSES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +185,7 @@ class Invoice:
 
     @property
     def live(self) -> bool:
-        return self.status in {s.value for s in LIVE_STATUSES}
+        return self.status in _LIVE_TEXTS
 
     @property
     def key(self) -> str:
