@@ -89,7 +89,7 @@ def build(target: Path) -> None:
     _text(document.add_paragraph(), "{%p if draft %}")
     banner = document.add_paragraph()
     banner.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _text(banner, "{{ _('Draft — not a valid %(title)s')|format(title=title|lower) }}", bold=True, color=RED, size=11)
+    _text(banner, "{{ draft_banner }}", bold=True, color=RED, size=11)
     _text(document.add_paragraph(), "{%p endif %}")
 
     parties = _grid(document, (100, 76))

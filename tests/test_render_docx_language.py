@@ -134,3 +134,12 @@ def test_a_german_word_invoice_as_pdf(renderer):
                      "Seite 1 von 1"]:
         assert expected in text
     assert english_left(text) == []
+
+
+@pytest.mark.parametrize("language, make, banner", [
+    ("de", lambda: sample_document(draft=True), "Entwurf — keine gültige Rechnung"),  # the noun keeps its capital
+    ("fr", lambda: sample_document(draft=True), "Brouillon — ceci n'est pas une facture valable"),
+    ("en", lambda: sample_document(draft=True), "Draft — not a valid invoice"),
+])
+def test_the_draft_banner_is_a_whole_sentence_of_the_language(renderer, language, make, banner):
+    assert banner in all_text(renderer.render_docx(in_language(make(), language)))

@@ -172,3 +172,19 @@ def test_foreign_parts_describe_the_package(rich: Path, tmp_path: Path) -> None:
     plain = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(plain)
     assert foreign_parts(plain) == []
+
+
+def test_losses_are_reported_with_the_features_counted_by_the_commit_before(rich: Path) -> None:
+    """The features a commit counted in the parts it wrote stand for the next commit's originals."""
+    counted: dict = {}
+    first = rich.with_name("first.xlsx")
+    patch_workbook(rich, first, {"Sessions": SheetEdit(appends=[["S-5", Decimal("5")]])})
+    assert lost_parts(rich, first, counted) == []
+    assert any(key.startswith(SHEET1 + "|worksheet|") for key in counted)
+    sheet = member(first, SHEET1).decode()
+    damaged = rezip(first, rich.with_name("damaged.xlsx"),
+                    {SHEET1: re.sub(r"<dataValidations.*?</dataValidations>", "", sheet).encode()})
+    lost = lost_parts(first, damaged, counted)
+    assert any("data validations: 2 in the original, 1 now" in line for line in lost), lost
+    forged = {key: {"sparklines": 7} for key in counted}  # a count kept for another content is not used
+    assert not any("sparklines: 7" in line for line in lost_parts(rich, first, forged))

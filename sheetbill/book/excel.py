@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
 from ..errors import UnsafeToWrite, WorkbookBusy, WorkbookError
-from . import cells
+from . import cells, gc_hold
 from .apply import apply_edits
 from .base import Edits, Snapshot, next_rows, with_state
 from .cache import Cache
 from .schema import Tab
+from .sheet_cache import SheetCache
 from .table import Table, column_letter, state_of, tables_of
 from .xlsx import NewSheet, SheetEdit, fingerprints, lost_parts, patch_workbook, read_sheets
 from .xlsx.values import WriteValue
@@ -45,6 +46,8 @@ class ExcelBook:
         self.backups = backups
         self.label = str(self.path.name)
         self.cache = Cache(self.path.parent / f".{self.path.name}.sheetbill-cache")
+        self._leased = False
+        self.sheets = SheetCache(self.path.parent / f".{self.path.name}.sheetbill-rows")  # sheets as last read
 
     def fingerprint(self) -> str | None:
         """The whole workbook's content, from the zip directory alone (None if unreadable)."""
@@ -68,9 +71,14 @@ class ExcelBook:
                 raise WorkbookBusy(f"{self.path.name}: another sheetbill worker is working on it; try again later") from None
             for stale in self.path.parent.glob(f".{self.path.stem}.*.xlsx.tmp"):
                 stale.unlink(missing_ok=True)  # left by a run that was killed mid-commit
+            for stale in self.path.parent.glob(f".{self.path.name}.sheetbill-rows.*"):
+                stale.unlink(missing_ok=True)
+            self._leased = True
             try:
                 yield
             finally:
+                self._leased = False
+                gc_hold.release()
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def hold(self) -> bool:
@@ -89,9 +97,13 @@ class ExcelBook:
         which the state keeps)."""
         self._check_usable()
         stat = self.path.stat()
+        if self._leased:
+            gc_hold.hold()  # until the commit or the end of the lease (see gc_hold.py)
         try:
             heads = () if history else [self.tabs["changelog"].name]
-            book = read_sheets(self.path, [t.name for t in self.tabs.values()], heads=heads)
+            book = read_sheets(self.path, [t.name for t in self.tabs.values()], heads=heads,
+                               known=None if history else self.sheets)
+            self.sheets.save()
         except XlsxError as exc:
             raise WorkbookError(f"{self.path.name}: {exc}") from None
         except OSError as exc:
@@ -110,6 +122,12 @@ class ExcelBook:
     def commit(self, snapshot: Snapshot, edits: Edits) -> Mapping[tuple[str, str], int]:
         if edits.empty:
             return {}
+        try:
+            return self._commit(snapshot, edits)
+        finally:
+            gc_hold.release()
+
+    def _commit(self, snapshot: Snapshot, edits: Edits) -> Mapping[tuple[str, str], int]:
         self.check_not_open()
         edits = with_state(snapshot.tables, edits)
         rows = next_rows(snapshot.tables, edits)
@@ -122,7 +140,9 @@ class ExcelBook:
                 self._patch(self.path, tmp, sheet_edits, new_sheets)
             except XlsxError as exc:
                 raise UnsafeToWrite(f"{self.path.name}: cannot write safely: {exc}. Nothing was written.") from None
-            lost = lost_parts(self.path, tmp)
+            counted = self.cache.get("features", {})  # what the parts the last commit wrote hold
+            counted = dict(counted) if isinstance(counted, dict) else {}
+            lost = lost_parts(self.path, tmp, counted)
             if lost:
                 raise UnsafeToWrite(f"{self.path.name}: writing would lose {'; '.join(lost)}. Nothing was written.")
             _same_access(self.path, tmp)
@@ -133,6 +153,7 @@ class ExcelBook:
             self._keep_backup()
             os.replace(tmp, self.path)
             _fsync_dir(self.path.parent)
+            self.cache.put(features=counted)
         finally:
             tmp.unlink(missing_ok=True)
         stat = self.path.stat()

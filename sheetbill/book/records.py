@@ -4,6 +4,8 @@ sentence on its record; the record is still made, so nothing is lost."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
+from functools import lru_cache
 from decimal import Decimal
 from typing import Callable, TypeVar
 
@@ -22,34 +24,55 @@ T = TypeVar("T")
 class _Reader:
     """Reads one row's cells, collecting problems instead of raising."""
 
+    __slots__ = ("columns", "headers", "values", "width", "day_first", "errors")
+
     def __init__(self, table: Table, values: tuple[object, ...], day_first: bool) -> None:
-        self.table, self.values, self.day_first = table, values, day_first
+        self.columns, self.headers = table.columns, table.headers
+        self.values, self.width, self.day_first = values, len(values), day_first
         self.errors: list[str] = []
 
+    def _raw(self, name: str) -> object:
+        idx = self.columns.get(name)
+        return self.values[idx] if idx is not None and idx < self.width else None
+
     def _get(self, name: str, parse: Callable[[object, str], T], default: T) -> T:
-        idx = self.table.columns.get(name)
-        raw = self.values[idx] if idx is not None and idx < len(self.values) else None
+        raw = self._raw(name)
         if raw is None and default is not None and parse is not cells.flag:
             return default
         try:
-            return parse(raw, self.table.headers[name])
+            return parse(raw, self.headers[name])
         except cells.CellProblem as exc:
             self.errors.append(str(exc))
             return default
 
     def text(self, name: str) -> str:
-        return self._get(name, cells.text, "")
+        raw = self._raw(name)
+        if raw.__class__ is str:
+            return raw.strip()
+        return "" if raw is None else self._get(name, cells.text, "")
 
     def date(self, name: str):
+        raw = self._raw(name)
+        if raw.__class__ is date:
+            return raw
         return self._get(name, lambda v, h: cells.day(v, h, self.day_first), None)
 
     def number(self, name: str) -> Decimal | None:
+        raw = self._raw(name)
+        if raw.__class__ is Decimal and raw.is_finite():
+            return raw
         return self._get(name, cells.number, None)
 
     def money(self, name: str) -> Decimal:
-        return self._get(name, cells.number, None) or ZERO
+        return self.number(name) or ZERO
 
     def rate(self, name: str) -> Decimal | None:
+        raw = self._raw(name)
+        if raw.__class__ is str:  # a handful of distinct texts (`19%`) on thousands of rows
+            try:
+                return _rate_of_text(raw)
+            except cells.CellProblem:
+                pass  # read again below, so the row gets the sentence
         return self._get(name, cells.rate, None)
 
     def whole(self, name: str) -> int | None:
@@ -66,6 +89,11 @@ class _Reader:
 
     def extras(self, name: str) -> tuple[cells.Extra, ...]:
         return self._get(name, cells.extras, ())
+
+
+@lru_cache(maxsize=256)
+def _rate_of_text(raw: str) -> Decimal | None:
+    return cells.rate(raw, "")
 
 
 def _language(value: object, header: str) -> str:

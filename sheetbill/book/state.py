@@ -40,9 +40,9 @@ def key_of(tab: str, texts: Mapping[str, str], row: int) -> str:
 _KEY_FIELD = {"sessions": "session_id", "invoices": "invoice_no", "payments": "payment_id", "cash": "date"}
 
 
-def _safe(table: Table, values: tuple[object, ...], field: str) -> str:
+def _text(value: object) -> str:
     try:
-        return cells.text(table.get(values, field))
+        return cells.text(value)
     except cells.CellProblem:
         return "#ERROR"
 
@@ -62,6 +62,8 @@ class Texts:
         self.key_at: dict[str, dict[int, str]] = {}
         self.unchanged = set(unchanged)
         self._digests: dict[str, str] = {}
+        self._encoded: dict[str, bytes] = {}  # each tab encoded once per change (digest, then the chunks)
+        self._stored: dict[tuple[str, str], dict] = {}  # (tab, stored digest) -> its decoded rows
         for tab in SNAPSHOT_TABS:
             table = tables.get(tab)
             if table is not None and table.exists and tab not in self.unchanged:
@@ -74,8 +76,14 @@ class Texts:
         else:
             table = self.tables[tab]
             self.rows[tab], self.key_at[tab] = {}, {}
+            columns = list(table.columns.items())
             for row, values in table.rows:
-                self._put(tab, row, {f: _safe(table, values, f) for f in table.columns})
+                width = len(values)
+                texts = {}
+                for f, i in columns:
+                    value = values[i] if i < width else None
+                    texts[f] = value.strip() if value.__class__ is str else "" if value is None else _text(value)
+                self._put(tab, row, texts)
         self.unchanged.discard(tab)
 
     def _put(self, tab: str, row: int, texts: dict[str, str]) -> None:
@@ -86,6 +94,7 @@ class Texts:
         self.rows[tab][key] = texts
         self.key_at[tab][row] = key
         self._digests.pop(tab, None)
+        self._encoded.pop(tab, None)
 
     def digest(self, tab: str) -> str:
         if tab not in self._digests:
@@ -94,13 +103,30 @@ class Texts:
 
     def encoded(self, tab: str) -> bytes:
         """The tab's rows and where each stands, as stored in the snapshot."""
-        return _encode_json({"rows": self.rows[tab], "at": self.key_at[tab]})
+        if tab not in self._encoded:
+            self._encoded[tab] = _encode_json({"rows": self.rows[tab], "at": self.key_at[tab]})
+        return self._encoded[tab]
+
+    def drop_encoded(self, tab: str) -> None:
+        self.digest(tab)
+        self._encoded.pop(tab, None)
+
+    def stored(self, tab: str, state: Mapping[str, str]) -> dict | None:
+        """The rows of `tab`'s stored snapshot, decoded once per stored version."""
+        slot = (tab, state.get(f"snapshot/{tab}/digest", ""))
+        if slot not in self._stored:
+            decoded = decode(tab, state)
+            if decoded is None:
+                return None
+            self._stored[slot] = decoded[0]
+        return self._stored[slot]
 
     def row_of(self) -> dict[tuple[str, str], int]:
         return {(tab, key): row for tab, keys in self.key_at.items() for row, key in keys.items()}
 
     def apply(self, edits: Edits, appended: Mapping[tuple[str, str], int]) -> None:
         """What the rows read as once `edits` are written."""
+        self._stored.clear()  # the stored snapshots were for comparing; not kept through the commit
         for tab in {w.tab for w in edits.writes} | {a.tab for a in edits.appends}:
             if tab in self.unchanged:
                 self._build(tab)
@@ -172,6 +198,7 @@ def snapshot_updates(texts: Texts, state: Mapping[str, str]) -> dict[str, str]:
         if state.get(f"snapshot/{tab}/digest") == texts.digest(tab):
             continue
         entries = encode(tab, texts.encoded(tab))
+        texts.drop_encoded(tab)  # its digest is kept; the bytes are not needed again
         old_n = int(state.get(f"snapshot/{tab}/n", "0") or 0)
         for i in range(int(entries[f"snapshot/{tab}/n"]), old_n):
             entries[f"snapshot/{tab}/{i}"] = ""
@@ -189,7 +216,7 @@ def previous(texts: Texts, state: Mapping[str, str]) -> dict[str, dict[str, dict
         if stored == texts.digest(tab):
             out[tab] = rows
         else:
-            decoded = decode(tab, state)
+            decoded = texts.stored(tab, state)
             if decoded is not None:
-                out[tab] = decoded[0]
+                out[tab] = decoded
     return out

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 
@@ -182,8 +183,30 @@ class Account:
     received: tuple[Received, ...]
 
     # -- pieces -------------------------------------------------------------
+    @cached_property
+    def _charge_of(self) -> dict[str, Charge]:
+        out: dict[str, Charge] = {}
+        for c in self.charges:
+            out.setdefault(_key(c.invoice_no), c)  # the first, as a search in order finds it
+        return out
+
+    @cached_property
+    def _applied_to(self) -> dict[str, list[tuple[tuple, Application]]]:
+        """Invoice -> (its payment's place, application), in the order of `applications()`."""
+        out: dict[str, list[tuple[tuple, Application]]] = {}
+        for r in self.received:
+            for a in r.applications:
+                out.setdefault(_key(a.invoice_no), []).append((r.order, a))
+        return out
+
+    def _applications_to(self, invoice_no: str, day: date | None,
+                         upto: tuple[date, int] | None) -> list[Application]:
+        """`applications(day, upto)` to `invoice_no` only."""
+        return [a for order, a in self._applied_to.get(_key(invoice_no), ())
+                if (upto is None or order <= upto) and (day is None or a.on <= day)]
+
     def charge(self, invoice_no: str) -> Charge | None:
-        return next((c for c in self.charges if _key(c.invoice_no) == _key(invoice_no)), None)
+        return self._charge_of.get(_key(invoice_no))
 
     def applications(self, day: date | None = None, upto: tuple[date, int] | None = None) -> list[Application]:
         """Applications counting on `day`, of payments up to and including the place `upto`."""
@@ -191,7 +214,7 @@ class Account:
                 for a in r.applications if day is None or a.on <= day]
 
     def paid_on(self, invoice_no: str, day: date | None = None, upto: tuple[date, int] | None = None) -> Decimal:
-        return sum((a.amount for a in self.applications(day, upto) if _key(a.invoice_no) == _key(invoice_no)), ZERO)
+        return sum((a.amount for a in self._applications_to(invoice_no, day, upto)), ZERO)
 
     def open_invoices(self, day: date, issued_by: date | None = None,
                       upto: tuple[date, int] | None = None) -> tuple[OpenInvoice, ...]:
@@ -220,7 +243,7 @@ class Account:
         if c.credit_note:
             return InvoiceFigures(c.total, ZERO, c.total, (), ZERO, ZERO, CREDIT_NOTE)
         by_id = {r.payment_id: r for r in self.received}
-        mine = [a for a in self.applications(today) if _key(a.invoice_no) == _key(c.invoice_no)]
+        mine = self._applications_to(c.invoice_no, today, None)
         paid = sum((a.amount for a in mine), ZERO)
         payments = tuple(PaymentOnInvoice(by_id[a.payment_id].date,
                                           by_id[a.payment_id].receipt_no or a.payment_id,

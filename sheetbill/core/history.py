@@ -29,6 +29,8 @@ def human_edits(before: Rows, now: Rows, at: str, actor: str, tab_name, header) 
             if previous is None:
                 out.append(Change(at, actor, "insert", name, key, "", "", _summary(tab, fields, header)))
                 continue
+            if fields == previous:  # most rows: compared at once
+                continue
             for field in fields.keys() | previous.keys():
                 a, b = previous.get(field, ""), fields.get(field, "")
                 if a != b:

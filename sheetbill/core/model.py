@@ -47,6 +47,7 @@ LIVE_STATUSES = frozenset(
     {InvoiceStatus.DRAFT, InvoiceStatus.FINALIZED, InvoiceStatus.PARTIALLY_PAID,
      InvoiceStatus.PAID, InvoiceStatus.ARCHIVED}
 )
+_LIVE_TEXTS = frozenset(s.value for s in LIVE_STATUSES)
 # An issued invoice, open or paid: it is delivered (PDF, email) and payments apply to it.
 ISSUED = frozenset({InvoiceStatus.FINALIZED.value, InvoiceStatus.PARTIALLY_PAID.value, InvoiceStatus.PAID.value})
 
@@ -186,7 +187,7 @@ class Invoice:
 
     @property
     def live(self) -> bool:
-        return self.status in {s.value for s in LIVE_STATUSES}
+        return self.status in _LIVE_TEXTS
 
     @property
     def key(self) -> str:

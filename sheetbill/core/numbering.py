@@ -58,14 +58,18 @@ class NumberPattern:
 
     def parse(self, number: str) -> tuple[int | None, int] | None:
         """(year or None, seq) of a number of this pattern, or None if it is not one."""
-        m = self._regex().fullmatch(number.strip())
-        if not m:
-            return None
-        year = int(m.group("year")) if self.yearly else None
-        return year, int(m.group("seq"))
+        return _parse(self.pattern, number)
 
     def scope(self, on: date) -> int | None:
         return on.year if self.yearly else None
+
+
+def _parse(pattern: str, number: str) -> tuple[int | None, int] | None:
+    m = _compiled(pattern).fullmatch(number.strip())
+    if not m:
+        return None
+    year = int(m.group("year")) if "{year" in pattern else None
+    return year, int(m.group("seq"))
 
 
 @lru_cache(maxsize=64)

@@ -92,11 +92,17 @@ class PaymentPlan:
         in the tab (row None, made this cycle) get no cell writes: append them as settled here."""
         out = []
         for inv in invoices:
-            if inv.invoice_no in self.invoice_paid:
-                paid, balance, status = self.invoice_paid[inv.invoice_no]
+            after = self.invoice_paid.get(inv.invoice_no)
+            if after is not None and not _same(after, (inv.paid, inv.balance, inv.status)):
+                paid, balance, status = after
                 inv = replace(inv, paid=paid, balance=balance, status=status)
             out.append(inv)
         return tuple(out)
+
+
+def _same(a: tuple[Decimal, Decimal, str], b: tuple[Decimal, Decimal, str]) -> bool:
+    """Equal to the digit (65.5 and 65.50 print differently)."""
+    return a[2] == b[2] and str(a[0]) == str(b[0]) and str(a[1]) == str(b[1])
 
 
 class _Problem(Exception):

@@ -60,6 +60,9 @@ _PAID = N_("Paid in full, thank you: there is nothing to pay.")
 _PAID_EARLIER_OPEN = N_("This invoice is paid in full, thank you. {amount_due} is still open on earlier invoices.")
 _COVERED = N_("Your credit on account covers it: there is nothing to pay.")
 _TITLES = {"invoice": N_("Invoice"), "credit_note": N_("Credit note")}
+# whole sentences, not a lowercased title: "Rechnung" keeps its capital, "un avoir" its gender
+_DRAFT_TITLES = {"invoice": N_("Draft invoice"), "credit_note": N_("Draft credit note")}
+_DRAFT_BANNERS = {"invoice": N_("Draft — not a valid invoice"), "credit_note": N_("Draft — not a valid credit note")}
 _STATUSES = (N_("Paid"), N_("Partially paid"), N_("Open"), N_("Credit note"), N_("Void"), N_("Partially Paid"),
              N_("Finalized"), N_("Archived"), N_("Draft"))
 
@@ -122,6 +125,8 @@ class InvoiceContext(PaymentBlock):  # and the payment block's keys
     client: ClientContext
     kind: str  # "invoice" or "credit_note"
     title: str  # "Invoice" or "Credit note"
+    draft_title: str  # "Draft invoice" or "Draft credit note"
+    draft_banner: str  # "Draft — not a valid invoice" (or credit note)
     credits: str  # a credit note's cancelled invoice number, else ""
     credited: str  # a credit note's amount as a positive sum, "" for an invoice
     number: str  # "DRAFT" while a draft has no number
@@ -180,6 +185,8 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "client": client_context(doc.client),
         "kind": doc.kind,
         "title": _(_TITLES["credit_note" if credit_note else "invoice"]),
+        "draft_title": _(_DRAFT_TITLES["credit_note" if credit_note else "invoice"]),
+        "draft_banner": _(_DRAFT_BANNERS["credit_note" if credit_note else "invoice"]),
         "credits": text(doc.credits),
         "credited": amount(-invoice.total) if credit_note else "",
         "number": number,

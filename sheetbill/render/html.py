@@ -29,6 +29,7 @@ from typing import Any, Generic, TypeVar, overload
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..core.document import InvoiceDocument
@@ -62,6 +63,7 @@ class HtmlRenderer(Generic[D]):
         self.doctype = doctype
         self.pdf_variant = pdf_variant  # "pdf/a-3b" for a Factur-X invoice
         self._folder = self.template_path.resolve().parent
+        self._fonts: FontConfiguration | None = None  # made once, on the first render (fontconfig set up once)
         load_template(self.template_path, autoescape=True)  # a broken template fails now
 
     def check(self) -> None:
@@ -86,7 +88,9 @@ class HtmlRenderer(Generic[D]):
             page = weasyprint.HTML(
                 string=html, base_url=self._folder.as_uri() + "/",
                 url_fetcher=_LocalFetcher(self._folder))
-            return page.render()
+            if self._fonts is None:
+                self._fonts = FontConfiguration()
+            return page.render(font_config=self._fonts)
 
     @contextmanager
     def _weasyprint(self) -> Iterator[None]:

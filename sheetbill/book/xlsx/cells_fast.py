@@ -11,10 +11,12 @@ caller reads the sheet again with the slow, general reader.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from typing import IO
 
 from .decode import CellDecoder
+from .known import BLOCK, Block, Known, digest
 from .refs import column_index
 from .values import Row, SheetValues, Value
 from .xmltext import parse_chars
@@ -187,9 +189,14 @@ class _Reader:
         self.row, self.max_row = row, max_row
 
 
-def read_fast(stream: IO[bytes], decoder: CellDecoder) -> SheetValues:
-    """The values of a canonical sheet; raises `NotCanonical` otherwise."""
+def read_fast(stream: IO[bytes], decoder: CellDecoder, base: Known | None = None,
+              blocks: list[Block] | None = None) -> SheetValues:
+    """The values of a canonical sheet; raises `NotCanonical` otherwise. With `base` (the
+    entry of an earlier version of this sheet, see known.py), rows of blocks whose text is
+    unchanged are taken from it; `blocks` gets this version's blocks."""
     reader = _Reader(decoder)
+    out = blocks if blocks is not None else []
+    pending = list(base.blocks) if base is not None else []
     utf8 = codecs.getincrementaldecoder("utf-8")()
     buffer = ""
     in_data = False
@@ -214,24 +221,55 @@ def read_fast(stream: IO[bytes], decoder: CellDecoder) -> SheetValues:
             if not _FIRST_CHILD.match(buffer[:256]):
                 raise NotCanonical("unexpected first element in sheetData")
             in_data = True
+        if pending:
+            pos = 0
+            while pending and len(buffer) - pos >= pending[0].size:
+                block = pending[0]
+                if digest(buffer[pos : pos + block.size]) != block.digest:
+                    pending = []
+                    break
+                pos += block.size
+                out.append(pending.pop(0))
+            buffer = buffer[pos:]
+            if pending and chunk:
+                continue  # more text to compare
+            pending = []
+            if out and base is not None:
+                last = out[-1]
+                reader.rows = base.values.rows[: last.rows]
+                reader.row, reader.max_row = last.row, last.max_row
         end = buffer.find("</sheetData>")
         if end >= 0:
-            reader.piece(buffer[:end])
+            _parse(reader, buffer[:end], out)
             return SheetValues(reader.rows, reader.max_row)
         cut = buffer.rfind("</row>")
         if cut >= 0:
-            reader.piece(buffer[: cut + 6])
+            _parse(reader, buffer[: cut + 6], out)
             buffer = buffer[cut + 6 :]
         if not chunk:
             raise NotCanonical("sheetData is not closed")
 
 
-def read_head(stream: IO[bytes], decoder: CellDecoder) -> SheetValues:
+def _parse(reader: _Reader, text: str, out: list[Block]) -> None:
+    """Read `text` (whole rows) in blocks of about BLOCK characters, noting each block."""
+    pos, size = 0, len(text)
+    while pos < size:
+        cut = text.find("</row>", pos + BLOCK) if size - pos > 2 * BLOCK else -1
+        end = cut + 6 if cut >= 0 else size
+        part = text[pos:end]
+        reader.piece(part)
+        out.append(Block(len(part), digest(part), len(reader.rows), reader.row, reader.max_row))
+        pos = end
+
+
+def read_head(stream: IO[bytes], decoder: CellDecoder, blocks: list[Block] | None = None) -> SheetValues:
     """The first row's values and the sheet's `max_row`, without decoding the rows
     between: for a long sheet the cycle only appends to (the Changelog). Raises
     `NotCanonical` where the fast reader would, and when the last piece of the
-    sheet holds no value (the caller then reads it all)."""
+    sheet holds no value (the caller then reads it all). `blocks` gets one block:
+    the sheetData up to its last row."""
     utf8 = codecs.getincrementaldecoder("utf-8")()
+    hashed = _Hashed()
     head: _Reader | None = None
     buffer = ""
     while True:
@@ -250,7 +288,9 @@ def read_head(stream: IO[bytes], decoder: CellDecoder) -> SheetValues:
                     raise NotCanonical("no unprefixed sheetData")
                 continue
             head = _Reader(decoder)
-            head.piece(buffer[buffer.find(">", start) + 1 : first + 6])
+            text = buffer[buffer.find(">", start) + 1 : first + 6]
+            head.piece(text)
+            hashed.add(text)
             buffer = buffer[first + 6 :]
         end = buffer.find("</sheetData>")
         if end >= 0:
@@ -260,6 +300,7 @@ def read_head(stream: IO[bytes], decoder: CellDecoder) -> SheetValues:
             raise NotCanonical("sheetData is not closed")
         cut = buffer.rfind("<row", 0, max(len(buffer) - CHUNK, 0))
         if cut > 0:
+            hashed.add(buffer[:cut])
             buffer = buffer[cut:]  # keep about one piece of whole rows before the end
     last = _Reader(decoder)
     last.row = head.row
@@ -268,4 +309,84 @@ def read_head(stream: IO[bytes], decoder: CellDecoder) -> SheetValues:
         last.piece(tail[start:])
     if tail.strip() and not last.max_row:
         raise NotCanonical("the last rows hold no value")
-    return SheetValues(head.rows, max(head.max_row, last.max_row))
+    max_row = max(head.max_row, last.max_row)
+    if blocks is not None:
+        hashed.add(tail[: tail.rfind("</row>") + 6] if "</row>" in tail else "")
+        blocks.append(Block(hashed.size, hashed.digest(), len(head.rows), last.row, max_row))
+    return SheetValues(head.rows, max_row)
+
+
+def read_head_after(stream: IO[bytes], decoder: CellDecoder, base: Known, blocks: list[Block]) -> SheetValues | None:
+    """`read_head` of a new version of a sheet known as `base` (read with `read_head`): None
+    unless its sheetData starts with the text `base` ends its block with (then only the rows
+    after it are read), and when those are many (`read_head` then skips them)."""
+    if len(base.blocks) != 1:
+        return None
+    known = base.blocks[0]
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    hashed = _Hashed()
+    buffer = ""
+    in_data = False
+    rest: list[str] = []
+    kept = 0
+    while True:
+        chunk = stream.read(CHUNK)
+        try:
+            buffer += utf8.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            raise NotCanonical("not UTF-8") from exc
+        if not in_data:
+            start = buffer.find("<sheetData")
+            open_end = buffer.find(">", start) if start >= 0 else -1
+            if open_end < 0:
+                if not chunk:
+                    return None
+                continue
+            buffer, in_data = buffer[open_end + 1 :], True
+        if hashed.size < known.size:
+            take = buffer[: known.size - hashed.size]
+            hashed.add(take)
+            buffer = buffer[len(take) :]
+            if hashed.size < known.size:
+                if not chunk:
+                    return None
+                continue
+            if hashed.digest() != known.digest:
+                return None
+        end = buffer.find("</sheetData>")
+        if end >= 0:
+            rest.append(buffer[:end])
+            break
+        rest.append(buffer)
+        kept += len(buffer)
+        buffer = ""
+        if not chunk or kept > 2 * CHUNK:
+            return None  # many new rows: `read_head` skips them
+    tail = "".join(rest)
+    last = _Reader(decoder)
+    last.row, last.max_row = known.row, known.max_row
+    start = tail.find("<row")
+    if start >= 0:
+        if tail[:start].strip():
+            return None
+        last.piece(tail[start:])
+    elif tail.strip():
+        return None
+    hashed.add(tail[: tail.rfind("</row>") + 6] if "</row>" in tail else "")
+    blocks.append(Block(hashed.size, hashed.digest(), known.rows, last.row, last.max_row))
+    return SheetValues(base.values.rows, last.max_row)
+
+
+class _Hashed:
+    """A running digest of text, as `known.digest` makes it of the whole."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._sha = hashlib.sha1(usedforsecurity=False)
+
+    def add(self, text: str) -> None:
+        self.size += len(text)
+        self._sha.update(text.encode("utf-8", "surrogatepass"))
+
+    def digest(self) -> bytes:
+        return self._sha.digest()

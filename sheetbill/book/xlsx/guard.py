@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import MutableMapping
 
 from .errors import XlsxError
 from .features import PLAIN_SHEET_FEATURES, part_features, sheet_features
@@ -79,18 +80,33 @@ def _features(package: Package, part: str, role: str) -> Counter[str]:
     return sheet_features(data) if role == "worksheet" else part_features(part, data, role)
 
 
-def lost_parts(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> list[str]:
-    """What `src` holds and `dst` lacks, one sentence each (empty: nothing lost)."""
+def lost_parts(src: str | os.PathLike[str], dst: str | os.PathLike[str],
+               counted: MutableMapping[str, dict[str, int]] | None = None) -> list[str]:
+    """What `src` holds and `dst` lacks, one sentence each (empty: nothing lost).
+    `counted` keeps the features of parts counted before, by name, CRC-32 and size
+    (a part the previous commit wrote is not counted again as this one's original);
+    it is left holding those of `dst`'s changed parts."""
     with Package(src) as old:
         try:
             new = Package(dst)
         except XlsxError as exc:
             return [f"the new file cannot be opened as a workbook: {exc}"]
         with new:
-            return _compare(old, new)
+            return _compare(old, new, counted)
 
 
-def _compare(old: Package, new: Package) -> list[str]:
+def _counted(package: Package, name: str, role: str, counted: MutableMapping[str, dict[str, int]] | None,
+             fresh: dict[str, dict[str, int]]) -> Counter[str]:
+    info = package.info(name)
+    key = f"{name}|{role}|{info.CRC:08x}-{info.file_size}"
+    known = counted.get(key) if counted is not None else None
+    usable = isinstance(known, dict) and all(isinstance(v, int) for v in known.values())
+    found = Counter(known) if usable else _features(package, name, role)
+    fresh[key] = dict(found)
+    return found
+
+
+def _compare(old: Package, new: Package, counted: MutableMapping[str, dict[str, int]] | None = None) -> list[str]:
     lost = []
     names = [info.filename for info in old.zip.infolist() if not info.filename.endswith("/")]
     for name in names:
@@ -113,6 +129,7 @@ def _compare(old: Package, new: Package) -> list[str]:
                 if not rtype.lower().endswith(_CALC_CHAIN)
             )
     roles = _roles(old)
+    fresh: dict[str, dict[str, int]] = {}
     for name in names:
         if not new.has(name):
             continue
@@ -120,12 +137,16 @@ def _compare(old: Package, new: Package) -> list[str]:
         if (a.CRC, a.file_size) == (b.CRC, b.file_size):
             continue
         role = roles.get(name.lower(), "")
-        before, after = _features(old, name, role), _features(new, name, role)
+        before = _counted(old, name, role, counted, {})
+        after = _counted(new, name, role, None, fresh)
         lost.extend(
             f"{name}: {label}: {count} in the original, {after[label]} now"
             for label, count in sorted(before.items())
             if after[label] < count
         )
+    if counted is not None:
+        counted.clear()
+        counted.update(fresh)
     return lost
 
 

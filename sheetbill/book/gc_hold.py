@@ -1,0 +1,28 @@
+"""Python's cyclic garbage collector held off from reading the workbook to committing.
+
+Between the two, a cycle allocates hundreds of thousands of small objects
+(rows, records, texts) that live until the commit; the collector would scan
+them again and again (about a tenth of a large cycle) and find nothing to
+free: they go by reference counting. It runs as usual again after the commit
+and at the end of the lease, so PDFs and emails are made with it on.
+"""
+
+from __future__ import annotations
+
+import gc
+
+_held = False
+
+
+def hold() -> None:
+    global _held
+    if not _held and gc.isenabled():
+        gc.disable()
+        _held = True
+
+
+def release() -> None:
+    global _held
+    if _held:
+        _held = False
+        gc.enable()

@@ -1,0 +1,117 @@
+"""The sheets as last read, kept beside the workbook between runs (and in memory
+by `watch`), so a cycle parses only the rows that changed (see xlsx/known.py).
+
+Only ever an optimisation: an entry stands for one exact version of a sheet
+(its part's CRC-32 and size) read in one context (shared strings, date styles,
+date system); a missing, stale or unreadable file costs a full read, never a
+wrong value. The file is read back with an unpickler that makes nothing but
+the cell value types and the entries.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
+
+from .xlsx.known import Known
+
+VERSION = 2
+_ALLOWED = {
+    ("decimal", "Decimal"),
+    ("datetime", "date"),
+    ("datetime", "datetime"),
+    ("sheetbill.book.xlsx.known", "Known"),
+    ("sheetbill.book.xlsx.known", "Block"),
+    ("sheetbill.book.xlsx.values", "SheetValues"),
+    ("sheetbill.book.xlsx.values", "CellError"),
+    ("sheetbill.book.xlsx.values", "FormulaNoValue"),
+}
+
+
+class _Values(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
+        return super().find_class(module, name)
+
+
+class SheetCache(MutableMapping[str, Known]):
+    """Sheet name -> `Known`; `save()` writes what changed since it was loaded.
+    Each entry is stored as its own pickle: an entry is unpickled when it is asked
+    for, and only entries that changed are pickled again."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._blobs: dict[str, bytes] | None = None  # as stored
+        self._entries: dict[str, Known] = {}  # unpickled or new
+        self._changed = False
+
+    def _load(self) -> dict[str, bytes]:
+        if self._blobs is None:
+            self._blobs = {}
+            if self.path is not None:
+                try:
+                    with open(self.path, "rb") as handle:
+                        version, blobs = _Values(io.BufferedReader(handle)).load()
+                    if version == VERSION and isinstance(blobs, dict) and all(
+                            isinstance(k, str) and isinstance(v, bytes) for k, v in blobs.items()):
+                        self._blobs = blobs
+                except (OSError, EOFError, ValueError, TypeError, AttributeError, IndexError,
+                        pickle.UnpicklingError):
+                    pass  # only a cache
+        return self._blobs
+
+    def __getitem__(self, name: str) -> Known:
+        if name not in self._entries:
+            blob = self._load()[name]
+            try:
+                entry = _Values(io.BytesIO(blob)).load()
+            except (EOFError, ValueError, TypeError, AttributeError, IndexError, pickle.UnpicklingError):
+                entry = None
+            if not isinstance(entry, Known):
+                del self._load()[name]
+                raise KeyError(name)
+            self._entries[name] = entry
+        return self._entries[name]
+
+    def __setitem__(self, name: str, entry: Known) -> None:
+        self._load().pop(name, None)
+        self._entries[name] = entry
+        self._changed = True
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self._entries and name not in self._load():
+            raise KeyError(name)
+        self._entries.pop(name, None)
+        self._load().pop(name, None)
+        self._changed = True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(set(self._load()) | set(self._entries))
+
+    def __len__(self) -> int:
+        return len(set(self._load()) | set(self._entries))
+
+    def save(self) -> None:
+        if self.path is None or not self._changed:
+            return
+        self._changed = False
+        blobs = self._load()
+        for name, entry in self._entries.items():
+            if name not in blobs:
+                blobs[name] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump((VERSION, blobs), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.path)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        except OSError:
+            pass  # only a cache

@@ -1,0 +1,99 @@
+"""Sheets read before (xlsx/known.py, book/sheet_cache.py): a read that reuses the rows
+of an earlier version gives exactly what a full read gives."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+
+from sheetbill.book.sheet_cache import SheetCache
+from sheetbill.book.xlsx import SheetEdit, cells_fast, known, patch_workbook, read_sheets
+
+
+def _workbook(path, rows: int) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["Id", "Day", "Amount", "Note"])
+    for i in range(rows):
+        ws.append([f"S-{i:05d}", date(2026, 1, 1 + i % 28), D(f"{i}.50"), "ünïcode" if i % 7 == 0 else None])
+    log = wb.create_sheet("Log")
+    log.append(["At", "Hash"])
+    for i in range(rows):
+        log.append([f"2026-11-{i % 28 + 1:02d}", f"h{i}"])
+    wb.save(path)
+
+
+def _patch(path, edit: dict) -> None:
+    tmp = path.with_suffix(".tmp.xlsx")
+    patch_workbook(path, tmp, edit)
+    os.replace(tmp, path)
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    monkeypatch.setattr(cells_fast, "CHUNK", 4096)
+    monkeypatch.setattr(cells_fast, "BLOCK", 1024)  # many blocks even for a small sheet
+
+
+@pytest.mark.parametrize("change", ["none", "append", "last row", "middle row", "first row", "shrink"])
+def test_a_read_with_known_sheets_equals_a_full_read(tmp_path, small_blocks, change):
+    path = tmp_path / "w.xlsx"
+    _workbook(path, 300)
+    cache: dict = {}
+    read_sheets(path, heads=["Log"], known=cache)
+    edits = {
+        "none": {},
+        "append": {"Data": SheetEdit(appends=[["S-new", date(2026, 2, 1), D("9.99")]]),
+                   "Log": SheetEdit(appends=[["2026-12-01", "hx"], ["2026-12-02", "hy"]])},
+        "last row": {"Data": SheetEdit(updates={(301, 3): "changed"})},
+        "middle row": {"Data": SheetEdit(updates={(150, 2): D("1.25")}), "Log": SheetEdit(updates={(20, 1): "x"})},
+        "first row": {"Data": SheetEdit(updates={(1, 0): "ID"}), "Log": SheetEdit(updates={(1, 1): "Chain"})},
+        "shrink": {"Data": SheetEdit(updates={(301, c): None for c in range(4)})},
+    }[change]
+    if edits:
+        _patch(path, edits)
+    again = read_sheets(path, heads=["Log"], known=cache)
+    full = read_sheets(path, heads=["Log"])
+    assert again.sheets == full.sheets
+    assert read_sheets(path, heads=["Log"], known=cache).sheets == full.sheets  # and from the new entries
+
+
+def test_the_cache_file_survives_a_restart_and_a_damaged_one_is_ignored(tmp_path):
+    path = tmp_path / "w.xlsx"
+    _workbook(path, 50)
+    stored = tmp_path / ".w.xlsx.sheetbill-rows"
+    cache = SheetCache(stored)
+    first = read_sheets(path, heads=["Log"], known=cache)
+    cache.save()
+    again = SheetCache(stored)
+    assert again["Data"].values == first.sheets["Data"]
+    assert read_sheets(path, heads=["Log"], known=again).sheets == first.sheets
+    stored.write_bytes(b"\x80\x04garbage")
+    assert len(SheetCache(stored)) == 0
+
+
+def test_the_cache_file_makes_nothing_but_cell_values(tmp_path):
+    import pickle
+
+    stored = tmp_path / "rows"
+    stored.write_bytes(pickle.dumps((2, {"Data": os.getcwd})))  # a callable would be a way in
+    assert len(SheetCache(stored)) == 0
+    stored.write_bytes(pickle.dumps((2, {"Data": pickle.dumps(os.getcwd)})))
+    with pytest.raises(KeyError):
+        SheetCache(stored)["Data"]
+
+
+def test_blocks_cover_the_sheet_data(tmp_path, small_blocks):
+    path = tmp_path / "w.xlsx"
+    _workbook(path, 200)
+    cache: dict = {}
+    read_sheets(path, ["Data"], known=cache)
+    entry = cache["Data"]
+    assert len(entry.blocks) > 3
+    assert entry.blocks[-1].rows == len(entry.values.rows) == 201
+    assert all(isinstance(b, known.Block) for b in entry.blocks)
