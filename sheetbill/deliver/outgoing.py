@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from email.message import EmailMessage
 
@@ -250,27 +250,40 @@ def statement_item(ctx: Context, client: Client, statement, renderer, errors: li
     from ..core.document import StatementDocument
     from .message import statement_message, statement_message_id
 
-    span = period(statement.date_from, statement.date_to)
     doc = StatementDocument(ctx.config.practice, client, statement)
+    return client_document_item(
+        ctx, "Statement", doc, client, statement.date_from, statement.date_to, renderer.render,
+        statement_key(client.client_id, statement.date_from, statement.date_to), state, statement_message,
+        lambda sender: statement_message_id(client.client_id, statement.date_from, statement.date_to, sender),
+        errors)
+
+
+def client_document_item(ctx: Context, kind: str, doc, client: Client, date_from: date, date_to: date,
+                         render: Callable[[Any], bytes], key: str, state: Mapping[str, str],
+                         message: Callable[..., EmailMessage], older_id: Callable[[str], str],
+                         errors: list[str]) -> tuple[StoredPdf | None, Outgoing | None]:
+    """A client's document for a period (kind "Statement" or "Superbill"): its PDF, stored as
+    `<kind> <client> <from>..<to>` (always), and its email once per `key` (when the client has
+    an Email), from the `<kind>_subject.txt`/`<kind>_body.txt` templates. `message` takes the
+    document, the PDF, its name, the sender and the templates, like statement_message."""
+    span = period(date_from, date_to)
     try:
-        pdf = renderer.render(doc)
-        stored = ctx.pdfs.save(f"Statement {client.client_id} {span}", pdf)
-    except Exception as exc:
-        errors.append(f"Statement of {client.client_id} for {span}: PDF not made: {exc}")
+        pdf = render(doc)
+        stored = ctx.pdfs.save(f"{kind} {client.client_id} {span}", pdf)
+    except Exception as exc:  # RenderError, a folder that cannot be written
+        errors.append(f"{kind} of {client.client_id} for {span}: PDF not made: {exc}")
         return None, None
     if not client.email:
         return stored, None
-    email = ctx.config.email
+    email, name = ctx.config.email, kind.lower()
     return stored, once_in_state(
-        ctx, statement_key(client.client_id, statement.date_from, statement.date_to), state,
-        f"statement of {client.client_id} for {span}",
-        lambda: statement_message(doc, pdf, stored.name, email.sender, ctx.email_template("statement_subject.txt"),
-                                  ctx.email_template("statement_body.txt"), reply_to=email.reply_to or None,
-                                  bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook),
-        lambda: statement_message_id(client.client_id, statement.date_from, statement.date_to, email.sender),
-        lambda at: Change(at, "sheetbill", "statement", ctx.config.tab("clients").name, client.client_id,
-                          "Statement", "", span),
-        errors, f"Statement of {client.client_id}: email not made")
+        ctx, key, state, f"{name} of {client.client_id} for {span}",
+        lambda: message(doc, pdf, stored.name, email.sender, ctx.email_template(f"{name}_subject.txt"),
+                        ctx.email_template(f"{name}_body.txt"), reply_to=email.reply_to or None,
+                        bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook),
+        lambda: older_id(email.sender),
+        lambda at: Change(at, "sheetbill", name, ctx.config.tab("clients").name, client.client_id, kind, "", span),
+        errors, f"{kind} of {client.client_id}: email not made")
 
 
 def once_in_state(ctx: Context, key: str, state: Mapping[str, str], label: str,

@@ -16,7 +16,6 @@ from typing import Any
 
 from ..book import insurance as insurance_book
 from ..book.table import Table
-from ..core.changelog import Change
 from ..core.coding import coding_problems, with_problems
 from ..core.cycle import CyclePlan
 from ..core.insurance import InsuredClient
@@ -25,7 +24,7 @@ from ..core.session_paid import paid_per_session
 from ..core.superbill import SuperbillDocument, superbill_for
 from ..core.marks import period, state_is_sending, superbill_key
 from ..deliver.exactly_once import Outgoing
-from ..deliver.outgoing import once_in_state
+from ..deliver.outgoing import client_document_item
 from ..render.store import StoredPdf
 from .codes import CODE_LISTS
 from .settings import InsuranceSettings
@@ -88,26 +87,10 @@ class Superbills:
         from ..deliver.superbill import superbill_message, superbill_message_id
 
         s, client = doc.superbill, doc.client
-        span = period(s.date_from, s.date_to)
-        try:
-            pdf = self.renderer.render(doc)
-            stored = ctx.pdfs.save(f"Superbill {client.client_id} {span}", pdf)
-        except Exception as exc:  # RenderError, a folder that cannot be written
-            errors.append(f"Superbill of {client.client_id} for {span}: PDF not made: {exc}")
-            return None, None
-        if not client.email:
-            return stored, None
-        email = ctx.config.email
-        return stored, once_in_state(
-            ctx, superbill_key(client.client_id, s.date_from, s.date_to), state,
-            f"superbill of {client.client_id} for {span}",
-            lambda: superbill_message(doc, pdf, stored.name, email.sender, ctx.email_template("superbill_subject.txt"),
-                                      ctx.email_template("superbill_body.txt"), reply_to=email.reply_to or None,
-                                      bcc=email.bcc or None, written=ctx.written(), workbook=ctx.workbook),
-            lambda: superbill_message_id(client.client_id, span, email.sender),
-            lambda at: Change(at, "sheetbill", "superbill", ctx.config.tab("clients").name, client.client_id,
-                              "Superbill", "", span),
-            errors, f"Superbill of {client.client_id}: email not made")
+        return client_document_item(
+            ctx, "Superbill", doc, client, s.date_from, s.date_to, self.renderer.render,
+            superbill_key(client.client_id, s.date_from, s.date_to), state, superbill_message,
+            lambda sender: superbill_message_id(client.client_id, period(s.date_from, s.date_to), sender), errors)
 
     def monthly(self, ctx, tables: dict[str, Table], ledger: Ledger, state: dict, errors: list[str],
                 lookup: bool) -> list[Outgoing]:
