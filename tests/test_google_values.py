@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sheetbill.google import auth as google_auth
 from sheetbill.book.google import values
-from sheetbill.book.xlsx.values import CellError
+from sheetbill.book.markers import CellError
 
 from .conftest import session
 from .google_practice import GooglePractice, google_practice  # noqa: F401  (fixture)

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from ..core.model import Discount, Extra
 from ..core.number import D, percent
+from .markers import CellError as ErrorValue, FormulaNoValue  # the markers every reader uses
 from .xlsx.decode import fifteen  # noqa: F401  (readers of other backends use it too)
-from .xlsx.values import CellError as ErrorValue, FormulaNoValue  # the markers every reader uses
 from .xlsx.values import WriteValue
 
 

@@ -12,6 +12,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .dropdowns import OPTIONAL_DROPDOWNS
+from .formats import FORMATS
 from .schema import Tab
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -28,21 +30,10 @@ EXAMPLE_SERVICES = (
     ("GEL", "Skin care gel", Decimal("6.90"), Decimal("0.19"), "piece", _SINCE, "Yes"),
     ("NOSHOW", "Missed appointment fee", Decimal("30.00"), Decimal("0"), "session", _SINCE, "Yes"),
 )
-OPTIONAL_DROPDOWNS = (  # tab, field, choices, the note shown on the cell: where init adds the column
-    ("services", "vat_category", ("S", "Z", "E", "AE", "K", "O"),
-     "S taxed, Z zero-rated, E exempt (give the reason), AE reverse charge, K intra-EU, O outside scope"),
-    ("services", "prices", ("net", "gross"), "gross: the Unit Price includes VAT; empty: the config's"),
-    ("clients", "vat_category", ("AE", "K"),
-     "AE: a business client abroad under reverse charge (their VAT ID in Tax ID); empty: the services'"),
-    ("clients", "language", ("en", "de", "fr"), "The client's invoices and emails in this language (e.g. de, fr_FR)"),
-    ("clients", "e_invoice", ("none", "facturx", "xrechnung-cii", "xrechnung-ubl", "peppol"),
-     "The e-invoice this client receives; xrechnung needs a Buyer Reference (Leitweg-ID)"),
-)
 VAT_EXAMPLES = {  # the example services' VAT Category and Exemption Reason where init adds those columns
     "LD30": ("E", "VATEX-EU-132-1C"), "LD45": ("E", "VATEX-EU-132-1C"), "LD60": ("E", "VATEX-EU-132-1C"),
     "BANDAGE": ("S", ""), "GEL": ("S", ""), "NOSHOW": ("O", ""),
 }
-FORMATS = {"money": "#,##0.00", "percent": "0%", "date": "yyyy-mm-dd"}
 
 WIDTHS = {"Notes": 30, "Problem": 60, "Address": 34, "Description": 34, "Email": 28, "Extras": 20,
           "Sessions": 24, "Message ID": 40, "PDF": 30, "Before": 30, "After": 30, "Name": 24}

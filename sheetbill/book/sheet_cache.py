@@ -28,7 +28,9 @@ _ALLOWED = {
     ("sheetbill.book.xlsx.known", "Block"),
     ("sheetbill.book.xlsx.values", "SheetValues"),
     ("sheetbill.book.xlsx.values", "CellError"),
-    ("sheetbill.book.xlsx.values", "FormulaNoValue"),
+    ("sheetbill.book.xlsx.values", "FormulaNoValue"),  # as caches written before the move name them
+    ("sheetbill.book.markers", "CellError"),
+    ("sheetbill.book.markers", "FormulaNoValue"),
 }
 
 

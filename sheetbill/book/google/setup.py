@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..create import FORMATS, OPTIONAL_DROPDOWNS
+from ..dropdowns import OPTIONAL_DROPDOWNS
+from ..formats import FORMATS
 from ..schema import Tab
 from ..table import column_letter, map_headers
 from . import anchors, grid, values

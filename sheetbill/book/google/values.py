@@ -18,8 +18,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ..create import FORMATS
-from ..xlsx.values import CellError
+from ..formats import FORMATS
+from ..markers import CellError
 
 EPOCH = datetime(1899, 12, 30)
 ERRORS = {"ERROR": "#ERROR!", "NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!",

@@ -18,23 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-
-@dataclass(frozen=True, slots=True)
-class CellError:
-    """A cell showing an error such as `#N/A` or `#REF!`."""
-
-    code: str
-
-
-@dataclass(frozen=True, slots=True)
-class FormulaNoValue:
-    """A formula cell whose result was never saved with the file.
-
-    `formula` is the formula text without the leading `=`; it is empty for
-    the dependent cells of a shared formula, which carry no text of their own.
-    """
-
-    formula: str
+from ..markers import CellError, FormulaNoValue
 
 
 Value = str | Decimal | date | datetime | bool | CellError | FormulaNoValue | None
