@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ContextManager, Mapping, Protocol
+from typing import TYPE_CHECKING, ContextManager, Generic, Mapping, Protocol, TypeVar
 
 from ..core.plan import CellWrite, RowAppend
 from .cache import Cache
@@ -13,14 +13,17 @@ if TYPE_CHECKING:
     from .state import Texts
 
 
+Version = TypeVar("Version")  # each backend's own marker on its snapshots (file stamp, sheet layout)
+
+
 @dataclass
-class Snapshot:
+class Snapshot(Generic[Version]):
     """Every tab the cycle needs, read at one moment."""
 
     tables: dict[str, Table]  # by tab key: "sessions", "invoices", ...
     state: dict[str, str]  # the hidden _sheetbill tab's Key -> Value
-    editor: str | None = None  # who last changed the file, where the backend knows
-    version: object = None  # adapter's marker to detect a change behind our back
+    editor: str | None  # who last changed the file, where the backend knows
+    version: Version  # the backend's marker to detect a change behind our back
     texts: Texts | None = None  # the rows as text, kept by the worker
     fingerprints: dict[str, str] = field(default_factory=dict)  # tab key -> content fingerprint, where known
 
@@ -38,8 +41,8 @@ class Edits:
         return not (self.writes or self.appends or self.state)
 
 
-class Book(Protocol):
-    """A workbook backend (Excel file, Google Sheet)."""
+class Book(Protocol[Version]):
+    """A workbook backend (Excel file, Google Sheet); `Version` is its marker on a snapshot."""
 
     label: str
     cache: Cache  # see book/cache.py (Cache(None) where the backend keeps none)
@@ -53,10 +56,10 @@ class Book(Protocol):
     def hold(self) -> bool:
         """Whether this worker still holds the workbook (asked before each email goes out)."""
 
-    def read(self, history: bool = False) -> Snapshot:
+    def read(self, history: bool = False) -> Snapshot[Version]:
         """Read every tab in one go; the Changelog's rows only with `history`."""
 
-    def commit(self, snapshot: Snapshot, edits: Edits) -> Mapping[tuple[str, str], int]:
+    def commit(self, snapshot: Snapshot[Version], edits: Edits) -> Mapping[tuple[str, str], int]:
         """Apply `edits` atomically; return the row number of each appended (tab, key)."""
 
 

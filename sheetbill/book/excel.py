@@ -31,6 +31,9 @@ from .xlsx import NewSheet, SheetEdit, fingerprints, lost_parts, patch_workbook,
 from .xlsx.values import WriteValue
 from .xlsx.errors import XlsxError
 
+Stamp = tuple[int, int]  # the file's mtime (ns) and size when read: this book's snapshot version
+
+
 def office_locks(path: Path) -> list[Path]:
     """Lock files Excel (`~$name.xlsx`) and LibreOffice (`.~lock.name.xlsx#`) leave while open."""
     folder, name = path.parent, path.name
@@ -92,7 +95,7 @@ class ExcelBook:
                                "close it and the next run will go on. Nothing was written.")
 
     # -- reading ----------------------------------------------------------
-    def read(self, history: bool = False) -> Snapshot:
+    def read(self, history: bool = False) -> Snapshot[Stamp]:
         """Every tab; the Changelog's rows only with `history` (the cycle needs just its last hash,
         which the state keeps)."""
         self._check_usable()
@@ -119,7 +122,7 @@ class ExcelBook:
         return {key: by_name[tab.name] for key, tab in self.tabs.items() if tab.name in by_name}
 
     # -- writing ----------------------------------------------------------
-    def commit(self, snapshot: Snapshot, edits: Edits) -> Mapping[tuple[str, str], int]:
+    def commit(self, snapshot: Snapshot[Stamp], edits: Edits) -> Mapping[tuple[str, str], int]:
         if edits.empty:
             return {}
         try:
@@ -127,7 +130,7 @@ class ExcelBook:
         finally:
             gc_hold.release()
 
-    def _commit(self, snapshot: Snapshot, edits: Edits) -> Mapping[tuple[str, str], int]:
+    def _commit(self, snapshot: Snapshot[Stamp], edits: Edits) -> Mapping[tuple[str, str], int]:
         self.check_not_open()
         edits = with_state(snapshot.tables, edits)
         rows = next_rows(snapshot.tables, edits)
@@ -177,7 +180,7 @@ class ExcelBook:
                 os.replace(name(i), name(i + 1))
         os.link(self.path, name(1))
 
-    def _sheet_edits(self, snapshot: Snapshot, edits: Edits):
+    def _sheet_edits(self, snapshot: Snapshot[Stamp], edits: Edits):
         updates: dict[str, dict[tuple[int, int], WriteValue]] = {}
         appends: dict[str, list[list[WriteValue]]] = {}
         new_sheets: list[NewSheet] = []

@@ -55,7 +55,7 @@ class GoogleBook:
         self._cycle = False
         self._current: str | None = None  # the lease value as last seen in the spreadsheet
         self._lease: Lease | None = None  # the lease this worker holds
-        self._snapshot: Snapshot | None = None
+        self._snapshot: Snapshot[Layout] | None = None
         self._editor_names = True  # False once Drive would not say who edited
 
     # -- the lease ------------------------------------------------------------------
@@ -97,7 +97,7 @@ class GoogleBook:
         return (self._lease or seen or Lease(self.holder, now)).renewed(self.holder, now)
 
     # -- reading --------------------------------------------------------------------
-    def read(self, history: bool = False) -> Snapshot:
+    def read(self, history: bool = False) -> Snapshot[Layout]:
         """Every tab in one request; of the Changelog only its header and last row
         (the cycle needs just its last hash, which the state keeps), unless `history`."""
         heads = set() if history else {self.tabs[k].name for k in commit.HEADS}
@@ -172,10 +172,10 @@ class GoogleBook:
         return None if user.get("me") else user.get("displayName") or None
 
     # -- writing --------------------------------------------------------------------
-    def commit(self, snapshot: Snapshot, edits: Edits, releasing: bool = False) -> Mapping[tuple[str, str], int]:
+    def commit(self, snapshot: Snapshot[Layout], edits: Edits, releasing: bool = False) -> Mapping[tuple[str, str], int]:
         if edits.empty:
             return {}
-        layout: Layout = snapshot.version  # type: ignore[assignment]
+        layout = snapshot.version
         if not releasing:
             edits = Edits(edits.writes, edits.appends,
                           {**edits.state, "lease": f"{self.holder} until {self._stamp(self.now() + TTL)}"})
@@ -241,9 +241,9 @@ class GoogleBook:
             raise self._error(failure, "checking a write") from None
         return found.get("metadataValue")
 
-    def _landed(self, snapshot: Snapshot, outcome: Outcome, edits: Edits,
+    def _landed(self, snapshot: Snapshot[Layout], outcome: Outcome, edits: Edits,
                 rows: Mapping[tuple[str, str], int], new: Lease, releasing: bool) -> None:
-        layout: Layout = snapshot.version  # type: ignore[assignment]
+        layout = snapshot.version
         for key, columns in outcome.columns.items():
             table, place = snapshot.tables[key], layout.tabs[key]
             if key in outcome.new_sheets:
@@ -265,11 +265,11 @@ class GoogleBook:
         self._snapshot = snapshot
 
     # -- rows that people moved -----------------------------------------------------
-    def _tag(self, snapshot: Snapshot, edits: Edits) -> None:
+    def _tag(self, snapshot: Snapshot[Layout], edits: Edits) -> None:
         """Tag the rows these edits write to that have no tag yet, in one batchUpdate
         that also echoes those rows: a row whose key is not the one planned on
         (someone moved rows in the meantime) stops the cycle."""
-        layout: Layout = snapshot.version  # type: ignore[assignment]
+        layout = snapshot.version
         need: dict[str, set[int]] = {}
         for w in edits.writes:
             place = layout.tabs[w.tab]
@@ -313,10 +313,10 @@ class GoogleBook:
                                    "nothing was written, the next run starts over")
             place.tag_of[row], place.where[tag] = tag, row
 
-    def _follow(self, snapshot: Snapshot) -> None:
+    def _follow(self, snapshot: Snapshot[Layout]) -> None:
         """Rows moved: read where every tag is now."""
         fresh = grid.parse(self._fetch({self.tabs[k].name for k in commit.HEADS}))
-        layout: Layout = snapshot.version  # type: ignore[assignment]
+        layout = snapshot.version
         for place in layout.tabs.values():
             sheet = fresh.sheets.get(place.title)
             if sheet is not None and place.sheet_id == sheet.sheet_id:

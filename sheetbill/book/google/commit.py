@@ -113,7 +113,11 @@ def _kind(table: Table, fld: str) -> str:
 
 
 def _sheet_id(batch: Batch, key: str, place: TabPlace) -> int:
-    return batch.outcome.new_sheets.get(key, place.sheet_id)  # type: ignore[return-value]
+    """The tab's sheet: the one this batch adds (`_prepare`), else its own."""
+    sheet_id = batch.outcome.new_sheets.get(key, place.sheet_id)
+    if sheet_id is None:  # _prepare adds a sheet for every touched tab that has none
+        raise WorkbookError(f"the tab for '{key}' has no sheet")
+    return sheet_id
 
 
 def _prepare(batch: Batch, key: str, table: Table, layout: Layout, used: set[str]) -> None:
@@ -235,8 +239,9 @@ def _place_last(batch: Batch, key: str, layout: Layout) -> None:
     """The LAST tag on the tab's last used row (after this batch's appends)."""
     place = layout.tabs[key]
     row = place.append_at + batch.outcome.appended.get(key, 0) - 1
-    known = place.last is not None and place.sheet_id is not None
-    tag = place.last[0] if known else layout.new_id()  # type: ignore[index]
+    last = place.last if place.sheet_id is not None else None
+    known = last is not None
+    tag = last[0] if last is not None else layout.new_id()
     index = batch.add(anchors.create(tag, LAST, _sheet_id(batch, key, place), row))
     if known:
         batch.guards.add(index)
