@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from . import progress
 from .book.create import create_workbook
 from .book.excel import ExcelBook
 from .book.schema import DEFAULT_TABS
@@ -334,11 +335,15 @@ def export_accounts(config: Config, fmt: str, date_from, date_to, out: Path | No
     from .accounting.mapping import MappingProblem
     from .book import records
 
-    snapshot = book_for(config).read()
-    ledger = records.ledger(snapshot.tables, config.day_first)
+    with progress.stage("reading", min_items=progress.BIG_CYCLE) as found:
+        snapshot = book_for(config).read()
+        ledger = records.ledger(snapshot.tables, config.day_first)
+        found(len(ledger.sessions), "sessions")
     books = journal(ledger, date_from, date_to, config.rules.credit_note_pattern, config.practice.currency)
     try:
-        made = export.files(fmt, books, config.accounting, config.day_first, config.practice.minor_unit)
+        with progress.stage(f"{fmt} export", len(books.sales) + len(books.payments), "invoices and payments",
+                            min_items=progress.MIN_ITEMS):
+            made = export.files(fmt, books, config.accounting, config.day_first, config.practice.minor_unit)
     except MappingProblem as exc:
         raise ConfigError(f"{config.path.name}: accounting: {exc}") from None
     return export.write(made, config.path.parent / "exports", out), made.notes
@@ -363,8 +368,9 @@ def init_google(config: Config, spreadsheet_id: str, google=None, capabilities: 
     assert config.google is not None  # google_for refuses a config without the google: section
     rng = random.Random()
     try:
-        done = set_up(google, spreadsheet_id, config.tabs, lambda: rng.randint(1, 2**31 - 1),
-                      capabilities=capabilities)
+        with progress.stage(f"setting up {spreadsheet_id}"):
+            done = set_up(google, spreadsheet_id, config.tabs, lambda: rng.randint(1, 2**31 - 1),
+                          capabilities=capabilities)
         folder = config.google.drive_folder
         if not folder:
             folder = create_folder(google, "sheetbill invoices")

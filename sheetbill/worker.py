@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import timezone
 from typing import Callable, Generator
 
-from . import commands
+from . import commands, progress
 from .book.base import Book, Snapshot
 from .book.cycle_book import CycleBook, Reading
 from .chain import ChainCheck
@@ -89,7 +89,9 @@ class Worker:
 
     def _read(self, report: CycleReport) -> Reading:
         """Every tab, lost state rebuilt, the edits people made, the Changelog's chain checked."""
-        seen = self.io.first_reading()
+        with progress.stage("reading", min_items=progress.BIG_CYCLE) as found:
+            seen = self.io.first_reading()
+            found(len(seen.ledger.sessions), "sessions")
         report.warnings = self.chain.findings(seen.snapshot)
         return seen
 
@@ -112,7 +114,8 @@ class Worker:
         return intake.matched_bank_rows(self.io, seen)
 
     def _plan(self, seen: Reading) -> CyclePlan:
-        return self._coded(seen.snapshot, seen.ledger, self.planned(seen.ledger))
+        with progress.stage("planning", len(seen.ledger.sessions), "sessions", min_items=progress.BIG_CYCLE):
+            return self._coded(seen.snapshot, seen.ledger, self.planned(seen.ledger))
 
     def _commit(self, seen: Reading, cycle: CyclePlan, report: CycleReport) -> list[Invoice]:
         """The whole plan and the Dashboard in one write; the invoices, each in its row."""
@@ -121,8 +124,9 @@ class Worker:
         report.waiting = len(plan.waiting)
         board = self._dashboard(seen, cycle, broken=len(report.warnings))
         worth_it = plan.writes or plan.appends or seen.people or any(w.key != "Updated at" for w in board)
-        rows = self.io.commit(seen.snapshot, list(plan.writes) + (board if worth_it else []), plan.appends,
-                              seen.people, extra_state=seen.recovered)
+        with progress.stage("writing", len(plan.writes) + len(plan.appends), "changes", min_items=progress.BIG_CYCLE):
+            rows = self.io.commit(seen.snapshot, list(plan.writes) + (board if worth_it else []), plan.appends,
+                                  seen.people, extra_state=seen.recovered)
         report.created = [inv.invoice_no for inv in plan.new_invoices + cycle.credit_notes] + list(cycle.finalized)
         report.actions += of_cycle(seen.ledger, cycle, self._credit_note, self.rules.minor_unit)
         return [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]

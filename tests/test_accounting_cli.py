@@ -106,3 +106,18 @@ def test_config_accounting_shorthand(practice):
     with practice.config_path.open("a") as f:
         f.write("\naccounting: xero\n")
     assert practice.config.accounting.sync == "xero"
+
+
+def test_a_big_export_not_on_a_terminal_logs_one_line_per_stage(billed, capsys, caplog, monkeypatch):
+    import logging
+
+    from sheetbill import progress
+
+    monkeypatch.setattr(progress, "BIG_CYCLE", 2)  # thousands of sessions and invoices, in miniature
+    monkeypatch.setattr(progress, "MIN_ITEMS", 5)
+    with caplog.at_level(logging.INFO, logger="sheetbill"):
+        code, out, err = run(capsys, "export", "csv", "--from", "2026-11-01", "--to", "2026-11-30",
+                             "--config", str(billed.config_path))
+    assert code == 0 and err == "" and out.startswith("Wrote ")
+    assert [r.getMessage() for r in caplog.records if r.name == "sheetbill"] == [
+        "reading: 2 sessions", "csv export: 5 invoices and payments"]

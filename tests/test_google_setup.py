@@ -215,3 +215,14 @@ def test_init_google_without_the_flags_adds_no_optional_column(admin_sheet):
     book, config = admin_sheet
     cli.main(["init", "--google", book.id, "--config", str(config)])
     assert not {"Language", "VAT Category", "E-Invoice"} & set(grid(book, "Clients")[0])
+
+
+def test_init_google_not_on_a_terminal_logs_its_one_stage(admin_sheet, capsys, caplog):
+    import logging
+
+    book, config = admin_sheet
+    with caplog.at_level(logging.INFO, logger="sheetbill"):
+        assert cli.main(["init", "--google", book.id, "--config", str(config)]) == 0
+    out = capsys.readouterr()
+    assert out.err == "" and "added tab 'Invoices'" in out.out
+    assert [r.getMessage() for r in caplog.records if r.name == "sheetbill"] == [f"setting up {book.id}"]

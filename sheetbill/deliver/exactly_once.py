@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Callable, Sequence
 
+from .. import progress
 from ..core.actions import EMAIL, Action
 from ..core.changelog import Change
 from ..core.plan import CellWrite
@@ -96,7 +97,7 @@ def send_all(items: Sequence[Outgoing], transport: Transport | None, commit: Cal
             pending += item.mark
         commit(pending)
         pending = Writes()
-    for item in items:
+    for item in progress.steps(items, "emails", doing="to send"):
         assert transport is not None  # emails are made only where there is a transport
         if not lookup:
             pending += item.mark
