@@ -91,7 +91,7 @@ class Worker:
         """Every tab, lost state rebuilt, the edits people made, the Changelog's chain checked."""
         with progress.stage("reading", min_items=progress.BIG_CYCLE) as found:
             seen = self.io.first_reading()
-            found(len(seen.ledger.sessions), "sessions")
+            found(unbilled(seen.ledger.invoices, seen.ledger.sessions), "sessions to bill")  # a steady cycle: no line
         report.warnings = self.chain.findings(seen.snapshot)
         return seen
 
@@ -114,7 +114,8 @@ class Worker:
         return intake.matched_bank_rows(self.io, seen)
 
     def _plan(self, seen: Reading) -> CyclePlan:
-        with progress.stage("planning", len(seen.ledger.sessions), "sessions", min_items=progress.BIG_CYCLE):
+        with progress.stage("planning", unbilled(seen.ledger.invoices, seen.ledger.sessions), "sessions to bill",
+                            min_items=progress.BIG_CYCLE):
             return self._coded(seen.snapshot, seen.ledger, self.planned(seen.ledger))
 
     def _commit(self, seen: Reading, cycle: CyclePlan, report: CycleReport) -> list[Invoice]:

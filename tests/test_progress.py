@@ -99,8 +99,18 @@ def test_a_big_cycle_not_on_a_terminal_logs_one_line_per_stage_and_prints_what_i
     assert out.splitlines()[0].startswith("3 invoice(s) created, 3 PDF(s), 3 email(s) sent")
     lines = [r.getMessage() for r in logged]
     assert [line.split(":")[0] for line in lines] == ["reading", "planning", "writing", "PDFs", "emails"]
-    assert lines[:2] == ["reading: 3 sessions", "planning: 3 sessions"]
+    assert lines[:2] == ["reading: 3 sessions to bill", "planning: 3 sessions to bill"]
     assert lines[2].endswith(" changes") and lines[3:] == ["PDFs: 3 to make", "emails: 3 to send"]
+
+
+def test_the_next_cycle_of_a_big_workbook_logs_no_reading_or_planning(practice, capsys, caplog, monkeypatch):
+    """A steady cycle is not a long run: its log stays one line per cycle, however many sessions."""
+    three_sessions_billed_at_once(practice, monkeypatch)
+    run(capsys, caplog, "run", "--config", str(practice.config_path))
+    caplog.clear()
+    code, _, logged = run(capsys, caplog, "run", "--config", str(practice.config_path))
+    assert code == 0
+    assert not [r for r in logged if r.getMessage().split(":")[0] in ("reading", "planning")]
 
 
 def test_the_stage_lines_keep_to_json_logs(practice, capsys, caplog, monkeypatch):
