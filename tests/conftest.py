@@ -33,6 +33,17 @@ class FixedClock:
         return self.current
 
 
+def set_cell(wb, tab: str, key: str, header: str, value) -> None:
+    """Set the `header` cell of the row of `tab` whose first column is `key` (KeyError: no such row)."""
+    ws = wb[tab]
+    col = [c.value for c in ws[1]].index(header) + 1
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == key:
+            ws.cell(row=row[0].row, column=col).value = value
+            return
+    raise KeyError(key)
+
+
 @dataclass
 class Practice:
     folder: Path
@@ -72,14 +83,7 @@ class Practice:
         """Set one cell of the row whose first column is `key`, as an admin in Excel
         would (who then shows as the file's last modifier)."""
         wb = openpyxl.load_workbook(self.workbook)
-        ws = wb[tab]
-        col = [c.value for c in ws[1]].index(header) + 1
-        for row in ws.iter_rows(min_row=2):
-            if row[0].value == key:
-                ws.cell(row=row[0].row, column=col).value = value
-                break
-        else:
-            raise KeyError(key)
+        set_cell(wb, tab, key, header, value)
         if editor:
             wb.properties.lastModifiedBy = editor
         wb.save(self.workbook)

@@ -30,11 +30,11 @@ from ..book.cells import text
 from ..book.table import Table
 from ..core.marks import AUTOPAY_SETUP
 from ..core.plan import CellWrite, RowProblem
+from .autopay import YES
 from .card_gateway import CardEvent
 
 PAGE = "autopay-card/"
 MAIL = f"{AUTOPAY_SETUP}/"
-YES = {"yes", "y", "true", "1", "ja", "x"}
 
 
 @dataclass(frozen=True)

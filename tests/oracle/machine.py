@@ -22,7 +22,7 @@ import openpyxl
 from sheetbill import app
 from sheetbill.placeholders import fill_example
 
-from ..conftest import FixedClock, Practice
+from ..conftest import FixedClock, Practice, set_cell
 from ..fakestripe.server import SECRET, FakeStripe
 from .account import CENT, ZERO, Book
 from .checks import (
@@ -190,14 +190,7 @@ class Desk:
             for row in rows:
                 wb[tab].append(row)
         for tab, key, header, value in self.sets:
-            ws = wb[tab]
-            col = [c.value for c in ws[1]].index(header) + 1
-            for row in ws.iter_rows(min_row=2):
-                if row[0].value == key:
-                    ws.cell(row=row[0].row, column=col).value = value
-                    break
-            else:
-                raise KeyError(key)
+            set_cell(wb, tab, key, header, value)
         wb.properties.lastModifiedBy = "Maria Admin"
         wb.save(self.practice.workbook)
         self.appends, self.sets = {}, []
