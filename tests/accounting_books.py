@@ -8,14 +8,14 @@ from datetime import date
 from decimal import Decimal as D
 
 from sheetbill.accounting.settings import AccountingSettings, Datev, RateMapping, ServiceMapping
-from sheetbill.core.model import Allocation, Client, Invoice, Ledger, Line, Payment
+from sheetbill.core.model import Allocation, Client, Invoice, InvoiceStatus, Ledger, Line, Payment
 
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
 
 CLIENTS = (
-    Client(2, "C-001", "Anna Meier", "anna@example.com", "Gartenweg 3\n10115 Berlin", None, 14, "", ""),
-    Client(3, "C-002", "Mehmet Yılmaz", "m.yilmaz@example.com", "Kottbusser Damm 5\n10967 Berlin", None, 14, "", ""),
-    Client(4, "C-003", 'Rossi; "Fisioterapia" Srl', "sofia@example.com", "Via Roma 12\n00184 Roma", None, 30, "",
+    Client(2, "C-001", "Anna Meier", "anna@example.com", "Gartenweg 3\n10115 Berlin", None, 14, None, ""),
+    Client(3, "C-002", "Mehmet Yılmaz", "m.yilmaz@example.com", "Kottbusser Damm 5\n10967 Berlin", None, 14, None, ""),
+    Client(4, "C-003", 'Rossi; "Fisioterapia" Srl', "sofia@example.com", "Via Roma 12\n00184 Roma", None, 30, None,
            "IT01234567890"),
 )
 
@@ -28,7 +28,7 @@ def _invoice(no, day, due, client, name, lines, status="Finalized", sessions=Non
     net = sum((l.net for l in lines), D(0))
     tax = sum((l.tax for l in lines), D(0))
     return Invoice(no, day, due, client, name, sessions or tuple(dict.fromkeys(l.session_id for l in lines)),
-                   net, tax, net + tax, D(0), net + tax, status, lines=tuple(lines))
+                   net, tax, net + tax, D(0), net + tax, InvoiceStatus(status), lines=tuple(lines))
 
 
 def _payment(row, pid, day, client, invoice, amount, method, ref, applied, errors=()):

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from sheetbill.core.account import (OPEN, PAID, PARTIALLY_PAID, VOID, account_of, accounts, series_key)
-from sheetbill.core.model import Allocation, Client, Invoice, Payment
+from sheetbill.core.account import AccountStatus, account_of, accounts, series_key
+from sheetbill.core.model import Allocation, Client, Invoice, InvoiceStatus, Payment
+
+OPEN, PAID, PARTIALLY_PAID, VOID = AccountStatus.OPEN, AccountStatus.PAID, AccountStatus.PARTIALLY_PAID, AccountStatus.VOID
 
 D = Decimal
 NOV = date(2026, 11, 1)
@@ -23,7 +25,7 @@ def inv(number: str, issued: int, total: str, status: str = "Finalized", client:
     amount = D(total)
     return Invoice(invoice_no=number, issue_date=day(issued), due_date=day(issued) + timedelta(14),
                    client_id=client, client_name="", session_ids=(credits,) if credits else (),
-                   net=amount, tax=D(0), total=amount, paid=D(0), balance=amount, status=status)
+                   net=amount, tax=D(0), total=amount, paid=D(0), balance=amount, status=InvoiceStatus(status))
 
 
 def pay(row: int, paid: int, amount: str, applied: str, client: str = "C-1", receipt: str = "") -> Payment:
@@ -123,9 +125,9 @@ def test_when_money_counts(applied, on):
 
 def test_other_clients_and_unapplied_payments_are_not_on_the_account():
     clients = [Client(row=2, client_id="C-1", name="Anna", email="", address="", discount=None, terms_days=14,
-                      invoice_mode="", tax_id=""),
+                      invoice_mode=None, tax_id=""),
                Client(row=3, client_id="C-2", name="Jonas", email="", address="", discount=None, terms_days=14,
-                      invoice_mode="", tax_id="")]
+                      invoice_mode=None, tax_id="")]
     invoices = [inv("INV-1", 2, "10"), inv("INV-2", 2, "20", client="C-2"), inv("DRAFT-S-1", 2, "5", status="Draft")]
     payments = [pay(2, 3, "5", "INV-1 5", client=""), pay(3, 3, "7", "", client="C-1"),
                 pay(4, 3, "9", "Credit 9", client="Anna")]

@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 
 from sheetbill.core.actions import Action, cash_days, payments_applied, restored
-from sheetbill.core.model import Allocation, Invoice, Payment
+from sheetbill.core.model import Allocation, Invoice, InvoiceStatus, Payment
 from sheetbill.core.plan import CellWrite, RowAppend
 
 D = Decimal
 INV = Invoice("INV-1", date(2026, 11, 2), None, "C-001", "Anna Meier", ("S-1",), D(65), D(0), D(65), D(0), D(65),
-              "Finalized")
+              InvoiceStatus.FINALIZED)
 NAMES = {"C-001": "C-001 Anna Meier"}
 
 

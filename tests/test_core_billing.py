@@ -10,14 +10,16 @@ from hypothesis import strategies as st
 
 from sheetbill.core.billing import BillingRules, plan_billing
 from sheetbill.core.model import Client, Discount, Extra, Ledger, ServicePrice, Session
-from sheetbill.core.model import InvoiceMode
+from sheetbill.core.model import InvoiceMode, SessionStatus
+from sheetbill.core.status import billing_status, invoice_mode, session_status
 
 TODAY = date(2026, 11, 21)
 M = Decimal
 
 
 def client(cid="C-001", name="Anna Meier", email="anna@example.com", discount=None, mode="", terms=None):
-    return Client(2, cid, name, email, "Street 1", discount, terms, mode, "")
+    return Client(2, cid, name, email, "Street 1", discount, terms, invoice_mode(mode), "",
+                  unknown_invoice_mode="" if invoice_mode(mode) else mode)
 
 
 def service(code, price, rate="0", since=None, active=True, row=2):
@@ -31,8 +33,10 @@ SERVICES = (service("LD60", "65.00", since=date(2026, 1, 1), row=2), service("LD
 
 def session(row=2, sid="", day=date(2026, 11, 3), who="C-001", code="LD60", qty=None, extras=(),
             discount=None, status="Completed", **kw):
-    return Session(row, sid, day, who, code, qty, tuple(extras), discount, "", status, "", kw.get("invoice_no", ""),
-                   kw.get("billing", ""), kw.get("problem", ""), kw.get("errors", ()))
+    billing = kw.get("billing", "")
+    return Session(row, sid, day, who, code, qty, tuple(extras), discount, "", session_status(status), "",
+                   kw.get("invoice_no", ""), billing_status(billing), kw.get("problem", ""), kw.get("errors", ()),
+                   status_text=status, unknown_billing_status="" if billing_status(billing) else billing)
 
 
 def plan(sessions, clients=None, rules=None, invoices=(), lines=(), services=SERVICES):
@@ -140,7 +144,7 @@ def _billed(sessions, **kw):
         by_row.setdefault(w.row, {})[w.field] = w.after
     updated = [replace(s, session_id=by_row.get(s.row, {}).get("session_id", s.session_id),
                        invoice_no=by_row.get(s.row, {}).get("invoice_no", s.invoice_no),
-                       billing_status=by_row.get(s.row, {}).get("billing_status", s.billing_status),
+                       billing_status=billing_status(by_row.get(s.row, {}).get("billing_status", s.billing_status_text)),
                        problem=by_row.get(s.row, {}).get("problem", s.problem)) for s in sessions]
     lines = [l for i in p.new_invoices for l in i.lines]
     return updated, list(p.new_invoices), lines
@@ -158,13 +162,13 @@ def test_a_session_changed_after_invoicing_is_shown_and_never_billed_twice():
     p = plan(edited, invoices=invoices, lines=lines)
     assert p.new_invoices == ()
     assert "changed after it was invoiced on INV-2026-0001" in problems(p)[2]
-    p = plan([replace(sessions[0], status="Cancelled")], invoices=invoices, lines=lines)
+    p = plan([replace(sessions[0], status=SessionStatus.CANCELLED, status_text="Cancelled")], invoices=invoices, lines=lines)
     assert "Status changed to 'Cancelled'" in problems(p)[2]
 
 
 def test_the_projection_is_repaired_from_the_ledger():
     sessions, invoices, lines = _billed([session(sid="S-1")])
-    wiped = [replace(sessions[0], invoice_no="", billing_status="")]
+    wiped = [replace(sessions[0], invoice_no="", billing_status=None)]
     p = plan(wiped, invoices=invoices, lines=lines)
     assert p.new_invoices == ()
     assert {w.field: w.after for w in p.writes} == {"invoice_no": "INV-2026-0001", "billing_status": "Invoiced"}
@@ -186,7 +190,7 @@ def test_billing_in_two_runs_equals_billing_in_one(rows, split):
     invoices += list(p.new_invoices)
     billed = [sid for inv in invoices for sid in inv.session_ids]
     assert len(billed) == len(set(billed))
-    expected = {s.session_id for s in all_sessions if s.status == "Completed" and s.client != "Bob"
+    expected = {s.session_id for s in all_sessions if s.status is SessionStatus.COMPLETED and s.client != "Bob"
                 and s.service != "NOPE"}
     assert set(billed) == expected
     seqs = sorted(int(i.invoice_no.rsplit("-", 1)[1]) for i in invoices)

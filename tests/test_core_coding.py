@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from sheetbill.core.coding import diagnosis_codes, diagnosis_problem, place_problem
-from sheetbill.core.model import Allocation, Invoice, Line, Payment
+from sheetbill.core.model import Allocation, Invoice, InvoiceStatus, Line, Payment
 from sheetbill.core.session_paid import paid_per_session
 from sheetbill.insurance.codes import Icd10Cm, Icd10Who
 from sheetbill.insurance.ids import ein_problem, npi_problem
@@ -99,7 +99,7 @@ def _invoice(no, sessions, status="Finalized"):
                        amount, Decimal(0), amount) for sid, amount in sessions)
     total = sum((a for _, a in sessions), Decimal(0))
     return Invoice(no, date(2026, 11, 2), date(2026, 11, 16), "C-010", "Emma", tuple(s for s, _ in sessions),
-                   total, Decimal(0), total, Decimal(0), total, status, lines=lines)
+                   total, Decimal(0), total, Decimal(0), total, InvoiceStatus(status), lines=lines)
 
 
 def _paid(day, *applied):

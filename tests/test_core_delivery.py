@@ -15,7 +15,7 @@ from sheetbill.core.marks import OLD_RECEIPT_MARK as SENDING
 from sheetbill.core.marks import cell_is_sending, marked_id, sending_cell, sending_state, state_is_sending
 from sheetbill.core.identity import identify, recorded_id
 from sheetbill.core.recover import state_from_changelog
-from sheetbill.core.model import Payment
+from sheetbill.core.model import InvoiceStatus, Payment
 from sheetbill.render.sample import sample_document
 
 MID = "<receipt.rcpt-2026-0001.3f2a9c1e5b7d@practice.example>"
@@ -48,10 +48,10 @@ def test_a_reminders_or_statements_mark(value, sending, mid):
 
 def test_every_kind_of_interrupted_send_is_found():
     invoice = sample_document().invoice
-    marked = replace(invoice, message_id="<x@y.example>", sent_at="", status="Finalized")
+    marked = replace(invoice, message_id="<x@y.example>", sent_at="", status=InvoiceStatus.FINALIZED)
     note = replace(marked, invoice_no="CN-2026-0001", row=9)
     done = replace(marked, invoice_no="INV-2026-0002", sent_at="2026-11-21T09:30:00Z")
-    void = replace(marked, invoice_no="INV-2026-0003", status="Void")
+    void = replace(marked, invoice_no="INV-2026-0003", status=InvoiceStatus.VOID)
     payment = Payment(row=2, payment_id="P-00001", date=date(2026, 11, 20), client="C-001", invoice_no="",
                       amount=Decimal("65"), method="Card", reference="", receipt_no="RCPT-2026-0001",
                       receipt_sent_at=sending_cell(MID), problem="", applied=())

@@ -8,18 +8,19 @@ from decimal import Decimal
 import pytest
 
 from sheetbill.core.dashboard import dashboard_writes, unbilled
-from sheetbill.core.model import Allocation, Client, Invoice, Payment, Session
+from sheetbill.core.model import Allocation, Client, Invoice, InvoiceStatus, Payment, Session
+from sheetbill.core.status import session_status
 from sheetbill.core.monthly import last_month, statements_due
 
 
 def client(cid: str) -> Client:
     return Client(row=2, client_id=cid, name=f"Name {cid}", email="", address="", discount=None, terms_days=None,
-                  invoice_mode="", tax_id="")
+                  invoice_mode=None, tax_id="")
 
 
 def invoice(no: str, cid: str, issued: date | None, status: str = "Finalized", sessions=("S-1",)) -> Invoice:
     z = Decimal("0")
-    return Invoice(no, issued, None, cid, "", tuple(sessions), z, z, z, z, z, status)
+    return Invoice(no, issued, None, cid, "", tuple(sessions), z, z, z, z, z, InvoiceStatus(status))
 
 
 def payment(pid: str, on: date, client_ref: str = "", invoice_no: str = "", applied=True) -> Payment:
@@ -60,7 +61,8 @@ def test_statements_due(invoices, payments, due):
 
 def session(sid: str, status: str = "Completed") -> Session:
     return Session(row=2, session_id=sid, date=None, client="C-1", service="X", quantity=None, extras=(),
-                   discount=None, provider="", status=status, notes="", invoice_no="", billing_status="", problem="")
+                   discount=None, provider="", status=session_status(status), notes="", invoice_no="",
+                   billing_status=None, problem="", status_text=status)
 
 
 @pytest.mark.parametrize("sessions, invoices, count", [

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheetbill.core.billing import BillingRules, plan_billing
-from sheetbill.core.model import Allocation, Client, Invoice, Ledger, Payment, ServicePrice, Session
+from sheetbill.core.model import Allocation, Client, Invoice, InvoiceStatus, Ledger, Payment, ServicePrice, Session
+from sheetbill.core.model import SessionStatus
 from sheetbill.core.numbering import gaps_and_duplicates
 from sheetbill.core.payments import (PaymentRules, format_applied, parse_applied,
                                      plan_payments)
@@ -17,14 +18,14 @@ from sheetbill.core.payments import (PaymentRules, format_applied, parse_applied
 TODAY = date(2026, 11, 21)
 M = Decimal
 RULES = PaymentRules()
-CLIENTS = (Client(2, "C-001", "Anna Meier", "anna@example.com", "", None, None, "", ""),
-           Client(3, "C-002", "Jonas Becker", "jonas@example.com", "", None, None, "", ""),
-           Client(4, "C-003", "Sofia Rossi", "sofia@example.com", "", None, None, "", ""))
+CLIENTS = (Client(2, "C-001", "Anna Meier", "anna@example.com", "", None, None, None, ""),
+           Client(3, "C-002", "Jonas Becker", "jonas@example.com", "", None, None, None, ""),
+           Client(4, "C-003", "Sofia Rossi", "sofia@example.com", "", None, None, None, ""))
 
 
 def invoice(no, total, who="C-001", issued=date(2026, 11, 1), status="Finalized", paid="0", sessions=(), row=None):
     return Invoice(no, issued, issued + timedelta(days=14), who, "", tuple(sessions), M(total), M(0), M(total),
-                   M(paid), M(total) - M(paid), status, row=row)
+                   M(paid), M(total) - M(paid), InvoiceStatus(status), row=row)
 
 
 def payment(row=2, pid="", day=date(2026, 11, 10), who="", inv="", amount="50.00", method="Card",
@@ -55,7 +56,8 @@ class Book:
                 value = {"applied": parse_applied(w.after)} if w.field == "applied_to" else {w.field: w.after}
                 pays[w.row] = replace(pays[w.row], **value)
             elif w.tab == "invoices":
-                invs[w.key] = replace(invs[w.key], **{w.field: w.after})
+                after = InvoiceStatus(w.after) if w.field == "status" else w.after  # the cell's text, read back
+                invs[w.key] = replace(invs[w.key], **{w.field: after})
             else:
                 balance, credit = cells.get(w.key, (None, None))
                 cells[w.key] = (w.after, credit) if w.field == "balance" else (balance, w.after)
@@ -113,8 +115,8 @@ def test_a_payment_naming_only_the_client_pays_the_oldest_invoices_first():
 
 
 def test_time_of_session_billing_applies_the_payment_to_the_invoice_made_this_same_cycle():
-    session = Session(2, "S-00001", date(2026, 11, 20), "C-001", "LD60", None, (), None, "", "Completed",
-                      "", "", "", "")
+    session = Session(2, "S-00001", date(2026, 11, 20), "C-001", "LD60", None, (), None, "", SessionStatus.COMPLETED,
+                      "", "", None, "")
     prices = (ServicePrice(2, "LD60", "Massage", M("70.00"), M("0"), "session", None, True),)
     billing = plan_billing(Ledger((session,), CLIENTS, prices, (), ()), BillingRules(), TODAY)
     made, = billing.new_invoices
@@ -155,7 +157,7 @@ def test_a_payment_that_cannot_be_applied_says_why_and_is_left_alone(pay, messag
     invoices = [INV1, invoice("INV-2026-0005", "10.00", status="Void"),
                 invoice("INV-2026-0006", "10.00", status="Draft", sessions=["S-00009"]),
                 invoice("CN-2026-0001", "-10.00"), invoice("INV-2025-0001", "10.00", status="Archived")]
-    sessions = [Session(9, "S-00007", TODAY, "C-001", "LD60", None, (), None, "", "Scheduled", "", "", "", "")]
+    sessions = [Session(9, "S-00007", TODAY, "C-001", "LD60", None, (), None, "", SessionStatus.SCHEDULED, "", "", None, "")]
     p = plan(pay, invoices=invoices, sessions=sessions)
     assert problems(p) == {2: message}
     assert written(p, "payments", "problem") == {"P-00001": message}

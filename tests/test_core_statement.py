@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheetbill.core.model import Allocation, Client, Invoice, Payment
+from sheetbill.core.model import Allocation, Client, Invoice, InvoiceStatus, Payment
 from sheetbill.core.statement import Aging, statement_for
 
 D = Decimal
 CLIENT = Client(row=2, client_id="C-1", name="Anna Meier", email="anna@example.org",
-                address="", discount=None, terms_days=14, invoice_mode="", tax_id="")
+                address="", discount=None, terms_days=14, invoice_mode=None, tax_id="")
 OTHER = "C-2"
 
 
@@ -23,7 +23,7 @@ def invoice(number: str, issued: date, total: str, client: str = "C-1", status: 
     amount = D(total)
     return Invoice(invoice_no=number, issue_date=issued, due_date=due or issued + timedelta(14),
                    client_id=client, client_name="", session_ids=(credits,) if credits else (),
-                   net=amount, tax=D(0), total=amount, paid=D(0), balance=amount, status=status)
+                   net=amount, tax=D(0), total=amount, paid=D(0), balance=amount, status=InvoiceStatus(status))
 
 
 def payment(row: int, paid: date, amount: str, *applied: tuple[str, str], client: str = "") \

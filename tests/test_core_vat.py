@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sheetbill.core.billing import BillingRules, plan_billing
 from sheetbill.core.invoice import allocate_tax, assemble, gross_tax, tax_summary
-from sheetbill.core.model import Client, Ledger, Line, ServicePrice, Session
+from sheetbill.core.model import Client, Ledger, Line, ServicePrice, Session, SessionStatus
 from sheetbill.core.number import HUNDRED, money
 from sheetbill.core.vat import (
     NOTE_REVERSE_CHARGE,
@@ -33,7 +33,7 @@ def service(code="KG", rate="0", category="", reason="", prices="", price="50.00
 
 
 def client(category="", tax_id="", vat_problem=""):
-    return Client(2, "C-001", "Anna", "a@example.com", "", None, None, "", tax_id,
+    return Client(2, "C-001", "Anna", "a@example.com", "", None, None, None, tax_id,
                   vat_category=category, vat_id_problem=vat_problem)
 
 
@@ -136,10 +136,10 @@ def test_a_gross_price_stays_the_invoice_total():
 def test_gross_prices_from_the_config_through_the_plan():
     rules = BillingRules(vat=VatRules(gross_prices=True))
     svc = (service("GEL", rate="19"), service("KG", category="E", reason=P14, price="40.00", row=3))
-    s = Session(2, "S-1", date(2026, 11, 3), "C-001", "KG", None, (), None, "", "Completed", "", "", "", "")
+    s = Session(2, "S-1", date(2026, 11, 3), "C-001", "KG", None, (), None, "", SessionStatus.COMPLETED, "", "", None, "")
     from sheetbill.core.model import Extra
-    s = Session(2, "S-1", date(2026, 11, 3), "C-001", "KG", None, (Extra("GEL", M(1)),), None, "", "Completed",
-                "", "", "", "")
+    s = Session(2, "S-1", date(2026, 11, 3), "C-001", "KG", None, (Extra("GEL", M(1)),), None, "", SessionStatus.COMPLETED,
+                "", "", None, "")
     p = plan_billing(Ledger((s,), (client(),), svc, (), ()), rules, TODAY)
     inv, = p.new_invoices
     assert inv.total == M("90.00") and inv.tax == M("7.98")
@@ -147,7 +147,7 @@ def test_gross_prices_from_the_config_through_the_plan():
 
 
 def test_reverse_charge_without_a_valid_vat_id_is_a_problem_on_the_session():
-    s = Session(2, "S-1", date(2026, 11, 3), "C-001", "GEL", None, (), None, "", "Completed", "", "", "", "")
+    s = Session(2, "S-1", date(2026, 11, 3), "C-001", "GEL", None, (), None, "", SessionStatus.COMPLETED, "", "", None, "")
     bad = client("AE", "", "the client has no Tax ID (their VAT ID, e.g. FR40303265045)")
     p = plan_billing(Ledger((s,), (bad,), (service("GEL", rate="19"),), (), ()), BillingRules(), TODAY)
     assert p.new_invoices == ()
@@ -195,7 +195,7 @@ def test_net_prices_are_taxed_as_before():
 
 def test_a_gross_price_sold_under_reverse_charge_is_billed_without_the_vat_it_included():
     rules = BillingRules(vat=VatRules(gross_prices=True))
-    s = Session(2, "S-1", date(2026, 11, 3), "C-001", "GEL", M(2), (), None, "", "Completed", "", "", "", "")
+    s = Session(2, "S-1", date(2026, 11, 3), "C-001", "GEL", M(2), (), None, "", SessionStatus.COMPLETED, "", "", None, "")
     abroad = client("AE", "FR40303265045")
     inv, = plan_billing(Ledger((s,), (abroad,), (service("GEL", rate="19"),), (), ()), rules, TODAY).new_invoices
     gel, = inv.lines

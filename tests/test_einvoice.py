@@ -24,7 +24,7 @@ PRACTICE = Practice(name="Physio Mitte GmbH", address="Hauptstraße 5\n10115 Ber
                     email="billing@physio-mitte.example", phone="+49 30 1234567", tax_id="DE 123 456 788",
                     account_holder="Physio Mitte GmbH", iban="DE89370400440532013000", bic="COBADEFFXXX")
 CLIENT = Client(row=2, client_id="C-001", name="Werk AG", email="ap@werk.example",
-                address="Industrieweg 2\n20095 Hamburg", discount=None, terms_days=14, invoice_mode="",
+                address="Industrieweg 2\n20095 Hamburg", discount=None, terms_days=14, invoice_mode=None,
                 tax_id="DE 987 654 321")
 ABROAD = replace(CLIENT, client_id="C-002", name="Atelier Lumière SARL", address="12 rue de la République\n69002 Lyon\nFrance",
                  tax_id="FR 40 303 265 045")

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from sheetbill.core.billing import BillingRules, plan_billing
-from sheetbill.core.model import Extra, InvoiceMode, Ledger, Session
+from sheetbill.core.model import Extra, InvoiceMode, Ledger, Session, SessionStatus
 from sheetbill.einvoice.delivery import einvoice_xml, schema_problem, with_einvoice
 from sheetbill.einvoice.mapping import einvoice_for, rule_problem
 
@@ -28,11 +28,11 @@ SERVICES = (service("REPORT", rate="19", price="120.00"), service("FEE", categor
 
 def session(row: int, code: str, extras=()) -> Session:
     return Session(row, f"S-{row}", DAY, "C-001", code, None, tuple(Extra(c, M(1)) for c in extras), None, "",
-                   "Completed", "", "", "", "")
+                   SessionStatus.COMPLETED, "", "", None, "")
 
 
 def plan(e_invoice: str, *sessions: Session):
-    buyer = replace(client(tax_id="DE 987 654 321"), invoice_mode="daily", e_invoice=e_invoice)
+    buyer = replace(client(tax_id="DE 987 654 321"), invoice_mode=InvoiceMode.DAILY, e_invoice=e_invoice)
     return plan_billing(Ledger(sessions, (buyer,), SERVICES, (), ()), BillingRules(), TODAY)
 
 
@@ -59,7 +59,7 @@ def test_a_session_that_mixes_them_is_a_problem_for_an_einvoice_client():
 
 
 def test_per_session_invoices_never_mix_what_their_sessions_do_not():
-    buyer = replace(client(), invoice_mode=InvoiceMode.PER_SESSION.value, e_invoice="peppol")
+    buyer = replace(client(), invoice_mode=InvoiceMode.PER_SESSION, e_invoice="peppol")
     made = plan_billing(Ledger((session(2, "REPORT"), session(3, "FEE")), (buyer,), SERVICES, (), ()),
                         BillingRules(), TODAY).new_invoices
     assert len(made) == 2

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from sheetbill.core.model import Client, Invoice
+from sheetbill.core.model import Client, Invoice, InvoiceStatus
 from sheetbill.payments.entries import BankEntry
 from sheetbill.payments.matching import match_entries
 from sheetbill.payments.open_amount import open_amount
@@ -15,12 +15,12 @@ from sheetbill.payments.open_amount import open_amount
 
 def invoice(no, client, balance, status="Finalized"):
     b = Decimal(balance)
-    return Invoice(no, date(2026, 11, 1), date(2026, 11, 15), client, "", (), b, Decimal(0), b, Decimal(0), b, status)
+    return Invoice(no, date(2026, 11, 1), date(2026, 11, 15), client, "", (), b, Decimal(0), b, Decimal(0), b, InvoiceStatus(status))
 
 
 def client(cid, name):
     return Client(row=2, client_id=cid, name=name, email="", address="", discount=None, terms_days=None,
-                  invoice_mode="", tax_id="")
+                  invoice_mode=None, tax_id="")
 
 
 CLIENTS = [client("C-001", "Anna Meier"), client("C-002", "Jonas Becker"), client("C-004", "Mehmet Yılmaz"),

@@ -108,13 +108,13 @@ def test_credit_note():
 
 
 def test_the_figures_of_the_account_contract():
-    from sheetbill.core.account import PaymentOnInvoice
+    from sheetbill.core.account import AccountStatus, PaymentOnInvoice
 
     doc = sample_document(previous_balance=Decimal(0))
     total = doc.invoice.total
     paid = PaymentOnInvoice(date(2026, 11, 22), "RCPT-2026-0003", "Card", Decimal("50.00"))
     part = replace(doc, paid=Decimal("50.00"), payments=(paid,), previous_balance=Decimal("-10.00"),
-                   status="Partially paid")
+                   status=AccountStatus.PARTIALLY_PAID)
     c = invoice_context(part)
     assert (c["total"], c["paid"], c["balance"], c["previous_balance"], c["amount_due"]) == \
         (format_money(total, "EUR"), "50.00 EUR", format_money(total - 50, "EUR"), "-10.00 EUR",
@@ -122,7 +122,7 @@ def test_the_figures_of_the_account_contract():
     assert c["payments"] == [{"date": "22 Nov 2026", "reference": "RCPT-2026-0003", "method": "Card",
                               "amount": "50.00 EUR"}]
     assert (c["status"], c["is_paid"], c["has_previous_balance"]) == ("Partially paid", False, True)
-    settled = invoice_context(replace(doc, paid=total, status="Paid"))
+    settled = invoice_context(replace(doc, paid=total, status=AccountStatus.PAID))
     assert (settled["is_paid"], settled["status"], settled["amount_due"], settled["balance"]) == \
         (True, "Paid", "0.00 EUR", "0.00 EUR")
     assert "nothing to pay" in settled["payment_terms"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sheetbill.core.document import StatementDocument
-from sheetbill.core.model import Allocation, Invoice, Payment
+from sheetbill.core.model import Allocation, Invoice, InvoiceStatus, Payment
 from sheetbill.core.statement import statement_for
 from sheetbill.render.html import HtmlRenderer
 from sheetbill.render.sample import CLIENT, PRACTICE, sample_statement
@@ -71,7 +71,7 @@ def test_what_the_client_sees(renderer):
 
 def test_nothing_due():
     invoices = [Invoice("INV-1", date(2026, 10, 2), date(2026, 10, 16), CLIENT.client_id, "",
-                        (), Decimal(50), Decimal(0), Decimal(50), Decimal(50), Decimal(0), "Paid")]
+                        (), Decimal(50), Decimal(0), Decimal(50), Decimal(50), Decimal(0), InvoiceStatus.PAID)]
     payments = [Payment(2, "P-1", date(2026, 10, 3), CLIENT.client_id, "", Decimal(60), "Cash",
                         "", (Allocation("INV-1", Decimal(50)),), "", "", "")]
     statement = statement_for(CLIENT, invoices, payments, date(2026, 10, 1),
@@ -96,7 +96,7 @@ def test_a_long_statement_repeats_the_table_header_and_numbers_pages(renderer):
 def test_cell_text_is_printed_literally(renderer):
     invoices = [Invoice(f"INV {NASTY}", date(2026, 10, 2), date(2026, 10, 16),
                         CLIENT.client_id, "", (), Decimal(50), Decimal(0), Decimal(50),
-                        Decimal(0), Decimal(50), "Finalized")]
+                        Decimal(0), Decimal(50), InvoiceStatus.FINALIZED)]
     payments = [Payment(2, f"P {NASTY}", date(2026, 10, 3), CLIENT.client_id, "", Decimal(20),
                         f"Cash {NASTY}", f"Ref {NASTY}", (Allocation(f"INV {NASTY}", Decimal(20)),),
                         "", "", "")]
@@ -123,7 +123,7 @@ def test_same_statement_same_bytes_whatever_the_clock(renderer, monkeypatch):
 def test_days_overdue(renderer, today, shown):
     invoices = [Invoice("INV-1", date(2026, 10, 17), date(2026, 10, 31), CLIENT.client_id, "",
                         (), Decimal(50), Decimal(0), Decimal(50), Decimal(0), Decimal(50),
-                        "Finalized")]
+                        InvoiceStatus.FINALIZED)]
     statement = statement_for(CLIENT, invoices, [], date(2026, 10, 1), date(2026, 10, 30), today)
     text = flat(pdf_text(renderer.render(StatementDocument(PRACTICE, CLIENT, statement))))
     assert f"INV-1 17 Oct 2026 31 Oct 2026 {shown} 50.00 EUR 50.00 EUR" in text

@@ -130,7 +130,7 @@ def journal(ledger: Ledger, date_from: date, date_to: date, credit_notes: Number
     sales = []
     owner: dict[str, Customer] = {}
     for inv in ledger.invoices:
-        if is_draft_key(inv.invoice_no) or inv.status == InvoiceStatus.DRAFT.value or inv.issue_date is None:
+        if is_draft_key(inv.invoice_no) or inv.status is InvoiceStatus.DRAFT or inv.issue_date is None:
             continue
         customer = _customer(by_id.get(inv.client_id), inv.client_id, inv.client_name)
         owner[inv.invoice_no] = customer
@@ -141,7 +141,7 @@ def journal(ledger: Ledger, date_from: date, date_to: date, credit_notes: Number
             number=inv.invoice_no, kind=CREDIT_NOTE if note else INVOICE, date=inv.issue_date,
             due_date=inv.due_date or inv.issue_date, customer=customer, lines=inv.lines, net=inv.net,
             tax=inv.tax, total=inv.total, credits=inv.session_ids[0] if note and inv.session_ids else "",
-            void=inv.status == InvoiceStatus.VOID.value))
+            void=inv.status is InvoiceStatus.VOID))
     payments = []
     for p in ledger.payments:
         if p.errors or p.date is None or p.amount is None or not p.applied or not date_from <= p.date <= date_to:

@@ -12,6 +12,7 @@ from typing import Callable, TypeVar
 from ..core.changelog import Change
 from ..core.model import CashDay, Client, Invoice, Ledger, Line, Payment, ServicePrice, Session
 from ..core.payments import parse_applied
+from ..core import status
 from ..core.number import ZERO
 from ..language import UnknownLanguage, parse_language
 from . import cells
@@ -110,10 +111,11 @@ def sessions(table: Table, day_first: bool = True) -> tuple[Session, ...]:
         out.append(Session(
             row=row, session_id=r.text("session_id"), date=r.date("date"), client=r.text("client"),
             service=r.text("service"), quantity=r.number("quantity"), extras=r.extras("extras"),
-            discount=r.discount("discount"), provider=r.text("provider"), status=r.text("status"),
+            discount=r.discount("discount"), provider=r.text("provider"), status=status.session_status(status_text := r.text("status")),
             notes=r.text("notes"), invoice_no=r.text("invoice_no"),
-            billing_status=r.text("billing_status"), problem=r.text("problem"),
-            errors=tuple(r.errors)))
+            billing_status=status.billing_status(billing := r.text("billing_status")), problem=r.text("problem"),
+            errors=tuple(r.errors), status_text=status_text,
+            unknown_billing_status="" if status.billing_status(billing) else billing))
     return tuple(out)
 
 
@@ -124,11 +126,11 @@ def clients(table: Table, day_first: bool = True) -> tuple[Client, ...]:
         client = Client(
             row=row, client_id=r.text("client_id"), name=r.text("name"), email=r.text("email"),
             address=r.text("address"), discount=r.discount("discount"), terms_days=r.whole("terms_days"),
-            invoice_mode=r.text("invoice_mode"), tax_id=r.text("tax_id"), errors=(),
+            invoice_mode=status.invoice_mode(mode := r.text("invoice_mode")), tax_id=r.text("tax_id"), errors=(),
             balance=r.number("balance"), credit=r.number("credit"), vat_category=r.text("vat_category"),
             vat_id_problem=vat_id_problem(r.text("tax_id")),
             e_invoice=r.text("e_invoice"), buyer_reference=r.text("buyer_reference"),
-            language=r.language("language"))
+            language=r.language("language"), unknown_invoice_mode="" if status.invoice_mode(mode) else mode)
         if client.client_id or client.name:
             out.append(replace(client, errors=tuple(r.errors)))
     return tuple(out)
@@ -183,9 +185,10 @@ def invoices(table: Table, all_lines: tuple[Line, ...]) -> tuple[Invoice, ...]:
             client_id=r.text("client_id"), client_name=r.text("client_name"),
             session_ids=tuple(s.strip() for s in sessions_text.split(",") if s.strip()),
             net=r.money("net"), tax=r.money("tax"), total=r.money("total"), paid=r.money("paid"),
-            balance=r.money("balance"), status=r.text("status"), pdf=r.text("pdf"),
+            balance=r.money("balance"), status=status.invoice_status(status_text := r.text("status")), pdf=r.text("pdf"),
             sent_at=r.text("sent_at"), message_id=r.text("message_id"), checksum=r.text("checksum"),
-            row=row, lines=tuple(by_invoice.get(number, ()))))
+            row=row, lines=tuple(by_invoice.get(number, ())),
+            unknown_status="" if status.invoice_status(status_text) else status_text))
     return tuple(out)
 
 

@@ -32,13 +32,23 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 
 from .clients import ClientBook
 from .model import Allocation, Client, Invoice, InvoiceStatus, Payment
 from .number import ZERO
 
 CREDIT, REFUND = "Credit", "Refund"  # the Applied To words (core.payments spells them the same)
-PAID, PARTIALLY_PAID, OPEN, CREDIT_NOTE, VOID = "Paid", "Partially paid", "Open", "Credit note", "Void"
+
+
+class AccountStatus(str, Enum):
+    """What an invoice document says of its invoice as of its moment (translated: the texts are msgids)."""
+
+    PAID = "Paid"
+    PARTIALLY_PAID = "Partially paid"
+    OPEN = "Open"
+    CREDIT_NOTE = "Credit note"
+    VOID = "Void"
 
 
 def series_key(invoice_no: str) -> tuple:
@@ -144,11 +154,11 @@ class InvoiceFigures:
     payments: tuple[PaymentOnInvoice, ...]
     previous_balance: Decimal  # open on earlier invoices, less unapplied credit
     amount_due: Decimal  # max(0, balance + previous_balance); 0 for a credit note
-    status: str  # PAID, PARTIALLY_PAID, OPEN, CREDIT_NOTE or VOID
+    status: AccountStatus
 
     @property
     def is_paid(self) -> bool:
-        return self.status == PAID
+        return self.status is AccountStatus.PAID
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +251,7 @@ class Account:
         if c is None:
             raise KeyError(invoice_no)
         if c.credit_note:
-            return InvoiceFigures(c.total, ZERO, c.total, (), ZERO, ZERO, CREDIT_NOTE)
+            return InvoiceFigures(c.total, ZERO, c.total, (), ZERO, ZERO, AccountStatus.CREDIT_NOTE)
         by_id = {r.payment_id: r for r in self.received}
         mine = self._applications_to(c.invoice_no, today, None)
         paid = sum((a.amount for a in mine), ZERO)
@@ -249,12 +259,13 @@ class Account:
                                           by_id[a.payment_id].receipt_no or a.payment_id,
                                           by_id[a.payment_id].method, a.amount) for a in mine)
         if c.void:
-            return InvoiceFigures(c.total, paid, ZERO, payments, ZERO, ZERO, VOID)
+            return InvoiceFigures(c.total, paid, ZERO, payments, ZERO, ZERO, AccountStatus.VOID)
         balance = c.total - paid
         earlier = sum((o.open for o in self.open_invoices(today)
                        if (o.issue_date, series_key(o.invoice_no)) < c.order), ZERO)
         previous = earlier - self.credit(today)
-        status = PAID if balance <= 0 < c.total else PARTIALLY_PAID if paid > 0 else OPEN
+        status = (AccountStatus.PAID if balance <= 0 < c.total else AccountStatus.PARTIALLY_PAID if paid > 0
+                  else AccountStatus.OPEN)
         return InvoiceFigures(c.total, paid, balance, payments, previous,
                               max(ZERO, balance + previous), status)
 
@@ -286,10 +297,10 @@ def account_of(client_id: str, invoices: Iterable[Invoice], payments: Iterable[P
     charges = []
     for i in invoices:
         if (i.client_id == client_id and i.invoice_no and i.issue_date is not None
-                and i.status != InvoiceStatus.DRAFT.value and not i.invoice_no.startswith("DRAFT-")):
+                and i.status is not InvoiceStatus.DRAFT and not i.invoice_no.startswith("DRAFT-")):
             note = credit_note(i.invoice_no) or i.total < 0
             charges.append(Charge(i.invoice_no, i.issue_date, i.due_date or i.issue_date, i.total, note,
-                                  i.status == InvoiceStatus.VOID.value,
+                                  i.status is InvoiceStatus.VOID,
                                   i.session_ids[0] if note and i.session_ids else ""))
     voided_on: dict[str, date] = {}
     for c in charges:

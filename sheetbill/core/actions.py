@@ -62,7 +62,7 @@ def of_cycle(ledger: Ledger, cycle: CyclePlan, is_credit_note: Callable[[str], b
     by_no = {i.invoice_no: i for i in cycle.invoices}
     out = [_invoice(NUMBERED, by_no[n], "draft finalized") for n in cycle.finalized if n in by_no]
     for inv in cycle.plan.new_invoices:
-        draft = inv.status == InvoiceStatus.DRAFT.value
+        draft = inv.status is InvoiceStatus.DRAFT
         out.append(_invoice(DRAFT if draft else INVOICE, inv, "sessions " + ", ".join(inv.session_ids)))
     out += [_invoice(CREDIT_NOTE, cn, "voids " + ", ".join(cn.session_ids)) for cn in cycle.credit_notes]
     out += [Action(ARCHIVED, w.key, detail="paid, archived") for w in cycle.plan.writes

@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 from .changelog import Change, broken_links
 from .invoice import checksum, tax_summary
 from .lifecycle import is_draft_key
-from .model import Invoice, Payment, Session
+from .model import Invoice, InvoiceStatus, Payment, Session
 from .number import ZERO
 from .numbering import NumberPattern, gaps_and_duplicates
 from .kind import is_credit_note
@@ -95,6 +95,6 @@ def _projections(invoices: Iterable[Invoice], sessions: Iterable[Session], payme
             continue
         if inv.paid != paid[inv.invoice_no]:
             out.append(f"{inv.invoice_no}: Paid {inv.paid} but payments applied to it add up to {paid[inv.invoice_no]}")
-        if inv.status != "Void" and inv.balance != inv.total - inv.paid:
+        if inv.status is not InvoiceStatus.VOID and inv.balance != inv.total - inv.paid:
             out.append(f"{inv.invoice_no}: Balance {inv.balance} is not Total - Paid ({inv.total - inv.paid})")
     return out

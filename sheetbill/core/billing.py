@@ -34,9 +34,6 @@ from .pricing import PriceList, PricingProblem, session_lines
 from .kind import is_credit_note
 from .vat import MIXED_OUTSIDE_SCOPE, VatRules, mixes_outside_scope, needs_einvoice, outside_scope_only
 
-STATUSES = {s.value.lower(): s for s in SessionStatus}
-
-
 @dataclass(frozen=True)
 class BillingRules:
     """The config's billing settings, as the core needs them."""
@@ -78,11 +75,11 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
 
     billable: list[_Billable] = []
     waiting: list[str] = []
-    wanted: dict[int, tuple[str, str, str]] = {}  # row -> (invoice no, billing status, problem)
+    wanted: dict[int, tuple[str, BillingStatus | None, str]] = {}  # row -> (invoice no, billing status, problem)
     for s in sessions:
         invoice = on_invoice.get(s.session_id)
         if s.row in duplicates:
-            wanted[s.row] = (invoice.invoice_no if invoice else "", BillingStatus.PROBLEM.value, duplicates[s.row])
+            wanted[s.row] = (invoice.invoice_no if invoice else "", BillingStatus.PROBLEM, duplicates[s.row])
             continue
         if invoice is not None:
             billed = tuple(l for l in lines_by_session.get(s.session_id, ()) if l.invoice_no == invoice.invoice_no)
@@ -91,20 +88,20 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
                 change = interrupted_problem(invoice)
             status = billing_status(invoice)
             shown = "" if invoice.invoice_no.startswith(DRAFT_PREFIX) else invoice.invoice_no
-            wanted[s.row] = (shown, BillingStatus.PROBLEM.value if change else status, change)
+            wanted[s.row] = (shown, BillingStatus.PROBLEM if change else status, change)
             continue
         problem = _status_problem(s)
         if problem or not _is_billable(s, rules):
-            wanted[s.row] = ("", BillingStatus.PROBLEM.value if problem else "", problem)
+            wanted[s.row] = ("", BillingStatus.PROBLEM if problem else None, problem)
             continue
         try:
             item = _price(s, clients, prices, rules, today)
         except (PricingProblem, ClientProblem) as exc:
-            wanted[s.row] = ("", BillingStatus.PROBLEM.value, str(exc))
+            wanted[s.row] = ("", BillingStatus.PROBLEM, str(exc))
             continue
         if _mode(item.client, rules) is InvoiceMode.DAILY and s.date >= today:
             waiting.append(s.session_id)
-            wanted[s.row] = ("", "", "")
+            wanted[s.row] = ("", None, "")
             continue
         billable.append(item)
 
@@ -123,7 +120,7 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
     for s in sessions:
         invoice_no, billing, problem = wanted[s.row]
         for name, before, after in (("invoice_no", s.invoice_no, invoice_no),
-                                    ("billing_status", s.billing_status, billing),
+                                    ("billing_status", s.billing_status_text, billing.value if billing else ""),
                                     ("problem", s.problem, problem)):
             if before != after:
                 writes.append(CellWrite("sessions", s.row, s.session_id, name, before, after))
@@ -134,7 +131,7 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
 
 
 def _has_content(s: Session) -> bool:
-    return bool(s.date or s.client or s.service or s.status or s.errors)
+    return bool(s.date or s.client or s.service or s.status is not None or s.status_text or s.errors)
 
 
 def _sessions_on_live_invoices(invoices: Iterable[Invoice]) -> dict[str, Invoice]:
@@ -174,14 +171,13 @@ def _duplicate_ids(sessions: list[Session], on_invoice: dict[str, Invoice]) -> d
 
 
 def _status_problem(s: Session) -> str:
-    if s.status and s.status.strip().lower() not in STATUSES:
-        return f"Unknown Status '{s.status}' (use Scheduled, Completed, Cancelled or No-show)"
+    if s.status is None and s.status_text:
+        return f"Unknown Status '{s.status_text}' (use Scheduled, Completed, Cancelled or No-show)"
     return ""
 
 
 def _is_billable(s: Session, rules: BillingRules) -> bool:
-    status = STATUSES.get(s.status.strip().lower())
-    return status is SessionStatus.COMPLETED or (status is SessionStatus.NO_SHOW and bool(rules.no_show_service))
+    return s.status is SessionStatus.COMPLETED or (s.status is SessionStatus.NO_SHOW and bool(rules.no_show_service))
 
 
 def _price(s: Session, clients: ClientBook, prices: PriceList, rules: BillingRules, today: date) -> _Billable:
@@ -204,31 +200,34 @@ def _price(s: Session, clients: ClientBook, prices: PriceList, rules: BillingRul
 
 
 def _mode(client: Client, rules: BillingRules) -> InvoiceMode:
-    text = client.invoice_mode.strip().lower()
-    if not text:
+    if client.invoice_mode is not None:
+        return client.invoice_mode
+    if not client.unknown_invoice_mode:
         return rules.default_mode
-    for mode in InvoiceMode:
-        if text == mode.value or text.replace(" ", "-") == mode.value:
-            return mode
-    raise ClientProblem(f"Client {client.client_id} has Invoice Mode '{client.invoice_mode}' (use per-session or daily)")
+    raise ClientProblem(f"Client {client.client_id} has Invoice Mode '{client.unknown_invoice_mode}' "
+                        "(use per-session or daily)")
 
 
-def billing_status(inv: Invoice) -> str:
+_SHOWN_AS_IS = {InvoiceStatus.PARTIALLY_PAID: BillingStatus.PARTIALLY_PAID, InvoiceStatus.PAID: BillingStatus.PAID,
+                InvoiceStatus.ARCHIVED: BillingStatus.ARCHIVED}
+
+
+def billing_status(inv: Invoice) -> BillingStatus:
     """What a session on `inv` shows in Billing Status."""
-    if inv.status == InvoiceStatus.DRAFT.value:
-        return BillingStatus.DRAFT.value
-    if inv.status in (InvoiceStatus.PARTIALLY_PAID.value, InvoiceStatus.PAID.value, InvoiceStatus.ARCHIVED.value):
-        return inv.status
-    return BillingStatus.SENT.value if inv.sent_at else BillingStatus.INVOICED.value
+    if inv.status is InvoiceStatus.DRAFT:
+        return BillingStatus.DRAFT
+    if inv.status in _SHOWN_AS_IS:
+        return _SHOWN_AS_IS[inv.status]
+    return BillingStatus.SENT if inv.sent_at else BillingStatus.INVOICED
 
 
 def _changed_since_invoiced(s: Session, inv: Invoice, lines: tuple[Line, ...], clients: ClientBook) -> str:
     """A sentence if the session's billable cells no longer match what was invoiced."""
     where = f"after it was invoiced on {inv.invoice_no}"
     hint = "; the invoice stays as sent (void it to re-bill)"
-    status = STATUSES.get(s.status.strip().lower())
+    status = s.status
     if status not in (SessionStatus.COMPLETED, SessionStatus.NO_SHOW):
-        return f"Status changed to '{s.status}' {where}{hint}"
+        return f"Status changed to '{s.status_text}' {where}{hint}"
     if not lines:
         return ""
     if s.date is not None and s.date != lines[0].date:
@@ -266,7 +265,7 @@ def _invoices(billable: list[_Billable], existing: Iterable[Invoice], rules: Bil
             key = (s.date, item.client.client_id, s.session_id)
         groups.setdefault(key, []).append(item)
     sequencer = Sequencer(rules.invoice_pattern, (i.invoice_no for i in existing))
-    status = InvoiceStatus.DRAFT.value if rules.finalize == "review" else InvoiceStatus.FINALIZED.value
+    status = InvoiceStatus.DRAFT if rules.finalize == "review" else InvoiceStatus.FINALIZED
     out = []
     for key in sorted(groups, key=lambda k: (k[0], k[1], k[2])):
         items = sorted(groups[key], key=lambda i: (i.session.date, i.session.row))

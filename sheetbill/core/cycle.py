@@ -18,7 +18,7 @@ from .cash import plan_cash
 from .delivery import flag_unknown
 from .invoice import invoice_row
 from .lifecycle import LifecycleRules, plan_lifecycle
-from .model import Invoice, Ledger, Payment
+from .model import BillingStatus, Invoice, Ledger, Payment
 from .payments import PaymentRules, Receipt, plan_payments
 from .plan import CellWrite, Plan, RowAppend
 from .kind import is_credit_note
@@ -86,14 +86,14 @@ def _status_after_payments(ledger: Ledger, billing: Plan, settled: tuple[Invoice
           for sid in inv.session_ids}
     out = []
     for s in ledger.sessions:
-        current = shown.get(s.row, s.billing_status)
+        current = shown.get(s.row, s.billing_status_text)  # the cell's text, as the billing step left it
         inv = on.get(ids.get(s.row, s.session_id))
-        if inv is None or current in ("Problem", ""):
+        if inv is None or current in (BillingStatus.PROBLEM.value, ""):
             continue
-        wanted = billing_status(inv)
+        wanted = billing_status(inv).value
         if wanted != current:
             out.append(CellWrite("sessions", s.row, ids.get(s.row, s.session_id), "billing_status",
-                                 s.billing_status, wanted))
+                                 s.billing_status_text, wanted))
     return out
 
 

@@ -12,13 +12,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, Iterable, Mapping, Sequence
 
-from .model import Invoice, Session
+from .model import Invoice, InvoiceStatus, Session, SessionStatus
 from .number import ZERO
 from .plan import CellWrite
 
 AGING = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
-OPEN = frozenset({"Finalized", "Partially Paid"})
-COUNTED = frozenset({"Finalized", "Partially Paid", "Paid", "Archived", "Void"})  # a void's credit note takes it back
+OPEN = frozenset({InvoiceStatus.FINALIZED, InvoiceStatus.PARTIALLY_PAID})
+COUNTED = frozenset({InvoiceStatus.FINALIZED, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID, InvoiceStatus.ARCHIVED,
+                     InvoiceStatus.VOID})  # a void's credit note takes it back
 MONTHS = 12
 CHAIN_ITEM = "Changelog entries failing their hash check (0 expected; else run sheetbill audit)"
 LAST_FAILURE_ITEM = "Last failed cycle (when: why)"
@@ -76,7 +77,7 @@ def _last_months(today: date, n: int) -> list[str]:
 def unbilled(invoices: Iterable[Invoice], sessions: Iterable[Session]) -> int:
     """Completed sessions on no live invoice."""
     billed = {sid for inv in invoices if inv.live for sid in inv.session_ids}
-    return sum(1 for s in sessions if s.status.strip().lower() == "completed" and s.session_id not in billed)
+    return sum(1 for s in sessions if s.status is SessionStatus.COMPLETED and s.session_id not in billed)
 
 
 def dashboard_writes(rows: Sequence[tuple[str, object, object]], current: Mapping[int, Mapping[str, object]],

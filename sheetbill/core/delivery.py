@@ -38,7 +38,7 @@ def pending(invoices: list[Invoice], pdf_exists, emailing: bool) -> list[Pending
     """Invoices that still need a PDF or an email. `pdf_exists(link)` checks a PDF column value."""
     out = []
     for inv in invoices:
-        if inv.status not in DELIVERABLE and inv.status != InvoiceStatus.DRAFT.value:
+        if inv.status not in DELIVERABLE and inv.status is not InvoiceStatus.DRAFT:
             continue
         needs_pdf = not inv.pdf or not pdf_exists(inv.pdf)
         needs_email = emailing and inv.status in DELIVERABLE and not inv.sent_at

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .account import CREDIT_NOTE, InvoiceFigures, PaymentOnInvoice, ReceiptFigures
-from .model import Allocation, Client, Invoice, Payment
+from .account import AccountStatus, InvoiceFigures, PaymentOnInvoice, ReceiptFigures
+from .model import Allocation, Client, Invoice, InvoiceStatus, Payment
 from .statement import Statement
 
 
@@ -64,7 +64,7 @@ class InvoiceDocument:
     paid: Decimal = Decimal("0")  # paid on this invoice as of `today`
     payments: tuple[PaymentOnInvoice, ...] = ()  # the payments on it as of `today`
     pay_link: str = ""  # where the client pays it by card online (payments/pay_links.py); "": nowhere
-    status: str = ""  # core.account's PAID, PARTIALLY_PAID, OPEN, CREDIT_NOTE, VOID ("" works it out)
+    status: AccountStatus | None = None  # as of `today` (core.account); None: worked out from `paid`
 
     @property
     def balance(self) -> Decimal:
@@ -74,7 +74,7 @@ class InvoiceDocument:
     @property
     def amount_due(self) -> Decimal:
         """What the client is asked to pay now: nothing for a credit note or a void invoice."""
-        if self.kind == "credit_note" or self.status in (CREDIT_NOTE, "Void"):
+        if self.kind == "credit_note" or self.status in (AccountStatus.CREDIT_NOTE, AccountStatus.VOID):
             return Decimal(0)
         return max(Decimal(0), self.balance + self.previous_balance)
 
@@ -94,11 +94,11 @@ def document_for(invoice: Invoice, client: Client, practice: Practice, default_t
     terms = client.terms_days if client.terms_days is not None else default_terms_days
     return InvoiceDocument(practice=practice, invoice=invoice, client=client,
                            taxes=tax_summary(invoice.lines, practice.minor_unit), terms_days=terms,
-                           draft=invoice.status == "Draft", today=today, kind=kind, credits=credits,
+                           draft=invoice.status is InvoiceStatus.DRAFT, today=today, kind=kind, credits=credits,
                            previous_balance=figures.previous_balance if figures else previous_balance,
                            paid=figures.paid if figures else Decimal("0"),
                            payments=figures.payments if figures else (),
-                           status=figures.status if figures else "")
+                           status=figures.status if figures else None)
 
 
 @dataclass(frozen=True)

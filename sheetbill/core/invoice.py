@@ -9,7 +9,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Iterable, Sequence
 
 from .document import TaxSummary
-from .model import Invoice, Line, implied_category
+from .model import Invoice, InvoiceStatus, Line, implied_category
 from .number import HUNDRED, ZERO, money
 
 
@@ -119,7 +119,7 @@ def _d(d: date | None) -> str:
 
 
 def assemble(invoice_no: str, issue: date, due: date, client_id: str, client_name: str,
-             lines: Sequence[Line], status: str, minor: Decimal) -> Invoice:
+             lines: Sequence[Line], status: InvoiceStatus, minor: Decimal) -> Invoice:
     """A new invoice: lines numbered and taxed, totals, Paid 0, Balance = Total."""
     lines = allocate_tax([replace(l, invoice_no=invoice_no) for l in lines], minor)
     net = sum((l.net for l in lines), ZERO)
@@ -136,7 +136,7 @@ def invoice_row(inv: Invoice) -> dict[str, object]:
     return {"invoice_no": inv.invoice_no, "issue_date": inv.issue_date, "due_date": inv.due_date,
             "client_id": inv.client_id, "client_name": inv.client_name,
             "sessions": ", ".join(inv.session_ids), "net": inv.net, "tax": inv.tax, "total": inv.total,
-            "paid": inv.paid, "balance": inv.balance, "status": inv.status, "pdf": inv.pdf,
+            "paid": inv.paid, "balance": inv.balance, "status": inv.status_text, "pdf": inv.pdf,
             "sent_at": inv.sent_at, "message_id": inv.message_id, "checksum": inv.checksum}
 
 

@@ -60,23 +60,23 @@ def plan_lifecycle(invoices: tuple[Invoice, ...], clients: tuple[Client, ...], r
     credited = {i.session_ids[0] for i in invoices if is_credit_note(i, rules) and i.session_ids}
     credit_numbers = Sequencer(rules.credit_note_pattern, (i.invoice_no for i in invoices))
     for idx, inv in enumerate(plan.invoices):
-        if is_draft_key(inv.invoice_no) and inv.status == InvoiceStatus.FINALIZED.value:
+        if is_draft_key(inv.invoice_no) and inv.status is InvoiceStatus.FINALIZED:
             days = terms.get(inv.client_id)
             plan.invoices[idx] = _finalize(inv, numbers.next(today, inv.client_id), today,
                                            days if days is not None else rules.default_terms_days, plan)
-        elif (inv.status == InvoiceStatus.VOID.value and not is_draft_key(inv.invoice_no)
+        elif (inv.status is InvoiceStatus.VOID and not is_draft_key(inv.invoice_no)
               and not is_credit_note(inv, rules) and inv.invoice_no not in credited):
             note = _credit_note(inv, credit_numbers.next(today), today, rules.minor_unit)
             plan.credit_notes.append(note)
             plan.appends.append(RowAppend("invoices", note.invoice_no, invoice_row(note)))
             plan.appends.extend(RowAppend("lines", f"{note.invoice_no}/{l.session_id}/{l.code}", line_row(l))
                                 for l in note.lines)
-        elif (rules.archive_after_days is not None and inv.status == InvoiceStatus.PAID.value
+        elif (rules.archive_after_days is not None and inv.status is InvoiceStatus.PAID
               and inv.issue_date and inv.issue_date <= today - timedelta(days=rules.archive_after_days)):
             assert inv.row is not None  # a paid invoice was read from the workbook
-            plan.writes.append(CellWrite("invoices", inv.row, inv.invoice_no, "status", inv.status,
+            plan.writes.append(CellWrite("invoices", inv.row, inv.invoice_no, "status", inv.status_text,
                                          InvoiceStatus.ARCHIVED.value))
-            plan.invoices[idx] = replace(inv, status=InvoiceStatus.ARCHIVED.value)
+            plan.invoices[idx] = replace(inv, status=InvoiceStatus.ARCHIVED)
     plan.invoices += plan.credit_notes
     return plan
 
@@ -107,5 +107,5 @@ def _credit_note(voided: Invoice, number: str, today: date, minor: Decimal) -> I
     note = Invoice(invoice_no=number, issue_date=today, due_date=today, client_id=voided.client_id,
                    client_name=voided.client_name, session_ids=(voided.invoice_no,), net=-voided.net,
                    tax=-voided.tax, total=-voided.total, paid=Decimal(0), balance=Decimal(0),
-                   status=InvoiceStatus.FINALIZED.value, lines=lines)
+                   status=InvoiceStatus.FINALIZED, lines=lines)
     return replace(note, checksum=invoice_mod.checksum(note, lines))

@@ -35,11 +35,14 @@ class InvoiceMode(str, Enum):
 
 
 class BillingStatus(str, Enum):
-    """What the Sessions tab's Billing Status column shows (a projection)."""
+    """What the Sessions tab's Billing Status column shows (a projection of its invoice)."""
 
     DRAFT = "Draft"
     INVOICED = "Invoiced"
     SENT = "Sent"
+    PARTIALLY_PAID = "Partially Paid"  # the invoice's own status, shown as it is
+    PAID = "Paid"
+    ARCHIVED = "Archived"
     PROBLEM = "Problem"
 
 
@@ -47,9 +50,8 @@ LIVE_STATUSES = frozenset(
     {InvoiceStatus.DRAFT, InvoiceStatus.FINALIZED, InvoiceStatus.PARTIALLY_PAID,
      InvoiceStatus.PAID, InvoiceStatus.ARCHIVED}
 )
-_LIVE_TEXTS = frozenset(s.value for s in LIVE_STATUSES)
 # An issued invoice, open or paid: it is delivered (PDF, email) and payments apply to it.
-ISSUED = frozenset({InvoiceStatus.FINALIZED.value, InvoiceStatus.PARTIALLY_PAID.value, InvoiceStatus.PAID.value})
+ISSUED = frozenset({InvoiceStatus.FINALIZED, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +84,19 @@ class Session:
     extras: tuple[Extra, ...]
     discount: Discount | None
     provider: str
-    status: str
+    status: SessionStatus | None  # None: the Status cell is empty or names no status (see status_text)
     notes: str
     invoice_no: str
-    billing_status: str
+    billing_status: BillingStatus | None  # None: empty, or a text that names none (unknown_billing_status)
     problem: str
     errors: tuple[str, ...] = ()
+    status_text: str = ""  # the Status cell as typed (trimmed), quoted in the row's Problem sentences
+    unknown_billing_status: str = ""  # Billing Status text that names no BillingStatus ("" when it does)
+
+    @property
+    def billing_status_text(self) -> str:
+        """The Billing Status cell's text as read."""
+        return self.billing_status.value if self.billing_status is not None else self.unknown_billing_status
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +108,7 @@ class Client:
     address: str
     discount: Discount | None
     terms_days: int | None
-    invoice_mode: str
+    invoice_mode: InvoiceMode | None  # None: empty (the config's default) or unknown_invoice_mode
     tax_id: str
     errors: tuple[str, ...] = ()
     balance: Decimal | None = None  # as the Clients tab shows it now (written by the worker)
@@ -109,6 +118,7 @@ class Client:
     e_invoice: str = ""  # optional Clients column: none, facturx, xrechnung-cii, xrechnung-ubl, peppol
     buyer_reference: str = ""  # optional Clients column: BT-10, the Leitweg-ID of a German public body
     language: str = ""  # optional column Language: the locale its documents are written in ("fr_FR")
+    unknown_invoice_mode: str = ""  # an Invoice Mode text that names no InvoiceMode ("" when it does)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,17 +187,23 @@ class Invoice:
     total: Decimal
     paid: Decimal
     balance: Decimal
-    status: str
+    status: InvoiceStatus | None  # None: the Status cell is empty or names no status (unknown_status)
     pdf: str = ""
     sent_at: str = ""
     message_id: str = ""
     checksum: str = ""
     row: int | None = None
     lines: tuple[Line, ...] = field(default=(), compare=False)
+    unknown_status: str = ""  # a Status text that names no InvoiceStatus ("" when it does)
 
     @property
     def live(self) -> bool:
-        return self.status in _LIVE_TEXTS
+        return self.status in LIVE_STATUSES
+
+    @property
+    def status_text(self) -> str:
+        """The Status cell's text: the status's own, or the unknown text as read."""
+        return self.status.value if self.status is not None else self.unknown_status
 
     @property
     def key(self) -> str:

@@ -84,7 +84,7 @@ class PaymentPlan:
     receipts: tuple[Receipt, ...] = ()
     payments: tuple[Payment, ...] = ()  # the Payments rows (but empty ones) as they are after this cycle
     # invoice no -> (paid, balance, status) and client id -> (balance, credit), after this cycle
-    invoice_paid: Mapping[str, tuple[Decimal, Decimal, str]] = field(default_factory=dict)
+    invoice_paid: Mapping[str, tuple[Decimal, Decimal, InvoiceStatus | None]] = field(default_factory=dict)
     client_balances: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
 
     def settled(self, invoices: Iterable[Invoice]) -> tuple[Invoice, ...]:
@@ -100,7 +100,7 @@ class PaymentPlan:
         return tuple(out)
 
 
-def _same(a: tuple[Decimal, Decimal, str], b: tuple[Decimal, Decimal, str]) -> bool:
+def _same(a: tuple[Decimal, Decimal, InvoiceStatus | None], b: tuple[Decimal, Decimal, InvoiceStatus | None]) -> bool:
     """Equal to the digit (65.5 and 65.50 print differently)."""
     return a[2] == b[2] and str(a[0]) == str(b[0]) and str(a[1]) == str(b[1])
 
@@ -132,7 +132,7 @@ def parse_applied(text: str) -> tuple[Allocation, ...]:
     return tuple(out)
 
 
-def _owes(status: str, balance: Decimal) -> bool:
+def _owes(status: InvoiceStatus | None, balance: Decimal) -> bool:
     return status in PAYABLE and balance > 0
 
 
@@ -177,7 +177,7 @@ class _Invoices:
     def counts(self, invoice_no: str) -> bool:
         """Whether money applied to this entry stays there (not credit, refund or a void invoice)."""
         inv = self.by_no.get(invoice_no.strip().upper())
-        return invoice_no not in (CREDIT, REFUND) and (inv is None or inv.status != InvoiceStatus.VOID.value)
+        return invoice_no not in (CREDIT, REFUND) and (inv is None or inv.status is not InvoiceStatus.VOID)
 
 
 def plan_payments(ledger: Ledger, invoices: Sequence[Invoice], rules: PaymentRules, today: date,
@@ -322,7 +322,7 @@ class _Run:
             self.problem[p.row] = (f"Refund of {fmt(-p.amount, minor)} is more than client {cid}'s Credit "
                                    f"on {p.date.isoformat()} ({fmt(self._room(p, cid), minor)})")
 
-    def invoice_cells(self, writes: list[CellWrite]) -> dict[str, tuple[Decimal, Decimal, str]]:
+    def invoice_cells(self, writes: list[CellWrite]) -> dict[str, tuple[Decimal, Decimal, InvoiceStatus | None]]:
         out = {}
         for inv in self.invoices:
             if not self.index.maintained(inv) or inv.client_id in self.frozen:
@@ -332,10 +332,11 @@ class _Run:
             out[inv.invoice_no] = after = (got, inv.total - got, _status(inv.total, got))
             if inv.row is not None:  # one appended this cycle is written whole: see PaymentPlan.settled
                 _diff(writes, "invoices", inv.row, inv.invoice_no,
-                      zip(("paid", "balance", "status"), (inv.paid, inv.balance, inv.status), after))
+                      zip(("paid", "balance", "status"), (inv.paid, inv.balance, inv.status_text),
+                          (after[0], after[1], after[2].value)))
         return out
 
-    def client_cells(self, writes: list[CellWrite], invoice_paid: Mapping[str, tuple[Decimal, Decimal, str]],
+    def client_cells(self, writes: list[CellWrite], invoice_paid: Mapping[str, tuple[Decimal, Decimal, InvoiceStatus | None]],
                      shown: ClientCells) -> dict[str, tuple[Decimal, Decimal]]:
         owed: dict[str, Decimal] = {}
         for inv in self.invoices:
@@ -430,12 +431,12 @@ def _check_payable(inv: Invoice, index: _Invoices) -> None:
     no = inv.invoice_no
     if index.is_credit_note(inv):
         raise _Problem(f"{no} is a credit note; name an invoice, or only the Client")
-    if inv.status == InvoiceStatus.VOID.value:
+    if inv.status is InvoiceStatus.VOID:
         raise _Problem(f"Invoice {no} is void; name the invoice that replaced it, or only the Client")
-    if inv.status == InvoiceStatus.DRAFT.value:
+    if inv.status is InvoiceStatus.DRAFT:
         raise _Problem(f"Invoice {no} is not finalized yet; finalize it first, or name only the Client")
     if inv.status not in PAYABLE:
-        raise _Problem(f"Invoice {no} is {inv.status.lower() or 'without a Status'}; name another invoice, "
+        raise _Problem(f"Invoice {no} is {inv.status_text.lower() or 'without a Status'}; name another invoice, "
                        "or only the Client")
 
 
@@ -476,12 +477,12 @@ def _sum(allocs: Iterable[Allocation]) -> Decimal:
     return sum((a.amount for a in allocs), ZERO)
 
 
-def _status(total: Decimal, paid: Decimal) -> str:
+def _status(total: Decimal, paid: Decimal) -> InvoiceStatus:
     if total > 0 and paid >= total:
-        return InvoiceStatus.PAID.value
+        return InvoiceStatus.PAID
     if paid > 0:
-        return InvoiceStatus.PARTIALLY_PAID.value
-    return InvoiceStatus.FINALIZED.value
+        return InvoiceStatus.PARTIALLY_PAID
+    return InvoiceStatus.FINALIZED
 
 
 def _order(p: Payment) -> tuple[date, int]:

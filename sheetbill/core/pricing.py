@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Iterable
 
-from .model import Client, Discount, Line, ServicePrice, Session
+from .model import Client, Discount, Line, ServicePrice, Session, SessionStatus
 from .number import HUNDRED, ZERO, money
 from .vat import VatProblem, VatRules, treatment
 
@@ -72,7 +72,7 @@ def session_lines(session: Session, client: Client, prices: PriceList,
                   vat: VatRules = NO_VAT_RULES) -> tuple[Line, ...]:
     """The session's lines (invoice number left empty), or PricingProblem."""
     assert session.date is not None
-    if no_show_code and session.status.lower() == "no-show":
+    if no_show_code and session.status is SessionStatus.NO_SHOW:
         items = [PricedItem(no_show_code, Decimal(1))]
     else:
         if not session.service:

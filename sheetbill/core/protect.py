@@ -15,12 +15,15 @@ from typing import Mapping
 
 from .history import Rows
 from .invoice import checksum
-from .model import Invoice
+from .model import Invoice, InvoiceStatus
+from .status import invoice_status
 from .plan import CellWrite, RowAppend
 
-PROTECTED_STATUSES = frozenset({"Finalized", "Partially Paid", "Paid", "Archived", "Void"})
+PROTECTED_STATUSES = frozenset({InvoiceStatus.FINALIZED, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID,
+                                InvoiceStatus.ARCHIVED, InvoiceStatus.VOID})
 MAINTAINED = frozenset({"paid", "balance", "status", "pdf", "sent_at", "message_id", "reminders"})
-ALLOWED_STATUS = {"Finalized": {"Void"}, "Partially Paid": {"Void"}, "Paid": {"Void"}}
+_VOID = frozenset({InvoiceStatus.VOID})
+ALLOWED_STATUS = {InvoiceStatus.FINALIZED: _VOID, InvoiceStatus.PARTIALLY_PAID: _VOID, InvoiceStatus.PAID: _VOID}
 
 
 @dataclass
@@ -39,7 +42,7 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
     """Undo edits to finalized ledger rows. `row_of[(tab, key)]` is a key's sheet row now."""
     out = Restoration()
     old_invoices = before.get("invoices", {})
-    protected = {k for k, f in old_invoices.items() if f.get("status") in PROTECTED_STATUSES}
+    protected = {k for k, f in old_invoices.items() if invoice_status(f.get("status", "")) in PROTECTED_STATUSES}
     for tab in ("invoices", "lines"):
         old_rows, new_rows = before.get(tab, {}), now.get(tab, {})
         for key, old in old_rows.items():
@@ -66,7 +69,10 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
 def _allowed(fld: str, was: str, is_now: str) -> bool:
     if fld != "status":
         return True
-    return is_now == was or is_now in ALLOWED_STATUS.get(was, set())
+    if is_now == was:
+        return True
+    status = invoice_status(was)
+    return status is not None and invoice_status(is_now) in ALLOWED_STATUS.get(status, frozenset())
 
 
 def _invoice_of(tab: str, key: str) -> str:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping
 
-from .model import Invoice
+from .model import Invoice, InvoiceStatus
 
-OPEN = frozenset({"Finalized", "Partially Paid"})
+OPEN = frozenset({InvoiceStatus.FINALIZED, InvoiceStatus.PARTIALLY_PAID})
 STOP_WORDS = frozenset({"no", "stop", "never", "none", "off", "false", "0"})
 
 

@@ -28,8 +28,8 @@ def paid_per_session(invoices: Iterable[Invoice], payments: Iterable[Payment],
     when the account model exists, it is to answer from there.
     """
     live = {i.invoice_no.strip().upper(): i for i in invoices
-            if i.invoice_no and i.total > 0 and i.status not in (InvoiceStatus.VOID.value,
-                                                                  InvoiceStatus.DRAFT.value)}
+            if i.invoice_no and i.total > 0 and i.status not in (InvoiceStatus.VOID,
+                                                                  InvoiceStatus.DRAFT)}
     received: dict[str, Decimal] = defaultdict(Decimal)
     for p in payments:
         if p.date is None or p.amount is None or p.date > as_of:

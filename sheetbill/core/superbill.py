@@ -139,7 +139,7 @@ def _billed_sessions(invoices: Iterable[Invoice], client_id: str) -> dict[str, I
     """Session ID -> the live invoice (not a credit note) that bills it."""
     out = {}
     for i in invoices:
-        if i.client_id == client_id and i.live and i.status != InvoiceStatus.DRAFT.value and i.total >= 0:
+        if i.client_id == client_id and i.live and i.status is not InvoiceStatus.DRAFT and i.total >= 0:
             for sid in i.session_ids:
                 out[sid] = i
     return out

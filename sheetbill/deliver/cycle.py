@@ -11,6 +11,7 @@ from ..book.cycle_book import CycleBook, Reading
 from ..core.account import owner_of
 from ..core.actions import PDF, Action
 from ..core.billing import BillingRules
+from ..core.status import billing_status as billing_status_of
 from ..core.cycle import CyclePlan
 from ..core.delivery import pending, unknown_outcomes
 from ..core.marks import reminders_sent
@@ -59,7 +60,9 @@ class Delivery:
         sessions = {s.session_id: s for s in ledger.sessions}
         for w in planned:  # what this cycle's commit already set
             if w.field == "billing_status" and w.key in sessions:
-                sessions[w.key] = replace(sessions[w.key], billing_status=str(w.after))
+                shown = str(w.after)
+                sessions[w.key] = replace(sessions[w.key], billing_status=billing_status_of(shown),
+                                          unknown_billing_status="" if billing_status_of(shown) else shown)
         todo = [p for p in pending(invoices, ctx.pdfs.exists, self.transport is not None)
                 if not (p.interrupted and not lookup)]
         clients = {c.client_id: c for c in ledger.clients}

@@ -26,7 +26,7 @@ from ..core.delivery import Pending
 from ..core.document import document_for, receipt_for
 from ..core.marks import (cell_is_sending, copy_key, marked_id, period, reminder_key, reminder_level,
                           sending_cell, sending_state, state_is_sending, statement_key)
-from ..core.model import Client, Invoice, Payment
+from ..core.model import BillingStatus, Client, Invoice, Payment
 from ..core.numbering import NumberPattern
 from ..core.plan import CellWrite
 from ..core.reminders import Reminder
@@ -104,8 +104,9 @@ def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, stored: StoredPdf
         out = [CellWrite("invoices", row, inv.invoice_no, "sent_at", "", ctx.stamp())]
         for sid in inv.session_ids:
             s = sessions.get(sid)
-            if s is not None and s.billing_status in ("Invoiced", ""):
-                out.append(CellWrite("sessions", s.row, sid, "billing_status", s.billing_status, "Sent"))
+            if s is not None and s.billing_status_text in (BillingStatus.INVOICED.value, ""):
+                out.append(CellWrite("sessions", s.row, sid, "billing_status", s.billing_status_text,
+                                     BillingStatus.SENT.value))
         return Writes(cells=out)
 
     return Outgoing(
@@ -139,7 +140,7 @@ def invoice_copy_item(ctx: Context, doc, pdf: bytes, stored: StoredPdf, build_me
     return once_in_state(
         ctx, copy_key(inv.invoice_no, ctx.today), state, f"{inv.invoice_no} as of {ctx.today.isoformat()}",
         message, own_id, lambda at: Change(at, "sheetbill", "invoice copy", ctx.config.tab("invoices").name,
-                                           inv.invoice_no, "Emailed", "", f"{doc.status or 'as of'} {ctx.today.isoformat()}"),
+                                           inv.invoice_no, "Emailed", "", f"{doc.status.value if doc.status else 'as of'} {ctx.today.isoformat()}"),
         errors, f"{inv.invoice_no}: email not made")
 
 

@@ -52,7 +52,7 @@ class Superbills:
         new_ids = {w.row: str(w.after) for w in cycle.plan.writes if w.tab == "sessions" and w.field == "session_id"}
         sessions = [replace(s, session_id=new_ids.get(s.row, s.session_id)) for s in ledger.sessions]
         client_of = {sid: i.client_id for i in cycle.invoices
-                     if i.live and i.status != InvoiceStatus.DRAFT.value and not credit_note(i.invoice_no) for sid in i.session_ids}
+                     if i.live and i.status is not InvoiceStatus.DRAFT and not credit_note(i.invoice_no) for sid in i.session_ids}
         found = coding_problems(sessions, client_of, client_of, read.coding.clients, read.coding.sessions,
                                 self.settings.providers, self.codes, read.errors)
         return with_problems(cycle, found)

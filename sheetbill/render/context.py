@@ -39,6 +39,7 @@ from typing import TypedDict
 from babel import dates, numbers
 
 from ..core.addressee import is_organisation
+from ..core.account import AccountStatus
 from ..core.document import InvoiceDocument, Practice, TaxSummary
 from ..core.model import Client, Line
 from ..core.number import money
@@ -224,10 +225,11 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
 
 def _status(doc: InvoiceDocument) -> str:
     if doc.kind == "credit_note":
-        return "Credit note"
-    if doc.status:
-        return doc.status
-    return "Paid" if doc.is_paid else "Partially paid" if doc.paid > 0 else "Open"
+        return AccountStatus.CREDIT_NOTE.value
+    if doc.status is not None:
+        return doc.status.value
+    status = AccountStatus.PAID if doc.is_paid else AccountStatus.PARTIALLY_PAID if doc.paid > 0 else AccountStatus.OPEN
+    return status.value
 
 
 def money_format(practice: Practice, language: str = "") -> Money:

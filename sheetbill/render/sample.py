@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from ..core.document import (InvoiceDocument, Practice, ReceiptDocument, StatementDocument,
                              TaxSummary)
-from ..core.model import Allocation, Client, Invoice, Line, Payment
+from ..core.model import Allocation, Client, Invoice, InvoiceMode, InvoiceStatus, Line, Payment
 from ..core.number import money
 from ..core.statement import statement_for
 
@@ -36,7 +36,7 @@ CLIENT = Client(
     email="m.schoenberg@example.org",
     address="c/o Castellanos & Partner Rechtsanwälte\nKurfürstendamm 195, 4. Obergeschoss\n"
             "Hinterhaus, Aufgang B\n10707 Berlin-Charlottenburg\nGermany",
-    discount=None, terms_days=14, invoice_mode="daily", tax_id="DE 987 654 321",
+    discount=None, terms_days=14, invoice_mode=InvoiceMode.DAILY, tax_id="DE 987 654 321",
 )
 
 _SERVICES = (  # code, description, unit price, tax rate (%), discount
@@ -65,7 +65,7 @@ def sample_document(lines: int = 4, draft: bool = False,
         client_id=CLIENT.client_id, client_name=CLIENT.name,
         session_ids=tuple(item.session_id for item in items),
         net=net, tax=tax, total=net + tax, paid=Decimal(0), balance=net + tax,
-        status="Draft" if draft else "Finalized", checksum="5e0c1f2a", lines=tuple(items),
+        status=InvoiceStatus.DRAFT if draft else InvoiceStatus.FINALIZED, checksum="5e0c1f2a", lines=tuple(items),
     )
     return InvoiceDocument(
         practice=PRACTICE, invoice=invoice, client=CLIENT, taxes=taxes, terms_days=14,
@@ -125,7 +125,7 @@ def sample_statement(extra: int = 0) -> StatementDocument:
     balance brought forward, a partial payment, a voided invoice and its credit
     note, an overpayment kept as credit, and the sample invoice not yet due.
     `extra` adds that many invoices paid a few days later, for long statements."""
-    def invoice(number: str, issued: date, total: str, status: str = "Finalized",
+    def invoice(number: str, issued: date, total: str, status: InvoiceStatus = InvoiceStatus.FINALIZED,
                 credits: str = "") -> Invoice:
         amount = Decimal(total)
         return Invoice(invoice_no=number, issue_date=issued, due_date=issued + timedelta(14),
@@ -144,7 +144,7 @@ def sample_statement(extra: int = 0) -> StatementDocument:
         invoice("INV-2026-0031", date(2026, 9, 12), "170.00"),
         invoice("INV-2026-0035", date(2026, 9, 24), "96.30"),
         invoice("INV-2026-0038", date(2026, 10, 17), "145.00"),
-        invoice("INV-2026-0040", date(2026, 10, 24), "85.00", status="Void"),
+        invoice("INV-2026-0040", date(2026, 10, 24), "85.00", status=InvoiceStatus.VOID),
         invoice("CN-2026-0002", date(2026, 10, 27), "-85.00", credits="INV-2026-0040"),
         invoice("INV-2026-0042", date(2026, 11, 21), "199.98"),
     ]
