@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from enum import Enum
 
 from ..core.model import Discount, Extra
 from ..core.number import D, percent
@@ -194,8 +195,8 @@ def for_kind(kind: str, value: object) -> WriteValue:
         return None
     if kind == "percent" and isinstance(value, Decimal):
         return f"{format(value.normalize(), 'f')}%"
-    if isinstance(value, str):
-        return safe_text(value)
+    if isinstance(value, str):  # a status (a str Enum) as its text, not `InvoiceStatus.PAID`
+        return safe_text(value.value if isinstance(value, Enum) else value)
     if isinstance(value, (Decimal, int, date)):  # bool is an int, datetime a date
         return value
     return safe_text(str(value))

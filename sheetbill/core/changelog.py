@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Callable, Iterable, Sequence
 
 from .plan import Plan
@@ -43,6 +44,8 @@ def text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, Enum):  # a status: its text
+        return str(value.value)
     return str(value)
 
 
