@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 
 from sheetbill.core.document import Practice, document_for
+from sheetbill.core.kind import InvoiceKind
 from sheetbill.core.invoice import assemble
 from sheetbill.core.lifecycle import _credit_note
 from sheetbill.core.model import Client, Line
@@ -54,7 +55,7 @@ def doc(lines, client=CLIENT, number="INV-2026-0042", practice=PRACTICE):
 def credit_note_doc():
     original = doc([line("REP", "80.00", "19"), line("BOOK", "20.00", "7")]).invoice
     note = _credit_note(original, "CN-2026-0003", date(2026, 11, 25), D("0.01"))
-    return document_for(note, CLIENT, PRACTICE, 14, today=date(2026, 11, 25), kind="credit_note",
+    return document_for(note, CLIENT, PRACTICE, 14, today=date(2026, 11, 25), kind=InvoiceKind.CREDIT_NOTE,
                         credits=original.invoice_no)
 
 

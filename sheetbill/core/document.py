@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from .account import AccountStatus, InvoiceFigures, PaymentOnInvoice, ReceiptFigures
+from .kind import InvoiceKind
 from .model import Allocation, Client, Invoice, InvoiceStatus, Payment
 from .statement import Statement
 
@@ -59,7 +60,7 @@ class InvoiceDocument:
     draft: bool = False  # review mode: rendered with a DRAFT watermark, no number yet
     previous_balance: Decimal = Decimal("0")  # open on earlier invoices, less credit (core.account)
     today: date | None = None
-    kind: str = "invoice"  # or "credit_note": negative amounts, titled Credit note
+    kind: InvoiceKind = InvoiceKind.INVOICE  # a credit note: negative amounts, titled Credit note
     credits: str = ""  # for a credit note: the number of the invoice it voids
     paid: Decimal = Decimal("0")  # paid on this invoice as of `today`
     payments: tuple[PaymentOnInvoice, ...] = ()  # the payments on it as of `today`
@@ -74,17 +75,17 @@ class InvoiceDocument:
     @property
     def amount_due(self) -> Decimal:
         """What the client is asked to pay now: nothing for a credit note or a void invoice."""
-        if self.kind == "credit_note" or self.status in (AccountStatus.CREDIT_NOTE, AccountStatus.VOID):
+        if self.kind is InvoiceKind.CREDIT_NOTE or self.status in (AccountStatus.CREDIT_NOTE, AccountStatus.VOID):
             return Decimal(0)
         return max(Decimal(0), self.balance + self.previous_balance)
 
     @property
     def is_paid(self) -> bool:
-        return self.kind != "credit_note" and self.invoice.total > 0 and self.balance <= 0
+        return self.kind is not InvoiceKind.CREDIT_NOTE and self.invoice.total > 0 and self.balance <= 0
 
 
 def document_for(invoice: Invoice, client: Client, practice: Practice, default_terms_days: int,
-                 today: date | None = None, kind: str = "invoice", credits: str = "",
+                 today: date | None = None, kind: InvoiceKind = InvoiceKind.INVOICE, credits: str = "",
                  previous_balance: Decimal = Decimal("0"),
                  figures: InvoiceFigures | None = None) -> InvoiceDocument:
     """Everything a renderer needs for one invoice of the ledger; `figures` (from the client's

@@ -21,6 +21,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from ..core.document import InvoiceDocument, ReceiptDocument, StatementDocument
+from ..core.kind import InvoiceKind
 from ..render.context import format_date, invoice_context, money_format
 from ..render.receipt import receipt_context
 from ..render.statement import statement_context
@@ -66,14 +67,14 @@ def invoice_message(doc: InvoiceDocument, pdf: bytes, pdf_name: str, sender: str
                     written: datetime, workbook: str) -> EmailMessage:
     """The email that carries an invoice's or a credit note's `pdf` to the client.
 
-    A credit note (`doc.kind == "credit_note"`) is written with
+    A credit note (`doc.kind` CREDIT_NOTE) is written with
     `credit_note_templates` (subject, body), by default `credit_note_subject.txt`
     and `credit_note_body.txt` next to the invoice templates.
     Raises `RenderError` for a broken template, `PermanentFailure` when the
     client has no usable email address, ValueError for a sender without
     domain.
     """
-    if doc.kind == "credit_note":
+    if doc.kind is InvoiceKind.CREDIT_NOTE:
         subject_template, body_template = credit_note_templates or (
             subject_template.with_name(CREDIT_NOTE_SUBJECT),
             body_template.with_name(CREDIT_NOTE_BODY))

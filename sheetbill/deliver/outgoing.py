@@ -71,7 +71,7 @@ class Context:
         if account is not None and account.charge(inv.invoice_no) is not None:
             figures = account.invoice(inv.invoice_no, self.today)
         doc = document_for(inv, client, self.config.practice, rules.default_terms_days, self.today,
-                           kind=kind.value,
+                           kind=kind,
                            credits=inv.session_ids[0] if credit_note and inv.session_ids else "",
                            figures=figures)
         link = self.pay_links.get(inv.invoice_no, "")  # its card pay link (payments/pay_links.py), if any

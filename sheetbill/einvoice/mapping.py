@@ -8,6 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..core.document import InvoiceDocument, TaxSummary
+from ..core.kind import InvoiceKind
 from ..core.model import Line
 from ..core.number import ZERO
 from ..core.vat import FIXED, MIXED_OUTSIDE_SCOPE, NOTE_EXEMPT, vat_notes
@@ -60,7 +61,7 @@ def einvoice_for(doc: InvoiceDocument, buyer_reference: str = "") -> EInvoice:
     _ = gettext_for(document_language(client.language, practice.language))
     if inv.issue_date is None:
         raise ValueError(f"{inv.invoice_no} has no issue date")
-    credit = doc.kind == "credit_note"
+    credit = doc.kind is InvoiceKind.CREDIT_NOTE
     sign = Decimal(-1) if credit else Decimal(1)
 
     seller_vat = vat_id(practice.tax_id)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ..core.account import AccountStatus
 from ..core.document import InvoiceDocument
+from ..core.kind import InvoiceKind
 from ..core.model import Invoice
 from ..core.number import ZERO
 from ..core.payments import PAYABLE
@@ -32,7 +33,7 @@ def document_open_amount(doc: InvoiceDocument) -> Decimal:
     credit), as of the document's moment, so that the code and the sentence above it agree; 0 for
     a paid, void or draft invoice and for a credit note. A transfer quoting the invoice's reference
     pays it first and the client's oldest open invoices with the rest."""
-    if doc.kind != "invoice" or doc.draft or doc.is_paid or doc.status is AccountStatus.VOID:
+    if doc.kind is not InvoiceKind.INVOICE or doc.draft or doc.is_paid or doc.status is AccountStatus.VOID:
         return ZERO
     return doc.amount_due
 

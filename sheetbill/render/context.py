@@ -5,7 +5,7 @@ one context, so an amount or a date is formatted in exactly one place; the
 receipt and statement contexts (`render.receipt`, `render.statement`) are
 built from the same helpers.
 
-A credit note (`kind == "credit_note"`) has the negative amounts of the
+A credit note (`kind` CREDIT_NOTE) has the negative amounts of the
 ledger (quantities, nets, taxes, totals), its discounts shown as positive
 amounts (a discount taken back), `credited` as a positive sum, and a
 `payment_terms` sentence that asks for nothing.
@@ -41,6 +41,7 @@ from babel import dates, numbers
 from ..core.addressee import is_organisation
 from ..core.account import AccountStatus
 from ..core.document import InvoiceDocument, Practice, TaxSummary
+from ..core.kind import InvoiceKind
 from ..core.model import Client, Line
 from ..core.number import money
 from ..core.vat import STANDARD, ZERO_RATED, label, short_label, vat_notes
@@ -171,7 +172,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
     due = invoice.due_date or (issue + timedelta(days=doc.terms_days) if issue else None)
     number = text(invoice.invoice_no) or _("DRAFT")
     amount_due = amount(doc.amount_due)
-    credit_note = doc.kind == "credit_note"
+    credit_note = doc.kind is InvoiceKind.CREDIT_NOTE
     if credit_note:
         terms = (_(_CREDIT_NOTE).format(text(doc.credits)) if text(doc.credits) else "") + _(_CREDITED)
     elif doc.is_paid:
@@ -184,7 +185,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
     return {
         "practice": practice_context(practice),
         "client": client_context(doc.client),
-        "kind": doc.kind,
+        "kind": doc.kind.value,
         "title": _(_TITLES["credit_note" if credit_note else "invoice"]),
         "draft_title": _(_DRAFT_TITLES["credit_note" if credit_note else "invoice"]),
         "draft_banner": _(_DRAFT_BANNERS["credit_note" if credit_note else "invoice"]),
@@ -224,7 +225,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
 
 
 def _status(doc: InvoiceDocument) -> str:
-    if doc.kind == "credit_note":
+    if doc.kind is InvoiceKind.CREDIT_NOTE:
         return AccountStatus.CREDIT_NOTE.value
     if doc.status is not None:
         return doc.status.value

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from ..core.document import (InvoiceDocument, Practice, ReceiptDocument, StatementDocument,
                              TaxSummary)
+from ..core.kind import InvoiceKind
 from ..core.model import Allocation, Client, Invoice, InvoiceMode, InvoiceStatus, Line, Payment
 from ..core.number import money
 from ..core.statement import statement_for
@@ -99,7 +100,7 @@ def sample_credit_note(number: str = "CN-2026-0003") -> InvoiceDocument:
                       tax=-doc.invoice.tax, total=-doc.invoice.total, balance=Decimal(0),
                       checksum="9a1d7c33", lines=lines)
     taxes = tuple(TaxSummary(t.rate, -t.net, -t.tax) for t in doc.taxes)
-    return replace(doc, invoice=invoice, taxes=taxes, today=issued, kind="credit_note",
+    return replace(doc, invoice=invoice, taxes=taxes, today=issued, kind=InvoiceKind.CREDIT_NOTE,
                    credits=doc.invoice.invoice_no)
 
 
