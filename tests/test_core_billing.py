@@ -166,6 +166,15 @@ def test_a_session_changed_after_invoicing_is_shown_and_never_billed_twice():
     assert "Status changed to 'Cancelled'" in problems(p)[2]
 
 
+@pytest.mark.parametrize("typed", ["sent?", "invoiced", "Problem"])
+def test_a_billing_status_typed_over_is_written_back_from_what_it_held(typed):
+    sessions, invoices, lines = _billed([session(sid="S-1")])
+    typed_over = [replace(sessions[0], billing_status=billing_status(typed),
+                          unknown_billing_status="" if billing_status(typed) else typed)]
+    p = plan(typed_over, invoices=invoices, lines=lines)
+    assert [(w.field, w.before, w.after) for w in p.writes] == [("billing_status", typed, "Invoiced")]
+
+
 def test_the_projection_is_repaired_from_the_ledger():
     sessions, invoices, lines = _billed([session(sid="S-1")])
     wiped = [replace(sessions[0], invoice_no="", billing_status=None)]

@@ -12,6 +12,7 @@ from sheetbill.core.billing import BillingRules, plan_billing
 from sheetbill.core.model import Allocation, Client, Invoice, InvoiceStatus, Ledger, Payment, ServicePrice, Session
 from sheetbill.core.model import SessionStatus
 from sheetbill.core.numbering import gaps_and_duplicates
+from sheetbill.core.status import invoice_status
 from sheetbill.core.payments import (PaymentRules, format_applied, parse_applied,
                                      plan_payments)
 
@@ -24,8 +25,9 @@ CLIENTS = (Client(2, "C-001", "Anna Meier", "anna@example.com", "", None, None, 
 
 
 def invoice(no, total, who="C-001", issued=date(2026, 11, 1), status="Finalized", paid="0", sessions=(), row=None):
+    known = invoice_status(status)  # as the book reads the cell
     return Invoice(no, issued, issued + timedelta(days=14), who, "", tuple(sessions), M(total), M(0), M(total),
-                   M(paid), M(total) - M(paid), InvoiceStatus(status), row=row)
+                   M(paid), M(total) - M(paid), known, row=row, unknown_status="" if known else status)
 
 
 def payment(row=2, pid="", day=date(2026, 11, 10), who="", inv="", amount="50.00", method="Card",
@@ -152,11 +154,14 @@ def test_time_of_session_billing_applies_the_payment_to_the_invoice_made_this_sa
     (payment(who="C-001", amount="-20.00"),
      "Refund of 20.00 is more than client C-001's Credit on 2026-11-10 (0.00)"),
     (payment(who="", inv=""), "No Client or Invoice No given"),
+    (payment(inv="INV-2024-0001"), "Invoice INV-2024-0001 is paid; name another invoice, or only the Client"),
+    (payment(inv="INV-2024-0002"), "Invoice INV-2024-0002 is without a Status; name another invoice, or only the Client"),
 ])
 def test_a_payment_that_cannot_be_applied_says_why_and_is_left_alone(pay, message):
     invoices = [INV1, invoice("INV-2026-0005", "10.00", status="Void"),
                 invoice("INV-2026-0006", "10.00", status="Draft", sessions=["S-00009"]),
-                invoice("CN-2026-0001", "-10.00"), invoice("INV-2025-0001", "10.00", status="Archived")]
+                invoice("CN-2026-0001", "-10.00"), invoice("INV-2025-0001", "10.00", status="Archived"),
+                invoice("INV-2024-0001", "10.00", status="paid"), invoice("INV-2024-0002", "10.00", status="")]
     sessions = [Session(9, "S-00007", TODAY, "C-001", "LD60", None, (), None, "", SessionStatus.SCHEDULED, "", "", None, "")]
     p = plan(pay, invoices=invoices, sessions=sessions)
     assert problems(p) == {2: message}

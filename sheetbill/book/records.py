@@ -111,7 +111,8 @@ def sessions(table: Table, day_first: bool = True) -> tuple[Session, ...]:
         out.append(Session(
             row=row, session_id=r.text("session_id"), date=r.date("date"), client=r.text("client"),
             service=r.text("service"), quantity=r.number("quantity"), extras=r.extras("extras"),
-            discount=r.discount("discount"), provider=r.text("provider"), status=status.session_status(status_text := r.text("status")),
+            discount=r.discount("discount"), provider=r.text("provider"),
+            status=status.session_status(status_text := r.text("status")),
             notes=r.text("notes"), invoice_no=r.text("invoice_no"),
             billing_status=status.billing_status(billing := r.text("billing_status")), problem=r.text("problem"),
             errors=tuple(r.errors), status_text=status_text,
@@ -185,7 +186,8 @@ def invoices(table: Table, all_lines: tuple[Line, ...]) -> tuple[Invoice, ...]:
             client_id=r.text("client_id"), client_name=r.text("client_name"),
             session_ids=tuple(s.strip() for s in sessions_text.split(",") if s.strip()),
             net=r.money("net"), tax=r.money("tax"), total=r.money("total"), paid=r.money("paid"),
-            balance=r.money("balance"), status=status.invoice_status(status_text := r.text("status")), pdf=r.text("pdf"),
+            balance=r.money("balance"), status=status.invoice_status(status_text := r.text("status")),
+            pdf=r.text("pdf"),
             sent_at=r.text("sent_at"), message_id=r.text("message_id"), checksum=r.text("checksum"),
             row=row, lines=tuple(by_invoice.get(number, ())),
             unknown_status="" if status.invoice_status(status_text) else status_text))

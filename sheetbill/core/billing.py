@@ -119,8 +119,9 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
 
     for s in sessions:
         invoice_no, billing, problem = wanted[s.row]
+        billing_text = billing.value if billing is not None else ""
         for name, before, after in (("invoice_no", s.invoice_no, invoice_no),
-                                    ("billing_status", s.billing_status_text, billing.value if billing else ""),
+                                    ("billing_status", s.billing_status_text, billing_text),
                                     ("problem", s.problem, problem)):
             if before != after:
                 writes.append(CellWrite("sessions", s.row, s.session_id, name, before, after))

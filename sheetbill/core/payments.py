@@ -49,6 +49,7 @@ _METHOD_HINT = "(use Card, Bank transfer, Cash or Other)"
 # Archived invoices and credit notes are left as they are.
 PAYABLE = ISSUED  # payments apply to issued invoices
 ClientCells = Mapping[str, tuple[Decimal | None, Decimal | None]]  # client id -> Balance, Credit as shown
+InvoiceCells = tuple[Decimal, Decimal, InvoiceStatus | None]  # an invoice's Paid, Balance, Status
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class PaymentPlan:
     receipts: tuple[Receipt, ...] = ()
     payments: tuple[Payment, ...] = ()  # the Payments rows (but empty ones) as they are after this cycle
     # invoice no -> (paid, balance, status) and client id -> (balance, credit), after this cycle
-    invoice_paid: Mapping[str, tuple[Decimal, Decimal, InvoiceStatus | None]] = field(default_factory=dict)
+    invoice_paid: Mapping[str, InvoiceCells] = field(default_factory=dict)
     client_balances: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
 
     def settled(self, invoices: Iterable[Invoice]) -> tuple[Invoice, ...]:
@@ -100,7 +101,7 @@ class PaymentPlan:
         return tuple(out)
 
 
-def _same(a: tuple[Decimal, Decimal, InvoiceStatus | None], b: tuple[Decimal, Decimal, InvoiceStatus | None]) -> bool:
+def _same(a: InvoiceCells, b: InvoiceCells) -> bool:
     """Equal to the digit (65.5 and 65.50 print differently)."""
     return a[2] == b[2] and str(a[0]) == str(b[0]) and str(a[1]) == str(b[1])
 
@@ -322,7 +323,7 @@ class _Run:
             self.problem[p.row] = (f"Refund of {fmt(-p.amount, minor)} is more than client {cid}'s Credit "
                                    f"on {p.date.isoformat()} ({fmt(self._room(p, cid), minor)})")
 
-    def invoice_cells(self, writes: list[CellWrite]) -> dict[str, tuple[Decimal, Decimal, InvoiceStatus | None]]:
+    def invoice_cells(self, writes: list[CellWrite]) -> dict[str, InvoiceCells]:
         out = {}
         for inv in self.invoices:
             if not self.index.maintained(inv) or inv.client_id in self.frozen:
@@ -336,7 +337,7 @@ class _Run:
                           (after[0], after[1], after[2].value)))
         return out
 
-    def client_cells(self, writes: list[CellWrite], invoice_paid: Mapping[str, tuple[Decimal, Decimal, InvoiceStatus | None]],
+    def client_cells(self, writes: list[CellWrite], invoice_paid: Mapping[str, InvoiceCells],
                      shown: ClientCells) -> dict[str, tuple[Decimal, Decimal]]:
         owed: dict[str, Decimal] = {}
         for inv in self.invoices:

@@ -140,7 +140,8 @@ def invoice_copy_item(ctx: Context, doc, pdf: bytes, stored: StoredPdf, build_me
     return once_in_state(
         ctx, copy_key(inv.invoice_no, ctx.today), state, f"{inv.invoice_no} as of {ctx.today.isoformat()}",
         message, own_id, lambda at: Change(at, "sheetbill", "invoice copy", ctx.config.tab("invoices").name,
-                                           inv.invoice_no, "Emailed", "", f"{doc.status.value if doc.status else 'as of'} {ctx.today.isoformat()}"),
+                                           inv.invoice_no, "Emailed", "",
+                                           f"{doc.status.value if doc.status else 'as of'} {ctx.today.isoformat()}"),
         errors, f"{inv.invoice_no}: email not made")
 
 
