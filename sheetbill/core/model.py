@@ -3,6 +3,9 @@
 The book layer turns cells into these records; a cell that cannot be read
 leaves its field empty and adds a human sentence to `errors`, so the row
 can be flagged in its Problem column while everything else goes on.
+A status cell (core.status reads it) is its member, or None when it names
+none, with its text kept beside it: a Problem sentence quotes it and a cell
+written over says what it held.
 """
 
 from __future__ import annotations

@@ -104,7 +104,7 @@ def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, stored: StoredPdf
         out = [CellWrite("invoices", row, inv.invoice_no, "sent_at", "", ctx.stamp())]
         for sid in inv.session_ids:
             s = sessions.get(sid)
-            if s is not None and s.billing_status_text in (BillingStatus.INVOICED.value, ""):
+            if s is not None and (s.billing_status is BillingStatus.INVOICED or not s.billing_status_text):
                 out.append(CellWrite("sessions", s.row, sid, "billing_status", s.billing_status_text,
                                      BillingStatus.SENT.value))
         return Writes(cells=out)
