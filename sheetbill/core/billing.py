@@ -178,7 +178,8 @@ def _status_problem(s: Session) -> str:
 
 
 def _is_billable(s: Session, rules: BillingRules) -> bool:
-    return s.status is SessionStatus.COMPLETED or (s.status is SessionStatus.NO_SHOW and bool(rules.no_show_service))
+    return s.status is SessionStatus.COMPLETED or (s.status is SessionStatus.NO_SHOW
+                                                   and bool(rules.no_show_service))
 
 
 def _price(s: Session, clients: ClientBook, prices: PriceList, rules: BillingRules, today: date) -> _Billable:
@@ -226,8 +227,7 @@ def _changed_since_invoiced(s: Session, inv: Invoice, lines: tuple[Line, ...], c
     """A sentence if the session's billable cells no longer match what was invoiced."""
     where = f"after it was invoiced on {inv.invoice_no}"
     hint = "; the invoice stays as sent (void it to re-bill)"
-    status = s.status
-    if status not in (SessionStatus.COMPLETED, SessionStatus.NO_SHOW):
+    if s.status not in (SessionStatus.COMPLETED, SessionStatus.NO_SHOW):
         return f"Status changed to '{s.status_text}' {where}{hint}"
     if not lines:
         return ""
@@ -236,7 +236,7 @@ def _changed_since_invoiced(s: Session, inv: Invoice, lines: tuple[Line, ...], c
     client_id = clients.id_of(s.client)
     if client_id is not None and client_id != inv.client_id:
         return f"Client changed {where} ({inv.client_id} -> {client_id}){hint}"
-    if status is SessionStatus.NO_SHOW:
+    if s.status is SessionStatus.NO_SHOW:
         return ""
     billed = sorted((l.code.upper(), l.quantity) for l in lines)
     now = sorted([(s.service.strip().upper(), s.quantity if s.quantity is not None else Decimal(1))]
