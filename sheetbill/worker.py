@@ -23,6 +23,7 @@ from .config import Config
 from .core.account import accounts
 from .core.actions import of_cycle, restored
 from .core.billing import BillingRules
+from .core.changes import Changes
 from .core.cycle import CyclePlan, plan_cycle
 from .core.dashboard import dashboard, unbilled
 from .core.identity import workbook_id
@@ -81,8 +82,8 @@ class Worker:
             if not self.quiet.skip(report):
                 seen = self._reconcile(self._read(report), report)
                 cycle = self._plan(seen)
-                invoices = self._commit(seen, cycle, report)
-                self._deliver(seen, cycle, invoices, report)
+                seen, invoices = self._commit(seen, cycle, report)
+                seen = self._deliver(seen, cycle, invoices, report)
                 self._record(seen, report)
         report.seconds = _time.monotonic() - started
         return report
@@ -105,8 +106,8 @@ class Worker:
         report.flags = restoration.flags
         report.actions += restored(restoration.writes, restoration.appends, self.io.header)
         if not restoration.empty:  # undo first, then plan on the ledger as it should be
-            seen = self.io.commit_and_read(seen, restoration.writes, restoration.appends, action="restore",
-                                           recovered=True)
+            seen = self.io.commit_and_read(seen, Changes.of(restoration.writes, restoration.appends),
+                                           action="restore", recovered=True)
         if self.card is not None:  # card payments and AutoPay into Payments first, applied this cycle
             seen = intake.card_payments(self.card, self.io, seen, self.planned, self.clock.now(), report)
         if self.config.bank.folder is not None:  # statement files dropped in the folder, each once
@@ -118,37 +119,41 @@ class Worker:
                             min_items=progress.BIG_CYCLE):
             return self._coded(seen.snapshot, seen.ledger, self.planned(seen.ledger))
 
-    def _commit(self, seen: Reading, cycle: CyclePlan, report: CycleReport) -> list[Invoice]:
-        """The whole plan and the Dashboard in one write; the invoices, each in its row."""
+    def _commit(self, seen: Reading, cycle: CyclePlan, report: CycleReport) -> tuple[Reading, list[Invoice]]:
+        """The whole plan and the Dashboard in one write; what it left, and the invoices, each in its row."""
         plan = cycle.plan
         report.problems = still_shown(seen.snapshot.tables, plan.problems, plan.writes) + report.problems
         report.waiting = len(plan.waiting)
         board = self._dashboard(seen, cycle, broken=len(report.warnings))
         worth_it = plan.writes or plan.appends or seen.people or any(w.key != "Updated at" for w in board)
         with progress.stage("writing", len(plan.writes) + len(plan.appends), "changes", min_items=progress.BIG_CYCLE):
-            rows = self.io.commit(seen.snapshot, list(plan.writes) + (board if worth_it else []), plan.appends,
-                                  seen.people, extra_state=seen.recovered)
+            done = self.io.commit(seen.snapshot, plan.changes + Changes.of(board if worth_it else (),
+                                                                          state=seen.recovered, log=seen.people))
         report.created = [inv.invoice_no for inv in plan.new_invoices + cycle.credit_notes] + list(cycle.finalized)
         report.actions += of_cycle(seen.ledger, cycle, self._credit_note, self.rules.minor_unit)
-        return [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
+        return replace(seen, snapshot=done.snapshot), [
+            replace(inv, row=done.rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
 
-    def _deliver(self, seen: Reading, cycle: CyclePlan, invoices: list[Invoice], report: CycleReport) -> None:
+    def _deliver(self, seen: Reading, cycle: CyclePlan, invoices: list[Invoice], report: CycleReport) -> Reading:
         """Pay links, PDFs and emails (each exactly once), then the push to the accounting system."""
         if self.card is not None:  # the pay links the PDFs and emails carry
-            self.pay_links = intake.pay_links(self.card, self.config, self.io, seen, seen.ledger.clients, invoices,
+            self.pay_links, snapshot = intake.pay_links(self.card, self.config, self.io, seen, seen.ledger.clients, invoices,
                                               self._credit_note, self.transport, self.rules.email_lookup,
                                               self.today(), self.clock.now(), report)
+            seen = replace(seen, snapshot=snapshot)
         ctx = self.context(seen.snapshot, seen.ledger, cycle.invoices, cycle.payments)
         try:
-            self.delivery().deliver(ctx, self.io, seen, cycle, invoices, report, cycle.plan.writes)
+            seen = replace(seen, snapshot=self.delivery().deliver(ctx, self.io, seen, cycle, invoices, report,
+                                                                  cycle.plan.writes))
         except SheetbillError as exc:  # a later write failed: say what this run did write
             raise partly_written(exc, report.created, report.pdfs, report.sent) from None
         if self.accounting is not None:
             from .accounting.cycle import push_to_books
 
-            push_to_books(self.io.read, lambda snapshot, writes: self.io.commit(snapshot, writes, []), self.config,
-                          self.accounting, lambda: self.clock.now().astimezone(timezone.utc), report.problems,
-                          report.errors)
+            push_to_books(self.io.read, lambda snapshot, writes: self.io.commit(snapshot, Changes.of(writes)),
+                          self.config, self.accounting, lambda: self.clock.now().astimezone(timezone.utc),
+                          report.problems, report.errors)
+        return seen
 
     def _record(self, seen: Reading, report: CycleReport) -> None:
         """What the next cycles may skip: a chain that held, a cycle that left nothing to do."""
