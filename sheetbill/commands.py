@@ -1,5 +1,5 @@
 """The one-off commands that act on the workbook outside a cycle: `sheetbill statement`,
-`superbill`, `invoice`, `bank import` and `resolve`. Each holds the workbook's lease, reads
+`superbill`, `invoice`, `bank import` and `resolve` (and a plan read without writing). Each holds the workbook's lease, reads
 it, and records what it sends like a cycle does."""
 
 from __future__ import annotations
@@ -8,11 +8,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .book.base import Snapshot
 from .book.cycle_book import ACTOR, Commits
 from .core.changes import Changes
 from .core.clients import ClientBook
+from .core.cycle import CyclePlan
 from .core.delivery import resolution, unknown_outcomes
 from .core.marks import statement_key
+from .core.model import Ledger
 from .core.statement import statement_of
 from .cycle_report import CycleReport
 from .deliver.exactly_once import Outgoing, send_all
@@ -23,6 +26,13 @@ from .render.store import StoredPdf
 
 if TYPE_CHECKING:
     from .worker import Worker
+
+
+def plan(worker: Worker) -> tuple[Snapshot, Ledger, CyclePlan]:
+    """Read and plan; writes nothing (`sheetbill preview` runs the whole cycle on a copy instead)."""
+    snapshot = worker.book.read()
+    ledger = worker.io.ledger(snapshot)
+    return snapshot, ledger, worker.coded(snapshot, ledger, worker.planned(ledger))
 
 
 def statement(worker: Worker, client_ref: str, date_from: date, date_to: date,

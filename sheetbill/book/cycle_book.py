@@ -19,6 +19,7 @@ from ..core.history import human_edits
 from ..core.identity import identify
 from ..core.model import Ledger
 from ..core.changes import Changes, CellWrite, RowAppend
+from ..core.protect import Restoration, restore_finalized
 from ..core.recover import state_from_changelog
 from . import records, state
 from .base import Book, Committed, Snapshot, next_rows
@@ -84,6 +85,14 @@ class CycleBook:
         assert snapshot.texts is not None  # read() keeps them
         return state.previous(snapshot.texts, snapshot.state)
 
+    def restoration(self, seen: Reading) -> Restoration:
+        """Edits people made to finalized invoices since the last cycle, and how to undo them (core.protect)."""
+        snapshot = seen.snapshot
+        assert snapshot.texts is not None  # read() keeps them
+        return restore_finalized(self.previous(snapshot), snapshot.texts.rows, snapshot.texts.row_of(),
+                                 seen.ledger.invoices,
+                                 have_snapshot=any(k.startswith("snapshot/") for k in snapshot.state))
+
     def human_edits(self, snapshot: Snapshot) -> list[changelog.Change]:
         assert snapshot.texts is not None  # read() keeps them
         before = self.previous(snapshot)
@@ -132,15 +141,17 @@ class CycleBook:
                     action)
         return replace(self.reading(), recovered=seen.recovered)
 
-    def dashboard_cells(self, snapshot: Snapshot,
-                        rows: Callable[[], Sequence[tuple[str, object, object]]]) -> list[CellWrite]:
-        """The Dashboard cells that change to show `rows()` (core.dashboard); none without the tab."""
+    def dashboard_cells(self, snapshot: Snapshot, rows: Callable[[], Sequence[tuple[str, object, object]]],
+                        along: bool) -> list[CellWrite]:
+        """The Dashboard cells that change to show `rows()` (core.dashboard); none without the tab, and
+        none where only its time of update would change and nothing else is written (`along`)."""
         table = snapshot.tables.get("dashboard")
         if table is None:
             return []
         fields: list[str] = [f for f in ("item", "value", "count") if f in table.columns]
         current = {r: {f: table.get(v, f) for f in fields} for r, v in table.rows}
-        return dashboard_writes(rows(), current, cell_text)
+        board = dashboard_writes(rows(), current, cell_text)
+        return board if along or any(w.key != "Updated at" for w in board) else []
 
     def muted(self, snapshot: Snapshot, tab: str, is_muted: Callable[[str], bool]) -> frozenset[str]:
         """The keys of `tab`'s rows whose Reminders column mutes them."""

@@ -33,7 +33,7 @@ class Plan:
     @property
     def changes(self) -> Changes:
         """What the plan writes: its cells and rows."""
-        return Changes(self.writes, self.appends)
+        return Changes.of(self.writes, self.appends)
 
     @property
     def empty(self) -> bool:
