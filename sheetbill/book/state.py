@@ -131,13 +131,14 @@ class Texts:
         touched = {w.tab for w in changes.cells} | {a.tab for a in changes.rows}
         new.rows = {t: dict(r) if t in touched else r for t, r in self.rows.items()}
         new.key_at = {t: dict(k) if t in touched else k for t, k in self.key_at.items()}
-        new.unchanged, new._digests, new._encoded = set(self.unchanged), dict(self._digests), dict(self._encoded)
-        new.apply(changes, appended)
+        new.unchanged, new._digests = set(self.unchanged), dict(self._digests)
+        new._encoded, self._encoded = self._encoded, {}  # a cache: it goes with the newer rows
+        new.apply(changes, appended)  # lets go of the stored snapshots decoded for comparing, this one's too
         return new
 
     def apply(self, edits: Changes, appended: Mapping[tuple[str, str], int]) -> None:
         """What the rows read as once `edits` are written."""
-        self._stored = {}  # the stored snapshots were for comparing; not kept through the commit
+        self._stored.clear()  # the stored snapshots were for comparing; not kept through the commit
         for tab in {w.tab for w in edits.cells} | {a.tab for a in edits.rows}:
             if tab in self.unchanged:
                 self._build(tab)
