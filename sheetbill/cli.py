@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__, app, checks
+from . import __version__, app, checks, commands
 from . import config as config_mod
 from .book.schema import init_capabilities
 from .command_report import print_document
@@ -228,7 +228,7 @@ def _statement(args) -> int:
         raise SheetbillError(f"--to {args.date_to} is before --from {args.date_from}")
     worker = app.worker_for(config_mod.load(args.config))
     try:
-        stored, report = worker.statement(args.client, args.date_from, args.date_to, args.email)
+        stored, report = commands.statement(worker, args.client, args.date_from, args.date_to, args.email)
     except ClientProblem as exc:
         raise SheetbillError(str(exc)) from None
     return print_document("Statement", stored, report, args.email,
@@ -269,13 +269,13 @@ def _export(args) -> int:
 
 
 def _invoice(args) -> int:
-    stored, report = app.worker_for(config_mod.load(args.config)).invoice_copy(args.invoice_no, args.email)
+    stored, report = commands.invoice_copy(app.worker_for(config_mod.load(args.config)), args.invoice_no, args.email)
     return print_document("Invoice", stored, report, args.email,
                           "the client has no Email, or it was emailed today already")
 
 
 def _resolve(args) -> int:
-    print(app.worker_for(config_mod.load(args.config), deliver=False).resolve(args.key, args.sent))
+    print(commands.resolve(app.worker_for(config_mod.load(args.config), deliver=False), args.key, args.sent))
     return 0
 
 
@@ -289,7 +289,7 @@ def _audit(args) -> int:
 
 
 def _bank(args) -> int:
-    result = app.worker_for(config_mod.load(args.config)).import_bank(args.file)
+    result = commands.import_bank(app.worker_for(config_mod.load(args.config)), args.file)
     print(result.line())
     for m in result.matches:
         e = m.entry

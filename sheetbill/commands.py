@@ -1,5 +1,5 @@
 """The one-off commands that act on the workbook outside a cycle: `sheetbill statement`,
-`superbill`, `invoice`, `bank import` and `resolve`. Each holds the workbook's lease, reads
+`superbill`, `invoice`, `bank import` and `resolve` (and a plan read without writing). Each holds the workbook's lease, reads
 it, and records what it sends like a cycle does."""
 
 from __future__ import annotations
@@ -8,10 +8,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .book.cycle_book import ACTOR
+from .book.base import Snapshot
+from .book.cycle_book import ACTOR, Commits
+from .core.changes import Changes
 from .core.clients import ClientBook
+from .core.cycle import CyclePlan
 from .core.delivery import resolution, unknown_outcomes
 from .core.marks import statement_key
+from .core.model import Ledger
 from .core.statement import statement_of
 from .cycle_report import CycleReport
 from .deliver.exactly_once import Outgoing, send_all
@@ -24,15 +28,22 @@ if TYPE_CHECKING:
     from .worker import Worker
 
 
+def plan(worker: Worker) -> tuple[Snapshot, Ledger, CyclePlan]:
+    """Read and plan; writes nothing (`sheetbill preview` runs the whole cycle on a copy instead)."""
+    snapshot = worker.book.read()
+    ledger = worker.io.ledger(snapshot)
+    return snapshot, ledger, worker.coded(snapshot, ledger, worker.planned(ledger))
+
+
 def statement(worker: Worker, client_ref: str, date_from: date, date_to: date,
               email: bool) -> tuple[StoredPdf | None, CycleReport]:
     """The PDF, and with `email` the email (recorded like any other)."""
     report = CycleReport()
     with worker.book.lease():
         snapshot = worker.io.read()
-        made, identity = worker.io.identify(snapshot)
+        made, identity = worker.io.identify(snapshot.state)
         if made:
-            worker.io.commit(snapshot, [], [], identity, extra_state=made)
+            snapshot = worker.io.commit(snapshot, Changes.of(state=made, log=identity)).snapshot
         ledger = worker.io.ledger(snapshot)
         client = ClientBook(ledger.clients).find(client_ref)
         ctx = worker.context(snapshot, ledger, ledger.invoices, ledger.payments)
@@ -106,7 +117,7 @@ def import_bank(worker: Worker, path: Path) -> BankImport:
         result = import_statement(path, snapshot.tables, snapshot.state, invoices, ledger.clients,
                                   worker.config.practice.currency, worker.io.stamp(), worker.config.bank.csv)
         if result.appends or result.state:
-            worker.io.commit(snapshot, [], result.appends, extra_state=result.state)
+            worker.io.commit(snapshot, Changes.of(rows=result.appends, state=result.state))
     return result
 
 
@@ -119,13 +130,12 @@ def resolve(worker: Worker, key: str, sent: bool) -> str:
                                           lambda tab: worker.io.header(tab, ""))
         except ValueError as exc:
             raise SheetbillError(str(exc)) from None
-        worker.io.commit(snapshot, [], [], log, extra_state=state)
+        worker.io.commit(snapshot, Changes.of(state=state, log=log))
     return done
 
 
 def _send(worker: Worker, snapshot, item: Outgoing, report: CycleReport) -> None:
     if worker.transport is None:
         return
-    outcome = send_all([item], worker.transport, lambda w: worker.io.commit_writes(snapshot, w),
-                       worker.rules.email_lookup)
+    outcome = send_all([item], worker.transport, Commits(worker.io, snapshot), worker.rules.email_lookup)
     report.sent, report.errors = outcome.sent, report.errors + outcome.errors

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from . import app
+from . import app, commands
 from . import config as config_mod
 from . import demo_einvoice, demo_vat
 from .placeholders import fill_example
@@ -157,11 +157,11 @@ def bank_statement(folder: Path, config) -> None:
     from .payments.sample import demo_statement
 
     worker = app.worker_for(config)
-    _, ledger, cycle = worker.plan()
+    _, ledger, cycle = commands.plan(worker)
     path = folder / "bank" / "statement-camt053.xml"
     path.parent.mkdir(exist_ok=True)
     path.write_bytes(demo_statement(cycle.invoices, ledger.clients, config.practice.iban, date.today()))
-    result = worker.import_bank(path)
+    result = commands.import_bank(worker, path)
     print(f"\nBank statement imported: {result.line()}")
     for m in result.matches:
         print(f"  {m.entry.amount:>8} {m.entry.counterparty:<24} " + (f"-> {m.matched_to} ({m.rule})" if m.matched_to

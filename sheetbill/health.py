@@ -25,7 +25,8 @@ from pathlib import Path
 from .core import health
 from .core.changelog import utc_stamp
 from .core.health import CycleRecord
-from .deliver.exactly_once import Outgoing, Writes, send_all
+from .core.changes import Changes
+from .deliver.exactly_once import Outgoing, send_all
 
 log = logging.getLogger("sheetbill")
 FILE = ".sheetbill-cycles.jsonl"
@@ -135,11 +136,11 @@ class Health:
             self.cycles.put_state({ALERT: health.record(alert)})
             return
         item = Outgoing(label=f"{alert.kind} alert", message=self._message(alert),
-                        mark=Writes(state={ALERT: health.mark(alert)}),
-                        record=lambda: Writes(state={ALERT: health.record(alert)}),
-                        unmark=Writes(state={ALERT: sent}), interrupted=health.interrupted(sent, alert),
+                        mark=Changes(state={ALERT: health.mark(alert)}),
+                        record=lambda: Changes(state={ALERT: health.record(alert)}),
+                        unmark=Changes(state={ALERT: sent}), interrupted=health.interrupted(sent, alert),
                         kind="alert")
-        outcome = send_all([item], self.transport, lambda w: self.cycles.put_state(w.state),
+        outcome = send_all([item], self.transport, lambda w: self.cycles.put_state(dict(w.state)),
                            lookup=self.transport.name != "smtp")
         for error in outcome.errors:
             log.error("%s", error)

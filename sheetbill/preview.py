@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import app
-from .book.base import Edits, Snapshot, next_rows, with_state
+from .book.base import Committed, Snapshot, next_rows, with_state
 from .book.cache import Cache
 from .book.excel import ExcelBook, check_usable, office_locks
 from .config import Config
 from .core import actions
+from .core.changes import Changes
 from .errors import WorkbookError
 from .render.folder import LocalFolder
 from .render.store import PdfStore, StoredPdf
@@ -172,19 +173,20 @@ class InMemoryBook:
             return self._current
         return self._book.read(history=history)
 
-    def commit(self, snapshot: Snapshot, edits: Edits):
-        from .book.apply import apply_edits
+    def commit(self, snapshot: Snapshot, changes: Changes) -> Committed:
+        from .book.apply import apply_edits, copies
 
-        if edits.empty:
-            return {}
-        edits = with_state(snapshot.tables, edits)
+        if changes.empty:
+            return Committed({}, snapshot)
+        edits = with_state(snapshot.tables, changes)
         rows = next_rows(snapshot.tables, edits)
-        apply_edits(snapshot.tables, edits, rows)
-        snapshot.state.update({str(a.values["key"]): str(a.values["value"]) for a in edits.appends
-                               if a.tab == "state"})
-        snapshot.state.update({w.key: str(w.after) for w in edits.writes if w.tab == "state"})
-        self._current = snapshot
-        return rows
+        tables = copies(snapshot.tables, edits)
+        apply_edits(tables, edits, rows)
+        state = dict(snapshot.state)
+        state.update({str(a.values["key"]): str(a.values["value"]) for a in edits.rows if a.tab == "state"})
+        state.update({w.key: str(w.after) for w in edits.cells if w.tab == "state"})
+        self._current = replace(snapshot, tables=tables, state=state)
+        return Committed(rows, self._current)
 
 
 class _NoPdfStored(LocalFolder):

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import timezone
 from typing import Callable, Generator
 
-from . import commands, progress
+from . import progress
 from .book.base import Book, Snapshot
 from .book.cycle_book import CycleBook, Reading
 from .chain import ChainCheck
@@ -23,13 +23,13 @@ from .config import Config
 from .core.account import accounts
 from .core.actions import of_cycle, restored
 from .core.billing import BillingRules
+from .core.changes import Changes
 from .core.cycle import CyclePlan, plan_cycle
 from .core.dashboard import dashboard, unbilled
 from .core.identity import workbook_id
 from .core.kind import is_credit_note
 from .core.model import Invoice, Ledger
 from .core.plan import CellWrite
-from .core.protect import restore_finalized
 from .cycle_report import CycleReport
 from .deliver.base import Transport
 from .deliver.cycle import Delivery
@@ -81,8 +81,8 @@ class Worker:
             if not self.quiet.skip(report):
                 seen = self._reconcile(self._read(report), report)
                 cycle = self._plan(seen)
-                invoices = self._commit(seen, cycle, report)
-                self._deliver(seen, cycle, invoices, report)
+                seen, invoices = self._commit(seen, cycle, report)
+                seen = self._deliver(seen, cycle, invoices, report)
                 self._record(seen, report)
         report.seconds = _time.monotonic() - started
         return report
@@ -97,16 +97,12 @@ class Worker:
 
     def _reconcile(self, seen: Reading, report: CycleReport) -> Reading:
         """Edits to finalized invoices undone, then the payments that came in, each written at once."""
-        snapshot = seen.snapshot
-        assert snapshot.texts is not None  # CycleBook.read keeps them
-        restoration = restore_finalized(self.io.previous(snapshot), snapshot.texts.rows,
-                                        snapshot.texts.row_of(), seen.ledger.invoices,
-                                        have_snapshot=any(k.startswith("snapshot/") for k in snapshot.state))
+        restoration = self.io.restoration(seen)
         report.flags = restoration.flags
         report.actions += restored(restoration.writes, restoration.appends, self.io.header)
         if not restoration.empty:  # undo first, then plan on the ledger as it should be
-            seen = self.io.commit_and_read(seen, restoration.writes, restoration.appends, action="restore",
-                                           recovered=True)
+            seen = self.io.commit_and_read(seen, Changes.of(restoration.writes, restoration.appends),
+                                           action="restore", recovered=True)
         if self.card is not None:  # card payments and AutoPay into Payments first, applied this cycle
             seen = intake.card_payments(self.card, self.io, seen, self.planned, self.clock.now(), report)
         if self.config.bank.folder is not None:  # statement files dropped in the folder, each once
@@ -116,39 +112,40 @@ class Worker:
     def _plan(self, seen: Reading) -> CyclePlan:
         with progress.stage("planning", unbilled(seen.ledger.invoices, seen.ledger.sessions), "sessions to bill",
                             min_items=progress.BIG_CYCLE):
-            return self._coded(seen.snapshot, seen.ledger, self.planned(seen.ledger))
+            return self.coded(seen.snapshot, seen.ledger, self.planned(seen.ledger))
 
-    def _commit(self, seen: Reading, cycle: CyclePlan, report: CycleReport) -> list[Invoice]:
-        """The whole plan and the Dashboard in one write; the invoices, each in its row."""
+    def _commit(self, seen: Reading, cycle: CyclePlan, report: CycleReport) -> tuple[Reading, list[Invoice]]:
+        """The whole plan and the Dashboard in one write; what it left, and the invoices, each in its row."""
         plan = cycle.plan
         report.problems = still_shown(seen.snapshot.tables, plan.problems, plan.writes) + report.problems
         report.waiting = len(plan.waiting)
-        board = self._dashboard(seen, cycle, broken=len(report.warnings))
-        worth_it = plan.writes or plan.appends or seen.people or any(w.key != "Updated at" for w in board)
+        board = self._dashboard(seen, cycle, len(report.warnings), bool(plan.writes or plan.appends or seen.people))
+        changes = plan.changes + Changes.of(board, state=seen.recovered, log=seen.people)
         with progress.stage("writing", len(plan.writes) + len(plan.appends), "changes", min_items=progress.BIG_CYCLE):
-            rows = self.io.commit(seen.snapshot, list(plan.writes) + (board if worth_it else []), plan.appends,
-                                  seen.people, extra_state=seen.recovered)
+            done = self.io.commit(seen.snapshot, changes)
         report.created = [inv.invoice_no for inv in plan.new_invoices + cycle.credit_notes] + list(cycle.finalized)
         report.actions += of_cycle(seen.ledger, cycle, self._credit_note, self.rules.minor_unit)
-        return [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
+        return replace(seen, snapshot=done.snapshot), [
+            replace(inv, row=done.rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
 
-    def _deliver(self, seen: Reading, cycle: CyclePlan, invoices: list[Invoice], report: CycleReport) -> None:
+    def _deliver(self, seen: Reading, cycle: CyclePlan, invoices: list[Invoice], report: CycleReport) -> Reading:
         """Pay links, PDFs and emails (each exactly once), then the push to the accounting system."""
         if self.card is not None:  # the pay links the PDFs and emails carry
-            self.pay_links = intake.pay_links(self.card, self.config, self.io, seen, seen.ledger.clients, invoices,
-                                              self._credit_note, self.transport, self.rules.email_lookup,
-                                              self.today(), self.clock.now(), report)
+            self.pay_links, snapshot = intake.pay_links(
+                self.card, self.config, self.io, seen, seen.ledger.clients, invoices, self._credit_note,
+                self.transport, self.rules.email_lookup, self.today(), self.clock.now(), report)
+            seen = replace(seen, snapshot=snapshot)
         ctx = self.context(seen.snapshot, seen.ledger, cycle.invoices, cycle.payments)
         try:
-            self.delivery().deliver(ctx, self.io, seen, cycle, invoices, report, cycle.plan.writes)
+            snapshot = self.delivery().deliver(ctx, self.io, seen, cycle, invoices, report, cycle.plan.writes)
         except SheetbillError as exc:  # a later write failed: say what this run did write
             raise partly_written(exc, report.created, report.pdfs, report.sent) from None
         if self.accounting is not None:
             from .accounting.cycle import push_to_books
 
-            push_to_books(self.io.read, lambda snapshot, writes: self.io.commit(snapshot, writes, []), self.config,
-                          self.accounting, lambda: self.clock.now().astimezone(timezone.utc), report.problems,
-                          report.errors)
+            push_to_books(self.io, self.config, self.accounting, lambda: self.clock.now().astimezone(timezone.utc),
+                          report.problems, report.errors)
+        return replace(seen, snapshot=snapshot)
 
     def _record(self, seen: Reading, report: CycleReport) -> None:
         """What the next cycles may skip: a chain that held, a cycle that left nothing to do."""
@@ -160,24 +157,18 @@ class Worker:
     def planned(self, ledger: Ledger) -> CyclePlan:
         return plan_cycle(ledger, self.rules, self.today())
 
-    def plan(self) -> tuple[Snapshot, Ledger, CyclePlan]:
-        """Read and plan; writes nothing (`sheetbill preview` runs the whole cycle on a copy instead)."""
-        snapshot = self.book.read()
-        ledger = self.io.ledger(snapshot)
-        return snapshot, ledger, self._coded(snapshot, ledger, self.planned(ledger))
-
-    def _coded(self, snapshot: Snapshot, ledger: Ledger, cycle: CyclePlan) -> CyclePlan:
+    def coded(self, snapshot: Snapshot, ledger: Ledger, cycle: CyclePlan) -> CyclePlan:
         """Superbill clients' sessions without a usable diagnosis get a Problem (the invoice is made)."""
         if self.superbills is None:
             return cycle
         return self.superbills.check(snapshot.tables, ledger, cycle, self._credit_note)
 
-    def _dashboard(self, seen: Reading, cycle: CyclePlan, broken: int = 0) -> list[CellWrite]:
-        """The Dashboard cells that change (refreshed only along with other writes)."""
+    def _dashboard(self, seen: Reading, cycle: CyclePlan, broken: int, along: bool) -> list[CellWrite]:
+        """The Dashboard cells that change (refreshed only `along` with other writes)."""
         sessions = seen.ledger.sessions
         return self.io.dashboard_cells(seen.snapshot, lambda: dashboard(
             cycle.invoices, sessions, unbilled(cycle.invoices, sessions), len(cycle.plan.problems), self.today(),
-            self.io.stamp(), broken_chain=broken, health=self.health() if self.health is not None else ("", 0)))
+            self.io.stamp(), broken_chain=broken, health=self.health() if self.health is not None else ("", 0)), along)
 
     def _credit_note(self, number: str) -> bool:
         return is_credit_note(number, self.rules.credit_note_pattern)
@@ -193,19 +184,3 @@ class Worker:
         return Delivery(self.rules, self.renderer, self.receipts, self.statements, self.superbills, self.transport,
                         self.message, self._render_all, self.config.reminders,
                         self.config.monthly_statements)
-
-    # -- the commands (see commands.py) ------------------------------------
-    def statement(self, client_ref: str, date_from, date_to, email: bool):
-        return commands.statement(self, client_ref, date_from, date_to, email)
-
-    def superbill(self, client_ref: str, date_from, date_to, email: bool, cms1500: bool = False):
-        return commands.superbill(self, client_ref, date_from, date_to, email, cms1500)
-
-    def invoice_copy(self, invoice_no: str, email: bool):
-        return commands.invoice_copy(self, invoice_no, email)
-
-    def import_bank(self, path):
-        return commands.import_bank(self, path)
-
-    def resolve(self, key: str, sent: bool) -> str:
-        return commands.resolve(self, key, sent)

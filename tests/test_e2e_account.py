@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sheetbill import cli
+from sheetbill import cli, commands
 
 from .conftest import session
 from .test_e2e_excel import pdf_text
@@ -83,7 +83,7 @@ def test_a_statement_lists_a_payment_on_its_own_date(practice):
     practice.append("Payments", payment("P-00001", date(2026, 11, 20), invoice="S-00001", amount="65",
                                         method="Cash"))
     practice.run()  # invoiced on 21 Nov, paid at the desk on 20 Nov
-    stored, _ = practice.worker().statement("C-001", date(2026, 11, 1), date(2026, 11, 20), email=False)
+    stored, _ = commands.statement(practice.worker(), "C-001", date(2026, 11, 1), date(2026, 11, 20), email=False)
     assert stored is not None and stored.path is not None
     text = flat(pdf_text(stored.path))
     assert "INVOICED PAID CLOSING BALANCE BALANCE DUE 0.00 EUR 0.00 EUR 65.00 EUR -65.00 EUR -65.00 EUR" in text

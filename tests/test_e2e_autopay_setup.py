@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 import openpyxl
 
+from sheetbill import commands
+
 from .conftest import NOW, FixedClock, session
 from .stripe_practice import with_stripe
 
@@ -95,7 +97,7 @@ def test_over_smtp_an_interrupted_set_up_email_waits_for_a_person_and_is_never_r
     asked = [e for e in report.errors if "AutoPay card set-up email of C-001 may or may not have gone out" in e]
     assert len(asked) == 1 and "sheetbill resolve autopay-setup/C-001 --sent" in asked[0]
     assert len([m for m in inbox.messages if "save a card" in str(m["Subject"])]) == 1
-    practice.worker().resolve("autopay-setup/C-001", sent=True)
+    commands.resolve(practice.worker(), "autopay-setup/C-001", sent=True)
     assert not [e for e in practice.run().errors if "AutoPay" in e]
     assert len(inbox.messages) == 1 and len(fake_stripe.of_kind("checkout.session")) == 1
 
@@ -115,7 +117,7 @@ def test_over_smtp_an_interrupted_declined_card_email_waits_for_a_person(practic
                for e in report.errors)
     declined = [m for m in inbox.messages if "did not go through" in str(m["Subject"])]
     assert len(declined) == 1
-    practice.worker().resolve("autopay-mail/C-001/2026-11-21", sent=False)  # not in the Sent folder: send again
+    commands.resolve(practice.worker(), "autopay-mail/C-001/2026-11-21", sent=False)  # not in the Sent folder: send again
     practice.run()
     assert len([m for m in inbox.messages if "did not go through" in str(m["Subject"])]) == 2
     assert len(fake_stripe.of_kind("payment_intent")) == 1  # tried once that day

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from sheetbill import app
-from sheetbill.book.base import Edits
+from sheetbill.core.changes import Changes
 from sheetbill.book.google import GoogleBook
 from sheetbill.book.google.lease import LEASE_ID, Lease
 from sheetbill.deliver.errors import TransientFailure
@@ -30,8 +30,8 @@ def lease_value(p: GooglePractice) -> Lease | None:
     return Lease.parse(meta.value) if meta else None
 
 
-def state_edit(key: str) -> Edits:
-    return Edits(state={key: "1"})
+def state_edit(key: str) -> Changes:
+    return Changes(state={key: "1"})
 
 
 def test_a_worker_holding_the_sheet_keeps_the_other_out(google_practice: GooglePractice):

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from typing import Callable
 
 from ..book import records
-from ..book.base import Snapshot
 from ..book.cells import text as cell_text
-from ..core.plan import CellWrite, RowProblem
+from ..book.cycle_book import CycleBook
+from ..core.changes import CellWrite, Changes
+from ..core.plan import RowProblem
 from .journal import journal
 from .push import Cell, push
 from .remote import RemoteBooks, RemoteFailure
@@ -18,12 +19,11 @@ from .remote import RemoteBooks, RemoteFailure
 log = logging.getLogger("sheetbill")
 
 
-def push_to_books(read: Callable[[], Snapshot], commit: Callable[[Snapshot, list[CellWrite]], object], config,
-                  remote: RemoteBooks, now: Callable[[], datetime], problems: list[RowProblem],
-                  errors: list[str]) -> list[str]:
+def push_to_books(book: CycleBook, config, remote: RemoteBooks, now: Callable[[], datetime],
+                  problems: list[RowProblem], errors: list[str]) -> list[str]:
     """One push; returns what was pushed. Data problems go to `problems`, a remote that
     cannot be reached to `errors` (the next cycle tries again)."""
-    snapshot = read()
+    snapshot = book.read()
     tables = snapshot.tables
     ledger = records.ledger(tables, config.day_first)
     books = journal(ledger, date.min, date.max, config.rules.credit_note_pattern, config.practice.currency)
@@ -41,11 +41,11 @@ def push_to_books(read: Callable[[], Snapshot], commit: Callable[[Snapshot, list
         errors.append(str(exc))
         log.warning("accounting: %s", exc)
         return []
-    writes = [CellWrite(cell.tab, cell.row, key, "accounting", cell.text or None, text)
-              for cell, key, text in outcome.cells if text != cell.text]
+    writes = tuple(CellWrite(cell.tab, cell.row, key, "accounting", cell.text or None, text)
+                   for cell, key, text in outcome.cells if text != cell.text)
     problems += [RowProblem(cell.tab, cell.row, key, f"{remote.name}: {message}") for cell, key, message in outcome.problems]
     if writes:
-        commit(snapshot, writes)
+        book.commit(snapshot, Changes(writes))
     if outcome.pushed:
         log.info("accounting: pushed %d document(s) to %s", len(outcome.pushed), remote.name)
     return outcome.pushed

@@ -1,17 +1,36 @@
-"""Apply a commit's edits to the tables in memory, so the rest of the cycle
-(and the next snapshot) sees the workbook as it now is without reading it again."""
+"""A commit's changes applied to the tables in memory, so the rest of the cycle
+(and the next snapshot) sees the workbook as it now is without reading it again.
+The snapshot committed on is left as it was: the tables a commit touches are copied."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Mapping
 
-from .base import Edits
+from . import cells
+from ..core.changes import Changes
 from .table import Table
 
 
-def apply_edits(tables: dict[str, Table], edits: Edits, appended: Mapping[tuple[str, str], int]) -> None:
+def copies(tables: Mapping[str, Table], changes: Changes) -> dict[str, Table]:
+    """`tables`, with each table `changes` touch copied (to change; the others are shared)."""
+    touched = {w.tab for w in changes.cells} | {a.tab for a in changes.rows}
+    return {key: replace(t, columns=dict(t.columns), rows=list(t.rows)) if key in touched else t
+            for key, t in tables.items()}
+
+
+def state_after(state: Mapping[str, str], changes: Changes) -> dict[str, str]:
+    """The worker state once `changes` (with their state as rows: see base.with_state) are written."""
+    out = dict(state)
+    out.update({cells.text(a.values["key"]): cells.text(a.values["value"]) for a in changes.rows if a.tab == "state"})
+    out.update({w.key: cells.text(w.after) for w in changes.cells if w.tab == "state"})
+    return out
+
+
+def apply_edits(tables: dict[str, Table], changes: Changes, appended: Mapping[tuple[str, str], int]) -> None:
+    """Apply `changes` to `tables` in place (the tables they touch: see `copies`)."""
     index: dict[str, dict[int, int]] = {}
-    for w in edits.writes:
+    for w in changes.cells:
         table = tables[w.tab]
         rows = index.get(w.tab)
         if rows is None:
@@ -21,18 +40,18 @@ def apply_edits(tables: dict[str, Table], edits: Edits, appended: Mapping[tuple[
         if at is None:
             table.rows.append((w.row, ()))
             at = rows[w.row] = len(table.rows) - 1
-        row, cells = table.rows[at]
-        filled: list[object] = list(cells) + [None] * (col + 1 - len(cells))
+        row, values = table.rows[at]
+        filled: list[object] = list(values) + [None] * (col + 1 - len(values))
         filled[col] = w.after
         table.rows[at] = (row, tuple(filled))
-    for a in edits.appends:
+    for a in changes.rows:
         found = tables.get(a.tab)
         if found is None or (a.tab, a.key) not in appended:
             continue
         table = found
-        values: list[object] = [None] * (max(table.columns.values(), default=-1) + 1)
+        new: list[object] = [None] * (max(table.columns.values(), default=-1) + 1)
         for fld, value in a.values.items():
-            values[table.columns[fld]] = value
+            new[table.columns[fld]] = value
         row = appended[(a.tab, a.key)]
-        table.rows.append((row, tuple(values)))
+        table.rows.append((row, tuple(new)))
         table.last_row = max(table.last_row, row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ContextManager, Generic, Mapping, Protocol, TypeVar
 
-from ..core.plan import CellWrite, RowAppend
+from ..core.changes import CellWrite, Changes, RowAppend
 from .cache import Cache
 from .table import Table
 
@@ -16,9 +16,10 @@ if TYPE_CHECKING:
 Version = TypeVar("Version")  # each backend's own marker on its snapshots (file stamp, sheet layout)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Snapshot(Generic[Version]):
-    """Every tab the cycle needs, read at one moment."""
+    """Every tab the cycle needs, read at one moment (or as a commit left them: see `Committed`).
+    Nothing changes a snapshot once made; a commit hands back a new one."""
 
     tables: dict[str, Table]  # by tab key: "sessions", "invoices", ...
     state: dict[str, str]  # the hidden _sheetbill tab's Key -> Value
@@ -28,17 +29,13 @@ class Snapshot(Generic[Version]):
     fingerprints: dict[str, str] = field(default_factory=dict)  # tab key -> content fingerprint, where known
 
 
-@dataclass
-class Edits:
-    """One commit: written together or not at all."""
+@dataclass(frozen=True)
+class Committed(Generic[Version]):
+    """What a commit did: the row of each appended (tab, key), and the snapshot as it stands
+    after the commit (its state, tables, texts and the backend's marker)."""
 
-    writes: list[CellWrite] = field(default_factory=list)
-    appends: list[RowAppend] = field(default_factory=list)
-    state: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.writes or self.appends or self.state)
+    rows: Mapping[tuple[str, str], int]
+    snapshot: Snapshot[Version]
 
 
 class Book(Protocol[Version]):
@@ -59,32 +56,33 @@ class Book(Protocol[Version]):
     def read(self, history: bool = False) -> Snapshot[Version]:
         """Read every tab in one go; the Changelog's rows only with `history`."""
 
-    def commit(self, snapshot: Snapshot[Version], edits: Edits) -> Mapping[tuple[str, str], int]:
-        """Apply `edits` atomically; return the row number of each appended (tab, key)."""
+    def commit(self, snapshot: Snapshot[Version], changes: Changes) -> Committed[Version]:
+        """Write the cells, rows and state of `changes` atomically (their `log` is written by
+        CycleBook as Changelog rows); `snapshot` is left as it was."""
 
 
-def with_state(tables: Mapping[str, "Table"], edits: Edits) -> Edits:
-    """The edits with `state` turned into writes and appends of the _sheetbill tab."""
-    if not edits.state:
-        return edits
+def with_state(tables: Mapping[str, "Table"], changes: Changes) -> Changes:
+    """The cells and rows of `changes`, with `state` turned into cells and rows of the _sheetbill tab."""
+    if not changes.state:
+        return Changes(changes.cells, changes.rows)
     from . import cells
 
     table = tables["state"]
     at = {cells.text(table.get(v, "key")): r for r, v in table.rows}
-    writes, appends = list(edits.writes), list(edits.appends)
-    for key, value in edits.state.items():
+    writes, appends = list(changes.cells), list(changes.rows)
+    for key, value in changes.state.items():
         if key in at:
             writes.append(CellWrite("state", at[key], key, "value", None, value))
         else:
             appends.append(RowAppend("state", key, {"key": key, "value": value}))
-    return Edits(writes=writes, appends=appends)
+    return Changes(tuple(writes), tuple(appends))
 
 
-def next_rows(tables: Mapping[str, "Table"], edits: Edits) -> dict[tuple[str, str], int]:
+def next_rows(tables: Mapping[str, "Table"], changes: Changes) -> dict[tuple[str, str], int]:
     """Where each appended row lands: after the last used row of its tab, in order."""
     last = {key: t.last_row for key, t in tables.items()}
     out = {}
-    for a in edits.appends:
+    for a in changes.rows:
         last[a.tab] += 1
         out[(a.tab, a.key)] = last[a.tab]
     return out

@@ -18,11 +18,11 @@ from ..core.dashboard import dashboard_writes
 from ..core.history import human_edits
 from ..core.identity import identify
 from ..core.model import Ledger
-from ..core.plan import CellWrite, Plan, RowAppend
+from ..core.changes import Changes, CellWrite, RowAppend
+from ..core.protect import Restoration, restore_finalized
 from ..core.recover import state_from_changelog
-from ..deliver.exactly_once import Writes
 from . import records, state
-from .base import Book, Edits, Snapshot, next_rows
+from .base import Book, Committed, Snapshot, next_rows
 from .cells import text as cell_text
 from .state import Texts, snapshot_updates
 
@@ -46,8 +46,7 @@ class CycleBook:
     def read(self) -> Snapshot:
         snapshot = self.book.read()
         unchanged = state.unchanged_tabs(snapshot.fingerprints, snapshot.state, self.book.cache)
-        snapshot.texts = Texts(snapshot.tables, unchanged, snapshot.state)
-        return snapshot
+        return replace(snapshot, texts=Texts(snapshot.tables, unchanged, snapshot.state))
 
     def ledger(self, snapshot: Snapshot) -> Ledger:
         return records.ledger(snapshot.tables, self.config.day_first)
@@ -62,8 +61,9 @@ class CycleBook:
         run, and the edits people made since the last cycle."""
         snapshot = self.read()
         recovered = self.recover(snapshot)
-        made, identity = self.identify(snapshot)
+        made, identity = self.identify({**snapshot.state, **recovered})
         recovered.update(made)
+        snapshot = replace(snapshot, state={**snapshot.state, **recovered})  # as the next commit writes it
         return Reading(snapshot, self.ledger(snapshot), identity + self.human_edits(snapshot), recovered)
 
     def recover(self, snapshot: Snapshot) -> dict[str, str]:
@@ -73,19 +73,25 @@ class CycleBook:
         history = self.book.read(history=True)
         recovered = state_from_changelog(records.changes(history.tables["changelog"]))
         log.warning("the _sheetbill tab had no state; rebuilt it from the Changelog")
-        snapshot.state.update(recovered)
         return recovered
 
-    def identify(self, snapshot: Snapshot) -> tuple[dict[str, str], list[changelog.Change]]:
-        """A workbook's own id (see core.identity), made on its first run and committed with it."""
-        made, log_ = identify(snapshot.state, lambda: secrets.token_hex(8), self.stamp(), ACTOR, "_sheetbill")
-        snapshot.state.update(made)
-        return made, log_
+    def identify(self, state_: Mapping[str, str]) -> tuple[dict[str, str], list[changelog.Change]]:
+        """A workbook's own id (see core.identity), made on its first run and committed with it:
+        the state entry and its Changelog entry (none for a workbook that has one)."""
+        return identify(state_, lambda: secrets.token_hex(8), self.stamp(), ACTOR, "_sheetbill")
 
     def previous(self, snapshot: Snapshot) -> dict[str, dict[str, dict[str, str]]]:
         """The rows as the last cycle left them (from the snapshot in the state)."""
         assert snapshot.texts is not None  # read() keeps them
         return state.previous(snapshot.texts, snapshot.state)
+
+    def restoration(self, seen: Reading) -> Restoration:
+        """Edits people made to finalized invoices since the last cycle, and how to undo them (core.protect)."""
+        snapshot = seen.snapshot
+        assert snapshot.texts is not None  # read() keeps them
+        return restore_finalized(self.previous(snapshot), snapshot.texts.rows, snapshot.texts.row_of(),
+                                 seen.ledger.invoices,
+                                 have_snapshot=any(k.startswith("snapshot/") for k in snapshot.state))
 
     def human_edits(self, snapshot: Snapshot) -> list[changelog.Change]:
         assert snapshot.texts is not None  # read() keeps them
@@ -100,55 +106,52 @@ class CycleBook:
     def stamp(self) -> str:
         return changelog.utc_stamp(self.now())
 
-    def commit(self, snapshot: Snapshot, writes: Sequence[CellWrite], appends: Sequence[RowAppend],
-               people: Sequence[changelog.Change] = (), action: str | None = None,
-               extra_state: Mapping[str, str] | None = None) -> dict:
-        """One atomic write: the edits, their Changelog rows (hash-chained) and the new snapshot.
-        Returns the row of each appended (tab, key)."""
-        writes, appends = list(writes), list(appends)
-        logged = Plan(appends=tuple(appends), writes=tuple(w for w in writes if w.tab != "dashboard"))
-        ours = changelog.from_plan(logged, self.now(), ACTOR, self.header)
+    def commit(self, snapshot: Snapshot, changes: Changes, action: str | None = None) -> Committed:
+        """One atomic write: `changes`, the Changelog rows (`changes.log`, then one per row and
+        cell written, hash-chained) and the new snapshot of the rows in the state. `snapshot`
+        is left as it was: the result holds the one after the commit."""
+        logged = Changes(tuple(w for w in changes.cells if w.tab != "dashboard"), changes.rows)
+        ours = changelog.of_changes(logged, self.now(), ACTOR, self.header)
         if action:
             ours = [replace(c, action=action) for c in ours]
-        chained = changelog.chain(list(people) + ours, snapshot.state.get("changelog_hash", changelog.GENESIS))
-        log_rows = [RowAppend("changelog", c.hash, dict(zip(
+        chained = changelog.chain(list(changes.log) + ours, snapshot.state.get("changelog_hash", changelog.GENESIS))
+        log_rows = tuple(RowAppend("changelog", c.hash, dict(zip(
             ("at", "actor", "action", "tab", "key", "field", "before", "after", "hash"),
-            c.fields() + (c.hash,)))) for c in chained]
-        edits = Edits(writes=writes, appends=appends + log_rows)
+            c.fields() + (c.hash,)))) for c in chained)
+        edits = Changes(changes.cells, changes.rows + log_rows)
         assert snapshot.texts is not None  # read() keeps them
-        texts: Texts = snapshot.texts
-        texts.apply(edits, next_rows(snapshot.tables, edits))
-        edits.state = {**(extra_state or {}), **snapshot_updates(texts, snapshot.state)}
+        texts = snapshot.texts.after(edits, next_rows(snapshot.tables, edits))
+        state_ = {**changes.state, **snapshot_updates(texts, snapshot.state)}
         if chained:
-            edits.state.update({"changelog_hash": chained[-1].hash, "schema_version": SCHEMA_VERSION})
+            state_.update({"changelog_hash": chained[-1].hash, "schema_version": SCHEMA_VERSION})
+        edits = Changes(edits.cells, edits.rows, state_)
         if edits.empty:
-            return {}
-        rows = dict(self.book.commit(snapshot, edits))
-        state.remember(snapshot.fingerprints, texts, snapshot.state, self.book.cache)
-        return rows
+            return Committed({}, snapshot)
+        done = self.book.commit(snapshot, edits)
+        after = replace(done.snapshot, texts=texts)
+        state.remember(after.fingerprints, texts, after.state, self.book.cache)
+        return Committed(dict(done.rows), after)
 
-    def commit_writes(self, snapshot: Snapshot, writes: Writes) -> None:
-        """An email's mark, record or unmark (see deliver/exactly_once.py)."""
-        self.commit(snapshot, writes.cells, [], writes.log, extra_state=writes.state)
-
-    def commit_and_read(self, seen: Reading, writes: Sequence[CellWrite], appends: Sequence[RowAppend],
-                        extra_state: Mapping[str, str] | None = None, action: str | None = None,
+    def commit_and_read(self, seen: Reading, changes: Changes, action: str | None = None,
                         recovered: bool = False) -> Reading:
         """Commit (with the human edits still to log, and with `recovered` the rebuilt state too),
         then read again so that what follows plans on what was written."""
-        state_ = {**(seen.recovered if recovered else {}), **(extra_state or {})}
-        self.commit(seen.snapshot, writes, appends, seen.people, action=action, extra_state=state_)
+        state_ = {**(seen.recovered if recovered else {}), **changes.state}
+        self.commit(seen.snapshot, Changes(changes.cells, changes.rows, state_, tuple(seen.people) + changes.log),
+                    action)
         return replace(self.reading(), recovered=seen.recovered)
 
-    def dashboard_cells(self, snapshot: Snapshot,
-                        rows: Callable[[], Sequence[tuple[str, object, object]]]) -> list[CellWrite]:
-        """The Dashboard cells that change to show `rows()` (core.dashboard); none without the tab."""
+    def dashboard_cells(self, snapshot: Snapshot, rows: Callable[[], Sequence[tuple[str, object, object]]],
+                        along: bool) -> list[CellWrite]:
+        """The Dashboard cells that change to show `rows()` (core.dashboard); none without the tab, and
+        none where only its time of update would change and nothing else is written (`along`)."""
         table = snapshot.tables.get("dashboard")
         if table is None:
             return []
         fields: list[str] = [f for f in ("item", "value", "count") if f in table.columns]
         current = {r: {f: table.get(v, f) for f in fields} for r, v in table.rows}
-        return dashboard_writes(rows(), current, cell_text)
+        board = dashboard_writes(rows(), current, cell_text)
+        return board if along or any(w.key != "Updated at" for w in board) else []
 
     def muted(self, snapshot: Snapshot, tab: str, is_muted: Callable[[str], bool]) -> frozenset[str]:
         """The keys of `tab`'s rows whose Reminders column mutes them."""
@@ -158,3 +161,14 @@ class CycleBook:
         key = table.tab.key_field
         return frozenset(cell_text(table.get(v, key)) for _, v in table.rows
                          if is_muted(cell_text(table.get(v, "reminders"))))
+
+
+class Commits:
+    """Commits made one after another (an email's mark, then its record: see
+    deliver/exactly_once.py), each on the snapshot the one before left; `snapshot` is the latest."""
+
+    def __init__(self, book: CycleBook, snapshot: Snapshot) -> None:
+        self.book, self.snapshot = book, snapshot
+
+    def __call__(self, changes: Changes) -> None:
+        self.snapshot = self.book.commit(self.snapshot, changes).snapshot

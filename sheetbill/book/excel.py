@@ -16,13 +16,15 @@ import contextlib
 import fcntl
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
 from ..errors import UnsafeToWrite, WorkbookBusy, WorkbookError
 from . import cells, gc_hold
-from .apply import apply_edits
-from .base import Edits, Snapshot, next_rows, with_state
+from ..core.changes import Changes
+from .apply import apply_edits, copies, state_after
+from .base import Committed, Snapshot, next_rows, with_state
 from .cache import Cache
 from .schema import Tab
 from .sheet_cache import SheetCache
@@ -122,19 +124,20 @@ class ExcelBook:
         return {key: by_name[tab.name] for key, tab in self.tabs.items() if tab.name in by_name}
 
     # -- writing ----------------------------------------------------------
-    def commit(self, snapshot: Snapshot[Stamp], edits: Edits) -> Mapping[tuple[str, str], int]:
-        if edits.empty:
-            return {}
+    def commit(self, snapshot: Snapshot[Stamp], changes: Changes) -> Committed[Stamp]:
+        if changes.empty:
+            return Committed({}, snapshot)
         try:
-            return self._commit(snapshot, edits)
+            return self._commit(snapshot, changes)
         finally:
             gc_hold.release()
 
-    def _commit(self, snapshot: Snapshot[Stamp], edits: Edits) -> Mapping[tuple[str, str], int]:
+    def _commit(self, snapshot: Snapshot[Stamp], changes: Changes) -> Committed[Stamp]:
         self.check_not_open()
-        edits = with_state(snapshot.tables, edits)
+        edits = with_state(snapshot.tables, changes)
         rows = next_rows(snapshot.tables, edits)
-        sheet_edits, new_sheets = self._sheet_edits(snapshot, edits)
+        tables = copies(snapshot.tables, edits)  # new tabs and columns, then the rows written
+        sheet_edits, new_sheets = self._sheet_edits(tables, edits)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".xlsx.tmp", dir=self.path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
@@ -160,13 +163,10 @@ class ExcelBook:
         finally:
             tmp.unlink(missing_ok=True)
         stat = self.path.stat()
-        snapshot.version = (stat.st_mtime_ns, stat.st_size)
-        apply_edits(snapshot.tables, edits, rows)
-        snapshot.fingerprints = self._by_key(fingerprints(self.path))
-        snapshot.state.update(
-            {cells.text(a.values["key"]): cells.text(a.values["value"]) for a in edits.appends if a.tab == "state"})
-        snapshot.state.update({w.key: cells.text(w.after) for w in edits.writes if w.tab == "state"})
-        return rows
+        apply_edits(tables, edits, rows)
+        return Committed(rows, replace(snapshot, tables=tables, state=state_after(snapshot.state, edits),
+                                       version=(stat.st_mtime_ns, stat.st_size),
+                                       fingerprints=self._by_key(fingerprints(self.path))))
 
     def _keep_backup(self) -> None:
         if self.backups <= 0:
@@ -180,22 +180,22 @@ class ExcelBook:
                 os.replace(name(i), name(i + 1))
         os.link(self.path, name(1))
 
-    def _sheet_edits(self, snapshot: Snapshot[Stamp], edits: Edits):
+    def _sheet_edits(self, tables: Mapping[str, Table], edits: Changes):
+        """The cells to write per sheet, and the sheets to add (`tables` learn their new columns)."""
         updates: dict[str, dict[tuple[int, int], WriteValue]] = {}
         appends: dict[str, list[list[WriteValue]]] = {}
         new_sheets: list[NewSheet] = []
-        tables = snapshot.tables
         for key, table in tables.items():
             if not table.exists and _touches(key, edits):
                 new_sheets.append(NewSheet(table.tab.name, table.tab.headers, hidden=table.tab.hidden))
                 made = [c for c in table.tab.columns if not c.optional]
                 table.columns = {c.field: i for i, c in enumerate(made)}
                 table.width, table.missing, table.exists = len(made), (), True
-        for w in edits.writes:
+        for w in edits.cells:
             table = tables[w.tab]
             col = self._column(table, w.field, updates)
             updates.setdefault(table.tab.name, {})[(w.row, col)] = cells.for_kind(table.tab.column(w.field).kind, w.after)
-        for a in edits.appends:
+        for a in edits.rows:
             table = tables[a.tab]
             row: list[WriteValue] = [None] * max(table.width, 1)
             for fld, value in a.values.items():
@@ -227,8 +227,8 @@ class ExcelBook:
         return idx
 
 
-def _touches(key: str, edits: Edits) -> bool:  # noqa: D103
-    return any(w.tab == key for w in edits.writes) or any(a.tab == key for a in edits.appends)
+def _touches(key: str, edits: Changes) -> bool:  # noqa: D103
+    return any(w.tab == key for w in edits.cells) or any(a.tab == key for a in edits.rows)
 
 
 def _same_access(original: Path, new: Path) -> None:

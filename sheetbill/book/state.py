@@ -10,13 +10,14 @@ whose digest has not changed is never decoded.
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import json
 import zlib
 from typing import Mapping
 
 from . import cells
-from .base import Edits
+from ..core.changes import Changes
 from .cache import Cache
 from .table import Table
 
@@ -124,20 +125,31 @@ class Texts:
     def row_of(self) -> dict[tuple[str, str], int]:
         return {(tab, key): row for tab, keys in self.key_at.items() for row, key in keys.items()}
 
-    def apply(self, edits: Edits, appended: Mapping[tuple[str, str], int]) -> None:
+    def after(self, changes: Changes, appended: Mapping[tuple[str, str], int]) -> "Texts":
+        """A new Texts: the rows as they read once `changes` are written (this one stays as it is)."""
+        new = copy.copy(self)
+        touched = {w.tab for w in changes.cells} | {a.tab for a in changes.rows}
+        new.rows = {t: dict(r) if t in touched else r for t, r in self.rows.items()}
+        new.key_at = {t: dict(k) if t in touched else k for t, k in self.key_at.items()}
+        new.unchanged, new._digests = set(self.unchanged), dict(self._digests)
+        new._encoded, self._encoded = self._encoded, {}  # a cache: it goes with the newer rows
+        new.apply(changes, appended)  # lets go of the stored snapshots decoded for comparing, this one's too
+        return new
+
+    def apply(self, edits: Changes, appended: Mapping[tuple[str, str], int]) -> None:
         """What the rows read as once `edits` are written."""
         self._stored.clear()  # the stored snapshots were for comparing; not kept through the commit
-        for tab in {w.tab for w in edits.writes} | {a.tab for a in edits.appends}:
+        for tab in {w.tab for w in edits.cells} | {a.tab for a in edits.rows}:
             if tab in self.unchanged:
                 self._build(tab)
-        for w in edits.writes:
+        for w in edits.cells:
             if w.tab not in self.rows:
                 continue
             key = self.key_at[w.tab].get(w.row)
             texts = dict(self.rows[w.tab].pop(key, {})) if key is not None else {}
             texts[w.field] = self._text(w.tab, w.field, w.after)
             self._put(w.tab, w.row, texts)
-        for a in edits.appends:
+        for a in edits.rows:
             if a.tab in self.rows and (a.tab, a.key) in appended:
                 texts = {f: self._text(a.tab, f, v) for f, v in a.values.items()}
                 self._put(a.tab, appended[(a.tab, a.key)], texts)

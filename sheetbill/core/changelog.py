@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Callable, Iterable, Sequence
 
-from .plan import Plan
+from .changes import Changes
 
 GENESIS = "0" * 16
 
@@ -63,14 +63,14 @@ def chain(changes: Iterable[Change], previous: str) -> list[Change]:
     return out
 
 
-def from_plan(plan: Plan, at: datetime, actor: str, header: Callable[[str, str], str]) -> list[Change]:
-    """What the worker did, as unchained changelog rows. `header(tab, field)`
+def of_changes(changes: Changes, at: datetime, actor: str, header: Callable[[str, str], str]) -> list[Change]:
+    """The rows and cells of `changes`, as unchained changelog rows. `header(tab, field)`
     gives the names the admin sees (`header(tab, "")` is the tab's name)."""
     stamp = utc_stamp(at)
     rows = []
-    for a in plan.appends:
+    for a in changes.rows:
         rows.append(Change(stamp, actor, "create", header(a.tab, ""), a.key, "", "", ""))
-    for w in plan.writes:
+    for w in changes.cells:
         key = w.key or (text(w.after) if w.field == "session_id" else f"row {w.row}")
         rows.append(Change(stamp, actor, "update", header(w.tab, ""), key, header(w.tab, w.field),
                            text(w.before), text(w.after)))

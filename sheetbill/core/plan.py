@@ -1,37 +1,15 @@
-"""A plan: everything one cycle will write, computed without any I/O.
-
-Tabs and fields are named by their canonical keys (`sessions`,
-`invoice_no`); the book maps them to the admin's headers.
-"""
+"""A plan: everything one cycle will write, computed without any I/O, and what the
+planners found on the way (new invoices, problems, sessions waiting for their day).
+Its writes are `changes` (see changes.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
 
+from .changes import CellWrite, Changes, RowAppend
 from .model import Invoice
 
-
-@dataclass(frozen=True)
-class CellWrite:
-    """Set one cell of an existing row. `key` is the row's identity (Session ID,
-    Invoice No...) so the writer can check the row did not move since the read."""
-
-    tab: str
-    row: int
-    key: str
-    field: str
-    before: object
-    after: object
-
-
-@dataclass(frozen=True)
-class RowAppend:
-    """Add one row at the end of a tab."""
-
-    tab: str
-    key: str
-    values: Mapping[str, object]
+__all__ = ["CellWrite", "Plan", "RowAppend", "RowProblem"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +29,11 @@ class Plan:
     new_invoices: tuple[Invoice, ...] = ()
     problems: tuple[RowProblem, ...] = ()
     waiting: tuple[str, ...] = field(default=())  # session ids billed once their day is over
+
+    @property
+    def changes(self) -> Changes:
+        """What the plan writes: its cells and rows."""
+        return Changes.of(self.writes, self.appends)
 
     @property
     def empty(self) -> bool:

@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-from ..book.cycle_book import CycleBook, Reading
+from ..book.base import Snapshot
+from ..book.cycle_book import Commits, CycleBook, Reading
 from ..core.account import owner_of
+from ..core.changes import Changes
 from ..core.actions import PDF, Action
 from ..core.billing import BillingRules
 from ..core.status import billing_status as billing_status_of
@@ -22,7 +24,7 @@ from ..core.reminders import due_reminders, muted
 from ..core.statement import statement_of
 from ..cycle_report import CycleReport
 from .base import Transport
-from .exactly_once import Outcome, Outgoing, Writes, emailed, send_all, tagged
+from .exactly_once import Outcome, Outgoing, emailed, send_all, tagged
 from .invoice_pdfs import RenderAll, invoice_pdfs
 from .outgoing import Context, receipt_items, reminder_items, statement_item
 from ..core.kind import is_credit_note
@@ -51,9 +53,10 @@ class Delivery:
         return is_credit_note(number, self.rules.credit_note_pattern)
 
     def deliver(self, ctx: Context, book: CycleBook, seen: Reading, cycle: CyclePlan, invoices: list[Invoice],
-                report: CycleReport, planned: tuple[CellWrite, ...] = ()) -> None:
+                report: CycleReport, planned: tuple[CellWrite, ...] = ()) -> Snapshot:
+        """Deliver on `seen`; returns the snapshot as the last write left it."""
         if self.renderer is None:
-            return
+            return seen.snapshot
         snapshot, ledger, lookup = seen.snapshot, seen.ledger, self.rules.email_lookup
         if self.transport is not None and not lookup:  # over SMTP a person decides, and hears of it every run
             report.errors += [u.message for u in unknown_outcomes(invoices, cycle.payments, snapshot.state)]
@@ -68,7 +71,7 @@ class Delivery:
         clients = {c.client_id: c for c in ledger.clients}
         links, items = invoice_pdfs(ctx, todo, clients, self.render_all, self.message, sessions, report)
         items = tagged("invoice", items)
-        first = Writes(cells=links)
+        first = Changes.of(links)
         if self.transport is not None:
             receipts, no_email = receipt_items(ctx, cycle.payments, clients, owner_of(ledger.clients, invoices),
                                                self.receipts, lookup, report.errors)
@@ -83,10 +86,12 @@ class Delivery:
                 items += tagged("superbill", self.superbills.monthly(
                     ctx, snapshot.tables, replace(ledger, invoices=tuple(cycle.invoices), payments=cycle.payments),
                     snapshot.state, report.errors, lookup))
-        outcome = send_all(items, self.transport, lambda w: book.commit_writes(snapshot, w), lookup, first,
+        commits = Commits(book, snapshot)
+        outcome = send_all(items, self.transport, commits, lookup, first,
                            out=Outcome(report.sent, report.errors))  # filled as it goes: a failing write still tells
         report.actions += [Action(PDF, n) for n in report.pdfs]
         report.actions += emailed(outcome.delivered, self.credit_note)
+        return commits.snapshot
 
     def reminders(self, book: CycleBook, seen: Reading, cycle: CyclePlan, today):
         if not self.reminder_days:

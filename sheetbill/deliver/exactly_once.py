@@ -21,8 +21,7 @@ from typing import Callable, Sequence
 
 from .. import progress
 from ..core.actions import EMAIL, Action
-from ..core.changelog import Change
-from ..core.plan import CellWrite
+from ..core.changes import Changes
 from .base import Transport
 from .errors import DeliveryError, PermanentFailure
 
@@ -30,31 +29,12 @@ log = logging.getLogger("sheetbill")
 
 
 @dataclass
-class Writes:
-    """Cells, state entries and changelog entries written together."""
-
-    cells: list[CellWrite] = field(default_factory=list)
-    state: dict[str, str] = field(default_factory=dict)
-    log: list[Change] = field(default_factory=list)
-
-    def __iadd__(self, other: "Writes") -> "Writes":
-        self.cells += other.cells
-        self.state.update(other.state)
-        self.log += other.log
-        return self
-
-    @property
-    def empty(self) -> bool:
-        return not (self.cells or self.state or self.log)
-
-
-@dataclass
 class Outgoing:
     label: str  # "INV-2026-0001", "RCPT-2026-0003", "reminder 2 of INV-2026-0001"
     message: EmailMessage
-    mark: Writes
-    record: Callable[[], Writes]  # called once sent: Sent At is the moment it went
-    unmark: Writes
+    mark: Changes
+    record: Callable[[], Changes]  # called once sent: Sent At is the moment it went
+    unmark: Changes
     interrupted: bool = False  # marked by an earlier run, not recorded
     kind: str = ""  # what it carries: invoice, receipt, reminder, statement
 
@@ -82,27 +62,27 @@ def emailed(items: Sequence[Outgoing], credit_note: Callable[[str], bool]) -> li
     return out
 
 
-def send_all(items: Sequence[Outgoing], transport: Transport | None, commit: Callable[[Writes], None], lookup: bool,
-             first: Writes | None = None, out: Outcome | None = None) -> Outcome:
-    """Send `items` in order; `commit(writes)` writes to the workbook. `first`
+def send_all(items: Sequence[Outgoing], transport: Transport | None, commit: Callable[[Changes], None], lookup: bool,
+             first: Changes | None = None, out: Outcome | None = None) -> Outcome:
+    """Send `items` in order; `commit(changes)` writes to the workbook (each on what the one before left). `first`
     (PDF links...) goes in the first write. `out`: filled as it goes, so a
     caller knows what went out even when a write fails midway. Without a `transport`
     there are no `items`, only `first` to write."""
     out = out if out is not None else Outcome()
-    pending = Writes()
+    pending = Changes()
     if first is not None:
         pending += first
     if lookup:
         for item in items:
             pending += item.mark
         commit(pending)
-        pending = Writes()
+        pending = Changes()
     for item in progress.steps(items, "emails", doing="to send"):
         assert transport is not None  # emails are made only where there is a transport
         if not lookup:
             pending += item.mark
             commit(pending)
-            pending = Writes()
+            pending = Changes()
         if item.interrupted and transport.already_sent(item.message["Message-ID"]):
             log.info("%s was sent before the last run stopped; recording it", item.label)
         else:

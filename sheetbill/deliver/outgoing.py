@@ -31,7 +31,8 @@ from ..core.numbering import NumberPattern
 from ..core.plan import CellWrite
 from ..core.reminders import Reminder
 from ..render.store import PdfStore, StoredPdf
-from .exactly_once import Outgoing, Writes
+from ..core.changes import Changes
+from .exactly_once import Outgoing
 from ..core.kind import InvoiceKind, kind_of
 
 __all__ = ["Context", "invoice_copy_item", "invoice_item", "once_in_state", "receipt_items", "reminder_items",
@@ -100,20 +101,20 @@ def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, stored: StoredPdf
         _use_id(msg, inv.message_id)
     mid = msg["Message-ID"]
 
-    def record() -> Writes:
+    def record() -> Changes:
         out = [CellWrite("invoices", row, inv.invoice_no, "sent_at", "", ctx.stamp())]
         for sid in inv.session_ids:
             s = sessions.get(sid)
             if s is not None and (s.billing_status is BillingStatus.INVOICED or not s.billing_status_text):
                 out.append(CellWrite("sessions", s.row, sid, "billing_status", s.billing_status_text,
                                      BillingStatus.SENT.value))
-        return Writes(cells=out)
+        return Changes.of(out)
 
     return Outgoing(
         label=inv.invoice_no, message=msg,
-        mark=Writes(cells=[CellWrite("invoices", row, inv.invoice_no, "message_id", inv.message_id, mid)]),
+        mark=Changes.of([CellWrite("invoices", row, inv.invoice_no, "message_id", inv.message_id, mid)]),
         record=record,
-        unmark=Writes(cells=[CellWrite("invoices", row, inv.invoice_no, "message_id", mid, "")]),
+        unmark=Changes.of([CellWrite("invoices", row, inv.invoice_no, "message_id", mid, "")]),
         interrupted=item.interrupted)
 
 
@@ -146,13 +147,13 @@ def invoice_copy_item(ctx: Context, doc, pdf: bytes, stored: StoredPdf, build_me
 
 
 def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str, Client], owner_of,
-                  renderer, lookup: bool, errors: list[str]) -> tuple[list[Outgoing], Writes]:
+                  renderer, lookup: bool, errors: list[str]) -> tuple[list[Outgoing], Changes]:
     """Receipts issued and not yet sent. Returns the emails and the writes for
     receipts that cannot be emailed (client without Email)."""
     from .message import receipt_message, receipt_message_id
 
     email = ctx.config.email
-    items, other = [], Writes()
+    items, other = [], Changes()
     for p in payments:
         if not p.receipt_no or (p.receipt_sent_at and not cell_is_sending(p.receipt_sent_at)):
             continue
@@ -175,8 +176,8 @@ def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str
             continue
         key = p.payment_id
         if not client.email:
-            other.cells.append(CellWrite("payments", p.row, key, "receipt_sent_at", p.receipt_sent_at,
-                                         "not emailed: the client has no Email"))
+            other += Changes((CellWrite("payments", p.row, key, "receipt_sent_at", p.receipt_sent_at,
+                                        "not emailed: the client has no Email"),))
             continue
         try:
             msg = receipt_message(doc, pdf, stored.name, email.sender, ctx.email_template("receipt_subject.txt"),
@@ -189,13 +190,13 @@ def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str
             continue
         mark = sending_cell(msg["Message-ID"])
 
-        def record(p: Payment = p, key: str = key, mark: str = mark) -> Writes:
-            return Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", mark, ctx.stamp())])
+        def record(p: Payment = p, key: str = key, mark: str = mark) -> Changes:
+            return Changes.of([CellWrite("payments", p.row, key, "receipt_sent_at", mark, ctx.stamp())])
         items.append(Outgoing(
             label=p.receipt_no, message=msg,
-            mark=Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", p.receipt_sent_at, mark)]),
+            mark=Changes.of([CellWrite("payments", p.row, key, "receipt_sent_at", p.receipt_sent_at, mark)]),
             record=record,
-            unmark=Writes(cells=[CellWrite("payments", p.row, key, "receipt_sent_at", mark, "")]),
+            unmark=Changes.of([CellWrite("payments", p.row, key, "receipt_sent_at", mark, "")]),
             interrupted=interrupted))
     return items, other
 
@@ -232,15 +233,15 @@ def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, C
             continue
         level = str(r.level)
 
-        def record(inv: Invoice = inv, key: str = key, level: str = level, was: str = was) -> Writes:
-            return Writes(state={key: level},
-                          log=[Change(ctx.stamp(), "sheetbill", "remind", ctx.config.tab("invoices").name,
-                                      inv.invoice_no, "Reminder", reminder_level(was), level)])
+        def record(inv: Invoice = inv, key: str = key, level: str = level, was: str = was) -> Changes:
+            return Changes(state={key: level},
+                           log=(Change(ctx.stamp(), "sheetbill", "remind", ctx.config.tab("invoices").name,
+                                       inv.invoice_no, "Reminder", reminder_level(was), level),))
         items.append(Outgoing(
             label=f"reminder {level} of {inv.invoice_no}", message=msg,
-            mark=Writes(state={key: sending_state(level, msg["Message-ID"])}),
+            mark=Changes(state={key: sending_state(level, msg["Message-ID"])}),
             record=record,
-            unmark=Writes(state={key: was}),
+            unmark=Changes(state={key: was}),
             interrupted=interrupted))
     return items
 
@@ -308,11 +309,11 @@ def once_in_state(ctx: Context, key: str, state: Mapping[str, str], label: str,
         errors.append(f"{failed}: {exc}")
         return None
 
-    def record() -> Writes:
+    def record() -> Changes:
         at = ctx.stamp()
-        return Writes(state={key: at}, log=[logged(at)])
-    return Outgoing(label=label, message=msg, mark=Writes(state={key: sending_state(ctx.stamp(), msg["Message-ID"])}),
-                    record=record, unmark=Writes(state={key: was}), interrupted=interrupted)
+        return Changes(state={key: at}, log=(logged(at),))
+    return Outgoing(label=label, message=msg, mark=Changes(state={key: sending_state(ctx.stamp(), msg["Message-ID"])}),
+                    record=record, unmark=Changes(state={key: was}), interrupted=interrupted)
 
 
 def _use_id(msg, message_id: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import app
+from .. import app, commands
 from .. import config as config_mod
 from ..command_report import print_document
 from ..errors import SheetbillError
@@ -19,7 +19,8 @@ def superbill(args) -> int:
                              "to make superbills")
     worker = app.worker_for(config)
     try:
-        stored, report = worker.superbill(args.client, args.date_from, args.date_to, args.email, args.cms1500)
+        stored, report = commands.superbill(worker, args.client, args.date_from, args.date_to, args.email,
+                                            args.cms1500)
     except ClientProblem as exc:
         raise SheetbillError(str(exc)) from None
     return print_document("Superbill", stored, report, args.email,

@@ -10,7 +10,8 @@ from email.utils import format_datetime, formataddr
 
 from ..core.marks import AUTOPAY_MAIL
 from ..deliver.compose import message_id
-from ..deliver.exactly_once import Outgoing, Writes
+from ..core.changes import Changes
+from ..deliver.exactly_once import Outgoing
 from .autopay import Declined
 
 PREFIX = f"{AUTOPAY_MAIL}/"
@@ -32,8 +33,8 @@ def declined_email(declined: Declined, name: str, email: str, practice: str, sen
         f"or update your card with us. Nothing else is charged today.\n\n{practice}\n")
     key = f"{PREFIX}{declined.client_id}/{day.isoformat()}"
     return Outgoing(label=f"AutoPay declined {declined.client_id}", message=msg,
-                    mark=Writes(state={key: "sending"}), record=lambda: Writes(state={key: f"sent {stamp}"}),
-                    unmark=Writes(state={key: ""}), kind="autopay")
+                    mark=Changes(state={key: "sending"}), record=lambda: Changes(state={key: f"sent {stamp}"}),
+                    unmark=Changes(state={key: ""}), kind="autopay")
 
 
 def setup_email(client_id: str, name: str, email: str, practice: str, sender: str, url: str, session_id: str,
@@ -60,10 +61,10 @@ def setup_email(client_id: str, name: str, email: str, practice: str, sender: st
         f"this email and we will send you a new one.\n\n{practice}\n")
     key = f"{MAIL}{client_id}"
     return Outgoing(label=f"AutoPay card set-up {client_id}", message=msg,
-                    mark=Writes(state={f"{PAGE}{client_id}": f"{session_id} {url}",
+                    mark=Changes(state={f"{PAGE}{client_id}": f"{session_id} {url}",
                                        key: sending_state(stamp, str(msg["Message-ID"]))}),
-                    record=lambda: Writes(state={key: stamp}, log=[Change(
+                    record=lambda: Changes(state={key: stamp}, log=(Change(
                         stamp, "sheetbill", "autopay-setup", clients_tab, client_id, "AutoPay", "",
-                        "card set-up link sent")]),
-                    unmark=Writes(state={key: mark}),
+                        "card set-up link sent"),)),
+                    unmark=Changes(state={key: mark}),
                     interrupted=bool(interrupted_id), kind="autopay")

@@ -10,9 +10,11 @@ import logging
 from datetime import date, datetime
 from typing import Callable
 
-from ..book.cycle_book import CycleBook, Reading
+from ..book.base import Snapshot
+from ..book.cycle_book import Commits, CycleBook, Reading
 from ..config import Config
 from ..core import changelog
+from ..core.changes import Changes
 from ..core.cycle import CyclePlan
 from ..core.model import Client, Invoice, Ledger
 from ..cycle_report import CycleReport
@@ -39,7 +41,7 @@ def card_payments(card, book: CycleBook, seen: Reading, plan: Planner, now: date
             report.problems += declined_problems(done)
         report.errors += done.errors
         if done.appends or done.state or done.writes:  # writes: Stripe Customer of a finished card set-up
-            seen = book.commit_and_read(seen, done.writes, done.appends, extra_state=done.state)
+            seen = book.commit_and_read(seen, Changes.of(done.writes, done.appends, done.state))
     return seen
 
 
@@ -61,7 +63,7 @@ def bank_folder(config: Config, book: CycleBook, seen: Reading, plan: Planner, n
             continue
         log.info("bank: %s", result.line())
         if result.appends or result.state:
-            seen = book.commit_and_read(seen, [], result.appends, extra_state=result.state)
+            seen = book.commit_and_read(seen, Changes.of(rows=result.appends, state=result.state))
     return seen
 
 
@@ -70,26 +72,28 @@ def matched_bank_rows(book: CycleBook, seen: Reading) -> Reading:
     appends, writes = confirmed_payments(seen.snapshot.tables)
     if not appends:
         return seen
-    return book.commit_and_read(seen, writes, appends)
+    return book.commit_and_read(seen, Changes.of(writes, appends))
 
 
 def pay_links(card, config: Config, book: CycleBook, seen: Reading, clients: tuple[Client, ...],
               invoices: list[Invoice], credit_note: Callable[[str], bool], transport: Transport | None,
-              lookup: bool, today: date, now: datetime, report: CycleReport) -> dict[str, str]:
+              lookup: bool, today: date, now: datetime, report: CycleReport) -> tuple[dict[str, str], Snapshot]:
     """Pay links for what is open (invoice -> link), then the emails owed to clients whose AutoPay
-    card was declined or whose card set-up link is due."""
+    card was declined or whose card set-up link is due; and the snapshot as the last write left it."""
     from .card_cycle import declined_emails
 
     snapshot = seen.snapshot
     run = card.links(snapshot.tables, snapshot.state, invoices, credit_note)
     report.errors += run.errors
     if run.writes or run.state:
-        book.commit(snapshot, run.writes, [], extra_state=run.state)
+        snapshot = book.commit(snapshot, Changes.of(run.writes, state=run.state)).snapshot
     mails = declined_emails(config, today, changelog.utc_stamp(now), clients, invoices, snapshot.state,
                             transport is not None)
     mails += card.setup_emails(config, snapshot.tables, snapshot.state,  # AutoPay's card set-up
                                changelog.utc_stamp(now), transport is not None, lookup, report)
     if mails:
-        outcome = send_all(mails, transport, lambda w: book.commit_writes(snapshot, w), lookup)
+        commits = Commits(book, snapshot)
+        outcome = send_all(mails, transport, commits, lookup)
         report.sent, report.errors = report.sent + outcome.sent, report.errors + outcome.errors
-    return run.urls
+        snapshot = commits.snapshot
+    return run.urls, snapshot

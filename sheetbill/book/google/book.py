@@ -16,13 +16,15 @@ from __future__ import annotations
 import contextlib
 import random
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Callable, Iterator, Mapping, Sequence
 
 from ...errors import SheetbillError, WorkbookBusy, WorkbookError
 from .. import cells, state as snapshots
-from ..apply import apply_edits
-from ..base import Edits, Snapshot, next_rows, with_state
+from ...core.changes import Changes
+from ..apply import apply_edits, copies, state_after
+from ..base import Committed, Snapshot, next_rows, with_state
 from ..cache import Cache
 from ..schema import Tab
 from ..table import Table, state_of, tables_of
@@ -70,7 +72,7 @@ class GoogleBook:
             self._cycle = False
             if self._lease is not None and self._snapshot is not None:
                 with contextlib.suppress(SheetbillError):
-                    self.commit(self._snapshot, Edits(state={"lease": f"free since {self._stamp(self.now())}"}),
+                    self.commit(self._snapshot, Changes(state={"lease": f"free since {self._stamp(self.now())}"}),
                                 releasing=True)
             self._lease = None
 
@@ -172,15 +174,18 @@ class GoogleBook:
         return None if user.get("me") else user.get("displayName") or None
 
     # -- writing --------------------------------------------------------------------
-    def commit(self, snapshot: Snapshot[Layout], edits: Edits, releasing: bool = False) -> Mapping[tuple[str, str], int]:
-        if edits.empty:
-            return {}
-        layout = snapshot.version
+    def commit(self, snapshot: Snapshot[Layout], changes: Changes, releasing: bool = False) -> Committed[Layout]:
+        if changes.empty:
+            return Committed({}, snapshot)
         if not releasing:
-            edits = Edits(edits.writes, edits.appends,
-                          {**edits.state, "lease": f"{self.holder} until {self._stamp(self.now() + TTL)}"})
-        edits = with_state(snapshot.tables, edits)
+            changes = Changes(changes.cells, changes.rows,
+                              {**changes.state, "lease": f"{self.holder} until {self._stamp(self.now() + TTL)}"})
+        edits = with_state(snapshot.tables, changes)
         rows = next_rows(snapshot.tables, edits)
+        # the layout learns where rows are as the commit goes (new tags, rows people moved): a copy's;
+        # the lease is handed back on what this book knows, whether the commit lands or not
+        snapshot = self._snapshot = replace(snapshot, version=snapshot.version.copy())
+        layout = snapshot.version
         self._tag(snapshot, edits)
         for _ in range(RELOCATIONS + 1):
             new = self._next_lease()
@@ -201,8 +206,7 @@ class GoogleBook:
                     self._follow(snapshot)
                     continue
                 raise self._error(failure, "writing to the spreadsheet") from None
-            self._landed(snapshot, batch.outcome, edits, rows, new, releasing)
-            return rows
+            return Committed(rows, self._landed(snapshot, batch.outcome, edits, rows, new, releasing))
         raise WorkbookBusy(f"{self.label}: rows kept moving while sheetbill wrote; nothing was written, "
                            "the next run starts over")
 
@@ -241,11 +245,13 @@ class GoogleBook:
             raise self._error(failure, "checking a write") from None
         return found.get("metadataValue")
 
-    def _landed(self, snapshot: Snapshot[Layout], outcome: Outcome, edits: Edits,
-                rows: Mapping[tuple[str, str], int], new: Lease, releasing: bool) -> None:
+    def _landed(self, snapshot: Snapshot[Layout], outcome: Outcome, edits: Changes,
+                rows: Mapping[tuple[str, str], int], new: Lease, releasing: bool) -> Snapshot[Layout]:
+        """The snapshot as the batch leaves it (`snapshot`'s layout is this commit's own copy)."""
         layout = snapshot.version
+        tables = copies(snapshot.tables, edits)
         for key, columns in outcome.columns.items():
-            table, place = snapshot.tables[key], layout.tabs[key]
+            table, place = tables[key], layout.tabs[key]
             if key in outcome.new_sheets:
                 place.sheet_id = outcome.new_sheets[key]
                 table.exists, table.missing = True, ()
@@ -257,21 +263,19 @@ class GoogleBook:
                 place.tag_of[logical], place.where[tag] = tag, physical
             place.end = outcome.ends.get(key, place.end)
             place.last = outcome.lasts.get(key, place.last)
-        apply_edits(snapshot.tables, edits, rows)
-        snapshot.state.update({cells.text(a.values["key"]): cells.text(a.values["value"])
-                               for a in edits.appends if a.tab == "state"})
-        snapshot.state.update({w.key: cells.text(w.after) for w in edits.writes if w.tab == "state"})
+        apply_edits(tables, edits, rows)
         self._current, self._lease = new.value, None if releasing else new
-        self._snapshot = snapshot
+        self._snapshot = replace(snapshot, tables=tables, state=state_after(snapshot.state, edits))
+        return self._snapshot
 
     # -- rows that people moved -----------------------------------------------------
-    def _tag(self, snapshot: Snapshot[Layout], edits: Edits) -> None:
+    def _tag(self, snapshot: Snapshot[Layout], edits: Changes) -> None:
         """Tag the rows these edits write to that have no tag yet, in one batchUpdate
         that also echoes those rows: a row whose key is not the one planned on
         (someone moved rows in the meantime) stops the cycle."""
         layout = snapshot.version
         need: dict[str, set[int]] = {}
-        for w in edits.writes:
+        for w in edits.cells:
             place = layout.tabs[w.tab]
             if place.sheet_id is not None and w.row > 1 and w.row not in place.tag_of:
                 need.setdefault(w.tab, set()).add(w.row)

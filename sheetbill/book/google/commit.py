@@ -21,7 +21,7 @@ from typing import Any, Mapping
 
 from ...errors import WorkbookError
 from .. import cells
-from ..base import Edits
+from ...core.changes import Changes
 from ..table import Table
 from . import anchors, values
 from .grid import END, LAST, TAG
@@ -65,19 +65,19 @@ class Batch:
         return len(self.requests) - 1
 
 
-def build(tables: Mapping[str, Table], layout: Layout, edits: Edits, rows: Mapping[tuple[str, str], int],
+def build(tables: Mapping[str, Table], layout: Layout, edits: Changes, rows: Mapping[tuple[str, str], int],
           lease: list[dict[str, Any]]) -> Batch:
     """The batch that applies `edits` (already with state rows) at the rows' current places."""
     batch = Batch()
     for request in lease:
         batch.lease_at = batch.add(request)
-    touched = [k for k in tables if any(w.tab == k for w in edits.writes) or any(a.tab == k for a in edits.appends)]
+    touched = [k for k in tables if any(w.tab == k for w in edits.cells) or any(a.tab == k for a in edits.rows)]
     for key in touched:
-        used = ({w.field for w in edits.writes if w.tab == key}
-                | {f for a in edits.appends if a.tab == key for f in a.values})
+        used = ({w.field for w in edits.cells if w.tab == key}
+                | {f for a in edits.rows if a.tab == key for f in a.values})
         _prepare(batch, key, tables[key], layout, used)
     cells_at: dict[str, dict[tuple[int, int], tuple[dict[str, Any], bool]]] = {k: {} for k in touched}
-    for w in edits.writes:
+    for w in edits.cells:
         table, place = tables[w.tab], layout.tabs[w.tab]
         at = place.physical(w.row) if place.sheet_id is not None else w.row
         if at is None:
@@ -86,7 +86,7 @@ def build(tables: Mapping[str, Table], layout: Layout, edits: Edits, rows: Mappi
         kind = _kind(table, w.field)
         cells_at[w.tab][(at, column)] = values.cell(kind, cells.for_kind(kind, w.after))
     appends: dict[str, list[dict[int, tuple[dict[str, Any], bool]]]] = {k: [] for k in touched}
-    for a in edits.appends:
+    for a in edits.rows:
         table = tables[a.tab]
         columns = batch.outcome.columns[a.tab]
         appends[a.tab].append({columns[f]: values.cell(_kind(table, f), cells.for_kind(_kind(table, f), v))
@@ -212,13 +212,13 @@ def _write_appends(batch: Batch, place: TabPlace, key: str, new_rows: list[dict[
     batch.outcome.appended[key] = len(new_rows)
 
 
-def _tag_appends(batch: Batch, key: str, layout: Layout, edits: Edits, rows: Mapping[tuple[str, str], int]) -> None:
+def _tag_appends(batch: Batch, key: str, layout: Layout, edits: Changes, rows: Mapping[tuple[str, str], int]) -> None:
     if key not in TAGGED_APPENDS:
         return
     place = layout.tabs[key]
     sheet_id = _sheet_id(batch, key, place)
     mine = batch.outcome.tags.setdefault(key, {})
-    for i, a in enumerate(x for x in edits.appends if x.tab == key):
+    for i, a in enumerate(x for x in edits.rows if x.tab == key):
         tag, at = layout.new_id(), place.append_at + i
         batch.add(anchors.create(tag, TAG, sheet_id, at))
         mine[rows[(key, a.key)]] = (tag, at)

@@ -10,7 +10,7 @@ snapshot, and the worker, never notice.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .grid import Read, SheetGrid
 
@@ -71,6 +71,11 @@ class Layout:
             grid = read.sheets.get(name)
             tabs[key] = TabPlace.of(grid) if grid is not None else TabPlace(name, None)
         return cls(tabs, set(read.metadata), rng)
+
+    def copy(self) -> "Layout":
+        """A copy to change as a commit learns where rows are (the same source of new ids)."""
+        tabs = {k: replace(p, tag_of=dict(p.tag_of), where=dict(p.where)) for k, p in self.tabs.items()}
+        return Layout(tabs, set(self.ids), self.rng)
 
     def new_id(self) -> int:
         """A positive 31-bit id no metadata (or sheet) of the spreadsheet uses."""

@@ -1,0 +1,67 @@
+"""A commit hands back what it did, and leaves the snapshot it was given as it was."""
+
+from __future__ import annotations
+
+import random
+
+from sheetbill.book.cycle_book import CycleBook
+from sheetbill.book.google import GoogleBook
+from sheetbill.core.changes import Changes, RowAppend
+
+from .conftest import FixedClock, Practice, session
+from .google_practice import GooglePractice, google_practice  # noqa: F401  (fixture)
+
+pytest_plugins = ["tests.conftest_google"]
+
+
+def _sessions_row(sid: str) -> RowAppend:
+    return RowAppend("sessions", sid, {"session_id": sid, "client": "C-001", "service": "LD60",
+                                       "status": "Completed"})
+
+
+def _check(book, config) -> None:
+    io = CycleBook(config, book, FixedClock().now)
+    with book.lease():
+        before = io.read()
+        state, rows, version = dict(before.state), list(before.tables["sessions"].rows), before.version
+        texts = before.texts
+        assert texts is not None
+        sessions = dict(texts.rows.get("sessions", {}))  # an unchanged sheet's rows are made text when written
+        done = io.commit(before, Changes(rows=(_sessions_row("S-00009"),), state={"probe": "1"}))
+        # the snapshot given is as it was
+        assert before.state == state and before.tables["sessions"].rows == rows and before.version == version
+        assert before.texts is texts and texts.rows.get("sessions", {}) == sessions
+        # the one handed back is the workbook as the commit left it
+        after = done.snapshot
+        row = done.rows[("sessions", "S-00009")]
+        assert row == max(r for r, _ in rows) + 1
+        assert after.state["probe"] == "1" and after.state["changelog_hash"] != state.get("changelog_hash")
+        assert (row, "S-00009") in [(r, after.tables["sessions"].get(v, "session_id")) for r, v in
+                                    after.tables["sessions"].rows]
+        assert after.texts is not None and "S-00009" in after.texts.rows["sessions"]
+        # and a second commit goes on from it
+        again = io.commit(after, Changes(state={"probe": "2"}))
+        assert again.snapshot.state["probe"] == "2" and after.state["probe"] == "1"
+    fresh = io.read()
+    assert fresh.state["probe"] == "2"
+    assert fresh.state["changelog_hash"] == again.snapshot.state["changelog_hash"]
+    assert "S-00009" in [fresh.tables["sessions"].get(v, "session_id") for _, v in fresh.tables["sessions"].rows]
+
+
+def test_an_excel_commit_returns_the_snapshot_after_it(practice: Practice):
+    practice.append("Sessions", session("S-00001", "2026-11-02"))
+    practice.run()
+    from sheetbill.book.excel import ExcelBook
+
+    config = practice.config
+    _check(ExcelBook(config.workbook, config.tabs), config)
+
+
+def test_a_google_commit_returns_the_snapshot_after_it(google_practice: GooglePractice):  # noqa: F811
+    p = google_practice
+    p.append("Sessions", session("S-00001", "2026-11-02"))
+    p.run()
+    book = GoogleBook(p.google(), p.spreadsheet_id, p.config.tabs, now=p.later(0).now, holder="probe",
+                      rng=random.Random(1))
+    _check(book, p.config)
+    assert "S-00009" in {r["Session ID"] for r in p.rows("Sessions")}
