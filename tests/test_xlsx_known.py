@@ -97,3 +97,30 @@ def test_blocks_cover_the_sheet_data(tmp_path, small_blocks):
     assert len(entry.blocks) > 3
     assert entry.blocks[-1].rows == len(entry.values.rows) == 201
     assert all(isinstance(b, known.Block) for b in entry.blocks)
+
+
+@pytest.mark.parametrize("edit, caught_up", [
+    ({"Data": SheetEdit(updates={(2, 3): "early"})}, True),  # most of the sheet written again
+    ({"Data": SheetEdit(updates={(300, 3): "late"})}, False),  # the next read parses one block
+    ({"Data": SheetEdit(appends=[[f"S-x{i}"] for i in range(1500)])}, True),
+    ({"Data": SheetEdit(appends=[["S-x"]])}, False),
+    ({"Log": SheetEdit(appends=[[f"2026-12-{i % 28 + 1:02d}", "h"] for i in range(1500)])}, False),  # head only
+])
+def test_after_a_commit_that_rewrote_much_the_cache_holds_the_new_version(tmp_path, small_blocks, monkeypatch,
+                                                                          edit, caught_up):
+    path = tmp_path / "w.xlsx"
+    _workbook(path, 300)
+    cache = SheetCache(tmp_path / "rows")
+    read_sheets(path, heads=["Log"], known=cache)
+    _patch(path, edit)
+    cache.catch_up(path, edit)
+    name = next(iter(edit))
+    fresh = read_sheets(path, [name])
+    assert (cache[name].fingerprint == fresh.fingerprints[name]) is caught_up
+    if caught_up:
+        assert cache[name].values == fresh.sheets[name]
+        assert SheetCache(tmp_path / "rows")[name].values == fresh.sheets[name]  # saved
+        parsed = []
+        monkeypatch.setattr(cells_fast, "_parse", lambda *a: parsed.append(a))
+        assert read_sheets(path, [name], known=cache).sheets == fresh.sheets
+        assert parsed == []

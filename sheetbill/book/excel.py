@@ -163,6 +163,7 @@ class ExcelBook:
         snapshot.version = (stat.st_mtime_ns, stat.st_size)
         apply_edits(snapshot.tables, edits, rows)
         snapshot.fingerprints = self._by_key(fingerprints(self.path))
+        self.sheets.catch_up(self.path, sheet_edits)
         snapshot.state.update(
             {cells.text(a.values["key"]): cells.text(a.values["value"]) for a in edits.appends if a.tab == "state"})
         snapshot.state.update({w.key: cells.text(w.after) for w in edits.writes if w.tab == "state"})

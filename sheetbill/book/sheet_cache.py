@@ -14,12 +14,16 @@ import io
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 
+from .xlsx import SheetEdit, read_sheets
+from .xlsx.errors import XlsxError
 from .xlsx.known import Known
 
 VERSION = 2
+_FEW_BLOCKS = 2  # blocks of rows a write may leave to parse again before `behind` says so
+_MANY_ROWS = 1000  # rows appended at once that are worth reading back
 _ALLOWED = {
     ("decimal", "Decimal"),
     ("datetime", "date"),
@@ -97,6 +101,35 @@ class SheetCache(MutableMapping[str, Known]):
 
     def __len__(self) -> int:
         return len(set(self._load()) | set(self._entries))
+
+    def behind(self, name: str, edit: SheetEdit) -> bool:
+        """Whether writing `edit` leaves the next read of the sheet many rows to parse
+        again (a commit that rewrote most of a sheet, or appended thousands of rows), so
+        that reading it back once now is worth it. A sheet read only for its first row
+        (one the cycle only appends to) never is."""
+        try:
+            entry = self[name]
+        except KeyError:
+            return False
+        if entry.head:
+            return False
+        if len(edit.appends) > _MANY_ROWS:
+            return True
+        first = min((row for row, _ in edit.updates), default=None)
+        return first is not None and sum(1 for block in entry.blocks if block.row >= first) > _FEW_BLOCKS
+
+    def catch_up(self, path: Path, edits: Mapping[str, SheetEdit]) -> None:
+        """After a commit wrote `edits` to the workbook at `path`: read back the sheets it
+        changed much (see `behind`), so the next read parses only what changes after this
+        commit. Only ever an optimisation: a failure leaves the entries as they were."""
+        names = [name for name, edit in edits.items() if self.behind(name, edit)]
+        if not names:
+            return
+        try:
+            read_sheets(path, names, known=self)
+        except (XlsxError, OSError):
+            return
+        self.save()
 
     def save(self) -> None:
         if self.path is None or not self._changed:
