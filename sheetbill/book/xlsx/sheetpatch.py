@@ -25,6 +25,7 @@ _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?=[\s/>])[^>]*?(/
 _R = re.compile(rb"""(?<![\w:.-])r\s*=\s*["'](\d+)["']""")
 _DIMENSION = re.compile(rb"""(<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref\s*=\s*")([^"]*)(")""")
 _COL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col\b([^>]*)>")
+_TAIL = 1 << 20  # bytes of sheet data scanned for the rows an append needs
 _COL_ATTR = re.compile(rb"""\b(min|max|style)\s*=\s*["'](\d+)["']""")
 
 
@@ -105,6 +106,19 @@ class _Rows:
         return 0
 
 
+def _rows_for(edit: SheetEdit, data: bytes, prefix: bytes, start: int, close: int, sheet: str) -> _Rows:
+    """The rows `edit` needs. Rows appended to a long sheet (the Changelog) touch only
+    its end, so only the rows of the last part of its data are scanned, when they name
+    their numbers and hold the last used row; else, and for updates, all rows."""
+    if not edit.updates and close - start > 2 * _TAIL:
+        cut = data.rfind(b"<" + prefix + b"row", start, close - _TAIL)
+        if cut > start:
+            tail = _Rows(data, prefix, cut, close, sheet)
+            if tail.numbers and not tail.implicit and tail.last_used():
+                return tail
+    return _Rows(data, prefix, start, close, sheet)
+
+
 def _changes(edit: SheetEdit, last_used: int, sheet: str) -> dict[int, dict[int, WriteValue]]:
     """The edit as row -> column -> value, appends placed after `last_used`."""
     rows: dict[int, dict[int, WriteValue]] = {}
@@ -171,7 +185,7 @@ def patch_sheet(data: bytes, edit: SheetEdit, sheet: str, styles: StyleBook, dat
         raise BrokenWorkbook(f"the sheetData of {sheet!r} is not closed")
     if data.find(b"<!--", tag.end(), close) >= 0 or data.find(b"<![CDATA[", tag.end(), close) >= 0:
         raise UnsupportedEdit(f"the sheet {sheet!r} has XML comments among its cells; sheetbill does not edit it")
-    rows = _Rows(data, prefix, tag.end(), close, sheet)
+    rows = _rows_for(edit, data, prefix, tag.end(), close, sheet)
     last_used = rows.last_used()
     changes = _changes(edit, last_used, sheet)
     areas = array_areas(data, tag.end(), close)
