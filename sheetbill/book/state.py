@@ -2,9 +2,11 @@
 
 The snapshot is every tab's rows as text (key -> values) as the worker last
 left them, so the next cycle can tell a person's edits from its own, and
-restore a finalized invoice someone changed. It is stored compressed, in
-chunks that fit a cell (Excel: 32,767 characters, Sheets: 50,000); a tab
-whose digest has not changed is never decoded.
+restore a finalized invoice someone changed. Each tab is stored in parts of
+PART sheet rows, each compressed, in chunks that fit a cell (Excel: 32,767
+characters, Sheets: 50,000), with its digest: a tab whose digest has not
+changed is never decoded, and of one that changed only the parts that differ
+are decoded, and written again.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import base64
 import hashlib
 import json
 import zlib
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from . import cells
 from .base import Edits
@@ -22,6 +24,7 @@ from .table import Table
 
 SNAPSHOT_TABS = ("sessions", "clients", "services", "invoices", "lines", "payments", "cash")
 CHUNK = 30000
+PART = 1000  # sheet rows per stored part of a tab's snapshot
 
 
 def key_of(tab: str, texts: Mapping[str, str], row: int) -> str:
@@ -52,7 +55,8 @@ class Texts:
 
     A tab in `unchanged` (its sheet is byte for byte what the last commit
     wrote, and so equals the stored snapshot) is only turned into text if a
-    commit touches it."""
+    commit touches it. A tab's rows are stored in parts of PART sheet rows,
+    each with its digest, so a commit encodes and writes only the parts it changed."""
 
     def __init__(self, tables: Mapping[str, Table], unchanged: frozenset[str] = frozenset(),
                  state: Mapping[str, str] | None = None) -> None:
@@ -62,7 +66,7 @@ class Texts:
         self.key_at: dict[str, dict[int, str]] = {}
         self.unchanged = set(unchanged)
         self._digests: dict[str, str] = {}
-        self._encoded: dict[str, bytes] = {}  # each tab encoded once per change (digest, then the chunks)
+        self._parts: dict[str, dict[int, str]] = {}  # tab -> part -> digest, for the parts not changed since
         self._stored: dict[tuple[str, str], dict] = {}  # (tab, stored digest) -> its decoded rows
         for tab in SNAPSHOT_TABS:
             table = tables.get(tab)
@@ -73,6 +77,7 @@ class Texts:
         stored = decode(tab, self.state) if tab in self.unchanged else None
         if stored is not None:  # the sheet is as the last commit left it: its snapshot is its text
             self.rows[tab], self.key_at[tab] = stored
+            self._parts[tab] = dict(_stored_parts(tab, self.state) or {})  # and so are its parts
         else:
             table = self.tables[tab]
             self.rows[tab], self.key_at[tab] = {}, {}
@@ -94,31 +99,61 @@ class Texts:
         self.rows[tab][key] = texts
         self.key_at[tab][row] = key
         self._digests.pop(tab, None)
-        self._encoded.pop(tab, None)
+        self._parts.setdefault(tab, {}).pop(row // PART, None)
 
     def digest(self, tab: str) -> str:
+        """The digest of the tab's snapshot: of its parts' digests."""
         if tab not in self._digests:
-            self._digests[tab] = hashlib.sha256(self.encoded(tab)).hexdigest()[:32]
+            parts = self.part_digests(tab)
+            listed = ";".join(f"{k}={d}" for k, d in sorted(parts.items()))
+            self._digests[tab] = hashlib.sha256(f"parts:{listed}".encode()).hexdigest()[:32]
         return self._digests[tab]
 
-    def encoded(self, tab: str) -> bytes:
-        """The tab's rows and where each stands, as stored in the snapshot."""
-        if tab not in self._encoded:
-            self._encoded[tab] = _encode_json({"rows": self.rows[tab], "at": self.key_at[tab]})
-        return self._encoded[tab]
+    def part_digests(self, tab: str) -> dict[int, str]:
+        """Each part's digest (part k: the rows of sheet rows k*PART to (k+1)*PART-1)."""
+        known = self._parts.setdefault(tab, {})
+        present = {row // PART for row in self.key_at[tab]}
+        for k, raw in self.encoded_parts(tab, present - known.keys()).items():
+            known[k] = _digest(raw)
+        for k in known.keys() - present:
+            del known[k]
+        return dict(known)
 
-    def drop_encoded(self, tab: str) -> None:
-        self.digest(tab)
-        self._encoded.pop(tab, None)
+    def encoded_parts(self, tab: str, wanted: Iterable[int]) -> dict[int, bytes]:
+        """The `wanted` parts of the tab: their rows and where each stands, as stored."""
+        at: dict[int, dict[int, str]] = {k: {} for k in wanted}
+        if not at:
+            return {}
+        for row, key in self.key_at[tab].items():
+            part = at.get(row // PART)
+            if part is not None:
+                part[row] = key
+        rows = self.rows[tab]
+        return {k: _encode_json({"rows": {key: rows[key] for key in part.values()}, "at": part})
+                for k, part in at.items()}
 
     def stored(self, tab: str, state: Mapping[str, str]) -> dict | None:
-        """The rows of `tab`'s stored snapshot, decoded once per stored version."""
+        """The rows of `tab`'s stored snapshot, decoded once per stored version (parts
+        equal to the current ones are not decoded: they are the current rows)."""
         slot = (tab, state.get(f"snapshot/{tab}/digest", ""))
         if slot not in self._stored:
-            decoded = decode(tab, state)
-            if decoded is None:
-                return None
-            self._stored[slot] = decoded[0]
+            stored_parts = _stored_parts(tab, state)
+            if stored_parts is None:
+                decoded = decode(tab, state)
+                if decoded is None:
+                    return None
+                self._stored[slot] = decoded[0]
+            else:
+                current = self.part_digests(tab)
+                same = {k for k, digest in stored_parts.items() if current.get(k) == digest}
+                rows: dict[str, dict[str, str]] = {key: self.rows[tab][key] for row, key in self.key_at[tab].items()
+                                                   if row // PART in same}
+                for k in stored_parts.keys() - same:
+                    part = _decode_part(tab, k, state)
+                    if part is None:
+                        return None
+                    rows.update(part[0])
+                self._stored[slot] = dict(sorted(rows.items()))
         return self._stored[slot]
 
     def row_of(self) -> dict[tuple[str, str], int]:
@@ -166,43 +201,113 @@ def _encode_json(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-def encode(tab: str, raw: bytes) -> dict[str, str]:
-    """State entries that hold a tab's encoded snapshot (stale chunks of a longer
-    earlier version are blanked by the caller)."""
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:32]
+
+
+def _chunks(prefix: str, raw: bytes, state: Mapping[str, str]) -> dict[str, str]:
+    """State entries `prefix/0..`, `prefix/n` holding `raw` compressed, in chunks that fit
+    a cell; the chunks of a longer earlier version are blanked."""
     blob = base64.b64encode(zlib.compress(raw, 1)).decode()
     chunks = [blob[i:i + CHUNK] for i in range(0, len(blob), CHUNK)] or [""]
-    out = {f"snapshot/{tab}/{i}": c for i, c in enumerate(chunks)}
-    out[f"snapshot/{tab}/n"] = str(len(chunks))
-    out[f"snapshot/{tab}/digest"] = hashlib.sha256(raw).hexdigest()[:32]
+    out = {f"{prefix}/{i}": c for i, c in enumerate(chunks)}
+    out[f"{prefix}/n"] = str(len(chunks))
+    for i in range(len(chunks), _count(state, f"{prefix}/n")):
+        out[f"{prefix}/{i}"] = ""
     return out
+
+
+def _count(state: Mapping[str, str], key: str) -> int:
+    try:
+        return int(state.get(key, "0") or 0)
+    except ValueError:
+        return 0
+
+
+def _unchunk(prefix: str, state: Mapping[str, str]) -> bytes | None:
+    """What `_chunks` stored at `prefix` (None: nothing there)."""
+    n = int(state.get(f"{prefix}/n", "0") or 0)
+    if not n:
+        return None
+    blob = "".join(state.get(f"{prefix}/{i}", "") for i in range(n))
+    return zlib.decompress(base64.b64decode(blob))
+
+
+_PARTS = "p:"  # how the list of a tab's stored parts starts (`snapshot/<tab>/parts`)
+
+
+def _stored_parts(tab: str, state: Mapping[str, str]) -> dict[int, str] | None:
+    """The stored parts of `tab` and their digests; None when the tab's snapshot is not
+    stored in parts (none yet, or one whole, as workbooks before parts hold it)."""
+    listed = state.get(f"snapshot/{tab}/parts", "")
+    if not listed.startswith(_PARTS):
+        return None
+    try:
+        return {int(k): state.get(f"snapshot/{tab}/p{k}/digest", "") for k in listed[len(_PARTS):].split(",") if k}
+    except ValueError:
+        return None
+
+
+def _decode_part(tab: str, k: int, state: Mapping[str, str]) -> tuple[dict, dict[int, str]] | None:
+    try:
+        raw = _unchunk(f"snapshot/{tab}/p{k}", state)
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return data["rows"], {int(row): key for row, key in data["at"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError, zlib.error, json.JSONDecodeError):
+        return None
 
 
 def decode(tab: str, state: Mapping[str, str]) -> tuple[dict, dict[int, str]] | None:
     """The snapshot of `tab` (rows, row number -> key), or None if there is none
-    (first run) or it is unreadable."""
+    (first run) or it is unreadable. Reads both the parts and the one whole
+    snapshot workbooks written before parts hold."""
+    parts = _stored_parts(tab, state)
+    if parts is not None:
+        rows: dict[str, dict[str, str]] = {}
+        at: dict[int, str] = {}
+        for k in parts:
+            part = _decode_part(tab, k, state)
+            if part is None:
+                return None
+            rows.update(part[0])
+            at.update(part[1])
+        return dict(sorted(rows.items())), dict(sorted(at.items()))
     try:
-        n = int(state.get(f"snapshot/{tab}/n", "0") or 0)
-        if not n:
+        raw = _unchunk(f"snapshot/{tab}", state)
+        if raw is None:
             return None
-        blob = "".join(state.get(f"snapshot/{tab}/{i}", "") for i in range(n))
-        data = json.loads(zlib.decompress(base64.b64decode(blob)))
+        data = json.loads(raw)
         return data["rows"], {int(row): key for row, key in data["at"].items()}
-    except (ValueError, KeyError, TypeError, zlib.error, json.JSONDecodeError):
+    except (ValueError, KeyError, TypeError, AttributeError, zlib.error, json.JSONDecodeError):
         return None
 
 
 def snapshot_updates(texts: Texts, state: Mapping[str, str]) -> dict[str, str]:
-    """State entries to write so the stored snapshot matches `texts` (only changed tabs)."""
+    """State entries to write so the stored snapshot matches `texts` (only changed parts
+    of changed tabs; a whole snapshot of an older workbook is blanked once its parts are
+    written)."""
     out: dict[str, str] = {}
     for tab in texts.rows:
-        if state.get(f"snapshot/{tab}/digest") == texts.digest(tab):
+        digest = texts.digest(tab)
+        if state.get(f"snapshot/{tab}/digest") == digest:
             continue
-        entries = encode(tab, texts.encoded(tab))
-        texts.drop_encoded(tab)  # its digest is kept; the bytes are not needed again
-        old_n = int(state.get(f"snapshot/{tab}/n", "0") or 0)
-        for i in range(int(entries[f"snapshot/{tab}/n"]), old_n):
-            entries[f"snapshot/{tab}/{i}"] = ""
-        out.update(entries)
+        parts = texts.part_digests(tab)
+        stored = _stored_parts(tab, state) or {}
+        changed = [k for k, part_digest in parts.items() if stored.get(k) != part_digest]
+        for k, raw in texts.encoded_parts(tab, changed).items():
+            out.update(_chunks(f"snapshot/{tab}/p{k}", raw, state))
+            out[f"snapshot/{tab}/p{k}/digest"] = parts[k]
+        for k in stored.keys() - parts.keys():
+            out.update({f"snapshot/{tab}/p{k}/{i}": "" for i in range(_count(state, f"snapshot/{tab}/p{k}/n"))})
+            out.update({f"snapshot/{tab}/p{k}/n": "", f"snapshot/{tab}/p{k}/digest": ""})
+        whole = _count(state, f"snapshot/{tab}/n")
+        if whole:
+            out.update({f"snapshot/{tab}/{i}": "" for i in range(whole)})
+            out[f"snapshot/{tab}/n"] = ""
+        out[f"snapshot/{tab}/parts"] = _PARTS + ",".join(str(k) for k in sorted(parts))
+        out[f"snapshot/{tab}/digest"] = digest
     return out
 
 
