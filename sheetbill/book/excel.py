@@ -153,6 +153,7 @@ class ExcelBook:
             stat = self.path.stat()
             if (stat.st_mtime_ns, stat.st_size) != snapshot.version:
                 raise WorkbookBusy(f"{self.path.name} was changed while sheetbill worked on it; nothing was written, the next run starts over")
+            self.sheets.catch_up(self.path, tmp, sheet_edits)
             self._keep_backup()
             os.replace(tmp, self.path)
             _fsync_dir(self.path.parent)
@@ -163,7 +164,6 @@ class ExcelBook:
         snapshot.version = (stat.st_mtime_ns, stat.st_size)
         apply_edits(snapshot.tables, edits, rows)
         snapshot.fingerprints = self._by_key(fingerprints(self.path))
-        self.sheets.catch_up(self.path, sheet_edits)
         snapshot.state.update(
             {cells.text(a.values["key"]): cells.text(a.values["value"]) for a in edits.appends if a.tab == "state"})
         snapshot.state.update({w.key: cells.text(w.after) for w in edits.writes if w.tab == "state"})

@@ -17,9 +17,10 @@ import tempfile
 from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 
-from .xlsx import SheetEdit, read_sheets
+from .xlsx import SheetEdit, fingerprints, read_sheets
 from .xlsx.errors import XlsxError
 from .xlsx.known import Known
+from .xlsx.values import SheetValues
 
 VERSION = 2
 _FEW_BLOCKS = 2  # blocks of rows a write may leave to parse again before `behind` says so
@@ -36,6 +37,12 @@ _ALLOWED = {
     ("sheetbill.book.markers", "CellError"),
     ("sheetbill.book.markers", "FormulaNoValue"),
 }
+
+
+def _appended(edit: SheetEdit) -> bool:
+    """Whether `edit` only appends rows that each hold a value (so that the sheet's
+    last row holding one moves down by as many)."""
+    return not edit.updates and all(any(v is not None and v != "" for v in row) for row in edit.appends)
 
 
 class _Values(pickle.Unpickler):
@@ -118,17 +125,27 @@ class SheetCache(MutableMapping[str, Known]):
         first = min((row for row, _ in edit.updates), default=None)
         return first is not None and sum(1 for block in entry.blocks if block.row >= first) > _FEW_BLOCKS
 
-    def catch_up(self, path: Path, edits: Mapping[str, SheetEdit]) -> None:
-        """After a commit wrote `edits` to the workbook at `path`: read back the sheets it
-        changed much (see `behind`), so the next read parses only what changes after this
-        commit. Only ever an optimisation: a failure leaves the entries as they were."""
-        names = [name for name, edit in edits.items() if self.behind(name, edit)]
-        if not names:
-            return
+    def catch_up(self, before: Path, after: Path, edits: Mapping[str, SheetEdit]) -> None:
+        """Once a commit wrote `edits` to the workbook `before` as `after`: read back the sheets
+        it changed much (see `behind`), and note where the sheets read for their first row
+        only now end, so the next read parses only what changes after this commit. Only
+        ever an optimisation: a failure leaves the entries as they were."""
         try:
-            read_sheets(path, names, known=self)
+            old, new = fingerprints(before), fingerprints(after)
         except (XlsxError, OSError):
             return
+        for name, edit in edits.items():
+            entry = self.get(name)
+            if (entry is not None and entry.head and entry.fingerprint == old.get(name) and new.get(name)
+                    and _appended(edit)):
+                values = SheetValues(entry.values.rows, entry.values.max_row + len(edit.appends))
+                self[name] = Known(new[name], entry.context, True, values, ())
+        names = [name for name, edit in edits.items() if self.behind(name, edit)]
+        if names:
+            try:
+                read_sheets(after, names, known=self)
+            except (XlsxError, OSError):
+                pass
         self.save()
 
     def save(self) -> None:
