@@ -351,3 +351,11 @@ def test_appends_to_a_long_sheet_look_only_at_its_end_and_write_what_a_full_scan
         data, p, start, end, s))
     assert patched(src, edit).read_bytes() == full
     assert (len(scanned) == 1 and scanned[0] > 10_000) is (tail != "rows without r")
+
+
+def test_a_part_read_in_place_is_the_part(book: Path) -> None:
+    from sheetbill.book.xlsx import package as package_mod
+
+    with package_mod.Package(book) as package:
+        for sheet in package.sheets:
+            assert package.read_in_place(sheet.part) == package.read(sheet.part)
