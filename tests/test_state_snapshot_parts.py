@@ -97,3 +97,39 @@ def test_no_readable_snapshot_reads_as_none(stored):
     texts = state.Texts(_tables(10), frozenset(), stored)
     assert state.decode("sessions", stored) is None
     assert "sessions" not in state.previous(texts, stored)
+
+
+def _after_commit(tables, stored, edits, appended) -> dict[str, str]:
+    texts = state.Texts(tables, frozenset({"sessions"}), stored)
+    texts.apply(edits, appended)
+    return {**stored, **state.snapshot_updates(texts, stored)}
+
+
+@pytest.mark.parametrize("ids, edits, appended", [
+    (None, Edits(writes=[CellWrite("sessions", 1500, "S-01500", "status", None, "Cancelled")],
+                 appends=[RowAppend("sessions", "S-new", {"session_id": "S-new"})]), {("sessions", "S-new"): 2502}),
+    ({700: "S-00002"}, Edits(writes=[CellWrite("sessions", 2, "S-00002", "status", None, "Cancelled")]), {}),
+    (None, Edits(appends=[RowAppend("sessions", "S-00005", {"session_id": "S-00005"})]), {("sessions", "S-00005"): 2502}),
+    (None, Edits(writes=[CellWrite("sessions", 5, "S-00005", "session_id", None, "S-00009")]), {}),
+])
+def test_a_commit_decoding_some_parts_stores_what_decoding_all_stores(monkeypatch, ids, edits, appended):
+    tables = _tables(2500)
+    for row, session_id in (ids or {}).items():  # the same Session ID twice: keys told apart with #2
+        tables["sessions"].rows[row - 2] = (row, (session_id,) + tables["sessions"].rows[row - 2][1][1:])
+    stored = _committed(state.Texts(tables), {})
+    some = _after_commit(tables, stored, edits, appended)
+    monkeypatch.setattr(state.Texts, "_load_parts", lambda *a: False)
+    assert some == _after_commit(tables, stored, edits, appended)
+
+
+def test_parts_left_undecoded_are_decoded_when_the_whole_tab_is_asked_for():
+    tables = _tables(2500)
+    stored = _committed(state.Texts(tables), {})
+    texts = state.Texts(tables, frozenset({"sessions"}), stored)
+    texts.apply(Edits(writes=[CellWrite("sessions", 2400, "S-02400", "status", None, "Cancelled")]), {})
+    assert len(texts.rows["sessions"]) < 1000  # only the part written to
+    stored = {**stored, **state.snapshot_updates(texts, stored), "snapshot/sessions/p0/0": "damaged"}
+    texts.state = stored
+    rows = texts.row_of()
+    assert len(rows) == 2500 and rows[("sessions", "S-00005")] == 5  # the damaged part made from the sheet
+    assert texts.rows["sessions"]["S-02400"]["status"] == "Cancelled"

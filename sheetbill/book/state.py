@@ -41,6 +41,12 @@ def key_of(tab: str, texts: Mapping[str, str], row: int) -> str:
 
 
 _KEY_FIELD = {"sessions": "session_id", "invoices": "invoice_no", "payments": "payment_id", "cash": "date"}
+_KEY_FIELDS = {"services": ("code", "valid_from"), "lines": ("invoice_no", "session_id", "code"),
+               "clients": ("client_id", "name")}  # the fields `key_of` reads
+
+
+def _key_fields(tab: str) -> tuple[str, ...]:
+    return _KEY_FIELDS.get(tab) or (_KEY_FIELD[tab],)
 
 
 def _text(value: object) -> str:
@@ -48,6 +54,16 @@ def _text(value: object) -> str:
         return cells.text(value)
     except cells.CellProblem:
         return "#ERROR"
+
+
+def _texts_of(values: tuple[object, ...], columns: list[tuple[str, int]]) -> dict[str, str]:
+    """A row's cells as text, by field."""
+    width = len(values)
+    texts = {}
+    for f, i in columns:
+        value = values[i] if i < width else None
+        texts[f] = value.strip() if value.__class__ is str else "" if value is None else _text(value)
+    return texts
 
 
 class Texts:
@@ -68,6 +84,7 @@ class Texts:
         self._digests: dict[str, str] = {}
         self._parts: dict[str, dict[int, str]] = {}  # tab -> part -> digest, for the parts not changed since
         self._stored: dict[tuple[str, str], dict] = {}  # (tab, stored digest) -> its decoded rows
+        self._unloaded: dict[str, set[int]] = {}  # tab -> stored parts not decoded (see `_load_parts`)
         for tab in SNAPSHOT_TABS:
             table = tables.get(tab)
             if table is not None and table.exists and tab not in self.unchanged:
@@ -83,12 +100,7 @@ class Texts:
             self.rows[tab], self.key_at[tab] = {}, {}
             columns = list(table.columns.items())
             for row, values in table.rows:
-                width = len(values)
-                texts = {}
-                for f, i in columns:
-                    value = values[i] if i < width else None
-                    texts[f] = value.strip() if value.__class__ is str else "" if value is None else _text(value)
-                self._put(tab, row, texts)
+                self._put(tab, row, _texts_of(values, columns))
         self.unchanged.discard(tab)
 
     def _put(self, tab: str, row: int, texts: dict[str, str]) -> None:
@@ -112,7 +124,7 @@ class Texts:
     def part_digests(self, tab: str) -> dict[int, str]:
         """Each part's digest (part k: the rows of sheet rows k*PART to (k+1)*PART-1)."""
         known = self._parts.setdefault(tab, {})
-        present = {row // PART for row in self.key_at[tab]}
+        present = {row // PART for row in self.key_at[tab]} | self._unloaded.get(tab, set())
         for k, raw in self.encoded_parts(tab, present - known.keys()).items():
             known[k] = _digest(raw)
         for k in known.keys() - present:
@@ -136,6 +148,7 @@ class Texts:
         """The rows of `tab`'s stored snapshot, decoded once per stored version (parts
         equal to the current ones are not decoded: they are the current rows)."""
         slot = (tab, state.get(f"snapshot/{tab}/digest", ""))
+        self._complete(tab)
         if slot not in self._stored:
             stored_parts = _stored_parts(tab, state)
             if stored_parts is None:
@@ -156,14 +169,72 @@ class Texts:
                 self._stored[slot] = dict(sorted(rows.items()))
         return self._stored[slot]
 
+    def _load_parts(self, tab: str, edits: Edits, appended: Mapping[tuple[str, str], int]) -> bool:
+        """Decode, of an unchanged tab's stored parts, only those `edits` write to. Only
+        when no key needs telling apart (`_put` adds ` #2` to a key seen before, so
+        keys are compared over the whole tab): every row's key is unique, the edits
+        write no key field, and the rows they add have keys of their own."""
+        parts = _stored_parts(tab, self.state)
+        if parts is None or any(w.tab == tab and w.field in _key_fields(tab) for w in edits.writes):
+            return False
+        table = self.tables[tab]
+        fields = [(f, table.columns[f]) for f in _key_fields(tab) if f in table.columns]
+        keys = {key_of(tab, _texts_of(values, fields), row) for row, values in table.rows}
+        if len(keys) != len(table.rows):
+            return False
+        touched = {w.row for w in edits.writes if w.tab == tab}
+        for a in edits.appends:
+            at = appended.get((a.tab, a.key)) if a.tab == tab else None
+            if at is not None:
+                key = key_of(tab, {f: self._text(tab, f, a.values.get(f)) for f in _key_fields(tab)}, at)
+                if key in keys:
+                    return False
+                keys.add(key)
+                touched.add(at)
+        self.rows[tab], self.key_at[tab] = {}, {}
+        for k in {row // PART for row in touched} & parts.keys():
+            part = _decode_part(tab, k, self.state)
+            if part is None:
+                return False
+            self.rows[tab].update(part[0])
+            self.key_at[tab].update(part[1])
+        self._parts[tab] = dict(parts)
+        self._unloaded[tab] = parts.keys() - {row // PART for row in touched}
+        self.unchanged.discard(tab)
+        return True
+
+    def _complete(self, tab: str) -> None:
+        """Decode the parts `_load_parts` left, so the tab holds all its rows again (a part
+        that cannot be read is made from the sheet's rows, as `_build` does)."""
+        for k in sorted(self._unloaded.pop(tab, set())):
+            part = _decode_part(tab, k, self.state)
+            if part is not None:
+                self.rows[tab].update(part[0])
+                self.key_at[tab].update(part[1])
+                continue
+            table = self.tables[tab]
+            columns = list(table.columns.items())
+            for row, values in table.rows:
+                if row // PART == k:
+                    self._put(tab, row, _texts_of(values, columns))
+
+    def loaded(self, tab: str) -> dict[str, dict[str, str]]:
+        """All the rows of `tab`."""
+        self._complete(tab)
+        return self.rows[tab]
+
     def row_of(self) -> dict[tuple[str, str], int]:
+        for tab in list(self._unloaded):
+            self._complete(tab)
         return {(tab, key): row for tab, keys in self.key_at.items() for row, key in keys.items()}
 
     def apply(self, edits: Edits, appended: Mapping[tuple[str, str], int]) -> None:
         """What the rows read as once `edits` are written."""
         self._stored.clear()  # the stored snapshots were for comparing; not kept through the commit
         for tab in {w.tab for w in edits.writes} | {a.tab for a in edits.appends}:
-            if tab in self.unchanged:
+            if tab in self._unloaded:
+                self._complete(tab)
+            if tab in self.unchanged and not self._load_parts(tab, edits, appended):
                 self._build(tab)
         for w in edits.writes:
             if w.tab not in self.rows:
@@ -314,12 +385,12 @@ def snapshot_updates(texts: Texts, state: Mapping[str, str]) -> dict[str, str]:
 def previous(texts: Texts, state: Mapping[str, str]) -> dict[str, dict[str, dict[str, str]]]:
     """The stored snapshot of each tab that changed since (unchanged tabs: equal to now)."""
     out = {}
-    for tab, rows in texts.rows.items():
+    for tab in list(texts.rows):
         stored = state.get(f"snapshot/{tab}/digest")
         if stored is None:
             continue
         if stored == texts.digest(tab):
-            out[tab] = rows
+            out[tab] = texts.loaded(tab)
         else:
             decoded = texts.stored(tab, state)
             if decoded is not None:
