@@ -130,7 +130,8 @@ class Worker:
                                   seen.people, extra_state=seen.recovered)
         report.created = [inv.invoice_no for inv in plan.new_invoices + cycle.credit_notes] + list(cycle.finalized)
         report.actions += of_cycle(seen.ledger, cycle, self._credit_note, self.rules.minor_unit)
-        return [replace(inv, row=rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
+        return [inv if ("invoices", inv.invoice_no) not in rows else replace(inv, row=rows[("invoices", inv.invoice_no)])
+                for inv in cycle.invoices]  # only the invoices just appended move
 
     def _deliver(self, seen: Reading, cycle: CyclePlan, invoices: list[Invoice], report: CycleReport) -> None:
         """Pay links, PDFs and emails (each exactly once), then the push to the accounting system."""
