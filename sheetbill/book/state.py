@@ -123,13 +123,20 @@ class Texts:
 
     def part_digests(self, tab: str) -> dict[int, str]:
         """Each part's digest (part k: the rows of sheet rows k*PART to (k+1)*PART-1)."""
+        self.refresh_parts(tab)
+        return dict(self._parts[tab])
+
+    def refresh_parts(self, tab: str) -> dict[int, bytes]:
+        """Make the digests of the parts changed since they were last made; returns the
+        encodings made on the way (for writing them without encoding them again)."""
         known = self._parts.setdefault(tab, {})
         present = {row // PART for row in self.key_at[tab]} | self._unloaded.get(tab, set())
-        for k, raw in self.encoded_parts(tab, present - known.keys()).items():
+        made = self.encoded_parts(tab, present - known.keys())
+        for k, raw in made.items():
             known[k] = _digest(raw)
         for k in known.keys() - present:
             del known[k]
-        return dict(known)
+        return made
 
     def encoded_parts(self, tab: str, wanted: Iterable[int]) -> dict[int, bytes]:
         """The `wanted` parts of the tab: their rows and where each stands, as stored."""
@@ -361,14 +368,17 @@ def snapshot_updates(texts: Texts, state: Mapping[str, str]) -> dict[str, str]:
     written)."""
     out: dict[str, str] = {}
     for tab in texts.rows:
+        made = texts.refresh_parts(tab)
         digest = texts.digest(tab)
         if state.get(f"snapshot/{tab}/digest") == digest:
             continue
         parts = texts.part_digests(tab)
         stored = _stored_parts(tab, state) or {}
         changed = [k for k, part_digest in parts.items() if stored.get(k) != part_digest]
-        for k, raw in texts.encoded_parts(tab, changed).items():
-            out.update(_chunks(f"snapshot/{tab}/p{k}", raw, state))
+        encoded = {k: made[k] for k in changed if k in made}
+        encoded.update(texts.encoded_parts(tab, [k for k in changed if k not in made]))
+        for k in changed:
+            out.update(_chunks(f"snapshot/{tab}/p{k}", encoded[k], state))
             out[f"snapshot/{tab}/p{k}/digest"] = parts[k]
         for k in stored.keys() - parts.keys():
             out.update({f"snapshot/{tab}/p{k}/{i}": "" for i in range(_count(state, f"snapshot/{tab}/p{k}/n"))})
