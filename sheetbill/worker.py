@@ -125,8 +125,10 @@ class Worker:
             done = self.io.commit(seen.snapshot, changes)
         report.created = [inv.invoice_no for inv in plan.new_invoices + cycle.credit_notes] + list(cycle.finalized)
         report.actions += of_cycle(seen.ledger, cycle, self._credit_note, self.rules.minor_unit)
+        appended = done.rows  # only the invoices just appended move
         return replace(seen, snapshot=done.snapshot), [
-            replace(inv, row=done.rows.get(("invoices", inv.invoice_no), inv.row)) for inv in cycle.invoices]
+            replace(inv, row=appended[("invoices", inv.invoice_no)]) if ("invoices", inv.invoice_no) in appended
+            else inv for inv in cycle.invoices]
 
     def _deliver(self, seen: Reading, cycle: CyclePlan, invoices: list[Invoice], report: CycleReport) -> Reading:
         """Pay links, PDFs and emails (each exactly once), then the push to the accounting system."""

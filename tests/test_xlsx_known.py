@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from sheetbill.book.sheet_cache import SheetCache
-from sheetbill.book.xlsx import SheetEdit, cells_fast, known, patch_workbook, read_sheets
+from sheetbill.book.xlsx import SheetEdit, cells_fast, known, patch_workbook, read_sheets, reader
 
 
 def _workbook(path, rows: int) -> None:
@@ -97,3 +97,33 @@ def test_blocks_cover_the_sheet_data(tmp_path, small_blocks):
     assert len(entry.blocks) > 3
     assert entry.blocks[-1].rows == len(entry.values.rows) == 201
     assert all(isinstance(b, known.Block) for b in entry.blocks)
+
+
+@pytest.mark.parametrize("edit, caught_up", [
+    ({"Data": SheetEdit(updates={(2, 3): "early"})}, True),  # most of the sheet written again
+    ({"Data": SheetEdit(updates={(300, 3): "late"})}, False),  # the next read parses one block
+    ({"Data": SheetEdit(appends=[[f"S-x{i}"] for i in range(1500)])}, True),
+    ({"Data": SheetEdit(appends=[["S-x"]])}, False),
+    ({"Log": SheetEdit(appends=[["2026-12-01", "h"], [None, "h2"]])}, True),  # read for its first row: noted
+    ({"Log": SheetEdit(appends=[["2026-12-01", "h"], [None, ""]])}, False),  # a blank row: left to the next read
+    ({"Log": SheetEdit(updates={(5, 1): "x"})}, False),
+])
+def test_after_a_commit_the_cache_holds_the_new_version_of_what_it_changed_much(tmp_path, small_blocks, monkeypatch,
+                                                                                edit, caught_up):
+    path, before = tmp_path / "w.xlsx", tmp_path / "before.xlsx"
+    _workbook(path, 300)
+    cache = SheetCache(tmp_path / "rows")
+    read_sheets(path, heads=["Log"], known=cache)
+    before.write_bytes(path.read_bytes())
+    _patch(path, edit)
+    cache.catch_up(before, path, edit)
+    name = next(iter(edit))
+    fresh = read_sheets(path, heads=["Log"])
+    assert (cache[name].fingerprint == fresh.fingerprints[name]) is caught_up
+    if caught_up:
+        assert cache[name].values == fresh.sheets[name]
+        assert SheetCache(tmp_path / "rows")[name].values == fresh.sheets[name]  # saved
+        read = []
+        monkeypatch.setattr(reader, "read_sheet", lambda *a: read.append(a))
+        assert read_sheets(path, heads=["Log"], known=cache).sheets == fresh.sheets
+        assert read == []  # every sheet known: none read

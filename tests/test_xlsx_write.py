@@ -331,3 +331,31 @@ def test_refusals(book: Path, tmp_path: Path) -> None:
     with pytest.raises(UnsupportedEdit, match="new file"):
         patch_workbook(book, book, {"Sessions": SheetEdit(updates={(1, 0): "x"})})
     assert book.read_bytes() == before
+
+
+@pytest.mark.parametrize("tail", ["used", "empty rows", "rows without r"])
+def test_appends_to_a_long_sheet_look_only_at_its_end_and_write_what_a_full_scan_writes(
+        tmp_path: Path, monkeypatch, tail: str) -> None:
+    from sheetbill.book.xlsx import sheetpatch
+
+    rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>r{n}</t></is></c></row>' for n in range(1, 400))
+    rows += {"used": "", "empty rows": "".join(f'<row r="{n}" ht="20" customHeight="1"/>' for n in range(400, 410)),
+             "rows without r": "<row><c t=\"inlineStr\"><is><t>last</t></is></c></row>"}[tail]
+    src = build_xlsx(tmp_path / "long.xlsx", {"S": sheet_xml(rows)})
+    edit = {"S": SheetEdit(appends=[["x", D("1")], ["y"]])}
+    full = patched(src, edit).read_bytes()
+    monkeypatch.setattr(sheetpatch, "_TAIL", 1000)  # the sheet data is many times that
+    scanned = []
+    real_rows = sheetpatch._Rows
+    monkeypatch.setattr(sheetpatch, "_Rows", lambda data, p, start, end, s: scanned.append(start) or real_rows(
+        data, p, start, end, s))
+    assert patched(src, edit).read_bytes() == full
+    assert (len(scanned) == 1 and scanned[0] > 10_000) is (tail != "rows without r")
+
+
+def test_a_part_read_in_place_is_the_part(book: Path) -> None:
+    from sheetbill.book.xlsx import package as package_mod
+
+    with package_mod.Package(book) as package:
+        for sheet in package.sheets:
+            assert package.read_in_place(sheet.part) == package.read(sheet.part)

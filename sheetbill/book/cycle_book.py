@@ -128,6 +128,7 @@ class CycleBook:
         if edits.empty:
             return Committed({}, snapshot)
         done = self.book.commit(snapshot, edits)
+        texts.written(done.snapshot.tables, done.snapshot.state)
         after = replace(done.snapshot, texts=texts)
         state.remember(after.fingerprints, texts, after.state, self.book.cache)
         return Committed(dict(done.rows), after)

@@ -156,6 +156,7 @@ class ExcelBook:
             stat = self.path.stat()
             if (stat.st_mtime_ns, stat.st_size) != snapshot.version:
                 raise WorkbookBusy(f"{self.path.name} was changed while sheetbill worked on it; nothing was written, the next run starts over")
+            self.sheets.catch_up(self.path, tmp, sheet_edits)
             self._keep_backup()
             os.replace(tmp, self.path)
             _fsync_dir(self.path.parent)

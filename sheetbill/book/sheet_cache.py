@@ -14,12 +14,17 @@ import io
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 
+from .xlsx import SheetEdit, fingerprints, read_sheets
+from .xlsx.errors import XlsxError
 from .xlsx.known import Known
+from .xlsx.values import SheetValues
 
 VERSION = 2
+_FEW_BLOCKS = 2  # blocks of rows a write may leave to parse again before `behind` says so
+_MANY_ROWS = 1000  # rows appended at once that are worth reading back
 _ALLOWED = {
     ("decimal", "Decimal"),
     ("datetime", "date"),
@@ -32,6 +37,12 @@ _ALLOWED = {
     ("sheetbill.book.markers", "CellError"),
     ("sheetbill.book.markers", "FormulaNoValue"),
 }
+
+
+def _appended(edit: SheetEdit) -> bool:
+    """Whether `edit` only appends rows that each hold a value (so that the sheet's
+    last row holding one moves down by as many)."""
+    return not edit.updates and all(any(v is not None and v != "" for v in row) for row in edit.appends)
 
 
 class _Values(pickle.Unpickler):
@@ -97,6 +108,45 @@ class SheetCache(MutableMapping[str, Known]):
 
     def __len__(self) -> int:
         return len(set(self._load()) | set(self._entries))
+
+    def behind(self, name: str, edit: SheetEdit) -> bool:
+        """Whether writing `edit` leaves the next read of the sheet many rows to parse
+        again (a commit that rewrote most of a sheet, or appended thousands of rows), so
+        that reading it back once now is worth it. A sheet read only for its first row
+        (one the cycle only appends to) never is."""
+        try:
+            entry = self[name]
+        except KeyError:
+            return False
+        if entry.head:
+            return False
+        if len(edit.appends) > _MANY_ROWS:
+            return True
+        first = min((row for row, _ in edit.updates), default=None)
+        return first is not None and sum(1 for block in entry.blocks if block.row >= first) > _FEW_BLOCKS
+
+    def catch_up(self, before: Path, after: Path, edits: Mapping[str, SheetEdit]) -> None:
+        """Once a commit wrote `edits` to the workbook `before` as `after`: read back the sheets
+        it changed much (see `behind`), and note where the sheets read for their first row
+        only now end, so the next read parses only what changes after this commit. Only
+        ever an optimisation: a failure leaves the entries as they were."""
+        try:
+            old, new = fingerprints(before), fingerprints(after)
+        except (XlsxError, OSError):
+            return
+        for name, edit in edits.items():
+            entry = self.get(name)
+            if (entry is not None and entry.head and entry.fingerprint == old.get(name) and new.get(name)
+                    and _appended(edit)):
+                values = SheetValues(entry.values.rows, entry.values.max_row + len(edit.appends))
+                self[name] = Known(new[name], entry.context, True, values, ())
+        names = [name for name, edit in edits.items() if self.behind(name, edit)]
+        if names:
+            try:
+                read_sheets(after, names, known=self)
+            except (XlsxError, OSError):
+                pass
+        self.save()
 
     def save(self) -> None:
         if self.path is None or not self._changed:

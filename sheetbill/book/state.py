@@ -2,9 +2,11 @@
 
 The snapshot is every tab's rows as text (key -> values) as the worker last
 left them, so the next cycle can tell a person's edits from its own, and
-restore a finalized invoice someone changed. It is stored compressed, in
-chunks that fit a cell (Excel: 32,767 characters, Sheets: 50,000); a tab
-whose digest has not changed is never decoded.
+restore a finalized invoice someone changed. Each tab is stored in parts of
+PART sheet rows, each compressed, in chunks that fit a cell (Excel: 32,767
+characters, Sheets: 50,000), with its digest: a tab whose digest has not
+changed is never decoded, and of one that changed only the parts that differ
+are decoded, and written again.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import copy
 import hashlib
 import json
 import zlib
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from . import cells
 from ..core.changes import Changes
@@ -23,6 +25,7 @@ from .table import Table
 
 SNAPSHOT_TABS = ("sessions", "clients", "services", "invoices", "lines", "payments", "cash")
 CHUNK = 30000
+PART = 1000  # sheet rows per stored part of a tab's snapshot
 
 
 def key_of(tab: str, texts: Mapping[str, str], row: int) -> str:
@@ -39,6 +42,12 @@ def key_of(tab: str, texts: Mapping[str, str], row: int) -> str:
 
 
 _KEY_FIELD = {"sessions": "session_id", "invoices": "invoice_no", "payments": "payment_id", "cash": "date"}
+_KEY_FIELDS = {"services": ("code", "valid_from"), "lines": ("invoice_no", "session_id", "code"),
+               "clients": ("client_id", "name")}  # the fields `key_of` reads
+
+
+def _key_fields(tab: str) -> tuple[str, ...]:
+    return _KEY_FIELDS.get(tab) or (_KEY_FIELD[tab],)
 
 
 def _text(value: object) -> str:
@@ -48,12 +57,23 @@ def _text(value: object) -> str:
         return "#ERROR"
 
 
+def _texts_of(values: tuple[object, ...], columns: list[tuple[str, int]]) -> dict[str, str]:
+    """A row's cells as text, by field."""
+    width = len(values)
+    texts = {}
+    for f, i in columns:
+        value = values[i] if i < width else None
+        texts[f] = value.strip() if value.__class__ is str else "" if value is None else _text(value)
+    return texts
+
+
 class Texts:
     """Every snapshotted tab's rows as text, kept in step with the cycle's commits.
 
     A tab in `unchanged` (its sheet is byte for byte what the last commit
     wrote, and so equals the stored snapshot) is only turned into text if a
-    commit touches it."""
+    commit touches it. A tab's rows are stored in parts of PART sheet rows,
+    each with its digest, so a commit encodes and writes only the parts it changed."""
 
     def __init__(self, tables: Mapping[str, Table], unchanged: frozenset[str] = frozenset(),
                  state: Mapping[str, str] | None = None) -> None:
@@ -63,8 +83,9 @@ class Texts:
         self.key_at: dict[str, dict[int, str]] = {}
         self.unchanged = set(unchanged)
         self._digests: dict[str, str] = {}
-        self._encoded: dict[str, bytes] = {}  # each tab encoded once per change (digest, then the chunks)
+        self._parts: dict[str, dict[int, str]] = {}  # tab -> part -> digest, for the parts not changed since
         self._stored: dict[tuple[str, str], dict] = {}  # (tab, stored digest) -> its decoded rows
+        self._unloaded: dict[str, set[int]] = {}  # tab -> stored parts not decoded (see `_load_parts`)
         for tab in SNAPSHOT_TABS:
             table = tables.get(tab)
             if table is not None and table.exists and tab not in self.unchanged:
@@ -74,17 +95,13 @@ class Texts:
         stored = decode(tab, self.state) if tab in self.unchanged else None
         if stored is not None:  # the sheet is as the last commit left it: its snapshot is its text
             self.rows[tab], self.key_at[tab] = stored
+            self._parts[tab] = dict(_stored_parts(tab, self.state) or {})  # and so are its parts
         else:
             table = self.tables[tab]
             self.rows[tab], self.key_at[tab] = {}, {}
             columns = list(table.columns.items())
             for row, values in table.rows:
-                width = len(values)
-                texts = {}
-                for f, i in columns:
-                    value = values[i] if i < width else None
-                    texts[f] = value.strip() if value.__class__ is str else "" if value is None else _text(value)
-                self._put(tab, row, texts)
+                self._put(tab, row, _texts_of(values, columns))
         self.unchanged.discard(tab)
 
     def _put(self, tab: str, row: int, texts: dict[str, str]) -> None:
@@ -95,34 +112,128 @@ class Texts:
         self.rows[tab][key] = texts
         self.key_at[tab][row] = key
         self._digests.pop(tab, None)
-        self._encoded.pop(tab, None)
+        self._parts.setdefault(tab, {}).pop(row // PART, None)
 
     def digest(self, tab: str) -> str:
+        """The digest of the tab's snapshot: of its parts' digests."""
         if tab not in self._digests:
-            self._digests[tab] = hashlib.sha256(self.encoded(tab)).hexdigest()[:32]
+            parts = self.part_digests(tab)
+            listed = ";".join(f"{k}={d}" for k, d in sorted(parts.items()))
+            self._digests[tab] = hashlib.sha256(f"parts:{listed}".encode()).hexdigest()[:32]
         return self._digests[tab]
 
-    def encoded(self, tab: str) -> bytes:
-        """The tab's rows and where each stands, as stored in the snapshot."""
-        if tab not in self._encoded:
-            self._encoded[tab] = _encode_json({"rows": self.rows[tab], "at": self.key_at[tab]})
-        return self._encoded[tab]
+    def part_digests(self, tab: str) -> dict[int, str]:
+        """Each part's digest (part k: the rows of sheet rows k*PART to (k+1)*PART-1)."""
+        self.refresh_parts(tab)
+        return dict(self._parts[tab])
 
-    def drop_encoded(self, tab: str) -> None:
-        self.digest(tab)
-        self._encoded.pop(tab, None)
+    def refresh_parts(self, tab: str) -> dict[int, bytes]:
+        """Make the digests of the parts changed since they were last made; returns the
+        encodings made on the way (for writing them without encoding them again)."""
+        known = self._parts.setdefault(tab, {})
+        present = {row // PART for row in self.key_at[tab]} | self._unloaded.get(tab, set())
+        made = self.encoded_parts(tab, present - known.keys())
+        for k, raw in made.items():
+            known[k] = _digest(raw)
+        for k in known.keys() - present:
+            del known[k]
+        return made
+
+    def encoded_parts(self, tab: str, wanted: Iterable[int]) -> dict[int, bytes]:
+        """The `wanted` parts of the tab: their rows and where each stands, as stored."""
+        at: dict[int, dict[int, str]] = {k: {} for k in wanted}
+        if not at:
+            return {}
+        for row, key in self.key_at[tab].items():
+            part = at.get(row // PART)
+            if part is not None:
+                part[row] = key
+        rows = self.rows[tab]
+        return {k: _encode_json({"rows": {key: rows[key] for key in part.values()}, "at": part})
+                for k, part in at.items()}
 
     def stored(self, tab: str, state: Mapping[str, str]) -> dict | None:
-        """The rows of `tab`'s stored snapshot, decoded once per stored version."""
+        """The rows of `tab`'s stored snapshot, decoded once per stored version (parts
+        equal to the current ones are not decoded: they are the current rows)."""
         slot = (tab, state.get(f"snapshot/{tab}/digest", ""))
+        self._complete(tab)
         if slot not in self._stored:
-            decoded = decode(tab, state)
-            if decoded is None:
-                return None
-            self._stored[slot] = decoded[0]
+            stored_parts = _stored_parts(tab, state)
+            if stored_parts is None:
+                decoded = decode(tab, state)
+                if decoded is None:
+                    return None
+                self._stored[slot] = decoded[0]
+            else:
+                current = self.part_digests(tab)
+                same = {k for k, digest in stored_parts.items() if current.get(k) == digest}
+                rows: dict[str, dict[str, str]] = {key: self.rows[tab][key] for row, key in self.key_at[tab].items()
+                                                   if row // PART in same}
+                for k in stored_parts.keys() - same:
+                    part = _decode_part(tab, k, state)
+                    if part is None:
+                        return None
+                    rows.update(part[0])
+                self._stored[slot] = dict(sorted(rows.items()))
         return self._stored[slot]
 
+    def _load_parts(self, tab: str, edits: Changes, appended: Mapping[tuple[str, str], int]) -> bool:
+        """Decode, of an unchanged tab's stored parts, only those `edits` write to. Only
+        when no key needs telling apart (`_put` adds ` #2` to a key seen before, so
+        keys are compared over the whole tab): every row's key is unique, the edits
+        write no key field, and the rows they add have keys of their own."""
+        parts = _stored_parts(tab, self.state)
+        if parts is None or any(w.tab == tab and w.field in _key_fields(tab) for w in edits.cells):
+            return False
+        table = self.tables[tab]
+        fields = [(f, table.columns[f]) for f in _key_fields(tab) if f in table.columns]
+        keys = {key_of(tab, _texts_of(values, fields), row) for row, values in table.rows}
+        if len(keys) != len(table.rows):
+            return False
+        touched = {w.row for w in edits.cells if w.tab == tab}
+        for a in edits.rows:
+            at = appended.get((a.tab, a.key)) if a.tab == tab else None
+            if at is not None:
+                key = key_of(tab, {f: self._text(tab, f, a.values.get(f)) for f in _key_fields(tab)}, at)
+                if key in keys:
+                    return False
+                keys.add(key)
+                touched.add(at)
+        self.rows[tab], self.key_at[tab] = {}, {}
+        for k in {row // PART for row in touched} & parts.keys():
+            part = _decode_part(tab, k, self.state)
+            if part is None:
+                return False
+            self.rows[tab].update(part[0])
+            self.key_at[tab].update(part[1])
+        self._parts[tab] = dict(parts)
+        self._unloaded[tab] = parts.keys() - {row // PART for row in touched}
+        self.unchanged.discard(tab)
+        return True
+
+    def _complete(self, tab: str) -> None:
+        """Decode the parts `_load_parts` left, so the tab holds all its rows again (a part
+        that cannot be read is made from the sheet's rows, as `_build` does)."""
+        for k in sorted(self._unloaded.pop(tab, set())):
+            part = _decode_part(tab, k, self.state)
+            if part is not None:
+                self.rows[tab].update(part[0])
+                self.key_at[tab].update(part[1])
+                continue
+            table = self.tables[tab]
+            columns = list(table.columns.items())
+            for row, values in table.rows:
+                if row // PART == k:
+                    self._put(tab, row, _texts_of(values, columns))
+
+    def loaded(self, tab: str) -> dict[str, dict[str, str]]:
+        """All the rows of `tab`."""
+        self._complete(tab)
+        return self.rows[tab]
+
     def row_of(self) -> dict[tuple[str, str], int]:
+        for tab in list(self._unloaded):
+            self._complete(tab)
         return {(tab, key): row for tab, keys in self.key_at.items() for row, key in keys.items()}
 
     def after(self, changes: Changes, appended: Mapping[tuple[str, str], int]) -> "Texts":
@@ -132,15 +243,23 @@ class Texts:
         new.rows = {t: dict(r) if t in touched else r for t, r in self.rows.items()}
         new.key_at = {t: dict(k) if t in touched else k for t, k in self.key_at.items()}
         new.unchanged, new._digests = set(self.unchanged), dict(self._digests)
-        new._encoded, self._encoded = self._encoded, {}  # a cache: it goes with the newer rows
+        new._parts = {t: dict(p) if t in touched else p for t, p in self._parts.items()}
+        new._unloaded = {t: set(u) for t, u in self._unloaded.items()}
         new.apply(changes, appended)  # lets go of the stored snapshots decoded for comparing, this one's too
         return new
+
+    def written(self, tables: Mapping[str, Table], state: Mapping[str, str]) -> None:
+        """The tables and state as the commit that made these texts left them (the parts
+        not decoded yet are read from there)."""
+        self.tables, self.state = tables, state
 
     def apply(self, edits: Changes, appended: Mapping[tuple[str, str], int]) -> None:
         """What the rows read as once `edits` are written."""
         self._stored.clear()  # the stored snapshots were for comparing; not kept through the commit
         for tab in {w.tab for w in edits.cells} | {a.tab for a in edits.rows}:
-            if tab in self.unchanged:
+            if tab in self._unloaded:
+                self._complete(tab)
+            if tab in self.unchanged and not self._load_parts(tab, edits, appended):
                 self._build(tab)
         for w in edits.cells:
             if w.tab not in self.rows:
@@ -178,55 +297,128 @@ def _encode_json(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-def encode(tab: str, raw: bytes) -> dict[str, str]:
-    """State entries that hold a tab's encoded snapshot (stale chunks of a longer
-    earlier version are blanked by the caller)."""
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:32]
+
+
+def _chunks(prefix: str, raw: bytes, state: Mapping[str, str]) -> dict[str, str]:
+    """State entries `prefix/0..`, `prefix/n` holding `raw` compressed, in chunks that fit
+    a cell; the chunks of a longer earlier version are blanked."""
     blob = base64.b64encode(zlib.compress(raw, 1)).decode()
     chunks = [blob[i:i + CHUNK] for i in range(0, len(blob), CHUNK)] or [""]
-    out = {f"snapshot/{tab}/{i}": c for i, c in enumerate(chunks)}
-    out[f"snapshot/{tab}/n"] = str(len(chunks))
-    out[f"snapshot/{tab}/digest"] = hashlib.sha256(raw).hexdigest()[:32]
+    out = {f"{prefix}/{i}": c for i, c in enumerate(chunks)}
+    out[f"{prefix}/n"] = str(len(chunks))
+    for i in range(len(chunks), _count(state, f"{prefix}/n")):
+        out[f"{prefix}/{i}"] = ""
     return out
+
+
+def _count(state: Mapping[str, str], key: str) -> int:
+    try:
+        return int(state.get(key, "0") or 0)
+    except ValueError:
+        return 0
+
+
+def _unchunk(prefix: str, state: Mapping[str, str]) -> bytes | None:
+    """What `_chunks` stored at `prefix` (None: nothing there)."""
+    n = int(state.get(f"{prefix}/n", "0") or 0)
+    if not n:
+        return None
+    blob = "".join(state.get(f"{prefix}/{i}", "") for i in range(n))
+    return zlib.decompress(base64.b64decode(blob))
+
+
+_PARTS = "p:"  # how the list of a tab's stored parts starts (`snapshot/<tab>/parts`)
+
+
+def _stored_parts(tab: str, state: Mapping[str, str]) -> dict[int, str] | None:
+    """The stored parts of `tab` and their digests; None when the tab's snapshot is not
+    stored in parts (none yet, or one whole, as workbooks before parts hold it)."""
+    listed = state.get(f"snapshot/{tab}/parts", "")
+    if not listed.startswith(_PARTS):
+        return None
+    try:
+        return {int(k): state.get(f"snapshot/{tab}/p{k}/digest", "") for k in listed[len(_PARTS):].split(",") if k}
+    except ValueError:
+        return None
+
+
+def _decode_part(tab: str, k: int, state: Mapping[str, str]) -> tuple[dict, dict[int, str]] | None:
+    try:
+        raw = _unchunk(f"snapshot/{tab}/p{k}", state)
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return data["rows"], {int(row): key for row, key in data["at"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError, zlib.error, json.JSONDecodeError):
+        return None
 
 
 def decode(tab: str, state: Mapping[str, str]) -> tuple[dict, dict[int, str]] | None:
     """The snapshot of `tab` (rows, row number -> key), or None if there is none
-    (first run) or it is unreadable."""
+    (first run) or it is unreadable. Reads both the parts and the one whole
+    snapshot workbooks written before parts hold."""
+    parts = _stored_parts(tab, state)
+    if parts is not None:
+        rows: dict[str, dict[str, str]] = {}
+        at: dict[int, str] = {}
+        for k in parts:
+            part = _decode_part(tab, k, state)
+            if part is None:
+                return None
+            rows.update(part[0])
+            at.update(part[1])
+        return dict(sorted(rows.items())), dict(sorted(at.items()))
     try:
-        n = int(state.get(f"snapshot/{tab}/n", "0") or 0)
-        if not n:
+        raw = _unchunk(f"snapshot/{tab}", state)
+        if raw is None:
             return None
-        blob = "".join(state.get(f"snapshot/{tab}/{i}", "") for i in range(n))
-        data = json.loads(zlib.decompress(base64.b64decode(blob)))
+        data = json.loads(raw)
         return data["rows"], {int(row): key for row, key in data["at"].items()}
-    except (ValueError, KeyError, TypeError, zlib.error, json.JSONDecodeError):
+    except (ValueError, KeyError, TypeError, AttributeError, zlib.error, json.JSONDecodeError):
         return None
 
 
 def snapshot_updates(texts: Texts, state: Mapping[str, str]) -> dict[str, str]:
-    """State entries to write so the stored snapshot matches `texts` (only changed tabs)."""
+    """State entries to write so the stored snapshot matches `texts` (only changed parts
+    of changed tabs; a whole snapshot of an older workbook is blanked once its parts are
+    written)."""
     out: dict[str, str] = {}
     for tab in texts.rows:
-        if state.get(f"snapshot/{tab}/digest") == texts.digest(tab):
+        made = texts.refresh_parts(tab)
+        digest = texts.digest(tab)
+        if state.get(f"snapshot/{tab}/digest") == digest:
             continue
-        entries = encode(tab, texts.encoded(tab))
-        texts.drop_encoded(tab)  # its digest is kept; the bytes are not needed again
-        old_n = int(state.get(f"snapshot/{tab}/n", "0") or 0)
-        for i in range(int(entries[f"snapshot/{tab}/n"]), old_n):
-            entries[f"snapshot/{tab}/{i}"] = ""
-        out.update(entries)
+        parts = texts.part_digests(tab)
+        stored = _stored_parts(tab, state) or {}
+        changed = [k for k, part_digest in parts.items() if stored.get(k) != part_digest]
+        encoded = {k: made[k] for k in changed if k in made}
+        encoded.update(texts.encoded_parts(tab, [k for k in changed if k not in made]))
+        for k in changed:
+            out.update(_chunks(f"snapshot/{tab}/p{k}", encoded[k], state))
+            out[f"snapshot/{tab}/p{k}/digest"] = parts[k]
+        for k in stored.keys() - parts.keys():
+            out.update({f"snapshot/{tab}/p{k}/{i}": "" for i in range(_count(state, f"snapshot/{tab}/p{k}/n"))})
+            out.update({f"snapshot/{tab}/p{k}/n": "", f"snapshot/{tab}/p{k}/digest": ""})
+        whole = _count(state, f"snapshot/{tab}/n")
+        if whole:
+            out.update({f"snapshot/{tab}/{i}": "" for i in range(whole)})
+            out[f"snapshot/{tab}/n"] = ""
+        out[f"snapshot/{tab}/parts"] = _PARTS + ",".join(str(k) for k in sorted(parts))
+        out[f"snapshot/{tab}/digest"] = digest
     return out
 
 
 def previous(texts: Texts, state: Mapping[str, str]) -> dict[str, dict[str, dict[str, str]]]:
     """The stored snapshot of each tab that changed since (unchanged tabs: equal to now)."""
     out = {}
-    for tab, rows in texts.rows.items():
+    for tab in list(texts.rows):
         stored = state.get(f"snapshot/{tab}/digest")
         if stored is None:
             continue
         if stored == texts.digest(tab):
-            out[tab] = rows
+            out[tab] = texts.loaded(tab)
         else:
             decoded = texts.stored(tab, state)
             if decoded is not None:

@@ -86,14 +86,14 @@ EXTENSIONS = {
 _EXT_URI = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?ext\b[^>]*?\buri\s*=\s*["']([^"']*)["']""")
 
 
-def _element_counts(data: bytes, names: dict[str, str]) -> Counter[str]:
+def _element_counts(data: bytes | bytearray, names: dict[str, str]) -> Counter[str]:
     pattern = re.compile(
         rb"<(?:[A-Za-z_][\w.-]*:)?(" + b"|".join(re.escape(n.encode()) for n in names) + rb")(?=[\s/>])"
     )
     return Counter(names[m.decode()] for m in pattern.findall(data))
 
 
-def _outside_sheet_data(data: bytes) -> bytes:
+def _outside_sheet_data(data: bytes | bytearray) -> bytes | bytearray:
     start = re.search(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData(?=[\s/>])", data)
     if start is None:
         return data
@@ -105,13 +105,13 @@ def extension_label(uri: str) -> str:
     return EXTENSIONS.get(uri, f"extension {uri}")
 
 
-def _with_extensions(data: bytes, names: dict[str, str]) -> Counter[str]:
+def _with_extensions(data: bytes | bytearray, names: dict[str, str]) -> Counter[str]:
     counts = _element_counts(data, names)
     counts.update(extension_label(uri.decode("utf-8", "replace")) for uri in _EXT_URI.findall(data))
     return counts
 
 
-def sheet_features(data: bytes) -> Counter[str]:
+def sheet_features(data: bytes | bytearray) -> Counter[str]:
     """A worksheet's features: element counts and extension URIs."""
     return _with_extensions(_outside_sheet_data(data), SHEET_FEATURES)
 

@@ -82,7 +82,7 @@ _ARRAY = re.compile(rb'<(?:[\w.-]+:)?f\b[^>]*?\bt="(?:array|dataTable)"[^>]*>')
 _REF = re.compile(rb'\bref="([^"]+)"')
 
 
-def array_areas(sheet: bytes, start: int, end: int) -> list[Area]:
+def array_areas(sheet: bytes | bytearray, start: int, end: int) -> list[Area]:
     """The areas of the array formulas and data tables in `sheet[start:end]`."""
     if sheet.find(b'"array"', start, end) < 0 and sheet.find(b'"dataTable"', start, end) < 0:
         return []

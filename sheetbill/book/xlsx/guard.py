@@ -76,8 +76,9 @@ def _roles(package: Package) -> dict[str, str]:
 
 
 def _features(package: Package, part: str, role: str) -> Counter[str]:
-    data = package.read(part)
-    return sheet_features(data) if role == "worksheet" else part_features(part, data, role)
+    if role == "worksheet":
+        return sheet_features(package.read_in_place(part))
+    return part_features(part, package.read(part), role)
 
 
 def lost_parts(src: str | os.PathLike[str], dst: str | os.PathLike[str],

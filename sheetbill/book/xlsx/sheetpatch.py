@@ -21,10 +21,12 @@ from .stylebook import StyleBook
 from .values import SheetEdit, WriteValue
 
 Chunk = bytes | memoryview
+Data = bytes | bytearray  # a part's content
 _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?=[\s/>])[^>]*?(/?)>")
 _R = re.compile(rb"""(?<![\w:.-])r\s*=\s*["'](\d+)["']""")
 _DIMENSION = re.compile(rb"""(<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref\s*=\s*")([^"]*)(")""")
 _COL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col\b([^>]*)>")
+_TAIL = 1 << 20  # bytes of sheet data scanned for the rows an append needs
 _COL_ATTR = re.compile(rb"""\b(min|max|style)\s*=\s*["'](\d+)["']""")
 
 
@@ -56,7 +58,7 @@ def _row_patterns(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes], 
 class _Rows:
     """The row start tags of a sheet's data, in order."""
 
-    def __init__(self, data: bytes, prefix: bytes, start: int, end: int, sheet: str) -> None:
+    def __init__(self, data: Data, prefix: bytes, start: int, end: int, sheet: str) -> None:
         row_re, self._close, self._used = _row_patterns(prefix)
         self.data = data
         self.numbers: list[int] = []
@@ -103,6 +105,19 @@ class _Rows:
             if self._used.search(self.data, self.starts[index], self.end(index)):
                 return self.numbers[index]
         return 0
+
+
+def _rows_for(edit: SheetEdit, data: Data, prefix: bytes, start: int, close: int, sheet: str) -> _Rows:
+    """The rows `edit` needs. Rows appended to a long sheet (the Changelog) touch only
+    its end, so only the rows of the last part of its data are scanned, when they name
+    their numbers and hold the last used row; else, and for updates, all rows."""
+    if not edit.updates and close - start > 2 * _TAIL:
+        cut = data.rfind(b"<" + prefix + b"row", start, close - _TAIL)
+        if cut > start:
+            tail = _Rows(data, prefix, cut, close, sheet)
+            if tail.numbers and not tail.implicit and tail.last_used():
+                return tail
+    return _Rows(data, prefix, start, close, sheet)
 
 
 def _changes(edit: SheetEdit, last_used: int, sheet: str) -> dict[int, dict[int, WriteValue]]:
@@ -159,7 +174,7 @@ def _dimension(head: bytes, changes: dict[int, dict[int, WriteValue]]) -> bytes:
     return head[: match.start(2)] + ref + head[match.end(2) :]
 
 
-def patch_sheet(data: bytes, edit: SheetEdit, sheet: str, styles: StyleBook, date1904: bool) -> SheetPatch:
+def patch_sheet(data: Data, edit: SheetEdit, sheet: str, styles: StyleBook, date1904: bool) -> SheetPatch:
     """Apply `edit` to the bytes of a worksheet part."""
     tag = _SHEET_DATA.search(data)
     if tag is None:
@@ -171,7 +186,7 @@ def patch_sheet(data: bytes, edit: SheetEdit, sheet: str, styles: StyleBook, dat
         raise BrokenWorkbook(f"the sheetData of {sheet!r} is not closed")
     if data.find(b"<!--", tag.end(), close) >= 0 or data.find(b"<![CDATA[", tag.end(), close) >= 0:
         raise UnsupportedEdit(f"the sheet {sheet!r} has XML comments among its cells; sheetbill does not edit it")
-    rows = _Rows(data, prefix, tag.end(), close, sheet)
+    rows = _rows_for(edit, data, prefix, tag.end(), close, sheet)
     last_used = rows.last_used()
     changes = _changes(edit, last_used, sheet)
     areas = array_areas(data, tag.end(), close)
@@ -184,19 +199,19 @@ def patch_sheet(data: bytes, edit: SheetEdit, sheet: str, styles: StyleBook, dat
         styles=styles,
         date1904=date1904,
         money_columns=edit.money_columns,
-        column_styles=_column_styles(data[: tag.start()], limit),
+        column_styles=_column_styles(bytes(data[: tag.start()]), limit),
     )
     _find_masters(rows, changes, ctx)
     to_write = set(changes) | _dependent_rows(rows, ctx)
     if rows.implicit and any(rows.find(row) is None for row in changes):
         to_write |= set(rows.implicit)
-    head = _dimension(data[: tag.start()], changes)
+    head = _dimension(bytes(data[: tag.start()]), changes)
     chunks = _assemble(data, head, tag, close, rows, sorted(to_write), changes, ctx)
     return SheetPatch(chunks, last_used, len(edit.appends), ctx)
 
 
 def _assemble(
-    data: bytes,
+    data: Data,
     head: bytes,
     tag: re.Match[bytes],
     close: int,
@@ -209,7 +224,7 @@ def _assemble(
     view = memoryview(data)
     yield head
     if tag.group(2):
-        yield data[tag.start() : tag.end() - 2].rstrip() + b">"
+        yield bytes(data[tag.start() : tag.end() - 2]).rstrip() + b">"
         pos = tag.end()
     else:
         pos = tag.start()

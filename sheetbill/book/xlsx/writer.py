@@ -123,7 +123,7 @@ def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: Style
             patched = patch_sheet(changes.added[part], edit, name, book, package.date1904)
             changes.added[part] = b"".join(patched.chunks)
             continue
-        patched = patch_sheet(package.read(sheet.part), edit, name, book, package.date1904)
+        patched = patch_sheet(package.read_in_place(sheet.part), edit, name, book, package.date1904)
         changes.replaced[sheet.part] = deflate(patched.chunks)
         formulas_changed |= patched.formulas_changed
         if patched.appended:

@@ -1,0 +1,135 @@
+"""The snapshot in the _sheetbill tab (book/state.py): stored in parts of rows, so a
+commit writes only the parts it changed; the one whole snapshot an older workbook
+holds is still read, and replaced by parts on the next commit."""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+
+import pytest
+
+from sheetbill.book import state
+from sheetbill.book.base import Edits
+from sheetbill.book.schema import DEFAULT_TABS
+from sheetbill.book.table import build
+from sheetbill.core.plan import CellWrite, RowAppend
+
+TABS = {t.key: t for t in DEFAULT_TABS}
+HEADER = ["Session ID", "Date", "Client", "Service", "Status", "Invoice No"]
+
+
+def _tables(n: int) -> dict:
+    rows = [(1, tuple(HEADER))] + [(r, (f"S-{r:05d}", "2026-11-03", "C-1", "LD60", "Completed", None))
+                                   for r in range(2, n + 2)]
+    return {"sessions": build(TABS["sessions"], rows)}
+
+
+def _committed(texts: state.Texts, stored: dict[str, str]) -> dict[str, str]:
+    """The state once the snapshot updates of `texts` are written over `stored`."""
+    return {**stored, **state.snapshot_updates(texts, stored)}
+
+
+def _old_whole_snapshot(texts: state.Texts, tab: str) -> dict[str, str]:
+    """A tab's snapshot as workbooks written before parts hold it: one blob in chunks."""
+    raw = json.dumps({"rows": texts.rows[tab], "at": texts.key_at[tab]}, ensure_ascii=False,
+                     separators=(",", ":"), sort_keys=True).encode()
+    blob = base64.b64encode(zlib.compress(raw, 1)).decode()
+    chunks = [blob[i:i + 1000] for i in range(0, len(blob), 1000)]
+    out = {f"snapshot/{tab}/{i}": c for i, c in enumerate(chunks)}
+    out.update({f"snapshot/{tab}/n": str(len(chunks)), f"snapshot/{tab}/digest": "0" * 32})
+    return out
+
+
+def test_a_commit_writes_only_the_parts_it_changed():
+    tables = _tables(3500)  # rows 2..3501: parts 0 to 3
+    stored = _committed(state.Texts(tables), {})
+    assert stored["snapshot/sessions/parts"] == "p:0,1,2,3"
+    texts = state.Texts(tables, frozenset({"sessions"}), stored)  # as the last commit left it
+    assert "sessions" not in texts.rows
+    texts.apply(Edits(writes=[CellWrite("sessions", 2500, "S-02500", "invoice_no", None, "INV-1")],
+                      appends=[RowAppend("sessions", "S-new", {"session_id": "S-new"})]),
+                {("sessions", "S-new"): 3502})
+    updates = state.snapshot_updates(texts, stored)
+    assert {k.split("/")[2] for k in updates if k.split("/")[2][1:].isdigit()} == {"p2", "p3"}
+    after = {**stored, **updates}
+    rows, at = state.decode("sessions", after)
+    assert rows["S-02500"]["invoice_no"] == "INV-1" and at[3502] == "S-new" and len(rows) == 3501
+    assert state.snapshot_updates(texts, after) == {}
+
+
+def test_what_people_changed_is_read_from_the_changed_parts_only(monkeypatch):
+    tables = _tables(2500)
+    stored = _committed(state.Texts(tables), {})
+    edited = _tables(2500)
+    values = list(edited["sessions"].rows[2200][1])
+    values[4] = "Cancelled"
+    edited["sessions"].rows[2200] = (edited["sessions"].rows[2200][0], tuple(values))
+    decoded = []
+    real = state._decode_part
+    monkeypatch.setattr(state, "_decode_part", lambda tab, k, st: decoded.append(k) or real(tab, k, st))
+    texts = state.Texts(edited, frozenset(), stored)
+    before = state.previous(texts, stored)["sessions"]
+    assert decoded == [2]
+    assert before["S-02202"]["status"] == "Completed" and texts.rows["sessions"]["S-02202"]["status"] == "Cancelled"
+    assert before == state.Texts(tables).rows["sessions"]
+
+
+def test_an_older_workbooks_whole_snapshot_is_read_and_then_replaced_by_parts():
+    tables = _tables(1200)
+    old = _old_whole_snapshot(state.Texts(tables), "sessions")
+    texts = state.Texts(tables, frozenset(), old)
+    assert state.previous(texts, old)["sessions"] == texts.rows["sessions"]  # compared with, so no edits seen
+    assert state.decode("sessions", old)[1][5] == "S-00005"
+    new = _committed(texts, old)
+    assert new["snapshot/sessions/n"] == "" and all(new[f"snapshot/sessions/{i}"] == "" for i in range(3))
+    assert new["snapshot/sessions/parts"] == "p:0,1"
+    assert state.decode("sessions", new) == state.decode("sessions", old)
+
+
+@pytest.mark.parametrize("stored", [
+    {},  # the first run
+    {"snapshot/sessions/parts": "p:0,1", "snapshot/sessions/digest": "x"},  # its parts lost
+    {"snapshot/sessions/n": "2", "snapshot/sessions/0": "not base64", "snapshot/sessions/digest": "x"},
+])
+def test_no_readable_snapshot_reads_as_none(stored):
+    texts = state.Texts(_tables(10), frozenset(), stored)
+    assert state.decode("sessions", stored) is None
+    assert "sessions" not in state.previous(texts, stored)
+
+
+def _after_commit(tables, stored, edits, appended) -> dict[str, str]:
+    texts = state.Texts(tables, frozenset({"sessions"}), stored)
+    texts.apply(edits, appended)
+    return {**stored, **state.snapshot_updates(texts, stored)}
+
+
+@pytest.mark.parametrize("ids, edits, appended", [
+    (None, Edits(writes=[CellWrite("sessions", 1500, "S-01500", "status", None, "Cancelled")],
+                 appends=[RowAppend("sessions", "S-new", {"session_id": "S-new"})]), {("sessions", "S-new"): 2502}),
+    ({700: "S-00002"}, Edits(writes=[CellWrite("sessions", 2, "S-00002", "status", None, "Cancelled")]), {}),
+    (None, Edits(appends=[RowAppend("sessions", "S-00005", {"session_id": "S-00005"})]), {("sessions", "S-00005"): 2502}),
+    (None, Edits(writes=[CellWrite("sessions", 5, "S-00005", "session_id", None, "S-00009")]), {}),
+])
+def test_a_commit_decoding_some_parts_stores_what_decoding_all_stores(monkeypatch, ids, edits, appended):
+    tables = _tables(2500)
+    for row, session_id in (ids or {}).items():  # the same Session ID twice: keys told apart with #2
+        tables["sessions"].rows[row - 2] = (row, (session_id,) + tables["sessions"].rows[row - 2][1][1:])
+    stored = _committed(state.Texts(tables), {})
+    some = _after_commit(tables, stored, edits, appended)
+    monkeypatch.setattr(state.Texts, "_load_parts", lambda *a: False)
+    assert some == _after_commit(tables, stored, edits, appended)
+
+
+def test_parts_left_undecoded_are_decoded_when_the_whole_tab_is_asked_for():
+    tables = _tables(2500)
+    stored = _committed(state.Texts(tables), {})
+    texts = state.Texts(tables, frozenset({"sessions"}), stored)
+    texts.apply(Edits(writes=[CellWrite("sessions", 2400, "S-02400", "status", None, "Cancelled")]), {})
+    assert len(texts.rows["sessions"]) < 1000  # only the part written to
+    stored = {**stored, **state.snapshot_updates(texts, stored), "snapshot/sessions/p0/0": "damaged"}
+    texts.state = stored
+    rows = texts.row_of()
+    assert len(rows) == 2500 and rows[("sessions", "S-00005")] == 5  # the damaged part made from the sheet
+    assert texts.rows["sessions"]["S-02400"]["status"] == "Cancelled"
