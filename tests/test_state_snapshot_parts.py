@@ -11,10 +11,9 @@ import zlib
 import pytest
 
 from sheetbill.book import state
-from sheetbill.book.base import Edits
 from sheetbill.book.schema import DEFAULT_TABS
 from sheetbill.book.table import build
-from sheetbill.core.plan import CellWrite, RowAppend
+from sheetbill.core.changes import CellWrite, Changes, RowAppend
 
 TABS = {t.key: t for t in DEFAULT_TABS}
 HEADER = ["Session ID", "Date", "Client", "Service", "Status", "Invoice No"]
@@ -48,8 +47,8 @@ def test_a_commit_writes_only_the_parts_it_changed():
     assert stored["snapshot/sessions/parts"] == "p:0,1,2,3"
     texts = state.Texts(tables, frozenset({"sessions"}), stored)  # as the last commit left it
     assert "sessions" not in texts.rows
-    texts.apply(Edits(writes=[CellWrite("sessions", 2500, "S-02500", "invoice_no", None, "INV-1")],
-                      appends=[RowAppend("sessions", "S-new", {"session_id": "S-new"})]),
+    texts.apply(Changes.of(cells=[CellWrite("sessions", 2500, "S-02500", "invoice_no", None, "INV-1")],
+                      rows=[RowAppend("sessions", "S-new", {"session_id": "S-new"})]),
                 {("sessions", "S-new"): 3502})
     updates = state.snapshot_updates(texts, stored)
     assert {k.split("/")[2] for k in updates if k.split("/")[2][1:].isdigit()} == {"p2", "p3"}
@@ -106,11 +105,11 @@ def _after_commit(tables, stored, edits, appended) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("ids, edits, appended", [
-    (None, Edits(writes=[CellWrite("sessions", 1500, "S-01500", "status", None, "Cancelled")],
-                 appends=[RowAppend("sessions", "S-new", {"session_id": "S-new"})]), {("sessions", "S-new"): 2502}),
-    ({700: "S-00002"}, Edits(writes=[CellWrite("sessions", 2, "S-00002", "status", None, "Cancelled")]), {}),
-    (None, Edits(appends=[RowAppend("sessions", "S-00005", {"session_id": "S-00005"})]), {("sessions", "S-00005"): 2502}),
-    (None, Edits(writes=[CellWrite("sessions", 5, "S-00005", "session_id", None, "S-00009")]), {}),
+    (None, Changes.of(cells=[CellWrite("sessions", 1500, "S-01500", "status", None, "Cancelled")],
+                 rows=[RowAppend("sessions", "S-new", {"session_id": "S-new"})]), {("sessions", "S-new"): 2502}),
+    ({700: "S-00002"}, Changes.of(cells=[CellWrite("sessions", 2, "S-00002", "status", None, "Cancelled")]), {}),
+    (None, Changes.of(rows=[RowAppend("sessions", "S-00005", {"session_id": "S-00005"})]), {("sessions", "S-00005"): 2502}),
+    (None, Changes.of(cells=[CellWrite("sessions", 5, "S-00005", "session_id", None, "S-00009")]), {}),
 ])
 def test_a_commit_decoding_some_parts_stores_what_decoding_all_stores(monkeypatch, ids, edits, appended):
     tables = _tables(2500)
@@ -126,7 +125,7 @@ def test_parts_left_undecoded_are_decoded_when_the_whole_tab_is_asked_for():
     tables = _tables(2500)
     stored = _committed(state.Texts(tables), {})
     texts = state.Texts(tables, frozenset({"sessions"}), stored)
-    texts.apply(Edits(writes=[CellWrite("sessions", 2400, "S-02400", "status", None, "Cancelled")]), {})
+    texts.apply(Changes.of(cells=[CellWrite("sessions", 2400, "S-02400", "status", None, "Cancelled")]), {})
     assert len(texts.rows["sessions"]) < 1000  # only the part written to
     stored = {**stored, **state.snapshot_updates(texts, stored), "snapshot/sessions/p0/0": "damaged"}
     texts.state = stored
