@@ -345,8 +345,13 @@ def _stored_parts(tab: str, state: Mapping[str, str]) -> dict[int, str] | None:
 
 
 def _decode_part(tab: str, k: int, state: Mapping[str, str]) -> tuple[dict, dict[int, str]] | None:
+    return _decode_at(f"snapshot/{tab}/p{k}", state)
+
+
+def _decode_at(prefix: str, state: Mapping[str, str]) -> tuple[dict, dict[int, str]] | None:
+    """The rows and row number -> key stored at `prefix`, or None (nothing there, or unreadable)."""
     try:
-        raw = _unchunk(f"snapshot/{tab}/p{k}", state)
+        raw = _unchunk(prefix, state)
         if raw is None:
             return None
         data = json.loads(raw)
@@ -370,14 +375,7 @@ def decode(tab: str, state: Mapping[str, str]) -> tuple[dict, dict[int, str]] | 
             rows.update(part[0])
             at.update(part[1])
         return dict(sorted(rows.items())), dict(sorted(at.items()))
-    try:
-        raw = _unchunk(f"snapshot/{tab}", state)
-        if raw is None:
-            return None
-        data = json.loads(raw)
-        return data["rows"], {int(row): key for row, key in data["at"].items()}
-    except (ValueError, KeyError, TypeError, AttributeError, zlib.error, json.JSONDecodeError):
-        return None
+    return _decode_at(f"snapshot/{tab}", state)
 
 
 def snapshot_updates(texts: Texts, state: Mapping[str, str]) -> dict[str, str]:
