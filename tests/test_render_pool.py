@@ -97,3 +97,14 @@ def test_a_first_cycle_renders_its_invoices_in_the_pool_to_the_same_bytes(tmp_pa
     pooled = _first_cycle(tmp_path / "pooled", monkeypatch, 2)
     assert used and len(pooled) == 3
     assert pooled == alone
+
+
+def test_while_the_pool_starts_this_process_renders_at_most_its_share():
+    here = HtmlRenderer(TEMPLATES / "invoice.html")
+    docs = _docs() + _docs()[:2]
+    alone = [here.render(d) for d in docs]
+    calls = []
+    pooled = list(HtmlPool(lambda d: calls.append(d) or here.render(d), TEMPLATES / "invoice.html",
+                           workers=2, min_batch=1).render_all(docs))
+    assert pooled == alone
+    assert len(calls) <= len(docs) // 3
