@@ -45,7 +45,9 @@ from .template import fill, load_template
 _EPOCH = date(2000, 1, 1)  # the PDF date of a document without any date
 _ENVIRONMENT = threading.Lock()
 _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)  # a plain <style> element (none with a media)
-_STATEFUL = ("@counter-style", "@color-profile")  # rules WeasyPrint keeps per document: not shared
+# Rendered as WeasyPrint reads them, not shared: rules WeasyPrint keeps per document, and where
+# the cascade would differ (shared rules are of the user origin, a linked stylesheet's of the author)
+_UNSHARED = ("@counter-style", "@color-profile", "!important", "<link", "<!--")
 _SHEETS = 8  # parsed stylesheets kept per renderer (one per language in use)
 
 D = TypeVar("D")
@@ -104,7 +106,7 @@ class HtmlRenderer(Generic[D]):
     def _styles(self, html: str) -> tuple[str, list[weasyprint.CSS]]:
         """`html` without its `<style>` elements, and their rules, parsed once per text."""
         texts = _STYLE.findall(html)
-        if not texts or any(rule in text for text in texts for rule in _STATEFUL):
+        if not texts or any(mark in html for mark in _UNSHARED):
             return html, []
         key = "\n".join(texts)
         sheet = self._sheets.get(key)
