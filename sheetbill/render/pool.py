@@ -77,8 +77,8 @@ class HtmlPool:
             while here < share and not ready.done():  # render here while the processes start
                 yield from one_by_one(self.here, docs[here:here + 1])
                 here += 1
-            rest = docs[here:]
-            yield from pool.map(_render, rest, chunksize=max(1, min(16, len(rest) // (self.workers * 4))))
+            rest = docs[here:]  # in small chunks: a process left with a big last chunk keeps the other waiting
+            yield from pool.map(_render, rest, chunksize=max(1, min(4, len(rest) // (self.workers * 8))))
         finally:  # the caller may stop early (a PDF it could not store): the rest is not rendered
             starter.shutdown(wait=True)
             pool.shutdown(wait=True, cancel_futures=True)
