@@ -108,3 +108,21 @@ def test_while_the_pool_starts_this_process_renders_at_most_its_share():
                            workers=2, min_batch=1).render_all(docs))
     assert pooled == alone
     assert len(calls) <= len(docs) // 3
+
+
+def test_when_a_pool_process_dies_the_rest_is_rendered_here(monkeypatch, caplog):
+    class Dying(pool.ProcessPoolExecutor):
+        """A pool whose processes are killed (as the out-of-memory killer would) once the batch is handed out."""
+
+        def map(self, *args, **kwargs):
+            results = super().map(*args, **kwargs)
+            for process in list(self._processes.values()):
+                process.kill()
+            return results
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", Dying)
+    here = HtmlRenderer(TEMPLATES / "invoice.html")
+    docs = _docs()
+    alone = [here.render(d) for d in docs]
+    pooled = list(HtmlPool(here.render, TEMPLATES / "invoice.html", workers=2, min_batch=1).render_all(docs))
+    assert pooled == alone
+    assert "the PDF processes stopped" in caplog.text

@@ -20,7 +20,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,7 +78,14 @@ class HtmlPool:
                 yield from one_by_one(self.here, docs[here:here + 1])
                 here += 1
             rest = docs[here:]  # in small chunks: a process left with a big last chunk keeps the other waiting
-            yield from pool.map(_render, rest, chunksize=max(1, min(4, len(rest) // (self.workers * 8))))
+            made = 0
+            try:
+                for result in pool.map(_render, rest, chunksize=max(1, min(4, len(rest) // (self.workers * 8)))):
+                    yield result
+                    made += 1
+            except BrokenExecutor as exc:  # a process died (out of memory, killed): the rest is made here
+                log.warning("the PDF processes stopped (%s); rendering the other %d here", exc, len(rest) - made)
+                yield from one_by_one(self.here, rest[made:])
         finally:  # the caller may stop early (a PDF it could not store): the rest is not rendered
             starter.shutdown(wait=True)
             pool.shutdown(wait=True, cancel_futures=True)
