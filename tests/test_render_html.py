@@ -127,6 +127,32 @@ def test_long_invoice_repeats_the_table_header_and_numbers_pages(renderer):
     assert "Total now due" in pages[-1]
 
 
+
+def test_one_renderer_gives_each_language_its_own_page_words(renderer):
+    long = sample_document(lines=40)
+    german = replace(long, client=replace(long.client, language="de"))
+    texts = [flat(pdf_text(renderer.render(doc))) for doc in (long, german, long)]
+    assert "Page 1 of 3" in texts[0] and texts[2] == texts[0]
+    assert "Seite 1 von 3" in texts[1] and "Page 1 of" not in texts[1]
+    assert renderer.render(german) == HtmlRenderer(TEMPLATE).render(german)
+
+
+def test_the_blocks_side_by_side_keep_their_place(renderer, tmp_path):
+    """Client and invoice facts side by side, then the lines, then terms and totals side by side,
+    then the payment reference: each below the one before, none over another."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (Debian package poppler-utils) is not installed")
+    (tmp_path / "invoice.pdf").write_bytes(renderer.render(sample_document()))
+    html = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "invoice.pdf"), "-"], capture_output=True,
+                          check=True).stdout.decode()
+    top: dict[str, float] = {}  # each word's first place, from the top of the page
+    for y, word in re.findall(r'yMin="([\d.]+)"[^>]*>([^<]+)</word>', html):
+        top.setdefault(word, float(y))
+    assert top["Schönberg-Castellanos"] < top["DATE"] and top["Status"] < top["DATE"]
+    assert top["Home"] < top["PAYMENT"] < top["REFERENCE"] and top["Home"] < top["Net"]
+    assert top["Total"] < top["REFERENCE"] and top["COBADEFFXXX"] < top["REFERENCE"]
+
+
 def test_template_errors_name_file_and_line(tmp_path):
     broken = tmp_path / "broken.html"
     broken.write_text("<p>\n{{ number }}\n{% if %}\n</p>")

@@ -121,3 +121,19 @@ def test_statement_carries_the_clients_reference_and_a_code_for_its_balance_due(
     assert "RF28 C004 2" in pdf_text(pdf)
     due = doc.statement.due.quantize(Decimal("0.01"))
     assert scanned(pdf, tmp_path, page=None) == [EPC.format(due).replace("RF73INV20260042", "RF28C0042")]
+
+
+@pytest.mark.parametrize("language, words", [
+    ("", ["PAY BY CARD", "Pay 248.48 EUR online by card", "Or scan the code, or open https://pay.example/c/1"]),
+    ("de", ["ZAHLUNG PER KARTE", "248,48 € online per Karte zahlen",
+            "Oder scannen Sie den Code oder öffnen Sie https://pay.example/c/1"]),
+    ("fr", ["PAYER PAR CARTE", "Payer 248,48 € en ligne par carte", "Ou scannez le code, ou ouvrez https://pay.example/c/1"]),
+], ids=["en", "de", "fr"])
+def test_the_card_pay_link_speaks_the_clients_language(renderer, language, words):
+    doc = sample_document()
+    doc = replace(doc, client=replace(doc.client, language=language), pay_link="https://pay.example/c/1")
+    text = pdf_text(renderer.render(doc))
+    for expected in words:
+        assert expected in text
+    if language:
+        assert "BY CARD" not in text and "by card" not in text and "scan the code" not in text

@@ -97,3 +97,32 @@ def test_a_first_cycle_renders_its_invoices_in_the_pool_to_the_same_bytes(tmp_pa
     pooled = _first_cycle(tmp_path / "pooled", monkeypatch, 2)
     assert used and len(pooled) == 3
     assert pooled == alone
+
+
+def test_while_the_pool_starts_this_process_renders_at_most_its_share():
+    here = HtmlRenderer(TEMPLATES / "invoice.html")
+    docs = _docs() + _docs()[:2]
+    alone = [here.render(d) for d in docs]
+    calls = []
+    pooled = list(HtmlPool(lambda d: calls.append(d) or here.render(d), TEMPLATES / "invoice.html",
+                           workers=2, min_batch=1).render_all(docs))
+    assert pooled == alone
+    assert len(calls) <= len(docs) // 3
+
+
+def test_when_a_pool_process_dies_the_rest_is_rendered_here(monkeypatch, caplog):
+    class Dying(pool.ProcessPoolExecutor):
+        """A pool whose processes are killed (as the out-of-memory killer would) once the batch is handed out."""
+
+        def map(self, *args, **kwargs):
+            results = super().map(*args, **kwargs)
+            for process in list(self._processes.values()):
+                process.kill()
+            return results
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", Dying)
+    here = HtmlRenderer(TEMPLATES / "invoice.html")
+    docs = _docs()
+    alone = [here.render(d) for d in docs]
+    pooled = list(HtmlPool(here.render, TEMPLATES / "invoice.html", workers=2, min_batch=1).render_all(docs))
+    assert pooled == alone
+    assert "the PDF processes stopped" in caplog.text

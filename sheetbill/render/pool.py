@@ -8,16 +8,19 @@ not copied. The PDFs are deterministic (see render/html.py): a PDF made in
 the pool has the same bytes as one made in this process.
 
 A small batch is rendered here, one by one: starting processes costs more
-than it saves.
+than it saves. In a big one, this process renders the first documents while
+the pool's processes start (importing WeasyPrint takes most of a second),
+at most its share of the batch, and the pool renders the rest.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,13 +67,27 @@ class HtmlPool:
             return
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["sheetbill.render.html"])
-        chunk = max(1, min(16, len(docs) // (self.workers * 4)))
         log.info("rendering %d PDFs in %d processes", len(docs), self.workers)
         pool = ProcessPoolExecutor(self.workers, context, initializer=_start,
                                    initargs=(str(self.template_path), self.doctype))
+        starter = ThreadPoolExecutor(1)
         try:
-            yield from pool.map(_render, docs, chunksize=chunk)
+            ready = starter.submit(_start_processes, pool, self.workers)
+            here, share = 0, len(docs) // (self.workers + 1)
+            while here < share and not ready.done():  # render here while the processes start
+                yield from one_by_one(self.here, docs[here:here + 1])
+                here += 1
+            rest = docs[here:]  # in small chunks: a process left with a big last chunk keeps the other waiting
+            made = 0
+            try:
+                for result in pool.map(_render, rest, chunksize=max(1, min(4, len(rest) // (self.workers * 8)))):
+                    yield result
+                    made += 1
+            except BrokenExecutor as exc:  # a process died (out of memory, killed): the rest is made here
+                log.warning("the PDF processes stopped (%s); rendering the other %d here", exc, len(rest) - made)
+                yield from one_by_one(self.here, rest[made:])
         finally:  # the caller may stop early (a PDF it could not store): the rest is not rendered
+            starter.shutdown(wait=True)
             pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -91,6 +108,18 @@ def _renderer(template_path: Path, doctype: str):
 def _start(template_path: str, doctype: str) -> None:
     global _current
     _current = _renderer(Path(template_path), doctype)
+    gc.freeze()  # the modules and the template stay: a collection looks only at what renders make (half its time)
+
+
+def _start_processes(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Returns when the pool's processes have started (or could not: the pool is broken)."""
+    started: list[Future[bool]] = [pool.submit(_ready) for _ in range(workers)]
+    for future in started:
+        future.exception()
+
+
+def _ready() -> bool:
+    return _current is not None
 
 
 def _render(doc) -> Result:
