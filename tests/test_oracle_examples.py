@@ -292,3 +292,32 @@ def test_an_invoice_paid_online_by_card_is_imported_applied_and_receipted(tmp_pa
     receipt = documents(desk, "receipt")[payment.pid]
     assert figures(receipt, "amount", "unapplied", "credit") == (Decimal("65.00"), 0, 0)
     assert not desk.card_payment("INV-2026-0001")  # paid: its link is switched off
+
+
+def test_a_statement_shows_money_taken_off_a_voided_invoice_on_the_credit_notes_date(tmp_path):
+    """A session paid by card in November, its invoice voided on 7 December: December's statement
+    lists the credit note and the payment's money taken off the voided invoice, both on 7 December
+    (the payment itself is November's), not as a payment received nor as credit applied to the
+    invoice it was taken off."""
+    desk = desk_for(tmp_path, monthly_statements=True)
+    c = desk.add_client(daily=False, email=True)
+    s = desk.log_session(c, 1, 0, 0, True)  # 65.00, 21 Nov
+    desk.pay(Decimal("65.00"), invoice=s, method="Card")  # P-00001
+    assert desk.run() == []
+    desk.pass_days(16)  # 7 Dec
+    desk.void("INV-2026-0001")
+    assert desk.run() == []
+    desk.year_end()  # 2 Jan 2027: December's statement
+    assert desk.run() == []
+    december = documents(desk, "statement")[f"{c} 1 Dec 2026"]
+    released = [e for e in december["entries"] if e["kind"] == "released"]
+    assert [(e["date_iso"], e["reference"], e["invoice_no"], e["payment"], e["amount"]) for e in released] == [
+        ("2026-12-07", "P-00001", "INV-2026-0001", "-65.00 EUR", "65.00 EUR")]
+    # the session is billed again on 7 Dec and the freed 65.00 put on that invoice: no money came in
+    assert [(e["kind"], e["reference"], e["invoice_no"], e["charge"], e["payment"], e["received"], e["balance"])
+            for e in december["entries"]] == [
+        ("invoice", "INV-2026-0002", "INV-2026-0002", "65.00 EUR", "", "", "65.00 EUR"),
+        ("credit_note", "CN-2026-0001", "INV-2026-0001", "-65.00 EUR", "", "", "0.00 EUR"),
+        ("released", "P-00001", "INV-2026-0001", "", "-65.00 EUR", "", "65.00 EUR"),
+        ("payment", "P-00001", "INV-2026-0002", "", "65.00 EUR", "", "0.00 EUR")]
+    assert figures(december, "opening", "charges", "payments", "received", "closing") == (0, 0, 0, 0, 0)

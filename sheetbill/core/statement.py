@@ -8,8 +8,10 @@ credit notes and the payments as their Applied To recorded them):
 - the period's entries in date order with a running balance: invoices (+),
   credit notes (-, after the invoice they cancel), each payment on its own
   date (-, what it put on invoices; its whole amount is in `received`),
-  credit applied later to a newer invoice (-, on that invoice's date) and
-  refunds (money paid back out of credit: the balance does not change);
+  credit applied later to a newer invoice (-, on that invoice's date), money
+  a payment had on an invoice since voided, taken off it on the credit note's
+  date (+, it is the client's credit again) and refunds (money paid back out
+  of credit: the balance does not change);
 - the closing balance at `date_to` = opening + charges - payments;
 - the credit on account at `date_to`: money received and not on an invoice
   (left over, or paid on an invoice since voided; refunds take it back);
@@ -31,7 +33,8 @@ from .model import Client, Invoice, Payment
 from .number import CENT, ZERO, money
 
 INVOICE, CREDIT_NOTE, PAYMENT, REFUND = "invoice", "credit_note", "payment", "refund"
-_RANK = {INVOICE: 0, CREDIT_NOTE: 1, PAYMENT: 2, REFUND: 3}
+RELEASED = "released"  # a payment's money taken off an invoice since voided
+_RANK = {INVOICE: 0, CREDIT_NOTE: 1, PAYMENT: 2, RELEASED: 2, REFUND: 3}
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class StatementEntry:
     """One row of the period: an invoice, a credit note, a payment or a refund."""
 
     date: date
-    kind: str  # INVOICE, CREDIT_NOTE, PAYMENT or REFUND
+    kind: str  # INVOICE, CREDIT_NOTE, PAYMENT, RELEASED or REFUND
     reference: str  # the invoice's or credit note's number, the payment's ID
     invoice_no: str  # the invoice concerned: itself, the one credited, the ones paid (", ")
     amount: Decimal  # the change of the balance: + invoice, - credit note, - payment
@@ -96,8 +99,8 @@ class Statement:
 
     @property
     def paid(self) -> Decimal:
-        """What payments put on invoices in the period (a positive amount)."""
-        return -sum((e.amount for e in self.entries if e.kind in (PAYMENT, REFUND)), ZERO)
+        """What payments put on invoices in the period, less what voids took off them (a positive amount)."""
+        return -sum((e.amount for e in self.entries if e.kind in (PAYMENT, RELEASED, REFUND)), ZERO)
 
     @property
     def received(self) -> Decimal:
@@ -168,9 +171,9 @@ def _entries(account: Account, start: date, end: date, opening: Decimal,
                 rows.append(((a.on, _RANK[PAYMENT], (), r.row), entry))
             if a.void_from is not None and a.on < a.void_from and start <= a.void_from <= end:
                 # the invoice it paid is voided: the money leaves it and is the client's credit again
-                entry = StatementEntry(a.void_from, PAYMENT, r.payment_id, a.invoice_no, money(a.amount, minor), ZERO,
+                entry = StatementEntry(a.void_from, RELEASED, r.payment_id, a.invoice_no, money(a.amount, minor), ZERO,
                                        r.method, r.reference)
-                rows.append(((a.void_from, _RANK[PAYMENT], (), r.row), entry))
+                rows.append(((a.void_from, _RANK[RELEASED], (), r.row), entry))
     balance, out = opening, []
     for _, entry in sorted(rows, key=lambda row: row[0]):
         balance += entry.amount

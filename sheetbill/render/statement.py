@@ -23,7 +23,7 @@ from .context import (ClientContext, Money, PracticeContext, client_context, for
 class EntryContext(TypedDict):
     date: str
     date_iso: str
-    kind: str  # "invoice", "credit_note", "payment", "refund"
+    kind: str  # "invoice", "credit_note", "payment", "released" (taken off a voided invoice), "refund"
     reference: str  # the invoice's or credit note's number, the payment's ID
     invoice_no: str  # the invoice concerned: itself, the one credited, the one paid
     method: str  # payments only

@@ -181,6 +181,12 @@ def check_statement(ctx: dict, book: Book, lenient: bool = False) -> list[str]:
                 if p is None or when not in {w for _, _, w in book.effects(p)} | {p.day}:
                     f.lines.append(f"{f.where} entry {e['reference']}: dated {when}, the payment is of "
                                    f"{p.day if p else '?'}")
+            if e["kind"] == "released":  # money taken off a voided invoice: on its credit note's date
+                p = next((q for q in book.payments if e["reference"] in (q.pid, q.receipt)), None)
+                voided = book.cancelled_on(e["invoice_no"])
+                if p is None or voided != when or not any(ref == e["invoice_no"] for ref, _, _ in book.effects(p)):
+                    f.lines.append(f"{f.where} entry {e['reference']}: taken off {e['invoice_no']} on {when}, "
+                                   f"which was voided on {voided}")
         docs = [e["reference"] for e in entries if e["kind"] in ("invoice", "credit_note")]
         f.equal("invoices and credit notes listed", sorted(docs),
                 sorted(d.no for d in book.of(cid) if start <= d.issued <= end))
