@@ -118,13 +118,13 @@ class CycleBook:
         log_rows = tuple(RowAppend("changelog", c.hash, dict(zip(
             ("at", "actor", "action", "tab", "key", "field", "before", "after", "hash"),
             c.fields() + (c.hash,)))) for c in chained)
-        edits = Changes(changes.cells, changes.rows + log_rows)
+        written = Changes(changes.cells, changes.rows + log_rows)
         assert snapshot.texts is not None  # read() keeps them
-        texts = snapshot.texts.after(edits, next_rows(snapshot.tables, edits))
+        texts = snapshot.texts.after(written, next_rows(snapshot.tables, written))
         state_ = {**changes.state, **snapshot_updates(texts, snapshot.state)}
         if chained:
             state_.update({"changelog_hash": chained[-1].hash, "schema_version": SCHEMA_VERSION})
-        edits = Changes(edits.cells, edits.rows, state_)
+        edits = replace(written, state=state_)
         if edits.empty:
             return Committed({}, snapshot)
         done = self.book.commit(snapshot, edits)
@@ -137,8 +137,7 @@ class CycleBook:
                         recovered: bool = False) -> Reading:
         """Commit (with the human edits still to log, and with `recovered` the rebuilt state too),
         then read again so that what follows plans on what was written."""
-        state_ = {**(seen.recovered if recovered else {}), **changes.state}
-        self.commit(seen.snapshot, Changes(changes.cells, changes.rows, state_, tuple(seen.people) + changes.log),
+        self.commit(seen.snapshot, Changes.of(state=seen.recovered if recovered else {}, log=seen.people) + changes,
                     action)
         return replace(self.reading(), recovered=seen.recovered)
 
