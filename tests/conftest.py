@@ -14,6 +14,7 @@ import pytest
 
 from sheetbill import app
 from sheetbill import config as config_mod
+from sheetbill.book.xlsx import segments
 from sheetbill.placeholders import fill_example
 
 NOW = datetime(2026, 11, 21, 9, 30, tzinfo=timezone.utc)
@@ -23,6 +24,13 @@ CLIENTS = [
     ["C-002", "Jonas Becker", "jonas@example.com", "Hauptstraße 88\n10827 Berlin", "10%", 30, None, None],
     ["C-003", "Sofia Rossi", "sofia@example.com", "Via Roma 12\n00184 Roma", None, None, "daily", "IT0123"],
 ]
+
+
+@pytest.fixture(autouse=True)
+def short_segments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sheets the writer rewrites are cut every 4 kB, not every 1 MB, so that the
+    workbooks of every test have layouts and later commits patch their last rows only."""
+    monkeypatch.setattr(segments, "SEGMENT", 4096)
 
 
 class FixedClock:

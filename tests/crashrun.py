@@ -16,6 +16,7 @@ from pathlib import Path
 from sheetbill import app
 from sheetbill import config as config_mod
 from sheetbill.book import excel
+from sheetbill.book.xlsx import segments
 
 from .conftest import FixedClock
 
@@ -54,6 +55,7 @@ def run_killed(worker, point: str, counting, arm_other=None) -> None:
 
 
 def main(config_path: str, point: str, k: int = 1) -> None:
+    segments.SEGMENT = 4096  # as in every test: the commits after the first patch the sheets' last rows only
     worker = app.worker_for(config_mod.load(Path(config_path)), clock=FixedClock())
     counting = killer(k)
 

@@ -55,9 +55,9 @@ def test_parts_openpyxl_would_drop_survive_a_run(practice):
     assert practice.rows("Sessions")[0]["Invoice No"] == "INV-2026-0001"
 
 
-def lossy_patch(src, dst, edits, add_sheets=()):
-    """A writer that drops the x14 extension, as openpyxl does."""
-    patch_workbook(src, dst, edits, add_sheets)
+def lossy_patch(src, dst, edits, add_sheets=(), layouts=None):
+    """A writer that drops the x14 extension, as openpyxl does (and so says of no sheet how it is compressed)."""
+    patch_workbook(src, dst, edits, add_sheets, layouts)
     tmp = Path(str(dst) + ".x")
     with zipfile.ZipFile(dst) as a, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as b:
         for item in a.infolist():

@@ -29,7 +29,7 @@ from .cache import Cache
 from .schema import Tab
 from .sheet_cache import SheetCache
 from .table import Table, column_letter, state_of, tables_of
-from .xlsx import NewSheet, SheetEdit, fingerprints, lost_parts, patch_workbook, read_sheets
+from .xlsx import Layout, NewSheet, SheetEdit, fingerprints, lost_parts, patch_workbook, read_sheets
 from .xlsx.values import WriteValue
 from .xlsx.errors import XlsxError
 
@@ -143,12 +143,12 @@ class ExcelBook:
         tmp = Path(tmp_name)
         try:
             try:
-                self._patch(self.path, tmp, sheet_edits, new_sheets)
+                layouts = self._patch(self.path, tmp, sheet_edits, new_sheets, layouts=self._layouts()) or {}
             except XlsxError as exc:
                 raise UnsafeToWrite(f"{self.path.name}: cannot write safely: {exc}. Nothing was written.") from None
             counted = self.cache.get("features", {})  # what the parts the last commit wrote hold
             counted = dict(counted) if isinstance(counted, dict) else {}
-            lost = lost_parts(self.path, tmp, counted)
+            lost = lost_parts(self.path, tmp, counted, layouts)
             if lost:
                 raise UnsafeToWrite(f"{self.path.name}: writing would lose {'; '.join(lost)}. Nothing was written.")
             _same_access(self.path, tmp)
@@ -160,7 +160,8 @@ class ExcelBook:
             self._keep_backup()
             os.replace(tmp, self.path)
             _fsync_dir(self.path.parent)
-            self.cache.put(features=counted)
+            kept = {**self._layouts(), **layouts}
+            self.cache.put(features=counted, layouts={part: layout.to_json() for part, layout in kept.items()})
         finally:
             tmp.unlink(missing_ok=True)
         stat = self.path.stat()
@@ -168,6 +169,12 @@ class ExcelBook:
         return Committed(rows, replace(snapshot, tables=tables, state=state_after(snapshot.state, edits),
                                        version=(stat.st_mtime_ns, stat.st_size),
                                        fingerprints=self._by_key(fingerprints(self.path))))
+
+    def _layouts(self) -> dict[str, Layout]:
+        """The segments of the sheets the last commits wrote (each used only on the very part it describes)."""
+        known = self.cache.get("layouts", {})
+        found = {part: Layout.from_json(value) for part, value in known.items()} if isinstance(known, dict) else {}
+        return {part: layout for part, layout in found.items() if layout is not None}
 
     def _keep_backup(self) -> None:
         if self.backups <= 0:

@@ -1,8 +1,8 @@
 """Reading and surgically patching .xlsx packages, without openpyxl.
 
     read_sheets(path, names=None) -> Workbook
-    patch_workbook(src, dst, edits: {sheet: SheetEdit}, add_sheets=[NewSheet]) -> None
-    lost_parts(src, dst) -> [what dst lost];  foreign_parts(path) -> [what path holds]
+    patch_workbook(src, dst, edits: {sheet: SheetEdit}, add_sheets=[NewSheet], layouts) -> {part: Layout}
+    lost_parts(src, dst, counted, layouts) -> [what dst lost];  foreign_parts(path) -> [what path holds]
 
 This package knows cells, not invoices. See `values` for the value types.
 """
@@ -10,6 +10,7 @@ This package knows cells, not invoices. See `values` for the value types.
 from .errors import BrokenWorkbook, NotAWorkbook, SheetNotFound, UnsupportedEdit, XlsxError
 from .guard import foreign_parts, lost_parts
 from .reader import fingerprints, read_sheets
+from .segments import Layout
 from .values import CellError, FormulaNoValue, NewSheet, SheetEdit, SheetValues, Value, Workbook, WriteValue
 from .writer import patch_workbook
 
@@ -17,6 +18,7 @@ __all__ = [
     "BrokenWorkbook",
     "CellError",
     "FormulaNoValue",
+    "Layout",
     "NewSheet",
     "NotAWorkbook",
     "SheetEdit",

@@ -14,13 +14,14 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 
 from .errors import XlsxError
 from .features import PLAIN_SHEET_FEATURES, part_features, sheet_features
 from .opc import CT_NS, parse_rels, parse_xml, rels_source
 from .package import Package
 from .partlists import CONTENT_TYPES
+from .segments import Layout, ends
 from .styles import styles_part
 
 _CALC_CHAIN = "/calcchain"
@@ -75,39 +76,43 @@ def _roles(package: Package) -> dict[str, str]:
     return roles
 
 
-def _features(package: Package, part: str, role: str) -> Counter[str]:
+def _features(package: Package, part: str, role: str, layout: Layout | None = None) -> Counter[str]:
     if role == "worksheet":
-        return sheet_features(package.read_in_place(part))
+        outside = ends(package, part, layout) if layout is not None else None  # a sheet's rows hold none
+        return sheet_features(outside if outside is not None else package.read_in_place(part))
     return part_features(part, package.read(part), role)
 
 
 def lost_parts(src: str | os.PathLike[str], dst: str | os.PathLike[str],
-               counted: MutableMapping[str, dict[str, int]] | None = None) -> list[str]:
+               counted: MutableMapping[str, dict[str, int]] | None = None,
+               layouts: Mapping[str, Layout] | None = None) -> list[str]:
     """What `src` holds and `dst` lacks, one sentence each (empty: nothing lost).
     `counted` keeps the features of parts counted before, by name, CRC-32 and size
     (a part the previous commit wrote is not counted again as this one's original);
-    it is left holding those of `dst`'s changed parts."""
+    it is left holding those of `dst`'s changed parts. `layouts`: of `dst`'s sheets
+    written in segments, whose start and end alone are then read."""
     with Package(src) as old:
         try:
             new = Package(dst)
         except XlsxError as exc:
             return [f"the new file cannot be opened as a workbook: {exc}"]
         with new:
-            return _compare(old, new, counted)
+            return _compare(old, new, counted, layouts or {})
 
 
 def _counted(package: Package, name: str, role: str, counted: MutableMapping[str, dict[str, int]] | None,
-             fresh: dict[str, dict[str, int]]) -> Counter[str]:
+             fresh: dict[str, dict[str, int]], layout: Layout | None = None) -> Counter[str]:
     info = package.info(name)
     key = f"{name}|{role}|{info.CRC:08x}-{info.file_size}"
     known = counted.get(key) if counted is not None else None
     usable = isinstance(known, dict) and all(isinstance(v, int) for v in known.values())
-    found = Counter(known) if usable else _features(package, name, role)
+    found = Counter(known) if usable else _features(package, name, role, layout)
     fresh[key] = dict(found)
     return found
 
 
-def _compare(old: Package, new: Package, counted: MutableMapping[str, dict[str, int]] | None = None) -> list[str]:
+def _compare(old: Package, new: Package, counted: MutableMapping[str, dict[str, int]] | None,
+             layouts: Mapping[str, Layout]) -> list[str]:
     lost = []
     names = [info.filename for info in old.zip.infolist() if not info.filename.endswith("/")]
     for name in names:
@@ -139,7 +144,7 @@ def _compare(old: Package, new: Package, counted: MutableMapping[str, dict[str, 
             continue
         role = roles.get(name.lower(), "")
         before = _counted(old, name, role, counted, {})
-        after = _counted(new, name, role, None, fresh)
+        after = _counted(new, name, role, None, fresh, layouts.get(name))
         lost.extend(
             f"{name}: {label}: {count} in the original, {after[label]} now"
             for label, count in sorted(before.items())

@@ -8,6 +8,7 @@ another zip document, not an .xlsb or a Strict Open XML file.
 from __future__ import annotations
 
 import os
+import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,6 +51,21 @@ def _refuse_non_zip(path: Path) -> None:
                 )
             raise NotAWorkbook(f"{path.name} is an old-style .xls workbook; save it as an Excel Workbook (.xlsx)")
     raise NotAWorkbook(f"{path.name} is not an Excel workbook (.xlsx): it is not a zip package")
+
+
+LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # a member's local header
+
+
+def data_offset(handle: IO[bytes], info: zipfile.ZipInfo) -> int:
+    """Where the member's compressed data starts in the zip file open as `handle`."""
+    if info.flag_bits & 0x1:
+        raise BrokenWorkbook(f"the part {info.filename} is encrypted")
+    handle.seek(info.header_offset)
+    header = handle.read(LOCAL_HEADER.size)
+    if len(header) != LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+        raise BrokenWorkbook(f"the zip entry of {info.filename} is damaged")
+    fields = LOCAL_HEADER.unpack(header)
+    return info.header_offset + LOCAL_HEADER.size + fields[-2] + fields[-1]
 
 
 class Package:
@@ -110,6 +126,16 @@ class Package:
         if pos != len(out):
             raise BrokenWorkbook(f"the part {part} of {self.path.name} is shorter than its zip entry says")
         return out
+
+    def raw(self, part: str, start: int, end: int) -> bytes:
+        """Bytes `start:end` of the part's compressed data, as stored in the zip."""
+        info = self.info(part)
+        with open(self.path, "rb") as handle:
+            handle.seek(data_offset(handle, info) + start)
+            data = handle.read(end - start)
+        if len(data) != end - start:
+            raise BrokenWorkbook(f"the zip entry of {part} is cut short")
+        return data
 
     def open(self, part: str) -> IO[bytes]:
         return self.zip.open(self.info(part))

@@ -40,6 +40,7 @@ class SheetPatch:
     last_used: int
     appended: int
     context: SheetContext
+    arrays: bool = False  # the sheet data read holds array formulas
 
     @property
     def formulas_changed(self) -> bool:
@@ -55,6 +56,20 @@ def _row_patterns(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes], 
     return row, close, used
 
 
+def row_start(prefix: str) -> re.Pattern[bytes]:
+    """A row's start tag, with its number (`row_number`)."""
+    return _row_patterns(prefix.encode("ascii"))[0]
+
+
+def row_number(start: re.Match[bytes]) -> int | None:
+    """The number a `row_start` match names (None: the row has no `r`)."""
+    explicit = start.group(1)
+    if explicit is None:
+        found = _R.search(start.group(2))
+        explicit = found.group(1) if found else None
+    return int(explicit) if explicit else None
+
+
 class _Rows:
     """The row start tags of a sheet's data, in order."""
 
@@ -67,14 +82,11 @@ class _Rows:
         self.implicit: list[int] = []
         number = 0
         for match in row_re.finditer(data, start, end):
-            explicit = match.group(1)
-            if explicit is None:
-                found = _R.search(match.group(2))
-                explicit = found.group(1) if found else None
-            if explicit:
-                if int(explicit) <= number:
+            explicit = row_number(match)
+            if explicit is not None:
+                if explicit <= number:
                     raise BrokenWorkbook(f"{sheet}: rows are out of order near row {number}")
-                number = int(explicit)
+                number = explicit
             else:
                 number += 1
                 self.implicit.append(number)
@@ -174,8 +186,18 @@ def _dimension(head: bytes, changes: dict[int, dict[int, WriteValue]]) -> bytes:
     return head[: match.start(2)] + ref + head[match.end(2) :]
 
 
-def patch_sheet(data: Data, edit: SheetEdit, sheet: str, styles: StyleBook, date1904: bool) -> SheetPatch:
-    """Apply `edit` to the bytes of a worksheet part."""
+class NeedWhole(Exception):
+    """A patch of a sheet's last rows only cannot make the edit: it needs the whole part."""
+
+
+def patch_sheet(
+    data: Data, edit: SheetEdit, sheet: str, styles: StyleBook, date1904: bool, window: bool = False
+) -> SheetPatch:
+    """Apply `edit` to the bytes of a worksheet part. With `window`, `data` is the part's
+    start up to its sheetData start tag followed by its last rows only (the rows between
+    are kept as they are, after the first chunk); raises `NeedWhole` when the edit writes
+    before the first row given, none of the rows given holds a value, or they hold array
+    formulas or rows without numbers."""
     tag = _SHEET_DATA.search(data)
     if tag is None:
         raise BrokenWorkbook(f"the sheet {sheet!r} has no sheetData")
@@ -186,10 +208,13 @@ def patch_sheet(data: Data, edit: SheetEdit, sheet: str, styles: StyleBook, date
         raise BrokenWorkbook(f"the sheetData of {sheet!r} is not closed")
     if data.find(b"<!--", tag.end(), close) >= 0 or data.find(b"<![CDATA[", tag.end(), close) >= 0:
         raise UnsupportedEdit(f"the sheet {sheet!r} has XML comments among its cells; sheetbill does not edit it")
-    rows = _rows_for(edit, data, prefix, tag.end(), close, sheet)
+    rows = _Rows(data, prefix, tag.end(), close, sheet) if window else _rows_for(edit, data, prefix, tag.end(), close, sheet)
     last_used = rows.last_used()
-    changes = _changes(edit, last_used, sheet)
     areas = array_areas(data, tag.end(), close)
+    if window and (not last_used or rows.implicit or areas
+                   or any(row < rows.numbers[0] for row, _ in edit.updates)):
+        raise NeedWhole(sheet)
+    changes = _changes(edit, last_used, sheet)
     if areas:
         check_arrays(areas, [(r, c) for r, cols in changes.items() for c in cols], sheet)
     limit = max((max(cols) for cols in changes.values() if cols), default=0)
@@ -207,7 +232,7 @@ def patch_sheet(data: Data, edit: SheetEdit, sheet: str, styles: StyleBook, date
         to_write |= set(rows.implicit)
     head = _dimension(bytes(data[: tag.start()]), changes)
     chunks = _assemble(data, head, tag, close, rows, sorted(to_write), changes, ctx)
-    return SheetPatch(chunks, last_used, len(edit.appends), ctx)
+    return SheetPatch(chunks, last_used, len(edit.appends), ctx, bool(areas))
 
 
 def _assemble(
@@ -220,14 +245,14 @@ def _assemble(
     changes: dict[int, dict[int, WriteValue]],
     ctx: SheetContext,
 ) -> Iterator[Chunk]:
-    """The new part: untouched slices of `data` and the rewritten rows."""
+    """The new part: untouched slices of `data` and the rewritten rows. The first
+    chunk is the part up to and with the sheetData start tag."""
     view = memoryview(data)
-    yield head
     if tag.group(2):
-        yield bytes(data[tag.start() : tag.end() - 2]).rstrip() + b">"
-        pos = tag.end()
+        yield head + bytes(data[tag.start() : tag.end() - 2]).rstrip() + b">"
     else:
-        pos = tag.start()
+        yield head + bytes(data[tag.start() : tag.end()])
+    pos = tag.end()
     for row in to_write:
         index = rows.find(row)
         if index is not None:

@@ -22,7 +22,8 @@ from .newsheet import check_sheet_name, new_sheet_xml
 from .opc import REL_NS, WORKSHEET_CT, WORKSHEET_TYPE, rels_part
 from .package import Package
 from .partlists import CONTENT_TYPES, add_override, add_relationship, drop_override, drop_relationship
-from .sheetpatch import patch_sheet
+from .segments import Layout, Window, deflate_in_segments, window
+from .sheetpatch import NeedWhole, SheetPatch, patch_sheet
 from .stylebook import StyleBook
 from .styles import styles_part
 from .tables import extend_table
@@ -42,6 +43,7 @@ class _Changes:
         self.texts: dict[str, str] = {}
         self.added: dict[str, bytes] = {}
         self.dropped: set[str] = set()
+        self.layouts: dict[str, Layout] = {}  # the sheets written in segments
 
     def text(self, part: str) -> str:
         if part not in self.texts:
@@ -72,11 +74,15 @@ def patch_workbook(
     dst: str | os.PathLike[str],
     edits: Mapping[str, SheetEdit],
     add_sheets: Sequence[NewSheet] = (),
-) -> None:
+    layouts: Mapping[str, Layout] | None = None,
+) -> dict[str, Layout]:
     """Write to `dst` a copy of the workbook `src` with `edits` applied to
     its worksheets (by name) and `add_sheets` added after the last sheet.
     `dst` is written anew (the caller replaces `src` with it atomically);
-    a partly written `dst` is removed. Edits may name the sheets being added."""
+    a partly written `dst` is removed. Edits may name the sheets being added.
+    Returns the layouts of the sheets written in segments (by part); given
+    back with the next patch as `layouts`, a sheet patched only in its last
+    rows keeps the rest compressed (see `segments`)."""
     if Path(dst).resolve() == Path(src).resolve():
         raise UnsupportedEdit("the patched workbook must be written to a new file, not over the original")
     with Package(src) as package:
@@ -84,7 +90,7 @@ def patch_workbook(
         styles = styles_part(package)
         book = StyleBook(package.read(styles) if styles else None, styles or "xl/styles.xml")
         added = _add_sheets(changes, add_sheets, book)
-        formulas_changed = _patch_sheets(changes, edits, book, added)
+        formulas_changed = _patch_sheets(changes, edits, book, added, layouts or {})
         if formulas_changed:
             _drop_calc_chain(changes)
         if any(edit.updates or edit.appends for edit in edits.values()):
@@ -98,6 +104,7 @@ def patch_workbook(
         for part, text in changes.texts.items():
             changes.replaced[part] = deflate([text.encode("utf-8")])
         _write(package, changes, Path(dst))
+    return changes.layouts
 
 
 def _styles_name(changes: _Changes) -> str:
@@ -106,7 +113,8 @@ def _styles_name(changes: _Changes) -> str:
     return usual if not changes.package.has(usual) else changes.free_name(usual[: -len(".xml")] + "{}.xml")
 
 
-def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: StyleBook, added: dict[str, str]) -> bool:
+def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: StyleBook, added: dict[str, str],
+                  layouts: Mapping[str, Layout]) -> bool:
     """Patch the edited sheets (existing or just added); True if a formula cell changed."""
     package = changes.package
     formulas_changed = False
@@ -123,8 +131,10 @@ def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: Style
             patched = patch_sheet(changes.added[part], edit, name, book, package.date1904)
             changes.added[part] = b"".join(patched.chunks)
             continue
-        patched = patch_sheet(package.read_in_place(sheet.part), edit, name, book, package.date1904)
-        changes.replaced[sheet.part] = deflate(patched.chunks)
+        patched, kept = _patched(package, sheet.part, name, edit, book, layouts.get(sheet.part))
+        changes.replaced[sheet.part], layout = deflate_in_segments(patched, kept)
+        if layout is not None:
+            changes.layouts[sheet.part] = layout
         formulas_changed |= patched.formulas_changed
         if patched.appended:
             for table in package.related(sheet.part, "/table"):
@@ -132,6 +142,18 @@ def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: Style
                 if grown is not None:
                     changes.replaced[table.part] = deflate([grown])
     return formulas_changed
+
+
+def _patched(package: Package, part: str, name: str, edit: SheetEdit, book: StyleBook,
+             layout: Layout | None) -> tuple[SheetPatch, Window | None]:
+    """The sheet patched in the window its layout gives, else whole."""
+    kept = window(package, part, layout, edit) if layout is not None else None
+    if kept is not None:
+        try:
+            return patch_sheet(kept.data, edit, name, book, package.date1904, window=True), kept
+        except NeedWhole:
+            pass
+    return patch_sheet(package.read_in_place(part), edit, name, book, package.date1904), None
 
 
 def _add_sheets(changes: _Changes, add_sheets: Sequence[NewSheet], book: StyleBook) -> dict[str, str]:

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from .errors import BrokenWorkbook, UnsupportedEdit
+from .package import LOCAL_HEADER, data_offset
 
 COMPRESS_LEVEL = 1
 """zlib level for rewritten members: 4x faster than level 6 on sheet XML,
 for files about 25% larger; Excel recompresses on its next save anyway."""
 
-_LOCAL = struct.Struct("<4s5H3L2H")
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
 _LIMIT = 0xFFFFFFFF
@@ -90,7 +90,7 @@ class ZipOut:
         dos_time = _dos_time(info.date_time if info else (1980, 1, 1, 0, 0, 0))
         version = 20 if method == zipfile.ZIP_DEFLATED else 10
         self.out.write(
-            _LOCAL.pack(b"PK\x03\x04", version, flags, method, *dos_time, crc, compressed, size, len(encoded), 0)
+            LOCAL_HEADER.pack(b"PK\x03\x04", version, flags, method, *dos_time, crc, compressed, size, len(encoded), 0)
         )
         self.out.write(encoded)
         self.entries.append(
@@ -102,14 +102,7 @@ class ZipOut:
 
     def copy(self, source: BinaryIO, info: zipfile.ZipInfo) -> None:
         """Copy a member's compressed bytes unchanged from the source zip."""
-        if info.flag_bits & 0x1:
-            raise BrokenWorkbook(f"the part {info.filename} is encrypted")
-        source.seek(info.header_offset)
-        header = source.read(_LOCAL.size)
-        if len(header) != _LOCAL.size or header[:4] != b"PK\x03\x04":
-            raise BrokenWorkbook(f"the zip entry of {info.filename} is damaged")
-        fields = _LOCAL.unpack(header)
-        source.seek(info.header_offset + _LOCAL.size + fields[-2] + fields[-1])
+        source.seek(data_offset(source, info))
         self._header(info, info.filename, info.compress_type, info.CRC, info.compress_size, info.file_size)
         left = info.compress_size
         while left:
