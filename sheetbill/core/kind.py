@@ -15,8 +15,8 @@ class InvoiceKind(str, Enum):
 
 def kind_of(number: str, credit_notes: NumberPattern) -> InvoiceKind:
     """`CN-2026-0001` (with the pattern `CN-{year}-{seq:04}`) -> CREDIT_NOTE; anything else -> INVOICE."""
-    return InvoiceKind.CREDIT_NOTE if credit_notes.parse(number) is not None else InvoiceKind.INVOICE
+    return InvoiceKind.CREDIT_NOTE if credit_notes.matches(number) else InvoiceKind.INVOICE
 
 
 def is_credit_note(number: str, credit_notes: NumberPattern) -> bool:
-    return kind_of(number, credit_notes) is InvoiceKind.CREDIT_NOTE
+    return credit_notes.matches(number)

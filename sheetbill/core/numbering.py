@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date
 from typing import Iterable
@@ -27,6 +27,7 @@ class PatternError(ValueError):
 @dataclass(frozen=True)
 class NumberPattern:
     pattern: str
+    _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)  # the numbers it makes
 
     def __post_init__(self) -> None:
         tokens = [m.group(1) for m in _TOKEN.finditer(self.pattern)]
@@ -35,6 +36,7 @@ class NumberPattern:
         leftover = _TOKEN.sub("", self.pattern)
         if "{" in leftover or "}" in leftover:
             raise PatternError(f"pattern {self.pattern!r} has an unknown token; use {{year}}, {{month}}, {{client}}, {{seq:04}}")
+        object.__setattr__(self, "_regex", _compiled(self.pattern))
 
     @property
     def yearly(self) -> bool:
@@ -53,23 +55,19 @@ class NumberPattern:
 
         return _TOKEN.sub(token, self.pattern)
 
-    def _regex(self) -> re.Pattern[str]:
-        return _compiled(self.pattern)
-
     def parse(self, number: str) -> tuple[int | None, int] | None:
         """(year or None, seq) of a number of this pattern, or None if it is not one."""
-        return _parse(self.pattern, number)
+        m = self._regex.fullmatch(number.strip())
+        if not m:
+            return None
+        return (int(m.group("year")) if self.yearly else None), int(m.group("seq"))
+
+    def matches(self, number: str) -> bool:
+        """Whether `number` is one of this pattern's."""
+        return self._regex.fullmatch(number.strip()) is not None
 
     def scope(self, on: date) -> int | None:
         return on.year if self.yearly else None
-
-
-def _parse(pattern: str, number: str) -> tuple[int | None, int] | None:
-    m = _compiled(pattern).fullmatch(number.strip())
-    if not m:
-        return None
-    year = int(m.group("year")) if "{year" in pattern else None
-    return year, int(m.group("seq"))
 
 
 @lru_cache(maxsize=64)
