@@ -24,3 +24,14 @@ def test_core_imports_only_pure_modules():
                 continue
             offenders += [f"{path.name}: {n}" for n in names if n not in ALLOWED]
     assert offenders == []
+
+
+def test_the_google_book_and_the_cell_rules_do_not_reach_into_the_excel_package():
+    """The xlsx package is the Excel backend's; what every backend shares lives beside it."""
+    book = CORE.parent / "book"
+    offenders = []
+    for path in [book / "cells.py", *sorted((book / "google").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and "xlsx" in (node.module or "").split("."):
+                offenders.append(f"{path.name}: from {'.' * node.level}{node.module}")
+    assert offenders == []

@@ -15,9 +15,7 @@ from enum import Enum
 
 from ..core.model import Discount, Extra
 from ..core.number import D, percent
-from .markers import CellError as ErrorValue, FormulaNoValue  # the markers every reader uses
-from .xlsx.decode import fifteen  # noqa: F401  (readers of other backends use it too)
-from .xlsx.values import WriteValue
+from .markers import CellError as ErrorValue, FormulaNoValue, WriteValue  # the markers every reader uses
 
 
 class CellProblem(ValueError):

@@ -1,10 +1,14 @@
 """The two cell values that are neither text nor a number, shared by every
 workbook backend: an error shown in the cell, and a formula without a saved
-result."""
+result; and what a backend may write to a cell."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+WriteValue = str | Decimal | int | date | datetime | bool | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from ..markers import CellError, FormulaNoValue
+from ..markers import CellError, FormulaNoValue, WriteValue
 
 
 Value = str | Decimal | date | datetime | bool | CellError | FormulaNoValue | None
-WriteValue = str | Decimal | int | date | datetime | bool | None
 Row = tuple[int, tuple[Value, ...]]
 
 
