@@ -56,14 +56,16 @@ def test_parts_openpyxl_would_drop_survive_a_run(practice):
 
 
 def lossy_patch(src, dst, edits, add_sheets=(), layouts=None):
-    """A writer that drops the x14 extension, as openpyxl does (and so says of no sheet how it is compressed)."""
-    patch_workbook(src, dst, edits, add_sheets, layouts)
+    """A writer that drops the x14 extension, as openpyxl does (what it says it read is true;
+    its layouts describe parts it then rewrote, and so fit none)."""
+    written = patch_workbook(src, dst, edits, add_sheets, layouts)
     tmp = Path(str(dst) + ".x")
     with zipfile.ZipFile(dst) as a, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as b:
         for item in a.infolist():
             data = a.read(item.filename)
             b.writestr(item, re.sub(rb"<extLst>.*?</extLst>", b"", data, flags=re.S))
     shutil.move(tmp, dst)
+    return written
 
 
 def test_nothing_is_written_when_something_would_be_lost(practice):

@@ -64,7 +64,7 @@ def _rows(n: int, start: int) -> list[list]:
 
 def _patch(src: Path, name: str, edit: SheetEdit, layouts: dict[str, Layout] | None = None) -> tuple[Path, dict]:
     dst = src.with_name(name)
-    found = patch_workbook(src, dst, {"Log": edit}, layouts=layouts)
+    found = patch_workbook(src, dst, {"Log": edit}, layouts=layouts).layouts
     assert lost_parts(src, dst, layouts=found) == []
     with zipfile.ZipFile(dst) as zipped:
         assert zipped.testzip() is None  # every member's CRC-32 is right
@@ -157,7 +157,7 @@ def test_a_sheet_with_array_formulas_gets_no_layout(tmp_path: Path) -> None:
     path = tmp_path / "arrays.xlsx"
     wb.save(path)
     dst = tmp_path / "out.xlsx"
-    assert patch_workbook(path, dst, {"Log": SheetEdit(updates={(2, 0): "x"})}) == {}
+    assert patch_workbook(path, dst, {"Log": SheetEdit(updates={(2, 0): "x"})}).layouts == {}
 
 
 def test_the_ends_of_a_sheet_hold_all_it_holds_outside_its_rows(log_book: Path) -> None:

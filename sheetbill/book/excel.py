@@ -143,11 +143,13 @@ class ExcelBook:
         tmp = Path(tmp_name)
         try:
             try:
-                layouts = self._patch(self.path, tmp, sheet_edits, new_sheets, layouts=self._layouts()) or {}
+                written = self._patch(self.path, tmp, sheet_edits, new_sheets, layouts=self._layouts())
             except XlsxError as exc:
                 raise UnsafeToWrite(f"{self.path.name}: cannot write safely: {exc}. Nothing was written.") from None
+            layouts = written.layouts if written is not None else {}
             counted = self.cache.get("features", {})  # what the parts the last commit wrote hold
             counted = dict(counted) if isinstance(counted, dict) else {}
+            counted.update(written.counted if written is not None else {})  # and those the writer read whole
             lost = lost_parts(self.path, tmp, counted, layouts)
             if lost:
                 raise UnsafeToWrite(f"{self.path.name}: writing would lose {'; '.join(lost)}. Nothing was written.")

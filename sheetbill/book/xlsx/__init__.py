@@ -1,7 +1,7 @@
 """Reading and surgically patching .xlsx packages, without openpyxl.
 
     read_sheets(path, names=None) -> Workbook
-    patch_workbook(src, dst, edits: {sheet: SheetEdit}, add_sheets=[NewSheet], layouts) -> {part: Layout}
+    patch_workbook(src, dst, edits: {sheet: SheetEdit}, add_sheets=[NewSheet], layouts) -> Written
     lost_parts(src, dst, counted, layouts) -> [what dst lost];  foreign_parts(path) -> [what path holds]
 
 This package knows cells, not invoices. See `values` for the value types.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Mapping, MutableMapping
 
@@ -87,8 +88,9 @@ def lost_parts(src: str | os.PathLike[str], dst: str | os.PathLike[str],
                counted: MutableMapping[str, dict[str, int]] | None = None,
                layouts: Mapping[str, Layout] | None = None) -> list[str]:
     """What `src` holds and `dst` lacks, one sentence each (empty: nothing lost).
-    `counted` keeps the features of parts counted before, by name, CRC-32 and size
-    (a part the previous commit wrote is not counted again as this one's original);
+    `counted` keeps the features of parts counted before, by `feature_key` (a part
+    the previous commit wrote, or the writer read whole, is not counted again as
+    this one's original);
     it is left holding those of `dst`'s changed parts. `layouts`: of `dst`'s sheets
     written in segments, whose start and end alone are then read."""
     with Package(src) as old:
@@ -100,10 +102,15 @@ def lost_parts(src: str | os.PathLike[str], dst: str | os.PathLike[str],
             return _compare(old, new, counted, layouts or {})
 
 
+def feature_key(info: zipfile.ZipInfo, role: str) -> str:
+    """How `counted` knows a part's features: by name, role, CRC-32 and size."""
+    return f"{info.filename}|{role}|{info.CRC:08x}-{info.file_size}"
+
+
 def _counted(package: Package, name: str, role: str, counted: MutableMapping[str, dict[str, int]] | None,
              fresh: dict[str, dict[str, int]], layout: Layout | None = None) -> Counter[str]:
     info = package.info(name)
-    key = f"{name}|{role}|{info.CRC:08x}-{info.file_size}"
+    key = feature_key(info, role)
     known = counted.get(key) if counted is not None else None
     usable = isinstance(known, dict) and all(isinstance(v, int) for v in known.values())
     found = Counter(known) if usable else _features(package, name, role, layout)

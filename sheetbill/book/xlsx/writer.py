@@ -15,9 +15,12 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SheetNotFound, UnsupportedEdit
+from .features import sheet_features
+from .guard import feature_key
 from .newsheet import check_sheet_name, new_sheet_xml
 from .opc import REL_NS, WORKSHEET_CT, WORKSHEET_TYPE, rels_part
 from .package import Package
@@ -34,6 +37,16 @@ from .zipout import Deflated, ZipOut, deflate
 STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 
 
+@dataclass(frozen=True)
+class Written:
+    """What a patch learnt on the way: the layouts of the sheets it wrote in segments
+    (by part), and the features of the original sheets it read whole (by the guard's
+    `feature_key`, for `lost_parts`' `counted`)."""
+
+    layouts: dict[str, Layout]
+    counted: dict[str, dict[str, int]]
+
+
 class _Changes:
     """The parts of the new package that differ from the source."""
 
@@ -43,7 +56,7 @@ class _Changes:
         self.texts: dict[str, str] = {}
         self.added: dict[str, bytes] = {}
         self.dropped: set[str] = set()
-        self.layouts: dict[str, Layout] = {}  # the sheets written in segments
+        self.written = Written({}, {})
 
     def text(self, part: str) -> str:
         if part not in self.texts:
@@ -75,14 +88,14 @@ def patch_workbook(
     edits: Mapping[str, SheetEdit],
     add_sheets: Sequence[NewSheet] = (),
     layouts: Mapping[str, Layout] | None = None,
-) -> dict[str, Layout]:
+) -> Written:
     """Write to `dst` a copy of the workbook `src` with `edits` applied to
     its worksheets (by name) and `add_sheets` added after the last sheet.
     `dst` is written anew (the caller replaces `src` with it atomically);
     a partly written `dst` is removed. Edits may name the sheets being added.
-    Returns the layouts of the sheets written in segments (by part); given
-    back with the next patch as `layouts`, a sheet patched only in its last
-    rows keeps the rest compressed (see `segments`)."""
+    Returns what it learnt (`Written`): given back with the next patch as
+    `layouts`, the layouts let a sheet patched only in its last rows keep the
+    rest compressed (see `segments`)."""
     if Path(dst).resolve() == Path(src).resolve():
         raise UnsupportedEdit("the patched workbook must be written to a new file, not over the original")
     with Package(src) as package:
@@ -104,7 +117,7 @@ def patch_workbook(
         for part, text in changes.texts.items():
             changes.replaced[part] = deflate([text.encode("utf-8")])
         _write(package, changes, Path(dst))
-    return changes.layouts
+    return changes.written
 
 
 def _styles_name(changes: _Changes) -> str:
@@ -131,10 +144,10 @@ def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: Style
             patched = patch_sheet(changes.added[part], edit, name, book, package.date1904)
             changes.added[part] = b"".join(patched.chunks)
             continue
-        patched, kept = _patched(package, sheet.part, name, edit, book, layouts.get(sheet.part))
+        patched, kept = _patched(changes, sheet.part, name, edit, book, layouts.get(sheet.part))
         changes.replaced[sheet.part], layout = deflate_in_segments(patched, kept)
         if layout is not None:
-            changes.layouts[sheet.part] = layout
+            changes.written.layouts[sheet.part] = layout
         formulas_changed |= patched.formulas_changed
         if patched.appended:
             for table in package.related(sheet.part, "/table"):
@@ -144,16 +157,19 @@ def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: Style
     return formulas_changed
 
 
-def _patched(package: Package, part: str, name: str, edit: SheetEdit, book: StyleBook,
+def _patched(changes: _Changes, part: str, name: str, edit: SheetEdit, book: StyleBook,
              layout: Layout | None) -> tuple[SheetPatch, Window | None]:
-    """The sheet patched in the window its layout gives, else whole."""
+    """The sheet patched in the window its layout gives, else whole (its features noted)."""
+    package = changes.package
     kept = window(package, part, layout, edit) if layout is not None else None
     if kept is not None:
         try:
             return patch_sheet(kept.data, edit, name, book, package.date1904, window=True), kept
         except NeedWhole:
             pass
-    return patch_sheet(package.read_in_place(part), edit, name, book, package.date1904), None
+    data = package.read_in_place(part)
+    changes.written.counted[feature_key(package.info(part), "worksheet")] = dict(sheet_features(data))
+    return patch_sheet(data, edit, name, book, package.date1904), None
 
 
 def _add_sheets(changes: _Changes, add_sheets: Sequence[NewSheet], book: StyleBook) -> dict[str, str]:
