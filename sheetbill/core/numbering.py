@@ -88,21 +88,31 @@ def _client_token(client: str) -> str:
 
 
 class Sequencer:
-    """Hands out the next numbers of a pattern, starting after the ledger's."""
+    """Hands out the next numbers of a pattern, starting after the ledger's. The
+    ledger's numbers (`existing`, read from immutable records) are read at the
+    first `next`: most cycles number nothing."""
 
     def __init__(self, pattern: NumberPattern, existing: Iterable[str]) -> None:
         self.pattern = pattern
-        self._last: dict[int | None, int] = {}
-        for number in existing:
-            parsed = pattern.parse(number)
-            if parsed:
-                scope, seq = parsed
-                self._last[scope] = max(self._last.get(scope, 0), seq)
+        self._existing = existing
+        self._highest: dict[int | None, int] | None = None
+
+    def _last(self) -> dict[int | None, int]:
+        if self._highest is None:
+            self._highest = {}
+            for number in self._existing:
+                parsed = self.pattern.parse(number)
+                if parsed:
+                    scope, seq = parsed
+                    self._highest[scope] = max(self._highest.get(scope, 0), seq)
+            self._existing = ()
+        return self._highest
 
     def next(self, on: date, client: str = "") -> str:
+        last = self._last()
         scope = self.pattern.scope(on)
-        seq = self._last.get(scope, 0) + 1
-        self._last[scope] = seq
+        seq = last.get(scope, 0) + 1
+        last[scope] = seq
         return self.pattern.format(seq, on, client)
 
 

@@ -275,7 +275,7 @@ class _Run:
     def apply_new(self) -> tuple[Receipt, ...]:
         """New payments in (date, row) order, then new refunds: what people entered comes first.
         Receipts (a refund's too) are numbered in (date, row) order."""
-        sequencer = Sequencer(self.rules.receipt_pattern, (p.receipt_no for p in self.payments))
+        sequencer = Sequencer(self.rules.receipt_pattern, [p.receipt_no for p in self.payments])
         issued: list[tuple[Payment, str, tuple[Allocation, ...]]] = []
         for p, cid, target in sorted(self.new, key=lambda n: ((n[0].amount or ZERO) < 0, _order(n[0]))):
             assert p.amount is not None  # new payments passed _validate
