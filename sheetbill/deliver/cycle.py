@@ -23,6 +23,7 @@ from ..core.plan import CellWrite
 from ..core.reminders import due_reminders, muted
 from ..core.statement import statement_of
 from ..cycle_report import CycleReport
+from ..render.pool import one_by_one
 from .base import Transport
 from .exactly_once import Outcome, Outgoing, emailed, send_all, tagged
 from .invoice_pdfs import RenderAll, invoice_pdfs
@@ -32,7 +33,7 @@ from ..core.kind import is_credit_note
 
 @dataclass
 class Delivery:
-    """The adapters a cycle delivers with (as the worker holds them at that moment)."""
+    """The adapters a cycle delivers with."""
 
     rules: BillingRules
     renderer: Any  # invoices and credit notes (render.base.Renderer)
@@ -41,7 +42,7 @@ class Delivery:
     superbills: Any  # insurance.run.Superbills, or None
     transport: Transport | None
     message: Callable | None  # how an invoice's email is written (app.message_for)
-    render_all: RenderAll
+    render_all: RenderAll | None  # many invoice PDFs at once (render/pool.py); None: one by one here
     reminder_days: tuple[int, ...] = ()
     monthly_statements: bool = False
 
@@ -69,7 +70,8 @@ class Delivery:
         todo = [p for p in pending(invoices, ctx.pdfs.exists, self.transport is not None)
                 if not (p.interrupted and not lookup)]
         clients = {c.client_id: c for c in ledger.clients}
-        links, items = invoice_pdfs(ctx, todo, clients, self.render_all, self.message, sessions, report)
+        render_all = self.render_all or (lambda docs: one_by_one(self.renderer.render, docs))
+        links, items = invoice_pdfs(ctx, todo, clients, render_all, self.message, sessions, report)
         items = tagged("invoice", items)
         first = Changes.of(links)
         if self.transport is not None:
