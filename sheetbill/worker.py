@@ -111,9 +111,9 @@ class Worker:
         plan = cycle.plan
         report.problems = still_shown(seen.snapshot.tables, plan.problems, plan.writes) + report.problems
         report.waiting = len(plan.waiting)
-        board = self.io.dashboard_cells(seen.snapshot, lambda: after_cycle(  # refreshed only along other writes
-            cycle, seen.ledger.sessions, self.today(), self.io.stamp(), len(report.warnings), self.health()),
-            not plan.empty or bool(seen.people))
+        along = not plan.empty or bool(seen.people)  # the Dashboard is refreshed only along other writes
+        board = self.io.dashboard_cells(seen.snapshot, lambda: after_cycle(
+            cycle, seen.ledger.sessions, self.today(), self.io.stamp(), len(report.warnings), self.health()), along)
         changes = plan.changes + Changes.of(board, state=seen.recovered, log=seen.people)
         with progress.stage("writing", len(plan.writes) + len(plan.appends), "changes", min_items=progress.BIG_CYCLE):
             done = self.io.commit(seen.snapshot, changes)

@@ -36,7 +36,8 @@ def push_to_books(book: CycleBook, config, remote: RemoteBooks, now: Callable[[]
                 value = table.get(values, "accounting") if "accounting" in table.columns else None
                 cells[number] = Cell(tab, row, cell_text(value))
     try:
-        outcome = push(books, cells, remote, config.accounting, lambda: now().astimezone(UTC).strftime("%Y-%m-%d %H:%MZ"))
+        outcome = push(books, cells, remote, config.accounting,
+                       lambda: now().astimezone(UTC).strftime("%Y-%m-%d %H:%MZ"))
     except RemoteFailure as exc:
         errors.append(str(exc))
         log.warning("accounting: %s", exc)

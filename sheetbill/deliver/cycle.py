@@ -28,7 +28,6 @@ from .base import Transport
 from .exactly_once import Outcome, Outgoing, emailed, send_all, tagged
 from .invoice_pdfs import RenderAll, invoice_pdfs
 from .outgoing import Context, receipt_items, reminder_items, statement_item
-from ..core.kind import is_credit_note
 
 
 @dataclass
@@ -49,9 +48,6 @@ class Delivery:
     def as_it_stands(self, doc, today) -> tuple[bytes, str]:
         """An invoice re-rendered as it stands today, and its file name (never the original's)."""
         return self.renderer.render(doc), f"{doc.invoice.invoice_no} ({today.isoformat()}).pdf"
-
-    def credit_note(self, number: str) -> bool:
-        return is_credit_note(number, self.rules.credit_note_pattern)
 
     def deliver(self, ctx: Context, book: CycleBook, seen: Reading, cycle: CyclePlan, invoices: list[Invoice],
                 report: CycleReport, planned: tuple[CellWrite, ...] = ()) -> Snapshot:
@@ -92,7 +88,7 @@ class Delivery:
         outcome = send_all(items, self.transport, commits, lookup, first,
                            out=Outcome(report.sent, report.errors))  # filled as it goes: a failing write still tells
         report.actions += [Action(PDF, n) for n in report.pdfs]
-        report.actions += emailed(outcome.delivered, self.credit_note)
+        report.actions += emailed(outcome.delivered, self.rules.credit_note)
         return commits.snapshot
 
     def reminders(self, book: CycleBook, seen: Reading, cycle: CyclePlan, today):
@@ -101,7 +97,7 @@ class Delivery:
         return due_reminders(cycle.invoices, self.reminder_days, reminders_sent(seen.snapshot.state), today,
                              muted_clients=book.muted(seen.snapshot, "clients", muted),
                              muted_invoices=book.muted(seen.snapshot, "invoices", muted),
-                             credit_note=self.credit_note)
+                             credit_note=self.rules.credit_note)
 
     def monthly(self, ctx: Context, seen: Reading, cycle: CyclePlan, report: CycleReport) -> list[Outgoing]:
         """Last month's statement for every client with invoices or payments in it, once."""
