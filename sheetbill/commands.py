@@ -49,7 +49,7 @@ def statement(worker: Worker, client_ref: str, date_from: date, date_to: date,
         ctx = worker.context(snapshot, ledger, ledger.invoices, ledger.payments)
         found = statement_of(ctx.account(client.client_id), date_from, date_to, worker.today(),
                              worker.rules.minor_unit)
-        stored, item = statement_item(ctx, client, found, worker.statements, report.errors, snapshot.state)
+        stored, item = statement_item(ctx, client, found, worker.delivery.statements, report.errors, snapshot.state)
         if email and item is not None and item.interrupted and not worker.rules.email_lookup:
             key = statement_key(client.client_id, date_from, date_to)
             report.errors += [u.message for u in unknown_outcomes((), (), {key: snapshot.state[key]})]
@@ -98,10 +98,10 @@ def invoice_copy(worker: Worker, invoice_no: str, email: bool) -> tuple[StoredPd
             raise SheetbillError(f"{inv.invoice_no}: client {inv.client_id} is not in Clients")
         ctx = worker.context(snapshot, ledger, ledger.invoices, ledger.payments)
         doc = ctx.invoice_document(inv, client)
-        pdf, name = worker.delivery().as_it_stands(doc, worker.today())
+        pdf, name = worker.delivery.as_it_stands(doc, worker.today())
         stored = worker.pdfs.save(name.removesuffix(".pdf"), pdf)
         if email and worker.transport is not None:
-            item = invoice_copy_item(ctx, doc, pdf, stored, worker.message, snapshot.state, report.errors)
+            item = invoice_copy_item(ctx, doc, pdf, stored, worker.delivery.message, snapshot.state, report.errors)
             if item is not None:
                 _send(worker, snapshot, item, report)
     return stored, report

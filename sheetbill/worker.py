@@ -11,28 +11,24 @@ from __future__ import annotations
 
 import time as _time
 from dataclasses import replace
-from datetime import timezone
-from typing import Callable, Generator
+from typing import Callable
 
 from . import progress
+from .accounting.cycle import push_to_books
 from .book.base import Book, Snapshot
 from .book.cycle_book import CycleBook, Reading
 from .chain import ChainCheck
 from .clock import Clock, SystemClock
 from .config import Config
-from .core.account import accounts
 from .core.actions import of_cycle, restored
-from .core.billing import BillingRules
 from .core.changes import Changes
 from .core.cycle import CyclePlan, plan_cycle
-from .core.dashboard import dashboard, unbilled
-from .core.identity import workbook_id
-from .core.kind import is_credit_note
+from .core.dashboard import after_cycle, unbilled
 from .core.model import Invoice, Ledger
-from .core.plan import CellWrite
 from .cycle_report import CycleReport
 from .deliver.base import Transport
 from .deliver.cycle import Delivery
+from .deliver.invoice_pdfs import RenderAll
 from .deliver.outgoing import Context
 from .errors import SheetbillError
 from .partial import partly_written
@@ -40,7 +36,6 @@ from .payments import intake
 from .problems import still_shown
 from .quiet_cycle import QuietCycles
 from .render.folder import LocalFolder
-from .render.pool import one_by_one
 from .render.store import PdfStore
 
 __all__ = ["Clock", "CycleReport", "SystemClock", "Worker"]
@@ -51,25 +46,22 @@ class Worker:
                  clock: Clock | None = None, pdfs: PdfStore | None = None,
                  message: Callable | None = None, receipts=None, statements=None, superbills=None,
                  accounting=None, health: Callable[[], tuple[str, int]] | None = None,
-                 render_all: Callable[[list], Generator[bytes | Exception, None, None]] | None = None,
-                 card=None) -> None:
+                 render_all: RenderAll | None = None, card=None) -> None:
         self.config, self.book, self.transport = config, book, transport
-        self.renderer, self.receipts, self.statements = renderer, receipts, statements  # their renderers
         self.superbills = superbills  # insurance.run.Superbills, when the practice gives superbills
         self.accounting = accounting  # accounting/remote.py RemoteBooks: the sync, or None
         self.card = card  # payments/card_cycle.py CardPayments (Stripe), or None
-        self.health = health  # the last failed cycle and the failures in a row, for the Dashboard (health.py)
+        self.health = health or (lambda: ("", 0))  # the last failed cycle and the failures in a row (health.py)
         self.clock = clock or SystemClock()
         self.pdfs: PdfStore = pdfs or LocalFolder(config.render.output, config.path.parent)  # or a Drive folder
-        self.message = message  # how an invoice's email is written
-        # many invoice PDFs at once (render/pool.py); default: one by one here
-        self._render_all = render_all or (lambda docs: one_by_one(lambda d: self.renderer.render(d), docs))
         self.pay_links: dict[str, str] = {}  # invoice -> its pay link, for PDFs and emails
+        self.rules = replace(config.rules, email_lookup=not (transport and transport.name == "smtp"))
+        self.delivery = Delivery(self.rules, renderer, receipts, statements, superbills, transport, message,
+                                 render_all, config.reminders, config.monthly_statements)
         self.io = CycleBook(config, book, self.clock.now)
         self.chain = ChainCheck(book, book.cache)
         self.quiet = QuietCycles(book, config.path, self.today,
                                  lambda: self.card is not None or config.bank.folder is not None)
-        self.rules: BillingRules = replace(config.rules, email_lookup=not (transport and transport.name == "smtp"))
 
     def today(self):
         return self.clock.now().astimezone(self.config.timezone).date()
@@ -119,34 +111,30 @@ class Worker:
         plan = cycle.plan
         report.problems = still_shown(seen.snapshot.tables, plan.problems, plan.writes) + report.problems
         report.waiting = len(plan.waiting)
-        board = self._dashboard(seen, cycle, len(report.warnings), bool(plan.writes or plan.appends or seen.people))
+        along = not plan.empty or bool(seen.people)  # the Dashboard is refreshed only along other writes
+        board = self.io.dashboard_cells(seen.snapshot, lambda: after_cycle(
+            cycle, seen.ledger.sessions, self.today(), self.io.stamp(), len(report.warnings), self.health()), along)
         changes = plan.changes + Changes.of(board, state=seen.recovered, log=seen.people)
         with progress.stage("writing", len(plan.writes) + len(plan.appends), "changes", min_items=progress.BIG_CYCLE):
             done = self.io.commit(seen.snapshot, changes)
-        report.created = [inv.invoice_no for inv in plan.new_invoices + cycle.credit_notes] + list(cycle.finalized)
-        report.actions += of_cycle(seen.ledger, cycle, self._credit_note, self.rules.minor_unit)
-        appended = done.rows  # only the invoices just appended move
-        return replace(seen, snapshot=done.snapshot), [
-            replace(inv, row=appended[("invoices", inv.invoice_no)]) if ("invoices", inv.invoice_no) in appended
-            else inv for inv in cycle.invoices]
+        report.created = cycle.created
+        report.actions += of_cycle(seen.ledger, cycle, self.rules.credit_note, self.rules.minor_unit)
+        return replace(seen, snapshot=done.snapshot), done.placed(cycle.invoices)
 
     def _deliver(self, seen: Reading, cycle: CyclePlan, invoices: list[Invoice], report: CycleReport) -> Reading:
         """Pay links, PDFs and emails (each exactly once), then the push to the accounting system."""
         if self.card is not None:  # the pay links the PDFs and emails carry
             self.pay_links, snapshot = intake.pay_links(
-                self.card, self.config, self.io, seen, seen.ledger.clients, invoices, self._credit_note,
+                self.card, self.config, self.io, seen, seen.ledger.clients, invoices, self.rules.credit_note,
                 self.transport, self.rules.email_lookup, self.today(), self.clock.now(), report)
             seen = replace(seen, snapshot=snapshot)
         ctx = self.context(seen.snapshot, seen.ledger, cycle.invoices, cycle.payments)
         try:
-            snapshot = self.delivery().deliver(ctx, self.io, seen, cycle, invoices, report, cycle.plan.writes)
+            snapshot = self.delivery.deliver(ctx, self.io, seen, cycle, invoices, report, cycle.plan.writes)
         except SheetbillError as exc:  # a later write failed: say what this run did write
             raise partly_written(exc, report.created, report.pdfs, report.sent) from None
         if self.accounting is not None:
-            from .accounting.cycle import push_to_books
-
-            push_to_books(self.io, self.config, self.accounting, lambda: self.clock.now().astimezone(timezone.utc),
-                          report.problems, report.errors)
+            push_to_books(self.io, self.config, self.accounting, self.clock.now, report.problems, report.errors)
         return replace(seen, snapshot=snapshot)
 
     def _record(self, seen: Reading, report: CycleReport) -> None:
@@ -163,26 +151,9 @@ class Worker:
         """Superbill clients' sessions without a usable diagnosis get a Problem (the invoice is made)."""
         if self.superbills is None:
             return cycle
-        return self.superbills.check(snapshot.tables, ledger, cycle, self._credit_note)
-
-    def _dashboard(self, seen: Reading, cycle: CyclePlan, broken: int, along: bool) -> list[CellWrite]:
-        """The Dashboard cells that change (refreshed only `along` with other writes)."""
-        sessions = seen.ledger.sessions
-        return self.io.dashboard_cells(seen.snapshot, lambda: dashboard(
-            cycle.invoices, sessions, unbilled(cycle.invoices, sessions), len(cycle.plan.problems), self.today(),
-            self.io.stamp(), broken_chain=broken, health=self.health() if self.health is not None else ("", 0)), along)
-
-    def _credit_note(self, number: str) -> bool:
-        return is_credit_note(number, self.rules.credit_note_pattern)
+        return self.superbills.check(snapshot.tables, ledger, cycle, self.rules.credit_note)
 
     def context(self, snapshot: Snapshot, ledger: Ledger, invoices, payments) -> Context:
         """What the document builders need, with every client's account as `invoices` and `payments` leave it."""
-        return Context(self.config, self.today(), self.clock.now, self.pdfs, self.rules.credit_note_pattern,
-                       accounts(ledger.clients, invoices, payments, self._credit_note),
-                       workbook_id(snapshot.state), self.pay_links)
-
-    def delivery(self) -> Delivery:
-        """The adapters a delivery uses, as they are now."""
-        return Delivery(self.rules, self.renderer, self.receipts, self.statements, self.superbills, self.transport,
-                        self.message, self._render_all, self.config.reminders,
-                        self.config.monthly_statements)
+        return Context.of(self.config, self.clock.now, self.pdfs, snapshot.state, ledger.clients, invoices, payments,
+                          self.pay_links)

@@ -46,7 +46,7 @@ def killer(k: int):
 def run_killed(worker, point: str, counting, arm_other=None) -> None:
     """Arm the points every backend has (render, send, sent), or `arm_other(point)`, then run."""
     if point == "render":
-        worker.renderer.render = counting(worker.renderer.render, before=True)
+        worker.delivery.renderer.render = counting(worker.delivery.renderer.render, before=True)
     elif point in ("send", "sent"):
         worker.transport.send = counting(worker.transport.send, before=point == "send")
     elif arm_other is None or not arm_other(point):

@@ -4,7 +4,7 @@ new, write the remote ids (and refusals) into the Accounting column in one commi
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Callable
 
 from ..book import records
@@ -36,7 +36,8 @@ def push_to_books(book: CycleBook, config, remote: RemoteBooks, now: Callable[[]
                 value = table.get(values, "accounting") if "accounting" in table.columns else None
                 cells[number] = Cell(tab, row, cell_text(value))
     try:
-        outcome = push(books, cells, remote, config.accounting, lambda: now().strftime("%Y-%m-%d %H:%MZ"))
+        outcome = push(books, cells, remote, config.accounting,
+                       lambda: now().astimezone(UTC).strftime("%Y-%m-%d %H:%MZ"))
     except RemoteFailure as exc:
         errors.append(str(exc))
         log.warning("accounting: %s", exc)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ContextManager, Generic, Mapping, Protocol, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, ContextManager, Generic, Iterable, Mapping, Protocol, TypeVar
 
 from ..core.changes import CellWrite, Changes, RowAppend
+from ..core.model import Invoice
 from .cache import Cache
 from .table import Table
 
@@ -36,6 +37,12 @@ class Committed(Generic[Version]):
 
     rows: Mapping[tuple[str, str], int]
     snapshot: Snapshot[Version]
+
+    def placed(self, invoices: Iterable[Invoice]) -> list[Invoice]:
+        """`invoices`, those this commit appended in the rows it gave them (the others stay where they are)."""
+        rows = self.rows
+        return [replace(i, row=rows[("invoices", i.invoice_no)]) if ("invoices", i.invoice_no) in rows else i
+                for i in invoices]
 
 
 class Book(Protocol[Version]):

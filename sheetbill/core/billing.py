@@ -54,6 +54,10 @@ class BillingRules:
     limits: Limits = Limits()  # beyond them a session or payment is held with a Problem
     vat: VatRules = VatRules()  # VAT categories, notes, gross prices (config `vat:`)
 
+    def credit_note(self, number: str) -> bool:
+        """Whether `number` is in the credit notes' series."""
+        return is_credit_note(number, self.credit_note_pattern)
+
 
 @dataclass(frozen=True)
 class _Billable:

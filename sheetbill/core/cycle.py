@@ -35,6 +35,11 @@ class CyclePlan:
     payments: tuple[Payment, ...] = ()  # the Payments rows after this cycle (Applied To, Receipt No)
     client_balances: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)  # id -> balance, credit
 
+    @property
+    def created(self) -> list[str]:
+        """The numbers this cycle gives: new invoices, credit notes, then drafts finalized."""
+        return [i.invoice_no for i in self.plan.new_invoices + self.credit_notes] + list(self.finalized)
+
 
 def lifecycle_rules(rules: BillingRules) -> LifecycleRules:
     return LifecycleRules(invoice_pattern=rules.invoice_pattern, credit_note_pattern=rules.credit_note_pattern,

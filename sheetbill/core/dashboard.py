@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, Iterable, Mapping, Sequence
 
+from .cycle import CyclePlan
 from .model import Invoice, InvoiceStatus, Session, SessionStatus
 from .number import ZERO
 from .plan import CellWrite
@@ -59,6 +60,13 @@ def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled
     rows.append((LAST_FAILURE_ITEM, health[0] or None, None))
     rows.append((FAILURES_ITEM, None, health[1]))
     return rows
+
+
+def after_cycle(cycle: CyclePlan, sessions: Sequence[Session], today: date, updated_at: str, broken_chain: int = 0,
+                health: tuple[str, int] = ("", 0)) -> list[tuple[str, object, object]]:
+    """The Dashboard as a cycle leaves the ledger: its invoices, the sessions none of them bills, its problems."""
+    return dashboard(cycle.invoices, sessions, unbilled(cycle.invoices, sessions), len(cycle.plan.problems), today,
+                     updated_at, broken_chain, health)
 
 
 def _sum(invoices: list[Invoice]) -> Decimal:

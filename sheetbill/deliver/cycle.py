@@ -23,16 +23,16 @@ from ..core.plan import CellWrite
 from ..core.reminders import due_reminders, muted
 from ..core.statement import statement_of
 from ..cycle_report import CycleReport
+from ..render.pool import one_by_one
 from .base import Transport
 from .exactly_once import Outcome, Outgoing, emailed, send_all, tagged
 from .invoice_pdfs import RenderAll, invoice_pdfs
 from .outgoing import Context, receipt_items, reminder_items, statement_item
-from ..core.kind import is_credit_note
 
 
 @dataclass
 class Delivery:
-    """The adapters a cycle delivers with (as the worker holds them at that moment)."""
+    """The adapters a cycle delivers with."""
 
     rules: BillingRules
     renderer: Any  # invoices and credit notes (render.base.Renderer)
@@ -41,16 +41,13 @@ class Delivery:
     superbills: Any  # insurance.run.Superbills, or None
     transport: Transport | None
     message: Callable | None  # how an invoice's email is written (app.message_for)
-    render_all: RenderAll
+    render_all: RenderAll | None  # many invoice PDFs at once (render/pool.py); None: one by one here
     reminder_days: tuple[int, ...] = ()
     monthly_statements: bool = False
 
     def as_it_stands(self, doc, today) -> tuple[bytes, str]:
         """An invoice re-rendered as it stands today, and its file name (never the original's)."""
         return self.renderer.render(doc), f"{doc.invoice.invoice_no} ({today.isoformat()}).pdf"
-
-    def credit_note(self, number: str) -> bool:
-        return is_credit_note(number, self.rules.credit_note_pattern)
 
     def deliver(self, ctx: Context, book: CycleBook, seen: Reading, cycle: CyclePlan, invoices: list[Invoice],
                 report: CycleReport, planned: tuple[CellWrite, ...] = ()) -> Snapshot:
@@ -69,7 +66,8 @@ class Delivery:
         todo = [p for p in pending(invoices, ctx.pdfs.exists, self.transport is not None)
                 if not (p.interrupted and not lookup)]
         clients = {c.client_id: c for c in ledger.clients}
-        links, items = invoice_pdfs(ctx, todo, clients, self.render_all, self.message, sessions, report)
+        render_all = self.render_all or (lambda docs: one_by_one(self.renderer.render, docs))
+        links, items = invoice_pdfs(ctx, todo, clients, render_all, self.message, sessions, report)
         items = tagged("invoice", items)
         first = Changes.of(links)
         if self.transport is not None:
@@ -90,7 +88,7 @@ class Delivery:
         outcome = send_all(items, self.transport, commits, lookup, first,
                            out=Outcome(report.sent, report.errors))  # filled as it goes: a failing write still tells
         report.actions += [Action(PDF, n) for n in report.pdfs]
-        report.actions += emailed(outcome.delivered, self.credit_note)
+        report.actions += emailed(outcome.delivered, self.rules.credit_note)
         return commits.snapshot
 
     def reminders(self, book: CycleBook, seen: Reading, cycle: CyclePlan, today):
@@ -99,7 +97,7 @@ class Delivery:
         return due_reminders(cycle.invoices, self.reminder_days, reminders_sent(seen.snapshot.state), today,
                              muted_clients=book.muted(seen.snapshot, "clients", muted),
                              muted_invoices=book.muted(seen.snapshot, "invoices", muted),
-                             credit_note=self.credit_note)
+                             credit_note=self.rules.credit_note)
 
     def monthly(self, ctx: Context, seen: Reading, cycle: CyclePlan, report: CycleReport) -> list[Outgoing]:
         """Last month's statement for every client with invoices or payments in it, once."""

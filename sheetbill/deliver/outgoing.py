@@ -15,15 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from email.message import EmailMessage
 
 from ..config import PACKAGE_TEMPLATES, Config
-from ..core.account import Account
+from ..core.account import Account, accounts
 from ..core.changelog import Change, utc_stamp
 from ..core.delivery import Pending
 from ..core.document import document_for, receipt_for
+from ..core.identity import workbook_id
 from ..core.marks import (cell_is_sending, copy_key, marked_id, period, reminder_key, reminder_level,
                           sending_cell, sending_state, state_is_sending, statement_key)
 from ..core.model import BillingStatus, Client, Invoice, Payment
@@ -51,6 +52,16 @@ class Context:
     accounts: Mapping[str, Account] = field(default_factory=dict)  # client id -> account, after this cycle
     workbook: str = ""  # the workbook's own id, part of every Message-ID
     pay_links: dict = field(default_factory=dict)  # invoice -> its card pay link (payments/pay_links.py)
+
+    @classmethod
+    def of(cls, config: Config, now: Callable[[], datetime], pdfs: PdfStore, state: Mapping[str, str],
+           clients: Iterable[Client], invoices: Iterable[Invoice], payments: Iterable[Payment],
+           pay_links: dict[str, str]) -> Context:
+        """Today's context, with every client's account as `invoices` and `payments` leave it and the id
+        of the workbook whose `state` this is."""
+        rules = config.rules
+        return cls(config, now().astimezone(config.timezone).date(), now, pdfs, rules.credit_note_pattern,
+                   accounts(clients, invoices, payments, rules.credit_note), workbook_id(state), pay_links)
 
     def stamp(self) -> str:
         return utc_stamp(self.now())

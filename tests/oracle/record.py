@@ -47,9 +47,10 @@ def recording_worker(practice, clock, sink: list[Rendered], real: bool = False, 
     worker = practice.worker(clock)
     if card is not None:
         worker.card = card
-    worker.renderer = Recording(worker.renderer, sink, real)
-    worker.receipts = Recording(worker.receipts, sink)
-    worker.statements = Recording(worker.statements, sink)
+    delivery = worker.delivery
+    delivery.renderer = Recording(delivery.renderer, sink, real)
+    delivery.receipts = Recording(delivery.receipts, sink)
+    delivery.statements = Recording(delivery.statements, sink)
     # invoices are rendered in a batch (a process pool when there are many): one by one through the recording
-    worker._render_all = lambda docs: one_by_one(worker.renderer.render, docs)
+    delivery.render_all = lambda docs: one_by_one(delivery.renderer.render, docs)
     return worker
