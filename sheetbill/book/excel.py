@@ -201,17 +201,26 @@ class ExcelBook:
                 made = [c for c in table.tab.columns if not c.optional]
                 table.columns = {c.field: i for i, c in enumerate(made)}
                 table.width, table.missing, table.exists = len(made), (), True
+        spots: dict[tuple[str, str], tuple[int, str]] = {}  # (tab, field) -> column, kind: 100,000 rows on a first cycle
+
+        def spot(tab: str, fld: str) -> tuple[int, str]:
+            found = spots.get((tab, fld))
+            if found is None:
+                table = tables[tab]
+                found = spots[(tab, fld)] = (self._column(table, fld, updates), table.tab.column(fld).kind)
+            return found
+
         for w in edits.cells:
-            table = tables[w.tab]
-            col = self._column(table, w.field, updates)
-            updates.setdefault(table.tab.name, {})[(w.row, col)] = cells.for_kind(table.tab.column(w.field).kind, w.after)
+            col, kind = spot(w.tab, w.field)
+            updates.setdefault(tables[w.tab].tab.name, {})[(w.row, col)] = cells.for_kind(kind, w.after)
         for a in edits.rows:
             table = tables[a.tab]
             row: list[WriteValue] = [None] * max(table.width, 1)
             for fld, value in a.values.items():
-                col = self._column(table, fld, updates)
-                row.extend([None] * (col + 1 - len(row)))
-                row[col] = cells.for_kind(table.tab.column(fld).kind, value)
+                col, kind = spot(a.tab, fld)
+                if col >= len(row):
+                    row.extend([None] * (col + 1 - len(row)))
+                row[col] = cells.for_kind(kind, value)
             appends.setdefault(table.tab.name, []).append(row)
         sheet_edits = {}
         for table in tables.values():
