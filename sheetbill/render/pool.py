@@ -1,5 +1,6 @@
 """Many invoice PDFs at once (a first cycle billing thousands of sessions):
-rendered by a pool of processes, one per core, in the order given.
+rendered by this process and a pool of processes, one per core in all, in
+the order given.
 
 WeasyPrint holds the GIL while it lays out a page, so threads would not help;
 processes do. Each is forked from a small server that has imported
@@ -8,9 +9,13 @@ not copied. The PDFs are deterministic (see render/html.py): a PDF made in
 the pool has the same bytes as one made in this process.
 
 A small batch is rendered here, one by one: starting processes costs more
-than it saves. In a big one, this process renders the first documents while
-the pool's processes start (importing WeasyPrint takes most of a second),
-at most its share of the batch, and the pool renders the rest.
+than it saves. In a big one, this process is one of the renderers: it takes
+the documents from the front, one at a time, from the start (while the
+pool's processes start: importing WeasyPrint takes most of a second); once
+started, the pool takes them from the back. They meet where the pool has
+begun a document; the pool's PDFs are then handed on in order. Neither
+waits for the other (only, at the end, for the PDF or two the pool has
+begun), and no core runs two renderers.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
@@ -51,7 +57,7 @@ def one_by_one(render: Callable[[object], bytes], docs: Sequence) -> Generator[R
 
 class HtmlPool:
     """Renders documents of one type with an HTML template, in a pool when there are many.
-    `here`: how this process renders one (a small batch); `doctype`: the DocumentType's name
+    `here`: how this process renders one (a small batch, its part of a big one); `doctype`: the DocumentType's name
     (passed by name: its functions may be lambdas, which do not pickle)."""
 
     def __init__(self, here: Callable[[object], bytes], template_path: Path, doctype: str = "invoice",
@@ -68,27 +74,85 @@ class HtmlPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["sheetbill.render.html"])
         log.info("rendering %d PDFs in %d processes", len(docs), self.workers)
-        pool = ProcessPoolExecutor(self.workers, context, initializer=_start,
+        helpers = self.workers - 1  # this process renders too
+        pool = ProcessPoolExecutor(helpers, context, initializer=_start,
                                    initargs=(str(self.template_path), self.doctype))
+        batch = _Batch(len(docs))
         starter = ThreadPoolExecutor(1)
         try:
-            ready = starter.submit(_start_processes, pool, self.workers)
-            here, share = 0, len(docs) // (self.workers + 1)
-            while here < share and not ready.done():  # render here while the processes start
+            starter.submit(batch.hand_out, pool, docs, helpers)
+            here = 0
+            while here < len(docs) and batch.take(here):  # from the front, while the pool has not begun it
                 yield from one_by_one(self.here, docs[here:here + 1])
                 here += 1
-            rest = docs[here:]  # in small chunks: a process left with a big last chunk keeps the other waiting
-            made = 0
-            try:
-                for result in pool.map(_render, rest, chunksize=max(1, min(4, len(rest) // (self.workers * 8)))):
-                    yield result
-                    made += 1
-            except BrokenExecutor as exc:  # a process died (out of memory, killed): the rest is made here
-                log.warning("the PDF processes stopped (%s); rendering the other %d here", exc, len(rest) - made)
-                yield from one_by_one(self.here, rest[made:])
+            for index in range(here, len(docs)):  # the pool's, all handed out (see _Batch.take)
+                try:
+                    yield batch.made(index)
+                except BrokenExecutor as exc:  # a process died (out of memory, killed): the rest is made here
+                    log.warning("the PDF processes stopped (%s); rendering the other %d here", exc, len(docs) - index)
+                    yield from one_by_one(self.here, docs[index:])
+                    break
         finally:  # the caller may stop early (a PDF it could not store): the rest is not rendered
-            starter.shutdown(wait=True)
-            pool.shutdown(wait=True, cancel_futures=True)
+            if batch.close():
+                pool.shutdown(wait=True, cancel_futures=True)
+                starter.shutdown(wait=True)
+            else:  # the pool got nothing (still starting): it stops in the background, see _Batch.hand_out
+                starter.shutdown(wait=False)
+
+
+class _Batch:
+    """Who renders which document of a batch: this process from the front (`take`), the pool from the
+    back (`hand_out`, once its processes have started). A document handed to the pool is still taken
+    back while the pool has not begun it."""
+
+    def __init__(self, size: int) -> None:
+        self._lock = threading.Lock()
+        self._futures: list[Future[Result] | None] = [None] * size
+        self._taken = [False] * size  # rendered here
+        self._closed = self._handed = False
+
+    def take(self, index: int) -> bool:
+        """Whether this process renders document `index`: the pool has not begun it. Once it has, it has been
+        given every later document too (they are handed out from the back, in one go)."""
+        with self._lock:
+            future = self._futures[index]
+            if future is None or future.cancel():
+                self._taken[index] = True
+                return True
+            return False
+
+    def made(self, index: int) -> Result:
+        """The pool's result for document `index` (raises BrokenExecutor when its process died)."""
+        future = self._futures[index]
+        assert future is not None  # take(index) said the pool had begun it
+        return future.result()
+
+    def close(self) -> bool:
+        """No more handing out; whether the pool was handed documents."""
+        with self._lock:
+            self._closed = True
+            return self._handed
+
+    def hand_out(self, pool: ProcessPoolExecutor, docs: Sequence, processes: int) -> None:
+        """Starts the pool's processes (in this thread: it takes most of a second), then hands them the
+        documents not yet taken here, the last first. A pool given nothing is shut down here."""
+        try:
+            started = [pool.submit(_ready) for _ in range(processes)]
+            for future in started:
+                future.exception()
+            with self._lock:
+                for index in reversed(range(len(docs))):
+                    if self._closed or self._taken[index]:
+                        break
+                    self._futures[index] = pool.submit(_render, docs[index])
+                    self._handed = True
+        except (BrokenExecutor, OSError) as exc:  # could not start: this process renders them all
+            log.warning("the PDF processes stopped (%s); rendering the batch here", exc)
+        finally:
+            with self._lock:
+                unused = not self._handed
+            if unused:
+                pool.shutdown(wait=True, cancel_futures=True)
 
 
 _current: HtmlRenderer | None = None  # the renderer of a pool process
@@ -109,13 +173,6 @@ def _start(template_path: str, doctype: str) -> None:
     global _current
     _current = _renderer(Path(template_path), doctype)
     gc.freeze()  # the modules and the template stay: a collection looks only at what renders make (half its time)
-
-
-def _start_processes(pool: ProcessPoolExecutor, workers: int) -> None:
-    """Returns when the pool's processes have started (or could not: the pool is broken)."""
-    started: list[Future[bool]] = [pool.submit(_ready) for _ in range(workers)]
-    for future in started:
-        future.exception()
 
 
 def _ready() -> bool:
