@@ -3,6 +3,7 @@ a PDF that cannot be made is said so in its place; the first cycle of a practice
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import replace
 from datetime import date
@@ -138,10 +139,12 @@ def test_this_process_renders_from_the_front_while_the_pool_starts_and_the_order
     docs = _docs() + _docs()[:2]
     alone = [here.render(d) for d in docs]
     calls = []
+    frozen = gc.get_freeze_count()
     pooled = list(HtmlPool(lambda d: calls.append(d) or here.render(d), TEMPLATES / "invoice.html",
                            workers=2, min_batch=1).render_all(docs))
     assert pooled == alone
     assert calls and calls == docs[:len(calls)]  # the first ones, in order; the pool made the others
+    assert gc.get_freeze_count() == frozen  # what this process froze while rendering is collected again
 
 
 def test_when_a_pool_process_dies_the_rest_is_rendered_here(monkeypatch, caplog):

@@ -79,6 +79,7 @@ class HtmlPool:
                                    initargs=(str(self.template_path), self.doctype))
         batch = _Batch(len(docs))
         starter = ThreadPoolExecutor(1)
+        frozen = _freeze()
         try:
             starter.submit(batch.hand_out, pool, docs, helpers)
             here = 0
@@ -98,6 +99,17 @@ class HtmlPool:
                 starter.shutdown(wait=True)
             else:  # the pool got nothing (still starting): it stops in the background, see _Batch.hand_out
                 starter.shutdown(wait=False)
+            if frozen:
+                gc.unfreeze()
+
+
+def _freeze() -> bool:
+    """While this process renders its part of a batch, what it held before is left out of its garbage
+    collections (as in a pool process, see `_start`); not if the caller has frozen it already."""
+    if gc.get_freeze_count():
+        return False
+    gc.freeze()
+    return True
 
 
 class _Batch:
