@@ -167,3 +167,17 @@ def test_when_a_pool_process_dies_the_rest_is_rendered_here(monkeypatch, caplog)
     pooled = list(HtmlPool(waiting, TEMPLATES / "invoice.html", workers=2, min_batch=1).render_all(docs))
     assert pooled == alone
     assert "the PDF processes stopped" in caplog.text
+
+
+def test_when_the_pool_cannot_start_every_pdf_is_made_here(monkeypatch):
+    class Failing(pool.ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            raise pool.BrokenExecutor("no processes on this machine")
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", Failing)
+    here = HtmlRenderer(TEMPLATES / "invoice.html")
+    docs = _docs()
+    calls = []
+    pooled = list(HtmlPool(lambda d: calls.append(d) or here.render(d), TEMPLATES / "invoice.html",
+                           workers=2, min_batch=1).render_all(docs))
+    assert pooled == [here.render(d) for d in docs]
+    assert calls == docs
