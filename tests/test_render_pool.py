@@ -134,16 +134,19 @@ def test_a_first_cycle_renders_its_invoices_in_the_pool_to_the_same_bytes(tmp_pa
     assert pooled == alone
 
 
-def test_this_process_renders_from_the_front_while_the_pool_starts_and_the_order_is_kept():
+def test_this_process_renders_from_the_front_the_pool_the_others_each_once_in_order(monkeypatch):
     here = HtmlRenderer(TEMPLATES / "invoice.html")
-    docs = _docs() + _docs()[:2]
+    docs = (_docs() + _docs()[:2]) * 2
     alone = [here.render(d) for d in docs]
+    _, handed = _after_the_pool(monkeypatch, here.render)  # only to see what the pool made
     calls = []
     frozen = gc.get_freeze_count()
     pooled = list(HtmlPool(lambda d: calls.append(d) or here.render(d), TEMPLATES / "invoice.html",
                            workers=2, min_batch=1).render_all(docs))
     assert pooled == alone
-    assert calls and calls == docs[:len(calls)]  # the first ones, in order; the pool made the others
+    assert calls and calls == docs[:len(calls)]  # the first ones, in order
+    made_in_the_pool = [f for f in handed if not f.cancelled() and f.result() is not None]
+    assert len(calls) + len(made_in_the_pool) == len(docs)  # none made twice
     assert gc.get_freeze_count() == frozen  # what this process froze while rendering is collected again
 
 

@@ -12,10 +12,11 @@ A small batch is rendered here, one by one: starting processes costs more
 than it saves. In a big one, this process is one of the renderers: it takes
 the documents from the front, one at a time, from the start (while the
 pool's processes start: importing WeasyPrint takes most of a second); once
-started, the pool takes them from the back. They meet where the pool has
-begun a document; the pool's PDFs are then handed on in order. Neither
-waits for the other (only, at the end, for the PDF or two the pool has
-begun), and no core runs two renderers.
+started, the pool is handed the others, the last first. Whoever begins a
+document first renders it (the other skips it), so they meet in the middle
+without either waiting for the other, except at the very end for the one
+PDF the other is making; the pool's PDFs are handed on in order. No core
+runs two renderers.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import SynchronizedArray
+
     from .html import HtmlRenderer
 
 log = logging.getLogger("sheetbill")
@@ -75,24 +78,26 @@ class HtmlPool:
         context.set_forkserver_preload(["sheetbill.render.html"])
         log.info("rendering %d PDFs in %d processes", len(docs), self.workers)
         helpers = self.workers - 1  # this process renders too
+        batch = _Batch(docs, context.Array("b", len(docs)))
         pool = ProcessPoolExecutor(helpers, context, initializer=_start,
-                                   initargs=(str(self.template_path), self.doctype))
-        batch = _Batch(len(docs))
+                                   initargs=(str(self.template_path), self.doctype, batch.begun))
         starter = ThreadPoolExecutor(1)
         frozen = _freeze()
         try:
-            starter.submit(batch.hand_out, pool, docs, helpers)
-            here = 0
-            while here < len(docs) and batch.take(here):  # from the front, while the pool has not begun it
-                yield from one_by_one(self.here, docs[here:here + 1])
-                here += 1
-            for index in range(here, len(docs)):  # the pool's, all handed out (see _Batch.take)
+            starter.submit(batch.hand_out, pool, helpers)
+            stopped: BrokenExecutor | None = None
+            for index, doc in enumerate(docs):
+                if batch.take(index):  # from the front, each one the pool has not begun
+                    yield from one_by_one(self.here, [doc])
+                    continue
                 try:
                     yield batch.made(index)
-                except BrokenExecutor as exc:  # a process died (out of memory, killed): the rest is made here
-                    log.warning("the PDF processes stopped (%s); rendering the other %d here", exc, len(docs) - index)
-                    yield from one_by_one(self.here, docs[index:])
-                    break
+                except BrokenExecutor as exc:  # its process died (out of memory, killed): made here
+                    stopped = stopped or exc
+                    yield from one_by_one(self.here, [doc])
+            problem = stopped or batch.problem()
+            if problem is not None:
+                log.warning("the PDF processes stopped (%s); the PDFs they had not made were made here", problem)
         finally:  # the caller may stop early (a PDF it could not store): the rest is not rendered
             if batch.close():
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -112,32 +117,54 @@ def _freeze() -> bool:
     return True
 
 
-class _Batch:
-    """Who renders which document of a batch: this process from the front (`take`), the pool from the
-    back (`hand_out`, once its processes have started). A document handed to the pool is still taken
-    back while the pool has not begun it."""
+_HERE, _POOL = 1, 2  # who began a document (`_Batch.begun`)
 
-    def __init__(self, size: int) -> None:
+
+def _begin(begun: SynchronizedArray, index: int, who: int) -> bool:
+    """Whether `who` renders document `index`: nobody has begun it."""
+    with begun.get_lock():
+        if begun[index]:
+            return False
+        begun[index] = who
+        return True
+
+
+class _Batch:
+    """Who renders which document of a batch. This process takes them from the front (`take`); the pool is
+    handed those not yet taken, the last first (`hand_out`, once its processes have started), and a pool
+    process renders one only if this process has not begun it (`begun`, in memory shared with the pool's
+    processes), else returns None for it."""
+
+    def __init__(self, docs: Sequence, begun: SynchronizedArray) -> None:
+        self.docs, self.begun = docs, begun
         self._lock = threading.Lock()
-        self._futures: list[Future[Result] | None] = [None] * size
-        self._taken = [False] * size  # rendered here
+        self._futures: list[Future[Result | None] | None] = [None] * len(docs)
         self._closed = self._handed = False
+        self._problem: BrokenExecutor | OSError | None = None
 
     def take(self, index: int) -> bool:
-        """Whether this process renders document `index`: the pool has not begun it. Once it has, it has been
-        given every later document too (they are handed out from the back, in one go)."""
-        with self._lock:
-            future = self._futures[index]
-            if future is None or future.cancel():
-                self._taken[index] = True
-                return True
-            return False
+        """Whether this process renders document `index` (else the pool has begun it)."""
+        return _begin(self.begun, index, _HERE)
 
     def made(self, index: int) -> Result:
-        """The pool's result for document `index` (raises BrokenExecutor when its process died)."""
-        future = self._futures[index]
-        assert future is not None  # take(index) said the pool had begun it
-        return future.result()
+        """The pool's PDF of document `index`, which it has begun (raises BrokenExecutor when its process died)."""
+        with self._lock:  # the handing out is over: a pool process began it, so it was handed out
+            future = self._futures[index]
+        assert future is not None
+        result = future.result()
+        assert result is not None  # None: begun here
+        return result
+
+    def problem(self) -> BrokenExecutor | OSError | None:
+        """Why the pool stopped, if it did (its processes could not start, or died)."""
+        with self._lock:
+            futures = [f for f in self._futures if f is not None and f.done() and not f.cancelled()]
+            problem = self._problem
+        for future in futures:
+            error = future.exception()
+            if problem is None and isinstance(error, BrokenExecutor):
+                problem = error
+        return problem
 
     def close(self) -> bool:
         """No more handing out; whether the pool was handed documents."""
@@ -145,21 +172,22 @@ class _Batch:
             self._closed = True
             return self._handed
 
-    def hand_out(self, pool: ProcessPoolExecutor, docs: Sequence, processes: int) -> None:
+    def hand_out(self, pool: ProcessPoolExecutor, processes: int) -> None:
         """Starts the pool's processes (in this thread: it takes most of a second), then hands them the
-        documents not yet taken here, the last first. A pool given nothing is shut down here."""
+        documents not yet begun here, the last first. A pool given nothing is shut down here."""
         try:
             started = [pool.submit(_ready) for _ in range(processes)]
             for future in started:
                 future.exception()
             with self._lock:
-                for index in reversed(range(len(docs))):
-                    if self._closed or self._taken[index]:
+                for index in reversed(range(len(self.docs))):
+                    if self._closed or self.begun[index]:
                         break
-                    self._futures[index] = pool.submit(_render, docs[index])
+                    self._futures[index] = pool.submit(_render, index, self.docs[index])
                     self._handed = True
         except (BrokenExecutor, OSError) as exc:  # could not start: this process renders them all
-            log.warning("the PDF processes stopped (%s); rendering the batch here", exc)
+            with self._lock:
+                self._problem = exc
         finally:
             with self._lock:
                 unused = not self._handed
@@ -168,6 +196,7 @@ class _Batch:
 
 
 _current: HtmlRenderer | None = None  # the renderer of a pool process
+_begun: SynchronizedArray | None = None  # its batch's `_Batch.begun`
 
 
 def _renderer(template_path: Path, doctype: str):
@@ -181,9 +210,9 @@ def _renderer(template_path: Path, doctype: str):
     return HtmlRenderer(Path(template_path), doctypes[doctype])
 
 
-def _start(template_path: str, doctype: str) -> None:
-    global _current
-    _current = _renderer(Path(template_path), doctype)
+def _start(template_path: str, doctype: str, begun: SynchronizedArray) -> None:
+    global _current, _begun
+    _current, _begun = _renderer(Path(template_path), doctype), begun
     gc.freeze()  # the modules and the template stay: a collection looks only at what renders make (half its time)
 
 
@@ -191,9 +220,11 @@ def _ready() -> bool:
     return _current is not None
 
 
-def _render(doc) -> Result:
-    if _current is None:
+def _render(index: int, doc) -> Result | None:
+    if _current is None or _begun is None:
         return RuntimeError("the pool process was not started")
+    if not _begin(_begun, index, _POOL):
+        return None  # begun in the main process
     try:
         return _current.render(doc)
     except Exception as exc:  # sent back to the caller, in order, like any other result
