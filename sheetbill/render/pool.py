@@ -61,7 +61,8 @@ def one_by_one(render: Callable[[object], bytes], docs: Sequence) -> Generator[R
 class HtmlPool:
     """Renders documents of one type with an HTML template, in a pool when there are many.
     `here`: how this process renders one (a small batch, its part of a big one); `doctype`: the DocumentType's name
-    (passed by name: its functions may be lambdas, which do not pickle)."""
+    (passed by name: its functions may be lambdas, which do not pickle); `workers`: the processes that render,
+    this one included (one per core)."""
 
     def __init__(self, here: Callable[[object], bytes], template_path: Path, doctype: str = "invoice",
                  workers: int | None = None, min_batch: int | None = None) -> None:
