@@ -3,6 +3,8 @@ a PDF that cannot be made is said so in its place; the first cycle of a practice
 
 from __future__ import annotations
 
+import gc
+import threading
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,27 +21,60 @@ from .conftest import session
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
+def _after_the_pool(monkeypatch, render):
+    """`render`, made to wait until the pool has made what it was handed: this process then renders the
+    batch's first document only, and the pool all the others (without it, this process could take them all
+    while the pool starts)."""
+    handed: list = []
+    changed = threading.Condition()
+
+    class Watched(pool.ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            future = super().submit(fn, *args, **kwargs)
+            if fn is pool._render:
+                with changed:
+                    handed.append(future)
+                future.add_done_callback(lambda _: _notify(changed))
+            return future
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", Watched)
+
+    def waiting(doc):
+        with changed:
+            assert changed.wait_for(lambda: handed and all(f.done() for f in handed), timeout=120)
+        return render(doc)
+    return waiting, handed
+
+
+def _notify(condition: threading.Condition) -> None:
+    with condition:
+        condition.notify_all()
+
+
 def _docs():
     doc = sample_document(lines=3)
     return [doc, sample_credit_note(), sample_document(lines=40),
             replace(doc, invoice=replace(doc.invoice, invoice_no="INV-2026-0043"))]
 
 
-def test_the_pool_gives_the_same_bytes_as_one_process():
+def test_the_pool_gives_the_same_bytes_as_one_process(monkeypatch):
     here = HtmlRenderer(TEMPLATES / "invoice.html")
     docs = _docs()
     alone = [here.render(d) for d in docs]
-    pooled = list(HtmlPool(here.render, TEMPLATES / "invoice.html", workers=2, min_batch=1).render_all(docs))
+    waiting, handed = _after_the_pool(monkeypatch, here.render)
+    pooled = list(HtmlPool(waiting, TEMPLATES / "invoice.html", workers=2, min_batch=1).render_all(docs))
     assert pooled == alone
+    assert len(handed) == len(docs) - 1  # all but the first made in the pool
     assert len(set(alone)) == len(alone)  # four different documents, not one repeated
 
 
-def test_receipts_in_the_pool_too():
+def test_receipts_in_the_pool_too(monkeypatch):
     here = HtmlRenderer(TEMPLATES / "receipt.html", RECEIPT)
-    docs = [sample_receipt(), sample_receipt()]
-    pooled = list(HtmlPool(here.render, TEMPLATES / "receipt.html", "receipt", workers=2,
+    docs = [sample_receipt(), replace(sample_receipt(), receipt_no="R-2026-0099")]
+    waiting, handed = _after_the_pool(monkeypatch, here.render)
+    pooled = list(HtmlPool(waiting, TEMPLATES / "receipt.html", "receipt", workers=2,
                            min_batch=1).render_all(docs))
     assert pooled == [here.render(d) for d in docs]
+    assert len(handed) == 1
 
 
 def test_a_pdf_that_cannot_be_made_is_an_error_in_its_place(tmp_path):
@@ -99,30 +134,53 @@ def test_a_first_cycle_renders_its_invoices_in_the_pool_to_the_same_bytes(tmp_pa
     assert pooled == alone
 
 
-def test_while_the_pool_starts_this_process_renders_at_most_its_share():
+def test_this_process_renders_from_the_front_the_pool_the_others_each_once_in_order(monkeypatch):
     here = HtmlRenderer(TEMPLATES / "invoice.html")
-    docs = _docs() + _docs()[:2]
+    docs = (_docs() + _docs()[:2]) * 2
     alone = [here.render(d) for d in docs]
+    _, handed = _after_the_pool(monkeypatch, here.render)  # only to see what the pool made
     calls = []
+    frozen = gc.get_freeze_count()
     pooled = list(HtmlPool(lambda d: calls.append(d) or here.render(d), TEMPLATES / "invoice.html",
                            workers=2, min_batch=1).render_all(docs))
     assert pooled == alone
-    assert len(calls) <= len(docs) // 3
+    assert calls and calls == docs[:len(calls)]  # the first ones, in order
+    made_in_the_pool = [f for f in handed if not f.cancelled() and f.result() is not None]
+    assert len(calls) + len(made_in_the_pool) == len(docs)  # none made twice
+    assert gc.get_freeze_count() == frozen  # what this process froze while rendering is collected again
 
 
 def test_when_a_pool_process_dies_the_rest_is_rendered_here(monkeypatch, caplog):
-    class Dying(pool.ProcessPoolExecutor):
-        """A pool whose processes are killed (as the out-of-memory killer would) once the batch is handed out."""
-
-        def map(self, *args, **kwargs):
-            results = super().map(*args, **kwargs)
-            for process in list(self._processes.values()):
-                process.kill()
-            return results
-    monkeypatch.setattr(pool, "ProcessPoolExecutor", Dying)
     here = HtmlRenderer(TEMPLATES / "invoice.html")
+    waiting, handed = _after_the_pool(monkeypatch, here.render)
+    watched = pool.ProcessPoolExecutor
+
+    class Dying(watched):
+        """A pool whose processes are killed (as the out-of-memory killer would) once it is handed a PDF."""
+
+        def submit(self, fn, /, *args, **kwargs):
+            future = super().submit(fn, *args, **kwargs)
+            if fn is pool._render:
+                for process in list(self._processes.values()):
+                    process.kill()
+            return future
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", Dying)
     docs = _docs()
     alone = [here.render(d) for d in docs]
-    pooled = list(HtmlPool(here.render, TEMPLATES / "invoice.html", workers=2, min_batch=1).render_all(docs))
+    pooled = list(HtmlPool(waiting, TEMPLATES / "invoice.html", workers=2, min_batch=1).render_all(docs))
     assert pooled == alone
     assert "the PDF processes stopped" in caplog.text
+
+
+def test_when_the_pool_cannot_start_every_pdf_is_made_here(monkeypatch):
+    class Failing(pool.ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            raise pool.BrokenExecutor("no processes on this machine")
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", Failing)
+    here = HtmlRenderer(TEMPLATES / "invoice.html")
+    docs = _docs()
+    calls = []
+    pooled = list(HtmlPool(lambda d: calls.append(d) or here.render(d), TEMPLATES / "invoice.html",
+                           workers=2, min_batch=1).render_all(docs))
+    assert pooled == [here.render(d) for d in docs]
+    assert calls == docs
