@@ -90,9 +90,9 @@ def lost_parts(src: str | os.PathLike[str], dst: str | os.PathLike[str],
     """What `src` holds and `dst` lacks, one sentence each (empty: nothing lost).
     `counted` keeps the features of parts counted before, by `feature_key` (a part
     the previous commit wrote, or the writer read whole, is not counted again as
-    this one's original);
-    it is left holding those of `dst`'s changed parts. `layouts`: of `dst`'s sheets
-    written in segments, whose start and end alone are then read."""
+    this one's original); it is left holding those of `dst`'s changed parts.
+    `layouts`: of `dst`'s sheets written in segments, whose start and end alone
+    are then read."""
     with Package(src) as old:
         try:
             new = Package(dst)
