@@ -143,7 +143,8 @@ class ExcelBook:
         tmp = Path(tmp_name)
         try:
             try:
-                written = self._patch(self.path, tmp, sheet_edits, new_sheets, layouts=self._layouts())
+                known = self._layouts()
+                written = self._patch(self.path, tmp, sheet_edits, new_sheets, layouts=known)
             except XlsxError as exc:
                 raise UnsafeToWrite(f"{self.path.name}: cannot write safely: {exc}. Nothing was written.") from None
             layouts = written.layouts if written is not None else {}
@@ -162,7 +163,7 @@ class ExcelBook:
             self._keep_backup()
             os.replace(tmp, self.path)
             _fsync_dir(self.path.parent)
-            kept = {**self._layouts(), **layouts}
+            kept = {**known, **layouts}
             self.cache.put(features=counted, layouts={part: layout.to_json() for part, layout in kept.items()})
         finally:
             tmp.unlink(missing_ok=True)
