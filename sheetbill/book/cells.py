@@ -66,7 +66,7 @@ def day(value: object, header: str, day_first: bool = True) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-        if 1 <= value < 2958466:
+        if (value.is_finite() if isinstance(value, Decimal) else True) and 1 <= value < 2958466:
             return _EPOCH + timedelta(days=int(value))
         raise CellProblem(f"{header} {value} is not a date")
     raw = str(value).strip()

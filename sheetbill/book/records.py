@@ -1,12 +1,17 @@
 """Tables -> core records. A cell that cannot be read becomes an error
-sentence on its record; the record is still made, so nothing is lost."""
+sentence on its record; the record is still made, so nothing is lost.
+
+A table is read a column at a time (`_Columns`): each column's cells go
+through one comprehension whose common case (a `str`, `Decimal` or `date` as
+the file holds it) needs no call, and only the odd cell through the general
+parser in `cells`. Sentences are kept per row, in the order its columns are
+read, which is the order of the record's fields."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Callable, TypeVar
 
 from ..core.changelog import Change
@@ -22,74 +27,95 @@ from .vat_id import vat_id_problem
 T = TypeVar("T")
 
 
-class _Reader:
-    """Reads one row's cells, collecting problems instead of raising."""
+class _Columns:
+    """One table's rows, read a column at a time; problems are collected per row
+    (by position) instead of raised."""
 
-    __slots__ = ("columns", "headers", "values", "width", "day_first", "errors")
+    __slots__ = ("table", "rows", "numbers", "day_first", "errors")
 
-    def __init__(self, table: Table, values: tuple[object, ...], day_first: bool) -> None:
-        self.columns, self.headers = table.columns, table.headers
-        self.values, self.width, self.day_first = values, len(values), day_first
-        self.errors: list[str] = []
+    def __init__(self, table: Table, day_first: bool) -> None:
+        self.table, self.day_first = table, day_first
+        self.numbers = [row for row, _ in table.rows]
+        self.rows = [values for _, values in table.rows]
+        self.errors: dict[int, list[str]] = {}
 
-    def _raw(self, name: str) -> object:
-        idx = self.columns.get(name)
-        return self.values[idx] if idx is not None and idx < self.width else None
+    def raw(self, name: str) -> list[object]:
+        idx = self.table.columns.get(name)
+        if idx is None:
+            return [None] * len(self.rows)
+        return [values[idx] if idx < len(values) else None for values in self.rows]
 
-    def _get(self, name: str, parse: Callable[[object, str], T], default: T) -> T:
-        raw = self._raw(name)
-        if raw is None and default is not None and parse is not cells.flag:
-            return default
-        try:
-            return parse(raw, self.headers[name])
-        except cells.CellProblem as exc:
-            self.errors.append(str(exc))
-            return default
+    def errors_of(self, at: int) -> tuple[str, ...]:
+        found = self.errors.get(at)
+        return tuple(found) if found else ()
 
-    def text(self, name: str) -> str:
-        raw = self._raw(name)
-        if raw.__class__ is str:
-            return raw.strip()
-        return "" if raw is None else self._get(name, cells.text, "")
+    def _slow(self, name: str, parse: Callable[[object, str], T], default: T) -> Callable[[int, object], T]:
+        """The general parser for one column's odd cells: its value, or `default`
+        and a sentence on the row."""
+        header = self.table.headers[name]
+        errors = self.errors
 
-    def date(self, name: str):
-        raw = self._raw(name)
-        if raw.__class__ is date:
-            return raw
-        return self._get(name, lambda v, h: cells.day(v, h, self.day_first), None)
-
-    def number(self, name: str) -> Decimal | None:
-        raw = self._raw(name)
-        if raw.__class__ is Decimal and raw.is_finite():
-            return raw
-        return self._get(name, cells.number, None)
-
-    def money(self, name: str) -> Decimal:
-        return self.number(name) or ZERO
-
-    def rate(self, name: str) -> Decimal | None:
-        raw = self._raw(name)
-        if raw.__class__ is str:  # a handful of distinct texts (`19%`) on thousands of rows
+        def read(at: int, raw: object) -> T:
+            if raw is None and default is not None and parse is not cells.flag:
+                return default
             try:
-                return _rate_of_text(raw)
-            except cells.CellProblem:
-                pass  # read again below, so the row gets the sentence
-        return self._get(name, cells.rate, None)
+                return parse(raw, header)
+            except cells.CellProblem as exc:
+                errors.setdefault(at, []).append(str(exc))
+                return default
+        return read
 
-    def whole(self, name: str) -> int | None:
-        return self._get(name, cells.whole, None)
+    def text(self, name: str) -> list[str]:
+        slow = self._slow(name, cells.text, "")
+        return [v.strip() if v.__class__ is str else "" if v is None else slow(at, v)
+                for at, v in enumerate(self.raw(name))]
 
-    def flag(self, name: str) -> bool:
-        return self._get(name, cells.flag, True)
+    def date(self, name: str) -> list[date | None]:
+        day_first = self.day_first
+        slow = self._slow(name, lambda v, h: cells.day(v, h, day_first), None)
+        return [v if v.__class__ is date or v is None else slow(at, v) for at, v in enumerate(self.raw(name))]
 
-    def language(self, name: str) -> str:
-        return self._get(name, _language, "")
+    def number(self, name: str) -> list[Decimal | None]:
+        slow = self._slow(name, cells.number, None)
+        return [v if v.__class__ is Decimal and v.is_finite() or v is None else slow(at, v)
+                for at, v in enumerate(self.raw(name))]
 
-    def discount(self, name: str):
-        return self._get(name, cells.discount, None)
+    def money(self, name: str) -> list[Decimal]:
+        return [v or ZERO for v in self.number(name)]
 
-    def extras(self, name: str) -> tuple[cells.Extra, ...]:
-        return self._get(name, cells.extras, ())
+    def rate(self, name: str) -> list[Decimal | None]:
+        slow = self._slow(name, cells.rate, None)
+
+        def read(at: int, raw: object) -> Decimal | None:
+            if raw.__class__ is str:  # a handful of distinct texts (`19%`) on thousands of rows
+                try:
+                    return _rate_of_text(raw)
+                except cells.CellProblem:
+                    pass  # read again below, so the row gets the sentence
+            return slow(at, raw)
+        return [read(at, v) for at, v in enumerate(self.raw(name))]
+
+    def parsed(self, name: str, parse: Callable[[object, str], T], default: T) -> list[T]:
+        slow = self._slow(name, parse, default)
+        return [slow(at, v) for at, v in enumerate(self.raw(name))]
+
+    def whole(self, name: str) -> list[int | None]:
+        return self.parsed(name, cells.whole, None)
+
+    def flag(self, name: str) -> list[bool]:
+        return self.parsed(name, cells.flag, True)
+
+    def language(self, name: str) -> list[str]:
+        return self.parsed(name, _language, "")
+
+
+    def discount(self, name: str) -> list[cells.Discount | None]:
+        slow = self._slow(name, cells.discount, None)
+        return [None if v is None else slow(at, v) for at, v in enumerate(self.raw(name))]
+
+    def extras(self, name: str) -> list[tuple[cells.Extra, ...]]:
+        slow = self._slow(name, cells.extras, tuple[cells.Extra, ...]())
+        return [() if v is None else slow(at, v) for at, v in enumerate(self.raw(name))]
 
 
 @lru_cache(maxsize=256)
@@ -105,125 +131,131 @@ def _language(value: object, header: str) -> str:
 
 
 def sessions(table: Table, day_first: bool = True) -> tuple[Session, ...]:
-    out = []
-    for row, values in table.rows:
-        r = _Reader(table, values, day_first)
-        out.append(Session(
-            row=row, session_id=r.text("session_id"), date=r.date("date"), client=r.text("client"),
-            service=r.text("service"), quantity=r.number("quantity"), extras=r.extras("extras"),
-            discount=r.discount("discount"), provider=r.text("provider"),
-            status=status.session_status(status_text := r.text("status")),
-            notes=r.text("notes"), invoice_no=r.text("invoice_no"),
-            billing_status=status.billing_status(billing := r.text("billing_status")), problem=r.text("problem"),
-            errors=tuple(r.errors), status_text=status_text,
-            unknown_billing_status="" if status.billing_status(billing) else billing))
-    return tuple(out)
+    c = _Columns(table, day_first)
+    ids, days, clients_, services_ = c.text("session_id"), c.date("date"), c.text("client"), c.text("service")
+    quantities, extras, discounts, providers = c.number("quantity"), c.extras("extras"), c.discount("discount"), c.text("provider")
+    statuses, notes, numbers, billing, problems = (c.text("status"), c.text("notes"), c.text("invoice_no"),
+                                                     c.text("billing_status"), c.text("problem"))
+    session_status, billing_status = status.session_status, status.billing_status
+    return tuple(
+        Session(row=row, session_id=ids[at], date=days[at], client=clients_[at], service=services_[at],
+                quantity=quantities[at], extras=extras[at], discount=discounts[at], provider=providers[at],
+                status=session_status(statuses[at]), notes=notes[at], invoice_no=numbers[at],
+                billing_status=(known := billing_status(billing[at])), problem=problems[at],
+                errors=c.errors_of(at), status_text=statuses[at],
+                unknown_billing_status="" if known else billing[at])
+        for at, row in enumerate(c.numbers))
 
 
 def clients(table: Table, day_first: bool = True) -> tuple[Client, ...]:
-    out = []
-    for row, values in table.rows:
-        r = _Reader(table, values, day_first)
-        client = Client(
-            row=row, client_id=r.text("client_id"), name=r.text("name"), email=r.text("email"),
-            address=r.text("address"), discount=r.discount("discount"), terms_days=r.whole("terms_days"),
-            invoice_mode=status.invoice_mode(mode := r.text("invoice_mode")), tax_id=r.text("tax_id"), errors=(),
-            balance=r.number("balance"), credit=r.number("credit"), vat_category=r.text("vat_category"),
-            vat_id_problem=vat_id_problem(r.text("tax_id")),
-            e_invoice=r.text("e_invoice"), buyer_reference=r.text("buyer_reference"),
-            language=r.language("language"), unknown_invoice_mode="" if status.invoice_mode(mode) else mode)
-        if client.client_id or client.name:
-            out.append(replace(client, errors=tuple(r.errors)))
-    return tuple(out)
+    c = _Columns(table, day_first)
+    ids, names, emails, addresses = c.text("client_id"), c.text("name"), c.text("email"), c.text("address")
+    discounts, terms, modes, tax_ids = c.discount("discount"), c.whole("terms_days"), c.text("invoice_mode"), c.text("tax_id")
+    balances, credits, categories = c.number("balance"), c.number("credit"), c.text("vat_category")
+    e_invoices, references, languages = c.text("e_invoice"), c.text("buyer_reference"), c.language("language")
+    invoice_mode = status.invoice_mode
+    return tuple(
+        Client(row=row, client_id=ids[at], name=names[at], email=emails[at], address=addresses[at],
+               discount=discounts[at], terms_days=terms[at], invoice_mode=(known := invoice_mode(modes[at])),
+               tax_id=tax_ids[at], errors=c.errors_of(at), balance=balances[at], credit=credits[at],
+               vat_category=categories[at], vat_id_problem=vat_id_problem(tax_ids[at]), e_invoice=e_invoices[at],
+               buyer_reference=references[at], language=languages[at],
+               unknown_invoice_mode="" if known else modes[at])
+        for at, row in enumerate(c.numbers) if ids[at] or names[at])
 
 
 def services(table: Table, day_first: bool = True) -> tuple[ServicePrice, ...]:
-    out = []
-    for row, values in table.rows:
-        r = _Reader(table, values, day_first)
-        code = r.text("code")
-        if not code:
-            continue
-        out.append(ServicePrice(
-            row=row, code=code, description=r.text("description"), unit_price=r.number("unit_price"),
-            tax_rate=r.rate("tax_rate"), unit=r.text("unit"), valid_from=r.date("valid_from"),
-            active=r.flag("active"), errors=tuple(r.errors), vat_category=r.text("vat_category"),
-            exemption_reason=r.text("exemption_reason"), prices=r.text("prices")))
-    return tuple(out)
+    c = _Columns(table, day_first)
+    codes = c.text("code")
+    keep = [at for at, code in enumerate(codes) if code]  # rows without a code are not read further
+    c.rows, c.numbers, codes = [c.rows[at] for at in keep], [c.numbers[at] for at in keep], [codes[at] for at in keep]
+    c.errors = {}  # a code that cannot be read is no code: its row was left out
+    descriptions, prices, rates, units = c.text("description"), c.number("unit_price"), c.rate("tax_rate"), c.text("unit")
+    valid, active, categories = c.date("valid_from"), c.flag("active"), c.text("vat_category")
+    reasons, gross = c.text("exemption_reason"), c.text("prices")
+    return tuple(
+        ServicePrice(row=row, code=codes[at], description=descriptions[at], unit_price=prices[at], tax_rate=rates[at],
+                     unit=units[at], valid_from=valid[at], active=active[at], errors=c.errors_of(at),
+                     vat_category=categories[at], exemption_reason=reasons[at], prices=gross[at])
+        for at, row in enumerate(c.numbers))
 
 
 def lines(table: Table) -> tuple[Line, ...]:
-    out = []
-    for row, values in table.rows:
-        r = _Reader(table, values, day_first=False)
-        invoice_no = r.text("invoice_no")
-        if not invoice_no:
-            continue
-        out.append(Line(
-            invoice_no=invoice_no, session_id=r.text("session_id"), date=r.date("date"),
-            code=r.text("code"), description=r.text("description"),
-            quantity=r.number("quantity") or ZERO, unit_price=r.money("unit_price"),
-            discount=r.money("discount"), tax_rate=r.rate("tax_rate") or ZERO, net=r.money("net"),
-            tax=r.money("tax"), total=r.money("total"), row=row, vat_category=r.text("vat_category").upper(),
-            exemption_reason=r.text("exemption_reason"), vatex=r.text("vatex"),
-            gross=r.text("prices").lower() == "gross"))
-    return tuple(out)
+    c = _Columns(table, day_first=False)
+    numbers, ids, days, codes = c.text("invoice_no"), c.text("session_id"), c.date("date"), c.text("code")
+    descriptions, quantities, prices = c.text("description"), c.number("quantity"), c.money("unit_price")
+    discounts, rates, nets, taxes, totals = (c.money("discount"), c.rate("tax_rate"), c.money("net"), c.money("tax"),
+                                             c.money("total"))
+    categories, reasons, vatex, gross = c.text("vat_category"), c.text("exemption_reason"), c.text("vatex"), c.text("prices")
+    return tuple(
+        Line(invoice_no=numbers[at], session_id=ids[at], date=days[at], code=codes[at],
+             description=descriptions[at], quantity=quantities[at] or ZERO, unit_price=prices[at],
+             discount=discounts[at], tax_rate=rates[at] or ZERO, net=nets[at], tax=taxes[at], total=totals[at],
+             row=row, vat_category=categories[at].upper(), exemption_reason=reasons[at], vatex=vatex[at],
+             gross=gross[at].lower() == "gross")
+        for at, row in enumerate(c.numbers) if numbers[at])
 
 
 def invoices(table: Table, all_lines: tuple[Line, ...]) -> tuple[Invoice, ...]:
     by_invoice: dict[str, list[Line]] = {}
     for line in all_lines:
         by_invoice.setdefault(line.invoice_no, []).append(line)
-    out = []
-    for row, values in table.rows:
-        r = _Reader(table, values, day_first=False)
-        number = r.text("invoice_no")
-        if not number:
-            continue
-        sessions_text = r.text("sessions")
-        out.append(Invoice(
-            invoice_no=number, issue_date=r.date("issue_date"), due_date=r.date("due_date"),
-            client_id=r.text("client_id"), client_name=r.text("client_name"),
-            session_ids=tuple(s.strip() for s in sessions_text.split(",") if s.strip()),
-            net=r.money("net"), tax=r.money("tax"), total=r.money("total"), paid=r.money("paid"),
-            balance=r.money("balance"), status=status.invoice_status(status_text := r.text("status")),
-            pdf=r.text("pdf"),
-            sent_at=r.text("sent_at"), message_id=r.text("message_id"), checksum=r.text("checksum"),
-            row=row, lines=tuple(by_invoice.get(number, ())),
-            unknown_status="" if status.invoice_status(status_text) else status_text))
-    return tuple(out)
+    c = _Columns(table, day_first=False)
+    numbers, issued, due = c.text("invoice_no"), c.date("issue_date"), c.date("due_date")
+    client_ids, client_names, sessions_ = c.text("client_id"), c.text("client_name"), c.text("sessions")
+    nets, taxes, totals, paid, balances = c.money("net"), c.money("tax"), c.money("total"), c.money("paid"), c.money("balance")
+    statuses, pdfs, sent, message_ids, checksums = (c.text("status"), c.text("pdf"), c.text("sent_at"),
+                                                    c.text("message_id"), c.text("checksum"))
+    invoice_status = status.invoice_status
+    return tuple(
+        Invoice(invoice_no=number, issue_date=issued[at], due_date=due[at], client_id=client_ids[at],
+                client_name=client_names[at], session_ids=_ids(sessions_[at]), net=nets[at], tax=taxes[at],
+                total=totals[at], paid=paid[at], balance=balances[at],
+                status=(known := invoice_status(statuses[at])), pdf=pdfs[at], sent_at=sent[at],
+                message_id=message_ids[at], checksum=checksums[at], row=c.numbers[at],
+                lines=tuple(by_invoice.get(number, ())), unknown_status="" if known else statuses[at])
+        for at, number in enumerate(numbers) if number)
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    """A Sessions cell (`S-1, S-2`) as its ids."""
+    if "," not in text:
+        return (text,) if text else ()
+    return tuple(s.strip() for s in text.split(",") if s.strip())
 
 
 def payments(table: Table, day_first: bool = True) -> tuple[Payment, ...]:
+    c = _Columns(table, day_first)
+    ids, days, clients_, numbers = c.text("payment_id"), c.date("date"), c.text("client"), c.text("invoice_no")
+    amounts, methods, references = c.number("amount"), c.text("method"), c.text("reference")
+    receipts, receipts_sent, problems, applied_texts = (c.text("receipt_no"), c.text("receipt_sent_at"),
+                                                        c.text("problem"), c.text("applied_to"))
     out = []
-    for row, values in table.rows:
-        r = _Reader(table, values, day_first)
-        payment = Payment(
-            row=row, payment_id=r.text("payment_id"), date=r.date("date"), client=r.text("client"),
-            invoice_no=r.text("invoice_no"), amount=r.number("amount"), method=r.text("method"),
-            reference=r.text("reference"), applied=(), receipt_no=r.text("receipt_no"),
-            receipt_sent_at=r.text("receipt_sent_at"), problem=r.text("problem"))
-        applied_text = r.text("applied_to")
+    for at, row in enumerate(c.numbers):
         try:
-            applied = parse_applied(applied_text)
+            applied = parse_applied(applied_texts[at])
         except ValueError:
-            r.errors.append(f"Applied To '{applied_text}' cannot be read; restore it from the Changelog")
+            c.errors.setdefault(at, []).append(
+                f"Applied To '{applied_texts[at]}' cannot be read; restore it from the Changelog")
             applied = ()
-        if payment.payment_id or payment.amount is not None or payment.client or r.errors:
-            out.append(replace(payment, applied=applied, errors=tuple(r.errors)))
+        errors = c.errors_of(at)
+        if ids[at] or amounts[at] is not None or clients_[at] or errors:
+            out.append(Payment(
+                row=row, payment_id=ids[at], date=days[at], client=clients_[at], invoice_no=numbers[at],
+                amount=amounts[at], method=methods[at], reference=references[at], applied=applied,
+                receipt_no=receipts[at], receipt_sent_at=receipts_sent[at], problem=problems[at], errors=errors))
     return tuple(out)
 
 
 def cash(table: Table, day_first: bool = True) -> tuple[CashDay, ...]:
-    out = []
-    for row, values in table.rows:
-        r = _Reader(table, values, day_first)
-        day = CashDay(row=row, date=r.date("date"), opening=r.number("opening"), counted=r.number("counted"),
-                      cash_in=r.number("cash_in"), cash_out=r.number("cash_out"), expected=r.number("expected"),
-                      variance=r.number("variance"), status=r.text("status"))
-        if day.date or r.errors:
-            out.append(replace(day, errors=tuple(r.errors)))
-    return tuple(out)
+    c = _Columns(table, day_first)
+    days, opening, counted, cash_in = c.date("date"), c.number("opening"), c.number("counted"), c.number("cash_in")
+    cash_out, expected, variance, statuses = c.number("cash_out"), c.number("expected"), c.number("variance"), c.text("status")
+    return tuple(
+        CashDay(row=row, date=days[at], opening=opening[at], counted=counted[at], cash_in=cash_in[at],
+                cash_out=cash_out[at], expected=expected[at], variance=variance[at], status=statuses[at],
+                errors=c.errors_of(at))
+        for at, row in enumerate(c.numbers) if days[at] or at in c.errors)
 
 
 def changes(table: Table) -> tuple[Change, ...]:
