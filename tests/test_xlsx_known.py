@@ -4,13 +4,15 @@ of an earlier version gives exactly what a full read gives."""
 from __future__ import annotations
 
 import os
+import struct
+from pathlib import Path
 from datetime import date
 from decimal import Decimal as D
 
 import openpyxl
 import pytest
 
-from sheetbill.book.sheet_cache import SheetCache
+from sheetbill.book.sheet_cache import VERSION, SheetCache
 from sheetbill.book.xlsx import SheetEdit, cells_fast, known, patch_workbook, read_sheets, reader
 
 
@@ -80,12 +82,20 @@ def test_the_cache_file_survives_a_restart_and_a_damaged_one_is_ignored(tmp_path
 def test_the_cache_file_makes_nothing_but_cell_values(tmp_path):
     import pickle
 
+    def stored_as(index: object, blob: bytes = b"") -> Path:
+        at = 8 + len(blob)
+        stored.write_bytes(struct.pack("<Q", at) + blob + pickle.dumps(index))
+        return stored
+
     stored = tmp_path / "rows"
-    stored.write_bytes(pickle.dumps((2, {"Data": os.getcwd})))  # a callable would be a way in
-    assert len(SheetCache(stored)) == 0
-    stored.write_bytes(pickle.dumps((2, {"Data": pickle.dumps(os.getcwd)})))
+    assert len(SheetCache(stored_as((VERSION, {"Data": os.getcwd})))) == 0  # a callable would be a way in
+    assert len(SheetCache(stored_as((VERSION, {"Data": (8, -1)})))) == 0
+    evil = pickle.dumps(os.getcwd)
+    cache = SheetCache(stored_as((VERSION, {"Data": (8, len(evil))}), evil))
+    assert list(cache) == ["Data"]
     with pytest.raises(KeyError):
-        SheetCache(stored)["Data"]
+        cache["Data"]
+    assert "Data" not in cache
 
 
 def test_blocks_cover_the_sheet_data(tmp_path, small_blocks):
@@ -127,3 +137,24 @@ def test_after_a_commit_the_cache_holds_the_new_version_of_what_it_changed_much(
         monkeypatch.setattr(reader, "read_sheet", lambda *a: read.append(a))
         assert read_sheets(path, heads=["Log"], known=cache).sheets == fresh.sheets
         assert read == []  # every sheet known: none read
+
+
+def test_a_saved_cache_keeps_the_entries_it_did_not_read_and_changes_the_one_it_did(tmp_path):
+    path = tmp_path / "w.xlsx"
+    _workbook(path, 50)
+    stored = tmp_path / "rows"
+    cache = SheetCache(stored)
+    first = read_sheets(path, known=cache)
+    cache.save()
+    again = SheetCache(stored)
+    assert again["Data"].values == first.sheets["Data"]  # read; "Log" is never unpickled
+    entry = again["Data"]
+    again["Data"] = known.Known("other", entry.context, entry.head, entry.values, entry.blocks)
+    again.save()
+    third = SheetCache(stored)
+    assert sorted(third) == sorted(first.sheets)
+    assert third["Log"].values == first.sheets["Log"]
+    assert third["Data"].fingerprint == "other"
+    del third["Log"]
+    third.save()
+    assert sorted(SheetCache(stored)) == ["Data"]

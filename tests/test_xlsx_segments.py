@@ -18,7 +18,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 
 from sheetbill.book.xlsx import Layout, SheetEdit, lost_parts, patch_workbook
-from sheetbill.book.xlsx import segments
+from sheetbill.book.xlsx import segments, writer
+from sheetbill.book.xlsx.errors import UnsupportedEdit
 from sheetbill.book.xlsx.crc import crc32_combine
 from sheetbill.book.xlsx.features import sheet_features
 from sheetbill.book.xlsx.package import Package
@@ -195,3 +196,64 @@ def test_a_practice_cycle_after_a_cycle_writes_the_changelog_end_only(practice) 
     assert before[len(before) // 8 : len(before) // 2] in after  # the earlier rows, compressed as they were
     assert [r["Invoice No"] for r in practice.rows("Sessions")][-1] == "INV-2026-0041"
     assert len(practice.rows("Changelog")) > 80
+
+
+def _whole(src: Path, name: str, edit: SheetEdit, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """The sheet as a patch of the whole part writes it."""
+    with monkeypatch.context() as m:
+        m.setattr(writer, "stream_window", lambda *a: None)
+        dst = src.with_name(name)
+        patch_workbook(src, dst, {"Log": edit})
+    return zipfile.ZipFile(dst).read(LOG)
+
+
+@pytest.mark.parametrize("edit, whole", [
+    (SheetEdit(appends=_rows(10, 1)), False),
+    (SheetEdit(updates={(300, 2): "corrected"}), False),
+    (SheetEdit(updates={(301, 2): "corrected"}, appends=_rows(2, 1)), False),
+    (SheetEdit(updates={(3, 2): "corrected"}), True),  # near the start: no rows to pass on
+    (SheetEdit(updates={(3, 2): "corrected"}, appends=_rows(2, 1)), True),
+])
+def test_a_sheet_without_a_layout_is_unpacked_once_and_its_rows_before_the_edit_passed_on(
+        log_book: Path, monkeypatch: pytest.MonkeyPatch, edit: SheetEdit, whole: bool) -> None:
+    expected = _whole(log_book, "whole.xlsx", edit, monkeypatch)
+    read_whole = []
+    original = Package.read_in_place
+    with monkeypatch.context() as m:
+        m.setattr(Package, "read_in_place", lambda self, part: read_whole.append(part) or original(self, part))
+        written = patch_workbook(log_book, log_book.with_name("patched.xlsx"), {"Log": edit})
+    assert read_whole == ([LOG] if whole else [])
+    patched, layouts = _patch(log_book, "patched.xlsx", edit)  # and again, checked as every patch here
+    assert written.layouts == layouts
+    assert zipfile.ZipFile(patched).read(LOG) == expected  # the same sheet, byte for byte
+    assert len(layouts[LOG].cuts) > 5  # and the next commit can keep its rows compressed
+    again, _ = _patch(patched, "again.xlsx", SheetEdit(appends=_rows(1, 99)), layouts)
+    assert _values(again)[-1][1] == "appended 99"
+
+
+def test_rows_that_cannot_be_passed_on_unread_make_the_whole_part_patched(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Log"
+    ws["C2"] = ArrayFormula("C2:C3", "=B2:B3*2")
+    for n in range(4, 400):
+        ws.append([date(2026, 11, 1), f"row {n}", n])
+    path = tmp_path / "arrays.xlsx"
+    wb.save(path)
+    edit = SheetEdit(appends=_rows(3, 1))
+    assert writer.stream_window(Package(path), LOG, edit) is None
+    patched, layouts = _patch(path, "patched.xlsx", edit)
+    assert zipfile.ZipFile(patched).read(LOG) == _whole(path, "whole.xlsx", edit, monkeypatch)
+    assert LOG not in layouts
+
+    with zipfile.ZipFile(path) as zipped:
+        parts = {i.filename: zipped.read(i) for i in zipped.infolist()}
+    parts[LOG] = parts[LOG].replace(b"<row r=\"5\"", b"<!-- a note --><row r=\"5\"", 1)
+    commented = tmp_path / "commented.xlsx"
+    with zipfile.ZipFile(commented, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name, data in parts.items():
+            zipped.writestr(name, data)
+    assert writer.stream_window(Package(commented), LOG, edit) is None
+    with pytest.raises(UnsupportedEdit, match="comments"):
+        patch_workbook(commented, tmp_path / "out.xlsx", {"Log": edit})

@@ -13,16 +13,19 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import struct
 import tempfile
 from collections.abc import Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .xlsx import SheetEdit, fingerprints, read_sheets
 from .xlsx.errors import XlsxError
 from .xlsx.known import Known
 from .xlsx.values import SheetValues
 
-VERSION = 2
+VERSION = 3
 _FEW_BLOCKS = 2  # blocks of rows a write may leave to parse again before `behind` says so
 _MANY_ROWS = 1000  # rows appended at once that are worth reading back
 _ALLOWED = {
@@ -54,39 +57,60 @@ class _Values(pickle.Unpickler):
 
 class SheetCache(MutableMapping[str, Known]):
     """Sheet name -> `Known`; `save()` writes what changed since it was loaded.
-    Each entry is stored as its own pickle: an entry is unpickled when it is asked
-    for, and only entries that changed are pickled again."""
+
+    The file holds each entry as its own pickle, one after the other, and at its end an
+    index (name -> where its pickle lies), found through the file's first 8 bytes. Only
+    the index is read at first; an entry is read and unpickled when it is asked for, and
+    never kept as bytes. `save()` pickles the entries that changed and copies the others'
+    bytes from the file as it was loaded, so a cycle holds only the values it reads."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._blobs: dict[str, bytes] | None = None  # as stored
+        self._index: dict[str, tuple[int, int]] | None = None  # as stored: name -> (offset, length)
+        self._stored: tuple[int, int] | None = None  # the loaded file's (device, inode)
         self._entries: dict[str, Known] = {}  # unpickled or new
+        self._dirty: set[str] = set()  # entries set since loaded (pickled by `save`)
         self._changed = False
 
-    def _load(self) -> dict[str, bytes]:
-        if self._blobs is None:
-            self._blobs = {}
+    def _load(self) -> dict[str, tuple[int, int]]:
+        if self._index is None:
+            self._index = {}
             if self.path is not None:
                 try:
                     with open(self.path, "rb") as handle:
-                        version, blobs = _Values(io.BufferedReader(handle)).load()
-                    if version == VERSION and isinstance(blobs, dict) and all(
-                            isinstance(k, str) and isinstance(v, bytes) for k, v in blobs.items()):
-                        self._blobs = blobs
-                except (OSError, EOFError, ValueError, TypeError, AttributeError, IndexError,
-                        pickle.UnpicklingError):
+                        index = _read_index(handle)
+                        if index is not None:
+                            stat = os.fstat(handle.fileno())
+                            self._index, self._stored = index, (stat.st_dev, stat.st_ino)
+                except OSError:
                     pass  # only a cache
-        return self._blobs
+        return self._index
+
+    def _blob(self, handle: BinaryIO, name: str) -> bytes | None:
+        """The stored pickle of `name`, from the very file the index was read from."""
+        stat = os.fstat(handle.fileno())
+        if (stat.st_dev, stat.st_ino) != self._stored:
+            return None
+        offset, length = self._load()[name]
+        handle.seek(offset)
+        blob = handle.read(length)
+        return blob if len(blob) == length else None
 
     def __getitem__(self, name: str) -> Known:
         if name not in self._entries:
-            blob = self._load()[name]
+            if name not in self._load():
+                raise KeyError(name)
+            entry = None
             try:
-                entry = _Values(io.BytesIO(blob)).load()
-            except (EOFError, ValueError, TypeError, AttributeError, IndexError, pickle.UnpicklingError):
-                entry = None
+                assert self.path is not None  # an index was read from it
+                with open(self.path, "rb") as handle:
+                    blob = self._blob(handle, name)
+                entry = _Values(io.BytesIO(blob)).load() if blob is not None else None
+            except (OSError, EOFError, ValueError, TypeError, AttributeError, IndexError, pickle.UnpicklingError):
+                pass
             if not isinstance(entry, Known):
                 del self._load()[name]
+                self._changed = True
                 raise KeyError(name)
             self._entries[name] = entry
         return self._entries[name]
@@ -94,6 +118,7 @@ class SheetCache(MutableMapping[str, Known]):
     def __setitem__(self, name: str, entry: Known) -> None:
         self._load().pop(name, None)
         self._entries[name] = entry
+        self._dirty.add(name)
         self._changed = True
 
     def __delitem__(self, name: str) -> None:
@@ -101,6 +126,7 @@ class SheetCache(MutableMapping[str, Known]):
             raise KeyError(name)
         self._entries.pop(name, None)
         self._load().pop(name, None)
+        self._dirty.discard(name)
         self._changed = True
 
     def __iter__(self) -> Iterator[str]:
@@ -151,19 +177,69 @@ class SheetCache(MutableMapping[str, Known]):
     def save(self) -> None:
         if self.path is None or not self._changed:
             return
-        self._changed = False
-        blobs = self._load()
-        for name, entry in self._entries.items():
-            if name not in blobs:
-                blobs[name] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        index = self._load()
         try:
             fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", dir=self.path.parent)
             try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump((VERSION, blobs), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(fd, "wb") as out, _opened(self.path if index else None) as old:
+                    out.write(bytes(_HEAD.size))
+                    written: dict[str, tuple[int, int]] = {}
+                    for name in sorted(set(index) | self._dirty):
+                        blob = None if name in self._dirty or old is None else self._blob(old, name)
+                        if blob is None and name in self._entries:
+                            blob = pickle.dumps(self._entries[name], protocol=pickle.HIGHEST_PROTOCOL)
+                        if blob is None:
+                            continue  # the file changed under us: that sheet is read in full next time
+                        written[name] = (out.tell(), len(blob))
+                        out.write(blob)
+                    at = out.tell()
+                    pickle.dump((VERSION, written), out, protocol=pickle.HIGHEST_PROTOCOL)
+                    out.seek(0)
+                    out.write(_HEAD.pack(at))
                 os.replace(tmp, self.path)
+                stat = os.stat(self.path)
+                self._index, self._stored = written, (stat.st_dev, stat.st_ino)
+                self._dirty.clear()
+                self._changed = False
             finally:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
         except OSError:
             pass  # only a cache
+
+
+_HEAD = struct.Struct("<Q")  # where the index starts
+
+
+def _read_index(handle: BinaryIO) -> dict[str, tuple[int, int]] | None:
+    """The index a cache file ends with, or None for a file that is not one."""
+    try:
+        head = handle.read(_HEAD.size)
+        if len(head) != _HEAD.size:
+            return None
+        handle.seek(_HEAD.unpack(head)[0])
+        version, index = _Values(handle).load()
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, IndexError, OverflowError,
+            pickle.UnpicklingError):
+        return None
+    if version != VERSION or not isinstance(index, dict):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, tuple) and len(v) == 2
+               and all(isinstance(n, int) and n >= 0 for n in v) for k, v in index.items()):
+        return None
+    return index
+
+
+@contextmanager
+def _opened(path: Path | None) -> Iterator[BinaryIO | None]:
+    """`path` open for reading (None when there is none to read)."""
+    if path is None:
+        yield None
+        return
+    try:
+        handle = open(path, "rb")
+    except OSError:
+        yield None
+        return
+    with handle:
+        yield handle

@@ -56,6 +56,15 @@ def _refuse_non_zip(path: Path) -> None:
 LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # a member's local header
 
 
+@dataclass(frozen=True)
+class Kept:
+    """Compressed bytes of a member of the package being patched: `length` bytes at
+    `offset` of its file."""
+
+    offset: int
+    length: int
+
+
 def data_offset(handle: IO[bytes], info: zipfile.ZipInfo) -> int:
     """Where the member's compressed data starts in the zip file open as `handle`."""
     if info.flag_bits & 0x1:
@@ -136,6 +145,15 @@ class Package:
         if len(data) != end - start:
             raise BrokenWorkbook(f"the zip entry of {part} is cut short")
         return data
+
+    def kept(self, part: str, start: int, end: int) -> Kept:
+        """Bytes `start:end` of the part's compressed data, to be copied when the new
+        package is written (never held in memory)."""
+        info = self.info(part)
+        if not 0 <= start <= end <= info.compress_size:
+            raise BrokenWorkbook(f"the zip entry of {part} is shorter than its layout says")
+        with open(self.path, "rb") as handle:
+            return Kept(data_offset(handle, info) + start, end - start)
 
     def open(self, part: str) -> IO[bytes]:
         return self.zip.open(self.info(part))

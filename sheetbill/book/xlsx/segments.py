@@ -30,7 +30,7 @@ import zlib
 from dataclasses import dataclass
 
 from .crc import crc32_combine
-from .package import Package
+from .package import Kept, Package
 from .sheetpatch import Chunk, SheetPatch, row_number, row_start
 from .values import SheetEdit
 from .zipout import COMPRESS_LEVEL, Deflated
@@ -82,7 +82,7 @@ class Window:
     """A sheet's start and last rows, unpacked, and the compressed segments between."""
 
     data: bytearray  # the part up to its sheetData start tag, then its rows from the last cut used
-    kept: bytes  # the compressed segments from the first cut to that one
+    kept: bytes | Kept  # the compressed segments from the first cut to that one (as stored, or made)
     cuts: tuple[Cut, ...]  # the cuts up to and with that one
 
 
@@ -96,7 +96,7 @@ def window(package: Package, part: str, layout: Layout, edit: SheetEdit) -> Wind
     found = _ends(package, part, layout, cuts[-1])
     if found is None:
         return None
-    return Window(bytearray(found[0] + found[1]), package.raw(part, cuts[0].packed, cuts[-1].packed), cuts)
+    return Window(bytearray(found[0] + found[1]), package.kept(part, cuts[0].packed, cuts[-1].packed), cuts)
 
 
 def ends(package: Package, part: str, layout: Layout) -> bytes | None:
@@ -136,26 +136,30 @@ def deflate_in_segments(patched: SheetPatch, kept: Window | None = None) -> tupl
     packer = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
     chunks = iter(patched.chunks)
     first = bytes(next(chunks))
-    out = [packer.compress(first), packer.flush(zlib.Z_FULL_FLUSH)]
-    cuts = [Cut(len(first), len(out[0]) + len(out[1]), 0, 0)]
+    start = [packer.compress(first), packer.flush(zlib.Z_FULL_FLUSH)]
+    cuts = [Cut(len(first), len(start[0]) + len(start[1]), 0, 0)]
+    pieces: list[bytes | Kept] = []
+    out = start
     if kept is not None:
-        out.append(kept.kept)
+        pieces += [b"".join(start), kept.kept]
+        out = []
         plain, packed = cuts[0].plain - kept.cuts[0].plain, cuts[0].packed - kept.cuts[0].packed
         cuts += [Cut(c.plain + plain, c.packed + packed, c.crc, c.row) for c in kept.cuts[1:]]
-    writer = _Segments(packer, out, cuts, row_start(patched.context.prefix))
+    writer = Segments(packer, out, cuts, row_start(patched.context.prefix))
     for chunk in chunks:
         writer.add(chunk)
     out.append(packer.flush())
-    data = b"".join(out)
+    pieces.append(b"".join(out))
     crc = crc32_combine(zlib.crc32(first), writer.crc, writer.plain - len(first))
-    deflated = Deflated(data, crc, writer.plain)
+    deflated = Deflated(tuple(pieces), crc, writer.plain)
     if patched.arrays or len(writer.cuts) < 2:
         return deflated, None
-    return deflated, Layout(crc, writer.plain, len(data), tuple(writer.cuts))
+    return deflated, Layout(crc, writer.plain, deflated.packed, tuple(writer.cuts))
 
 
-class _Segments:
-    """The rows after the first cut being compressed, cut about every SEGMENT bytes."""
+class Segments:
+    """Rows after the first cut being compressed, cut about every SEGMENT bytes (`add`),
+    or where the caller says (`pack`, then `cut`)."""
 
     def __init__(self, packer: zlib._Compress, out: list[bytes], cuts: list[Cut], row: re.Pattern[bytes]) -> None:
         self.packer, self.out, self.cuts, self.row = packer, out, cuts, row
@@ -171,18 +175,23 @@ class _Segments:
             number = row_number(found) if found else None
             if found is None or not number:
                 break
-            self._pack(chunk[pos : found.start()])
-            flushed = self.packer.flush(zlib.Z_FULL_FLUSH)
-            self.out.append(flushed)
-            self.packed += len(flushed)
-            self.cuts.append(Cut(self.plain, self.packed, self.crc, number))
-            self.since, pos = 0, found.start()
-        self._pack(chunk[pos:] if pos else chunk)
+            self.pack(chunk[pos : found.start()])
+            self.cut(number)
+            pos = found.start()
+        self.pack(chunk[pos:] if pos else chunk)
 
-    def _pack(self, piece: Chunk) -> None:
+    def pack(self, piece: Chunk) -> None:
         packed = self.packer.compress(piece)
         self.out.append(packed)
         self.packed += len(packed)
         self.plain += len(piece)
         self.since += len(piece)
         self.crc = zlib.crc32(piece, self.crc)
+
+    def cut(self, row: int) -> None:
+        """End a segment here, before row `row`."""
+        flushed = self.packer.flush(zlib.Z_FULL_FLUSH)
+        self.out.append(flushed)
+        self.packed += len(flushed)
+        self.cuts.append(Cut(self.plain, self.packed, self.crc, row))
+        self.since = 0

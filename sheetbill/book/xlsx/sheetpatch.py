@@ -22,7 +22,7 @@ from .values import SheetEdit, WriteValue
 
 Chunk = bytes | memoryview
 Data = bytes | bytearray  # a part's content
-_SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?=[\s/>])[^>]*?(/?)>")
+SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?=[\s/>])[^>]*?(/?)>")
 _R = re.compile(rb"""(?<![\w:.-])r\s*=\s*["'](\d+)["']""")
 _DIMENSION = re.compile(rb"""(<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref\s*=\s*")([^"]*)(")""")
 _COL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col\b([^>]*)>")
@@ -198,7 +198,7 @@ def patch_sheet(
     are kept as they are, after the first chunk); raises `NeedWhole` when the edit writes
     before the first row given, none of the rows given holds a value, or they hold array
     formulas or rows without numbers."""
-    tag = _SHEET_DATA.search(data)
+    tag = SHEET_DATA.search(data)
     if tag is None:
         raise BrokenWorkbook(f"the sheet {sheet!r} has no sheetData")
     prefix = tag.group(1)

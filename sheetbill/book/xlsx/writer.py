@@ -27,6 +27,7 @@ from .package import Package
 from .partlists import CONTENT_TYPES, add_override, add_relationship, drop_override, drop_relationship
 from .segments import Layout, Window, deflate_in_segments, window
 from .sheetpatch import NeedWhole, SheetPatch, patch_sheet
+from .stream_window import stream_window
 from .stylebook import StyleBook
 from .styles import styles_part
 from .tables import extend_table
@@ -159,14 +160,22 @@ def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: Style
 
 def _patched(changes: _Changes, part: str, name: str, edit: SheetEdit, book: StyleBook,
              layout: Layout | None) -> tuple[SheetPatch, Window | None]:
-    """The sheet patched in the window its layout gives, else whole (its features noted)."""
+    """The sheet patched in a window (the one its layout gives, or one made while unpacking
+    it once: stream_window.py), else whole (its features noted)."""
     package = changes.package
     kept = window(package, part, layout, edit) if layout is not None else None
+    streamed = kept is None
+    if streamed:
+        kept = stream_window(package, part, edit)
     if kept is not None:
         try:
-            return patch_sheet(kept.data, edit, name, book, package.date1904, window=True), kept
+            patched = patch_sheet(kept.data, edit, name, book, package.date1904, window=True)
         except NeedWhole:
             pass
+        else:
+            if streamed:  # the original was read once, whole: its features are those of its ends
+                changes.written.counted[feature_key(package.info(part), "worksheet")] = dict(sheet_features(kept.data))
+            return patched, kept
     data = package.read_in_place(part)
     changes.written.counted[feature_key(package.info(part), "worksheet")] = dict(sheet_features(data))
     return patch_sheet(data, edit, name, book, package.date1904), None
@@ -211,7 +220,7 @@ def _write(package: Package, changes: _Changes, dst: Path) -> None:
                 if name in changes.dropped:
                     continue
                 if name in replaced:
-                    zipped.add(info.filename, replaced[name], info)
+                    zipped.add(info.filename, replaced[name], info, source)
                 else:
                     zipped.copy(source, info)
             for part, content in changes.added.items():

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from .errors import BrokenWorkbook, UnsupportedEdit
-from .package import LOCAL_HEADER, data_offset
+from .package import LOCAL_HEADER, Kept, data_offset
 
 COMPRESS_LEVEL = 1
 """zlib level for rewritten members: 4x faster than level 6 on sheet XML,
@@ -32,11 +32,16 @@ _COPY_BLOCK = 1 << 20
 
 @dataclass(frozen=True)
 class Deflated:
-    """A member's content, already compressed."""
+    """A member's content, already compressed: bytes, and bytes kept from the source
+    package (copied from its file as the member is written)."""
 
-    data: bytes
+    pieces: tuple[bytes | Kept, ...]
     crc: int
     size: int
+
+    @property
+    def packed(self) -> int:
+        return sum(p.length if isinstance(p, Kept) else len(p) for p in self.pieces)
 
 
 def deflate(chunks: Iterable[bytes | memoryview]) -> Deflated:
@@ -48,7 +53,7 @@ def deflate(chunks: Iterable[bytes | memoryview]) -> Deflated:
         size += len(chunk)
         out.append(packer.compress(chunk))
     out.append(packer.flush())
-    return Deflated(b"".join(out), crc, size)
+    return Deflated((b"".join(out),), crc, size)
 
 
 def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
@@ -102,20 +107,32 @@ class ZipOut:
 
     def copy(self, source: BinaryIO, info: zipfile.ZipInfo) -> None:
         """Copy a member's compressed bytes unchanged from the source zip."""
-        source.seek(data_offset(source, info))
+        offset = data_offset(source, info)
         self._header(info, info.filename, info.compress_type, info.CRC, info.compress_size, info.file_size)
-        left = info.compress_size
+        self._copy(source, offset, info.compress_size, info.filename)
+
+    def _copy(self, source: BinaryIO, offset: int, length: int, name: str) -> None:
+        source.seek(offset)
+        left = length
         while left:
             block = source.read(min(left, _COPY_BLOCK))
             if not block:
-                raise BrokenWorkbook(f"the zip entry of {info.filename} is cut short")
+                raise BrokenWorkbook(f"the zip entry of {name} is cut short")
             self.out.write(block)
             left -= len(block)
 
-    def add(self, name: str, content: Deflated, info: zipfile.ZipInfo | None = None) -> None:
-        """Write a deflated member; `info` is the member it replaces, if any."""
-        self._header(info, name, zipfile.ZIP_DEFLATED, content.crc, len(content.data), content.size)
-        self.out.write(content.data)
+    def add(self, name: str, content: Deflated, info: zipfile.ZipInfo | None = None,
+            source: BinaryIO | None = None) -> None:
+        """Write a deflated member; `info` is the member it replaces, if any, and `source`
+        the file of the package its kept pieces come from."""
+        self._header(info, name, zipfile.ZIP_DEFLATED, content.crc, content.packed, content.size)
+        for piece in content.pieces:
+            if isinstance(piece, Kept):
+                if source is None:
+                    raise ValueError(f"{name} keeps compressed bytes of a package, but none is given")
+                self._copy(source, piece.offset, piece.length, name)
+            else:
+                self.out.write(piece)
 
     def close(self) -> None:
         """Write the central directory."""
