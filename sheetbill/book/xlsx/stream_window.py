@@ -42,7 +42,7 @@ def stream_window(package: Package, part: str, edit: SheetEdit) -> Window | None
     pending = bytearray()
     head: bytes | None = None
     passed: Segments | None = None
-    stop = False  # a row the edit writes has been reached: everything from here on is kept
+    stop = False  # everything from here on is kept
     try:
         with package.zip.open(info) as stream:
             while piece := stream.read(PIECE):
@@ -60,13 +60,14 @@ def stream_window(package: Package, part: str, edit: SheetEdit) -> Window | None
                 while not stop and len(pending) > 2 * segment:
                     found = passed.row.search(pending, segment)
                     number = row_number(found) if found else None
-                    if found is None or number is None:
-                        return None
-                    if first_written is not None and number > first_written:
+                    if found is not None and number is None:
+                        return None  # rows without their numbers: counted from the first
+                    if found is None or (first_written is not None and number is not None and number > first_written):
                         if len(passed.cuts) < 2:
                             return None  # the edit writes near the start: the whole part it is
-                        stop = True
+                        stop = True  # a row the edit writes, or the rows' end: the rest is kept
                         break
+                    assert found is not None and number is not None  # as the two checks above leave them
                     if any(pending.find(marker, 0, found.start()) >= 0 for marker in _NOT_PASSED) \
                             or array_areas(pending, 0, found.start()):
                         return None
