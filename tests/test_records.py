@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from sheetbill.book import cells, records
@@ -182,36 +183,24 @@ CASH = [("date", _day, None), ("opening", cells.number, None), ("counted", cells
         ("variance", cells.number, None), ("status", cells.text, "")]
 
 
+KINDS = {  # tab -> how its records are made, the fields compared, which rows make one
+    "services": (records.services, SERVICE, ("code", "unit_price", "tax_rate", "active"),
+                 lambda got, errors: bool(got["code"])),
+    "clients": (records.clients, CLIENT, ("client_id", "discount", "terms_days", "language"),
+                lambda got, errors: bool(got["client_id"] or got["name"])),
+    "cash": (records.cash, CASH, ("date", "counted", "status"), lambda got, errors: bool(got["date"] or errors)),
+}
+
+
+@pytest.mark.parametrize("key", list(KINDS))
 @settings(max_examples=200, deadline=None)
-@given(tables("services", [f for f, _, _ in SERVICE]))
-def test_services_read_only_rows_with_a_code(table):
+@given(data=st.data())
+def test_small_tabs_keep_the_rows_that_make_a_record_with_their_sentences(key, data):
+    make, spec, compared, kept = KINDS[key]
+    table = data.draw(tables(key, [f for f, _, _ in spec]))
     expected = []
     for row, values in table.rows:
-        got, errors = _read(table, values, SERVICE)
-        if got["code"]:
-            expected.append((row, got["code"], got["unit_price"], got["tax_rate"], got["active"], errors))
-    assert [(s.row, s.code, s.unit_price, s.tax_rate, s.active, s.errors)
-            for s in records.services(table)] == expected
-
-
-@settings(max_examples=200, deadline=None)
-@given(tables("clients", [f for f, _, _ in CLIENT]))
-def test_clients_with_an_id_or_name_and_their_sentences(table):
-    expected = []
-    for row, values in table.rows:
-        got, errors = _read(table, values, CLIENT)
-        if got["client_id"] or got["name"]:
-            expected.append((row, got["client_id"], got["discount"], got["terms_days"], got["language"], errors))
-    assert [(c.row, c.client_id, c.discount, c.terms_days, c.language, c.errors)
-            for c in records.clients(table)] == expected
-
-
-@settings(max_examples=200, deadline=None)
-@given(tables("cash", [f for f, _, _ in CASH]))
-def test_cash_days_with_a_date_or_a_sentence(table):
-    expected = []
-    for row, values in table.rows:
-        got, errors = _read(table, values, CASH)
-        if got["date"] or errors:
-            expected.append((row, got["date"], got["counted"], got["status"], errors))
-    assert [(d.row, d.date, d.counted, d.status, d.errors) for d in records.cash(table)] == expected
+        got, errors = _read(table, values, spec)
+        if kept(got, errors):
+            expected.append((row, *(got[f] for f in compared), errors))
+    assert [(r.row, *(getattr(r, f) for f in compared), r.errors) for r in make(table)] == expected
