@@ -82,6 +82,7 @@ class Package:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        self._data_starts: dict[str, int] = {}  # member -> where its compressed data starts
         if not zipfile.is_zipfile(self.path):
             _refuse_non_zip(self.path)
         try:
@@ -138,11 +139,11 @@ class Package:
 
     def raw(self, part: str, start: int, end: int) -> bytes:
         """Bytes `start:end` of the part's compressed data, as stored in the zip."""
-        info = self.info(part)
+        kept = self.kept(part, start, end)
         with open(self.path, "rb") as handle:
-            handle.seek(data_offset(handle, info) + start)
-            data = handle.read(end - start)
-        if len(data) != end - start:
+            handle.seek(kept.offset)
+            data = handle.read(kept.length)
+        if len(data) != kept.length:
             raise BrokenWorkbook(f"the zip entry of {part} is cut short")
         return data
 
@@ -152,8 +153,11 @@ class Package:
         info = self.info(part)
         if not 0 <= start <= end <= info.compress_size:
             raise BrokenWorkbook(f"the zip entry of {part} is shorter than its layout says")
-        with open(self.path, "rb") as handle:
-            return Kept(data_offset(handle, info) + start, end - start)
+        key = info.filename
+        if key not in self._data_starts:
+            with open(self.path, "rb") as handle:
+                self._data_starts[key] = data_offset(handle, info)
+        return Kept(self._data_starts[key] + start, end - start)
 
     def open(self, part: str) -> IO[bytes]:
         return self.zip.open(self.info(part))
