@@ -185,13 +185,15 @@ class SheetCache(MutableMapping[str, Known]):
                     out.write(bytes(_HEAD.size))
                     written: dict[str, tuple[int, int]] = {}
                     for name in sorted(set(index) | self._dirty):
+                        at = out.tell()
                         blob = None if name in self._dirty or old is None else self._blob(old, name)
-                        if blob is None and name in self._entries:
-                            blob = pickle.dumps(self._entries[name], protocol=pickle.HIGHEST_PROTOCOL)
-                        if blob is None:
+                        if blob is not None:
+                            out.write(blob)
+                        elif name in self._entries:  # pickled straight into the file, never held as bytes
+                            pickle.dump(self._entries[name], out, protocol=pickle.HIGHEST_PROTOCOL)
+                        else:
                             continue  # the file changed under us: that sheet is read in full next time
-                        written[name] = (out.tell(), len(blob))
-                        out.write(blob)
+                        written[name] = (at, out.tell() - at)
                     at = out.tell()
                     pickle.dump((VERSION, written), out, protocol=pickle.HIGHEST_PROTOCOL)
                     out.seek(0)

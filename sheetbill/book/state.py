@@ -16,6 +16,8 @@ import copy
 import hashlib
 import json
 import zlib
+from datetime import date
+from decimal import Decimal
 from typing import Iterable, Mapping
 
 from . import cells
@@ -57,13 +59,26 @@ def _text(value: object) -> str:
         return "#ERROR"
 
 
-def _texts_of(values: tuple[object, ...], columns: list[tuple[str, int]]) -> dict[str, str]:
-    """A row's cells as text, by field."""
+def _texts_of(values: tuple[object, ...], columns: list[tuple[str, int]],
+              seen: dict[tuple[type, object], str] | None = None) -> dict[str, str]:
+    """A row's cells as text, by field. `seen` keeps the texts of dates and numbers made
+    for the rows before (they repeat: one text for every session on a day)."""
     width = len(values)
     texts = {}
     for f, i in columns:
         value = values[i] if i < width else None
-        texts[f] = value.strip() if value.__class__ is str else "" if value is None else _text(value)
+        if value.__class__ is str:
+            texts[f] = value.strip()
+        elif value is None:
+            texts[f] = ""
+        elif seen is not None and (value.__class__ is date or value.__class__ is Decimal and value.is_finite()):
+            key = (value.__class__, value)  # 1 and 1.0 read the same; a date is never a datetime here
+            text = seen.get(key)
+            if text is None:
+                text = seen[key] = _text(value)
+            texts[f] = text
+        else:
+            texts[f] = _text(value)
     return texts
 
 
@@ -100,8 +115,9 @@ class Texts:
             table = self.tables[tab]
             self.rows[tab], self.key_at[tab] = {}, {}
             columns = list(table.columns.items())
+            seen: dict[tuple[type, object], str] = {}
             for row, values in table.rows:
-                self._put(tab, row, _texts_of(values, columns))
+                self._put(tab, row, _texts_of(values, columns, seen))
         self.unchanged.discard(tab)
 
     def _put(self, tab: str, row: int, texts: dict[str, str]) -> None:

@@ -27,7 +27,7 @@ drafts and rows without number or issue date are not on the account.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from datetime import date
@@ -378,17 +378,45 @@ def owner_of(clients: Iterable[Client], invoices: Iterable[Invoice]) -> Callable
 
 
 def accounts(clients: Iterable[Client], invoices: Iterable[Invoice], payments: Iterable[Payment],
-             credit_note: Callable[[str], bool] = lambda number: False) -> dict[str, Account]:
+             credit_note: Callable[[str], bool] = lambda number: False) -> Accounts:
     """Every client's account, by Client ID."""
-    clients, invoices = tuple(clients), tuple(invoices)
-    owner = owner_of(clients, invoices)
-    invoices_of: dict[str, list[Invoice]] = {}
-    for i in invoices:
-        invoices_of.setdefault(i.client_id, []).append(i)
-    payments_of: dict[str | None, list[Payment]] = {}
-    for p in payments:
-        if p.applied:
-            payments_of.setdefault(owner(p), []).append(p)
-    return {c.client_id: account_of(c.client_id, invoices_of.get(c.client_id, ()), payments_of.get(c.client_id, ()),
-                                    owner, credit_note)
-            for c in clients if c.client_id}
+    return Accounts(tuple(clients), tuple(invoices), tuple(payments), credit_note)
+
+
+class Accounts(Mapping[str, Account]):
+    """Every client's account, by Client ID, each made when it is first asked for: a
+    cycle's documents need the accounts of a few of a practice's clients."""
+
+    def __init__(self, clients: tuple[Client, ...], invoices: tuple[Invoice, ...], payments: tuple[Payment, ...],
+                 credit_note: Callable[[str], bool]) -> None:
+        self._clients, self._invoices, self._payments, self._credit_note = clients, invoices, payments, credit_note
+        self._ids = dict.fromkeys(c.client_id for c in clients if c.client_id)  # in order, looked up at once
+        self._made: dict[str, Account] = {}
+
+    @cached_property
+    def _ledger(self) -> tuple[Callable[[Payment], str | None], dict[str, list[Invoice]], dict[str | None, list[Payment]]]:
+        """Whose each payment is, and each client's invoices and payments."""
+        owner = owner_of(self._clients, self._invoices)
+        invoices_of: dict[str, list[Invoice]] = {}
+        for i in self._invoices:
+            invoices_of.setdefault(i.client_id, []).append(i)
+        payments_of: dict[str | None, list[Payment]] = {}
+        for p in self._payments:
+            if p.applied:
+                payments_of.setdefault(owner(p), []).append(p)
+        return owner, invoices_of, payments_of
+
+    def __getitem__(self, client_id: str) -> Account:
+        if client_id not in self._made:
+            if client_id not in self._ids:
+                raise KeyError(client_id)
+            owner, invoices_of, payments_of = self._ledger
+            self._made[client_id] = account_of(client_id, invoices_of.get(client_id, ()),
+                                               payments_of.get(client_id, ()), owner, self._credit_note)
+        return self._made[client_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)

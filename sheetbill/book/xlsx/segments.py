@@ -96,37 +96,55 @@ def window(package: Package, part: str, layout: Layout, edit: SheetEdit) -> Wind
     found = _ends(package, part, layout, cuts[-1])
     if found is None:
         return None
-    return Window(bytearray(found[0] + found[1]), package.kept(part, cuts[0].packed, cuts[-1].packed), cuts)
+    return Window(found, package.kept(part, cuts[0].packed, cuts[-1].packed), cuts)
 
 
-def ends(package: Package, part: str, layout: Layout) -> bytes | None:
+def ends(package: Package, part: str, layout: Layout) -> bytearray | None:
     """The part up to its first cut and its last segment, unpacked (None if they do not
     agree with `layout`): all a worksheet holds outside its rows."""
-    found = _ends(package, part, layout, layout.cuts[-1])
-    return found[0] + found[1] if found is not None else None
+    return _ends(package, part, layout, layout.cuts[-1])
 
 
-def _ends(package: Package, part: str, layout: Layout, last: Cut) -> tuple[bytes, bytes] | None:
-    """The part up to the first cut and from `last` on, unpacked, when they agree with
-    `layout` and, with the CRC-32 it gives the rows between, with the member's CRC-32."""
+def _ends(package: Package, part: str, layout: Layout, last: Cut) -> bytearray | None:
+    """The part up to the first cut followed by the part from `last` on, unpacked, when they
+    agree with `layout` and, with the CRC-32 it gives the rows between, with the member's
+    CRC-32. Unpacked from the file a block at a time into one buffer."""
     if not layout.fits(package.info(part)):
         return None
     start = layout.cuts[0]
-    head = _unpack(package.raw(part, 0, start.packed), final=False)
-    tail = _unpack(package.raw(part, last.packed, layout.packed), final=True)
-    if head is None or tail is None or len(head) != start.plain or len(tail) != layout.size - last.plain:
+    data = bytearray()
+    if not _unpack_into(data, package, part, 0, start.packed, final=False) or len(data) != start.plain:
         return None
-    crc = crc32_combine(zlib.crc32(head), last.crc, last.plain - start.plain)
-    return (head, tail) if zlib.crc32(tail, crc) == layout.crc else None
+    if not _unpack_into(data, package, part, last.packed, layout.packed, final=True) \
+            or len(data) != start.plain + layout.size - last.plain:
+        return None
+    crc = crc32_combine(zlib.crc32(memoryview(data)[: start.plain]), last.crc, last.plain - start.plain)
+    with memoryview(data) as view:
+        tail_crc = zlib.crc32(view[start.plain :], crc)
+    return data if tail_crc == layout.crc else None
 
 
-def _unpack(data: bytes, final: bool) -> bytes | None:
+_BLOCK = 1 << 20  # compressed bytes read at a time
+
+
+def _unpack_into(out: bytearray, package: Package, part: str, start: int, end: int, final: bool) -> bool:
+    """Append to `out` bytes `start:end` of the part's compressed data, unpacked; False
+    unless they are whole segments (ending the stream when `final`)."""
+    kept = package.kept(part, start, end)
     unpacker = zlib.decompressobj(-15)
-    try:
-        out = unpacker.decompress(data)
-    except zlib.error:
-        return None
-    return out if unpacker.eof == final and not unpacker.unused_data else None
+    with open(package.path, "rb") as handle:
+        handle.seek(kept.offset)
+        left = kept.length
+        try:
+            while left:
+                block = handle.read(min(left, _BLOCK))
+                if not block:
+                    return False
+                left -= len(block)
+                out += unpacker.decompress(block)
+        except zlib.error:
+            return False
+    return unpacker.eof == final and not unpacker.unused_data
 
 
 def deflate_in_segments(patched: SheetPatch, kept: Window | None = None) -> tuple[Deflated, Layout | None]:
