@@ -111,19 +111,18 @@ class CycleBook:
         cell written, hash-chained) and the new snapshot of the rows in the state. `snapshot`
         is left as it was: the result holds the one after the commit."""
         logged = Changes(tuple(w for w in changes.cells if w.tab != "dashboard"), changes.rows)
-        ours = changelog.of_changes(logged, self.now(), ACTOR, self.header)
-        if action:
-            ours = [replace(c, action=action) for c in ours]
+        ours = changelog.of_changes(logged, self.now(), ACTOR, self.header, action)
         chained = changelog.chain(list(changes.log) + ours, snapshot.state.get("changelog_hash", changelog.GENESIS))
-        log_rows = tuple(RowAppend("changelog", c.hash, dict(zip(
-            ("at", "actor", "action", "tab", "key", "field", "before", "after", "hash"),
-            c.fields() + (c.hash,)))) for c in chained)
-        written = Changes(changes.cells, changes.rows + log_rows)
+        del ours  # a first cycle makes hundreds of thousands: only their chained copies stay, in the rows
+        last_hash = chained[-1].hash if chained else None
+        written = Changes(changes.cells, changes.rows + tuple(RowAppend("changelog", c.hash, changelog.Row(c))
+                                                              for c in chained))
+        del chained
         assert snapshot.texts is not None  # read() keeps them
         texts = snapshot.texts.after(written, next_rows(snapshot.tables, written))
         state_ = {**changes.state, **snapshot_updates(texts, snapshot.state)}
-        if chained:
-            state_.update({"changelog_hash": chained[-1].hash, "schema_version": SCHEMA_VERSION})
+        if last_hash is not None:
+            state_.update({"changelog_hash": last_hash, "schema_version": SCHEMA_VERSION})
         edits = replace(written, state=state_)
         if edits.empty:
             return Committed({}, snapshot)
@@ -131,7 +130,7 @@ class CycleBook:
         texts.written(done.snapshot.tables, done.snapshot.state)
         after = replace(done.snapshot, texts=texts)
         state.remember(after.fingerprints, texts, after.state, self.book.cache)
-        return Committed(dict(done.rows), after)
+        return Committed(done.rows, after)
 
     def commit_and_read(self, seen: Reading, changes: Changes, action: str | None = None,
                         recovered: bool = False) -> Reading:

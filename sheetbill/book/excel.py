@@ -202,23 +202,22 @@ class ExcelBook:
                 made = [c for c in table.tab.columns if not c.optional]
                 table.columns = {c.field: i for i, c in enumerate(made)}
                 table.width, table.missing, table.exists = len(made), (), True
-        spots: dict[tuple[str, str], tuple[int, str]] = {}  # (tab, field) -> column, kind: 100,000 rows on a first cycle
+        spots: dict[str, dict[str, tuple[int, str]]] = {}  # tab -> field -> column, kind: 100,000s of rows on a first cycle
 
         def spot(tab: str, fld: str) -> tuple[int, str]:
-            found = spots.get((tab, fld))
-            if found is None:
-                table = tables[tab]
-                found = spots[(tab, fld)] = (self._column(table, fld, updates), table.tab.column(fld).kind)
+            table = tables[tab]
+            found = spots[tab][fld] = (self._column(table, fld, updates), table.tab.column(fld).kind)
             return found
 
         for w in edits.cells:
-            col, kind = spot(w.tab, w.field)
+            col, kind = spots.setdefault(w.tab, {}).get(w.field) or spot(w.tab, w.field)
             updates.setdefault(tables[w.tab].tab.name, {})[(w.row, col)] = cells.for_kind(kind, w.after)
         for a in edits.rows:
             table = tables[a.tab]
+            found = spots.setdefault(a.tab, {})
             row: list[WriteValue] = [None] * max(table.width, 1)
             for fld, value in a.values.items():
-                col, kind = spot(a.tab, fld)
+                col, kind = found.get(fld) or spot(a.tab, fld)
                 if col >= len(row):
                     row.extend([None] * (col + 1 - len(row)))
                 row[col] = cells.for_kind(kind, value)

@@ -16,7 +16,7 @@ import copy
 import hashlib
 import json
 import zlib
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Iterable, Mapping
 
@@ -101,6 +101,7 @@ class Texts:
         self._parts: dict[str, dict[int, str]] = {}  # tab -> part -> digest, for the parts not changed since
         self._stored: dict[tuple[str, str], dict] = {}  # (tab, stored digest) -> its decoded rows
         self._unloaded: dict[str, set[int]] = {}  # tab -> stored parts not decoded (see `_load_parts`)
+        self._written: dict[tuple[str, type, object], str] = {}  # see `_text`
         for tab in SNAPSHOT_TABS:
             table = tables.get(tab)
             if table is not None and table.exists and tab not in self.unchanged:
@@ -290,8 +291,22 @@ class Texts:
                 self._put(a.tab, appended[(a.tab, a.key)], texts)
 
     def _text(self, tab: str, field: str, value: object) -> str:
+        """How `value` reads once written to the field's cell. The texts of numbers and dates
+        are kept (a first cycle writes the same amounts and days thousands of times)."""
         kind = self.tables[tab].tab.column(field).kind
-        return cells.text(cells.for_kind(kind, value))
+        if value.__class__ not in _KEPT or isinstance(value, Decimal) and not value.is_finite():
+            return cells.text(cells.for_kind(kind, value))
+        memo = (kind, value.__class__, value)
+        found = self._written.get(memo)
+        if found is None:
+            found = cells.text(cells.for_kind(kind, value))
+            if len(self._written) < _WRITTEN:
+                self._written[memo] = found
+        return found
+
+
+_KEPT = frozenset({Decimal, date, datetime, int, bool})  # values `Texts._text` keeps the texts of
+_WRITTEN = 100_000  # texts it keeps at most
 
 
 def unchanged_tabs(fingerprints: Mapping[str, str], state: Mapping[str, str], cache: Cache) -> frozenset[str]:

@@ -7,7 +7,8 @@ edited, inserted or deleted changelog row breaks the chain at that point.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from collections.abc import ItemsView, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -16,9 +17,10 @@ from typing import Callable, Iterable, Sequence
 from .changes import Changes
 
 GENESIS = "0" * 16
+FIELDS = ("at", "actor", "action", "tab", "key", "field", "before", "after", "hash")  # the tab's columns
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     at: str
     actor: str
@@ -32,6 +34,43 @@ class Change:
 
     def fields(self) -> tuple[str, ...]:
         return (self.at, self.actor, self.action, self.tab, self.key, self.field, self.before, self.after)
+
+
+class Row(Mapping[str, str]):
+    """A chained change as the Changelog row written for it: its fields by column (`FIELDS`).
+    A view, not a copy: a first cycle writes a row for each of hundreds of thousands of changes."""
+
+    __slots__ = ("change",)
+
+    def __init__(self, change: Change) -> None:
+        self.change = change
+
+    def _values(self) -> tuple[str, ...]:
+        return self.change.fields() + (self.change.hash,)
+
+    def __getitem__(self, name: str) -> str:
+        try:
+            return self._values()[FIELDS.index(name)]
+        except ValueError:
+            raise KeyError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FIELDS)
+
+    def __len__(self) -> int:
+        return len(FIELDS)
+
+    def items(self) -> ItemsView[str, str]:
+        return _Items(self)
+
+
+class _Items(ItemsView[str, str]):
+    def __init__(self, row: Row) -> None:
+        super().__init__(row)
+        self.row = row
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return zip(FIELDS, self.row._values())
 
 
 def text(value: object) -> str:
@@ -50,29 +89,34 @@ def text(value: object) -> str:
 
 
 def row_hash(change: Change, previous: str) -> str:
-    payload = "\x1f".join((previous,) + change.fields())
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+    return _hash(change.fields(), previous)
+
+
+def _hash(fields: tuple[str, ...], previous: str) -> str:
+    return hashlib.sha256("\x1f".join((previous,) + fields).encode("utf-8")).hexdigest()[:16]
 
 
 def chain(changes: Iterable[Change], previous: str) -> list[Change]:
+    """`changes` with their hashes, each over the one before (`previous` first)."""
     out = []
     for c in changes:
-        h = row_hash(c, previous)
-        out.append(replace(c, hash=h))
-        previous = h
+        previous = _hash(c.fields(), previous)
+        out.append(Change(c.at, c.actor, c.action, c.tab, c.key, c.field, c.before, c.after, previous))
     return out
 
 
-def of_changes(changes: Changes, at: datetime, actor: str, header: Callable[[str, str], str]) -> list[Change]:
+def of_changes(changes: Changes, at: datetime, actor: str, header: Callable[[str, str], str],
+               action: str | None = None) -> list[Change]:
     """The rows and cells of `changes`, as unchained changelog rows. `header(tab, field)`
-    gives the names the admin sees (`header(tab, "")` is the tab's name)."""
+    gives the names the admin sees (`header(tab, "")` is the tab's name); `action`, where
+    given, stands for "create" and "update"."""
     stamp = utc_stamp(at)
     rows = []
     for a in changes.rows:
-        rows.append(Change(stamp, actor, "create", header(a.tab, ""), a.key, "", "", ""))
+        rows.append(Change(stamp, actor, action or "create", header(a.tab, ""), a.key, "", "", ""))
     for w in changes.cells:
         key = w.key or (text(w.after) if w.field == "session_id" else f"row {w.row}")
-        rows.append(Change(stamp, actor, "update", header(w.tab, ""), key, header(w.tab, w.field),
+        rows.append(Change(stamp, actor, action or "update", header(w.tab, ""), key, header(w.tab, w.field),
                            text(w.before), text(w.after)))
     return rows
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from .changelog import Change
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellWrite:
     """Set one cell of an existing row. `key` is the row's identity (Session ID,
     Invoice No...) so the writer can check the row did not move since the read."""
@@ -27,7 +27,7 @@ class CellWrite:
     after: object
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowAppend:
     """Add one row at the end of a tab."""
 

@@ -27,6 +27,7 @@ _R = re.compile(rb"""(?<![\w:.-])r\s*=\s*["'](\d+)["']""")
 _DIMENSION = re.compile(rb"""(<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref\s*=\s*")([^"]*)(")""")
 _COL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col\b([^>]*)>")
 _TAIL = 1 << 20  # bytes of sheet data scanned for the rows an append needs
+_BATCH = 1 << 16  # characters of new rows written as one chunk
 _COL_ATTR = re.compile(rb"""\b(min|max|style)\s*=\s*["'](\d+)["']""")
 
 
@@ -253,22 +254,42 @@ def _assemble(
     else:
         yield head + bytes(data[tag.start() : tag.end()])
     pos = tag.end()
+    batch: list[str] = []  # new rows going in at `pos`, written out as one chunk
+    size = 0
     for row in to_write:
         index = rows.find(row)
-        if index is not None:
-            parsed = parse_row(rows.text(index), ctx.prefix, row, ctx.name)
-            text = patch_row(ctx, row, parsed, changes.get(row, {})).encode("utf-8")
-            start, end = rows.starts[index], rows.end(index)
-        else:
-            text = new_row(ctx, row, changes[row]).encode("utf-8")
+        if index is None:
             following = bisect_left(rows.numbers, row)
-            start = end = rows.starts[following] if following < len(rows.numbers) else close
-        yield view[pos:start]
-        yield text
-        pos = end
+            start = rows.starts[following] if following < len(rows.numbers) else close
+            if batch and (start != pos or size > _BATCH):
+                yield _joined(batch)
+                size = 0
+            if start != pos:
+                yield view[pos:start]
+                pos = start
+            text = new_row(ctx, row, changes[row])
+            batch.append(text)
+            size += len(text)
+            continue
+        if batch:
+            yield _joined(batch)
+            size = 0
+        parsed = parse_row(rows.text(index), ctx.prefix, row, ctx.name)
+        yield view[pos : rows.starts[index]]
+        yield patch_row(ctx, row, parsed, changes.get(row, {})).encode("utf-8")
+        pos = rows.end(index)
+    if batch:
+        yield _joined(batch)
     if tag.group(2):
         yield b"</" + tag.group(1) + b"sheetData>"
     yield view[pos:]
+
+
+def _joined(batch: list[str]) -> bytes:
+    """The rows of `batch` as one chunk; `batch` is emptied."""
+    chunk = "".join(batch).encode("utf-8")
+    batch.clear()
+    return chunk
 
 
 def _find_masters(rows: _Rows, changes: dict[int, dict[int, WriteValue]], ctx: SheetContext) -> None:
