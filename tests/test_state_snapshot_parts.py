@@ -132,3 +132,21 @@ def test_parts_left_undecoded_are_decoded_when_the_whole_tab_is_asked_for():
     rows = texts.row_of()
     assert len(rows) == 2500 and rows[("sessions", "S-00005")] == 5  # the damaged part made from the sheet
     assert texts.rows["sessions"]["S-02400"]["status"] == "Cancelled"
+
+
+def test_texts_let_go_after_a_big_commit_read_as_before_and_commit_alike():
+    tables = _tables(2500)
+    kept = state.Texts(tables)
+    stored = _committed(kept, {})
+    dropped = state.Texts(tables)
+    dropped.let_go(stored)
+    assert dropped.rows["sessions"] == {}  # held encoded in the state only
+    edit = Changes.of(cells=[CellWrite("sessions", 700, "S-00700", "status", None, "Cancelled")])
+    for texts in (kept, dropped):
+        texts.apply(edit, {})
+    assert state.snapshot_updates(dropped, stored) == state.snapshot_updates(kept, stored)
+    assert dropped.loaded("sessions") == kept.loaded("sessions") and dropped.row_of() == kept.row_of()
+    changed = state.Texts(tables)
+    changed.apply(edit, {})
+    changed.let_go({})  # the state holds none of it: nothing to decode from, nothing let go
+    assert changed.rows["sessions"]["S-00700"]["status"] == "Cancelled"

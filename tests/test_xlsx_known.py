@@ -12,7 +12,7 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 
-from sheetbill.book.sheet_cache import VERSION, SheetCache
+from sheetbill.book.sheet_cache import VERSION, Grown, SheetCache
 from sheetbill.book.xlsx import SheetEdit, cells_fast, known, patch_workbook, read_sheets, reader
 
 
@@ -126,7 +126,7 @@ def test_after_a_commit_the_cache_holds_the_new_version_of_what_it_changed_much(
     read_sheets(path, heads=["Log"], known=cache)
     before.write_bytes(path.read_bytes())
     _patch(path, edit)
-    cache.catch_up(before, path, edit)
+    cache.catch_up(before, path, {n: Grown.of(e) for n, e in edit.items()})
     name = next(iter(edit))
     fresh = read_sheets(path, heads=["Log"])
     assert (cache[name].fingerprint == fresh.fingerprints[name]) is caught_up

@@ -49,9 +49,11 @@ def apply_edits(tables: dict[str, Table], changes: Changes, appended: Mapping[tu
         if found is None or (a.tab, a.key) not in appended:
             continue
         table = found
+        row = appended[(a.tab, a.key)]
+        table.last_row = max(table.last_row, row)
+        if table.head:
+            continue  # its rows were not read: none are kept
         new: list[object] = [None] * (max(table.columns.values(), default=-1) + 1)
         for fld, value in a.values.items():
             new[table.columns[fld]] = value
-        row = appended[(a.tab, a.key)]
         table.rows.append((row, tuple(new)))
-        table.last_row = max(table.last_row, row)

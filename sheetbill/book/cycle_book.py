@@ -29,6 +29,7 @@ from .state import Texts, snapshot_updates
 log = logging.getLogger("sheetbill")
 ACTOR = "sheetbill"
 SCHEMA_VERSION = "1"
+LET_GO = 10_000  # rows and cells written, past which a commit's texts are kept encoded only (see Texts.let_go)
 
 
 @dataclass
@@ -126,6 +127,8 @@ class CycleBook:
         edits = replace(written, state=state_)
         if edits.empty:
             return Committed({}, snapshot)
+        if len(edits.rows) + len(edits.cells) > LET_GO:
+            texts.let_go({**snapshot.state, **state_})
         done = self.book.commit(snapshot, edits)
         texts.written(done.snapshot.tables, done.snapshot.state)
         after = replace(done.snapshot, texts=texts)

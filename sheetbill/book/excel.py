@@ -27,7 +27,7 @@ from .apply import apply_edits, copies, state_after
 from .base import Committed, Snapshot, next_rows, with_state
 from .cache import Cache
 from .schema import Tab
-from .sheet_cache import SheetCache
+from .sheet_cache import Grown, SheetCache
 from .table import Table, column_letter, state_of, tables_of
 from .xlsx import Layout, NewSheet, SheetEdit, fingerprints, lost_parts, patch_workbook, read_sheets
 from .xlsx.values import WriteValue
@@ -116,6 +116,8 @@ class ExcelBook:
         sheets = {name: (v.rows, v.max_row) for name, v in book.sheets.items()}
         tables = tables_of(self.tabs, sheets, f"{self.path.name} has no tab '{{tab}}' "
                                               "(run `sheetbill check` to see what is missing)")
+        for table in tables.values():
+            table.head = table.tab.name in heads
         state = state_of(tables)
         return Snapshot(tables, state, book.last_modified_by, (stat.st_mtime_ns, stat.st_size),
                         fingerprints=self._by_key(book.fingerprints))
@@ -147,6 +149,8 @@ class ExcelBook:
                 written = self._patch(self.path, tmp, sheet_edits, new_sheets, layouts=known)
             except XlsxError as exc:
                 raise UnsafeToWrite(f"{self.path.name}: cannot write safely: {exc}. Nothing was written.") from None
+            grown = {name: Grown.of(edit) for name, edit in sheet_edits.items()}
+            del sheet_edits  # the new rows as written: a first cycle's are the most it holds at once
             layouts = written.layouts if written is not None else {}
             counted = self.cache.get("features", {})  # what the parts the last commit wrote hold
             counted = dict(counted) if isinstance(counted, dict) else {}
@@ -159,7 +163,7 @@ class ExcelBook:
             stat = self.path.stat()
             if (stat.st_mtime_ns, stat.st_size) != snapshot.version:
                 raise WorkbookBusy(f"{self.path.name} was changed while sheetbill worked on it; nothing was written, the next run starts over")
-            self.sheets.catch_up(self.path, tmp, sheet_edits)
+            self.sheets.catch_up(self.path, tmp, grown)
             self._keep_backup()
             os.replace(tmp, self.path)
             _fsync_dir(self.path.parent)

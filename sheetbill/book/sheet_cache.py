@@ -17,6 +17,7 @@ import struct
 import tempfile
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -42,10 +43,19 @@ _ALLOWED = {
 }
 
 
-def _appended(edit: SheetEdit) -> bool:
-    """Whether `edit` only appends rows that each hold a value (so that the sheet's
-    last row holding one moves down by as many)."""
-    return not edit.updates and all(any(v is not None and v != "" for v in row) for row in edit.appends)
+@dataclass(frozen=True)
+class Grown:
+    """What `catch_up` needs of a sheet's edit (not its values: a first cycle's new rows are
+    let go before the sheets are read back)."""
+
+    appended: int  # rows appended
+    first_update: int | None  # the first row with a cell written, if any
+    filled: bool  # only appends, each row holding a value (so the last used row moves down by as many)
+
+    @classmethod
+    def of(cls, edit: SheetEdit) -> Grown:
+        filled = not edit.updates and all(any(v is not None and v != "" for v in row) for row in edit.appends)
+        return cls(len(edit.appends), min((row for row, _ in edit.updates), default=None), filled)
 
 
 class _Values(pickle.Unpickler):
@@ -135,23 +145,23 @@ class SheetCache(MutableMapping[str, Known]):
     def __len__(self) -> int:
         return len(set(self._load()) | set(self._entries))
 
-    def behind(self, name: str, edit: SheetEdit) -> bool:
-        """Whether writing `edit` leaves the next read of the sheet many rows to parse
-        again (a commit that rewrote most of a sheet, or appended thousands of rows), so
-        that reading it back once now is worth it. A sheet read only for its first row
-        (one the cycle only appends to) never is."""
+    def behind(self, name: str, grown: Grown) -> bool:
+        """Whether a commit that `grown` describes leaves the next read of the sheet many
+        rows to parse again (a commit that rewrote most of a sheet, or appended thousands
+        of rows), so that reading it back once now is worth it. A sheet read only for its
+        first row (one the cycle only appends to) never is."""
         try:
             entry = self[name]
         except KeyError:
             return False
         if entry.head:
             return False
-        if len(edit.appends) > _MANY_ROWS:
+        if grown.appended > _MANY_ROWS:
             return True
-        first = min((row for row, _ in edit.updates), default=None)
+        first = grown.first_update
         return first is not None and sum(1 for block in entry.blocks if block.row >= first) > _FEW_BLOCKS
 
-    def catch_up(self, before: Path, after: Path, edits: Mapping[str, SheetEdit]) -> None:
+    def catch_up(self, before: Path, after: Path, edits: Mapping[str, Grown]) -> None:
         """Once a commit wrote `edits` to the workbook `before` as `after`: read back the sheets
         it changed much (see `behind`), and note where the sheets read for their first row
         only now end, so the next read parses only what changes after this commit. Only
@@ -160,13 +170,13 @@ class SheetCache(MutableMapping[str, Known]):
             old, new = fingerprints(before), fingerprints(after)
         except (XlsxError, OSError):
             return
-        for name, edit in edits.items():
+        for name, grown in edits.items():
             entry = self.get(name)
             if (entry is not None and entry.head and entry.fingerprint == old.get(name) and new.get(name)
-                    and _appended(edit)):
-                values = SheetValues(entry.values.rows, entry.values.max_row + len(edit.appends))
+                    and grown.filled):
+                values = SheetValues(entry.values.rows, entry.values.max_row + grown.appended)
                 self[name] = Known(new[name], entry.context, True, values, ())
-        names = [name for name, edit in edits.items() if self.behind(name, edit)]
+        names = [name for name, grown in edits.items() if self.behind(name, grown)]
         if names:
             try:
                 read_sheets(after, names, known=self)

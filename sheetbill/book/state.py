@@ -270,6 +270,18 @@ class Texts:
         not decoded yet are read from there)."""
         self.tables, self.state = tables, state
 
+    def let_go(self, state: Mapping[str, str]) -> None:
+        """Drop the rows of every tab `state` holds the snapshot of (as `snapshot_updates`
+        made it), to be decoded from there part by part when asked for again. After a commit
+        of thousands of rows (a first cycle), the texts of its rows are otherwise the
+        most memory the commit holds besides the rows themselves."""
+        self.state = state
+        for tab in list(self.rows):
+            if _stored_parts(tab, state) != self.part_digests(tab):
+                continue
+            self._unloaded[tab] = set(self._parts[tab])
+            self.rows[tab], self.key_at[tab] = {}, {}
+
     def apply(self, edits: Changes, appended: Mapping[tuple[str, str], int]) -> None:
         """What the rows read as once `edits` are written."""
         self._stored.clear()  # the stored snapshots were for comparing; not kept through the commit

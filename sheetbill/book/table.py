@@ -21,6 +21,7 @@ class Table:
     missing: tuple[str, ...] = field(default=())  # fields whose header is absent
     last_row: int = 1  # the last used row; appends go below it
     exists: bool = True  # False: the tab is not in the workbook yet
+    head: bool = False  # only the header row was read (the Changelog, which a cycle only appends to)
 
     def get(self, values: tuple[object, ...], name: str) -> object:
         idx = self.columns.get(name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import ItemsView, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -133,23 +133,57 @@ def _rows_for(edit: SheetEdit, data: Data, prefix: bytes, start: int, close: int
     return _Rows(data, prefix, start, close, sheet)
 
 
-def _changes(edit: SheetEdit, last_used: int, sheet: str) -> dict[int, dict[int, WriteValue]]:
+class _Listed(Mapping[int, WriteValue]):
+    """An appended row's values by column: a view of the list it was given as (a first
+    cycle appends hundreds of thousands of rows)."""
+
+    __slots__ = ("cells",)
+
+    def __init__(self, cells: Sequence[WriteValue]) -> None:
+        self.cells = cells
+
+    def __getitem__(self, col: int) -> WriteValue:
+        if 0 <= col < len(self.cells):
+            return self.cells[col]
+        raise KeyError(col)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self.cells)))
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def items(self) -> ItemsView[int, WriteValue]:
+        return _ListedItems(self)
+
+
+class _ListedItems(ItemsView[int, WriteValue]):
+    def __init__(self, row: _Listed) -> None:
+        super().__init__(row)
+        self.row = row
+
+    def __iter__(self) -> Iterator[tuple[int, WriteValue]]:
+        return enumerate(self.row.cells)
+
+
+def _changes(edit: SheetEdit, last_used: int, sheet: str) -> dict[int, Mapping[int, WriteValue]]:
     """The edit as row -> column -> value, appends placed after `last_used`."""
-    rows: dict[int, dict[int, WriteValue]] = {}
+    updates: dict[int, dict[int, WriteValue]] = {}
     for (row, col), value in edit.updates.items():
         if not (1 <= row <= MAX_ROWS and 0 <= col < MAX_COLUMNS):
             raise UnsupportedEdit(f"{sheet}: row {row}, column {col} is outside a worksheet")
-        rows.setdefault(row, {})[col] = value
+        updates.setdefault(row, {})[col] = value
+    rows: dict[int, Mapping[int, WriteValue]] = dict(updates)
     if last_used + len(edit.appends) > MAX_ROWS:
         raise UnsupportedEdit(f"{sheet}: appending {len(edit.appends)} rows goes beyond the end of a worksheet")
     for row, values in enumerate(edit.appends, start=last_used + 1):
         if len(values) > MAX_COLUMNS:
             raise UnsupportedEdit(f"{sheet}: appended row {row} is wider than a worksheet")
-        appended = dict(enumerate(values))
-        updated = rows.get(row)
+        updated = updates.get(row)
         if updated is None:
-            rows[row] = appended
+            rows[row] = _Listed(values)
             continue
+        appended = dict(enumerate(values))
         overlap = updated.keys() & appended.keys()
         if overlap:
             raise UnsupportedEdit(f"{sheet}!{cell_ref(row, min(overlap))} is both updated and appended")
@@ -168,7 +202,7 @@ def _column_styles(head: bytes, limit: int) -> dict[int, int]:
     return styles
 
 
-def _dimension(head: bytes, changes: dict[int, dict[int, WriteValue]]) -> bytes:
+def _dimension(head: bytes, changes: dict[int, Mapping[int, WriteValue]]) -> bytes:
     """`head` with its `<dimension ref>` grown to cover the cells the edit
     addresses (a cleared cell may leave it larger than needed: it is a hint)."""
     match = _DIMENSION.search(head)
@@ -243,7 +277,7 @@ def _assemble(
     close: int,
     rows: _Rows,
     to_write: list[int],
-    changes: dict[int, dict[int, WriteValue]],
+    changes: dict[int, Mapping[int, WriteValue]],
     ctx: SheetContext,
 ) -> Iterator[Chunk]:
     """The new part: untouched slices of `data` and the rewritten rows. The first
@@ -292,7 +326,7 @@ def _joined(batch: list[str]) -> bytes:
     return chunk
 
 
-def _find_masters(rows: _Rows, changes: dict[int, dict[int, WriteValue]], ctx: SheetContext) -> None:
+def _find_masters(rows: _Rows, changes: dict[int, Mapping[int, WriteValue]], ctx: SheetContext) -> None:
     """Note the shared-formula masters among the cells about to be overwritten."""
     for row, cols in changes.items():
         index = rows.find(row)
