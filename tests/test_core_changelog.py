@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from sheetbill.core import changelog
-from sheetbill.core.changelog import FIELDS, GENESIS, Change, Row, broken_links, chain, of_changes
+from sheetbill.core.changelog import FIELDS, GENESIS, Change, broken_links, chain, of_changes, row as log_row
 from sheetbill.core.changes import CellWrite, Changes, RowAppend
 
 AT = datetime(2026, 11, 21, 7, 0, tzinfo=timezone.utc)
@@ -47,7 +47,7 @@ def test_each_hash_covers_its_row_and_the_one_before():
 def test_a_chained_change_reads_as_its_changelog_row():
     change = chain([Change("2026-11-21T07:00:00Z", "ana", "edit", "Sessions", "S-1", "Status", "Completed", "")],
                    GENESIS)[0]
-    row = Row(change)
+    row = log_row(change)
     expected = dict(zip(FIELDS, change.fields() + (change.hash,)))
     assert dict(row.items()) == expected and list(row) == list(FIELDS) and len(row) == 9
     assert row == expected and RowAppend("changelog", change.hash, row) == RowAppend("changelog", change.hash, expected)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, ContextManager, Generic, Iterable, Mapping, Protocol, TypeVar
+from typing import TYPE_CHECKING, ContextManager, Generic, Iterable, Iterator, Mapping, Protocol, TypeVar
 
 from ..core.changes import CellWrite, Changes, RowAppend
 from ..core.model import Invoice
@@ -85,11 +85,31 @@ def with_state(tables: Mapping[str, "Table"], changes: Changes) -> Changes:
     return Changes(tuple(writes), tuple(appends))
 
 
-def next_rows(tables: Mapping[str, "Table"], changes: Changes) -> dict[tuple[str, str], int]:
+def next_rows(tables: Mapping[str, "Table"], changes: Changes) -> Placed:
     """Where each appended row lands: after the last used row of its tab, in order."""
     last = {key: t.last_row for key, t in tables.items()}
-    out = {}
+    by_tab: dict[str, dict[str, int]] = {}
     for a in changes.rows:
         last[a.tab] += 1
-        out[(a.tab, a.key)] = last[a.tab]
-    return out
+        by_tab.setdefault(a.tab, {})[a.key] = last[a.tab]
+    return Placed(by_tab)
+
+
+class Placed(Mapping[tuple[str, str], int]):
+    """(tab, key) -> the row an appended row lands in, kept per tab (a first cycle appends
+    hundreds of thousands of rows: no pair is made for each)."""
+
+    def __init__(self, by_tab: dict[str, dict[str, int]]) -> None:
+        self.by_tab = by_tab
+
+    def __getitem__(self, at: tuple[str, str]) -> int:
+        return self.by_tab[at[0]][at[1]]
+
+    def __contains__(self, at: object) -> bool:
+        return isinstance(at, tuple) and len(at) == 2 and at[1] in self.by_tab.get(at[0], {})
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return ((tab, key) for tab, keys in self.by_tab.items() for key in keys)
+
+    def __len__(self) -> int:
+        return sum(len(keys) for keys in self.by_tab.values())

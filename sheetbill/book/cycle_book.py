@@ -114,9 +114,9 @@ class CycleBook:
         logged = Changes(tuple(w for w in changes.cells if w.tab != "dashboard"), changes.rows)
         ours = changelog.of_changes(logged, self.now(), ACTOR, self.header, action)
         chained = changelog.chain(list(changes.log) + ours, snapshot.state.get("changelog_hash", changelog.GENESIS))
-        del ours  # a first cycle makes hundreds of thousands: only their chained copies stay, in the rows
+        del ours  # a first cycle makes hundreds of thousands: only their rows stay
         last_hash = chained[-1].hash if chained else None
-        written = Changes(changes.cells, changes.rows + tuple(RowAppend("changelog", c.hash, changelog.Row(c))
+        written = Changes(changes.cells, changes.rows + tuple(RowAppend("changelog", c.hash, changelog.row(c))
                                                               for c in chained))
         del chained
         assert snapshot.texts is not None  # read() keeps them

@@ -7,14 +7,14 @@ edited, inserted or deleted changelog row breaks the chain at that point.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import ItemsView, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Callable, Iterable, Sequence
 
-from .changes import Changes
+from .changes import Changes, Fields
 
 GENESIS = "0" * 16
 FIELDS = ("at", "actor", "action", "tab", "key", "field", "before", "after", "hash")  # the tab's columns
@@ -36,41 +36,12 @@ class Change:
         return (self.at, self.actor, self.action, self.tab, self.key, self.field, self.before, self.after)
 
 
-class Row(Mapping[str, str]):
-    """A chained change as the Changelog row written for it: its fields by column (`FIELDS`).
-    A view, not a copy: a first cycle writes a row for each of hundreds of thousands of changes."""
-
-    __slots__ = ("change",)
-
-    def __init__(self, change: Change) -> None:
-        self.change = change
-
-    def _values(self) -> tuple[str, ...]:
-        return self.change.fields() + (self.change.hash,)
-
-    def __getitem__(self, name: str) -> str:
-        try:
-            return self._values()[FIELDS.index(name)]
-        except ValueError:
-            raise KeyError(name) from None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(FIELDS)
-
-    def __len__(self) -> int:
-        return len(FIELDS)
-
-    def items(self) -> ItemsView[str, str]:
-        return _Items(self)
+_ROW = Fields.of(*FIELDS)
 
 
-class _Items(ItemsView[str, str]):
-    def __init__(self, row: Row) -> None:
-        super().__init__(row)
-        self.row = row
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return zip(FIELDS, self.row._values())
+def row(change: Change) -> Mapping[str, object]:
+    """A chained change as the Changelog row written for it: its fields by column (`FIELDS`)."""
+    return _ROW(*change.fields(), change.hash)
 
 
 def text(value: object) -> str:

@@ -6,8 +6,9 @@ import hashlib
 from dataclasses import replace
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
+from .changes import Fields
 from .document import TaxSummary
 from .model import Invoice, InvoiceStatus, Line, implied_category
 from .number import HUNDRED, ZERO, money
@@ -132,24 +133,24 @@ def assemble(invoice_no: str, issue: date, due: date, client_id: str, client_nam
     return replace(invoice, checksum=checksum(invoice, lines))
 
 
-def invoice_row(inv: Invoice) -> dict[str, object]:
-    return {"invoice_no": inv.invoice_no, "issue_date": inv.issue_date, "due_date": inv.due_date,
-            "client_id": inv.client_id, "client_name": inv.client_name,
-            "sessions": ", ".join(inv.session_ids), "net": inv.net, "tax": inv.tax, "total": inv.total,
-            "paid": inv.paid, "balance": inv.balance, "status": inv.status_text, "pdf": inv.pdf,
-            "sent_at": inv.sent_at, "message_id": inv.message_id, "checksum": inv.checksum}
+_INVOICE_ROW = Fields.of("invoice_no", "issue_date", "due_date", "client_id", "client_name", "sessions", "net", "tax",
+                         "total", "paid", "balance", "status", "pdf", "sent_at", "message_id", "checksum")
+_LINE_ROW = ("invoice_no", "session_id", "date", "code", "description", "quantity", "unit_price", "discount",
+             "tax_rate", "net", "tax", "total")
+_NET_LINE_ROW = Fields.of(*_LINE_ROW)
+_VAT_LINE_ROW = Fields.of(*_LINE_ROW, "vat_category", "exemption_reason", "vatex", "prices")  # see `vat_written`
 
 
-def line_row(line: Line) -> dict[str, object]:
-    return {"invoice_no": line.invoice_no, "session_id": line.session_id, "date": line.date,
-            "code": line.code, "description": line.description, "quantity": line.quantity,
-            "unit_price": line.unit_price, "discount": line.discount, "tax_rate": line.tax_rate,
-            "net": line.net, "tax": line.tax, "total": line.total, **_vat_row(line)}
+def invoice_row(inv: Invoice) -> Mapping[str, object]:
+    return _INVOICE_ROW(inv.invoice_no, inv.issue_date, inv.due_date, inv.client_id, inv.client_name,
+                        ", ".join(inv.session_ids), inv.net, inv.tax, inv.total, inv.paid, inv.balance,
+                        inv.status_text, inv.pdf, inv.sent_at, inv.message_id, inv.checksum)
 
 
-def _vat_row(line: Line) -> dict[str, object]:
-    """The optional VAT columns, only where the line needs them (see `vat_written`)."""
+def line_row(line: Line) -> Mapping[str, object]:
+    """A line's row; the optional VAT columns only where the line needs them (see `vat_written`)."""
+    values = (line.invoice_no, line.session_id, line.date, line.code, line.description, line.quantity,
+              line.unit_price, line.discount, line.tax_rate, line.net, line.tax, line.total)
     if not vat_written(line):
-        return {}
-    return {"vat_category": line.category, "exemption_reason": line.exemption_reason,
-            "vatex": line.vatex, "prices": "gross" if line.gross else "net"}
+        return _NET_LINE_ROW(*values)
+    return _VAT_LINE_ROW(*values, line.category, line.exemption_reason, line.vatex, "gross" if line.gross else "net")

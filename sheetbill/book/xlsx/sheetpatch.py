@@ -206,17 +206,17 @@ def _dimension(head: bytes, changes: dict[int, Mapping[int, WriteValue]]) -> byt
     """`head` with its `<dimension ref>` grown to cover the cells the edit
     addresses (a cleared cell may leave it larger than needed: it is a hint)."""
     match = _DIMENSION.search(head)
-    spans = [(row, min(cols), max(cols)) for row, cols in changes.items() if cols]
-    if match is None or not spans:
+    written = [row for row, cols in changes.items() if cols]
+    if match is None or not written:
         return head
+    first_col = min(min(changes[row]) for row in written)
+    last_col = max(max(changes[row]) for row in written)
     try:
         top, left, bottom, right = parse_range(match.group(2).decode("ascii"))
     except (BrokenWorkbook, UnicodeDecodeError):
-        top, left, bottom, right = spans[0][0], spans[0][1], spans[0][0], spans[0][2]
-    top = min(top, min(row for row, _, _ in spans))
-    bottom = max(bottom, max(row for row, _, _ in spans))
-    left = min(left, min(first for _, first, _ in spans))
-    right = max(right, max(last for _, _, last in spans))
+        top, left, bottom, right = written[0], first_col, written[0], last_col
+    top, bottom = min(top, min(written)), max(bottom, max(written))
+    left, right = min(left, first_col), max(right, last_col)
     ref = range_ref(top, left, bottom, right).encode("ascii")
     return head[: match.start(2)] + ref + head[match.end(2) :]
 
