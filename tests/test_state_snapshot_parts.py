@@ -7,13 +7,16 @@ from __future__ import annotations
 import base64
 import json
 import zlib
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 
-from sheetbill.book import state
+from sheetbill.book import cells, state
 from sheetbill.book.schema import DEFAULT_TABS
 from sheetbill.book.table import build
 from sheetbill.core.changes import CellWrite, Changes, RowAppend
+from sheetbill.core.model import InvoiceStatus
 
 TABS = {t.key: t for t in DEFAULT_TABS}
 HEADER = ["Session ID", "Date", "Client", "Service", "Status", "Invoice No"]
@@ -150,3 +153,22 @@ def test_texts_let_go_after_a_big_commit_read_as_before_and_commit_alike():
     changed.apply(edit, {})
     changed.let_go({})  # the state holds none of it: nothing to decode from, nothing let go
     assert changed.rows["sessions"]["S-00700"]["status"] == "Cancelled"
+
+
+LINE_HEADER = ["Invoice No", "Session ID", "Date", "Code", "Quantity", "Unit Price", "Tax Rate", "Net"]
+
+
+@pytest.mark.parametrize("field, value", [
+    ("code", "  LD60 "), ("code", "a\x01b"), ("code", ""), ("code", None), ("net", Decimal("65.50")),
+    ("net", Decimal("65.5")), ("net", Decimal("NaN")), ("tax_rate", Decimal("19")), ("tax_rate", Decimal("7.0")),
+    ("quantity", 2), ("date", date(2026, 11, 3)), ("date", datetime(2026, 11, 3, 9, 30)), ("code", True),
+    ("code", InvoiceStatus.PAID),
+])
+def test_an_appended_rows_snapshot_reads_as_its_cells_will(field, value):
+    tables = {"lines": build(TABS["lines"], [(1, tuple(LINE_HEADER))])}
+    texts = state.Texts(tables)
+    for n in (1, 2):  # the second time from what the first kept
+        texts.apply(Changes.of(rows=[RowAppend("lines", f"INV-{n}", {"invoice_no": f"INV-{n}", field: value})]),
+                    {("lines", f"INV-{n}"): n + 1})
+        kind = TABS["lines"].column(field).kind
+        assert texts.rows["lines"][texts.key_at["lines"][n + 1]][field] == cells.text(cells.for_kind(kind, value))

@@ -305,6 +305,8 @@ class Texts:
     def _text(self, tab: str, field: str, value: object) -> str:
         """How `value` reads once written to the field's cell. The texts of numbers and dates
         are kept (a first cycle writes the same amounts and days thousands of times)."""
+        if value.__class__ is str:  # for_kind keeps any column's text as it is (blank as None, read as "")
+            return cells.safe_text(value).strip()
         kind = self.tables[tab].tab.column(field).kind
         if value.__class__ not in _KEPT or isinstance(value, Decimal) and not value.is_finite():
             return cells.text(cells.for_kind(kind, value))

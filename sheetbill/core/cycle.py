@@ -62,7 +62,8 @@ def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
     settled = pay.settled(invoices)
     cash = plan_cash(ledger.cash, pay.payments, rules.minor_unit)
     by_no = {i.invoice_no: i for i in settled}
-    appends = tuple(_settled_append(a, by_no) for a in tuple(life.appends) + billing.appends)
+    made = {i.invoice_no: i for i in tuple(life.invoices) + billing.new_invoices}
+    appends = tuple(_settled_append(a, by_no, made) for a in tuple(life.appends) + billing.appends)
     unknown_writes, unknown = ([], []) if rules.email_lookup else flag_unknown(
         settled, pay.payments, lambda n: is_credit_note(n, rules.credit_note_pattern))
     writes = merge(life.writes, billing.writes, pay.writes, cash.writes,
@@ -75,9 +76,10 @@ def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
                      pay.payments, pay.client_balances)
 
 
-def _settled_append(a: RowAppend, by_no: dict[str, Invoice]) -> RowAppend:
-    """A new invoice's row with what payments made of it in this same cycle."""
-    if a.tab != "invoices" or a.key not in by_no:
+def _settled_append(a: RowAppend, by_no: dict[str, Invoice], made: dict[str, Invoice]) -> RowAppend:
+    """A new invoice's row with what payments made of it in this same cycle (`made`: the
+    invoices as their rows were made)."""
+    if a.tab != "invoices" or a.key not in by_no or by_no[a.key] is made.get(a.key):
         return a
     return replace(a, values=invoice_row(by_no[a.key]))
 

@@ -45,9 +45,9 @@ def gross_tax(gross: Decimal, rate: Decimal, minor: Decimal) -> Decimal:
     return first
 
 
-def allocate_tax(lines: Sequence[Line], minor: Decimal) -> tuple[Line, ...]:
+def allocate_tax(lines: Sequence[Line], minor: Decimal, invoice_no: str | None = None) -> tuple[Line, ...]:
     """Give each line its share of its group's tax (largest remainder), so that the Lines tab
-    adds up to the invoice's Tax to the cent.
+    adds up to the invoice's Tax to the cent; with `invoice_no`, the lines get that number too.
 
     Per VAT category and rate: net-priced lines share round(group net x rate). Gross-priced
     lines keep their price as their total: the group's tax `gross_tax(sum of their totals)`
@@ -67,14 +67,18 @@ def allocate_tax(lines: Sequence[Line], minor: Decimal) -> tuple[Line, ...]:
             gross_tax_sum = gross_tax(total, rate, minor)
             exact = [lines[i].total * rate / (HUNDRED + rate) for i in grossed]
             for i, share in zip(grossed, _shares(gross_tax_sum, exact, minor)):
-                out[i] = replace(lines[i], net=lines[i].total - share, tax=share)
+                out[i] = replace(lines[i], net=lines[i].total - share, tax=share, invoice_no=_no(lines[i], invoice_no))
         if netted:
             net = sum((out[i].net for i in idx), ZERO)
             group_tax = money(net * rate / HUNDRED, minor) - gross_tax_sum
             exact = [lines[i].net * rate / HUNDRED for i in netted]
             for i, share in zip(netted, _shares(group_tax, exact, minor)):
-                out[i] = replace(lines[i], tax=share, total=lines[i].net + share)
-    return tuple(out)
+                out[i] = replace(lines[i], tax=share, total=lines[i].net + share, invoice_no=_no(lines[i], invoice_no))
+    return tuple(out)  # every line is in a group: each was copied once
+
+
+def _no(line: Line, invoice_no: str | None) -> str:
+    return line.invoice_no if invoice_no is None else invoice_no
 
 
 def _shares(total: Decimal, exact: list[Decimal], minor: Decimal) -> list[Decimal]:
@@ -100,8 +104,13 @@ def vat_written(line: Line) -> bool:
 
 def checksum(invoice: Invoice, lines: Iterable[Line]) -> str:
     """A fingerprint of what a finalized invoice says: number, client, dates, amounts, lines."""
-    parts = [invoice.invoice_no, invoice.client_id, _d(invoice.issue_date), _d(invoice.due_date),
-             ",".join(invoice.session_ids), _n(invoice.net), _n(invoice.tax), _n(invoice.total)]
+    return _checksum(invoice.invoice_no, invoice.client_id, invoice.issue_date, invoice.due_date,
+                     invoice.session_ids, invoice.net, invoice.tax, invoice.total, lines)
+
+
+def _checksum(invoice_no: str, client_id: str, issue: date | None, due: date | None, session_ids: Sequence[str],
+              net: Decimal, tax: Decimal, total: Decimal, lines: Iterable[Line]) -> str:
+    parts = [invoice_no, client_id, _d(issue), _d(due), ",".join(session_ids), _n(net), _n(tax), _n(total)]
     for l in lines:
         parts += [l.session_id, _d(l.date), l.code, _n(l.quantity), _n(l.unit_price),
                   _n(l.discount), _n(l.tax_rate), _n(l.net), _n(l.tax), _n(l.total)]
@@ -122,15 +131,15 @@ def _d(d: date | None) -> str:
 def assemble(invoice_no: str, issue: date, due: date, client_id: str, client_name: str,
              lines: Sequence[Line], status: InvoiceStatus, minor: Decimal) -> Invoice:
     """A new invoice: lines numbered and taxed, totals, Paid 0, Balance = Total."""
-    lines = allocate_tax([replace(l, invoice_no=invoice_no) for l in lines], minor)
+    lines = allocate_tax(lines, minor, invoice_no)
     net = sum((l.net for l in lines), ZERO)
     tax = sum((t.tax for t in tax_summary(lines, minor)), ZERO)
     total = net + tax
     sessions = tuple(dict.fromkeys(l.session_id for l in lines))
-    invoice = Invoice(invoice_no=invoice_no, issue_date=issue, due_date=due, client_id=client_id,
-                      client_name=client_name, session_ids=sessions, net=net, tax=tax,
-                      total=total, paid=ZERO, balance=total, status=status, lines=lines)
-    return replace(invoice, checksum=checksum(invoice, lines))
+    return Invoice(invoice_no=invoice_no, issue_date=issue, due_date=due, client_id=client_id,
+                   client_name=client_name, session_ids=sessions, net=net, tax=tax,
+                   total=total, paid=ZERO, balance=total, status=status, lines=lines,
+                   checksum=_checksum(invoice_no, client_id, issue, due, sessions, net, tax, total, lines))
 
 
 _INVOICE_ROW = Fields.of("invoice_no", "issue_date", "due_date", "client_id", "client_name", "sessions", "net", "tax",
