@@ -158,3 +158,18 @@ def test_a_saved_cache_keeps_the_entries_it_did_not_read_and_changes_the_one_it_
     del third["Log"]
     third.save()
     assert sorted(SheetCache(stored)) == ["Data"]
+
+
+def test_a_read_of_the_whole_changelog_takes_the_other_sheets_from_the_cache_and_leaves_its_entry(tmp_path, monkeypatch):
+    path = tmp_path / "w.xlsx"
+    _workbook(path, 300)
+    cache = SheetCache(tmp_path / "rows")
+    read_sheets(path, heads=["Log"], known=cache)
+    head = cache["Log"]
+    read = []
+    real = reader.read_sheet
+    monkeypatch.setattr(reader, "read_sheet", lambda package, sheet, *a: read.append(sheet.name) or real(package, sheet, *a))
+    whole = read_sheets(path, known=cache.without("Log"))
+    assert read == ["Log"]  # Data known: not parsed again
+    assert whole.sheets == read_sheets(path).sheets and len(whole.sheets["Log"].rows) > 1
+    assert cache["Log"] is head and sorted(cache.without("Log")) == ["Data"]

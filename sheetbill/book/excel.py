@@ -105,9 +105,10 @@ class ExcelBook:
         if self._leased:
             gc_hold.hold()  # until the commit or the end of the lease (see gc_hold.py)
         try:
-            heads = () if history else [self.tabs["changelog"].name]
+            changelog = self.tabs["changelog"].name
+            heads = () if history else [changelog]
             book = read_sheets(self.path, [t.name for t in self.tabs.values()], heads=heads,
-                               known=None if history else self.sheets)
+                               known=self.sheets.without(changelog) if history else self.sheets)
             self.sheets.save()
         except XlsxError as exc:
             raise WorkbookError(f"{self.path.name}: {exc}") from None

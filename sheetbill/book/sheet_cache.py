@@ -145,6 +145,11 @@ class SheetCache(MutableMapping[str, Known]):
     def __len__(self) -> int:
         return len(set(self._load()) | set(self._entries))
 
+    def without(self, name: str) -> MutableMapping[str, Known]:
+        """This cache with the entry of sheet `name` hidden, and kept as it is (a read of the
+        whole Changelog goes by, which the cycle reads the first row of)."""
+        return _Without(self, name)
+
     def behind(self, name: str, grown: Grown) -> bool:
         """Whether a commit that `grown` describes leaves the next read of the sheet many
         rows to parse again (a commit that rewrote most of a sheet, or appended thousands
@@ -218,6 +223,30 @@ class SheetCache(MutableMapping[str, Known]):
                     os.unlink(tmp)
         except OSError:
             pass  # only a cache
+
+
+class _Without(MutableMapping[str, Known]):
+    def __init__(self, cache: SheetCache, hidden: str) -> None:
+        self.cache, self.hidden = cache, hidden
+
+    def __getitem__(self, name: str) -> Known:
+        if name == self.hidden:
+            raise KeyError(name)
+        return self.cache[name]
+
+    def __setitem__(self, name: str, entry: Known) -> None:
+        if name != self.hidden:
+            self.cache[name] = entry
+
+    def __delitem__(self, name: str) -> None:
+        if name != self.hidden:
+            del self.cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self.cache if name != self.hidden)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 _HEAD = struct.Struct("<Q")  # where the index starts

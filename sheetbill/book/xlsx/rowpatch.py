@@ -10,18 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache
 from typing import NamedTuple
 
-from .cellxml import MAX_TEXT, render_cell, style_attr
+from .cellxml import render_cell, style_attr
 from .errors import BrokenWorkbook
 from .formulas import SharedMaster, has_formula, unshare
 from .refs import LETTERS, cell_ref, column_index, parse_ref
 from .stylebook import StyleBook
 from .values import WriteValue
 from .xmledit import attrs, remove_attr, set_attr
-from .xmltext import escape_text
 
 
 class Cell(NamedTuple):
@@ -158,29 +156,20 @@ def is_blank(value: WriteValue) -> bool:
 
 def new_row(ctx: SheetContext, row: int, changes: Mapping[int, WriteValue]) -> str:
     """The text of a row that does not exist yet (empty if all values are).
-    The hot loop when thousands of rows are appended (a first cycle writes millions
-    of cells), hence spelled out: text and numbers, the cells nearly all are, are
-    rendered here as `render_cell` would."""
+    The hot loop when thousands of rows are appended, hence spelled out."""
     number = str(row)
     column_styles, s_attrs, money = ctx.column_styles, ctx.style_attrs, ctx.money_columns
-    p, date1904 = ctx.prefix, ctx.date1904
-    text_open, text_close = f' t="inlineStr"><{p}is><{p}t xml:space="preserve">', f"</{p}t></{p}is></{p}c>"
+    prefix, date1904 = ctx.prefix, ctx.date1904
     cells = []
     for col, value in sorted(changes.items()):
-        kind = value.__class__
-        if value is None or (kind is str and not value):
+        if value is None or (type(value) is str and not value):
             continue
         base = column_styles.get(col, 0)
-        s_attr = s_attrs.get((base, kind, col in money))
+        s_attr = s_attrs.get((base, type(value), col in money))
         if s_attr is None:
             s_attr = ctx.s_attr(base, value, col)
-        if type(value) is str and len(value) <= MAX_TEXT:
-            cells.append(f'<{p}c r="{LETTERS[col]}{number}"{s_attr}{text_open}{escape_text(value)}{text_close}')
-        elif type(value) is Decimal and value.is_finite():
-            cells.append(f'<{p}c r="{LETTERS[col]}{number}"{s_attr}><{p}v>{value}</{p}v></{p}c>')
-        else:
-            cells.append(render_cell(p, LETTERS[col] + number, value, s_attr, date1904))
-    return f'<{p}row r="{number}">{"".join(cells)}</{p}row>' if cells else ""
+        cells.append(render_cell(prefix, LETTERS[col] + number, value, s_attr, date1904))
+    return f'<{ctx.prefix}row r="{number}">{"".join(cells)}</{ctx.prefix}row>' if cells else ""
 
 
 def _row_open_tag(open_tag: str, prefix: str, row: int) -> str:
