@@ -7,7 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from sheetbill.book.base import Committed, Snapshot
+from sheetbill.book.base import Committed, Snapshot, next_rows
+from sheetbill.book.schema import DEFAULT_TABS
+from sheetbill.book.table import build
+from sheetbill.core.changes import Changes, RowAppend
 from sheetbill.core.model import Invoice, InvoiceStatus
 
 D = Decimal
@@ -27,3 +30,24 @@ def test_placed_puts_each_appended_invoice_in_its_row(rows, before, after):
     done = Committed(rows, Snapshot({}, {}, None, None))
     placed = done.placed([invoice(n, r) for n, r in before])
     assert [(i.invoice_no, i.row) for i in placed] == after
+
+
+TABS = {t.key: t for t in DEFAULT_TABS}
+
+
+@pytest.mark.parametrize("last_rows, appends, expected", [
+    ({"invoices": 1, "lines": 1}, [], {}),
+    ({"invoices": 5, "lines": 9}, [("invoices", "INV-3"), ("lines", "INV-3/S-1/LD60"), ("invoices", "INV-4")],
+     {("invoices", "INV-3"): 6, ("lines", "INV-3/S-1/LD60"): 10, ("invoices", "INV-4"): 7}),
+    ({"invoices": 1, "changelog": 40}, [("changelog", "h1"), ("changelog", "h2")],
+     {("changelog", "h1"): 41, ("changelog", "h2"): 42}),
+], ids=["none", "two-tabs", "changelog"])
+def test_appended_rows_land_below_each_tabs_last_row_in_order(last_rows, appends, expected):
+    tables = {}
+    for key, last in last_rows.items():
+        tables[key] = build(TABS[key], [(1, TABS[key].headers)])
+        tables[key].last_row = last
+    placed = next_rows(tables, Changes.of(rows=[RowAppend(tab, k, {}) for tab, k in appends]))
+    assert placed == expected and dict(placed) == expected and len(placed) == len(expected)
+    assert all(placed[at] == row and at in placed for at, row in expected.items())
+    assert ("invoices", "INV-9") not in placed and placed.get(("nope", "x")) is None and "invoices" not in placed
