@@ -211,11 +211,11 @@ class ExcelBook:
 
         def spot(tab: str, fld: str) -> tuple[int, str]:
             table = tables[tab]
-            found = spots[tab][fld] = (self._column(table, fld, updates), table.tab.column(fld).kind)
+            found = spots.setdefault(tab, {})[fld] = (self._column(table, fld, updates), table.tab.column(fld).kind)
             return found
 
         for w in edits.cells:
-            col, kind = spots.setdefault(w.tab, {}).get(w.field) or spot(w.tab, w.field)
+            col, kind = spots.get(w.tab, {}).get(w.field) or spot(w.tab, w.field)
             updates.setdefault(tables[w.tab].tab.name, {})[(w.row, col)] = cells.for_kind(kind, w.after)
         for a in edits.rows:
             table = tables[a.tab]

@@ -62,7 +62,7 @@ def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
     settled = pay.settled(invoices)
     cash = plan_cash(ledger.cash, pay.payments, rules.minor_unit)
     by_no = {i.invoice_no: i for i in settled}
-    made = {i.invoice_no: i for i in tuple(life.invoices) + billing.new_invoices}
+    made = {i.invoice_no: i for i in tuple(life.credit_notes) + billing.new_invoices}  # the invoices appended
     appends = tuple(_settled_append(a, by_no, made) for a in tuple(life.appends) + billing.appends)
     unknown_writes, unknown = ([], []) if rules.email_lookup else flag_unknown(
         settled, pay.payments, lambda n: is_credit_note(n, rules.credit_note_pattern))
