@@ -25,8 +25,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .logformat import configure
 
     configure(logging.INFO if not args.quiet else logging.WARNING, args.log_format)
-    for noisy in ("weasyprint", "fontTools"):  # their progress notes are not the admin's business
-        logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
         return args.func(args) or 0
     except SheetbillError as exc:

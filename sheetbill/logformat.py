@@ -18,10 +18,16 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(level: int, fmt: str) -> None:
-    """The root logger's one handler, on stderr: plain lines or JSON ones."""
+    """The root logger's one handler, on stderr: plain lines or JSON ones. sheetbill's own
+    lines from `level` up; the libraries' only when something is wrong (factur-x notes
+    every file it validates, pikepdf its start, WeasyPrint and fontTools their progress)."""
     handler = logging.StreamHandler()
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S"))
-    logging.basicConfig(level=level, handlers=[handler])  # a no-op where a handler is set already (tests)
+    # a no-op where a handler is set already (tests)
+    logging.basicConfig(level=max(level, logging.WARNING), handlers=[handler])
+    logging.getLogger("sheetbill").setLevel(level)
+    for noisy in ("weasyprint", "fontTools"):  # warnings about a template's CSS and fonts, page after page
+        logging.getLogger(noisy).setLevel(logging.ERROR)

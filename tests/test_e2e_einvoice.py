@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
+import subprocess
+import sys
 from datetime import date
 
 import openpyxl
@@ -84,3 +87,19 @@ def test_check_writes_the_invoices_the_next_run_would_make(practice, monkeypatch
     found = [f for f in checks.findings(practice.config_path, connect=False) if "Clients row" in f]
     assert found == []
     assert [(inv.client_id, inv.session_ids) for inv in seen] == [("C-002", ("S-00001",))]
+
+
+def test_the_log_of_a_run_holds_only_sheetbills_own_lines(practice):
+    """A Factur-X invoice loads pikepdf, which announces itself on the log: a run's log
+    (the admin's terminal, journald) says only what sheetbill says. A real process,
+    since a library logs once, when first imported."""
+    add_einvoice_columns(practice, {"C-002": ("facturx", "")})
+    practice.append("Sessions", session("S-00001", date(2026, 11, 4), client="C-002"))
+    done = subprocess.run([sys.executable, "-m", "sheetbill", "--log-format", "json", "run",
+                           "--config", str(practice.config_path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("1 invoice(s) created, 1 PDF(s), 1 email(s) sent")
+    (pdf,) = practice.config.render.output.glob("*.pdf")
+    assert b"factur-x.xml" in pdf.read_bytes()  # the path that loads pikepdf was taken
+    loggers = {json.loads(line)["logger"] for line in done.stderr.splitlines() if line.strip()}
+    assert {name.split(".")[0] for name in loggers} <= {"sheetbill"}, done.stderr
