@@ -92,6 +92,31 @@ def test_edits_to_a_finalized_invoice_are_recorded_and_undone(practice):
     assert practice.run().created == [] and practice.emails().__len__() == 1
 
 
+def test_a_restored_cell_holds_a_number_or_a_date_again_not_its_text(practice):
+    """What is undone is written as the column holds it: a Total typed over comes back as a
+    number (a SUM of the column counts it, Excel shows no "number stored as text"), a deleted
+    line comes back with its date a date and its amounts numbers; the next cycle sees no edit."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3), extras="GEL"))
+    practice.run()
+    lines_before = practice.rows("Lines")
+    edit(practice, "Invoices", "INV-2026-0001", "Total", "1")
+    wb = openpyxl.load_workbook(practice.workbook)
+    wb["Lines"].delete_rows(3)  # the GEL line
+    wb.save(practice.workbook)
+    practice.run()
+    invoice = by(practice.rows("Invoices"), "Invoice No")["INV-2026-0001"]
+    assert invoice["Total"] == 73.21 and practice.cell_types("Invoices", "Total") == ["n"]
+    gel = by(practice.rows("Lines"), "Code")["GEL"]
+    was = by(lines_before, "Code")["GEL"]
+    assert gel == was  # the same values, each of the same type (a datetime, ints and floats, text)
+    assert practice.cell_types("Lines", "Date") == ["d", "d"]  # openpyxl's type of a date cell
+    for header in ("Quantity", "Unit Price", "Net", "Tax", "Total"):
+        assert practice.cell_types("Lines", header) == ["n", "n"], header
+    before = practice.workbook.read_bytes()
+    practice.run()
+    assert practice.workbook.read_bytes() == before  # nothing seen as edited, nothing restored again
+
+
 def test_every_human_edit_is_in_the_changelog(practice):
     practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
     practice.run()

@@ -131,7 +131,7 @@ def test_the_listing_reads_as_an_admin_would(busy):
     print(text)
     lines = text.splitlines()
     for expected in ("Restored: edits to finalized invoices undone (1):",
-                     "  INV-2026-0003  Total: 1 back to 65",
+                     "  INV-2026-0003  Total: 1 back to 65.00",
                      "Invoices (2):",
                      "  INV-2026-0004  C-002 Jonas Becker  58.50 EUR  sessions S-00002",
                      "  INV-2026-0005  C-001 Anna Meier    65.00 EUR  sessions S-00004",

@@ -54,6 +54,29 @@ def text(value: object, header: str = "") -> str:
     return str(value).strip()
 
 
+
+_NUMBER_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_INT_TEXT = re.compile(r"-?[0-9]+")
+_DAY_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2})?")
+
+
+def typed(kind: str, written: str) -> object:
+    """The value a cell of the column's `kind` held when `text` made `written` of it: a number
+    for `66.5` in a money column, a date for `2026-11-03` (a datetime with its minutes).
+    Text that does not read as the kind stays text, as it was in the cell."""
+    try:
+        if kind in ("money", "decimal") and _NUMBER_TEXT.fullmatch(written):
+            return Decimal(written)
+        if kind == "int" and _INT_TEXT.fullmatch(written):
+            return int(written)
+        if kind in ("date", "datetime") and (found := _DAY_TEXT.fullmatch(written)):
+            return datetime.fromisoformat(written) if found.group(1) else date.fromisoformat(written)
+    except ValueError:  # 2026-02-30
+        return written
+    if kind == "bool" and written in ("TRUE", "FALSE"):
+        return written == "TRUE"
+    return written
+
 def day(value: object, header: str, day_first: bool = True) -> date | None:
     """A date from a date cell, a serial number, or text: 2026-11-03, 03.11.2026, 03/11/2026."""
     if value.__class__ is date:

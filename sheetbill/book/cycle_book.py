@@ -23,7 +23,7 @@ from ..core.protect import Restoration, restore_finalized
 from ..core.recover import state_from_changelog
 from . import records, state
 from .base import Book, Committed, Snapshot, next_rows
-from .cells import text as cell_text
+from .cells import text as cell_text, typed as cell_typed
 from .state import Texts, snapshot_updates
 
 log = logging.getLogger("sheetbill")
@@ -90,9 +90,17 @@ class CycleBook:
         """Edits people made to finalized invoices since the last cycle, and how to undo them (core.protect)."""
         snapshot = seen.snapshot
         assert snapshot.texts is not None  # read() keeps them
-        return restore_finalized(self.previous(snapshot), snapshot.texts.rows, snapshot.texts.row_of(),
+        undo = restore_finalized(self.previous(snapshot), snapshot.texts.rows, snapshot.texts.row_of(),
                                  seen.ledger.invoices,
                                  have_snapshot=any(k.startswith("snapshot/") for k in snapshot.state))
+        return replace(undo, writes=[replace(w, after=self._typed(w.tab, w.field, w.after)) for w in undo.writes],
+                       appends=[replace(a, values={f: self._typed(a.tab, f, v) for f, v in a.values.items()})
+                                for a in undo.appends])
+
+    def _typed(self, tab: str, fld: str, value: object) -> object:
+        """A snapshot's text as the value its cell held (core.protect undoes edits with the
+        texts it compares): a Total typed over comes back a number, not "73.21" as text."""
+        return cell_typed(self.config.tab(tab).column(fld).kind, value) if isinstance(value, str) else value
 
     def human_edits(self, snapshot: Snapshot) -> list[changelog.Change]:
         assert snapshot.texts is not None  # read() keeps them
