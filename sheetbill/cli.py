@@ -164,6 +164,8 @@ def _run(args) -> int:
     print(report.line())
     for problem in report.problems:
         print(f"  problem: {problem.tab} row {problem.row} ({problem.key}): {problem.message}")
+    for note in report.for_a_person():
+        print(f"  {note}")
     for error in report.errors:
         print(f"  error: {error}", file=sys.stderr)
     for warning in report.warnings:

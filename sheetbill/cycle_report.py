@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .core.actions import Action
+from .core.actions import RESTORED, Action
 from .core.plan import RowProblem
 
 
@@ -31,3 +31,12 @@ class CycleReport:
         if self.warnings:
             parts.append(f"{len(self.warnings)} warning(s)")
         return ", ".join(parts) + f" in {self.seconds:.1f}s"
+
+    def for_a_person(self) -> list[str]:
+        """What the admin should know beyond the counts: the edits to finalized invoices that
+        were undone (or they would wonder where their change went), and what could not be."""
+        out = [f"restored {a.reference} {a.detail}" for a in self.actions if a.kind == RESTORED]
+        if out:
+            out.append("note: a finalized invoice stays as it was sent; to correct one, set its Status "
+                       "to Void: a credit note is issued and its sessions are billed again")
+        return out + [f"attention: {flag}" for flag in self.flags]

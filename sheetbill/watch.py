@@ -22,7 +22,10 @@ def watch(run: Callable[[], CycleReport], every_minutes: float, daily_at=None,
 
     def cycle() -> None:
         try:
-            log.info(run().line())
+            report = run()
+            log.info(report.line())
+            for note in report.for_a_person():
+                log.warning(note)
         except SheetbillError as exc:
             log.error("cycle failed: %s", exc)
 

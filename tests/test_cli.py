@@ -137,3 +137,39 @@ def test_watch_runs_cycles_until_stopped_and_survives_a_failing_one():
     watch(cycle, 10, scheduler=sched, stop=lambda: len(idles) >= 3, idle=idles.append)
     assert len(calls) == 4  # one at start, one per loop
     assert idles == [1.0, 1.0, 1.0]  # never sleeps long, so Ctrl-C is handled promptly
+
+
+def test_run_tells_the_admin_which_edits_it_undid_and_what_it_could_not(practice, capsys):
+    """Typing over a finalized invoice's Total is undone; adding a line to it by hand cannot
+    be (the row is not the admin's to lose): `run` says both, with what to do instead."""
+    import openpyxl
+
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    assert run(capsys, "run", "--config", str(practice.config_path))[0] == 0
+    practice.set("Invoices", "INV-2026-0001", "Total", 1)
+    wb = openpyxl.load_workbook(practice.workbook)
+    line = [c.value for c in wb["Lines"][2]]
+    wb["Lines"].append(["INV-2026-0001", "S-00099"] + line[2:])
+    wb.save(practice.workbook)
+    code, out, _ = run(capsys, "run", "--config", str(practice.config_path))
+    lines = out.splitlines()
+    assert code == 0
+    assert "  restored INV-2026-0001 Total: 1 back to 65.00" in lines
+    assert any(l.startswith("  note: a finalized invoice stays as it was sent") and "Void" in l for l in lines)
+    assert any(l.startswith("  attention: Lines row for INV-2026-0001/S-00099") and "added by hand" in l
+               for l in lines)
+
+
+def test_watch_logs_what_a_person_should_know_as_warnings(caplog):
+    import logging
+
+    from sheetbill.core.actions import RESTORED, Action
+
+    report = CycleReport(actions=[Action(RESTORED, "INV-2026-0001", detail="Total: 1 back to 65.00")],
+                         flags=["Lines row for INV-2026-0001/S-00099 was added by hand"])
+    with caplog.at_level(logging.INFO, logger="sheetbill"):
+        watch(lambda: report, 10, scheduler=None, stop=lambda: True, idle=lambda s: None)
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warned[0] == "restored INV-2026-0001 Total: 1 back to 65.00"
+    assert warned[1].startswith("note: a finalized invoice stays as it was sent")
+    assert warned[2] == "attention: Lines row for INV-2026-0001/S-00099 was added by hand"
