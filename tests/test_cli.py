@@ -173,3 +173,26 @@ def test_watch_logs_what_a_person_should_know_as_warnings(caplog):
     assert warned[0] == "restored INV-2026-0001 Total: 1 back to 65.00"
     assert warned[1].startswith("note: a finalized invoice stays as it was sent")
     assert warned[2] == "attention: Lines row for INV-2026-0001/S-00099 was added by hand"
+
+
+def test_run_says_when_a_receipted_payment_was_deleted(practice, capsys):
+    """The worker goes with the sheet (the payment is gone from the books) but the client
+    holds a receipt for it: the admin hears of it once, on the cycle that sees it."""
+    import openpyxl
+
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    practice.run()
+    practice.append("Payments", ["P-00001", date(2026, 11, 4), "C-001", "INV-2026-0001", 40, "Cash"])
+    practice.run()
+    wb = openpyxl.load_workbook(practice.workbook)
+    assert wb["Payments"]["I2"].value == "RCPT-2026-0001"
+    wb["Payments"].delete_rows(2)
+    wb.save(practice.workbook)
+    code, out, _ = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 0
+    assert ("  attention: Payment P-00001 (40) was deleted after its receipt RCPT-2026-0001 was issued: "
+            "the client's receipt still shows it; if it was entered by mistake, tell the client") in out.splitlines()
+    invoice = {r["Invoice No"]: r for r in practice.rows("Invoices")}["INV-2026-0001"]
+    assert (invoice["Paid"], invoice["Status"]) == (0, "Finalized")  # the books follow the sheet
+    code, out, _ = run(capsys, "run", "--config", str(practice.config_path))
+    assert "attention" not in out  # said once

@@ -6,6 +6,11 @@ it; a deleted one is added again. What the worker maintains itself (Paid,
 Balance, PDF, Sent At, Message ID) and the one change a person may make (Status
 set to Void, which issues a credit note) are not undone. What cannot be
 undone (no snapshot to restore from, a row added by hand) is flagged.
+
+A payment whose receipt was issued is the client's record of it: when a person
+deletes its row or changes what the receipt states, the worker goes with the
+sheet (a payment entered twice is deleted by hand) but says so, once, since
+the client's receipt no longer agrees with the books.
 """
 
 from __future__ import annotations
@@ -63,7 +68,31 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
                                  f"to a finalized invoice; it is not part of the invoice (delete it)")
     if not have_snapshot:
         out.flags += _checksum_flags(invoices)
+    out.flags += receipted_flags(before.get("payments", {}), now.get("payments", {}))
     return out
+
+
+RECEIPTED = {"date": "Date", "client": "Client", "invoice_no": "Invoice No", "amount": "Amount"}  # what a receipt states
+
+
+def receipted_flags(before: Mapping[str, Mapping[str, str]], now: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Payments with a receipt that a person deleted, or whose receipted cells they changed, since the last cycle."""
+    flags = []
+    for key, old in before.items():
+        receipt = old.get("receipt_no", "")
+        if not receipt:
+            continue
+        current = now.get(key)
+        if current is None:
+            flags.append(f"Payment {key} ({old.get('amount', '')}) was deleted after its receipt {receipt} was issued: "
+                         "the client's receipt still shows it; if it was entered by mistake, tell the client")
+            continue
+        changed = [f"{header} {old.get(f, '') or '(empty)'} -> {current.get(f, '') or '(empty)'}"
+                   for f, header in RECEIPTED.items() if current.get(f, "") != old.get(f, "")]
+        if changed:
+            flags.append(f"Payment {key} was changed after its receipt {receipt} was issued ({'; '.join(changed)}): "
+                         "the client's receipt still shows what it was")
+    return flags
 
 
 def _allowed(fld: str, was: str, is_now: str) -> bool:

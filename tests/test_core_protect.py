@@ -1,0 +1,40 @@
+"""core.protect: edits to finalized invoices undone, and what a person must hear of
+(a row added to a finalized invoice, a receipted payment deleted or changed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheetbill.core.protect import receipted_flags, restore_finalized
+
+PAID = {"payment_id": "P-00001", "date": "2026-11-03", "client": "C-001", "invoice_no": "INV-2026-0001",
+        "amount": "40", "method": "Cash", "reference": "", "applied_to": "INV-2026-0001 40.00",
+        "receipt_no": "RCPT-2026-0001", "receipt_sent_at": "2026-11-03T10:00:00Z"}
+
+
+@pytest.mark.parametrize("now, flag", [
+    ({"P-00001": PAID}, None),
+    ({"P-00001": {**PAID, "method": "Card", "reference": "terminal 2"}}, None),  # not what the receipt is for
+    ({"P-00001": {**PAID, "receipt_sent_at": ""}}, None),  # cleared to send it again (README)
+    ({}, "Payment P-00001 (40) was deleted after its receipt RCPT-2026-0001 was issued: the client's receipt "
+         "still shows it; if it was entered by mistake, tell the client"),
+    ({"P-00001": {**PAID, "amount": "45"}},
+     "Payment P-00001 was changed after its receipt RCPT-2026-0001 was issued (Amount 40 -> 45): "
+     "the client's receipt still shows what it was"),
+    ({"P-00001": {**PAID, "date": "2026-11-04", "client": ""}},
+     "Payment P-00001 was changed after its receipt RCPT-2026-0001 was issued "
+     "(Date 2026-11-03 -> 2026-11-04; Client C-001 -> (empty)): the client's receipt still shows what it was"),
+])
+def test_a_receipted_payment_deleted_or_changed_is_flagged(now: dict, flag: str | None) -> None:
+    assert receipted_flags({"P-00001": PAID}, now) == ([flag] if flag else [])
+
+
+def test_a_payment_without_a_receipt_may_change() -> None:
+    before = {"P-00002": {**PAID, "payment_id": "P-00002", "receipt_no": "", "applied_to": ""}}
+    assert receipted_flags(before, {}) == []
+    assert receipted_flags(before, {"P-00002": {**before["P-00002"], "amount": "99"}}) == []
+
+
+def test_the_flags_come_with_the_restoration() -> None:
+    out = restore_finalized({"payments": {"P-00001": PAID}}, {"payments": {}}, {}, ())
+    assert out.empty and len(out.flags) == 1 and out.flags[0].startswith("Payment P-00001 (40) was deleted")
