@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sheetbill.core.protect import receipted_flags, restore_finalized
+from sheetbill.core.protect import invoiced_session_flags, receipted_flags, restore_finalized
 
 PAID = {"payment_id": "P-00001", "date": "2026-11-03", "client": "C-001", "invoice_no": "INV-2026-0001",
         "amount": "40", "method": "Cash", "reference": "", "applied_to": "INV-2026-0001 40.00",
@@ -38,3 +38,18 @@ def test_a_payment_without_a_receipt_may_change() -> None:
 def test_the_flags_come_with_the_restoration() -> None:
     out = restore_finalized({"payments": {"P-00001": PAID}}, {"payments": {}}, {}, ())
     assert out.empty and len(out.flags) == 1 and out.flags[0].startswith("Payment P-00001 (40) was deleted")
+
+
+SESSION = {"session_id": "S-00004", "date": "2026-11-03", "client": "C-001", "service": "LD60",
+           "status": "Completed", "invoice_no": "INV-2026-0007", "billing_status": "Paid"}
+
+
+@pytest.mark.parametrize("before, now, flagged", [
+    ({"S-00004": SESSION}, {}, True),
+    ({"S-00004": SESSION}, {"S-00004": {**SESSION, "status": "Cancelled"}}, False),  # a Problem on its row says it
+    ({"S-00004": {**SESSION, "invoice_no": "", "billing_status": ""}}, {}, False),  # not billed (or a Draft)
+])
+def test_a_deleted_invoiced_session_is_flagged(before: dict, now: dict, flagged: bool) -> None:
+    expected = ["Session S-00004 was deleted after it was invoiced on INV-2026-0007: the invoice stays as sent "
+                "(void it to take the session back); the deleted row is in the Changelog"]
+    assert invoiced_session_flags(before, now) == (expected if flagged else [])

@@ -10,7 +10,8 @@ undone (no snapshot to restore from, a row added by hand) is flagged.
 A payment whose receipt was issued is the client's record of it: when a person
 deletes its row or changes what the receipt states, the worker goes with the
 sheet (a payment entered twice is deleted by hand) but says so, once, since
-the client's receipt no longer agrees with the books.
+the client's receipt no longer agrees with the books. So does a session on an
+invoice whose row was deleted (the invoice stays as sent).
 """
 
 from __future__ import annotations
@@ -69,7 +70,16 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
     if not have_snapshot:
         out.flags += _checksum_flags(invoices)
     out.flags += receipted_flags(before.get("payments", {}), now.get("payments", {}))
+    out.flags += invoiced_session_flags(before.get("sessions", {}), now.get("sessions", {}))
     return out
+
+
+def invoiced_session_flags(before: Mapping[str, Mapping[str, str]], now: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Sessions on a numbered invoice whose rows a person deleted since the last cycle (a change
+    to one is a Problem on its row; a deleted row has no Problem cell to hold one)."""
+    return [f"Session {key} was deleted after it was invoiced on {old['invoice_no']}: the invoice stays as sent "
+            "(void it to take the session back); the deleted row is in the Changelog"
+            for key, old in before.items() if old.get("invoice_no") and key not in now]
 
 
 RECEIPTED = {"date": "Date", "client": "Client", "invoice_no": "Invoice No", "amount": "Amount"}  # what a receipt states
