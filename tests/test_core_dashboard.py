@@ -33,12 +33,13 @@ PROBLEM = RowProblem("sessions", 3, "S-2", "no such client")
     ((invoice("INV-1", InvoiceStatus.FINALIZED, "S-1"),), (session("S-1"),), (), 0, 0),  # billed this cycle
     ((invoice("INV-1", InvoiceStatus.VOID, "S-1"),), (session("S-1"),), (), 1, 0),  # a void bills nothing
     ((), (session("S-1", SessionStatus.SCHEDULED),), (), 0, 0),  # not held yet
-    ((), (session("S-1"), session("S-2")), (PROBLEM,), 2, 1),  # the plan's problems are counted
+    ((), (session("S-1"), session("S-2")), (PROBLEM,), 2, 3),  # the rows with a Problem, the plan's and others
 ], ids=["unbilled", "billed", "void", "scheduled", "problems"])
 def test_after_cycle_counts_from_the_cycles_invoices_and_problems(invoices, sessions, problems, unbilled,
                                                                   problem_count):
     cycle = CyclePlan(Plan(problems=problems), invoices)
-    rows = {item: (value, count) for item, value, count in after_cycle(cycle, sessions, TODAY, "2026-12-01 08:00Z")}
+    rows = {item: (value, count) for item, value, count in
+            after_cycle(cycle, sessions, TODAY, "2026-12-01 08:00Z", problem_count)}
     assert rows["Updated at"] == ("2026-12-01 08:00Z", None)
     assert rows["Unbilled completed sessions"] == (None, unbilled)
     assert rows["Problems"] == (None, problem_count)
@@ -51,5 +52,5 @@ def test_after_cycle_counts_from_the_cycles_invoices_and_problems(invoices, sess
 ], ids=["healthy", "broken-and-failing"])
 def test_after_cycle_shows_the_chain_and_the_workers_health(broken, health, shown):
     rows = {item: (value, count) for item, value, count in
-            after_cycle(CyclePlan(Plan(), ()), (), TODAY, "now", broken_chain=broken, health=health)}
+            after_cycle(CyclePlan(Plan(), ()), (), TODAY, "now", 0, broken_chain=broken, health=health)}
     assert {item: rows[item] for item in shown} == shown

@@ -194,3 +194,16 @@ def test_two_workers_never_both_act(practice):
         with pytest.raises(WorkbookBusy, match="another sheetbill worker"):
             practice.run()
     assert practice.run().created == ["INV-2026-0001"]
+
+
+def test_the_dashboards_problems_are_the_rows_that_show_one(practice):
+    """A bank entry no invoice fits has its Problem from the statement's import, not from the
+    plan: the Dashboard counts it with the others, as `run` does."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3), client="Bob"))
+    practice.append("Bank", [date(2026, 11, 20), 80, "Unknown Ltd", "no reference", "B-1", "statement.xml", None,
+                             "No invoice found: write the invoice in Matched To"])
+    report = practice.run()
+    shown = [r for tab in ("Sessions", "Payments", "Bank") for r in practice.rows(tab) if r.get("Problem")]
+    assert len(shown) == 2 and len(report.problems) == 2
+    board = {r["Item"]: r for r in practice.rows("Dashboard")}
+    assert board["Problems"]["Count"] == 2

@@ -62,10 +62,12 @@ def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled
     return rows
 
 
-def after_cycle(cycle: CyclePlan, sessions: Sequence[Session], today: date, updated_at: str, broken_chain: int = 0,
-                health: tuple[str, int] = ("", 0)) -> list[tuple[str, object, object]]:
-    """The Dashboard as a cycle leaves the ledger: its invoices, the sessions none of them bills, its problems."""
-    return dashboard(cycle.invoices, sessions, unbilled(cycle.invoices, sessions), len(cycle.plan.problems), today,
+def after_cycle(cycle: CyclePlan, sessions: Sequence[Session], today: date, updated_at: str, problems: int,
+                broken_chain: int = 0, health: tuple[str, int] = ("", 0)) -> list[tuple[str, object, object]]:
+    """The Dashboard as a cycle leaves the ledger: its invoices and the sessions none of them bills.
+    `problems`: the rows whose Problem cell the cycle leaves filled in (the plan's, and those it did not
+    write, such as a bank entry's), the count `run` prints."""
+    return dashboard(cycle.invoices, sessions, unbilled(cycle.invoices, sessions), problems, today,
                      updated_at, broken_chain, health)
 
 
