@@ -48,3 +48,29 @@ def test_an_unusable_email_is_a_problem_on_the_sessions_and_in_check(practice, c
     assert code == 1
     assert "Clients row 3 (C-002): Email 'not-an-email' is not a usable email address" in out
     assert "Clients row 4 (C-003): Email has a line break" in out
+
+
+def _client(row: int, cid: str, name: str, email: str):
+    from sheetbill.core.model import Client
+
+    return Client(row, cid, name, email, "", None, None, None, "")
+
+
+@pytest.mark.parametrize("ref, found", [
+    ("C-001", "Client ID C-001 is on 2 rows of Clients (rows 2, 4); give each client an ID of its own"),
+    ("Anna Meier", "Client ID"),  # her name finds her row, whose ID is shared: still not billed
+    ("C-002", "C-002"),
+    ("Jonas Becker", "C-002"),
+])
+def test_a_client_id_on_two_rows_bills_neither(ref, found):
+    """A row copied to make a new client, its ID left: sessions of that ID would go to whichever row
+    came first, with another person's name and email. Neither is billed until the IDs differ."""
+    from sheetbill.core.clients import ClientBook, ClientProblem
+
+    book = ClientBook([_client(2, "C-001", "Anna Meier", "anna@example.com"),
+                       _client(3, "C-002", "Jonas Becker", "jonas@example.com"),
+                       _client(4, "C-001", "Max Muster", "max@example.com")])
+    try:
+        assert book.resolve(ref).client_id == found
+    except ClientProblem as exc:
+        assert str(exc).startswith(found)

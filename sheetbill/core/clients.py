@@ -40,13 +40,26 @@ class ClientBook:
     def __init__(self, clients: Iterable[Client]) -> None:
         self.by_id: dict[str, Client] = {}
         self.by_name: dict[str, list[Client]] = {}
+        self.shared: dict[str, list[int]] = {}  # a Client ID on several rows (a row copied, its ID left) -> rows
         for c in clients:
             if c.client_id:
-                self.by_id.setdefault(_norm(c.client_id), c)
+                key = _norm(c.client_id)
+                first = self.by_id.setdefault(key, c)
+                if first is not c:
+                    self.shared.setdefault(key, [first.row]).append(c.row)
             if c.name:
                 self.by_name.setdefault(_norm(c.name), []).append(c)
 
     def find(self, ref: str) -> Client:
+        client = self._find(ref)
+        shared = self.shared.get(_norm(client.client_id))
+        if shared:  # which row is meant cannot be known: billing the wrong one sends a person's data to another
+            rows = ", ".join(str(row) for row in shared)
+            raise ClientProblem(f"Client ID {_norm(client.client_id)} is on {len(shared)} rows of Clients "
+                                f"(rows {rows}); give each client an ID of its own")
+        return client
+
+    def _find(self, ref: str) -> Client:
         ref = _norm(ref)
         if not ref:
             raise ClientProblem("No Client given")
