@@ -202,3 +202,15 @@ def test_resources_only_from_the_template_folder(tmp_path):
     assert "INSIDE" in text and "INV-2026-0042" in text
     assert "OUTSIDE" not in text and "FETCHED" not in text
     assert _Counter.hits == []
+
+
+@pytest.mark.parametrize("lines", range(6, 11))
+def test_the_totals_are_never_split_across_pages(lines):
+    """Where the lines end near the bottom of a page, the summary (payment terms, bank details,
+    totals, amount due) goes whole to the next page: the client never reads "Total now due" on a
+    page of its own, nor the bank details printed over the reference box."""
+    pages = pdf_text(HtmlRenderer(TEMPLATE).render(sample_document(lines=lines))).split("\f")
+    on = [i for i, page in enumerate(pages) if "Net total" in page]
+    assert len(on) == 1, pages
+    assert "Total now due" in pages[on[0]] and "Please pay" in pages[on[0]]
+    assert not any("Total now due" in page for i, page in enumerate(pages) if i != on[0])
