@@ -90,3 +90,19 @@ def test_a_sheet_without_the_worker_tabs_gets_them_on_the_first_write(fake_googl
     titles = [s.title for s in book.sheets]
     assert {"Invoices", "Lines", "Changelog", "_sheetbill"} <= set(titles)
     assert book.sheet_titled("_sheetbill").hidden
+
+
+def test_a_total_typed_over_comes_back_as_a_number(google_practice: GooglePractice):
+    """The restore writes the value its column holds: a number in Total (a SUM counts it), not
+    the text "65" a Sheets user would see left-aligned and a formula would skip."""
+    from tests.fakegoogle import humans
+
+    p = google_practice
+    p.append("Sessions", session("S-00001", "2026-11-02"))
+    p.run()
+    header = p.values("Invoices")[0]
+    humans.type_values(p.fake.state, p.spreadsheet_id, "Invoices", 1, header.index("Total"), [["1"]])
+    assert p.values("Invoices", "UNFORMATTED_VALUE")[1][header.index("Total")] == 1
+    p.run()
+    assert p.values("Invoices", "UNFORMATTED_VALUE")[1][header.index("Total")] == 65
+    assert p.rows("Invoices")[0]["Total"] == "65.00"
