@@ -11,6 +11,7 @@ from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from babel.numbers import list_currencies
 
 from .accounting.settings import AccountingSettings
 from .accounting.settings import parse as accounting_settings
@@ -248,6 +249,10 @@ def _build(doc: _Doc) -> Config:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
         raise doc.fail("practice.timezone", f"unknown time zone '{tz_name}' (e.g. Europe/Berlin)") from None
+    currency = doc.text("practice.currency", "EUR").upper()
+    if currency not in list_currencies():  # an invoice, its QR code and its e-invoice name the ISO 4217 code
+        raise doc.fail("practice.currency", f"'{doc.text('practice.currency')}' is not an ISO 4217 currency code "
+                                            "(EUR, CHF, GBP, USD...)")
     name = doc.text("practice.name")
     if not name:
         raise doc.fail("practice.name", "is required (it heads every invoice)")
@@ -255,7 +260,7 @@ def _build(doc: _Doc) -> Config:
         name=name, address=doc.text("practice.address"), email=doc.text("practice.email"),
         phone=doc.text("practice.phone"), tax_id=doc.text("practice.tax_id"),
         bank=doc.text("practice.bank"), website=doc.text("practice.website"),
-        currency=doc.text("practice.currency", "EUR"), minor_unit=minor,
+        currency=currency, minor_unit=minor,
         payment_note=doc.text("practice.payment_note"), language=_language(doc), **_account(doc))
     mode = doc.choice("billing.invoice_mode", "per-session", tuple(m.value for m in InvoiceMode))
     rules = BillingRules(

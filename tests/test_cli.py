@@ -65,6 +65,15 @@ def test_config_errors_name_the_file_and_key(practice, capsys):
     assert code == 1 and "no such config file" in err
 
 
+def test_the_currency_is_an_iso_code(practice, capsys):
+    """The invoices, their QR codes and e-invoices name it: EURO or € would make them wrong."""
+    practice.configure("currency: EUR", "currency: EURO")
+    code, _, err = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 1 and "practice.currency: 'EURO' is not an ISO 4217 currency code (EUR, CHF, GBP, USD...)" in err
+    practice.configure("currency: EURO", "currency: eur")
+    assert practice.config.practice.currency == "EUR"
+
+
 def test_check_lists_every_finding(practice, capsys):
     practice.configure("template: templates/invoice.html", "template: templates/missing.html")
     practice.configure("transport: outbox", "transport: smtp")
