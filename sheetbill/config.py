@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from babel.numbers import list_currencies
+from babel.numbers import get_currency_precision, list_currencies
 
 from .accounting.settings import AccountingSettings
 from .accounting.settings import parse as accounting_settings
@@ -241,9 +241,6 @@ def _build(doc: _Doc) -> Config:
         raise doc.fail("email.transport", "gmail sends through the Gmail API: it needs the google: section")
     if google and doc.text("render.engine").lower() == "gdocs" and not doc.text("google.docs_template"):
         raise doc.fail("google.docs_template", "is required with render.engine gdocs (the template document's id)")
-    minor = doc.number("practice.minor_unit", "0.01", D, minimum=0)
-    if minor <= 0:
-        raise doc.fail("practice.minor_unit", "must be more than 0, e.g. 0.01")
     tz_name = doc.text("practice.timezone", "UTC")
     try:
         tz = ZoneInfo(tz_name)
@@ -253,6 +250,13 @@ def _build(doc: _Doc) -> Config:
     if currency not in list_currencies():  # an invoice, its QR code and its e-invoice name the ISO 4217 code
         raise doc.fail("practice.currency", f"'{doc.text('practice.currency')}' is not an ISO 4217 currency code "
                                             "(EUR, CHF, GBP, USD...)")
+    smallest = D(1).scaleb(-get_currency_precision(currency))  # 0.01 for EUR, 1 for JPY
+    minor = doc.number("practice.minor_unit", str(smallest), D, minimum=0).normalize()  # "0.010" rounds as 0.01
+    if not 0 < minor <= 1 or minor != D(1).scaleb(minor.adjusted()):  # amounts are rounded to its decimal places
+        raise doc.fail("practice.minor_unit", f"must be 1 or a tenth of it (1, 0.1, 0.01...), not {minor}")
+    if minor < smallest:
+        raise doc.fail("practice.minor_unit", f"{minor} is smaller than the smallest amount of {currency} "
+                                              f"({smallest}); leave it out to use that")
     name = doc.text("practice.name")
     if not name:
         raise doc.fail("practice.name", "is required (it heads every invoice)")

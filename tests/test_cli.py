@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 
 from sheetbill import cli
@@ -71,7 +72,15 @@ def test_the_currency_is_an_iso_code(practice, capsys):
     code, _, err = run(capsys, "run", "--config", str(practice.config_path))
     assert code == 1 and "practice.currency: 'EURO' is not an ISO 4217 currency code (EUR, CHF, GBP, USD...)" in err
     practice.configure("currency: EURO", "currency: eur")
-    assert practice.config.practice.currency == "EUR"
+    assert (practice.config.practice.currency, practice.config.practice.minor_unit) == ("EUR", Decimal("0.01"))
+    practice.configure("currency: eur", "currency: JPY")  # minor_unit 0.01 left from the example: no yen has cents
+    code, _, err = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 1 and "practice.minor_unit: 0.01 is smaller than the smallest amount of JPY (1)" in err
+    practice.configure('minor_unit: "0.01"', 'minor_unit: "0.05"')
+    code, _, err = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 1 and "practice.minor_unit: must be 1 or a tenth of it (1, 0.1, 0.01...), not 0.05" in err
+    practice.configure('minor_unit: "0.05"', "")  # left out: the currency's own
+    assert (practice.config.practice.currency, practice.config.practice.minor_unit) == ("JPY", Decimal("1"))
 
 
 def test_check_lists_every_finding(practice, capsys):
