@@ -54,7 +54,6 @@ def text(value: object, header: str = "") -> str:
     return str(value).strip()
 
 
-
 _NUMBER_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _INT_TEXT = re.compile(r"-?[0-9]+")
 _DAY_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2})?")
@@ -76,6 +75,7 @@ def typed(kind: str, written: str) -> object:
     if kind == "bool" and written in ("TRUE", "FALSE"):
         return written == "TRUE"
     return written
+
 
 def day(value: object, header: str, day_first: bool = True) -> date | None:
     """A date from a date cell, a serial number, or text: 2026-11-03, 03.11.2026, 03/11/2026."""
