@@ -101,7 +101,7 @@ def test_statement_email():
     for expected in ["your statement of account from 1 Oct 2026 to 30 Nov 2026",
                      "Opening balance: 96.30 EUR", "Closing balance: 248.48 EUR",
                      "Credit on your account: 3.70 EUR", "The balance due is 244.78 EUR.",
-                     "quoting your client number C-0042", "IBAN DE89 3704 0044 0532 0130 00"]:
+                     "quoting the reference RF28 C004 2", "IBAN DE89 3704 0044 0532 0130 00"]:
         assert expected in body
 
 
@@ -114,7 +114,7 @@ def test_statement_email():
     (3, "Final reminder: invoice INV-2026-0042, 199.98 EUR overdue",
      "This is our final reminder about invoice INV-2026-0042"),
     (5, "Final reminder: invoice INV-2026-0042, 199.98 EUR overdue",
-     "Please pay 199.98 EUR immediately, quoting INV-2026-0042."),
+     "Please pay 199.98 EUR immediately, quoting RF73 INV2 0260 042."),
 ])
 def test_reminder_email_by_level(level, subject, sentence):
     message = parsed(reminder(level))
@@ -188,3 +188,31 @@ def test_cell_text_is_data_and_never_breaks_headers():
     assert f"Dear {NASTY}\nBcc: victim@example.org," in body and f"({NASTY})" in body
     reminded = replace(sample_document(), client=doc.client)
     assert f"Dear {NASTY}" in body_of(reminder(3, reminded))
+
+
+def _in(language: str, doc):  # noqa: ANN001, ANN202
+    return replace(doc, client=replace(doc.client, language=language))
+
+
+@pytest.mark.parametrize("language", ["", "de", "fr"])
+@pytest.mark.parametrize("kind, reference, due", [
+    ("invoice", "RF73INV20260042", "248"), ("reminder", "RF73INV20260042", "199"), ("statement", "RF28C0042", "244")])
+def test_an_email_asks_for_one_reference_the_bank_import_matches(language, kind, reference, due):
+    """What the client is asked to quote is said once, in the sentence asking for the amount due,
+    and is what the bank import matches first (the invoice's or the client's RF reference), never
+    a second, different reference."""
+    from sheetbill.deliver.message import invoice_message
+    from sheetbill.payments.reference import references_in
+
+    if kind == "invoice":
+        message = invoice_message(_in(language, sample_document()), PDF, "INV-2026-0042.pdf", SENDER,
+                                  *templates("invoice"), **NOW)
+    elif kind == "reminder":
+        message = reminder(2, _in(language, sample_document()))
+    else:
+        doc = sample_statement()
+        message = statement(replace(doc, client=replace(doc.client, language=language)))
+    body = body_of(message)
+    assert references_in(body) == [reference], body
+    (line,) = [line for line in body.splitlines() if reference[:4] in line]  # printed once, in groups of four
+    assert due in line, body

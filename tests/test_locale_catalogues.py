@@ -25,7 +25,7 @@ def extracted() -> set[str | tuple[str, ...]]:
 def test_the_templates_and_the_code_mark_their_words():
     words = extracted()
     assert {"Invoice", "Amount due", "Due date", "Receipt no.", "Statement",
-            "Please pay {amount_due} by {due_date} ({terms} days), quoting {number}."} <= words
+            "Please pay {amount_due} by {due_date} ({terms} days), quoting {reference}."} <= words
 
 
 @pytest.mark.parametrize("language", ["de", "fr"])

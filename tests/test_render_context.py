@@ -46,12 +46,12 @@ def test_rate(value, expected):
 
 
 def test_payment_note_tokens_are_filled_and_unknown_ones_kept():
-    values = {"number": "INV-1", "due_date": "5 Dec 2026", "amount_due": "10.00 EUR"}
+    values = {"number": "INV-1", "reference": "RF47 INV1", "due_date": "5 Dec 2026", "amount_due": "10.00 EUR"}
     note = "Pay {amount_due} within {terms} days ({number}, by {due_date}) {iban}"
     assert payment_terms(note, 14, values) == \
         "Pay 10.00 EUR within 14 days (INV-1, by 5 Dec 2026) {iban}"
     assert payment_terms("", 14, values) == \
-        "Please pay 10.00 EUR by 5 Dec 2026 (14 days), quoting INV-1."
+        "Please pay 10.00 EUR by 5 Dec 2026 (14 days), quoting RF47 INV1."
     assert payment_terms("", 0, values).startswith("Payment is due on receipt")
 
 

@@ -62,7 +62,7 @@ def test_what_the_client_sees(renderer):
                      "-6.25 EUR", "Net total 171.05 EUR", "Tax 19% on 141.25 EUR 26.84 EUR",
                      "Tax 7% on 29.80 EUR 2.09 EUR", "Total 199.98 EUR",
                      "Previous balance 48.50 EUR", "Total now due 248.48 EUR",
-                     "Please pay 248.48 EUR by 5 Dec 2026 (14 days), quoting INV-2026-0042.",
+                     "Please pay 248.48 EUR by 5 Dec 2026 (14 days), quoting RF73 INV2 0260 042.",
                      "IBAN DE89 3704 0044 0532 0130 00"]:
         assert expected in text
     assert "DRAFT" not in text and "Page " not in text

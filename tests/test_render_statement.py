@@ -63,7 +63,7 @@ def test_what_the_client_sees(renderer):
         "INV-2026-0042 21 Nov 2026 5 Dec 2026 not yet due 199.98 EUR 199.98 EUR",
         "OPEN 199.98 EUR 0.00 EUR 48.50 EUR 0.00 EUR 0.00 EUR 248.48 EUR",
         "please pay 244.78 EUR to Lindenhof Physiotherapie GmbH · IBAN DE89 3704 0044 0532 "
-        "0130 00 · BIC COBADEFFXXX, quoting your client number C-0042.",
+        "0130 00 · BIC COBADEFFXXX, quoting the reference RF28 C004 2.",
     ]:
         assert expected in text
     assert "Page " not in text  # one page

@@ -54,8 +54,9 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TOKEN = re.compile(r"\{(\w+)\}")
-_DEFAULT_NOTE = N_("Please pay {amount_due} by {due_date} ({terms} days), quoting {number}.")
-_ON_RECEIPT = N_("Payment is due on receipt. Please quote {number} with your payment.")
+# {reference}: the invoice's RF reference, which the bank import matches first and the QR code carries
+_DEFAULT_NOTE = N_("Please pay {amount_due} by {due_date} ({terms} days), quoting {reference}.")
+_ON_RECEIPT = N_("Payment is due on receipt. Please quote {reference} with your payment.")
 _CREDIT_NOTE = N_("This credit note cancels invoice {}. ")
 _CREDITED = N_("The amount is credited to your account; there is nothing to pay.")
 _PAID = N_("Paid in full, thank you: there is nothing to pay.")
@@ -173,6 +174,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
     number = text(invoice.invoice_no) or _("DRAFT")
     amount_due = amount(doc.amount_due)
     credit_note = doc.kind is InvoiceKind.CREDIT_NOTE
+    pay = payment_context(doc, amount)
     if credit_note:
         terms = (_(_CREDIT_NOTE).format(text(doc.credits)) if text(doc.credits) else "") + _(_CREDITED)
     elif doc.is_paid:
@@ -181,7 +183,8 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         terms = _(_COVERED)
     else:
         terms = payment_terms(practice.payment_note, doc.terms_days, {
-            "number": number, "due_date": day(due), "amount_due": amount_due}, language)
+            "number": number, "reference": pay["payment_reference"] or number,
+            "due_date": day(due), "amount_due": amount_due}, language)
     return {
         "practice": practice_context(practice),
         "client": client_context(doc.client),
@@ -220,7 +223,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "is_paid": doc.is_paid,
         "status": _(_status(doc)),
         "language": language,
-        **payment_context(doc, amount),
+        **pay,
     }
 
 
@@ -279,7 +282,8 @@ def format_rate(value: Decimal, language: str = "") -> str:
 
 def payment_terms(note: str, terms_days: int, values: dict[str, str], language: str = "") -> str:
     """The practice's payment note with `{terms}`, `{due_date}`, `{number}`,
-    `{amount_due}` filled in; a plain default sentence when there is no note.
+    `{reference}` (the RF reference, else the number) and `{amount_due}` filled
+    in; a plain default sentence when there is no note.
 
     Unknown `{tokens}` are left as they are (the note is the practice's text).
     """
