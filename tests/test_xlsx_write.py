@@ -105,6 +105,17 @@ def test_text_is_escaped_and_cleaned(book: Path) -> None:
     assert openpyxl.load_workbook(dst)["Clients"]["A2"].value == "a < b & c > d_x005F_x0041_\r\n\t  end  "
 
 
+@pytest.mark.parametrize(("text", "preserved"), [
+    ("INV-2026-0001", False), ("Anna Meier", False), (" lead", True), ("trail ", True),
+    ("two\nlines", True), ("a\tb", True), ("a  b", True), ("x\r", True)])
+def test_whitespace_survives_and_the_attribute_is_written_only_where_needed(book: Path, text: str,
+                                                                            preserved: bool) -> None:
+    dst = patched(book, {"Clients": SheetEdit(updates={(2, 0): text})})
+    assert read_sheets(dst).sheets["Clients"].rows[1] == (2, (text,))
+    assert openpyxl.load_workbook(dst)["Clients"]["A2"].value == text
+    assert ('xml:space="preserve"' in member(dst, "xl/worksheets/sheet2.xml").decode()) is preserved
+
+
 def test_untouched_parts_and_bytes_stay_identical(book: Path) -> None:
     dst = patched(book, {"Sessions": SheetEdit(updates={(3, 4): "INV-2"})})
     before, after = members(book), members(dst)
@@ -115,7 +126,7 @@ def test_untouched_parts_and_bytes_stay_identical(book: Path) -> None:
     row3 = re.search(r'<row r="3".*?</row>', old).group(0)
     new_row3 = re.search(r'<row r="3".*?</row>', new).group(0)
     assert new == old.replace(row3, new_row3)
-    assert '<c r="E3" t="inlineStr"><is><t xml:space="preserve">INV-2</t></is></c>' in new_row3
+    assert '<c r="E3" t="inlineStr"><is><t>INV-2</t></is></c>' in new_row3
     with zipfile.ZipFile(book) as a, zipfile.ZipFile(dst) as b:
         assert a.getinfo("xl/styles.xml").compress_size == b.getinfo("xl/styles.xml").compress_size
 

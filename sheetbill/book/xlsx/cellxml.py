@@ -1,6 +1,7 @@
 """One written value -> its `<c>` element.
 
-Text is always an inline string (`t="inlineStr"`, `xml:space="preserve"`),
+Text is always an inline string (`t="inlineStr"`, with `xml:space="preserve"`
+where its whitespace needs it),
 so `=1+1` stays text and the shared string table is never touched. Numbers
 are written from their own text; dates as serials under a date style.
 """
@@ -16,6 +17,14 @@ from .values import WriteValue
 from .xmltext import escape_text
 
 MAX_TEXT = 32767
+_PRESERVE = ' xml:space="preserve"'
+
+
+def _spaced(text: str) -> bool:
+    """Whether `text` needs `xml:space="preserve"` to keep its whitespace in every reader:
+    at either end, a line break, a tab or a run of spaces (as Excel writes it: most cells
+    need none, and the attribute is a fifth of a typical row's bytes)."""
+    return text != text.strip() or "\n" in text or "\t" in text or "  " in text
 
 
 def style_attr(style: int) -> str:
@@ -32,7 +41,8 @@ def render_cell(prefix: str, ref: str, value: WriteValue, s_attr: str, date1904:
         if len(value) > MAX_TEXT:
             raise UnsupportedEdit(f"{ref}: text of {len(value)} characters is longer than Excel's {MAX_TEXT}")
         text = escape_text(value)
-        return f'<{p}c r="{ref}"{s_attr} t="inlineStr"><{p}is><{p}t xml:space="preserve">{text}</{p}t></{p}is></{p}c>'
+        space = _PRESERVE if _spaced(value) else ""
+        return f'<{p}c r="{ref}"{s_attr} t="inlineStr"><{p}is><{p}t{space}>{text}</{p}t></{p}is></{p}c>'
     if isinstance(value, bool):
         return f'<{p}c r="{ref}"{s_attr} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
     return f'<{p}c r="{ref}"{s_attr}><{p}v>{number_text(ref, value, date1904)}</{p}v></{p}c>'
