@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from sheetbill.core.cycle import CyclePlan
-from sheetbill.core.dashboard import CHAIN_ITEM, FAILURES_ITEM, LAST_FAILURE_ITEM, after_cycle
+from sheetbill.core.dashboard import CHAIN_ITEM, FAILURES_ITEM, LAST_FAILURE_ITEM, NOT_DUE_ITEM, after_cycle
 from sheetbill.core.model import Invoice, InvoiceStatus, Session, SessionStatus
 from sheetbill.core.plan import Plan, RowProblem
 
@@ -54,3 +54,27 @@ def test_after_cycle_shows_the_chain_and_the_workers_health(broken, health, show
     rows = {item: (value, count) for item, value, count in
             after_cycle(CyclePlan(Plan(), ()), (), TODAY, "now", 0, broken_chain=broken, health=health)}
     assert {item: rows[item] for item in shown} == shown
+
+
+def due_in(number: str, days: int, balance: str = "65", status: InvoiceStatus = InvoiceStatus.FINALIZED) -> Invoice:
+    due = TODAY + timedelta(days=days)
+    return Invoice(number, due - timedelta(days=14), due, "C-001", "Anna Meier", (), D(65), D(0), D(65),
+                   D(65) - D(balance), D(balance), status)
+
+
+@pytest.mark.parametrize("days, bucket", [
+    (5, NOT_DUE_ITEM), (0, NOT_DUE_ITEM),  # due today is not yet overdue
+    (-1, "Aging 1-30 days past due (gross)"), (-30, "Aging 1-30 days past due (gross)"),
+    (-31, "Aging 31-60 days past due (gross)"), (-60, "Aging 31-60 days past due (gross)"),
+    (-61, "Aging 61-90 days past due (gross)"), (-91, "Aging 90+ days past due (gross)"),
+])
+def test_each_open_invoice_is_in_one_place_the_aging_adds_up_to_the_overdue(days, bucket):
+    invoices = (due_in("INV-1", days, "40"), due_in("INV-2", -45, "0", InvoiceStatus.PAID),
+                due_in("INV-3", -45, "65", InvoiceStatus.VOID))
+    rows = {item: (value, count) for item, value, count in
+            after_cycle(CyclePlan(Plan(), invoices), (), TODAY, "now", 0)}
+    places = {item: shown for item, shown in rows.items() if item.startswith("Aging") or item == NOT_DUE_ITEM}
+    assert places == {item: ((D(40), 1) if item == bucket else (D(0), 0)) for item in places}
+    aging = [v for item, v in places.items() if item.startswith("Aging")]
+    assert rows["Overdue invoices (gross)"] == (sum(v for v, _ in aging), sum(n for _, n in aging))
+    assert rows["Open invoices (gross)"] == (D(40), 1)

@@ -17,7 +17,8 @@ from .model import Invoice, InvoiceStatus, Session, SessionStatus
 from .number import ZERO
 from .plan import CellWrite
 
-AGING = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
+# days past the due date; together the overdue invoices (due before today), not those not yet due
+AGING = (("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
 OPEN = frozenset({InvoiceStatus.FINALIZED, InvoiceStatus.PARTIALLY_PAID})
 COUNTED = frozenset({InvoiceStatus.FINALIZED, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID, InvoiceStatus.ARCHIVED,
                      InvoiceStatus.VOID})  # a void's credit note takes it back
@@ -25,6 +26,7 @@ MONTHS = 12
 CHAIN_ITEM = "Changelog entries failing their hash check (0 expected; else run sheetbill audit)"
 LAST_FAILURE_ITEM = "Last failed cycle (when: why)"
 FAILURES_ITEM = "Cycles failed in a row before this update (the practice is emailed after a few)"
+NOT_DUE_ITEM = "Open invoices not yet due (gross)"
 REVENUE_FIRST_ROW = 2 + 5 + len(AGING)  # the chart's first row (sheet row number)
 
 
@@ -35,7 +37,8 @@ def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled
     `health`: the worker's last failed cycle ("when: why", or "") and the failed cycles in a row before this one."""
     invoices = [i for i in invoices if not i.invoice_no.startswith("DRAFT-")]
     open_ = [i for i in invoices if i.status in OPEN and i.balance > 0]
-    overdue = [i for i in open_ if i.due_date and i.due_date < today]
+    late = {i.invoice_no: (today - i.due_date).days for i in open_ if i.due_date and i.due_date < today}
+    overdue = [i for i in open_ if i.invoice_no in late]
     rows: list[tuple[str, object, object]] = [
         ("Updated at", updated_at, None),
         ("Problems", None, problems),
@@ -44,8 +47,7 @@ def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled
         ("Overdue invoices (gross)", _sum(overdue), len(overdue)),
     ]
     for label, low, high in AGING:
-        due = [i for i in open_ if i.due_date and low <= max((today - i.due_date).days, 0)
-               and (high is None or max((today - i.due_date).days, 0) <= high)]
+        due = [i for i in overdue if low <= late[i.invoice_no] and (high is None or late[i.invoice_no] <= high)]
         rows.append((f"Aging {label} days past due (gross)", _sum(due), len(due)))
     revenue: dict[str, Decimal] = defaultdict(lambda: ZERO)
     counts: dict[str, int] = defaultdict(int)
@@ -59,6 +61,8 @@ def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled
     rows.append((CHAIN_ITEM, None, broken_chain))
     rows.append((LAST_FAILURE_ITEM, health[0] or None, None))
     rows.append((FAILURES_ITEM, None, health[1]))
+    not_due = [i for i in open_ if i.invoice_no not in late]
+    rows.append((NOT_DUE_ITEM, _sum(not_due), len(not_due)))
     return rows
 
 
