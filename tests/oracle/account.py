@@ -60,6 +60,7 @@ class Doc:
     status: str
     cancels: str  # a credit note: the invoice it cancels
     row: int
+    net: Decimal = ZERO
 
     @property
     def credit_note(self) -> bool:
@@ -107,6 +108,7 @@ class Book:
     lines: dict[str, list[dict]] = field(default_factory=dict)
     sessions: dict[str, dict] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    dashboard: dict[str, tuple] = field(default_factory=dict)  # Item -> (Value, Count)
 
     # -- reading ----------------------------------------------------------
     @classmethod
@@ -129,7 +131,7 @@ class Book:
             docs[str(r["Invoice No"])] = Doc(
                 str(r["Invoice No"]), day(r["Issue Date"]), day(r.get("Due Date")), str(r["Client ID"]),
                 total, dec(r.get("Paid")), dec(r.get("Balance")), str(r.get("Status") or ""),
-                str(r.get("Sessions") or "") if total < 0 else "", n)
+                str(r.get("Sessions") or "") if total < 0 else "", n, dec(r.get("Net")))
         sessions = {str(r["Session ID"]): r for _, r in rows("Sessions") if r.get("Session ID")}
         payments = []
         problems = []
@@ -157,7 +159,8 @@ class Book:
         lines: dict[str, list[dict]] = {}
         for _, r in rows("Lines"):
             lines.setdefault(str(r["Invoice No"]), []).append(r)
-        return cls(docs, payments, clients, lines, sessions, problems)
+        dashboard = {str(r["Item"]): (r.get("Value"), r.get("Count")) for _, r in rows("Dashboard") if r.get("Item")}
+        return cls(docs, payments, clients, lines, sessions, problems, dashboard)
 
     # -- the account ------------------------------------------------------
     def of(self, client: str) -> list[Doc]:

@@ -229,6 +229,38 @@ def check_workbook(book: Book, today: date) -> list[str]:
             out.append(f"Clients {cid}: Balance/Credit {said[0]}/{said[1]}, expected {expected[0]}/{expected[1]}")
         if expected[1] < 0:
             out.append(f"Clients {cid}: credit {expected[1]} below zero")
+    return out + check_dashboard(book, today)
+
+
+AGING = (("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, 10**6))
+
+
+def check_dashboard(book: Book, today: date) -> list[str]:
+    """The Dashboard's money rows against the oracle's open amounts and the invoices' nets."""
+    if not book.dashboard:
+        return []
+    open_ = {d.no: (d, book.open(d, today)) for d in book.docs.values() if book.open(d, today) > 0}
+    late = {no: (today - d.due).days for no, (d, _) in open_.items() if d.due and d.due < today}
+
+    def total(numbers) -> tuple[Decimal, int]:
+        numbers = list(numbers)
+        return sum((open_[n][1] for n in numbers), ZERO), len(numbers)
+
+    expected = {"Open invoices (gross)": total(open_), "Overdue invoices (gross)": total(late),
+                "Open invoices not yet due (gross)": total(n for n in open_ if n not in late)}
+    for label, low, high in AGING:
+        expected[f"Aging {label} days past due (gross)"] = total(n for n, days in late.items() if low <= days <= high)
+    for months_back in range(12):
+        year, month = today.year, today.month - months_back
+        while month < 1:
+            year, month = year - 1, month + 12
+        docs = [d for d in book.docs.values() if d.issued and (d.issued.year, d.issued.month) == (year, month)]
+        expected[f"Revenue {year:04d}-{month:02d} (net)"] = (sum((d.net for d in docs), ZERO), len(docs))
+    out = []
+    for item, (value, count) in expected.items():
+        said = book.dashboard.get(item)
+        if said is None or (dec(said[0]), said[1]) != (value, count):
+            out.append(f"Dashboard {item}: says {said}, expected {(value, count)}")
     return out
 
 
