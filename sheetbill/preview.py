@@ -225,6 +225,7 @@ class _KeepNothing:
 GROUPS = (  # (title, kinds, email detail) in the order a run does them
     ("Restored: edits to finalized invoices undone", (actions.RESTORED,), None),
     ("Drafts to number", (actions.NUMBERED,), None),
+    ("Drafts made again from their sessions", (actions.REDRAFTED,), None),
     ("Invoices", (actions.INVOICE,), None),
     ("Drafts for review", (actions.DRAFT,), None),
     ("Credit notes", (actions.CREDIT_NOTE,), None),
@@ -282,7 +283,7 @@ def _row(a: actions.Action, amount: Callable) -> tuple[str, ...]:
         return (a.reference, a.detail, to) if a.detail in ("invoice", "credit note", "receipt") else (a.reference, to)
     if a.kind == actions.NOTE:
         return (a.detail,)
-    if a.kind in (actions.CASH, actions.RESTORED, actions.ARCHIVED, actions.PDF):
+    if a.kind in (actions.CASH, actions.RESTORED, actions.REDRAFTED, actions.ARCHIVED, actions.PDF):
         return (a.reference, a.detail)
     return (a.reference, a.recipient, amount(a.amount), a.detail)
 

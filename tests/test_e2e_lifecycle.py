@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import openpyxl
 
+from sheetbill import app
+
 from .conftest import session
 from .test_e2e_excel import pdf_text
 
@@ -44,6 +46,44 @@ def test_review_mode_drafts_get_a_number_only_when_finalized(practice):
     mail, = practice.emails()
     assert mail["Message-ID"] == final["Message ID"]
     assert by(practice.rows("Sessions"), "Session ID")["S-00002"]["Invoice No"] == "INV-2026-0001"
+
+
+def test_a_draft_follows_its_sessions_and_what_is_sent_always_adds_up(practice):
+    """Review mode as an admin uses it: a session corrected while its invoice is a draft, a draft's
+    price typed over and finalized in the same save, a draft dropped by hand. Each draft is made
+    again from its sessions, and the invoices sent say what their lines add up to."""
+    practice.configure("finalize: auto", "finalize: review")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)), session("S-00002", date(2026, 11, 4)),
+                    session("S-00003", date(2026, 11, 5)))
+    practice.run()
+    edit(practice, "Sessions", "S-00001", "Quantity", 2)  # corrected before the draft went out
+    edit(practice, "Lines", "DRAFT-S-00002", "Unit Price", 50)  # a price typed over on the draft...
+    edit(practice, "Invoices", "DRAFT-S-00002", "Status", "Finalized")  # ...and finalized at once
+    edit(practice, "Invoices", "DRAFT-S-00003", "Status", "Void")  # dropped by hand
+    report = practice.run()
+    assert report.created == ["DRAFT-S-00001-2", "DRAFT-S-00002-2", "DRAFT-S-00003-2"] and practice.emails() == []
+    said = "\n".join(report.for_a_person())
+    assert "draft DRAFT-S-00001 made again as DRAFT-S-00001-2: its sessions, prices or discounts changed" in said
+    assert "draft DRAFT-S-00002 made again as DRAFT-S-00002-2: its amounts were changed by hand" in said
+    assert "set the new draft's Status to Finalized again" in said
+    assert "DRAFT-S-00003 " not in said  # dropped by the admin: nothing to tell them
+    invoices = by(practice.rows("Invoices"), "Invoice No")
+    assert [invoices[k]["Status"] for k in ("DRAFT-S-00001", "DRAFT-S-00002", "DRAFT-S-00003")] == ["Void"] * 3
+    assert Decimal(str(invoices["DRAFT-S-00001-2"]["Total"])) == Decimal("130")
+    assert by(practice.rows("Sessions"), "Session ID")["S-00001"]["Problem"] is None
+
+    for key in ("DRAFT-S-00001-2", "DRAFT-S-00002-2", "DRAFT-S-00003-2"):
+        edit(practice, "Invoices", key, "Status", "Finalized")
+    assert practice.run().created == ["INV-2026-0001", "INV-2026-0002", "INV-2026-0003"]
+    invoices = by(practice.rows("Invoices"), "Invoice No")
+    for number in ("INV-2026-0001", "INV-2026-0002", "INV-2026-0003"):
+        lines = [l for l in practice.rows("Lines") if l["Invoice No"] == number]
+        assert len(lines) == 1, number  # never the dropped draft's line beside its own
+        line, inv = lines[0], invoices[number]
+        assert Decimal(str(line["Quantity"])) * Decimal(str(line["Unit Price"])) == Decimal(str(line["Net"])) \
+            == Decimal(str(inv["Net"])), number
+    assert len(practice.emails()) == 3
+    assert app.audit_findings(practice.config) == []
 
 
 def test_void_issues_a_credit_note_and_rebills_the_corrected_session(practice):

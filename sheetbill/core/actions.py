@@ -21,6 +21,7 @@ RESTORED = "restored"
 NUMBERED = "numbered"  # a draft finalized (review mode) and given its number
 INVOICE = "invoice"
 DRAFT = "draft"  # a new invoice waiting for review
+REDRAFTED = "redrafted"  # a draft dropped to be made again from its sessions
 CREDIT_NOTE = "credit_note"
 ARCHIVED = "archived"
 PAYMENT = "payment"
@@ -30,7 +31,7 @@ CASH = "cash"
 NOTE = "note"
 PDF = "pdf"
 EMAIL = "email"
-KINDS = (RESTORED, NUMBERED, INVOICE, DRAFT, CREDIT_NOTE, ARCHIVED, PAYMENT, REFUND, RECEIPT, CASH, NOTE, PDF, EMAIL)
+KINDS = (RESTORED, NUMBERED, REDRAFTED, INVOICE, DRAFT, CREDIT_NOTE, ARCHIVED, PAYMENT, REFUND, RECEIPT, CASH, NOTE, PDF, EMAIL)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def of_cycle(ledger: Ledger, cycle: CyclePlan, is_credit_note: Callable[[str], b
     """Everything the cycle's commit does that a person cares about (emails and PDFs come later)."""
     by_no = {i.invoice_no: i for i in cycle.invoices}
     out = [_invoice(NUMBERED, by_no[n], "draft finalized") for n in cycle.finalized if n in by_no]
+    out += redrafted(cycle)
     for inv in cycle.plan.new_invoices:
         draft = inv.status is InvoiceStatus.DRAFT
         out.append(_invoice(DRAFT if draft else INVOICE, inv, "sessions " + ", ".join(inv.session_ids)))
@@ -73,6 +75,22 @@ def of_cycle(ledger: Ledger, cycle: CyclePlan, is_credit_note: Callable[[str], b
                    f"{'refund' if r.amount < 0 else 'payment'} {r.payment_id} ({r.method})") for r in cycle.receipts]
     out += cash_days(cycle.plan.writes, minor)
     out += [Action(NOTE, "", detail=note) for note in cycle.notes]
+    return out
+
+
+def redrafted(cycle: CyclePlan) -> list[Action]:
+    """Drafts dropped because their sessions, prices or amounts changed, and the drafts made again."""
+    made = {sid: inv.invoice_no for inv in cycle.plan.new_invoices for sid in inv.session_ids}
+    old = {i.invoice_no: i for i in cycle.invoices}
+    out = []
+    for r in cycle.redrafts:
+        sessions = old[r.key].session_ids if r.key in old else ()
+        again = sorted({made[sid] for sid in sessions if sid in made})
+        detail = f"made again as {', '.join(again)}: {r.why}" if again else f"dropped: {r.why}"
+        if r.was_finalized:
+            detail += "; it was not numbered: set the new draft's Status to Finalized again" if again else \
+                "; it was not numbered"
+        out.append(Action(REDRAFTED, r.key, detail=detail))
     return out
 
 

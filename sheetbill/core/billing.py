@@ -60,7 +60,7 @@ class BillingRules:
 
 
 @dataclass(frozen=True)
-class _Billable:
+class Billable:
     session: Session
     client: Client
     lines: tuple[Line, ...]
@@ -77,7 +77,7 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
     clients = ClientBook(ledger.clients)
     prices = PriceList(ledger.services)
 
-    billable: list[_Billable] = []
+    billable: list[Billable] = []
     waiting: list[str] = []
     wanted: dict[int, tuple[str, BillingStatus | None, str]] = {}  # row -> (invoice no, billing status, problem)
     for s in sessions:
@@ -95,11 +95,11 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
             wanted[s.row] = (shown, BillingStatus.PROBLEM if change else status, change)
             continue
         problem = _status_problem(s)
-        if problem or not _is_billable(s, rules):
+        if problem or not is_billable(s, rules):
             wanted[s.row] = ("", BillingStatus.PROBLEM if problem else None, problem)
             continue
         try:
-            item = _price(s, clients, prices, rules, today)
+            item = price_session(s, clients, prices, rules, today)
         except (PricingProblem, ClientProblem) as exc:
             wanted[s.row] = ("", BillingStatus.PROBLEM, str(exc))
             continue
@@ -181,12 +181,12 @@ def _status_problem(s: Session) -> str:
     return ""
 
 
-def _is_billable(s: Session, rules: BillingRules) -> bool:
+def is_billable(s: Session, rules: BillingRules) -> bool:
     return s.status is SessionStatus.COMPLETED or (s.status is SessionStatus.NO_SHOW
                                                    and bool(rules.no_show_service))
 
 
-def _price(s: Session, clients: ClientBook, prices: PriceList, rules: BillingRules, today: date) -> _Billable:
+def price_session(s: Session, clients: ClientBook, prices: PriceList, rules: BillingRules, today: date) -> Billable:
     if s.errors:
         raise PricingProblem(s.errors[0])
     if s.date is None:
@@ -202,7 +202,7 @@ def _price(s: Session, clients: ClientBook, prices: PriceList, rules: BillingRul
     if needs_einvoice(client) and mixes_outside_scope(lines):
         raise PricingProblem(f"Client {client.client_id} receives e-invoices: {MIXED_OUTSIDE_SCOPE}; "
                              "bill it in a session of its own")
-    return _Billable(s, client, lines)
+    return Billable(s, client, lines)
 
 
 def _mode(client: Client, rules: BillingRules) -> InvoiceMode:
@@ -254,13 +254,24 @@ def _items(items: list[tuple[str, Decimal]]) -> str:
     return ", ".join(f"{c} x{q.normalize():f}" for c, q in items)
 
 
+def draft_key(session_id: str, taken: set[str]) -> str:
+    """`DRAFT-<session>`, or `DRAFT-<session>-2`... where a dropped draft (Void) has the key
+    already: its Lines rows keep that key, and a key names one invoice's lines only."""
+    key, n = f"{DRAFT_PREFIX}{session_id}", 1
+    while key in taken:
+        n += 1
+        key = f"{DRAFT_PREFIX}{session_id}-{n}"
+    taken.add(key)
+    return key
+
+
 def _iso(d: date | None) -> str:
     return d.isoformat() if d else "?"
 
 
-def _invoices(billable: list[_Billable], existing: Iterable[Invoice], rules: BillingRules,
+def _invoices(billable: list[Billable], existing: Iterable[Invoice], rules: BillingRules,
               today: date) -> list[Invoice]:
-    groups: dict[tuple, list[_Billable]] = {}
+    groups: dict[tuple, list[Billable]] = {}
     for item in billable:
         s = item.session
         if _mode(item.client, rules) is InvoiceMode.DAILY:  # an e-invoice's O lines apart (BR-O-11)
@@ -269,14 +280,16 @@ def _invoices(billable: list[_Billable], existing: Iterable[Invoice], rules: Bil
         else:
             key = (s.date, item.client.client_id, s.session_id)
         groups.setdefault(key, []).append(item)
+    existing = tuple(existing)
     sequencer = Sequencer(rules.invoice_pattern, (i.invoice_no for i in existing))
     status = InvoiceStatus.DRAFT if rules.finalize == "review" else InvoiceStatus.FINALIZED
+    taken = {i.invoice_no for i in existing}
     out = []
     for key in sorted(groups, key=lambda k: (k[0], k[1], k[2])):
         items = sorted(groups[key], key=lambda i: (i.session.date, i.session.row))
         client = items[0].client
         if rules.finalize == "review":  # numbered only when the admin finalizes it
-            number = f"{DRAFT_PREFIX}{items[0].session.session_id}"
+            number = draft_key(items[0].session.session_id, taken)
         else:
             number = sequencer.next(today, client.client_id)
         terms = client.terms_days if client.terms_days is not None else rules.default_terms_days

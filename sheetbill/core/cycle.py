@@ -1,6 +1,7 @@
 """The whole plan of one cycle, as one pure function of the rows.
 
-lifecycle (finalize drafts, credit notes for voids, archive) -> billing
+drafts (dropped where their sessions changed) -> lifecycle (finalize drafts,
+credit notes for voids, archive) -> billing
 (new invoices for completed sessions) -> payments (applied to every invoice,
 the new ones too) -> cash register. Each step sees the ledger as the steps
 before it leave it; all their writes go into one commit.
@@ -16,6 +17,7 @@ from typing import Mapping
 from .billing import BillingRules, billing_status, plan_billing
 from .cash import plan_cash
 from .delivery import flag_unknown
+from .drafts import Redraft, plan_drafts
 from .invoice import invoice_row
 from .lifecycle import LifecycleRules, plan_lifecycle
 from .model import BillingStatus, Invoice, Ledger, Payment
@@ -34,6 +36,7 @@ class CyclePlan:
     notes: tuple[str, ...] = field(default=())
     payments: tuple[Payment, ...] = ()  # the Payments rows after this cycle (Applied To, Receipt No)
     client_balances: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)  # id -> balance, credit
+    redrafts: tuple[Redraft, ...] = ()  # drafts dropped to be made again from their sessions
 
     @property
     def created(self) -> list[str]:
@@ -54,6 +57,8 @@ def payment_rules(rules: BillingRules) -> PaymentRules:
 
 
 def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
+    drafts = plan_drafts(ledger, rules, today)
+    ledger = replace(ledger, invoices=drafts.invoices)
     life = plan_lifecycle(ledger.invoices, ledger.clients, lifecycle_rules(rules), today)
     billing = plan_billing(replace(ledger, invoices=tuple(life.invoices)), rules, today)
     invoices = tuple(life.invoices) + billing.new_invoices
@@ -66,14 +71,14 @@ def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
     appends = tuple(_settled_append(a, by_no, made) for a in tuple(life.appends) + billing.appends)
     unknown_writes, unknown = ([], []) if rules.email_lookup else flag_unknown(
         settled, pay.payments, lambda n: is_credit_note(n, rules.credit_note_pattern))
-    writes = merge(life.writes, billing.writes, pay.writes, cash.writes,
+    writes = merge(drafts.writes, life.writes, billing.writes, pay.writes, cash.writes,
                    _status_after_payments(ledger, billing, settled, rules), unknown_writes)
     plan = Plan(appends=appends, writes=writes,
                 new_invoices=tuple(by_no[i.invoice_no] for i in billing.new_invoices),
                 problems=billing.problems + pay.problems + tuple(unknown), waiting=billing.waiting)
     credit_notes = tuple(by_no[i.invoice_no] for i in life.credit_notes)
     return CyclePlan(plan, settled, credit_notes, tuple(life.finalized), pay.receipts, tuple(cash.notes),
-                     pay.payments, pay.client_balances)
+                     pay.payments, pay.client_balances, drafts.redrafts)
 
 
 def _settled_append(a: RowAppend, by_no: dict[str, Invoice], made: dict[str, Invoice]) -> RowAppend:
