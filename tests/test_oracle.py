@@ -55,10 +55,10 @@ def share(amount: Decimal, how: str) -> Decimal:
 class Practice(RuleBasedStateMachine):
     desk: Desk
 
-    @initialize(monthly=st.booleans(), daily=st.booleans(), email=st.booleans())
-    def open_practice(self, monthly, daily, email):
-        self.desk = Desk(monthly_statements=monthly)
-        self.desk.log.append(f"Desk(monthly_statements={monthly})")
+    @initialize(monthly=st.booleans(), daily=st.booleans(), email=st.booleans(), review=st.booleans())
+    def open_practice(self, monthly, daily, email, review):
+        self.desk = Desk(monthly_statements=monthly, review=review)
+        self.desk.log.append(f"Desk(monthly_statements={monthly}, {review=})")
         self.desk.add_client(daily, email)
 
     def teardown(self):
@@ -155,6 +155,24 @@ class Practice(RuleBasedStateMachine):
     @rule(i=st.integers(0, 99))
     def void(self, i):
         self.desk.void(self.pick([d.no for d in self.desk.live_invoices()], i))
+
+    @precondition(lambda self: self.desk.drafts())
+    @rule(i=st.integers(0, 99))
+    def finalize_draft(self, i):
+        self.desk.finalize(self.pick(self.desk.drafts(), i))
+
+    @precondition(lambda self: self.desk.drafts())
+    @rule(i=st.integers(0, 99), quantity=st.integers(1, 3))
+    def correct_a_drafts_session(self, i, quantity):
+        """A session corrected while its invoice is a draft (review mode)."""
+        key = self.pick(self.desk.drafts(), i)
+        sid = str(self.desk.book.drafts[key]["Sessions"]).split(",")[0].strip()
+        self.desk.correct(sid, quantity)
+
+    @precondition(lambda self: self.desk.drafts())
+    @rule(i=st.integers(0, 99), cents=st.integers(100, 9000))
+    def type_over_a_draft(self, i, cents):
+        self.desk.type_over(self.pick(self.desk.drafts(), i), Decimal(cents) / 100)
 
     @rule(days=st.sampled_from([1, 3, 9, 16, 30]))
     def pass_days(self, days):

@@ -109,6 +109,7 @@ class Book:
     sessions: dict[str, dict] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     dashboard: dict[str, tuple] = field(default_factory=dict)  # Item -> (Value, Count)
+    drafts: dict[str, dict] = field(default_factory=dict)  # review mode: key -> its Invoices row (not on the account)
 
     # -- reading ----------------------------------------------------------
     @classmethod
@@ -123,9 +124,11 @@ class Book:
 
         clients = {str(r["Client ID"]): r for _, r in rows("Clients") if r.get("Client ID")}
         names = {str(r["Name"]).strip(): cid for cid, r in clients.items()}
-        docs = {}
+        docs, drafts = {}, {}
         for n, r in rows("Invoices"):
-            if not r.get("Invoice No") or r.get("Status") == "Draft":
+            if str(r.get("Invoice No") or "").startswith("DRAFT-"):
+                drafts[str(r["Invoice No"])] = r
+            if not r.get("Invoice No") or r.get("Status") == "Draft" or str(r["Invoice No"]).startswith("DRAFT-"):
                 continue
             total = dec(r["Total"])
             docs[str(r["Invoice No"])] = Doc(
@@ -160,7 +163,7 @@ class Book:
         for _, r in rows("Lines"):
             lines.setdefault(str(r["Invoice No"]), []).append(r)
         dashboard = {str(r["Item"]): (r.get("Value"), r.get("Count")) for _, r in rows("Dashboard") if r.get("Item")}
-        return cls(docs, payments, clients, lines, sessions, problems, dashboard)
+        return cls(docs, payments, clients, lines, sessions, problems, dashboard, drafts)
 
     # -- the account ------------------------------------------------------
     def of(self, client: str) -> list[Doc]:

@@ -24,7 +24,7 @@ from sheetbill.placeholders import fill_example
 
 from ..conftest import FixedClock, Practice, set_cell
 from ..fakestripe.server import SECRET, FakeStripe
-from .account import CENT, ZERO, Book
+from .account import CENT, ZERO, Book, Doc, day, dec
 from .checks import (
     check_email,
     check_invoice,
@@ -68,13 +68,16 @@ def _template_practice() -> Path:
 
 
 class Desk:
-    def __init__(self, monthly_statements: bool = False, real_pdfs: bool = False, root: Path | None = None) -> None:
+    def __init__(self, monthly_statements: bool = False, real_pdfs: bool = False, root: Path | None = None,
+                 review: bool = False) -> None:
         self.root = Path(root or tempfile.mkdtemp(prefix="oracle-"))
         folder = self.root / "practice"
         shutil.copytree(_template_practice(), folder)
         self.practice = Practice(folder, folder / "practice.xlsx", folder / "sheetbill.yaml")
         if monthly_statements:
             self.practice.configure("monthly: false", "monthly: true")
+        if review:  # new invoices are drafts the admin finalizes
+            self.practice.configure("finalize: auto", "finalize: review")
         self.clock = FixedClock(START)
         self.real_pdfs = real_pdfs
         self.clients: dict[str, dict] = {}
@@ -166,6 +169,27 @@ class Desk:
             rf=creditor_reference(invoice_no)), encoding="utf-8")
         self.log.append(f"bank_transfer({invoice_no!r}, {amount}, {days_back=})")
 
+    def finalize(self, key: str) -> None:
+        self.named.add(key)
+        self.sets.append(("Invoices", key, "Status", "Finalized"))
+        self.log.append(f"finalize({key!r})")
+
+    def correct(self, sid: str, quantity: int) -> None:
+        """A session's Quantity corrected while its invoice is a draft: the draft follows it."""
+        self.sessions[sid]["quantity"] = quantity
+        self.sets.append(("Sessions", sid, "Quantity", quantity))
+        self.log.append(f"correct({sid!r}, {quantity})")
+
+    def type_over(self, key: str, price: Decimal) -> None:
+        """A draft's first line's Unit Price typed over: the draft is made again from its sessions."""
+        self.named.add(key)
+        self.sets.append(("Lines", key, "Unit Price", price))
+        self.log.append(f"type_over({key!r}, {price})")
+
+    def drafts(self) -> list[str]:
+        """The drafts waiting for review (as the last run left them) no edit is pending on."""
+        return sorted(k for k, r in self.book.drafts.items() if r.get("Status") == "Draft" and k not in self.named)
+
     def void(self, invoice_no: str) -> None:
         self.named.add(invoice_no)
         self.sets.append(("Invoices", invoice_no, "Status", "Void"))
@@ -223,7 +247,7 @@ class Desk:
         findings = [f"run on {today}: {e}" for e in report.errors if "has no email address" not in e]
         findings += [f"Payments {p}" for p in book.problems if "is not invoiced yet" not in p]
         for r in self.renders[first:]:
-            if r.kind == "invoice":
+            if r.kind == "invoice" and not r.context.get("draft"):  # a draft is on no account
                 findings += check_invoice(r.context, book, today, LENIENT)
             elif r.kind == "receipt":
                 findings += check_receipt(r.context, book, LENIENT)
@@ -252,12 +276,15 @@ class Desk:
         return self.card
 
     def _check_billing(self, book: Book) -> list[str]:
-        """Every completed session on one live invoice, priced as the Services tab says."""
+        """Every completed session on one live invoice or draft, priced as the Services tab says."""
         out = []
         on: dict[str, str] = {}
         for no, lines in book.lines.items():
             d = book.docs.get(no)
-            if d is None or d.credit_note or not book.live(d, self.today):
+            if d is None and book.drafts.get(no, {}).get("Status") == "Draft":
+                d = Doc(no, day(book.drafts[no]["Issue Date"]), None, "", dec(book.drafts[no]["Total"]), ZERO, ZERO,
+                        "Draft", "", 0)
+            if d is None or d.credit_note or (d.status != "Draft" and not book.live(d, self.today)):
                 continue
             net = tax_base = ZERO
             for line in lines:
@@ -277,7 +304,7 @@ class Desk:
             if self.clients[s["client"]]["daily"] and s["day"] >= self.today:
                 continue  # a daily client's day is billed once it is over
             if s["completed"] and sid not in on:
-                out.append(f"session {sid} (completed) is on no live invoice")
+                out.append(f"session {sid} (completed) is on no live invoice or draft")
         return out
 
     def _check_mail(self, book: Book) -> list[str]:
