@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .core.actions import REDRAFTED, RESTORED, Action
+from .core.actions import NOTE, REDRAFTED, RESTORED, Action
 from .core.plan import RowProblem
 
 
@@ -34,11 +34,12 @@ class CycleReport:
 
     def for_a_person(self) -> list[str]:
         """What the admin should know beyond the counts: the edits to finalized invoices that
-        were undone (or they would wonder where their change went), the drafts made again, and
-        what could not be undone."""
+        were undone (or they would wonder where their change went), the drafts made again, the
+        cash drawer's notes, and what could not be undone."""
         out = [f"restored {a.reference} {a.detail}" for a in self.actions if a.kind == RESTORED]
         if out:
             out.append("note: a finalized invoice stays as it was sent; to correct one, set its Status "
                        "to Void: a credit note is issued and its sessions are billed again")
         out += [f"draft {a.reference} {a.detail}" for a in self.actions if a.kind == REDRAFTED]
+        out += [f"note: {a.detail}" for a in self.actions if a.kind == NOTE]  # the cash drawer's, which has no Problem column
         return out + [f"attention: {flag}" for flag in self.flags]

@@ -178,6 +178,15 @@ def test_run_tells_the_admin_which_edits_it_undid_and_what_it_could_not(practice
                for l in lines)
 
 
+def test_run_says_when_cash_was_taken_on_a_day_the_cash_tab_has_no_row_for(practice, capsys):
+    """The Cash tab has no Problem column: what its drawer misses is said by `run` (as `preview` does)."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    practice.append("Payments", ["P-00001", date(2026, 11, 3), "C-001", "S-00001", 65, "Cash", None])
+    code, out, _ = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 0
+    assert "  note: Cash payments on 2026-11-03 (in 65.00, out 0.00) but no Cash row for that day" in out.splitlines()
+
+
 def test_watch_logs_what_a_person_should_know_as_warnings(caplog):
     import logging
 
