@@ -127,3 +127,14 @@ def test_days_overdue(renderer, today, shown):
     statement = statement_for(CLIENT, invoices, [], date(2026, 10, 1), date(2026, 10, 30), today)
     text = flat(pdf_text(renderer.render(StatementDocument(PRACTICE, CLIENT, statement))))
     assert f"INV-1 17 Oct 2026 31 Oct 2026 {shown} 50.00 EUR 50.00 EUR" in text
+
+
+@pytest.mark.parametrize("extra", [0, 11, 12])
+def test_the_payment_sentence_and_the_reference_box_are_on_one_page(renderer, extra):
+    """Where the statement ends near a page's bottom, "please pay ..., quoting the reference" goes
+    to the next page with the box that shows the reference and its QR code, not apart from it."""
+    doc = sample_statement(extra=extra)
+    doc = replace(doc, practice=replace(doc.practice, iban="DE89370400440532013000", bic="COBADEFFXXX"))
+    pages = [page for page in pdf_text(renderer.render(doc)).split("\f") if page.strip()]
+    (asked,) = [i for i, page in enumerate(pages) if "Payment:" in page]
+    assert "REFERENCE" in pages[asked] and "Scan the code" in pages[asked]
