@@ -1,7 +1,7 @@
 """ISO 11649 structured creditor references (`RF..`) for invoices.
 
 The reference is made from the invoice number's letters and digits
-(`INV-2026-0001` -> `RF47INV20260001`, check digits by python-stdnum), so
+(`INV-2026-0001` -> `RF16INV20260001`, check digits by python-stdnum), so
 it can be computed again from the number alone: the bank import finds the
 invoice a transfer pays by recomputing the references of the open invoices.
 """
@@ -37,7 +37,7 @@ def client_reference(client_id: str) -> str:
 
 
 def printed(reference: str) -> str:
-    """The reference in groups of four, as printed on the invoice: `RF47 INV2 0260 001`."""
+    """The reference in groups of four, as printed on the invoice: `RF16 INV2 0260 001`."""
     return iso11649.format(reference) if reference else ""
 
 
