@@ -142,14 +142,19 @@ class Practice(RuleBasedStateMachine):
         self.desk.pay(Decimal(cents) / 100, client=self.desk.clients[cid]["name"] if by_name else cid,
                       method=method)
 
+    @rule(days_back=st.integers(0, 5), opening=st.none() | st.integers(0, 30000), counted=st.none() | st.integers(0, 60000))
+    def count_the_drawer(self, days_back, opening, counted):
+        cents = lambda c: None if c is None else Decimal(c) / 100  # noqa: E731
+        self.desk.count_drawer(days_back, cents(opening), cents(counted))
+
     @precondition(lambda self: any(self.desk.credit(c) > 0 for c in self.desk.clients))
-    @rule(i=st.integers(0, 9), whole=st.booleans())
-    def refund(self, i, whole):
+    @rule(i=st.integers(0, 9), whole=st.booleans(), method=st.sampled_from(["Bank transfer", "Cash"]))
+    def refund(self, i, whole, method):
         desk = self.desk
         cid = self.pick([c for c in desk.clients if desk.credit(c) > 0], i)
         credit = desk.credit(cid)
         amount = credit if whole else max(Decimal("0.01"), (credit / 2).quantize(Decimal("0.01")))
-        desk.pay(-amount, client=cid, method="Bank transfer")
+        desk.pay(-amount, client=cid, method=method)
 
     @precondition(lambda self: self.desk.live_invoices())
     @rule(i=st.integers(0, 99))

@@ -76,6 +76,7 @@ class Payment:
     applied: list[tuple[str, Decimal]]  # Applied To entries, in order
     receipt: str
     row: int
+    method: str = ""
 
     def allocations(self) -> list[tuple[str, Decimal]]:
         """The entries that name an invoice."""
@@ -110,6 +111,7 @@ class Book:
     problems: list[str] = field(default_factory=list)
     dashboard: dict[str, tuple] = field(default_factory=dict)  # Item -> (Value, Count)
     drafts: dict[str, dict] = field(default_factory=dict)  # review mode: key -> its Invoices row (not on the account)
+    cash: list[dict] = field(default_factory=list)  # the Cash tab's rows
 
     # -- reading ----------------------------------------------------------
     @classmethod
@@ -158,12 +160,13 @@ class Book:
                 elif named in sessions:
                     cid = str(sessions[named]["Client"])
             payments.append(Payment(str(r["Payment ID"]), day(r["Date"]), str(cid), dec(r["Amount"]),
-                                    applied, str(r.get("Receipt No") or ""), n))
+                                    applied, str(r.get("Receipt No") or ""), n, str(r.get("Method") or "")))
         lines: dict[str, list[dict]] = {}
         for _, r in rows("Lines"):
             lines.setdefault(str(r["Invoice No"]), []).append(r)
         dashboard = {str(r["Item"]): (r.get("Value"), r.get("Count")) for _, r in rows("Dashboard") if r.get("Item")}
-        return cls(docs, payments, clients, lines, sessions, problems, dashboard, drafts)
+        cash = [r for _, r in rows("Cash") if r.get("Date")]
+        return cls(docs, payments, clients, lines, sessions, problems, dashboard, drafts, cash)
 
     # -- the account ------------------------------------------------------
     def of(self, client: str) -> list[Doc]:

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from .account import ZERO, Book, Doc, dec
+from .account import day as day_of
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONEY = re.compile(r"-?[\d,]+\.\d{2} EUR")
@@ -229,7 +230,7 @@ def check_workbook(book: Book, today: date) -> list[str]:
             out.append(f"Clients {cid}: Balance/Credit {said[0]}/{said[1]}, expected {expected[0]}/{expected[1]}")
         if expected[1] < 0:
             out.append(f"Clients {cid}: credit {expected[1]} below zero")
-    return out + check_dashboard(book, today)
+    return out + check_dashboard(book, today) + check_cash(book)
 
 
 AGING = (("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, 10**6))
@@ -261,6 +262,31 @@ def check_dashboard(book: Book, today: date) -> list[str]:
         said = book.dashboard.get(item)
         if said is None or (dec(said[0]), said[1]) != (value, count):
             out.append(f"Dashboard {item}: says {said}, expected {(value, count)}")
+    return out
+
+
+def check_cash(book: Book) -> list[str]:
+    """Each Cash day: what the applied cash payments and cash refunds of that day make of its drawer."""
+    taken: dict[date, Decimal] = {}
+    paid_out: dict[date, Decimal] = {}
+    for p in book.payments:
+        if p.method.strip().lower() == "cash" and p.amount:
+            side = taken if p.amount > 0 else paid_out
+            side[p.day] = side.get(p.day, ZERO) + abs(p.amount)
+    out, opens_with = [], ZERO  # a day without an Opening opens with the day before's count, else its Expected
+    for row in sorted(book.cash, key=lambda r: day_of(r["Date"])):
+        d = day_of(row["Date"])
+        opening = dec(row["Opening"]) if row.get("Opening") not in (None, "") else opens_with
+        expected = opening + taken.get(d, ZERO) - paid_out.get(d, ZERO)
+        counted = None if row.get("Counted") in (None, "") else dec(row["Counted"])
+        status = "Open" if counted is None else "Balanced" if counted == expected else \
+            "Over" if counted > expected else "Short"
+        want = {"Cash In": taken.get(d, ZERO), "Cash Out": paid_out.get(d, ZERO), "Expected": expected,
+                "Variance": None if counted is None else counted - expected, "Status": status}
+        said = {k: row.get(k) if k == "Status" or row.get(k) in (None, "") else dec(row.get(k)) for k in want}
+        if said != want:
+            out.append(f"Cash {d}: says {said}, expected {want}")
+        opens_with = expected if counted is None else counted
     return out
 
 

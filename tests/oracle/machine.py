@@ -93,6 +93,7 @@ class Desk:
         self.log: list[str] = []  # the actions, as lines of a plain test
         self.stripe = FakeStripe().start()  # the clients' card payments online
         self.card = None  # the worker's card payments on it, made with the first run
+        self.cash_days: set[date] = set()  # the Cash tab's days
 
     def close(self) -> None:
         self.stripe.stop()
@@ -168,6 +169,15 @@ class Desk:
             ref=f"ORC-{self.bank_seq}", amount=f"{amount:.2f}", day=booked,
             rf=creditor_reference(invoice_no)), encoding="utf-8")
         self.log.append(f"bank_transfer({invoice_no!r}, {amount}, {days_back=})")
+
+    def count_drawer(self, days_back: int, opening: Decimal | None, counted: Decimal | None) -> None:
+        """A Cash row for a day that has none yet: its Opening and what was counted (either may be left empty)."""
+        when = self.today - timedelta(days=days_back)
+        if when in self.cash_days:
+            return
+        self.cash_days.add(when)
+        self._append("Cash", [when, opening, counted])
+        self.log.append(f"count_drawer({days_back}, {opening}, {counted})")
 
     def finalize(self, key: str) -> None:
         self.named.add(key)
