@@ -86,6 +86,24 @@ def test_a_draft_follows_its_sessions_and_what_is_sent_always_adds_up(practice):
     assert app.audit_findings(practice.config) == []
 
 
+def test_a_drafts_row_deleted_by_hand_is_made_again_under_a_key_its_lines_never_had(practice):
+    """Deleting a draft's Invoices row leaves its Lines rows; the draft made again for its session
+    must not take them over (its invoice would list every line twice)."""
+    practice.configure("finalize: auto", "finalize: review")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3), extras="GEL"))
+    practice.run()
+    wb = openpyxl.load_workbook(practice.workbook)
+    wb["Invoices"].delete_rows(2)
+    wb.save(practice.workbook)
+    assert practice.run().created == ["DRAFT-S-00001-2"]
+    edit(practice, "Invoices", "DRAFT-S-00001-2", "Status", "Finalized")
+    assert practice.run().created == ["INV-2026-0001"]
+    lines = [l for l in practice.rows("Lines") if l["Invoice No"] == "INV-2026-0001"]
+    net = by(practice.rows("Invoices"), "Invoice No")["INV-2026-0001"]["Net"]
+    assert len(lines) == 2 and sum(Decimal(str(l["Net"])) for l in lines) == Decimal(str(net))
+    assert app.audit_findings(practice.config) == []
+
+
 def test_void_issues_a_credit_note_and_rebills_the_corrected_session(practice):
     practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
     practice.run()

@@ -109,7 +109,10 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
             continue
         billable.append(item)
 
-    new_invoices = _invoices(billable, ledger.invoices, rules, today)
+    # a draft's key is new to both tabs: Lines rows left by an Invoices row deleted by hand keep theirs
+    taken = {i.invoice_no for i in ledger.invoices} | {l.invoice_no for l in ledger.lines} \
+        if rules.finalize == "review" else set()
+    new_invoices = _invoices(billable, ledger.invoices, rules, today, taken)
     number_of = {sid: inv for inv in new_invoices for sid in inv.session_ids}
     appends: list[RowAppend] = []
     for inv in new_invoices:
@@ -270,7 +273,7 @@ def _iso(d: date | None) -> str:
 
 
 def _invoices(billable: list[Billable], existing: Iterable[Invoice], rules: BillingRules,
-              today: date) -> list[Invoice]:
+              today: date, taken: set[str]) -> list[Invoice]:
     groups: dict[tuple, list[Billable]] = {}
     for item in billable:
         s = item.session
@@ -280,10 +283,8 @@ def _invoices(billable: list[Billable], existing: Iterable[Invoice], rules: Bill
         else:
             key = (s.date, item.client.client_id, s.session_id)
         groups.setdefault(key, []).append(item)
-    existing = tuple(existing)
     sequencer = Sequencer(rules.invoice_pattern, (i.invoice_no for i in existing))
     status = InvoiceStatus.DRAFT if rules.finalize == "review" else InvoiceStatus.FINALIZED
-    taken = {i.invoice_no for i in existing}
     out = []
     for key in sorted(groups, key=lambda k: (k[0], k[1], k[2])):
         items = sorted(groups[key], key=lambda i: (i.session.date, i.session.row))
