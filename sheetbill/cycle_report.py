@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .core.actions import NOTE, REDRAFTED, RESTORED, Action
+from .core.lifecycle import is_draft_key
 from .core.plan import RowProblem
 
 
@@ -22,8 +23,10 @@ class CycleReport:
     actions: list[Action] = field(default_factory=list)  # what was done, item by item
 
     def line(self) -> str:
-        parts = [f"{len(self.created)} invoice(s) created", f"{len(self.pdfs)} PDF(s)",
-                 f"{len(self.sent)} email(s) sent", f"{len(self.problems)} problem(s)"]
+        drafts = sum(1 for number in self.created if is_draft_key(number))
+        parts = [f"{len(self.created) - drafts} invoice(s) created"] + \
+            ([f"{drafts} draft(s) for review"] if drafts else []) + \
+            [f"{len(self.pdfs)} PDF(s)", f"{len(self.sent)} email(s) sent", f"{len(self.problems)} problem(s)"]
         if self.waiting:
             parts.append(f"{self.waiting} session(s) waiting for their day to end")
         if self.errors:

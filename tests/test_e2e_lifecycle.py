@@ -62,6 +62,7 @@ def test_a_draft_follows_its_sessions_and_what_is_sent_always_adds_up(practice):
     edit(practice, "Invoices", "DRAFT-S-00003", "Status", "Void")  # dropped by hand
     report = practice.run()
     assert report.created == ["DRAFT-S-00001-2", "DRAFT-S-00002-2", "DRAFT-S-00003-2"] and practice.emails() == []
+    assert report.line().startswith("0 invoice(s) created, 3 draft(s) for review, 3 PDF(s), 0 email(s) sent")
     said = "\n".join(report.for_a_person())
     assert "draft DRAFT-S-00001 made again as DRAFT-S-00001-2: its sessions, prices or discounts changed" in said
     assert "draft DRAFT-S-00002 made again as DRAFT-S-00002-2: its amounts were changed by hand" in said
