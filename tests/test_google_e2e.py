@@ -106,3 +106,26 @@ def test_a_total_typed_over_comes_back_as_a_number(google_practice: GooglePracti
     p.run()
     assert p.values("Invoices", "UNFORMATTED_VALUE")[1][header.index("Total")] == 65
     assert p.rows("Invoices")[0]["Total"] == "65.00"
+
+
+def test_a_draft_typed_over_in_sheets_is_made_again_and_sends_what_adds_up(google_practice: GooglePractice):
+    """Review mode on a Google Sheet: a draft's Unit Price typed over (and Finalized in the same
+    edit) is made again from its session, and the invoice finally sent says what its line adds up to."""
+    from tests.fakegoogle import humans
+
+    p = google_practice
+    p.config_path.write_text(p.config_path.read_text() + "billing:\n  finalize: review\n")
+    p.append("Sessions", session("S-00001", "2026-11-02"))
+    p.run()
+    lines, invoices = p.values("Lines")[0], p.values("Invoices")[0]
+    humans.type_values(p.fake.state, p.spreadsheet_id, "Lines", 1, lines.index("Unit Price"), [["50"]])
+    humans.type_values(p.fake.state, p.spreadsheet_id, "Invoices", 1, invoices.index("Status"), [["Finalized"]])
+    report = p.run()
+    assert report.created == ["DRAFT-S-00001-2"] and p.emails() == []
+    assert [(i["Invoice No"], i["Status"]) for i in p.rows("Invoices")] == [("DRAFT-S-00001", "Void"),
+                                                                            ("DRAFT-S-00001-2", "Draft")]
+    humans.type_values(p.fake.state, p.spreadsheet_id, "Invoices", 2, invoices.index("Status"), [["Finalized"]])
+    assert p.run().created == ["INV-2026-0001"]
+    (line,) = [l for l in p.rows("Lines") if l["Invoice No"] == "INV-2026-0001"]
+    assert (line["Unit Price"], line["Net"]) == ("65.00", "65.00") and len(p.emails()) == 1
+    assert p.run().created == []  # and it stays so
