@@ -81,11 +81,9 @@ def of_cycle(ledger: Ledger, cycle: CyclePlan, is_credit_note: Callable[[str], b
 def redrafted(cycle: CyclePlan) -> list[Action]:
     """Drafts dropped because their sessions, prices or amounts changed, and the drafts made again."""
     made = {sid: inv.invoice_no for inv in cycle.plan.new_invoices for sid in inv.session_ids}
-    old = {i.invoice_no: i for i in cycle.invoices}
     out = []
     for r in cycle.redrafts:
-        sessions = old[r.key].session_ids if r.key in old else ()
-        again = sorted({made[sid] for sid in sessions if sid in made})
+        again = sorted({made[sid] for sid in r.sessions if sid in made})
         detail = f"made again as {', '.join(again)}: {r.why}" if again else f"dropped: {r.why}"
         if r.was_finalized:
             detail += "; it was not numbered: set the new draft's Status to Finalized again" if again else \

@@ -29,6 +29,7 @@ HAND = "its amounts were changed by hand (a draft is made from its sessions and 
 @dataclass(frozen=True)
 class Redraft:
     key: str  # the draft dropped
+    sessions: tuple[str, ...]  # its sessions, on the draft made again
     why: str  # for a person
     was_finalized: bool  # the admin had set it to Finalized
 
@@ -53,7 +54,7 @@ def plan_drafts(ledger: Ledger, rules: BillingRules, today: date) -> DraftPlan:
     for draft in drafts:
         why = stale_because(draft, sessions, clients, prices, rules, today)
         if why and draft.row is not None:
-            redrafts.append(Redraft(draft.invoice_no, why, draft.status is InvoiceStatus.FINALIZED))
+            redrafts.append(Redraft(draft.invoice_no, draft.session_ids, why, draft.status is InvoiceStatus.FINALIZED))
             writes.append(CellWrite("invoices", draft.row, draft.invoice_no, "status", draft.status_text,
                                     InvoiceStatus.VOID.value))
             rows.add(draft.row)
