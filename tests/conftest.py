@@ -14,7 +14,7 @@ import pytest
 
 from sheetbill import app
 from sheetbill import config as config_mod
-from sheetbill.book.xlsx import segments
+from sheetbill.book.xlsx import segments, writer
 from sheetbill.placeholders import fill_example
 
 NOW = datetime(2026, 11, 21, 9, 30, tzinfo=timezone.utc)
@@ -31,6 +31,13 @@ def short_segments(monkeypatch: pytest.MonkeyPatch) -> None:
     """Sheets the writer rewrites are cut every 4 kB, not every 1 MB, so that the
     workbooks of every test have layouts and later commits patch their last rows only."""
     monkeypatch.setattr(segments, "SEGMENT", 4096)
+
+
+@pytest.fixture(autouse=True)
+def helpers_for_small_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A commit writing a dozen rows to a sheet patches it in a helper process (apart.py), not
+    only one writing 20,000: every test's workbooks are written as a first cycle's are."""
+    monkeypatch.setattr(writer, "APART_ROWS", 12)
 
 
 class FixedClock:

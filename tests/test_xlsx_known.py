@@ -4,6 +4,7 @@ of an earlier version gives exactly what a full read gives."""
 from __future__ import annotations
 
 import os
+import signal
 import struct
 from pathlib import Path
 from datetime import date
@@ -12,6 +13,7 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 
+from sheetbill.book import sheet_cache
 from sheetbill.book.sheet_cache import VERSION, Grown, SheetCache
 from sheetbill.book.xlsx import SheetEdit, cells_fast, known, patch_workbook, read_sheets, reader
 
@@ -173,3 +175,36 @@ def test_a_read_of_the_whole_changelog_takes_the_other_sheets_from_the_cache_and
     assert read == ["Log"]  # Data known: not parsed again
     assert whole.sheets == read_sheets(path).sheets and len(whole.sheets["Log"].rows) > 1
     assert cache["Log"] is head and sorted(cache.without("Log")) == ["Data"]
+
+
+@pytest.mark.parametrize("helper", ["reads", "dies"])
+def test_sheets_read_back_in_a_helper_process_are_the_sheets_as_written(tmp_path, small_blocks, monkeypatch, helper):
+    path, before = tmp_path / "w.xlsx", tmp_path / "before.xlsx"
+    _workbook(path, 300)
+    cache = SheetCache(tmp_path / "rows")
+    read_sheets(path, known=cache)
+    before.write_bytes(path.read_bytes())
+    edit = {"Data": SheetEdit(appends=[[f"S-x{i}", date(2026, 12, 1), D("1.25")] for i in range(1500)]),
+            "Log": SheetEdit(appends=[[f"2026-12-{i % 28 + 1:02d}", f"n{i}"] for i in range(1200)])}
+    _patch(path, edit)
+    results = []
+
+    class Seen(sheet_cache.Apart):
+        def result(self):
+            results.append(super().result())
+            return results[-1]
+
+    monkeypatch.setattr(sheet_cache, "Apart", Seen)
+    if helper == "dies":
+        monkeypatch.setattr(sheet_cache, "_read_pickled", lambda *a: os.kill(os.getpid(), signal.SIGKILL))
+    cache.catch_up(before, path, {n: Grown.of(e) for n, e in edit.items()})
+    assert len(results) == 1 and (results[0] is None) is (helper == "dies")
+    fresh = read_sheets(path)
+    for name in ("Data", "Log"):
+        assert cache[name].fingerprint == fresh.fingerprints[name]
+        assert cache[name].values == fresh.sheets[name]
+        assert SheetCache(tmp_path / "rows")[name].values == fresh.sheets[name]  # saved
+    read = []
+    monkeypatch.setattr(reader, "read_sheet", lambda *a: read.append(a))
+    assert read_sheets(path, known=SheetCache(tmp_path / "rows")).sheets == fresh.sheets
+    assert read == []

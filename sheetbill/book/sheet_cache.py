@@ -18,10 +18,14 @@ import tempfile
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
 from .xlsx import SheetEdit, fingerprints, read_sheets
+from .xlsx import apart
+from .xlsx.apart import Apart
+from .xlsx.package import Package
 from .xlsx.errors import XlsxError
 from .xlsx.known import Known
 from .xlsx.values import SheetValues
@@ -80,6 +84,7 @@ class SheetCache(MutableMapping[str, Known]):
         self._stored: tuple[int, int] | None = None  # the loaded file's (device, inode)
         self._entries: dict[str, Known] = {}  # unpickled or new
         self._dirty: set[str] = set()  # entries set since loaded (pickled by `save`)
+        self._pickled: dict[str, bytes] = {}  # entries a helper process read back, as it pickled them
         self._changed = False
 
     def _load(self) -> dict[str, tuple[int, int]]:
@@ -108,42 +113,56 @@ class SheetCache(MutableMapping[str, Known]):
 
     def __getitem__(self, name: str) -> Known:
         if name not in self._entries:
-            if name not in self._load():
+            if name not in self._load() and name not in self._pickled:
                 raise KeyError(name)
             entry = None
             try:
-                assert self.path is not None  # an index was read from it
-                with open(self.path, "rb") as handle:
-                    blob = self._blob(handle, name)
+                blob = self._pickled.get(name)
+                if blob is None:
+                    assert self.path is not None  # an index was read from it
+                    with open(self.path, "rb") as handle:
+                        blob = self._blob(handle, name)
                 entry = _Values(io.BytesIO(blob)).load() if blob is not None else None
             except (OSError, EOFError, ValueError, TypeError, AttributeError, IndexError, pickle.UnpicklingError):
                 pass
             if not isinstance(entry, Known):
-                del self._load()[name]
-                self._changed = True
+                self._forget(name)
                 raise KeyError(name)
             self._entries[name] = entry
         return self._entries[name]
 
     def __setitem__(self, name: str, entry: Known) -> None:
         self._load().pop(name, None)
+        self._pickled.pop(name, None)
         self._entries[name] = entry
         self._dirty.add(name)
         self._changed = True
 
-    def __delitem__(self, name: str) -> None:
-        if name not in self._entries and name not in self._load():
-            raise KeyError(name)
+    def set_pickled(self, name: str, blob: bytes) -> None:
+        """An entry as pickled (by a helper process): unpickled only when asked for."""
+        self._load().pop(name, None)
         self._entries.pop(name, None)
+        self._pickled[name] = blob
+        self._dirty.add(name)
+        self._changed = True
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self._entries and name not in self._load() and name not in self._pickled:
+            raise KeyError(name)
+        self._forget(name)
+
+    def _forget(self, name: str) -> None:
+        self._entries.pop(name, None)
+        self._pickled.pop(name, None)
         self._load().pop(name, None)
         self._dirty.discard(name)
         self._changed = True
 
     def __iter__(self) -> Iterator[str]:
-        return iter(set(self._load()) | set(self._entries))
+        return iter(set(self._load()) | set(self._entries) | set(self._pickled))
 
     def __len__(self) -> int:
-        return len(set(self._load()) | set(self._entries))
+        return len(set(self._load()) | set(self._entries) | set(self._pickled))
 
     def without(self, name: str) -> MutableMapping[str, Known]:
         """This cache with the entry of sheet `name` hidden, and kept as it is (a read of the
@@ -184,10 +203,26 @@ class SheetCache(MutableMapping[str, Known]):
         names = [name for name, grown in edits.items() if self.behind(name, grown)]
         if names:
             try:
-                read_sheets(after, names, known=self)
+                self._read_back(after, names)
             except (XlsxError, OSError):
                 pass
         self.save()
+
+    def _read_back(self, path: Path, names: list[str]) -> None:
+        """Read the sheets `names` of `path` into the cache: the larger ones in a helper
+        process meanwhile, when there are several (see xlsx/apart.py)."""
+        aside = _larger_half(path, names) if len(names) > 1 and apart.available() else []
+        if not aside:
+            read_sheets(path, names, known=self)
+            return
+        with Apart(partial(_read_pickled, path, {name: self.get(name) for name in aside})) as helper:
+            read_sheets(path, [name for name in names if name not in aside], known=self)
+            found = helper.result()
+        if found is None:
+            read_sheets(path, aside, known=self)
+            return
+        for name, blob in found.items():
+            self.set_pickled(name, blob)
 
     def save(self) -> None:
         if self.path is None or not self._changed:
@@ -201,7 +236,9 @@ class SheetCache(MutableMapping[str, Known]):
                     written: dict[str, tuple[int, int]] = {}
                     for name in sorted(set(index) | self._dirty):
                         at = out.tell()
-                        blob = None if name in self._dirty or old is None else self._blob(old, name)
+                        blob = self._pickled.get(name)
+                        if blob is None and name not in self._dirty and old is not None:
+                            blob = self._blob(old, name)
                         if blob is not None:
                             out.write(blob)
                         elif name in self._entries:  # pickled straight into the file, never held as bytes
@@ -223,6 +260,26 @@ class SheetCache(MutableMapping[str, Known]):
                     os.unlink(tmp)
         except OSError:
             pass  # only a cache
+
+
+def _larger_half(path: Path, names: list[str]) -> list[str]:
+    """The sheets among `names` that make up about the larger half of their unpacked size."""
+    with Package(path) as package:
+        size = {s.name: package.info(s.part).file_size for s in package.sheets if s.name in names}
+    half: list[str] = []
+    total = 0
+    for name in sorted(size, key=size.__getitem__, reverse=True):
+        if total + size[name] <= sum(size.values()) / 2 or not half:
+            half.append(name)
+            total += size[name]
+    return half if len(half) < len(size) else half[:-1]
+
+
+def _read_pickled(path: Path, known: dict[str, Known | None]) -> dict[str, bytes]:
+    """The sheets `known` names read from `path` (on their entries, where given), each pickled."""
+    entries = {name: entry for name, entry in known.items() if entry is not None}
+    read_sheets(path, list(known), known=entries)
+    return {name: pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL) for name, entry in entries.items()}
 
 
 class _Without(MutableMapping[str, Known]):

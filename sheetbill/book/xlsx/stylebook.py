@@ -104,6 +104,10 @@ class StyleBook:
             self._lists[container] = _List(self.text, container, item)
         return self._lists[container]
 
+    def added(self) -> int:
+        """How many style elements were added so far."""
+        return sum(len(found.added) for found in self._lists.values())
+
     @property
     def changed(self) -> bool:
         return self.created or any(found.added for found in self._lists.values())

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import os
 import posixpath
+from contextlib import nullcontext
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from . import apart
+from .apart import Apart
 from .errors import SheetNotFound, UnsupportedEdit
 from .features import sheet_features
 from .guard import feature_key
@@ -35,6 +39,7 @@ from .values import NewSheet, SheetEdit
 from .workbookxml import add_sheet_entry, full_calc_on_load
 from .zipout import Deflated, ZipOut, deflate
 
+APART_ROWS = 20_000  # rows and cells a sheet edit writes, from which it is patched in a helper process
 STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 
 
@@ -129,9 +134,11 @@ def _styles_name(changes: _Changes) -> str:
 
 def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: StyleBook, added: dict[str, str],
                   layouts: Mapping[str, Layout]) -> bool:
-    """Patch the edited sheets (existing or just added); True if a formula cell changed."""
+    """Patch the edited sheets (existing or just added); True if a formula cell changed.
+    With many rows to write, the largest sheet is patched in a helper process meanwhile
+    (see apart.py); one that needs a new cell style there is patched here after all."""
     package = changes.package
-    formulas_changed = False
+    todo: dict[str, str] = {}  # sheet -> its existing part
     for name, edit in edits.items():
         sheet = package.sheet(name)
         if sheet is None and name not in added:
@@ -145,24 +152,79 @@ def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: Style
             patched = patch_sheet(changes.added[part], edit, name, book, package.date1904)
             changes.added[part] = b"".join(patched.chunks)
             continue
-        patched, kept = _patched(changes, sheet.part, name, edit, book, layouts.get(sheet.part))
-        changes.replaced[sheet.part], layout = deflate_in_segments(patched, kept)
-        if layout is not None:
-            changes.written.layouts[sheet.part] = layout
-        formulas_changed |= patched.formulas_changed
-        if patched.appended:
-            for table in package.related(sheet.part, "/table"):
-                grown = extend_table(package.read(table.part), patched.last_used, patched.appended)
+        todo[name] = sheet.part
+    aside = _aside({name: edits[name] for name in todo})
+    helper = None
+    if aside is not None:
+        aside_part = todo.pop(aside)
+        helper = Apart(partial(_patched_apart, package.path, aside_part, aside, edits[aside], book,
+                               layouts.get(aside_part)))
+    with helper or nullcontext():
+        done = [_patch_one(package, part, name, edits[name], book, layouts.get(part)) for name, part in todo.items()]
+        if helper is not None and aside is not None:
+            done.append(helper.result()
+                        or _patch_one(package, aside_part, aside, edits[aside], book, layouts.get(aside_part)))
+    formulas_changed = False
+    for one in done:
+        changes.replaced[one.part] = one.deflated
+        if one.layout is not None:
+            changes.written.layouts[one.part] = one.layout
+        changes.written.counted.update(one.counted)
+        formulas_changed |= one.formulas_changed
+        if one.appended:
+            for table in package.related(one.part, "/table"):
+                grown = extend_table(package.read(table.part), one.last_used, one.appended)
                 if grown is not None:
                     changes.replaced[table.part] = deflate([grown])
     return formulas_changed
 
 
-def _patched(changes: _Changes, part: str, name: str, edit: SheetEdit, book: StyleBook,
-             layout: Layout | None) -> tuple[SheetPatch, Window | None]:
+@dataclass(frozen=True)
+class _OneSheet:
+    """One existing sheet patched and compressed, and what the package learns of it."""
+
+    part: str
+    deflated: Deflated
+    layout: Layout | None
+    counted: dict[str, dict[str, int]]
+    formulas_changed: bool
+    appended: int
+    last_used: int
+
+
+def _aside(edits: Mapping[str, SheetEdit]) -> str | None:
+    """The sheet to patch in a helper process: the largest edit, when it is large and
+    another sheet is patched meanwhile."""
+    if len(edits) < 2 or not apart.available():
+        return None
+    size = {name: len(edit.appends) + len(edit.updates) for name, edit in edits.items()}
+    largest = max(size, key=size.__getitem__)
+    return largest if size[largest] >= APART_ROWS else None
+
+
+def _patched_apart(src: Path, part: str, name: str, edit: SheetEdit, book: StyleBook,
+                   layout: Layout | None) -> _OneSheet | None:
+    """`_patch_one` in a helper process, on the package opened anew; None where the sheet
+    needs a cell style the book does not have yet (the style list is this process's)."""
+    styles = book.added()
+    with Package(src) as package:
+        one = _patch_one(package, part, name, edit, book, layout)
+    return one if book.added() == styles else None
+
+
+def _patch_one(package: Package, part: str, name: str, edit: SheetEdit, book: StyleBook,
+               layout: Layout | None) -> _OneSheet:
+    counted: dict[str, dict[str, int]] = {}
+    patched, kept = _patched(package, counted, part, name, edit, book, layout)
+    deflated, new_layout = deflate_in_segments(patched, kept)
+    return _OneSheet(part, deflated, new_layout, counted, patched.formulas_changed, patched.appended,
+                     patched.last_used)
+
+
+def _patched(package: Package, counted: dict[str, dict[str, int]], part: str, name: str, edit: SheetEdit,
+             book: StyleBook, layout: Layout | None) -> tuple[SheetPatch, Window | None]:
     """The sheet patched in a window (the one its layout gives, or one made while unpacking
-    it once: stream_window.py), else whole (its features noted)."""
-    package = changes.package
+    it once: stream_window.py), else whole (its features noted in `counted`)."""
     kept = window(package, part, layout, edit) if layout is not None else None
     streamed = kept is None
     if streamed:
@@ -174,10 +236,10 @@ def _patched(changes: _Changes, part: str, name: str, edit: SheetEdit, book: Sty
             pass
         else:
             if streamed:  # the original was read once, whole: its features are those of its ends
-                changes.written.counted[feature_key(package.info(part), "worksheet")] = dict(sheet_features(kept.data))
+                counted[feature_key(package.info(part), "worksheet")] = dict(sheet_features(kept.data))
             return patched, kept
     data = package.read_in_place(part)
-    changes.written.counted[feature_key(package.info(part), "worksheet")] = dict(sheet_features(data))
+    counted[feature_key(package.info(part), "worksheet")] = dict(sheet_features(data))
     return patch_sheet(data, edit, name, book, package.date1904), None
 
 
