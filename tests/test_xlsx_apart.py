@@ -124,3 +124,19 @@ def _failing(patch_one):
 def test_without_a_second_core_nothing_goes_aside(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert not apart.available()
+
+
+def test_a_helper_that_gives_no_answer_in_time_is_stopped() -> None:
+    with apart.Apart(signal.pause) as helper:
+        pid = helper._pid
+        assert helper.result(patience=0) is None
+    assert pid
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_helper_gives_back_what_its_work_returns() -> None:
+    with apart.Apart(lambda: {"rows": [Decimal("1.10"), date(2026, 11, 30)], "pid": os.getpid()}) as helper:
+        found = helper.result()
+    assert found is not None and found["rows"] == [Decimal("1.10"), date(2026, 11, 30)]
+    assert found["pid"] != os.getpid()

@@ -14,12 +14,15 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import select
 import signal
+import time
 from types import TracebackType
 from typing import Callable, Generic, TypeVar
 
 T = TypeVar("T")
 _MAX_FD = 1 << 20
+PATIENCE = 600.0  # seconds `result()` waits for a helper before stopping it and doing the work here
 
 
 def available() -> bool:
@@ -34,7 +37,10 @@ class Apart(Generic[T]):
     def __init__(self, work: Callable[[], T]) -> None:
         self._pid: int | None = None
         self._fd = -1
-        read, write = os.pipe()
+        try:
+            read, write = os.pipe()
+        except OSError:
+            return
         try:
             pid = os.fork()
         except OSError:
@@ -46,15 +52,28 @@ class Apart(Generic[T]):
         os.close(write)
         self._pid, self._fd = pid, read
 
-    def result(self) -> T | None:
-        """The helper's return value, or None if it failed."""
+    def result(self, patience: float = PATIENCE) -> T | None:
+        """The helper's return value, or None if it failed or gave none within `patience`
+        seconds (then it is stopped)."""
         if self._pid is None:
             return None
+        deadline = time.monotonic() + patience
+        chunks: list[bytes] = []
         try:
-            with open(self._fd, "rb") as pipe:
-                data = pipe.read()
+            while True:
+                ready, _, _ = select.select([self._fd], [], [], max(0.0, deadline - time.monotonic()))
+                if not ready:
+                    os.kill(self._pid, signal.SIGKILL)
+                    chunks = []
+                    break
+                chunk = os.read(self._fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
         finally:
+            os.close(self._fd)
             self._reap()
+        data = b"".join(chunks)
         try:
             found: T | None = pickle.loads(data) if data else None
         except Exception:  # noqa: BLE001 - a result that cannot be read back is no result
