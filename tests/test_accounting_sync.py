@@ -163,6 +163,24 @@ def test_xero_unreachable_is_an_error_and_the_next_cycle_catches_up(practice, xe
     assert by(practice.rows("Invoices"), "Invoice No")["INV-2026-0001"]["Accounting"].startswith("xero ")
 
 
+def test_a_payment_pushed_after_a_void_moved_it_goes_to_the_invoice_billed_again(practice, xero, monkeypatch):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    monkeypatch.setenv(app.XERO_ENDPOINT, "http://127.0.0.1:9")  # down while the payment is applied
+    practice.append("Payments", ["P-00001", date(2026, 11, 10), None, "INV-2026-0001", Decimal("65.00"),
+                                 "Bank transfer", "ref"])
+    assert practice.run().errors
+    monkeypatch.setenv(app.XERO_ENDPOINT, xero.url)
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
+    practice.run()
+    assert by(practice.rows("Payments"), "Payment ID")["P-00001"]["Applied To"] == \
+        "INV-2026-0001 65.00; INV-2026-0002 65.00"
+    payment, = xero.state.payments
+    assert payment["Reference"] == "P-00001 INV-2026-0002" and payment["Amount"] == 65
+    remote = by(xero.state.invoices, "InvoiceNumber")
+    assert (remote["INV-2026-0001"]["AmountDue"], remote["INV-2026-0002"]["Status"]) == (0, "PAID")
+
+
 def test_an_expired_token_is_refreshed_and_stored_owner_only(practice, xero, monkeypatch):
     from xero_python.api_client.oauth2 import TokenApi
 

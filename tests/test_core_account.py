@@ -155,3 +155,32 @@ def test_money_freed_by_a_void_counts_from_the_credit_notes_date(on, paid_on_inv
     assert a.paid_on("INV-2", day(on)) == D(paid_on_inv2)
     assert a.credit(day(on)) == D(credit)
     assert [o.invoice_no for o in a.open_invoices(day(on))] == ([] if on >= 10 else ["INV-2"])
+
+
+VOID_ON_5 = [inv("INV-1", 2, "20.00", status="Void"), inv("CN-1", 5, "-20.00", credits="INV-1")]
+
+
+@pytest.mark.parametrize("invoices, applied, amount, on, expected", [
+    pytest.param([inv("INV-1", 2, "30.00")], "INV-1 30.00; Credit 20.00", "50", 3, "INV-1 30.00; Credit 20.00",
+                 id="what it paid when it was applied, the rest credit"),
+    pytest.param([inv("INV-1", 10, "30.00")], "INV-1 30.00; Credit 20.00", "50", 9, "Credit 50",
+                 id="paid before the invoice was issued: credit until then"),
+    pytest.param([inv("INV-1", 10, "30.00")], "INV-1 30.00; Credit 20.00", "50", 10, "INV-1 30.00; Credit 20.00",
+                 id="and on the invoice from its issue date"),
+    pytest.param([inv("INV-1", 2, "30.00"), inv("INV-2", 10, "40.00")], "INV-1 30.00; Credit 20.00; INV-2 20.00",
+                 "50", 9, "INV-1 30.00; Credit 20.00", id="credit a later invoice uses is credit before it"),
+    pytest.param([inv("INV-1", 2, "30.00"), inv("INV-2", 10, "40.00")], "INV-1 30.00; Credit 20.00; INV-2 20.00",
+                 "50", 10, "INV-1 30.00; INV-2 20.00", id="and on that invoice from its issue date"),
+    pytest.param(VOID_ON_5 + [inv("INV-2", 5, "20.00")], "INV-1 20.00; INV-2 20.00", "20", 4, "INV-1 20.00",
+                 id="on the invoice until its credit note"),
+    pytest.param(VOID_ON_5 + [inv("INV-2", 5, "20.00")], "INV-1 20.00; INV-2 20.00", "20", 5, "INV-2 20.00",
+                 id="moved by the void to the invoice billed again"),
+    pytest.param(VOID_ON_5 + [inv("INV-2", 8, "20.00")], "INV-1 20.00; INV-2 20.00", "20", 6, "Credit 20",
+                 id="credit between the void and the new invoice"),
+    pytest.param([inv("INV-1", 2, "30.00"), inv("INV-2", 2, "30.00")], "INV-1 30.00; INV-2 30.00", "40", 3,
+                 "INV-1 30.00; INV-2 10.00", id="never more than the payment"),
+    pytest.param([], "Refund -20.00", "-20", 3, "Refund -20", id="a refund"),
+])
+def test_where_a_payments_money_was_at_a_periods_end(invoices, applied, amount, on, expected):
+    a = account(invoices, [pay(2, 3, amount, applied)])
+    assert "; ".join(f"{x.invoice_no} {x.amount}" for x in a.payment_on("P-2", day(on))) == expected

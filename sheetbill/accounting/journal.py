@@ -4,6 +4,11 @@ A pure function of the ledger (the Invoices, Lines, Payments and Clients
 tabs as records). Drafts are left out; a voided invoice stays in (it was
 issued) and its credit note takes it back. A payment counts once the worker
 has applied it (its Applied To is written); a row with a Problem does not.
+
+Where a payment's money went is taken from the client's account as of the
+period's end (`Account.payment_on`), not from Applied To as it reads today:
+Applied To grows when credit pays a later invoice or a void moves the money,
+and a period's books must not change with what happened after it.
 """
 
 from __future__ import annotations
@@ -12,10 +17,12 @@ import datetime
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Callable
 
+from ..core.account import Account, Accounts, account_of, accounts, owner_of
 from ..core.clients import ClientBook, ClientProblem
 from ..core.lifecycle import is_draft_key
-from ..core.model import Allocation, Client, InvoiceStatus, Ledger, Line
+from ..core.model import Allocation, Client, InvoiceStatus, Ledger, Line, Payment
 from ..core.number import ZERO, money
 from ..core.numbering import NumberPattern
 from ..core.payments import CREDIT, REFUND
@@ -83,23 +90,15 @@ class Received:
     amount: Decimal
     method: str
     reference: str
-    allocations: tuple[Allocation, ...]
+    allocations: tuple[Allocation, ...]  # as of the period's end, the rest as `Credit` (see module doc)
 
     def parts(self) -> tuple[tuple[str, Decimal], ...]:
         """The amount split by what it paid: `(invoice no, amount)`, and `("", rest)` for what
-        became credit or was refunded. Credit applied later moves no money and is left out."""
+        was credit at the period's end or was refunded."""
         if self.amount < 0:
             return (("", self.amount),)
-        left, out = self.amount, []
-        for a in self.allocations:
-            if a.invoice_no in (CREDIT, REFUND) or a.amount <= 0 or left <= 0:
-                continue
-            part = min(a.amount, left)
-            out.append((a.invoice_no, part))
-            left -= part
-        if left > 0:
-            out.append(("", left))
-        return tuple(out)
+        return tuple(("" if a.invoice_no in (CREDIT, REFUND) else a.invoice_no, a.amount)
+                     for a in self.allocations if a.amount > 0)
 
 
 @dataclass(frozen=True)
@@ -143,11 +142,14 @@ def journal(ledger: Ledger, date_from: date, date_to: date, credit_notes: Number
             tax=inv.tax, total=inv.total, credits=inv.session_ids[0] if note and inv.session_ids else "",
             void=inv.status is InvoiceStatus.VOID))
     payments = []
+    books = _Books(ledger, lambda number: is_credit_note(number, credit_notes))
     for p in ledger.payments:
         if p.errors or p.date is None or p.amount is None or not p.applied or not date_from <= p.date <= date_to:
             continue
-        paid_for = next((owner[a.invoice_no] for a in p.applied if a.invoice_no in owner), None)
-        payments.append(Received(p.payment_id, p.date, paid_for or _payer(clients, p.client), p.amount, p.method, p.reference, p.applied))
+        allocations = books.account(p).payment_on(p.payment_id, date_to)
+        paid_for = next((owner[a.invoice_no] for a in allocations if a.invoice_no in owner), None)
+        payments.append(Received(p.payment_id, p.date, paid_for or _payer(clients, p.client), p.amount, p.method,
+                                 p.reference, allocations))
     sales.sort(key=lambda s: (s.date, s.kind != INVOICE, s.number))
     payments.sort(key=lambda r: (r.date, r.payment_id))
     return Journal(date_from, date_to, currency, tuple(sales), tuple(payments))
@@ -165,3 +167,22 @@ def _payer(clients: ClientBook, ref: str) -> Customer:
     except ClientProblem:
         return Customer("", ref)
     return _customer(c, c.client_id, c.name)
+
+
+class _Books:
+    """Each payment's client account (the one account model), made once per client."""
+
+    def __init__(self, ledger: Ledger, credit_note: Callable[[str], bool]) -> None:
+        self._ledger, self._credit_note = ledger, credit_note
+        self._accounts: Accounts = accounts(ledger.clients, ledger.invoices, ledger.payments, credit_note)
+        self._owner = owner_of(ledger.clients, ledger.invoices)
+        self._client_of = {i.invoice_no: i.client_id for i in ledger.invoices}
+
+    def account(self, p: Payment) -> Account:
+        """The account the payment is on. A payment whose client is no longer found (renamed,
+        deleted) gets an account of its own, with the invoices of the client it paid."""
+        client_id = self._owner(p)
+        if client_id is not None and client_id in self._accounts:
+            return self._accounts[client_id]
+        client_id = next((self._client_of[a.invoice_no] for a in p.applied if a.invoice_no in self._client_of), "")
+        return account_of(client_id, self._ledger.invoices, (p,), lambda _: client_id, self._credit_note)

@@ -282,6 +282,31 @@ class Account:
         return ReceiptFigures("receipt", r.amount, allocations,
                               r.amount - sum((a.amount for a in allocations), ZERO), still_open, credit)
 
+    def payment_on(self, payment_id: str, day: date) -> tuple[Allocation, ...]:
+        """Where a payment's money was at the end of `day`, as the books of a period ending that
+        day say it: on each invoice issued by then that it was on and that was not void by then,
+        in Applied To's order, and the rest `Credit`; a refund is `Refund` and its amount. Never
+        more than the payment. Credit a later invoice uses, and money a later void moves, are
+        not there yet. KeyError when the payment is not on the account."""
+        r = next((r for r in self.received if r.payment_id == payment_id), None)
+        if r is None:
+            raise KeyError(payment_id)
+        if r.refund:
+            return (Allocation(REFUND, r.amount),)
+        on: dict[str, Decimal] = {}
+        left = r.amount
+        for a in r.applications:
+            c = self.charge(a.invoice_no)
+            if left <= 0 or a.amount <= 0 or not a.on_invoice(day) or (c is not None and c.issue_date > day):
+                continue
+            take = min(a.amount, left)
+            on[a.invoice_no] = on.get(a.invoice_no, ZERO) + take
+            left -= take
+        out = [Allocation(number, amount) for number, amount in on.items()]
+        if left > 0:
+            out.append(Allocation(CREDIT, left))
+        return tuple(out)
+
     def balance_before(self, day: date) -> Decimal:
         """Charges issued before `day` less the money on (live) invoices before it."""
         charged = sum((c.total for c in self.charges if c.issue_date < day), ZERO)
