@@ -74,6 +74,11 @@ PROBLEMS = [
     (service(rate="19"), client("AE", "DE123", "Tax ID 'DE123' is not a VAT ID of an EU country"),
      "Reverse charge for client C-001 needs their VAT ID: Tax ID 'DE123'"),
     (service(rate="19", prices="incl"), client(), "has Prices 'incl' (use gross or net)"),
+    (service(category="E", reason="VATEX-EU-999"), client(),
+     "Services row 2 (KG) has Exemption Reason code 'VATEX-EU-999', not on the VATEX code list"),
+    (service(category="E", reason="vatex-eu-132-1r Heilbehandlung"), client(),
+     "has Exemption Reason code 'VATEX-EU-132-1R', not on the VATEX code list"),
+    (service(category="O", reason="VATEX-EU-0"), client(), "has Exemption Reason code 'VATEX-EU-0', not on"),
     (service(rate="19"), client("K", "", "the client has no Tax ID"),
      "Intra-community supply for client C-001 needs their VAT ID: the client has no Tax ID"),
 ]

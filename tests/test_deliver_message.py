@@ -156,3 +156,15 @@ def test_broken_email_template(tmp_path):
     with pytest.raises(RenderError, match=r"body\.txt, line 2"):
         invoice_message(sample_document(), PDF, "x.pdf", SENDER, SUBJECT, body, written=WRITTEN,
                             workbook=WORKBOOK)
+
+
+def test_a_german_receipt_email_reads_back_with_single_spaces_and_the_method_in_german():
+    from sheetbill.deliver.message import receipt_message
+    from sheetbill.render.sample import sample_receipt
+
+    doc = sample_receipt()
+    doc = replace(doc, client=replace(doc.client, language="de_DE"))
+    message = parsed(receipt_message(doc, PDF, "RCPT-2026-0017.pdf", SENDER, TEMPLATES / "receipt_subject.txt",
+                                     TEMPLATES / "receipt_body.txt", written=WRITTEN, workbook=WORKBOOK))
+    assert message["Subject"] == "Quittung RCPT-2026-0017 von Lindenhof Physiotherapy: vielen Dank für Ihre Zahlung"
+    assert "erhalten am 03.12.2026 (Überweisung)" in message.get_body(("plain",)).get_content()

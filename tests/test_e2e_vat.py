@@ -3,16 +3,19 @@ abroad under reverse charge, one without a valid VAT ID, and a gross price list.
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pikepdf
 
 from sheetbill import cli
 
 from .conftest import session
+from .einvoice_rules import RULES, Rules
 from .test_e2e_excel import pdf_text
 
 P14 = "VATEX-EU-132-1C Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG"
@@ -164,3 +167,45 @@ def test_the_word_template_prints_the_notes_and_names_the_category():
     assert paragraphs.count("Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG") == 1
     cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
     assert any(c.startswith("VAT exempt on") for c in cells) and not any(c.startswith("Tax 0%") for c in cells)
+
+
+def test_an_exemption_given_by_any_vatex_code_prints_its_article_and_an_unknown_code_is_a_problem(practice, capsys):
+    add_columns(practice, "Services", {"LD60": {"VAT Category": "E", "Exemption Reason": "VATEX-EU-132-1B"},
+                                       "LD30": {"VAT Category": "E", "Exemption Reason": "VATEX-EU-999"}})
+    add_columns(practice, "Clients", {"C-001": {"Language": "de_DE", "E-Invoice": "facturx"},
+                                      "C-002": {"Language": "fr_FR"}})
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)),
+                    session("S-00002", date(2026, 11, 3), client="C-002"),
+                    session("S-00003", date(2026, 11, 4), service="LD30"))
+    practice.run()
+
+    sessions = {s["Session ID"]: s for s in practice.rows("Sessions")}
+    assert sessions["S-00003"]["Problem"] == (
+        "Services row 2 (LD30) has Exemption Reason code 'VATEX-EU-999', not on the VATEX code list "
+        "(use a listed code, e.g. VATEX-EU-132-1C, or write the reason without a code)")
+    assert sessions["S-00003"]["Invoice No"] is None
+    anna, jonas = (practice.rows("Invoices")[i] for i in (0, 1))
+    assert (anna["Client ID"], jonas["Client ID"]) == ("C-001", "C-002")
+    assert pdf_text(practice.folder / anna["PDF"]).count(
+        "Umsatzsteuerfrei gemäß Art. 132 Abs. 1 Buchst. b der Richtlinie 2006/112/EG.") == 1
+    assert pdf_text(practice.folder / jonas["PDF"]).count(
+        "Exonération de TVA, article 132, paragraphe 1, point b), de la directive 2006/112/CE.") == 1
+    lines = practice.rows("Lines")
+    assert {(l["Exemption Reason"], l["VATEX"]) for l in lines} == {
+        ("VAT exempt under Article 132(1)(b) of Council Directive 2006/112/EC.", "VATEX-EU-132-1B")}
+
+    message = next(m for m in practice.emails() if m["To"].addresses[0].username == "anna")
+    pdf = next(part.get_content() for part in message.iter_attachments())
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        xml = doc.attachments["factur-x.xml"].get_file().read_bytes()
+    assert (b"<ram:ExemptionReason>Umsatzsteuerfrei gem\xc3\xa4\xc3\x9f Art. 132 Abs. 1 Buchst. b der Richtlinie "
+            b"2006/112/EG.</ram:ExemptionReason>") in xml
+    assert b"<ram:ExemptionReasonCode>VATEX-EU-132-1B</ram:ExemptionReasonCode>" in xml
+    if RULES.is_dir():
+        assert Rules().failures("cii", xml) == []
+
+    capsys.readouterr()
+    cli.main(["check", "--offline", "--config", str(practice.config_path)])
+    out = capsys.readouterr().out
+    assert "workbook: Services row 2 (LD30): Exemption Reason code 'VATEX-EU-999' is not on the VATEX code list" in out
+    assert "(LD60)" not in out

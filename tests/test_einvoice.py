@@ -41,6 +41,7 @@ def line(code: str, price: str, rate: str, quantity: str = "1", discount: str = 
 
 
 PHYSIO = "Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG"
+BY_CODE = "VAT exempt under Article 143(1)(fa) of Council Directive 2006/112/EC."
 SMALL = "Gemäß § 19 UStG wird keine Umsatzsteuer berechnet."
 RC = "Reverse charge: VAT to be accounted for by the recipient."
 SMALL_PRACTICE = replace(PRACTICE, name="Praxis Klein", tax_id="12/345/67890")
@@ -68,6 +69,8 @@ CASES = {
     "client abroad": lambda: doc([line("REPORT", "250.00", "19")], client=ABROAD),
     "exempt with reason": lambda: doc([line("KG60", "65.00", "0", category="E", reason=PHYSIO,
                                              vatex="VATEX-EU-132-1C"), line("REPORT", "40.00", "19")]),
+    "exempt by its code": lambda: doc([line("HOSP", "90.00", "0", category="E", reason=BY_CODE,
+                                            vatex="VATEX-EU-143-1FA"), line("REPORT", "40.00", "19")]),
     "reverse charge": lambda: doc([line("REP", "480.00", "0", category="AE", reason=RC, vatex="VATEX-EU-AE")],
                                   client=ABROAD),
     "small business": lambda: doc([line("KG60", "55.00", "0", quantity="2", category="E", reason=SMALL)],

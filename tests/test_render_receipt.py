@@ -118,3 +118,12 @@ def test_a_receipt_from_a_payment_row(renderer):
     assert "Kept as credit on your account 51.52 EUR" in text and "Invoice Credit" not in text
     with pytest.raises(ValueError, match="P-0093 has no date"):
         receipt_for(replace(payment, date=None), "RCPT-1", CLIENT, PRACTICE, figures)
+
+
+@pytest.mark.parametrize("language, words", [("de_DE", "Überweisung vom 03.12.2026"),
+                                             ("fr_FR", "Virement du 3 déc. 2026")])
+def test_the_method_is_printed_in_the_clients_language(renderer, language, words):
+    doc = sample_receipt()
+    doc = replace(doc, client=replace(doc.client, language=language))
+    text = flat(pdf_text(renderer.render(doc)))
+    assert words in text and "Bank transfer" not in text

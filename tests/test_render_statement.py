@@ -83,6 +83,25 @@ def test_nothing_due():
     assert "OPEN ON" not in text and "please pay" not in text
 
 
+@pytest.mark.parametrize("language, expected", [
+    ("de_DE", ["FÄLLIGER BETRAG 0,00 € Guthaben auf Ihrem Konto: 10,00 €", "P-1 · Barzahlung · für Rechnung INV-1"]),
+    ("fr_FR", ["Crédit sur votre compte : 10,00 €", "P-1 · Espèces ·"]),
+])
+def test_credit_beyond_the_charges_is_named_and_nothing_is_due(language, expected):
+    invoices = [Invoice("INV-1", date(2026, 10, 2), date(2026, 10, 16), CLIENT.client_id, "",
+                        (), Decimal(50), Decimal(0), Decimal(50), Decimal(50), Decimal(0), InvoiceStatus.PAID)]
+    payments = [Payment(2, "P-1", date(2026, 10, 3), CLIENT.client_id, "", Decimal(60), "Cash",
+                        "", (Allocation("INV-1", Decimal(50)),), "", "", "")]
+    client = replace(CLIENT, language=language)
+    statement = statement_for(client, invoices, payments, date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 1))
+    doc = StatementDocument(replace(PRACTICE, currency="EUR"), client, statement)
+    assert statement_context(doc)["due"] == "0,00\u00a0€"
+    text = flat(pdf_text(HtmlRenderer(TEMPLATE, STATEMENT).render(doc)))
+    for words in expected:
+        assert words in text
+    assert "-10,00" not in text and "less credit" not in text and "Cash" not in text
+
+
 def test_a_long_statement_repeats_the_table_header_and_numbers_pages(renderer):
     text = pdf_text(renderer.render(sample_statement(extra=30)))
     pages = text.split("\f")[:-1]

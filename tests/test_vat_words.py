@@ -27,10 +27,10 @@ from .test_core_vat import client, service
 P14_TYPED = "Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG (typed by the practice)"
 
 
-def context(category: str, reason: str, language: str, tax_id: str = "FR40303265045"):
+def context(category: str, reason: str, language: str, tax_id: str = "FR40303265045", vatex: str = ""):
     doc = sample_document()
     lines = tuple(replace(l, tax_rate=Decimal(0), tax=Decimal(0), total=l.net, vat_category=category,
-                          exemption_reason=reason) for l in doc.invoice.lines)
+                          exemption_reason=reason, vatex=vatex) for l in doc.invoice.lines)
     who = replace(doc.client, tax_id=tax_id, language=language)
     return invoice_context(document_for(replace(doc.invoice, lines=lines), who, PRACTICE, 14))
 
@@ -76,6 +76,22 @@ def test_notes_and_labels_in_the_invoices_language(category, reason, language, n
     assert {l["tax_rate"] for l in printed["lines"]} == {short}
 
 
+# a reason given by its code alone (as the Lines tab keeps it), language -> the note
+BY_CODE = [
+    ("VATEX-EU-132-1B", "de", "Umsatzsteuerfrei gemäß Art. 132 Abs. 1 Buchst. b der Richtlinie 2006/112/EG."),
+    ("VATEX-EU-132-1B", "fr", "Exonération de TVA, article 132, paragraphe 1, point b), de la directive 2006/112/CE."),
+    ("VATEX-EU-132-1B", "", "VAT exempt under Article 132(1)(b) of Council Directive 2006/112/EC."),
+    ("VATEX-EU-132-1C", "de", "Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG."),  # national words kept
+]
+
+
+@pytest.mark.parametrize("code, language, note", BY_CODE)
+def test_an_exemption_given_by_any_listed_code_prints_its_note(code, language, note):
+    how = treatment(service(category="E", reason=code), client(), VatRules(country="DE"))
+    printed = context("E", how.reason, language, vatex=how.vatex)
+    assert printed["vat_notes"] == [note]
+
+
 @pytest.mark.parametrize("country, note", [
     ("", NOTE_SMALL_BUSINESS), ("DE", NOTE_SMALL_BUSINESS),
     ("FR", "VATEX-FR-FRANCHISE VAT not applicable, art. 293 B of the French tax code (CGI)."),
@@ -96,7 +112,12 @@ def test_the_small_business_note_cites_the_practices_country(country, note):
                                                  "VATEX-EU-132-1C")),
     (VatRules(exemption_reason="VATEX-EU-132-1C", country="DE"), "VATEX-EU-132-1C Heilbehandlung",
      ("Heilbehandlung", "VATEX-EU-132-1C")),  # typed text wins
-    (VatRules(country="DE"), "VATEX-EU-79-C", ("", "VATEX-EU-79-C")),  # a code sheetbill has no words for
+    (VatRules(country="DE"), "VATEX-EU-79-C",  # a code without national words: the Directive's article
+     ("VAT exempt under Article 79(c) of Council Directive 2006/112/EC.", "VATEX-EU-79-C")),
+    (VatRules(country="FR"), "VATEX-EU-132-1B",
+     ("VAT exempt under Article 132(1)(b) of Council Directive 2006/112/EC.", "VATEX-EU-132-1B")),
+    (VatRules(exemption_reason="VATEX-EU-132-1B", country="DE"), "",
+     ("VAT exempt under Article 132(1)(b) of Council Directive 2006/112/EC.", "VATEX-EU-132-1B")),
 ])
 def test_a_reason_given_by_its_code_alone_gets_the_countrys_legal_wording(rules, reason, expected):
     how = treatment(service(category="E", reason=reason), client(), rules)
@@ -115,3 +136,15 @@ def test_the_config_picks_the_note_of_the_practices_country(tmp_path):
                         + address.replace("\n", "\n    ") + "\nvat:\n  small_business: true\n", encoding="utf-8")
         rules = config_mod.load(base).rules.vat
         assert rules.small_business_note.startswith(expected)
+
+
+@pytest.mark.parametrize("key", ["exemption_reason", "small_business_note"])
+def test_the_config_refuses_a_code_not_on_the_vatex_list(tmp_path, key):
+    from sheetbill import config as config_mod
+    from sheetbill.errors import SheetbillError
+
+    path = tmp_path / "c.yaml"
+    path.write_text("workbook: p.xlsx\nemail:\n  transport: none\npractice:\n  name: P\n"
+                    f"vat:\n  {key}: VATEX-EU-999 Steuerfrei\n", encoding="utf-8")
+    with pytest.raises(SheetbillError, match=f"vat.{key}.*'VATEX-EU-999' is not on the VATEX code list"):
+        config_mod.load(path)

@@ -17,7 +17,7 @@ net price, the gross price less the service's VAT (`vat_removed`). Exempt lines 
 `Exemption Reason` (else the config's), reverse charge (AE), intra-community
 supply (K) and outside scope (O) carry their fixed note and VATEX code.
 
-The texts printed on invoices are English and each is defined once below
+The texts printed on invoices are English and each is defined once, below or (the notes a VATEX code stands for) in core.vatex
 (`NOTE_*`, `LABELS`), marked with `N_` for the message catalogues: the
 document's context translates them into the invoice's language (a reason
 the practice typed itself has no translation and stays as typed). Legal
@@ -33,7 +33,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from . import vatex
 from .model import Client, Line, ServicePrice
+from .vatex import N_, NOTE_INTRA_COMMUNITY, NOTE_OUTSIDE_SCOPE, NOTE_REVERSE_CHARGE, NOTE_SMALL_BUSINESS_FR
 
 STANDARD, ZERO_RATED, EXEMPT, REVERSE_CHARGE, INTRA_COMMUNITY, OUTSIDE_SCOPE = "S", "Z", "E", "AE", "K", "O"
 CATEGORIES = (STANDARD, ZERO_RATED, EXEMPT, REVERSE_CHARGE, INTRA_COMMUNITY, OUTSIDE_SCOPE)
@@ -49,26 +51,18 @@ _ALIASES = {
     "not subject": OUTSIDE_SCOPE,
 }
 
-# --- texts printed on invoices (English; one place per text) -------------------------------
-
-
-def N_(message: str) -> str:
-    """Marks `message` for the message catalogues (babel extracts it); translated where printed."""
-    return message
-
+# --- texts printed on invoices (English; one place per text; the notes a VATEX code also
+# stands for are in core.vatex) ---------------------------------------------------------------
 
 NOTE_SMALL_BUSINESS = N_("No VAT is charged under the small-business scheme (§ 19 UStG).")
-NOTE_SMALL_BUSINESS_FR = N_("VAT not applicable, art. 293 B of the French tax code (CGI).")
 NOTE_SMALL_BUSINESS_EU = N_("No VAT is charged under the small-business scheme.")
 SMALL_BUSINESS_NOTES = {  # the practice's country -> its small-business note ("": Germany, as always)
     "": NOTE_SMALL_BUSINESS, "DE": NOTE_SMALL_BUSINESS, "FR": "VATEX-FR-FRANCHISE " + NOTE_SMALL_BUSINESS_FR}
-NOTE_REVERSE_CHARGE = N_("Reverse charge: VAT to be accounted for by the recipient.")
 NOTE_VAT_IDS = N_("Supplier VAT ID: {supplier}. Recipient VAT ID: {recipient}.")
-NOTE_INTRA_COMMUNITY = N_("Intra-community supply, exempt from VAT.")
-NOTE_OUTSIDE_SCOPE = N_("Not subject to VAT.")
 NOTE_EXEMPT = N_("Exempt from VAT.")  # the reason of an exempt line without one, where a reason must be given
 # (e-invoices, BR-E-10); not printed: the tax summary's "VAT exempt" row says as much
-EXEMPTION_REASONS = {  # (the practice's country, VATEX code) -> the reason of an exemption given by its code alone
+EXEMPTION_REASONS = {  # (the practice's country, VATEX code) -> the reason of an exemption given by its code
+    # alone, where it has words of its own; any other code on the list: its wording (core.vatex)
     ("DE", "VATEX-EU-132-1C"): N_("VAT exempt under § 4 No. 14 UStG (medical care)."),
     ("FR", "VATEX-EU-132-1C"): N_("VAT exempt under article 261-4-1° of the French tax code (CGI)."),
     ("", "VATEX-EU-132-1C"): N_("VAT exempt: medical care (Art. 132(1)(c) of Directive 2006/112/EC)."),
@@ -143,6 +137,16 @@ def split_reason(value: str) -> tuple[str, str]:
     return "", value.strip()
 
 
+def _listed(value: str, where: str) -> tuple[str, str]:
+    """`split_reason`, or VatProblem for a code not on the VATEX code list (an e-invoice
+    carrying it is rejected, EN 16931 BR-CL-22)."""
+    code, text = split_reason(value)
+    if code and not vatex.known(code):
+        raise VatProblem(f"{where} code '{code}', not on the VATEX code list (use a listed code, "
+                         "e.g. VATEX-EU-132-1C, or write the reason without a code)")
+    return code, text
+
+
 def _category(value: str, where: str) -> str:
     code = parse_category(value)
     if code is None:
@@ -155,7 +159,7 @@ def treatment(service: ServicePrice, client: Client, rules: VatRules) -> Treatme
     rate = service.tax_rate if service.tax_rate is not None else Decimal(0)
     gross = _gross(service, rules)
     if rules.small_business:
-        code, text = split_reason(rules.small_business_note)
+        code, text = _listed(rules.small_business_note, "The config's vat.small_business_note has")
         return Treatment(EXEMPT, Decimal(0), text, code, gross)
     own = _category(service.vat_category, f"Services row {service.row} ({service.code})")
     if own == STANDARD and rate <= 0:
@@ -181,12 +185,15 @@ def _with_category(category: str, service: ServicePrice, client: Client, own: st
                          f"{client.vat_id_problem}")
     if category == STANDARD:
         return Treatment(STANDARD, rate, gross=gross)
+    where = f"Services row {service.row} ({service.code}) has Exemption Reason"  # ... code 'X', not on the list
     if category == EXEMPT:
-        code, text = split_reason(service.exemption_reason or rules.exemption_reason)
+        if not service.exemption_reason:
+            where = "The config's vat.exemption_reason has"
+        code, text = _listed(service.exemption_reason or rules.exemption_reason, where)
         return Treatment(EXEMPT, Decimal(0), text or exemption_reason(code, rules.country), code, gross)
     if category in FIXED:
         text, code = FIXED[category]
-        own_code, own_text = split_reason(service.exemption_reason) if own == category else ("", "")
+        own_code, own_text = _listed(service.exemption_reason, where) if own == category else ("", "")
         return Treatment(category, Decimal(0), own_text or text, own_code or code, gross)
     return Treatment(category, Decimal(0), gross=gross)
 
@@ -203,11 +210,12 @@ def _gross(service: ServicePrice, rules: VatRules) -> bool:
     return rules.gross_prices
 
 
-def exemption_reason(vatex: str, country: str) -> str:
+def exemption_reason(code: str, country: str) -> str:
     """The reason of an exemption given only by its VATEX code, in the words of the practice's
-    country's law where sheetbill knows them; "" for a code it has no text for."""
-    key = vatex.upper()
-    return EXEMPTION_REASONS.get((country, key)) or EXEMPTION_REASONS.get(("", key), "")
+    country's law where sheetbill knows them, else the code's own wording (core.vatex);
+    "" for a code not on the list."""
+    key = code.upper()
+    return EXEMPTION_REASONS.get((country, key)) or EXEMPTION_REASONS.get(("", key)) or vatex.wording(key)
 
 
 def small_business_note(country: str) -> str:
@@ -233,8 +241,10 @@ def vat_notes(lines: Iterable[Line], practice_vat_id: str, client_vat_id: str,
         category = line.category
         if category in (STANDARD, ZERO_RATED):
             continue
-        note = line.exemption_reason or FIXED.get(category, ("",))[0]
-        note = translate(note) if note else ""
+        note, code = line.exemption_reason, line.vatex
+        if not (note or code):
+            note, code = FIXED.get(category, ("", ""))
+        note = vatex.printed(note, code, translate)
         if note and note not in out:
             out.append(note)
         if category in NEEDS_VAT_IDS:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from email.errors import HeaderParseError
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -74,7 +75,7 @@ def compose(context: Mapping[str, Any], written: datetime, message_id: str, send
         message["Reply-To"] = reply_to
     if bcc:
         message["Bcc"] = bcc
-    message["Subject"] = subject
+    _set_subject(message, subject)
     if written.tzinfo is None:
         raise ValueError("an email's Date needs a time zone")
     message["Date"] = format_datetime(written)
@@ -84,6 +85,17 @@ def compose(context: Mapping[str, Any], written: datetime, message_id: str, send
                            filename=Path(pdf_name).name)
     message.set_boundary("sheetbill-" + hashlib.sha256(body.encode() + pdf).hexdigest()[:32])
     return message
+
+
+def _set_subject(message: EmailMessage, subject: str) -> None:
+    """The Subject, folded so that it reads back with the spaces it has. A non-ASCII subject is
+    written as encoded words throughout: the email package's own folding puts an ASCII word's
+    space before the line break that starts an encoded word, and a mail program reads the two as
+    two spaces ("vielen Dank  für")."""
+    if subject.isascii():
+        message["Subject"] = subject
+    else:
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
 
 
 def _domain(sender: str) -> str:

@@ -11,6 +11,7 @@ from ..core.document import InvoiceDocument, TaxSummary
 from ..core.kind import InvoiceKind
 from ..core.model import Line
 from ..core.number import ZERO
+from ..core import vatex as vatex_words
 from ..core.vat import FIXED, MIXED_OUTSIDE_SCOPE, NOTE_EXEMPT, vat_notes
 from ..language import N_, document_language, gettext_for
 from ..payments.reference import creditor_reference
@@ -47,7 +48,9 @@ def _category(code: str, rate: Decimal, reason: str, vatex: str, translate: Call
     if code in ("S", "Z"):
         return Category(code, rate)
     fixed_reason, fixed_code = FIXED.get(code, (NOTE_EXEMPT, ""))
-    return Category(code, Decimal(0), translate(reason or fixed_reason), vatex or fixed_code)
+    vatex = vatex or fixed_code
+    reason = reason or ("" if vatex_words.known(vatex) else fixed_reason)  # a code alone: its wording
+    return Category(code, Decimal(0), vatex_words.printed(reason, vatex, translate), vatex)
 
 
 def _breakdown_category(tax: TaxSummary, translate: Callable[[str], str]) -> Category:

@@ -47,6 +47,7 @@ from ..core.number import money
 from ..core.vat import STANDARD, ZERO_RATED, label, short_label, vat_notes
 from ..language import N_, document_language, gettext_for
 from .base import DocumentType
+from .method import method_words
 from .payment import PaymentContext as PaymentBlock, payment_context
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -213,7 +214,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "total": amount(invoice.total),
         "paid": amount(doc.paid),
         "balance": amount(doc.balance),
-        "payments": [{"date": day(p.date), "reference": text(p.reference), "method": text(p.method),
+        "payments": [{"date": day(p.date), "reference": text(p.reference), "method": text(method_words(p.method, _)),
                       "amount": amount(p.amount)} for p in doc.payments],
         "has_payments": bool(doc.payments),
         "previous_balance": amount(doc.previous_balance),

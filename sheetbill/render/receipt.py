@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from ..core.document import ReceiptDocument
 from .base import DocumentType
+from .method import method_words
 from ..language import N_, document_language, gettext_for
 from .context import (ClientContext, PracticeContext, client_context, format_date,
                       money_format, practice_context, text)
@@ -57,7 +58,7 @@ def receipt_context(doc: ReceiptDocument) -> ReceiptContext:
         "date": format_date(doc.date, language),
         "date_iso": doc.date.isoformat(),
         "amount": amount(doc.amount),
-        "method": text(doc.method),
+        "method": text(method_words(doc.method, _)),
         "reference": text(doc.reference),
         "currency": doc.practice.currency,
         "allocations": [{"invoice_no": text(a.invoice_no), "amount": amount(a.amount)}

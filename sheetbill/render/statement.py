@@ -1,21 +1,25 @@
 """A `StatementDocument` as a plain template context, every value already
 text (the conventions of `render.context`), and the statement's document type.
 
-Amounts keep their sign (a balance in the client's favour is negative);
+Amounts keep their sign (a balance in the client's favour is negative), but for
+`due`, the amount due, which is 0.00 where the client's credit covers everything;
 `charge` and `payment` split an entry for two-column tables, each "" when
 the entry is of the other kind.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TypedDict
 
 from ..core.document import StatementDocument
 from ..core.statement import CREDIT_NOTE, INVOICE, Aging, OpenItem, StatementEntry
+from ..core.number import ZERO
 from .base import DocumentType
+from .method import method_words
 from .payment import PaymentContext as PaymentBlock, statement_payment_context
-from ..language import document_language
+from ..language import N_, document_language, gettext_for
 from .context import (ClientContext, Money, PracticeContext, client_context, format_date,
                       money_format, practice_context, text)
 
@@ -71,7 +75,8 @@ class StatementContext(PaymentBlock):  # and the payment block's keys
     closing: str
     credit: str
     has_credit: bool
-    due: str  # closing balance less credit on account
+    credit_note: str  # the amount-due box's line on the credit: taken off, or (nothing due) held on account
+    due: str  # closing balance less credit on account, 0.00 where the credit covers it all
     has_due: bool
     entries: list[EntryContext]
     open_items: list[OpenItemContext]
@@ -80,10 +85,15 @@ class StatementContext(PaymentBlock):  # and the payment block's keys
     language: str  # the document's locale name, "" for sheetbill's plain English
 
 
+_CREDIT_TAKEN_OFF = N_("less credit {credit}")
+_CREDIT_HELD = N_("Credit on your account: {credit}")
+
+
 def statement_context(doc: StatementDocument) -> StatementContext:
     """The template context of `doc`: plain dicts, lists, text, bools."""
     language = document_language(doc.client.language, doc.practice.language)
     s, amount = doc.statement, money_format(doc.practice, language)
+    _ = gettext_for(language)
     day = partial(format_date, language=language)
     return {
         "practice": practice_context(doc.practice),
@@ -102,9 +112,11 @@ def statement_context(doc: StatementDocument) -> StatementContext:
         "closing": amount(s.closing),
         "credit": amount(s.credit),
         "has_credit": s.credit > 0,
-        "due": amount(s.due),
+        "credit_note": _(_CREDIT_TAKEN_OFF if s.due > 0 else _CREDIT_HELD).format(credit=amount(s.credit))
+        if s.credit > 0 else "",
+        "due": amount(max(ZERO, s.due)),
         "has_due": s.due > 0,
-        "entries": [_entry(e, amount, language) for e in s.entries],
+        "entries": [_entry(e, amount, language, _) for e in s.entries],
         "open_items": [_open_item(i, amount, language) for i in s.open_items],
         "aging": _aging(s.aging, amount),
         "nothing_to_pay": s.nothing_to_pay,
@@ -113,7 +125,8 @@ def statement_context(doc: StatementDocument) -> StatementContext:
     }
 
 
-def _entry(entry: StatementEntry, amount: Money, language: str = "") -> EntryContext:
+def _entry(entry: StatementEntry, amount: Money, language: str = "",
+           translate: Callable[[str], str] = str) -> EntryContext:
     payment = entry.kind not in (INVOICE, CREDIT_NOTE)
     money_in = entry.kind == "payment" and entry.received > 0
     return {
@@ -122,7 +135,7 @@ def _entry(entry: StatementEntry, amount: Money, language: str = "") -> EntryCon
         "kind": entry.kind,
         "reference": text(entry.reference),
         "invoice_no": text(entry.invoice_no),
-        "method": text(entry.method),
+        "method": text(method_words(entry.method, translate)),
         "payment_reference": text(entry.payment_reference),
         "charge": "" if payment else amount(entry.amount),
         "payment": amount(-entry.amount) if payment else "",
