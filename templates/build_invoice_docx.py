@@ -43,10 +43,11 @@ LINE_COLUMNS = (
     (_upper("Date"), 25, False, "{{ line.date }}"),
     (_upper("Description"), 52, False, "{{ line.description }}"),
     (_upper("Qty"), 15, True, "{{ line.quantity }}"),
-    (_upper("Unit price"), 23, True, "{{ line.unit_price }}"),
+    ("{{ unit_price_label|upper }}", 23, True, "{{ line.unit_price }}"),
     (_upper("Discount"), 21, True, "{{ line.discount }}"),
     (_upper("Tax"), 13, True, "{{ line.tax_rate }}"),
-    (_upper("Net"), 27, True, "{{ line.net }}"),
+    ("{{ amount_label|upper }}", 27, True,  # net, or gross where the prices are (sheetbill/core/price_basis.py)
+     "{{ line.amount }}{% if line.amount_note %}{{ '\\n' ~ line.amount_note }}{% endif %}"),
 )
 
 WATERMARK = (  # Word's own watermark shape: diagonal text behind the page

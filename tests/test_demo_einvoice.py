@@ -1,4 +1,5 @@
-"""`make demo`: the e-invoices of its business client (Factur-X) and public body (XRechnung)."""
+"""`make demo`: the e-invoices of its business client (Factur-X) and public body (XRechnung),
+and the VAT its clients read on their invoices."""
 
 from __future__ import annotations
 
@@ -81,3 +82,14 @@ def test_each_client_reads_the_vat_notes_in_their_language(demo_emails):
     assert any("Umsatzsteuerfrei gemäß § 4 Nr. 14 UStG." in w for w in berlin_patient)
     anna = [pdf_words(next(iter(files(m).values()))) for m in demo_emails["anna.meier@example.com"]]
     assert any("VAT exempt under § 4 No. 14 UStG (medical care)." in w for w in anna)
+
+
+def test_the_stockings_priced_gross_read_incl_vat_and_add_up_to_the_total(demo_emails):
+    from .test_render_html import flat, pdf_text
+
+    lena = [flat(pdf_text(next(iter(files(m).values())))) for m in demo_emails["lena.wagner@example.com"]]
+    (words,) = [w for w in lena if "Compression stockings, pair" in w]
+    assert "UNIT PRICE INCL. VAT DISCOUNT TAX AMOUNT INCL. VAT" in words
+    assert "1 68.00 EUR -5.00 EUR exempt 63.00 EUR" in words and "1 39.90 EUR 19% 39.90 EUR" in words
+    assert "Net total 96.53 EUR" in words and "Tax 19% on 33.53 EUR 6.37 EUR" in words
+    assert "Total 102.90 EUR" in words  # 63.00 + 39.90

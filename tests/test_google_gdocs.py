@@ -61,3 +61,20 @@ def test_the_html_renderer_stores_its_pdfs_in_the_drive_folder(google_practice: 
     assert name == "INV-2026-0001.pdf" and pdf.startswith(b"%PDF")
     assert p.rows("Invoices")[0]["PDF"].startswith("https://drive.google.com/file/d/")
     assert p.fake.count(api="docs") == 0
+
+
+def test_the_starter_template_prints_each_line_in_its_prices_basis(google_practice: GooglePractice):
+    """quantity x unit price - discount = the amount printed, net or gross, headed so."""
+    from sheetbill.render.gdocs import GoogleDocsRenderer, create_template
+
+    from .test_render_gross import FULLY_GROSS, MIXED, invoice
+
+    google = google_practice.google()
+    starter = GoogleDocsRenderer(google, create_template(google))
+    gross, mixed = ([" ".join(line.split()) for line in extract_text(starter.render(invoice(plan, language))).splitlines()]
+                    for plan, language in ((FULLY_GROSS, "de_DE"), (MIXED, "fr_FR")))
+    assert "Description | Quantity | Einzelpreis brutto | Discount | Betrag brutto" in gross
+    assert "Massage (gross) | 3 | 49,99 € | -5,00 € | 144,97 €" in gross
+    assert "Description | Quantity | Prix unitaire | Discount | HT" in mixed
+    assert "Massage (gross) | 3 | 49,99 € | -5,00 € | 144,97 € TTC" in mixed
+    assert "Physiotherapy (net) | 1 | 85,00 € | -8,50 € | 76,50 €" in mixed

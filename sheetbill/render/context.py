@@ -44,6 +44,7 @@ from ..core.document import InvoiceDocument, Practice, TaxSummary
 from ..core.kind import InvoiceKind
 from ..core.model import Client, Line
 from ..core.number import money
+from ..core.price_basis import Basis, basis, shown_amount, shown_gross
 from ..core.vat import STANDARD, ZERO_RATED, label, short_label, vat_notes
 from ..language import N_, document_language, gettext_for
 from .base import DocumentType
@@ -67,6 +68,11 @@ _TITLES = {"invoice": N_("Invoice"), "credit_note": N_("Credit note")}
 # whole sentences, not a lowercased title: "Rechnung" keeps its capital, "un avoir" its gender
 _DRAFT_TITLES = {"invoice": N_("Draft invoice"), "credit_note": N_("Draft credit note")}
 _DRAFT_BANNERS = {"invoice": N_("Draft — not a valid invoice"), "credit_note": N_("Draft — not a valid credit note")}
+# the lines' unit price and amount columns: net, or gross where every taxed line is priced gross
+# (core.price_basis); on a mixed document each gross line's amount says so instead
+_COLUMNS = {Basis.GROSS: (N_("Unit price incl. VAT"), N_("Amount incl. VAT"))}
+_NET_COLUMNS = (N_("Unit price"), N_("Net"))
+_GROSS_MARK = N_("incl. VAT")
 _STATUSES = (N_("Paid"), N_("Partially paid"), N_("Open"), N_("Credit note"), N_("Void"), N_("Partially Paid"),
              N_("Finalized"), N_("Archived"), N_("Draft"))
 
@@ -107,6 +113,8 @@ class LineContext(TypedDict):
     net: str
     tax: str
     total: str
+    amount: str  # in the unit price's basis: the net, or for a gross-priced line its gross (core.price_basis)
+    amount_note: str  # "incl. VAT" on a gross line of a document that mixes gross and net lines, else ""
 
 
 class TaxContext(TypedDict):
@@ -143,6 +151,9 @@ class InvoiceContext(PaymentBlock):  # and the payment block's keys
     payment_terms: str
     currency: str
     lines: list[LineContext]
+    prices: str  # "net", "gross" (every taxed line priced gross) or "mixed" (core.price_basis)
+    unit_price_label: str  # the lines' column headers: "Unit price" and "Net", or with VAT included
+    amount_label: str
     has_discounts: bool
     taxes: list[TaxContext]
     vat_notes: list[str]  # the legally required VAT notes, each once (core.vat.vat_notes)
@@ -176,6 +187,8 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
     amount_due = amount(doc.amount_due)
     credit_note = doc.kind is InvoiceKind.CREDIT_NOTE
     pay = payment_context(doc, amount)
+    prices = basis(invoice.lines)
+    unit_price_label, amount_label = _COLUMNS.get(prices, _NET_COLUMNS)
     if credit_note:
         terms = (_(_CREDIT_NOTE).format(text(doc.credits)) if text(doc.credits) else "") + _(_CREDITED)
     elif doc.is_paid:
@@ -204,7 +217,10 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "terms_days": doc.terms_days,
         "payment_terms": terms,
         "currency": practice.currency,
-        "lines": [_line(line, amount, language, _) for line in invoice.lines],
+        "lines": [_line(line, amount, language, _, prices is Basis.MIXED) for line in invoice.lines],
+        "prices": prices.value,
+        "unit_price_label": _(unit_price_label),
+        "amount_label": _(amount_label),
         "has_discounts": any(line.discount for line in invoice.lines),
         "taxes": [_tax(tax, amount, language, _) for tax in doc.taxes],
         "vat_notes": (notes := [text(n) for n in vat_notes(invoice.lines, practice.tax_id, doc.client.tax_id, _)]),
@@ -330,7 +346,8 @@ def client_context(client: Client) -> ClientContext:
     }
 
 
-def _line(line: Line, amount: Money, language: str = "", _: Callable[[str], str] = str) -> LineContext:
+def _line(line: Line, amount: Money, language: str = "", _: Callable[[str], str] = str,
+          mixed: bool = False) -> LineContext:
     category = line.category
     return {
         "session_id": text(line.session_id),
@@ -344,6 +361,8 @@ def _line(line: Line, amount: Money, language: str = "", _: Callable[[str], str]
         "net": amount(line.net),
         "tax": amount(line.tax),
         "total": amount(line.total),
+        "amount": amount(shown_amount(line)),
+        "amount_note": _(_GROSS_MARK) if mixed and shown_gross(line) else "",
     }
 
 

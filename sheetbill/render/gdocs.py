@@ -4,9 +4,12 @@ The template is an ordinary document with `{{placeholders}}`: every value
 of the invoice context (`render.context`), nested names with a dot
 (`{{number}}`, `{{client.name}}`, `{{practice.address}}`, `{{total}}`), and
 a table row holding `{{line.description}}`, `{{line.quantity}}`,
-`{{line.total}}`... which is repeated once per invoice line (a row with
+`{{line.amount}}`... which is repeated once per invoice line (a row with
 `{{tax.rate}}`, `{{tax.net}}`, `{{tax.tax}}` once per tax rate; `{{tax.label}}` names a
 category without a rate, e.g. "VAT exempt"). `{{vat_note}}` holds the required VAT notes.
+`{{line.amount}}` is in the unit price's basis (the net, or the gross of a gross-priced
+line, marked by `{{line.amount_note}}` where the invoice mixes both) and
+`{{unit_price_label}}`, `{{amount_label}}` head those columns ("Net", or "Amount incl. VAT").
 
 Each render copies the template (into the PDF folder, as a draft), adds the
 table rows, puts every value in by position (so a client's text that looks
@@ -182,8 +185,10 @@ def _row_edits(document: dict[str, Any], table_start: int, template: int, items:
 
 STARTER_TOP = ("{{practice.name}}\n{{practice.address}}\n\nInvoice {{number}}\nDate: {{issue_date}}   Due: {{due_date}}\n\n"
                "Bill to: {{client.name}}\n{{client.address}}\n")
-STARTER_ROWS = (("Description", "Quantity", "Unit price", "Total"),
-                ("{{line.description}}", "{{line.quantity}}", "{{line.unit_price}}", "{{line.total}}"))
+# a line reads in one basis: quantity x unit price - discount = amount, net or gross (core.price_basis)
+STARTER_ROWS = (("Description", "Quantity", "{{unit_price_label}}", "Discount", "{{amount_label}}"),
+                ("{{line.description}}", "{{line.quantity}}", "{{line.unit_price}}", "{{line.discount}}",
+                 "{{line.amount}} {{line.amount_note}}"))
 STARTER_END = "Net {{net}}   Tax {{tax}}   Total {{total}}\nAmount due: {{amount_due}}\n{{payment_terms}}\n{{practice.bank}}"
 
 
