@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheetbill.core.number import D, money, percent
+from sheetbill.core.number import D, fmt, money, percent
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -37,6 +37,20 @@ def test_percent(raw, expected):
                                              ("0.005", "0.01")])
 def test_rounding_is_half_up(value, expected):
     assert money(Decimal(value)) == Decimal(expected)
+
+
+@pytest.mark.parametrize("value, minor, expected", [
+    ("-0.00", "0.01", "0.00"),  # a zero tax negated for a credit note
+    ("-0", "0.01", "0.00"),
+    ("-0.004", "0.01", "0.00"),  # rounds to zero
+    ("-0.005", "0.01", "-0.01"),
+    ("-0.4", "1", "0"),  # JPY
+    ("-0.0004", "0.001", "0.000"),
+    ("0.00", "0.01", "0.00"),
+])
+def test_zero_has_no_sign(value, minor, expected):
+    assert str(money(Decimal(value), Decimal(minor))) == expected
+    assert fmt(Decimal(value), Decimal(minor)) == expected
 
 
 @given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))

@@ -63,7 +63,7 @@ def test_credit_note_email_from_its_own_templates():
     assert message["Message-ID"] == message_id_for("CN-2026-0003", "9a1d7c33", SENDER, WORKBOOK)
     body = message.get_body().get_content()
     assert "Please find attached credit note CN-2026-0003 of 28 Nov 2026." in body
-    assert "It cancels invoice INV-2026-0042: 199.98 EUR is credited to your account." in body
+    assert "It cancels invoice INV-2026-0042 (199.98 EUR)." in body
     assert "There is nothing to pay." in body
     for absent in ("Bank details", "now due", "Please pay", "-199.98"):
         assert absent not in body

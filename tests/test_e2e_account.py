@@ -10,6 +10,7 @@ from sheetbill import cli, commands
 from .conftest import session
 from .test_e2e_excel import pdf_text
 from .test_e2e_payments import by, payment
+from .test_render_payment import pdf_text as raw_text
 
 
 def flat(text: str) -> str:
@@ -86,7 +87,7 @@ def test_a_statement_lists_a_payment_on_its_own_date(practice):
     stored, _ = commands.statement(practice.worker(), "C-001", date(2026, 11, 1), date(2026, 11, 20), email=False)
     assert stored is not None and stored.path is not None
     text = flat(pdf_text(stored.path))
-    assert "INVOICED PAID CLOSING BALANCE BALANCE DUE 0.00 EUR 0.00 EUR 65.00 EUR -65.00 EUR -65.00 EUR" in text
+    assert "INVOICED PAID CLOSING BALANCE BALANCE DUE 0.00 EUR 0.00 EUR 65.00 EUR -65.00 EUR 0.00 EUR" in text  # never due below 0
     assert "20 Nov 2026 Payment of 65.00 EUR received, thank you 65.00 EUR -65.00 EUR" in text
     assert "Thank you: there is nothing to pay." in text
 
@@ -139,3 +140,33 @@ def test_sheetbill_invoice_renders_it_as_it_stands_beside_the_original(practice,
     assert {a.get_filename() for m in sent for a in m.iter_attachments()} == {"INV-2026-0001.pdf", copy.name}
     assert cli.main(["-q", "invoice", "INV-2099-0001", "--config", str(practice.config_path)]) == 1
     assert "no invoice INV-2099-0001" in capsys.readouterr().err
+
+
+def test_a_void_part_paid_invoice_names_its_credit_note_and_where_its_money_went(practice, capsys):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    practice.run()  # INV-2026-0001, 65.00
+    practice.append("Payments", payment("P-00001", date(2026, 11, 10), invoice="INV-2026-0001", amount="40"))
+    practice.run()
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void", editor="Maria Admin")
+    practice.set("Sessions", "S-00001", "Quantity", 2, editor="Maria Admin")
+    assert practice.run().created == ["INV-2026-0002", "CN-2026-0001"]  # 130.00, the 40.00 set against it
+    assert by(practice.rows("Payments"), "Payment ID")["P-00001"]["Applied To"] == \
+        "INV-2026-0001 40.00; INV-2026-0002 40.00"
+
+    note, = emails_about(practice, "Credit note")
+    said = body(note)
+    assert "It cancels invoice INV-2026-0001 (65.00 EUR). The 40.00 EUR paid on it is set against invoice " \
+           "INV-2026-0002." in said
+    assert "credited to your account" not in said and "If you had already paid" not in said
+    folder = practice.folder / "invoices"
+    assert "This credit note cancels invoice INV-2026-0001. The 40.00 EUR paid on it is set against invoice " \
+           "INV-2026-0002." in raw_text((folder / "CN-2026-0001.pdf").read_bytes())
+
+    assert cli.main(["-q", "invoice", "INV-2026-0001", "--config", str(practice.config_path)]) == 0
+    copy, = folder.glob("INV-2026-0001 (*).pdf")
+    text = raw_text(copy.read_bytes())
+    assert "Status Void" in text and "This invoice was cancelled by credit note CN-2026-0001 of " in text
+    assert "Total 65.00 EUR Cancelled by credit note CN-2026-0001 -65.00 EUR Amount due 0.00 EUR" in text
+    assert "The 40.00 EUR paid on it is set against invoice INV-2026-0002." in text
+    for absent in ("25.00 EUR", "credit on account covers", "Please quote this reference", "RF"):
+        assert absent not in text

@@ -53,8 +53,8 @@ def doc(lines, client=CLIENT, number="INV-2026-0042", practice=PRACTICE):
     return document_for(inv, client, practice, 14, today=date(2026, 11, 21))
 
 
-def credit_note_doc():
-    original = doc([line("REP", "80.00", "19"), line("BOOK", "20.00", "7")]).invoice
+def credit_note_doc(lines=None):
+    original = doc(lines or [line("REP", "80.00", "19"), line("BOOK", "20.00", "7")]).invoice
     note = _credit_note(original, "CN-2026-0003", date(2026, 11, 25), D("0.01"))
     return document_for(note, CLIENT, PRACTICE, 14, today=date(2026, 11, 25), kind=InvoiceKind.CREDIT_NOTE,
                         credits=original.invoice_no)
@@ -66,6 +66,9 @@ CASES = {
     "discount": lambda: doc([line("REP", "80.00", "19", discount="8.00"), line("BOOK", "19.99", "7", quantity="3",
                                                                                  discount="5.99")]),
     "credit note": credit_note_doc,
+    # its exempt VAT is 0.00 (BR-E-09), never -0.00
+    "credit note of an exempt gross-priced line": lambda: credit_note_doc([
+        line("LDG", "65.00", "0", category="E", reason=PHYSIO, vatex="VATEX-EU-132-1C", gross=True)]),
     "client abroad": lambda: doc([line("REPORT", "250.00", "19")], client=ABROAD),
     "exempt with reason": lambda: doc([line("KG60", "65.00", "0", category="E", reason=PHYSIO,
                                              vatex="VATEX-EU-132-1C"), line("REPORT", "40.00", "19")]),
@@ -140,3 +143,13 @@ def test_payment_means_carry_the_iban_and_the_rf_reference():
     inv = einvoice_for(CASES["one rate"]())
     assert inv.payment.means_code == "58" and inv.payment.iban == "DE89370400440532013000"
     assert inv.payment.reference.startswith("RF") and inv.payment.reference.endswith("INV20260042")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_amount_is_minus_zero(fmt):
+    """The UBL rules let -0.00 pass where the CII ones do not: every format writes the exempt VAT
+    of a credit note as 0.00."""
+    xml = xml_of("credit note of an exempt gross-priced line", fmt)
+    amounts = etree.fromstring(xml).xpath("//*[local-name()='CalculatedAmount' or local-name()='TaxAmount'"
+                                          " or local-name()='TaxTotalAmount']/text()")
+    assert amounts and set(amounts) == {"0.00"}

@@ -35,6 +35,8 @@ NNBSP, NBSP = "\u202f", "\xa0"
     ("fr_FR", "1234567.891", "EUR", f"1{NNBSP}234{NNBSP}567,89{NBSP}€"),
     ("en_IE", "1234.5", "EUR", "€1,234.50"),
     ("en_IE", "-1234.5", "EUR", "-€1,234.50"),
+    ("de_DE", "-0.00", "EUR", f"0,00{NBSP}€"),  # zero has no sign (a credit note's exempt VAT)
+    ("fr_FR", "-0.001", "EUR", f"0,00{NBSP}€"),
     ("de_CH", "1234.5", "CHF", f"CHF{NBSP}1'234.50"),
     ("de", "1234.5", "€", f"1.234,50{NBSP}€"),  # a symbol instead of a code
 ])

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Iterable
 
-from ..core.number import ZERO
+from ..core.number import ZERO, fmt
 from .journal import CREDIT_NOTE, Journal, Received, Sale
 from .mapping import Mapper, MappingProblem
 from .settings import AccountingSettings, Datev
@@ -191,7 +191,7 @@ def _row(b: Booking, currency: str) -> str:
 
 
 def _amount(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.01')):f}".replace(".", ",")
+    return fmt(value).replace(".", ",")
 
 
 def _quote(text: str, length: int | None = None) -> str:

@@ -20,7 +20,8 @@ from the payment paid a newer invoice, counts from that invoice's issue date.
 
 A voided invoice stops being open, and the money applied to it becomes credit
 again, on the day of the credit note that voids it (documents of earlier days
-still see it paid and open as it was then);
+still see it paid and open as it was then); where that money went next is the
+void's `Cancellation` (core.cancellation);
 drafts and rows without number or issue date are not on the account.
 """
 
@@ -34,6 +35,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
+from .cancellation import Cancellation, cancellation
 from .clients import ClientBook
 from .model import Allocation, Client, Invoice, InvoiceStatus, Payment
 from .number import ZERO
@@ -74,6 +76,7 @@ class Charge:
     void: bool
     credits: str = ""  # a credit note's cancelled invoice
     voided_on: date | None = None  # a void invoice's credit note's date (None: void from its issue)
+    voided_by: str = ""  # that credit note's number ("" when none is on the account)
 
     @property
     def order(self) -> tuple:
@@ -98,6 +101,7 @@ class Application:
     on: date  # the payment's date, or the invoice's issue date for credit applied later
     at_receipt: bool  # applied when the payment was (shown on its receipt)
     void_from: date | None = None  # on an invoice voided on that day: from then on the money is credit again
+    freed: tuple[tuple[str, Decimal], ...] = ()  # of this money, what the void of these invoices set free
 
     def void_by(self, day: date) -> bool:
         return self.void_from is not None and self.void_from <= day
@@ -155,6 +159,7 @@ class InvoiceFigures:
     previous_balance: Decimal  # open on earlier invoices, less unapplied credit
     amount_due: Decimal  # max(0, balance + previous_balance); 0 for a credit note
     status: AccountStatus
+    cancellation: Cancellation | None = None  # a void invoice's, or the one a credit note made
 
     @property
     def is_paid(self) -> bool:
@@ -251,15 +256,17 @@ class Account:
         if c is None:
             raise KeyError(invoice_no)
         if c.credit_note:
-            return InvoiceFigures(c.total, ZERO, c.total, (), ZERO, ZERO, AccountStatus.CREDIT_NOTE)
+            return InvoiceFigures(c.total, ZERO, c.total, (), ZERO, ZERO, AccountStatus.CREDIT_NOTE,
+                                  cancellation(self, c.credits, today) if c.credits else None)
         by_id = {r.payment_id: r for r in self.received}
-        mine = self._applications_to(c.invoice_no, today, None)
+        mine = [a for a in self._applications_to(c.invoice_no, today, None) if not a.void_by(today)]
         paid = sum((a.amount for a in mine), ZERO)
         payments = tuple(PaymentOnInvoice(by_id[a.payment_id].date,
                                           by_id[a.payment_id].receipt_no or a.payment_id,
                                           by_id[a.payment_id].method, a.amount) for a in mine)
-        if c.void:
-            return InvoiceFigures(c.total, paid, ZERO, payments, ZERO, ZERO, AccountStatus.VOID)
+        if c.void:  # its credit note cancels what was open; what was paid on it is the cancellation's
+            return InvoiceFigures(c.total, paid, ZERO, payments, ZERO, ZERO, AccountStatus.VOID,
+                                  cancellation(self, c.invoice_no, today))
         balance = c.total - paid
         earlier = sum((o.open for o in self.open_invoices(today)
                        if (o.issue_date, series_key(o.invoice_no)) < c.order), ZERO)
@@ -327,11 +334,11 @@ def account_of(client_id: str, invoices: Iterable[Invoice], payments: Iterable[P
             charges.append(Charge(i.invoice_no, i.issue_date, i.due_date or i.issue_date, i.total, note,
                                   i.status is InvoiceStatus.VOID,
                                   i.session_ids[0] if note and i.session_ids else ""))
-    voided_on: dict[str, date] = {}
-    for c in charges:
+    voided: dict[str, Charge] = {}  # invoice -> the (first) credit note that voids it
+    for c in sorted(charges, key=lambda c: c.order):
         if c.credit_note and c.credits:
-            voided_on[_key(c.credits)] = min(c.issue_date, voided_on.get(_key(c.credits), c.issue_date))
-    charges = [replace(c, voided_on=voided_on.get(_key(c.invoice_no))) if c.void else c for c in charges]
+            voided.setdefault(_key(c.credits), c)
+    charges = [_voided(c, voided.get(_key(c.invoice_no))) if c.void else c for c in charges]
     charges.sort(key=lambda c: c.order)
     by_no = {_key(c.invoice_no): c for c in charges}
     received = [_received(p, by_no) for p in payments
@@ -340,38 +347,45 @@ def account_of(client_id: str, invoices: Iterable[Invoice], payments: Iterable[P
     return Account(client_id, tuple(charges), tuple(received))
 
 
+def _voided(invoice: Charge, credit_note: Charge | None) -> Charge:
+    if credit_note is None:
+        return invoice
+    return replace(invoice, voided_on=credit_note.issue_date, voided_by=credit_note.invoice_no)
+
+
 def _received(p: Payment, by_no: Mapping[str, Charge]) -> Received:
     """The payment's Applied To as applications, each dated from when its money could be there:
     what was applied with the payment from the payment's date; entries appended later spend the
     payment's free money oldest first (what was left over counts from the payment's date, money
     freed by a void from the credit note's date), and count from then or from the invoice's
-    issue date, whichever is later."""
+    issue date, whichever is later. Each says how much of it a void set free, and whose."""
     assert p.date is not None and p.amount is not None
     out, spent = [], ZERO
-    free: list[list] = [[p.date, p.amount]]  # [available from, amount]: money not on an invoice
+    free: list[list] = [[p.date, p.amount, ""]]  # [available from, amount, voided invoice or ""]: not on an invoice
     for a in p.applied:
         at_receipt = spent + a.amount <= p.amount
         spent += a.amount
         if a.invoice_no in (CREDIT, REFUND):
             continue
         c = by_no.get(_key(a.invoice_no))
-        on = _spend(free, a.amount, p.date)
+        on, freed = _spend(free, a.amount, p.date)
         if c is None:  # not (or no longer) on the account: the money is on it all the same
-            out.append(Application(p.payment_id, a.invoice_no.strip(), a.amount, on, at_receipt))
+            out.append(Application(p.payment_id, a.invoice_no.strip(), a.amount, on, at_receipt, freed=freed))
             continue
         if not at_receipt:
             on = max(on, c.issue_date)
         void_from = (c.voided_on or c.issue_date) if c.void else None
         if void_from is not None:
-            free.append([max(on, void_from), a.amount])
-        out.append(Application(p.payment_id, c.invoice_no, a.amount, on, at_receipt, void_from))
+            free.append([max(on, void_from), a.amount, c.invoice_no])
+        out.append(Application(p.payment_id, c.invoice_no, a.amount, on, at_receipt, void_from, freed))
     return Received(p.payment_id, p.row, p.date, p.amount, p.method, p.reference, p.receipt_no, tuple(out))
 
 
-def _spend(free: list[list], amount: Decimal, fallback: date) -> date:
-    """Take `amount` from the free money, oldest first; the day by which all of it was there."""
+def _spend(free: list[list], amount: Decimal, fallback: date) -> tuple[date, tuple[tuple[str, Decimal], ...]]:
+    """Take `amount` from the free money, oldest first; the day by which all of it was there, and
+    what of it a void set free (voided invoice, amount)."""
     free.sort(key=lambda part: part[0])
-    day = fallback
+    day, freed = fallback, []
     for part in free:
         if amount <= 0:
             break
@@ -380,7 +394,9 @@ def _spend(free: list[list], amount: Decimal, fallback: date) -> date:
             part[1] -= take
             amount -= take
             day = max(day, part[0])
-    return day
+            if part[2]:
+                freed.append((part[2], take))
+    return day, tuple(freed)
 
 
 def owner_of(clients: Iterable[Client], invoices: Iterable[Invoice]) -> Callable[[Payment], str | None]:

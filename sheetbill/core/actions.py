@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 
 from .cycle import CyclePlan
 from .model import Invoice, InvoiceStatus, Ledger, Payment
+from .number import fmt
 from .payments import CREDIT, format_applied
 from .plan import CellWrite, RowAppend
 
@@ -137,5 +138,5 @@ def _shown(value: object, minor: Decimal = Decimal("0.01")) -> str:
     if value is None or value == "":
         return "(empty)"
     if isinstance(value, Decimal):
-        return str(value.quantize(minor))
+        return fmt(value, minor)
     return str(value)

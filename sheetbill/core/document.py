@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from .account import AccountStatus, InvoiceFigures, PaymentOnInvoice, ReceiptFigures
+from .cancellation import Cancellation
 from .kind import InvoiceKind
 from .model import Allocation, Client, Invoice, InvoiceStatus, Payment
 from .statement import Statement
@@ -66,11 +67,17 @@ class InvoiceDocument:
     payments: tuple[PaymentOnInvoice, ...] = ()  # the payments on it as of `today`
     pay_link: str = ""  # where the client pays it by card online (payments/pay_links.py); "": nowhere
     status: AccountStatus | None = None  # as of `today` (core.account); None: worked out from `paid`
+    cancellation: Cancellation | None = None  # a void invoice's, or the one a credit note made (core.cancellation)
+
+    @property
+    def void(self) -> bool:
+        """A void invoice: its credit note cancels it, nothing is open or asked on it."""
+        return self.kind is InvoiceKind.INVOICE and self.status is AccountStatus.VOID
 
     @property
     def balance(self) -> Decimal:
-        """Still open on this invoice (a credit note's negative total)."""
-        return self.invoice.total - self.paid
+        """Still open on this invoice (a credit note's negative total; nothing on a void invoice)."""
+        return Decimal(0) if self.void else self.invoice.total - self.paid
 
     @property
     def amount_due(self) -> Decimal:
@@ -81,7 +88,14 @@ class InvoiceDocument:
 
     @property
     def is_paid(self) -> bool:
-        return self.kind is not InvoiceKind.CREDIT_NOTE and self.invoice.total > 0 and self.balance <= 0
+        return (self.kind is not InvoiceKind.CREDIT_NOTE and not self.void and self.invoice.total > 0
+                and self.balance <= 0)
+
+    @property
+    def asks_payment(self) -> bool:
+        """An invoice that asks to be paid (its reference, its QR code): numbered, not a draft, not void."""
+        return (self.kind is InvoiceKind.INVOICE and not self.draft and not self.void
+                and bool(self.invoice.invoice_no.strip()))
 
 
 def document_for(invoice: Invoice, client: Client, practice: Practice, default_terms_days: int,
@@ -99,7 +113,8 @@ def document_for(invoice: Invoice, client: Client, practice: Practice, default_t
                            previous_balance=figures.previous_balance if figures else previous_balance,
                            paid=figures.paid if figures else Decimal("0"),
                            payments=figures.payments if figures else (),
-                           status=figures.status if figures else None)
+                           status=figures.status if figures else None,
+                           cancellation=figures.cancellation if figures else None)
 
 
 @dataclass(frozen=True)

@@ -63,8 +63,13 @@ def _normalise_separators(text: str) -> str:
 
 
 def money(value: Decimal, minor: Decimal = CENT) -> Decimal:
-    """Round half-up to the currency's minor unit (0.01, or 1 for JPY)."""
-    return value.quantize(minor, rounding=ROUND_HALF_UP)
+    """Round half-up to the currency's minor unit (0.01, or 1 for JPY).
+
+    Zero has no sign: -0.00 (a zero tax negated for a credit note, -0.004
+    rounded) comes back as 0.00, so no document or file ever prints "-0.00".
+    """
+    rounded = value.quantize(minor, rounding=ROUND_HALF_UP)
+    return rounded if rounded else rounded.copy_abs()
 
 
 def percent(value: object) -> Decimal:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from ..core.number import fmt
 from .model import Category, EInvoice, Party
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
@@ -170,7 +171,8 @@ def _date(el, day: date) -> None:
 
 
 def _money(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.01')):f}"
+    """An amount with two places, half-up, and a zero without sign (BR-E-09 wants 0.00, not -0.00)."""
+    return fmt(value)
 
 
 def _n(value: Decimal) -> str:

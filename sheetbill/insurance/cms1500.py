@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from ..core.number import money
 from ..core.superbill import SuperbillDocument, SuperbillLine
 from ..render.base import DocumentType
 from ..render.errors import RenderError
@@ -151,7 +152,7 @@ def _diagnoses(doc: SuperbillDocument, lines, form: FormMap, put) -> dict[str, s
 
 def _amount(value: Decimal) -> str:
     """`180.00` -> `  180 00`: the form's dollars and cents columns."""
-    return f"{value:8.2f}".replace(".", " ")
+    return f"{money(value):8.2f}".replace(".", " ")
 
 
 def _last_first(name: str) -> str:

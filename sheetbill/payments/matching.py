@@ -25,6 +25,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..core.model import Client, Invoice
+from ..core.number import money
 from ..core.payments import PAYABLE
 from .entries import BankEntry
 from .reference import client_reference, creditor_reference
@@ -157,7 +158,7 @@ def _same_person(client: frozenset[str], party: frozenset[str]) -> bool:
 
 
 def _plain(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
+    return f"{money(amount):,.2f}"
 
 
 def names_client(client_name: str, counterparty: str) -> bool:

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..core.account import AccountStatus
 from ..core.document import InvoiceDocument
-from ..core.kind import InvoiceKind
 from ..core.model import Invoice
 from ..core.number import ZERO
 from ..core.payments import PAYABLE
@@ -33,7 +31,7 @@ def document_open_amount(doc: InvoiceDocument) -> Decimal:
     credit), as of the document's moment, so that the code and the sentence above it agree; 0 for
     a paid, void or draft invoice and for a credit note. A transfer quoting the invoice's reference
     pays it first and the client's oldest open invoices with the rest."""
-    if doc.kind is not InvoiceKind.INVOICE or doc.draft or doc.is_paid or doc.status is AccountStatus.VOID:
+    if not doc.asks_payment or doc.is_paid:
         return ZERO
     return doc.amount_due
 

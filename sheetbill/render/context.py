@@ -8,7 +8,10 @@ built from the same helpers.
 A credit note (`kind` CREDIT_NOTE) has the negative amounts of the
 ledger (quantities, nets, taxes, totals), its discounts shown as positive
 amounts (a discount taken back), `credited` as a positive sum, and a
-`payment_terms` sentence that asks for nothing.
+`payment_terms` sentence that asks for nothing: it names the invoice it
+cancels and says what became of the money paid on it (`settlement`, from the
+account's `core.cancellation`). A void invoice names its credit note
+(`cancelled_by`), has nothing open and asks for nothing.
 
 Conventions:
 - The document's language (`language`: the client's, else the practice's,
@@ -48,6 +51,7 @@ from ..core.price_basis import Basis, basis, shown_amount, shown_gross
 from ..core.vat import STANDARD, ZERO_RATED, label, short_label, vat_notes
 from ..language import N_, document_language, gettext_for
 from .base import DocumentType
+from .cancellation import settlement, void_terms
 from .method import method_words
 from .payment import PaymentContext as PaymentBlock, payment_context
 
@@ -141,6 +145,8 @@ class InvoiceContext(PaymentBlock):  # and the payment block's keys
     draft_banner: str  # "Draft — not a valid invoice" (or credit note)
     credits: str  # a credit note's cancelled invoice number, else ""
     credited: str  # a credit note's amount as a positive sum, "" for an invoice
+    cancelled_by: str  # a void invoice's credit note number, else ""
+    settlement: str  # what became of the money paid on the cancelled (void) invoice, "" for others
     number: str  # "DRAFT" while a draft has no number
     draft: bool
     issue_date: str
@@ -189,8 +195,12 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
     pay = payment_context(doc, amount)
     prices = basis(invoice.lines)
     unit_price_label, amount_label = _COLUMNS.get(prices, _NET_COLUMNS)
+    cancellation = doc.cancellation
     if credit_note:
-        terms = (_(_CREDIT_NOTE).format(text(doc.credits)) if text(doc.credits) else "") + _(_CREDITED)
+        terms = (_(_CREDIT_NOTE).format(text(doc.credits)) if text(doc.credits) else "") + (
+            settlement(cancellation, amount, _) if cancellation else _(_CREDITED))
+    elif doc.void:
+        terms = void_terms(cancellation, amount, day, _)
     elif doc.is_paid:
         terms = _(_PAID_EARLIER_OPEN).format(amount_due=amount_due) if doc.amount_due > 0 else _(_PAID)
     elif doc.amount_due <= 0 and not doc.draft:
@@ -208,6 +218,8 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
         "draft_banner": _(_DRAFT_BANNERS["credit_note" if credit_note else "invoice"]),
         "credits": text(doc.credits),
         "credited": amount(-invoice.total) if credit_note else "",
+        "cancelled_by": text(cancellation.credit_note) if doc.void and cancellation else "",
+        "settlement": settlement(cancellation, amount, _) if cancellation else "",
         "number": number,
         "draft": doc.draft,
         "issue_date": day(issue),

@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import TypedDict
 
 from ..core.document import InvoiceDocument, Practice, StatementDocument
-from ..core.kind import InvoiceKind
 from ..payments.account import BankAccount
 from ..payments.open_amount import document_open_amount, statement_open_amount
 from ..payments.qr import payment_code
@@ -46,7 +45,7 @@ class PaymentContext(TypedDict):
 def payment_context(doc: InvoiceDocument, amount) -> PaymentContext:
     """`amount` formats money the practice's way (render.context.money_format)."""
     invoice = doc.invoice
-    asks = doc.kind is InvoiceKind.INVOICE and not doc.draft and bool(invoice.invoice_no.strip())
+    asks = doc.asks_payment
     asked = document_open_amount(doc) if asks else Decimal(0)
     block = payment_block(doc.practice, creditor_reference(invoice.invoice_no) if asks else "", asked, amount)
     link = doc.pay_link if asked > 0 else ""

@@ -1,0 +1,51 @@
+"""core.cancellation: where the money paid on a void invoice went, as of a day, table-driven."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheetbill.core.cancellation import cancellation
+from sheetbill.core.model import Allocation
+
+from .test_core_account import D, account, day, inv, pay
+
+VOIDED = [inv("INV-1", 2, "52.00", status="Void"), inv("CN-1", 5, "-52.00", credits="INV-1")]
+REBILLED = [*VOIDED, inv("INV-2", 5, "30.00")]
+
+
+@pytest.mark.parametrize("invoices, payments, today, expected", [
+    # (paid on the void invoice, set against, kept as credit)
+    pytest.param(VOIDED, [], 5, ("0", [], "0"), id="nothing paid"),
+    pytest.param(VOIDED, [pay(2, 3, "20", "INV-1 20.00")], 5, ("20.00", [], "20.00"), id="all kept as credit"),
+    pytest.param([*VOIDED, inv("INV-2", 5, "52.00")], [pay(2, 3, "20", "INV-1 20.00; INV-2 20.00")], 5,
+                 ("20.00", ["INV-2 20.00"], "0"), id="all set against the invoice that replaces it"),
+    pytest.param(REBILLED, [pay(2, 3, "50", "INV-1 50.00; INV-2 30.00")], 5,
+                 ("50.00", ["INV-2 30.00"], "20.00"), id="part set against, the rest kept"),
+    pytest.param(REBILLED, [pay(2, 3, "70", "INV-1 52.00; Credit 18.00; INV-2 30.00")], 5,
+                 ("52.00", ["INV-2 12.00"], "40.00"),
+                 id="the payment's own credit is spent first, then what the void freed"),
+    pytest.param(REBILLED, [pay(2, 3, "20", "INV-1 20.00; INV-2 20.00"), pay(3, 4, "10", "INV-1 10.00; INV-2 10.00")],
+                 5, ("30.00", ["INV-2 30.00"], "0"), id="two payments, both moved"),
+    pytest.param([*REBILLED, inv("INV-3", 9, "40.00")], [pay(2, 3, "50", "INV-1 50.00; INV-2 30.00; INV-3 20.00")],
+                 9, ("50.00", ["INV-2 30.00", "INV-3 20.00"], "0"), id="credit used by a later invoice too"),
+    pytest.param([*REBILLED, inv("INV-3", 9, "40.00")], [pay(2, 3, "50", "INV-1 50.00; INV-2 30.00; INV-3 20.00")],
+                 5, ("50.00", ["INV-2 30.00"], "20.00"), id="as of the credit note's day: the later invoice not yet"),
+])
+def test_where_the_money_of_a_void_invoice_went(invoices, payments, today, expected):
+    c = cancellation(account(invoices, payments), "INV-1", day(today))
+    paid, against, kept = expected
+    assert (c.invoice_no, c.credit_note, c.on) == ("INV-1", "CN-1", day(5))
+    assert (c.paid, c.set_against, c.kept) == (
+        D(paid), tuple(Allocation(a.split()[0], D(a.split()[1])) for a in against), D(kept))
+
+
+def test_only_a_void_invoice_has_a_cancellation():
+    a = account(REBILLED, [])
+    assert cancellation(a, "INV-2", day(5)) is None and cancellation(a, "INV-9", day(5)) is None
+
+
+def test_the_credit_note_and_the_void_invoice_carry_the_same_cancellation():
+    a = account(REBILLED, [pay(2, 3, "50", "INV-1 50.00; INV-2 30.00")])
+    note, void = a.invoice("CN-1", day(5)), a.invoice("INV-1", day(5))
+    assert note.cancellation == void.cancellation == cancellation(a, "INV-1", day(5))
+    assert (void.paid, void.balance, void.amount_due, void.payments) == (D(0), D(0), D(0), ())
