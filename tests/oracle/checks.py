@@ -156,7 +156,7 @@ def check_statement(ctx: dict, book: Book, lenient: bool = False) -> list[str]:
     due = book.net(cid, end)
     f.money(ctx, "charges", charges)
     f.money(ctx, "credit", credit)
-    f.money(ctx, "due", due)
+    f.money(ctx, "due", max(ZERO, due))  # never asked below nothing: the credit is shown beside it
     f.money(ctx, "closing", book.closing(cid, end))
     f.money(ctx, "opening", book.closing(cid, start - timedelta(days=1)))
     if len(got) == 6 and got["closing"] != got["opening"] + got["charges"] - got["payments"]:
