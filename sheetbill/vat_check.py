@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from .book import records
 from .core import vatex
+from .core.pricing import service_problem
 from .core.vat import INTRA_COMMUNITY, REVERSE_CHARGE, parse_category, split_reason
 
 
 def vat_findings(tables, day_first: bool) -> list[str]:
-    """Unknown VAT Categories, exemption reasons naming a code not on the VATEX code list, and
-    reverse-charge or intra-EU clients without a valid VAT ID."""
+    """Unknown VAT Categories, exemption reasons naming a code not on the VATEX code list,
+    reverse-charge or intra-EU clients without a valid VAT ID, and Services prices no invoice
+    can carry (a negative Unit Price, a Tax Rate outside 0% to 100%)."""
     out = []
     clients = tables.get("clients")
     if clients is not None and clients.exists and "vat_category" in clients.columns:
@@ -21,6 +23,9 @@ def vat_findings(tables, day_first: bool) -> list[str]:
             elif category in (REVERSE_CHARGE, INTRA_COMMUNITY) and client.vat_id_problem:
                 out.append(f"{where}: {category} needs the client's VAT ID in Tax ID: {client.vat_id_problem}")
     services = tables.get("services")
+    if services is not None and services.exists:
+        out += [f"workbook: {problem}" for service in records.services(services, day_first)
+                if (problem := service_problem(service))]
     if services is not None and services.exists and {"vat_category", "exemption_reason"} & set(services.columns):
         for service in records.services(services, day_first):
             where = f"workbook: Services row {service.row} ({service.code})"

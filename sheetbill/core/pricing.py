@@ -52,7 +52,23 @@ class PriceList:
             raise PricingProblem(f"Service {code} is not active (Services row {newest.row})")
         if newest.unit_price is None or newest.tax_rate is None:
             raise PricingProblem(f"Services row {newest.row} ({code}) has no Unit Price or Tax Rate")
+        problem = service_problem(newest)
+        if problem:
+            raise PricingProblem(problem)
         return newest
+
+
+def service_problem(service: ServicePrice) -> str:
+    """What makes a Services row's price unusable on an invoice ("" if nothing): a negative
+    Unit Price (money back is a credit note or a refund, not a service) or a Tax Rate
+    outside 0% to 100% (a typo: 190% for 19%)."""
+    where = f"Services row {service.row} ({service.code})"
+    if service.unit_price is not None and service.unit_price < 0:
+        return (f"{where} has a negative Unit Price ({service.unit_price}): money given back is a credit note "
+                "(set the invoice's Status to Void) or a refund in Payments")
+    if service.tax_rate is not None and not ZERO <= service.tax_rate <= HUNDRED:
+        return f"{where} has Tax Rate {service.tax_rate.normalize():f}%: a rate lies between 0% and 100%"
+    return ""
 
 
 def _day(d: date | None) -> str:
