@@ -41,13 +41,16 @@ def test_a_sessions_status_matches_whatever_its_case_and_spaces(text, member):
     ("Paid", InvoiceStatus.PAID),
     ("Void", InvoiceStatus.VOID),
     ("Archived", InvoiceStatus.ARCHIVED),
-    ("paid", None),  # the worker writes it; a hand-typed variant is not a status
-    ("Partially paid", None),
-    ("VOID", None),
+    ("void", InvoiceStatus.VOID),  # people type Void, Finalized and Archived by hand
+    (" VOID ", InvoiceStatus.VOID),
+    ("finalized", InvoiceStatus.FINALIZED),
+    ("Finalised", InvoiceStatus.FINALIZED),
+    ("Partially  paid", InvoiceStatus.PARTIALLY_PAID),
+    ("Final", None),
     ("Cancelled", None),
     ("", None),
 ])
-def test_an_invoices_status_matches_only_as_written(text, member):
+def test_an_invoices_status_is_read_as_people_type_it(text, member):
     assert status.invoice_status(text) is member
 
 
@@ -110,7 +113,7 @@ def test_a_sessions_billing_status_keeps_a_text_it_does_not_know(shown, member, 
 
 @pytest.mark.parametrize("shown, member, unknown", [
     ("Partially Paid", InvoiceStatus.PARTIALLY_PAID, ""),
-    ("paid", None, "paid"),
+    ("Final", None, "Final"),
     ("", None, ""),
 ])
 def test_an_invoices_record_has_its_status_or_the_text_it_does_not_know(shown, member, unknown):

@@ -204,3 +204,24 @@ def test_paid_invoices_are_archived_after_the_configured_age(practice, clock):
     statuses = {i["Invoice No"]: i["Status"] for i in practice.rows("Invoices")}
     assert statuses == {"INV-2026-0001": "Archived", "INV-2026-0002": "Finalized"}  # unpaid stays open
     assert by(practice.rows("Sessions"), "Session ID")["S-00001"]["Billing Status"] == "Archived"
+
+
+def test_a_status_is_read_as_the_admin_types_it_and_one_naming_no_status_is_said(practice):
+    practice.configure("finalize: auto", "finalize: review")
+    practice.append("Sessions", *(session(f"S-0000{n}", date(2026, 11, n)) for n in (1, 2, 3)))
+    practice.run()
+    edit(practice, "Invoices", "DRAFT-S-00001", "Status", "finalized")
+    edit(practice, "Invoices", "DRAFT-S-00002", "Status", "Finalised")
+    edit(practice, "Invoices", "DRAFT-S-00003", "Status", "Final")
+    report = practice.run()
+    assert report.created == ["INV-2026-0001", "INV-2026-0002"]
+    assert len(practice.emails()) == 2
+    problem, = [p for p in report.problems if p.tab == "invoices"]
+    assert (problem.key, problem.message) == (
+        "DRAFT-S-00003", "Status 'Final' is not an invoice status (use Draft, Finalized, Void or Archived)")
+    invoices = [i["Invoice No"] for i in practice.rows("Invoices")]
+    assert invoices.count("DRAFT-S-00003") == 1 and not any(i.startswith("DRAFT-S-00003-") for i in invoices)
+
+    edit(practice, "Invoices", "INV-2026-0001", "Status", " void ")
+    report = practice.run()
+    assert [i["Invoice No"] for i in practice.rows("Invoices")][-2:] == ["CN-2026-0001", "DRAFT-S-00001"]

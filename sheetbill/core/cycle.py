@@ -22,7 +22,7 @@ from .invoice import invoice_row
 from .lifecycle import LifecycleRules, plan_lifecycle
 from .model import BillingStatus, Invoice, Ledger, Payment
 from .payments import PaymentRules, Receipt, plan_payments
-from .plan import CellWrite, Plan, RowAppend
+from .plan import CellWrite, Plan, RowAppend, RowProblem
 from .kind import is_credit_note
 
 
@@ -75,10 +75,19 @@ def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
                    _status_after_payments(ledger, billing, settled, rules), unknown_writes)
     plan = Plan(appends=appends, writes=writes,
                 new_invoices=tuple(by_no[i.invoice_no] for i in billing.new_invoices),
-                problems=billing.problems + pay.problems + tuple(unknown), waiting=billing.waiting)
+                problems=billing.problems + pay.problems + tuple(unknown) + _unknown_statuses(ledger.invoices),
+                waiting=billing.waiting)
     credit_notes = tuple(by_no[i.invoice_no] for i in life.credit_notes)
     return CyclePlan(plan, settled, credit_notes, tuple(life.finalized), pay.receipts, tuple(cash.notes),
                      pay.payments, pay.client_balances, drafts.redrafts)
+
+
+def _unknown_statuses(invoices: tuple[Invoice, ...]) -> tuple[RowProblem, ...]:
+    """Invoices rows whose Status names no status: said, and left as they are until it does."""
+    return tuple(RowProblem("invoices", i.row, i.invoice_no,
+                            f"Status '{i.unknown_status.strip()}' is not an invoice status "
+                            "(use Draft, Finalized, Void or Archived)")
+                 for i in invoices if i.row is not None and i.status is None and i.unknown_status.strip())
 
 
 def _settled_append(a: RowAppend, by_no: dict[str, Invoice], made: dict[str, Invoice]) -> RowAppend:

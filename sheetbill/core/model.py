@@ -201,7 +201,9 @@ class Invoice:
 
     @property
     def live(self) -> bool:
-        return self.status in LIVE_STATUSES
+        """Issued or drafted, and not void; a Status typed as no status counts as live, so that
+        its sessions are not billed again while the row waits for a status it names."""
+        return self.status in LIVE_STATUSES or (self.status is None and bool(self.unknown_status.strip()))
 
     @property
     def status_text(self) -> str:

@@ -1,9 +1,9 @@
 """A status cell's text -> its enum member, or None when the text names none.
 
-Each column keeps the matching it has always had: a session's Status and a
-client's Invoice Mode are typed by people (any case, spaces around; `per session`
-for `per-session`); an invoice's Status and a session's Billing Status are
-written by the worker and match only as written.
+A session's Status, an invoice's Status and a client's Invoice Mode are typed by
+people: any case, spaces around (`per session` for `per-session`, `Finalised` for
+Finalized); a session's Billing Status is written by the worker only and matches
+only as written.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from .model import BillingStatus, InvoiceMode, InvoiceStatus, SessionStatus
 
 _SESSION = {s.value.lower(): s for s in SessionStatus}
-_INVOICE = {s.value: s for s in InvoiceStatus}
+_INVOICE = {s.value.casefold(): s for s in InvoiceStatus} | {"finalised": InvoiceStatus.FINALIZED}
 _BILLING = {s.value: s for s in BillingStatus}
 
 
@@ -21,8 +21,8 @@ def session_status(text: str) -> SessionStatus | None:
 
 
 def invoice_status(text: str) -> InvoiceStatus | None:
-    """`Paid` -> PAID; `paid`, `Cancelled` or "" -> None."""
-    return _INVOICE.get(text)
+    """`Paid`, ` void `, `Finalised` -> the status; `Cancelled` or "" -> None."""
+    return _INVOICE.get(" ".join(text.split()).casefold())
 
 
 def billing_status(text: str) -> BillingStatus | None:
