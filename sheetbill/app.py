@@ -324,7 +324,7 @@ def audit_findings(config: Config) -> list[str]:
     unknown = unknown_outcomes(ledger.invoices, ledger.payments, snapshot.state) \
         if config.email.transport == "smtp" else []  # other transports look them up on the next run
     return audit(records.changes(snapshot.tables["changelog"]), ledger.invoices, ledger.sessions,
-                 ledger.payments, patterns, rules.minor_unit, [u.message for u in unknown])
+                 ledger.payments, patterns, rules.minor_unit, [u.message for u in unknown], ledger.clients)
 
 
 def export_accounts(config: Config, fmt: str, date_from, date_to, out: Path | None = None):

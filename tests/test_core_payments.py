@@ -443,3 +443,27 @@ def test_a_disputed_row_waits_with_its_words_until_a_person_clears_them(credit, 
     p = cleared.run()
     assert problems(p).get(3, "") == problem_after_clearing
     assert written(p, "payments", "applied_to").get("P-00002") == applied_after_clearing
+
+
+def test_a_payment_named_by_a_clients_old_name_stays_hers():
+    """Anna Meier, renamed Anna Meier-Schulz: her payment on her invoices is still hers (no Problem,
+    her credit counted); one that was all credit says on its row that the name names nobody."""
+    from sheetbill.core.payments import PaymentRules, plan_payments
+
+    anna = Client(2, "C-001", "Anna Meier-Schulz", "a@example.com", "", None, 14, None, "")
+    inv = Invoice(invoice_no="INV-2026-0001", issue_date=date(2026, 11, 2), due_date=date(2026, 11, 16),
+                  client_id="C-001", client_name="Anna Meier", session_ids=("S-00001",), net=Decimal("65"), tax=Decimal("0"),
+                  total=Decimal("65"), paid=Decimal("65"), balance=Decimal("0"), status=InvoiceStatus.PAID, row=2)
+
+    def paid(row, applied):
+        return Payment(row=row, payment_id=f"P-{row}", date=date(2026, 11, 10), client="Anna Meier", invoice_no="",
+                       amount=Decimal("80"), method="Cash", reference="", applied=applied, receipt_no=f"RCPT-2026-000{row}",
+                       receipt_sent_at="", problem="")
+    on_invoice = paid(2, (Allocation("INV-2026-0001", Decimal("65")), Allocation("Credit", Decimal("15"))))
+    credit_only = paid(3, (Allocation("Credit", Decimal("80")),))
+    plan = plan_payments(Ledger((), (anna,), (), (inv,), (), (on_invoice,)), (inv,), PaymentRules(), date(2026, 11, 21))
+    assert plan.problems == () and plan.client_balances["C-001"] == (Decimal("0"), Decimal("15"))
+    assert plan.invoice_paid["INV-2026-0001"][2] is InvoiceStatus.PAID
+    plan = plan_payments(Ledger((), (anna,), (), (inv,), (), (credit_only,)), (inv,), PaymentRules(), date(2026, 11, 21))
+    problem, = plan.problems
+    assert "Client 'Anna Meier' of this applied payment is not in Clients" in problem.message

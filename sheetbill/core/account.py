@@ -39,6 +39,7 @@ from .cancellation import Cancellation, cancellation
 from .clients import ClientBook
 from .model import Allocation, Client, Invoice, InvoiceStatus, Payment
 from .number import ZERO
+from .owner import payment_owner
 
 CREDIT, REFUND = "Credit", "Refund"  # the Applied To words (core.payments spells them the same)
 
@@ -400,7 +401,8 @@ def _spend(free: list[list], amount: Decimal, fallback: date) -> tuple[date, tup
 
 
 def owner_of(clients: Iterable[Client], invoices: Iterable[Invoice]) -> Callable[[Payment], str | None]:
-    """A payment's client: the one its Client names (ID or exact name), else its invoices' client."""
+    """A payment's client (see `core.owner.payment_owner`): the one its Client names (ID or current
+    exact name), else the client of the invoices its money is on."""
     book = ClientBook(clients)
     client_of: dict[str, str] = {}
     for i in invoices:
@@ -409,12 +411,7 @@ def owner_of(clients: Iterable[Client], invoices: Iterable[Invoice]) -> Callable
             client_of.setdefault(_key(sid), i.client_id)
 
     def owner(p: Payment) -> str | None:
-        if p.client.strip():
-            return book.id_of(p.client)
-        for ref in (*(a.invoice_no for a in p.applied), p.invoice_no):
-            if _key(ref) in client_of:
-                return client_of[_key(ref)]
-        return None
+        return payment_owner(p, book.id_of, lambda ref: client_of.get(_key(ref)))
     return owner
 
 

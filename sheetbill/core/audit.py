@@ -4,7 +4,9 @@
 - every number series (invoices, credit notes, receipts) has no gap and no duplicate;
 - every ledger total adds up (lines -> invoice net, tax per rate, total; checksums);
 - each session is on at most one live invoice;
-- the projections (sessions' Invoice No, invoices' Paid and Balance) match the ledger;
+- the projections (sessions' Invoice No, invoices' Paid and Balance) match the ledger, and each
+  invoice's Paid is what its client's account, from which the documents are made, has on it
+  (`audit_accounts`);
 - no email's outcome is unknown (`unknown_sends`: interrupted sends a person must check).
 """
 
@@ -14,10 +16,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Iterable, Sequence
 
+from .audit_accounts import account_findings
 from .changelog import Change, broken_links
 from .invoice import checksum, tax_summary
 from .lifecycle import is_draft_key
-from .model import Invoice, InvoiceStatus, Payment, Session
+from .model import Client, Invoice, InvoiceStatus, Payment, Session
 from .number import ZERO
 from .numbering import NumberPattern, gaps_and_duplicates
 from .kind import is_credit_note
@@ -25,12 +28,15 @@ from .kind import is_credit_note
 
 def audit(changes: Sequence[Change], invoices: Sequence[Invoice], sessions: Sequence[Session],
           payments: Sequence[Payment], patterns: dict[str, NumberPattern], minor: Decimal,
-          unknown_sends: Sequence[str] = ()) -> list[str]:
+          unknown_sends: Sequence[str] = (), clients: Sequence[Client] = ()) -> list[str]:
     findings = broken_links(changes)
     findings += _series(invoices, payments, patterns)
     findings += _totals(invoices, minor)
     findings += _one_live_invoice(invoices, patterns["credit_note"])
     findings += _projections(invoices, sessions, payments, patterns["credit_note"])
+    if clients:
+        findings += account_findings(clients, invoices, payments,
+                                     lambda number: is_credit_note(number, patterns["credit_note"]), minor)
     findings += list(unknown_sends)
     return findings
 

@@ -35,6 +35,7 @@ from .number import CENT, D, ZERO, fmt, money
 from .numbering import NumberPattern, Sequencer, with_ids
 from .plan import CellWrite, RowProblem
 from .kind import is_credit_note
+from .owner import payment_owner
 
 CREDIT = "Credit"
 REFUND = "Refund"
@@ -453,15 +454,15 @@ def _owner(p: Payment, book: ClientBook, index: _Invoices, strict: bool) -> str 
 
 
 def _owner(p: Payment, book: ClientBook, index: _Invoices, strict: bool = True) -> str | None:
-    """The client whose money an applied payment is: its Client, else the client of its invoices."""
-    if p.client.strip() and (cid := book.id_of(p.client)):
+    """The client whose money an applied payment is (`core.owner.payment_owner`, as every account
+    says): its Client, else the client of its invoices."""
+    cid = payment_owner(p, book.id_of, lambda ref: inv.client_id if (inv := index.get(ref)) else None)
+    if cid is not None:
         return cid
-    for ref in (p.invoice_no, *(a.invoice_no for a in p.applied)):
-        if (inv := index.get(ref)) is not None:
-            return inv.client_id
     if strict and p.client.strip():
-        raise _Problem(f"Client '{p.client.strip()}' of this applied payment is not in Clients; "
-                       "its credit is not counted until it is")
+        raise _Problem(f"Client '{p.client.strip()}' of this applied payment is not in Clients (renamed, or "
+                       "its row deleted?) and its money is on no invoice; put the Client ID in Client. "
+                       "Its credit is not counted until then")
     if strict:
         raise _Problem("No Client, and no invoice in Invoices is named by Invoice No or Applied To; "
                        "its credit is not counted until one is")
