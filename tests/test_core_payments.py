@@ -154,14 +154,14 @@ def test_time_of_session_billing_applies_the_payment_to_the_invoice_made_this_sa
     (payment(who="C-001", amount="-20.00"),
      "Refund of 20.00 is more than client C-001's Credit on 2026-11-10 (0.00)"),
     (payment(who="", inv=""), "No Client or Invoice No given"),
-    (payment(inv="INV-2024-0001"), "Invoice INV-2024-0001 is paid; name another invoice, or only the Client"),
+    (payment(inv="INV-2024-0001"), "Invoice INV-2024-0001 is cancelled; name another invoice, or only the Client"),
     (payment(inv="INV-2024-0002"), "Invoice INV-2024-0002 is without a Status; name another invoice, or only the Client"),
 ])
 def test_a_payment_that_cannot_be_applied_says_why_and_is_left_alone(pay, message):
     invoices = [INV1, invoice("INV-2026-0005", "10.00", status="Void"),
                 invoice("INV-2026-0006", "10.00", status="Draft", sessions=["S-00009"]),
                 invoice("CN-2026-0001", "-10.00"), invoice("INV-2025-0001", "10.00", status="Archived"),
-                invoice("INV-2024-0001", "10.00", status="paid"), invoice("INV-2024-0002", "10.00", status="")]
+                invoice("INV-2024-0001", "10.00", status="Cancelled"), invoice("INV-2024-0002", "10.00", status="")]
     sessions = [Session(9, "S-00007", TODAY, "C-001", "LD60", None, (), None, "", SessionStatus.SCHEDULED, "", "", None, "")]
     p = plan(pay, invoices=invoices, sessions=sessions)
     assert problems(p) == {2: message}
