@@ -140,3 +140,22 @@ def test_a_helper_gives_back_what_its_work_returns() -> None:
         found = helper.result()
     assert found is not None and found["rows"] == [Decimal("1.10"), date(2026, 11, 30)]
     assert found["pid"] != os.getpid()
+
+
+def test_a_helper_answers_through_a_descriptor_above_1024() -> None:
+    """A long-lived run (watch) may hold many files open; select() could not wait on those."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"this machine allows {hard} open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    spare = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        with apart.Apart(lambda: "done") as helper:
+            assert helper._fd > 1024
+            assert helper.result() == "done"
+    finally:
+        for fd in spare:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

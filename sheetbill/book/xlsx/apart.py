@@ -57,28 +57,40 @@ class Apart(Generic[T]):
         seconds (then it is stopped)."""
         if self._pid is None:
             return None
-        deadline = time.monotonic() + patience
-        chunks: list[bytes] = []
         try:
-            while True:
-                ready, _, _ = select.select([self._fd], [], [], max(0.0, deadline - time.monotonic()))
-                if not ready:
-                    os.kill(self._pid, signal.SIGKILL)
-                    chunks = []
-                    break
-                chunk = os.read(self._fd, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
+            data = self._read(time.monotonic() + patience)
+        except (OSError, ValueError):  # the pipe could not be read: no result
+            self._stop()
+            data = b""
         finally:
             os.close(self._fd)
             self._reap()
-        data = b"".join(chunks)
         try:
             found: T | None = pickle.loads(data) if data else None
         except Exception:  # noqa: BLE001 - a result that cannot be read back is no result
             return None
         return found
+
+    def _read(self, deadline: float) -> bytes:
+        """All the helper writes, or b"" (and the helper stopped) once `deadline` has passed."""
+        chunks: list[bytes] = []
+        poller = select.poll()  # not select(): its descriptors must be below 1024
+        poller.register(self._fd, select.POLLIN)
+        while True:
+            if not poller.poll(max(0, int((deadline - time.monotonic()) * 1000))):
+                self._stop()
+                return b""
+            chunk = os.read(self._fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+    def _stop(self) -> None:
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def _reap(self) -> None:
         pid, self._pid = self._pid, None
@@ -90,10 +102,7 @@ class Apart(Generic[T]):
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self._pid is not None:  # left early: the helper's work is not wanted
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            self._stop()
             os.close(self._fd)
             self._reap()
 
