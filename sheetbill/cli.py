@@ -33,6 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a file or folder named on the command line or in the config
         print(f"sheetbill: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C, or `kill -INT`: a sentence, not a traceback
+        print("sheetbill: stopped (Ctrl-C). What this run saved in the workbook stays; the next run makes "
+              "the PDFs and sends the emails it left, and sends nothing twice.", file=sys.stderr)
+        return 130
     except Exception as exc:  # a message, never a traceback; SHEETBILL_DEBUG=1 shows it
         if os.environ.get("SHEETBILL_DEBUG"):
             raise

@@ -30,4 +30,6 @@ class UnsafeToWrite(SheetbillError):
 
 
 class DeliveryFailed(SheetbillError):
-    """Emails could not be sent; the rows say which."""
+    """A PDF or email could not be made; the invoices are safe in the workbook."""
+
+    exit_code = 2

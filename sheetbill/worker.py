@@ -30,7 +30,7 @@ from .deliver.base import Transport
 from .deliver.cycle import Delivery
 from .deliver.invoice_pdfs import RenderAll
 from .deliver.outgoing import Context
-from .errors import SheetbillError
+from .errors import DeliveryFailed, SheetbillError
 from .partial import partly_written
 from .payments import intake
 from .problems import still_shown
@@ -134,6 +134,10 @@ class Worker:
             snapshot = self.delivery.deliver(ctx, self.io, seen, cycle, invoices, report, cycle.plan.writes)
         except SheetbillError as exc:  # a later write failed: say what this run did write
             raise partly_written(exc, report.created, report.pdfs, report.sent) from None
+        except OSError as exc:  # a PDF or email file could not be written (disk full, no permission)
+            failed = DeliveryFailed(f"cannot write {exc.filename or 'a PDF or email'}: {exc.strerror or exc}; "
+                                    "free the space or fix the folder's permissions, then run again")
+            raise partly_written(failed, report.created, report.pdfs, report.sent) from None
         if self.accounting is not None:
             push_to_books(self.io, self.config, self.accounting, self.clock.now, report.problems, report.errors)
         return replace(seen, snapshot=snapshot)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+from datetime import date
+
 import pytest
 
 from sheetbill import app, cli
+from sheetbill.book import excel as excel_mod
+from sheetbill.deliver import cycle as delivery_mod
+from sheetbill.render import folder as folder_mod
+
+from .conftest import session
 
 
 def run(capsys, *argv) -> tuple[int, str]:
@@ -85,3 +93,53 @@ def test_a_broken_oauth_client_file_is_a_message(tmp_path, capsys):
     code, out = run(capsys, "auth", "google", "--config", str(config), "--client-secrets",
                     str(tmp_path / "client.json"), "--no-browser")
     assert code == 1 and "not an OAuth client file" in out and "unexpected" not in out
+
+
+def test_ctrl_c_is_one_sentence_and_exit_130(practice, capsys, monkeypatch):
+    def interrupted(config):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(app, "audit_findings", interrupted)
+    code, out = run(capsys, "audit", "--config", str(practice.config_path))
+    assert code == 130 and "Traceback" not in out
+    assert out.startswith("sheetbill: stopped (Ctrl-C). What this run saved in the workbook stays")
+
+
+def test_a_full_disk_while_making_pdfs_says_the_invoices_are_saved(practice, capsys, monkeypatch):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+
+    def full(folder, name, pdf):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / name))
+
+    monkeypatch.setattr(folder_mod, "store_pdf", full)  # each PDF: an error line, the run goes on
+    code, out = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 2 and "Traceback" not in out and "INV-2026-0001: PDF not made" in out
+    assert [r["Invoice No"] for r in practice.rows("Invoices")] == ["INV-2026-0001"]  # saved all the same
+    monkeypatch.undo()
+    practice.append("Sessions", session("S-00002", date(2026, 11, 4)))
+
+    def full_elsewhere(self, *args, **kwargs):  # a file of the run's own (a render helper's, the outbox's)
+        raise OSError(errno.ENOSPC, "No space left on device", "/var/tmp/sheetbill-render")
+
+    monkeypatch.setattr(delivery_mod.Delivery, "deliver", full_elsewhere)
+    code, out = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 2 and "Traceback" not in out
+    assert out.startswith("sheetbill: cannot write /var/tmp/sheetbill-render: No space left on device")
+    assert "saved in the workbook: INV-2026-0002" in out
+    monkeypatch.undo()
+    code, out = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 0 and len(practice.emails()) == 2
+
+
+def test_a_folder_the_workbook_cannot_be_written_in_is_named_and_nothing_is_written(practice, capsys, monkeypatch):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    before = practice.workbook.read_bytes()
+
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(practice.folder / ".practice.x.xlsx.tmp"))
+
+    monkeypatch.setattr(excel_mod.tempfile, "mkstemp", refused)
+    code, out = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 1 and "Traceback" not in out and ".tmp" not in out
+    assert f"practice.xlsx: cannot write in {practice.folder}: Permission denied. Nothing was written" in out
+    assert practice.workbook.read_bytes() == before

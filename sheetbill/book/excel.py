@@ -141,7 +141,10 @@ class ExcelBook:
         rows = next_rows(snapshot.tables, edits)
         tables = copies(snapshot.tables, edits)  # new tabs and columns, then the rows written
         sheet_edits, new_sheets = self._sheet_edits(tables, edits)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".xlsx.tmp", dir=self.path.parent)
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".xlsx.tmp", dir=self.path.parent)
+        except OSError as exc:
+            raise self._cannot_write(exc) from None
         os.close(fd)
         tmp = Path(tmp_name)
         try:
@@ -150,6 +153,8 @@ class ExcelBook:
                 written = self._patch(self.path, tmp, sheet_edits, new_sheets, layouts=known)
             except XlsxError as exc:
                 raise UnsafeToWrite(f"{self.path.name}: cannot write safely: {exc}. Nothing was written.") from None
+            except OSError as exc:
+                raise self._cannot_write(exc) from None
             grown = {name: Grown.of(edit) for name, edit in sheet_edits.items()}
             del sheet_edits  # the new rows as written: a first cycle's are the most it holds at once
             layouts = written.layouts if written is not None else {}
@@ -177,6 +182,11 @@ class ExcelBook:
         return Committed(rows, replace(snapshot, tables=tables, state=state_after(snapshot.state, edits),
                                        version=(stat.st_mtime_ns, stat.st_size),
                                        fingerprints=self._by_key(fingerprints(self.path))))
+
+    def _cannot_write(self, exc: OSError) -> WorkbookError:
+        """The new version could not be written beside the workbook (disk full, no permission)."""
+        return WorkbookError(f"{self.path.name}: cannot write in {self.path.parent}: {exc.strerror or exc}. "
+                             "Nothing was written; free the space or fix the folder's permissions, then run again")
 
     def _layouts(self) -> dict[str, Layout]:
         """The segments of the sheets the last commits wrote (each used only on the very part it describes)."""
