@@ -4,7 +4,9 @@ The snapshot holds each Invoices and Lines row as the worker last left it.
 A finalized invoice's row or lines that differ now are written back from
 it; a deleted one is added again. What the worker maintains itself (Paid,
 Balance, PDF, Sent At, Message ID) and the one change a person may make (Status
-set to Void, which issues a credit note) are not undone. What cannot be
+set to Void, which issues a credit note) are not undone. A finalized
+invoice whose Invoice No was typed over is found by what else its row holds
+(core.overtyped) and gets its number back. What cannot be
 undone (no snapshot to restore from, a row added by hand) is flagged.
 
 A payment whose receipt was issued is the client's record of it: when a person
@@ -22,6 +24,7 @@ from typing import Mapping
 from .history import Rows
 from .invoice import checksum
 from .model import Invoice, InvoiceStatus
+from .overtyped import identities
 from .status import invoice_status
 from .plan import CellWrite, RowAppend
 
@@ -51,22 +54,29 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
     protected = {k for k, f in old_invoices.items() if invoice_status(f.get("status", "")) in PROTECTED_STATUSES}
     for tab in ("invoices", "lines"):
         old_rows, new_rows = before.get(tab, {}), now.get(tab, {})
+        renumbered = identities(old_rows, new_rows, protected, "invoice_no", MAINTAINED) if tab == "invoices" else {}
+        now_key = {old: key for key, old in renumbered.items()}
         for key, old in old_rows.items():
             if _invoice_of(tab, key) not in protected:
                 continue
-            current = new_rows.get(key)
-            if current is None:
+            at = now_key.get(key, key if key not in renumbered else None)
+            current = new_rows.get(at) if at is not None else None
+            if current is None or at is None:
                 out.appends.append(RowAppend(tab, key, dict(old)))
                 continue
             for fld, was in old.items():
                 is_now = current.get(fld, "")
                 if is_now == was or (tab == "invoices" and fld in MAINTAINED and _allowed(fld, was, is_now)):
                     continue
-                out.writes.append(CellWrite(tab, row_of[(tab, key)], key, fld, is_now, was))
-        for key in new_rows.keys() - old_rows.keys():
+                out.writes.append(CellWrite(tab, row_of[(tab, at)], key, fld, is_now, was))
+        for key in sorted(new_rows.keys() - old_rows.keys() - renumbered.keys()):
             if _invoice_of(tab, key) in protected:
                 out.flags.append(f"{'Invoices' if tab == 'invoices' else 'Lines'} row for {key} was added by hand "
                                  f"to a finalized invoice; it is not part of the invoice (delete it)")
+            elif tab == "invoices" and old_rows and _issued_looking(new_rows[key]):
+                out.flags.append(f"Invoices row {key} was not issued by sheetbill (added by hand, or a finalized "
+                                 "invoice's number typed over together with other cells): it is not an invoice; "
+                                 "delete it")
     if not have_snapshot:
         out.flags += _checksum_flags(invoices)
     out.flags += receipted_flags(before.get("payments", {}), now.get("payments", {}))
@@ -103,6 +113,10 @@ def receipted_flags(before: Mapping[str, Mapping[str, str]], now: Mapping[str, M
             flags.append(f"Payment {key} was changed after its receipt {receipt} was issued ({'; '.join(changed)}): "
                          "the client's receipt still shows what it was")
     return flags
+
+
+def _issued_looking(row: Mapping[str, str]) -> bool:
+    return invoice_status(row.get("status", "")) in PROTECTED_STATUSES
 
 
 def _allowed(fld: str, was: str, is_now: str) -> bool:
