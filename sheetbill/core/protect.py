@@ -9,11 +9,14 @@ invoice whose Invoice No was typed over is found by what else its row holds
 (core.overtyped) and gets its number back. What cannot be
 undone (no snapshot to restore from, a row added by hand) is flagged.
 
-A payment whose receipt was issued is the client's record of it: when a person
-deletes its row or changes what the receipt states, the worker goes with the
-sheet (a payment entered twice is deleted by hand) but says so, once, since
-the client's receipt no longer agrees with the books. So does a session on an
-invoice whose row was deleted (the invoice stays as sent).
+A payment whose receipt was issued is the client's record of it, and its
+receipt number is spent: a deleted row is put back, as a finalized invoice's
+is (a payment entered twice is taken back with a refund, which has a receipt
+of its own), so the number is never given to another payment and the Bank row
+that made it does not add it again. When a person changes what the receipt
+states, the worker goes with the sheet but says so, once, since the client's
+receipt no longer agrees with the books. So does a session on an invoice whose
+row was deleted (the invoice stays as sent).
 """
 
 from __future__ import annotations
@@ -79,6 +82,7 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
                                  "delete it")
     if not have_snapshot:
         out.flags += _checksum_flags(invoices)
+    out.appends += receipted_deleted(before.get("payments", {}), now.get("payments", {}))
     out.flags += receipted_flags(before.get("payments", {}), now.get("payments", {}))
     out.flags += invoiced_session_flags(before.get("sessions", {}), now.get("sessions", {}))
     return out
@@ -95,17 +99,20 @@ def invoiced_session_flags(before: Mapping[str, Mapping[str, str]], now: Mapping
 RECEIPTED = {"date": "Date", "client": "Client", "invoice_no": "Invoice No", "amount": "Amount"}  # what a receipt states
 
 
+def receipted_deleted(before: Mapping[str, Mapping[str, str]],
+                      now: Mapping[str, Mapping[str, str]]) -> list[RowAppend]:
+    """Payments with a receipt whose rows a person deleted since the last cycle, to put back."""
+    return [RowAppend("payments", key, dict(old)) for key, old in before.items()
+            if old.get("receipt_no") and key not in now]
+
+
 def receipted_flags(before: Mapping[str, Mapping[str, str]], now: Mapping[str, Mapping[str, str]]) -> list[str]:
-    """Payments with a receipt that a person deleted, or whose receipted cells they changed, since the last cycle."""
+    """Payments with a receipt whose receipted cells a person changed since the last cycle."""
     flags = []
     for key, old in before.items():
         receipt = old.get("receipt_no", "")
-        if not receipt:
-            continue
         current = now.get(key)
-        if current is None:
-            flags.append(f"Payment {key} ({old.get('amount', '')}) was deleted after its receipt {receipt} was issued: "
-                         "the client's receipt still shows it; if it was entered by mistake, tell the client")
+        if not receipt or current is None:
             continue
         changed = [f"{header} {old.get(f, '') or '(empty)'} -> {current.get(f, '') or '(empty)'}"
                    for f, header in RECEIPTED.items() if current.get(f, "") != old.get(f, "")]
