@@ -314,6 +314,7 @@ def audit_findings(config: Config) -> list[str]:
     from .book import records
     from .core.audit import audit
     from .core.delivery import unknown_outcomes
+    from .core.issued import receipts_issued
 
     book = book_for(config)
     snapshot = book.read(history=True)
@@ -324,7 +325,8 @@ def audit_findings(config: Config) -> list[str]:
     unknown = unknown_outcomes(ledger.invoices, ledger.payments, snapshot.state) \
         if config.email.transport == "smtp" else []  # other transports look them up on the next run
     return audit(records.changes(snapshot.tables["changelog"]), ledger.invoices, ledger.sessions,
-                 ledger.payments, patterns, rules.minor_unit, [u.message for u in unknown], ledger.clients)
+                 ledger.payments, patterns, rules.minor_unit, [u.message for u in unknown],
+                 clients=ledger.clients, receipts_issued=receipts_issued(snapshot.state))
 
 
 def export_accounts(config: Config, fmt: str, date_from, date_to, out: Path | None = None):

@@ -76,7 +76,7 @@ class RecordingTransport:
         self.messages.append(msg)
         return str(msg["Message-ID"])
 
-    def already_sent(self, message_id: str) -> bool:
+    def already_sent(self, message_id: str, document: str = "") -> bool:
         return self._lookup is not None and self._lookup(message_id)
 
     def check(self) -> None:

@@ -203,8 +203,8 @@ def test_watch_logs_what_a_person_should_know_as_warnings(caplog):
 
 
 def test_run_says_when_a_receipted_payment_was_deleted(practice, capsys):
-    """The worker goes with the sheet (the payment is gone from the books) but the client
-    holds a receipt for it: the admin hears of it once, on the cycle that sees it."""
+    """The client holds a receipt for it: the row is put back (its number is spent), and the
+    admin hears of it once, on the cycle that puts it back, with what to do instead."""
     import openpyxl
 
     practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
@@ -217,9 +217,11 @@ def test_run_says_when_a_receipted_payment_was_deleted(practice, capsys):
     wb.save(practice.workbook)
     code, out, _ = run(capsys, "run", "--config", str(practice.config_path))
     assert code == 0
-    assert ("  attention: Payment P-00001 (40) was deleted after its receipt RCPT-2026-0001 was issued: "
-            "the client's receipt still shows it; if it was entered by mistake, tell the client") in out.splitlines()
+    assert ("  restored P-00001 deleted Payments row put back: its receipt RCPT-2026-0001 was issued, so it "
+            "stays in the books and its number is not given again; to take back money entered by mistake, "
+            "enter a refund (a negative Amount)") in out.splitlines()
     invoice = {r["Invoice No"]: r for r in practice.rows("Invoices")}["INV-2026-0001"]
-    assert (invoice["Paid"], invoice["Status"]) == (0, "Finalized")  # the books follow the sheet
+    assert invoice["Paid"] == 40
+    assert [p["Receipt No"] for p in practice.rows("Payments")] == ["RCPT-2026-0001"]
     code, out, _ = run(capsys, "run", "--config", str(practice.config_path))
-    assert "attention" not in out  # said once
+    assert "restored" not in out  # said once

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sheetbill.core.protect import invoiced_session_flags, receipted_flags, restore_finalized
+from sheetbill.core.protect import invoiced_session_flags, receipted_deleted, receipted_flags, restore_finalized
 
 PAID = {"payment_id": "P-00001", "date": "2026-11-03", "client": "C-001", "invoice_no": "INV-2026-0001",
         "amount": "40", "method": "Cash", "reference": "", "applied_to": "INV-2026-0001 40.00",
@@ -16,8 +16,7 @@ PAID = {"payment_id": "P-00001", "date": "2026-11-03", "client": "C-001", "invoi
     ({"P-00001": PAID}, None),
     ({"P-00001": {**PAID, "method": "Card", "reference": "terminal 2"}}, None),  # not what the receipt is for
     ({"P-00001": {**PAID, "receipt_sent_at": ""}}, None),  # cleared to send it again (README)
-    ({}, "Payment P-00001 (40) was deleted after its receipt RCPT-2026-0001 was issued: the client's receipt "
-         "still shows it; if it was entered by mistake, tell the client"),
+    ({}, None),  # put back (receipted_deleted)
     ({"P-00001": {**PAID, "amount": "45"}},
      "Payment P-00001 was changed after its receipt RCPT-2026-0001 was issued (Amount 40 -> 45): "
      "the client's receipt still shows what it was"),
@@ -35,9 +34,25 @@ def test_a_payment_without_a_receipt_may_change() -> None:
     assert receipted_flags(before, {"P-00002": {**before["P-00002"], "amount": "99"}}) == []
 
 
-def test_the_flags_come_with_the_restoration() -> None:
+@pytest.mark.parametrize("before, now, put_back", [
+    ({"P-00001": PAID}, {}, ["P-00001"]),  # receipted, deleted: put back
+    ({"P-00001": PAID}, {"P-00001": {**PAID, "amount": "45"}}, []),  # changed: flagged, not undone
+    ({"P-00001": {**PAID, "receipt_no": "", "receipt_sent_at": ""}}, {}, []),  # no receipt yet: may go
+    ({"P-00001": PAID, "P-00002": {**PAID, "payment_id": "P-00002", "receipt_no": "RCPT-2026-0002"}},
+     {"P-00001": PAID}, ["P-00002"]),
+])
+def test_a_deleted_receipted_payment_is_put_back(before: dict, now: dict, put_back: list) -> None:
+    appends = receipted_deleted(before, now)
+    assert [a.key for a in appends] == put_back
+    assert all(a.tab == "payments" and a.values == before[a.key] for a in appends)
+
+
+def test_the_flags_and_put_back_payments_come_with_the_restoration() -> None:
     out = restore_finalized({"payments": {"P-00001": PAID}}, {"payments": {}}, {}, ())
-    assert out.empty and len(out.flags) == 1 and out.flags[0].startswith("Payment P-00001 (40) was deleted")
+    assert [a.key for a in out.appends] == ["P-00001"] and out.flags == []
+    out = restore_finalized({"payments": {"P-00001": PAID}}, {"payments": {"P-00001": {**PAID, "amount": "4"}}},
+                            {}, ())
+    assert out.empty and len(out.flags) == 1 and out.flags[0].startswith("Payment P-00001 was changed")
 
 
 SESSION = {"session_id": "S-00004", "date": "2026-11-03", "client": "C-001", "service": "LD60",

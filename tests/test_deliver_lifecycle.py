@@ -69,7 +69,8 @@ def test_receipt_email():
     assert message["Subject"] == \
         "Receipt RCPT-2026-0017 from Lindenhof Physiotherapy: thank you for your payment"
     assert message["Date"] == "Tue, 22 Dec 2026 16:05:09 +0100"  # when written, not the payment's day
-    assert message["Message-ID"] == receipt_message_id("RCPT-2026-0017", SENDER, WORKBOOK)
+    assert message["Message-ID"] == receipt_message_id("RCPT-2026-0017", SENDER, WORKBOOK, "P-0093")
+    assert message["X-Sheetbill-Document"] == "receipt RCPT-2026-0017 of payment P-0093"
     body = body_of(receipt())
     for expected in ["Thank you for your payment of 300.00 EUR received on 3 Dec 2026 "
                      "(Bank transfer).", "- invoice INV-2026-0038: 48.50 EUR",
@@ -216,3 +217,13 @@ def test_an_email_asks_for_one_reference_the_bank_import_matches(language, kind,
     assert references_in(body) == [reference], body
     (line,) = [line for line in body.splitlines() if reference[:4] in line]  # printed once, in groups of four
     assert due in line, body
+
+
+@pytest.mark.parametrize("first, second, same", [
+    (("RCPT-2026-0007", "P-00008"), ("RCPT-2026-0007", "P-00008"), True),  # the same receipt, made again
+    (("RCPT-2026-0007", "P-00008"), ("RCPT-2026-0007", "P-00010"), False),  # its number on another payment
+    (("RCPT-2026-0007", "P-00008"), ("RCPT-2026-0008", "P-00008"), False),
+])
+def test_a_receipt_email_id_is_one_per_receipt_of_a_payment(first, second, same):
+    ids = [receipt_message_id(no, SENDER, WORKBOOK, payment) for no, payment in (first, second)]
+    assert (ids[0] == ids[1]) is same

@@ -71,3 +71,29 @@ def test_unwritable_outbox_is_transient(tmp_path):
     (tmp_path / "outbox").write_text("a file where the folder should be")
     with pytest.raises(TransientFailure, match="cannot write to the outbox"):
         OutboxTransport(tmp_path / "outbox").send(message())
+
+
+@pytest.mark.parametrize("found, document, sent", [
+    ("INV-2026-0042 checksum 5e0c1f2a", "INV-2026-0042 checksum 5e0c1f2a", True),  # this very message
+    ("receipt RCPT-2026-0007 of payment P-00008", "receipt RCPT-2026-0007 of payment P-00010", False),
+    ("", "receipt RCPT-2026-0007 of payment P-00010", True),  # written by an older version: its id says
+    ("receipt RCPT-2026-0007 of payment P-00008", "", True),  # asked by id alone
+])
+def test_a_file_counts_as_sent_only_for_the_document_it_carries(tmp_path, found, document, sent):
+    outbox = OutboxTransport(tmp_path)
+    msg = message()
+    del msg["X-Sheetbill-Document"]
+    if found:
+        msg["X-Sheetbill-Document"] = found
+    message_id = outbox.send(msg)
+    assert outbox.already_sent(message_id, document) is sent
+
+
+def test_a_message_whose_id_another_documents_file_holds_is_not_taken_as_sent(tmp_path):
+    outbox = OutboxTransport(tmp_path)
+    first = message()
+    outbox.send(first)
+    other = message()
+    other.replace_header("X-Sheetbill-Document", "receipt RCPT-2026-0007 of payment P-00010")
+    with pytest.raises(PermanentFailure, match="the email of INV-2026-0042 checksum .* was not sent"):
+        outbox.send(other)

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import openpyxl
+import pytest
 
 from sheetbill import app
 
@@ -225,3 +226,36 @@ def test_a_status_is_read_as_the_admin_types_it_and_one_naming_no_status_is_said
     edit(practice, "Invoices", "INV-2026-0001", "Status", " void ")
     report = practice.run()
     assert [i["Invoice No"] for i in practice.rows("Invoices")][-2:] == ["CN-2026-0001", "DRAFT-S-00001"]
+
+
+def _overtype(practice, old: str, new: str) -> None:
+    wb = openpyxl.load_workbook(practice.workbook)
+    for r in wb["Invoices"].iter_rows(min_row=2):
+        if r[0].value == old:
+            r[0].value = new
+    wb.save(practice.workbook)
+
+
+@pytest.mark.parametrize("old, new", [("INV-2026-0003", "INV-2026-0099"),  # the newest, to a new number
+                                      ("INV-2026-0001", "INV-2026-0002")])  # an older one, to one that exists
+def test_an_overtyped_invoice_number_is_set_back(practice, old, new):
+    """A finalized invoice's number typed over is set back in its own row, as an edited Total is:
+    no second copy of it, no phantom invoice, the next invoice numbered on from the series."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)), session("S-00002", date(2026, 11, 4)),
+                    session("S-00003", date(2026, 11, 5), client="C-002"))
+    practice.run()
+    balances = {c["Client ID"]: c["Balance"] for c in practice.rows("Clients")}
+    _overtype(practice, old, new)
+    practice.append("Sessions", session("S-00004", date(2026, 11, 6), client="C-002"))
+    report = practice.run()
+    assert f"restored {old} Invoice No: {new} back to {old}" in report.for_a_person()
+    assert report.created == ["INV-2026-0004"]
+    numbers = [i["Invoice No"] for i in practice.rows("Invoices")]
+    assert numbers == ["INV-2026-0001", "INV-2026-0002", "INV-2026-0003", "INV-2026-0004"]
+    invoices = by(practice.rows("Invoices"), "Invoice No")
+    assert [invoices[n]["Sessions"] for n in numbers] == ["S-00001", "S-00002", "S-00003", "S-00004"]
+    after = {c["Client ID"]: c["Balance"] for c in practice.rows("Clients")}
+    assert after["C-001"] == balances["C-001"]
+    assert Decimal(str(after["C-002"])) == Decimal(str(balances["C-002"])) * 2  # one more session, same price
+    assert app.audit_findings(practice.config) == []
+    assert not any("restored" in line for line in practice.run().for_a_person())

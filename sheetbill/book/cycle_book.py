@@ -16,6 +16,7 @@ from ..config import Config
 from ..core import changelog
 from ..core.dashboard import dashboard_writes
 from ..core.history import human_edits
+from ..core import issued
 from ..core.identity import identify
 from ..core.model import Ledger
 from ..core.changes import Changes, CellWrite, RowAppend
@@ -50,7 +51,8 @@ class CycleBook:
         return replace(snapshot, texts=Texts(snapshot.tables, unchanged, snapshot.state))
 
     def ledger(self, snapshot: Snapshot) -> Ledger:
-        return records.ledger(snapshot.tables, self.config.day_first)
+        ledger = records.ledger(snapshot.tables, self.config.day_first)
+        return replace(ledger, receipts_issued=issued.receipts_issued(snapshot.state))
 
     def reading(self) -> Reading:
         """A fresh read: the snapshot and its ledger."""
@@ -129,7 +131,8 @@ class CycleBook:
         del chained
         assert snapshot.texts is not None  # read() keeps them
         texts = snapshot.texts.after(written, next_rows(snapshot.tables, written))
-        state_ = {**changes.state, **snapshot_updates(texts, snapshot.state)}
+        state_ = {**changes.state, **snapshot_updates(texts, snapshot.state),
+                  **issued.after_commit(self.config.rules.receipt_pattern, snapshot.state, changes)}
         if last_hash is not None:
             state_.update({"changelog_hash": last_hash, "schema_version": SCHEMA_VERSION})
         edits = replace(written, state=state_)

@@ -54,8 +54,17 @@ def restored(writes: Iterable[CellWrite], appends: Iterable[RowAppend], header: 
     """Edits to finalized invoices undone, and their deleted rows put back."""
     out = [Action(RESTORED, w.key, detail=f"{header(w.tab, w.field)}: {_shown(w.before)} back to {_shown(w.after)}")
            for w in writes]
-    out += [Action(RESTORED, a.key, detail=f"deleted {header(a.tab, '')} row put back") for a in appends]
+    out += [Action(RESTORED, a.key, detail=_put_back(a, header)) for a in appends]
     return out
+
+
+def _put_back(a: RowAppend, header: Header) -> str:
+    said = f"deleted {header(a.tab, '')} row put back"
+    receipt = a.values.get("receipt_no") if a.tab == "payments" else None
+    if not receipt:
+        return said
+    return (f"{said}: its receipt {receipt} was issued, so it stays in the books and its number is not "
+            "given again; to take back money entered by mistake, enter a refund (a negative Amount)")
 
 
 def of_cycle(ledger: Ledger, cycle: CyclePlan, is_credit_note: Callable[[str], bool],

@@ -28,9 +28,11 @@ from .kind import is_credit_note
 
 def audit(changes: Sequence[Change], invoices: Sequence[Invoice], sessions: Sequence[Session],
           payments: Sequence[Payment], patterns: dict[str, NumberPattern], minor: Decimal,
-          unknown_sends: Sequence[str] = (), clients: Sequence[Client] = ()) -> list[str]:
+          unknown_sends: Sequence[str] = (), clients: Sequence[Client] = (),
+          receipts_issued: Sequence[str] = ()) -> list[str]:
     findings = broken_links(changes)
     findings += _series(invoices, payments, patterns)
+    findings += _receipts_lost(payments, receipts_issued)
     findings += _totals(invoices, minor)
     findings += _one_live_invoice(invoices, patterns["credit_note"])
     findings += _projections(invoices, sessions, payments, patterns["credit_note"])
@@ -49,6 +51,13 @@ def _series(invoices: Iterable[Invoice], payments: Iterable[Payment], patterns: 
     known = [i for i in numbers if not any(p.parse(i) for p in patterns.values())]
     out += [f"Invoices: {n} does not belong to any configured series" for n in known]
     return out
+
+
+def _receipts_lost(payments: Iterable[Payment], issued: Sequence[str]) -> list[str]:
+    """The highest receipt numbers issued that no payment holds any more (its row deleted or its cell cleared)."""
+    held = {p.receipt_no for p in payments}
+    return [f"{n} was issued (the highest receipt number so far) but no Payments row holds it: its payment was "
+            "deleted or its Receipt No cleared; the Changelog has the row as it was" for n in issued if n not in held]
 
 
 def _totals(invoices: Iterable[Invoice], minor: Decimal) -> list[str]:

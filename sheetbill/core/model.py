@@ -276,3 +276,4 @@ class Ledger:
     lines: tuple[Line, ...]
     payments: tuple[Payment, ...] = ()
     cash: tuple[CashDay, ...] = ()
+    receipts_issued: tuple[str, ...] = ()  # the highest receipt number ever issued, per series (see numbering.highest)

@@ -116,6 +116,16 @@ class Sequencer:
         return self.pattern.format(seq, on, client)
 
 
+def highest(pattern: NumberPattern, numbers: Iterable[str]) -> tuple[str, ...]:
+    """The highest of `numbers` in each scope of `pattern` (a series' high-water mark), oldest scope first."""
+    top: dict[int | None, tuple[int, str]] = {}
+    for number in numbers:
+        parsed = pattern.parse(number)
+        if parsed and parsed[1] > top.get(parsed[0], (0, ""))[0]:
+            top[parsed[0]] = (parsed[1], number.strip())
+    return tuple(top[s][1] for s in sorted(top, key=lambda s: (s is None, s or 0)))
+
+
 def gaps_and_duplicates(pattern: NumberPattern, numbers: Iterable[str]) -> list[str]:
     """Human findings for a series: missing and repeated sequence numbers."""
     seen: dict[int | None, list[int]] = {}

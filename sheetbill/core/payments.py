@@ -205,6 +205,7 @@ class _Run:
     def __init__(self, payments: list[Payment], invoices: Sequence[Invoice], ledger: Ledger,
                  rules: PaymentRules, today: date) -> None:
         self.payments, self.invoices, self.clients, self.rules = payments, invoices, ledger.clients, rules
+        self.issued = ledger.receipts_issued
         self.index = _Invoices(invoices, (s.session_id for s in ledger.sessions), rules.credit_note_pattern)
         self.by_row = {p.row: p for p in payments}
         self.problem = _duplicates(payments)
@@ -276,7 +277,8 @@ class _Run:
     def apply_new(self) -> tuple[Receipt, ...]:
         """New payments in (date, row) order, then new refunds: what people entered comes first.
         Receipts (a refund's too) are numbered in (date, row) order."""
-        sequencer = Sequencer(self.rules.receipt_pattern, [p.receipt_no for p in self.payments])
+        sequencer = Sequencer(self.rules.receipt_pattern,  # on from the highest ever issued, shown or not
+                              [p.receipt_no for p in self.payments] + list(self.issued))
         issued: list[tuple[Payment, str, tuple[Allocation, ...]]] = []
         for p, cid, target in sorted(self.new, key=lambda n: ((n[0].amount or ZERO) < 0, _order(n[0]))):
             assert p.amount is not None  # new payments passed _validate

@@ -4,14 +4,19 @@ The snapshot holds each Invoices and Lines row as the worker last left it.
 A finalized invoice's row or lines that differ now are written back from
 it; a deleted one is added again. What the worker maintains itself (Paid,
 Balance, PDF, Sent At, Message ID) and the one change a person may make (Status
-set to Void, which issues a credit note) are not undone. What cannot be
+set to Void, which issues a credit note) are not undone. A finalized
+invoice whose Invoice No was typed over is found by what else its row holds
+(core.overtyped) and gets its number back. What cannot be
 undone (no snapshot to restore from, a row added by hand) is flagged.
 
-A payment whose receipt was issued is the client's record of it: when a person
-deletes its row or changes what the receipt states, the worker goes with the
-sheet (a payment entered twice is deleted by hand) but says so, once, since
-the client's receipt no longer agrees with the books. So does a session on an
-invoice whose row was deleted (the invoice stays as sent).
+A payment whose receipt was issued is the client's record of it, and its
+receipt number is spent: a deleted row is put back, as a finalized invoice's
+is (a payment entered twice is taken back with a refund, which has a receipt
+of its own), so the number is never given to another payment and the Bank row
+that made it does not add it again. When a person changes what the receipt
+states, the worker goes with the sheet but says so, once, since the client's
+receipt no longer agrees with the books. So does a session on an invoice whose
+row was deleted (the invoice stays as sent).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Mapping
 from .history import Rows
 from .invoice import checksum
 from .model import Invoice, InvoiceStatus
+from .overtyped import identities
 from .status import invoice_status
 from .plan import CellWrite, RowAppend
 
@@ -51,24 +57,32 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
     protected = {k for k, f in old_invoices.items() if invoice_status(f.get("status", "")) in PROTECTED_STATUSES}
     for tab in ("invoices", "lines"):
         old_rows, new_rows = before.get(tab, {}), now.get(tab, {})
+        renumbered = identities(old_rows, new_rows, protected, "invoice_no", MAINTAINED) if tab == "invoices" else {}
+        now_key = {old: key for key, old in renumbered.items()}
         for key, old in old_rows.items():
             if _invoice_of(tab, key) not in protected:
                 continue
-            current = new_rows.get(key)
-            if current is None:
+            at = now_key.get(key, key if key not in renumbered else None)
+            current = new_rows.get(at) if at is not None else None
+            if current is None or at is None:
                 out.appends.append(RowAppend(tab, key, dict(old)))
                 continue
             for fld, was in old.items():
                 is_now = current.get(fld, "")
                 if is_now == was or (tab == "invoices" and fld in MAINTAINED and _allowed(fld, was, is_now)):
                     continue
-                out.writes.append(CellWrite(tab, row_of[(tab, key)], key, fld, is_now, was))
-        for key in new_rows.keys() - old_rows.keys():
+                out.writes.append(CellWrite(tab, row_of[(tab, at)], key, fld, is_now, was))
+        for key in sorted(new_rows.keys() - old_rows.keys() - renumbered.keys()):
             if _invoice_of(tab, key) in protected:
                 out.flags.append(f"{'Invoices' if tab == 'invoices' else 'Lines'} row for {key} was added by hand "
                                  f"to a finalized invoice; it is not part of the invoice (delete it)")
+            elif tab == "invoices" and old_rows and _issued_looking(new_rows[key]):
+                out.flags.append(f"Invoices row {key} was not issued by sheetbill (added by hand, or a finalized "
+                                 "invoice's number typed over together with other cells): it is not an invoice; "
+                                 "delete it")
     if not have_snapshot:
         out.flags += _checksum_flags(invoices)
+    out.appends += receipted_deleted(before.get("payments", {}), now.get("payments", {}))
     out.flags += receipted_flags(before.get("payments", {}), now.get("payments", {}))
     out.flags += invoiced_session_flags(before.get("sessions", {}), now.get("sessions", {}))
     return out
@@ -85,17 +99,20 @@ def invoiced_session_flags(before: Mapping[str, Mapping[str, str]], now: Mapping
 RECEIPTED = {"date": "Date", "client": "Client", "invoice_no": "Invoice No", "amount": "Amount"}  # what a receipt states
 
 
+def receipted_deleted(before: Mapping[str, Mapping[str, str]],
+                      now: Mapping[str, Mapping[str, str]]) -> list[RowAppend]:
+    """Payments with a receipt whose rows a person deleted since the last cycle, to put back."""
+    return [RowAppend("payments", key, dict(old)) for key, old in before.items()
+            if old.get("receipt_no") and key not in now]
+
+
 def receipted_flags(before: Mapping[str, Mapping[str, str]], now: Mapping[str, Mapping[str, str]]) -> list[str]:
-    """Payments with a receipt that a person deleted, or whose receipted cells they changed, since the last cycle."""
+    """Payments with a receipt whose receipted cells a person changed since the last cycle."""
     flags = []
     for key, old in before.items():
         receipt = old.get("receipt_no", "")
-        if not receipt:
-            continue
         current = now.get(key)
-        if current is None:
-            flags.append(f"Payment {key} ({old.get('amount', '')}) was deleted after its receipt {receipt} was issued: "
-                         "the client's receipt still shows it; if it was entered by mistake, tell the client")
+        if not receipt or current is None:
             continue
         changed = [f"{header} {old.get(f, '') or '(empty)'} -> {current.get(f, '') or '(empty)'}"
                    for f, header in RECEIPTED.items() if current.get(f, "") != old.get(f, "")]
@@ -103,6 +120,10 @@ def receipted_flags(before: Mapping[str, Mapping[str, str]], now: Mapping[str, M
             flags.append(f"Payment {key} was changed after its receipt {receipt} was issued ({'; '.join(changed)}): "
                          "the client's receipt still shows what it was")
     return flags
+
+
+def _issued_looking(row: Mapping[str, str]) -> bool:
+    return invoice_status(row.get("status", "")) in PROTECTED_STATUSES
 
 
 def _allowed(fld: str, was: str, is_now: str) -> bool:

@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 from .. import progress
 from ..core.actions import EMAIL, Action
 from ..core.changes import Changes
-from .base import Transport
+from .base import DOCUMENT_HEADER, Transport
 from .errors import DeliveryError, PermanentFailure
 
 log = logging.getLogger("sheetbill")
@@ -83,7 +83,8 @@ def send_all(items: Sequence[Outgoing], transport: Transport | None, commit: Cal
             pending += item.mark
             commit(pending)
             pending = Changes()
-        if item.interrupted and transport.already_sent(item.message["Message-ID"]):
+        if item.interrupted and transport.already_sent(item.message["Message-ID"],
+                                                       str(item.message[DOCUMENT_HEADER] or "")):
             log.info("%s was sent before the last run stopped; recording it", item.label)
         else:
             failure = _send(transport, item.message)

@@ -62,8 +62,9 @@ class GmailTransport:
         except ApiFailure as failure:
             raise PermanentFailure(explain(failure, "Gmail")) from None
 
-    def already_sent(self, message_id: str) -> bool:
-        """Whether the account's mail holds a message with this Message-ID."""
+    def already_sent(self, message_id: str, document: str = "") -> bool:
+        """Whether the account's mail holds a message with this Message-ID (which is made from
+        the document it carries, so one found is that document's)."""
         gmail = self.google.service("gmail")
         query = f"rfc822msgid:{message_id.strip().strip('<>')}"
         try:

@@ -25,6 +25,7 @@ from ..core.kind import InvoiceKind
 from ..render.context import format_date, invoice_context, money_format
 from ..render.receipt import receipt_context
 from ..render.statement import statement_context
+from .base import DOCUMENT_HEADER
 from .compose import compose, message_id, slug
 
 CREDIT_NOTE_SUBJECT = "credit_note_subject.txt"  # looked up next to the invoice templates
@@ -41,9 +42,17 @@ def message_id_for(invoice_no: str, checksum: str, sender: str, workbook: str = 
     return message_id((label,), f"{invoice_no}\n{checksum}", sender, workbook)
 
 
-def receipt_message_id(receipt_no: str, sender: str, workbook: str = "") -> str:
-    """`<receipt.rcpt-2026-0001.…@practice.example>`, one per receipt number."""
-    return message_id(("receipt", receipt_no), f"receipt\n{receipt_no}", sender, workbook)
+def receipt_message_id(receipt_no: str, sender: str, workbook: str = "", payment_id: str = "") -> str:
+    """`<receipt.rcpt-2026-0001.…@practice.example>`, one per receipt of a payment: a receipt
+    number that ever came to another payment does not make the same id. Without
+    `payment_id` it is the id older versions gave (one per receipt number)."""
+    key = f"receipt\n{receipt_no}" + (f"\npayment {payment_id}" if payment_id else "")
+    return message_id(("receipt", receipt_no), key, sender, workbook)
+
+
+def receipt_document(receipt_no: str, payment_id: str) -> str:
+    """The document a receipt email carries, as its DOCUMENT_HEADER says."""
+    return f"receipt {receipt_no} of payment {payment_id}"
 
 
 def statement_message_id(client_id: str, date_from: date, date_to: date, sender: str,
@@ -78,9 +87,11 @@ def invoice_message(doc: InvoiceDocument, pdf: bytes, pdf_name: str, sender: str
         subject_template, body_template = credit_note_templates or (
             subject_template.with_name(CREDIT_NOTE_SUBJECT),
             body_template.with_name(CREDIT_NOTE_BODY))
-    return compose(invoice_context(doc), written,
-                   message_id_for(doc.invoice.invoice_no, doc.invoice.checksum, sender, workbook),
-                   sender, subject_template, body_template, (pdf, pdf_name), reply_to, bcc)
+    msg = compose(invoice_context(doc), written,
+                  message_id_for(doc.invoice.invoice_no, doc.invoice.checksum, sender, workbook),
+                  sender, subject_template, body_template, (pdf, pdf_name), reply_to, bcc)
+    msg[DOCUMENT_HEADER] = f"{doc.invoice.invoice_no} checksum {doc.invoice.checksum}"
+    return msg
 
 
 def receipt_message(doc: ReceiptDocument, pdf: bytes, pdf_name: str, sender: str,
@@ -89,8 +100,11 @@ def receipt_message(doc: ReceiptDocument, pdf: bytes, pdf_name: str, sender: str
                     written: datetime, workbook: str) -> EmailMessage:
     """The email that thanks the client for a payment, its receipt attached.
     Raises as `invoice_message` does."""
-    return compose(receipt_context(doc), written, receipt_message_id(doc.receipt_no, sender, workbook),
-                   sender, subject_template, body_template, (pdf, pdf_name), reply_to, bcc)
+    msg = compose(receipt_context(doc), written,
+                  receipt_message_id(doc.receipt_no, sender, workbook, doc.payment_id),
+                  sender, subject_template, body_template, (pdf, pdf_name), reply_to, bcc)
+    msg[DOCUMENT_HEADER] = receipt_document(doc.receipt_no, doc.payment_id)
+    return msg
 
 
 def statement_message(doc: StatementDocument, pdf: bytes, pdf_name: str, sender: str,

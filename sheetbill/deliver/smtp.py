@@ -74,7 +74,7 @@ class SmtpTransport:
             raise _refusal(f"{self._where} refused", missed)
         return message_id
 
-    def already_sent(self, message_id: str) -> bool:
+    def already_sent(self, message_id: str, document: str = "") -> bool:
         """SMTP cannot look a message up: never known to be sent (a person decides)."""
         return False
 
