@@ -114,15 +114,20 @@ def updates(tables: Mapping[str, Table], edits: Changes, appended: Mapping[tuple
     for a in edits.rows:
         written.setdefault(a.tab, set()).update(a.values)
     last: dict[str, int] = {}
+    added: dict[str, int] = {}
     for (tab, _), row in appended.items():
         last[tab] = max(last.get(tab, 1), row)
+        added[tab] = added.get(tab, 0) + 1
     out = {}
     for key, table in tables.items():
         if key in UNTRACKED or not (table.exists or key in written):
             continue
         fields = set(table.columns) if table.exists else {c.field for c in table.tab.columns if not c.optional}
         fields |= written.get(key, set())
-        rows = max(table.last_row if table.exists else 1, last.get(key, 1)) - 1
+        if table.head:  # only its header was read: its last row says how many it holds
+            rows = max(table.last_row, last.get(key, 1)) - 1
+        else:  # the rows holding something (a sheet formatted far down is not counted)
+            rows = len(table.rows) + added.get(key, 0)
         value = _encode(rows, fields)
         if state.get(f"shape/{key}") != value:
             out[f"shape/{key}"] = value
