@@ -8,6 +8,7 @@ from pathlib import Path
 from . import config as config_mod
 from .app import book_for, renderer_for, transport_for
 from .book.excel import office_locks
+from .book.shape import ShapeError
 from .errors import SheetbillError
 from .vat_check import vat_findings
 
@@ -36,6 +37,8 @@ def _workbook(config) -> list[str]:
     try:
         book = book_for(config)
         snapshot = book.read()
+    except ShapeError as exc:  # a tab or column lost since the last run: what a run refuses
+        return [f"workbook: {finding}" for finding in exc.findings]
     except SheetbillError as exc:
         return [str(exc)]
     for key, table in snapshot.tables.items():

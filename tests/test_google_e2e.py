@@ -129,3 +129,33 @@ def test_a_draft_typed_over_in_sheets_is_made_again_and_sends_what_adds_up(googl
     (line,) = [l for l in p.rows("Lines") if l["Invoice No"] == "INV-2026-0001"]
     assert (line["Unit Price"], line["Net"]) == ("65.00", "65.00") and len(p.emails()) == 1
     assert p.run().created == []  # and it stays so
+
+
+def test_a_renamed_tab_or_header_in_sheets_is_refused_and_nothing_is_written(google_practice: GooglePractice):
+    """The Google book reads through the same check as the Excel one (tests/test_e2e_shape.py)."""
+    import pytest
+
+    from tests.fakegoogle import humans
+
+    from sheetbill.errors import WorkbookError
+
+    p = google_practice
+    p.append("Sessions", session("S-00001", "2026-11-02"))
+    p.run()
+    header = p.values("Sessions")[0]
+    humans.type_values(p.fake.state, p.spreadsheet_id, "Sessions", 0, header.index("Quantity"), [["Qty"]])
+    p.append("Sessions", session("S-00002", "2026-11-03", quantity=3))
+    p.fake.calls.clear()
+    with pytest.raises(WorkbookError, match=r"tab 'Sessions' has no column 'Quantity' \(it had one at the last run"):
+        p.run()
+    assert p.fake.count(method="sheets.spreadsheets.batchUpdate") == 0
+    humans.type_values(p.fake.state, p.spreadsheet_id, "Sessions", 0, header.index("Quantity"), [["Quantity"]])
+    with p.fake.state.lock:
+        p.fake.state.spreadsheets[p.spreadsheet_id].sheet_titled("Invoices").title = "Invoice"
+    with pytest.raises(WorkbookError, match=r"tab 'Invoices' is missing, but it held 1 row at the last run"):
+        p.run()
+    with p.fake.state.lock:
+        p.fake.state.spreadsheets[p.spreadsheet_id].sheet_titled("Invoice").title = "Invoices"
+    report = p.run()
+    assert report.created == ["INV-2026-0002"] and p.rows("Invoices")[1]["Total"] == "195.00"  # 3 x 65.00
+    assert not [r for r in p.rows("Changelog") if r["Action"] == "edit"]

@@ -22,7 +22,7 @@ from ..core.model import Ledger
 from ..core.changes import Changes, CellWrite, RowAppend
 from ..core.protect import Restoration, restore_finalized
 from ..core.recover import state_from_changelog
-from . import records, state
+from . import records, shape, state
 from .base import Book, Committed, Snapshot, next_rows
 from .cells import text as cell_text, typed as cell_typed
 from .state import Texts, snapshot_updates
@@ -130,7 +130,8 @@ class CycleBook:
                                                               for c in chained))
         del chained
         assert snapshot.texts is not None  # read() keeps them
-        texts = snapshot.texts.after(written, next_rows(snapshot.tables, written))
+        appended = next_rows(snapshot.tables, written)
+        texts = snapshot.texts.after(written, appended)
         state_ = {**changes.state, **snapshot_updates(texts, snapshot.state),
                   **issued.after_commit(self.config.rules.receipt_pattern, snapshot.state, changes)}
         if last_hash is not None:
@@ -138,6 +139,8 @@ class CycleBook:
         edits = replace(written, state=state_)
         if edits.empty:
             return Committed({}, snapshot)
+        state_.update(shape.updates(snapshot.tables, written, appended, snapshot.state))  # along other writes only
+        edits = replace(written, state=state_)
         if len(edits.rows) + len(edits.cells) > LET_GO:
             texts.let_go({**snapshot.state, **state_})
         done = self.book.commit(snapshot, edits)

@@ -116,7 +116,8 @@ class ExcelBook:
             raise WorkbookError(f"{self.path}: cannot be read: {exc.strerror or exc}") from None
         sheets = {name: (v.rows, v.max_row) for name, v in book.sheets.items()}
         tables = tables_of(self.tabs, sheets, f"{self.path.name} has no tab '{{tab}}' "
-                                              "(run `sheetbill check` to see what is missing)")
+                                              "(run `sheetbill check` to see what is missing)",
+                           restore=f"restore {self.path.name} from the backups/ folder beside it")
         for table in tables.values():
             table.head = table.tab.name in heads
         state = state_of(tables)

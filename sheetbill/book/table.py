@@ -92,10 +92,15 @@ ESSENTIAL = {"sessions": {"date", "client", "service", "status"}, "clients": {"c
 
 
 def tables_of(tabs: Mapping[str, Tab], sheets: Mapping[str, tuple[Sequence[Row], int]], no_tab: str,
-              prepare: Callable[[Table], None] = lambda table: None) -> dict[str, Table]:
+              prepare: Callable[[Table], None] = lambda table: None,
+              restore: str = "restore the workbook from a backup") -> dict[str, Table]:
     """Every tab as a Table from its sheet's (rows, last used row). A missing worker
     tab is `exists=False` (the first write adds it); a missing admin tab or
-    essential column is a WorkbookError (`no_tab` is formatted with `tab`)."""
+    essential column is a WorkbookError (`no_tab` is formatted with `tab`), and so is
+    a tab or column the workbook had at the last run and lost (see shape.py; `restore`
+    says where a backup is)."""
+    from . import shape
+
     tables: dict[str, Table] = {}
     for key, tab in tabs.items():
         sheet = sheets.get(tab.name)
@@ -113,6 +118,8 @@ def tables_of(tabs: Mapping[str, Tab], sheets: Mapping[str, tuple[Sequence[Row],
         if lacking:
             raise WorkbookError(f"Tab '{tab.name}' has no column {', '.join(repr(h) for h in lacking)} "
                                 f"(headers are read from row 1; found: {table.width} columns)")
+    if "state" in tables:
+        shape.check(tables, state_of(tables), restore)
     return tables
 
 

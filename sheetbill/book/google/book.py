@@ -115,7 +115,8 @@ class GoogleBook:
 
         sheets = {name: (g.rows, g.last_row) for name, g in read.sheets.items()}
         tables = tables_of(self.tabs, sheets, f"{self.label} has no tab '{{tab}}' "
-                                              "(run `sheetbill init --google` to add it)", with_dates)
+                                              "(run `sheetbill init --google` to add it)", with_dates,
+                           restore="restore it from the spreadsheet's version history (File > Version history)")
         lease = read.metadata.get(LEASE_ID, ("", ""))[1] or None
         self._check_lease(lease)
         state = state_of(tables)
