@@ -82,6 +82,10 @@ def test_every_kind_of_interrupted_send_is_found():
     ("autopay-setup/C-1", "T sending <a@b.c>", True, "NOW",
      ("autopay-setup", "Clients", "C-1", "", "card set-up link sent")),
     ("autopay-setup/C-1", "T sending <a@b.c>", False, "", None),
+    ("superbill/C-1/2026-10-01..2026-10-31", "T sending <a@b.c>", True, "NOW",
+     ("superbill", "Clients", "C-1", "", "2026-10-01..2026-10-31")),
+    ("copy/INV-1/2026-11-21", "T sending <a@b.c>", True, "NOW",
+     ("invoice copy", "Invoices", "INV-1", "", "as of 2026-11-21")),
 ])
 def test_a_persons_answer(key, value, sent, state, logged):
     names = {"invoices": "Invoices", "clients": "Clients"}
@@ -99,6 +103,15 @@ def test_a_persons_answer(key, value, sent, state, logged):
 def test_nothing_to_answer(key, value):
     with pytest.raises(ValueError, match="not an email waiting"):
         resolution(key, value, True, "NOW", "sheetbill", str)
+
+
+def test_the_emails_a_run_records_are_rebuilt_from_the_changelog():
+    """What the worker logs as it sends a superbill or an invoice's copy (deliver/outgoing.py)
+    marks it sent again once _sheetbill is lost: nothing is sent twice."""
+    log = [Change("T1", "sheetbill", "superbill", "Clients", "C-009", "Superbill", "", "2026-10-01..2026-10-31"),
+           Change("T2", "sheetbill", "invoice copy", "Invoices", "INV-7", "Emailed", "", "Paid 2026-11-21")]
+    state = state_from_changelog(log)
+    assert state["superbill/C-009/2026-10-01..2026-10-31"] == "T1" and state["copy/INV-7/2026-11-21"] == "T2"
 
 
 def test_the_workbooks_id_is_made_once_and_rebuilt_from_the_changelog():

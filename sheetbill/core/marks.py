@@ -44,7 +44,11 @@ def superbill_key(client_id: str, date_from: date, date_to: date) -> str:
 
 
 def copy_key(invoice_no: str, day: date) -> str:
-    return f"{COPY}/{invoice_no}/{day.isoformat()}"
+    return copy_key_text(invoice_no, day.isoformat())
+
+
+def copy_key_text(invoice_no: str, day: str) -> str:
+    return f"{COPY}/{invoice_no}/{day}"
 
 
 def sending_cell(message_id: str) -> str:
