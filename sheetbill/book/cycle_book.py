@@ -22,7 +22,7 @@ from ..core.model import Ledger
 from ..core.changes import Changes, CellWrite, RowAppend
 from ..core.protect import Restoration, restore_finalized
 from ..core.recover import state_from_changelog
-from . import records, shape, state
+from . import records, shape, state, went_back
 from .base import Book, Committed, Snapshot, next_rows
 from .cells import text as cell_text, typed as cell_typed
 from .state import Texts, snapshot_updates
@@ -63,6 +63,7 @@ class CycleBook:
         """The cycle's first read: lost state rebuilt, the workbook's own id made on its first
         run, and the edits people made since the last cycle."""
         snapshot = self.read()
+        went_back.check_not_older(self.book, snapshot, self.config.workbook.name if self.config.workbook else "The Google Sheet")
         recovered = self.recover(snapshot)
         made, identity = self.identify({**snapshot.state, **recovered})
         recovered.update(made)
@@ -147,6 +148,7 @@ class CycleBook:
         texts.written(done.snapshot.tables, done.snapshot.state)
         after = replace(done.snapshot, texts=texts)
         state.remember(after.fingerprints, texts, after.state, self.book.cache)
+        went_back.remember(self.book.cache, last_hash)
         return Committed(done.rows, after)
 
     def commit_and_read(self, seen: Reading, changes: Changes, action: str | None = None,
