@@ -166,6 +166,24 @@ def test_a_session_changed_after_invoicing_is_shown_and_never_billed_twice():
     assert "Status changed to 'Cancelled'" in problems(p)[2]
 
 
+@pytest.mark.parametrize("billed, now, problem", [
+    (None, None, ""),
+    (Discount(percent=M(10)), Discount(percent=M(10)), ""),
+    (Discount(amount=M("5.00")), Discount(amount=M(5)), ""),  # the same, typed otherwise
+    (Discount(percent=M(10)), Discount(percent=M(50)), "Discount changed after it was invoiced on INV-2026-0001 "
+                                                       "(7.00 off -> 35.00 off)"),
+    (None, Discount(percent=M(50)), "(0.00 off -> 35.00 off)"),
+    (Discount(amount=M(5)), Discount(amount=M(500)), "(5.00 off -> more than the session)"),
+    (Discount(percent=M(10)), None, ""),  # cleared: the client's Discount may apply; not compared
+])
+def test_a_sessions_discount_changed_after_invoicing_is_shown(billed, now, problem):
+    sessions, invoices, lines = _billed([session(sid="S-1", discount=billed)])
+    p = plan([replace(sessions[0], discount=now)], invoices=invoices, lines=lines)
+    assert p.new_invoices == ()
+    found = problems(p).get(2, "")
+    assert (problem in found and found.endswith("(void it to re-bill)")) if problem else found == ""
+
+
 @pytest.mark.parametrize("typed", ["sent?", "invoiced", "Problem"])
 def test_a_billing_status_typed_over_is_written_back_from_what_it_held(typed):
     sessions, invoices, lines = _billed([session(sid="S-1")])

@@ -28,9 +28,10 @@ from .clients import ClientBook, ClientProblem
 from .delivery import interrupted_problem
 from .model import (BillingStatus, Client, Invoice, InvoiceMode, InvoiceStatus, Ledger, Line,
                     Session, SessionStatus)
+from .number import ZERO, money
 from .numbering import NumberPattern, Sequencer, with_ids
 from .plan import CellWrite, Plan, RowAppend, RowProblem
-from .pricing import PriceList, PricingProblem, session_lines
+from .pricing import PriceList, PricingProblem, discounts, session_lines
 from .kind import is_credit_note
 from .vat import MIXED_OUTSIDE_SCOPE, VatRules, mixes_outside_scope, needs_einvoice, outside_scope_only
 
@@ -87,7 +88,7 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
             continue
         if invoice is not None:
             billed = tuple(l for l in lines_by_session.get(s.session_id, ()) if l.invoice_no == invoice.invoice_no)
-            change = _changed_since_invoiced(s, invoice, billed, clients)
+            change = _changed_since_invoiced(s, invoice, billed, clients, rules.minor_unit)
             if not change and not rules.email_lookup and invoice.message_id and not invoice.sent_at:
                 change = interrupted_problem(invoice)
             status = billing_status(invoice)
@@ -230,7 +231,8 @@ def billing_status(inv: Invoice) -> BillingStatus:
     return BillingStatus.SENT if inv.sent_at else BillingStatus.INVOICED
 
 
-def _changed_since_invoiced(s: Session, inv: Invoice, lines: tuple[Line, ...], clients: ClientBook) -> str:
+def _changed_since_invoiced(s: Session, inv: Invoice, lines: tuple[Line, ...], clients: ClientBook,
+                            minor: Decimal) -> str:
     """A sentence if the session's billable cells no longer match what was invoiced."""
     where = f"after it was invoiced on {inv.invoice_no}"
     hint = "; the invoice stays as sent (void it to re-bill)"
@@ -250,7 +252,23 @@ def _changed_since_invoiced(s: Session, inv: Invoice, lines: tuple[Line, ...], c
                  + [(e.code.upper(), e.quantity) for e in s.extras])
     if billed != now:
         return f"Service, Quantity or Extras changed {where} ({_items(billed)} -> {_items(now)}){hint}"
-    return ""
+    return _discount_changed(s, lines, minor, where, hint)
+
+
+def _discount_changed(s: Session, lines: tuple[Line, ...], minor: Decimal, where: str, hint: str) -> str:
+    """A sentence if the session's own Discount no longer gives what its lines took off (a
+    client's Discount changed later is not the session's: it is not compared)."""
+    if s.discount is None:
+        return ""
+    took = money(sum((l.discount for l in lines), ZERO), minor)
+    try:
+        now = sum(discounts(s.discount, [money(l.quantity * l.unit_price, minor) for l in lines], minor), ZERO)
+    except PricingProblem:
+        now = None
+    if now == took:
+        return ""
+    shown = f"{now:f} off" if now is not None else "more than the session"
+    return f"Discount changed {where} ({took:f} off -> {shown}){hint}"
 
 
 def _items(items: list[tuple[str, Decimal]]) -> str:

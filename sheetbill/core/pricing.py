@@ -112,7 +112,7 @@ def session_lines(session: Session, client: Client, prices: PriceList,
             unit_price = money(unit_price * HUNDRED / (HUNDRED + how.vat_removed), minor)
         gross = money(item.quantity * unit_price, minor)
         gross_lines.append((item, service, how, unit_price, gross))
-    cuts = _discounts(discount, [g[-1] for g in gross_lines], minor)
+    cuts = discounts(discount, [g[-1] for g in gross_lines], minor)
     lines = []
     for (item, service, how, unit_price, gross), cut in zip(gross_lines, cuts):
         net = gross - cut  # for a gross price, the line's total until invoice.allocate_tax
@@ -126,7 +126,7 @@ def session_lines(session: Session, client: Client, prices: PriceList,
     return tuple(lines)
 
 
-def _discounts(discount: Discount | None, grosses: list[Decimal], minor: Decimal) -> list[Decimal]:
+def discounts(discount: Discount | None, grosses: list[Decimal], minor: Decimal) -> list[Decimal]:
     """The amount taken off each line: a percent of each, or a fixed amount from the first on."""
     if discount is None:
         return [ZERO] * len(grosses)
