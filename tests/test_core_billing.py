@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sheetbill.core.billing import BillingRules, plan_billing
 from sheetbill.core.model import Client, Discount, Extra, Ledger, ServicePrice, Session
-from sheetbill.core.model import InvoiceMode, SessionStatus
+from sheetbill.core.model import InvoiceMode, InvoiceStatus, SessionStatus
 from sheetbill.core.status import billing_status, invoice_mode, session_status
 
 TODAY = date(2026, 11, 21)
@@ -222,3 +222,17 @@ def test_billing_in_two_runs_equals_billing_in_one(rows, split):
     assert set(billed) == expected
     seqs = sorted(int(i.invoice_no.rsplit("-", 1)[1]) for i in invoices)
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_an_invoiced_session_whose_id_was_changed_is_not_billed_twice():
+    sessions, invoices, lines = _billed([session(sid="S-1")])
+    assert sessions[0].invoice_no == "INV-2026-0001"
+    renamed = replace(sessions[0], session_id="S-1b")  # the admin tidied the ID; the row says INV-2026-0001 still
+    p = plan([renamed], invoices=invoices, lines=lines)
+    assert p.new_invoices == ()
+    assert problems(p)[2] == ("Invoice No INV-2026-0001 lists S-1, not S-1b: if the Session ID was changed, put it "
+                              "back (the invoice stays as sent); if this is a new session, clear its Invoice No")
+    assert [(w.field, w.after) for w in p.writes if w.row == 2 and w.field == "invoice_no"] == []  # kept: the evidence
+    void = tuple(replace(i, status=InvoiceStatus.VOID) for i in invoices)
+    assert [i.session_ids for i in plan([renamed], invoices=void, lines=lines).new_invoices] == [("S-1b",)]
+    assert len(plan([replace(renamed, invoice_no="")], invoices=invoices, lines=lines).new_invoices) == 1

@@ -75,6 +75,8 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
                                             if not is_credit_note(i.invoice_no, rules.credit_note_pattern))
     lines_by_session = _lines_by_session(ledger.lines)
     duplicates = _duplicate_ids(sessions, on_invoice)
+    live_by_no = {i.invoice_no: i for i in ledger.invoices if i.live and not i.invoice_no.startswith(DRAFT_PREFIX)
+                  and not is_credit_note(i.invoice_no, rules.credit_note_pattern)}
     clients = ClientBook(ledger.clients)
     prices = PriceList(ledger.services)
 
@@ -98,6 +100,10 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
         problem = _status_problem(s)
         if problem or not is_billable(s, rules):
             wanted[s.row] = ("", BillingStatus.PROBLEM if problem else None, problem)
+            continue
+        elsewhere = _not_its_invoice(s, live_by_no)
+        if elsewhere:  # its Invoice No cell kept: the evidence, until a person settles it
+            wanted[s.row] = (s.invoice_no, BillingStatus.PROBLEM, elsewhere)
             continue
         try:
             item = price_session(s, clients, prices, rules, today)
@@ -229,6 +235,18 @@ def billing_status(inv: Invoice) -> BillingStatus:
     if inv.status in _SHOWN_AS_IS:
         return _SHOWN_AS_IS[inv.status]
     return BillingStatus.SENT if inv.sent_at else BillingStatus.INVOICED
+
+
+def _not_its_invoice(s: Session, live_by_no: dict[str, Invoice]) -> str:
+    """A sentence when the session's Invoice No names a live invoice that does not list it: its
+    Session ID was changed after it was invoiced (billing it would bill the treatment twice),
+    or an invoiced row was copied to log a new session."""
+    inv = live_by_no.get(s.invoice_no.strip())
+    if inv is None or s.session_id in inv.session_ids:
+        return ""
+    listed = ", ".join(inv.session_ids) or "no session"
+    return (f"Invoice No {inv.invoice_no} lists {listed}, not {s.session_id}: if the Session ID was changed, put "
+            f"it back (the invoice stays as sent); if this is a new session, clear its Invoice No")
 
 
 def _changed_since_invoiced(s: Session, inv: Invoice, lines: tuple[Line, ...], clients: ClientBook,
