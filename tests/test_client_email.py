@@ -23,6 +23,9 @@ from .conftest import session
     ("anna@example.com\nbob@example.com", False),
     ("anna @example.com", False),
     ("anna@example.com; nope", False),
+    ("jürgen@müller.de", False),  # no mail transport here sends it: a Problem before the invoice is numbered
+    ("juergen@müller.de", False),
+    ("Jürgen Müller <juergen@mueller.de>", True),  # the name may have any letter
 ])
 def test_which_email_cells_are_usable(cell, usable):
     assert (email_problem(cell) == "") is usable

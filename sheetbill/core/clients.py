@@ -30,7 +30,11 @@ def email_problem(cell: str) -> str:
     parts = [p.strip() for p in re.split(r"[;,]", cell) if p.strip()]
     for part in parts:
         angled = _ANGLED.fullmatch(part)
-        if not _ADDRESS.fullmatch(angled[1].strip() if angled else part):
+        address = angled[1].strip() if angled else part
+        wide = next((ch for ch in address if ord(ch) > 127), "")
+        if wide:  # the mail transports send plain ASCII addresses only
+            return f"'{part}' has a letter an email address cannot carry ({wide}); ask the client for one without it"
+        if not _ADDRESS.fullmatch(address):
             return f"'{part}' is not a usable email address (like name@example.com)"
     return "" if parts else "has no address"
 
