@@ -111,6 +111,9 @@ def _year(text: str) -> int:
     return int(text) + 2000 if len(text) == 2 else int(text)
 
 
+_THOUSAND_OR_ONE = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")  # `1.000`: a thousand in Germany, one elsewhere
+
+
 def number(value: object, header: str) -> Decimal | None:
     if value.__class__ is Decimal and value.is_finite():
         return value
@@ -119,6 +122,10 @@ def number(value: object, header: str) -> Decimal | None:
     _guard(value, header)
     if isinstance(value, (date, bool)):
         raise CellProblem(f"{header} '{text(value)}' is not a number")
+    if isinstance(value, str) and _THOUSAND_OR_ONE.fullmatch(value.strip()):
+        whole, _, part = value.strip().partition(".")
+        raise CellProblem(f"{header} '{value.strip()}' could be {whole}{part} or {whole}.{part[:2]}: write "
+                          f"{whole}{part} for that many, or {whole},{part[:2]} (or {whole}.{part[:2]}) with two decimals")
     try:
         return D(value)
     except ValueError:
