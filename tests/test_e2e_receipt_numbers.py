@@ -74,3 +74,18 @@ def test_a_deleted_receipted_payment_is_put_back_and_its_number_never_given_agai
     practice.run()
     assert app.audit_findings(practice.config) == []
     assert _receipts(practice) == receipts
+
+
+def test_a_receipted_payments_applied_to_and_receipt_no_typed_over_are_set_back(receipted):
+    practice = receipted
+    before = {p["Payment ID"]: (p["Applied To"], p["Receipt No"]) for p in practice.rows("Payments")}
+    paid = {i["Invoice No"]: i["Status"] for i in practice.rows("Invoices")}
+    practice.set("Payments", "P-00001", "Applied To", "INV-2026-0004 65.00", editor="Maria Admin")
+    practice.set("Payments", "P-00002", "Receipt No", "RCPT-2026-0099", editor="Maria Admin")
+    report = practice.run()
+    said = report.for_a_person()
+    assert f"restored P-00001 Applied To: INV-2026-0004 65.00 back to {before['P-00001'][0]}" in said
+    assert f"restored P-00002 Receipt No: RCPT-2026-0099 back to {before['P-00002'][1]}" in said
+    assert {p["Payment ID"]: (p["Applied To"], p["Receipt No"]) for p in practice.rows("Payments")} == before
+    assert {i["Invoice No"]: i["Status"] for i in practice.rows("Invoices")} == paid  # the money stayed where it was
+    assert app.audit_findings(practice.config) == []

@@ -82,6 +82,7 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
                                  "delete it")
     if not have_snapshot:
         out.flags += _checksum_flags(invoices)
+    out.writes += receipted_cells(before.get("payments", {}), now.get("payments", {}), row_of)
     out.appends += receipted_deleted(before.get("payments", {}), now.get("payments", {}))
     out.flags += receipted_flags(before.get("payments", {}), now.get("payments", {}))
     out.flags += invoiced_session_flags(before.get("sessions", {}), now.get("sessions", {}))
@@ -104,6 +105,26 @@ def receipted_deleted(before: Mapping[str, Mapping[str, str]],
     """Payments with a receipt whose rows a person deleted since the last cycle, to put back."""
     return [RowAppend("payments", key, dict(old)) for key, old in before.items()
             if old.get("receipt_no") and key not in now]
+
+
+WORKER_RECEIPTED = ("applied_to", "receipt_no")  # what the worker wrote of a receipted payment, and its receipt says
+
+
+def receipted_cells(before: Mapping[str, Mapping[str, str]], now: Mapping[str, Mapping[str, str]],
+                    row_of: Mapping[tuple[str, str], int]) -> list[CellWrite]:
+    """A receipted payment's Applied To and Receipt No, typed over by a person since the last
+    cycle, set back: they say where the money went and which receipt the client holds (Receipt
+    Sent At stays a person's to clear, to send the receipt again)."""
+    out = []
+    for key, old in before.items():
+        current = now.get(key)
+        if not old.get("receipt_no") or current is None or ("payments", key) not in row_of:
+            continue
+        for fld in WORKER_RECEIPTED:
+            was, is_now = old.get(fld, ""), current.get(fld, "")
+            if was and is_now != was:
+                out.append(CellWrite("payments", row_of[("payments", key)], key, fld, is_now, was))
+    return out
 
 
 def receipted_flags(before: Mapping[str, Mapping[str, str]], now: Mapping[str, Mapping[str, str]]) -> list[str]:
