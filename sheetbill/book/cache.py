@@ -1,4 +1,5 @@
-"""A cache beside the workbook, only ever an optimisation: losing it costs time, never correctness.
+"""A cache beside the workbook, an optimisation: losing it costs time, never correctness (and
+the one safety net it also holds, `written_hash`: see went_back.py).
 
 - `tabs`: each sheet's fingerprint and the snapshot digest it stands for, so a
   sheet the worker wrote last is not compared row by row;
