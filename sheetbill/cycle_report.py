@@ -14,6 +14,7 @@ class CycleReport:
     created: list[str] = field(default_factory=list)
     pdfs: list[str] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)
+    recorded: list[str] = field(default_factory=list)  # of `sent`, those a stopped run had sent: recorded now
     problems: list[RowProblem] = field(default_factory=list)
     waiting: int = 0
     errors: list[str] = field(default_factory=list)
@@ -26,7 +27,8 @@ class CycleReport:
         drafts = sum(1 for number in self.created if is_draft_key(number))
         parts = [f"{len(self.created) - drafts} invoice(s) created"] + \
             ([f"{drafts} draft(s) for review"] if drafts else []) + \
-            [f"{len(self.pdfs)} PDF(s)", f"{len(self.sent)} email(s) sent", f"{len(self.problems)} problem(s)"]
+            [f"{len(self.pdfs)} PDF(s)", f"{len(self.sent)} email(s) sent" + self._recorded(),
+             f"{len(self.problems)} problem(s)"]
         if self.waiting:
             parts.append(f"{self.waiting} session(s) waiting for their day to end")
         if self.errors:
@@ -34,6 +36,9 @@ class CycleReport:
         if self.warnings:
             parts.append(f"{len(self.warnings)} warning(s)")
         return ", ".join(parts) + f" in {self.seconds:.1f}s"
+
+    def _recorded(self) -> str:
+        return f" ({len(self.recorded)} of them by the run that stopped, recorded now)" if self.recorded else ""
 
     def for_a_person(self) -> list[str]:
         """What the admin should know beyond the counts: the edits to finalized invoices that

@@ -105,7 +105,9 @@ def test_an_interrupted_send_is_looked_up_by_the_id_it_was_marked_with(practice)
     column = [c.value for c in ws[1]].index("Message ID") + 1
     ws.cell(row=2, column=column).value = old_style
     wb.save(practice.workbook)
-    assert practice.run().sent == ["INV-2026-0001", "INV-2026-0002"]  # the first recorded, not sent again
+    report = practice.run()
+    assert report.sent == ["INV-2026-0001", "INV-2026-0002"] and report.recorded == ["INV-2026-0001"]
+    assert "2 email(s) sent (1 of them by the run that stopped, recorded now)" in report.line()
     assert len(practice.emails()) == 2
     first, _ = practice.rows("Invoices")
     assert first["Message ID"] == old_style and first["Sent At"]

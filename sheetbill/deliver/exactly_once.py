@@ -44,6 +44,7 @@ class Outcome:
     sent: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     delivered: list[Outgoing] = field(default_factory=list)
+    recorded: list[str] = field(default_factory=list)  # of `sent`, found sent by a run that stopped
 
 
 def tagged(kind: str, items: Sequence[Outgoing]) -> list[Outgoing]:
@@ -86,6 +87,7 @@ def send_all(items: Sequence[Outgoing], transport: Transport | None, commit: Cal
         if item.interrupted and transport.already_sent(item.message["Message-ID"],
                                                        str(item.message[DOCUMENT_HEADER] or "")):
             log.info("%s was sent before the last run stopped; recording it", item.label)
+            out.recorded.append(item.label)
         else:
             failure = _send(transport, item.message)
             if failure is not None:
