@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .core.actions import NOTE, REDRAFTED, RESTORED, Action
+from .core.actions import NOTE, REDRAFTED, RESTORED, Action, undid_an_edit
 from .core.lifecycle import is_draft_key
 from .core.plan import RowProblem
 
@@ -45,7 +45,7 @@ class CycleReport:
         were undone (or they would wonder where their change went), the drafts made again, the
         cash drawer's notes, and what could not be undone."""
         out = [f"restored {a.reference} {a.detail}" for a in self.actions if a.kind == RESTORED]
-        if out:
+        if any(undid_an_edit(a) for a in self.actions):
             out.append("note: a finalized invoice stays as it was sent; to correct one, set its Status "
                        "to Void: a credit note is issued and its sessions are billed again")
         out += [f"draft {a.reference} {a.detail}" for a in self.actions if a.kind == REDRAFTED]

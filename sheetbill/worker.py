@@ -91,9 +91,10 @@ class Worker:
         """Edits to finalized invoices undone, then the payments that came in, each written at once."""
         restoration = self.io.restoration(seen)
         report.flags = restoration.flags
-        report.actions += restored(restoration.writes, restoration.appends, self.io.header)
+        report.actions += restored(restoration.writes, restoration.appends, self.io.header, restoration.cleared)
         if not restoration.empty:  # undo first, then plan on the ledger as it should be
-            seen = self.io.commit_and_read(seen, Changes.of(restoration.writes, restoration.appends),
+            seen = self.io.commit_and_read(seen, Changes.of(restoration.writes + restoration.cleared,
+                                                            restoration.appends),
                                            action="restore", recovered=True)
         if self.card is not None:  # card payments and AutoPay into Payments first, applied this cycle
             seen = intake.card_payments(self.card, self.io, seen, self.planned, self.clock.now(), report)

@@ -157,9 +157,9 @@ def test_watch_runs_cycles_until_stopped_and_survives_a_failing_one():
     assert idles == [1.0, 1.0, 1.0]  # never sleeps long, so Ctrl-C is handled promptly
 
 
-def test_run_tells_the_admin_which_edits_it_undid_and_what_it_could_not(practice, capsys):
-    """Typing over a finalized invoice's Total is undone; adding a line to it by hand cannot
-    be (the row is not the admin's to lose): `run` says both, with what to do instead."""
+def test_run_tells_the_admin_which_edits_it_undid_and_which_rows_it_cleared(practice, capsys):
+    """Typing over a finalized invoice's Total is undone; a line added to it by hand is cleared
+    (what it held stays in the Changelog): `run` says both, with what to do instead."""
     import openpyxl
 
     practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
@@ -174,8 +174,41 @@ def test_run_tells_the_admin_which_edits_it_undid_and_what_it_could_not(practice
     assert code == 0
     assert "  restored INV-2026-0001 Total: 1 back to 65.00" in lines
     assert any(l.startswith("  note: a finalized invoice stays as it was sent") and "Void" in l for l in lines)
-    assert any(l.startswith("  attention: Lines row for INV-2026-0001/S-00099") and "added by hand" in l
-               for l in lines)
+    assert "  restored INV-2026-0001/S-00099/LD60 Lines row added by hand cleared" in lines
+    assert ("  attention: Lines row INV-2026-0001/S-00099/LD60 was added by hand to the finalized invoice "
+            "INV-2026-0001: it is not part of the invoice; sheetbill cleared the row (what it held is in the "
+            "Changelog). To bill a client, add a session") in lines
+    wb = openpyxl.load_workbook(practice.workbook)
+    assert [r[1] for r in wb["Lines"].iter_rows(min_row=2, values_only=True) if any(r)] == ["S-00001"]
+
+
+def test_an_invoice_typed_into_the_invoices_tab_is_never_sent_nor_given_the_next_number(practice, capsys):
+    """The admin writes an invoice herself, lines and all: it is not one sheetbill issued, so it is
+    cleared (its cells stay in the Changelog), nobody gets it, and the next real invoice takes the
+    number she typed, so the series has neither a gap nor a number twice."""
+    import openpyxl
+
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    assert run(capsys, "run", "--config", str(practice.config_path))[0] == 0
+    practice.append("Invoices", ["INV-2026-0002", date(2026, 11, 4), date(2026, 11, 18), "C-002", "Jonas Becker",
+                                 None, 50, 0, 50, 0, 50, "Finalized"])
+    practice.append("Lines", ["INV-2026-0002", None, date(2026, 11, 4), "X", "Written by hand", 1, 50, None, 0,
+                              50, 0, 50])
+    practice.append("Sessions", session("S-00002", date(2026, 11, 4), client="C-003"))
+    code, out, _ = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 0
+    assert out.splitlines()[0].startswith("1 invoice(s) created, 1 PDF(s), 1 email(s) sent")
+    sent = {m["To"].addresses[0].addr_spec: m["Subject"] for m in practice.emails()}
+    assert sorted(sent) == ["anna@example.com", "sofia@example.com"] and "INV-2026-0002" in sent["sofia@example.com"]
+    assert [(r["Invoice No"], r["Client ID"], r["Total"]) for r in practice.rows("Invoices")] == [
+        ("INV-2026-0001", "C-001", 65), ("INV-2026-0002", "C-003", 65)]
+    assert [(r["Invoice No"], r["Session ID"]) for r in practice.rows("Lines")] == [
+        ("INV-2026-0001", "S-00001"), ("INV-2026-0002", "S-00002")]
+    logged = [r for r in practice.rows("Changelog") if r["Key"] == "INV-2026-0002" and r["Actor"] == "sheetbill"]
+    assert ("Total", "50") in [(r["Field"], str(r["Before"])) for r in logged]
+    assert run(capsys, "audit", "--config", str(practice.config_path))[0] == 0
+    wb = openpyxl.load_workbook(practice.workbook)
+    assert wb["Invoices"].max_row == 3  # the real invoice took the cleared row: no blank one left between
 
 
 def test_run_says_when_cash_was_taken_on_a_day_the_cash_tab_has_no_row_for(practice, capsys):

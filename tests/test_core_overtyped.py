@@ -55,9 +55,13 @@ def test_an_overtyped_number_is_set_back_in_its_own_row(now: dict, writes: list)
 
 
 def test_an_overtyped_number_whose_row_holds_something_else_too_is_put_back_as_deleted() -> None:
+    """Its row is cleared (it passes for no invoice sheetbill issued) and the invoice put back whole."""
     now = {"INV-2026-0020": A, "INV-2026-0021": B, "INV-2026-0099": {**typed(C, "INV-2026-0099"), "total": "1"}}
     row_of = {("invoices", k): n for n, k in enumerate(now, start=2)}
     out = restore_finalized({"invoices": BEFORE}, {"invoices": now}, row_of, ())
     assert [a.key for a in out.appends] == ["INV-2026-0044"] and out.writes == []
+    assert {(w.row, w.field, w.after) for w in out.cleared} == {(4, f, "") for f in C}
     assert out.flags == ["Invoices row INV-2026-0099 was not issued by sheetbill (added by hand, or a finalized "
-                         "invoice's number typed over together with other cells): it is not an invoice; delete it"]
+                         "invoice's number typed over together with other cells): it is not an invoice and was not "
+                         "sent; sheetbill cleared the row (what it held is in the Changelog). To bill a client, "
+                         "add a session"]

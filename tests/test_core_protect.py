@@ -68,3 +68,37 @@ def test_a_deleted_invoiced_session_is_flagged(before: dict, now: dict, flagged:
     expected = ["Session S-00004 was deleted after it was invoiced on INV-2026-0007: the invoice stays as sent "
                 "(void it to take the session back); the deleted row is in the Changelog"]
     assert invoiced_session_flags(before, now) == (expected if flagged else [])
+
+
+ISSUED = {"invoice_no": "INV-2026-0001", "client_id": "C-001", "total": "65.00", "status": "Finalized"}
+LINE = {"invoice_no": "INV-2026-0001", "session_id": "S-00001", "code": "LD60", "total": "65.00"}
+TYPED = {"invoice_no": "INV-2026-0002", "client_id": "C-002", "total": "50", "status": "Finalized"}
+TYPED_LINE = {"invoice_no": "INV-2026-0002", "session_id": "", "code": "X", "total": "50"}
+
+
+@pytest.mark.parametrize("invoices, lines, cleared", [
+    ({}, {}, []),  # nothing added
+    ({"INV-2026-0002": TYPED}, {}, ["INV-2026-0002"]),  # an invoice typed by hand: it would be sent
+    ({"INV-2026-0002": {**TYPED, "status": ""}}, {}, ["INV-2026-0002"]),  # or take the next number
+    ({"INV-2026-0002": {**TYPED, "status": "Draft"}}, {}, ["INV-2026-0002"]),
+    ({"INV-2026-0002": TYPED}, {"INV-2026-0002//X": TYPED_LINE}, ["INV-2026-0002", "INV-2026-0002//X"]),
+    ({}, {"INV-2026-0002//X": TYPED_LINE}, []),  # a line of no invoice: the audit's to report
+    ({}, {"INV-2026-0001/S-00099/LD60": {**LINE, "session_id": "S-00099"}},
+     ["INV-2026-0001/S-00099/LD60"]),  # a line added to a finalized invoice
+])
+def test_rows_added_by_hand_to_the_ledger_are_cleared(invoices: dict, lines: dict, cleared: list) -> None:
+    before = {"invoices": {"INV-2026-0001": ISSUED}, "lines": {"INV-2026-0001/S-00001/LD60": LINE}}
+    now = {"invoices": {"INV-2026-0001": ISSUED, **invoices}, "lines": {"INV-2026-0001/S-00001/LD60": LINE, **lines}}
+    row_of = {(tab, key): n for tab, rows in now.items() for n, key in enumerate(rows, start=2)}
+    out = restore_finalized(before, now, row_of, ())
+    assert sorted(dict.fromkeys(w.key for w in out.cleared)) == cleared
+    assert all(w.after == "" and w.before and w.row == row_of[(w.tab, w.key)] for w in out.cleared)
+    assert [f.split(" was ")[0] for f in out.flags] == [f"{'Lines' if '/' in k else 'Invoices'} row {k}"
+                                                         for k in cleared]
+    assert out.writes == [] and out.appends == [] and out.empty == (not cleared)
+
+
+def test_without_a_snapshot_no_row_is_taken_for_one_added_by_hand() -> None:
+    now = {"invoices": {"INV-2026-0001": ISSUED, "INV-2026-0002": TYPED}}
+    row_of = {("invoices", "INV-2026-0001"): 2, ("invoices", "INV-2026-0002"): 3}
+    assert restore_finalized({}, now, row_of, (), have_snapshot=False).cleared == []

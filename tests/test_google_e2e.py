@@ -159,3 +159,18 @@ def test_a_renamed_tab_or_header_in_sheets_is_refused_and_nothing_is_written(goo
     report = p.run()
     assert report.created == ["INV-2026-0002"] and p.rows("Invoices")[1]["Total"] == "195.00"  # 3 x 65.00
     assert not [r for r in p.rows("Changelog") if r["Action"] == "edit"]
+
+
+def test_an_invoice_typed_into_the_sheet_is_cleared_and_its_number_goes_to_the_next_real_one(
+        google_practice: GooglePractice):
+    p = google_practice
+    p.append("Sessions", session("S-00001", "2026-11-02"))
+    p.run()
+    p.append("Invoices", ["INV-2026-0002", "2026-11-03", "2026-11-17", "C-002", "Jonas Becker", "", 50, 0, 50, 0, 50,
+                          "Finalized"])
+    p.append("Sessions", session("S-00002", "2026-11-03", client="C-003"))
+    report = p.run()
+    assert report.created == ["INV-2026-0002"] and len(report.sent) == 1
+    assert [(i["Invoice No"], i["Client ID"], i["Total"]) for i in p.rows("Invoices")] == [
+        ("INV-2026-0001", "C-001", "65.00"), ("INV-2026-0002", "C-003", "65.00")]
+    assert [m["To"] for m in p.emails()][-1].endswith("sofia@example.com>")

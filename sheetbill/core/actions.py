@@ -50,12 +50,23 @@ class Action:
 Header = Callable[[str, str], str]  # (tab, field) -> the column's header in the workbook
 
 
-def restored(writes: Iterable[CellWrite], appends: Iterable[RowAppend], header: Header) -> list[Action]:
-    """Edits to finalized invoices undone, and their deleted rows put back."""
+def restored(writes: Iterable[CellWrite], appends: Iterable[RowAppend], header: Header,
+             cleared: Iterable[CellWrite] = ()) -> list[Action]:
+    """Edits to finalized invoices undone, their deleted rows put back, rows added by hand cleared."""
     out = [Action(RESTORED, w.key, detail=f"{header(w.tab, w.field)}: {_shown(w.before)} back to {_shown(w.after)}")
            for w in writes]
     out += [Action(RESTORED, a.key, detail=_put_back(a, header)) for a in appends]
+    rows = dict.fromkeys((w.tab, w.key) for w in cleared)
+    out += [Action(RESTORED, key, detail=f"{header(tab, '')} {CLEARED_ROW}") for tab, key in rows]
     return out
+
+
+CLEARED_ROW = "row added by hand cleared"
+
+
+def undid_an_edit(action: Action) -> bool:
+    """A restoration that set a finalized invoice or receipt back (not a row added by hand, cleared)."""
+    return action.kind == RESTORED and not action.detail.endswith(CLEARED_ROW)
 
 
 def _put_back(a: RowAppend, header: Header) -> str:

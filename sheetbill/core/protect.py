@@ -6,8 +6,11 @@ it; a deleted one is added again. What the worker maintains itself (Paid,
 Balance, PDF, Sent At, Message ID) and the one change a person may make (Status
 set to Void, which issues a credit note) are not undone. A finalized
 invoice whose Invoice No was typed over is found by what else its row holds
-(core.overtyped) and gets its number back. What cannot be
-undone (no snapshot to restore from, a row added by hand) is flagged.
+(core.overtyped) and gets its number back. A row a person added to Invoices
+or Lines that would pass for part of an issued invoice is cleared (what it
+held is in the Changelog, as every edit is): were it kept, it would be sent
+to the client, or give its number to the next invoice. What cannot be undone
+(no snapshot to restore from) is flagged.
 
 A payment whose receipt was issued is the client's record of it, and its
 receipt number is spent: a deleted row is put back, as a finalized invoice's
@@ -43,10 +46,11 @@ class Restoration:
     writes: list[CellWrite] = field(default_factory=list)
     appends: list[RowAppend] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    cleared: list[CellWrite] = field(default_factory=list)  # the cells of rows added by hand, emptied
 
     @property
     def empty(self) -> bool:
-        return not (self.writes or self.appends)
+        return not (self.writes or self.appends or self.cleared)
 
 
 def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], int],
@@ -55,6 +59,7 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
     out = Restoration()
     old_invoices = before.get("invoices", {})
     protected = {k for k, f in old_invoices.items() if invoice_status(f.get("status", "")) in PROTECTED_STATUSES}
+    typed: set[str] = set()  # Invoices rows added by hand
     for tab in ("invoices", "lines"):
         old_rows, new_rows = before.get(tab, {}), now.get(tab, {})
         renumbered = identities(old_rows, new_rows, protected, "invoice_no", MAINTAINED) if tab == "invoices" else {}
@@ -73,13 +78,20 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
                     continue
                 out.writes.append(CellWrite(tab, row_of[(tab, at)], key, fld, is_now, was))
         for key in sorted(new_rows.keys() - old_rows.keys() - renumbered.keys()):
-            if _invoice_of(tab, key) in protected:
-                out.flags.append(f"{'Invoices' if tab == 'invoices' else 'Lines'} row for {key} was added by hand "
-                                 f"to a finalized invoice; it is not part of the invoice (delete it)")
-            elif tab == "invoices" and old_rows and _issued_looking(new_rows[key]):
-                out.flags.append(f"Invoices row {key} was not issued by sheetbill (added by hand, or a finalized "
-                                 "invoice's number typed over together with other cells): it is not an invoice; "
-                                 "delete it")
+            invoice = _invoice_of(tab, key)
+            if invoice in protected:
+                said = f"was added by hand to the finalized invoice {invoice}: it is not part of the invoice"
+            elif tab == "invoices" and old_rows:  # the tab is sheetbill's: a row it did not write is none
+                typed.add(key)
+                said = ("was not issued by sheetbill (added by hand, or a finalized invoice's number typed over "
+                        "together with other cells): it is not an invoice and was not sent")
+            elif tab == "lines" and invoice in typed:
+                said = f"was added by hand to {invoice}, which sheetbill did not issue"
+            else:
+                continue
+            out.cleared += cleared(tab, key, new_rows[key], row_of)
+            out.flags.append(f"{'Invoices' if tab == 'invoices' else 'Lines'} row {key} {said}; sheetbill cleared "
+                             "the row (what it held is in the Changelog). To bill a client, add a session")
     if not have_snapshot:
         out.flags += _checksum_flags(invoices)
     out.writes += receipted_cells(before.get("payments", {}), now.get("payments", {}), row_of)
@@ -87,6 +99,12 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
     out.flags += receipted_flags(before.get("payments", {}), now.get("payments", {}))
     out.flags += invoiced_session_flags(before.get("sessions", {}), now.get("sessions", {}))
     return out
+
+
+def cleared(tab: str, key: str, row: Mapping[str, str], row_of: Mapping[tuple[str, str], int]) -> list[CellWrite]:
+    """The cells of the row `key` of `tab`, emptied."""
+    at = row_of.get((tab, key))
+    return [] if at is None else [CellWrite(tab, at, key, fld, value, "") for fld, value in row.items() if value]
 
 
 def invoiced_session_flags(before: Mapping[str, Mapping[str, str]], now: Mapping[str, Mapping[str, str]]) -> list[str]:
@@ -141,10 +159,6 @@ def receipted_flags(before: Mapping[str, Mapping[str, str]], now: Mapping[str, M
             flags.append(f"Payment {key} was changed after its receipt {receipt} was issued ({'; '.join(changed)}): "
                          "the client's receipt still shows what it was")
     return flags
-
-
-def _issued_looking(row: Mapping[str, str]) -> bool:
-    return invoice_status(row.get("status", "")) in PROTECTED_STATUSES
 
 
 def _allowed(fld: str, was: str, is_now: str) -> bool:
