@@ -211,6 +211,21 @@ def test_an_invoice_typed_into_the_invoices_tab_is_never_sent_nor_given_the_next
     assert wb["Invoices"].max_row == 3  # the real invoice took the cleared row: no blank one left between
 
 
+def test_a_damaged_snapshot_is_said_and_the_invoice_changed_meanwhile_is_named(practice, capsys):
+    """Someone unhid _sheetbill and "tidied" it, and in the same save changed a sent invoice's
+    Total: the edit cannot be undone, but it does not pass unsaid."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    assert run(capsys, "run", "--config", str(practice.config_path))[0] == 0
+    practice.set("_sheetbill", "snapshot/invoices/p0/0", "Value", "garbage")
+    practice.set("Invoices", "INV-2026-0001", "Total", 60)
+    code, out, _ = run(capsys, "run", "--config", str(practice.config_path))
+    lines = out.splitlines()
+    assert code == 0
+    assert any(l.startswith("  attention: the snapshot of Invoices in the hidden _sheetbill tab is damaged") for l in lines)
+    assert ("  attention: INV-2026-0001 was changed after it was finalized (its Checksum no longer matches) and "
+            "there is no snapshot to restore it from; compare it with its PDF") in lines
+
+
 def test_run_says_when_cash_was_taken_on_a_day_the_cash_tab_has_no_row_for(practice, capsys):
     """The Cash tab has no Problem column: what its drawer misses is said by `run` (as `preview` does)."""
     practice.append("Sessions", session("S-00001", date(2026, 11, 3)))

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from sheetbill.core.protect import invoiced_session_flags, receipted_deleted, receipted_flags, restore_finalized
@@ -102,3 +104,25 @@ def test_without_a_snapshot_no_row_is_taken_for_one_added_by_hand() -> None:
     now = {"invoices": {"INV-2026-0001": ISSUED, "INV-2026-0002": TYPED}}
     row_of = {("invoices", "INV-2026-0001"): 2, ("invoices", "INV-2026-0002"): 3}
     assert restore_finalized({}, now, row_of, (), have_snapshot=False).cleared == []
+
+
+def test_a_damaged_snapshot_is_said_and_the_changed_invoices_are_found_by_their_checksum() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from sheetbill.core.invoice import assemble, checksum
+    from sheetbill.core.model import InvoiceStatus, Line
+
+    line = Line("INV-2026-0001", "S-00001", date(2026, 11, 3), "LD60", "Lymph drainage", Decimal(1), Decimal(65),
+                Decimal(0), Decimal(0), Decimal(65), Decimal(0), Decimal(65))
+    issued = assemble("INV-2026-0001", date(2026, 11, 3), date(2026, 11, 17), "C-001", "Anna", [line],
+                      InvoiceStatus.FINALIZED, Decimal("0.01"))
+    sealed = replace(issued, checksum=checksum(issued, issued.lines))
+    changed = replace(sealed, total=Decimal(80))
+    now = {"invoices": {"INV-2026-0001": ISSUED}}
+    out = restore_finalized({}, now, {("invoices", "INV-2026-0001"): 2}, (changed,), unreadable=frozenset({"invoices"}))
+    assert out.flags[0].startswith("the snapshot of Invoices in the hidden _sheetbill tab is damaged")
+    assert out.flags[1].startswith("INV-2026-0001 was changed after it was finalized (its Checksum no longer matches)")
+    assert out.cleared == [] and out.writes == []
+    assert restore_finalized({}, now, {}, (sealed,), unreadable=frozenset({"invoices"})).flags[1:] == []
+    assert restore_finalized({}, now, {}, (changed,), unreadable=frozenset({"payments"})).flags == []

@@ -93,9 +93,10 @@ class CycleBook:
         """Edits people made to finalized invoices since the last cycle, and how to undo them (core.protect)."""
         snapshot = seen.snapshot
         assert snapshot.texts is not None  # read() keeps them
-        undo = restore_finalized(self.previous(snapshot), snapshot.texts.rows, snapshot.texts.row_of(),
-                                 seen.ledger.invoices,
-                                 have_snapshot=any(k.startswith("snapshot/") for k in snapshot.state))
+        before = self.previous(snapshot)
+        undo = restore_finalized(before, snapshot.texts.rows, snapshot.texts.row_of(), seen.ledger.invoices,
+                                 have_snapshot=any(k.startswith("snapshot/") for k in snapshot.state),
+                                 unreadable=state.unreadable(before, snapshot.state))
         return replace(undo, writes=[replace(w, after=self._typed(w.tab, w.field, w.after)) for w in undo.writes],
                        appends=[replace(a, values={f: self._typed(a.tab, f, v) for f, v in a.values.items()})
                                 for a in undo.appends])

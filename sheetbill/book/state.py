@@ -453,6 +453,12 @@ def snapshot_updates(texts: Texts, state: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
+def unreadable(previous_: Mapping[str, object], state: Mapping[str, str]) -> frozenset[str]:
+    """The tabs whose stored snapshot `previous` could not read back (damaged or partly
+    deleted in the _sheetbill tab)."""
+    return frozenset(tab for tab in SNAPSHOT_TABS if f"snapshot/{tab}/digest" in state and tab not in previous_)
+
+
 def previous(texts: Texts, state: Mapping[str, str]) -> dict[str, dict[str, dict[str, str]]]:
     """The stored snapshot of each tab that changed since (unchanged tabs: equal to now)."""
     out = {}

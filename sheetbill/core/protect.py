@@ -54,8 +54,10 @@ class Restoration:
 
 
 def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], int],
-                      invoices: tuple[Invoice, ...], have_snapshot: bool = True) -> Restoration:
-    """Undo edits to finalized ledger rows. `row_of[(tab, key)]` is a key's sheet row now."""
+                      invoices: tuple[Invoice, ...], have_snapshot: bool = True,
+                      unreadable: frozenset[str] = frozenset()) -> Restoration:
+    """Undo edits to finalized ledger rows. `row_of[(tab, key)]` is a key's sheet row now;
+    `unreadable`: the tabs whose stored snapshot could not be read back."""
     out = Restoration()
     old_invoices = before.get("invoices", {})
     protected = {k for k, f in old_invoices.items() if invoice_status(f.get("status", "")) in PROTECTED_STATUSES}
@@ -92,7 +94,13 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
             out.cleared += cleared(tab, key, new_rows[key], row_of)
             out.flags.append(f"{'Invoices' if tab == 'invoices' else 'Lines'} row {key} {said}; sheetbill cleared "
                              "the row (what it held is in the Changelog). To bill a client, add a session")
-    if not have_snapshot:
+    damaged = sorted(unreadable & {"invoices", "lines"})
+    if damaged:
+        out.flags.append(f"the snapshot of {' and '.join(t.title() for t in damaged)} in the hidden _sheetbill tab "
+                         "is damaged (edited or deleted by hand): edits to finalized invoices since the last run "
+                         "cannot be undone this time, nor shown in the Changelog. Any invoice whose Checksum "
+                         "no longer matches is listed next: type back what its PDF says")
+    if not have_snapshot or damaged:
         out.flags += _checksum_flags(invoices)
     out.writes += receipted_cells(before.get("payments", {}), now.get("payments", {}), row_of)
     out.appends += receipted_deleted(before.get("payments", {}), now.get("payments", {}))
