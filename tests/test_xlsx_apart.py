@@ -159,3 +159,33 @@ def test_a_helper_answers_through_a_descriptor_above_1024() -> None:
         for fd in spare:
             os.close(fd)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def _rows(n: int, width: int) -> list[list[object]]:
+    return [[f"r{i}"] * width for i in range(n)]
+
+
+@pytest.mark.parametrize("edits, aside", [
+    ({"Log": SheetEdit(appends=_rows(300, 4))}, ()),  # nothing to patch meanwhile
+    ({"Log": SheetEdit(appends=_rows(40, 4)), "Sessions": SheetEdit(appends=_rows(40, 4))}, ()),  # small
+    ({"Log": SheetEdit(appends=_rows(300, 4)), "Sessions": SheetEdit(updates={(2, 0): "x"})}, ("Log",)),
+    # a first cycle's shape: the Changelog and one of the ledger tabs there, the others here
+    ({"Changelog": SheetEdit(appends=_rows(426, 9)), "Sessions": SheetEdit(updates={(r, 10): "x" for r in range(100)}),
+      "Invoices": SheetEdit(appends=_rows(100, 16)), "Lines": SheetEdit(appends=_rows(100, 16)),
+      "_sheetbill": SheetEdit(updates={(2, 1): "y"})}, ("Changelog", "Lines")),
+])
+def test_about_half_the_work_goes_aside(edits: dict[str, SheetEdit], aside: tuple[str, ...]) -> None:
+    assert writer._aside(edits) == aside
+
+
+def test_two_sheets_patched_in_the_helper_give_the_same_workbook(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "Apart", Counted)
+    Counted.results = []
+    edits = {"Log": SheetEdit(appends=_rows(300, 4)), "Chart": SheetEdit(appends=_rows(300, 4)),
+             "Sessions": SheetEdit(updates={(n, 0): f"S-{n}b" for n in range(2, 40)})}
+    assert writer._aside(edits) == ("Log", "Sessions")
+    together = _write(book, "together.xlsx", edits)
+    found = Counted.results[0]
+    assert isinstance(found, list) and len(found) == 2  # both patched in the helper
+    assert together == _alone(book, edits, monkeypatch)
+    assert openpyxl.load_workbook(book.with_name("together.xlsx"))["Sessions"]["A39"].value == "S-39b"

@@ -1,5 +1,5 @@
 """Work done in a forked helper process while this one goes on, so that a big
-write uses the machine's second core (a first cycle patches its largest sheet
+write uses the machine's second core (a first cycle patches its largest sheets
 there while this process patches the others).
 
 Only ever an optimisation: whatever goes wrong in the helper (an error, a

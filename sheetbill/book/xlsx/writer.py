@@ -135,8 +135,8 @@ def _styles_name(changes: _Changes) -> str:
 def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: StyleBook, added: dict[str, str],
                   layouts: Mapping[str, Layout]) -> bool:
     """Patch the edited sheets (existing or just added); True if a formula cell changed.
-    With many rows to write, the largest sheet is patched in a helper process meanwhile
-    (see apart.py); one that needs a new cell style there is patched here after all."""
+    With many rows to write, about half the work is patched in a helper process meanwhile
+    (see apart.py); sheets that need a new cell style there are patched here after all."""
     package = changes.package
     todo: dict[str, str] = {}  # sheet -> its existing part
     for name, edit in edits.items():
@@ -155,15 +155,14 @@ def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: Style
         todo[name] = sheet.part
     aside = _aside({name: edits[name] for name in todo})
     helper = None
-    if aside is not None:
-        aside_part = todo.pop(aside)
-        helper = Apart(partial(_patched_apart, package.path, aside_part, aside, edits[aside], book,
-                               layouts.get(aside_part)))
+    if aside:
+        parts = {name: todo.pop(name) for name in aside}
+        helper = Apart(partial(_patched_apart, package.path, parts, edits, book, layouts))
     with helper or nullcontext():
         done = [_patch_one(package, part, name, edits[name], book, layouts.get(part)) for name, part in todo.items()]
-        if helper is not None and aside is not None:
-            done.append(helper.result()
-                        or _patch_one(package, aside_part, aside, edits[aside], book, layouts.get(aside_part)))
+        if helper is not None:
+            done += helper.result() or [_patch_one(package, part, name, edits[name], book, layouts.get(part))
+                                        for name, part in parts.items()]
     formulas_changed = False
     for one in done:
         changes.replaced[one.part] = one.deflated
@@ -192,24 +191,40 @@ class _OneSheet:
     last_used: int
 
 
-def _aside(edits: Mapping[str, SheetEdit]) -> str | None:
-    """The sheet to patch in a helper process: the largest edit, when it is large and
-    another sheet is patched meanwhile."""
+def _aside(edits: Mapping[str, SheetEdit]) -> tuple[str, ...]:
+    """The sheets to patch in a helper process meanwhile: when the largest edit is large and
+    another sheet is patched here, about half the work (by `_cost`), the largest first."""
     if len(edits) < 2 or not apart.available():
-        return None
-    size = {name: len(edit.appends) + len(edit.updates) for name, edit in edits.items()}
-    largest = max(size, key=size.__getitem__)
-    return largest if size[largest] >= APART_ROWS else None
+        return ()
+    if max(len(edit.appends) + len(edit.updates) for edit in edits.values()) < APART_ROWS:
+        return ()
+    cost = {name: _cost(edit) for name, edit in edits.items()}
+    here = there = 0
+    aside = []
+    for name in sorted(cost, key=cost.__getitem__, reverse=True):  # each to the lighter side
+        if there <= here:
+            aside.append(name)
+            there += cost[name]
+        else:
+            here += cost[name]
+    return tuple(aside)
 
 
-def _patched_apart(src: Path, part: str, name: str, edit: SheetEdit, book: StyleBook,
-                   layout: Layout | None) -> _OneSheet | None:
-    """`_patch_one` in a helper process, on the package opened anew; None where the sheet
-    needs a cell style the book does not have yet (the style list is this process's)."""
+def _cost(edit: SheetEdit) -> int:
+    """About how long patching `edit` takes, in cells: each cell appended, and each row
+    updated, which is read and written whole (measured: about as long as 25 cells)."""
+    return sum(map(len, edit.appends)) + 25 * len({row for row, _ in edit.updates})
+
+
+def _patched_apart(src: Path, parts: Mapping[str, str], edits: Mapping[str, SheetEdit], book: StyleBook,
+                   layouts: Mapping[str, Layout]) -> list[_OneSheet] | None:
+    """`_patch_one` of the sheets `parts` (name -> part) in a helper process, on the package
+    opened anew; None where one needs a cell style the book does not have yet (the style
+    list is this process's)."""
     styles = book.added()
     with Package(src) as package:
-        one = _patch_one(package, part, name, edit, book, layout)
-    return one if book.added() == styles else None
+        done = [_patch_one(package, part, name, edits[name], book, layouts.get(part)) for name, part in parts.items()]
+    return done if book.added() == styles else None
 
 
 def _patch_one(package: Package, part: str, name: str, edit: SheetEdit, book: StyleBook,
