@@ -81,12 +81,15 @@ def test_a_sheet_needing_a_new_style_in_the_helper_is_patched_here_after_all(
         book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(writer, "Apart", Counted)
     Counted.results = []
-    edits = _edits(Decimal("12.50"))  # a money style the workbook does not have yet
+    edits = _edits()
+    log = [list(row) for row in edits["Log"].appends]
+    log[150][3] = Decimal("12.50")  # a money style the workbook does not have yet, in no row sampled
+    edits["Log"] = SheetEdit(appends=log, money_columns=frozenset({3}))
     together = _write(book, "together.xlsx", edits)
     assert Counted.results == [None]
     assert together == _alone(book, edits, monkeypatch)
     wb = openpyxl.load_workbook(book.with_name("together.xlsx"))
-    assert wb["Log"]["D2"].number_format == "#,##0.00" and wb["Log"]["D2"].value == 12.5
+    assert wb["Log"]["D152"].number_format == "#,##0.00" and wb["Log"]["D152"].value == 12.5
 
 
 def test_a_helper_that_dies_leaves_the_work_to_this_process(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -169,6 +172,9 @@ def _rows(n: int, width: int) -> list[list[object]]:
     ({"Log": SheetEdit(appends=_rows(300, 4))}, ()),  # nothing to patch meanwhile
     ({"Log": SheetEdit(appends=_rows(40, 4)), "Sessions": SheetEdit(appends=_rows(40, 4))}, ()),  # small
     ({"Log": SheetEdit(appends=_rows(300, 4)), "Sessions": SheetEdit(updates={(2, 0): "x"})}, ("Log",)),
+    ({"Log": SheetEdit(appends=_rows(300, 4)), "Sessions": SheetEdit(updates={(r, 0): "x" for r in range(999)})},
+     ("Log",)),  # only sheets appended to go aside: their styles are known from a sample
+    ({"Log": SheetEdit(appends=_rows(300, 4)), "Sessions": SheetEdit(appends=_rows(1, 4))}, ("Log",)),
     # a first cycle's shape: the Changelog and one of the ledger tabs there, the others here
     ({"Changelog": SheetEdit(appends=_rows(426, 9)), "Sessions": SheetEdit(updates={(r, 10): "x" for r in range(100)}),
       "Invoices": SheetEdit(appends=_rows(100, 16)), "Lines": SheetEdit(appends=_rows(100, 16)),
@@ -179,13 +185,16 @@ def test_about_half_the_work_goes_aside(edits: dict[str, SheetEdit], aside: tupl
 
 
 def test_two_sheets_patched_in_the_helper_give_the_same_workbook(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One of them needs a money style the workbook lacks: it is made here first, from a sample."""
     monkeypatch.setattr(writer, "Apart", Counted)
     Counted.results = []
     edits = {"Log": SheetEdit(appends=_rows(300, 4)), "Chart": SheetEdit(appends=_rows(300, 4)),
-             "Sessions": SheetEdit(updates={(n, 0): f"S-{n}b" for n in range(2, 40)})}
+             "Sessions": SheetEdit(appends=[[f"S-{n}", date(2026, 12, 1), Decimal(n) / 4] for n in range(200)],
+                                   money_columns=frozenset({2}))}
     assert writer._aside(edits) == ("Log", "Sessions")
     together = _write(book, "together.xlsx", edits)
     found = Counted.results[0]
     assert isinstance(found, list) and len(found) == 2  # both patched in the helper
     assert together == _alone(book, edits, monkeypatch)
-    assert openpyxl.load_workbook(book.with_name("together.xlsx"))["Sessions"]["A39"].value == "S-39b"
+    cell = openpyxl.load_workbook(book.with_name("together.xlsx"))["Sessions"]["C240"]
+    assert (cell.value, cell.number_format) == (49.75, "#,##0.00")

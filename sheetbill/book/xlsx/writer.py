@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections import deque
 from contextlib import nullcontext
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from .workbookxml import add_sheet_entry, full_calc_on_load
 from .zipout import Deflated, ZipOut, deflate
 
 APART_ROWS = 20_000  # rows and cells a sheet edit writes, from which it is patched in a helper process
+SAMPLE = 50  # rows at either end of an edit patched for nothing first, for the cell styles they need
 STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 
 
@@ -153,16 +155,15 @@ def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: Style
             changes.added[part] = b"".join(patched.chunks)
             continue
         todo[name] = sheet.part
-    aside = _aside({name: edits[name] for name in todo})
-    helper = None
-    if aside:
-        parts = {name: todo.pop(name) for name in aside}
-        helper = Apart(partial(_patched_apart, package.path, parts, edits, book, layouts))
+    aside = {name: todo.pop(name) for name in _aside({name: edits[name] for name in todo})}
+    for name, part in aside.items():  # the cell styles they need, made here first (the helper's book is a copy)
+        _make_styles(package, part, name, edits[name], book, layouts.get(part))
+    helper = Apart(partial(_patched_apart, package.path, aside, edits, book, layouts)) \
+        if aside and apart.available() else None
     with helper or nullcontext():
         done = [_patch_one(package, part, name, edits[name], book, layouts.get(part)) for name, part in todo.items()]
-        if helper is not None:
-            done += helper.result() or [_patch_one(package, part, name, edits[name], book, layouts.get(part))
-                                        for name, part in parts.items()]
+        done += (helper.result() if helper is not None else None) or [
+            _patch_one(package, part, name, edits[name], book, layouts.get(part)) for name, part in aside.items()]
     formulas_changed = False
     for one in done:
         changes.replaced[one.part] = one.deflated
@@ -192,22 +193,33 @@ class _OneSheet:
 
 
 def _aside(edits: Mapping[str, SheetEdit]) -> tuple[str, ...]:
-    """The sheets to patch in a helper process meanwhile: when the largest edit is large and
-    another sheet is patched here, about half the work (by `_cost`), the largest first."""
-    if len(edits) < 2 or not apart.available():
-        return ()
-    if max(len(edit.appends) + len(edit.updates) for edit in edits.values()) < APART_ROWS:
+    """The sheets to patch in a helper process meanwhile (where the machine has a second
+    core): when the largest edit is large, about half the work (by `_cost`), the largest
+    first, of the sheets that are only appended to (their styles are known from a sample),
+    leaving at least one sheet to patch here. Patched last, also when no helper does it, so
+    that the workbook written is the same either way."""
+    if max((len(edit.appends) + len(edit.updates) for edit in edits.values()), default=0) < APART_ROWS:
         return ()
     cost = {name: _cost(edit) for name, edit in edits.items()}
     here = there = 0
-    aside = []
+    aside: list[str] = []
     for name in sorted(cost, key=cost.__getitem__, reverse=True):  # each to the lighter side
-        if there <= here:
+        if there <= here and not edits[name].updates and len(aside) + 1 < len(edits):
             aside.append(name)
             there += cost[name]
         else:
             here += cost[name]
     return tuple(aside)
+
+
+def _make_styles(package: Package, part: str, name: str, edit: SheetEdit, book: StyleBook,
+                 layout: Layout | None) -> None:
+    """Add to `book` the cell styles `edit` most likely needs: those of a few of its rows,
+    patched for nothing (the cells are written, so their styles picked, as the chunks are read)."""
+    rows = edit.appends
+    sample = SheetEdit(appends=list(rows[:SAMPLE]) + list(rows[-SAMPLE:]), money_columns=edit.money_columns)
+    patched, _ = _patched(package, {}, part, name, sample, book, layout)
+    deque(patched.chunks, maxlen=0)
 
 
 def _cost(edit: SheetEdit) -> int:
