@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from sheetbill.core import changelog
-from sheetbill.core.changelog import FIELDS, GENESIS, Change, broken_links, chain, of_changes, row as log_row
+from sheetbill.core.changelog import FIELDS, GENESIS, Change, broken_links, chained_rows, entries
 from sheetbill.core.changes import CellWrite, Changes, RowAppend
 
 AT = datetime(2026, 11, 21, 7, 0, tzinfo=timezone.utc)
@@ -27,30 +27,30 @@ def header(tab: str, fld: str) -> str:
                  ("restore", "Sessions", "S-1", "Status", "Completed", "Invoiced")]),
 ])
 def test_a_commit_logs_a_row_per_row_created_and_per_cell_written(action, expected):
-    logged = of_changes(CHANGES, AT, "sheetbill", header, action)
-    assert [c.fields()[2:] for c in logged] == expected
-    assert {(c.at, c.actor, c.hash) for c in logged} == {("2026-11-21T07:00:00Z", "sheetbill", "")}
+    logged = list(entries(CHANGES, AT, "sheetbill", header, action))
+    assert [e[2:] for e in logged] == expected
+    assert {e[:2] for e in logged} == {("2026-11-21T07:00:00Z", "sheetbill")}
 
 
 def test_each_hash_covers_its_row_and_the_one_before():
-    logged = of_changes(CHANGES, AT, "sheetbill", header)
-    chained = chain(logged, GENESIS)
-    assert [c.fields() for c in chained] == [c.fields() for c in logged]
-    assert chained[0].hash == changelog.row_hash(logged[0], GENESIS)
-    assert chained[1].hash == changelog.row_hash(logged[1], chained[0].hash)
-    assert chain(logged, "f" * 16)[0].hash != chained[0].hash
+    logged = list(entries(CHANGES, AT, "sheetbill", header))
+    chained = [Change(*row.values()) for _, row in chained_rows(logged, GENESIS)]
+    assert [c.fields() for c in chained] == logged
+    assert chained[0].hash == changelog.row_hash(Change(*logged[0]), GENESIS)
+    assert chained[1].hash == changelog.row_hash(Change(*logged[1]), chained[0].hash)
+    assert chained_rows(logged, "f" * 16)[0][0] != chained[0].hash
     assert broken_links(chained) == []
     edited = [chained[0], Change(*chained[1].fields()[:7], "Paid", chained[1].hash)]
     assert broken_links(edited) and "entry 2" in broken_links(edited)[0]
 
 
-def test_a_chained_change_reads_as_its_changelog_row():
-    change = chain([Change("2026-11-21T07:00:00Z", "ana", "edit", "Sessions", "S-1", "Status", "Completed", "")],
-                   GENESIS)[0]
-    row = log_row(change)
-    expected = dict(zip(FIELDS, change.fields() + (change.hash,)))
+def test_a_chained_entry_reads_as_its_changelog_row():
+    entry = ("2026-11-21T07:00:00Z", "ana", "edit", "Sessions", "S-1", "Status", "Completed", "")
+    ((hashed, row),) = chained_rows([entry], GENESIS)
+    expected = dict(zip(FIELDS, entry + (hashed,)))
+    assert hashed == changelog.row_hash(Change(*entry), GENESIS)
     assert dict(row.items()) == expected and list(row) == list(FIELDS) and len(row) == 9
-    assert row == expected and RowAppend("changelog", change.hash, row) == RowAppend("changelog", change.hash, expected)
-    assert (row["field"], row["hash"], row.get("after"), row.get("nope", "-")) == ("Status", change.hash, "", "-")
+    assert row == expected and RowAppend("changelog", hashed, row) == RowAppend("changelog", hashed, expected)
+    assert (row["field"], row["hash"], row.get("after"), row.get("nope", "-")) == ("Status", hashed, "", "-")
     with pytest.raises(KeyError):
         row["nope"]

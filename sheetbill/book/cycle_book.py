@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from itertools import chain
 from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, Sequence
 
@@ -124,13 +125,12 @@ class CycleBook:
         cell written, hash-chained) and the new snapshot of the rows in the state. `snapshot`
         is left as it was: the result holds the one after the commit."""
         logged = Changes(tuple(w for w in changes.cells if w.tab != "dashboard"), changes.rows)
-        ours = changelog.of_changes(logged, self.now(), ACTOR, self.header, action)
-        chained = changelog.chain(list(changes.log) + ours, snapshot.state.get("changelog_hash", changelog.GENESIS))
-        del ours  # a first cycle makes hundreds of thousands: only their rows stay
-        last_hash = chained[-1].hash if chained else None
-        written = Changes(changes.cells, changes.rows + tuple(RowAppend("changelog", c.hash, changelog.row(c))
-                                                              for c in chained))
-        del chained
+        ours = changelog.entries(logged, self.now(), ACTOR, self.header, action)
+        rows = changelog.chained_rows(chain((c.fields() for c in changes.log), ours),
+                                      snapshot.state.get("changelog_hash", changelog.GENESIS))
+        last_hash = rows[-1][0] if rows else None
+        written = Changes(changes.cells, changes.rows + tuple(RowAppend("changelog", h, r) for h, r in rows))
+        del rows  # a first cycle makes hundreds of thousands: only the RowAppends stay
         assert snapshot.texts is not None  # read() keeps them
         appended = next_rows(snapshot.tables, written)
         texts = snapshot.texts.after(written, appended)

@@ -22,7 +22,7 @@ from typing import Iterator, Mapping, Sequence
 
 from ..errors import UnsafeToWrite, WorkbookBusy, WorkbookError
 from . import cells, gc_hold
-from ..core.changes import Changes
+from ..core.changes import Changes, Fields
 from .apply import apply_edits, copies, state_after
 from .base import Committed, Snapshot, next_rows, with_state
 from .cache import Cache
@@ -228,16 +228,19 @@ class ExcelBook:
         for w in edits.cells:
             col, kind = spots.get(w.tab, {}).get(w.field) or spot(w.tab, w.field)
             updates.setdefault(tables[w.tab].tab.name, {})[(w.row, col)] = cells.for_kind(kind, w.after)
+        shapes: dict[tuple[str, tuple[str, ...]], tuple[list[tuple[int, str]], int]] = {}  # where each field goes
         for a in edits.rows:
-            table = tables[a.tab]
-            found = spots.setdefault(a.tab, {})
-            row: list[WriteValue] = [None] * max(table.width, 1)
-            for fld, value in a.values.items():
-                col, kind = found.get(fld) or spot(a.tab, fld)
-                if col >= len(row):
-                    row.extend([None] * (col + 1 - len(row)))
+            names, values = _names_and_values(a.values)
+            shape = shapes.get((a.tab, names))
+            if shape is None:
+                found = spots.setdefault(a.tab, {})
+                spotted = [found.get(fld) or spot(a.tab, fld) for fld in names]
+                shape = shapes[(a.tab, names)] = (spotted, max([tables[a.tab].width, 1] + [c + 1 for c, _ in spotted]))
+            spotted, width = shape
+            row: list[WriteValue] = [None] * width
+            for (col, kind), value in zip(spotted, values):
                 row[col] = cells.for_kind(kind, value)
-            appends.setdefault(table.tab.name, []).append(row)
+            appends.setdefault(tables[a.tab].tab.name, []).append(row)
         sheet_edits = {}
         for table in tables.values():
             name = table.tab.name
@@ -260,6 +263,12 @@ class ExcelBook:
         table.width += 1
         updates.setdefault(table.tab.name, {})[(1, idx)] = column.header
         return idx
+
+
+def _names_and_values(values: Mapping[str, object]) -> tuple[tuple[str, ...], tuple[object, ...]]:
+    if isinstance(values, Fields):
+        return values.names_and_values()
+    return tuple(values), tuple(values.values())
 
 
 def _touches(key: str, edits: Changes) -> bool:  # noqa: D103

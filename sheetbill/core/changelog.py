@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .changes import Changes, Fields
 
 GENESIS = "0" * 16
 FIELDS = ("at", "actor", "action", "tab", "key", "field", "before", "after", "hash")  # the tab's columns
+Entry = tuple[str, str, str, str, str, str, str, str]  # a Change's fields, unchained (`Change.fields`)
+_ROW = Fields.of(*FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +34,9 @@ class Change:
     after: str
     hash: str = ""
 
-    def fields(self) -> tuple[str, ...]:
+    def fields(self) -> Entry:
         return (self.at, self.actor, self.action, self.tab, self.key, self.field, self.before, self.after)
 
-
-_ROW = Fields.of(*FIELDS)
-
-
-def row(change: Change) -> Mapping[str, object]:
-    """A chained change as the Changelog row written for it: its fields by column (`FIELDS`)."""
-    return _ROW(*change.fields(), change.hash)
 
 
 def text(value: object) -> str:
@@ -67,29 +62,34 @@ def _hash(fields: tuple[str, ...], previous: str) -> str:
     return hashlib.sha256("\x1f".join((previous,) + fields).encode("utf-8")).hexdigest()[:16]
 
 
-def chain(changes: Iterable[Change], previous: str) -> list[Change]:
-    """`changes` with their hashes, each over the one before (`previous` first)."""
-    out = []
-    for c in changes:
-        previous = _hash(c.fields(), previous)
-        out.append(Change(c.at, c.actor, c.action, c.tab, c.key, c.field, c.before, c.after, previous))
-    return out
-
-
-def of_changes(changes: Changes, at: datetime, actor: str, header: Callable[[str, str], str],
-               action: str | None = None) -> list[Change]:
-    """The rows and cells of `changes`, as unchained changelog rows. `header(tab, field)`
-    gives the names the admin sees (`header(tab, "")` is the tab's name); `action`, where
-    given, stands for "create" and "update"."""
+def entries(changes: Changes, at: datetime, actor: str, header: Callable[[str, str], str],
+            action: str | None = None) -> Iterator[Entry]:
+    """The rows and cells of `changes`, as unchained changelog entries (plain tuples: a first
+    cycle makes hundreds of thousands). `header(tab, field)` gives the names the admin sees
+    (`header(tab, "")` is the tab's name); `action`, where given, stands for "create" and "update"."""
     stamp = utc_stamp(at)
-    rows = []
+    create, update = action or "create", action or "update"
+    names: dict[tuple[str, str], str] = {}  # header's answers, asked once each
+
+    def named(tab: str, field: str) -> str:
+        found = names.get((tab, field))
+        return found if found is not None else names.setdefault((tab, field), header(tab, field))
+
     for a in changes.rows:
-        rows.append(Change(stamp, actor, action or "create", header(a.tab, ""), a.key, "", "", ""))
+        yield (stamp, actor, create, named(a.tab, ""), a.key, "", "", "")
     for w in changes.cells:
         key = w.key or (text(w.after) if w.field == "session_id" else f"row {w.row}")
-        rows.append(Change(stamp, actor, action or "update", header(w.tab, ""), key, header(w.tab, w.field),
-                           text(w.before), text(w.after)))
-    return rows
+        yield (stamp, actor, update, named(w.tab, ""), key, named(w.tab, w.field), text(w.before), text(w.after))
+
+
+def chained_rows(fields: Iterable[Entry], previous: str) -> list[tuple[str, Mapping[str, object]]]:
+    """Each of `fields` hash-chained from `previous` (each hash covers its entry and the hash
+    before): its hash and the Changelog row written for it, by column (`FIELDS`)."""
+    out: list[tuple[str, Mapping[str, object]]] = []
+    for f in fields:
+        previous = _hash(f, previous)
+        out.append((previous, _ROW(*f, previous)))
+    return out
 
 
 def utc_stamp(at: datetime) -> str:

@@ -47,6 +47,10 @@ class Fields(Mapping[str, object]):
     def __getitem__(self, name: str) -> object:
         return self._values[self._at[name]]
 
+    def names_and_values(self) -> tuple[tuple[str, ...], tuple[object, ...]]:
+        """The field names (the same tuple for every row `Fields.of` made) and the values, in order."""
+        return self._names, self._values
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
 
