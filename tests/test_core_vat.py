@@ -208,3 +208,20 @@ def test_a_gross_price_sold_under_reverse_charge_is_billed_without_the_vat_it_in
     assert inv.total == M("84.04")
     assert treatment(service(rate="19"), abroad, VatRules(gross_prices=True)).vat_removed == M(19)
     assert treatment(service(rate="19"), abroad, VatRules()).vat_removed == 0  # a net price is the net price
+
+
+@pytest.mark.parametrize("gross", [False, True])
+def test_a_taxed_line_keeps_everything_but_its_amounts_and_number(gross: bool) -> None:
+    """allocate_tax copies each line field by field: none is lost or moved, whatever the line holds."""
+    from dataclasses import fields, replace
+
+    from sheetbill.core import invoice
+
+    line = Line("", "S-1", date(2026, 11, 3), "LD60", "Drainage", Decimal(2), Decimal("39.90"), Decimal(5),
+                Decimal(19), Decimal("75.80"), Decimal(0), Decimal("75.80"), row=7, vat_category="S",
+                exemption_reason="reason", vatex="VATEX-EU-O", gross=gross)
+    assert len(fields(Line)) == 17  # a field added to Line must be added to invoice._taxed too
+    taxed = invoice._taxed(line, Decimal(1), Decimal(2), Decimal(3), "INV-2026-0001")
+    assert taxed == replace(line, net=Decimal(1), tax=Decimal(2), total=Decimal(3), invoice_no="INV-2026-0001")
+    assert (taxed.row, taxed.gross) == (7, gross)
+    assert invoice._taxed(line, line.net, line.tax, line.total, None) == line

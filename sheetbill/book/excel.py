@@ -22,7 +22,7 @@ from typing import Iterator, Mapping, Sequence
 
 from ..errors import UnsafeToWrite, WorkbookBusy, WorkbookError
 from . import cells, gc_hold
-from ..core.changes import Changes, Fields
+from ..core.changes import Changes, names_and_values
 from .apply import apply_edits, copies, state_after
 from .base import Committed, Snapshot, next_rows, with_state
 from .cache import Cache
@@ -230,7 +230,7 @@ class ExcelBook:
             updates.setdefault(tables[w.tab].tab.name, {})[(w.row, col)] = cells.for_kind(kind, w.after)
         shapes: dict[tuple[str, tuple[str, ...]], tuple[list[tuple[int, str]], int]] = {}  # where each field goes
         for a in edits.rows:
-            names, values = _names_and_values(a.values)
+            names, values = names_and_values(a.values)
             shape = shapes.get((a.tab, names))
             if shape is None:
                 found = spots.setdefault(a.tab, {})
@@ -263,12 +263,6 @@ class ExcelBook:
         table.width += 1
         updates.setdefault(table.tab.name, {})[(1, idx)] = column.header
         return idx
-
-
-def _names_and_values(values: Mapping[str, object]) -> tuple[tuple[str, ...], tuple[object, ...]]:
-    if isinstance(values, Fields):
-        return values.names_and_values()
-    return tuple(values), tuple(values.values())
 
 
 def _touches(key: str, edits: Changes) -> bool:  # noqa: D103

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Iterable, Mapping
 
 from . import cells
-from ..core.changes import Changes
+from ..core.changes import Changes, names_and_values
 from .cache import Cache
 from .table import Table
 
@@ -297,17 +297,28 @@ class Texts:
             texts = dict(self.rows[w.tab].pop(key, {})) if key is not None else {}
             texts[w.field] = self._text(w.tab, w.field, w.after)
             self._put(w.tab, w.row, texts)
+        kinds: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}  # of the fields of each shape of row
         for a in edits.rows:
             if a.tab in self.rows and (a.tab, a.key) in appended:
-                texts = {f: self._text(a.tab, f, v) for f, v in a.values.items()}
+                names, values = names_and_values(a.values)
+                shape = kinds.get((a.tab, names))
+                if shape is None:
+                    of = {c.field: c.kind for c in self.tables[a.tab].tab.columns}
+                    shape = kinds[(a.tab, names)] = tuple(of.get(f, "") for f in names)
+                texts = {f: self._text_of(kind, v) for f, kind, v in zip(names, shape, values)}
                 self._put(a.tab, appended[(a.tab, a.key)], texts)
 
     def _text(self, tab: str, field: str, value: object) -> str:
-        """How `value` reads once written to the field's cell. The texts of numbers and dates
-        are kept (a first cycle writes the same amounts and days thousands of times)."""
+        """How `value` reads once written to the field's cell."""
+        if value.__class__ is str:
+            return cells.safe_text(value).strip()
+        return self._text_of(self.tables[tab].tab.column(field).kind, value)
+
+    def _text_of(self, kind: str, value: object) -> str:
+        """How `value` reads once written to a cell of the `kind`. The texts of numbers and
+        dates are kept (a first cycle writes the same amounts and days thousands of times)."""
         if value.__class__ is str:  # for_kind keeps any column's text as it is (blank as None, read as "")
             return cells.safe_text(value).strip()
-        kind = self.tables[tab].tab.column(field).kind
         if value.__class__ not in _KEPT or isinstance(value, Decimal) and not value.is_finite():
             return cells.text(cells.for_kind(kind, value))
         memo = (kind, value.__class__, value)

@@ -61,6 +61,13 @@ class Fields(Mapping[str, object]):
         return _FieldItems(self)
 
 
+def names_and_values(values: Mapping[str, object]) -> tuple[tuple[str, ...], tuple[object, ...]]:
+    """A row's field names and values, in order (for a `Fields` row, without a dict made)."""
+    if isinstance(values, Fields):
+        return values.names_and_values()
+    return tuple(values), tuple(values.values())
+
+
 class _FieldItems(ItemsView[str, object]):
     def __init__(self, row: Fields) -> None:
         super().__init__(row)
