@@ -30,6 +30,7 @@ def state_after(state: Mapping[str, str], changes: Changes) -> dict[str, str]:
 def apply_edits(tables: dict[str, Table], changes: Changes, appended: Mapping[tuple[str, str], int]) -> None:
     """Apply `changes` to `tables` in place (the tables they touch: see `copies`)."""
     index: dict[str, dict[int, int]] = {}
+    opened: dict[tuple[str, int], list[object]] = {}  # the rows written to, as lists until all their cells are
     for w in changes.cells:
         table = tables[w.tab]
         rows = index.get(w.tab)
@@ -40,10 +41,15 @@ def apply_edits(tables: dict[str, Table], changes: Changes, appended: Mapping[tu
         if at is None:
             table.rows.append((w.row, ()))
             at = rows[w.row] = len(table.rows) - 1
-        row, values = table.rows[at]
-        filled: list[object] = list(values) + [None] * (col + 1 - len(values))
+        filled = opened.get((w.tab, at))
+        if filled is None:
+            filled = opened[(w.tab, at)] = list(table.rows[at][1])
+        if col >= len(filled):
+            filled.extend([None] * (col + 1 - len(filled)))
         filled[col] = w.after
-        table.rows[at] = (row, tuple(filled))
+    for (tab, at), filled in opened.items():
+        table = tables[tab]
+        table.rows[at] = (table.rows[at][0], tuple(filled))
     for a in changes.rows:
         found = tables.get(a.tab)
         if found is None or (a.tab, a.key) not in appended:

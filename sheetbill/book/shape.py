@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from ..core.changes import Changes
+from ..core.changes import Changes, names_and_values
 from ..errors import WorkbookError
+from .base import Placed
 
 if TYPE_CHECKING:
     from .table import Table
@@ -97,6 +98,13 @@ def _rows_held(key: str, state: Mapping[str, str]) -> int:
     return len(stored[0]) if stored is not None else 0
 
 
+def _by_tab(appended: Mapping[tuple[str, str], int]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for (tab, key), row in appended.items():
+        out.setdefault(tab, {})[key] = row
+    return out
+
+
 def check(tables: Mapping[str, Table], state: Mapping[str, str], restore: str) -> None:
     """ShapeError when the workbook lost a tab or column it had (see `lost`)."""
     found = lost(tables, state, restore)
@@ -111,13 +119,15 @@ def updates(tables: Mapping[str, Table], edits: Changes, appended: Mapping[tuple
     written: dict[str, set[str]] = {}
     for w in edits.cells:
         written.setdefault(w.tab, set()).add(w.field)
+    shapes: set[tuple[str, tuple[str, ...]]] = set()  # rows of the same fields are looked at once
     for a in edits.rows:
-        written.setdefault(a.tab, set()).update(a.values)
-    last: dict[str, int] = {}
-    added: dict[str, int] = {}
-    for (tab, _), row in appended.items():
-        last[tab] = max(last.get(tab, 1), row)
-        added[tab] = added.get(tab, 0) + 1
+        names = names_and_values(a.values)[0]
+        if (a.tab, names) not in shapes:
+            shapes.add((a.tab, names))
+            written.setdefault(a.tab, set()).update(names)
+    by_tab = appended.by_tab if isinstance(appended, Placed) else _by_tab(appended)
+    last = {tab: max(rows.values(), default=1) for tab, rows in by_tab.items()}
+    added = {tab: len(rows) for tab, rows in by_tab.items()}
     out = {}
     for key, table in tables.items():
         if key in UNTRACKED or not (table.exists or key in written):
