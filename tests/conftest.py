@@ -14,6 +14,7 @@ import pytest
 
 from sheetbill import app
 from sheetbill import config as config_mod
+from sheetbill.book import cycle_book
 from sheetbill.book.xlsx import segments, writer
 from sheetbill.placeholders import fill_example
 
@@ -38,6 +39,13 @@ def helpers_for_small_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     """A commit writing a dozen rows to a sheet patches it in a helper process (apart.py), not
     only one writing 20,000: every test's workbooks are written as a first cycle's are."""
     monkeypatch.setattr(writer, "APART_ROWS", 12)
+
+
+@pytest.fixture(autouse=True)
+def big_commits_early(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A commit of a dozen rows and cells makes its snapshot in a helper process and keeps it
+    encoded only (cycle_book.LET_GO), as a first cycle's 10,000 do: every test goes that way."""
+    monkeypatch.setattr(cycle_book, "LET_GO", 12)
 
 
 class FixedClock:

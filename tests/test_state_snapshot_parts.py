@@ -172,3 +172,53 @@ def test_an_appended_rows_snapshot_reads_as_its_cells_will(field, value):
                     {("lines", f"INV-{n}"): n + 1})
         kind = TABS["lines"].column(field).kind
         assert texts.rows["lines"][texts.key_at["lines"][n + 1]][field] == cells.text(cells.for_kind(kind, value))
+
+
+@pytest.mark.parametrize("unchanged", [False, True])  # the tab turned into text at read, or left encoded
+def test_texts_made_elsewhere_read_as_those_made_here(unchanged: bool):
+    """A big commit's snapshot is made in a helper process; here the texts are only decoded from
+    the state it gives back (`stored_after`). They read as `after` then `let_go` make them, and
+    the next commit's snapshot is the same from either."""
+    tables = _tables(2500)
+    stored = _committed(state.Texts(tables), {})
+    changes = Changes.of(cells=[CellWrite("sessions", r, f"S-{r:05d}", "invoice_no", None, f"INV-{r}")
+                                for r in range(1500, 2502)],
+                         rows=[RowAppend("sessions", f"S-new{n}", {"session_id": f"S-new{n}", "date": date(2026, 11, 4),
+                                                                   "quantity": Decimal("1.50")}) for n in range(3)])
+    appended = {("sessions", f"S-new{n}"): 2502 + n for n in range(3)}
+
+    def read() -> state.Texts:
+        return state.Texts(tables, frozenset({"sessions"}) if unchanged else frozenset(), stored)
+
+    here = read().after(changes, appended)
+    made = state.snapshot_updates(here, stored)
+    here.let_go({**stored, **made})
+    elsewhere = read().stored_after(changes, {**stored, **made})
+    assert elsewhere is not None and "sessions" in elsewhere._unloaded
+    assert elsewhere.loaded("sessions") == here.loaded("sessions") == state.decode("sessions", {**stored, **made})[0]
+    assert elsewhere.row_of() == here.row_of() and elsewhere.digest("sessions") == here.digest("sessions")
+    assert elsewhere.loaded("sessions")["S-new2"] == {**elsewhere.loaded("sessions")["S-new2"], "quantity": "1.5"}
+    more = Changes.of(cells=[CellWrite("sessions", 2, "S-00002", "status", "Completed", "Cancelled")])
+    after = {**stored, **made}
+    assert state.snapshot_updates(elsewhere.after(more, {}), after) == state.snapshot_updates(here.after(more, {}), after)
+    assert state.snapshot_updates(elsewhere.after(more, {}), after)  # the part with row 2 changed
+
+
+def test_texts_made_elsewhere_need_the_snapshot_in_parts():
+    tables = _tables(10)
+    changes = Changes.of(cells=[CellWrite("sessions", 2, "S-00002", "invoice_no", None, "INV-1")])
+    assert state.Texts(tables).stored_after(changes, {}) is None
+
+
+def test_only_a_snapshot_that_cannot_be_read_back_is_damaged():
+    """A tab unchanged since the last commit is not read back at all: its snapshot is not missing."""
+    tables = _tables(10)
+    stored = _committed(state.Texts(tables), {})
+    stored["snapshot/invoices/digest"] = "0" * 32  # another tab, unchanged: not turned into text
+    texts = state.Texts(tables, frozenset(), stored)
+    assert state.unreadable(texts, state.previous(texts, stored), stored) == frozenset()
+    damaged = {**stored, "snapshot/sessions/p0/0": "garbage"}
+    edited = _tables(10)
+    edited["sessions"].rows[3] = (edited["sessions"].rows[3][0], ("S-00005", "2026-11-03", "C-2", "LD60", "Completed", None))
+    texts = state.Texts(edited, frozenset(), damaged)  # a row changed as well: its part is read back
+    assert state.unreadable(texts, state.previous(texts, damaged), damaged) == {"sessions"}

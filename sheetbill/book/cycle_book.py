@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+from contextlib import nullcontext
+from functools import partial
 from itertools import chain
 from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, Sequence
@@ -24,9 +26,11 @@ from ..core.changes import Changes, CellWrite, RowAppend
 from ..core.protect import Restoration, restore_finalized
 from ..core.recover import state_from_changelog
 from . import records, shape, state, went_back
-from .base import Book, Committed, Snapshot, next_rows
+from .base import Book, Committed, Placed, Snapshot, next_rows
 from .cells import text as cell_text, typed as cell_typed
 from .state import Texts, snapshot_updates
+from .xlsx import apart
+from .xlsx.apart import Apart
 
 log = logging.getLogger("sheetbill")
 ACTOR = "sheetbill"
@@ -97,7 +101,7 @@ class CycleBook:
         before = self.previous(snapshot)
         undo = restore_finalized(before, snapshot.texts.rows, snapshot.texts.row_of(), seen.ledger.invoices,
                                  have_snapshot=any(k.startswith("snapshot/") for k in snapshot.state),
-                                 unreadable=state.unreadable(before, snapshot.state))
+                                 unreadable=state.unreadable(snapshot.texts, before, snapshot.state))
         return replace(undo, writes=[replace(w, after=self._typed(w.tab, w.field, w.after)) for w in undo.writes],
                        appends=[replace(a, values={f: self._typed(a.tab, f, v) for f, v in a.values.items()})
                                 for a in undo.appends])
@@ -124,27 +128,34 @@ class CycleBook:
         """One atomic write: `changes`, the Changelog rows (`changes.log`, then one per row and
         cell written, hash-chained) and the new snapshot of the rows in the state. `snapshot`
         is left as it was: the result holds the one after the commit."""
-        logged = Changes(tuple(w for w in changes.cells if w.tab != "dashboard"), changes.rows)
-        ours = changelog.entries(logged, self.now(), ACTOR, self.header, action)
-        rows = changelog.chained_rows(chain((c.fields() for c in changes.log), ours),
-                                      snapshot.state.get("changelog_hash", changelog.GENESIS))
-        last_hash = rows[-1][0] if rows else None
-        written = Changes(changes.cells, changes.rows + tuple(RowAppend("changelog", h, r) for h, r in rows))
-        del rows  # a first cycle makes hundreds of thousands: only the RowAppends stay
         assert snapshot.texts is not None  # read() keeps them
-        appended = next_rows(snapshot.tables, written)
-        texts = snapshot.texts.after(written, appended)
-        state_ = {**changes.state, **snapshot_updates(texts, snapshot.state),
-                  **issued.after_commit(self.config.rules.receipt_pattern, snapshot.state, changes)}
-        if last_hash is not None:
-            state_.update({"changelog_hash": last_hash, "schema_version": SCHEMA_VERSION})
-        edits = replace(written, state=state_)
-        if edits.empty:
+        logged = Changes(tuple(w for w in changes.cells if w.tab != "dashboard"), changes.rows)
+        big = len(changes.log) + 2 * (len(logged.rows) + len(logged.cells)) > LET_GO  # with its Changelog rows
+        aside = Apart(partial(_snapshot_updates, snapshot.texts, changes, next_rows(snapshot.tables, changes),
+                              snapshot.state)) if big and apart.available() else None
+        with aside or nullcontext():  # the new snapshot made in a helper process meanwhile
+            ours = changelog.entries(logged, self.now(), ACTOR, self.header, action)
+            rows = changelog.chained_rows(chain((c.fields() for c in changes.log), ours),
+                                          snapshot.state.get("changelog_hash", changelog.GENESIS))
+            last_hash = rows[-1][0] if rows else None
+            written = Changes(changes.cells, changes.rows + tuple(RowAppend("changelog", h, r) for h, r in rows))
+            del rows  # a first cycle makes hundreds of thousands: only the RowAppends stay
+            appended = next_rows(snapshot.tables, written)
+            logs = {"changelog_hash": last_hash, "schema_version": SCHEMA_VERSION} if last_hash is not None else {}
+            others = {**issued.after_commit(self.config.rules.receipt_pattern, snapshot.state, changes), **logs}
+            shaped = shape.updates(snapshot.tables, written, appended, snapshot.state)
+            made = aside.result() if aside is not None else None
+        texts = snapshot.texts.stored_after(written, {**snapshot.state, **changes.state, **made, **others}) \
+            if made is not None else None
+        if texts is None or made is None:  # made here: no helper, or it gave nothing
+            texts = snapshot.texts.after(written, appended)
+            made = snapshot_updates(texts, snapshot.state)
+            if big:
+                texts.let_go({**snapshot.state, **changes.state, **made, **others})
+        state_ = {**changes.state, **made, **others}
+        if replace(written, state=state_).empty:
             return Committed({}, snapshot)
-        state_.update(shape.updates(snapshot.tables, written, appended, snapshot.state))  # along other writes only
-        edits = replace(written, state=state_)
-        if len(edits.rows) + len(edits.cells) > LET_GO:
-            texts.let_go({**snapshot.state, **state_})
+        edits = replace(written, state={**state_, **shaped})  # the shape along other writes only
         done = self.book.commit(snapshot, edits)
         texts.written(done.snapshot.tables, done.snapshot.state)
         after = replace(done.snapshot, texts=texts)
@@ -180,6 +191,12 @@ class CycleBook:
         key = table.tab.key_field
         return frozenset(cell_text(table.get(v, key)) for _, v in table.rows
                          if is_muted(cell_text(table.get(v, "reminders"))))
+
+
+def _snapshot_updates(texts: Texts, changes: Changes, appended: Placed, state: Mapping[str, str]) -> dict[str, str]:
+    """The state entries of the snapshot once `changes` are written, rows at `appended` (the
+    Changelog's rows left out: it is not in the snapshot). Run in a helper process."""
+    return snapshot_updates(texts.after(changes, appended), state)
 
 
 class Commits:

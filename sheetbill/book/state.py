@@ -265,6 +265,30 @@ class Texts:
         new.apply(changes, appended)  # lets go of the stored snapshots decoded for comparing, this one's too
         return new
 
+    def stored_after(self, changes: Changes, state: Mapping[str, str]) -> "Texts | None":
+        """What `after(changes, ...)` then `let_go(state)` come to, without making the rows'
+        texts here: `state` holds the snapshot `after` makes (its `snapshot_updates`, made in
+        a helper process: see cycle_book.py), and every tab `changes` touch is decoded from
+        there when asked for. None where `state` does not hold one of them in parts."""
+        touched = {w.tab for w in changes.cells} | {a.tab for a in changes.rows}
+        tabs = touched & (self.rows.keys() | self.unchanged)
+        stored = {tab: _stored_parts(tab, state) for tab in tabs}
+        if any(parts is None for parts in stored.values()):
+            return None
+        self._stored.clear()  # as `after` does: the stored snapshots decoded for comparing are done with
+        new = copy.copy(self)
+        new.rows, new.key_at, new._parts = dict(self.rows), dict(self.key_at), dict(self._parts)
+        new.unchanged, new._digests = set(self.unchanged), dict(self._digests)
+        new._unloaded = {t: set(u) for t, u in self._unloaded.items()}
+        new.state = state
+        for tab, parts in stored.items():
+            assert parts is not None
+            new.rows[tab], new.key_at[tab] = {}, {}
+            new._parts[tab], new._unloaded[tab] = dict(parts), set(parts)
+            new._digests.pop(tab, None)
+            new.unchanged.discard(tab)
+        return new
+
     def written(self, tables: Mapping[str, Table], state: Mapping[str, str]) -> None:
         """The tables and state as the commit that made these texts left them (the parts
         not decoded yet are read from there)."""
@@ -464,10 +488,10 @@ def snapshot_updates(texts: Texts, state: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def unreadable(previous_: Mapping[str, object], state: Mapping[str, str]) -> frozenset[str]:
+def unreadable(texts: Texts, previous_: Mapping[str, object], state: Mapping[str, str]) -> frozenset[str]:
     """The tabs whose stored snapshot `previous` could not read back (damaged or partly
-    deleted in the _sheetbill tab)."""
-    return frozenset(tab for tab in SNAPSHOT_TABS if f"snapshot/{tab}/digest" in state and tab not in previous_)
+    deleted in the _sheetbill tab). A tab unchanged since is not read back: it is not one."""
+    return frozenset(tab for tab in texts.rows if f"snapshot/{tab}/digest" in state and tab not in previous_)
 
 
 def previous(texts: Texts, state: Mapping[str, str]) -> dict[str, dict[str, dict[str, str]]]:
