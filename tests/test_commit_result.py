@@ -65,3 +65,26 @@ def test_a_google_commit_returns_the_snapshot_after_it(google_practice: GooglePr
                       rng=random.Random(1))
     _check(book, p.config)
     assert "S-00009" in {r["Session ID"] for r in p.rows("Sessions")}
+
+
+def test_an_excel_commit_asks_for_its_state_once_the_other_tabs_are_its_own_edits(practice: Practice):
+    """A big commit's state is still being made (its snapshot, in a helper process) while the
+    book turns the rest into sheet edits: the Excel book reads the state after those, once."""
+    from sheetbill.book.cycle_book import Later
+    from sheetbill.book.excel import ExcelBook
+
+    config = practice.config
+    book = ExcelBook(config.workbook, config.tabs)
+    order: list[str] = []
+    edits_of = book._sheet_edits
+
+    def sheet_edits(tables, edits):
+        order.append("edits of " + ",".join(sorted({a.tab for a in edits.rows} | {w.tab for w in edits.cells})))
+        return edits_of(tables, edits)
+
+    book._sheet_edits = sheet_edits  # type: ignore[method-assign]
+    state = Later(lambda: order.append("state made") or {"probe": "1"})
+    with book.lease():
+        done = book.commit(book.read(), Changes(rows=(_sessions_row("S-00009"),), state=state))
+    assert order == ["edits of sessions", "state made", "edits of state"]
+    assert done.snapshot.state["probe"] == "1" and book.read().state["probe"] == "1"

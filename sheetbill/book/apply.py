@@ -12,9 +12,10 @@ from ..core.changes import Changes
 from .table import Table
 
 
-def copies(tables: Mapping[str, Table], changes: Changes) -> dict[str, Table]:
-    """`tables`, with each table `changes` touch copied (to change; the others are shared)."""
-    touched = {w.tab for w in changes.cells} | {a.tab for a in changes.rows}
+def copies(tables: Mapping[str, Table], changes: Changes, also: tuple[str, ...] = ()) -> dict[str, Table]:
+    """`tables`, with each table `changes` touch (and those named in `also`) copied (to change;
+    the others are shared)."""
+    touched = {w.tab for w in changes.cells} | {a.tab for a in changes.rows} | set(also)
     return {key: replace(t, columns=dict(t.columns), rows=list(t.rows)) if key in touched else t
             for key, t in tables.items()}
 

@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from functools import partial
 from itertools import chain
 from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from ..config import Config
 from ..core import changelog
@@ -128,10 +128,11 @@ class CycleBook:
         """One atomic write: `changes`, the Changelog rows (`changes.log`, then one per row and
         cell written, hash-chained) and the new snapshot of the rows in the state. `snapshot`
         is left as it was: the result holds the one after the commit."""
-        assert snapshot.texts is not None  # read() keeps them
+        before = snapshot.texts
+        assert before is not None  # read() keeps them
         logged = Changes(tuple(w for w in changes.cells if w.tab != "dashboard"), changes.rows)
         big = len(changes.log) + 2 * (len(logged.rows) + len(logged.cells)) > LET_GO  # with its Changelog rows
-        aside = Apart(partial(_snapshot_updates, snapshot.texts, changes, next_rows(snapshot.tables, changes),
+        aside = Apart(partial(_snapshot_updates, before, changes, next_rows(snapshot.tables, changes),
                               snapshot.state)) if big and apart.available() else None
         with aside or nullcontext():  # the new snapshot made in a helper process meanwhile
             ours = changelog.entries(logged, self.now(), ACTOR, self.header, action)
@@ -142,21 +143,34 @@ class CycleBook:
             del rows  # a first cycle makes hundreds of thousands: only the RowAppends stay
             appended = next_rows(snapshot.tables, written)
             logs = {"changelog_hash": last_hash, "schema_version": SCHEMA_VERSION} if last_hash is not None else {}
-            others = {**issued.after_commit(self.config.rules.receipt_pattern, snapshot.state, changes), **logs}
+            others = {**changes.state, **issued.after_commit(self.config.rules.receipt_pattern, snapshot.state,
+                                                             changes)}
             shaped = shape.updates(snapshot.tables, written, appended, snapshot.state)
-            made = aside.result() if aside is not None else None
-        texts = snapshot.texts.stored_after(written, {**snapshot.state, **changes.state, **made, **others}) \
-            if made is not None else None
-        if texts is None or made is None:  # made here: no helper, or it gave nothing
-            texts = snapshot.texts.after(written, appended)
-            made = snapshot_updates(texts, snapshot.state)
-            if big:
-                texts.let_go({**snapshot.state, **changes.state, **made, **others})
-        state_ = {**changes.state, **made, **others}
-        if replace(written, state=state_).empty:
-            return Committed({}, snapshot)
-        edits = replace(written, state={**state_, **shaped})  # the shape along other writes only
-        done = self.book.commit(snapshot, edits)
+            made: list[Texts] = []
+
+            def state_() -> dict[str, str]:
+                """The state to write: `others`, the new snapshot's entries and the Changelog's hash."""
+                found = aside.result() if aside is not None else None
+                texts = before.stored_after(written, {**snapshot.state, **others, **found, **logs}) \
+                    if found is not None else None
+                if texts is None or found is None:  # made here: no helper, or it gave nothing
+                    texts = before.after(written, appended)
+                    found = snapshot_updates(texts, snapshot.state)
+                    if big:
+                        texts.let_go({**snapshot.state, **others, **found, **logs})
+                made.append(texts)
+                return {**others, **found, **logs}
+
+            if big and (written.cells or written.rows):  # the book asks for the state once it needs it
+                later = Later(lambda: {**state_(), **shaped})
+                done = self.book.commit(snapshot, replace(written, state=later))
+                len(later)  # made, were it not asked for
+            else:
+                now = state_()
+                if replace(written, state=now).empty:
+                    return Committed({}, snapshot)
+                done = self.book.commit(snapshot, replace(written, state={**now, **shaped}))  # the shape along others
+        texts = made[0]
         texts.written(done.snapshot.tables, done.snapshot.state)
         after = replace(done.snapshot, texts=texts)
         state.remember(after.fingerprints, texts, after.state, self.book.cache)
@@ -191,6 +205,29 @@ class CycleBook:
         key = table.tab.key_field
         return frozenset(cell_text(table.get(v, key)) for _, v in table.rows
                          if is_muted(cell_text(table.get(v, "reminders"))))
+
+
+class Later(Mapping[str, str]):
+    """A mapping made when first read: a big commit's state, whose snapshot is being made in a
+    helper process while the book turns the rest of the commit into its own edits."""
+
+    def __init__(self, make: Callable[[], Mapping[str, str]]) -> None:
+        self._make: Callable[[], Mapping[str, str]] | None = make
+        self._made: Mapping[str, str] = {}
+
+    def _now(self) -> Mapping[str, str]:
+        if self._make is not None:
+            self._made, self._make = self._make(), None
+        return self._made
+
+    def __getitem__(self, key: str) -> str:
+        return self._now()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._now())
+
+    def __len__(self) -> int:
+        return len(self._now())
 
 
 def _snapshot_updates(texts: Texts, changes: Changes, appended: Placed, state: Mapping[str, str]) -> dict[str, str]:

@@ -138,10 +138,16 @@ class ExcelBook:
 
     def _commit(self, snapshot: Snapshot[Stamp], changes: Changes) -> Committed[Stamp]:
         self.check_not_open()
-        edits = with_state(snapshot.tables, changes)
+        body = Changes(changes.cells, changes.rows)
+        tables = copies(snapshot.tables, body, also=("state",))  # new tabs and columns, then the rows written
+        sheet_edits, new_sheets = self._sheet_edits(tables, body)
+        stated = with_state(snapshot.tables, Changes(state=changes.state))  # asked for last: it may be in the making
+        state_edits, state_sheets = self._sheet_edits(tables, stated)
+        for name, edit in state_edits.items():
+            sheet_edits[name] = _both(sheet_edits[name], edit) if name in sheet_edits else edit
+        new_sheets += state_sheets
+        edits = body + stated
         rows = next_rows(snapshot.tables, edits)
-        tables = copies(snapshot.tables, edits)  # new tabs and columns, then the rows written
-        sheet_edits, new_sheets = self._sheet_edits(tables, edits)
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".xlsx.tmp", dir=self.path.parent)
         except OSError as exc:
@@ -263,6 +269,12 @@ class ExcelBook:
         table.width += 1
         updates.setdefault(table.tab.name, {})[(1, idx)] = column.header
         return idx
+
+
+def _both(first: SheetEdit, then: SheetEdit) -> SheetEdit:
+    """Two edits of one sheet as one (`then`'s cells written after `first`'s)."""
+    return SheetEdit(updates={**first.updates, **then.updates}, appends=[*first.appends, *then.appends],
+                     money_columns=first.money_columns | then.money_columns)
 
 
 def _touches(key: str, edits: Changes) -> bool:  # noqa: D103
