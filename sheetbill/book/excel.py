@@ -18,7 +18,7 @@ import os
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from ..errors import UnsafeToWrite, WorkbookBusy, WorkbookError
 from . import cells, gc_hold
@@ -148,6 +148,7 @@ class ExcelBook:
         new_sheets += state_sheets
         edits = body + stated
         rows = next_rows(snapshot.tables, edits)
+        applied = _Once(lambda: apply_edits(tables, edits, rows))  # to the copies: done while the writer waits
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".xlsx.tmp", dir=self.path.parent)
         except OSError as exc:
@@ -157,7 +158,7 @@ class ExcelBook:
         try:
             try:
                 known = self._layouts()
-                written = self._patch(self.path, tmp, sheet_edits, new_sheets, layouts=known)
+                written = self._patch(self.path, tmp, sheet_edits, new_sheets, layouts=known, meanwhile=applied)
             except XlsxError as exc:
                 raise UnsafeToWrite(f"{self.path.name}: cannot write safely: {exc}. Nothing was written.") from None
             except OSError as exc:
@@ -185,7 +186,8 @@ class ExcelBook:
         finally:
             tmp.unlink(missing_ok=True)
         stat = self.path.stat()
-        apply_edits(tables, edits, rows)
+        if not applied.done:  # a writer that had no time to spare
+            applied()
         return Committed(rows, replace(snapshot, tables=tables, state=state_after(snapshot.state, edits),
                                        version=(stat.st_mtime_ns, stat.st_size),
                                        fingerprints=self._by_key(fingerprints(self.path))))
@@ -269,6 +271,18 @@ class ExcelBook:
         table.width += 1
         updates.setdefault(table.tab.name, {})[(1, idx)] = column.header
         return idx
+
+
+class _Once:
+    """`work()`, done on the first call only."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        self.work, self.done = work, False
+
+    def __call__(self) -> None:
+        if not self.done:
+            self.done = True
+            self.work()
 
 
 def _both(first: SheetEdit, then: SheetEdit) -> SheetEdit:

@@ -16,7 +16,7 @@ import os
 import posixpath
 from collections import deque
 from contextlib import nullcontext
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -96,6 +96,7 @@ def patch_workbook(
     edits: Mapping[str, SheetEdit],
     add_sheets: Sequence[NewSheet] = (),
     layouts: Mapping[str, Layout] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Written:
     """Write to `dst` a copy of the workbook `src` with `edits` applied to
     its worksheets (by name) and `add_sheets` added after the last sheet.
@@ -103,7 +104,9 @@ def patch_workbook(
     a partly written `dst` is removed. Edits may name the sheets being added.
     Returns what it learnt (`Written`): given back with the next patch as
     `layouts`, the layouts let a sheet patched only in its last rows keep the
-    rest compressed (see `segments`)."""
+    rest compressed (see `segments`). `meanwhile` is called once, after this
+    process patched its sheets and before it waits for the helper's: the
+    caller's own work, done while the helper finishes (whether there is one or not)."""
     if Path(dst).resolve() == Path(src).resolve():
         raise UnsupportedEdit("the patched workbook must be written to a new file, not over the original")
     with Package(src) as package:
@@ -111,7 +114,7 @@ def patch_workbook(
         styles = styles_part(package)
         book = StyleBook(package.read(styles) if styles else None, styles or "xl/styles.xml")
         added = _add_sheets(changes, add_sheets, book)
-        formulas_changed = _patch_sheets(changes, edits, book, added, layouts or {})
+        formulas_changed = _patch_sheets(changes, edits, book, added, layouts or {}, meanwhile)
         if formulas_changed:
             _drop_calc_chain(changes)
         if any(edit.updates or edit.appends for edit in edits.values()):
@@ -135,7 +138,7 @@ def _styles_name(changes: _Changes) -> str:
 
 
 def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: StyleBook, added: dict[str, str],
-                  layouts: Mapping[str, Layout]) -> bool:
+                  layouts: Mapping[str, Layout], meanwhile: Callable[[], object] | None = None) -> bool:
     """Patch the edited sheets (existing or just added); True if a formula cell changed.
     With many rows to write, about half the work is patched in a helper process meanwhile
     (see apart.py); sheets that need a new cell style there are patched here after all."""
@@ -162,6 +165,8 @@ def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: Style
         if aside and apart.available() else None
     with helper or nullcontext():
         done = [_patch_one(package, part, name, edits[name], book, layouts.get(part)) for name, part in todo.items()]
+        if meanwhile is not None:
+            meanwhile()
         done += (helper.result() if helper is not None else None) or [
             _patch_one(package, part, name, edits[name], book, layouts.get(part)) for name, part in aside.items()]
     formulas_changed = False
