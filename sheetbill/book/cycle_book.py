@@ -130,19 +130,12 @@ class CycleBook:
         is left as it was: the result holds the one after the commit."""
         before = snapshot.texts
         assert before is not None  # read() keeps them
-        logged = Changes(tuple(w for w in changes.cells if w.tab != "dashboard"), changes.rows)
-        big = len(changes.log) + 2 * (len(logged.rows) + len(logged.cells)) > LET_GO  # with its Changelog rows
+        big = len(changes.log) + 2 * (len(changes.rows) + len(changes.cells)) > LET_GO  # with its Changelog rows
         aside = Apart(partial(_snapshot_updates, before, changes, next_rows(snapshot.tables, changes),
                               snapshot.state)) if big and apart.available() else None
         with aside or nullcontext():  # the new snapshot made in a helper process meanwhile
-            ours = changelog.entries(logged, self.now(), ACTOR, self.header, action)
-            rows = changelog.chained_rows(chain((c.fields() for c in changes.log), ours),
-                                          snapshot.state.get("changelog_hash", changelog.GENESIS))
-            last_hash = rows[-1][0] if rows else None
-            written = Changes(changes.cells, changes.rows + tuple(RowAppend("changelog", h, r) for h, r in rows))
-            del rows  # a first cycle makes hundreds of thousands: only the RowAppends stay
+            written, logs = self._logged(snapshot, changes, action)
             appended = next_rows(snapshot.tables, written)
-            logs = {"changelog_hash": last_hash, "schema_version": SCHEMA_VERSION} if last_hash is not None else {}
             others = {**changes.state, **issued.after_commit(self.config.rules.receipt_pattern, snapshot.state,
                                                              changes)}
             shaped = shape.updates(snapshot.tables, written, appended, snapshot.state)
@@ -174,8 +167,19 @@ class CycleBook:
         texts.written(done.snapshot.tables, done.snapshot.state)
         after = replace(done.snapshot, texts=texts)
         state.remember(after.fingerprints, texts, after.state, self.book.cache)
-        went_back.remember(self.book.cache, last_hash)
+        went_back.remember(self.book.cache, logs.get("changelog_hash"))
         return Committed(done.rows, after)
+
+    def _logged(self, snapshot: Snapshot, changes: Changes, action: str | None) -> tuple[Changes, dict[str, str]]:
+        """`changes` with their Changelog rows (`changes.log`, then one per row and cell written,
+        the Dashboard's aside, hash-chained on from the last), and the state entries that say
+        where the chain now ends (none when nothing is logged)."""
+        logged = Changes(tuple(w for w in changes.cells if w.tab != "dashboard"), changes.rows)
+        ours = changelog.entries(logged, self.now(), ACTOR, self.header, action)
+        rows = changelog.chained_rows(chain((c.fields() for c in changes.log), ours),
+                                      snapshot.state.get("changelog_hash", changelog.GENESIS))
+        logs = {"changelog_hash": rows[-1][0], "schema_version": SCHEMA_VERSION} if rows else {}
+        return Changes(changes.cells, changes.rows + tuple(RowAppend("changelog", h, r) for h, r in rows)), logs
 
     def commit_and_read(self, seen: Reading, changes: Changes, action: str | None = None,
                         recovered: bool = False) -> Reading:
