@@ -85,6 +85,7 @@ TYPED_LINE = {"invoice_no": "INV-2026-0002", "session_id": "", "code": "X", "tot
     ({"INV-2026-0002": {**TYPED, "status": "Draft"}}, {}, ["INV-2026-0002"]),
     ({"INV-2026-0002": TYPED}, {"INV-2026-0002//X": TYPED_LINE}, ["INV-2026-0002", "INV-2026-0002//X"]),
     ({}, {"INV-2026-0002//X": TYPED_LINE}, []),  # a line of no invoice: the audit's to report
+    ({"row 9": {f: "" for f in TYPED}}, {}, []),  # a note beside the tab: none of its columns
     ({}, {"INV-2026-0001/S-00099/LD60": {**LINE, "session_id": "S-00099"}},
      ["INV-2026-0001/S-00099/LD60"]),  # a line added to a finalized invoice
 ])

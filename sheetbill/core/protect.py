@@ -81,6 +81,8 @@ def restore_finalized(before: Rows, now: Rows, row_of: Mapping[tuple[str, str], 
                 out.writes.append(CellWrite(tab, row_of[(tab, at)], key, fld, is_now, was))
         for key in sorted(new_rows.keys() - old_rows.keys() - renumbered.keys()):
             invoice = _invoice_of(tab, key)
+            if not any(new_rows[key].values()):  # only cells of no column of the tab (a note beside it)
+                continue
             if invoice in protected:
                 said = f"was added by hand to the finalized invoice {invoice}: it is not part of the invoice"
             elif tab == "invoices" and old_rows:  # the tab is sheetbill's: a row it did not write is none
