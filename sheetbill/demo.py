@@ -166,10 +166,34 @@ def bank_statement(folder: Path, config) -> None:
     for m in result.matches:
         print(f"  {m.entry.amount:>8} {m.entry.counterparty:<24} " + (f"-> {m.matched_to} ({m.rule})" if m.matched_to
                                                                       else "stays in the Bank tab for a person"))
-    print(f"Next cycle: {worker.run_once().line()}")
+    slips = admin_slips(config.workbook)
+    print(f"Meanwhile the admin {slips}")
+    report = worker.run_once()
+    print(f"Next cycle: {report.line()}")
+    for line in report.for_a_person():
+        print(f"  {line}")
     print("Invoices carry an RF reference and an EPC QR code for what is still open (payments.account)")
     print("Card payments and AutoPay: uncomment payments.stripe in the config and set STRIPE_SECRET_KEY")
     print("  (AutoPay = Yes on a client without a Stripe Customer: one email with a link to save a card)")
+
+
+def admin_slips(workbook: Path) -> str:
+    """Two things an admin may do in the workbook that sheetbill does not take (core.protect):
+    a sent invoice's Total typed over, and an invoice of her own typed into the Invoices tab.
+    The next cycle undoes both and says so; what they held stays in the Changelog."""
+    wb = load_workbook(workbook)
+    ws = wb["Invoices"]
+    header = [c.value for c in ws[1]]
+    sent = ws[2]
+    sent[header.index("Total")].value = 1
+    last = str(ws.cell(row=ws.max_row, column=1).value)
+    prefix, number = last.rsplit("-", 1)
+    typed = f"{prefix}-{int(number) + 1:0{len(number)}d}"
+    ws.append([typed, date.today(), date.today() + timedelta(days=14), sent[header.index("Client ID")].value,
+               sent[header.index("Client Name")].value, None, 50, 0, 50, 0, 50, "Finalized"])
+    wb.save(workbook)
+    return (f"typed 1 over the Total of {sent[0].value}, already sent, and wrote an invoice of her own "
+            f"({typed}) into the Invoices tab")
 
 
 def main(argv: list[str]) -> int:
