@@ -88,3 +88,41 @@ def test_an_excel_commit_asks_for_its_state_once_the_other_tabs_are_its_own_edit
         done = book.commit(book.read(), Changes(rows=(_sessions_row("S-00009"),), state=state))
     assert order == ["edits of sessions", "state made", "edits of state"]
     assert done.snapshot.state["probe"] == "1" and book.read().state["probe"] == "1"
+
+
+def test_a_snapshot_helper_that_dies_leaves_the_same_snapshot_made_here(tmp_path, monkeypatch):
+    """The helper that makes a big commit's snapshot is only a shortcut: killed, the run makes
+    it itself, and the snapshot stored is the one a helper would have given."""
+    import os
+    import signal
+
+    import openpyxl
+
+    from sheetbill import app
+    from sheetbill.book import cycle_book
+    from sheetbill.book.state import decode
+    from sheetbill.placeholders import fill_example
+
+    from .conftest import CLIENTS
+
+    def snapshots(folder, kill: bool) -> dict:
+        workbook, config_path = app.init_practice(folder)
+        config_path.write_text(fill_example(config_path.read_text(encoding="utf-8")), encoding="utf-8")
+        p = Practice(folder, workbook, config_path)
+        p.append("Clients", *CLIENTS)
+        p.append("Sessions", *[session(f"S-{n:05d}", f"2026-11-{n:02d}") for n in range(1, 21)])
+        with monkeypatch.context() as m:
+            if kill:
+                m.setattr(cycle_book, "_snapshot_updates", lambda *args: os.kill(os.getpid(), signal.SIGKILL))
+            report = p.run()
+        assert len(report.created) == 20 and report.errors == []
+        again = p.run()
+        assert (again.created, again.actions, again.flags) == ([], [], [])
+        ws = openpyxl.load_workbook(workbook)["_sheetbill"]
+        stored = {str(k): str(v or "") for k, v in ws.iter_rows(min_row=2, values_only=True)}
+        rows = {tab: decode(tab, stored) for tab in ("sessions", "invoices", "lines", "clients")}
+        for invoice in rows["invoices"][0].values():  # each workbook's own id is in its Message-IDs
+            invoice["message_id"] = invoice["message_id"].split(".")[0]
+        return rows
+
+    assert snapshots(tmp_path / "killed", kill=True) == snapshots(tmp_path / "helped", kill=False)
