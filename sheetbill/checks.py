@@ -51,7 +51,7 @@ def _workbook(config) -> list[str]:
             column = tab.column(fld)
             if not (column.worker or tab.worker or column.optional):
                 out.append(f"workbook: tab '{tab.name}' has no column '{column.header}'")
-    out += _client_emails(snapshot.tables, config.day_first)
+    out += _clients(snapshot.tables, config.day_first)
     out += vat_findings(snapshot.tables, config.day_first)
     out += _einvoices(config, snapshot.tables)
     if config.workbook is not None:
@@ -60,19 +60,30 @@ def _workbook(config) -> list[str]:
     return out
 
 
-def _client_emails(tables, day_first: bool) -> list[str]:
-    """Clients whose Email cannot be mailed to (their sessions get a Problem, not an invoice)."""
+def _clients(tables, day_first: bool) -> list[str]:
+    """Clients rows a run cannot bill (their sessions get a Problem, not an invoice): a cell that
+    does not read (Terms, Discount, Invoice Mode...), an Email that cannot be mailed to, a Client
+    ID on several rows."""
     from .book import records
-    from .core.clients import email_problem
+    from .core.billing import mode_problem
+    from .core.clients import ClientBook, email_problem
 
     table = tables.get("clients")
-    if table is None or not table.exists or "email" not in table.columns:
+    if table is None or not table.exists:
         return []
+    clients = records.clients(table, day_first)
     out = []
-    for client in records.clients(table, day_first):
+    for client in clients:
+        where = f"workbook: Clients row {client.row} ({client.client_id or client.name})"
+        out += [f"{where}: {error}" for error in client.errors]
         problem = email_problem(client.email) if client.email else ""
         if problem:
-            out.append(f"workbook: Clients row {client.row} ({client.client_id or client.name}): Email {problem}")
+            out.append(f"{where}: Email {problem}")
+        if mode_problem(client):
+            out.append(f"{where}: {mode_problem(client)}")
+    for client_id, rows in ClientBook(clients).shared.items():
+        out.append(f"workbook: Client ID {client_id} is on rows {', '.join(map(str, rows))} of Clients; "
+                   "give each client an ID of its own")
     return out
 
 

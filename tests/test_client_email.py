@@ -77,3 +77,22 @@ def test_a_client_id_on_two_rows_bills_neither(ref, found):
         assert book.resolve(ref).client_id == found
     except ClientProblem as exc:
         assert str(exc).startswith(found)
+
+
+@pytest.mark.parametrize("header, value, said", [
+    ("Terms (days)", "fourteen", "Clients row 3 (C-002): Terms (days) 'fourteen' is not a number"),
+    ("Discount", "abc", "Clients row 3 (C-002): Discount 'abc' is not a discount (write 10% or an amount like 5.00)"),
+    ("Invoice Mode", "weekly", "Clients row 3 (C-002): has Invoice Mode 'weekly' (use per-session or daily)"),
+    ("Email", "jürgen@müller.de", "Clients row 3 (C-002): Email 'jürgen@müller.de' has a letter an email address "
+                                  "cannot carry (ü); ask the client for one without it"),
+    ("Client ID", "C-001", "Client ID C-001 is on rows 2, 3 of Clients; give each client an ID of its own"),
+])
+def test_check_names_every_clients_row_a_run_would_not_bill(practice, capsys, header, value, said):
+    """What a run puts as a Problem next to the client's sessions, `check` says beforehand."""
+    practice.set("Clients", "C-002", header, value)
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3), client="C-003"))
+    assert cli.main(["check", "--config", str(practice.config_path), "--offline"]) == 1
+    assert f"workbook: {said}" in capsys.readouterr().out.splitlines()
+    practice.append("Sessions", session("S-00002", date(2026, 11, 3), client="C-001" if header == "Client ID" else "C-002"))
+    report = practice.run()
+    assert [p.key for p in report.problems] == ["S-00002"]  # the run agrees

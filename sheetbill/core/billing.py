@@ -218,10 +218,17 @@ def price_session(s: Session, clients: ClientBook, prices: PriceList, rules: Bil
 def _mode(client: Client, rules: BillingRules) -> InvoiceMode:
     if client.invoice_mode is not None:
         return client.invoice_mode
-    if not client.unknown_invoice_mode:
-        return rules.default_mode
-    raise ClientProblem(f"Client {client.client_id} has Invoice Mode '{client.unknown_invoice_mode}' "
-                        "(use per-session or daily)")
+    problem = mode_problem(client)
+    if problem:
+        raise ClientProblem(f"Client {client.client_id} {problem}")
+    return rules.default_mode
+
+
+def mode_problem(client: Client) -> str:
+    """Why the client's Invoice Mode cannot be used ("" when it can, or is empty)."""
+    if client.invoice_mode is not None or not client.unknown_invoice_mode:
+        return ""
+    return f"has Invoice Mode '{client.unknown_invoice_mode}' (use per-session or daily)"
 
 
 _SHOWN_AS_IS = {InvoiceStatus.PARTIALLY_PAID: BillingStatus.PARTIALLY_PAID, InvoiceStatus.PAID: BillingStatus.PAID,
