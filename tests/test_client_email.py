@@ -81,6 +81,8 @@ def test_a_client_id_on_two_rows_bills_neither(ref, found):
 
 @pytest.mark.parametrize("header, value, said", [
     ("Terms (days)", "fourteen", "Clients row 3 (C-002): Terms (days) 'fourteen' is not a number"),
+    ("Terms (days)", 99999, "Clients row 3 (C-002): Terms (days) '99999' is more than 365 days: write the days the "
+                            "client has to pay (14, 30)"),
     ("Discount", "abc", "Clients row 3 (C-002): Discount 'abc' is not a discount (write 10% or an amount like 5.00)"),
     ("Invoice Mode", "weekly", "Clients row 3 (C-002): has Invoice Mode 'weekly' (use per-session or daily)"),
     ("Email", "jürgen@müller.de", "Clients row 3 (C-002): Email 'jürgen@müller.de' has a letter an email address "

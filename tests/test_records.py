@@ -174,7 +174,7 @@ SERVICE = [("code", cells.text, ""), ("description", cells.text, ""), ("unit_pri
            ("active", cells.flag, True), ("vat_category", cells.text, ""), ("exemption_reason", cells.text, ""),
            ("prices", cells.text, "")]
 CLIENT = [("client_id", cells.text, ""), ("name", cells.text, ""), ("email", cells.text, ""),
-          ("address", cells.text, ""), ("discount", cells.discount, None), ("terms_days", cells.whole, None),
+          ("address", cells.text, ""), ("discount", cells.discount, None), ("terms_days", cells.terms, None),
           ("invoice_mode", cells.text, ""), ("tax_id", cells.text, ""), ("balance", cells.number, None),
           ("credit", cells.number, None), ("vat_category", cells.text, ""), ("e_invoice", cells.text, ""),
           ("buyer_reference", cells.text, ""), ("language", _language, "")]

@@ -152,6 +152,18 @@ def whole(value: object, header: str) -> int | None:
     return int(n)
 
 
+MAX_TERMS = 365  # days: payment terms longer than a year are a typo (99999 for 14)
+
+
+def terms(value: object, header: str) -> int | None:
+    """Payment terms in days: a whole number from 0 to MAX_TERMS."""
+    days = whole(value, header)
+    if days is not None and days > MAX_TERMS:
+        raise CellProblem(f"{header} '{days}' is more than {MAX_TERMS} days: write the days the client has "
+                          "to pay (14, 30)")
+    return days
+
+
 _TRUE = {"yes", "y", "true", "1", "x", "active", "✓", "ja", "oui", "si", "sí"}
 _FALSE = {"no", "n", "false", "0", "inactive", "-", "nein", "non"}
 

@@ -99,8 +99,8 @@ class _Columns:
         slow = self._slow(name, parse, default)
         return [slow(at, v) for at, v in enumerate(self.raw(name))]
 
-    def whole(self, name: str) -> list[int | None]:
-        return self.parsed(name, cells.whole, None)
+    def terms(self, name: str) -> list[int | None]:
+        return self.parsed(name, cells.terms, None)
 
     def flag(self, name: str) -> list[bool]:
         return self.parsed(name, cells.flag, True)
@@ -150,7 +150,7 @@ def sessions(table: Table, day_first: bool = True) -> tuple[Session, ...]:
 def clients(table: Table, day_first: bool = True) -> tuple[Client, ...]:
     c = _Columns(table, day_first)
     ids, names, emails, addresses = c.text("client_id"), c.text("name"), c.text("email"), c.text("address")
-    discounts, terms, modes, tax_ids = c.discount("discount"), c.whole("terms_days"), c.text("invoice_mode"), c.text("tax_id")
+    discounts, terms, modes, tax_ids = c.discount("discount"), c.terms("terms_days"), c.text("invoice_mode"), c.text("tax_id")
     balances, credits, categories = c.number("balance"), c.number("credit"), c.text("vat_category")
     e_invoices, references, languages = c.text("e_invoice"), c.text("buyer_reference"), c.language("language")
     invoice_mode = status.invoice_mode
