@@ -16,6 +16,7 @@ from sheetbill import app, demo
 from sheetbill import config as config_mod
 from sheetbill.demo_einvoice import LEITWEG_ID
 
+from .conftest import FixedClock
 from .einvoice_rules import RULES, Rules
 
 
@@ -23,7 +24,7 @@ from .einvoice_rules import RULES, Rules
 def demo_emails(tmp_path_factory):
     config_path = demo.build(tmp_path_factory.mktemp("demo") / "demo", date(2026, 11, 21))
     config = config_mod.load(config_path)
-    app.worker_for(config).run_once()
+    app.worker_for(config, clock=FixedClock()).run_once()  # the day the demo was built for
     out = {}
     for path in sorted(config.email.outbox.glob("*.eml")):
         msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)

@@ -11,6 +11,7 @@ from email import policy
 from sheetbill import app, demo
 from sheetbill import config as config_mod
 
+from .conftest import FixedClock
 from .test_e2e_excel import pdf_text
 
 
@@ -25,7 +26,7 @@ def superbills(config) -> list:
 
 def test_the_demos_insurance_client_gets_octobers_superbill_once(tmp_path):
     config = config_mod.load(demo.build(tmp_path / "demo", date(2026, 11, 21)))
-    worker = app.worker_for(config)
+    worker = app.worker_for(config, clock=FixedClock())  # the day the demo was built for, not the machine's
     report = worker.run_once()
     assert any(p.message.startswith("Diagnosis missing") for p in report.problems)
     (msg,) = superbills(config)
