@@ -79,8 +79,9 @@ def _clients(tables, day_first: bool) -> list[str]:
         problem = email_problem(client.email) if client.email else ""
         if problem:
             out.append(f"{where}: Email {problem}")
-        if mode_problem(client):
-            out.append(f"{where}: {mode_problem(client)}")
+        mode = mode_problem(client)
+        if mode:
+            out.append(f"{where}: {mode}")
     for client_id, rows in ClientBook(clients).shared.items():
         out.append(f"workbook: Client ID {client_id} is on rows {', '.join(map(str, rows))} of Clients; "
                    "give each client an ID of its own")

@@ -126,21 +126,16 @@ def test_a_renamed_quantity_header_bills_nothing_until_it_is_put_back(copy, caps
     assert str(total) == "59.4"  # 4 x 16.50 less the client's 10 %, not 1 x
 
 
-def test_a_renamed_client_discount_header_is_refused(copy, capsys, tmp_path):
+@pytest.mark.parametrize("tab, name, typo", [
+    ("Clients", "Discount", "Rabatt"),  # a renamed client discount header is refused
+    ("Payments", "Amount", "Amout"),  # a payments amount header typo blames no payment
+])
+def test_a_money_header_renamed_is_refused_and_put_back_goes_on(copy, capsys, tmp_path, tab, name, typo):
     baseline = tmp_path / "baseline"
     shutil.copytree(copy, baseline)
-    edit(copy, header("Clients", "Discount", "Rabatt"))
-    refused(capsys, copy, "tab 'Clients' has no column 'Discount' (it had one at the last run")
-    edit(copy, header("Clients", "Rabatt", "Discount"))
-    clean_after(capsys, copy, baseline)
-
-
-def test_a_payments_amount_header_typo_blames_no_payment(copy, capsys, tmp_path):
-    baseline = tmp_path / "baseline"
-    shutil.copytree(copy, baseline)
-    edit(copy, header("Payments", "Amount", "Amout"))
-    refused(capsys, copy, "tab 'Payments' has no column 'Amount' (it had one at the last run")
-    edit(copy, header("Payments", "Amout", "Amount"))
+    edit(copy, header(tab, name, typo))
+    refused(capsys, copy, f"tab '{tab}' has no column '{name}' (it had one at the last run")
+    edit(copy, header(tab, typo, name))
     clean_after(capsys, copy, baseline)
 
 
