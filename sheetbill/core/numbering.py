@@ -43,17 +43,18 @@ class NumberPattern:
         return "{year" in self.pattern
 
     def format(self, seq: int, on: date, client: str = "") -> str:
-        def token(m: re.Match[str]) -> str:
-            name, width = m.group(1), int(m.group(2) or 0)
+        out = []
+        for literal, name, width in _pieces(self.pattern):
+            out.append(literal)
             if name == "seq":
-                return str(seq).zfill(width)
-            if name == "year":
-                return f"{on.year:04d}"
-            if name == "month":
-                return f"{on.month:02d}"
-            return _client_token(client)
-
-        return _TOKEN.sub(token, self.pattern)
+                out.append(str(seq).zfill(width))
+            elif name == "year":
+                out.append(f"{on.year:04d}")
+            elif name == "month":
+                out.append(f"{on.month:02d}")
+            elif name == "client":
+                out.append(_client_token(client))
+        return "".join(out)
 
     def parse(self, number: str) -> tuple[int | None, int] | None:
         """(year or None, seq) of a number of this pattern, or None if it is not one."""
@@ -68,6 +69,18 @@ class NumberPattern:
 
     def scope(self, on: date) -> int | None:
         return on.year if self.yearly else None
+
+
+@lru_cache(maxsize=64)
+def _pieces(pattern: str) -> tuple[tuple[str, str, int], ...]:
+    """`pattern` as (literal text, token name or "", width) pieces, in order (a first cycle
+    numbers a hundred thousand invoices: the pattern is not parsed for each)."""
+    out, at = [], 0
+    for m in _TOKEN.finditer(pattern):
+        out.append((pattern[at:m.start()], m.group(1), int(m.group(2) or 0)))
+        at = m.end()
+    out.append((pattern[at:], "", 0))
+    return tuple(out)
 
 
 @lru_cache(maxsize=64)
