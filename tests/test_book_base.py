@@ -32,6 +32,23 @@ def test_placed_puts_each_appended_invoice_in_its_row(rows, before, after):
     assert [(i.invoice_no, i.row) for i in placed] == after
 
 
+def test_an_invoice_placed_in_its_row_keeps_everything_else():
+    """`in_row` copies the invoice field by field: none is lost or moved, whatever it holds."""
+    from dataclasses import fields, replace
+
+    from sheetbill.core.model import Line
+
+    line = Line("INV-1", "S-1", date(2026, 11, 3), "LD60", "Drainage", D(1), D(65), D(0), D(0), D(65), D(0), D(65))
+    full = Invoice("INV-1", date(2026, 11, 20), date(2026, 12, 4), "C-001", "Anna Meier", ("S-1", "S-2"), D(65),
+                   D("12.35"), D("77.35"), D(10), D("67.35"), InvoiceStatus.PARTIALLY_PAID, "INV-1.pdf",
+                   "2026-11-20 10:00", "<m@x>", "abc123", None, (line,), "")
+    assert len(fields(Invoice)) == 19  # a field added to Invoice must be added to Invoice.in_row too
+    placed = full.in_row(7)
+    assert placed == replace(full, row=7) and placed.lines == (line,) and placed.unknown_status == ""
+    odd = replace(full, status=None, unknown_status="Sent?")
+    assert odd.in_row(3).unknown_status == "Sent?"
+
+
 TABS = {t.key: t for t in DEFAULT_TABS}
 
 

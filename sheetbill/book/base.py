@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ContextManager, Generic, Iterable, Iterator, Mapping, Protocol, TypeVar
 
 from ..core.changes import CellWrite, Changes, RowAppend
@@ -41,7 +41,7 @@ class Committed(Generic[Version]):
     def placed(self, invoices: Iterable[Invoice]) -> list[Invoice]:
         """`invoices`, those this commit appended in the rows it gave them (the others stay where they are)."""
         rows = self.rows
-        return [replace(i, row=rows[("invoices", i.invoice_no)]) if ("invoices", i.invoice_no) in rows else i
+        return [i.in_row(rows[("invoices", i.invoice_no)]) if ("invoices", i.invoice_no) in rows else i
                 for i in invoices]
 
 
