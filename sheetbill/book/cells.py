@@ -233,6 +233,8 @@ def for_kind(kind: str, value: object) -> WriteValue:
     """A value as a cell of the column's kind holds it (percent as `19%` text)."""
     if value.__class__ is str:  # most cells: checked first
         return safe_text(value) if value else None
+    if value.__class__ is Decimal and kind != "percent":  # most of the others (money)
+        return value
     if value is None or value == "":
         return None
     if kind == "percent" and isinstance(value, Decimal):
