@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheetbill.core.billing import BillingRules, plan_billing
+from sheetbill.core.billing import BillingRules, is_session_row, plan_billing
 from sheetbill.core.model import Client, Discount, Extra, Ledger, ServicePrice, Session
 from sheetbill.core.model import InvoiceMode, InvoiceStatus, SessionStatus
 from sheetbill.core.status import billing_status, invoice_mode, session_status
@@ -82,6 +82,55 @@ def test_session_ids_are_given_to_rows_without_one():
     p = plan([session(sid="S-00007"), session(row=3, sid="")])
     assert [(w.row, w.after) for w in p.writes if w.field == "session_id"] == [(3, "S-00008")]
     assert {i.session_ids for i in p.new_invoices} == {("S-00007",), ("S-00008",)}
+
+
+def row(**cells):
+    """A Sessions row without a Session ID holding only `cells` (the others empty)."""
+    blank = dict(sid="", day=None, who="", code="", status="")
+    return session(**{**blank, **cells})
+
+
+FORMULA = ("Quantity is a formula with no saved value (open the workbook in Excel or LibreOffice and save it once)",)
+
+
+@pytest.mark.parametrize("cells, numbered", [
+    # the admin's own rows: a total, a label, a note, something typed ahead of the rest
+    (dict(), False),
+    (dict(code="Total", qty=M(12)), False),
+    (dict(code="Total", errors=FORMULA), False),
+    (dict(errors=("Date 'Total' is not a date (write 2026-11-03 or 03.11.2026)",), qty=M(12)), False),
+    (dict(status="12", code="Total"), False),  # a count of the Status column
+    (dict(status="1,5"), False),
+    (dict(day=date(2026, 11, 3)), False),
+    (dict(who="Total", qty=M(12)), False),
+    (dict(code="LD60", qty=M(2)), False),
+    # sessions, however little is filled in
+    (dict(status="Completed"), True),
+    (dict(status="Completed", code="Total", qty=M(12)), True),
+    (dict(status="Scheduled"), True),
+    (dict(status="No-show", who="C-001"), True),
+    (dict(status="Complted", day=date(2026, 11, 3)), True),  # a typo is still meant as a Status
+    (dict(status="Total"), True),
+    (dict(day=date(2026, 11, 3), who="C-001"), True),
+    (dict(day=date(2026, 11, 3), who="Bob", code="MASSAGE"), True),
+])
+def test_which_rows_without_an_id_are_sessions(cells, numbered):
+    assert is_session_row(row(**cells)) is numbered
+
+
+def test_a_total_under_the_sessions_is_left_alone_and_a_half_filled_session_is_flagged():
+    p = plan([session(sid="S-00007"),
+              row(row=3, code="Total", errors=FORMULA),  # `Total` and =SUM(E2:E40), never saved by Excel
+              row(row=4, code="Total", qty=M(12), status="12"),  # the SUM and a COUNTIF as Excel saved them
+              row(row=5, status="Completed", who="C-001"),  # no Date
+              row(row=6, status="Completed", day=date(2026, 11, 3), code="LD60"),  # no Client
+              row(row=7, day=date(2026, 11, 3), who="C-001", code="LD60", status="Complted")])
+    assert [(w.row, w.after) for w in p.writes if w.field == "session_id"] == [
+        (5, "S-00008"), (6, "S-00009"), (7, "S-00010")]
+    assert not [w for w in p.writes if w.row in (3, 4)]
+    assert problems(p) == {5: "No Date given", 6: "No Client given",
+                           7: "Unknown Status 'Complted' (use Scheduled, Completed, Cancelled or No-show)"}
+    assert [i.session_ids for i in p.new_invoices] == [("S-00007",)]
 
 
 @pytest.mark.parametrize("change, expected", [

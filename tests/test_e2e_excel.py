@@ -126,6 +126,30 @@ def test_rows_without_a_session_id_get_one(practice):
     assert ids == ["S-00041", "S-00042"]
 
 
+def test_a_totals_row_under_the_sessions_is_left_alone(practice):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3), quantity=2),
+                    session(None, date(2026, 11, 4), client=None))  # a session half filled in: no Client
+    wb = openpyxl.load_workbook(practice.workbook)
+    ws = wb["Sessions"]
+    col = {c.value: c.column for c in ws[1]}
+    ws.cell(4, col["Service"], "Total")
+    ws.cell(4, col["Quantity"], "=SUM(E2:E3)")
+    ws.cell(4, col["Status"], '=COUNTIF(I2:I3,"Completed")')
+    ws.cell(5, col["Date"], "November")  # a label, and the totals as Excel saves them: numbers
+    ws.cell(5, col["Quantity"], 2)
+    ws.cell(5, col["Status"], 1)
+    wb.save(practice.workbook)
+    report = practice.run()
+    assert report.created == ["INV-2026-0001"]
+    assert [(p.row, p.key, p.message) for p in report.problems] == [(3, "S-00002", "No Client given")]
+    rows = practice.rows("Sessions")
+    assert [r["Session ID"] for r in rows] == ["S-00001", "S-00002", None, None]
+    assert {k: v for k, v in rows[2].items() if v is not None} == {
+        "Service": "Total", "Quantity": "=SUM(E2:E3)", "Status": '=COUNTIF(I2:I3,"Completed")'}
+    assert {k: v for k, v in rows[3].items() if v is not None} == {"Date": "November", "Quantity": 2, "Status": 1}
+    assert {r["Item"]: r["Count"] for r in practice.rows("Dashboard")}["Problems"] == 1
+
+
 def test_cell_text_is_never_a_formula_nor_a_template(practice):
     practice.append("Clients", ["C-009", "=HYPERLINK(\"http://evil\",\"x\")", "eve@example.com",
                                 "{{ 7*7 }} <b>bold</b>", None, None, None, None])

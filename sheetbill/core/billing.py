@@ -15,6 +15,7 @@ is a Problem.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -70,7 +71,7 @@ class Billable:
 def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
     writes: list[CellWrite] = []
     problems: list[RowProblem] = []
-    sessions = with_ids(ledger.sessions, "sessions", "session_id", rules.session_id_pattern, _has_content, writes)
+    sessions = with_ids(ledger.sessions, "sessions", "session_id", rules.session_id_pattern, is_session_row, writes)
     on_invoice = _sessions_on_live_invoices(i for i in ledger.invoices
                                             if not is_credit_note(i.invoice_no, rules.credit_note_pattern))
     lines_by_session = _lines_by_session(ledger.lines)
@@ -145,8 +146,18 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
                 problems=tuple(problems), waiting=tuple(waiting))
 
 
-def _has_content(s: Session) -> bool:
-    return bool(s.date or s.client or s.service or s.status is not None or s.status_text or s.errors)
+def is_session_row(s: Session) -> bool:
+    """Whether a row without a Session ID is a session, to be numbered (and flagged when it cannot be
+    billed): it has a Status (one of the four, or a text meant as one: it gets a Problem), or a Date and
+    a Client. Any other row is the admin's own and is left alone, with no ID, no Problem and not
+    counted: a total under the sessions (`Total` and `=SUM(E2:E40)`, a count of the Status column),
+    a label, a note, a Date or a Client typed ahead of the rest."""
+    if s.status is not None or (s.status_text and not _NUMBER.fullmatch(s.status_text)):
+        return True
+    return s.date is not None and bool(s.client)
+
+
+_NUMBER = re.compile(r"[-+]?[0-9][0-9.,' ]*%?")  # a Status cell holding a number: a count, not a status
 
 
 def _sessions_on_live_invoices(invoices: Iterable[Invoice]) -> dict[str, Invoice]:

@@ -160,7 +160,8 @@ def gaps_and_duplicates(pattern: NumberPattern, numbers: Iterable[str]) -> list[
 
 def with_ids(rows, tab: str, field: str, pattern: NumberPattern, has_content, writes: list) -> list:
     """Give rows entered without an ID (a form, a phone, a copy) the next one of
-    `pattern`, recording the cell writes; rows with nothing in them are dropped."""
+    `pattern`, recording the cell writes; rows without an ID that `has_content` does not
+    take for one of the tab's records (empty, or the admin's own: a total, a label) are dropped."""
     rows = list(rows)
     sequencer = Sequencer(pattern, (getattr(r, field) for r in rows))
     out = []
