@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from sheetbill.core.cash import plan_cash
 from sheetbill.core.model import Allocation, CashDay, Payment
+from sheetbill.core.plan import RowProblem
 
 M = Decimal
 MON, TUE, WED = date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 18)
@@ -79,6 +80,7 @@ def test_a_second_row_for_the_same_date_is_flagged_and_left_alone():
     p = plan_cash([day(MON, "100", row=2), day(MON, "70", "70", row=3)], PAYMENTS)
     assert [(w.row, w.field, w.after) for w in p.writes if w.row == 3] == [(3, "status", "Duplicate date")]
     assert cells(p)[(MON.isoformat(), "expected")] == M("155.00")
+    assert p.problems == (RowProblem("cash", 3, MON.isoformat(), "Duplicate date (also on row 2); keep one row per day"),)
 
 
 def test_a_cell_that_cannot_be_read_shows_as_a_problem_status():
@@ -86,6 +88,13 @@ def test_a_cell_that_cannot_be_read_shows_as_a_problem_status():
                    day(None, errors=("Date: '32.11.' is not a date",), row=3)], PAYMENTS)
     assert cells(p) == {(MON.isoformat(), "status"): "Problem: Counted: 'lots' is not a number",
                         ("", "status"): "Problem: Date: '32.11.' is not a date"}
+    assert p.problems == (RowProblem("cash", 2, MON.isoformat(), "Counted: 'lots' is not a number"),
+                          RowProblem("cash", 3, "", "Date: '32.11.' is not a date"))
+
+
+@pytest.mark.parametrize("counted", [None, "155.00", "150", "160.50"])
+def test_a_day_read_and_reconciled_is_no_problem_even_short_or_over(counted):
+    assert plan_cash([day(MON, "100", counted)], PAYMENTS).problems == ()
 
 
 def test_cash_taken_on_a_day_without_a_row_is_told():

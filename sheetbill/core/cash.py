@@ -8,8 +8,11 @@ Once Counted is entered, Variance = Counted - Expected and Status says
 Balanced, Over or Short; until then Status is Open.
 
 The tab has no Problem column: a row that cannot be read shows
-`Problem: <sentence>` as its Status, and what else the admin should know
-comes back as notes.
+`Problem: <sentence>` as its Status, a second row for a date `Duplicate
+date`; both are the cycle's problems (counted with the other tabs' on the
+Dashboard and in `run`'s summary). What else the admin should know comes
+back as notes. A drawer Over or Short is a count, not a problem: its row
+was read and reconciled.
 """
 
 from __future__ import annotations
@@ -21,13 +24,14 @@ from typing import Iterable, Sequence
 
 from .model import CashDay, Payment, PaymentMethod
 from .number import CENT, ZERO, fmt, money
-from .plan import CellWrite
+from .plan import CellWrite, RowProblem
 
 
 @dataclass(frozen=True)
 class CashPlan:
     writes: tuple[CellWrite, ...] = ()
     notes: tuple[str, ...] = ()  # sentences for the admin (the run's summary), one per finding
+    problems: tuple[RowProblem, ...] = ()  # rows left alone: unreadable, or a date already on another row
 
 
 def plan_cash(ledger_cash: Sequence[CashDay], payments: Iterable[Payment], minor: Decimal = CENT) -> CashPlan:
@@ -36,14 +40,18 @@ def plan_cash(ledger_cash: Sequence[CashDay], payments: Iterable[Payment], minor
     cash_in, cash_out = _cash_by_day(payments)
     writes: list[CellWrite] = []
     notes: list[str] = []
-    seen: set[date] = set()
+    problems: list[RowProblem] = []
+    seen: dict[date, int] = {}  # date -> the row that has it
     carried: tuple[str, Decimal, bool] | None = None  # the previous good day: (its date, amount, was counted)
     for day in sorted((d for d in ledger_cash if d.date or d.errors), key=lambda d: (d.date or date.min, d.row)):
         key = day.date.isoformat() if day.date else ""
         if day.date in seen:
             want: dict[str, object] = {"status": "Duplicate date"}
+            problems.append(RowProblem("cash", day.row, key, f"Duplicate date (also on row {seen[day.date]}); "
+                                                              "keep one row per day"))
         elif day.errors:
             want = {"status": f"Problem: {day.errors[0]}"}
+            problems.append(RowProblem("cash", day.row, key, day.errors[0]))
         else:
             assert day.date is not None  # a day without a date has errors
             opening = day.opening
@@ -62,13 +70,13 @@ def plan_cash(ledger_cash: Sequence[CashDay], payments: Iterable[Payment], minor
                     "status": _status(day.counted, expected)}
             carried = (key, expected, False) if day.counted is None else (key, day.counted, True)
         if day.date:
-            seen.add(day.date)
+            seen.setdefault(day.date, day.row)
         writes.extend(CellWrite("cash", day.row, key, name, getattr(day, name), after)
                       for name, after in want.items() if getattr(day, name) != after)
-    for missing in sorted((set(cash_in) | set(cash_out)) - seen):
+    for missing in sorted((set(cash_in) | set(cash_out)) - set(seen)):
         notes.append(f"Cash payments on {missing.isoformat()} (in {fmt(cash_in.get(missing, ZERO), minor)}, "
                      f"out {fmt(cash_out.get(missing, ZERO), minor)}) but no Cash row for that day")
-    return CashPlan(tuple(writes), tuple(notes))
+    return CashPlan(tuple(writes), tuple(notes), tuple(sorted(problems, key=lambda p: p.row)))
 
 
 def _cash_by_day(payments: Iterable[Payment]) -> tuple[dict[date, Decimal], dict[date, Decimal]]:

@@ -75,7 +75,8 @@ def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
                    _status_after_payments(ledger, billing, settled, rules), unknown_writes)
     plan = Plan(appends=appends, writes=writes,
                 new_invoices=tuple(by_no[i.invoice_no] for i in billing.new_invoices),
-                problems=billing.problems + pay.problems + tuple(unknown) + _unknown_statuses(ledger.invoices),
+                problems=billing.problems + pay.problems + tuple(unknown) + _unknown_statuses(ledger.invoices)
+                + cash.problems,
                 waiting=billing.waiting)
     credit_notes = tuple(by_no[i.invoice_no] for i in life.credit_notes)
     return CyclePlan(plan, settled, credit_notes, tuple(life.finalized), pay.receipts, tuple(cash.notes),
