@@ -244,14 +244,27 @@ def test_paid_and_status_follow_the_allocations_back_down():
     assert written(p, "invoices", "balance") == {"INV-2026-0001": M("100.00")}
 
 
-def test_draft_void_archived_and_credit_notes_are_left_untouched():
-    untouched = [invoice("INV-2026-0005", "10.00", status="Void", paid="10.00"),
+def test_draft_dropped_draft_archived_and_credit_notes_are_left_untouched():
+    untouched = [invoice("DRAFT-S-00005", "10.00", status="Void", row=5),
                  invoice("INV-2026-0006", "10.00", status="Draft"),
                  invoice("INV-2025-0001", "10.00", status="Archived", paid="10.00"),
                  invoice("CN-2026-0001", "-10.00")]
     p = plan(invoices=untouched)
     assert [w for w in p.writes if w.tab == "invoices"] == []
     assert p.invoice_paid["INV-2025-0001"] == (M("10.00"), M("0.00"), "Archived")
+
+
+def test_a_void_invoice_shows_nothing_open_and_keeps_what_was_paid_on_it_as_paid():
+    voided = invoice("INV-2026-0001", "100.00", status="Void", paid="40.00", row=2)  # Balance 60.00 shown
+    paid = payment(pid="P-00001", inv="INV-2026-0001", amount="40.00", applied="INV-2026-0001 40.00",
+                   receipt="RCPT-2026-0001")
+    book = Book((paid,), (voided,))
+    p = book.run()
+    assert [(w.key, w.field, w.before, w.after) for w in p.writes if w.tab == "invoices"] == [
+        ("INV-2026-0001", "balance", M("60.00"), M("0"))]
+    assert p.invoice_paid["INV-2026-0001"] == (M("40.00"), M("0"), "Void")
+    assert p.client_balances["C-001"] == (M("0"), M("40.00"))  # the 40.00 paid on it is credit again
+    assert [w for w in book.commit(p).run().writes if w.tab != "payments"] == []  # and stays so
 
 
 def test_money_paid_on_an_invoice_later_voided_becomes_credit_for_the_invoice_replacing_it():

@@ -9,10 +9,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from sheetbill import app
+from sheetbill import app, commands
 
 from .conftest import session
 from .test_e2e_excel import pdf_text
+from .test_e2e_payments import payment
 
 
 def by(rows, key):
@@ -129,6 +130,41 @@ def test_void_issues_a_credit_note_and_rebills_the_corrected_session(practice):
     assert any("CN-2026-0001" in s for s in subjects)
     assert "Credit note" in pdf_text(practice.folder / note["PDF"])
     assert practice.run().created == []  # one credit note, ever
+
+
+def test_a_void_invoice_shows_nothing_open_and_its_money_as_the_client_s_credit(practice):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    practice.run()  # INV-2026-0001, 65.00
+    practice.append("Payments", payment("P-00001", date(2026, 11, 10), invoice="INV-2026-0001", amount="40"))
+    practice.run()
+    edit(practice, "Sessions", "S-00001", "Status", "Cancelled")  # not billed again
+    edit(practice, "Invoices", "INV-2026-0001", "Status", "Void")
+    assert practice.run().created == ["CN-2026-0001"]
+
+    def figures():
+        row = by(practice.rows("Invoices"), "Invoice No")["INV-2026-0001"]
+        client = by(practice.rows("Clients"), "Client ID")["C-001"]
+        return ((Decimal(str(row["Paid"])), Decimal(str(row["Balance"])), row["Status"]),
+                (Decimal(str(client["Balance"])), Decimal(str(client["Credit"]))))
+    assert figures() == ((Decimal("40"), Decimal("0"), "Void"), (Decimal("0"), Decimal("40")))
+    dashboard = by(practice.rows("Dashboard"), "Item")["Open invoices (gross)"]
+    assert (dashboard["Value"], dashboard["Count"]) == (0, 0)
+    stored, _ = commands.statement(practice.worker(), "C-001", date(2026, 11, 1), date(2026, 11, 21), email=False)
+    assert stored is not None and stored.path is not None
+    text = " ".join(pdf_text(stored.path).split())
+    assert "Credit on your account: 40.00 EUR" in text and "there is nothing to pay" in text
+    assert app.audit_findings(practice.config) == []
+
+    before = practice.workbook.read_bytes()
+    practice.run()
+    assert practice.workbook.read_bytes() == before  # sheetbill's own Balance 0 is not taken for an edit
+    edit(practice, "Invoices", "INV-2026-0001", "Balance", 25)  # typed over by hand
+    practice.run()
+    assert figures() == ((Decimal("40"), Decimal("0"), "Void"), (Decimal("0"), Decimal("40")))
+    log = [(r["Actor"], r["Field"], r["Before"], r["After"]) for r in practice.rows("Changelog")
+           if r["Key"] == "INV-2026-0001" and r["Field"] == "Balance"]
+    assert log[-3:] == [("sheetbill", "Balance", "25", "0"), ("Maria Admin", "Balance", "0", "25"),
+                        ("sheetbill", "Balance", "25", "0")]
 
 
 def test_edits_to_a_finalized_invoice_are_recorded_and_undone(practice):

@@ -19,6 +19,10 @@ written it is never changed, only appended to:
 A client's Credit is, over all applied payments, Amount minus what was
 applied to invoices that are not void: money paid on an invoice that is
 later voided by a credit note becomes credit again.
+
+A void invoice asks for nothing: its row shows Balance 0 and, as Paid, what
+was paid on it (its Applied To entries, as every account counts them), the
+money its credit note set free being in the client's Credit.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from decimal import Decimal
 from typing import Iterable, Literal, Mapping, Sequence, overload
 
 from .clients import ClientBook, ClientProblem
+from .lifecycle import is_draft_key
 from .limits import Limits, payment_problem
 from .model import ISSUED, Allocation, Invoice, InvoiceStatus, Ledger, Payment, PaymentMethod
 from .number import CENT, D, ZERO, fmt, money
@@ -46,8 +51,8 @@ DISPUTED = "Disputed"
 _KINDS = {CREDIT.lower(): CREDIT, REFUND.lower(): REFUND}
 METHODS = {m.value.lower(): m.value for m in PaymentMethod}
 _METHOD_HINT = "(use Card, Bank transfer, Cash or Other)"
-# Invoices that take payments and whose Paid, Balance and Status are kept here; Draft, Void and
-# Archived invoices and credit notes are left as they are.
+# Invoices that take payments and whose Paid, Balance and Status are kept here; Draft and Archived
+# invoices, dropped drafts and credit notes are left as they are; a void invoice shows Balance 0.
 PAYABLE = ISSUED  # payments apply to issued invoices
 ClientCells = Mapping[str, tuple[Decimal | None, Decimal | None]]  # client id -> Balance, Credit as shown
 InvoiceCells = tuple[Decimal, Decimal, InvoiceStatus | None]  # an invoice's Paid, Balance, Status
@@ -157,6 +162,11 @@ class _Invoices:
 
     def maintained(self, inv: Invoice) -> bool:
         return inv.status in PAYABLE and not self.is_credit_note(inv)
+
+    def voided(self, inv: Invoice) -> bool:
+        """An issued invoice a credit note voids (not a dropped draft, not a credit note)."""
+        return (inv.status is InvoiceStatus.VOID and not self.is_credit_note(inv)
+                and not is_draft_key(inv.invoice_no))
 
     def get(self, ref: str) -> Invoice | None:
         key = ref.strip().upper()
@@ -329,11 +339,13 @@ class _Run:
     def invoice_cells(self, writes: list[CellWrite]) -> dict[str, InvoiceCells]:
         out = {}
         for inv in self.invoices:
-            if not self.index.maintained(inv) or inv.client_id in self.frozen:
+            void = self.index.voided(inv)
+            if not (self.index.maintained(inv) or void) or inv.client_id in self.frozen:
                 out[inv.invoice_no] = (inv.paid, inv.balance, inv.status)
                 continue
             got = self.paid.get(inv.invoice_no, ZERO)
-            after = (got, inv.total - got, _status(inv.total, got))
+            # a void invoice: nothing open on it; what was paid on it stays its Paid (the money is credit again)
+            after = (got, ZERO, InvoiceStatus.VOID) if void else (got, inv.total - got, _status(inv.total, got))
             shown = (inv.paid, inv.balance, inv.status)
             if _same(after, shown):  # as the row shows it: keep those (100,000 invoices, mostly unchanged)
                 out[inv.invoice_no] = shown
