@@ -207,10 +207,51 @@ def _unknown_keys(data: Any, shape: Any, prefix: str = "") -> list[str]:
     return out
 
 
+def _parse(text: str) -> tuple[Any, list[tuple[str, int, int]]]:
+    """The YAML's data as `yaml.safe_load` makes it, and each key a mapping gives more than once
+    (dotted, with the lines of its first and of its later entry): YAML keeps only the last."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        twice = _duplicate_keys(loader, node) if node is not None else []
+        return loader.construct_document(node) if node is not None else None, twice
+    finally:
+        loader.dispose()
+
+
+def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, prefix: str = "",
+                    seen: set[int] | None = None) -> list[tuple[str, int, int]]:
+    seen = set() if seen is None else seen
+    if id(node) in seen:  # an alias: its keys are checked where its anchor is
+        return []
+    seen.add(id(node))
+    out: list[tuple[str, int, int]] = []
+    if isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            out += _duplicate_keys(loader, item, f"{prefix}{i}.", seen)
+    elif isinstance(node, yaml.MappingNode):
+        first: dict[Any, int] = {}
+        for key, value in node.value:
+            if key.tag == "tag:yaml.org,2002:merge":  # `<<`: the keys it merges in give way to these
+                out += _duplicate_keys(loader, value, prefix, seen)
+                continue
+            if not isinstance(key, yaml.ScalarNode):  # a list as a key: construct_document says what is wrong
+                continue
+            name = loader.construct_object(key, deep=True)  # `1` and `"1"` are two keys, `yes` and `true` one
+            line = key.start_mark.line + 1
+            if name in first:
+                out.append((f"{prefix}{name}", first[name], line))
+            else:
+                first[name] = line
+            out += _duplicate_keys(loader, value, f"{prefix}{name}.", seen)
+    return out
+
+
 def load(path: str | Path) -> Config:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data, twice = _parse(path.read_text(encoding="utf-8"))
+        data = data or {}
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such config file (create one with `sheetbill init DIR`)") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -219,6 +260,10 @@ def load(path: str | Path) -> Config:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{path.name}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if twice:  # YAML would keep the last silently: which one was meant is the admin's to say
+        raise ConfigError(f"{path.name}: " + "; ".join(
+            f"key '{key}' is given twice (lines {one} and {other}); keep one of them"
+            for key, one, other in twice))
     if not isinstance(data, Mapping):
         raise ConfigError(f"{path.name}: must be a mapping of keys (see config.example.yaml)")
     unknown = _unknown_keys(data, _SHAPE)

@@ -66,6 +66,29 @@ def test_config_errors_name_the_file_and_key(practice, capsys):
     assert code == 1 and "no such config file" in err
 
 
+def test_a_key_given_twice_is_an_error_naming_it_and_both_lines(practice, capsys):
+    """YAML keeps the last of two entries of a key without a word: the admin says which one is meant."""
+    original = practice.config_path.read_text(encoding="utf-8")
+    lines = original.splitlines()
+    number = next(i for i, l in enumerate(lines) if l.startswith("  invoice_number:")) + 1
+    practice.configure("  invoice_number: INV-{year}-{seq:04}", "  invoice_number: INV-{year}-{seq:04}\n"
+                       "  invoice_number: R-{seq:05}")
+    code, out, err = run(capsys, "run", "--config", str(practice.config_path))
+    assert (code, out) == (1, "")
+    assert err == (f"sheetbill: sheetbill.yaml: key 'billing.invoice_number' is given twice (lines {number} and "
+                   f"{number + 1}); keep one of them\n")
+    practice.config_path.write_text(original, encoding="utf-8")
+    smtp = next(i for i, l in enumerate(lines) if l == "  smtp:") + 1
+    practice.configure("  smtp:\n", "  smtp:\n    host: mail.example.com\n  smtp:\n")  # two sections
+    code, out, err = run(capsys, "check", "--offline", "--config", str(practice.config_path))
+    assert code == 1 and "Traceback" not in out + err
+    assert (f"sheetbill.yaml: key 'email.smtp' is given twice (lines {smtp} and {smtp + 2}); keep one of them"
+            in out + err)
+    practice.config_path.write_text(original, encoding="utf-8")
+    practice.configure("schedule:\n", "schedule:\n  <<: {every_minutes: 5, daily_at: '18:30'}\n")
+    assert practice.config.schedule.every_minutes == 10  # a merged mapping's key gives way: not given twice
+
+
 def test_the_currency_is_an_iso_code(practice, capsys):
     """The invoices, their QR codes and e-invoices name it: EURO or € would make them wrong."""
     practice.configure("currency: EUR", "currency: EURO")
