@@ -331,7 +331,8 @@ def audit_findings(config: Config) -> list[str]:
 
 def export_accounts(config: Config, fmt: str, date_from, date_to, out: Path | None = None):
     """`sheetbill export`: the period's invoices, credit notes and payments as FORMAT's files
-    (beside the config in exports/, or at `out`); returns (paths, notes)."""
+    (beside the config in exports/, or at `out`: a file, or a folder to write them into); returns
+    (paths, notes)."""
     from .accounting import export
     from .accounting.journal import journal
     from .accounting.mapping import MappingProblem

@@ -106,7 +106,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("format", choices=_export_names(), metavar="FORMAT", help="datev, xero, quickbooks, iif or csv")
     p.add_argument("--from", dest="date_from", required=True, type=_date, help="first day, e.g. 2026-10-01")
     p.add_argument("--to", dest="date_to", required=True, type=_date, help="last day, e.g. 2026-10-31")
-    p.add_argument("--out", type=Path, help="the file to write (default: exports/ beside the config)")
+    p.add_argument("--out", type=Path, help="the file to write, or an existing folder to write it into "
+                   "(default: exports/ beside the config)")
     p = command("invoice", _invoice, "an invoice as it stands today (paid, partially paid, with its payments) "
                 "as a new PDF beside the original; with --email, sent to the client")
     p.add_argument("invoice_no", help="the Invoice No, e.g. INV-2026-0001")

@@ -69,6 +69,29 @@ def test_export_csv_and_datev_from_the_workbook_twice_identical(billed, capsys):
     assert lines[-2].startswith('65,00;"S";"EUR";;;;1210;10000;;1011;"INV-2026-0001"')
 
 
+def test_export_out_a_folder_writes_the_file_into_it_under_its_own_name(billed, capsys, monkeypatch):
+    folder = billed.folder / "for the adviser"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("October sent already")
+    monkeypatch.chdir(billed.folder)
+    code, out, err = run(capsys, "export", "csv", "--from", "2026-11-01", "--to", "2026-11-30",
+                         "--config", "sheetbill.yaml", "--out", "for the adviser")
+    assert (code, err) == (0, "")
+    path = folder / "journal-2026-11-01_2026-11-30.csv"
+    assert out == f"Wrote {path.relative_to(billed.folder)}\n"
+    assert "P-00001" in path.read_text(encoding="utf-8")
+    assert sorted(p.name for p in folder.iterdir()) == ["journal-2026-11-01_2026-11-30.csv", "notes.txt"]
+    assert not list(billed.folder.glob("*.tmp")) and not (billed.folder / "exports").exists()
+
+    def refused(self, target):
+        raise PermissionError(13, "Permission denied", str(target))
+    monkeypatch.setattr(type(path), "replace", refused)  # the file cannot take the place of the old one
+    code, out, err = run(capsys, "export", "csv", "--from", "2026-11-01", "--to", "2026-11-30",
+                         "--config", "sheetbill.yaml", "--out", "for the adviser")
+    assert code == 1 and "Permission denied" in err and "Traceback" not in err
+    assert not list(folder.glob("*.tmp"))  # nothing half-written left beside it
+
+
 def test_a_missing_mapping_is_one_clear_line(practice, capsys):
     practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
     practice.run()

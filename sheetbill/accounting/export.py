@@ -58,8 +58,10 @@ def files(fmt: str, journal: Journal, settings: AccountingSettings, day_first: b
 
 
 def write(export: Export, folder: Path, out: Path | None = None) -> list[Path]:
-    """Each file into `folder`; with `out`, the (first) file at that path and any more beside it
-    as out-2, out-3..."""
+    """Each file into `folder`; with `out` a folder, into that one; with `out` a file, the (first)
+    file at that path and any more beside it as out-2, out-3..."""
+    if out is not None and out.is_dir():
+        folder, out = out, None
     paths = []
     for n, (name, data) in enumerate(export.files, start=1):
         if out is None:
@@ -68,7 +70,11 @@ def write(export: Export, folder: Path, out: Path | None = None) -> list[Path]:
             path = out if n == 1 else out.with_name(f"{out.stem}-{n}{out.suffix}")
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # no half-written file left beside the export
+            raise
         paths.append(path)
     return paths
