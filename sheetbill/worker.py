@@ -114,7 +114,7 @@ class Worker:
         report.waiting = len(plan.waiting)
         along = not plan.empty or bool(seen.people)  # the Dashboard is refreshed only along other writes
         board = self.io.dashboard_cells(seen.snapshot, lambda: after_cycle(
-            cycle, seen.ledger.sessions, self.today(), self.io.stamp(), len(report.problems), len(report.warnings),
+            cycle, cycle.sessions, self.today(), self.io.stamp(), len(report.problems), len(report.warnings),
             self.health()), along)
         changes = plan.changes + Changes.of(board, state=seen.recovered, log=seen.people)
         with progress.stage("writing", len(plan.writes) + len(plan.appends), "changes", min_items=progress.BIG_CYCLE):

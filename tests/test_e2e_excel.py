@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import openpyxl
@@ -124,6 +124,27 @@ def test_rows_without_a_session_id_get_one(practice):
     practice.run()
     ids = [s["Session ID"] for s in practice.rows("Sessions")]
     assert ids == ["S-00041", "S-00042"]
+
+
+def test_a_row_numbered_and_billed_in_one_cycle_shows_its_invoice_as_sent(practice, clock):
+    """A session typed without a Session ID (a form, a phone) gets its ID, its invoice and its email
+    in one cycle; its row and the Dashboard say so at once, as for a session that had its ID."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)), session(None, date(2026, 11, 4)))
+    report = practice.run(clock)
+    assert report.created == report.sent == ["INV-2026-0001", "INV-2026-0002"]
+
+    def shown():
+        sessions = [(s["Session ID"], s["Invoice No"], s["Billing Status"], s["Problem"])
+                    for s in practice.rows("Sessions")]
+        return sessions, {r["Item"]: r["Count"] for r in practice.rows("Dashboard")}["Unbilled completed sessions"]
+    assert shown() == ([("S-00001", "INV-2026-0001", "Sent", None), ("S-00002", "INV-2026-0002", "Sent", None)], 0)
+    changelog = len(practice.rows("Changelog"))
+
+    assert practice.run(clock).line().startswith("0 invoice(s)")  # nothing new: the same day's next cycle is idle
+    clock.current += timedelta(days=1)  # the next day's cycle reads everything: it finds nothing to correct
+    assert practice.run(clock).actions == []
+    assert shown() == ([("S-00001", "INV-2026-0001", "Sent", None), ("S-00002", "INV-2026-0002", "Sent", None)], 0)
+    assert [c for c in practice.rows("Changelog")[changelog:] if c["Tab"] == "Sessions"] == []
 
 
 def test_a_totals_row_under_the_sessions_is_left_alone(practice):

@@ -171,6 +171,23 @@ def test_monthly_superbills_go_out_once(insured):
     assert "1 Oct 2026 – 31 Oct 2026" in sent[0]["Subject"]
 
 
+def test_a_session_numbered_in_the_cycle_that_sends_its_months_superbill_is_on_it(insured):
+    """A session of October typed in November without a Session ID is numbered, billed and on
+    October's superbill in the same cycle."""
+    insured.append("Sessions", coded("S-00001", date(2026, 10, 20), "F41.1"))
+    insured.run(OCTOBER)
+    insured.append("Sessions", coded(None, date(2026, 10, 30), "F41.1"))
+    insured.run()
+    sent, = superbill_mails(insured)
+    pdf, = [p for p in sent.iter_attachments() if p.get_filename().endswith(".pdf")]
+    path = insured.folder / "superbill.pdf"
+    path.write_bytes(pdf.get_content())
+    text = pdf_text(path)
+    assert "20 Oct 2026" in text and "30 Oct 2026" in text and re.search(r"Total charges\s+360.00 EUR", text)
+    assert [(s["Session ID"], s["Billing Status"]) for s in insured.rows("Sessions")] == [
+        ("S-00001", "Sent"), ("S-00002", "Sent")]
+
+
 def test_a_german_clients_superbill_and_its_email_are_in_german(insured):
     from .test_e2e_language import NBSP, NNBSP, speaks
 

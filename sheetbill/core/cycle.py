@@ -14,13 +14,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Mapping
 
-from .billing import BillingRules, billing_status, plan_billing
+from .billing import BillingRules, billing_status, is_session_row, plan_billing
 from .cash import plan_cash
 from .delivery import flag_unknown
 from .drafts import Redraft, plan_drafts
 from .invoice import invoice_row
 from .lifecycle import LifecycleRules, plan_lifecycle
-from .model import BillingStatus, Invoice, Ledger, Payment
+from .model import BillingStatus, Invoice, Ledger, Payment, Session
+from .numbering import with_ids
 from .payments import PaymentRules, Receipt, plan_payments
 from .plan import CellWrite, Plan, RowAppend, RowProblem
 from .kind import is_credit_note
@@ -37,6 +38,9 @@ class CyclePlan:
     payments: tuple[Payment, ...] = ()  # the Payments rows after this cycle (Applied To, Receipt No)
     client_balances: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)  # id -> balance, credit
     redrafts: tuple[Redraft, ...] = ()  # drafts dropped to be made again from their sessions
+    sessions: tuple[Session, ...] = ()  # the Sessions rows as numbered: a row typed without a Session ID
+    # has the one this cycle gives it (the admin's own rows, a total or a label, left out); every step
+    # after the plan that looks a session up by its ID (Dashboard, emails, superbills) takes them from here
 
     @property
     def created(self) -> list[str]:
@@ -60,6 +64,10 @@ def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
     drafts = plan_drafts(ledger, rules, today)
     ledger = replace(ledger, invoices=drafts.invoices)
     life = plan_lifecycle(ledger.invoices, ledger.clients, lifecycle_rules(rules), today)
+    numbering: list[CellWrite] = []  # numbered once, here: billing and all after it see the same IDs
+    sessions = tuple(with_ids(ledger.sessions, "sessions", "session_id", rules.session_id_pattern, is_session_row,
+                              numbering))
+    ledger = replace(ledger, sessions=sessions)
     billing = plan_billing(replace(ledger, invoices=tuple(life.invoices)), rules, today)
     invoices = tuple(life.invoices) + billing.new_invoices
     pay = plan_payments(replace(ledger, invoices=invoices), invoices, payment_rules(rules), today,
@@ -71,7 +79,7 @@ def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
     appends = tuple(_settled_append(a, by_no, made) for a in tuple(life.appends) + billing.appends)
     unknown_writes, unknown = ([], []) if rules.email_lookup else flag_unknown(
         settled, pay.payments, lambda n: is_credit_note(n, rules.credit_note_pattern))
-    writes = merge(drafts.writes, life.writes, billing.writes, pay.writes, cash.writes,
+    writes = merge(drafts.writes, life.writes, numbering, billing.writes, pay.writes, cash.writes,
                    _status_after_payments(ledger, billing, settled, rules), unknown_writes)
     plan = Plan(appends=appends, writes=writes,
                 new_invoices=tuple(by_no[i.invoice_no] for i in billing.new_invoices),
@@ -80,7 +88,7 @@ def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
                 waiting=billing.waiting)
     credit_notes = tuple(by_no[i.invoice_no] for i in life.credit_notes)
     return CyclePlan(plan, settled, credit_notes, tuple(life.finalized), pay.receipts, tuple(cash.notes),
-                     pay.payments, pay.client_balances, drafts.redrafts)
+                     pay.payments, pay.client_balances, drafts.redrafts, sessions)
 
 
 def _unknown_statuses(invoices: tuple[Invoice, ...]) -> tuple[RowProblem, ...]:
@@ -101,21 +109,20 @@ def _settled_append(a: RowAppend, by_no: dict[str, Invoice], made: dict[str, Inv
 
 def _status_after_payments(ledger: Ledger, billing: Plan, settled: tuple[Invoice, ...],
                            rules: BillingRules) -> list[CellWrite]:
-    """Sessions' Billing Status once payments are applied (Paid shows the same cycle)."""
+    """Sessions' Billing Status once payments are applied (Paid shows the same cycle); `ledger`'s
+    sessions are numbered."""
     shown = {w.row: w.after for w in billing.writes if w.tab == "sessions" and w.field == "billing_status"}
-    ids = {w.row: str(w.after) for w in billing.writes if w.tab == "sessions" and w.field == "session_id"}
     on = {sid: inv for inv in settled if inv.live and not is_credit_note(inv.invoice_no, rules.credit_note_pattern)
           for sid in inv.session_ids}
     out = []
     for s in ledger.sessions:
         current = shown.get(s.row, s.billing_status_text)  # the cell's text, as the billing step left it
-        inv = on.get(ids.get(s.row, s.session_id))
+        inv = on.get(s.session_id)
         if inv is None or current in (BillingStatus.PROBLEM.value, ""):
             continue
         wanted = billing_status(inv).value
         if wanted != current:
-            out.append(CellWrite("sessions", s.row, ids.get(s.row, s.session_id), "billing_status",
-                                 s.billing_status_text, wanted))
+            out.append(CellWrite("sessions", s.row, s.session_id, "billing_status", s.billing_status_text, wanted))
     return out
 
 

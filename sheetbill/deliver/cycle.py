@@ -57,7 +57,7 @@ class Delivery:
         snapshot, ledger, lookup = seen.snapshot, seen.ledger, self.rules.email_lookup
         if self.transport is not None and not lookup:  # over SMTP a person decides, and hears of it every run
             report.errors += [u.message for u in unknown_outcomes(invoices, cycle.payments, snapshot.state)]
-        sessions = {s.session_id: s for s in ledger.sessions}
+        sessions = {s.session_id: s for s in cycle.sessions}  # as numbered: a row typed without an ID has its own
         for w in planned:  # what this cycle's commit already set
             if w.field == "billing_status" and w.key in sessions:
                 shown = str(w.after)
@@ -82,7 +82,8 @@ class Delivery:
                 items += tagged("statement", self.monthly(ctx, seen, cycle, report))
             if self.superbills is not None:
                 items += tagged("superbill", self.superbills.monthly(
-                    ctx, snapshot.tables, replace(ledger, invoices=tuple(cycle.invoices), payments=cycle.payments),
+                    ctx, snapshot.tables, replace(ledger, sessions=cycle.sessions, invoices=tuple(cycle.invoices),
+                                                  payments=cycle.payments),
                     snapshot.state, report.errors, lookup))
         commits = Commits(book, snapshot)
         outcome = send_all(items, self.transport, commits, lookup, first,

@@ -9,7 +9,7 @@ sent, `<time> sending <id>` while marked; see core/marks.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,11 +49,9 @@ class Superbills:
         read = insurance_book.read(tables, self.day_first)
         if not any(c.superbill for c in read.coding.clients.values()):
             return cycle
-        new_ids = {w.row: str(w.after) for w in cycle.plan.writes if w.tab == "sessions" and w.field == "session_id"}
-        sessions = [replace(s, session_id=new_ids.get(s.row, s.session_id)) for s in ledger.sessions]
         client_of = {sid: i.client_id for i in cycle.invoices
                      if i.live and i.status is not InvoiceStatus.DRAFT and not credit_note(i.invoice_no) for sid in i.session_ids}
-        found = coding_problems(sessions, client_of, client_of, read.coding.clients, read.coding.sessions,
+        found = coding_problems(cycle.sessions, client_of, client_of, read.coding.clients, read.coding.sessions,
                                 self.settings.providers, self.codes, read.errors)
         return with_problems(cycle, found)
 
