@@ -48,6 +48,28 @@ def test_the_next_cycle_is_one_request_and_writes_nothing(google_practice: Googl
     assert p.fake.count(method="sheets.spreadsheets.getByDataFilter") == 1
 
 
+def test_a_row_numbered_and_billed_in_one_cycle_shows_its_invoice_as_sent(google_practice: GooglePractice):
+    """A session typed without a Session ID (a form, a phone) gets its ID, its invoice and its email
+    in one cycle, and its row and the Dashboard say so at once; the next day's cycle corrects nothing."""
+    from datetime import timedelta
+
+    p = google_practice
+    p.append("Sessions", session("S-00001", "2026-11-02"), session(None, "2026-11-03"))
+    report = p.run()
+    assert report.created == report.sent == ["INV-2026-0001", "INV-2026-0002"], report.errors
+
+    def shown():
+        sessions = [(s["Session ID"], s["Invoice No"], s["Billing Status"]) for s in p.rows("Sessions")]
+        return sessions, {r["Item"]: r["Count"] for r in p.rows("Dashboard")}["Unbilled completed sessions"]
+    assert shown() == ([("S-00001", "INV-2026-0001", "Sent"), ("S-00002", "INV-2026-0002", "Sent")], "0")
+    changelog = len(p.rows("Changelog"))
+    next_day = p.later(0)
+    next_day.current += timedelta(days=1)
+    assert p.run(next_day).actions == []
+    assert shown() == ([("S-00001", "INV-2026-0001", "Sent"), ("S-00002", "INV-2026-0002", "Sent")], "0")
+    assert [c for c in p.rows("Changelog")[changelog:] if c["Tab"] == "Sessions"] == []
+
+
 def test_a_reminder_attaches_the_invoice_as_it_stands_today(google_practice: GooglePractice):
     from datetime import timedelta
 

@@ -108,10 +108,8 @@ class GoogleBook:
             read = grid.parse(self._fetch(set()))  # its last row is not tagged (yet): read it whole, once
         layout = Layout.of(read, {k: t.name for k, t in self.tabs.items()}, self.rng)
         layout.ids |= {g.sheet_id for g in read.sheets.values()}
-        def with_dates(table: Table) -> None:  # serial numbers in date columns become dates
-            kinds = {i: table.tab.column(f).kind for f, i in table.columns.items()
-                     if table.tab.column(f).kind in DATES}
-            table.rows = values.dates(table.rows, kinds)
+        def with_dates(table: Table) -> None:
+            table.rows = values.dates(table.rows, _date_kinds(table))
 
         sheets = {name: (g.rows, g.last_row) for name, g in read.sheets.items()}
         tables = tables_of(self.tabs, sheets, f"{self.label} has no tab '{{tab}}' "
@@ -309,11 +307,15 @@ class GoogleBook:
             raise self._error(failure, "writing to the spreadsheet") from None
         self._current, self._lease = new.value, new
         echoed = grid.parse(answer.get("updatedSpreadsheet") or {})
+        now: dict[str, dict[int, tuple[object, ...]]] = {}  # tab key -> row -> cells, dates as `read` gives them
+        planned: dict[str, dict[int, tuple[object, ...]]] = {}  # the same, as planned on
         for (key, row), tag in tags.items():
             table, place = snapshot.tables[key], layout.tabs[key]
             sheet = echoed.sheets.get(place.title)
-            mine = next((v for r, v in table.rows if r == row), ())
-            if sheet is None or sheet.tags.get(row) != tag or not _same_row(table, mine, dict(sheet.rows).get(row, ())):
+            if sheet is not None and key not in now:
+                now[key], planned[key] = dict(values.dates(sheet.rows, _date_kinds(table))), dict(table.rows)
+            if sheet is None or sheet.tags.get(row) != tag or not _same_row(table, planned[key].get(row, ()),
+                                                                             now[key].get(row, ())):
                 raise WorkbookBusy(f"{self.label}: rows moved while sheetbill worked ({table.tab.name} row {row}); "
                                    "nothing was written, the next run starts over")
             place.tag_of[row], place.where[tag] = tag, row
@@ -352,6 +354,11 @@ def _failed_request(failure: ApiFailure) -> int | None:
         return None
     found = _REQUEST_INDEX.search(failure.message)
     return int(found.group(1)) if found else None
+
+
+def _date_kinds(table: Table) -> dict[int, str]:
+    """Column index -> `date` / `datetime` of the table's date columns (the API sends serial numbers)."""
+    return {i: table.tab.column(f).kind for f, i in table.columns.items() if table.tab.column(f).kind in DATES}
 
 
 def _same_row(table: Table, mine: tuple[object, ...], now: tuple[object, ...]) -> bool:
