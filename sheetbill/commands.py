@@ -32,7 +32,7 @@ def plan(worker: Worker) -> tuple[Snapshot, Ledger, CyclePlan]:
     """Read and plan; writes nothing (`sheetbill preview` runs the whole cycle on a copy instead)."""
     snapshot = worker.book.read()
     ledger = worker.io.ledger(snapshot)
-    return snapshot, ledger, worker.coded(snapshot, ledger, worker.planned(ledger))
+    return snapshot, ledger, worker.coded(snapshot, worker.planned(ledger))
 
 
 def statement(worker: Worker, client_ref: str, date_from: date, date_to: date,

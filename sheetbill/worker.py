@@ -105,7 +105,7 @@ class Worker:
     def _plan(self, seen: Reading) -> CyclePlan:
         with progress.stage("planning", unbilled(seen.ledger.invoices, seen.ledger.sessions), "sessions to bill",
                             min_items=progress.BIG_CYCLE):
-            return self.coded(seen.snapshot, seen.ledger, self.planned(seen.ledger))
+            return self.coded(seen.snapshot, self.planned(seen.ledger))
 
     def _commit(self, seen: Reading, cycle: CyclePlan, report: CycleReport) -> tuple[Reading, list[Invoice]]:
         """The whole plan and the Dashboard in one write; what it left, and the invoices, each in its row."""
@@ -153,11 +153,11 @@ class Worker:
     def planned(self, ledger: Ledger) -> CyclePlan:
         return plan_cycle(ledger, self.rules, self.today())
 
-    def coded(self, snapshot: Snapshot, ledger: Ledger, cycle: CyclePlan) -> CyclePlan:
+    def coded(self, snapshot: Snapshot, cycle: CyclePlan) -> CyclePlan:
         """Superbill clients' sessions without a usable diagnosis get a Problem (the invoice is made)."""
         if self.superbills is None:
             return cycle
-        return self.superbills.check(snapshot.tables, ledger, cycle, self.rules.credit_note)
+        return self.superbills.check(snapshot.tables, cycle, self.rules.credit_note)
 
     def context(self, snapshot: Snapshot, ledger: Ledger, invoices, payments) -> Context:
         """What the document builders need, with every client's account as `invoices` and `payments` leave it."""

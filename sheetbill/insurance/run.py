@@ -42,7 +42,7 @@ class Superbills:
         self.codes = CODE_LISTS[self.settings.code_list]()
 
     # -- the cycle's plan -------------------------------------------------
-    def check(self, tables: dict[str, Table], ledger: Ledger, cycle: CyclePlan, credit_note) -> CyclePlan:
+    def check(self, tables: dict[str, Table], cycle: CyclePlan, credit_note) -> CyclePlan:
         """`cycle` with a Problem on each billed session of a Superbill = Yes client whose
         diagnosis, place of service or provider will not do (the invoice is made all the same).
         `credit_note(number)`: whether an invoice number is a credit note's."""
