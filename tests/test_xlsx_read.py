@@ -29,7 +29,7 @@ def both_readers(path: Path, name: str):
     with Package(path) as package:
         sheet = package.sheet(name)
         decoder = CellDecoder(
-            read_shared_strings(package), read_number_formats(package).date_styles(), package.date1904, name
+            read_shared_strings(package), read_number_formats(package).number_styles(), package.date1904, name
         )
         with package.open(sheet.part) as stream:
             try:

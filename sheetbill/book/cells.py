@@ -1,9 +1,10 @@
 """Reading cell values into typed values, and preparing values for writing.
 
 Readers hand in what the file holds: `str`, `Decimal` (numbers, from the
-cell's own text), `date`/`datetime`, `bool`, `None`, or the two markers
-below. Each parser returns the typed value or raises `CellProblem` with a
-sentence for the row's Problem column.
+cell's own text; a `Percent` where the cell's number format shows a
+percentage), `date`/`datetime`, `bool`, `None`, or the two markers below.
+Each parser returns the typed value or raises `CellProblem` with a sentence
+for the row's Problem column.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from enum import Enum
 
 from ..core.model import Discount, Extra
 from ..core.number import D, percent
-from .markers import CellError as ErrorValue, FormulaNoValue, WriteValue  # the markers every reader uses
+from .markers import CellError as ErrorValue, FormulaNoValue, Percent, WriteValue  # the markers every reader uses
 
 
 class CellProblem(ValueError):
@@ -182,20 +183,26 @@ def flag(value: object, header: str, default: bool = True) -> bool:
 
 
 def discount(value: object, header: str) -> Discount | None:
-    """`10%` -> 10 percent; `5` or `5.00` -> 5.00 off; a percent-formatted 0.1 -> 10 percent."""
+    """A discount: a percentage or an amount off.
+
+    Text `10%` -> 10 percent; a number under a percent format (a `Percent`: what
+    Excel and Google Sheets store for a cell typed as `10%`) -> that percentage of
+    the stored number, 0.125 -> 12.5 percent whatever the cell shows; any other
+    number, and text such as `5.00`, is an amount: 5 -> 5.00 off, 0.5 -> 0.50 off.
+    Unlike `rate`, a plain number below 1 is not taken for a fraction: only the
+    cell's format tells 50% from 0.50 off."""
     if value is None or value == "":
         return None
     _guard(value, header)
     raw = text(value, header)
     try:
+        if isinstance(value, Percent):
+            return Discount(percent=D(value) * 100)
         if raw.endswith("%"):
             return Discount(percent=D(raw[:-1]))
-        amount = D(value if isinstance(value, Decimal) else raw)
+        return Discount(amount=D(value if isinstance(value, Decimal) else raw))
     except ValueError:
         raise CellProblem(f"{header} '{raw}' is not a discount (write 10% or an amount like 5.00)") from None
-    if isinstance(value, Decimal) and Decimal(0) < value < 1:
-        return Discount(percent=value * 100)
-    return Discount(amount=amount)
 
 
 _EXTRA = re.compile(r"^(?:(\d+(?:[.,]\d+)?)\s*[x×*]\s*)?([A-Za-z0-9][\w.\-/]*)(?:\s*[x×*]\s*(\d+(?:[.,]\d+)?))?$", re.I)

@@ -1,6 +1,6 @@
-"""The two cell values that are neither text nor a number, shared by every
-workbook backend: an error shown in the cell, and a formula without a saved
-result; and what a backend may write to a cell."""
+"""The cell values every workbook backend shares beyond text, numbers and dates:
+an error shown in the cell, a formula without a saved result, and a number
+shown as a percentage; and what a backend may write to a cell."""
 
 from __future__ import annotations
 
@@ -9,6 +9,21 @@ from datetime import date, datetime
 from decimal import Decimal
 
 WriteValue = str | Decimal | int | date | datetime | bool | None
+
+
+class Percent(Decimal):
+    """A number under a percent format: the 0.125 of a cell that shows 12.5%.
+
+    Excel and Google Sheets store a cell typed as `10%` as the number 0.1 and show it
+    through its format; readers hand such a number in as a Percent so that a column
+    where a plain 0.5 means something else (Discount: 0.50 off) can tell the two apart.
+    It is a Decimal for everything else: arithmetic on it gives plain Decimals, it
+    compares, hashes and prints as the number it holds."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Percent('{self}')"
 
 
 @dataclass(frozen=True, slots=True)

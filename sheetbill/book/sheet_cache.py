@@ -2,10 +2,10 @@
 by `watch`), so a cycle parses only the rows that changed (see xlsx/known.py).
 
 Only ever an optimisation: an entry stands for one exact version of a sheet
-(its part's CRC-32 and size) read in one context (shared strings, date styles,
-date system); a missing, stale or unreadable file costs a full read, never a
-wrong value. The file is read back with an unpickler that makes nothing but
-the cell value types and the entries.
+(its part's CRC-32 and size) read in one context (shared strings, date and
+percent styles, date system); a missing, stale or unreadable file costs a full
+read, never a wrong value. The file is read back with an unpickler that makes
+nothing but the cell value types and the entries.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from .xlsx.errors import XlsxError
 from .xlsx.known import Known
 from .xlsx.values import SheetValues
 
-VERSION = 3
+VERSION = 4  # 4: numbers under a percent format are kept as markers.Percent
 _FEW_BLOCKS = 2  # blocks of rows a write may leave to parse again before `behind` says so
 _MANY_ROWS = 1000  # rows appended at once that are worth reading back
 _ALLOWED = {
@@ -44,6 +44,7 @@ _ALLOWED = {
     ("sheetbill.book.xlsx.values", "FormulaNoValue"),  # as caches written before the move name them
     ("sheetbill.book.markers", "CellError"),
     ("sheetbill.book.markers", "FormulaNoValue"),
+    ("sheetbill.book.markers", "Percent"),
 }
 
 

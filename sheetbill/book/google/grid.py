@@ -17,8 +17,12 @@ END = "sheetbill.end"  # on a tab's last grid row: moves when rows are inserted 
 LAST = "sheetbill.last"  # on the Changelog's last row: a cycle reads only its header and this row
 LEASE = "sheetbill.lease"  # on the spreadsheet: who may write, until when
 
+# each cell's value and the text it shows: the text tells a number under a percent format
+# (`10%`, stored as 0.1) from a plain one (values.read). It comes for cells that hold
+# something only; a number format (userEnteredFormat/numberFormat/type) would come for every
+# grid row of the columns `init` formatted, empty or not
 FIELDS = ("sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)),"
-          "data(startRow,rowData(values(effectiveValue)),"
+          "data(startRow,rowData(values(effectiveValue,formattedValue)),"
           "rowMetadata/developerMetadata(metadataId,metadataKey)),"
           "developerMetadata(metadataId,metadataKey)),"
           "developerMetadata(metadataId,metadataKey,metadataValue)")

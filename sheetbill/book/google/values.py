@@ -1,10 +1,12 @@
 """Cell values between the Sheets API and the book.
 
-Reading takes a CellData's `effectiveValue` (what the cell shows, formulas
-computed, never formatted text): numbers arrive as Decimal from the answer's
-own digits, errors become `CellError`. Formats are not read (a formatted
-column would send a format for every empty row of the grid): a serial number
-in a date column becomes a `date` (`dates`), as the Excel reader gives it.
+Reading takes a CellData's `effectiveValue` (what the cell holds, formulas
+computed): numbers arrive as Decimal from the answer's own digits, errors
+become `CellError`. Formats are not read (a formatted column would send a
+format for every empty row of the grid): a serial number in a date column
+becomes a `date` (`dates`), as the Excel reader gives it, and a number whose
+`formattedValue` (the text the cell shows, sent for cells that hold something
+only) has a percent sign is a `Percent`: `10%` is stored as 0.1.
 
 Writing makes CellData for `updateCells`: text always as `stringValue` (a
 client's `=HYPERLINK(...)` stays text, as RAW input would keep it), numbers
@@ -19,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..formats import FORMATS
-from ..markers import CellError
+from ..markers import CellError, Percent
 
 EPOCH = datetime(1899, 12, 30)
 ERRORS = {"ERROR": "#ERROR!", "NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!",
@@ -27,6 +29,7 @@ ERRORS = {"ERROR": "#ERROR!", "NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!
 DATE_FORMAT = {"type": "DATE", "pattern": FORMATS["date"]}
 DATETIME_FORMAT = {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm"}
 MONEY_FORMAT = {"type": "NUMBER", "pattern": FORMATS["money"]}
+PERCENT_SIGNS = ("%", "\u066a", "\uff05")  # as a PERCENT format shows it: 10%, 10 %, %10; Arabic, full-width
 
 
 def read(cell: dict[str, Any]) -> object:
@@ -38,7 +41,12 @@ def read(cell: dict[str, Any]) -> object:
         return value["stringValue"] or None
     if "numberValue" in value:
         number = value["numberValue"]
-        return number if isinstance(number, Decimal) else Decimal(number)
+        if not isinstance(number, Decimal):
+            number = Decimal(number)
+        shown = cell.get("formattedValue")
+        if shown and any(sign in shown for sign in PERCENT_SIGNS):
+            return Percent(number)
+        return number
     if "boolValue" in value:
         return bool(value["boolValue"])
     if "errorValue" in value:

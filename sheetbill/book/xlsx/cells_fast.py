@@ -73,13 +73,13 @@ class _Reader:
         self.rows: list[Row] = []
         self.max_row = 0
         self.row = 0
-        self.dates: dict[str, dict[str, Value]] = {style: {} for style in decoder.date_styles}
+        self.styled_values: dict[str, dict[str, Value]] = {style: {} for style in decoder.number_styles}
         self.numbers: dict[str, Value] = {}
         self.texts: dict[str, str] = {}
 
-    def date(self, ref: str, v: str, s: str) -> Value:
-        """A date-styled number; dates repeat, so the first ones are remembered."""
-        memo = self.dates[s]
+    def styled(self, ref: str, v: str, s: str) -> Value:
+        """A number under a date or percent style; they repeat, so the first ones are remembered."""
+        memo = self.styled_values[s]
         value = memo.get(v)
         if value is None:
             value = self.decoder.number(ref, v, s)
@@ -115,7 +115,7 @@ class _Reader:
         self.check(text, len(cells))
         decoder = self.decoder
         strings = decoder.strings
-        date_styles = decoder.date_styles
+        number_styles = decoder.number_styles
         columns = _COLUMNS
         numbers = self.numbers
         texts = self.texts
@@ -149,8 +149,8 @@ class _Reader:
             if v:
                 used = True
                 if not t or t == "n":
-                    if s and s in date_styles:
-                        value = self.date(letters + digits, v, s)
+                    if s and s in number_styles:
+                        value = self.styled(letters + digits, v, s)
                     else:
                         value = numbers.get(v)
                         if value is None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from ..markers import Percent
 from .errors import BrokenWorkbook
-from .numfmt import DateKind
+from .numfmt import NumberKind
 from .serial import to_date, to_datetime
 from .values import CellError, FormulaNoValue, Value
 from .xmltext import decode_ooxml
@@ -16,11 +17,11 @@ class CellDecoder:
     """Turns a cell's type, style, value, formula and inline text (as an XML
     parser reads them) into a `Value`, for one sheet of one workbook."""
 
-    __slots__ = ("date1904", "date_styles", "sheet", "strings")
+    __slots__ = ("date1904", "number_styles", "sheet", "strings")
 
-    def __init__(self, strings: list[str], date_styles: dict[str, DateKind], date1904: bool, sheet: str) -> None:
+    def __init__(self, strings: list[str], number_styles: dict[str, NumberKind], date1904: bool, sheet: str) -> None:
         self.strings = strings
-        self.date_styles = date_styles
+        self.number_styles = number_styles  # styles.NumberFormats.number_styles
         self.date1904 = date1904
         self.sheet = sheet
 
@@ -46,8 +47,9 @@ class CellDecoder:
         raise BrokenWorkbook(f"{self.sheet}!{ref} has an unknown cell type {t!r}")
 
     def number(self, ref: str, v: str, s: str | None) -> Decimal | date | datetime:
-        kind = self.date_styles.get(s) if s is not None else None
-        if kind is not None:
+        """A number cell's value: a date under a date format, a `Percent` under a percent one."""
+        kind = self.number_styles.get(s) if s is not None else None
+        if kind is not None and kind != "percent":
             moment = to_date(v, self.date1904) if kind == "date" else to_datetime(v, self.date1904)
             if moment is not None:
                 return moment
@@ -55,7 +57,9 @@ class CellDecoder:
             number = Decimal(v)
         except InvalidOperation:
             raise BrokenWorkbook(f"{self.sheet}!{ref} holds {v!r}, which is not a number") from None
-        return fifteen(number) if len(v) > 16 else number
+        if len(v) > 16:
+            number = fifteen(number)
+        return Percent(number) if kind == "percent" else number
 
     def shared(self, ref: str, v: str) -> str:  # noqa: D102
         try:

@@ -1,8 +1,10 @@
-"""Which number formats show a date, and which a date with a time.
+"""Which number formats show a date, which a date with a time, and which a percentage.
 
 A format shows a date when its first section has date or time tokens
 (d, m, y, h, s, AM/PM, elapsed [h]) outside quoted text, brackets such as
-`[Red]` or `[$-409]`, and escaped characters (`\\x`, `_x`, `*x`).
+`[Red]` or `[$-409]`, and escaped characters (`\\x`, `_x`, `*x`). It shows
+a percentage when it has a `%` outside those (the number is shown times 100):
+built-in 9 (`0%`) and 10 (`0.00%`), or a code of the workbook's own like `0.0%`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 from typing import Literal
 
 DateKind = Literal["date", "datetime"]
+NumberKind = Literal["date", "datetime", "percent"]  # what a number under a format reads as, if not a number
 
 DATE = 14
 DATETIME = 22
@@ -25,6 +28,7 @@ _BUILTIN: dict[int, DateKind] = {
     46: "datetime",
     47: "datetime",
 }
+_PERCENT_IDS = frozenset({9, 10})
 
 _NOISE = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?![hms]+\])[^\]]*\]', re.IGNORECASE)
 _TIME = re.compile(r"[hs]|am/pm|a/p", re.IGNORECASE)
@@ -47,3 +51,20 @@ def format_kind(num_fmt_id: int, custom: dict[int, str]) -> DateKind | None:
     if num_fmt_id in custom:
         return code_kind(custom[num_fmt_id])
     return _BUILTIN.get(num_fmt_id)
+
+
+def code_percent(code: str) -> bool:
+    """Whether a format code shows its number as a percentage (`0%`, `0.0%`, `#,##0.00 %`;
+    not `0"%"` or `0\\%`, which only add the sign)."""
+    return "%" in _NOISE.sub("", code)
+
+
+def number_kind(num_fmt_id: int, custom: dict[int, str]) -> NumberKind | None:
+    """What a number under a format id reads as: a date, a date-time, a percentage, or
+    (None) the number it is."""
+    kind = format_kind(num_fmt_id, custom)
+    if kind is not None:
+        return kind
+    if num_fmt_id in custom:
+        return "percent" if code_percent(custom[num_fmt_id]) else None
+    return "percent" if num_fmt_id in _PERCENT_IDS else None

@@ -32,10 +32,10 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
         sheets: dict[str, SheetValues] = {}
         if parts:
             strings = read_shared_strings(package)
-            date_styles = read_number_formats(package).date_styles()
-            context = _context(package, date_styles)
+            number_styles = read_number_formats(package).number_styles()
+            context = _context(package, number_styles)
             for sheet in parts:
-                decoder = CellDecoder(strings, date_styles, package.date1904, sheet.name)
+                decoder = CellDecoder(strings, number_styles, package.date1904, sheet.name)
                 head = sheet.name in heads
                 if known is None:
                     sheets[sheet.name] = read_sheet(package, sheet, decoder, head)
@@ -73,13 +73,13 @@ def fingerprints(path: str | os.PathLike[str]) -> dict[str, str]:
         return {s.name: fingerprint(package, s) for s in package.sheets if s.is_worksheet}
 
 
-def _context(package: Package, date_styles: Mapping[str, object]) -> str:
+def _context(package: Package, number_styles: Mapping[str, object]) -> str:
     """What cell values depend on beyond their sheet: the shared strings, which styles
-    are dates, the date system."""
+    are dates or percentages, the date system."""
     parts = [rel.part for rel in package.related(package.workbook_part, "/sharedStrings")]
     infos = [package.info(p) for p in parts if package.has(p)]
     strings = ";".join(f"{i.filename}={i.CRC:08x}-{i.file_size}" for i in infos)
-    return f"{strings}|{sorted((k, repr(v)) for k, v in date_styles.items())}|1904={package.date1904}"
+    return f"{strings}|{sorted((k, repr(v)) for k, v in number_styles.items())}|1904={package.date1904}"
 
 
 def read_sheet(package: Package, sheet: SheetPart, decoder: CellDecoder, head: bool = False,

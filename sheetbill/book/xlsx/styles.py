@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .numfmt import DateKind, format_kind
+from .numfmt import DateKind, NumberKind, format_kind, number_kind
 from .opc import local, parse_xml
 from .package import Package
 
@@ -28,11 +28,12 @@ class NumberFormats:
     def format_id(self, style: int) -> int:
         return self.xf_formats[style] if 0 <= style < len(self.xf_formats) else 0
 
-    def date_styles(self) -> dict[str, DateKind]:
-        """Style numbers (as they appear in `s="..."`) that show dates."""
-        found = {}
-        for index in range(len(self.xf_formats)):
-            kind = self.kind(index)
+    def number_styles(self) -> dict[str, NumberKind]:
+        """Style numbers (as they appear in `s="..."`) under which a number reads as
+        something else: a date, a date-time, a percentage (see `number_kind`)."""
+        found: dict[str, NumberKind] = {}
+        for index, num_fmt_id in enumerate(self.xf_formats):
+            kind = number_kind(num_fmt_id, self.custom)
             if kind:
                 found[str(index)] = kind
         return found

@@ -1,7 +1,8 @@
 """The values that go in and out of a sheet, and the shapes that carry them.
 
 Reading yields `Value`: `str`, `Decimal` (from the cell's own text, never
-through float), `date` / `datetime` (numbers under a date or time format),
+through float; a `Percent`, the Decimal subclass, under a percent format),
+`date` / `datetime` (numbers under a date or time format),
 `bool`, `CellError`, `FormulaNoValue`, or `None` for an empty cell. An
 empty string reads as `None`.
 
