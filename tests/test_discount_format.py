@@ -81,6 +81,9 @@ def test_a_percent_cell_is_a_decimal_everywhere_else():
     """Tax Rate keeps its rule (a number below 1 is a fraction); text, numbers and the
     values written back read as they did."""
     assert cells.rate(M("0.19"), "Tax Rate") == 19 and cells.rate(Percent("0.19"), "Tax Rate") == 19
+    # a cell typed as 190% or 100% holds 1.9 or 1: its percent, not 1.9 % (190 % is then refused by pricing)
+    assert cells.rate(Percent("1.9"), "Tax Rate") == 190 and cells.rate(Percent("1"), "Tax Rate") == 100
+    assert cells.rate(M("7"), "Tax Rate") == 7
     assert cells.text(Percent("0.10")) == "0.1" == cells.text(M("0.10"))
     assert cells.number(Percent("0.5"), "Quantity") == M("0.5")
     assert cells.for_kind("money", Percent("0.5")) == M("0.5")
@@ -229,3 +232,20 @@ def test_google_bills_a_plain_half_as_half_a_unit_off_and_a_percent_cell_as_a_pe
         "S-00001": (M("0.50"), M("64.50")), "S-00002": (M("6.50"), M("58.50")),
         "S-00003": (M("6.50"), M("58.50")), "S-00004": (M("0.50"), M("64.50"))}
     assert p.run().created == []
+
+
+def test_a_tax_rate_typed_as_190_percent_is_refused_not_billed_at_1_9_percent(practice):
+    """Excel stores a Tax Rate typed as `190%` as 1.9 under a percent format: a typo for 19 %, which
+    pricing refuses with a Problem; it used to read as 1.9 % and bill without a word."""
+    wb = openpyxl.load_workbook(practice.workbook)
+    services = wb["Services"]
+    header = [c.value for c in services[1]]
+    for row in services.iter_rows(min_row=2):
+        if row[0].value == "LD60":
+            cell = row[header.index("Tax Rate")]
+            cell.value, cell.number_format = 1.9, "0%"
+    wb["Sessions"].append(session("S-00001", date(2026, 11, 3)))
+    wb.save(practice.workbook)
+    report = practice.run()
+    assert report.created == []
+    assert "Tax Rate 190%: a rate lies between 0% and 100%" in practice.rows("Sessions")[0]["Problem"]

@@ -134,10 +134,14 @@ def number(value: object, header: str) -> Decimal | None:
 
 
 def rate(value: object, header: str) -> Decimal | None:
-    """A tax rate in percent (`19%`, `0`, a percent-formatted 0.19)."""
+    """A tax rate in percent (`19%`, `0`, a percent-formatted 0.19). A percent-formatted cell
+    is always its number times 100: one typed as `190%` (1.9) is 190 %, which pricing refuses,
+    not 1.9 %."""
     if value is None or value == "":
         return None
     _guard(value, header)
+    if isinstance(value, Percent):
+        return D(value) * 100
     try:
         return percent(value)
     except (ValueError, TypeError):
