@@ -156,15 +156,28 @@ def test_percent_cells_keep_their_kind_through_the_cache_and_a_write(tmp_path):
     assert openpyxl.load_workbook(path)["Sessions"]["B2"].number_format == "0%"
 
 
-@pytest.mark.parametrize("shown, kind", [
-    ("10%", Percent), ("12.50%", Percent), ("10 %", Percent), ("%10", Percent), ("10\u00a0%", Percent),
-    ("10\u066a", Percent), ("0.1", M), ("0.10", M), ("€0.10", M), ("", M), (None, M),
+@pytest.mark.parametrize("number, shown, kind", [
+    ("0.1", "10%", Percent), ("0.1", "10.00%", Percent), ("0.1", "10 %", Percent), ("0.1", "%10", Percent),
+    ("0.1", "10\u00a0%", Percent), ("0.1", "10\u066a", Percent), ("0.1", "\uff11\uff10\uff05", Percent),
+    ("0.125", "12.5%", Percent), ("0.125", "13%", Percent), ("0.125", "12%", Percent),  # the display rounds
+    ("0.125", "12,5 %", Percent), ("0.125", "12,50\u00a0%", Percent), ("0.125", "\u0661\u0662\u066b\u0665\u066a", Percent),
+    ("0.125", "1.25E+01%", Percent), ("0.145", "15%", Percent), ("0.14499999999999999", "15%", Percent),
+    ("-0.1", "-10%", Percent), ("-0.1", "(10%)", Percent), ("1.9", "190%", Percent), ("0", "0%", Percent),
+    ("12.34", "1,234%", Percent), ("12.34", "1.234 %", Percent), ("1234.5", "123,450.00%", Percent),
+    ("1234.5", "123.450,00 %", Percent), ("1234.5", "123 450,0 %", Percent), ("1234.5", "1,23,450%", Percent),
+    ("0.01234", "1,234%", Percent),  # 1.234 % where the comma is the decimal separator
+    # the sign as text, `0"%"` or `0\%`: the number is shown as it is
+    ("10", "10%", M), ("1000", "1000%", M), ("1000", "1,000%", M), ("0.5", "0.5%", M), ("0.5", "1%", M),
+    ("12.34", "12.34%", M), ("12.34", "12,34 %", M), ("0.01", "0%", M), ("19", "19 %", M),
+    ("0.1", "12.50%", M), ("0.1", "11%", M), ("0.125", "14%", M),  # further off than the display rounds
+    ("0.1", "n/a %", M),  # no number shown
+    ("0.1", "0.1", M), ("0.1", "0.10", M), ("0.1", "\u20ac0.10", M), ("0.1", "", M), ("0.1", None, M),
 ])
-def test_a_google_number_showing_a_percent_sign_is_a_percent(shown, kind):
-    cell = {"effectiveValue": {"numberValue": M("0.1")}}
+def test_a_google_number_is_a_percent_where_it_shows_times_100_beside_the_sign(number, shown, kind):
+    cell = {"effectiveValue": {"numberValue": M(number)}}
     if shown is not None:
         cell["formattedValue"] = shown
-    assert type(values.read(cell)) is kind and values.read(cell) == M("0.1")
+    assert type(values.read(cell)) is kind and values.read(cell) == M(number)
     assert values.read({"effectiveValue": {"stringValue": "10%"}, "formattedValue": "10%"}) == "10%"
 
 
@@ -249,3 +262,25 @@ def test_a_tax_rate_typed_as_190_percent_is_refused_not_billed_at_1_9_percent(pr
     report = practice.run()
     assert report.created == []
     assert "Tax Rate 190%: a rate lies between 0% and 100%" in practice.rows("Sessions")[0]["Problem"]
+
+
+def test_google_reads_a_number_its_format_only_adds_a_percent_sign_to_as_the_number(google_practice: GooglePractice):
+    """Under a custom format that adds the sign as text (`0"%"`, `0\\%`) a cell typed as 10 shows `10%` and
+    holds 10, as the Excel reader reads it: a Discount of 10 is 10.00 off, a Tax Rate of 19 is 19 % (a plain
+    number's rule). Taken for percent-formatted cells they were 1000 % and 1900 %, and refused."""
+    p = google_practice
+    state, book = p.fake.state, p.spreadsheet_id
+    humans.format_numbers(state, book, "Services", 2, 3, {"type": "NUMBER", "pattern": '0"%"'})  # LD60's Tax Rate
+    humans.type_values(state, book, "Services", 2, 3, [[19]])
+    first = p.sheet("Sessions").used_rows()
+    humans.format_numbers(state, book, "Sessions", first, 6, {"type": "NUMBER", "pattern": "0\\%"}, rows=2)
+    p.append("Sessions", session("S-00001", "2026-11-03", discount=10),  # shows 10%, holds 10
+             session("S-00002", "2026-11-04", discount=0.1))  # shows 0%, holds 0.1
+    assert [row[6] for row in p.values("Sessions")[1:3]] + [p.values("Services")[2][3]] == ["10%", "0%", "19%"]
+    p.configure("transport: gmail", "transport: none")
+    report = p.run()
+    assert len(report.created) == 2 and report.errors == []
+    assert {s["Session ID"]: s["Problem"] for s in p.rows("Sessions")} == dict.fromkeys(("S-00001", "S-00002"), "")
+    assert _line_discounts(p.rows("Lines")) == {"S-00001": (M("10.00"), M("55.00")), "S-00002": (M("0.10"), M("64.90"))}
+    assert {(line["Tax Rate"], line["Tax"]) for line in p.rows("Lines")} == {("19%", "10.45"), ("19%", "12.33")}
+    assert p.run().created == []

@@ -253,6 +253,8 @@ def display(value: Value, number_format: JsonDict | None = None) -> str:
         return f"{value * 100:.{decimals}f}%"
     if kind == "CURRENCY":
         return f"{'-' if value < 0 else ''}${abs(value):,.2f}"
+    if kind == "NUMBER" and _TEXT_IN_PATTERN.search(pattern):
+        return _with_text(value, pattern)
     if pattern.startswith("#,##0"):
         decimals = len(pattern.partition(".")[2]) if "." in pattern else 0
         return f"{value:,.{decimals}f}"
@@ -260,6 +262,26 @@ def display(value: Value, number_format: JsonDict | None = None) -> str:
         decimals = len(pattern.partition(".")[2]) if "." in pattern else 0
         return f"{value:.{decimals}f}"
     return general(value)
+
+
+_TEXT_IN_PATTERN = re.compile(r'"([^"]*)"|\\(.)')
+_PATTERN_PIECE = re.compile(r'"([^"]*)"|\\(.)|([^"\\]+)')
+
+
+def _with_text(value: Value, pattern: str) -> str:
+    """A NUMBER pattern with text in quotes or escaped before or after the number:
+    `0"%"` and `0\\%` show 10 as `10%`, `#,##0.00" kg"` shows 1234.5 as `1,234.50 kg`."""
+    before: list[str] = []
+    after: list[str] = []
+    number: list[str] = []
+    for piece in _PATTERN_PIECE.finditer(pattern):
+        text = piece.group(1) if piece.group(1) is not None else piece.group(2)
+        if text is None:
+            number.append(piece.group(3))
+        else:
+            (after if number else before).append(text)
+    shown = display(value, {"type": "NUMBER", "pattern": "".join(number)})
+    return f"{''.join(before)}{shown}{''.join(after)}"
 
 
 _DEFAULT_PATTERNS = {"DATE": "M/d/yyyy", "DATE_TIME": "M/d/yyyy H:mm:ss", "TIME": "h:mm:ss am/pm"}

@@ -9,8 +9,10 @@ strike between two of the worker's requests.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Sequence
 
+from .cells import Cell
 from .grid import ROWS
 from .seed import fill
 from .sheets_cells import sort_range
@@ -79,4 +81,19 @@ def type_values(
     with state.lock:
         _, found = _open(state, spreadsheet_id, sheet)
         fill(found, rows, top=top, left=left)
+        state.touch(spreadsheet_id, user=state.human)
+
+
+def format_numbers(
+    state: State, spreadsheet_id: str, sheet: str | int, top: int, left: int, number_format: dict[str, str],
+    rows: int = 1, cols: int = 1,
+) -> None:
+    """Give cells starting at (top, left) a number format, as Format > Number > Custom does:
+    ``{"type": "NUMBER", "pattern": '0"%"'}``. Values typed later keep it."""
+    with state.lock:
+        _, found = _open(state, spreadsheet_id, sheet)
+        for r in range(top, top + rows):
+            for c in range(left, left + cols):
+                old = found.cell(r, c) or Cell()
+                found.put(r, c, replace(old, fmt={**(old.fmt or {}), "numberFormat": dict(number_format)}))
         state.touch(spreadsheet_id, user=state.human)

@@ -6,7 +6,9 @@ become `CellError`. Formats are not read (a formatted column would send a
 format for every empty row of the grid): a serial number in a date column
 becomes a `date` (`dates`), as the Excel reader gives it, and a number whose
 `formattedValue` (the text the cell shows, sent for cells that hold something
-only) has a percent sign is a `Percent`: `10%` is stored as 0.1.
+only) shows it times 100 beside a percent sign is a `Percent`: `10%` is stored
+as 0.1. A format that only adds the sign as text (`0"%"`, `0\\%`) shows 10 as
+`10%`; that cell holds 10, a plain number, as the Excel reader reads it.
 
 Writing makes CellData for `updateCells`: text always as `stringValue` (a
 client's `=HYPERLINK(...)` stays text, as RAW input would keep it), numbers
@@ -16,8 +18,9 @@ the money format `init` uses.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 from ..formats import FORMATS
@@ -30,6 +33,11 @@ DATE_FORMAT = {"type": "DATE", "pattern": FORMATS["date"]}
 DATETIME_FORMAT = {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm"}
 MONEY_FORMAT = {"type": "NUMBER", "pattern": FORMATS["money"]}
 PERCENT_SIGNS = ("%", "\u066a", "\uff05")  # as a PERCENT format shows it: 10%, 10 %, %10; Arabic, full-width
+_DECIMAL_MARKS = ".,\u066b"  # the locales' decimal separators; each also groups digits somewhere
+_GROUP_MARKS = "'\u2019 \u00a0\u202f\u2009\u066c"  # separators that only ever group digits
+_SEPARATOR = re.compile(f"[{_DECIMAL_MARKS}{_GROUP_MARKS}]")
+_SHOWN_NUMBER = re.compile(rf"(\d(?:{_SEPARATOR.pattern}?\d)*)(?:[eE]([+-]?\d+))?")  # 1 234,5 or 1.25E+01
+_SHOWN_DIGITS = Context(prec=15)  # a spreadsheet shows at most 15 significant digits of a number
 
 
 def read(cell: dict[str, Any]) -> object:
@@ -44,7 +52,7 @@ def read(cell: dict[str, Any]) -> object:
         if not isinstance(number, Decimal):
             number = Decimal(number)
         shown = cell.get("formattedValue")
-        if shown and any(sign in shown for sign in PERCENT_SIGNS):
+        if shown and any(sign in shown for sign in PERCENT_SIGNS) and shows_percent(number, shown):
             return Percent(number)
         return number
     if "boolValue" in value:
@@ -52,6 +60,42 @@ def read(cell: dict[str, Any]) -> object:
     if "errorValue" in value:
         return CellError(ERRORS.get(value["errorValue"].get("type", ""), "#ERROR!"))
     return None
+
+
+def shows_percent(number: Decimal, shown: str) -> bool:
+    """Whether `shown` (a cell's text with a percent sign) shows `number` times 100, as a
+    percent format does (0.125 as `12.5%`, `13%`, `12,5 %`), rather than the number
+    itself beside a sign its format adds as text (10 as `10%` under `0"%"`).
+
+    Any number in the text counts, read in every way its separators allow (`1,000` is
+    1.000 or 1000; `12,5` is 12.5); it matches when it lies within half a unit of its
+    last shown digit of the number times 100, the most a display rounds by. The two
+    readings of one cell then differ a hundredfold, far beyond that, except for a
+    number near zero, where percentage and number are both nothing. A text with no number
+    in it does not show a percentage."""
+    if not number.is_finite():
+        return False
+    target = abs(_SHOWN_DIGITS.plus(number * 100))
+    for match in _SHOWN_NUMBER.finditer(shown):
+        for value, unit in _readings(match.group(1), match.group(2)):
+            if abs(value - target) * 2 <= unit:
+                return True
+    return False
+
+
+def _readings(digits: str, exponent: str | None) -> list[tuple[Decimal, Decimal]]:
+    """The numbers a run of digits and separators may show, each with its last digit's unit:
+    the last `.`, `,` or Arabic `\u066b` as the decimal separator, if it appears only once; or every
+    separator grouping digits (in threes, or Indian twos ending in a three)."""
+    groups = _SEPARATOR.split(digits)
+    marks = _SEPARATOR.findall(digits)
+    scale = int(exponent) if exponent else 0
+    out: list[tuple[Decimal, int]] = []
+    if marks and marks[-1] in _DECIMAL_MARKS and marks.count(marks[-1]) == 1:
+        out.append((Decimal(f"{''.join(groups[:-1])}.{groups[-1]}"), len(groups[-1])))
+    if len(groups) == 1 or (all(len(g) in (2, 3) for g in groups[1:]) and len(groups[-1]) == 3):
+        out.append((Decimal("".join(groups)), 0))
+    return [(value.scaleb(scale), Decimal(1).scaleb(scale - places)) for value, places in out]
 
 
 def dates(rows: list[tuple[int, tuple[object, ...]]], kinds: dict[int, str]) -> list[tuple[int, tuple[object, ...]]]:
