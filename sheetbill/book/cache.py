@@ -3,9 +3,9 @@ the one safety net it also holds, `written_hash`: see went_back.py).
 
 - `tabs`: each sheet's fingerprint and the snapshot digest it stands for, so a
   sheet the worker wrote last is not compared row by row;
-- `quiet`: the workbook's fingerprint, the day and the config of the last
-  cycle that left nothing to do, so an idle cycle on an unchanged workbook
-  the same day reads nothing.
+- `quiet`: the workbook's fingerprint, the day, the config and the code of
+  the last cycle that left nothing to do, so an idle cycle on an unchanged
+  workbook the same day, by the same sheetbill, reads nothing.
 """
 
 from __future__ import annotations
