@@ -15,7 +15,7 @@ import pytest
 
 from sheetbill.book import cells
 from sheetbill.book.google import grid, values
-from sheetbill.book.markers import CellError, FormulaNoValue, Percent
+from sheetbill.book.markers import CellError, FormulaNoValue, Percent, PercentSign
 from sheetbill.book.sheet_cache import SheetCache
 from sheetbill.book.xlsx import SheetEdit, patch_workbook, read_sheets
 from sheetbill.book.xlsx.numfmt import number_kind
@@ -43,6 +43,8 @@ def off(n: str) -> Discount:
     (Percent("0.05"), percent("5")),
     (Percent("1"), percent("100")),
     (Percent("0"), percent("0")),
+    (PercentSign("10"), percent("10")),  # typed as 10 under `0"%"`: shows 10%
+    (PercentSign("0.5"), percent("0.5")),
     (M("0.5"), off("0.50")),  # a plain number is an amount, however small
     (M("0.1"), off("0.10")),
     (M("0.99"), off("0.99")),
@@ -100,9 +102,9 @@ def test_a_percent_cell_is_a_decimal_everywhere_else():
     (14, {}, "date"),
     (164, {164: "0.0%"}, "percent"),
     (164, {164: "#,##0.00 %;[Red]-#,##0.00 %"}, "percent"),
-    (164, {164: '0"%"'}, None),  # the sign as text: the number is shown as it is
-    (164, {164: "0\\%"}, None),
-    (164, {164: "[$%-409]0.00"}, None),
+    (164, {164: '0"%"'}, "percent_sign"),  # the sign as text: the number is shown as it is, beside it
+    (164, {164: "0\\%"}, "percent_sign"),
+    (164, {164: "[$%-409]0.00"}, "percent_sign"),  # a currency symbol '%' before the number: %10.00
     (164, {164: "dd.mm.yyyy"}, "date"),
     (9, {9: "0.00"}, None),  # the workbook's own code for the id wins
 ])
@@ -130,11 +132,11 @@ def test_the_excel_reader_marks_numbers_under_a_percent_format(tmp_path):
     for sheet in (fast, slow, read_sheets(path).sheets["Sessions"]):
         row, plain = sheet.rows[1][1], sheet.rows[2][1]
         assert row == ("S-1", M("0.1"), M("0.125"), M("0.2"), M("0.5"), M("10"), M("0.5"), date(2026, 11, 3), "10%")
-        assert [type(v).__name__ for v in row[1:7]] == ["Percent", "Percent", "Percent", "Decimal", "Decimal",
+        assert [type(v).__name__ for v in row[1:7]] == ["Percent", "Percent", "Percent", "Decimal", "PercentSign",
                                                        "Decimal"]
         assert type(plain[1]) is M
         assert [cells.discount(v, "Discount") for v in (*row[1:7], row[8], plain[1])] == [
-            percent("10"), percent("12.5"), percent("20"), off("0.50"), off("10"), off("0.50"), percent("10"),
+            percent("10"), percent("12.5"), percent("20"), off("0.50"), percent("10"), off("0.50"), percent("10"),
             off("0.10")]
 
 
@@ -166,9 +168,10 @@ def test_percent_cells_keep_their_kind_through_the_cache_and_a_write(tmp_path):
     ("12.34", "1,234%", Percent), ("12.34", "1.234 %", Percent), ("1234.5", "123,450.00%", Percent),
     ("1234.5", "123.450,00 %", Percent), ("1234.5", "123 450,0 %", Percent), ("1234.5", "1,23,450%", Percent),
     ("0.01234", "1,234%", Percent),  # 1.234 % where the comma is the decimal separator
-    # the sign as text, `0"%"` or `0\%`: the number is shown as it is
-    ("10", "10%", M), ("1000", "1000%", M), ("1000", "1,000%", M), ("0.5", "0.5%", M), ("0.5", "1%", M),
-    ("12.34", "12.34%", M), ("12.34", "12,34 %", M), ("0.01", "0%", M), ("19", "19 %", M),
+    # the sign as text, `0"%"` or `0\%`: the number is shown as it is, beside the sign
+    ("10", "10%", PercentSign), ("1000", "1000%", PercentSign), ("1000", "1,000%", PercentSign),
+    ("0.5", "0.5%", PercentSign), ("0.5", "1%", PercentSign), ("12.34", "12.34%", PercentSign),
+    ("12.34", "12,34 %", PercentSign), ("0.01", "0%", PercentSign), ("19", "19 %", PercentSign),
     ("0.1", "12.50%", M), ("0.1", "11%", M), ("0.125", "14%", M),  # further off than the display rounds
     ("0.1", "n/a %", M),  # no number shown
     ("0.1", "0.1", M), ("0.1", "0.10", M), ("0.1", "\u20ac0.10", M), ("0.1", "", M), ("0.1", None, M),
@@ -264,10 +267,11 @@ def test_a_tax_rate_typed_as_190_percent_is_refused_not_billed_at_1_9_percent(pr
     assert "Tax Rate 190%: a rate lies between 0% and 100%" in practice.rows("Sessions")[0]["Problem"]
 
 
-def test_google_reads_a_number_its_format_only_adds_a_percent_sign_to_as_the_number(google_practice: GooglePractice):
+def test_google_reads_a_number_its_format_only_adds_a_percent_sign_to_as_the_percentage_shown(
+        google_practice: GooglePractice):
     """Under a custom format that adds the sign as text (`0"%"`, `0\\%`) a cell typed as 10 shows `10%` and
-    holds 10, as the Excel reader reads it: a Discount of 10 is 10.00 off, a Tax Rate of 19 is 19 % (a plain
-    number's rule). Taken for percent-formatted cells they were 1000 % and 1900 %, and refused."""
+    holds 10, as the Excel reader reads it: a Discount of 10 is 10 %, a Tax Rate of 19 is 19 %, as the cells
+    show them. Taken for percent-formatted cells they were 1000 % and 1900 %, and refused."""
     p = google_practice
     state, book = p.fake.state, p.spreadsheet_id
     humans.format_numbers(state, book, "Services", 2, 3, {"type": "NUMBER", "pattern": '0"%"'})  # LD60's Tax Rate
@@ -275,12 +279,27 @@ def test_google_reads_a_number_its_format_only_adds_a_percent_sign_to_as_the_num
     first = p.sheet("Sessions").used_rows()
     humans.format_numbers(state, book, "Sessions", first, 6, {"type": "NUMBER", "pattern": "0\\%"}, rows=2)
     p.append("Sessions", session("S-00001", "2026-11-03", discount=10),  # shows 10%, holds 10
-             session("S-00002", "2026-11-04", discount=0.1))  # shows 0%, holds 0.1
+             session("S-00002", "2026-11-04", discount=0.1))  # shows 0%, holds 0.1: 0.1 %
     assert [row[6] for row in p.values("Sessions")[1:3]] + [p.values("Services")[2][3]] == ["10%", "0%", "19%"]
     p.configure("transport: gmail", "transport: none")
     report = p.run()
     assert len(report.created) == 2 and report.errors == []
     assert {s["Session ID"]: s["Problem"] for s in p.rows("Sessions")} == dict.fromkeys(("S-00001", "S-00002"), "")
-    assert _line_discounts(p.rows("Lines")) == {"S-00001": (M("10.00"), M("55.00")), "S-00002": (M("0.10"), M("64.90"))}
-    assert {(line["Tax Rate"], line["Tax"]) for line in p.rows("Lines")} == {("19%", "10.45"), ("19%", "12.33")}
+    assert _line_discounts(p.rows("Lines")) == {"S-00001": (M("6.50"), M("58.50")), "S-00002": (M("0.07"), M("64.93"))}
+    assert {(line["Tax Rate"], line["Tax"]) for line in p.rows("Lines")} == {("19%", "11.12"), ("19%", "12.34")}
     assert p.run().created == []
+
+
+def test_excel_bills_a_discount_shown_beside_a_sign_its_format_adds_as_the_percentage_shown(practice):
+    """A Discount typed as 10 under `0"%"` shows `10%`: 10 % off, as on Google; a plain 10 is 10.00 off."""
+    wb = openpyxl.load_workbook(practice.workbook)
+    sessions = wb["Sessions"]
+    sessions.append(session("S-00001", date(2026, 11, 3), discount=10))
+    sessions.append(session("S-00002", date(2026, 11, 4), discount=10))
+    sessions.cell(row=2, column=7).number_format = '0"%"'
+    wb.save(practice.workbook)
+    report = practice.run()
+    assert len(report.created) == 2 and report.errors == []
+    assert _line_discounts(practice.rows("Lines")) == {"S-00001": (M("6.50"), M("58.50")),
+                                                       "S-00002": (M("10.00"), M("55.00"))}
+    assert practice.run().created == []

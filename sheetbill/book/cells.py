@@ -16,7 +16,7 @@ from enum import Enum
 
 from ..core.model import Discount, Extra
 from ..core.number import D, percent
-from .markers import CellError as ErrorValue, FormulaNoValue, Percent, WriteValue  # the markers every reader uses
+from .markers import CellError as ErrorValue, FormulaNoValue, Percent, PercentSign, WriteValue  # the markers every reader uses
 
 
 class CellProblem(ValueError):
@@ -136,12 +136,14 @@ def number(value: object, header: str) -> Decimal | None:
 def rate(value: object, header: str) -> Decimal | None:
     """A tax rate in percent (`19%`, `0`, a percent-formatted 0.19). A percent-formatted cell
     is always its number times 100: one typed as `190%` (1.9) is 190 %, which pricing refuses,
-    not 1.9 %."""
+    not 1.9 %. A number beside a sign its format adds as text (`0"%"`) is that percentage."""
     if value is None or value == "":
         return None
     _guard(value, header)
     if isinstance(value, Percent):
         return D(value) * 100
+    if isinstance(value, PercentSign):
+        return Decimal(D(value))  # the plain number, not the marker
     try:
         return percent(value)
     except (ValueError, TypeError):
@@ -191,7 +193,8 @@ def discount(value: object, header: str) -> Discount | None:
 
     Text `10%` -> 10 percent; a number under a percent format (a `Percent`: what
     Excel and Google Sheets store for a cell typed as `10%`) -> that percentage of
-    the stored number, 0.125 -> 12.5 percent whatever the cell shows; any other
+    the stored number, 0.125 -> 12.5 percent whatever the cell shows; a number beside
+    a sign its format adds as text (a `PercentSign`, `0"%"`: 10 shows `10%`) -> 10 percent; any other
     number, and text such as `5.00`, is an amount: 5 -> 5.00 off, 0.5 -> 0.50 off.
     Unlike `rate`, a plain number below 1 is not taken for a fraction: only the
     cell's format tells 50% from 0.50 off."""
@@ -202,6 +205,8 @@ def discount(value: object, header: str) -> Discount | None:
     try:
         if isinstance(value, Percent):
             return Discount(percent=D(value) * 100)
+        if isinstance(value, PercentSign):
+            return Discount(percent=Decimal(D(value)))
         if raw.endswith("%"):
             return Discount(percent=D(raw[:-1]))
         return Discount(amount=D(value if isinstance(value, Decimal) else raw))

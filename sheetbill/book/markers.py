@@ -1,6 +1,6 @@
 """The cell values every workbook backend shares beyond text, numbers and dates:
 an error shown in the cell, a formula without a saved result, and a number
-shown as a percentage; and what a backend may write to a cell."""
+shown as a percentage (through a percent format, or beside a sign its format adds); and what a backend may write to a cell."""
 
 from __future__ import annotations
 
@@ -24,6 +24,18 @@ class Percent(Decimal):
 
     def __repr__(self) -> str:
         return f"Percent('{self}')"
+
+
+class PercentSign(Decimal):
+    """A number whose format adds a percent sign as text (`0"%"`, `0\\%`): the 10 of a
+    cell that shows 10%. Unlike a `Percent`, the number is the percentage itself: a
+    person who formats a Discount so that typing 10 shows `10%` means 10 %. A Decimal
+    for everything else, as `Percent` is."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"PercentSign('{self}')"
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from .xlsx.errors import XlsxError
 from .xlsx.known import Known
 from .xlsx.values import SheetValues
 
-VERSION = 4  # 4: numbers under a percent format are kept as markers.Percent
+VERSION = 5  # 4: numbers under a percent format are kept as markers.Percent; 5: and PercentSign
 _FEW_BLOCKS = 2  # blocks of rows a write may leave to parse again before `behind` says so
 _MANY_ROWS = 1000  # rows appended at once that are worth reading back
 _ALLOWED = {
@@ -45,6 +45,7 @@ _ALLOWED = {
     ("sheetbill.book.markers", "CellError"),
     ("sheetbill.book.markers", "FormulaNoValue"),
     ("sheetbill.book.markers", "Percent"),
+    ("sheetbill.book.markers", "PercentSign"),
 }
 
 

@@ -8,7 +8,7 @@ becomes a `date` (`dates`), as the Excel reader gives it, and a number whose
 `formattedValue` (the text the cell shows, sent for cells that hold something
 only) shows it times 100 beside a percent sign is a `Percent`: `10%` is stored
 as 0.1. A format that only adds the sign as text (`0"%"`, `0\\%`) shows 10 as
-`10%`; that cell holds 10, a plain number, as the Excel reader reads it.
+`10%`: that cell holds 10 and is a `PercentSign`, as the Excel reader reads it.
 
 Writing makes CellData for `updateCells`: text always as `stringValue` (a
 client's `=HYPERLINK(...)` stays text, as RAW input would keep it), numbers
@@ -24,7 +24,7 @@ from decimal import Context, Decimal
 from typing import Any
 
 from ..formats import FORMATS
-from ..markers import CellError, Percent
+from ..markers import CellError, Percent, PercentSign
 
 EPOCH = datetime(1899, 12, 30)
 ERRORS = {"ERROR": "#ERROR!", "NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!",
@@ -52,8 +52,11 @@ def read(cell: dict[str, Any]) -> object:
         if not isinstance(number, Decimal):
             number = Decimal(number)
         shown = cell.get("formattedValue")
-        if shown and any(sign in shown for sign in PERCENT_SIGNS) and shows_percent(number, shown):
-            return Percent(number)
+        if shown and any(sign in shown for sign in PERCENT_SIGNS) and number.is_finite():
+            if shows(number * 100, shown):
+                return Percent(number)
+            if shows(number, shown):
+                return PercentSign(number)
         return number
     if "boolValue" in value:
         return bool(value["boolValue"])
@@ -62,20 +65,19 @@ def read(cell: dict[str, Any]) -> object:
     return None
 
 
-def shows_percent(number: Decimal, shown: str) -> bool:
-    """Whether `shown` (a cell's text with a percent sign) shows `number` times 100, as a
-    percent format does (0.125 as `12.5%`, `13%`, `12,5 %`), rather than the number
-    itself beside a sign its format adds as text (10 as `10%` under `0"%"`).
+def shows(number: Decimal, shown: str) -> bool:
+    """Whether `shown` (a cell's text) shows `number`: asked of a text with a percent sign
+    for the number times 100, as a percent format shows it (0.125 as `12.5%`, `13%`,
+    `12,5 %`), then for the number itself, beside a sign its format adds as text (10 as
+    `10%` under `0"%"`).
 
     Any number in the text counts, read in every way its separators allow (`1,000` is
     1.000 or 1000; `12,5` is 12.5); it matches when it lies within half a unit of its
-    last shown digit of the number times 100, the most a display rounds by. The two
-    readings of one cell then differ a hundredfold, far beyond that, except for a
-    number near zero, where percentage and number are both nothing. A text with no number
-    in it does not show a percentage."""
-    if not number.is_finite():
-        return False
-    target = abs(_SHOWN_DIGITS.plus(number * 100))
+    last shown digit of `number` (taken to the 15 digits a spreadsheet shows), the most a
+    display rounds by. The two readings of one cell differ a hundredfold, far beyond
+    that, except for a number near zero, where percentage and number are both nothing.
+    A text with no number in it shows none."""
+    target = abs(_SHOWN_DIGITS.plus(number))
     for match in _SHOWN_NUMBER.finditer(shown):
         for value, unit in _readings(match.group(1), match.group(2)):
             if abs(value - target) * 2 <= unit:

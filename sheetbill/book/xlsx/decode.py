@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from ..markers import Percent
+from ..markers import Percent, PercentSign
 from .errors import BrokenWorkbook
 from .numfmt import NumberKind
 from .serial import to_date, to_datetime
@@ -47,9 +47,10 @@ class CellDecoder:
         raise BrokenWorkbook(f"{self.sheet}!{ref} has an unknown cell type {t!r}")
 
     def number(self, ref: str, v: str, s: str | None) -> Decimal | date | datetime:
-        """A number cell's value: a date under a date format, a `Percent` under a percent one."""
+        """A number cell's value: a date under a date format, a `Percent` under a percent one,
+        a `PercentSign` under one that adds the sign as text."""
         kind = self.number_styles.get(s) if s is not None else None
-        if kind is not None and kind != "percent":
+        if kind == "date" or kind == "datetime":
             moment = to_date(v, self.date1904) if kind == "date" else to_datetime(v, self.date1904)
             if moment is not None:
                 return moment
@@ -59,7 +60,9 @@ class CellDecoder:
             raise BrokenWorkbook(f"{self.sheet}!{ref} holds {v!r}, which is not a number") from None
         if len(v) > 16:
             number = fifteen(number)
-        return Percent(number) if kind == "percent" else number
+        if kind == "percent":
+            return Percent(number)
+        return PercentSign(number) if kind == "percent_sign" else number
 
     def shared(self, ref: str, v: str) -> str:  # noqa: D102
         try:

@@ -5,6 +5,8 @@ A format shows a date when its first section has date or time tokens
 `[Red]` or `[$-409]`, and escaped characters (`\\x`, `_x`, `*x`). It shows
 a percentage when it has a `%` outside those (the number is shown times 100):
 built-in 9 (`0%`) and 10 (`0.00%`), or a code of the workbook's own like `0.0%`.
+A code that has the sign only as text (`0"%"`, `0\\%`) shows the number itself
+beside a percent sign.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 from typing import Literal
 
 DateKind = Literal["date", "datetime"]
-NumberKind = Literal["date", "datetime", "percent"]  # what a number under a format reads as, if not a number
+NumberKind = Literal["date", "datetime", "percent", "percent_sign"]  # what a number under a format reads as
 
 DATE = 14
 DATETIME = 22
@@ -60,11 +62,14 @@ def code_percent(code: str) -> bool:
 
 
 def number_kind(num_fmt_id: int, custom: dict[int, str]) -> NumberKind | None:
-    """What a number under a format id reads as: a date, a date-time, a percentage, or
-    (None) the number it is."""
+    """What a number under a format id reads as: a date, a date-time, a percentage, the
+    number beside a percent sign, or (None) the number it is."""
     kind = format_kind(num_fmt_id, custom)
     if kind is not None:
         return kind
     if num_fmt_id in custom:
-        return "percent" if code_percent(custom[num_fmt_id]) else None
+        code = custom[num_fmt_id]
+        if code_percent(code):
+            return "percent"
+        return "percent_sign" if "%" in code else None
     return "percent" if num_fmt_id in _PERCENT_IDS else None
