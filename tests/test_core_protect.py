@@ -7,11 +7,16 @@ from dataclasses import replace
 
 import pytest
 
-from sheetbill.core.protect import invoiced_session_flags, receipted_deleted, receipted_flags, restore_finalized
+from sheetbill.core.protect import (invoiced_session_flags, receipted_cells, receipted_deleted, receipted_flags,
+                                    restore_finalized)
 
 PAID = {"payment_id": "P-00001", "date": "2026-11-03", "client": "C-001", "invoice_no": "INV-2026-0001",
         "amount": "40", "method": "Cash", "reference": "", "applied_to": "INV-2026-0001 40.00",
         "receipt_no": "RCPT-2026-0001", "receipt_sent_at": "2026-11-03T10:00:00Z"}
+
+SET_BACK = ("Payment P-00001 was changed after its receipt RCPT-2026-0001 was issued ({}): set back, as the receipt "
+            "states. To take money back, enter a refund (a negative Amount); to move it to another client or "
+            "invoice, a refund and a new payment")
 
 
 @pytest.mark.parametrize("now, flag", [
@@ -22,12 +27,44 @@ PAID = {"payment_id": "P-00001", "date": "2026-11-03", "client": "C-001", "invoi
     ({"P-00001": {**PAID, "amount": "45"}},
      "Payment P-00001 was changed after its receipt RCPT-2026-0001 was issued (Amount 40 -> 45): "
      "the client's receipt still shows what it was"),
-    ({"P-00001": {**PAID, "date": "2026-11-04", "client": ""}},
+    ({"P-00001": {**PAID, "amount": "40.00"}}, None),  # the same amount
+    ({"P-00001": {**PAID, "date": "2026-11-04"}},
      "Payment P-00001 was changed after its receipt RCPT-2026-0001 was issued "
-     "(Date 2026-11-03 -> 2026-11-04; Client C-001 -> (empty)): the client's receipt still shows what it was"),
+     "(Date 2026-11-03 -> 2026-11-04): the client's receipt still shows what it was"),
+    ({"P-00001": {**PAID, "date": "2026-11-04", "client": ""}},
+     [SET_BACK.format("Client C-001 -> (empty)"),
+      "Payment P-00001 was changed after its receipt RCPT-2026-0001 was issued "
+      "(Date 2026-11-03 -> 2026-11-04): the client's receipt still shows what it was"]),
+    ({"P-00001": {**PAID, "client": "C-002", "invoice_no": "INV-2026-0009", "amount": "30"}},
+     SET_BACK.format("Client C-001 -> C-002; Invoice No INV-2026-0001 -> INV-2026-0009; Amount 40 -> 30")),
+    ({"P-00001": {**PAID, "amount": ""}}, SET_BACK.format("Amount 40 -> (empty)")),
 ])
-def test_a_receipted_payment_deleted_or_changed_is_flagged(now: dict, flag: str | None) -> None:
-    assert receipted_flags({"P-00001": PAID}, now) == ([flag] if flag else [])
+def test_a_receipted_payment_deleted_or_changed_is_flagged(now: dict, flag: str | list | None) -> None:
+    expected = flag if isinstance(flag, list) else [flag] if flag else []
+    assert receipted_flags({"P-00001": PAID}, now) == expected
+
+
+@pytest.mark.parametrize("changed, set_back", [
+    ({"client": "C-002"}, {"client": "C-001"}),  # the money is on C-001's invoices, as the receipt says
+    ({"client": "Anna Schmidt"}, {"client": "C-001"}),
+    ({"invoice_no": "INV-2026-0009"}, {"invoice_no": "INV-2026-0001"}),
+    ({"invoice_no": ""}, {"invoice_no": "INV-2026-0001"}),
+    ({"amount": "30"}, {"amount": "40"}),  # lowered: taken back with a refund
+    ({"amount": ""}, {"amount": "40"}),
+    ({"amount": "forty"}, {"amount": "40"}),
+    ({"amount": "45"}, {}),  # raised: the rest is credit
+    ({"amount": "40.00"}, {}),
+    ({"date": "2026-11-04", "method": "Card", "reference": "x"}, {}),  # taken as the sheet says
+    ({"applied_to": "INV-2026-0002 40.00", "receipt_no": ""}, {"applied_to": "INV-2026-0001 40.00",
+                                                               "receipt_no": "RCPT-2026-0001"}),
+])
+def test_what_a_receipt_states_of_where_the_money_went_is_set_back(changed: dict, set_back: dict) -> None:
+    writes = receipted_cells({"P-00001": PAID}, {"P-00001": {**PAID, **changed}}, {("payments", "P-00001"): 2})
+    assert {w.field: w.after for w in writes} == set_back
+    assert all(w.row == 2 and w.before == changed[w.field] for w in writes)
+    unreceipted = {**PAID, "receipt_no": "", "applied_to": ""}
+    assert receipted_cells({"P-00001": unreceipted}, {"P-00001": {**unreceipted, **changed}},
+                           {("payments", "P-00001"): 2}) == []
 
 
 def test_a_payment_without_a_receipt_may_change() -> None:
@@ -52,9 +89,12 @@ def test_a_deleted_receipted_payment_is_put_back(before: dict, now: dict, put_ba
 def test_the_flags_and_put_back_payments_come_with_the_restoration() -> None:
     out = restore_finalized({"payments": {"P-00001": PAID}}, {"payments": {}}, {}, ())
     assert [a.key for a in out.appends] == ["P-00001"] and out.flags == []
-    out = restore_finalized({"payments": {"P-00001": PAID}}, {"payments": {"P-00001": {**PAID, "amount": "4"}}},
+    out = restore_finalized({"payments": {"P-00001": PAID}}, {"payments": {"P-00001": {**PAID, "amount": "45"}}},
                             {}, ())
     assert out.empty and len(out.flags) == 1 and out.flags[0].startswith("Payment P-00001 was changed")
+    out = restore_finalized({"payments": {"P-00001": PAID}}, {"payments": {"P-00001": {**PAID, "amount": "4"}}},
+                            {("payments", "P-00001"): 2}, ())
+    assert [(w.field, w.after) for w in out.writes] == [("amount", "40")] and "set back" in out.flags[0]
 
 
 SESSION = {"session_id": "S-00004", "date": "2026-11-03", "client": "C-001", "service": "LD60",

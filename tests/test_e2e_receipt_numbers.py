@@ -4,6 +4,7 @@ number is never given to another payment, and each new payment gets its own rece
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal as M
 
 import openpyxl
 import pytest
@@ -89,3 +90,41 @@ def test_a_receipted_payments_applied_to_and_receipt_no_typed_over_are_set_back(
     assert {p["Payment ID"]: (p["Applied To"], p["Receipt No"]) for p in practice.rows("Payments")} == before
     assert {i["Invoice No"]: i["Status"] for i in practice.rows("Invoices")} == paid  # the money stayed where it was
     assert app.audit_findings(practice.config) == []
+
+
+def test_a_receipted_payments_client_invoice_and_lowered_amount_are_set_back(receipted):
+    """What a receipt states of where the money went stays: a Client, an Invoice No or a lower Amount
+    typed over are set back (they left the money on one client's invoices while another's account, or
+    a negative Credit, counted it), and every figure agrees; a raised Amount is taken, the rest credit."""
+    practice = receipted
+    before = {p["Payment ID"]: dict(p) for p in practice.rows("Payments")}
+    invoices = {i["Invoice No"]: (i["Paid"], i["Balance"], i["Status"]) for i in practice.rows("Invoices")}
+    clients = {c["Client ID"]: (c["Balance"], c["Credit"]) for c in practice.rows("Clients")}
+    practice.set("Payments", "P-00001", "Client", "C-002", editor="Maria Admin")
+    practice.set("Payments", "P-00002", "Invoice No", "INV-2026-0004", editor="Maria Admin")
+    practice.set("Payments", "P-00003", "Amount", 40, editor="Maria Admin")
+    report = practice.run()
+    said = report.for_a_person()
+    assert "restored P-00001 Client: C-002 back to C-001" in said
+    assert "restored P-00002 Invoice No: INV-2026-0004 back to INV-2026-0002" in said
+    assert any(line.startswith("restored P-00003 Amount: 40") for line in said)
+    assert sum("set back, as the receipt states" in line for line in said) == 3
+    after = {p["Payment ID"]: dict(p) for p in practice.rows("Payments")}
+    for pid in before:
+        assert {k: v for k, v in after[pid].items() if k != "Amount"} == \
+            {k: v for k, v in before[pid].items() if k != "Amount"}
+        assert M(str(after[pid]["Amount"])) == M(str(before[pid]["Amount"]))
+    assert {i["Invoice No"]: (i["Paid"], i["Balance"], i["Status"]) for i in practice.rows("Invoices")} == invoices
+    assert {c["Client ID"]: (c["Balance"], c["Credit"]) for c in practice.rows("Clients")} == clients
+    assert app.audit_findings(practice.config) == []
+
+    practice.set("Payments", "P-00002", "Amount", 70, editor="Maria Admin")  # raised: taken, 5.00 is credit
+    report = practice.run()
+    assert not any(line.startswith("restored") for line in report.for_a_person())
+    assert any("P-00002" in line and "the client's receipt still shows what it was" in line
+               for line in report.for_a_person())
+    raised = {p["Payment ID"]: p["Applied To"] for p in practice.rows("Payments")}["P-00002"]
+    assert raised == "INV-2026-0002 65.00; INV-2026-0004 5.00"  # the rest pays her open invoice
+    assert M(str({i["Invoice No"]: i["Paid"] for i in practice.rows("Invoices")}["INV-2026-0004"])) == 5
+    assert app.audit_findings(practice.config) == []
+    assert [line for line in practice.run().for_a_person() if "P-0000" in line] == []  # said once

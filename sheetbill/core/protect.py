@@ -16,10 +16,14 @@ A payment whose receipt was issued is the client's record of it, and its
 receipt number is spent: a deleted row is put back, as a finalized invoice's
 is (a payment entered twice is taken back with a refund, which has a receipt
 of its own), so the number is never given to another payment and the Bank row
-that made it does not add it again. When a person changes what the receipt
-states, the worker goes with the sheet but says so, once, since the client's
-receipt no longer agrees with the books. So does a session on an invoice whose
-row was deleted (the invoice stays as sent).
+that made it does not add it again. Where its money went stays as the receipt
+says: its Client and Invoice No, and an Amount lowered below what the receipt
+states, are set back (money is moved to another client, or taken back, with a
+refund, which has a receipt of its own), as the Applied To and Receipt No the
+worker wrote are. A changed Date, or an Amount raised (the rest becomes credit),
+is taken as the sheet says. Either way the worker says so, once, since the
+client's receipt no longer agrees with the sheet. So does a session on an
+invoice whose row was deleted (the invoice stays as sent).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Mapping
 from .history import Rows
 from .invoice import checksum
 from .model import Invoice, InvoiceStatus
+from .number import D
 from .overtyped import identities
 from .status import invoice_status
 from .plan import CellWrite, RowAppend
@@ -136,21 +141,42 @@ def receipted_deleted(before: Mapping[str, Mapping[str, str]],
 
 
 WORKER_RECEIPTED = ("applied_to", "receipt_no")  # what the worker wrote of a receipted payment, and its receipt says
+KEPT = ("client", "invoice_no")  # whose money it is and what it paid, as the receipt says: set back when changed
+
+
+def _set_back(fld: str, was: str, is_now: str) -> bool:
+    """Whether a receipted payment's cell changed from `was` to `is_now` is set back: what the worker
+    wrote and where the money went, always; the Amount when it was lowered, cleared or garbled."""
+    if fld == "amount":
+        return bool(was) and _lowered(was, is_now)
+    return fld in (*WORKER_RECEIPTED, *KEPT) and bool(was) and is_now != was
+
+
+def _lowered(was: str, is_now: str) -> bool:
+    try:
+        receipted = D(was)
+    except ValueError:
+        return False  # the receipt's amount was not one either
+    try:
+        return D(is_now) < receipted
+    except ValueError:
+        return True  # cleared, or not a number
 
 
 def receipted_cells(before: Mapping[str, Mapping[str, str]], now: Mapping[str, Mapping[str, str]],
                     row_of: Mapping[tuple[str, str], int]) -> list[CellWrite]:
-    """A receipted payment's Applied To and Receipt No, typed over by a person since the last
-    cycle, set back: they say where the money went and which receipt the client holds (Receipt
-    Sent At stays a person's to clear, to send the receipt again)."""
+    """A receipted payment's cells a person changed since the last cycle that are set back (see
+    `_set_back`): Applied To and Receipt No, which say where the money went and which receipt the
+    client holds; Client and Invoice No; an Amount lowered (Receipt Sent At stays a person's to
+    clear, to send the receipt again)."""
     out = []
     for key, old in before.items():
         current = now.get(key)
         if not old.get("receipt_no") or current is None or ("payments", key) not in row_of:
             continue
-        for fld in WORKER_RECEIPTED:
+        for fld in (*WORKER_RECEIPTED, *KEPT, "amount"):
             was, is_now = old.get(fld, ""), current.get(fld, "")
-            if was and is_now != was:
+            if _set_back(fld, was, is_now):
                 out.append(CellWrite("payments", row_of[("payments", key)], key, fld, is_now, was))
     return out
 
@@ -163,12 +189,30 @@ def receipted_flags(before: Mapping[str, Mapping[str, str]], now: Mapping[str, M
         current = now.get(key)
         if not receipt or current is None:
             continue
-        changed = [f"{header} {old.get(f, '') or '(empty)'} -> {current.get(f, '') or '(empty)'}"
-                   for f, header in RECEIPTED.items() if current.get(f, "") != old.get(f, "")]
-        if changed:
-            flags.append(f"Payment {key} was changed after its receipt {receipt} was issued ({'; '.join(changed)}): "
+        changed = [(f, f"{header} {old.get(f, '') or '(empty)'} -> {current.get(f, '') or '(empty)'}")
+                   for f, header in RECEIPTED.items() if not _same_cell(f, old.get(f, ""), current.get(f, ""))]
+        back = [said for f, said in changed if _set_back(f, old.get(f, ""), current.get(f, ""))]
+        taken = [said for f, said in changed if not _set_back(f, old.get(f, ""), current.get(f, ""))]
+        if back:
+            flags.append(f"Payment {key} was changed after its receipt {receipt} was issued ({'; '.join(back)}): "
+                         "set back, as the receipt states. To take money back, enter a refund (a negative "
+                         "Amount); to move it to another client or invoice, a refund and a new payment")
+        if taken:
+            flags.append(f"Payment {key} was changed after its receipt {receipt} was issued ({'; '.join(taken)}): "
                          "the client's receipt still shows what it was")
     return flags
+
+
+def _same_cell(fld: str, was: str, is_now: str) -> bool:
+    """The same, to the cent for an Amount (40 and 40.00)."""
+    if was == is_now:
+        return True
+    if fld != "amount":
+        return False
+    try:
+        return D(was) == D(is_now)
+    except ValueError:
+        return False
 
 
 def _allowed(fld: str, was: str, is_now: str) -> bool:
