@@ -133,3 +133,39 @@ def test_a_reminder_is_written_in_the_clients_language(language, subject, greeti
     assert message["Subject"] == subject
     assert body.startswith(greeting) and due in body
     assert format_money(doc.balance, "EUR", language=language) in body
+
+
+@pytest.mark.parametrize("language, unpaid, partly", [
+    ("de_DE", "Wir haben noch keine Zahlung erhalten: 199,98\u00a0€ sind noch offen.",
+     "Vielen Dank für die bisher erhaltenen 40,00\u00a0€; 159,98\u00a0€ sind noch offen."),
+    ("fr_FR", "Nous n'avons pas encore reçu votre paiement : 199,98\u00a0€ reste dû.",
+     "Merci pour les 40,00\u00a0€ déjà reçus ; 159,98\u00a0€ reste dû."),
+    ("", "We have not received payment yet: 199.98 EUR is still open.",
+     "Thank you for the 40.00 EUR received so far; 159.98 EUR is still open."),
+])
+def test_a_first_reminder_thanks_for_a_part_payment_instead_of_saying_none_came(language, unpaid, partly):
+    """A partly paid invoice's first reminder told the client no payment had come, while the invoice it
+    attaches lists theirs."""
+    from dataclasses import replace
+    from datetime import datetime, timezone
+    from decimal import Decimal
+
+    from sheetbill.core.account import PaymentOnInvoice
+    from sheetbill.deliver.message import reminder_message
+    from sheetbill.render.sample import sample_document
+
+    email = Path(__file__).resolve().parent.parent / "templates" / "email"
+    doc = sample_document()
+    doc = replace(doc, client=replace(doc.client, language=language))
+    paid = replace(doc, paid=Decimal("40.00"), payments=(PaymentOnInvoice(date(2026, 11, 30), "RCPT-2026-0001",
+                                                                          "Bank transfer", Decimal("40.00")),))
+    bodies = []
+    for one in (doc, paid):
+        message = reminder_message(one, b"%PDF-1.7\n", "INV-2026-0042.pdf", 1, 5, date(2026, 12, 10),
+                                   "billing@practice.example", email / "reminder_subject.txt",
+                                   email / "reminder_body.txt", written=datetime(2026, 12, 10, tzinfo=timezone.utc),
+                                   workbook="")
+        bodies.append(" ".join(message.get_body(("plain",)).get_content().split()))
+    assert doc.balance == Decimal("199.98") and paid.balance == Decimal("159.98")
+    assert " ".join(unpaid.split()) in bodies[0] and " ".join(partly.split()) in bodies[1]
+    assert " ".join(unpaid.split()) not in bodies[1]
