@@ -50,7 +50,7 @@ def test_a_payment_that_settles_everything_and_leaves_credit(renderer):
     for expected in ["RECEIVED FROM Dr. Margarethe Schönberg-Castellanos", "RECEIPT",
                      "Receipt no. RCPT-2026-0017", "Date 3 Dec 2026", "Payment P-0093",
                      "Client no. C-0042", "Received with thanks", "300.00 EUR",
-                     "Bank transfer of 3 Dec 2026",
+                     "Bank transfer · 3 Dec 2026",
                      "Reference: INV-2026-0042 Schönberg-Castellanos",
                      "Invoice INV-2026-0038 48.50 EUR", "Invoice INV-2026-0042 199.98 EUR",
                      "Kept as credit on your account 51.52 EUR",
