@@ -21,6 +21,7 @@ from .chain import ChainCheck
 from .clock import Clock, SystemClock
 from .config import Config
 from .core.actions import of_cycle, restored
+from .core.missing_client import missing_clients
 from .core.changes import Changes
 from .core.cycle import CyclePlan, plan_cycle
 from .core.dashboard import after_cycle, unbilled
@@ -111,6 +112,7 @@ class Worker:
         """The whole plan and the Dashboard in one write; what it left, and the invoices, each in its row."""
         plan = cycle.plan
         report.problems = still_shown(seen.snapshot.tables, plan.problems, plan.writes) + report.problems
+        report.flags = report.flags + missing_clients(seen.ledger.clients, cycle.invoices, self.rules.minor_unit)
         report.waiting = len(plan.waiting)
         along = not plan.empty or bool(seen.people)  # the Dashboard is refreshed only along other writes
         board = self.io.dashboard_cells(seen.snapshot, lambda: after_cycle(

@@ -252,3 +252,25 @@ def test_the_dashboards_problems_are_the_rows_that_show_one(practice):
     assert len(shown) == 2 and len(report.problems) == 2
     board = {r["Item"]: r for r in practice.rows("Dashboard")}
     assert board["Problems"]["Count"] == 2
+
+
+def test_a_client_deleted_with_open_invoices_is_told_on_every_run_until_the_row_is_back(practice):
+    """Reminders and statements need the client's row: one deleted while its invoices are open stopped them
+    without a word (and `statement` failed with "Unknown client")."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3), client="C-002"),
+                    session("S-00002", date(2026, 11, 4)))
+    practice.run()
+    wb = openpyxl.load_workbook(practice.workbook)
+    ws = wb["Clients"]
+    kept = next([c.value for c in r] for r in ws.iter_rows(min_row=2) if r[0].value == "C-002")
+    row = next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == "C-002")
+    ws.delete_rows(row, 1)
+    wb.save(practice.workbook)
+    for _ in range(2):  # every run, not once
+        said = [line for line in practice.run().for_a_person() if "not in Clients" in line]
+        assert len(said) == 1 and said[0].startswith("attention: Client C-002 (Jonas Becker) is not in Clients")
+        assert "1 of its invoices are open (INV-2026-0001; 58.50 in all)" in said[0]
+    wb = openpyxl.load_workbook(practice.workbook)
+    wb["Clients"].append(kept)
+    wb.save(practice.workbook)
+    assert not any("not in Clients" in line for line in practice.run().for_a_person())
