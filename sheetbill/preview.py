@@ -62,6 +62,10 @@ class NoPdf:
     def check(self) -> None:
         """Needs no template."""
 
+    def made_of(self) -> str:
+        """"": a preview keeps no PDF to use again."""
+        return ""
+
 
 class RecordingTransport:
     """Takes every message and sends none. `lookup(message_id)`: whether the real

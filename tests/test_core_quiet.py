@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from sheetbill import quiet_cycle
+from sheetbill import code_version
 from sheetbill.core.quiet import quiet_key
 
 DAY = date(2026, 11, 21)
@@ -33,9 +33,9 @@ def test_a_new_day_config_or_code_is_no_longer_quiet():
 
 def test_the_code_version_is_a_digest_of_the_sources_contents(tmp_path, monkeypatch):
     def version_of(package):
-        monkeypatch.setattr(quiet_cycle, "PACKAGE", package)
-        quiet_cycle.code_version.cache_clear()
-        return quiet_cycle.code_version()
+        monkeypatch.setattr(code_version, "PACKAGE", package)
+        code_version.code_version.cache_clear()
+        return code_version.code_version()
 
     try:
         one = tmp_path / "one" / "sheetbill"
@@ -57,8 +57,8 @@ def test_the_code_version_is_a_digest_of_the_sources_contents(tmp_path, monkeypa
         assert version_of(tmp_path / "nothing").startswith("process-")  # no sources: no key of another run matches
     finally:
         monkeypatch.undo()
-        quiet_cycle.code_version.cache_clear()
-    assert quiet_cycle.code_version() == quiet_cycle.code_version() != first
+        code_version.code_version.cache_clear()
+    assert code_version.code_version() == code_version.code_version() != first
 
 
 def _reads(practice, code: str | None = None) -> bool:

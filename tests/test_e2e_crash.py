@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,51 @@ def test_killed_while_sending_receipts(practice):
     assert len(receipts) == 2 and set(receipts.values()) == {1}
     assert [p["Receipt No"] for p in practice.rows("Payments")] == ["RCPT-2026-0001", "RCPT-2026-0002"]
     assert all(p["Receipt Sent At"].startswith("2026-") for p in practice.rows("Payments"))
+
+
+def test_a_run_stopped_while_sending_does_not_make_the_same_pdfs_again(practice, monkeypatch):
+    """The PDFs a stopped run made and kept are sent as they are where the invoice still shows what it did;
+    those that changed since (a payment came in on one, which the next one's earlier balance shows) are made
+    anew, so an email carries the invoice as of its sending."""
+    from email import message_from_bytes
+    from email import policy
+
+    from sheetbill.render.html import HtmlRenderer
+
+    practice.append("Sessions", *[session(f"S-{n:05d}", date(2026, 11, n)) for n in range(1, 5)])
+    kill_run(practice, "send", 2)  # every PDF made and kept, the first email sent
+    kept = {p.stem: p.read_bytes() for p in (practice.folder / "invoices").glob("INV-*.pdf")}
+    assert sorted(kept) == [f"INV-2026-{n:04d}" for n in range(1, 5)]
+    practice.append("Payments", ["P-00001", date(2026, 11, 20), None, "INV-2026-0003", Decimal("20"), "Card"])
+    made: list[str] = []
+    render = HtmlRenderer.render
+    monkeypatch.setattr(HtmlRenderer, "render", lambda self, doc: made.append(doc.invoice.invoice_no) or render(self, doc))
+    practice.run()
+    invoices = practice.rows("Invoices")
+    assert Counter(m["Message-ID"] for m in practice.emails() if "INV-" in str(m["Subject"])) == \
+        Counter({i["Message ID"]: 1 for i in invoices})
+    assert made == ["INV-2026-0003", "INV-2026-0004"]  # paid on, and the later one whose earlier balance fell
+    attached = {}
+    for path in (practice.folder / "outbox").glob("*.eml"):
+        mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+        for part in mail.iter_attachments():
+            if part.get_filename().startswith("INV-"):
+                attached[part.get_filename()[:-4]] = part.get_content()
+    assert {n for n in attached if attached[n] == kept[n]} == {"INV-2026-0001", "INV-2026-0002"}
+    for number in ("INV-2026-0003", "INV-2026-0004"):
+        assert attached[number] == (practice.folder / "invoices" / f"{number}.pdf").read_bytes() != kept[number]
+
+
+def test_pdfs_kept_are_made_anew_when_the_template_changed(practice, monkeypatch):
+    from sheetbill.render.html import HtmlRenderer
+
+    practice.append("Sessions", *[session(f"S-{n:05d}", date(2026, 11, n)) for n in range(1, 3)])
+    kill_run(practice, "send", 1)
+    template = next(practice.folder.glob("templates/invoice.html"))
+    template.write_text(template.read_text() + "\n{# the practice's edit #}\n")
+    made: list[str] = []
+    render = HtmlRenderer.render
+    monkeypatch.setattr(HtmlRenderer, "render", lambda self, doc: made.append(doc.invoice.invoice_no) or render(self, doc))
+    practice.run()
+    assert_exactly_once(practice, 2)
+    assert made == ["INV-2026-0001", "INV-2026-0002"]

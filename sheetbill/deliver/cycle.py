@@ -23,10 +23,12 @@ from ..core.plan import CellWrite
 from ..core.reminders import due_reminders, muted
 from ..core.statement import statement_of
 from ..cycle_report import CycleReport
+from ..render.base import Renderer
 from ..render.pool import one_by_one
 from .base import Transport
 from .exactly_once import Outcome, Outgoing, emailed, send_all, tagged
 from .invoice_pdfs import RenderAll, invoice_pdfs
+from .pdfs_made import PdfsMade
 from .outgoing import Context, receipt_items, reminder_items, statement_item
 
 
@@ -35,7 +37,7 @@ class Delivery:
     """The adapters a cycle delivers with."""
 
     rules: BillingRules
-    renderer: Any  # invoices and credit notes (render.base.Renderer)
+    renderer: Renderer | None  # invoices and credit notes
     receipts: Any  # receipts' renderer
     statements: Any  # statements' renderer
     superbills: Any  # insurance.run.Superbills, or None
@@ -47,12 +49,14 @@ class Delivery:
 
     def as_it_stands(self, doc, today) -> tuple[bytes, str]:
         """An invoice re-rendered as it stands today, and its file name (never the original's)."""
+        assert self.renderer is not None  # reminders are made only where invoices are rendered
         return self.renderer.render(doc), f"{doc.invoice.invoice_no} ({today.isoformat()}).pdf"
 
     def deliver(self, ctx: Context, book: CycleBook, seen: Reading, cycle: CyclePlan, invoices: list[Invoice],
                 report: CycleReport, planned: tuple[CellWrite, ...] = ()) -> Snapshot:
         """Deliver on `seen`; returns the snapshot as the last write left it."""
-        if self.renderer is None:
+        renderer = self.renderer
+        if renderer is None:
             return seen.snapshot
         snapshot, ledger, lookup = seen.snapshot, seen.ledger, self.rules.email_lookup
         if self.transport is not None and not lookup:  # over SMTP a person decides, and hears of it every run
@@ -66,8 +70,9 @@ class Delivery:
         todo = [p for p in pending(invoices, ctx.pdfs.exists, self.transport is not None)
                 if not (p.interrupted and not lookup)]
         clients = {c.client_id: c for c in ledger.clients}
-        render_all = self.render_all or (lambda docs: one_by_one(self.renderer.render, docs))
-        links, items = invoice_pdfs(ctx, todo, clients, render_all, self.message, sessions, report)
+        render_all = self.render_all or (lambda docs: one_by_one(renderer.render, docs))
+        made = PdfsMade(book.book.cache, renderer.made_of(), (p.invoice.invoice_no for p in todo))
+        links, items = invoice_pdfs(ctx, todo, clients, render_all, self.message, sessions, report, made)
         items = tagged("invoice", items)
         first = Changes.of(links)
         if self.transport is not None:

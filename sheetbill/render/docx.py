@@ -33,8 +33,10 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..code_version import code_version
 from ..core.document import InvoiceDocument
 from ..language import template_functions
+from .base import files_digest
 from .context import invoice_context
 from .errors import RenderError
 
@@ -60,6 +62,10 @@ class DocxRenderer:
 
     def check(self) -> None:
         """The template was found when this renderer was made (LibreOffice is looked for on the first PDF)."""
+
+    def made_of(self) -> str:
+        """The Word template's bytes, with the code that fills it."""
+        return files_digest(self.template_path, f"docx {code_version()}")
 
     def render(self, doc: InvoiceDocument) -> bytes:
         return self.convert(self.render_docx(doc))

@@ -60,6 +60,10 @@ class GoogleDocsRenderer:
             except ApiFailure:
                 pass  # a draft left in the folder; harmless
 
+    def made_of(self) -> str:
+        """"": the Docs template may change in Drive at any time, so every PDF is made anew."""
+        return ""
+
     def check(self) -> None:
         """Raise RenderError when the template cannot be read."""
         docs = self.google.service("docs")

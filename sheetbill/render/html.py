@@ -37,7 +37,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..core.document import InvoiceDocument
-from .base import DocumentType
+from ..code_version import code_version
+from .base import DocumentType, files_digest
 from .context import INVOICE
 from .errors import RenderError
 from .template import fill, load_template
@@ -78,6 +79,11 @@ class HtmlRenderer(Generic[D]):
 
     def check(self) -> None:
         """The template was loaded when this renderer was made: nothing more to prove."""
+
+    def made_of(self) -> str:
+        """The files of the template's folder (the template, the layout it extends, its images),
+        the document type and the PDF variant, with the code that renders them."""
+        return files_digest(self._folder, f"html {self.doctype.name} {self.pdf_variant} {code_version()}")
 
     def render(self, doc: D) -> bytes:
         template = load_template(self.template_path, autoescape=True)

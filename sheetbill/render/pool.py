@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import SynchronizedArray
@@ -50,7 +50,7 @@ def processes() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def one_by_one(render: Callable[[object], bytes], docs: Sequence) -> Generator[Result, None, None]:
+def one_by_one(render: Callable[[Any], bytes], docs: Sequence) -> Generator[Result, None, None]:
     for doc in docs:
         try:
             yield render(doc)
