@@ -49,6 +49,7 @@ def test_a_receipted_payment_deleted_or_changed_is_flagged(now: dict, flag: str 
     ({"client": "Anna Schmidt"}, {"client": "C-001"}),
     ({"invoice_no": "INV-2026-0009"}, {"invoice_no": "INV-2026-0001"}),
     ({"invoice_no": ""}, {"invoice_no": "INV-2026-0001"}),
+    ({"client": "", "invoice_no": ""}, {"client": "C-001", "invoice_no": "INV-2026-0001"}),
     ({"amount": "30"}, {"amount": "40"}),  # lowered: taken back with a refund
     ({"amount": ""}, {"amount": "40"}),
     ({"amount": "forty"}, {"amount": "40"}),
@@ -62,6 +63,9 @@ def test_what_a_receipt_states_of_where_the_money_went_is_set_back(changed: dict
     writes = receipted_cells({"P-00001": PAID}, {"P-00001": {**PAID, **changed}}, {("payments", "P-00001"): 2})
     assert {w.field: w.after for w in writes} == set_back
     assert all(w.row == 2 and w.before == changed[w.field] for w in writes)
+    blank = {**PAID, "client": "", "invoice_no": ""}  # applied to the open invoices, its client found by them
+    filled = receipted_cells({"P-00001": blank}, {"P-00001": {**blank, "client": "C-002"}}, {("payments", "P-00001"): 2})
+    assert [(w.field, w.after) for w in filled] == [("client", "")]  # C-002 would take C-001's money
     unreceipted = {**PAID, "receipt_no": "", "applied_to": ""}
     assert receipted_cells({"P-00001": unreceipted}, {"P-00001": {**unreceipted, **changed}},
                            {("payments", "P-00001"): 2}) == []

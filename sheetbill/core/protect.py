@@ -149,7 +149,9 @@ def _set_back(fld: str, was: str, is_now: str) -> bool:
     wrote and where the money went, always; the Amount when it was lowered, cleared or garbled."""
     if fld == "amount":
         return bool(was) and _lowered(was, is_now)
-    return fld in (*WORKER_RECEIPTED, *KEPT) and bool(was) and is_now != was
+    if fld in KEPT:  # also one left empty and filled in since: it would give the money to another client
+        return is_now != was
+    return fld in WORKER_RECEIPTED and bool(was) and is_now != was
 
 
 def _lowered(was: str, is_now: str) -> bool:
