@@ -291,6 +291,7 @@ def test_run_says_when_a_receipted_payment_was_deleted(practice, capsys):
     assert ("  restored P-00001 deleted Payments row put back: its receipt RCPT-2026-0001 was issued, so it "
             "stays in the books and its number is not given again; to take back money entered by mistake, "
             "enter a refund (a negative Amount)") in out.splitlines()
+    assert "a finalized invoice stays as it was sent" not in out  # no invoice was set back
     invoice = {r["Invoice No"]: r for r in practice.rows("Invoices")}["INV-2026-0001"]
     assert invoice["Paid"] == 40
     assert [p["Receipt No"] for p in practice.rows("Payments")] == ["RCPT-2026-0001"]

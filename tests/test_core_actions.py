@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from sheetbill.core.actions import Action, cash_days, payments_applied, restored
+from sheetbill.core.actions import Action, cash_days, payments_applied, restored, undid_an_edit
 from sheetbill.core.model import Allocation, Invoice, InvoiceStatus, Payment
 from sheetbill.core.plan import CellWrite, RowAppend
 
@@ -52,5 +52,8 @@ def test_restored_says_what_went_back():
     header = {("invoices", ""): "Invoices", ("invoices", "total"): "Total", ("lines", ""): "Lines"}
     found = restored([CellWrite("invoices", 3, "INV-1", "total", "1", "65")], [RowAppend("lines", "INV-1/S-1/LD60", {})],
                      lambda tab, fld: header[(tab, fld)])
-    assert found == [Action("restored", "INV-1", detail="Total: 1 back to 65"),
-                     Action("restored", "INV-1/S-1/LD60", detail="deleted Lines row put back")]
+    assert found == [Action("restored", "INV-1", detail="Total: 1 back to 65", tab="invoices"),
+                     Action("restored", "INV-1/S-1/LD60", detail="deleted Lines row put back", tab="lines")]
+    assert all(undid_an_edit(a) for a in found)
+    payment = restored([CellWrite("payments", 2, "P-1", "client", "C-2", "C-1")], [], lambda tab, fld: "Client")
+    assert not undid_an_edit(payment[0])  # a receipted payment: its own attention says what to do

@@ -45,6 +45,7 @@ class Action:
     amount: Decimal | None = None
     recipient: str = ""
     detail: str = ""
+    tab: str = ""  # a restoration's: the tab whose row it set back
 
 
 Header = Callable[[str, str], str]  # (tab, field) -> the column's header in the workbook
@@ -53,9 +54,9 @@ Header = Callable[[str, str], str]  # (tab, field) -> the column's header in the
 def restored(writes: Iterable[CellWrite], appends: Iterable[RowAppend], header: Header,
              cleared: Iterable[CellWrite] = ()) -> list[Action]:
     """Edits to finalized invoices undone, their deleted rows put back, rows added by hand cleared."""
-    out = [Action(RESTORED, w.key, detail=f"{header(w.tab, w.field)}: {_shown(w.before)} back to {_shown(w.after)}")
-           for w in writes]
-    out += [Action(RESTORED, a.key, detail=_put_back(a, header)) for a in appends]
+    out = [Action(RESTORED, w.key, detail=f"{header(w.tab, w.field)}: {_shown(w.before)} back to {_shown(w.after)}",
+                  tab=w.tab) for w in writes]
+    out += [Action(RESTORED, a.key, detail=_put_back(a, header), tab=a.tab) for a in appends]
     rows = dict.fromkeys((w.tab, w.key) for w in cleared)
     out += [Action(RESTORED, key, detail=f"{header(tab, '')} {CLEARED_ROW}") for tab, key in rows]
     return out
@@ -65,8 +66,9 @@ CLEARED_ROW = "row added by hand cleared"
 
 
 def undid_an_edit(action: Action) -> bool:
-    """A restoration that set a finalized invoice or receipt back (not a row added by hand, cleared)."""
-    return action.kind == RESTORED and not action.detail.endswith(CLEARED_ROW)
+    """A restoration that set a finalized invoice back (not a row added by hand, cleared, nor a
+    receipted payment, whose own attention says what to do instead)."""
+    return action.kind == RESTORED and action.tab != "payments" and not action.detail.endswith(CLEARED_ROW)
 
 
 def _put_back(a: RowAppend, header: Header) -> str:
