@@ -130,3 +130,29 @@ def _set_matched(practice, reference: str, invoice_no: str) -> None:
         if row[header.index("Reference")].value == reference:
             row[header.index("Matched To")].value = invoice_no
     wb.save(practice.workbook)
+
+
+MT940_TWICE = (":20:STARTUMSE\n:25:37040044/0532013000\n:28C:00001/001\n:60F:C261120EUR1000,00\n"
+               + ":61:2611211121CR65,00NTRFNONREF//\n:86:166?00GUTSCHRIFT?20Rechnung INV-2026-0001?32MEIER ANNA\n" * 2
+               + ":62F:C261121EUR1130,00\n-\n")
+
+
+def test_the_same_payment_made_twice_is_imported_twice_and_the_file_once(practice, capsys, tmp_path):
+    three_invoices(practice)
+    (tmp_path / "auszug.sta").write_text(MT940_TWICE)  # no bank references (NONREF): known by what they say
+    assert bank(practice, tmp_path / "auszug.sta") == 0
+    assert "2 new credit(s), 1 matched to invoices, 1 left in Bank for a person; 0 already imported" in \
+        capsys.readouterr().out
+    rows = practice.rows("Bank")
+    assert [(money(r["Amount"]), r["Matched To"]) for r in rows] == [(Decimal("65.00"), "INV-2026-0001"),
+                                                                    (Decimal("65.00"), None)]
+    assert rows[1]["Problem"].startswith("Pays INV-2026-0001, which is already paid")
+    assert [(p["Invoice No"], money(p["Amount"])) for p in practice.rows("Payments")] == [
+        ("INV-2026-0001", Decimal("65.00"))]
+
+    before = (practice.rows("Bank"), practice.rows("Payments"))
+    (tmp_path / "auszug-again.sta").write_text(MT940_TWICE + "\n")  # exported again
+    assert bank(practice, tmp_path / "auszug-again.sta") == 0
+    assert "0 new credit(s), 0 matched to invoices, 0 left in Bank for a person; 2 already imported" in \
+        capsys.readouterr().out
+    assert (practice.rows("Bank"), practice.rows("Payments")) == before

@@ -121,3 +121,35 @@ def test_csv_amounts_and_dates_as_banks_write_them():
 def test_a_bad_csv_section_is_named(practice):
     practice.configure("payments:\n  account:", "payments:\n  bank:\n    csv:\n      amount: Betrag\n  account:")
     assert cli.main(["-q", "check", "--config", str(practice.config_path)]) != 0
+
+
+NO_REFERENCE_CONFIG = CSV_CONFIG.replace("      reference: Referenz\n", "")
+TWICE_CSV = """Buchungstag;Name;Verwendungszweck;Betrag
+21.11.2026;Jonas Becker;Rechnung INV-2026-0002;58,50
+21.11.2026;Jonas Becker;Rechnung INV-2026-0002;58,50
+"""
+
+
+def test_a_client_who_paid_twice_is_in_bank_twice_and_a_file_dropped_again_adds_nothing(practice):
+    folder = folder_practice(practice)
+    practice.configure(CSV_CONFIG, NO_REFERENCE_CONFIG)  # a CSV export without the bank's references
+    first_only = "".join(TWICE_CSV.splitlines(keepends=True)[:2])  # an export made after the first payment came in
+    (folder / "umsaetze.csv").write_text(first_only, encoding="utf-8")
+    practice.run()
+    assert [money(r["Amount"]) for r in practice.rows("Bank")] == [Decimal("58.50")]
+
+    (folder / "umsaetze-2.csv").write_text(TWICE_CSV, encoding="utf-8")  # the day's export: it came in twice
+    practice.run()
+    shutil.copy(folder / "umsaetze-2.csv", folder / "umsaetze-2-again.csv")
+    (folder / "umsaetze-3.csv").write_text(TWICE_CSV + "22.11.2026;Anna Meier;INV-2026-0001;65,00\n",
+                                           encoding="utf-8")  # a later export overlapping it
+    practice.run()
+    rows = practice.rows("Bank")
+    assert [(money(r["Amount"]), r["Matched To"], r["File"]) for r in rows] == [
+        (Decimal("58.50"), "INV-2026-0002", "umsaetze.csv"), (Decimal("58.50"), None, "umsaetze-2.csv"),
+        (Decimal("65.00"), "INV-2026-0001", "umsaetze-3.csv")]
+    assert rows[1]["Problem"].startswith("Pays INV-2026-0002, which is already paid")
+    assert rows[0]["Reference"] != rows[1]["Reference"]
+    assert [(p["Invoice No"], money(p["Amount"])) for p in practice.rows("Payments")] == [
+        ("INV-2026-0002", Decimal("58.50")), ("INV-2026-0001", Decimal("65.00"))]
+    assert {r["Invoice No"]: r["Status"] for r in practice.rows("Invoices")}["INV-2026-0002"] == "Paid"

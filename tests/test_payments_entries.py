@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from decimal import Decimal
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sheetbill.payments.bank_settings import CsvMapping
 from sheetbill.payments.entries import BankEntry, StatementError, read_statement
 
 FILES = Path(__file__).resolve().parent / "bankfiles"
@@ -79,3 +81,57 @@ def test_unreadable_files_say_why(tmp_path, content, message):
 def test_a_missing_file(tmp_path):
     with pytest.raises(StatementError, match="cannot read it"):
         read_statement(tmp_path / "nope.xml")
+
+
+# Two credits that say the same (a client who paid the same invoice twice) in a statement that gives them no
+# bank reference: MT940 NONREF, a CSV without a reference column, CAMT without AcctSvcrRef or NtryRef.
+CSV_MAPPING = CsvMapping("Buchungstag", "Betrag", "Name", "Verwendungszweck", delimiter=";", decimal=",")
+TWICE = {
+    "umsaetze.csv": "Buchungstag;Name;Verwendungszweck;Betrag\n"
+                    "01.12.2026;Mehmet Yilmaz;Rechnung INV-2026-0016;52,00\n"
+                    "01.12.2026;Mehmet Yilmaz;Rechnung INV-2026-0016;52,00\n"
+                    "01.12.2026;Anna Meier;Rechnung INV-2026-0001;65,00\n"
+                    "01.12.2026;Mehmet Yilmaz;Rechnung INV-2026-0016;52,00\n",
+    "auszug.sta": ":20:STARTUMSE\n:25:37040044/0532013000\n:28C:00001/001\n:60F:C261130EUR1000,00\n"
+                  ":61:2612011201CR52,00NTRFNONREF//\n:86:166?00GUTSCHRIFT?20Rechnung INV-2026-0016?32Mehmet Yilmaz\n"
+                  ":61:2612011201CR52,00NTRFNONREF//\n:86:166?00GUTSCHRIFT?20Rechnung INV-2026-0016?32Mehmet Yilmaz\n"
+                  ":61:2612011201CR65,00NTRFNONREF//\n:86:166?00GUTSCHRIFT?20Rechnung INV-2026-0001?32Anna Meier\n"
+                  ":61:2612011201CR52,00NTRFNONREF//\n:86:166?00GUTSCHRIFT?20Rechnung INV-2026-0016?32Mehmet Yilmaz\n"
+                  ":62F:C261201EUR1221,00\n-\n",
+    "camt.xml": '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt>'
+                + "".join(f'<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+                          f"<BookgDt><Dt>2026-12-01</Dt></BookgDt><NtryDtls><TxDtls>"
+                          f"<RltdPties><Dbtr><Nm>{name}</Nm></Dbtr></RltdPties>"
+                          f"<RmtInf><Ustrd>Rechnung {invoice}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+                          for amount, name, invoice in [("52.00", "Mehmet Yilmaz", "INV-2026-0016")] * 2
+                          + [("65.00", "Anna Meier", "INV-2026-0001"), ("52.00", "Mehmet Yilmaz", "INV-2026-0016")])
+                + "</Stmt></BkToCstmrStmt></Document>",
+}
+
+
+def stored_digest(day: str, amount: str, name: str, said: str) -> str:
+    """The identity earlier versions stored in the Bank tab for an entry without a bank reference."""
+    return "sha:" + hashlib.sha256("\n".join((day, amount, "EUR", name, said, "")).encode()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("name", list(TWICE))
+def test_identical_entries_without_a_bank_reference_each_have_their_own_identity(tmp_path, name):
+    (tmp_path / name).write_text(TWICE[name])
+    entries = read_statement(tmp_path / name, CSV_MAPPING, "EUR")
+    first = stored_digest("2026-12-01", "52.00", "Mehmet Yilmaz", "Rechnung INV-2026-0016")
+    assert [e.key for e in entries] == [
+        first,  # the first keeps the identity an earlier version gave it
+        first + "#2", stored_digest("2026-12-01", "65.00", "Anna Meier", "Rechnung INV-2026-0001"), first + "#3"]
+    assert [e.key for e in read_statement(tmp_path / name, CSV_MAPPING, "EUR")] == [e.key for e in entries]
+
+
+@pytest.mark.parametrize("references, keys", [
+    (["R-1", "R-2"], ["R-1", "R-2"]),
+    (["R-1", "R-1"], ["R-1", "R-1#2"]),  # a column that is not the bank's reference: both entries still count
+    (["", "R-1"], [stored_digest("2026-12-01", "52.00", "Mehmet Yilmaz", "Rechnung INV-2026-0016"), "R-1"]),
+])
+def test_a_reference_given_twice_in_one_file_is_numbered_too(tmp_path, references, keys):
+    rows = "".join(f"01.12.2026;Mehmet Yilmaz;Rechnung INV-2026-0016;52,00;{r}\n" for r in references)
+    (tmp_path / "s.csv").write_text("Buchungstag;Name;Verwendungszweck;Betrag;Referenz\n" + rows)
+    mapping = CsvMapping("Buchungstag", "Betrag", "Name", "Verwendungszweck", "Referenz", delimiter=";", decimal=",")
+    assert [e.key for e in read_statement(tmp_path / "s.csv", mapping, "EUR")] == keys

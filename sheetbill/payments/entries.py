@@ -2,12 +2,21 @@
 
 `read_statement(path)` picks the parser by content: CAMT.053 (ISO 20022
 XML) or MT940. Errors are `StatementError`, one sentence naming the file.
+
+An entry's identity (`BankEntry.key`, the Bank tab's Reference) is the bank's
+reference, else a digest of what the entry says. Two entries of one file with
+the same identity are two payments (a client who paid the same invoice twice,
+and a statement that gives no references): the second is `#2`, the third `#3`,
+so that the same file read again, or a later export with the same entries in
+the same order, gives the same identities, and the first keeps the one it has
+always had.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -30,10 +39,16 @@ class BankEntry:
     text: str  # the remittance information, as the bank gives it
     bank_ref: str  # the bank's own reference of the entry or transaction; "" when it has none
     structured_ref: str = ""  # a creditor reference the payer gave in a structured field
+    occurrence: int = 1  # the n-th entry of its file with the same identity: a payment made again
 
     @property
     def key(self) -> str:
-        """The entry's identity across files: the bank's reference, else a digest of what it says."""
+        """The entry's identity across files: the bank's reference, else a digest of what it says;
+        `#n` added for the n-th entry of a file with that identity."""
+        return self._identity if self.occurrence == 1 else f"{self._identity}#{self.occurrence}"
+
+    @property
+    def _identity(self) -> str:
         if self.bank_ref:
             return self.bank_ref
         said = "\n".join((self.date.isoformat(), str(self.amount), self.currency, self.counterparty, self.text,
@@ -43,7 +58,21 @@ class BankEntry:
 
 def read_statement(path: Path, csv=None, currency: str = "") -> list[BankEntry]:
     """The entries of a CAMT.053 or MT940 file, or of a CSV export read with `csv`
-    (bank_settings.CsvMapping; `currency` where the CSV names none)."""
+    (bank_settings.CsvMapping; `currency` where the CSV names none), in the file's order,
+    those with the same identity numbered."""
+    return _numbered(_entries(path, csv, currency))
+
+
+def _numbered(entries: list[BankEntry]) -> list[BankEntry]:
+    seen: Counter[str] = Counter()
+    out = []
+    for entry in entries:
+        seen[entry.key] += 1
+        out.append(entry if seen[entry.key] == 1 else replace(entry, occurrence=seen[entry.key]))
+    return out
+
+
+def _entries(path: Path, csv, currency: str) -> list[BankEntry]:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
