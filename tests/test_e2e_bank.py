@@ -10,6 +10,7 @@ from pathlib import Path
 from sheetbill import cli
 
 from .conftest import session
+from .test_payments_entries import camt
 
 FILES = Path(__file__).resolve().parent / "bankfiles"
 
@@ -156,3 +157,46 @@ def test_the_same_payment_made_twice_is_imported_twice_and_the_file_once(practic
     assert "0 new credit(s), 0 matched to invoices, 0 left in Bank for a person; 2 already imported" in \
         capsys.readouterr().out
     assert (practice.rows("Bank"), practice.rows("Payments")) == before
+
+
+# A bank that numbers the entries of each statement (NtryRef 1, 2, ... again in the next one), no AcctSvcrRef.
+NOV_20 = [("1", "", "2026-11-20", "65.00", "CRDT", [("Anna Meier", "65.00")])]
+NOV_21 = [("1", "", "2026-11-21", "58.50", "CRDT", [("Jonas Becker", "58.50")]),
+          ("2", "", "2026-11-21", "65.00", "CRDT", [("Sofia Rossi", "65.00")])]
+
+
+def test_entry_1_of_the_next_statement_is_not_taken_for_entry_1_of_the_last(practice, capsys, tmp_path):
+    three_invoices(practice)
+    (tmp_path / "nov-20.xml").write_text(camt(NOV_20))
+    (tmp_path / "nov-21.xml").write_text(camt(NOV_21))
+    assert bank(practice, tmp_path / "nov-20.xml") == 0
+    assert bank(practice, tmp_path / "nov-21.xml") == 0
+    assert "nov-21.xml: 2 new credit(s), 2 matched to invoices, 0 left in Bank for a person; 0 already imported" \
+        in capsys.readouterr().out
+    assert [(p["Invoice No"], money(p["Amount"]), p["Reference"]) for p in practice.rows("Payments")] == [
+        ("INV-2026-0001", Decimal("65.00"), "1/2026-11-20/65.00"),
+        ("INV-2026-0002", Decimal("58.50"), "1/2026-11-21/58.50"),
+        ("INV-2026-0003", Decimal("65.00"), "2/2026-11-21/65.00")]
+    (tmp_path / "november.xml").write_text(camt(NOV_20, NOV_21))  # both again, in one file
+    assert bank(practice, tmp_path / "november.xml") == 0
+    assert "0 new credit(s), 0 matched to invoices, 0 left in Bank for a person; 3 already imported" in \
+        capsys.readouterr().out
+    practice.run()
+    assert {r["Status"] for r in practice.rows("Invoices")} == {"Paid"}
+
+
+def test_an_entry_an_earlier_version_stored_by_its_number_alone_is_still_known(practice, capsys, tmp_path):
+    three_invoices(practice)
+    # as an earlier version left the import of nov-20.xml: Reference the entry number alone
+    practice.append("Bank", [date(2026, 11, 20), 65, "Anna Meier", None, "1", "nov-20.xml", "INV-2026-0001", None])
+    practice.append("Payments", [None, date(2026, 11, 20), None, "INV-2026-0001", 65, "Bank transfer", "1"])
+    practice.run()
+    (tmp_path / "november.xml").write_text(camt(NOV_20, NOV_21))
+    assert bank(practice, tmp_path / "november.xml") == 0
+    assert "2 new credit(s), 2 matched to invoices, 0 left in Bank for a person; 1 already imported" in \
+        capsys.readouterr().out
+    assert [(r["Reference"], r["Matched To"]) for r in practice.rows("Bank")] == [
+        ("1", "INV-2026-0001"), ("1/2026-11-21/58.50", "INV-2026-0002"), ("2/2026-11-21/65.00", "INV-2026-0003")]
+    practice.run()
+    assert len(practice.rows("Payments")) == 3
+    assert {r["Status"] for r in practice.rows("Invoices")} == {"Paid"}

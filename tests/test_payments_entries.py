@@ -135,3 +135,38 @@ def test_a_reference_given_twice_in_one_file_is_numbered_too(tmp_path, reference
     (tmp_path / "s.csv").write_text("Buchungstag;Name;Verwendungszweck;Betrag;Referenz\n" + rows)
     mapping = CsvMapping("Buchungstag", "Betrag", "Name", "Verwendungszweck", "Referenz", delimiter=";", decimal=",")
     assert [e.key for e in read_statement(tmp_path / "s.csv", mapping, "EUR")] == keys
+
+
+# A bank that numbers the entries of each statement (NtryRef 1, 2, ...) and gives no AcctSvcrRef.
+def camt(*statements: list[tuple]) -> str:
+    """A CAMT.053 document; each statement a list of (NtryRef, AcctSvcrRef, day, amount, CRDT/DBIT, payers)."""
+    def entry(ntry_ref, svcr_ref, day, amount, sign, payers):
+        details = "".join(f"<TxDtls><Amt Ccy='EUR'>{a}</Amt><CdtDbtInd>{sign}</CdtDbtInd>"
+                          f"<RltdPties><Dbtr><Nm>{p}</Nm></Dbtr></RltdPties></TxDtls>" for p, a in payers)
+        return (f"<Ntry>{f'<NtryRef>{ntry_ref}</NtryRef>' if ntry_ref else ''}<Amt Ccy='EUR'>{amount}</Amt>"
+                f"<CdtDbtInd>{sign}</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{day}</Dt></BookgDt>"
+                f"{f'<AcctSvcrRef>{svcr_ref}</AcctSvcrRef>' if svcr_ref else ''}<NtryDtls>{details}</NtryDtls></Ntry>")
+    return ("<Document xmlns='urn:iso:std:iso:20022:tech:xsd:camt.053.001.08'><BkToCstmrStmt>"
+            + "".join(f"<Stmt><Id>S-{n}</Id>{''.join(entry(*e) for e in s)}</Stmt>" for n, s in enumerate(statements))
+            + "</BkToCstmrStmt></Document>")
+
+
+@pytest.mark.parametrize("entry, keys", [
+    (("1", "", "2026-12-01", "52.00", "CRDT", [("Mehmet Yilmaz", "52.00")]), [("1/2026-12-01/52.00", "1")]),
+    (("3", "", "2026-12-01", "12.00", "DBIT", [("Stadtwerke", "12.00")]), [("3/2026-12-01/-12.00", "3")]),
+    (("1", "A-77", "2026-12-01", "52.00", "CRDT", [("Mehmet Yilmaz", "52.00")]), [("A-77", "")]),  # the bank's
+    (("7", "", "2026-12-01", "130.00", "CRDT", [("A", "65.00"), ("B", "65.00")]),  # a batch
+     [("7/2026-12-01/130.00/1", "7/1"), ("7/2026-12-01/130.00/2", "7/2")]),
+    (("1", "", "2026-12-01", "52", "CRDT", [("Mehmet Yilmaz", "52")]), [("1/2026-12-01/52.00", "1")]),
+    (("", "", "2026-12-01", "52.00", "CRDT", [("Mehmet Yilmaz", "52.00")]),  # none: known by what it says
+     [(stored_digest("2026-12-01", "52.00", "Mehmet Yilmaz", ""), "")]),
+])
+def test_an_entry_number_of_the_statement_is_an_identity_with_its_day_and_amount(tmp_path, entry, keys):
+    (tmp_path / "s.xml").write_text(camt([entry]))
+    assert [(e.key, e.old_ref) for e in read_statement(tmp_path / "s.xml", currency="EUR")] == keys
+
+
+def test_the_same_entry_number_in_a_later_statement_is_another_entry(tmp_path):
+    (tmp_path / "s.xml").write_text(camt([("1", "", "2026-12-01", "52.00", "CRDT", [("Mehmet Yilmaz", "52.00")])],
+                                         [("1", "", "2026-12-02", "65.00", "CRDT", [("Anna Meier", "65.00")])]))
+    assert [e.key for e in read_statement(tmp_path / "s.xml")] == ["1/2026-12-01/52.00", "1/2026-12-02/65.00"]

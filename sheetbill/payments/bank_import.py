@@ -3,17 +3,22 @@ a Payments row (Method Bank transfer) for each one matched to an invoice.
 
 Once only: a file already imported (by content digest, kept in the worker's
 state) adds nothing, and neither does an entry already in the Bank tab (by
-the bank's reference, else a digest of what the entry says), whatever file
-it comes in. Matched rows show the invoice (or, for a statement's reference,
-the client) in Matched To; the others show a
-Problem, and when a person writes an invoice in their Matched To, the next
-cycle adds the payment (`confirmed_payments`).
+the bank's reference, else a digest of what the entry says; see entries.py),
+whatever file it comes in. An entry an earlier version knew by another
+identity (a CAMT entry number alone, which repeats from one statement to the
+next) is known by it only where that row's date and amount are the entry's.
+
+Matched rows show the invoice (or, for a statement's reference, the client)
+in Matched To; the others show a Problem, and when a person writes an
+invoice in their Matched To, the next cycle adds the payment
+(`confirmed_payments`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -67,11 +72,12 @@ def import_statement(path: Path, tables: Mapping[str, Table], state: Mapping[str
     if STATE_PREFIX + digest in state:
         return BankImport(name, already=True)
     seen = _known_references(tables)
+    stored = _stored_before(tables, {e.old_ref for e in entries if e.old_ref})
     result = BankImport(name, state={STATE_PREFIX + digest: f"{stamp} {name}"})
     fresh: list[BankEntry] = []
     debits: list[BankEntry] = []
     for entry in entries:
-        if entry.key in seen:
+        if entry.key in seen or _same_as_stored(entry, stored):
             result.known += 1
         elif entry.amount <= 0:
             seen.add(entry.key)
@@ -141,6 +147,48 @@ def _known_references(tables: Mapping[str, Table]) -> set[str]:
     if bank is not None and bank.exists:
         known = {text(bank.get(v, "reference")) for _, v in bank.rows}
     return (known | _payment_references(tables)) - {""}
+
+
+Said = tuple[date | None, Decimal | None]  # a row's date and amount; None where it does not say
+
+
+def _stored_before(tables: Mapping[str, Table], refs: set[str]) -> dict[str, list[Said]]:
+    """The date and amount of each Bank row and bank transfer payment whose Reference is one of `refs`."""
+    out: dict[str, list[Said]] = {}
+    if not refs:
+        return out
+    for key in ("bank", "payments"):
+        table = tables.get(key)
+        if table is None or not table.exists:
+            continue
+        for _, values in table.rows:
+            ref = text(table.get(values, "reference"))
+            if ref not in refs or (key == "payments" and text(table.get(values, "method")).lower()
+                                   != PaymentMethod.BANK_TRANSFER.value.lower()):
+                continue
+            out.setdefault(ref, []).append(_said(table, values))
+    return out
+
+
+def _said(table: Table, values: tuple) -> Said:
+    try:
+        when = day(table.get(values, "date"), "Date")
+    except ValueError:
+        when = None
+    try:
+        amount = number(table.get(values, "amount"), "Amount")
+    except ValueError:
+        amount = None
+    return when, amount
+
+
+def _same_as_stored(entry: BankEntry, stored: Mapping[str, list[Said]]) -> bool:
+    """An earlier version imported this entry under its old identity: a row of that Reference says
+    the entry's date and amount (or does not say)."""
+    if not entry.old_ref or entry.occurrence > 1:  # earlier versions imported only the first
+        return False
+    return any(when in (None, entry.date) and amount in (None, entry.amount)
+               for when, amount in stored.get(entry.old_ref, ()))
 
 
 def _payment_references(tables: Mapping[str, Table]) -> set[str]:

@@ -5,6 +5,15 @@ same way. One `BankEntry` per transaction: a batch entry (several TxDtls)
 gives one per transaction with its own amount; booked entries only (Sts
 BOOK); reversals (RvslInd true) are left out. Amounts are the transaction
 amount the payer sent, before any charges the bank took.
+
+An entry's identity is the bank's reference (AcctSvcrRef, of the transaction
+or else of the entry). NtryRef alone is not one: banks that give no
+AcctSvcrRef often number the entries of each statement 1, 2, ..., so entry 1
+of the next statement is another payment. Such an entry is known by its
+number, booking day and amount (`1/2026-12-01/52.00`); the same statement
+exported again, or a later one repeating it, gives the same. Earlier versions
+knew it by the number alone (`old_ref`), which the import still recognises
+when a Bank row's day and amount are the entry's.
 """
 
 from __future__ import annotations
@@ -50,11 +59,14 @@ def _entry(ntry) -> list[BankEntry]:
         raise ValueError("no booking date")
     entry_amount = _amount(ntry.find("{*}Amt"))
     currency = ntry.find("{*}Amt").get("Ccy", "")
-    entry_ref = _text(ntry, "{*}AcctSvcrRef") or _text(ntry, "{*}NtryRef")
+    entry_ref, old_ref = _text(ntry, "{*}AcctSvcrRef"), ""
+    number = _text(ntry, "{*}NtryRef")
+    if not entry_ref and number:
+        entry_ref, old_ref = f"{number}/{day.isoformat()}/{_plain(sign * entry_amount)}", number
     entry_info = _text(ntry, "{*}AddtlNtryInf")
     details = ntry.findall("{*}NtryDtls/{*}TxDtls")
     if not details:
-        return [BankEntry(day, sign * entry_amount, currency, "", entry_info, entry_ref)]
+        return [BankEntry(day, sign * entry_amount, currency, "", entry_info, entry_ref, old_ref=old_ref)]
     out = []
     for i, tx in enumerate(details, start=1):
         amount_node = tx.find("{*}AmtDtls/{*}TxAmt/{*}Amt")
@@ -73,10 +85,12 @@ def _entry(ntry) -> list[BankEntry]:
             _text(tx, "{*}AddtlTxInf"),
             entry_info if len(details) == 1 else "") if t)
         structured = " ".join(_all(tx, "{*}RmtInf/{*}Strd/{*}CdtrRefInf/{*}Ref"))
-        ref = _text(tx, "{*}Refs/{*}AcctSvcrRef") or (f"{entry_ref}/{i}" if entry_ref and len(details) > 1
-                                                      else entry_ref)
+        ref, old = _text(tx, "{*}Refs/{*}AcctSvcrRef"), ""
+        if not ref:
+            ref, old = (f"{entry_ref}/{i}", f"{old_ref}/{i}" if old_ref else "") if len(details) > 1 and entry_ref \
+                else (entry_ref, old_ref)
         tx_currency = amount_node.get("Ccy", currency) if amount_node is not None else currency
-        out.append(BankEntry(day, tx_sign * amount, tx_currency, counterparty, text, ref, structured))
+        out.append(BankEntry(day, tx_sign * amount, tx_currency, counterparty, text, ref, structured, old_ref=old))
     return out
 
 
@@ -91,6 +105,12 @@ def _amount(node) -> Decimal:
     if node is None or not (node.text or "").strip():
         raise ValueError("no amount")
     return Decimal(node.text.strip())
+
+
+def _plain(amount: Decimal) -> str:
+    """52.00 however the file writes it (52, 52.0), more places only when it has them."""
+    cents = amount.quantize(Decimal("0.01"))
+    return f"{cents:.2f}" if cents == amount else str(amount)
 
 
 def _date(node, path: str) -> date | None:

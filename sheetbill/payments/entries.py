@@ -40,6 +40,7 @@ class BankEntry:
     bank_ref: str  # the bank's own reference of the entry or transaction; "" when it has none
     structured_ref: str = ""  # a creditor reference the payer gave in a structured field
     occurrence: int = 1  # the n-th entry of its file with the same identity: a payment made again
+    old_ref: str = ""  # the identity earlier versions gave it, where it is another (a CAMT entry number alone)
 
     @property
     def key(self) -> str:
