@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -200,3 +202,28 @@ def test_an_entry_an_earlier_version_stored_by_its_number_alone_is_still_known(p
     practice.run()
     assert len(practice.rows("Payments")) == 3
     assert {r["Status"] for r in practice.rows("Invoices")} == {"Paid"}
+
+
+def test_a_bad_amount_or_transaction_line_is_one_line_on_the_terminal(practice, tmp_path):
+    """A real process, as the admin sees it: the package's own log lines would show there too."""
+    three_invoices(practice)
+    camt_text = (FILES / "camt053_v02_sparkasse.xml").read_text()
+    entry_2 = '<Amt Ccy="EUR">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+    files = {
+        "comma.xml": (camt_text.replace(entry_2, entry_2.replace("30.00", "21,00")),
+                      "comma.xml: entry 2 (2026112100002): amount '21,00' is not a number like 21.00"),
+        "nan.xml": (camt_text.replace(entry_2, entry_2.replace("30.00", "NaN")),
+                    "nan.xml: entry 2 (2026112100002): amount 'NaN' is not a number like 65.00"),
+        "infinity.xml": (camt_text.replace(entry_2, entry_2.replace("30.00", "Infinity")),
+                         "infinity.xml: entry 2 (2026112100002): amount 'Infinity' is not a number like 65.00"),
+        "bad.sta": ((FILES / "mt940_deutsche.sta").read_text().replace(":61:2611211121CR30", ":61:26112X1121CR30"),
+                    "bad.sta: line 7, transaction 2: ':61:26112X1121CR30,00NTRFNONREF//BANKREF-2' is not a "
+                    "transaction line as MT940 writes it (value date YYMMDD, entry date MMDD if any, C or D, amount "
+                    "like 65,00, type like NTRF, reference)"),
+    }
+    for name, (text, message) in files.items():
+        (tmp_path / name).write_text(text)
+        done = subprocess.run([sys.executable, "-m", "sheetbill", "bank", "import", str(tmp_path / name),
+                               "--config", str(practice.config_path)], capture_output=True, text=True, timeout=300)
+        assert (done.returncode, done.stdout, done.stderr) == (1, "", f"sheetbill: {message}\n")
+    assert practice.rows("Bank") == [] and practice.rows("Payments") == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from datetime import date
 from decimal import Decimal
@@ -170,3 +171,47 @@ def test_the_same_entry_number_in_a_later_statement_is_another_entry(tmp_path):
     (tmp_path / "s.xml").write_text(camt([("1", "", "2026-12-01", "52.00", "CRDT", [("Mehmet Yilmaz", "52.00")])],
                                          [("1", "", "2026-12-02", "65.00", "CRDT", [("Anna Meier", "65.00")])]))
     assert [e.key for e in read_statement(tmp_path / "s.xml")] == ["1/2026-12-01/52.00", "1/2026-12-02/65.00"]
+
+
+SPARKASSE = (FILES / "camt053_v02_sparkasse.xml").read_text()
+BATCH = (FILES / "camt053_v08_batch.xml").read_text()
+ENTRY_2 = '<Amt Ccy="EUR">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+TX_2 = '<Amt Ccy="EUR">65.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>\n            <RltdPties><Dbtr><Pty><Nm>Unknown'
+T61 = "(value date YYMMDD, entry date MMDD if any, C or D, amount like 65,00, type like NTRF, reference)"
+MT940 = (FILES / "mt940_deutsche.sta").read_text()
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("s.xml", SPARKASSE.replace(ENTRY_2, ENTRY_2.replace("30.00", "21,00")),
+     "s.xml: entry 2 (2026112100002): amount '21,00' is not a number like 21.00"),
+    ("s.xml", SPARKASSE.replace(ENTRY_2, ENTRY_2.replace("30.00", "NaN")),
+     "s.xml: entry 2 (2026112100002): amount 'NaN' is not a number like 65.00"),
+    ("s.xml", SPARKASSE.replace(ENTRY_2, ENTRY_2.replace("30.00", "Infinity")),
+     "s.xml: entry 2 (2026112100002): amount 'Infinity' is not a number like 65.00"),
+    ("s.xml", SPARKASSE.replace(ENTRY_2, ENTRY_2.replace("30.00", "-30.00")),
+     "s.xml: entry 2 (2026112100002): amount '-30.00' has a sign; CAMT writes it without one (CdtDbtInd says "
+     "credit or debit)"),
+    ("s.xml", SPARKASSE.replace(ENTRY_2, ENTRY_2.replace("30.00", "")), "s.xml: entry 2 (2026112100002): no amount"),
+    ("s.xml", SPARKASSE.replace("<BookgDt><Dt>2026-11-21</Dt></BookgDt>", "<BookgDt><Dt>2026-13-01</Dt></BookgDt>", 1),
+     "s.xml: entry 1 (2026112100001): booking date '2026-13-01' is not a date like 2026-11-21"),
+    ("b.xml", BATCH.replace(TX_2, TX_2.replace("65.00", "65,00")),
+     "b.xml: entry 1 (B77): transaction 2: amount '65,00' is not a number like 65.00"),
+    ("m.sta", MT940.replace(":61:2611211121CR30,00", ":61:26112X1121CR30,00"),
+     f"m.sta: line 7, transaction 2: ':61:26112X1121CR30,00NTRFNONREF//BANKREF-2' is not a transaction line as "
+     f"MT940 writes it {T61}"),
+    ("m.sta", MT940.replace(":61:2611211121CR30,00", ":61:2613211121CR30,00"),
+     f"m.sta: line 7, transaction 2: ':61:2613211121CR30,00NTRFNONREF//BANKREF-2' is not a transaction line as "
+     f"MT940 writes it {T61}; month must be in 1..12"),
+    ("m.sta", MT940.replace(":61:2611211121CR30,00", ":61:2611211121CR30,0,0"),
+     f"m.sta: line 7, transaction 2: ':61:2611211121CR30,0,0NTRFNONREF//BANKREF-2' is not a transaction line as "
+     f"MT940 writes it {T61}; its amount is not a number like 65,00"),
+    ("m.sta", MT940.replace(":60F:C261120EUR", ":60F:C2611EUR"),
+     "m.sta: line 4: ':60F:C2611EUR1000,00' is not a balance as MT940 writes it (C or D, date YYMMDD, currency, "
+     "amount like 1000,00)"),
+])
+def test_a_bad_entry_is_one_line_naming_the_file_the_entry_and_what_is_wrong(tmp_path, caplog, name, text, message):
+    (tmp_path / name).write_text(text)
+    with caplog.at_level(logging.DEBUG), pytest.raises(StatementError) as raised:
+        read_statement(tmp_path / name)
+    assert str(raised.value) == message
+    assert not [r for r in caplog.records if r.name.startswith("mt940")]  # nor the package's patterns in the log

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
 
 from .entries import BankEntry, StatementError
 
 _NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.0[2-8]$")
+_AMOUNT = re.compile(r"\+?[0-9]+(\.[0-9]+)?")
 
 
 def parse_camt(data: bytes, name: str) -> list[BankEntry]:
@@ -42,8 +43,9 @@ def parse_camt(data: bytes, name: str) -> list[BankEntry]:
     for n, entry in enumerate(root.iterfind(".//{*}Stmt/{*}Ntry"), start=1):
         try:
             out.extend(_entry(entry))
-        except (ValueError, InvalidOperation) as exc:
-            raise StatementError(f"{name}: entry {n}: {exc}") from None
+        except ValueError as exc:
+            ref = _text(entry, "{*}AcctSvcrRef") or _text(entry, "{*}NtryRef")
+            raise StatementError(f"{name}: entry {n}{f' ({ref})' if ref else ''}: {exc}") from None
     return out
 
 
@@ -54,7 +56,7 @@ def _entry(ntry) -> list[BankEntry]:
     if _text(ntry, "{*}RvslInd").lower() == "true":
         return []
     sign = _sign(ntry)
-    day = _date(ntry, "{*}BookgDt") or _date(ntry, "{*}ValDt")
+    day = _date(ntry, "{*}BookgDt", "booking date") or _date(ntry, "{*}ValDt", "value date")
     if day is None:
         raise ValueError("no booking date")
     entry_amount = _amount(ntry.find("{*}Amt"))
@@ -72,10 +74,13 @@ def _entry(ntry) -> list[BankEntry]:
         amount_node = tx.find("{*}AmtDtls/{*}TxAmt/{*}Amt")
         if amount_node is None:
             amount_node = tx.find("{*}Amt")  # .04 and later
-        if amount_node is None and len(details) > 1:
-            raise ValueError(f"transaction {i} of a batch has no amount")
-        amount = _amount(amount_node) if amount_node is not None else entry_amount
-        tx_sign = _sign(tx) if tx.find("{*}CdtDbtInd") is not None else sign
+        try:
+            if amount_node is None and len(details) > 1:
+                raise ValueError("no amount")
+            amount = _amount(amount_node) if amount_node is not None else entry_amount
+            tx_sign = _sign(tx) if tx.find("{*}CdtDbtInd") is not None else sign
+        except ValueError as exc:
+            raise ValueError(f"transaction {i}: {exc}" if len(details) > 1 else str(exc)) from None
         party = "Dbtr" if tx_sign > 0 else "Cdtr"
         counterparty = (_text(tx, f"{{*}}RltdPties/{{*}}{party}/{{*}}Nm")  # .02 to .07
                         or _text(tx, f"{{*}}RltdPties/{{*}}{party}/{{*}}Pty/{{*}}Nm")  # .08
@@ -102,9 +107,17 @@ def _sign(node) -> int:
 
 
 def _amount(node) -> Decimal:
-    if node is None or not (node.text or "").strip():
+    """An amount as ISO 20022 writes it: digits and a decimal point, the sign in CdtDbtInd."""
+    said = (node.text or "").strip() if node is not None else ""
+    if not said:
         raise ValueError("no amount")
-    return Decimal(node.text.strip())
+    if not _AMOUNT.fullmatch(said):
+        if said.startswith("-") and _AMOUNT.fullmatch(said[1:]):
+            raise ValueError(f"amount '{said}' has a sign; CAMT writes it without one (CdtDbtInd says credit "
+                             f"or debit)")
+        like = said.replace(",", ".") if _AMOUNT.fullmatch(said.replace(",", ".")) else "65.00"
+        raise ValueError(f"amount '{said}' is not a number like {like}")
+    return Decimal(said)
 
 
 def _plain(amount: Decimal) -> str:
@@ -113,9 +126,14 @@ def _plain(amount: Decimal) -> str:
     return f"{cents:.2f}" if cents == amount else str(amount)
 
 
-def _date(node, path: str) -> date | None:
+def _date(node, path: str, what: str) -> date | None:
     found = _text(node, f"{path}/{{*}}Dt") or _text(node, f"{path}/{{*}}DtTm")[:10]
-    return date.fromisoformat(found[:10]) if found else None
+    if not found:
+        return None
+    try:
+        return date.fromisoformat(found[:10])
+    except ValueError:
+        raise ValueError(f"{what} '{found}' is not a date like 2026-11-21") from None
 
 
 def _text(node, path: str) -> str:
