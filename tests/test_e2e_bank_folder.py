@@ -111,6 +111,28 @@ def test_a_bad_csv_is_one_line(text, said):
         parse_csv(text.encode(), "x.csv", CsvMapping("Buchungstag", "Betrag", delimiter=";", decimal=","))
 
 
+@pytest.mark.parametrize("decimal, written, amount", [
+    (",", "52,00", Decimal("52.00")), (",", "1.234,50", Decimal("1234.50")), (",", "-1.234.567,5", Decimal("-1234567.5")),
+    (",", "1 234,50", Decimal("1234.50")), (",", "1.234", Decimal("1234")), (",", "52", Decimal("52")),
+    (".", "52.00", Decimal("52.00")), (".", "1,234.50", Decimal("1234.50")), (".", "-1,234", Decimal("-1234")),
+    # the other decimal mark: not a hundred times the amount
+    (",", "52.00", "amount '52.00' is not a number like 1.234,56 (payments.bank.csv.decimal is ',')"),
+    (",", "1.234.5", "amount '1.234.5' is not a number like 1.234,56 (payments.bank.csv.decimal is ',')"),
+    (".", "52,00", "amount '52,00' is not a number like 1,234.56 (payments.bank.csv.decimal is '.')"),
+    (".", "52,5", "amount '52,5' is not a number like 1,234.56 (payments.bank.csv.decimal is '.')"),
+    (".", "Infinity", "amount 'Infinity' is not a number like 1,234.56 (payments.bank.csv.decimal is '.')"),
+])
+def test_a_csv_amount_is_read_with_the_configured_decimal_mark_only(decimal, written, amount):
+    mapping = CsvMapping("Buchungstag", "Betrag", delimiter=";", decimal=decimal)
+    data = f"Buchungstag;Betrag\n01.12.2026;{written}\n".encode()
+    if isinstance(amount, Decimal):
+        assert [e.amount for e in parse_csv(data, "x.csv", mapping)] == [amount]
+    else:
+        with pytest.raises(StatementError) as raised:
+            parse_csv(data, "x.csv", mapping)
+        assert str(raised.value) == f"x.csv: line 2: {amount}"
+
+
 def test_csv_amounts_and_dates_as_banks_write_them():
     entries = parse_csv(b"Date,Amount,Payee\n2026-11-03,\"1,234.50\",A\n11/04/2026,-2.00,B\n", "x.csv",
                         CsvMapping("Date", "Amount", "Payee", day_first=False), "USD")
@@ -153,3 +175,14 @@ def test_a_client_who_paid_twice_is_in_bank_twice_and_a_file_dropped_again_adds_
     assert [(p["Invoice No"], money(p["Amount"])) for p in practice.rows("Payments")] == [
         ("INV-2026-0002", Decimal("58.50")), ("INV-2026-0001", Decimal("65.00"))]
     assert {r["Invoice No"]: r["Status"] for r in practice.rows("Invoices")}["INV-2026-0002"] == "Paid"
+
+
+def test_a_csv_in_the_other_decimal_style_is_refused_and_the_next_file_still_imported(practice):
+    folder = folder_practice(practice)
+    (folder / "a-export.csv").write_text(SPARKASSE_CSV.replace("58,50", "58.50"), encoding="utf-8")
+    (folder / "b-umsaetze.csv").write_text(SPARKASSE_CSV, encoding="utf-8")
+    report = practice.run()
+    assert report.errors == ["a-export.csv: line 2: amount '58.50' is not a number like 1.234,56 "
+                             "(payments.bank.csv.decimal is ',')"]
+    assert [(r["File"], money(r["Amount"])) for r in practice.rows("Bank")] == [
+        ("b-umsaetze.csv", Decimal("58.50"))]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .bank_settings import CsvMapping
 from .entries import BankEntry, StatementError
@@ -44,18 +45,15 @@ def parse_csv(data: bytes, name: str, mapping: CsvMapping | None, currency: str 
 
 
 def _amount(value: str, mapping: CsvMapping) -> Decimal:
+    """The amount with the configured decimal mark; the other mark only between groups of three
+    digits (1.234,50 or 1,234.50), so that 52.00 in a file read with "," is refused, not 5200."""
     cleaned = value.replace(" ", "").replace("\u00a0", "")
-    if mapping.decimal == ",":
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    else:
-        cleaned = cleaned.replace(",", "")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"amount '{value}' is not a number") from None
-    if not amount.is_finite():
-        raise ValueError(f"amount '{value}' is not a number")
-    return amount
+    point, group = (",", ".") if mapping.decimal == "," else (".", ",")
+    if not re.fullmatch(rf"[-+]?([0-9]{{1,3}}(\{group}[0-9]{{3}})+|[0-9]+)(\{point}[0-9]+)?", cleaned):
+        like = "1.234,56" if point == "," else "1,234.56"
+        raise ValueError(f"amount '{value}' is not a number like {like} (payments.bank.csv.decimal is "
+                         f"'{mapping.decimal}')")
+    return Decimal(cleaned.replace(group, "").replace(point, "."))
 
 
 def _day(value: str, day_first: bool) -> date:
