@@ -92,6 +92,40 @@ def test_export_out_a_folder_writes_the_file_into_it_under_its_own_name(billed, 
     assert not list(folder.glob("*.tmp"))  # nothing half-written left beside it
 
 
+def device_or_pipe(path):
+    """A character device like /dev/full where we may make one (root), else a named pipe."""
+    import os
+    import stat
+
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+        return "a character device"
+    except PermissionError:
+        os.mkfifo(path)
+        return "a named pipe"
+
+
+def test_export_out_a_device_or_under_a_file_is_refused_with_what_to_do(billed, capsys):
+    config = str(billed.config_path)
+    device = billed.folder / "full"
+    kind = device_or_pipe(device)
+    code, out, err = run(capsys, "export", "datev", "--from", "2026-11-01", "--to", "2026-11-30", "--config", config,
+                         "--out", str(device))
+    assert (code, out) == (1, "")
+    assert err == (f"sheetbill: cannot write {device}: {device} is {kind}, not a regular file, and an export "
+                   "replaces only regular files; give --out a file name or a folder to write into\n")
+    assert not device.is_file() and not device.is_dir() and not list(billed.folder.glob("*.tmp"))
+
+    (billed.folder / "notes.txt").write_text("October sent already")
+    target = billed.folder / "notes.txt" / "november.csv"
+    code, out, err = run(capsys, "export", "csv", "--from", "2026-11-01", "--to", "2026-11-30", "--config", config,
+                         "--out", str(target))
+    assert (code, out) == (1, "")
+    assert err == (f"sheetbill: cannot write {target}: {billed.folder / 'notes.txt'} is a file, not a folder; "
+                   "move it away, or give --out a file name or a folder to write into\n")
+    assert (billed.folder / "notes.txt").read_text() == "October sent already"
+
+
 def test_a_missing_mapping_is_one_clear_line(practice, capsys):
     practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
     practice.run()

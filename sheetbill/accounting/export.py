@@ -6,9 +6,14 @@ the moment of export, so exporting a period twice gives identical bytes.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+
+from ..errors import SheetbillError
 
 from . import datev, iif, plain, quickbooks, xero
 from .journal import Journal
@@ -59,22 +64,73 @@ def files(fmt: str, journal: Journal, settings: AccountingSettings, day_first: b
 
 def write(export: Export, folder: Path, out: Path | None = None) -> list[Path]:
     """Each file into `folder`; with `out` a folder, into that one; with `out` a file, the (first)
-    file at that path and any more beside it as out-2, out-3..."""
+    file at that path and any more beside it as out-2, out-3... Only regular files are written or
+    replaced (a link to one writes the file it names); SheetbillError, before anything is written,
+    where a path cannot take its file, and where writing fails, saying what is wrong and what to do."""
     if out is not None and out.is_dir():
         folder, out = out, None
-    paths = []
+    targets = []
     for n, (name, data) in enumerate(export.files, start=1):
         if out is None:
             path = folder / name
         else:
             path = out if n == 1 else out.with_name(f"{out.stem}-{n}{out.suffix}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
+        refusal = _refusal(path)
+        if refusal:
+            raise SheetbillError(f"cannot write {path}: {refusal}")
+        targets.append((path, data))
+    for path, data in targets:
+        real = Path(os.path.realpath(path)) if path.is_symlink() else path
+        tmp = real.with_name(real.name + ".tmp")
         try:
+            real.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(data)
-            tmp.replace(path)
-        except BaseException:
+            tmp.replace(real)
+        except OSError as exc:
             tmp.unlink(missing_ok=True)  # no half-written file left beside the export
+            raise SheetbillError(f"cannot write {path}: {_explain(exc)}") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
             raise
-        paths.append(path)
-    return paths
+    return [path for path, _ in targets]
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_ELSEWHERE = "give --out a file name or a folder to write into"
+
+
+def _refusal(path: Path) -> str:
+    """Why `path` (or its .tmp beside it) cannot take an export file; "" when it can."""
+    above = path.parent
+    while not above.exists() and above != above.parent:
+        above = above.parent
+    if above.exists() and not above.is_dir():
+        return f"{above} is a file, not a folder; move it away, or {_ELSEWHERE}"
+    for each in (path, path.with_name(path.name + ".tmp")):
+        try:
+            mode = each.stat().st_mode  # through a link: the file it names
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            return _explain(exc)
+        if not stat.S_ISREG(mode):
+            kind = next((what for test, what in _KINDS if test(mode)), "not a regular file")
+            return (f"{each} is {kind}, not a regular file, and an export replaces only regular files; "
+                    f"{_ELSEWHERE}")
+    return ""
+
+
+def _explain(exc: OSError) -> str:
+    what = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{what}; free some space, or {_ELSEWHERE} on another disk"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"{what}; {_ELSEWHERE} where you may write, or get write permission there"
+    if exc.errno == errno.EROFS:
+        return f"{what}; {_ELSEWHERE} on a writable disk"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return f"{what} (a file stands where a folder is needed); {_ELSEWHERE}"
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"{what}; give --out a shorter path"
+    return f"{what}; {_ELSEWHERE}"
