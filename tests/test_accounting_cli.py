@@ -126,6 +126,28 @@ def test_export_out_a_device_or_under_a_file_is_refused_with_what_to_do(billed, 
     assert (billed.folder / "notes.txt").read_text() == "October sent already"
 
 
+def test_gross_prices_export_the_net_unit_price_in_csv_as_in_xero(practice, capsys):
+    with practice.config_path.open("a") as f:
+        f.write("\nvat:\n  prices: gross\n" + ACCOUNTING.replace('19%: {account: "8400", tax_code: ""}',
+                                                                 '19%: {account: "8400", tax_code: "OUTPUT2"}')
+                .replace('0: {account: "8125"}', '0: {account: "8125", tax_code: "EXEMPTOUTPUT"}'))
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3), extras="BANDAGE x2"))
+    practice.run()
+    config = str(practice.config_path)
+    for fmt in ("csv", "xero"):
+        code, out, err = run(capsys, "export", fmt, "--from", "2026-11-01", "--to", "2026-11-30", "--config", config)
+        assert code == 0, err
+    exports = practice.folder / "exports"
+    journal = list(csv.DictReader(io.StringIO((exports / "journal-2026-11-01_2026-11-30.csv").read_text("utf-8"))))
+    xero = list(csv.DictReader(io.StringIO((exports / "xero-invoices-2026-11-01_2026-11-30.csv").read_text("utf-8"))))
+    bandage = next(r for r in journal if r["Service"] == "BANDAGE")
+    assert (bandage["Tax Rate"], bandage["Net"], bandage["Tax"], bandage["Total"]) == ("19", "21.01", "3.99", "25.00")
+    assert (bandage["Quantity"], bandage["Unit Price"], bandage["Discount"]) == ("1", "21.01", "0.00")
+    for row, theirs in zip(journal, xero):
+        assert Decimal(row["Quantity"]) * Decimal(row["Unit Price"]) - Decimal(row["Discount"]) == Decimal(row["Net"])
+        assert (row["Quantity"], row["Unit Price"]) == (theirs["*Quantity"], theirs["*UnitAmount"])
+
+
 def test_a_missing_mapping_is_one_clear_line(practice, capsys):
     practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
     practice.run()

@@ -8,15 +8,18 @@ from __future__ import annotations
 import csv
 import io
 import os
+from datetime import date
 from decimal import Decimal
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
 from sheetbill.accounting import export
-from sheetbill.accounting.journal import journal
+from sheetbill.accounting.journal import INVOICE, Customer, Journal, Sale, journal
 from sheetbill.accounting.mapping import MappingProblem
 from sheetbill.accounting.settings import AccountingSettings
+from sheetbill.core.model import Line
 from sheetbill.core.numbering import NumberPattern
 
 from .accounting_books import DATEV, LEDGER, NOVEMBER, OTHERS
@@ -120,3 +123,39 @@ def test_a_missing_mapping_names_the_service_and_the_rate(fmt):
 def test_csv_and_quickbooks_need_no_mapping():
     for fmt in ("csv", "quickbooks"):
         assert made(fmt, AccountingSettings()).files
+
+
+def _priced(code, qty, unit, disc, rate, net, tax, gross=True):
+    return Line("INV-2026-0047", "S-08002", None, code, code, D(qty), D(unit), D(disc), D(rate), D(net), D(tax),
+                D(net) + D(tax), gross=gross)
+
+
+# (line as issued, the csv's Quantity, Unit Price, Discount): Quantity × Unit Price − Discount = Net
+PRICED = [
+    ("net price", _priced("LD60", "1", "68.00", "0", "0", "68.00", "0", gross=False), ("1", "68.00", "0.00")),
+    ("net price, discount", _priced("NOSHOW", "1", "30.00", "5.00", "0", "25.00", "0", gross=False),
+     ("1", "30.00", "5.00")),
+    ("net price, two, discount", _priced("LD45", "2", "52.00", "5.20", "0", "98.80", "0", gross=False),
+     ("2", "52.00", "5.20")),
+    ("gross price", _priced("STOCKINGS", "1", "39.90", "0", "19", "33.53", "6.37"), ("1", "33.53", "0.00")),
+    ("gross, three", _priced("BANDAGE", "3", "12.50", "0", "19", "31.51", "5.99"), ("1", "31.51", "0.00")),
+    ("gross, two", _priced("BANDAGE", "2", "11.90", "0", "19", "20.00", "3.80"), ("2", "10.00", "0.00")),
+    ("gross, discount", _priced("STOCKINGS", "1", "39.90", "4.00", "19", "30.17", "5.73"), ("1", "30.17", "0.00")),
+    ("gross credit note", _priced("STOCKINGS", "-1", "39.90", "0", "19", "-33.53", "-6.37"),
+     ("-1", "33.53", "0.00")),
+]
+
+
+@pytest.mark.parametrize("what, line, expected", PRICED, ids=[c[0] for c in PRICED])
+def test_csv_unit_price_is_net_and_quantity_times_price_less_discount_is_net(what, line, expected):
+    sale = Sale(line.invoice_no, INVOICE, date(2026, 12, 1), date(2026, 12, 22), Customer("C-006", "Lena Wagner"),
+                (line,), line.net, line.tax, line.total)
+    books = Journal(date(2026, 12, 1), date(2026, 12, 31), "EUR", (sale,), ())
+    row, = csv.DictReader(io.StringIO(export.files("csv", books, OTHERS, True, CENT).files[0][1].decode("utf-8")))
+    assert (row["Quantity"], row["Unit Price"], row["Discount"]) == expected
+    assert Decimal(row["Quantity"]) * Decimal(row["Unit Price"]) - Decimal(row["Discount"]) == Decimal(row["Net"])
+    assert (row["Net"], row["Tax"], row["Total"]) == (f"{line.net:.2f}", f"{line.tax:.2f}", f"{line.total:.2f}")
+    xero, = csv.DictReader(io.StringIO(export.files("xero", books, OTHERS, True, CENT).files[0][1].decode("utf-8")))
+    if not line.discount or line.gross:  # Xero's rows take any discount into the unit amount
+        assert (abs(Decimal(xero["*Quantity"])), xero["*UnitAmount"]) == (abs(Decimal(row["Quantity"])),
+                                                                          row["Unit Price"])

@@ -122,6 +122,15 @@ def unit_and_quantity(line: Line, minor: Decimal) -> tuple[Decimal, Decimal]:
     return Decimal(1), line.net
 
 
+def priced(line: Line, minor: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """Quantity, net unit amount and discount with quantity × unit − discount = the line's net to
+    the cent: the line's own where they make its net (a net price), else `unit_and_quantity`'s
+    with the discount in the unit amount (a gross price: VAT out of the price and the discount)."""
+    if line.quantity and money(line.quantity * line.unit_price, minor) - line.discount == line.net:
+        return line.quantity, line.unit_price, line.discount
+    return (*unit_and_quantity(line, minor), ZERO)
+
+
 def journal(ledger: Ledger, date_from: date, date_to: date, credit_notes: NumberPattern,
             currency: str) -> Journal:
     clients = ClientBook(ledger.clients)

@@ -1,7 +1,9 @@
 """A plain journal CSV for every other accounting system.
 
 One row per invoice or credit note line and one per payment, UTF-8, comma,
-ISO dates, amounts with a dot and no thousands separator. The columns are
+ISO dates, amounts with a dot and no thousands separator. Unit Price is net
+(a gross price with its VAT taken out), so that Quantity × Unit Price −
+Discount = Net, as in the Xero, QuickBooks and IIF files. The columns are
 named plainly so that any importer's column mapping can take them; the
 README's Accounting section lists which columns Wave, Zoho Books,
 FreshBooks, Sage and MYOB ask for.
@@ -12,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..core.payments import format_applied
-from .journal import CREDIT_NOTE, Journal
+from .journal import CREDIT_NOTE, Journal, priced
 from .mapping import Mapper
 from .settings import AccountingSettings
 from .text import amount, csv_bytes, one_line
@@ -34,10 +36,11 @@ def export(journal: Journal, settings: AccountingSettings, minor: Decimal) -> by
         c = sale.customer
         for line in sale.lines:
             booking = mapper.line(line)
+            quantity, unit, discount = priced(line, minor)
             rows.append([kind, sale.number, sale.date.isoformat(), sale.due_date.isoformat(), c.client_id, c.name,
                          c.email, c.tax_id, sale.credits, line.session_id, line.code,
-                         one_line(line.description), f"{line.quantity.normalize():f}", amount(line.unit_price, minor),
-                         amount(line.discount, minor), amount(line.net, minor), f"{line.tax_rate.normalize():f}",
+                         one_line(line.description), f"{quantity.normalize():f}", amount(unit, minor),
+                         amount(discount, minor), amount(line.net, minor), f"{line.tax_rate.normalize():f}",
                          amount(line.tax, minor), amount(line.total, minor), booking.account, booking.tax_code,
                          journal.currency, "", "", ""])
     for p in journal.payments:
