@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from sheetbill.accounting import export
+from sheetbill.accounting import datev, export
 from sheetbill.accounting.journal import INVOICE, Customer, Journal, Sale, journal
 from sheetbill.accounting.mapping import MappingProblem
 from sheetbill.accounting.settings import AccountingSettings
-from sheetbill.core.model import Line
+from sheetbill.core.model import Allocation, Ledger, Line
 from sheetbill.core.numbering import NumberPattern
 
-from .accounting_books import DATEV, LEDGER, NOVEMBER, OTHERS
+from .accounting_books import CLIENTS, DATEV, LEDGER, NOVEMBER, OTHERS, _invoice, _line, _payment
 
 GOLDEN = Path(__file__).parent / "golden" / "accounting"
 CENT = Decimal("0.01")
@@ -159,3 +159,38 @@ def test_csv_unit_price_is_net_and_quantity_times_price_less_discount_is_net(wha
     if not line.discount or line.gross:  # Xero's rows take any discount into the unit amount
         assert (abs(Decimal(xero["*Quantity"])), xero["*UnitAmount"]) == (abs(Decimal(row["Quantity"])),
                                                                           row["Unit Price"])
+
+
+# A payment of November whose invoice is issued on 1 December: at November's end its money is
+# credit, and it is booked for the client whose money it is (core.owner.payment_owner).
+DECEMBER_INVOICE = _invoice("INV-2026-0009", date(2026, 12, 1), date(2026, 12, 15), "C-002", "Mehmet Yılmaz", [
+    _line("INV-2026-0009", "S-00010", date(2026, 11, 2), "LD60", "Manual lymph drainage, 60 min", "1", "58.50",
+          "0", "0", "58.50", "0")])
+ON_DECEMBER = (Allocation("INV-2026-0009", D("58.50")),)
+EARLY = [
+    ("session ID in Invoice No, no Client", "", "S-00010", ON_DECEMBER, ("C-002", "Mehmet Yılmaz")),
+    ("invoice in Invoice No, no Client", "", "INV-2026-0009", ON_DECEMBER, ("C-002", "Mehmet Yılmaz")),
+    ("Client ID", "C-002", "", ON_DECEMBER, ("C-002", "Mehmet Yılmaz")),
+    ("Client's name", "Anna Meier", "", (Allocation("Credit", D("58.50")),), ("C-001", "Anna Meier")),
+    ("a name no longer in Clients, its money on the invoice", "Mehmet Yilmaz", "", ON_DECEMBER,
+     ("C-002", "Mehmet Yılmaz")),
+    ("a name nobody has and no invoice", "Someone Else", "", (Allocation("Credit", D("58.50")),),
+     ("", "Someone Else")),
+]
+
+
+@pytest.mark.parametrize("what, client, invoice_no, applied, expected", EARLY, ids=[c[0] for c in EARLY])
+def test_a_payment_before_its_invoice_is_booked_for_the_client_whose_money_it_is(what, client, invoice_no, applied,
+                                                                                expected):
+    desk = _payment(2, "P-00001", date(2026, 11, 2), client, invoice_no, "58.50", "Cash", "paid at the desk", applied)
+    ledger = Ledger(sessions=(), clients=CLIENTS, services=(), invoices=(DECEMBER_INVOICE,), lines=(),
+                    payments=(desk,))
+    books = journal(ledger, *NOVEMBER, NumberPattern("CN-{year}-{seq:04}"), "EUR")
+    paid, = books.payments
+    assert (paid.customer.client_id, paid.customer.name) == expected
+    assert [a.invoice_no for a in paid.allocations] == ["Credit"]  # as it stood on 30 November
+    row, = csv.DictReader(io.StringIO(export.files("csv", books, OTHERS, True, CENT).files[0][1].decode("utf-8")))
+    assert (row["Client ID"], row["Client Name"]) == expected
+    booking, = datev.export(books, DATEV).decode("cp1252").split("\r\n")[2:-1]
+    assert f'"Zahlung P-00001 {expected[1]}"'.replace("ı", "i") in booking
+    assert (f';"Kunde";"{expected[0]}";' in booking) == bool(expected[0])

@@ -144,3 +144,25 @@ def test_datev_books_credit_to_the_payment_until_an_invoice_of_the_period_uses_i
 
 def journal_rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+def test_a_desk_payment_before_its_invoice_is_exported_with_the_sessions_client(practice):
+    """Paid at the desk on 2 Nov naming only the session; the invoice is issued on 1 Dec. November's
+    books have the payment as credit, and for the session's client, not for nobody."""
+    with practice.config_path.open("a") as f:
+        f.write(ACCOUNTING)
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2), client="C-002"))
+    practice.append("Payments", ["P-00001", date(2026, 11, 2), None, "S-00001", Decimal("65.00"), "Cash",
+                                 "paid at the desk"])
+    practice.run(at(date(2026, 12, 1)))
+    invoice, = practice.rows("Invoices")
+    assert (invoice["Issue Date"].date(), invoice["Client ID"]) == (date(2026, 12, 1), "C-002")
+    name = invoice["Client Name"]
+
+    made = files(practice, NOVEMBER)
+    row, = csv.DictReader(io.StringIO(made["csv"].decode("utf-8")))
+    assert (row["Type"], row["Number"], row["Client ID"], row["Client Name"], row["Applied To"]) == (
+        "Payment", "P-00001", "C-002", name, "Credit 65.00")
+    booking, = made["datev"].decode("cp1252").split("\r\n")[2:-1]
+    assert f'"Zahlung P-00001 {name}"' in booking and ';"Kunde";"C-002";' in booking
+    assert f"CUST\t{name}\t" in made["iif"].decode("cp1252")

@@ -157,8 +157,8 @@ def journal(ledger: Ledger, date_from: date, date_to: date, credit_notes: Number
             continue
         allocations = books.account(p).payment_on(p.payment_id, date_to)
         paid_for = next((owner[a.invoice_no] for a in allocations if a.invoice_no in owner), None)
-        payments.append(Received(p.payment_id, p.date, paid_for or _payer(clients, p.client), p.amount, p.method,
-                                 p.reference, allocations))
+        payments.append(Received(p.payment_id, p.date, paid_for or books.customer(p, by_id, clients), p.amount,
+                                 p.method, p.reference, allocations))
     sales.sort(key=lambda s: (s.date, s.kind != INVOICE, s.number))
     payments.sort(key=lambda r: (r.date, r.payment_id))
     return Journal(date_from, date_to, currency, tuple(sales), tuple(payments))
@@ -186,6 +186,16 @@ class _Books:
         self._accounts: Accounts = accounts(ledger.clients, ledger.invoices, ledger.payments, credit_note)
         self._owner = owner_of(ledger.clients, ledger.invoices)
         self._client_of = {i.invoice_no: i.client_id for i in ledger.invoices}
+
+    def customer(self, p: Payment, by_id: dict[str, Client], clients: ClientBook) -> Customer:
+        """Whose money `p` is (`owner_of`, the one rule): the client its Client names, else the client
+        of the invoice or session its Applied To or Invoice No names, though its money was still
+        credit at the period's end (an invoice issued later); else whom its Client cell names."""
+        client_id = self._owner(p)
+        if not client_id:
+            return _payer(clients, p.client)
+        name = next((i.client_name for i in self._ledger.invoices if i.client_id == client_id), p.client)
+        return _customer(by_id.get(client_id), client_id, name)
 
     def account(self, p: Payment) -> Account:
         """The account the payment is on. A payment whose client is no longer found (renamed,
