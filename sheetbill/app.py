@@ -335,6 +335,7 @@ def export_accounts(config: Config, fmt: str, date_from, date_to, out: Path | No
     (paths, notes)."""
     from .accounting import export
     from .accounting.journal import journal
+    from .accounting.datev import PeriodProblem
     from .accounting.mapping import MappingProblem
     from .book import records
 
@@ -349,6 +350,8 @@ def export_accounts(config: Config, fmt: str, date_from, date_to, out: Path | No
             made = export.files(fmt, books, config.accounting, config.day_first, config.practice.minor_unit)
     except MappingProblem as exc:
         raise ConfigError(f"{config.path.name}: accounting: {exc}") from None
+    except PeriodProblem as exc:  # the command's --from/--to, not the config
+        raise SheetbillError(str(exc)) from None
     return export.write(made, config.path.parent / "exports", out), made.notes
 
 

@@ -154,8 +154,31 @@ def test_a_missing_mapping_is_one_clear_line(practice, capsys):
     code, out, err = run(capsys, "export", "xero", "--from", "2026-11-01", "--to", "2026-11-30",
                          "--config", str(practice.config_path))
     assert code == 1 and out == ""
-    assert err.startswith("sheetbill: sheetbill.yaml: accounting: service LD60 at 0%: no account; add "
-                          "accounting.rates.0.account") and "Traceback" not in err
+    assert err == ("sheetbill: sheetbill.yaml: accounting: no account for 0% (service LD60): add "
+                   "accounting.rates.0.account, or accounting.services.LD60.account; no tax code for 0% (service "
+                   "LD60): add accounting.rates.0.tax_code, or accounting.services.LD60.tax_code\n")
+
+
+def test_xero_without_tax_codes_names_each_rate_key_once(billed, capsys):
+    billed.append("Sessions", session("S-00003", date(2026, 11, 4), client="C-002", service="LD45", extras="GEL"),
+                  session("S-00004", date(2026, 11, 5), client="C-003", service="LD30", extras="BANDAGE x2"))
+    billed.run()
+    code, out, err = run(capsys, "export", "xero", "--from", "2026-11-01", "--to", "2026-11-30",
+                         "--config", str(billed.config_path))
+    assert (code, out) == (1, "")
+    assert err == ("sheetbill: sheetbill.yaml: accounting: no tax code for 0% and 19% (5 services): add "
+                   "accounting.rates.0.tax_code and accounting.rates.19.tax_code, or "
+                   "accounting.services.<Code>.tax_code for a service\n")
+
+
+def test_a_datev_period_across_the_fiscal_year_says_which_from_and_to_to_give(billed, capsys):
+    code, out, err = run(capsys, "export", "datev", "--from", "2026-12-01", "--to", "2027-01-31",
+                         "--config", str(billed.config_path))
+    assert (code, out) == (1, "")
+    assert err == ("sheetbill: a DATEV batch holds one fiscal year at most, and 2026-12-01 to 2027-01-31 crosses "
+                   "the start of one on 01.01.2027: export each part on its own, --from 2026-12-01 --to 2026-12-31, "
+                   "then --from 2027-01-01 --to 2027-01-31\n")
+    assert not (billed.folder / "exports").exists()
 
 
 def test_export_help_explains_each_format(capsys):

@@ -96,13 +96,35 @@ def test_document_numbers_are_made_fit_for_belegfeld_1():
 @pytest.mark.parametrize("change, message", [
     ({"consultant": 0}, "consultant number"),
     ({"client": 0}, "client number"),
-    ({"fiscal_year_start": (11, 15)}, "within one fiscal year"),
     ({"debtor_account": "100000"}, "account '100000'"),
 ])
 def test_setup_problems_are_named(change, message):
     settings = replace(DATEV, datev=replace(DATEV.datev, **change))
     with pytest.raises(MappingProblem, match=message):
         exported(settings)
+
+
+# (period, fiscal year start, the --from/--to to give instead)
+CROSSING = [
+    ((date(2026, 11, 1), date(2026, 11, 30)), (11, 15), "15.11.2026",
+     "--from 2026-11-01 --to 2026-11-14, then --from 2026-11-15 --to 2026-11-30"),
+    ((date(2026, 12, 1), date(2027, 1, 31)), (1, 1), "01.01.2027",
+     "--from 2026-12-01 --to 2026-12-31, then --from 2027-01-01 --to 2027-01-31"),
+    ((date(2026, 6, 1), date(2027, 8, 31)), (7, 1), "01.07.2026",
+     "--from 2026-06-01 --to 2026-06-30, then --from 2026-07-01 --to 2027-06-30, then --from 2027-07-01 "
+     "--to 2027-08-31"),
+]
+
+
+@pytest.mark.parametrize("period, start, begins, split", CROSSING, ids=[c[2] for c in CROSSING])
+def test_a_period_across_the_fiscal_year_says_which_from_and_to_to_give(period, start, begins, split):
+    settings = replace(DATEV, datev=replace(DATEV.datev, fiscal_year_start=start))
+    with pytest.raises(datev.PeriodProblem) as exc:
+        exported(settings, period)
+    message = str(exc.value)
+    assert message == (f"a DATEV batch holds one fiscal year at most, and {period[0]} to {period[1]} crosses the "
+                       f"start of one on {begins}: export each part on its own, {split}")
+    assert "accounting" not in message
 
 
 def test_a_non_numeric_tax_key_is_refused():

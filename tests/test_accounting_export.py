@@ -17,8 +17,8 @@ import pytest
 
 from sheetbill.accounting import datev, export
 from sheetbill.accounting.journal import INVOICE, Customer, Journal, Sale, journal
-from sheetbill.accounting.mapping import MappingProblem
-from sheetbill.accounting.settings import AccountingSettings
+from sheetbill.accounting.mapping import Mapper, MappingProblem
+from sheetbill.accounting.settings import AccountingSettings, RateMapping, ServiceMapping
 from sheetbill.core.model import Allocation, Ledger, Line
 from sheetbill.core.numbering import NumberPattern
 
@@ -194,3 +194,38 @@ def test_a_payment_before_its_invoice_is_booked_for_the_client_whose_money_it_is
     booking, = datev.export(books, DATEV).decode("cp1252").split("\r\n")[2:-1]
     assert f'"Zahlung P-00001 {expected[1]}"'.replace("ı", "i") in booking
     assert (f';"Kunde";"{expected[0]}";' in booking) == bool(expected[0])
+
+
+def _at(code, rate):
+    return Line("INV-2026-0001", "S-00001", None, code, code, D(1), D(10), D(0), D(rate), D(10), D(0), D(10))
+
+
+# (settings, lines, need account, need tax code, the one message)
+MISSING = [
+    ("one service, account", AccountingSettings(), [_at("GEL", "19")], True, False,
+     "no account for 19% (service GEL): add accounting.rates.19.account, or accounting.services.GEL.account"),
+    ("many services at two rates, tax code", AccountingSettings(rates={D(0): RateMapping("200"), D(19): RateMapping("200")}),
+     [_at(code, rate) for code, rate in [("LD30", "0"), ("GEL", "19"), ("LD60", "0"), ("BANDAGE", "19"),
+                                         ("NOSHOW", "0"), ("MLD15", "0"), ("LD45", "0"), ("WORKSHOP", "19"),
+                                         ("WORKSHOP", "0"), ("GEL", "0"), ("STOCKINGS", "19")]], True, True,
+     "no tax code for 0% and 19% (9 services): add accounting.rates.0.tax_code and accounting.rates.19.tax_code, "
+     "or accounting.services.<Code>.tax_code for a service"),
+    ("both, one rate, three services", AccountingSettings(), [_at("A", "7"), _at("B", "7"), _at("C", "7")], True, True,
+     "no account for 7% (services A, B, C): add accounting.rates.7.account, or accounting.services.<Code>.account "
+     "for a service; no tax code for 7% (services A, B, C): add accounting.rates.7.tax_code, or "
+     "accounting.services.<Code>.tax_code for a service"),
+    ("a service's own mapping is enough", AccountingSettings(services={"GEL": ServiceMapping(account="8400")}),
+     [_at("GEL", "19"), _at("LD60", "0")], True, False,
+     "no account for 0% (service LD60): add accounting.rates.0.account, or accounting.services.LD60.account"),
+]
+
+
+@pytest.mark.parametrize("what, settings, lines, account, tax_code, message", MISSING, ids=[c[0] for c in MISSING])
+def test_what_the_mapping_lacks_is_one_short_message_naming_each_rate_key_once(what, settings, lines, account,
+                                                                               tax_code, message):
+    mapper = Mapper(settings)
+    for line in lines:
+        mapper.line(line, need_account=account, need_tax_code=tax_code)
+    with pytest.raises(MappingProblem) as exc:
+        mapper.check()
+    assert str(exc.value) == message

@@ -126,9 +126,9 @@ def test_a_missing_mapping_is_a_problem_naming_the_service(practice, xero):
                     session("S-00002", date(2026, 11, 3)))
     report = practice.run()
     messages = [p.message for p in report.problems if p.tab == "invoices"]
-    assert messages == ["xero: service GEL at 19%: no account; add accounting.rates.19.account or "
-                        "accounting.services.GEL.account; service GEL at 19%: no tax code; add "
-                        "accounting.rates.19.tax_code or accounting.services.GEL.tax_code"]
+    assert messages == ["xero: no account for 19% (service GEL): add accounting.rates.19.account, or "
+                        "accounting.services.GEL.account; no tax code for 19% (service GEL): add "
+                        "accounting.rates.19.tax_code, or accounting.services.GEL.tax_code"]
     assert [i["InvoiceNumber"] for i in xero.state.invoices] == ["INV-2026-0002"]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Iterable
 
@@ -74,9 +74,15 @@ def file_name(journal: Journal) -> str:
     return f"EXTF_Buchungsstapel_{journal.date_from:%Y%m%d}_{journal.date_to:%Y%m%d}.csv"
 
 
+class PeriodProblem(ValueError):
+    """The period asked for cannot be one DATEV batch; str() says which --from/--to to give."""
+
+
 def export(journal: Journal, settings: AccountingSettings) -> bytes:
+    """PeriodProblem for a period across the fiscal year, else MappingProblem for what the config lacks."""
     datev = settings.datev
-    problems = _setup_problems(datev, journal)
+    _check_period(journal.date_from, journal.date_to, datev.fiscal_year_start)
+    problems = _setup_problems(datev)
     mapper = Mapper(settings)
     bookings = [b for sale in journal.sales for b in _sale(sale, mapper, settings, datev)]
     bookings += [b for p in journal.payments for b in _payment(p, settings, datev)]
@@ -107,15 +113,28 @@ def document_number(number: str) -> str:
     return re.sub(r"[^A-Za-z0-9$&%*+\-/]", "-", number)[:36]
 
 
-def _setup_problems(datev: Datev, journal: Journal) -> list[str]:
+def _check_period(date_from: date, date_to: date, start: tuple[int, int]) -> None:
+    """A batch lies within one fiscal year: a period across its start is split there, each part named
+    as the --from and --to that export it."""
+    begins: list[date] = []
+    day = fiscal_year_start(date_to, start)
+    while day > date_from:
+        begins.insert(0, day)
+        day = fiscal_year_start(day - timedelta(days=1), start)
+    if not begins:
+        return
+    parts = zip([date_from, *begins], [*(b - timedelta(days=1) for b in begins), date_to])
+    split = ", then ".join(f"--from {a.isoformat()} --to {b.isoformat()}" for a, b in parts)
+    raise PeriodProblem(f"a DATEV batch holds one fiscal year at most, and {date_from} to {date_to} crosses the "
+                        f"start of one on {begins[0]:%d.%m.%Y}: export each part on its own, {split}")
+
+
+def _setup_problems(datev: Datev) -> list[str]:
     out = []
     if not datev.consultant:
         out.append("accounting.datev.consultant: the tax adviser's consultant number (Beraternummer) is needed")
     if not datev.client:
         out.append("accounting.datev.client: the practice's client number (Mandantennummer) is needed")
-    begin = fiscal_year_start(journal.date_from, datev.fiscal_year_start)
-    if fiscal_year_start(journal.date_to, datev.fiscal_year_start) != begin:
-        out.append(f"a DATEV batch lies within one fiscal year (from {begin:%d.%m.%Y}); split the period")
     return out
 
 
