@@ -11,6 +11,7 @@ import pytest
 
 from sheetbill import cli
 from sheetbill import config as config_mod
+from sheetbill.accounting.settings import RateMapping
 from sheetbill.errors import ConfigError
 
 from .conftest import session
@@ -196,12 +197,20 @@ def test_export_help_explains_each_format(capsys):
     ("accounting:\n  datev: {consultant: 12}", "accounting.datev.consultant: must be the consultant number"),
     ("accounting:\n  datev: {chart: SKR99}", "accounting.datev.chart: must be SKR03 or SKR04"),
     ("accounting:\n  payment_accounts: {Paypal: '1'}", "accounting.payment_accounts.Paypal: must be Card"),
+    ("accounting:\n  categories: {RC: '8336'}", "accounting.categories.RC: must be a VAT category, one of S, Z, E"),
+    ("accounting:\n  categories: {AE: {konto: '8336'}}", "accounting.categories.AE.konto: unknown key"),
 ])
 def test_config_errors_name_the_key(practice, section, message):
     with practice.config_path.open("a") as f:
         f.write("\n" + section + "\n")
     with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
         config_mod.load(practice.config_path)
+
+
+def test_config_accounting_categories(practice):
+    with practice.config_path.open("a") as f:
+        f.write("\naccounting:\n  categories: {ae: '8336', O: {account: 8338, tax_code: NONE}}\n")
+    assert dict(practice.config.accounting.categories) == {"AE": RateMapping("8336"), "O": RateMapping("8338", "NONE")}
 
 
 def test_config_accounting_shorthand(practice):

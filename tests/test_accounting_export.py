@@ -6,6 +6,7 @@ Regenerate the golden files after a deliberate change with
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 from datetime import date
@@ -229,3 +230,61 @@ def test_what_the_mapping_lacks_is_one_short_message_naming_each_rate_key_once(w
     with pytest.raises(MappingProblem) as exc:
         mapper.check()
     assert str(exc.value) == message
+
+
+def _of(code, rate, category):
+    return dataclasses.replace(_at(code, rate), vat_category=category)
+
+
+SKR03 = AccountingSettings(rates={D(0): RateMapping("8100"), D(19): RateMapping("8400")}, datev=DATEV.datev)
+SKR04 = dataclasses.replace(SKR03, rates={D(0): RateMapping("4100"), D(19): RateMapping("4400")},
+                            datev=dataclasses.replace(DATEV.datev, chart="04"))
+XERO = AccountingSettings(rates={D(0): RateMapping("200", "Tax Exempt"), D(19): RateMapping("200", "OUTPUT2")},
+                          categories={"AE": RateMapping(tax_code="ECOUTPUTSERVICES"),
+                                      "O": RateMapping("260", "NONE")})
+# (settings, line, DATEV's revenue account, then the Xero file's account and tax type where `settings` is Xero's)
+BY_CATEGORY = [
+    ("SKR03 exempt therapy: the rate's", SKR03, _of("LD60", "0", "E"), "8100"),
+    ("SKR03 no category at 0% is exempt", SKR03, _of("LD60", "0", ""), "8100"),
+    ("SKR03 reverse charge", SKR03, _of("WORKSHOP", "0", "AE"), "8336"),
+    ("SKR03 intra-community supply", SKR03, _of("GEL", "0", "K"), "8125"),
+    ("SKR03 outside the scope", SKR03, _of("NOSHOW", "0", "O"), "8338"),
+    ("SKR03 standard", SKR03, _of("GEL", "19", "S"), "8400"),
+    ("SKR04 reverse charge", SKR04, _of("WORKSHOP", "0", "AE"), "4336"),
+    ("SKR04 outside the scope", SKR04, _of("NOSHOW", "0", "O"), "4338"),
+    ("SKR04 exempt", SKR04, _of("LD60", "0", "E"), "4100"),
+    ("the config's category wins over the chart's",
+     dataclasses.replace(SKR03, categories={"O": RateMapping("2742")}), _of("NOSHOW", "0", "O"), "2742"),
+    ("a service's own account wins over its category",
+     dataclasses.replace(SKR03, services={"WORKSHOP": ServiceMapping(account="8337")}), _of("WORKSHOP", "0", "AE"),
+     "8337"),
+]
+
+
+@pytest.mark.parametrize("what, settings, line, account", BY_CATEGORY, ids=[c[0] for c in BY_CATEGORY])
+def test_datev_books_revenue_by_vat_category_before_the_rate(what, settings, line, account):
+    sale = Sale(line.invoice_no, INVOICE, date(2026, 12, 1), date(2026, 12, 31), Customer("C-010", "Atelier"),
+                (line,), line.net, line.tax, line.total)
+    books = Journal(date(2026, 12, 1), date(2026, 12, 31), "EUR", (sale,), ())
+    booking, = datev.export(books, settings).decode("cp1252").split("\r\n")[2:-1]
+    assert booking.split(";")[7] == account  # Gegenkonto: the revenue account
+
+
+XERO_BY_CATEGORY = [
+    ("exempt", _of("LD60", "0", "E"), ("200", "Tax Exempt")),
+    ("reverse charge: the category's tax type, the rate's account", _of("WORKSHOP", "0", "AE"),
+     ("200", "ECOUTPUTSERVICES")),
+    ("outside the scope", _of("NOSHOW", "0", "O"), ("260", "NONE")),
+    ("standard", _of("GEL", "19", ""), ("200", "OUTPUT2")),
+]
+
+
+@pytest.mark.parametrize("what, line, expected", XERO_BY_CATEGORY, ids=[c[0] for c in XERO_BY_CATEGORY])
+def test_xero_takes_the_categorys_tax_type_before_the_rates(what, line, expected):
+    sale = Sale(line.invoice_no, INVOICE, date(2026, 12, 1), date(2026, 12, 31), Customer("C-010", "Atelier"),
+                (line,), line.net, line.tax, line.total)
+    books = Journal(date(2026, 12, 1), date(2026, 12, 31), "EUR", (sale,), ())
+    row, = csv.DictReader(io.StringIO(export.files("xero", books, XERO, True, CENT).files[0][1].decode("utf-8")))
+    assert (row["*AccountCode"], row["*TaxType"]) == expected
+    journal_row, = csv.DictReader(io.StringIO(export.files("csv", books, XERO, True, CENT).files[0][1].decode()))
+    assert (journal_row["Account"], journal_row["Tax Code"]) == expected

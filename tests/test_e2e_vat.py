@@ -3,6 +3,7 @@ abroad under reverse charge, one without a valid VAT ID, and a gross price list.
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import replace
 from datetime import date
@@ -209,3 +210,39 @@ def test_an_exemption_given_by_any_vatex_code_prints_its_article_and_an_unknown_
     out = capsys.readouterr().out
     assert "workbook: Services row 2 (LD30): Exemption Reason code 'VATEX-EU-999' is not on the VATEX code list" in out
     assert "(LD60)" not in out
+
+
+def test_datev_and_xero_book_reverse_charge_and_outside_scope_apart_from_exempt(practice, capsys):
+    """The exempt therapy, reverse charge to a French SARL and an outside-scope service, all at 0 %:
+    DATEV books each on its own revenue account, Xero gets each its own tax type."""
+    vat_practice(practice)
+    practice.append("Services", ["NOSHOW", "Missed appointment fee", Decimal("30.00")])
+    add_columns(practice, "Services", {"NOSHOW": {"VAT Category": "O", "Exemption Reason": "Not a supply"}})
+    practice.append("Sessions", session("S-00004", date(2026, 11, 5), client="C-002", service="NOSHOW"))
+    with practice.config_path.open("a") as f:
+        f.write('\naccounting:\n  rates: {0: "8100", 19: "8400"}\n'
+                '  datev: {consultant: 1234567, client: 10001, chart: SKR03}\n')
+    practice.run()
+    categories = {(l["Invoice No"], l["Code"]): l["VAT Category"] or "" for l in practice.rows("Lines")}
+    assert sorted(categories.values()) == ["", "AE", "E", "O"]
+
+    def exported(fmt: str, *extra: str) -> str:
+        target = practice.folder / f"{fmt}.csv"
+        assert cli.main(["-q", "export", fmt, "--from", "2026-11-01", "--to", "2026-11-30", "--config",
+                         str(practice.config_path), "--out", str(target), *extra]) == 0, capsys.readouterr().err
+        return target.read_bytes().decode("cp1252" if fmt == "datev" else "utf-8")
+
+    revenue = {(r[10], r[7]) for r in (line.split(";") for line in exported("datev").split("\r\n")[2:-1])
+               if r[6] == "10000"}
+    numbers = {category: no for (no, _), category in categories.items()}
+    assert (f'"{numbers["E"]}"', "8100") in revenue and (f'"{numbers[""]}"', "8400") in revenue
+    assert (f'"{numbers["AE"]}"', "8336") in revenue  # reverse charge: SKR03's account for it
+    assert (f'"{numbers["O"]}"', "8338") in revenue  # outside the scope: not with the exempt therapy
+
+    practice.config_path.write_text(practice.config_path.read_text().replace(
+        '  rates: {0: "8100", 19: "8400"}\n',
+        '  rates: {0: {account: "200", tax_code: Tax Exempt}, 19: {account: "200", tax_code: OUTPUT2}}\n'
+        '  categories: {AE: {tax_code: ECOUTPUTSERVICES}, O: {tax_code: NONE}}\n'))
+    rows = list(csv.DictReader(io.StringIO(exported("xero"))))
+    by_code = {r["*Description"]: r["*TaxType"] for r in rows}
+    assert sorted(set(by_code.values())) == ["ECOUTPUTSERVICES", "NONE", "OUTPUT2", "Tax Exempt"]

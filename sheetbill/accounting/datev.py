@@ -2,9 +2,12 @@
 
 Line 1 is the header record (consultant and client numbers, fiscal year
 start, account length, the period); line 2 names the 116 columns; then one
-booking per invoice or credit note and tax code (debtor to revenue, the gross
-amount; DATEV takes the tax out through the revenue account or the
-BU-Schlüssel) and one per payment and invoice it paid (bank to debtor).
+booking per invoice or credit note and revenue account and tax code (debtor
+to revenue, the gross amount; DATEV takes the tax out through the revenue
+account or the BU-Schlüssel; reverse charge, intra-community supply and
+outside the scope go to the chart's accounts for them, CATEGORY_ACCOUNTS,
+unless the config names others) and one per payment and invoice it paid
+(bank to debtor).
 Belegfeld 1 is the invoice number, so DATEV's open items match payments to
 invoices. Windows-1252, semicolons, CRLF, amounts like 1234,50.
 """
@@ -12,7 +15,7 @@ invoices. Windows-1252, semicolons, CRLF, amounts like 1234,50.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Iterable
@@ -20,7 +23,7 @@ from typing import Iterable
 from ..core.number import ZERO, fmt
 from .journal import CREDIT_NOTE, Journal, Received, Sale
 from .mapping import Mapper, MappingProblem
-from .settings import AccountingSettings, Datev
+from .settings import AccountingSettings, Datev, RateMapping
 from .text import fit, one_line
 
 ENCODING = "cp1252"
@@ -55,6 +58,11 @@ BELEGFELD_1 = re.compile(r"[A-Za-z0-9$&%*+\-/]{1,36}")
 PAYMENT_ACCOUNTS = {"03": {"Cash": "1000", "Bank transfer": "1200", "Card": "1360", "Other": "1360"},
                     "04": {"Cash": "1600", "Bank transfer": "1800", "Card": "1460", "Other": "1460"}}
 
+# Revenue accounts by VAT category, per chart, where the config names none for the category:
+# reverse charge in another EU country (§ 13b UStG), intra-community supply, outside the scope.
+CATEGORY_ACCOUNTS = {"03": {"AE": "8336", "K": "8125", "O": "8338"},
+                     "04": {"AE": "4336", "K": "4125", "O": "4338"}}
+
 
 @dataclass(frozen=True)
 class Booking:
@@ -83,7 +91,7 @@ def export(journal: Journal, settings: AccountingSettings) -> bytes:
     datev = settings.datev
     _check_period(journal.date_from, journal.date_to, datev.fiscal_year_start)
     problems = _setup_problems(datev)
-    mapper = Mapper(settings)
+    mapper = Mapper(with_category_accounts(settings))
     bookings = [b for sale in journal.sales for b in _sale(sale, mapper, settings, datev)]
     bookings += [b for p in journal.payments for b in _payment(p, settings, datev)]
     try:
@@ -96,6 +104,15 @@ def export(journal: Journal, settings: AccountingSettings) -> bytes:
     lines = [_header(journal, datev), ";".join(_quote(c) for c in COLUMNS)]
     lines += [_row(b, journal.currency) for b in bookings]
     return fit("\r\n".join(lines) + "\r\n", ENCODING).encode(ENCODING)
+
+
+def with_category_accounts(settings: AccountingSettings) -> AccountingSettings:
+    """The settings with the chart's account for a VAT category the config gives no account."""
+    categories = dict(settings.categories)
+    for category, account in CATEGORY_ACCOUNTS[settings.datev.chart].items():
+        mapped = categories.get(category, RateMapping())
+        categories[category] = replace(mapped, account=mapped.account or account)
+    return replace(settings, categories=categories)
 
 
 def fiscal_year_start(day: date, start: tuple[int, int]) -> date:

@@ -1,6 +1,7 @@
 """Which account, tax code and item each invoice line goes to, from `accounting:`.
 
-A service's own mapping wins over its tax rate's; values that are needed and
+A service's own mapping wins over its VAT category's (reverse charge, outside
+the scope...), which wins over its tax rate's; values that are needed and
 missing are collected, so that one run lists every gap, and are one
 `MappingProblem` naming each rate key to add once (and the services).
 """
@@ -36,9 +37,10 @@ class Mapper:
 
     def line(self, line: Line, need_account: bool = False, need_tax_code: bool = False) -> Booking:
         service = self.settings.services.get(line.code.strip().upper(), ServiceMapping())
+        category = self.settings.categories.get(line.category, RateMapping())
         rate = self.settings.rates.get(line.tax_rate.normalize(), RateMapping())
-        booking = Booking(item=service.item or line.code, account=service.account or rate.account,
-                          tax_code=service.tax_code or rate.tax_code)
+        booking = Booking(item=service.item or line.code, account=service.account or category.account or rate.account,
+                          tax_code=service.tax_code or category.tax_code or rate.tax_code)
         for field, needed, value in (("account", need_account, booking.account),
                                      ("tax_code", need_tax_code, booking.tax_code)):
             if needed and not value:

@@ -3,8 +3,11 @@
     accounting:
       rates:                    # per tax rate: the revenue account and the tax code
         19: {account: "8400"}
-        0: {account: "8125", tax_code: "Tax Exempt"}
-      services:                 # optional, per service Code: overrides the rate's account,
+        0: {account: "8100", tax_code: "Tax Exempt"}
+      categories:               # optional, per VAT category (S, Z, E, AE, K, O): before the rate
+        AE: {account: "8336"}
+        O: {account: "8338", tax_code: ""}
+      services:                 # optional, per service Code: overrides the category's and the rate's,
         LD60: {item: "Lymph drainage", account: "4000", tax_code: ""}
       receivable_account: ""    # "" : the format's default
       tax_account: ""           # IIF: where the tax goes
@@ -24,6 +27,7 @@ from decimal import Decimal
 from typing import Any, Callable, Mapping
 
 from ..core.number import percent
+from ..core.vat import CATEGORIES
 
 Fail = Callable[[str, str], Exception]
 
@@ -57,6 +61,7 @@ class Datev:
 class AccountingSettings:
     sync: str = ""  # "", quickbooks or xero
     rates: Mapping[Decimal, RateMapping] = field(default_factory=dict)
+    categories: Mapping[str, RateMapping] = field(default_factory=dict)  # VAT category -> as a rate's
     services: Mapping[str, ServiceMapping] = field(default_factory=dict)
     receivable_account: str = ""
     tax_account: str = ""
@@ -65,7 +70,7 @@ class AccountingSettings:
     credentials: str = ""  # the sync's sign-in file, relative to the config ("": <sync>-token.json)
 
 
-_KEYS = {"sync", "credentials", "rates", "services", "receivable_account", "tax_account", "payment_accounts", "datev"}
+_KEYS = {"sync", "credentials", "rates", "categories", "services", "receivable_account", "tax_account", "payment_accounts", "datev"}
 _DATEV_KEYS = {"consultant", "client", "fiscal_year_start", "account_length", "chart", "debtor_account"}
 
 
@@ -86,7 +91,8 @@ def parse(raw: Any, fail: Fail) -> AccountingSettings:
     if sync and sync not in SYNC_SYSTEMS:
         raise fail("accounting.sync", f"must be quickbooks or xero (got '{sync}')")
     return AccountingSettings(
-        sync=sync, rates=_rates(raw.get("rates"), fail), services=_services(raw.get("services"), fail),
+        sync=sync, rates=_rates(raw.get("rates"), fail), categories=_categories(raw.get("categories"), fail),
+        services=_services(raw.get("services"), fail),
         receivable_account=_text(raw.get("receivable_account")), tax_account=_text(raw.get("tax_account")),
         payment_accounts=_payment_accounts(raw.get("payment_accounts"), fail),
         datev=_datev(raw.get("datev"), fail), credentials=_text(raw.get("credentials")))
@@ -114,15 +120,30 @@ def _rates(value: Any, fail: Fail) -> dict[Decimal, RateMapping]:
             rate = percent(str(rate_text))
         except ValueError:
             raise fail(key, "must be a tax rate like 19 or 7%") from None
-        if isinstance(spec, (str, int)) and not isinstance(spec, bool):
-            out[rate.normalize()] = RateMapping(account=str(spec))
-            continue
-        spec = _mapping(spec, key, fail)
-        unknown = set(spec) - {"account", "tax_code"}
-        if unknown:
-            raise fail(f"{key}.{sorted(unknown)[0]}", "unknown key (account, tax_code)")
-        out[rate.normalize()] = RateMapping(_text(spec.get("account")), _text(spec.get("tax_code")))
+        out[rate.normalize()] = _rate_mapping(spec, key, fail)
     return out
+
+
+def _categories(value: Any, fail: Fail) -> dict[str, RateMapping]:
+    out = {}
+    for name, spec in _mapping(value, "accounting.categories", fail).items():
+        key = f"accounting.categories.{name}"
+        category = _text(name).upper()
+        if category not in CATEGORIES:
+            raise fail(key, f"must be a VAT category, one of {', '.join(CATEGORIES)}")
+        out[category] = _rate_mapping(spec, key, fail)
+    return out
+
+
+def _rate_mapping(spec: Any, key: str, fail: Fail) -> RateMapping:
+    """`{account: ..., tax_code: ...}`, or the account alone."""
+    if isinstance(spec, (str, int)) and not isinstance(spec, bool):
+        return RateMapping(account=str(spec))
+    spec = _mapping(spec, key, fail)
+    unknown = set(spec) - {"account", "tax_code"}
+    if unknown:
+        raise fail(f"{key}.{sorted(unknown)[0]}", "unknown key (account, tax_code)")
+    return RateMapping(_text(spec.get("account")), _text(spec.get("tax_code")))
 
 
 def _services(value: Any, fail: Fail) -> dict[str, ServiceMapping]:
