@@ -243,3 +243,25 @@ def test_cms1500_data_six_sessions_to_a_form(insured, capsys):
     assert re.search(r"1080 00", forms[0]) and re.search(r"180 00", forms[1])
     assert "F411" in forms[1] and "Z630" in forms[1] and re.search(r"\bAB\b", forms[1])
     assert "123456789" in forms[0] and "1234567893" in forms[0]  # EIN without its dash, the practice's NPI
+
+
+def test_a_sessions_extras_are_service_lines_of_their_own(insured, capsys):
+    """MLD15 x4 with BANDAGE x3 (coded A6448) and GEL (no code): 97140 keeps its own 66.00, the
+    bandages are an A6448 line, the gel a line without a code."""
+    insured.append("Services", ["MLD15", "Manual lymph drainage, per 15 min", Decimal("16.50"), 0, "15 min",
+                                date(2026, 1, 1), "Yes", "97140", "GP"])
+    insured.set("Services", "BANDAGE", "Procedure Code", "A6448")
+    insured.append("Sessions", ["S-05001", date(2026, 11, 19), "C-010", "MLD15", 4, "BANDAGE x3, GEL", None, "Maria",
+                                "Completed", None, None, None, None, "I97.2", "11"])
+    insured.run()
+    code, out = superbill(insured, capsys, "C-010", "--from", "2026-11-19", "--to", "2026-11-19", "--cms1500")
+    assert code == 0
+    text = pdf_text(out.split("Superbill: ")[1].splitlines()[0])
+    assert re.search(r"19 Nov 2026\s+11\s+97140 GP\s+Manual lymph drainage, per 15 min\s+A\s+4\s+66.00 EUR", text)
+    assert re.search(r"19 Nov 2026\s+11\s+A6448\s+Compression bandaging\s+A\s+3\s+44.63 EUR", text)
+    assert re.search(r"19 Nov 2026\s+11\s+—\s+Skin care gel\s+A\s+1\s+8.21 EUR", text)
+    assert re.search(r"Total charges\s+118.84 EUR", text)
+    form, = [f for f in pdf_text(out.split("CMS-1500: ")[1].splitlines()[0]).split("\f") if f.strip()]
+    assert re.search(r"11 19 26 11 19 26 11\s+97140\s+GP\s+A\s+66 00 4\b", form)
+    assert re.search(r"11 19 26 11 19 26 11\s+A6448\s+A\s+44 63 3\b", form)
+    assert "110 63" not in form

@@ -1,11 +1,16 @@
 """A client's superbill for a period: the itemised statement of the sessions
 the client submits to their insurer for reimbursement. It is not a claim.
 
-One line per billed session of the period (on a live invoice): date and
-place of service, procedure code and modifiers, the diagnosis pointers
-(letters into the superbill's list of diagnoses, in order of first use),
-units, the charge (the session's lines on its invoice) and the amount paid
-(`session_paid.paid_per_session`), and its rendering provider.
+One service line per invoice line of each billed session of the period (on
+a live invoice): the session's service, and each of its Extras, on its own
+line with its own procedure code and modifiers (from its Services row), its
+own units and charge (as the invoice billed it), the session's date, place
+of service, diagnosis pointers (letters into the superbill's list of
+diagnoses, in order of first use) and rendering provider, and its share of
+the amount paid for the session (`session_paid.paid_per_session`, given to
+the session's lines in their order, each up to its charge). An item whose
+service has no Procedure Code is a line without one: never folded into a
+coded line, whose charge per unit it would falsify.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ class SuperbillLine:
     charge: Decimal
     paid: Decimal
     provider: Provider | None
+    service: str = ""  # the Services code it was billed as (MLD15, BANDAGE)
 
 
 @dataclass(frozen=True)
@@ -115,22 +121,25 @@ def superbill_for(client: Client, ledger: Ledger, coding: Coding, paid: Mapping[
         codes = diagnosis_codes(row.diagnosis)
         for code in codes:
             letters.setdefault(code, _letter(len(letters)))
-        procedure = coding.procedure(s.service, s.date)
+        provider = providers.get(" ".join(s.provider.split())) or \
+            (Provider(s.provider.strip(), s.provider.strip()) if s.provider.strip() else None)
         own = [line for line in invoice.lines if line.session_id == s.session_id]
-        main = next((line for line in own if line.code.strip().upper() == s.service.strip().upper()), None)
-        service = services.get(s.service.strip().upper())
-        lines.append(SuperbillLine(
-            date=s.date, session_id=s.session_id, invoice_no=invoice.invoice_no,
-            place_of_service=row.place_of_service.strip() or default_place,
-            procedure_code=procedure.procedure_code if procedure else "",
-            modifiers=procedure.modifiers if procedure else (),
-            description=main.description if main else (service.description if service else s.service),
-            pointers=tuple(letters[c] for c in codes),
-            units=main.quantity if main else (s.quantity or Decimal(1)),
-            charge=sum((line.total for line in own), ZERO),
-            paid=paid.get(s.session_id, ZERO),
-            provider=providers.get(" ".join(s.provider.split())) or
-            (Provider(s.provider.strip(), s.provider.strip()) if s.provider.strip() else None)))
+        items = [(line.code, line.description, line.quantity, line.total) for line in own]
+        if not items:  # an invoice whose lines do not name their sessions: the session as a whole
+            service = services.get(s.service.strip().upper())
+            items = [(s.service, service.description if service else s.service, s.quantity or Decimal(1), ZERO)]
+        left = paid.get(s.session_id, ZERO)
+        for code, description, units, charge in items:
+            procedure = coding.procedure(code, s.date)
+            share = min(left, max(charge, ZERO))
+            left -= share
+            lines.append(SuperbillLine(
+                date=s.date, session_id=s.session_id, invoice_no=invoice.invoice_no,
+                place_of_service=row.place_of_service.strip() or default_place,
+                procedure_code=procedure.procedure_code if procedure else "",
+                modifiers=procedure.modifiers if procedure else (),
+                description=description, pointers=tuple(letters[c] for c in codes), units=units, charge=charge,
+                paid=share, provider=provider, service=code.strip().upper()))
     diagnoses = tuple(Diagnosis(letter, code, describe(code)) for code, letter in letters.items())
     return Superbill(client.client_id, date_from, date_to, today, tuple(lines), diagnoses)
 

@@ -2,7 +2,7 @@
 "data only" (for the red pre-printed form), from the coordinates map
 `templates/cms1500.yaml`.
 
-Six sessions to a form; more make more forms, each standing alone (its own
+Six service lines to a form; more make more forms, each standing alone (its own
 diagnoses A-L, at most four pointers a line, its own totals). Text is upper
 case and amounts are written as the form wants them (`  180 00`).
 """
