@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 def print_document(title: str, stored: StoredPdf | None, report: CycleReport, email: bool, not_emailed: str,
                    also: tuple[tuple[str, list[str]], ...] = ()) -> int:
     """`title: <where the PDF is>`, each of `also` (a title and its lines), what was emailed, and
-    `not_emailed` when `email` was asked for and nothing went; the errors on stderr. The exit code."""
+    `not_emailed` when `email` was asked for and nothing went; the warnings and errors on stderr. The exit code."""
     if stored is not None:
         print(f"{title}: {stored.where}")
     for heading, lines in also:
@@ -23,6 +23,8 @@ def print_document(title: str, stored: StoredPdf | None, report: CycleReport, em
         print(f"Emailed: {label}")
     if email and not report.sent and not report.errors:
         print(f"Not emailed: {not_emailed}")
+    for warning in report.warnings:
+        print(f"  warning: {warning}", file=sys.stderr)
     for error in report.errors:
         print(f"  error: {error}", file=sys.stderr)
     return 2 if report.errors else 0

@@ -17,6 +17,7 @@ from .core.delivery import resolution, unknown_outcomes
 from .core.marks import statement_key
 from .core.model import Ledger
 from .core.statement import statement_of
+from .core.superbill import unpayable
 from .cycle_report import CycleReport
 from .deliver.exactly_once import Outgoing, send_all
 from .deliver.outgoing import invoice_copy_item, statement_item
@@ -69,8 +70,15 @@ def superbill(worker: Worker, client_ref: str, date_from: date, date_to: date, e
         snapshot = worker.io.read()
         ledger = worker.io.ledger(snapshot)
         ctx = worker.context(snapshot, ledger, ledger.invoices, ledger.payments)
-        doc = superbills.document(ctx, snapshot.tables, ledger, ClientBook(ledger.clients).find(client_ref),
-                                  date_from, date_to)
+        client = ClientBook(ledger.clients).find(client_ref)
+        doc = superbills.document(ctx, snapshot.tables, ledger, client, date_from, date_to)
+        who = f"{client.client_id} ({client.name})"
+        if not doc.insured.superbill:
+            raise SheetbillError(f"{who} is not set up for superbills: set Superbill to Yes in Clients, with "
+                                 "their Insurer and Member ID, and give the services a Procedure Code")
+        if not doc.superbill.lines:
+            raise SheetbillError(f"{who} has no billed sessions from {date_from} to {date_to}: no superbill made")
+        report.warnings += [gap for gap in (unpayable(line, cms1500) for line in doc.superbill.lines) if gap]
         stored, item = superbills.item(ctx, doc, snapshot.state, report.errors)
         if cms1500:
             try:

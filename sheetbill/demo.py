@@ -204,6 +204,8 @@ def main(argv: list[str]) -> int:
     print(report.line())
     for p in report.problems:
         print(f"  problem on {p.tab} row {p.row}: {p.message}")
+    for line in report.for_a_person():
+        print(f"  {line}")
     for e in report.errors:
         print(f"  error: {e}")
     bank_statement(folder, config)

@@ -73,3 +73,37 @@ def test_a_no_show_fee_does_not_carry_the_sessions_procedure_code():
     s = bill(line("NOSHOW", "1", "30.00", "Missed appointment fee"))
     assert [(x.procedure_code, x.description, x.charge) for x in s.lines] == [
         ("", "Missed appointment fee", Decimal("30.00"))]
+
+
+@pytest.mark.parametrize("pointers, procedure, claim, expected", [
+    (("A",), "97140", False, ""),
+    (("A",), "97140", True, ""),
+    ((), "97140", False, "S-05001 on 2026-11-26 (MLD15) has no diagnosis (fill in its Diagnosis in Sessions): "
+                         "an insurer will not pay that line"),
+    (("A",), "", True, "S-05001 on 2026-11-26 (GEL) has no procedure code (give GEL a Procedure Code in Services): "
+                       "an insurer will not pay that line; left out of the CMS-1500"),
+    ((), "", True, "S-05001 on 2026-11-26 (GEL) has no diagnosis (fill in its Diagnosis in Sessions) and no "
+                   "procedure code (give GEL a Procedure Code in Services): an insurer will not pay that line; "
+                   "left out of the CMS-1500"),
+])
+def test_a_line_an_insurer_will_not_accept_is_named(pointers, procedure, claim, expected):
+    from dataclasses import replace
+
+    from sheetbill.core.superbill import unpayable
+
+    service = "MLD15" if procedure else "GEL"
+    superbill_line = replace(bill(line(service, "1", "10.00")).lines[0], pointers=pointers,
+                             procedure_code=procedure, service=service)
+    assert unpayable(superbill_line, claim) == expected
+
+
+def test_the_claim_form_keeps_only_lines_with_a_diagnosis_and_a_procedure_code():
+    from dataclasses import replace
+
+    from sheetbill.insurance.cms1500 import claim_lines
+
+    s = bill(line("MLD15", "4", "66.00"), line("BANDAGE", "3", "44.63"), line("GEL", "1", "8.21"))
+    no_dx = replace(s.lines[0], session_id="S-05002", pointers=())
+    kept, left_out = claim_lines(s.lines + (no_dx,))
+    assert [x.procedure_code for x in kept] == ["97140", "A6448"]
+    assert [(x.service, x.session_id) for x in left_out] == [("GEL", "S-05001"), ("MLD15", "S-05002")]

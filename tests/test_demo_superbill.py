@@ -42,3 +42,17 @@ def test_the_demos_insurance_client_gets_octobers_superbill_once(tmp_path):
     assert "Maria Keller, PT · NPI 1245319599" in text and "Tom Berger, PT, DPT · NPI 1765432103" in text
     worker.run_once()
     assert len(superbills(config)) == 1
+
+
+def test_the_run_names_the_line_without_diagnosis_of_the_superbill_it_sends(tmp_path):
+    """Built on 1 December, the demo sends November's superbill, whose session of the 30th has no
+    diagnosis: the run says so, naming it."""
+    from datetime import UTC, datetime
+
+    config = config_mod.load(demo.build(tmp_path / "demo", date(2026, 12, 1)))
+    report = app.worker_for(config, clock=FixedClock(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))).run_once()
+    (msg,) = superbills(config)
+    assert msg["Subject"] == "Superbill 1 Nov 2026 – 30 Nov 2026 from Lindenhof Lymph & Physio"
+    assert [f for f in report.flags if f.startswith("superbill of")] == [
+        "superbill of C-009 for 2026-11-01..2026-11-30: S-90005 on 2026-11-30 (MLD15) has no diagnosis "
+        "(fill in its Diagnosis in Sessions): an insurer will not pay that line"]

@@ -247,7 +247,7 @@ def test_cms1500_data_six_sessions_to_a_form(insured, capsys):
 
 def test_a_sessions_extras_are_service_lines_of_their_own(insured, capsys):
     """MLD15 x4 with BANDAGE x3 (coded A6448) and GEL (no code): 97140 keeps its own 66.00, the
-    bandages are an A6448 line, the gel a line without a code."""
+    bandages are an A6448 line, the gel a line without a code on the superbill only."""
     insured.append("Services", ["MLD15", "Manual lymph drainage, per 15 min", Decimal("16.50"), 0, "15 min",
                                 date(2026, 1, 1), "Yes", "97140", "GP"])
     insured.set("Services", "BANDAGE", "Procedure Code", "A6448")
@@ -264,4 +264,58 @@ def test_a_sessions_extras_are_service_lines_of_their_own(insured, capsys):
     form, = [f for f in pdf_text(out.split("CMS-1500: ")[1].splitlines()[0]).split("\f") if f.strip()]
     assert re.search(r"11 19 26 11 19 26 11\s+97140\s+GP\s+A\s+66 00 4\b", form)
     assert re.search(r"11 19 26 11 19 26 11\s+A6448\s+A\s+44 63 3\b", form)
-    assert "110 63" not in form
+    assert "110 63 4" not in form and "8 21" not in form  # the gel has no code: not on the claim form
+    assert re.search(r"110 63\s+0 00", form)  # box 28: the charges of its lines
+
+
+def test_superbills_refuse_an_empty_period_and_a_client_without_superbills(insured, capsys):
+    insured.append("Sessions", coded("S-00001", date(2026, 11, 3), "F41.1"),
+                   coded("S-00002", date(2026, 11, 4), "F41.1", client="C-011"))
+    insured.run()
+    code = cli.main(["-q", "superbill", "--config", str(insured.config_path), "C-010", "--from", "2025-01-01",
+                     "--to", "2025-01-31", "--cms1500"])
+    err = capsys.readouterr().err
+    assert code == 1 and "C-010 (Emma Stone) has no billed sessions from 2025-01-01 to 2025-01-31" in err
+    code = cli.main(["-q", "superbill", "--config", str(insured.config_path), "C-011", "--from", "2026-11-01",
+                     "--to", "2026-11-30", "--cms1500"])
+    err = capsys.readouterr().err
+    assert code == 1 and "C-011 (Paul Gray) is not set up for superbills" in err
+    assert not list((insured.folder / "invoices").glob("*C-01[01] 2025*")) + \
+        list((insured.folder / "invoices").glob("*C-011*"))
+
+
+def test_lines_without_a_diagnosis_or_procedure_code_are_named_and_left_off_the_claim_form(insured, capsys):
+    insured.set("Services", "BANDAGE", "Procedure Code", "A6448")
+    insured.append("Sessions", coded("S-00001", date(2026, 11, 3), "F41.1"), coded("S-00002", date(2026, 11, 4), None))
+    insured.append("Sessions", ["S-00003", date(2026, 11, 5), "C-010", "THER", None, "BANDAGE x2, GEL", None, "Maria",
+                                "Completed", None, None, None, None, "F41.1", None])
+    insured.run()
+    code = cli.main(["-q", "superbill", "--config", str(insured.config_path), "C-010", "--from", "2026-11-01",
+                     "--to", "2026-11-30", "--cms1500"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert err.splitlines() == [
+        "  warning: S-00002 on 2026-11-04 (THER) has no diagnosis (fill in its Diagnosis in Sessions): "
+        "an insurer will not pay that line; left out of the CMS-1500",
+        "  warning: S-00003 on 2026-11-05 (GEL) has no procedure code (give GEL a Procedure Code in Services): "
+        "an insurer will not pay that line; left out of the CMS-1500"]
+    text = pdf_text(out.split("Superbill: ")[1].splitlines()[0])
+    assert re.search(r"Total charges\s+577.96 EUR", text)  # 3 x 180.00, two bandages 29.75, a gel 8.21
+    form, = [f for f in pdf_text(out.split("CMS-1500: ")[1].splitlines()[0]).split("\f") if f.strip()]
+    assert len(re.findall(r"11 0\d 26 11 0\d 26 11\s+(?:90837|A6448)", form)) == 3
+    assert "11 04 26" not in form and "8 21" not in form and re.search(r"389 75\s+0 00", form)
+    code = cli.main(["-q", "superbill", "--config", str(insured.config_path), "C-010", "--from", "2026-11-04",
+                     "--to", "2026-11-04", "--cms1500"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "CMS-1500" not in out and "Superbill: " in out
+    assert "CMS-1500 of C-010: not made: no line has both a diagnosis and a procedure code" in err
+
+
+def test_a_monthly_superbill_with_a_line_without_diagnosis_is_named_by_the_run(insured):
+    insured.append("Sessions", coded("S-00001", date(2026, 10, 20), "F41.1"), coded("S-00002", date(2026, 10, 27), None))
+    insured.run(OCTOBER)
+    report = insured.run()
+    assert len(superbill_mails(insured)) == 1
+    assert "attention: superbill of C-010 for 2026-10-01..2026-10-31: S-00002 on 2026-10-27 (THER) has no diagnosis " \
+           "(fill in its Diagnosis in Sessions): an insurer will not pay that line" in report.for_a_person()
+    assert not any("superbill of" in f for f in insured.run().flags)  # sent once, named once

@@ -144,6 +144,18 @@ def superbill_for(client: Client, ledger: Ledger, coding: Coding, paid: Mapping[
     return Superbill(client.client_id, date_from, date_to, today, tuple(lines), diagnoses)
 
 
+def unpayable(line: SuperbillLine, claim: bool = False) -> str:
+    """What an insurer will not accept on `line` (no diagnosis, no procedure code) and where
+    to fix it, naming its session, day and service; "" when nothing. `claim`: the line is
+    left out of the CMS-1500 for it."""
+    gaps = ([] if line.pointers else ["no diagnosis (fill in its Diagnosis in Sessions)"]) + \
+        ([] if line.procedure_code else [f"no procedure code (give {line.service} a Procedure Code in Services)"])
+    if not gaps:
+        return ""
+    return (f"{line.session_id} on {line.date.isoformat()} ({line.service}) has {' and '.join(gaps)}: "
+            f"an insurer will not pay that line" + ("; left out of the CMS-1500" if claim else ""))
+
+
 def _billed_sessions(invoices: Iterable[Invoice], client_id: str) -> dict[str, Invoice]:
     """Session ID -> the live invoice (not a credit note) that bills it."""
     out = {}

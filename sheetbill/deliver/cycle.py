@@ -89,7 +89,7 @@ class Delivery:
                 items += tagged("superbill", self.superbills.monthly(
                     ctx, snapshot.tables, replace(ledger, sessions=cycle.sessions, invoices=tuple(cycle.invoices),
                                                   payments=cycle.payments),
-                    snapshot.state, report.errors, lookup))
+                    snapshot.state, report.errors, lookup, report.flags))
         commits = Commits(book, snapshot)
         outcome = send_all(items, self.transport, commits, lookup, first,
                            out=Outcome(report.sent, report.errors, recorded=report.recorded))  # filled as it goes: a failing write still tells

@@ -2,13 +2,16 @@
 "data only" (for the red pre-printed form), from the coordinates map
 `templates/cms1500.yaml`.
 
-Six service lines to a form; more make more forms, each standing alone (its own
-diagnoses A-L, at most four pointers a line, its own totals). Text is upper
+Only lines with a diagnosis and a procedure code go on it (`claim_lines`: a
+line without either is one no payer accepts; the command names those it
+leaves out). Six service lines to a form; more make more forms, each standing
+alone (its own diagnoses A-L, at most four pointers a line, its own totals). Text is upper
 case and amounts are written as the form wants them (`  180 00`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -51,9 +54,16 @@ def cms1500_type(form: FormMap) -> DocumentType[SuperbillDocument]:
                         lambda doc: "cms1500\n" + repr(doc))
 
 
+def claim_lines(lines: Sequence[SuperbillLine]) -> tuple[tuple[SuperbillLine, ...], tuple[SuperbillLine, ...]]:
+    """The lines that go on the claim form (a diagnosis and a procedure code), and those left out."""
+    def fits(line: SuperbillLine) -> bool:
+        return bool(line.pointers and line.procedure_code.strip())
+    return tuple(line for line in lines if fits(line)), tuple(line for line in lines if not fits(line))
+
+
 def _context(doc: SuperbillDocument, form: FormMap) -> dict[str, Any]:
     per_form = int(form.lines["per_form"])
-    lines = doc.superbill.lines
+    lines, _ = claim_lines(doc.superbill.lines)
     chunks = [lines[i:i + per_form] for i in range(0, len(lines), per_form)] or [()]
     return {"client_id": doc.client.client_id, "font_pt": form.font_pt,
             "forms": [_page(doc, chunk, form) for chunk in chunks]}

@@ -21,7 +21,7 @@ from ..core.cycle import CyclePlan
 from ..core.insurance import InsuredClient
 from ..core.model import Client, InvoiceStatus, Ledger
 from ..core.session_paid import paid_per_session
-from ..core.superbill import SuperbillDocument, superbill_for
+from ..core.superbill import SuperbillDocument, superbill_for, unpayable
 from ..core.marks import period, state_is_sending, superbill_key
 from ..deliver.exactly_once import Outgoing
 from ..deliver.outgoing import client_document_item
@@ -72,8 +72,12 @@ class Superbills:
         from ..render.html import HtmlRenderer
         from .cms1500 import cms1500_type, load_map
 
+        from .cms1500 import claim_lines
+
         if self.claim_template is None or self.claim_map is None:
             raise ValueError("no CMS-1500 template")
+        if not claim_lines(doc.superbill.lines)[0]:
+            raise ValueError("no line has both a diagnosis and a procedure code")
         renderer = HtmlRenderer(self.claim_template, cms1500_type(load_map(self.claim_map)))
         s = doc.superbill
         name = f"CMS-1500 {doc.client.client_id} {s.date_from.isoformat()}..{s.date_to.isoformat()}"
@@ -91,9 +95,10 @@ class Superbills:
             lambda sender: superbill_message_id(client.client_id, period(s.date_from, s.date_to), sender), errors)
 
     def monthly(self, ctx, tables: dict[str, Table], ledger: Ledger, state: dict, errors: list[str],
-                lookup: bool) -> list[Outgoing]:
+                lookup: bool, flags: list[str] | None = None) -> list[Outgoing]:
         """Last month's superbill to each client with Superbill = Yes and billed sessions in it, once
-        (none when the config's `insurance.monthly` is false)."""
+        (none when the config's `insurance.monthly` is false). Each of its lines an insurer will not
+        accept (no diagnosis, no procedure code) goes into `flags`, for the admin, when it is made."""
         if not self.settings.monthly:
             return []
         end = ctx.today.replace(day=1) - timedelta(days=1)
@@ -119,4 +124,7 @@ class Superbills:
             _, item = self.item(ctx, doc, state, errors)
             if item is not None:
                 items.append(item)
+                if flags is not None:
+                    flags += [f"superbill of {client.client_id} for {period(start, end)}: {gap}"
+                              for gap in map(unpayable, doc.superbill.lines) if gap]
         return items
