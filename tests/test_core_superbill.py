@@ -107,3 +107,24 @@ def test_the_claim_form_keeps_only_lines_with_a_diagnosis_and_a_procedure_code()
     kept, left_out = claim_lines(s.lines + (no_dx,))
     assert [x.procedure_code for x in kept] == ["97140", "A6448"]
     assert [(x.service, x.session_id) for x in left_out] == [("GEL", "S-05001"), ("MLD15", "S-05002")]
+
+
+@pytest.mark.parametrize("pointers, per_form, expected", [
+    (["AB"] * 7, 6, [6, 1]),  # six lines to a form
+    (["ABCD", "EFGH", "IJKL", "MN"], 6, [3, 1]),  # box 21 full after three lines: a new form
+    (["ABCD", "EFGH", "IJKL", "AB"], 6, [4]),  # the fourth line's diagnoses are in box 21 already
+    (["ABCDEFGHIJ", "KL", "M", "A"], 6, [2, 2]),
+    (["ABCDEFGHIJKL", "ABCDEFGHIJKL"], 6, [2]),
+    ([], 6, [0]),  # an empty superbill: one empty form (the command refuses it before)
+])
+def test_a_new_form_starts_when_box_21_would_overflow(pointers, per_form, expected):
+    from dataclasses import replace
+
+    from sheetbill.insurance.cms1500 import forms
+
+    first = bill(line("MLD15", "1", "16.50")).lines[0]
+    lines = [replace(first, pointers=tuple(p)) for p in pointers]
+    chunks = forms(lines, per_form)
+    assert [len(c) for c in chunks] == expected
+    assert all(len({p for x in c for p in x.pointers}) <= 12 for c in chunks)
+    assert [x for c in chunks for x in c] == lines

@@ -319,3 +319,20 @@ def test_a_monthly_superbill_with_a_line_without_diagnosis_is_named_by_the_run(i
     assert "attention: superbill of C-010 for 2026-10-01..2026-10-31: S-00002 on 2026-10-27 (THER) has no diagnosis " \
            "(fill in its Diagnosis in Sessions): an insurer will not pay that line" in report.for_a_person()
     assert not any("superbill of" in f for f in insured.run().flags)  # sent once, named once
+
+
+def test_cms1500_starts_a_new_form_when_box_21_would_overflow(insured, capsys):
+    """Four sessions of four diagnoses each: sixteen codes, box 21 holds twelve. The fourth session
+    goes on a second form with all its diagnoses, instead of losing them on the first."""
+    codes = "F41.1 Z63.0 F32.A F43.10 F43.21 F40.10 F42.2 F51.01 F41.0 F33.1 F90.0 F43.22 G47.00 Z63.5 Z56.0 F10.20"
+    groups = [", ".join(codes.split()[n:n + 4]) for n in range(0, 16, 4)]
+    insured.append("Sessions", *[coded(f"S-0000{n}", date(2026, 11, n), g) for n, g in enumerate(groups, start=2)])
+    insured.run()
+    code, out = superbill(insured, capsys, "C-010", "--from", "2026-11-01", "--to", "2026-11-30", "--cms1500")
+    assert code == 0
+    forms = [f for f in pdf_text(out.split("CMS-1500: ")[1].splitlines()[0]).split("\f") if f.strip()]
+    assert len(forms) == 2
+    assert re.search(r"11 04 26 11 04 26 11\s+90837\s+95\s+IJKL\b", forms[0]) and "G4700" not in forms[0]
+    assert re.search(r"11 05 26 11 05 26 11\s+90837\s+95\s+ABCD\b", forms[1])
+    assert all(c in forms[1] for c in ("G4700", "Z635", "Z560", "F1020")) and "F411" not in forms[1]
+    assert re.search(r"540 00\s+0 00", forms[0]) and re.search(r"180 00\s+0 00", forms[1])

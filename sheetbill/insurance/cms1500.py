@@ -4,8 +4,9 @@
 
 Only lines with a diagnosis and a procedure code go on it (`claim_lines`: a
 line without either is one no payer accepts; the command names those it
-leaves out). Six service lines to a form; more make more forms, each standing
-alone (its own diagnoses A-L, at most four pointers a line, its own totals). Text is upper
+leaves out). Six service lines to a form, fewer when their diagnoses would
+not fit box 21's twelve; more make more forms, each standing alone (its own
+diagnoses A-L, at most four pointers a line, its own totals). Text is upper
 case and amounts are written as the form wants them (`  180 00`).
 """
 
@@ -25,6 +26,7 @@ from ..render.base import DocumentType
 from ..render.errors import RenderError
 
 CHAR_MM, LINE_MM = 25.4 / 10, 25.4 / 6  # the form's grid: 10 characters and 6 lines per inch
+BOX_21 = 12  # diagnoses A-L
 RELATIONS = {"self": "relation_self", "spouse": "relation_spouse", "child": "relation_child"}
 
 
@@ -64,9 +66,25 @@ def claim_lines(lines: Sequence[SuperbillLine]) -> tuple[tuple[SuperbillLine, ..
 def _context(doc: SuperbillDocument, form: FormMap) -> dict[str, Any]:
     per_form = int(form.lines["per_form"])
     lines, _ = claim_lines(doc.superbill.lines)
-    chunks = [lines[i:i + per_form] for i in range(0, len(lines), per_form)] or [()]
     return {"client_id": doc.client.client_id, "font_pt": form.font_pt,
-            "forms": [_page(doc, chunk, form) for chunk in chunks]}
+            "forms": [_page(doc, chunk, form) for chunk in forms(lines, per_form)]}
+
+
+def forms(lines: Sequence[SuperbillLine], per_form: int) -> list[tuple[SuperbillLine, ...]]:
+    """The lines, in order, by form: a new form after `per_form` lines, or before a line whose
+    diagnoses would take box 21 past its twelve (A-L); never none."""
+    out: list[tuple[SuperbillLine, ...]] = []
+    chunk: list[SuperbillLine] = []
+    used: set[str] = set()
+    for line in lines:
+        if chunk and (len(chunk) >= per_form or len(used | set(line.pointers)) > BOX_21):
+            out.append(tuple(chunk))
+            chunk, used = [], set()
+        chunk.append(line)
+        used |= set(line.pointers)
+    if chunk or not out:
+        out.append(tuple(chunk))
+    return out
 
 
 def _page(doc: SuperbillDocument, lines: tuple[SuperbillLine, ...], form: FormMap) -> list[dict[str, Any]]:
@@ -151,7 +169,7 @@ def _diagnoses(doc: SuperbillDocument, lines, form: FormMap, put) -> dict[str, s
     used: list[str] = []
     for line in lines:
         for pointer in line.pointers:
-            if pointer not in out and len(used) < 12:
+            if pointer not in out and len(used) < BOX_21:
                 out[pointer] = "ABCDEFGHIJKL"[len(used)]
                 used.append(codes.get(pointer, ""))
     d = form.diagnoses
