@@ -66,6 +66,9 @@ def test_what_a_receipt_states_of_where_the_money_went_is_set_back(changed: dict
     blank = {**PAID, "client": "", "invoice_no": ""}  # applied to the open invoices, its client found by them
     filled = receipted_cells({"P-00001": blank}, {"P-00001": {**blank, "client": "C-002"}}, {("payments", "P-00001"): 2})
     assert [(w.field, w.after) for w in filled] == [("client", "")]  # C-002 would take C-001's money
+    credit = {**PAID, "invoice_no": "", "applied_to": "Credit 40.00"}  # nothing open when it came: all credit
+    assert receipted_cells({"P-00001": credit}, {"P-00001": {**credit, "client": "C-002"}},
+                           {("payments", "P-00001"): 2}) == []  # the credit moves with the Client, as the sheet says
     unreceipted = {**PAID, "receipt_no": "", "applied_to": ""}
     assert receipted_cells({"P-00001": unreceipted}, {"P-00001": {**unreceipted, **changed}},
                            {("payments", "P-00001"): 2}) == []

@@ -17,11 +17,12 @@ receipt number is spent: a deleted row is put back, as a finalized invoice's
 is (a payment entered twice is taken back with a refund, which has a receipt
 of its own), so the number is never given to another payment and the Bank row
 that made it does not add it again. Where its money went stays as the receipt
-says: its Client and Invoice No, and an Amount lowered below what the receipt
-states, are set back (money is moved to another client, or taken back, with a
-refund, which has a receipt of its own), as the Applied To and Receipt No the
-worker wrote are. A changed Date, or an Amount raised (the rest becomes credit),
-is taken as the sheet says. Either way the worker says so, once, since the
+says: its Invoice No, its Client where the money is on invoices, and an Amount
+lowered below what the receipt states, are set back (money is moved to another
+client, or taken back, with a refund, which has a receipt of its own), as the
+Applied To and Receipt No the worker wrote are. A changed Date, an Amount raised
+(the rest becomes credit), or the Client of money kept as credit (a client
+renamed: the Client ID put in) is taken as the sheet says. Either way the worker says so, once, since the
 client's receipt no longer agrees with the sheet. So does a session on an
 invoice whose row was deleted (the invoice stays as sent).
 """
@@ -35,6 +36,7 @@ from .history import Rows
 from .invoice import checksum
 from .model import Invoice, InvoiceStatus
 from .number import D
+from .payments import CREDIT, REFUND, parse_applied
 from .overtyped import identities
 from .status import invoice_status
 from .plan import CellWrite, RowAppend
@@ -141,17 +143,32 @@ def receipted_deleted(before: Mapping[str, Mapping[str, str]],
 
 
 WORKER_RECEIPTED = ("applied_to", "receipt_no")  # what the worker wrote of a receipted payment, and its receipt says
-KEPT = ("client", "invoice_no")  # whose money it is and what it paid, as the receipt says: set back when changed
+KEPT = ("client", "invoice_no")  # whose money it is and what it paid, as the receipt says (see `_set_back`)
 
 
-def _set_back(fld: str, was: str, is_now: str) -> bool:
-    """Whether a receipted payment's cell changed from `was` to `is_now` is set back: what the worker
-    wrote and where the money went, always; the Amount when it was lowered, cleared or garbled."""
+def _set_back(fld: str, old: Mapping[str, str], current: Mapping[str, str]) -> bool:
+    """Whether a receipted payment's cell a person changed (`old` -> `current`, its rows) is set back:
+    what the worker wrote, always; Invoice No, always, and the Client where the money is on invoices,
+    which say whose it is (a Client changed on money kept as credit moves the credit); the Amount when
+    it was lowered, cleared or garbled."""
+    was, is_now = old.get(fld, ""), current.get(fld, "")
+    if is_now == was:
+        return False
     if fld == "amount":
         return bool(was) and _lowered(was, is_now)
-    if fld in KEPT:  # also one left empty and filled in since: it would give the money to another client
-        return is_now != was
-    return fld in WORKER_RECEIPTED and bool(was) and is_now != was
+    if fld == "invoice_no":  # also one left empty and filled in since
+        return True
+    if fld == "client":
+        return _on_invoices(old.get("applied_to", ""))
+    return fld in WORKER_RECEIPTED and bool(was)
+
+
+def _on_invoices(applied_to: str) -> bool:
+    """Whether Applied To puts money on an invoice (not only Credit or a Refund); a garbled one may."""
+    try:
+        return any(a.invoice_no not in (CREDIT, REFUND) for a in parse_applied(applied_to))
+    except ValueError:
+        return True
 
 
 def _lowered(was: str, is_now: str) -> bool:
@@ -177,9 +194,9 @@ def receipted_cells(before: Mapping[str, Mapping[str, str]], now: Mapping[str, M
         if not old.get("receipt_no") or current is None or ("payments", key) not in row_of:
             continue
         for fld in (*WORKER_RECEIPTED, *KEPT, "amount"):
-            was, is_now = old.get(fld, ""), current.get(fld, "")
-            if _set_back(fld, was, is_now):
-                out.append(CellWrite("payments", row_of[("payments", key)], key, fld, is_now, was))
+            if _set_back(fld, old, current):
+                out.append(CellWrite("payments", row_of[("payments", key)], key, fld, current.get(fld, ""),
+                                     old.get(fld, "")))
     return out
 
 
@@ -193,8 +210,8 @@ def receipted_flags(before: Mapping[str, Mapping[str, str]], now: Mapping[str, M
             continue
         changed = [(f, f"{header} {old.get(f, '') or '(empty)'} -> {current.get(f, '') or '(empty)'}")
                    for f, header in RECEIPTED.items() if not _same_cell(f, old.get(f, ""), current.get(f, ""))]
-        back = [said for f, said in changed if _set_back(f, old.get(f, ""), current.get(f, ""))]
-        taken = [said for f, said in changed if not _set_back(f, old.get(f, ""), current.get(f, ""))]
+        back = [said for f, said in changed if _set_back(f, old, current)]
+        taken = [said for f, said in changed if not _set_back(f, old, current)]
         if back:
             flags.append(f"Payment {key} was changed after its receipt {receipt} was issued ({'; '.join(back)}): "
                          "set back, as the receipt states. To take money back, enter a refund (a negative "
