@@ -129,3 +129,20 @@ def test_the_figures_of_the_account_contract():
     note = invoice_context(sample_credit_note())
     assert (note["amount_due"], note["status"], note["is_paid"], note["paid"]) == \
         ("0.00 EUR", "Credit note", False, "0.00 EUR")
+
+
+@pytest.mark.parametrize("total, previous, language, terms", [
+    ("0.00", "0", "", "Nothing is charged on this invoice: there is nothing to pay."),  # a whole discount
+    ("0.00", "-20.00", "", "Nothing is charged on this invoice: there is nothing to pay."),  # no credit spent on it
+    ("0.00", "0", "de_DE", "Auf dieser Rechnung wird nichts berechnet: Es ist nichts zu zahlen."),
+    ("65.00", "-80.00", "", "Your credit on account covers it: there is nothing to pay."),
+    ("65.00", "-80.00", "fr_FR", "Votre avoir couvre ce montant : il n'y a rien à payer."),
+])
+def test_an_invoice_that_asks_for_nothing_says_why(total, previous, language, terms):
+    """An invoice of 0.00 said the client's credit covered it, to a client without any."""
+    doc = sample_document(previous_balance=Decimal(previous))
+    amount = Decimal(total)
+    doc = replace(doc, client=replace(doc.client, language=language),
+                  invoice=replace(doc.invoice, net=amount, tax=Decimal(0), total=amount, balance=amount))
+    assert doc.amount_due == 0 and not doc.is_paid
+    assert invoice_context(doc)["payment_terms"] == terms

@@ -68,6 +68,7 @@ _CREDITED = N_("The amount is credited to your account; there is nothing to pay.
 _PAID = N_("Paid in full, thank you: there is nothing to pay.")
 _PAID_EARLIER_OPEN = N_("This invoice is paid in full, thank you. {amount_due} is still open on earlier invoices.")
 _COVERED = N_("Your credit on account covers it: there is nothing to pay.")
+_NOTHING_CHARGED = N_("Nothing is charged on this invoice: there is nothing to pay.")
 _TITLES = {"invoice": N_("Invoice"), "credit_note": N_("Credit note")}
 # whole sentences, not a lowercased title: "Rechnung" keeps its capital, "un avoir" its gender
 _DRAFT_TITLES = {"invoice": N_("Draft invoice"), "credit_note": N_("Draft credit note")}
@@ -204,7 +205,7 @@ def invoice_context(doc: InvoiceDocument) -> InvoiceContext:
     elif doc.is_paid:
         terms = _(_PAID_EARLIER_OPEN).format(amount_due=amount_due) if doc.amount_due > 0 else _(_PAID)
     elif doc.amount_due <= 0 and not doc.draft:
-        terms = _(_COVERED)
+        terms = _(_COVERED) if invoice.total > 0 else _(_NOTHING_CHARGED)  # 0.00 (a whole discount): no credit spent
     else:
         terms = payment_terms(practice.payment_note, doc.terms_days, {
             "number": number, "reference": pay["payment_reference"] or number,
