@@ -1,10 +1,12 @@
 """The money oracle (issue 7): random sequences of what admins do (and clients
 paying by bank transfer or online by card, through the fake Stripe), on a real
-.xlsx practice and the real worker; after every run each client's account is
-recomputed from the workbook's rows (tests/oracle/account.py, no sheetbill
-code) and every figure of every document the run produced (the template
-contexts of contract.md), every email body and Date, and the workbook's own
-Paid, Balance, Status and the Clients' Balance and Credit are compared with it.
+.xlsx practice and the real worker; sessions and clients get Discounts in each
+form an admin types them (`10%`, a number under a percent format, an amount).
+After every run each client's account and each invoice's lines are recomputed
+(tests/oracle/account.py, no sheetbill code) and every figure of every document
+the run produced (the template contexts of contract.md), every email body and
+Date, the Invoices and Lines rows and the workbook's own Paid, Balance, Status
+and the Clients' Balance and Credit are compared with it.
 
 Profiles (HYPOTHESIS_PROFILE):
 - default: bounded and derandomized, in `make test`; no shrinking (a failure
@@ -26,6 +28,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
+from .oracle.account import Discount, Refused
 from .oracle.machine import Desk
 
 NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
@@ -42,6 +45,16 @@ SURVEY = os.environ.get("ORACLE_SURVEY")  # a file: findings are written there (
 
 HOW = st.sampled_from(["full", "partial", "over"])
 METHOD = st.sampled_from(["Card", "Cash", "Bank transfer"])
+# A Discount cell as admins type it: text `12.5%`, a number under a percent format (0.125 shown as 13%
+# under `0%`) and a plain amount off (0.50; 65.00 and 71.90, a session's whole price; 250.00, more
+# than any session's); 0 and 100 % among them. Most sessions and clients have none.
+PERCENTS = st.sampled_from(["0", "5", "10", "12.5", "15", "33.3", "50", "100"]).map(Decimal)
+DISCOUNT = st.one_of(
+    st.none(), st.none(), st.none(),
+    st.builds(Discount, st.just("text"), PERCENTS),
+    st.builds(Discount, st.just("percent"), PERCENTS, st.sampled_from(["0%", "0.0%", "0.00%"])),
+    st.builds(Discount, st.just("amount"),
+              st.sampled_from(["0", "0.5", "5", "12.34", "65", "70", "71.9", "100", "250"]).map(Decimal)))
 
 
 def share(amount: Decimal, how: str) -> Decimal:
@@ -55,11 +68,12 @@ def share(amount: Decimal, how: str) -> Decimal:
 class Practice(RuleBasedStateMachine):
     desk: Desk
 
-    @initialize(monthly=st.booleans(), daily=st.booleans(), email=st.booleans(), review=st.booleans())
-    def open_practice(self, monthly, daily, email, review):
+    @initialize(monthly=st.booleans(), daily=st.booleans(), email=st.booleans(), review=st.booleans(),
+                discount=DISCOUNT)
+    def open_practice(self, monthly, daily, email, review, discount):
         self.desk = Desk(monthly_statements=monthly, review=review)
         self.desk.log.append(f"Desk(monthly_statements={monthly}, {review=})")
-        self.desk.add_client(daily, email)
+        self.desk.add_client(daily, email, discount)
 
     def teardown(self):
         if hasattr(self, "desk"):
@@ -83,15 +97,20 @@ class Practice(RuleBasedStateMachine):
         items = sorted(items)
         return items[i % len(items)]
 
-    @rule(daily=st.booleans(), email=st.booleans())
-    def add_client(self, daily, email):
+    @rule(daily=st.booleans(), email=st.booleans(), discount=DISCOUNT)
+    def add_client(self, daily, email, discount):
         if len(self.desk.clients) < 4:
-            self.desk.add_client(daily, email)
+            self.desk.add_client(daily, email, discount)
 
     @rule(i=st.integers(0, 9), quantity=st.integers(1, 3), gel=st.integers(0, 2), days_back=st.integers(0, 3),
-          completed=st.booleans())
-    def log_session(self, i, quantity, gel, days_back, completed):
-        self.desk.log_session(self.pick(self.desk.clients, i), quantity, gel, days_back, completed)
+          completed=st.booleans(), discount=DISCOUNT)
+    def log_session(self, i, quantity, gel, days_back, completed, discount):
+        self.desk.log_session(self.pick(self.desk.clients, i), quantity, gel, days_back, completed, discount)
+
+    @rule(i=st.integers(0, 9), discount=DISCOUNT)
+    def discount_client(self, i, discount):
+        """The client's Discount changed: sessions billed from now on (and drafts) follow it."""
+        self.desk.discount_client(self.pick(self.desk.clients, i), discount)
 
     @precondition(lambda self: any(not s["completed"] for s in self.desk.sessions.values()))
     @rule(i=st.integers(0, 9))
@@ -100,12 +119,16 @@ class Practice(RuleBasedStateMachine):
 
     @rule(i=st.integers(0, 9), quantity=st.integers(1, 2), gel=st.integers(0, 1), how=HOW, method=METHOD)
     def paid_at_the_desk(self, i, quantity, gel, how, method):
-        """A session today, paid at the desk by its Session ID before the run bills it."""
+        """A session today, paid at the desk by its Session ID before the run bills it (what it
+        costs after the client's discount; nothing when that is nothing)."""
         desk = self.desk
         sid = desk.log_session(self.pick(desk.clients, i), quantity, gel, 0, True)
-        price = Decimal("65.00") * quantity + Decimal("6.90") * gel
-        price += (Decimal("6.90") * gel * Decimal("0.19")).quantize(Decimal("0.01"))
-        desk.pay(share(price, how if how != "over" else "full"), invoice=sid, method=method)
+        try:
+            price = desk.price([sid]).total
+        except Refused:  # a discount above the price: the session waits, and so does its payment
+            price = Decimal("65.00") * quantity
+        if price > 0:
+            desk.pay(share(price, how if how != "over" else "full"), invoice=sid, method=method)
 
     @precondition(lambda self: self.desk.open_invoices())
     @rule(i=st.integers(0, 99), how=HOW, days_back=st.integers(0, 20), method=METHOD)
@@ -173,6 +196,14 @@ class Practice(RuleBasedStateMachine):
         key = self.pick(self.desk.drafts(), i)
         sid = str(self.desk.book.drafts[key]["Sessions"]).split(",")[0].strip()
         self.desk.correct(sid, quantity)
+
+    @precondition(lambda self: self.desk.drafts())
+    @rule(i=st.integers(0, 99), discount=DISCOUNT)
+    def discount_a_drafts_session(self, i, discount):
+        """A session's own Discount changed while its invoice is a draft (review mode)."""
+        key = self.pick(self.desk.drafts(), i)
+        sid = str(self.desk.book.drafts[key]["Sessions"]).split(",")[0].strip()
+        self.desk.discount_session(sid, discount)
 
     @precondition(lambda self: self.desk.drafts())
     @rule(i=st.integers(0, 99), cents=st.integers(100, 9000))

@@ -1,5 +1,6 @@
 """Each client's account, recomputed from the workbook's rows with openpyxl and
-a few lines of arithmetic; nothing from sheetbill.
+a few lines of arithmetic, and what each session costs (at the end: prices,
+discounts, tax); nothing from sheetbill.
 
 Definitions (contract.md, issue 7), each "as of" a day:
 - an invoice is live at a day when it was issued by then and no credit note
@@ -61,6 +62,7 @@ class Doc:
     cancels: str  # a credit note: the invoice it cancels
     row: int
     net: Decimal = ZERO
+    tax: Decimal = ZERO
 
     @property
     def credit_note(self) -> bool:
@@ -136,7 +138,8 @@ class Book:
             docs[str(r["Invoice No"])] = Doc(
                 str(r["Invoice No"]), day(r["Issue Date"]), day(r.get("Due Date")), str(r["Client ID"]),
                 total, dec(r.get("Paid")), dec(r.get("Balance")), str(r.get("Status") or ""),
-                str(r.get("Sessions") or "") if total < 0 else "", n, dec(r.get("Net")))
+                str(r.get("Sessions") or "") if total < 0 or str(r["Invoice No"]).startswith("CN-") else "", n,
+                dec(r.get("Net")), dec(r.get("Tax")))
         sessions = {str(r["Session ID"]): r for _, r in rows("Sessions") if r.get("Session ID")}
         payments = []
         problems = []
@@ -281,3 +284,132 @@ def parse_applied(text: str) -> list[tuple[str, Decimal]]:
         assert m, f"Applied To entry not understood: {part!r}"
         out.append((m[1].strip(), dec(m[2])))
     return out
+
+
+# -- pricing a session --------------------------------------------------------
+# What a session costs, from README.md, DESIGN.md and the docstrings of the Discount
+# cell and of pricing (nothing from sheetbill is run):
+#
+# - Services: LD60 at 65.00 (exempt, 0 %) and the GEL extra at 6.90 (19 %); prices
+#   are net. A line's amount is quantity x unit price, rounded half-up to the cent.
+# - Discount (Sessions and Clients): the session's own Discount wins over the
+#   client's, which applies where the session's cell is empty; `0` means none. The
+#   cell's number format tells a percentage from an amount: text `10%` and a number
+#   shown as a percentage (0.125 under `0%`: the number held, 12.5 %, whatever the
+#   cell shows) are percentages; a plain number is an amount, however small (0.5 is
+#   0.50 off). A percentage takes that share of each line, rounded half-up to the
+#   cent; an amount is taken off the session's lines from the first on (the service,
+#   then the extras), each line down to 0.00 at most (as pricing's docstring says). Quantity x unit price - discount
+#   is the line's amount (its net).
+# - Where the docs are silent, as an accountant would have it: a discount larger than
+#   the session's price would make it negative, so the session is not billed (its
+#   Problem says why); a discount as large as the price, or 100 %, bills 0.00.
+# - An invoice: its lines' nets; the tax once per rate on the sum of that rate's nets,
+#   rounded half-up; total = net + tax. A credit note is its invoice, negated.
+
+SERVICES = {"LD60": (Decimal("65.00"), Decimal(0)), "GEL": (Decimal("6.90"), Decimal(19))}
+HUNDRED = Decimal(100)
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Discount:
+    """A Discount cell as the admin types it. `form`: "text" (`12.5%`), "percent" (the
+    number 0.125 under the number format `fmt`, e.g. `0%`) or "amount" (a plain number,
+    that much off); `value`: the percentage (text, percent) or the amount."""
+
+    form: str
+    value: Decimal
+    fmt: str = "General"
+
+    def __repr__(self) -> str:
+        tail = f", {self.fmt!r}" if self.form == "percent" else ""
+        return f"Discount({self.form!r}, Decimal('{self.value}'){tail})"
+
+    @property
+    def percent(self) -> Decimal | None:
+        return self.value if self.form in ("text", "percent") else None
+
+    def cell(self) -> tuple[object, str]:
+        """The value written to the cell and its number format."""
+        if self.form == "text":
+            return f"{self.value}%", "General"
+        if self.form == "percent":
+            return float(self.value / HUNDRED), self.fmt
+        return (int(self.value) if self.value == self.value.to_integral_value() else float(self.value)), "General"
+
+
+@dataclass(frozen=True)
+class Priced:
+    """One line of an invoice as the oracle prices it."""
+
+    session: str
+    code: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal
+    net: Decimal
+    rate: Decimal
+
+    def negated(self) -> Priced:
+        return Priced(self.session, self.code, -self.quantity, self.unit_price, -self.discount, -self.net, self.rate)
+
+
+class Refused(Exception):
+    """A session that cannot be billed as it stands: str() says why."""
+
+
+def price_session(sid: str, quantity: int, gel: int, discount: Discount | None) -> list[Priced]:
+    """The session's lines (the service, then the GEL extra if any), or Refused."""
+    items = [("LD60", Decimal(quantity))] + ([("GEL", Decimal(gel))] if gel else [])
+    grosses = [cents(q * SERVICES[code][0]) for code, q in items]
+    if discount is None:
+        cuts = [ZERO] * len(grosses)
+    elif discount.percent is not None:
+        if not 0 <= discount.percent <= HUNDRED:
+            raise Refused(f"Discount {discount.percent}% is not a percentage of the price")
+        cuts = [cents(g * discount.percent / HUNDRED) for g in grosses]
+    else:
+        left = cents(discount.value)
+        if left > sum(grosses, ZERO):
+            raise Refused(f"Discount {discount.value} is more than the session's {sum(grosses, ZERO)}")
+        cuts = []
+        for g in grosses:
+            cuts.append(min(g, left))
+            left -= cuts[-1]
+    return [Priced(sid, code, q, SERVICES[code][0], cut, g - cut, SERVICES[code][1])
+            for (code, q), g, cut in zip(items, grosses, cuts)]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """An invoice's lines and totals."""
+
+    lines: tuple[Priced, ...]
+
+    @property
+    def net(self) -> Decimal:
+        return sum((l.net for l in self.lines), ZERO)
+
+    @property
+    def taxes(self) -> dict[Decimal, tuple[Decimal, Decimal]]:
+        """Rate -> (its lines' net, the tax on it)."""
+        out = {}
+        for rate in sorted({l.rate for l in self.lines}):
+            net = sum((l.net for l in self.lines if l.rate == rate), ZERO)
+            out[rate] = (net, cents(net * rate / HUNDRED))
+        return out
+
+    @property
+    def tax(self) -> Decimal:
+        return sum((t for _, t in self.taxes.values()), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.net + self.tax
+
+    def negated(self) -> Figures:
+        return Figures(tuple(l.negated() for l in self.lines))

@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from .account import ZERO, Book, Doc, dec
+from .account import ZERO, Book, Doc, Figures, dec
 from .account import day as day_of
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -104,6 +104,54 @@ def check_invoice(ctx: dict, book: Book, today: date, lenient: bool = False) -> 
             if p is not None and a_date(item.get("date", "")) != p.day:
                 f.lines.append(f"{f.where} payments: {p.pid} dated {item.get('date')}, expected {p.day}")
         f.equal("payments", sorted(said), expected)
+    return f.lines
+
+
+def check_lines(ctx: dict, expected: Figures, lenient: bool = False) -> list[str]:
+    """An invoice's (or credit note's) lines, taxes and totals against the oracle's prices.
+    Prices are net here: a line's amount is its net; its discount is shown as money off
+    (empty where nothing is taken off)."""
+    f = Findings(f"invoice {ctx['number']}", lenient)
+    want = {(p.session, p.code): p for p in expected.lines}
+    listed = f.get(ctx, "lines")
+    if listed is _MISSING:
+        return f.lines
+    seen = set()
+    for line in listed:
+        key = (line.get("session_id"), line.get("code"))
+        p = want.get(key)
+        if p is None or key in seen:
+            f.lines.append(f"{f.where}: line {key} {'twice' if key in seen else 'is none of its sessions'}")
+            continue
+        seen.add(key)
+        where = f"line {key[0]} {key[1]}"
+        off = line.get("discount")
+        if (amount(off) if off else ZERO) != -p.discount:
+            f.lines.append(f"{f.where} {where} discount: says {off!r}, expected {fmt(-p.discount)}")
+        for k, value in (("net", p.net), ("amount", p.net), ("unit_price", p.unit_price)):
+            if k in line and amount(line[k]) != value:
+                f.lines.append(f"{f.where} {where} {k}: says {line[k]}, expected {fmt(value)}")
+        if dec(line.get("quantity")) != dec(p.quantity):
+            f.lines.append(f"{f.where} {where} quantity: says {line.get('quantity')}, expected {p.quantity}")
+        if "tax" in line and "total" in line and amount(line["net"]) + amount(line["tax"]) != amount(line["total"]):
+            f.lines.append(f"{f.where} {where}: net {line['net']} + tax {line['tax']} != total {line['total']}")
+    for key in sorted(set(want) - seen):
+        f.lines.append(f"{f.where}: no line {key}")
+    if (taxes := f.get(ctx, "taxes")) is not _MISSING:
+        said = {t["rate"]: (amount(t["net"]), amount(t["tax"])) for t in taxes}
+        f.equal("taxes", said, {f"{rate.normalize():f}%": figures for rate, figures in expected.taxes.items()})
+        for rate, (_, tax) in expected.taxes.items():
+            on_lines = sum((amount(line["tax"]) for line in listed if "tax" in line and
+                            want.get((line.get("session_id"), line.get("code"))) is not None and
+                            want[(line["session_id"], line["code"])].rate == rate), ZERO)
+            if on_lines != tax:
+                f.lines.append(f"{f.where}: the {rate.normalize():f}% lines' tax adds up to {fmt(on_lines)}, "
+                               f"the invoice's {fmt(tax)}")
+    f.money(ctx, "net", expected.net)
+    f.money(ctx, "tax", expected.tax)
+    f.money(ctx, "total", expected.total)
+    if (h := f.get(ctx, "has_discounts")) is not _MISSING:
+        f.equal("has_discounts", h, any(p.discount for p in expected.lines))
     return f.lines
 
 
@@ -216,8 +264,8 @@ def check_workbook(book: Book, today: date) -> list[str]:
     for d in book.docs.values():
         if d.credit_note or not book.live(d, today):
             continue
-        paid = book.paid(d.no, today)
-        status = "Paid" if paid == d.total else "Partially Paid" if paid > 0 else "Finalized"
+        paid = book.paid(d.no, today)  # an invoice of 0.00 is not paid: nothing was (as is_paid on it says)
+        status = "Paid" if d.total > 0 and paid == d.total else "Partially Paid" if paid > 0 else "Finalized"
         if (d.paid_cell, d.balance_cell, d.status) != (paid, d.total - paid, status):
             out.append(f"Invoices {d.no}: Paid/Balance/Status {d.paid_cell}/{d.balance_cell}/{d.status}, "
                        f"expected {paid}/{d.total - paid}/{status}")

@@ -14,7 +14,7 @@ import re
 import shutil
 import tempfile
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -24,10 +24,11 @@ from sheetbill.placeholders import fill_example
 
 from ..conftest import FixedClock, Practice, set_cell
 from ..fakestripe.server import SECRET, FakeStripe
-from .account import CENT, ZERO, Book, Doc, day, dec
+from .account import ZERO, Book, Discount, Doc, Figures, Priced, Refused, day, dec, price_session
 from .checks import (
     check_email,
     check_invoice,
+    check_lines,
     check_receipt,
     check_statement,
     check_workbook,
@@ -35,7 +36,6 @@ from .checks import (
 from .record import Rendered, recording_worker
 
 START = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
-PRICE = {"LD60": (Decimal("65.00"), Decimal(0)), "GEL": (Decimal("6.90"), Decimal("0.19"))}
 LENIENT = os.environ.get("ORACLE_LENIENT") == "1"
 _TEMPLATE: Path | None = None
 CAMT = """<?xml version="1.0" encoding="UTF-8"?>
@@ -94,6 +94,7 @@ class Desk:
         self.stripe = FakeStripe().start()  # the clients' card payments online
         self.card = None  # the worker's card payments on it, made with the first run
         self.cash_days: set[date] = set()  # the Cash tab's days
+        self.priced: dict[str, Figures] = {}  # each invoice and credit note as priced when it was first seen
 
     def close(self) -> None:
         self.stripe.stop()
@@ -104,25 +105,50 @@ class Desk:
         return self.clock.now().date()  # 09:30 UTC is the same day in Berlin
 
     # -- what an admin does ---------------------------------------------------
-    def add_client(self, daily: bool, email: bool) -> str:
+    def add_client(self, daily: bool, email: bool, discount: Discount | None = None) -> str:
         cid = f"C-{len(self.clients) + 1:03}"
         name = f"Client {len(self.clients) + 1}"
-        self.clients[cid] = {"name": name, "daily": daily, "email": email}
+        self.clients[cid] = {"name": name, "daily": daily, "email": email, "discount": discount}
         self._append("Clients", [cid, name, f"c{len(self.clients)}@example.com" if email else None,
-                                 "Street 1\n10115 Berlin", None, 14, "daily" if daily else "per-session", None])
-        self.log.append(f"add_client({daily=}, {email=}) -> {cid}")
+                                 "Street 1\n10115 Berlin", discount, 14, "daily" if daily else "per-session", None])
+        self.log.append(f"add_client({daily=}, {email=}{_discount(discount)}) -> {cid}")
         return cid
 
-    def log_session(self, cid: str, quantity: int, gel: int, days_back: int, completed: bool) -> str:
+    def log_session(self, cid: str, quantity: int, gel: int, days_back: int, completed: bool,
+                    discount: Discount | None = None) -> str:
         sid = f"S-{len(self.sessions) + 1:05}"
         when = self.today - timedelta(days=days_back)
         self.sessions[sid] = {"client": cid, "day": when, "quantity": quantity, "gel": gel,
-                              "completed": completed}
+                              "completed": completed, "discount": discount}
         extras = None if gel == 0 else "GEL" if gel == 1 else f"GEL x{gel}"
-        self._append("Sessions", [sid, when, cid, "LD60", quantity, extras, None, "Maria",
+        self._append("Sessions", [sid, when, cid, "LD60", quantity, extras, discount, "Maria",
                                   "Completed" if completed else "Scheduled", None])
-        self.log.append(f"log_session({cid!r}, {quantity=}, {gel=}, {days_back=}, {completed=}) -> {sid}")
+        self.log.append(f"log_session({cid!r}, {quantity=}, {gel=}, {days_back=}, {completed=}"
+                        f"{_discount(discount)}) -> {sid}")
         return sid
+
+    def discount_client(self, cid: str, discount: Discount | None) -> None:
+        """The client's Discount typed over (or cleared): it prices the client's sessions billed
+        from the next run on (and drafts, made again), not the invoices already issued."""
+        self.clients[cid]["discount"] = discount
+        self.sets.append(("Clients", cid, "Discount", discount))
+        self.log.append(f"discount_client({cid!r}, {discount!r})")
+
+    def discount_session(self, sid: str, discount: Discount | None) -> None:
+        """A session's own Discount typed over (or cleared) while its invoice is a draft."""
+        self.sessions[sid]["discount"] = discount
+        self.sets.append(("Sessions", sid, "Discount", discount))
+        self.log.append(f"discount_session({sid!r}, {discount!r})")
+
+    def price(self, sids) -> Figures:
+        """The sessions' lines and totals as they stand now (Refused: one cannot be billed)."""
+        lines: list[Priced] = []
+        for sid in sids:
+            s = self.sessions[sid]
+            own = s["discount"]
+            lines += price_session(sid, s["quantity"], s["gel"],
+                                   own if own is not None else self.clients[s["client"]]["discount"])
+        return Figures(tuple(lines))
 
     def complete(self, sid: str) -> None:
         self.sessions[sid]["completed"] = True
@@ -222,9 +248,16 @@ class Desk:
         wb = openpyxl.load_workbook(self.practice.workbook)
         for tab, rows in self.appends.items():
             for row in rows:
-                wb[tab].append(row)
+                ws = wb[tab]
+                ws.append([v.cell()[0] if isinstance(v, Discount) else v for v in row])
+                for column, v in enumerate(row, start=1):
+                    if isinstance(v, Discount):  # typed as 10% in Excel: 0.1 shown through a percent format
+                        ws.cell(ws.max_row, column).number_format = v.cell()[1]
         for tab, key, header, value in self.sets:
-            set_cell(wb, tab, key, header, value)
+            if header == "Discount":
+                _set_discount(wb, tab, key, value)
+            else:
+                set_cell(wb, tab, key, header, value)
         wb.properties.lastModifiedBy = "Maria Admin"
         wb.save(self.practice.workbook)
         self.appends, self.sets = {}, []
@@ -251,15 +284,18 @@ class Desk:
         applied_before = {p.pid for p in self.book.payments}
         report = recording_worker(self.practice, self.clock, self.renders, self.real_pdfs, self._card()).run_once()
         self.book = book = Book.read(self.practice.workbook)
+        findings = self._price_new(book)
         numbers = [int(p.pid[2:]) for p in book.payments if re.fullmatch(r"P-\d+", p.pid or "")]
         self.payment_seq = max([self.payment_seq, *numbers])  # the worker numbered the bank's payments
         today = self.today
-        findings = [f"run on {today}: {e}" for e in report.errors if "has no email address" not in e]
+        findings += [f"run on {today}: {e}" for e in report.errors if "has no email address" not in e]
         waits = ("is not invoiced yet", "is not finalized yet")  # paid at the desk before the invoice is made
         findings += [f"Payments {p}" for p in book.problems if not any(w in p for w in waits)]
         for r in self.renders[first:]:
             if r.kind == "invoice" and not r.context.get("draft"):  # a draft is on no account
                 findings += check_invoice(r.context, book, today, LENIENT)
+                if r.context["number"] in self.priced:
+                    findings += check_lines(r.context, self.priced[r.context["number"]], LENIENT)
             elif r.kind == "receipt":
                 findings += check_receipt(r.context, book, LENIENT)
             elif r.kind == "statement":
@@ -286,35 +322,68 @@ class Desk:
                                      config.practice.currency, config.practice.minor_unit, config.timezone)
         return self.card
 
+    def _price_new(self, book: Book) -> list[str]:
+        """Price each invoice and credit note the first time a run shows it, from its sessions as
+        they stand then (an invoice keeps its prices; a credit note is its invoice negated)."""
+        out = []
+        for no, d in sorted(book.docs.items(), key=lambda item: item[0].startswith("CN-")):
+            if no in self.priced:
+                continue
+            if d.credit_note:
+                if d.cancels in self.priced:
+                    self.priced[no] = self.priced[d.cancels].negated()
+                continue
+            try:
+                self.priced[no] = self.price(_sessions_of(book.lines.get(no, [])))
+            except Refused as why:
+                out.append(f"Invoices {no}: issued, but {why}")
+        return out
+
     def _check_billing(self, book: Book) -> list[str]:
-        """Every completed session on one live invoice or draft, priced as the Services tab says."""
+        """Every completed session on one live invoice or draft, priced as the Services tab and
+        the Discounts say; one that cannot be priced (a discount above its price) on none, with
+        a Problem that says why."""
         out = []
         on: dict[str, str] = {}
         for no, lines in book.lines.items():
             d = book.docs.get(no)
             if d is None and book.drafts.get(no, {}).get("Status") == "Draft":
-                d = Doc(no, day(book.drafts[no]["Issue Date"]), None, "", dec(book.drafts[no]["Total"]), ZERO, ZERO,
-                        "Draft", "", 0)
-            if d is None or d.credit_note or (d.status != "Draft" and not book.live(d, self.today)):
+                r = book.drafts[no]
+                d = Doc(no, day(r["Issue Date"]), None, "", dec(r["Total"]), ZERO, ZERO, "Draft", "", 0,
+                        dec(r.get("Net")), dec(r.get("Tax")))
+            if d is None:
                 continue
-            net = tax_base = ZERO
+            if d.status == "Draft":  # a draft follows its sessions: priced as they stand now
+                try:
+                    expected = self.price(_sessions_of(lines))
+                except Refused as why:
+                    out.append(f"Invoices {no}: a draft, but {why}")
+                    continue
+            elif no in self.priced:
+                expected = self.priced[no]
+            else:
+                continue
+            out += check_ledger(no, d, lines, expected)
+            if d.credit_note or (d.status != "Draft" and not book.live(d, self.today)):
+                continue
             for line in lines:
                 sid = str(line["Session ID"])
                 if line["Code"] == "LD60":
                     if sid in on:
                         out.append(f"session {sid} on {on[sid]} and {no}")
                     on[sid] = no
-            for sid in {str(line["Session ID"]) for line in lines}:
-                s = self.sessions[sid]
-                net += PRICE["LD60"][0] * s["quantity"] + PRICE["GEL"][0] * s["gel"]
-                tax_base += PRICE["GEL"][0] * s["gel"]
-            total = net + (tax_base * PRICE["GEL"][1]).quantize(CENT, ROUND_HALF_UP)
-            if d.total != total:
-                out.append(f"Invoices {no}: Total {d.total}, expected {total}")
         for sid, s in self.sessions.items():
             if self.clients[s["client"]]["daily"] and s["day"] >= self.today:
                 continue  # a daily client's day is billed once it is over
             if s["completed"] and sid not in on:
+                try:
+                    self.price([sid])
+                except Refused as why:
+                    problem = str(book.sessions.get(sid, {}).get("Problem") or "")
+                    if "Discount" not in problem:
+                        out.append(f"session {sid} (completed) is not billed ({why}), and its Problem "
+                                   f"says {problem!r}")
+                    continue
                 out.append(f"session {sid} (completed) is on no live invoice or draft")
         return out
 
@@ -344,3 +413,55 @@ class Desk:
                 reminder_open = book.open(d, self.today)
             out += check_email(msg, context, self.clock.now(), reminder_open)
         return out
+
+
+def _discount(discount: Discount | None) -> str:
+    return "" if discount is None else f", discount={discount!r}"
+
+
+def _sessions_of(lines: list[dict]) -> list[str]:
+    """The Session IDs of an invoice's Lines rows, in their order, each once."""
+    return list(dict.fromkeys(str(line["Session ID"]) for line in lines))
+
+
+def _set_discount(wb, tab: str, key: str, discount: Discount | None) -> None:
+    """A Discount cell typed over: its value and its number format (a plain amount typed into a
+    cell that showed a percentage gets the General format back, as Excel's Clear Formats would)."""
+    ws = wb[tab]
+    column = [c.value for c in ws[1]].index("Discount") + 1
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == key:
+            cell = ws.cell(row=row[0].row, column=column)
+            cell.value, cell.number_format = discount.cell() if discount is not None else (None, "General")
+            return
+    raise KeyError(key)
+
+
+def check_ledger(no: str, d: Doc, lines: list[dict], expected: Figures) -> list[str]:
+    """An invoice's (or credit note's) Invoices row and Lines rows against the oracle's prices."""
+    out = []
+    said = (d.net, d.tax, d.total)
+    if said != (expected.net, expected.tax, expected.total):
+        out.append(f"Invoices {no}: Net/Tax/Total {'/'.join(map(str, said))}, expected "
+                   f"{expected.net}/{expected.tax}/{expected.total}")
+    rows = {}
+    for line in lines:
+        rate = Decimal(str(line["Tax Rate"]).strip().rstrip("%") or 0)
+        rows[(str(line["Session ID"]), str(line["Code"]))] = (
+            dec(line["Quantity"]), dec(line["Unit Price"]), dec(line["Discount"]), dec(line["Net"]), rate)
+    want = {(p.session, p.code): (dec(p.quantity), p.unit_price, p.discount, p.net, p.rate) for p in expected.lines}
+    if rows != want:
+        for k in sorted(set(rows) | set(want)):
+            if rows.get(k) != want.get(k):
+                out.append(f"Lines {no} {k[0]} {k[1]}: Quantity/Unit Price/Discount/Net/Tax Rate "
+                           f"{rows.get(k)}, expected {want.get(k)}")
+    for rate, (_, tax) in expected.taxes.items():
+        line_tax = sum((dec(line["Tax"]) for line in lines
+                        if Decimal(str(line["Tax Rate"]).strip().rstrip("%") or 0) == rate), ZERO)
+        if line_tax != tax:
+            out.append(f"Lines {no}: the {rate}% lines' Tax adds up to {line_tax}, expected {tax}")
+    for line in lines:
+        if dec(line["Net"]) + dec(line["Tax"]) != dec(line["Total"]):
+            out.append(f"Lines {no} {line['Session ID']} {line['Code']}: Net {line['Net']} + Tax {line['Tax']} "
+                       f"!= Total {line['Total']}")
+    return out
