@@ -205,6 +205,16 @@ class Practice(RuleBasedStateMachine):
         sid = str(self.desk.book.drafts[key]["Sessions"]).split(",")[0].strip()
         self.desk.discount_session(sid, discount)
 
+    @precondition(lambda self: self.desk.live_invoices())
+    @rule(i=st.integers(0, 99), discount=DISCOUNT)
+    def discount_an_invoiced_session(self, i, discount):
+        """A session's own Discount changed after its invoice was issued: the invoice stays as
+        issued (the session's Problem says so) until it is voided; its sessions are then billed
+        again as they stand."""
+        desk = self.desk
+        no = self.pick([d.no for d in desk.live_invoices()], i)
+        desk.discount_session(str(desk.book.lines[no][0]["Session ID"]), discount)
+
     @precondition(lambda self: self.desk.drafts())
     @rule(i=st.integers(0, 99), cents=st.integers(100, 9000))
     def type_over_a_draft(self, i, cents):

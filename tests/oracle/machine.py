@@ -135,7 +135,8 @@ class Desk:
         self.log.append(f"discount_client({cid!r}, {discount!r})")
 
     def discount_session(self, sid: str, discount: Discount | None) -> None:
-        """A session's own Discount typed over (or cleared) while its invoice is a draft."""
+        """A session's own Discount typed over (or cleared): a draft follows it at the next run; an
+        issued invoice stays as it is until it is voided and its sessions billed again."""
         self.sessions[sid]["discount"] = discount
         self.sets.append(("Sessions", sid, "Discount", discount))
         self.log.append(f"discount_session({sid!r}, {discount!r})")
