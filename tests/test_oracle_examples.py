@@ -321,3 +321,22 @@ def test_a_statement_shows_money_taken_off_a_voided_invoice_on_the_credit_notes_
         ("released", "P-00001", "INV-2026-0001", "", "-65.00 EUR", "", "65.00 EUR"),
         ("payment", "P-00001", "INV-2026-0002", "", "65.00 EUR", "", "0.00 EUR")]
     assert figures(december, "opening", "charges", "payments", "received", "closing") == (0, 0, 0, 0, 0)
+
+
+def test_an_invoice_a_whole_discount_brings_to_nothing_does_not_speak_of_credit(tmp_path):
+    """A session at 100 % off, for a client who has paid nothing and owes nothing: its invoice is
+    of 0.00 and asks for nothing. It must not tell the client that their credit on account covers
+    it (they have none), on the invoice nor in its email."""
+    from .oracle.account import Discount
+
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 1, 1, True, discount=Discount("text", Decimal("100")))  # 65.00 + 6.90 GEL, all off
+    assert desk.run() == []
+    invoice = documents(desk, "invoice")["INV-2026-0001"]
+    assert figures(invoice, "total", "previous_balance", "amount_due") == (0, 0, 0)
+    assert desk.book.credit(c, desk.today) == 0
+    mail = next(m for m in desk.practice.emails() if "INV-2026-0001" in m["Subject"])
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "credit" not in invoice["payment_terms"].lower()
+    assert "credit" not in body.lower()
