@@ -340,3 +340,4 @@ def test_an_invoice_a_whole_discount_brings_to_nothing_does_not_speak_of_credit(
     body = mail.get_body(preferencelist=("plain",)).get_content()
     assert "credit" not in invoice["payment_terms"].lower()
     assert "credit" not in body.lower()
+    assert "quote" not in body.lower()  # no transfer to make: no reference to quote
