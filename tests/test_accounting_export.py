@@ -147,11 +147,16 @@ PRICED = [
 ]
 
 
+def _one_sale(line, customer: Customer) -> Journal:
+    """A December journal of one invoice of the one `line`."""
+    sale = Sale(line.invoice_no, INVOICE, date(2026, 12, 1), date(2026, 12, 22), customer, (line,), line.net,
+                line.tax, line.total)
+    return Journal(date(2026, 12, 1), date(2026, 12, 31), "EUR", (sale,), ())
+
+
 @pytest.mark.parametrize("what, line, expected", PRICED, ids=[c[0] for c in PRICED])
 def test_csv_unit_price_is_net_and_quantity_times_price_less_discount_is_net(what, line, expected):
-    sale = Sale(line.invoice_no, INVOICE, date(2026, 12, 1), date(2026, 12, 22), Customer("C-006", "Lena Wagner"),
-                (line,), line.net, line.tax, line.total)
-    books = Journal(date(2026, 12, 1), date(2026, 12, 31), "EUR", (sale,), ())
+    books = _one_sale(line, Customer("C-006", "Lena Wagner"))
     row, = csv.DictReader(io.StringIO(export.files("csv", books, OTHERS, True, CENT).files[0][1].decode("utf-8")))
     assert (row["Quantity"], row["Unit Price"], row["Discount"]) == expected
     assert Decimal(row["Quantity"]) * Decimal(row["Unit Price"]) - Decimal(row["Discount"]) == Decimal(row["Net"])
@@ -281,9 +286,7 @@ XERO_BY_CATEGORY = [
 
 @pytest.mark.parametrize("what, line, expected", XERO_BY_CATEGORY, ids=[c[0] for c in XERO_BY_CATEGORY])
 def test_xero_takes_the_categorys_tax_type_before_the_rates(what, line, expected):
-    sale = Sale(line.invoice_no, INVOICE, date(2026, 12, 1), date(2026, 12, 31), Customer("C-010", "Atelier"),
-                (line,), line.net, line.tax, line.total)
-    books = Journal(date(2026, 12, 1), date(2026, 12, 31), "EUR", (sale,), ())
+    books = _one_sale(line, Customer("C-010", "Atelier"))
     row, = csv.DictReader(io.StringIO(export.files("xero", books, XERO, True, CENT).files[0][1].decode("utf-8")))
     assert (row["*AccountCode"], row["*TaxType"]) == expected
     journal_row, = csv.DictReader(io.StringIO(export.files("csv", books, XERO, True, CENT).files[0][1].decode()))
