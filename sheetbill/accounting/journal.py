@@ -194,8 +194,11 @@ class _Books:
         client_id = self._owner(p)
         if not client_id:
             return _payer(clients, p.client)
-        name = next((i.client_name for i in self._ledger.invoices if i.client_id == client_id), p.client)
-        return _customer(by_id.get(client_id), client_id, name)
+        client = by_id.get(client_id)
+        if client is not None and client.name:
+            return _customer(client, client_id, client.name)
+        name = next((i.client_name for i in self._ledger.invoices if i.client_id == client_id), p.client)  # gone
+        return _customer(client, client_id, name)
 
     def account(self, p: Payment) -> Account:
         """The account the payment is on. A payment whose client is no longer found (renamed,

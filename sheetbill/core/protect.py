@@ -208,10 +208,12 @@ def receipted_flags(before: Mapping[str, Mapping[str, str]], now: Mapping[str, M
         current = now.get(key)
         if not receipt or current is None:
             continue
-        changed = [(f, f"{header} {old.get(f, '') or '(empty)'} -> {current.get(f, '') or '(empty)'}")
-                   for f, header in RECEIPTED.items() if not _same_cell(f, old.get(f, ""), current.get(f, ""))]
-        back = [said for f, said in changed if _set_back(f, old, current)]
-        taken = [said for f, said in changed if not _set_back(f, old, current)]
+        back: list[str] = []
+        taken: list[str] = []
+        for f, header in RECEIPTED.items():
+            if not _same_cell(f, old.get(f, ""), current.get(f, "")):
+                said = f"{header} {old.get(f, '') or '(empty)'} -> {current.get(f, '') or '(empty)'}"
+                (back if _set_back(f, old, current) else taken).append(said)
         if back:
             flags.append(f"Payment {key} was changed after its receipt {receipt} was issued ({'; '.join(back)}): "
                          "set back, as the receipt states. To take money back, enter a refund (a negative "

@@ -71,7 +71,8 @@ class Delivery:
                 if not (p.interrupted and not lookup)]
         clients = {c.client_id: c for c in ledger.clients}
         render_all = self.render_all or (lambda docs: one_by_one(renderer.render, docs))
-        made = PdfsMade(book.book.cache, renderer.made_of(), (p.invoice.invoice_no for p in todo))
+        made = PdfsMade(book.book.cache, renderer.made_of() if todo else "",  # the template read only for PDFs
+                        (p.invoice.invoice_no for p in todo))
         links, items = invoice_pdfs(ctx, todo, clients, render_all, self.message, sessions, report, made)
         items = tagged("invoice", items)
         first = Changes.of(links)
