@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Iterable, Mapping, Sequence
 
 from .changes import Fields
 from .document import TaxSummary
 from .model import Invoice, InvoiceStatus, Line, implied_category
-from .number import HUNDRED, ZERO, money
+from .number import HUNDRED, ZERO, money, shares
 
 
 def tax_summary(lines: Iterable[Line], minor: Decimal) -> tuple[TaxSummary, ...]:
@@ -65,13 +65,13 @@ def allocate_tax(lines: Sequence[Line], minor: Decimal, invoice_no: str | None =
             total = sum((lines[i].total for i in grossed), ZERO)
             gross_tax_sum = gross_tax(total, rate, minor)
             exact = [lines[i].total * rate / (HUNDRED + rate) for i in grossed]
-            for i, share in zip(grossed, _shares(gross_tax_sum, exact, minor)):
+            for i, share in zip(grossed, shares(gross_tax_sum, exact, minor)):
                 out[i] = _taxed(lines[i], lines[i].total - share, share, lines[i].total, invoice_no)
         if netted:
             net = sum((out[i].net for i in idx), ZERO)
             group_tax = money(net * rate / HUNDRED, minor) - gross_tax_sum
             exact = [lines[i].net * rate / HUNDRED for i in netted]
-            for i, share in zip(netted, _shares(group_tax, exact, minor)):
+            for i, share in zip(netted, shares(group_tax, exact, minor)):
                 out[i] = _taxed(lines[i], lines[i].net, share, lines[i].net + share, invoice_no)
     return tuple(out)  # every line is in a group: each was copied once
 
@@ -82,22 +82,6 @@ def _taxed(line: Line, net: Decimal, tax: Decimal, total: Decimal, invoice_no: s
     return Line(line.invoice_no if invoice_no is None else invoice_no, line.session_id, line.date, line.code,
                 line.description, line.quantity, line.unit_price, line.discount, line.tax_rate, net, tax, total,
                 line.row, line.vat_category, line.exemption_reason, line.vatex, line.gross)
-
-
-def _shares(total: Decimal, exact: list[Decimal], minor: Decimal) -> list[Decimal]:
-    """`total` split in proportion to `exact` by largest remainder, each a multiple of `minor`."""
-    if len(exact) == 1:  # all of it (what the loop below comes to)
-        return [total]
-    shares = [e.quantize(minor, rounding=ROUND_DOWN) for e in exact]  # toward zero
-    left = total - sum(shares, ZERO)
-    order = sorted(range(len(exact)), key=lambda k: (-(exact[k] - shares[k]), k))
-    step = minor if left >= 0 else -minor
-    k = 0
-    while left != 0 and order:
-        shares[order[k % len(order)]] += step
-        left -= step
-        k += 1
-    return shares
 
 
 def vat_written(line: Line) -> bool:

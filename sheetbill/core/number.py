@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -89,3 +89,19 @@ def percent(value: object) -> Decimal:
 def fmt(value: Decimal, minor: Decimal = CENT) -> str:
     """Plain text of an amount with the minor unit's places: 1234.5 -> '1234.50'."""
     return str(money(value, minor))
+
+
+def shares(total: Decimal, exact: list[Decimal], minor: Decimal) -> list[Decimal]:
+    """`total` split in proportion to `exact` by largest remainder, each a multiple of `minor`."""
+    if len(exact) == 1:  # all of it (what the loop below comes to)
+        return [total]
+    parts = [e.quantize(minor, rounding=ROUND_DOWN) for e in exact]  # toward zero
+    left = total - sum(parts, ZERO)
+    order = sorted(range(len(exact)), key=lambda k: (-(exact[k] - parts[k]), k))
+    step = minor if left >= 0 else -minor
+    k = 0
+    while left != 0 and order:
+        parts[order[k % len(order)]] += step
+        left -= step
+        k += 1
+    return parts

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from .model import Client, Discount, Line, ServicePrice, Session, SessionStatus
-from .number import HUNDRED, ZERO, money
+from .number import HUNDRED, ZERO, money, shares
 from .vat import VatProblem, VatRules, treatment
 
 
@@ -127,7 +127,12 @@ def session_lines(session: Session, client: Client, prices: PriceList,
 
 
 def discounts(discount: Discount | None, grosses: list[Decimal], minor: Decimal) -> list[Decimal]:
-    """The amount taken off each line: a percent of each, or a fixed amount from the first on."""
+    """The amount taken off each line: a percent of each, or a fixed amount shared
+    among the lines in proportion to their amounts, so that a session whose lines
+    have different tax rates has each rate's revenue lowered by its share (as VAT law
+    has it for a price reduction). Shares are in whole cents that add up to the
+    amount; a cent left over by rounding goes to the line whose share lost most,
+    the first such line on a tie."""
     if discount is None:
         return [ZERO] * len(grosses)
     if discount.percent is not None:
@@ -137,11 +142,10 @@ def discounts(discount: Discount | None, grosses: list[Decimal], minor: Decimal)
     amount = discount.amount or ZERO
     if amount < 0:
         raise PricingProblem(f"Discount {amount} must not be negative")
-    if amount > sum(grosses, ZERO):
-        raise PricingProblem(f"Discount {amount} is more than the session's {sum(grosses, ZERO)}")
-    cuts, left = [], money(amount, minor)
-    for gross in grosses:
-        cut = min(gross, left)
-        cuts.append(cut)
-        left -= cut
-    return cuts
+    total = sum(grosses, ZERO)
+    if amount > total:
+        raise PricingProblem(f"Discount {amount} is more than the session's {total}")
+    amount = money(amount, minor)
+    if not amount:
+        return [ZERO] * len(grosses)
+    return shares(amount, [amount * g / total for g in grosses], minor)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
@@ -298,9 +298,11 @@ def parse_applied(text: str) -> list[tuple[str, Decimal]]:
 #   shown as a percentage (0.125 under `0%`: the number held, 12.5 %, whatever the
 #   cell shows) are percentages; a plain number is an amount, however small (0.5 is
 #   0.50 off). A percentage takes that share of each line, rounded half-up to the
-#   cent; an amount is taken off the session's lines from the first on (the service,
-#   then the extras), each line down to 0.00 at most (as pricing's docstring says). Quantity x unit price - discount
-#   is the line's amount (its net).
+#   cent; an amount is shared among the session's lines (the service, then the extras)
+#   in proportion to their amounts, in whole cents adding up to it: each line gets the
+#   cents of its exact share, and the cents left go one each to the lines whose exact
+#   share lost most, the first on a tie (README). Quantity x unit price - discount is
+#   the line's amount (its net).
 # - Where the docs are silent, as an accountant would have it: a discount larger than
 #   the session's price would make it negative, so the session is not billed (its
 #   Problem says why); a discount as large as the price, or 100 %, bills 0.00.
@@ -376,10 +378,12 @@ def price_session(sid: str, quantity: int, gel: int, discount: Discount | None) 
         left = cents(discount.value)
         if left > sum(grosses, ZERO):
             raise Refused(f"Discount {discount.value} is more than the session's {sum(grosses, ZERO)}")
-        cuts = []
-        for g in grosses:
-            cuts.append(min(g, left))
-            left -= cuts[-1]
+        total = sum(grosses, ZERO)
+        exact = [left * g / total if total else ZERO for g in grosses]
+        cuts = [e.quantize(CENT, ROUND_DOWN) for e in exact]
+        spare = int((left - sum(cuts, ZERO)) / CENT)
+        for k in sorted(range(len(cuts)), key=lambda k: (cuts[k] - exact[k], k))[:spare]:
+            cuts[k] += CENT
     return [Priced(sid, code, q, SERVICES[code][0], cut, g - cut, SERVICES[code][1])
             for (code, q), g, cut in zip(items, grosses, cuts)]
 
