@@ -131,18 +131,22 @@ def test_the_figures_of_the_account_contract():
         ("0.00 EUR", "Credit note", False, "0.00 EUR")
 
 
-@pytest.mark.parametrize("total, previous, language, terms", [
-    ("0.00", "0", "", "Nothing is charged on this invoice: there is nothing to pay."),  # a whole discount
-    ("0.00", "-20.00", "", "Nothing is charged on this invoice: there is nothing to pay."),  # no credit spent on it
-    ("0.00", "0", "de_DE", "Auf dieser Rechnung wird nichts berechnet: Es ist nichts zu zahlen."),
-    ("65.00", "-80.00", "", "Your credit on account covers it: there is nothing to pay."),
-    ("65.00", "-80.00", "fr_FR", "Votre avoir couvre ce montant : il n'y a rien à payer."),
+@pytest.mark.parametrize("total, previous, language, terms, status", [
+    ("0.00", "0", "", "Nothing is charged on this invoice: there is nothing to pay.", "Nothing to pay"),  # a whole discount
+    ("0.00", "-20.00", "", "Nothing is charged on this invoice: there is nothing to pay.",
+     "Nothing to pay"),  # no credit spent on it
+    ("0.00", "0", "de_DE", "Auf dieser Rechnung wird nichts berechnet: Es ist nichts zu zahlen.", "Nichts zu zahlen"),
+    ("0.00", "0", "fr_FR", "Rien n'est facturé sur cette facture : il n'y a rien à payer.", "Rien à payer"),
+    ("65.00", "-80.00", "", "Your credit on account covers it: there is nothing to pay.", "Open"),
+    ("65.00", "-80.00", "fr_FR", "Votre avoir couvre ce montant : il n'y a rien à payer.", "Ouvert"),
 ])
-def test_an_invoice_that_asks_for_nothing_says_why(total, previous, language, terms):
-    """An invoice of 0.00 said the client's credit covered it, to a client without any."""
+def test_an_invoice_that_asks_for_nothing_says_why(total, previous, language, terms, status):
+    """An invoice of 0.00 said the client's credit covered it, to a client without any, and
+    its Status said "Open" although nothing is ever to be paid on it."""
     doc = sample_document(previous_balance=Decimal(previous))
     amount = Decimal(total)
     doc = replace(doc, client=replace(doc.client, language=language),
                   invoice=replace(doc.invoice, net=amount, tax=Decimal(0), total=amount, balance=amount))
     assert doc.amount_due == 0 and not doc.is_paid
-    assert invoice_context(doc)["payment_terms"] == terms
+    context = invoice_context(doc)
+    assert (context["payment_terms"], context["status"]) == (terms, status)

@@ -50,6 +50,7 @@ class AccountStatus(str, Enum):
     PAID = "Paid"
     PARTIALLY_PAID = "Partially paid"
     OPEN = "Open"
+    NOTHING_DUE = "Nothing to pay"  # an invoice of 0.00 (a session at 100 % off): never paid, never open
     CREDIT_NOTE = "Credit note"
     VOID = "Void"
 
@@ -272,8 +273,8 @@ class Account:
         earlier = sum((o.open for o in self.open_invoices(today)
                        if (o.issue_date, series_key(o.invoice_no)) < c.order), ZERO)
         previous = earlier - self.credit(today)
-        status = (AccountStatus.PAID if balance <= 0 < c.total else AccountStatus.PARTIALLY_PAID if paid > 0
-                  else AccountStatus.OPEN)
+        status = (AccountStatus.NOTHING_DUE if c.total == 0 else AccountStatus.PAID if balance <= 0 < c.total
+                  else AccountStatus.PARTIALLY_PAID if paid > 0 else AccountStatus.OPEN)
         return InvoiceFigures(c.total, paid, balance, payments, previous,
                               max(ZERO, balance + previous), status)
 

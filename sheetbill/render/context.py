@@ -78,8 +78,8 @@ _DRAFT_BANNERS = {"invoice": N_("Draft — not a valid invoice"), "credit_note":
 _COLUMNS = {Basis.GROSS: (N_("Unit price incl. VAT"), N_("Amount incl. VAT"))}
 _NET_COLUMNS = (N_("Unit price"), N_("Net"))
 _GROSS_MARK = N_("incl. VAT")
-_STATUSES = (N_("Paid"), N_("Partially paid"), N_("Open"), N_("Credit note"), N_("Void"), N_("Partially Paid"),
-             N_("Finalized"), N_("Archived"), N_("Draft"))
+_STATUSES = (N_("Paid"), N_("Partially paid"), N_("Open"), N_("Nothing to pay"), N_("Credit note"), N_("Void"),
+             N_("Partially Paid"), N_("Finalized"), N_("Archived"), N_("Draft"))
 
 Money = Callable[[Decimal], str]
 
@@ -177,7 +177,7 @@ class InvoiceContext(PaymentBlock):  # and the payment block's keys
     amount_due: str  # max(0, balance + previous_balance); nothing for a credit note
     has_amount_due: bool
     is_paid: bool
-    status: str  # "Paid", "Partially paid", "Open", "Credit note" (or "Void"), in the language
+    status: str  # "Paid", "Partially paid", "Open", "Nothing to pay", "Credit note" (or "Void"), in the language
     language: str  # the document's locale name ("de_DE"), "" for sheetbill's plain English
 
 
@@ -262,7 +262,8 @@ def _status(doc: InvoiceDocument) -> str:
         return AccountStatus.CREDIT_NOTE.value
     if doc.status is not None:
         return doc.status.value
-    status = AccountStatus.PAID if doc.is_paid else AccountStatus.PARTIALLY_PAID if doc.paid > 0 else AccountStatus.OPEN
+    status = (AccountStatus.NOTHING_DUE if doc.invoice.total == 0 else AccountStatus.PAID if doc.is_paid
+              else AccountStatus.PARTIALLY_PAID if doc.paid > 0 else AccountStatus.OPEN)
     return status.value
 
 

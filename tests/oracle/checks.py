@@ -90,7 +90,9 @@ def check_invoice(ctx: dict, book: Book, today: date, lenient: bool = False) -> 
     f.money(ctx, "amount_due", max(ZERO, balance + previous))
     if (p := f.get(ctx, "is_paid")) is not _MISSING:
         f.equal("is_paid", p, doc.total > 0 and balance == 0)
-    status = ("Paid" if doc.total > 0 and balance == 0 else "Partially paid" if paid > 0 else "Open")
+    # an invoice of 0.00 is never to be paid: neither "Paid" (nothing came) nor "Open"
+    status = ("Nothing to pay" if doc.total == 0 else "Paid" if doc.total > 0 and balance == 0
+              else "Partially paid" if paid > 0 else "Open")
     if (s := f.get(ctx, "status")) is not _MISSING:
         f.equal("status", s, status)
     if (listed := f.get(ctx, "payments")) is not _MISSING:
