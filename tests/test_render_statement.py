@@ -157,3 +157,20 @@ def test_the_payment_sentence_and_the_reference_box_are_on_one_page(renderer, ex
     pages = [page for page in pdf_text(renderer.render(doc)).split("\f") if page.strip()]
     (asked,) = [i for i, page in enumerate(pages) if "Payment:" in page]
     assert "REFERENCE" in pages[asked] and "Scan the code" in pages[asked]
+
+
+@pytest.mark.parametrize("credit, expected", [
+    ("0", "Open: 50.00 EUR is open on the invoices above on 1 Nov 2026. If you have paid in the meantime, thank you."),
+    ("5", "Open: 50.00 EUR is open on the invoices above on 1 Nov 2026. Your credit of 5.00 EUR is set "
+          "against it. If you have paid in the meantime, thank you."),
+])
+def test_what_is_open_after_the_period_reads_as_sentences(renderer, credit, expected):
+    """A monthly statement made on the 1st, with that day's invoice not yet due and nothing
+    due for the month: the open sentence read "...on 1 Nov 2026; If you have paid..."."""
+    invoices = [Invoice("INV-1", date(2026, 11, 1), date(2026, 11, 15), CLIENT.client_id, "",
+                        (), Decimal(50), Decimal(0), Decimal(50), Decimal(0), Decimal(50), InvoiceStatus.FINALIZED)]
+    payments = [Payment(2, "P-1", date(2026, 10, 3), CLIENT.client_id, "", Decimal(credit), "Cash",
+                        "", (Allocation("Credit", Decimal(credit)),), "", "", "")] if credit != "0" else []
+    statement = statement_for(CLIENT, invoices, payments, date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 1))
+    text = flat(pdf_text(renderer.render(StatementDocument(PRACTICE, CLIENT, statement))))
+    assert expected in text
