@@ -174,3 +174,19 @@ def test_what_is_open_after_the_period_reads_as_sentences(renderer, credit, expe
     statement = statement_for(CLIENT, invoices, payments, date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 1))
     text = flat(pdf_text(renderer.render(StatementDocument(PRACTICE, CLIENT, statement))))
     assert expected in text
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("", "P-1 · Cash · for invoices INV-1, INV-2"),
+    ("de_DE", "P-1 · Barzahlung · für Rechnungen INV-1, INV-2"),
+    ("fr_FR", "P-1 · Espèces · pour les factures INV-1, INV-2"),
+])
+def test_a_payment_on_several_invoices_names_them_in_the_plural(renderer, language, expected):
+    invoices = [Invoice(no, date(2026, 10, 2), date(2026, 10, 16), CLIENT.client_id, "", (), Decimal(50),
+                        Decimal(0), Decimal(50), Decimal(50), Decimal(0), InvoiceStatus.PAID) for no in ("INV-1", "INV-2")]
+    payments = [Payment(2, "P-1", date(2026, 10, 3), CLIENT.client_id, "", Decimal(100), "Cash", "",
+                        (Allocation("INV-1", Decimal(50)), Allocation("INV-2", Decimal(50))), "", "", "")]
+    client = replace(CLIENT, language=language)
+    statement = statement_for(client, invoices, payments, date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 1))
+    text = flat(pdf_text(renderer.render(StatementDocument(PRACTICE, client, statement))))
+    assert expected in text

@@ -29,7 +29,8 @@ class EntryContext(TypedDict):
     date_iso: str
     kind: str  # "invoice", "credit_note", "payment", "released" (taken off a voided invoice), "refund"
     reference: str  # the invoice's or credit note's number, the payment's ID
-    invoice_no: str  # the invoice concerned: itself, the one credited, the one paid
+    invoice_no: str  # the invoices concerned: itself, the one credited, the ones paid (", ")
+    invoice_count: int  # how many invoice_no names
     method: str  # payments only
     payment_reference: str  # payments only: the reference the client gave
     charge: str  # an invoice's total (a credit note's is negative)
@@ -135,6 +136,7 @@ def _entry(entry: StatementEntry, amount: Money, language: str = "",
         "kind": entry.kind,
         "reference": text(entry.reference),
         "invoice_no": text(entry.invoice_no),
+        "invoice_count": len(entry.invoice_no.split(", ")) if entry.invoice_no else 0,
         "method": text(method_words(entry.method, translate)),
         "payment_reference": text(entry.payment_reference),
         "charge": "" if payment else amount(entry.amount),
