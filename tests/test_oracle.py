@@ -103,9 +103,10 @@ class Practice(RuleBasedStateMachine):
             self.desk.add_client(daily, email, discount)
 
     @rule(i=st.integers(0, 9), quantity=st.integers(1, 3), gel=st.integers(0, 2), days_back=st.integers(0, 3),
-          completed=st.booleans(), discount=DISCOUNT)
-    def log_session(self, i, quantity, gel, days_back, completed, discount):
-        self.desk.log_session(self.pick(self.desk.clients, i), quantity, gel, days_back, completed, discount)
+          completed=st.booleans(), discount=DISCOUNT, stock=st.integers(0, 2))
+    def log_session(self, i, quantity, gel, days_back, completed, discount, stock):
+        self.desk.log_session(self.pick(self.desk.clients, i), quantity, gel, days_back, completed, discount,
+                              stock)
 
     @rule(i=st.integers(0, 9), discount=DISCOUNT)
     def discount_client(self, i, discount):

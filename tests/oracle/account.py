@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -290,8 +291,9 @@ def parse_applied(text: str) -> list[tuple[str, Decimal]]:
 # What a session costs, from README.md, DESIGN.md and the docstrings of the Discount
 # cell and of pricing (nothing from sheetbill is run):
 #
-# - Services: LD60 at 65.00 (exempt, 0 %) and the GEL extra at 6.90 (19 %); prices
-#   are net. A line's amount is quantity x unit price, rounded half-up to the cent.
+# - Services: LD60 at 65.00 (exempt, 0 %), the GEL extra at 6.90 (19 %), both net, and
+#   the STOCK extra at 39.90 including 19 % (Services `Prices` = gross). A line's amount
+#   is quantity x unit price, rounded half-up to the cent, in its price's basis.
 # - Discount (Sessions and Clients): the session's own Discount wins over the
 #   client's, which applies where the session's cell is empty; `0` means none. The
 #   cell's number format tells a percentage from an amount: text `10%` and a number
@@ -302,14 +304,23 @@ def parse_applied(text: str) -> list[tuple[str, Decimal]]:
 #   in proportion to their amounts, in whole cents adding up to it: each line gets the
 #   cents of its exact share, and the cents left go one each to the lines whose exact
 #   share lost most, the first on a tie (README). Quantity x unit price - discount is
-#   the line's amount (its net).
+#   the line's amount (in its price's basis: a net price's is its net).
 # - Where the docs are silent, as an accountant would have it: a discount larger than
 #   the session's price would make it negative, so the session is not billed (its
 #   Problem says why); a discount as large as the price, or 100 %, bills 0.00.
 # - An invoice: its lines' nets; the tax once per rate on the sum of that rate's nets,
 #   rounded half-up; total = net + tax. A credit note is its invoice, negated.
+# - Gross prices (README, "Rounding"): per rate, the gross lines' amounts G keep their
+#   sum: their VAT is round(G x rate / (100 + rate)), or that moved by a cent (+1, -1,
+#   +2, -2 cents, in that order) where round((G - VAT) x rate) then gives it back; their
+#   net is G - VAT, each gross line's net its amount less its share of that VAT (largest
+#   remainder, in proportion to amount x rate / (100 + rate)). Where the rate also has
+#   net lines, the rate's tax is round(its whole net x rate) and the net lines share
+#   what the gross lines' VAT leaves of it.
 
-SERVICES = {"LD60": (Decimal("65.00"), Decimal(0)), "GEL": (Decimal("6.90"), Decimal(19))}
+SERVICES = {"LD60": (Decimal("65.00"), Decimal(0)), "GEL": (Decimal("6.90"), Decimal(19)),
+            "STOCK": (Decimal("39.90"), Decimal(19))}
+GROSS = {"STOCK"}  # priced with the VAT in it
 HUNDRED = Decimal(100)
 
 
@@ -346,27 +357,42 @@ class Discount:
 
 @dataclass(frozen=True)
 class Priced:
-    """One line of an invoice as the oracle prices it."""
+    """One line of an invoice as the oracle prices it: `amount` is quantity x unit price -
+    discount, in the price's basis (gross for a gross price)."""
 
     session: str
     code: str
     quantity: Decimal
     unit_price: Decimal
     discount: Decimal
-    net: Decimal
+    amount: Decimal
     rate: Decimal
+    gross: bool = False
 
-    def negated(self) -> Priced:
-        return Priced(self.session, self.code, -self.quantity, self.unit_price, -self.discount, -self.net, self.rate)
+
+@dataclass(frozen=True)
+class Expected:
+    """A line of an invoice or credit note as its documents show it."""
+
+    session: str
+    code: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal
+    amount: Decimal  # in the price's basis
+    net: Decimal
+    tax: Decimal
+    rate: Decimal
 
 
 class Refused(Exception):
     """A session that cannot be billed as it stands: str() says why."""
 
 
-def price_session(sid: str, quantity: int, gel: int, discount: Discount | None) -> list[Priced]:
-    """The session's lines (the service, then the GEL extra if any), or Refused."""
-    items = [("LD60", Decimal(quantity))] + ([("GEL", Decimal(gel))] if gel else [])
+def price_session(sid: str, quantity: int, gel: int, discount: Discount | None, stock: int = 0) -> list[Priced]:
+    """The session's lines (the service, then the GEL and STOCK extras if any), or Refused."""
+    items = [("LD60", Decimal(quantity))] + ([("GEL", Decimal(gel))] if gel else []) + \
+        ([("STOCK", Decimal(stock))] if stock else [])
     grosses = [cents(q * SERVICES[code][0]) for code, q in items]
     if discount is None:
         cuts = [ZERO] * len(grosses)
@@ -378,34 +404,77 @@ def price_session(sid: str, quantity: int, gel: int, discount: Discount | None) 
         left = cents(discount.value)
         if left > sum(grosses, ZERO):
             raise Refused(f"Discount {discount.value} is more than the session's {sum(grosses, ZERO)}")
-        total = sum(grosses, ZERO)
-        exact = [left * g / total if total else ZERO for g in grosses]
-        cuts = [e.quantize(CENT, ROUND_DOWN) for e in exact]
-        spare = int((left - sum(cuts, ZERO)) / CENT)
-        for k in sorted(range(len(cuts)), key=lambda k: (cuts[k] - exact[k], k))[:spare]:
-            cuts[k] += CENT
-    return [Priced(sid, code, q, SERVICES[code][0], cut, g - cut, SERVICES[code][1])
+        cuts = _split(left, [left * g / sum(grosses, ZERO) for g in grosses])
+    return [Priced(sid, code, q, SERVICES[code][0], cut, g - cut, SERVICES[code][1], code in GROSS)
             for (code, q), g, cut in zip(items, grosses, cuts)]
+
+
+def _split(total: Decimal, exact: list[Decimal]) -> list[Decimal]:
+    """`total` in cents over the lines: each the cents of its exact share (toward zero), and
+    the cents that leaves one each to the lines whose share lost most (the first on a tie),
+    round again while any are left."""
+    parts = [e.quantize(CENT, ROUND_DOWN) for e in exact]
+    order = sorted(range(len(parts)), key=lambda k: (parts[k] - exact[k], k))
+    left = total - sum(parts, ZERO)
+    step = CENT if left > 0 else -CENT
+    for n in range(int(abs(left) / CENT)):
+        parts[order[n % len(order)]] += step
+    return parts
+
+
+def gross_vat(gross: Decimal, rate: Decimal) -> Decimal:
+    """The VAT in `gross` (README: moved by a cent where round(net x rate) then gives it back)."""
+    first = cents(gross * rate / (HUNDRED + rate))
+    for step in (0, 1, -1, 2, -2):
+        vat = first + step * CENT
+        if cents((gross - vat) * rate / HUNDRED) == vat:
+            return vat
+    return first
 
 
 @dataclass(frozen=True)
 class Figures:
-    """An invoice's lines and totals."""
+    """An invoice's lines and totals (`sign` -1: its credit note)."""
 
     lines: tuple[Priced, ...]
+    sign: int = 1
+
+    @cached_property
+    def _taxed(self) -> tuple[list[tuple[Decimal, Decimal]], dict[Decimal, tuple[Decimal, Decimal]]]:
+        """Each line's (net, tax) and each rate's (net, tax), for the invoice (sign +1)."""
+        per_line = [(l.amount, ZERO) for l in self.lines]
+        rates = {}
+        for rate in sorted({l.rate for l in self.lines}):
+            at = [k for k, l in enumerate(self.lines) if l.rate == rate]
+            grossed = [k for k in at if self.lines[k].gross]
+            netted = [k for k in at if not self.lines[k].gross]
+            g = sum((self.lines[k].amount for k in grossed), ZERO)
+            vat = gross_vat(g, rate) if grossed else ZERO
+            net = sum((self.lines[k].amount for k in netted), ZERO) + g - vat
+            tax = cents(net * rate / HUNDRED) if netted else vat
+            for k, share in zip(grossed, _split(vat, [self.lines[k].amount * rate / (HUNDRED + rate)
+                                                      for k in grossed])):
+                per_line[k] = (self.lines[k].amount - share, share)
+            for k, share in zip(netted, _split(tax - vat, [self.lines[k].amount * rate / HUNDRED for k in netted])):
+                per_line[k] = (self.lines[k].amount, share)
+            rates[rate] = (net, tax)
+        return per_line, rates
+
+    @property
+    def expected(self) -> tuple[Expected, ...]:
+        s = self.sign
+        return tuple(Expected(l.session, l.code, s * l.quantity, l.unit_price, s * l.discount, s * l.amount,
+                              s * net, s * tax, l.rate)
+                     for l, (net, tax) in zip(self.lines, self._taxed[0]))
 
     @property
     def net(self) -> Decimal:
-        return sum((l.net for l in self.lines), ZERO)
+        return self.sign * sum((net for net, _ in self._taxed[1].values()), ZERO)
 
     @property
     def taxes(self) -> dict[Decimal, tuple[Decimal, Decimal]]:
         """Rate -> (its lines' net, the tax on it)."""
-        out = {}
-        for rate in sorted({l.rate for l in self.lines}):
-            net = sum((l.net for l in self.lines if l.rate == rate), ZERO)
-            out[rate] = (net, cents(net * rate / HUNDRED))
-        return out
+        return {rate: (self.sign * net, self.sign * tax) for rate, (net, tax) in self._taxed[1].items()}
 
     @property
     def tax(self) -> Decimal:
@@ -416,4 +485,4 @@ class Figures:
         return self.net + self.tax
 
     def negated(self) -> Figures:
-        return Figures(tuple(l.negated() for l in self.lines))
+        return Figures(self.lines, -self.sign)

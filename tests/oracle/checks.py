@@ -114,7 +114,7 @@ def check_lines(ctx: dict, expected: Figures, lenient: bool = False) -> list[str
     Prices are net here: a line's amount is its net; its discount is shown as money off
     (empty where nothing is taken off)."""
     f = Findings(f"invoice {ctx['number']}", lenient)
-    want = {(p.session, p.code): p for p in expected.lines}
+    want = {(p.session, p.code): p for p in expected.expected}
     listed = f.get(ctx, "lines")
     if listed is _MISSING:
         return f.lines
@@ -130,7 +130,7 @@ def check_lines(ctx: dict, expected: Figures, lenient: bool = False) -> list[str
         off = line.get("discount")
         if (amount(off) if off else ZERO) != -p.discount:
             f.lines.append(f"{f.where} {where} discount: says {off!r}, expected {fmt(-p.discount)}")
-        for k, value in (("net", p.net), ("amount", p.net), ("unit_price", p.unit_price)):
+        for k, value in (("net", p.net), ("amount", p.amount), ("unit_price", p.unit_price)):
             if k in line and amount(line[k]) != value:
                 f.lines.append(f"{f.where} {where} {k}: says {line[k]}, expected {fmt(value)}")
         if dec(line.get("quantity")) != dec(p.quantity):
