@@ -35,7 +35,7 @@ def test_an_invoice_with_a_balance_gets_one_pay_link_in_its_row_email_and_pdf(pr
     row = practice.rows("Invoices")[0]
     assert row["Pay Link"] == links[0]["url"]
     body = practice.emails()[0].get_body(("plain",)).get_content()
-    assert f"Pay online by card: {links[0]['url']}" in body
+    assert f"Pay this invoice online by card (65.00 EUR): {links[0]['url']}" in body
     practice.run()
     practice.run()
     assert len(fake_stripe.of_kind("payment_link")) == 1  # no second link
@@ -236,3 +236,21 @@ def test_fees_switched_on_without_a_fee_column_says_so(practice, fake_stripe):
     report = practice.run()
     assert report.errors == ["payments.stripe.fees is on but the Payments tab has no Fee column; add one"]
     assert practice.rows("Invoices")[0]["Status"] == "Paid"
+
+
+def test_the_card_button_names_the_amount_its_link_charges_when_earlier_invoices_are_open(practice, fake_stripe):
+    """The second invoice's Total now due includes the first one's balance; its card link pays this
+    invoice alone (the first has its own), and the button and the email say so."""
+    from .test_e2e_excel import pdf_text
+
+    with_stripe(practice)
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)), session("S-00002", date(2026, 11, 20)))
+    practice.run()
+    row = next(r for r in practice.rows("Invoices") if r["Invoice No"] == "INV-2026-0002")
+    link = next(link for link in fake_stripe.of_kind("payment_link") if link["url"] == row["Pay Link"])
+    assert fake_stripe.objects[link["_price"]]["unit_amount"] == 6500
+    text = " ".join(pdf_text(practice.folder / row["PDF"]).split())
+    assert "Total now due 130.00 EUR" in text
+    assert "Pay 65.00 EUR online by card" in text and "Pay 130.00 EUR online by card" not in text
+    body = next(m for m in practice.emails() if "INV-2026-0002" in m["Subject"]).get_body(("plain",)).get_content()
+    assert f"Pay this invoice online by card (65.00 EUR): {link['url']}" in body

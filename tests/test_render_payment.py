@@ -124,12 +124,14 @@ def test_statement_carries_the_clients_reference_and_a_code_for_its_balance_due(
 
 
 @pytest.mark.parametrize("language, words", [
-    ("", ["PAY BY CARD", "Pay 248.48 EUR online by card", "Or scan the code, or open https://pay.example/c/1"]),
-    ("de", ["ZAHLUNG PER KARTE", "248,48 € online per Karte zahlen",
+    ("", ["PAY BY CARD", "Pay 199.98 EUR online by card", "Or scan the code, or open https://pay.example/c/1"]),
+    ("de", ["ZAHLUNG PER KARTE", "199,98 € online per Karte zahlen",
             "Oder scannen Sie den Code oder öffnen Sie https://pay.example/c/1"]),
-    ("fr", ["PAYER PAR CARTE", "Payer 248,48 € en ligne par carte", "Ou scannez le code, ou ouvrez https://pay.example/c/1"]),
+    ("fr", ["PAYER PAR CARTE", "Payer 199,98 € en ligne par carte", "Ou scannez le code, ou ouvrez https://pay.example/c/1"]),
 ], ids=["en", "de", "fr"])
 def test_the_card_pay_link_speaks_the_clients_language(renderer, language, words):
+    """The button names what the link charges: this invoice's own 199.98, not the 248.48 now due
+    with the 48.50 open on earlier invoices (they have links of their own)."""
     doc = sample_document()
     doc = replace(doc, client=replace(doc.client, language=language), pay_link="https://pay.example/c/1")
     text = pdf_text(renderer.render(doc))

@@ -12,6 +12,8 @@ Keys (all text, "" when there is nothing to show):
 - `payment_account`: holder, IBAN (in groups of four) and BIC.
 - `pay_link`, `pay_link_qr`: the card pay link of an invoice with a balance
   (Stripe, `payments/pay_links.py`) and its QR code; "" otherwise.
+- `pay_link_amount`: what the link charges: this invoice's own balance (its
+  Amount due may add earlier invoices, which have links of their own).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class PaymentContext(TypedDict):
     payment_account: AccountContext
     pay_link: str
     pay_link_qr: str
+    pay_link_amount: str
 
 
 def payment_context(doc: InvoiceDocument, amount) -> PaymentContext:
@@ -48,8 +51,9 @@ def payment_context(doc: InvoiceDocument, amount) -> PaymentContext:
     asks = doc.asks_payment
     asked = document_open_amount(doc) if asks else Decimal(0)
     block = payment_block(doc.practice, creditor_reference(invoice.invoice_no) if asks else "", asked, amount)
-    link = doc.pay_link if asked > 0 else ""
+    link = doc.pay_link if asked > 0 and doc.balance > 0 else ""
     block["pay_link"], block["pay_link_qr"] = link, link_qr(link)
+    block["pay_link_amount"] = amount(doc.balance) if link else ""  # the link is for this invoice's balance
     return block
 
 
@@ -76,7 +80,7 @@ def payment_block(practice: Practice, reference: str, open_amount: Decimal, amou
         "payment_qr": code.kind if code else "",
         "payment_qr_image": code.image if code else "",
         "payment_qr_amount": amount(open_amount) if code else "",
-        "pay_link": "", "pay_link_qr": "",
+        "pay_link": "", "pay_link_qr": "", "pay_link_amount": "",
         "payment_account": {
             "holder": account.holder if account else "",
             "iban": " ".join(account.iban[i:i + 4] for i in range(0, len(account.iban), 4)) if account else "",
