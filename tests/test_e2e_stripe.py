@@ -254,3 +254,18 @@ def test_the_card_button_names_the_amount_its_link_charges_when_earlier_invoices
     assert "Pay 65.00 EUR online by card" in text and "Pay 130.00 EUR online by card" not in text
     body = next(m for m in practice.emails() if "INV-2026-0002" in m["Subject"]).get_body(("plain",)).get_content()
     assert f"Pay this invoice online by card (65.00 EUR): {link['url']}" in body
+
+
+def test_the_invoice_email_carries_the_card_pay_link_in_the_clients_language(practice, fake_stripe):
+    from .test_e2e_language import speaks
+
+    with_stripe(practice)
+    speaks(practice, "C-001", "de_DE")
+    speaks(practice, "C-002", "fr_FR")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)), session("S-00002", date(2026, 11, 2),
+                                                                              client="C-002"))
+    practice.run()
+    links = {link["metadata"]["client_id"]: link["url"] for link in fake_stripe.of_kind("payment_link")}
+    bodies = {m["To"].addresses[0].username: m.get_body(("plain",)).get_content() for m in practice.emails()}
+    assert f"Diese Rechnung online per Karte zahlen (65,00\xa0€): {links['C-001']}" in bodies["anna"]
+    assert f"Payer cette facture en ligne par carte (58,50\xa0€) : {links['C-002']}" in bodies["jonas"]
