@@ -366,6 +366,11 @@ def _account(doc: _Doc) -> dict[str, str]:
     for key, message in account_problems(holder, iban, bic):
         raise doc.fail(f"payments.account.{key}", message)
     account = bank_account(holder, iban, bic)
+    if doc.text("practice.currency", "EUR").upper() == "CHF" and account.country in ("CH", "LI"):
+        from .payments.qr import swiss_address_problem
+
+        if problem := swiss_address_problem(doc.text("practice.address")):  # the QR-bill's creditor
+            raise doc.fail("practice.address", problem)
     return {"account_holder": account.holder, "iban": account.iban, "bic": account.bic}
 
 

@@ -58,3 +58,36 @@ def test_check_names_a_bad_bic(practice, capsys):
     practice.configure("bic: COBADEFFXXX", "bic: COBA")
     assert cli.main(["check", "--offline", "--config", str(practice.config_path)]) == 1
     assert "payments.account.bic: 'COBA' is not a valid BIC" in capsys.readouterr().out
+
+
+def swiss(practice, iban: str, address: str = "Seestrasse 4\n    8002 Zürich") -> None:
+    practice.configure("currency: EUR", "currency: CHF")
+    practice.configure("iban: DE89 3704 0044 0532 0130 00", f"iban: {iban}")
+    practice.configure("bic: COBADEFFXXX", "bic: ''")
+    practice.configure("Lindenstraße 12\n    10969 Berlin", address)
+
+
+def test_check_names_a_qr_iban_which_takes_no_rf_reference(practice, capsys):
+    """A QR-IBAN takes only QR-bill payments quoting a QR reference: every PDF failed to render
+    with 'A QR-IBAN requires a QRR reference number' while check said all was right."""
+    swiss(practice, "CH44 3199 9123 0008 8901 2")
+    assert cli.main(["check", "--offline", "--config", str(practice.config_path)]) == 1
+    out = capsys.readouterr().out
+    assert "payments.account.iban: 'CH44 3199 9123 0008 8901 2' is a QR-IBAN" in out
+    assert "ordinary IBAN" in out
+
+
+def test_check_names_a_practice_address_the_swiss_qr_bill_cannot_read(practice, capsys):
+    swiss(practice, "CH93 0076 2011 6238 5295 7", address="Seestrasse 4")
+    assert cli.main(["check", "--offline", "--config", str(practice.config_path)]) == 1
+    assert "practice.address: must end with a line like '8001 Zürich'" in capsys.readouterr().out
+
+
+def test_a_swiss_practice_on_one_address_line_gets_its_qr_bill(practice, tmp_path):
+    swiss(practice, "CH93 0076 2011 6238 5295 7", address="Seestrasse 4, 8002 Zürich")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 20)))
+    report = practice.run()
+    assert not report.errors
+    text = subprocess.run(["pdftotext", str(practice.folder / practice.rows("Invoices")[0]["PDF"]), "-"],
+                          capture_output=True, text=True).stdout if shutil.which("pdftotext") else ""
+    assert not text or "Payment part" in text

@@ -91,6 +91,21 @@ def test_euro_to_a_swiss_account_is_sepa_too():
     ("", "DE89 3704 0044 0532 0130 00", "", ["holder"]),
     ("A", "DE89 3704 0044 0532 0130 00", "COBAXX", ["bic"]),
     ("A" * 71, "DE89 3704 0044 0532 0130 00", "", ["holder"]),
+    ("A", "CH44 3199 9123 0008 8901 2", "", ["iban"]),  # a QR-IBAN: QR references only, no RF, no SEPA
 ])
 def test_account_problems(holder, iban, bic, keys):
     assert [k for k, _ in account_problems(holder, iban, bic)] == keys
+
+
+@pytest.mark.parametrize("address, town", [
+    ("Seestrasse 4\n8002 Zürich", ("CH", "8002", "Zürich", "Seestrasse 4")),
+    ("Seestrasse 4\nCH-8002 Zürich\nSchweiz", ("CH", "8002", "Zürich", "Seestrasse 4")),
+    ("Seestrasse 4, 8002 Zürich", ("CH", "8002", "Zürich", "Seestrasse 4")),
+    ("Städtle 7\n9490 Vaduz\nLiechtenstein", ("LI", "9490", "Vaduz", "Städtle 7")),
+    ("Städtle 7\n9490 Vaduz", ("LI", "9490", "Vaduz", "Städtle 7")),
+])
+def test_the_qr_bills_creditor_address(address, town):
+    code = payment_code(SWISS, "CHF", Decimal("10"), "RF16INV20260001", address)
+    assert code is not None
+    lines = code.payload.split("\r\n")
+    assert (lines[10], lines[8], lines[9], lines[6]) == town  # country, postcode, town, street

@@ -80,18 +80,35 @@ def swiss_image(bill: qrbill.QRBill) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue().encode()).decode()
 
 
+_COUNTRIES = {"switzerland": "CH", "schweiz": "CH", "suisse": "CH", "svizzera": "CH", "liechtenstein": "LI"}
 _TOWN = re.compile(r"^(?:(?:CH|LI)[- ])?(\d{4})\s+(.+)$")
 
 
+ADDRESS_PROBLEM = "must end with a line like '8001 Zürich' (postcode and town) for the Swiss QR-bill"
+
+
+def swiss_address_problem(address: str) -> str:
+    """Why the practice's address cannot be the QR-bill's creditor address, "" when it can."""
+    try:
+        _creditor("", address)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
 def _creditor(holder: str, address: str) -> dict[str, str]:
-    """The practice's address as the QR-bill wants it: street, postcode, town."""
+    """The practice's address as the QR-bill wants it: street, postcode, town (on lines of their
+    own, or on one line between commas: `Seestrasse 4, 8002 Zürich`)."""
     lines = [line.strip() for line in address.replace("\r", "").split("\n") if line.strip()]
-    country = "LI" if lines and lines[-1].upper().startswith("LI") else "CH"
-    town = _TOWN.match(lines[-1]) if lines else None
-    if town is None and len(lines) > 1 and lines[-1].lower() in ("switzerland", "schweiz", "suisse", "svizzera"):
+    if len(lines) == 1:
+        lines = [part.strip() for part in lines[0].split(",") if part.strip()]
+    country = _COUNTRIES.get(lines[-1].lower(), "") if len(lines) > 1 else ""
+    if country:  # a last line naming the country
         lines = lines[:-1]
-        town = _TOWN.match(lines[-1])
+    town = _TOWN.match(lines[-1]) if lines else None
     if town is None:
-        raise ValueError("practice.address must end with a line like '8001 Zürich' for a Swiss QR-bill")
+        raise ValueError(ADDRESS_PROBLEM)
+    if not country:
+        country = "LI" if lines[-1].upper().startswith("LI") or 9485 <= int(town[1]) <= 9499 else "CH"
     street = lines[0] if len(lines) > 1 else ""
     return {"name": holder[:70], "street": street[:70], "pcode": town[1], "city": town[2][:35], "country": country}
