@@ -227,3 +227,32 @@ def test_a_bad_amount_or_transaction_line_is_one_line_on_the_terminal(practice, 
                                "--config", str(practice.config_path)], capture_output=True, text=True, timeout=300)
         assert (done.returncode, done.stdout, done.stderr) == (1, "", f"sheetbill: {message}\n")
     assert practice.rows("Bank") == [] and practice.rows("Payments") == []
+
+
+def test_a_transfer_made_with_the_qr_code_of_an_invoice_of_0_00_pays_what_its_client_owes(practice, tmp_path):
+    """An invoice of 0.00 (a session at 100 % off) asks for what is open on earlier invoices; the
+    transfer its QR code makes quoted its own reference, which the import refused ('Pays
+    INV-2026-0002, which is already paid'): it now quotes the client's, which pays their oldest."""
+    from .test_e2e_payment_codes import scan
+
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)),
+                    session("S-00002", date(2026, 11, 3), discount="100%"))
+    practice.run()
+    row = next(r for r in practice.rows("Invoices") if r["Invoice No"] == "INV-2026-0002")
+    assert money(row["Total"]) == Decimal("0.00")
+    (code,) = scan(practice.folder / row["PDF"], tmp_path / "scan")
+    lines = code.split("\n")
+    amount, reference = lines[7].removeprefix("EUR"), lines[9]
+    assert amount == "65.00"
+    (tmp_path / "s.xml").write_text(
+        "<Document xmlns='urn:iso:std:iso:20022:tech:xsd:camt.053.001.08'><BkToCstmrStmt><Stmt><Id>S-1</Id>"
+        f"<Ntry><Amt Ccy='EUR'>{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
+        "<BookgDt><Dt>2026-11-21</Dt></BookgDt><AcctSvcrRef>B-1</AcctSvcrRef><NtryDtls><TxDtls>"
+        f"<Amt Ccy='EUR'>{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><RltdPties><Dbtr><Nm>Anna Meier</Nm></Dbtr>"
+        f"</RltdPties><RmtInf><Strd><CdtrRefInf><Ref>{reference}</Ref></CdtrRefInf></Strd></RmtInf>"
+        "</TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>")
+    assert bank(practice, tmp_path / "s.xml") == 0
+    (entry,) = practice.rows("Bank")
+    assert entry["Problem"] is None and entry["Matched To"] == "C-001"
+    practice.run()
+    assert next(r for r in practice.rows("Invoices") if r["Invoice No"] == "INV-2026-0001")["Status"] == "Paid"

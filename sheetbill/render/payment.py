@@ -4,7 +4,9 @@ Swiss QR-bill for francs, none otherwise).
 
 Keys (all text, "" when there is nothing to show):
 - `payment_reference`: `RF16 INV2 0260 001`, the reference to quote;
-  empty on drafts and credit notes. A statement's is made from the Client ID.
+  empty on drafts and credit notes. A statement's is made from the Client ID,
+  and so is that of an invoice of 0.00 that asks for what is open on earlier
+  ones (the bank import takes it for the client's oldest open invoices).
 - `payment_qr`: "epc", "swiss" or "".
 - `payment_qr_image`: the QR code (EPC) or the whole payment part (Swiss)
   as an SVG `data:` URL.
@@ -50,7 +52,10 @@ def payment_context(doc: InvoiceDocument, amount) -> PaymentContext:
     invoice = doc.invoice
     asks = doc.asks_payment
     asked = document_open_amount(doc) if asks else Decimal(0)
-    block = payment_block(doc.practice, creditor_reference(invoice.invoice_no) if asks else "", asked, amount)
+    reference = creditor_reference(invoice.invoice_no) if asks else ""
+    if asked > 0 and doc.balance <= 0:  # 0.00 itself, it asks for earlier invoices: the reference that pays them
+        reference = client_reference(doc.client.client_id)
+    block = payment_block(doc.practice, reference, asked, amount)
     link = doc.pay_link if asked > 0 and doc.balance > 0 else ""
     block["pay_link"], block["pay_link_qr"] = link, link_qr(link)
     block["pay_link_amount"] = amount(doc.balance) if link else ""  # the link is for this invoice's balance
