@@ -269,3 +269,25 @@ def test_the_invoice_email_carries_the_card_pay_link_in_the_clients_language(pra
     bodies = {m["To"].addresses[0].username: m.get_body(("plain",)).get_content() for m in practice.emails()}
     assert f"Diese Rechnung online per Karte zahlen (65,00\xa0€): {links['C-001']}" in bodies["anna"]
     assert f"Payer cette facture en ligne par carte (58,50\xa0€) : {links['C-002']}" in bodies["jonas"]
+
+
+def test_a_card_payment_on_an_invoice_voided_before_it_came_in_pays_the_invoice_made_again(practice, fake_stripe):
+    """The client paid the link while the admin voided the invoice: the payment got a Problem ('Invoice
+    INV-2026-0001 is void') and the invoice made again asked for the whole amount a second time."""
+    with_stripe(practice)
+    one_invoice(practice)
+    practice.run()
+    link = fake_stripe.of_kind("payment_link")[0]
+    pi = fake_stripe.pay(link["id"], datetime(2026, 11, 21, 8, tzinfo=UTC))
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
+    practice.set("Sessions", "S-00001", "Quantity", 2)
+    report = practice.run()
+    assert not report.problems
+    (payment,) = practice.rows("Payments")
+    assert (payment["Reference"], payment["Client"], payment["Problem"]) == (pi["id"], "C-001", None)
+    assert payment["Applied To"] == "INV-2026-0002 65.00"
+    again = next(r for r in practice.rows("Invoices") if r["Invoice No"] == "INV-2026-0002")
+    assert (money(again["Total"]), money(again["Balance"]), again["Status"]) == (
+        Decimal("130.00"), Decimal("65.00"), "Partially Paid")
+    body = next(m for m in practice.emails() if "INV-2026-0002" in m["Subject"]).get_body(("plain",)).get_content()
+    assert "65.00 EUR is still open" in body

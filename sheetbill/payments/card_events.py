@@ -10,6 +10,11 @@ of the newest event seen) is written in the same write as the rows.
 
 A client who finished AutoPay's card set-up gets their customer in the
 Stripe Customer cell, in that same write (autopay_setup.py).
+
+A payment made on the link of an invoice set Void before the payment came in
+names only its client: it pays the client's oldest open invoices (the one the
+void invoice's sessions are billed on again) or is their credit, instead of
+waiting with a Problem while the invoice made again asks for it a second time.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ from decimal import Decimal
 from ..book.cells import text
 from ..book.table import Table
 from ..core.model import PaymentMethod
+from ..core.model import InvoiceStatus
 from ..core.payments import DISPUTED
+from ..core.status import invoice_status
 from ..core.plan import CellWrite, RowAppend
 from .autopay_setup import saved_card
 from .card_gateway import CardEvent
@@ -58,10 +65,19 @@ def card_rows(payments: Table | None) -> dict[str, tuple[str, str]]:
             for _, v in payments.rows if text(payments.get(v, "method")).lower() == card}
 
 
+def void_invoices(invoices: Table | None) -> set[str]:
+    """The numbers of the invoices whose Status says Void."""
+    if invoices is None or not invoices.exists:
+        return set()
+    return {text(invoices.get(v, "invoice_no")) for _, v in invoices.rows
+            if invoice_status(text(invoices.get(v, "status"))) is InvoiceStatus.VOID}
+
+
 def import_events(events: list[CardEvent], tables: Mapping[str, Table], state: Mapping[str, str], currency: str,
                   minor_unit: Decimal, tz: tzinfo) -> EventImport:
     result = EventImport()
     known = card_rows(tables.get("payments"))
+    void = void_invoices(tables.get("invoices"))
     newest = 0
     for ev in events:
         newest = max(newest, ev.created)
@@ -80,6 +96,8 @@ def import_events(events: list[CardEvent], tables: Mapping[str, Table], state: M
         amount = from_minor(ev.amount, minor_unit)
         client, invoice_no = ev.metadata.get("client_id", ""), ev.metadata.get("invoice_no", "")
         problem = ""
+        if ev.kind == "paid" and invoice_no in void:
+            invoice_no = ""  # the client's money: their oldest open invoices, else credit
         if ev.kind != "paid":
             client, invoice_no = known.get(ev.intent, (client, invoice_no))
             amount = -amount
