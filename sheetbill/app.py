@@ -166,10 +166,12 @@ def card_payments_for(config: Config):
         raise ConfigError(f"{config.path.name}: payments.stripe.secret_key_env: the environment variable "
                           f"{settings.secret_key_env} is not set (the Stripe key is never kept in the YAML)")
     from .payments.card_cycle import CardPayments
+    from .payments.card_money import card_unit
     from .payments.stripe_gateway import StripeGateway
 
     gateway = StripeGateway(secret, os.environ.get(STRIPE_ENDPOINT) or None)
-    return CardPayments(gateway, settings, config.practice.currency, config.practice.minor_unit, config.timezone)
+    currency = config.practice.currency
+    return CardPayments(gateway, settings, currency, card_unit(currency), config.timezone)
 
 
 def superbills_for(config: Config, deliver: bool = True):

@@ -291,3 +291,20 @@ def test_a_card_payment_on_an_invoice_voided_before_it_came_in_pays_the_invoice_
         Decimal("130.00"), Decimal("65.00"), "Partially Paid")
     body = next(m for m in practice.emails() if "INV-2026-0002" in m["Subject"]).get_body(("plain",)).get_content()
     assert "65.00 EUR is still open" in body
+
+
+def test_a_practice_rounding_to_whole_euros_is_charged_in_cents_on_stripe(practice, fake_stripe):
+    """practice.minor_unit 1 (whole euros): the link for 65 EUR asked Stripe for 65 cents, and the
+    0.65 EUR the client paid came back as a payment of 65.00."""
+    practice.configure('minor_unit: "0.01"', 'minor_unit: "1"')
+    with_stripe(practice)
+    one_invoice(practice)
+    practice.run()
+    (link,) = fake_stripe.of_kind("payment_link")
+    assert fake_stripe.objects[link["_price"]]["unit_amount"] == 6500
+    pi = fake_stripe.pay(link["id"], datetime(2026, 11, 21, 8, tzinfo=UTC))
+    assert pi["amount_received"] == 6500
+    practice.run()
+    (payment,) = practice.rows("Payments")
+    assert money(payment["Amount"]) == Decimal("65.00")
+    assert practice.rows("Invoices")[0]["Status"] == "Paid"

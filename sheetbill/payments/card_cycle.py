@@ -23,7 +23,7 @@ from .card_events import EventImport, import_events, since
 from .card_gateway import CardError, CardGateway
 from .card_mail import PREFIX as MAILED
 from .card_mail import declined_email, setup_email
-from .card_money import from_minor
+from .card_money import card_unit, from_minor
 from .card_settings import StripeSettings
 from .pay_links import LinkRun, known_urls, pay_links
 
@@ -33,7 +33,7 @@ class CardPayments:
     gateway: CardGateway
     settings: StripeSettings
     currency: str
-    minor_unit: Decimal
+    minor_unit: Decimal  # the card service's (card_money.card_unit), not the practice's rounding
     timezone: ZoneInfo
 
     def events(self, tables, state, now: datetime) -> EventImport:
@@ -150,7 +150,7 @@ def declined_emails(config, today, stamp: str, clients, invoices, state, can_sen
         if mailed == "sending" and config.email.transport == "smtp":
             continue  # a run stopped while sending: over SMTP a person answers (core.delivery.unknown_outcomes)
         _, intent, cents, message = (value.split(" ", 3) + ["", "", ""])[:4]
-        amount = from_minor(int(cents or 0), config.practice.minor_unit)
+        amount = from_minor(int(cents or 0), card_unit(config.practice.currency))
         links = [u for no, u in sorted(urls.items())
                  if any(i.invoice_no == no and i.client_id == client_id for i in invoices)]
         item = declined_email(Declined(client_id, 0, amount, message, intent), client.name, client.email,

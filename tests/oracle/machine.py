@@ -333,12 +333,13 @@ class Desk:
         """Card payments on this desk's fake Stripe, as app.card_payments_for wires them."""
         if self.card is None:
             from sheetbill.payments.card_cycle import CardPayments
+            from sheetbill.payments.card_money import card_unit
             from sheetbill.payments.card_settings import StripeSettings
             from sheetbill.payments.stripe_gateway import StripeGateway
 
             config = self.practice.config
             self.card = CardPayments(StripeGateway(SECRET, self.stripe.url, retries=0), StripeSettings(),
-                                     config.practice.currency, config.practice.minor_unit, config.timezone)
+                                     config.practice.currency, card_unit(config.practice.currency), config.timezone)
         return self.card
 
     def _price_new(self, book: Book) -> list[str]:
