@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from google.auth.exceptions import RefreshError, TransportError
+from google.oauth2.credentials import Credentials
 
 from sheetbill.google import Backoff, Google
-from sheetbill.errors import WorkbookBusy
+from sheetbill.errors import SheetbillError, WorkbookBusy, WorkbookError
 from tests.fakegoogle.clients import credentials
 
 from .conftest import session
@@ -144,3 +146,74 @@ def nth_batch(n: int):
         seen["count"] += 1
         return seen["count"] == n
     return match
+
+
+class SignIn(Credentials):
+    """A person's sign-in whose access token is renewed before each call after the first `good`
+    ones, and whose renewal `fails` as google-auth reports it: Google refused it (the refresh token
+    expired, which happens after 7 days to an app still in testing, or was revoked), or no answer
+    came from Google's sign-in server."""
+
+    def __init__(self, good: int, fails: str, times: int | None = None) -> None:
+        super().__init__(token="test", refresh_token="unused", token_uri="http://127.0.0.1:9/token",
+                         client_id="unused", client_secret="unused")
+        self.good, self.fails, self.times = good, fails, times
+
+    def before_request(self, request, method, url, headers):
+        if self.good > 0:
+            self.good -= 1
+        elif self.times is None or self.times > 0:
+            self.times = None if self.times is None else self.times - 1
+            if self.fails == "refused":
+                raise RefreshError("invalid_grant: Token has been expired or revoked.",
+                                   {"error": "invalid_grant", "error_description": "Token has been expired or revoked."})
+            raise TransportError("HTTPSConnectionPool(host='oauth2.googleapis.com', port=443): Read timed out.")
+        return super().before_request(request, method, url, headers)
+
+
+def signed_in(p: GooglePractice, credentials: Credentials):
+    from sheetbill import app
+
+    google = Google(credentials, p.fake.base_url, Backoff(sleep=p.waits, jitter=lambda: 0.5))
+    return app.worker_for(p.config, clock=p.clock, google=google)
+
+
+def test_an_expired_sign_in_says_to_sign_in_again_and_writes_nothing(google_practice: GooglePractice):
+    """Not `unexpected RefreshError` (which also ended `watch`): the message of a 401, nothing written."""
+    p = google_practice
+    three_sessions(p)
+    with pytest.raises(WorkbookError, match=r"Google did not accept the credentials \(renewing the sign-in failed: "
+                                            r"invalid_grant: Token has been expired or revoked.\); sign in again "
+                                            r"with `sheetbill auth google`"):
+        signed_in(p, SignIn(0, "refused")).run_once()
+    assert p.fake.count() == 0 and p.rows("Invoices") == []
+    assert p.run(p.later(1)).errors == []  # signed in again: the run bills as usual
+    assert_once(p)
+
+
+@pytest.mark.parametrize("good", [8, 14])  # while it makes the PDFs; at the write that records them
+def test_a_sign_in_revoked_mid_run_says_so_and_the_next_run_sends_each_email_once(google_practice: GooglePractice,
+                                                                                 good):
+    p = google_practice
+    three_sessions(p)
+    try:
+        said = signed_in(p, SignIn(good, "refused")).run_once().errors
+    except SheetbillError as error:
+        said = [str(error)]
+        assert "This run had already saved in the workbook: INV-2026-0001, INV-2026-0002, INV-2026-0003" in said[0]
+    assert said and all("sign in again with `sheetbill auth google`" in s for s in said)
+    assert [i["Invoice No"] for i in p.rows("Invoices")] == ["INV-2026-0001", "INV-2026-0002", "INV-2026-0003"]
+    assert p.emails() == []
+    assert p.run(p.later(11)).errors == []  # signed in again (after the stopped run's lease ran out)
+    assert_once(p)
+
+
+def test_a_sign_in_server_that_does_not_answer_once_is_waited_out(google_practice: GooglePractice):
+    """The call was never sent, so even a send or a write is simply tried again."""
+    p = google_practice
+    three_sessions(p)
+    for good in (0, 8, 14):  # the read, the commit, an email
+        report = signed_in(p, SignIn(good, "no answer", times=1)).run_once()
+        assert report.errors == []
+    assert p.fake.count(method="gmail.users.messages.list") == 0  # no send was in doubt
+    assert_once(p)

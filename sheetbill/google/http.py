@@ -20,6 +20,7 @@ from typing import Any, Callable
 import httplib2
 import requests
 from google.auth.credentials import Credentials
+from google.auth.exceptions import RefreshError, TransportError
 from google.auth.transport.requests import AuthorizedSession
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
@@ -82,6 +83,8 @@ class Google:
                 answer = self._gspread.request(method, SHEETS_URL + path, params=params, json=body)
             except APIError as error:
                 raise _failure(error.response) from None
+            except (RefreshError, TransportError) as error:
+                raise _sign_in_failure(error) from None
             except requests.RequestException as error:
                 raise ApiFailure(None, f"no answer from Google Sheets ({type(error).__name__})") from None
             return json.loads(answer.text or "{}", parse_float=Decimal)
@@ -109,6 +112,8 @@ class Google:
                 return make().execute(http=self._http, num_retries=0)
             except HttpError as error:
                 raise ApiFailure.from_answer(error.resp.status, error.content or b"", dict(error.resp)) from None
+            except (RefreshError, TransportError) as error:
+                raise _sign_in_failure(error) from None
             except (requests.RequestException, OSError) as error:
                 raise ApiFailure(None, f"no answer from Google ({type(error).__name__})") from None
 
@@ -127,3 +132,14 @@ class _Unset(httplib2.Http):
 
 def _failure(response: requests.Response) -> ApiFailure:
     return ApiFailure.from_answer(response.status_code, response.content, response.headers)
+
+
+def _sign_in_failure(error: RefreshError | TransportError) -> ApiFailure:
+    """A failed renewal of the access token (made before the call was sent) as Google's own answers:
+    refused (the sign-in expired or was revoked: `invalid_grant`) as a 401 that asks for a new sign-in;
+    no answer from Google's sign-in server (or a passing refusal, which google-auth calls retryable)
+    as a call that got no answer, which is retried."""
+    reason = error.args[0] if error.args else type(error).__name__
+    if isinstance(error, RefreshError) and not error.retryable:
+        return ApiFailure(401, f"renewing the sign-in failed: {reason}", "invalid_grant")
+    return ApiFailure(None, f"no answer from Google's sign-in ({reason})", unsent=True)

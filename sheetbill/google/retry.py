@@ -32,15 +32,17 @@ class ApiFailure(Exception):
     """A Google call that did not succeed."""
 
     def __init__(self, status: int | None, message: str, reason: str = "", retry_after: float | None = None,
-                 details: tuple[dict[str, Any], ...] = ()) -> None:
+                 details: tuple[dict[str, Any], ...] = (), unsent: bool = False) -> None:
         super().__init__(f"{status or 'no answer'}: {message}")
         self.status, self.message, self.reason = status, message, reason
         self.retry_after, self.details = retry_after, details
+        self.unsent = unsent  # the call never left: renewing the sign-in before it got no answer
 
     @property
     def refused(self) -> bool:
-        """Google turned the call away (quota): it was not carried out."""
-        return self.status == 429 or (self.status == 403 and self.reason in RATE_LIMIT_REASONS)
+        """Google turned the call away (quota), or it was never sent: it was not carried out."""
+        return (self.status == 429 or (self.status == 403 and self.reason in RATE_LIMIT_REASONS)
+                or (self.unsent and self.status is None))
 
     @property
     def transient(self) -> bool:
