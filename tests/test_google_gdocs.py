@@ -78,3 +78,24 @@ def test_the_starter_template_prints_each_line_in_its_prices_basis(google_practi
     assert "Description | Quantity | Prix unitaire | Discount | HT" in mixed
     assert "Massage (gross) | 3 | 49,99 € | -5,00 € | 144,97 € TTC" in mixed
     assert "Physiotherapy (net) | 1 | 85,00 € | -8,50 € | 76,50 €" in mixed
+
+
+def test_a_credit_note_from_the_starter_template_calls_itself_one(google_practice: GooglePractice):
+    """The client is not sent a credit note headed `Invoice CN-2026-0001` (the HTML template says
+    `Credit note`): the starter template heads each document with its own title."""
+    from tests.fakegoogle import humans
+
+    from sheetbill.render.gdocs import create_template
+
+    p = google_practice
+    p.configure(f"docs_template: {p.template_id}", f"docs_template: {create_template(p.google(), p.drive_folder)}")
+    p.append("Sessions", session("S-00001", "2026-11-02"))
+    assert p.run().errors == []
+    header = p.values("Invoices")[0]
+    humans.type_values(p.fake.state, p.spreadsheet_id, "Invoices", 1, header.index("Status"), [["Void"]])
+    report = p.run(p.later(1))
+    assert report.created == ["INV-2026-0002", "CN-2026-0001"] and report.errors == []
+    pdfs = {name: extract_text(pdf).splitlines() for name, pdf in p.pdfs().items()}
+    assert "Credit note CN-2026-0001" in pdfs["CN-2026-0001.pdf"]
+    assert not any("Invoice" in line for line in pdfs["CN-2026-0001.pdf"])
+    assert "Invoice INV-2026-0002" in pdfs["INV-2026-0002.pdf"]

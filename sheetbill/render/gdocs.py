@@ -187,7 +187,7 @@ def _row_edits(document: dict[str, Any], table_start: int, template: int, items:
     return edits
 
 
-STARTER_TOP = ("{{practice.name}}\n{{practice.address}}\n\nInvoice {{number}}\nDate: {{issue_date}}   Due: {{due_date}}\n\n"
+STARTER_TOP = ("{{practice.name}}\n{{practice.address}}\n\n{{title}} {{number}}\nDate: {{issue_date}}   Due: {{due_date}}\n\n"
                "Bill to: {{client.name}}\n{{client.address}}\n")
 # a line reads in one basis: quantity x unit price - discount = amount, net or gross (core.price_basis)
 STARTER_ROWS = (("Description", "Quantity", "{{unit_price_label}}", "Discount", "{{amount_label}}"),
