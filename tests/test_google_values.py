@@ -71,6 +71,61 @@ def test_amounts_written_back_read_the_same(google_practice: GooglePractice):
     assert p.values("Invoices", "UNFORMATTED_VALUE")[1][8] == 89.63
 
 
+EURO = {"type": "CURRENCY", "pattern": '"€"#,##0.00'}
+GERMAN_DATE = {"type": "DATE", "pattern": "dd.mm.yyyy"}
+
+
+def test_a_number_format_the_admin_gave_is_kept_where_sheetbill_writes(google_practice: GooglePractice):
+    """As in Excel: a balance written into a cell formatted as a currency (empty, or holding the
+    last balance) keeps the currency, and a date restored into a cell under a date format of the
+    admin's keeps it; a cell without a format of its own, and every new row, get sheetbill's."""
+    from tests.fakegoogle import humans
+
+    p = google_practice
+    state, book = p.fake.state, p.spreadsheet_id
+    clients = p.values("Clients")[0]
+    balance = clients.index("Balance")
+    humans.format_numbers(state, book, "Clients", 1, balance, EURO, rows=2, cols=2)  # C-001, C-002, still empty
+    p.append("Sessions", session("S-00001", "2026-11-02"), session("S-00002", "2026-11-03", client="C-003"))
+    p.configure("transport: gmail", "transport: none")
+    assert p.run().created == ["INV-2026-0001", "INV-2026-0002"]
+
+    def shown(tab: str, row: int, column: int) -> tuple[object, object]:
+        cell = p.sheet(tab).cell(row, column)
+        return p.values(tab)[row][column], cell.number_format if cell else None
+
+    assert shown("Clients", 1, balance) == ("€65.00", EURO) and shown("Clients", 1, balance + 1) == ("€0.00", EURO)
+    assert shown("Clients", 3, balance) == ("65.00", {"type": "NUMBER", "pattern": "#,##0.00"})  # C-003: its own
+    invoices = p.values("Invoices")[0]
+    paid, issued = invoices.index("Paid"), invoices.index("Issue Date")
+    humans.format_numbers(state, book, "Invoices", 1, paid, EURO, cols=2)
+    humans.format_numbers(state, book, "Invoices", 1, issued, GERMAN_DATE)
+    humans.type_values(state, book, "Invoices", 1, issued, [[46360]])  # a slip: 04.12.2026
+    p.append("Payments", ["P-001", "2026-11-21", "C-001", "INV-2026-0001", "20", "Cash", ""])
+    p.append("Sessions", session("S-00003", "2026-11-04"))
+    report = p.run(p.later(1))
+    assert report.created == ["INV-2026-0003"]
+    assert shown("Invoices", 1, paid) == ("€20.00", EURO) and shown("Invoices", 1, paid + 1) == ("€45.00", EURO)
+    assert shown("Invoices", 1, issued) == ("21.11.2026", GERMAN_DATE)  # put back, as the admin shows dates
+    assert shown("Clients", 1, balance) == ("€110.00", EURO)
+    assert shown("Invoices", 3, paid) == ("0.00", {"type": "NUMBER", "pattern": "#,##0.00"})
+    assert shown("Invoices", 3, issued) == ("2026-11-21", {"type": "DATE", "pattern": "yyyy-mm-dd"})
+
+
+def test_a_format_of_its_own_is_told_from_the_text_a_number_is_shown_as():
+    def own(number, shown):
+        return values.own_format({"effectiveValue": {"numberValue": Decimal(number)}, "formattedValue": shown})
+
+    plain = [own("65", "65"), own("58.5", "58.50"), own("1234.5", "1,234.50"), own("46347", "2026-11-21")]
+    assert plain == [None] * 4  # nothing the worker's own formats would not show
+    assert [own("65", "€65.00"), own("65.5", "65,50 €"), own("65", "65 EUR"), own("58.5", "$58.50")] == ["number"] * 4
+    assert [own("46347", "21.11.2026"), own("46347", "11/21/2026"), own("46347", "Nov 21")] == ["date"] * 3
+    assert values.own_format({"effectiveValue": {"stringValue": "x"}, "formattedValue": "x"}) is None
+    assert values.own_format({"userEnteredFormat": {"numberFormat": {"type": "CURRENCY"}}}) == "number"
+    assert values.own_format({"userEnteredFormat": {"numberFormat": {"type": "DATE"}}}) == "date"
+    assert values.own_format({"userEnteredFormat": {"numberFormat": {"type": "TEXT"}}}) is None
+
+
 def test_the_sign_in_asks_for_the_narrow_scopes_and_keeps_the_token_private(tmp_path, monkeypatch):
     asked = {}
 

@@ -251,7 +251,9 @@ def display(value: Value, number_format: JsonDict | None = None) -> str:
     if kind == "PERCENT":
         decimals = len(pattern.partition(".")[2].rstrip("%")) if "." in pattern else 0
         return f"{value * 100:.{decimals}f}%"
-    if kind == "CURRENCY":
+    if kind == "CURRENCY":  # the pattern's own sign (`"€"#,##0.00`), else the dollar
+        if _TEXT_IN_PATTERN.search(pattern):
+            return ("-" if value < 0 else "") + _with_text(abs(value), pattern)
         return f"{'-' if value < 0 else ''}${abs(value):,.2f}"
     if kind == "NUMBER" and _TEXT_IN_PATTERN.search(pattern):
         return _with_text(value, pattern)

@@ -218,7 +218,7 @@ class GoogleBook:
         params = None
         if echo:
             body.update(includeSpreadsheetInResponse=True, responseRanges=echo, responseIncludeGridData=True)
-            params = {"fields": f"updatedSpreadsheet({grid.FIELDS})"}
+            params = {"fields": f"updatedSpreadsheet({grid.WITH_FORMATS})"}
         path = f"/{self.spreadsheet_id}:batchUpdate"
         backoff = self.google.backoff
         for attempt in range(backoff.attempts):
@@ -299,7 +299,7 @@ class GoogleBook:
             if not answer:  # it landed but the answer was lost: read those rows back (in the body: a URL
                 # with thousands of ranges is refused with 414)
                 answer = {"updatedSpreadsheet": self.google.sheets(
-                    "post", f"/{self.spreadsheet_id}:getByDataFilter", params={"fields": grid.FIELDS},
+                    "post", f"/{self.spreadsheet_id}:getByDataFilter", params={"fields": grid.WITH_FORMATS},
                     body={"dataFilters": [{"a1Range": r} for r in ranges], "includeGridData": True})}
         except ApiFailure as failure:
             if _failed_request(failure) == lease_at:
@@ -319,6 +319,8 @@ class GoogleBook:
                 raise WorkbookBusy(f"{self.label}: rows moved while sheetbill worked ({table.tab.name} row {row}); "
                                    "nothing was written, the next run starts over")
             place.tag_of[row], place.where[tag] = tag, row
+        for key in now:  # the echo holds the rows just tagged, with their cells' number formats
+            layout.tabs[key].formats.update(echoed.sheets[layout.tabs[key].title].formats)
 
     def _follow(self, snapshot: Snapshot[Layout]) -> None:
         """Rows moved: read where every tag is now."""

@@ -84,7 +84,8 @@ def build(tables: Mapping[str, Table], layout: Layout, edits: Changes, rows: Map
             raise RowsUnknown(f"{table.tab.name} row {w.row}")
         column = batch.outcome.columns[w.tab][w.field]
         kind = _kind(table, w.field)
-        cells_at[w.tab][(at, column)] = values.cell(kind, cells.for_kind(kind, w.after))
+        cells_at[w.tab][(at, column)] = _kept(values.cell(kind, cells.for_kind(kind, w.after)), kind,
+                                              place.formats.get((w.row, column)))
     appends: dict[str, list[dict[int, tuple[dict[str, Any], bool]]]] = {k: [] for k in touched}
     for a in edits.rows:
         table = tables[a.tab]
@@ -110,6 +111,16 @@ def build(tables: Mapping[str, Table], layout: Layout, edits: Changes, rows: Map
 
 def _kind(table: Table, fld: str) -> str:
     return table.tab.column(fld).kind
+
+
+def _kept(written: tuple[dict[str, Any], bool], kind: str, own: str | None) -> tuple[dict[str, Any], bool]:
+    """The value alone where the cell has a number format of its own that shows it (a currency
+    over money, a date format over a date: `values.own_format`), as the Excel book keeps a cell's
+    style; else the value under the column's format."""
+    data, formatted = written
+    if formatted and own == ("number" if kind == "money" else "date"):
+        return {"userEnteredValue": data["userEnteredValue"]}, False
+    return data, formatted
 
 
 def _sheet_id(batch: Batch, key: str, place: TabPlace) -> int:

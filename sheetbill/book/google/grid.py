@@ -8,6 +8,7 @@ physical row and moves with it when a person inserts, deletes or sorts rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from . import values
@@ -26,6 +27,10 @@ FIELDS = ("sheets(properties(sheetId,title,hidden,gridProperties(rowCount,column
           "rowMetadata/developerMetadata(metadataId,metadataKey)),"
           "developerMetadata(metadataId,metadataKey)),"
           "developerMetadata(metadataId,metadataKey,metadataValue)")
+# the rows tagged before their first write are read back with each cell's number format too (a few
+# rows): an empty cell the admin formatted (a currency in Balance) keeps its format when written
+WITH_FORMATS = FIELDS.replace("values(effectiveValue,formattedValue)",
+                              "values(effectiveValue,formattedValue,userEnteredFormat/numberFormat/type)")
 
 
 @dataclass
@@ -41,6 +46,7 @@ class SheetGrid:
     tags: dict[int, int] = field(default_factory=dict)  # row -> tag id
     end: tuple[int, int] | None = None  # (tag id, row) of the END tag
     last: tuple[int, int] | None = None  # (tag id, row) of the LAST tag
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> values.own_format
 
     @property
     def last_row(self) -> int:
@@ -88,7 +94,13 @@ def _sheet(sheet: dict[str, Any], seen: dict[int, tuple[str, str]]) -> SheetGrid
     for block in sheet.get("data") or ():
         top = int(block.get("startRow") or 0)
         for i, row in enumerate(block.get("rowData") or ()):
-            cells = tuple(values.read(c) for c in row.get("values") or ())
+            data = row.get("values") or ()
+            cells = tuple(map(values.read, data))
+            for column, value in enumerate(cells):
+                if value.__class__ is Decimal or "userEnteredFormat" in data[column]:
+                    kind = values.own_format(data[column])
+                    if kind is not None:
+                        grid.formats[(top + i + 1, column)] = kind
             end = len(cells)
             while end and cells[end - 1] is None:
                 end -= 1

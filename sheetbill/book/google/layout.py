@@ -27,11 +27,12 @@ class TabPlace:
     last: tuple[int, int] | None = None  # (LAST tag id, physical row): the Changelog's last row
     append_at: int = 2  # physical row of the next append
     moved: bool = False  # rows moved since the read: untagged rows' places are unknown
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (logical row, column) -> a format to keep
 
     @classmethod
     def of(cls, grid: SheetGrid) -> "TabPlace":
         place = cls(grid.title, grid.sheet_id, grid.row_count, grid.col_count, end=grid.end, last=grid.last,
-                    append_at=max(grid.last_row, 1) + 1)
+                    append_at=max(grid.last_row, 1) + 1, formats=grid.formats)
         for row, tag in grid.tags.items():
             place.tag_of[row] = tag
             place.where[tag] = row
@@ -74,7 +75,8 @@ class Layout:
 
     def copy(self) -> "Layout":
         """A copy to change as a commit learns where rows are (the same source of new ids)."""
-        tabs = {k: replace(p, tag_of=dict(p.tag_of), where=dict(p.where)) for k, p in self.tabs.items()}
+        tabs = {k: replace(p, tag_of=dict(p.tag_of), where=dict(p.where), formats=dict(p.formats))
+                for k, p in self.tabs.items()}
         return Layout(tabs, set(self.ids), self.rng)
 
     def new_id(self) -> int:

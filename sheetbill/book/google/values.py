@@ -9,11 +9,13 @@ becomes a `date` (`dates`), as the Excel reader gives it, and a number whose
 only) shows it times 100 beside a percent sign is a `Percent`: `10%` is stored
 as 0.1. A format that only adds the sign as text (`0"%"`, `0\\%`) shows 10 as
 `10%`: that cell holds 10 and is a `PercentSign`, as the Excel reader reads it.
+The same text tells a number format of the admin's (a currency, a date shown
+`21.11.2026`) that a write into the cell keeps (`own_format`).
 
 Writing makes CellData for `updateCells`: text always as `stringValue` (a
 client's `=HYPERLINK(...)` stays text, as RAW input would keep it), numbers
 as `numberValue`, dates as serial numbers under a date format, money under
-the money format `init` uses.
+the money format `init` uses (unless the cell has a format of its own).
 """
 
 from __future__ import annotations
@@ -63,6 +65,39 @@ def read(cell: dict[str, Any]) -> object:
     if "errorValue" in value:
         return CellError(ERRORS.get(value["errorValue"].get("type", ""), "#ERROR!"))
     return None
+
+
+# a number shown as digits alone (65, 58.5, 1,234.50: no format, or one like the worker's), or a date
+# as the worker shows it (2026-11-21): no format of its own to keep
+_PLAIN = re.compile(r"-?[\d,]*\d(?:\.\d+)?|\d{4}-\d{2}-\d{2}")
+NUMBER_TYPES = frozenset({"NUMBER", "CURRENCY", "PERCENT", "SCIENTIFIC"})
+DATE_TYPES = frozenset({"DATE", "TIME", "DATE_TIME"})
+
+
+def own_format(cell: dict[str, Any]) -> str | None:
+    """The number format of its own that a write into this cell keeps, as the Excel book keeps a
+    cell's style: "number" (a currency such as `€65.00`) for money, "date" (`21.11.2026`) for a
+    date; None where there is none, or one that shows no more than the worker's own formats.
+
+    Where the answer holds the cell's format (`userEnteredFormat.numberFormat`, asked of the rows
+    tagged before their first write, empty cells included), its type says; otherwise the text a
+    number is shown as does: digits alone (`65`, `1,234.50`) or an ISO date show nothing the
+    worker's formats would not; a text that shows the number is a number format (a currency); any
+    other (`21.11.2026`) is a date's."""
+    number_format = (cell.get("userEnteredFormat") or {}).get("numberFormat")
+    if number_format:
+        kind = number_format.get("type")
+        return "number" if kind in NUMBER_TYPES else "date" if kind in DATE_TYPES else None
+    shown = cell.get("formattedValue")
+    if not shown or _PLAIN.fullmatch(shown):
+        return None
+    value = (cell.get("effectiveValue") or {}).get("numberValue")
+    if value is None:
+        return None
+    number = value if isinstance(value, Decimal) else Decimal(value)
+    if not number.is_finite():
+        return None
+    return "number" if shows(number, shown) else "date"
 
 
 def shows(number: Decimal, shown: str) -> bool:
