@@ -99,3 +99,17 @@ def test_a_credit_note_from_the_starter_template_calls_itself_one(google_practic
     assert "Credit note CN-2026-0001" in pdfs["CN-2026-0001.pdf"]
     assert not any("Invoice" in line for line in pdfs["CN-2026-0001.pdf"])
     assert "Invoice INV-2026-0002" in pdfs["INV-2026-0002.pdf"]
+
+
+def test_a_copy_of_the_template_whose_answer_was_lost_is_not_left_in_the_folder(google_practice: GooglePractice):
+    """The PDF folder does not collect `sheetbill draft INV-...` documents (with the template's text)
+    that a dropped connection made; the next run makes the PDF."""
+    p = google_practice
+    p.append("Sessions", *[session(f"S-{n:05d}", f"2026-11-{n:02d}") for n in range(1, 3)])
+    p.fake.faults.drop_after_write(times=1, match=lambda r: r.method_id == "drive.files.copy")
+    report = p.run()
+    assert report.pdfs == [] and "copying the Docs template" in report.errors[0]
+    documents = [f.name for f in p.fake.state.files.values() if f.mime_type == DOCUMENT]
+    assert documents == ["Invoice template"]
+    assert p.run(p.later(1)).errors == []
+    assert sorted(p.pdfs()) == ["INV-2026-0001.pdf", "INV-2026-0002.pdf"]

@@ -13,7 +13,9 @@ line, marked by `{{line.amount_note}}` where the invoice mixes both) and
 
 Each render copies the template (into the PDF folder, as a draft), adds the
 table rows, puts every value in by position (so a client's text that looks
-like a placeholder stays as it is), exports the copy as PDF and deletes it.
+like a placeholder stays as it is), exports the copy as PDF and deletes it. A
+copy whose answer was lost (it may have been made) is looked up by its name and
+deleted too, so drafts do not gather in the PDF folder.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class GoogleDocsRenderer:
             copy = self.google.execute(lambda: drive.files().copy(fileId=self.template_id, body=body, fields="id"),
                                        idempotent=False)
         except ApiFailure as failure:
+            if failure.transient and not failure.refused:  # it may have been made: not left in the folder
+                self._remove_drafts(drive, body["name"])
             raise RenderError(explain(failure, f"copying the Docs template {self.template_id}")) from None
         try:
             self._fill(docs, copy["id"], context)
@@ -59,6 +63,22 @@ class GoogleDocsRenderer:
                 self.google.execute(lambda: drive.files().delete(fileId=copy["id"]))
             except ApiFailure:
                 pass  # a draft left in the folder; harmless
+
+    def _remove_drafts(self, drive: Any, name: str) -> None:
+        """Delete the draft copies named `name` that a copy without a clear answer may have made."""
+        escaped = name.replace("\\", "\\\\").replace("'", "\\'")
+        query = f"name = '{escaped}' and appProperties has {{ key='sheetbill' and value='draft' }} and trashed = false"
+        if self.folder_id:
+            query += f" and '{self.folder_id}' in parents"
+        try:
+            found = self.google.execute(lambda: drive.files().list(q=query, fields="files(id)", spaces="drive"))
+            for file_id in [f["id"] for f in found.get("files") or ()]:
+                self._delete(drive, file_id)
+        except ApiFailure:
+            pass  # Google still does not answer: the draft may stay in the folder
+
+    def _delete(self, drive: Any, file_id: str) -> None:
+        self.google.execute(lambda: drive.files().delete(fileId=file_id))
 
     def made_of(self) -> str:
         """"": the Docs template may change in Drive at any time, so every PDF is made anew."""
