@@ -91,6 +91,8 @@ def test_the_stockings_priced_gross_read_incl_vat_and_add_up_to_the_total(demo_e
     lena = [flat(pdf_text(next(iter(files(m).values())))) for m in demo_emails["lena.wagner@example.com"]]
     (words,) = [w for w in lena if "Compression stockings, pair" in w]
     assert "UNIT PRICE INCL. VAT DISCOUNT TAX AMOUNT INCL. VAT" in words
-    assert "1 68.00 EUR -5.00 EUR exempt 63.00 EUR" in words and "1 39.90 EUR 19% 39.90 EUR" in words
-    assert "Net total 96.53 EUR" in words and "Tax 19% on 33.53 EUR 6.37 EUR" in words
-    assert "Total 102.90 EUR" in words  # 63.00 + 39.90
+    # her 5.00 off is shared by the two lines in proportion (3.15 and 1.85), so the stockings' VAT is on
+    # what she pays for them
+    assert "1 68.00 EUR -3.15 EUR exempt 64.85 EUR" in words and "1 39.90 EUR -1.85 EUR 19% 38.05 EUR" in words
+    assert "Net total 96.82 EUR" in words and "Tax 19% on 31.97 EUR 6.08 EUR" in words
+    assert "Total 102.90 EUR" in words  # 64.85 + 38.05
