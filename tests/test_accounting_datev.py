@@ -111,8 +111,8 @@ CROSSING = [
     ((date(2026, 12, 1), date(2027, 1, 31)), (1, 1), "01.01.2027",
      "--from 2026-12-01 --to 2026-12-31, then --from 2027-01-01 --to 2027-01-31"),
     ((date(2026, 6, 1), date(2027, 8, 31)), (7, 1), "01.07.2026",
-     "--from 2026-06-01 --to 2026-06-30, then --from 2026-07-01 --to 2027-06-30, then --from 2027-07-01 "
-     "--to 2027-08-31"),
+     "--from 2026-06-01 --to 2026-06-30, then --from 2026-07-01 --to 2026-12-31, then --from 2027-01-01 "
+     "--to 2027-06-30, then --from 2027-07-01 --to 2027-08-31"),
 ]
 
 
@@ -122,9 +122,25 @@ def test_a_period_across_the_fiscal_year_says_which_from_and_to_to_give(period, 
     with pytest.raises(datev.PeriodProblem) as exc:
         exported(settings, period)
     message = str(exc.value)
+    calendar = "; it holds one calendar year at most (its Belegdatum has no year: DATEV takes the year from the " \
+        "batch)" if start != (1, 1) and period[0].year != period[1].year else ""
     assert message == (f"a DATEV batch holds one fiscal year at most, and {period[0]} to {period[1]} crosses the "
-                       f"start of one on {begins}: export each part on its own, {split}")
+                       f"start of one on {begins}{calendar}: export each part on its own, {split}")
     assert "accounting" not in message
+
+
+def test_a_period_across_new_year_inside_the_fiscal_year_is_split_there():
+    """Belegdatum is DDMM and DATEV takes its year from the batch: a batch from December to January
+    of a fiscal year that starts in July would book January's documents in the January before."""
+    settings = replace(DATEV, datev=replace(DATEV.datev, fiscal_year_start=(7, 1)))
+    with pytest.raises(datev.PeriodProblem) as exc:
+        exported(settings, (date(2026, 12, 1), date(2027, 1, 31)))
+    assert str(exc.value) == (
+        "a DATEV batch holds one calendar year at most (its Belegdatum has no year: DATEV takes the year from the "
+        "batch), and 2026-12-01 to 2027-01-31 crosses into 2027: export each part on its own, --from 2026-12-01 "
+        "--to 2026-12-31, then --from 2027-01-01 --to 2027-01-31")
+    head = records(exported(settings, (date(2027, 1, 1), date(2027, 1, 31))))[0]
+    assert (head[12], head[14], head[15]) == ("20260701", "20270101", "20270131")
 
 
 def test_a_non_numeric_tax_key_is_refused():

@@ -131,19 +131,30 @@ def document_number(number: str) -> str:
 
 
 def _check_period(date_from: date, date_to: date, start: tuple[int, int]) -> None:
-    """A batch lies within one fiscal year: a period across its start is split there, each part named
+    """A batch lies within one fiscal year and one calendar year (Belegdatum is DDMM: DATEV takes
+    the year from the batch's Datum vom/bis, so a batch from December to January would book
+    January's documents a year early): a period across either is split there, each part named
     as the --from and --to that export it."""
-    begins: list[date] = []
+    fiscal: list[date] = []
     day = fiscal_year_start(date_to, start)
     while day > date_from:
-        begins.insert(0, day)
+        fiscal.insert(0, day)
         day = fiscal_year_start(day - timedelta(days=1), start)
+    new_years = [date(year, 1, 1) for year in range(date_from.year + 1, date_to.year + 1)]
+    begins = sorted(set(fiscal) | set(new_years))
     if not begins:
         return
     parts = zip([date_from, *begins], [*(b - timedelta(days=1) for b in begins), date_to])
     split = ", then ".join(f"--from {a.isoformat()} --to {b.isoformat()}" for a, b in parts)
-    raise PeriodProblem(f"a DATEV batch holds one fiscal year at most, and {date_from} to {date_to} crosses the "
-                        f"start of one on {begins[0]:%d.%m.%Y}: export each part on its own, {split}")
+    reasons = []
+    if fiscal:
+        reasons.append(f"a DATEV batch holds one fiscal year at most, and {date_from} to {date_to} crosses the "
+                       f"start of one on {fiscal[0]:%d.%m.%Y}")
+    if set(new_years) - set(fiscal):
+        reasons.append(f"{'it' if fiscal else 'a DATEV batch'} holds one calendar year at most (its Belegdatum has "
+                       f"no year: DATEV takes the year from the batch)"
+                       + ("" if fiscal else f", and {date_from} to {date_to} crosses into {new_years[0].year}"))
+    raise PeriodProblem(f"{'; '.join(reasons)}: export each part on its own, {split}")
 
 
 def _setup_problems(datev: Datev) -> list[str]:
