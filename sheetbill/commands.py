@@ -17,7 +17,7 @@ from .core.delivery import resolution, unknown_outcomes
 from .core.marks import statement_key
 from .core.model import Ledger
 from .core.statement import statement_of
-from .core.superbill import unpayable
+from .core.superbill import insurance_gaps, unpayable
 from .cycle_report import CycleReport
 from .deliver.exactly_once import Outgoing, send_all
 from .deliver.outgoing import invoice_copy_item, statement_item
@@ -78,7 +78,8 @@ def superbill(worker: Worker, client_ref: str, date_from: date, date_to: date, e
                                  "their Insurer and Member ID, and give the services a Procedure Code")
         if not doc.superbill.lines:
             raise SheetbillError(f"{who} has no billed sessions from {date_from} to {date_to}: no superbill made")
-        report.warnings += [gap for gap in (unpayable(line, cms1500) for line in doc.superbill.lines) if gap]
+        report.warnings += [gap for gap in (insurance_gaps(client, doc.insured),
+                                            *(unpayable(line, cms1500) for line in doc.superbill.lines)) if gap]
         stored, item = superbills.item(ctx, doc, snapshot.state, report.errors)
         if cms1500:
             try:

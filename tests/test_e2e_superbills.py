@@ -336,3 +336,26 @@ def test_cms1500_starts_a_new_form_when_box_21_would_overflow(insured, capsys):
     assert re.search(r"11 05 26 11 05 26 11\s+90837\s+95\s+ABCD\b", forms[1])
     assert all(c in forms[1] for c in ("G4700", "Z635", "Z560", "F1020")) and "F411" not in forms[1]
     assert re.search(r"540 00\s+0 00", forms[0]) and re.search(r"180 00\s+0 00", forms[1])
+
+
+def test_a_superbill_without_insurer_member_id_or_birth_date_says_so(insured, capsys):
+    """A superbill the insurer cannot match to a member is made all the same, with a warning that names
+    the columns to fill in; the monthly one is named by the run."""
+    insured.set("Clients", "C-010", "Member ID", None)
+    insured.set("Clients", "C-010", "Date of Birth", None)
+    insured.append("Sessions", coded("S-00001", date(2026, 10, 20), "F41.1"), coded("S-00002", date(2026, 11, 3), "F41.1"))
+    insured.run(OCTOBER)
+    report = insured.run()
+    assert "attention: superbill of C-010 for 2026-10-01..2026-10-31: C-010 (Emma Stone) has no Member ID or Date of " \
+           "Birth in Clients: an insurer cannot tell whose superbill it is; fill them in" in report.for_a_person()
+    code = cli.main(["-q", "superbill", "--config", str(insured.config_path), "C-010", "--from", "2026-11-01",
+                     "--to", "2026-11-30"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "Superbill: " in out
+    assert err.splitlines() == ["  warning: C-010 (Emma Stone) has no Member ID or Date of Birth in Clients: an insurer "
+                                "cannot tell whose superbill it is; fill them in"]
+    insured.set("Clients", "C-010", "Member ID", "W123456789")
+    insured.set("Clients", "C-010", "Date of Birth", date(1990, 5, 4))
+    code = cli.main(["-q", "superbill", "--config", str(insured.config_path), "C-010", "--from", "2026-11-01",
+                     "--to", "2026-11-30"])
+    assert code == 0 and capsys.readouterr().err == ""

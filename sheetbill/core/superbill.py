@@ -156,6 +156,18 @@ def unpayable(line: SuperbillLine, claim: bool = False) -> str:
             f"an insurer will not pay that line" + ("; left out of the CMS-1500" if claim else ""))
 
 
+def insurance_gaps(client: Client, insured: InsuredClient) -> str:
+    """What a superbill of `client` lacks for an insurer to tell whose it is (the Insurer, Member ID
+    and Date of Birth of its Clients row), naming the columns to fill in; "" when nothing."""
+    missing = [name for name, value in (("Insurer", insured.insurer.strip()), ("Member ID", insured.member_id.strip()),
+                                        ("Date of Birth", insured.date_of_birth)) if not value]
+    if not missing:
+        return ""
+    what = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
+    return (f"{client.client_id} ({client.name}) has no {what} in Clients: an insurer cannot tell whose "
+            f"superbill it is; fill {'it' if len(missing) == 1 else 'them'} in")
+
+
 def _billed_sessions(invoices: Iterable[Invoice], client_id: str) -> dict[str, Invoice]:
     """Session ID -> the live invoice (not a credit note) that bills it."""
     out = {}

@@ -21,7 +21,7 @@ from ..core.cycle import CyclePlan
 from ..core.insurance import InsuredClient
 from ..core.model import Client, InvoiceStatus, Ledger
 from ..core.session_paid import paid_per_session
-from ..core.superbill import SuperbillDocument, superbill_for, unpayable
+from ..core.superbill import SuperbillDocument, insurance_gaps, superbill_for, unpayable
 from ..core.marks import period, state_is_sending, superbill_key
 from ..deliver.exactly_once import Outgoing
 from ..deliver.outgoing import client_document_item
@@ -126,5 +126,6 @@ class Superbills:
                 items.append(item)
                 if flags is not None:
                     flags += [f"superbill of {client.client_id} for {period(start, end)}: {gap}"
-                              for gap in map(unpayable, doc.superbill.lines) if gap]
+                              for gap in (insurance_gaps(client, doc.insured), *map(unpayable, doc.superbill.lines))
+                              if gap]
         return items
