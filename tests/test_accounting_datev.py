@@ -72,13 +72,31 @@ def test_every_booking_has_the_published_field_formats():
         if b["Konto"] == "10000":
             by_doc[b["Belegfeld 1"]] = by_doc.get(b["Belegfeld 1"], Decimal(0)) + sign * _amount(b)
     assert by_doc == {"INV-2026-0001": Decimal("73.36"), "INV-2026-0002": Decimal("56.40"),
-                      "INV-2026-0003": Decimal("136.00"), "CN-2026-0001": Decimal("-136.00")}
+                      "INV-2026-0003": Decimal("0.00")}  # voided by CN-2026-0001, booked under its number
     payments = [(b["Konto"], b["Gegenkonto (ohne BU-Schlüssel)"], b["Soll/Haben-Kennzeichen"], _amount(b),
                  b["Belegfeld 1"]) for b in bookings if b["Gegenkonto (ohne BU-Schlüssel)"] == "10000"]
     assert payments == [("1200", "10000", "S", Decimal("73.36"), "INV-2026-0001"),
                         ("1200", "10000", "S", Decimal("26.64"), "P-00001"),
                         ("1000", "10000", "S", Decimal("56.40"), "INV-2026-0002"),
                         ("1200", "10000", "H", Decimal("26.64"), "P-00004")]
+
+
+def test_open_items_by_belegfeld_1_leave_only_what_is_unpaid():
+    """DATEV's open items on the debtor account pair bookings by Belegfeld 1: a voided invoice and the
+    credit note that voids it cancel out (the credit note under the invoice's number, its own number in
+    Belegfeld 2 and the Buchungstext), paid invoices are closed, credit stays under the Payment ID."""
+    open_items: dict[str, Decimal] = {}
+    notes = []
+    for b in (dict(zip(datev.COLUMNS, r)) for r in records(exported())[2:]):
+        sign = 1 if b["Soll/Haben-Kennzeichen"] == "S" else -1
+        if b["Gegenkonto (ohne BU-Schlüssel)"] == "10000":
+            sign = -sign
+        open_items[b["Belegfeld 1"]] = open_items.get(b["Belegfeld 1"], Decimal(0)) + sign * _amount(b)
+        if b["Belegfeld 2"]:
+            notes.append((b["Belegfeld 1"], b["Belegfeld 2"], b["Buchungstext"]))
+    assert {k: v for k, v in open_items.items() if v} == {"P-00001": Decimal("-26.64"), "P-00004": Decimal("26.64")}
+    assert notes == [("INV-2026-0003", "CN-2026-0001",
+                      'Gutschrift CN-2026-0001 zu INV-2026-0003 Rossi; "Fisioterapi')]  # 60 characters
 
 
 def test_a_booking_per_tax_code_with_the_gross_amount():

@@ -9,7 +9,8 @@ outside the scope go to the chart's accounts for them, CATEGORY_ACCOUNTS,
 unless the config names others) and one per payment and invoice it paid
 (bank to debtor).
 Belegfeld 1 is the invoice number, so DATEV's open items match payments to
-invoices. Windows-1252, semicolons, CRLF, amounts like 1234,50.
+invoices; a credit note's is the number of the invoice it voids (its own is
+Belegfeld 2), so that the voided invoice is no longer open. Windows-1252, semicolons, CRLF, amounts like 1234,50.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class Booking:
     text: str  # Buchungstext
     client_id: str
     due: date | None = None
+    own_number: str = ""  # Belegfeld 2: a credit note's own number (its Belegfeld 1 is the invoice it voids)
 
 
 def file_name(journal: Journal) -> str:
@@ -172,15 +174,23 @@ def _sale(sale: Sale, mapper: Mapper, settings: AccountingSettings, datev: Datev
         mapped = mapper.line(line, need_account=True)
         key = (mapped.account, mapped.tax_code)
         groups[key] = groups.get(key, ZERO) + line.net + line.tax
-    word = "Gutschrift" if sale.kind == CREDIT_NOTE else "Rechnung"
-    text = f"{word} {sale.customer.name}" + (f" zu {sale.credits}" if sale.credits else "")
+    # A credit note that voids an invoice is booked under that invoice's number, so that DATEV's open
+    # items take the voided invoice off; its own number is Belegfeld 2 and leads the Buchungstext.
+    voids = sale.kind == CREDIT_NOTE and bool(sale.credits)
+    if voids:
+        text = f"Gutschrift {sale.number} zu {sale.credits} {sale.customer.name}"
+    else:
+        text = f"{'Gutschrift' if sale.kind == CREDIT_NOTE else 'Rechnung'} {sale.customer.name}"
+    document = document_number(sale.credits if voids else sale.number)
+    own = document_number(sale.number) if voids else ""
     out = []
     for (account, tax_key), gross in groups.items():
         if gross == 0:
             continue
         out.append(Booking(abs(gross), gross > 0, debtor_account(datev), account, tax_key, sale.date,
-                           document_number(sale.number), text, sale.customer.client_id,
-                           sale.due_date if sale.kind != CREDIT_NOTE else None))
+                           document, text, sale.customer.client_id,
+                           sale.due_date if sale.kind != CREDIT_NOTE else None,
+                           own if len(own) <= TEXT_LENGTH["Belegfeld 2"] else ""))
     return out
 
 
@@ -229,7 +239,8 @@ def _row(b: Booking, currency: str) -> str:
         "Umsatz (ohne Soll/Haben-Kz)": _amount(b.amount), "Soll/Haben-Kennzeichen": _quote("S" if b.debit else "H"),
         "WKZ Umsatz": _quote(currency), "Konto": b.account, "Gegenkonto (ohne BU-Schlüssel)": b.contra,
         "BU-Schlüssel": _quote(b.tax_key, 4) if b.tax_key else "", "Belegdatum": f"{b.day:%d%m}",
-        "Belegfeld 1": _quote(b.document, 36), "Buchungstext": _quote(one_line(b.text), 60),
+        "Belegfeld 1": _quote(b.document, 36), "Belegfeld 2": _quote(b.own_number, 12) if b.own_number else "",
+        "Buchungstext": _quote(one_line(b.text), 60),
         "Beleginfo - Art 1": _quote("Kunde") if b.client_id else "",
         "Beleginfo - Inhalt 1": _quote(b.client_id, 210) if b.client_id else "",
         "Fälligkeit": f"{b.due:%d%m%Y}" if b.due else "",
