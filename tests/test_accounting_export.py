@@ -275,6 +275,20 @@ def test_datev_books_revenue_by_vat_category_before_the_rate(what, settings, lin
     assert booking.split(";")[7] == account  # Gegenkonto: the revenue account
 
 
+def test_datev_gives_reverse_charge_and_intra_community_revenue_the_clients_vat_id():
+    """The Zusammenfassende Meldung needs the client's VAT ID on each such booking (DATEV's EU-Land u.
+    UStID); the practice books every client on one debtor account, which has none. Revenue taxed at
+    home, or exempt, carries none."""
+    lines = (_of("WORKSHOP", "0", "AE"), _of("GEL", "0", "K"), _of("GEL", "19", "S"), _of("LD60", "0", "E"))
+    sale = Sale("INV-2026-0009", INVOICE, date(2026, 12, 1), date(2026, 12, 31),
+                Customer("C-010", "Atelier", tax_id="FR 40 303265045"), lines, sum(line.net for line in lines),
+                sum(line.tax for line in lines), sum(line.total for line in lines))
+    books = Journal(date(2026, 12, 1), date(2026, 12, 31), "EUR", (sale,), ())
+    rows = list(csv.reader(io.StringIO(datev.export(books, SKR03).decode("cp1252"), newline=""), delimiter=";"))
+    ids = {r[7]: r[rows[1].index("EU-Land u. UStID")] for r in rows[2:]}
+    assert ids == {"8336": "FR40303265045", "8125": "FR40303265045", "8400": "", "8100": ""}
+
+
 XERO_BY_CATEGORY = [
     ("exempt", _of("LD60", "0", "E"), ("200", "Tax Exempt")),
     ("reverse charge: the category's tax type, the rate's account", _of("WORKSHOP", "0", "AE"),

@@ -61,6 +61,9 @@ PAYMENT_ACCOUNTS = {"03": {"Cash": "1000", "Bank transfer": "1200", "Card": "136
 
 # Revenue accounts by VAT category, per chart, where the config names none for the category:
 # reverse charge in another EU country (§ 13b UStG), intra-community supply, outside the scope.
+# Revenue DATEV reports in the Zusammenfassende Meldung, with the client's VAT ID on each booking.
+EU_CATEGORIES = frozenset({"AE", "K"})
+
 CATEGORY_ACCOUNTS = {"03": {"AE": "8336", "K": "8125", "O": "8338"},
                      "04": {"AE": "4336", "K": "4125", "O": "4338"}}
 
@@ -78,6 +81,7 @@ class Booking:
     client_id: str
     due: date | None = None
     own_number: str = ""  # Belegfeld 2: a credit note's own number (its Belegfeld 1 is the invoice it voids)
+    eu_vat_id: str = ""  # EU-Land u. UStID: the client's VAT ID on reverse-charge and intra-community revenue
 
 
 def file_name(journal: Journal) -> str:
@@ -170,10 +174,14 @@ def _setup_problems(datev: Datev) -> list[str]:
 
 def _sale(sale: Sale, mapper: Mapper, settings: AccountingSettings, datev: Datev) -> list[Booking]:
     groups: dict[tuple[str, str], Decimal] = {}
+    abroad: set[tuple[str, str]] = set()  # groups with revenue the Zusammenfassende Meldung reports
     for line in sale.lines:
         mapped = mapper.line(line, need_account=True)
         key = (mapped.account, mapped.tax_code)
         groups[key] = groups.get(key, ZERO) + line.net + line.tax
+        if line.category in EU_CATEGORIES:
+            abroad.add(key)
+    vat_id = eu_vat_id(sale.customer.tax_id)
     # A credit note that voids an invoice is booked under that invoice's number, so that DATEV's open
     # items take the voided invoice off; its own number is Belegfeld 2 and leads the Buchungstext.
     voids = sale.kind == CREDIT_NOTE and bool(sale.credits)
@@ -190,8 +198,16 @@ def _sale(sale: Sale, mapper: Mapper, settings: AccountingSettings, datev: Datev
         out.append(Booking(abs(gross), gross > 0, debtor_account(datev), account, tax_key, sale.date,
                            document, text, sale.customer.client_id,
                            sale.due_date if sale.kind != CREDIT_NOTE else None,
-                           own if len(own) <= TEXT_LENGTH["Belegfeld 2"] else ""))
+                           own if len(own) <= TEXT_LENGTH["Belegfeld 2"] else "",
+                           vat_id if (account, tax_key) in abroad else ""))
     return out
+
+
+def eu_vat_id(tax_id: str) -> str:
+    """A client's Tax ID as DATEV's EU-Land u. UStID takes it (`FR 40 303265045` -> `FR40303265045`);
+    "" when it is not an EU VAT ID's shape."""
+    compact = re.sub(r"[\s.\-]", "", tax_id).upper()
+    return compact if re.fullmatch(r"[A-Z]{2}[A-Z0-9+*]{2,13}", compact) else ""
 
 
 def _payment(p: Received, settings: AccountingSettings, datev: Datev) -> list[Booking]:
@@ -244,6 +260,7 @@ def _row(b: Booking, currency: str) -> str:
         "Beleginfo - Art 1": _quote("Kunde") if b.client_id else "",
         "Beleginfo - Inhalt 1": _quote(b.client_id, 210) if b.client_id else "",
         "Fälligkeit": f"{b.due:%d%m%Y}" if b.due else "",
+        "EU-Land u. UStID": _quote(b.eu_vat_id, 15) if b.eu_vat_id else "",
     }
     return ";".join(values.get(c, "") for c in COLUMNS)
 
