@@ -359,3 +359,17 @@ def test_a_superbill_without_insurer_member_id_or_birth_date_says_so(insured, ca
     code = cli.main(["-q", "superbill", "--config", str(insured.config_path), "C-010", "--from", "2026-11-01",
                      "--to", "2026-11-30"])
     assert code == 0 and capsys.readouterr().err == ""
+
+
+def test_a_session_typed_with_the_clients_old_name_stays_on_the_superbill_after_a_rename(insured, capsys):
+    """The Sessions row names the client as she was called then; her invoice says whose session it is."""
+    insured.append("Sessions", coded("S-00001", date(2026, 11, 3), "F41.1", client="Emma Stone"),
+                   coded("S-00002", date(2026, 11, 10), "F41.1"))
+    insured.run()
+    insured.set("Clients", "C-010", "Name", "Emma Stone-Miller")
+    insured.run()
+    code, out = superbill(insured, capsys, "C-010", "--from", "2026-11-01", "--to", "2026-11-30")
+    assert code == 0
+    text = pdf_text(out.split("Superbill: ")[1].splitlines()[0])
+    assert re.search(r"3 Nov 2026\s+11\s+90837 95", text) and re.search(r"10 Nov 2026\s+11\s+90837 95", text)
+    assert re.search(r"Total charges\s+360.00 EUR", text)

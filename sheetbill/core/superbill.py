@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .clients import ClientBook
 from .coding import diagnosis_codes
 from .document import Practice
 from .insurance import Coding, InsuredClient, PracticeIds, Provider, SessionCoding
@@ -107,15 +106,12 @@ def superbill_for(client: Client, ledger: Ledger, coding: Coding, paid: Mapping[
     if date_to < date_from:
         raise ValueError(f"the period ends ({date_to}) before it starts ({date_from})")
     on_invoice = _billed_sessions(ledger.invoices, client.client_id)
-    book = ClientBook(ledger.clients)
     services = {s.code.strip().upper(): s for s in ledger.services}
     letters: dict[str, str] = {}
     lines = []
     for s in sorted(ledger.sessions, key=lambda s: (s.date or date.min, s.session_id)):
         if s.date is None or not date_from <= s.date <= date_to or s.session_id not in on_invoice:
-            continue
-        if book.id_of(s.client) != client.client_id:
-            continue
+            continue  # whose session it is, the invoice says (the row may name the client by an old name)
         invoice = on_invoice[s.session_id]
         row = coding.sessions.get(s.row, SessionCoding(s.row, "", ""))
         codes = diagnosis_codes(row.diagnosis)
