@@ -184,6 +184,11 @@ def _amount(value: Decimal) -> str:
 
 
 def _last_first(name: str) -> str:
+    """Box 2's LAST, FIRST: `Emma Stone` -> `Stone, Emma`; a name typed last name first (`Stone, Emma`)
+    stays as it is."""
+    if "," in name:
+        last, _, first = name.partition(",")
+        return f"{' '.join(last.split())}, {' '.join(first.split())}" if first.strip() else " ".join(last.split())
     parts = name.split()
     return f"{parts[-1]}, {' '.join(parts[:-1])}" if len(parts) > 1 else name
 
