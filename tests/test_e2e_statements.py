@@ -46,3 +46,19 @@ def test_monthly_statements_go_out_once(practice):
     sent = [m for m in practice.emails() if "tatement" in m["Subject"]]
     assert len(sent) == 1 and sent[0]["To"].addresses[0].addr_spec == "anna@example.com"
     assert any(r["Action"] == "statement" for r in practice.rows("Changelog"))
+
+
+def test_a_monthly_statement_sent_stays_as_sent(practice):
+    """The PDF kept beside the others is the one the client got: later runs of the month
+    neither render it again as of their own day nor overwrite it."""
+    practice.configure("monthly: false", "monthly: true")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    practice.run(FixedClock(datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)))
+    [sent] = [m for m in practice.emails() if "tatement" in m["Subject"]]
+    attached = next(sent.iter_attachments())
+    practice.append("Sessions", session("S-00002", date(2026, 12, 2)))
+    practice.run(FixedClock(datetime(2026, 12, 3, 8, 0, tzinfo=timezone.utc)))
+    stored = practice.folder / "invoices" / attached.get_filename()
+    assert stored.read_bytes() == attached.get_content()
+    assert len([m for m in practice.emails() if "tatement" in m["Subject"]]) == 1

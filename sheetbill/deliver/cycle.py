@@ -16,7 +16,7 @@ from ..core.billing import BillingRules
 from ..core.status import billing_status as billing_status_of
 from ..core.cycle import CyclePlan
 from ..core.delivery import pending, unknown_outcomes
-from ..core.marks import reminders_sent
+from ..core.marks import reminders_sent, state_is_sending, statement_key
 from ..core.model import Invoice
 from ..core.monthly import last_month, statements_due
 from ..core.plan import CellWrite
@@ -107,12 +107,17 @@ class Delivery:
                              credit_note=self.rules.credit_note)
 
     def monthly(self, ctx: Context, seen: Reading, cycle: CyclePlan, report: CycleReport) -> list[Outgoing]:
-        """Last month's statement for every client with invoices or payments in it, once."""
+        """Last month's statement for every client with invoices or payments in it, once. One
+        sent is not made again: its PDF stays the one the client got, as of the day it went."""
         start, end = last_month(ctx.today)
+        state = seen.snapshot.state
         items = []
         for client in statements_due(ctx.today, seen.ledger.clients, cycle.invoices, cycle.payments):
+            was = state.get(statement_key(client.client_id, start, end), "")
+            if was and (not state_is_sending(was) or not self.rules.email_lookup):
+                continue  # sent before; or its outcome unknown over SMTP, for a person to settle
             statement = statement_of(ctx.account(client.client_id), start, end, ctx.today, self.rules.minor_unit)
-            _, item = statement_item(ctx, client, statement, self.statements, report.errors, seen.snapshot.state)
-            if item is not None and not (item.interrupted and not self.rules.email_lookup):
+            _, item = statement_item(ctx, client, statement, self.statements, report.errors, state)
+            if item is not None:
                 items.append(item)
         return items
