@@ -152,7 +152,7 @@ def test_time_of_session_billing_applies_the_payment_to_the_invoice_made_this_sa
     (payment(inv="CN-2026-0001"), "CN-2026-0001 is a credit note; name an invoice, or only the Client"),
     (payment(inv="INV-2025-0001"), "Invoice INV-2025-0001 is archived; name another invoice, or only the Client"),
     (payment(who="C-001", amount="-20.00"),
-     "Refund of 20.00 is more than client C-001's Credit on 2026-11-10 (0.00)"),
+     "Refund of 20.00 is more than client C-001's Credit still there from payments up to 2026-11-10 (0.00)"),
     (payment(who="", inv=""), "No Client or Invoice No given"),
     (payment(inv="INV-2024-0001"), "Invoice INV-2024-0001 is cancelled; name another invoice, or only the Client"),
     (payment(inv="INV-2024-0002"), "Invoice INV-2024-0002 is without a Status; name another invoice, or only the Client"),
@@ -206,8 +206,18 @@ def test_a_refund_needs_the_credit_there_was_on_its_date():
     p = Book((payment(who="C-001", amount="50.00"),
               payment(row=3, day=date(2026, 11, 9), who="C-001", amount="-20.00"),
               payment(row=4, day=date(2026, 11, 11), who="C-001", amount="-60.00"))).run()
-    assert problems(p) == {3: "Refund of 20.00 is more than client C-001's Credit on 2026-11-09 (0.00)",
-                           4: "Refund of 60.00 is more than client C-001's Credit on 2026-11-11 (50.00)"}
+    assert problems(p) == {3: "Refund of 20.00 is more than client C-001's Credit still there from payments up to 2026-11-09 (0.00)",
+                           4: "Refund of 60.00 is more than client C-001's Credit still there from payments up to 2026-11-11 (50.00)"}
+
+
+def test_a_refused_refund_names_the_credit_left_not_a_figure_its_date_never_had():
+    """The client had 50.00 of credit on the refund's date; an invoice since used 30.00 of it.
+    The Problem says what is left to refund now, and does not date that figure."""
+    p = Book((payment(who="C-001", amount="50.00"),
+              payment(row=3, day=date(2026, 11, 11), who="C-001", amount="-60.00")),
+             (invoice("INV-2026-0001", "30.00", issued=date(2026, 11, 12)),)).run()
+    assert problems(p) == {3: "Refund of 60.00 is more than client C-001's Credit still there from payments "
+                              "up to 2026-11-11 (20.00)"}
 
 
 def test_a_refund_entered_with_a_new_invoice_is_paid_out_before_credit_is_applied():
@@ -436,7 +446,7 @@ DISPUTE = "Disputed on Stripe: answer the dispute; clear this Problem once it is
 
 @pytest.mark.parametrize("credit, problem_after_clearing, applied_after_clearing", [
     ("80.00", "", "Refund -65.00"),  # the credit pays the chargeback out once a person cleared the dispute
-    ("0", "Refund of 65.00 is more than client C-001's Credit on 2026-11-12 (0.00)", None),
+    ("0", "Refund of 65.00 is more than client C-001's Credit still there from payments up to 2026-11-12 (0.00)", None),
 ])
 def test_a_disputed_row_waits_with_its_words_until_a_person_clears_them(credit, problem_after_clearing,
                                                                         applied_after_clearing):

@@ -333,8 +333,9 @@ class _Run:
         minor = self.rules.minor_unit
         for p, cid in self.refused:
             assert p.amount is not None and p.date is not None  # refunds passed _validate
-            self.problem[p.row] = (f"Refund of {fmt(-p.amount, minor)} is more than client {cid}'s Credit "
-                                   f"on {p.date.isoformat()} ({fmt(self._room(p, cid), minor)})")
+            # what is left now (invoices since may have used some), never dated as if it were the credit then
+            self.problem[p.row] = (f"Refund of {fmt(-p.amount, minor)} is more than client {cid}'s Credit still "
+                                   f"there from payments up to {p.date.isoformat()} ({fmt(self._room(p, cid), minor)})")
 
     def invoice_cells(self, writes: list[CellWrite]) -> dict[str, InvoiceCells]:
         out = {}
