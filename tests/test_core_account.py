@@ -113,6 +113,19 @@ def test_receipt_figures(payments, pid, expected):
             f.still_open, f.credit) == (kind, D(amount), allocations, D(unapplied), D(still_open), D(credit))
 
 
+@pytest.mark.parametrize("payment, still_open, credit, on", [
+    pytest.param(pay(2, 10, "50", "INV-1 50"), "15.00", "0", 10, id="the payment's own date"),
+    pytest.param(pay(2, 1, "50", "INV-1 50"), "15.00", "0", 2,
+                 id="paid before the invoice it paid was made: what that invoice still asks"),
+    pytest.param(pay(2, 1, "70", "INV-1 65.00; INV-2 5.00"), "65.00", "0", 20,
+                 id="as of the newest invoice it paid, whose rest is open"),
+    pytest.param(pay(2, 1, "80", "Credit 80.00"), "0", "80.00", 1, id="all kept as credit: its own date"),
+])
+def test_a_receipt_never_says_nothing_is_open_beside_an_invoice_it_left_open(payment, still_open, credit, on):
+    f = account([inv("INV-1", 2, "65.00"), inv("INV-2", 20, "70.00")], [payment]).receipt("P-2")
+    assert (f.still_open, f.credit, f.on) == (D(still_open), D(credit), day(on))
+
+
 @pytest.mark.parametrize("applied, on", [
     ("INV-2 40.00", [day(3)]),  # paid at the desk before the invoice existed: from the payment's date
     ("Credit 40.00; INV-2 40.00", [day(20)]),  # credit applied later: from the invoice's date

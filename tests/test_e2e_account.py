@@ -106,6 +106,18 @@ def test_a_receipt_does_not_count_invoices_issued_after_the_payment(practice, cl
     assert "Still open on 10 Nov 2026 25.00 EUR" in attached_text(practice, receipt)
 
 
+def test_a_receipt_paid_before_its_invoice_was_made_counts_what_that_invoice_still_asks(practice, clock):
+    """Paid in part at the desk on 2 Nov, the session entered and invoiced on 21 Nov: the receipt
+    lists the invoice it paid and says what is left on it, not that nothing was open on 2 Nov."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.append("Payments", payment("P-00001", date(2026, 11, 2), invoice="S-00001", amount="40", method="Cash"))
+    practice.run(clock)
+    receipt, = emails_about(practice, "Receipt")
+    assert "INV-2026-0001: 40.00 EUR" in body(receipt)
+    assert "After this payment, 25.00 EUR was still open on your invoices on 21 Nov 2026." in body(receipt)
+    assert "Still open on 21 Nov 2026 25.00 EUR" in attached_text(practice, receipt)
+
+
 def test_a_refund_gets_a_refund_receipt_once(practice, clock):
     practice.append("Payments", payment("P-00001", date(2026, 11, 10), client="C-001", amount="50"),
                     payment("P-00002", date(2026, 11, 12), client="C-001", amount="-20", method="Bank transfer"))

@@ -176,8 +176,9 @@ class ReceiptFigures:
     amount: Decimal  # money received, or paid back (positive)
     allocations: tuple[Allocation, ...]  # invoices it paid when it was applied
     unapplied: Decimal  # kept as credit (0 for a refund)
-    still_open: Decimal  # open on invoices issued by the payment's date, after it
+    still_open: Decimal  # open on invoices issued by `on`, after it
     credit: Decimal  # unapplied credit after it
+    on: date  # the day those two are of: the payment's date, or the newest issue date of the invoices it paid
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,17 +280,23 @@ class Account:
                               max(ZERO, balance + previous), status)
 
     def receipt(self, payment_id: str) -> ReceiptFigures:
-        """A payment's receipt, as of its own date and place. KeyError when it is not on the account."""
+        """A payment's receipt, as of its own date and place; a payment dated before an invoice it
+        paid (paid at the desk, the invoice made later) as of the newest such invoice's date, so
+        that what those invoices still ask is not left out of what is still open after it.
+        KeyError when it is not on the account."""
         r = next((r for r in self.received if r.payment_id == payment_id), None)
         if r is None:
             raise KeyError(payment_id)
-        still_open = sum((o.open for o in self.open_invoices(r.date, upto=r.order)), ZERO)
-        credit = self.credit(r.date, upto=r.order)
+        paid = [a for a in r.applications if a.at_receipt]
+        on = max([r.date] + [c.issue_date for a in paid if (c := self.charge(a.invoice_no)) is not None])
+        moment = (on, r.row)  # the payments up to this one, and those dated before that day
+        still_open = sum((o.open for o in self.open_invoices(on, upto=moment)), ZERO)
+        credit = self.credit(on, upto=moment)
         if r.refund:
-            return ReceiptFigures("refund", -r.amount, (), ZERO, still_open, credit)
-        allocations = tuple(Allocation(a.invoice_no, a.amount) for a in r.applications if a.at_receipt)
+            return ReceiptFigures("refund", -r.amount, (), ZERO, still_open, credit, on)
+        allocations = tuple(Allocation(a.invoice_no, a.amount) for a in paid)
         return ReceiptFigures("receipt", r.amount, allocations,
-                              r.amount - sum((a.amount for a in allocations), ZERO), still_open, credit)
+                              r.amount - sum((a.amount for a in allocations), ZERO), still_open, credit, on)
 
     def payment_on(self, payment_id: str, day: date) -> tuple[Allocation, ...]:
         """Where a payment's money was at the end of `day`, as the books of a period ending that

@@ -9,6 +9,7 @@ the workbook or the config themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import datetime
 from datetime import date
 from decimal import Decimal
 
@@ -131,8 +132,9 @@ class ReceiptDocument:
     reference: str
     allocations: tuple[Allocation, ...]  # the invoices it paid, and how much of each
     credit: Decimal = Decimal("0")  # the client's credit on account after this payment
-    balance: Decimal = Decimal("0")  # still open on invoices issued by the payment's date, after it
+    balance: Decimal = Decimal("0")  # still open on invoices issued by `open_on`, after it
     kind: str = "receipt"  # or "refund": `amount` is then the money paid back (positive)
+    open_on: datetime.date | None = None  # the day `balance` and `credit` are of (None: the payment's date)
 
     @property
     def applied(self) -> Decimal:
@@ -155,7 +157,7 @@ def receipt_for(payment: Payment, receipt_no: str, client: Client, practice: Pra
                            payment_id=payment.payment_id, date=payment.date, amount=figures.amount,
                            method=payment.method, reference=payment.reference,
                            allocations=figures.allocations, credit=figures.credit,
-                           balance=figures.still_open, kind=figures.kind)
+                           balance=figures.still_open, kind=figures.kind, open_on=figures.on)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ class ReceiptContext(TypedDict):
     has_unapplied: bool
     credit: str  # the client's credit on account after this payment
     has_credit: bool
-    still_open: str  # open on invoices issued by the payment's date, after this payment
+    still_open: str  # open on invoices issued by `open_on`, after this payment
+    open_on: str  # the payment's date, or the newest issue date of the invoices it paid (made after it)
     balance: str  # the same as still_open
     has_balance: bool
     language: str  # the document's locale name, "" for sheetbill's plain English
@@ -57,6 +58,7 @@ def receipt_context(doc: ReceiptDocument) -> ReceiptContext:
         "payment_id": text(doc.payment_id),
         "date": format_date(doc.date, language),
         "date_iso": doc.date.isoformat(),
+        "open_on": format_date(doc.open_on or doc.date, language),
         "amount": amount(doc.amount),
         "method": text(method_words(doc.method, _)),
         "reference": text(doc.reference),

@@ -172,8 +172,10 @@ def check_receipt(ctx: dict, book: Book, lenient: bool = False) -> list[str]:
     if (listed := f.get(ctx, "allocations")) is not _MISSING:
         f.equal("allocations", sorted((a["invoice_no"], amount(a["amount"])) for a in listed), sorted(first))
     f.money(ctx, "unapplied", ZERO if refund else p.amount - sum((a for _, a in first), ZERO))
-    at = p.day
-    order = (p.day, p.row)
+    # as of its own date; a payment dated before an invoice it paid, as of the newest such invoice's date
+    issued = {d.no: d.issued for d in book.of(p.client)}
+    at = max([p.day] + [day for ref, _ in first if (day := issued.get(ref)) is not None])
+    order = (at, p.row)
 
     def applied(q):
         """What a payment up to this one had put on invoices by the payment's date: this one
