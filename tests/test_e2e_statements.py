@@ -62,3 +62,23 @@ def test_a_monthly_statement_sent_stays_as_sent(practice):
     stored = practice.folder / "invoices" / attached.get_filename()
     assert stored.read_bytes() == attached.get_content()
     assert len([m for m in practice.emails() if "tatement" in m["Subject"]]) == 1
+
+
+def test_a_statement_made_again_by_the_command_leaves_the_one_sent_as_it_was(practice):
+    """The monthly statement went on 1 Dec; asked for again on 3 Dec, the command makes it as of
+    that day beside it, as `sheetbill invoice` does, and the copy of what the client got stays."""
+    from sheetbill import commands
+
+    practice.configure("monthly: false", "monthly: true")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    practice.run(FixedClock(datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)))
+    [sent] = [m for m in practice.emails() if "tatement" in m["Subject"]]
+    attached = next(sent.iter_attachments())
+    practice.append("Payments", ["P-00001", date(2026, 12, 2), "C-001", None, Decimal("20"), "Card"])
+    later = FixedClock(datetime(2026, 12, 3, 8, 0, tzinfo=timezone.utc))
+    practice.run(later)
+    stored, _ = commands.statement(practice.worker(later), "C-001", date(2026, 11, 1), date(2026, 11, 30), False)
+    kept = practice.folder / "invoices" / attached.get_filename()
+    assert kept.read_bytes() == attached.get_content()
+    assert stored is not None and stored.name == "Statement C-001 2026-11-01..2026-11-30 (2026-12-03).pdf"

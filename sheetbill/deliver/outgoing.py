@@ -278,12 +278,18 @@ def client_document_item(ctx: Context, kind: str, doc, client: Client, date_from
                          errors: list[str]) -> tuple[StoredPdf | None, Outgoing | None]:
     """A client's document for a period (kind "Statement" or "Superbill"): its PDF, stored as
     `<kind> <client> <from>..<to>` (always), and its email once per `key` (when the client has
-    an Email), from the `<kind>_subject.txt`/`<kind>_body.txt` templates. `message` takes the
-    document, the PDF, its name, the sender and the templates, like statement_message."""
+    an Email), from the `<kind>_subject.txt`/`<kind>_body.txt` templates; once that email went,
+    the PDF made again (by the command) is `<kind> <client> <from>..<to> (<today>)` beside the
+    one sent, which stays as the client got it. `message` takes the document, the PDF, its name,
+    the sender and the templates, like statement_message."""
     span = period(date_from, date_to)
+    was = state.get(key, "")
+    name = f"{kind} {client.client_id} {span}"
+    if was and not state_is_sending(was):
+        name += f" ({ctx.today.isoformat()})"
     try:
         pdf = render(doc)
-        stored = ctx.pdfs.save(f"{kind} {client.client_id} {span}", pdf)
+        stored = ctx.pdfs.save(name, pdf)
     except Exception as exc:  # RenderError, a folder that cannot be written
         errors.append(f"{kind} of {client.client_id} for {span}: PDF not made: {exc}")
         return None, None
