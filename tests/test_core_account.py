@@ -120,9 +120,12 @@ def test_receipt_figures(payments, pid, expected):
     pytest.param(pay(2, 1, "70", "INV-1 65.00; INV-2 5.00"), "65.00", "0", 20,
                  id="as of the newest invoice it paid, whose rest is open"),
     pytest.param(pay(2, 1, "80", "Credit 80.00"), "0", "80.00", 1, id="all kept as credit: its own date"),
+    pytest.param([pay(2, 1, "70", "INV-1 65.00; INV-2 5.00"), pay(3, 20, "65", "INV-2 65.00")], "0", "0", 20,
+                 id="as of that day's end: a payment of that day counts"),
 ])
 def test_a_receipt_never_says_nothing_is_open_beside_an_invoice_it_left_open(payment, still_open, credit, on):
-    f = account([inv("INV-1", 2, "65.00"), inv("INV-2", 20, "70.00")], [payment]).receipt("P-2")
+    payments = payment if isinstance(payment, list) else [payment]
+    f = account([inv("INV-1", 2, "65.00"), inv("INV-2", 20, "70.00")], payments).receipt("P-2")
     assert (f.still_open, f.credit, f.on) == (D(still_open), D(credit), day(on))
 
 

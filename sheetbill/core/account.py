@@ -42,6 +42,7 @@ from .number import ZERO
 from .owner import payment_owner
 
 CREDIT, REFUND = "Credit", "Refund"  # the Applied To words (core.payments spells them the same)
+_END_OF_DAY = 1 << 62  # a row after every row: (day, _END_OF_DAY) is a place after all of a day's payments
 
 
 class AccountStatus(str, Enum):
@@ -289,7 +290,8 @@ class Account:
             raise KeyError(payment_id)
         paid = [a for a in r.applications if a.at_receipt]
         on = max([r.date] + [c.issue_date for a in paid if (c := self.charge(a.invoice_no)) is not None])
-        moment = (on, r.row)  # the payments up to this one, and those dated before that day
+        # the payments up to this one in the series; as of a later day, every payment dated by its end
+        moment = r.order if on == r.date else (on, _END_OF_DAY)
         still_open = sum((o.open for o in self.open_invoices(on, upto=moment)), ZERO)
         credit = self.credit(on, upto=moment)
         if r.refund:

@@ -175,7 +175,7 @@ def check_receipt(ctx: dict, book: Book, lenient: bool = False) -> list[str]:
     # as of its own date; a payment dated before an invoice it paid, as of the newest such invoice's date
     issued = {d.no: d.issued for d in book.of(p.client)}
     at = max([p.day] + [day for ref, _ in first if (day := issued.get(ref)) is not None])
-    order = (at, p.row)
+    order = (p.day, p.row) if at == p.day else (at, 1 << 62)  # as of a later day: all payments dated by its end
 
     def applied(q):
         """What a payment up to this one had put on invoices by the payment's date: this one
