@@ -108,6 +108,20 @@ def test_daily_cash_register(practice):
     assert practice.rows("Cash")[1]["Status"] == "Balanced"
 
 
+def test_cash_taken_at_the_desk_for_a_daily_invoice_is_in_that_days_drawer(practice):
+    """Sofia Rossi is billed daily: her session of today is invoiced once the day is over. The cash
+    she paid for it at the desk is in the drawer tonight, and the drawer counted so is Balanced,
+    not Over by her payment until tomorrow's run."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 21), client="C-003"))
+    practice.append("Payments", payment("P-00001", date(2026, 11, 21), invoice="S-00001", amount="65", method="Cash"))
+    practice.append("Cash", [date(2026, 11, 21), Decimal("100"), Decimal("165")])
+    practice.run()
+    assert "not invoiced yet" in practice.rows("Payments")[0]["Problem"]
+    day, = practice.rows("Cash")
+    assert (money(day["Cash In"]), money(day["Expected"]), money(day["Variance"]), day["Status"]) == (
+        Decimal("65.00"), Decimal("165.00"), Decimal("0.00"), "Balanced")
+
+
 def test_each_payment_gets_one_receipt_by_email(practice):
     practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
     practice.run()

@@ -1,7 +1,9 @@
 """The Cash tab: each day's drawer, expected from the day's cash payments and checked against the count.
 
 For every Cash row with a Date: Cash In is the sum of that day's applied
-Cash payments, Cash Out the sum of its cash refunds; Expected = Opening +
+Cash payments (and of those paid at the desk for a session whose invoice is
+made later, as a daily one is once the day is over: the cash is in the
+drawer that evening), Cash Out the sum of its cash refunds; Expected = Opening +
 In - Out. A day without an Opening starts from the previous day's Counted
 (the previous Expected when that day was not counted, 0 on the first day).
 Once Counted is entered, Variance = Counted - Expected and Status says
@@ -20,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 from .model import CashDay, Payment, PaymentMethod
 from .number import CENT, ZERO, fmt, money
@@ -34,10 +36,12 @@ class CashPlan:
     problems: tuple[RowProblem, ...] = ()  # rows left alone: unreadable, or a date already on another row
 
 
-def plan_cash(ledger_cash: Sequence[CashDay], payments: Iterable[Payment], minor: Decimal = CENT) -> CashPlan:
+def plan_cash(ledger_cash: Sequence[CashDay], payments: Iterable[Payment], minor: Decimal = CENT,
+              waiting: Collection[int] = ()) -> CashPlan:
     """The Cash tab's worker cells. `payments` are the Payments rows after this cycle's payment
-    plan: only applied payments count, so a payment with a Problem never reaches the drawer."""
-    cash_in, cash_out = _cash_by_day(payments)
+    plan: only applied payments count, and those (rows in `waiting`) that wait only for their
+    session's invoice, so a payment with any other Problem never reaches the drawer."""
+    cash_in, cash_out = _cash_by_day(payments, waiting)
     writes: list[CellWrite] = []
     notes: list[str] = []
     problems: list[RowProblem] = []
@@ -79,12 +83,13 @@ def plan_cash(ledger_cash: Sequence[CashDay], payments: Iterable[Payment], minor
     return CashPlan(tuple(writes), tuple(notes), tuple(sorted(problems, key=lambda p: p.row)))
 
 
-def _cash_by_day(payments: Iterable[Payment]) -> tuple[dict[date, Decimal], dict[date, Decimal]]:
-    """Per day: applied cash payments taken in, and cash refunds paid out (as a positive sum)."""
+def _cash_by_day(payments: Iterable[Payment],
+                 waiting: Collection[int] = ()) -> tuple[dict[date, Decimal], dict[date, Decimal]]:
+    """Per day: applied (or waiting) cash payments taken in, and cash refunds paid out (as a positive sum)."""
     cash_in: dict[date, Decimal] = {}
     cash_out: dict[date, Decimal] = {}
     for p in payments:
-        if p.applied and p.date and p.amount and p.method.strip().lower() == PaymentMethod.CASH.value.lower():
+        if (p.applied or p.row in waiting) and p.date and p.amount and p.method.strip().lower() == PaymentMethod.CASH.value.lower():
             side = cash_in if p.amount > 0 else cash_out
             side[p.date] = side.get(p.date, ZERO) + abs(p.amount)
     return cash_in, cash_out

@@ -73,7 +73,7 @@ def plan_cycle(ledger: Ledger, rules: BillingRules, today: date) -> CyclePlan:
     pay = plan_payments(replace(ledger, invoices=invoices), invoices, payment_rules(rules), today,
                         {c.client_id: (c.balance, c.credit) for c in ledger.clients if c.client_id})
     settled = pay.settled(invoices)
-    cash = plan_cash(ledger.cash, pay.payments, rules.minor_unit)
+    cash = plan_cash(ledger.cash, pay.payments, rules.minor_unit, pay.waiting)
     by_no = {i.invoice_no: i for i in settled}
     made = {i.invoice_no: i for i in tuple(life.credit_notes) + billing.new_invoices}  # the invoices appended
     appends = tuple(_settled_append(a, by_no, made) for a in tuple(life.appends) + billing.appends)

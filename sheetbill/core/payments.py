@@ -93,6 +93,7 @@ class PaymentPlan:
     # invoice no -> (paid, balance, status) and client id -> (balance, credit), after this cycle
     invoice_paid: Mapping[str, InvoiceCells] = field(default_factory=dict)
     client_balances: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    waiting: frozenset[int] = frozenset()  # rows of good payments waiting only for their session's invoice
 
     def settled(self, invoices: Iterable[Invoice]) -> tuple[Invoice, ...]:
         """`invoices` with the Paid, Balance and Status they have after this cycle. Invoices not yet
@@ -114,6 +115,11 @@ def _same(a: InvoiceCells, b: InvoiceCells) -> bool:
 
 class _Problem(Exception):
     """The payment cannot be applied; str() is the Problem text."""
+
+
+class _Waiting(_Problem):
+    """A good payment for a session not invoiced yet (paid at the desk, a daily invoice made once
+    the day is over): applied once the invoice is made; its money was received all the same."""
 
 
 def format_applied(allocations: Iterable[Allocation], minor: Decimal = CENT) -> str:
@@ -182,7 +188,7 @@ class _Invoices:
         if inv is not None:
             return inv
         if ref.strip().upper() in self.sessions:
-            raise _Problem(f"Session {ref.strip()} is not invoiced yet; the payment is applied once it is")
+            raise _Waiting(f"Session {ref.strip()} is not invoiced yet; the payment is applied once it is")
         raise _Problem(f"Unknown Invoice No '{ref.strip()}' (not an Invoice No in Invoices, "
                        "nor a Session ID on an invoice)")
 
@@ -206,7 +212,8 @@ def plan_payments(ledger: Ledger, invoices: Sequence[Invoice], rules: PaymentRul
     invoice_paid = run.invoice_cells(writes)
     client_balances = run.client_cells(writes, invoice_paid, client_cells or {})
     after, problems = run.payment_cells(writes)
-    return PaymentPlan(tuple(writes), problems, receipts, after, invoice_paid, client_balances)
+    return PaymentPlan(tuple(writes), problems, receipts, after, invoice_paid, client_balances,
+                       frozenset(run.waiting))
 
 
 class _Run:
@@ -225,6 +232,7 @@ class _Run:
         self.new: list[tuple[Payment, str, Invoice | None]] = []  # (payment, client id, invoice it names)
         self.refused: list[tuple[Payment, str]] = []  # refunds larger than the credit
         self.receipt_of: dict[int, str] = {}
+        self.waiting: set[int] = set()  # rows whose Problem is only that their session is not invoiced yet
         book = ClientBook(ledger.clients)
         for p in payments:
             if p.row not in self.problem:
@@ -232,6 +240,8 @@ class _Run:
                     self._take(p, book, today)
                 except (_Problem, ClientProblem) as exc:
                     self.problem[p.row] = str(exc)
+                    if isinstance(exc, _Waiting):
+                        self.waiting.add(p.row)
         self.paid: dict[str, Decimal] = {}  # invoice no -> sum of what is applied to it
         for a in (a for allocs in self.applied.values() for a in allocs):
             self.paid[a.invoice_no] = self.paid.get(a.invoice_no, ZERO) + a.amount

@@ -115,6 +115,8 @@ class Book:
     dashboard: dict[str, tuple] = field(default_factory=dict)  # Item -> (Value, Count)
     drafts: dict[str, dict] = field(default_factory=dict)  # review mode: key -> its Invoices row (not on the account)
     cash: list[dict] = field(default_factory=list)  # the Cash tab's rows
+    # (date, amount, method) of payments paid at the desk that wait for their session's invoice
+    waiting: list[tuple[date, Decimal, str]] = field(default_factory=list)
 
     # -- reading ----------------------------------------------------------
     @classmethod
@@ -144,9 +146,12 @@ class Book:
         sessions = {str(r["Session ID"]): r for _, r in rows("Sessions") if r.get("Session ID")}
         payments = []
         problems = []
+        waiting = []
         for n, r in rows("Payments"):
             if r.get("Problem"):
                 problems.append(f"{r.get('Payment ID')}: {r['Problem']}")
+                if "is not invoiced yet" in str(r["Problem"]):  # the money is received all the same
+                    waiting.append((day(r["Date"]), dec(r["Amount"]), str(r.get("Method") or "")))
             if not r.get("Applied To"):
                 continue
             applied = parse_applied(str(r["Applied To"]))
@@ -170,7 +175,7 @@ class Book:
             lines.setdefault(str(r["Invoice No"]), []).append(r)
         dashboard = {str(r["Item"]): (r.get("Value"), r.get("Count")) for _, r in rows("Dashboard") if r.get("Item")}
         cash = [r for _, r in rows("Cash") if r.get("Date")]
-        return cls(docs, payments, clients, lines, sessions, problems, dashboard, drafts, cash)
+        return cls(docs, payments, clients, lines, sessions, problems, dashboard, drafts, cash, waiting)
 
     # -- the account ------------------------------------------------------
     def of(self, client: str) -> list[Doc]:

@@ -318,13 +318,14 @@ def check_dashboard(book: Book, today: date) -> list[str]:
 
 
 def check_cash(book: Book) -> list[str]:
-    """Each Cash day: what the applied cash payments and cash refunds of that day make of its drawer."""
+    """Each Cash day: what the applied cash payments and cash refunds of that day make of its drawer
+    (and the cash paid at the desk for a session not invoiced yet: it is in the drawer that day)."""
     taken: dict[date, Decimal] = {}
     paid_out: dict[date, Decimal] = {}
-    for p in book.payments:
-        if p.method.strip().lower() == "cash" and p.amount:
-            side = taken if p.amount > 0 else paid_out
-            side[p.day] = side.get(p.day, ZERO) + abs(p.amount)
+    for on, amount, method in [(p.day, p.amount, p.method) for p in book.payments] + book.waiting:
+        if method.strip().lower() == "cash" and amount:
+            side = taken if amount > 0 else paid_out
+            side[on] = side.get(on, ZERO) + abs(amount)
     out, opens_with = [], ZERO  # a day without an Opening opens with the day before's count, else its Expected
     for row in sorted(book.cash, key=lambda r: day_of(r["Date"])):
         d = day_of(row["Date"])
