@@ -59,6 +59,27 @@ def test_statements_due(invoices, payments, due):
     assert [c.client_id for c in found] == due
 
 
+@pytest.mark.parametrize("owes, sent, due", [
+    ({"C-4"}, set(), ["C-2", "C-4"]),  # C-4 bought and paid nothing last month, but owes: told so
+    ({"C-2", "C-4"}, set(), ["C-2", "C-4"]),  # once each
+    ({"C-4"}, {"C-4"}, ["C-2"]),  # its statement went out already
+    ({"C-4"}, {"C-2"}, ["C-4"]),
+    (set(), set(), ["C-2"]),
+])
+def test_a_client_who_owes_gets_the_statement_too(owes, sent, due):
+    asked = []
+
+    def owing(cid: str, day: date) -> bool:
+        asked.append((cid, day))
+        return cid in owes
+
+    found = statements_due(date(2026, 11, 21), CLIENTS, [invoice("INV-1", "C-2", date(2026, 10, 5))], [],
+                           owing, lambda cid: cid in sent)
+    assert [c.client_id for c in found] == due
+    assert {day for _, day in asked} <= {date(2026, 10, 31)}  # owing at the end of last month
+    assert not {cid for cid, _ in asked} & sent  # a statement sent is not worked out again
+
+
 def session(sid: str, status: str = "Completed") -> Session:
     return Session(row=2, session_id=sid, date=None, client="C-1", service="X", quantity=None, extras=(),
                    discount=None, provider="", status=session_status(status), notes="", invoice_no="",

@@ -48,6 +48,25 @@ def test_monthly_statements_go_out_once(practice):
     assert any(r["Action"] == "statement" for r in practice.rows("Changelog"))
 
 
+def test_a_client_who_owes_from_an_earlier_month_gets_the_monthly_statement(practice):
+    """Anna was billed in November and paid nothing; in December she neither came nor paid. The
+    statement of December, on 1 January, still tells her what is open (it went to nobody)."""
+    practice.configure("monthly: false", "monthly: true")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    practice.run(FixedClock(datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)))
+    january = FixedClock(datetime(2027, 1, 1, 8, 0, tzinfo=timezone.utc))
+    practice.run(january)
+    practice.run(january)
+    sent = [m for m in practice.emails() if "tatement" in m["Subject"]]
+    assert len(sent) == 2  # November's, and December's once
+    pdf = practice.folder / "december.pdf"
+    pdf.write_bytes(next(sent[1].iter_attachments()).get_content())
+    text = " ".join(pdf_text(pdf).split())
+    assert "1 Dec 2026 – 31 Dec 2026" in text and "Opening balance 65.00 EUR" in text
+    assert "please pay 65.00 EUR" in text
+
+
 def test_a_monthly_statement_sent_stays_as_sent(practice):
     """The PDF kept beside the others is the one the client got: later runs of the month
     neither render it again as of their own day nor overwrite it."""

@@ -5,6 +5,7 @@ links go in the first write of the send protocol."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, Callable
 
 from ..book.base import Snapshot
@@ -107,15 +108,21 @@ class Delivery:
                              credit_note=self.rules.credit_note)
 
     def monthly(self, ctx: Context, seen: Reading, cycle: CyclePlan, report: CycleReport) -> list[Outgoing]:
-        """Last month's statement for every client with invoices or payments in it, once. One
-        sent is not made again: its PDF stays the one the client got, as of the day it went."""
+        """Last month's statement for every client with invoices or payments in it, or an invoice
+        open at its end, once. One sent is not made again: its PDF stays the one the client got,
+        as of the day it went."""
         start, end = last_month(ctx.today)
         state = seen.snapshot.state
+
+        def sent(client_id: str) -> bool:  # sent before; or its outcome unknown over SMTP, for a person to settle
+            was = state.get(statement_key(client_id, start, end), "")
+            return bool(was) and (not state_is_sending(was) or not self.rules.email_lookup)
+
+        def owing(client_id: str, day: date) -> bool:
+            return bool(ctx.account(client_id).open_invoices(day))
+
         items = []
-        for client in statements_due(ctx.today, seen.ledger.clients, cycle.invoices, cycle.payments):
-            was = state.get(statement_key(client.client_id, start, end), "")
-            if was and (not state_is_sending(was) or not self.rules.email_lookup):
-                continue  # sent before; or its outcome unknown over SMTP, for a person to settle
+        for client in statements_due(ctx.today, seen.ledger.clients, cycle.invoices, cycle.payments, owing, sent):
             statement = statement_of(ctx.account(client.client_id), start, end, ctx.today, self.rules.minor_unit)
             _, item = statement_item(ctx, client, statement, self.statements, report.errors, state)
             if item is not None:
