@@ -308,3 +308,24 @@ def test_a_practice_rounding_to_whole_euros_is_charged_in_cents_on_stripe(practi
     (payment,) = practice.rows("Payments")
     assert money(payment["Amount"]) == Decimal("65.00")
     assert practice.rows("Invoices")[0]["Status"] == "Paid"
+
+
+def test_a_pay_link_takes_one_payment_and_stripe_closes_it_before_the_next_run(practice, fake_stripe):
+    """The client (or their partner, on the same email) pays the link twice before a run switches it
+    off: Stripe refuses the second payment, so no 65.00 ends up as credit nobody asked for."""
+    import pytest
+
+    from .fakestripe.server import LinkClosed
+
+    with_stripe(practice)
+    one_invoice(practice)
+    practice.run()
+    (link,) = fake_stripe.of_kind("payment_link")
+    assert link["restrictions"] == {"completed_sessions": {"count": 0, "limit": 1}}
+    fake_stripe.pay(link["id"])
+    with pytest.raises(LinkClosed):
+        fake_stripe.pay(link["id"])
+    assert not practice.run().errors
+    assert [money(p["Amount"]) for p in practice.rows("Payments")] == [Decimal("65.00")]
+    client = next(c for c in practice.rows("Clients") if c["Client ID"] == "C-001")
+    assert money(client["Credit"] or 0) == Decimal("0.00")

@@ -60,7 +60,8 @@ def test_every_object_the_fake_makes_has_stripes_shape(fixtures, fake):
     client = stripe.StripeClient(SECRET, base_addresses={"api": fake.url})
     price = client.v1.prices.create({"unit_amount": 6500, "currency": "eur", "product_data": {"name": "Invoice 1"}})
     link = client.v1.payment_links.create({"line_items": [{"price": price.id, "quantity": 1}],
-                                           "metadata": {"invoice_no": "INV-1"}})
+                                           "metadata": {"invoice_no": "INV-1"},
+                                           "restrictions": {"completed_sessions": {"limit": 1}}})
     fake.add_customer("cus_1")
     methods = client.v1.customers.payment_methods.list("cus_1", {"type": "card"})
     intent = client.v1.payment_intents.create({"amount": 100, "currency": "eur", "customer": "cus_1",

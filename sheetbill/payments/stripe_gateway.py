@@ -1,7 +1,8 @@
 """The card gateway on Stripe, through the official `stripe` package.
 
 Pay links are Payment Links (they do not expire, unlike Checkout Sessions)
-for a one-off Price; the invoice number goes into the link's metadata and
+for a one-off Price, limited to one completed payment (Stripe deactivates the
+link once it is paid, so a client cannot pay it twice before the next run); the invoice number goes into the link's metadata and
 into the metadata of the PaymentIntent a payment makes. AutoPay's card
 set-up is a Customer and a Checkout Session in setup mode for it (the
 client id in both metadata); its `checkout.session.completed` event says the
@@ -33,7 +34,9 @@ class StripeGateway:
                 {"idempotency_key": f"{key}-price"})
             link = self.client.v1.payment_links.create(
                 {"line_items": [{"price": price.id, "quantity": 1}], "metadata": metadata,
-                 "payment_intent_data": {"metadata": metadata}}, {"idempotency_key": f"{key}-link"})
+                 "payment_intent_data": {"metadata": metadata},
+                 "restrictions": {"completed_sessions": {"limit": 1}}},  # paid once, then Stripe closes it
+                {"idempotency_key": f"{key}-link"})
         except stripe.StripeError as exc:
             raise CardError(_said(exc)) from None
         return PayLink(link.id, link.url)

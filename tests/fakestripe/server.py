@@ -11,7 +11,9 @@ be told to fail: `fail(path, kind, times)` with kind "429", "500", "drop"
 done, then the connection closes with no answer: a timeout after the charge).
 
 What a customer does on Stripe's side is done by calling the fake directly:
-`pay(link_id, when)`, `refund(intent_id, amount, when)`, `dispute(...)`,
+`pay(link_id, when)` (LinkClosed when the link is deactivated or its
+`restrictions.completed_sessions.limit` is met: Stripe switches a link off
+once that many payments are completed), `refund(intent_id, amount, when)`, `dispute(...)`,
 `add_customer(id, card=True, declines=False)`, `complete_setup(session_id, when)`
 (the client saves a card on a set-up page). Stripe's fee on a payment is
 1.5% + 25 cents.
@@ -41,6 +43,10 @@ def nested(pairs: list[tuple[str, str]]) -> dict:
             node = node.setdefault(p, {})
         node[parts[-1]] = value
     return out
+
+
+class LinkClosed(Exception):
+    """A client opened a payment link that takes no more payments (deactivated, or its limit met)."""
 
 
 class FakeStripe:
@@ -93,7 +99,14 @@ class FakeStripe:
         event of the link's Checkout Session (payment mode) completing, as Stripe sends them."""
         with self.lock:
             link = self.objects[link_id]
+            if not link["active"]:
+                raise LinkClosed(f"{link_id} is deactivated: Stripe's page says it is no longer available")
             price = self.objects[link["_price"]]
+            done = (link["restrictions"] or {}).get("completed_sessions")
+            if done is not None:  # as Stripe does: counted, and switched off once the limit is met
+                done["count"] += 1
+                if done["count"] >= done["limit"]:
+                    link["active"] = False
             created = _stamp(when, self.now)
             pi = self._succeed(price["unit_amount"], price["currency"], None, None,
                                dict(link["payment_intent_data"]["metadata"]), created)
@@ -178,8 +191,10 @@ class FakeStripe:
             return 200, p
         if method == "POST" and parts == ["payment_links"]:
             item = form["line_items"]["0"]
+            limit = form.get("restrictions", {}).get("completed_sessions", {}).get("limit")
             link = shapes.payment_link(self._id("plink"), "", self.objects[item["price"]]["currency"],
-                                       form.get("metadata", {}), form.get("payment_intent_data", {}).get("metadata", {}))
+                                       form.get("metadata", {}), form.get("payment_intent_data", {}).get("metadata", {}),
+                                       limit=None if limit is None else int(limit))
             link["url"] = f"https://buy.stripe.com/test_{link['id'][6:]}"
             link["_price"] = item["price"]
             self.objects[link["id"]] = link

@@ -5,9 +5,11 @@ Stripe's objects have, with the same kinds of values."""
 from __future__ import annotations
 
 
-def payment_link(id_: str, url: str, currency: str, metadata: dict, intent_metadata: dict, active: bool = True) -> dict:
+def payment_link(id_: str, url: str, currency: str, metadata: dict, intent_metadata: dict, active: bool = True,
+                 limit: int | None = None) -> dict:
     return {"id": id_, "object": "payment_link", "active": active, "currency": currency, "livemode": False,
             "metadata": metadata, "url": url, "payment_method_types": None,
+            "restrictions": None if limit is None else {"completed_sessions": {"count": 0, "limit": limit}},
             "payment_intent_data": {"capture_method": None, "description": None, "metadata": intent_metadata,
                                     "setup_future_usage": None, "statement_descriptor": None,
                                     "statement_descriptor_suffix": None, "transfer_group": None}}
