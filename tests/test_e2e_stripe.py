@@ -329,3 +329,22 @@ def test_a_pay_link_takes_one_payment_and_stripe_closes_it_before_the_next_run(p
     assert [money(p["Amount"]) for p in practice.rows("Payments")] == [Decimal("65.00")]
     client = next(c for c in practice.rows("Clients") if c["Client ID"] == "C-001")
     assert money(client["Credit"] or 0) == Decimal("0.00")
+
+
+def test_a_deleted_dispute_row_is_not_imported_again_while_its_event_is_the_newest(practice, fake_stripe):
+    import openpyxl
+
+    with_stripe(practice)
+    one_invoice(practice)
+    practice.run()
+    pi = fake_stripe.pay(fake_stripe.of_kind("payment_link")[0]["id"], datetime(2026, 11, 21, 7, tzinfo=UTC))
+    practice.run()
+    fake_stripe.dispute(pi["id"], 6500, datetime(2026, 11, 21, 8, tzinfo=UTC))
+    practice.run()
+    assert [p["Reference"][:3] for p in practice.rows("Payments")] == ["pi_", "dp_"]
+    wb = openpyxl.load_workbook(practice.workbook)
+    wb["Payments"].delete_rows(3)  # the admin deletes the dispute's row
+    wb.save(practice.workbook)
+    practice.run()
+    practice.run()
+    assert [p["Reference"][:3] for p in practice.rows("Payments")] == ["pi_"]

@@ -6,7 +6,10 @@ row (Reference the refund); a dispute a negative row with a Problem for a
 person (the row waits, unapplied, until the person clears it: core.payments
 DISPUTED). Once only: a row whose Reference is already in Payments is never
 added again, and the cursor (`stripe/events_since` in `_sheetbill`, the time
-of the newest event seen) is written in the same write as the rows.
+of the newest event seen, with the ids of that second's events in
+`stripe/events_seen`) is written in the same write as the rows; the next run
+reads from that second on and skips the events it names, so a row a person
+deleted is not added again.
 
 A client who finished AutoPay's card set-up gets their customer in the
 Stripe Customer cell, in that same write (autopay_setup.py).
@@ -36,6 +39,7 @@ from .card_gateway import CardEvent
 from .card_money import from_minor, local_day
 
 CURSOR = "stripe/events_since"
+SEEN = "stripe/events_seen"  # the ids of the events of the cursor's second, read again next run and skipped
 FIRST_LOOK_BACK = 30 * 86400  # the first run reads the last 30 days
 DISPUTE = (f"{DISPUTED} on Stripe: answer the dispute in the Stripe dashboard; clear this Problem once it is "
            "settled, and the row is applied as a refund (AutoPay leaves this client alone until then)")
@@ -78,9 +82,14 @@ def import_events(events: list[CardEvent], tables: Mapping[str, Table], state: M
     result = EventImport()
     known = card_rows(tables.get("payments"))
     void = void_invoices(tables.get("invoices"))
-    newest = 0
+    cursor, seen = state.get(CURSOR, ""), set(state.get(SEEN, "").split())
+    newest, at_newest = 0, set[str]()
     for ev in events:
-        newest = max(newest, ev.created)
+        if ev.created > newest:
+            newest, at_newest = ev.created, set()
+        at_newest.add(ev.event_id)
+        if str(ev.created) == cursor and ev.event_id in seen:
+            continue  # imported by an earlier run (its row may since have been deleted by a person)
         if ev.kind == "card_saved":
             write, error = saved_card(ev, tables.get("clients"))
             if write is not None and all(w.key != write.key for w in result.writes):
@@ -109,6 +118,10 @@ def import_events(events: list[CardEvent], tables: Mapping[str, Table], state: M
             values["problem"] = problem
         result.appends.append(RowAppend("payments", ev.reference, values))
         known[ev.reference] = (client, invoice_no)
-    if newest and str(newest) != state.get(CURSOR):
+    if newest and str(newest) != cursor:
         result.state[CURSOR] = str(newest)
+    if newest:
+        ids = " ".join(sorted(at_newest | (seen if str(newest) == cursor else set())))
+        if ids != state.get(SEEN, ""):
+            result.state[SEEN] = ids
     return result
