@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from decimal import Decimal as D
 
 import pytest
 
@@ -18,7 +19,9 @@ from sheetbill.accounting.mapping import MappingProblem
 from sheetbill.accounting.settings import Datev
 from sheetbill.core.numbering import NumberPattern
 
-from .accounting_books import DATEV, LEDGER, NOVEMBER
+from sheetbill.core.model import Allocation, Ledger
+
+from .accounting_books import CLIENTS, DATEV, LEDGER, NOVEMBER, _invoice, _line, _payment
 
 
 def exported(settings=DATEV, period=NOVEMBER) -> bytes:
@@ -78,25 +81,86 @@ def test_every_booking_has_the_published_field_formats():
     assert payments == [("1200", "10000", "S", Decimal("73.36"), "INV-2026-0001"),
                         ("1200", "10000", "S", Decimal("26.64"), "P-00001"),
                         ("1000", "10000", "S", Decimal("56.40"), "INV-2026-0002"),
-                        ("1200", "10000", "H", Decimal("26.64"), "P-00004")]
+                        ("1200", "10000", "H", Decimal("26.64"), "P-00001")]  # refund P-00004 of P-00001's credit
 
 
 def test_open_items_by_belegfeld_1_leave_only_what_is_unpaid():
     """DATEV's open items on the debtor account pair bookings by Belegfeld 1: a voided invoice and the
     credit note that voids it cancel out (the credit note under the invoice's number, its own number in
     Belegfeld 2 and the Buchungstext), paid invoices are closed, credit stays under the Payment ID."""
-    open_items: dict[str, Decimal] = {}
-    notes = []
-    for b in (dict(zip(datev.COLUMNS, r)) for r in records(exported())[2:]):
+    open_items = _open_items(exported())
+    notes = [(b["Belegfeld 1"], b["Belegfeld 2"], b["Buchungstext"])
+             for b in (dict(zip(datev.COLUMNS, r)) for r in records(exported())[2:]) if b["Belegfeld 2"]]
+    assert {k: v for k, v in open_items.items() if v} == {}  # P-00004 paid back P-00001's credit
+    assert notes == [("INV-2026-0003", "CN-2026-0001",
+                      'Gutschrift CN-2026-0001 zu INV-2026-0003 Rossi; "Fisioterapi'),  # 60 characters
+                     ("P-00001", "P-00004", "Erstattung P-00004 Anna Meier")]
+
+
+def _open_items(data: bytes) -> dict[str, Decimal]:
+    """The debtor account's bookings summed by Belegfeld 1, as DATEV's open items pair them."""
+    items: dict[str, Decimal] = {}
+    for b in (dict(zip(datev.COLUMNS, r)) for r in records(data)[2:]):
         sign = 1 if b["Soll/Haben-Kennzeichen"] == "S" else -1
         if b["Gegenkonto (ohne BU-Schlüssel)"] == "10000":
             sign = -sign
-        open_items[b["Belegfeld 1"]] = open_items.get(b["Belegfeld 1"], Decimal(0)) + sign * _amount(b)
-        if b["Belegfeld 2"]:
-            notes.append((b["Belegfeld 1"], b["Belegfeld 2"], b["Buchungstext"]))
-    assert {k: v for k, v in open_items.items() if v} == {"P-00001": Decimal("-26.64"), "P-00004": Decimal("26.64")}
-    assert notes == [("INV-2026-0003", "CN-2026-0001",
-                      'Gutschrift CN-2026-0001 zu INV-2026-0003 Rossi; "Fisioterapi')]  # 60 characters
+        items[b["Belegfeld 1"]] = items.get(b["Belegfeld 1"], Decimal(0)) + sign * _amount(b)
+    return items
+
+
+# Anna's 68.00 paid on INV-2026-0010, the invoice voided by CN-2026-0005, the money paid back to her.
+VOIDED = _invoice("INV-2026-0010", date(2026, 10, 20), date(2026, 11, 3), "C-001", "Anna Meier", [
+    _line("INV-2026-0010", "S-00020", date(2026, 10, 20), "LD60", "Manual lymph drainage, 60 min", "1", "68.00",
+          "0", "0", "68.00", "0")], status="Void")
+VOIDS = _invoice("CN-2026-0005", date(2026, 11, 12), date(2026, 11, 12), "C-001", "Anna Meier", [
+    _line("CN-2026-0005", "S-00020", date(2026, 10, 20), "LD60", "Manual lymph drainage, 60 min", "-1", "68.00",
+          "0", "0", "-68.00", "0")], sessions=("INV-2026-0010",))
+REFUND = _payment(3, "P-00011", date(2026, 11, 14), "C-001", "", "-68.00", "Bank transfer", "paid back",
+                  (Allocation("Refund", D("-68.00")),))
+
+
+def _voided_and_refunded(paid_on: date) -> Ledger:
+    paid = _payment(2, "P-00010", paid_on, "C-001", "INV-2026-0010", "68.00", "Bank transfer", "",
+                    (Allocation("INV-2026-0010", D("68.00")),))
+    return Ledger(sessions=(), clients=CLIENTS, services=(), invoices=(VOIDED, VOIDS), lines=(),
+                  payments=(paid, REFUND))
+
+
+def _datev(ledger: Ledger, period) -> bytes:
+    return datev.export(journal(ledger, *period, NumberPattern("CN-{year}-{seq:04}"), "EUR"), DATEV)
+
+
+def test_a_refund_of_money_a_void_set_free_closes_the_voided_invoice():
+    """Paid in October, voided and paid back in November: October booked the payment under the
+    invoice; November's credit note and refund are both booked under it, so nothing stays open."""
+    ledger = _voided_and_refunded(date(2026, 10, 21))
+    october = _open_items(_datev(ledger, (date(2026, 10, 1), date(2026, 10, 31))))
+    november = _open_items(_datev(ledger, NOVEMBER))
+    assert october == {"INV-2026-0010": Decimal("0.00")}
+    assert {k: v for k, v in november.items() if v} == {}
+    refund, = [r for r in records(_datev(ledger, NOVEMBER))[2:] if "Erstattung" in r[13]]
+    assert (refund[10], refund[11], refund[1]) == ("INV-2026-0010", "P-00011", "H")
+
+
+def test_a_refund_of_money_voided_in_the_same_period_closes_the_payments_credit():
+    """Paid and voided in one period: the payment is booked as credit under its ID, and the
+    refund under that ID too."""
+    ledger = replace(_voided_and_refunded(date(2026, 10, 21)),
+                     invoices=(replace(VOIDED, issue_date=date(2026, 11, 2)), VOIDS))
+    ledger = replace(ledger, payments=(replace(ledger.payments[0], date=date(2026, 11, 3)), REFUND))
+    items = _open_items(_datev(ledger, NOVEMBER))
+    assert {k: v for k, v in items.items() if v} == {}
+    assert items.keys() == {"INV-2026-0010", "P-00010"}
+
+
+def test_refunds_take_the_oldest_credit_first_each_under_its_own_item():
+    """Two payments left credit; one refund pays back more than the first: it is split."""
+    first = _payment(2, "P-00020", date(2026, 11, 2), "C-001", "", "10.00", "Cash", "", (Allocation("Credit", D("10.00")),))
+    second = _payment(3, "P-00021", date(2026, 11, 4), "C-001", "", "20.00", "Cash", "", (Allocation("Credit", D("20.00")),))
+    back = _payment(4, "P-00022", date(2026, 11, 9), "C-001", "", "-25.00", "Cash", "", (Allocation("Refund", D("-25.00")),))
+    ledger = Ledger(sessions=(), clients=CLIENTS, services=(), invoices=(), lines=(), payments=(first, second, back))
+    items = _open_items(_datev(ledger, NOVEMBER))
+    assert items == {"P-00020": Decimal("0.00"), "P-00021": Decimal("-5.00")}
 
 
 def test_a_booking_per_tax_code_with_the_gross_amount():

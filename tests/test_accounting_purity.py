@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sheetbill" / "accounting"
-PURE = {"journal", "mapping", "settings", "text", "datev", "xero", "quickbooks", "iif", "plain", "push", "remote"}
+PURE = {"journal", "refunds", "mapping", "settings", "text", "datev", "xero", "quickbooks", "iif", "plain", "push", "remote"}
 ALLOWED = {"__future__", "dataclasses", "datetime", "decimal", "typing", "re", "csv", "io", "unicodedata"}
 
 

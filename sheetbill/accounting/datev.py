@@ -10,7 +10,9 @@ unless the config names others) and one per payment and invoice it paid
 (bank to debtor).
 Belegfeld 1 is the invoice number, so DATEV's open items match payments to
 invoices; a credit note's is the number of the invoice it voids (its own is
-Belegfeld 2), so that the voided invoice is no longer open. Windows-1252, semicolons, CRLF, amounts like 1234,50.
+Belegfeld 2), so that the voided invoice is no longer open; a refund's is the
+document its credit was booked under (`refunds`: the Payment ID that left it,
+or the voided invoice), its own ID in Belegfeld 2, so that the credit closes. Windows-1252, semicolons, CRLF, amounts like 1234,50.
 """
 
 from __future__ import annotations
@@ -214,6 +216,15 @@ def _payment(p: Received, settings: AccountingSettings, datev: Datev) -> list[Bo
     defaults = PAYMENT_ACCOUNTS[datev.chart]
     account = settings.payment_accounts.get(p.method) or defaults.get(p.method, defaults["Other"])
     text = f"Zahlung {p.payment_id} {p.customer.name}" if p.amount > 0 else f"Erstattung {p.payment_id} {p.customer.name}"
+    if p.amount < 0 and p.repaid:
+        # A refund is booked under the document its credit was booked under (the payment that left it
+        # over, or the invoice a void took it off), so that DATEV's open items close that credit; the
+        # refund's own ID is Belegfeld 2 and in the Buchungstext.
+        own = document_number(p.payment_id)
+        return [Booking(-a.amount, False, account, debtor_account(datev), "", p.date,
+                        document_number(a.invoice_no or p.payment_id), text, p.customer.client_id,
+                        own_number=own if a.invoice_no and len(own) <= TEXT_LENGTH["Belegfeld 2"] else "")
+                for a in p.repaid if a.amount != 0]
     return [Booking(abs(amount), amount > 0, account, debtor_account(datev), "", p.date,
                     document_number(invoice_no or p.payment_id), text, p.customer.client_id)
             for invoice_no, amount in p.parts() if amount != 0]

@@ -27,6 +27,7 @@ from ..core.number import ZERO, money
 from ..core.numbering import NumberPattern
 from ..core.payments import CREDIT, REFUND
 from ..core.kind import is_credit_note
+from .refunds import repaid
 
 INVOICE = "invoice"
 CREDIT_NOTE = "credit_note"
@@ -91,6 +92,7 @@ class Received:
     method: str
     reference: str
     allocations: tuple[Allocation, ...]  # as of the period's end, the rest as `Credit` (see module doc)
+    repaid: tuple[Allocation, ...] = ()  # a refund: the credit it paid back, by document (see `refunds`)
 
     def parts(self) -> tuple[tuple[str, Decimal], ...]:
         """The amount split by what it paid: `(invoice no, amount)`, and `("", rest)` for what
@@ -155,10 +157,12 @@ def journal(ledger: Ledger, date_from: date, date_to: date, credit_notes: Number
     for p in ledger.payments:
         if p.errors or p.date is None or p.amount is None or not p.applied or not date_from <= p.date <= date_to:
             continue
-        allocations = books.account(p).payment_on(p.payment_id, date_to)
+        account = books.account(p)
+        allocations = account.payment_on(p.payment_id, date_to)
         paid_for = next((owner[a.invoice_no] for a in allocations if a.invoice_no in owner), None)
+        back = repaid(account, date_from, date_to).get(p.payment_id, ()) if p.amount < 0 else ()
         payments.append(Received(p.payment_id, p.date, paid_for or books.customer(p, by_id, clients), p.amount,
-                                 p.method, p.reference, allocations))
+                                 p.method, p.reference, allocations, back))
     sales.sort(key=lambda s: (s.date, s.kind != INVOICE, s.number))
     payments.sort(key=lambda r: (r.date, r.payment_id))
     return Journal(date_from, date_to, currency, tuple(sales), tuple(payments))
