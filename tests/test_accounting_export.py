@@ -113,6 +113,28 @@ def test_iif_transactions_balance():
     assert "Mehmet Yilmaz" in text  # cp1252 has no dotless i
 
 
+def test_iif_pays_a_refund_back_by_check_out_of_accounts_receivable():
+    """QuickBooks Desktop refuses a negative PAYMENT ("Can't record a negative payment"): money paid
+    back to a customer is a CHECK from the bank account to Accounts Receivable in the customer's
+    name, which the customer's unused credit is then applied to."""
+    text = made("iif").files[0][1].decode("cp1252")
+    transactions: list[list[str]] = []
+    for line in text.split("\r\n"):
+        if line.startswith("TRNS\t"):
+            transactions.append([line])
+        elif line.startswith("SPL\t"):
+            transactions[-1].append(line)
+    refund, = [t for t in transactions if "P-00004" in t[0]]
+    assert [r.split("\t") for r in refund] == [
+        ["TRNS", "", "CHECK", "11/20/2026", "Checking", "Anna Meier", "-26.64", "P-00004",
+         "Refund of credit from P-00001: Bank transfer refund of the credit", ""],
+        ["SPL", "", "CHECK", "11/20/2026", "Accounts Receivable", "Anna Meier", "26.64", "P-00004",
+         "Refund of credit from P-00001", "", "", "", ""]]
+    assert not any(t[0].split("\t")[2] == "PAYMENT" and t[0].split("\t")[6].startswith("-") for t in transactions)
+    settings = dataclasses.replace(OTHERS, payment_accounts={"Bank transfer": "Bank of Berlin"})
+    assert "\tCHECK\t11/20/2026\tBank of Berlin\tAnna Meier\t-26.64\t" in made("iif", settings).files[0][1].decode()
+
+
 @pytest.mark.parametrize("fmt", ["datev", "xero", "iif"])
 def test_a_missing_mapping_names_the_service_and_the_rate(fmt):
     bare = AccountingSettings(datev=DATEV.datev)

@@ -2,7 +2,9 @@
 
 Customers first (a !CUST list), then one transaction each: INVOICE and
 CREDIT MEMO (receivable against income per line and sales tax per rate) and
-PAYMENT (the payment account against receivable, per invoice paid).
+PAYMENT (the payment account against receivable, per invoice paid); a
+refund, which QuickBooks Desktop cannot record as a negative PAYMENT, is a
+CHECK from the bank account to receivable in the customer's name.
 Tab-separated, Windows-1252, CRLF, dates MM/DD/YYYY as QuickBooks Desktop
 reads them.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..core.number import ZERO
-from .journal import CREDIT_NOTE, Customer, Journal, unit_and_quantity
+from .journal import CREDIT_NOTE, Customer, Journal, Received, unit_and_quantity
 from .mapping import Mapper, rate_text
 from .settings import AccountingSettings
 from .text import amount, fit, one_line
@@ -21,6 +23,7 @@ ENCODING = "cp1252"
 RECEIVABLE = "Accounts Receivable"
 TAX = "Sales Tax Payable"
 UNDEPOSITED = "Undeposited Funds"
+CHECKING = "Checking"  # QuickBooks Desktop's usual bank account, where a refund's Method names none
 
 HEADERS = (
     ("!CUST", "NAME", "BADDR1", "BADDR2", "BADDR3", "BADDR4", "EMAIL", "TAXID"),
@@ -67,6 +70,9 @@ def export(journal: Journal, settings: AccountingSettings, minor: Decimal) -> by
         rows.append(("ENDTRNS",))
     for p in journal.payments:
         day = f"{p.date:%m/%d/%Y}"
+        if p.amount < 0:
+            rows += _refund(p, settings, receivable, minor)
+            continue
         account = settings.payment_accounts.get(p.method) or UNDEPOSITED
         rows.append(("TRNS", "", "PAYMENT", day, account, p.customer.name, amount(p.amount, minor), p.payment_id,
                      one_line(f"{p.method} {p.reference}".strip()), ""))
@@ -77,3 +83,18 @@ def export(journal: Journal, settings: AccountingSettings, minor: Decimal) -> by
     mapper.check()
     text = "".join("\t".join(v.replace("\t", " ") for v in row) + "\r\n" for row in rows)
     return fit(text, ENCODING).encode(ENCODING)
+
+
+def _refund(p: Received, settings: AccountingSettings, receivable: str, minor: Decimal) -> list[tuple[str, ...]]:
+    """Money paid back out of the customer's credit: QuickBooks Desktop records no negative PAYMENT,
+    so it is a CHECK from the bank account to Accounts Receivable in the customer's name; in
+    QuickBooks the customer's unused credit is then applied to it (Receive Payments), which closes both."""
+    day = f"{p.date:%m/%d/%Y}"
+    bank = settings.payment_accounts.get(p.method) or CHECKING
+    sources = [a.invoice_no for a in p.repaid if a.invoice_no]
+    memo = f"Refund of credit from {', '.join(sources)}" if sources else "Refund of credit"
+    return [("TRNS", "", "CHECK", day, bank, p.customer.name, amount(p.amount, minor), p.payment_id,
+             one_line(f"{memo}: {p.method} {p.reference}".strip()), ""),
+            ("SPL", "", "CHECK", day, receivable, p.customer.name, amount(-p.amount, minor), p.payment_id,
+             one_line(memo), "", "", "", ""),
+            ("ENDTRNS",)]
