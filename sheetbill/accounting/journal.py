@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Callable
 
 from ..core.account import Account, Accounts, account_of, accounts, owner_of
+from ..core.cancellation import cancellation
 from ..core.clients import ClientBook, ClientProblem
 from ..core.lifecycle import is_draft_key
 from ..core.model import Allocation, Client, InvoiceStatus, Ledger, Line, Payment
@@ -70,6 +71,9 @@ class Sale:
     total: Decimal
     credits: str = ""  # a credit note: the invoice it voids
     void: bool = False  # an invoice later voided by a credit note
+    # a credit note: of the money paid on the invoice it voids, what the account set against other
+    # invoices by the period's end (core.cancellation), in the order they took it
+    moved: tuple[Allocation, ...] = ()
 
     @property
     def rates(self) -> tuple[RateTotal, ...]:
@@ -139,6 +143,7 @@ def journal(ledger: Ledger, date_from: date, date_to: date, credit_notes: Number
     by_id = {c.client_id: c for c in ledger.clients if c.client_id}
     sales = []
     owner: dict[str, Customer] = {}
+    books = _Books(ledger, lambda number: is_credit_note(number, credit_notes))
     for inv in ledger.invoices:
         if is_draft_key(inv.invoice_no) or inv.status is InvoiceStatus.DRAFT or inv.issue_date is None:
             continue
@@ -147,13 +152,13 @@ def journal(ledger: Ledger, date_from: date, date_to: date, credit_notes: Number
         if not date_from <= inv.issue_date <= date_to:
             continue
         note = is_credit_note(inv.invoice_no, credit_notes)
+        credits = inv.session_ids[0] if note and inv.session_ids else ""
         sales.append(Sale(
             number=inv.invoice_no, kind=CREDIT_NOTE if note else INVOICE, date=inv.issue_date,
             due_date=inv.due_date or inv.issue_date, customer=customer, lines=inv.lines, net=inv.net,
-            tax=inv.tax, total=inv.total, credits=inv.session_ids[0] if note and inv.session_ids else "",
-            void=inv.status is InvoiceStatus.VOID))
+            tax=inv.tax, total=inv.total, credits=credits, void=inv.status is InvoiceStatus.VOID,
+            moved=books.moved(inv.client_id, credits, date_to) if credits else ()))
     payments = []
-    books = _Books(ledger, lambda number: is_credit_note(number, credit_notes))
     for p in ledger.payments:
         if p.errors or p.date is None or p.amount is None or not p.applied or not date_from <= p.date <= date_to:
             continue
@@ -203,6 +208,13 @@ class _Books:
             return _customer(client, client_id, client.name)
         name = next((i.client_name for i in self._ledger.invoices if i.client_id == client_id), p.client)  # gone
         return _customer(client, client_id, name)
+
+    def moved(self, client_id: str, voided: str, day: date) -> tuple[Allocation, ...]:
+        """Of the money paid on the void invoice `voided`, what other invoices took by `day`."""
+        if client_id not in self._accounts:
+            return ()
+        cancelled = cancellation(self._accounts[client_id], voided, day)
+        return cancelled.set_against if cancelled is not None else ()
 
     def account(self, p: Payment) -> Account:
         """The account the payment is on. A payment whose client is no longer found (renamed,

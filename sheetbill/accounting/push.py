@@ -16,7 +16,7 @@ from typing import Callable, Mapping, Sequence
 
 from .journal import CREDIT_NOTE, INVOICE, Journal, Received, Sale
 from .mapping import Mapper
-from .remote import PaymentPart, Refusal, RemoteBooks
+from .remote import CreditMove, PaymentPart, Refusal, RemoteBooks
 from .settings import AccountingSettings
 
 REFUSED = "refused:"
@@ -93,6 +93,7 @@ def push(books: Journal, cells: Mapping[str, Cell], remote: RemoteBooks, setting
                 results.update(remote.create_sales(kind, ready[start:start + BATCH], contacts, ids))
         for sale in sales:
             _record(sale.number, results.get(sale.number), cells[sale.number], system, now, out, ids)
+    _move_credit(books, cells, remote, ids, out)
     parts_of = {p.payment_id: payment_parts(p) for p in books.payments}
     waiting = [p for p in books.payments if p.payment_id in cells and not remote_id(cells[p.payment_id].text, system)
                and parts_of[p.payment_id] and all(part.invoice_no in ids for part in parts_of[p.payment_id])]
@@ -115,6 +116,20 @@ def push(books: Journal, cells: Mapping[str, Cell], remote: RemoteBooks, setting
                 out.cells.append((cell, p.payment_id, stamp(system, made_ids, now())))
                 out.pushed.append(p.payment_id)
     return out
+
+
+def _move_credit(books: Journal, cells: Mapping[str, Cell], remote: RemoteBooks, ids: Mapping[str, str],
+                 out: PushOutcome) -> None:
+    """Money paid on an invoice before its void and then set against another invoice in the sheet
+    (the one that bills the sessions again, or a later one) is there in the remote books too: the
+    credit note is applied to that invoice, once both are there."""
+    moves = [CreditMove(s.number, a.invoice_no, a.amount, s.date) for s in books.sales
+             if s.kind == CREDIT_NOTE and s.number in ids and s.number in cells
+             for a in s.moved if a.invoice_no in ids and a.amount > 0]
+    if not moves:
+        return
+    for number, refusal in remote.move_credit(moves, ids).items():
+        out.problems.append((cells[number], number, refusal.message))
 
 
 def _contacts(remote: RemoteBooks, sales: Sequence[Sale], cells: Mapping[str, Cell],

@@ -34,6 +34,17 @@ class PaymentPart:
     method: str
 
 
+@dataclass(frozen=True)
+class CreditMove:
+    """Money paid on an invoice that a credit note voided, which the sheet then set against another
+    invoice (core.cancellation): the credit note is applied to that invoice for it."""
+
+    credit_note: str  # our number
+    invoice_no: str  # the invoice the money went on to
+    amount: Decimal  # what of the voided invoice's money the sheet set against it
+    date: date  # the credit note's date
+
+
 class RemoteFailure(Exception):
     """The accounting system could not be reached or answered with an error for the whole call."""
 
@@ -58,3 +69,8 @@ class RemoteBooks(Protocol):
 
     def create_payments(self, parts: Sequence[PaymentPart], invoices: Mapping[str, str]) -> Mapping[str, str | Refusal]:
         """Create payments on the remote invoices; reference -> remote id or Refusal."""
+
+    def move_credit(self, moves: Sequence[CreditMove], ids: Mapping[str, str]) -> Mapping[str, Refusal]:
+        """Apply credit notes to the invoices their voided invoice's money went on to, as far as not
+        done before (each time the same moves: done once); `ids`: our number -> remote id. Our
+        credit note number -> Refusal where the remote refused."""

@@ -11,13 +11,14 @@ met by waiting and trying again, at most a few times, when it answers 429.
 
 from __future__ import annotations
 
+import functools
 import time
 from decimal import Decimal
 from typing import Callable, Mapping, Sequence
 
 from .journal import CREDIT_NOTE, Customer, Sale, unit_and_quantity
 from .mapping import Mapper
-from .remote import PaymentPart, Refusal, RemoteFailure
+from .remote import CreditMove, PaymentPart, Refusal, RemoteFailure
 from .settings import AccountingSettings
 
 TRIES = 4
@@ -141,6 +142,45 @@ class XeroBooks:
             self.tenant, payments, summarize_errors=False, idempotency_key=key)).payments or []
         return {p.reference: _result(a, a.payment_id) for p, a in zip(parts, made)}
 
+    def move_credit(self, moves: Sequence[CreditMove], ids: Mapping[str, str]) -> Mapping[str, Refusal]:
+        """Allocate each credit note to the invoices the sheet moved its voided invoice's money to: up
+        to the move less what is allocated to that invoice already (so that it is done once), the
+        note's remaining credit (none where the money never was on the voided invoice in Xero: the
+        note went there) and what the invoice still asks for."""
+        numbers = sorted({m.credit_note for m in moves})
+        where = " OR ".join(f'CreditNoteNumber=="{_q(n)}"' for n in numbers)
+        notes = {n.credit_note_number: n for n in self._call(
+            "credit notes", lambda: self.api.get_credit_notes(self.tenant, where=where)).credit_notes or []}
+        moves = [m for m in moves if m.credit_note in notes and _dec(notes[m.credit_note].remaining_credit) > 0]
+        if not moves:
+            return {}
+        targets = sorted({m.invoice_no for m in moves})
+        invoices = {i.invoice_number: i for i in self._call("invoices", lambda: self.api.get_invoices(
+            self.tenant, invoice_numbers=targets)).invoices or []}
+        out: dict[str, Refusal] = {}
+        for m in moves:
+            note, invoice = notes[m.credit_note], invoices.get(m.invoice_no)
+            if invoice is None:
+                continue
+            done = sum((_dec(a.amount) for a in note.allocations or []
+                        if a.invoice is not None and a.invoice.invoice_id == invoice.invoice_id), Decimal(0))
+            apply = min(m.amount - done, _dec(note.remaining_credit), _dec(invoice.amount_due))
+            if apply <= 0:
+                continue
+            day = max(m.date, invoice.date) if invoice.date else m.date
+            allocation = self.m.Allocations(allocations=[self.m.Allocation(
+                invoice=self.m.Invoice(invoice_id=invoice.invoice_id), amount=apply, date=day)])
+            key = _key("allocation", [m.credit_note, m.invoice_no], allocation)
+            try:
+                self._call("an allocation", functools.partial(self.api.create_credit_note_allocation, self.tenant,
+                                                              note.credit_note_id, allocation, idempotency_key=key))
+            except RemoteFailure as exc:
+                out[m.credit_note] = Refusal(str(exc))
+                continue
+            note.remaining_credit = _dec(note.remaining_credit) - apply
+            invoice.amount_due = _dec(invoice.amount_due) - apply
+        return out
+
     # -- helpers ------------------------------------------------------------
     def _lines(self, sale: Sale, mapper: Mapper, sign: int) -> list:
         out = []
@@ -175,6 +215,11 @@ def _result(answer, ident) -> str | Refusal:
     if errors:
         return Refusal("; ".join(e.message for e in errors if e.message) or "refused")
     return str(ident) if ident else Refusal("no id in Xero's answer")
+
+
+def _dec(value) -> Decimal:
+    """An amount from Xero's answer (a float in the SDK's model) as a Decimal of its printed value."""
+    return Decimal(str(value)) if value is not None else Decimal(0)
 
 
 def _q(text: str) -> str:

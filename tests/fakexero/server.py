@@ -130,6 +130,7 @@ class FakeXero:
                     inv["Status"] = "PAID"
                 out.append({"AllocationID": str(uuid.uuid4()), "Amount": float(amount), "Date": _ms(a["Date"]),
                             "Invoice": {"InvoiceID": inv["InvoiceID"], "InvoiceNumber": inv["InvoiceNumber"]}})
+                note.setdefault("Allocations", []).append(out[-1])  # listed with the credit note, as Xero does
             return 200, self._envelope("Allocations", out)
         if rest == "/Payments" and method == "GET":
             refs = {v for k, v in _where(query.get("where", "")) if k == "Reference"}
