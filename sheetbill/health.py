@@ -114,7 +114,7 @@ class Health:
             except Exception as exc:
                 self.ended(health.FAILED, str(exc) or type(exc).__name__)
                 raise
-            self.ended(health.ERRORS if report.errors else health.OK, report.line(), report.seconds)
+            self.ended(health.ERRORS if report.errors else health.OK, summary(report), report.seconds)
             return report
         return cycle
 
@@ -156,6 +156,14 @@ class Health:
         msg["Message-ID"] = f"<alert-{alert.kind}-{digest}@{domain}>"
         msg.set_content(health.body(alert))
         return msg
+
+
+def summary(report) -> str:
+    """A cycle's line, and for one that had errors the first of them: `status` says why."""
+    if not report.errors:
+        return report.line()
+    more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
+    return f"{report.line()}: {report.errors[0]}{more}"
 
 
 def health_for(config, transport, now: Callable) -> Health:

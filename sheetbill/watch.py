@@ -26,6 +26,10 @@ def watch(run: Callable[[], CycleReport], every_minutes: float, daily_at=None,
             log.info(report.line())
             for note in report.for_a_person():
                 log.warning(note)
+            for warning in report.warnings:
+                log.warning("warning: %s", warning)
+            for error in report.errors:  # which PDF or email, and why: the next cycle tries it again
+                log.error("%s", error)
         except SheetbillError as exc:
             log.error("cycle failed: %s", exc)
 

@@ -149,3 +149,32 @@ def test_the_threshold_comes_from_the_config(practice):
     assert practice.config.schedule.alert_after_failures == 3
     practice.configure("alert_after_failures: 3", "alert_after_failures: 5")
     assert practice.config.schedule.alert_after_failures == 5
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens there once closed: connection refused
+
+
+def test_watch_and_status_say_why_a_cycle_had_errors(practice, capsys, caplog):
+    """The mail server is down: the invoice is saved, its email is not sent. The journal of
+    `watch` and `sheetbill status` say which email and why, not only '1 error(s)'."""
+    from sheetbill.watch import watch
+
+    from .test_e2e_smtp import use_smtp
+
+    use_smtp(practice, _closed_port())
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    config = practice.config
+    with caplog.at_level(logging.INFO, logger="sheetbill"):
+        watch(app.monitored(config, practice.worker(FixedClock())), 10, stop=lambda: True, idle=lambda s: None)
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and errors[0].startswith("INV-2026-0001: email not sent to Anna Meier")
+    assert "Connection refused" in errors[0]
+    assert cli.main(["status", "--config", str(practice.config_path)]) == 0
+    [cycle, _] = capsys.readouterr().out.splitlines()
+    assert "errors" in cycle and "1 error(s)" in cycle
+    assert "INV-2026-0001: email not sent to Anna Meier" in cycle
