@@ -4,6 +4,9 @@ a PDF that cannot be made is said so in its place; the first cycle of a practice
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
+import signal
 import threading
 from dataclasses import replace
 from datetime import date
@@ -184,3 +187,19 @@ def test_when_the_pool_cannot_start_every_pdf_is_made_here(monkeypatch):
                            workers=2, min_batch=1).render_all(docs))
     assert pooled == [here.render(d) for d in docs]
     assert calls == docs
+
+
+def _interrupted_here() -> str:
+    """As a Ctrl-C in the terminal, or systemd stopping the service, reaches every process of the run."""
+    os.kill(os.getpid(), signal.SIGINT)
+    return "went on"
+
+
+def test_a_pool_process_leaves_ctrl_c_to_the_run():
+    """`watch` stopped mid-batch finishes its cycle (the main process decides): a pool process
+    does not end its PDF with KeyboardInterrupt, which would end the cycle half-way."""
+    context = multiprocessing.get_context("forkserver")
+    with pool.ProcessPoolExecutor(1, context, initializer=pool._start,
+                                  initargs=(str(TEMPLATES / "invoice.html"), "invoice", context.Array("b", 1))) as helpers:
+        done = helpers.submit(_interrupted_here)
+        assert done.exception(timeout=120) is None and done.result() == "went on"

@@ -25,6 +25,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -213,6 +214,9 @@ def _renderer(template_path: Path, doctype: str):
 
 def _start(template_path: str, doctype: str, begun: SynchronizedArray) -> None:
     global _current, _begun
+    # Ctrl-C, or systemd stopping `watch`, reaches every process: the main one decides (finish the
+    # cycle, or stop and leave the rest to the next run); a PDF ended here would end the cycle half-way
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _current, _begun = _renderer(Path(template_path), doctype), begun
     gc.freeze()  # the modules and the template stay: a collection looks only at what renders make (half its time)
 
