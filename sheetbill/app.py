@@ -12,6 +12,7 @@ from . import progress
 from .book.create import create_workbook
 from .book.excel import ExcelBook
 from .book.schema import DEFAULT_TABS
+from . import config as config_mod
 from .config import PACKAGE_TEMPLATES, Config
 from .errors import ConfigError, SheetbillError
 from .health import CycleLog, health_for, log_path
@@ -75,7 +76,8 @@ def transport_for(config: Config, may_send=None, google=None):
         password = os.environ.get(smtp.password_env) if smtp.password_env else None
         if smtp.username and not password:
             raise ConfigError(f"{config.path.name}: email.smtp.password_env: the environment variable "
-                              f"{smtp.password_env} is not set (the SMTP password is never kept in the YAML)")
+                              f"{smtp.password_env} is not set: set it to the SMTP password "
+                              f"({config_mod.WHERE_SECRETS_GO}); it is never kept in the YAML")
         return SmtpTransport(smtp.host, smtp.port, as_security(smtp.security), smtp.username or None, password,
                              timeout=smtp.timeout_seconds)
     from .deliver.gmail import GmailTransport

@@ -266,11 +266,33 @@ def load(path: str | Path) -> Config:
             for key, one, other in twice))
     if not isinstance(data, Mapping):
         raise ConfigError(f"{path.name}: must be a mapping of keys (see config.example.yaml)")
+    _no_password_here(path, data)
     unknown = _unknown_keys(data, _SHAPE)
     if unknown:
         raise ConfigError(f"{path.name}: " + "; ".join(unknown))
     doc = _Doc(path, data)
     return _build(doc)
+
+
+SMTP_PASSWORD_ENV = "SHEETBILL_SMTP_PASSWORD"
+WHERE_SECRETS_GO = "on a server: in the service's environment file, /etc/sheetbill/env"
+
+
+def _no_password_here(path: Path, data: Mapping[str, Any]) -> None:
+    """A password written into the YAML is refused without repeating it (the message goes to logs)."""
+    smtp = data.get("email", {}).get("smtp") if isinstance(data.get("email"), Mapping) else None
+    if not isinstance(smtp, Mapping):
+        return
+    env = smtp.get("password_env")
+    env = env.strip() if isinstance(env, str) and _ENV_NAME.fullmatch(env.strip()) else SMTP_PASSWORD_ENV
+    for key in smtp:
+        if isinstance(key, str) and "pass" in key.lower() and key != "password_env":
+            raise ConfigError(f"{path.name}: email.smtp.{key}: the SMTP password is never kept in the YAML; "
+                              f"remove it and set the environment variable {env} to it instead "
+                              f"({WHERE_SECRETS_GO})")
+
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _build(doc: _Doc) -> Config:
@@ -407,13 +429,22 @@ def _email(doc: _Doc) -> Email:
         smtp = Smtp(host=doc.text("email.smtp.host"),
                     port=doc.number("email.smtp.port", 465 if security == "ssl" else 587, minimum=1),
                     security=security, username=doc.text("email.smtp.username"),
-                    password_env=doc.text("email.smtp.password_env", "SHEETBILL_SMTP_PASSWORD"),
+                    password_env=_password_env(doc),
                     timeout_seconds=doc.number("email.smtp.timeout_seconds", 30, float, minimum=1))
     return Email(
         transport=transport, outbox=doc.file("email.outbox", "outbox"), sender=sender,
         reply_to=doc.text("email.reply_to"), bcc=doc.text("email.bcc"),
         subject_template=doc.file("email.subject_template", "templates/email/invoice_subject.txt"),
         body_template=doc.file("email.body_template", "templates/email/invoice_body.txt"), smtp=smtp)
+
+
+def _password_env(doc: _Doc) -> str:
+    name = doc.text("email.smtp.password_env", SMTP_PASSWORD_ENV)
+    if not _ENV_NAME.fullmatch(name):  # the password itself, most likely: not repeated
+        raise doc.fail("email.smtp.password_env", f"names the environment variable that holds the password "
+                                                  f"(like {SMTP_PASSWORD_ENV}), not the password itself; "
+                                                  "the password is never kept in the YAML")
+    return name
 
 
 def _reminder_days(doc: _Doc) -> tuple[int, ...]:

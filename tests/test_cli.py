@@ -66,6 +66,23 @@ def test_config_errors_name_the_file_and_key(practice, capsys):
     assert code == 1 and "no such config file" in err
 
 
+def test_an_smtp_password_written_into_the_config_is_refused_and_never_repeated(practice, capsys):
+    """`password:` under email.smtp was an unknown key 'did you mean password_env?': written there, the
+    password was then printed back in every message ('the environment variable S3cret!pw is not set')."""
+    practice.configure("password_env: SHEETBILL_SMTP_PASSWORD", 'password: "S3cret!pw"')
+    for command in (["check", "--offline"], ["run"], ["watch"]):
+        code, out, err = run(capsys, command[0], "--config", str(practice.config_path), *command[1:])
+        assert code == 1 and "S3cret!pw" not in out + err and "did you mean" not in out + err
+        assert "email.smtp.password: the SMTP password is never kept in the YAML" in out + err
+        assert "SHEETBILL_SMTP_PASSWORD" in out + err  # where it goes instead
+    practice.configure('password: "S3cret!pw"', 'password_env: "S3cret!pw"')
+    practice.configure("transport: outbox", "transport: smtp")
+    for command in (["check", "--offline"], ["run"]):
+        code, out, err = run(capsys, command[0], "--config", str(practice.config_path), *command[1:])
+        assert code == 1 and "S3cret!pw" not in out + err
+        assert "email.smtp.password_env: names the environment variable that holds the password" in out + err
+
+
 def test_a_key_given_twice_is_an_error_naming_it_and_both_lines(practice, capsys):
     """YAML keeps the last of two entries of a key without a word: the admin says which one is meant."""
     original = practice.config_path.read_text(encoding="utf-8")
