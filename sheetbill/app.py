@@ -79,7 +79,8 @@ def transport_for(config: Config, may_send=None, google=None):
                               f"{smtp.password_env} is not set: set it to the SMTP password "
                               f"({config_mod.WHERE_SECRETS_GO}); it is never kept in the YAML")
         return SmtpTransport(smtp.host, smtp.port, as_security(smtp.security), smtp.username or None, password,
-                             timeout=smtp.timeout_seconds)
+                             timeout=smtp.timeout_seconds,
+                             login_hint=f"check email.smtp.username and the password in {smtp.password_env}")
     from .deliver.gmail import GmailTransport
     return GmailTransport(google_for(config, google), may_send)
 

@@ -170,7 +170,7 @@ def _mail(config, connect: bool) -> list[str]:
         except Exception as exc:
             if config.email.smtp is None:
                 return [f"email.transport: {config.email.transport}: {exc}"]
-            return [f"email.smtp: cannot reach {config.email.smtp.host}:{config.email.smtp.port}: {exc}"]
+            return [f"email.smtp: {exc}"]  # names the server, and what it said or why it could not be reached
     return []
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from .conftest import session
+from .test_deliver_smtp import Mailbox, check_password, serve  # noqa: F401 - serve is a fixture
 from .test_e2e_crash import kill_run
 
 
@@ -66,3 +69,23 @@ def test_a_refused_address_is_reported_and_retried_later(practice, smtp_server):
     practice.configure("port: 1", f"port: {port}")
     assert practice.run().sent == ["INV-2026-0001"]
     assert len(inbox.messages) == 1
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_refused_login_is_named_as_such_with_what_to_check(practice, serve, monkeypatch, capsys):
+    """`check` said 'cannot reach' the server that had answered (and refused the password), and
+    neither it nor the run's error said what to look at."""
+    from sheetbill import cli
+
+    port = serve(Mailbox(), authenticator=check_password, auth_required=True, auth_require_tls=False)
+    use_smtp(practice, port)
+    practice.configure('username: ""', "username: billing")
+    monkeypatch.setenv("SHEETBILL_SMTP_PASSWORD", "wrong")
+    assert cli.main(["check", "--config", str(practice.config_path)]) == 1
+    [finding] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("email.smtp")]
+    assert "cannot reach" not in finding
+    assert f"the mail server 127.0.0.1:{port} refused the login as billing (535 " in finding
+    assert "check email.smtp.username and the password in SHEETBILL_SMTP_PASSWORD" in finding
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    assert cli.main(["run", "--config", str(practice.config_path)]) == 2
+    assert "check email.smtp.username and the password in SHEETBILL_SMTP_PASSWORD" in capsys.readouterr().err

@@ -44,13 +44,15 @@ class SmtpTransport:
 
     def __init__(self, host: str, port: int, security: Security, username: str | None,
                  password: str | None, timeout: float = 30, local_hostname: str | None = None,
-                 ssl_context: ssl.SSLContext | None = None) -> None:
+                 ssl_context: ssl.SSLContext | None = None,
+                 login_hint: str = "check the username and the password") -> None:
         if security not in ("starttls", "ssl", "none"):
             raise ValueError(f"security must be starttls, ssl or none, not {security!r}")
         self.host, self.port, self.security = host, port, security
         self.username, self._password = username, password
         self.timeout, self.local_hostname = timeout, local_hostname
         self.ssl_context = ssl_context or ssl.create_default_context()
+        self.login_hint = login_hint  # what to check when the server refuses the login
 
     def __repr__(self) -> str:  # never shows the password
         return f"SmtpTransport({self.host}:{self.port}, {self.security}, user={self.username!r})"
@@ -114,6 +116,9 @@ class SmtpTransport:
     def _failure(self, error: Exception, after_data: bool) -> DeliveryError:
         if isinstance(error, smtplib.SMTPRecipientsRefused):
             return _refusal(f"{self._where} refused", error.recipients)
+        if isinstance(error, smtplib.SMTPAuthenticationError):
+            return _by_code(error.smtp_code, f"{self._where} refused the login as {self.username} "
+                                             f"({error.smtp_code} {_text(error.smtp_error)}): {self.login_hint}")
         if isinstance(error, smtplib.SMTPResponseException):
             reply = _text(error.smtp_error)
             return _by_code(error.smtp_code, f"{self._where} answered {error.smtp_code} {reply}")
