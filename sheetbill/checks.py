@@ -55,6 +55,10 @@ def _workbook(config) -> list[str]:
     out += vat_findings(snapshot.tables, config.day_first)
     out += _einvoices(config, snapshot.tables)
     if config.workbook is not None:
+        folder = config.workbook.parent
+        if not os.access(folder, os.W_OK):
+            out.append(f"workbook: {folder} is not writable: sheetbill saves {config.workbook.name}, its backups "
+                       "and its own small files there; give the user it runs as the right to write in it")
         for lock in office_locks(config.workbook):
             out.append(f"workbook: {config.workbook.name} is open in Excel or LibreOffice ({lock.name}); runs will wait until it is closed")
     return out

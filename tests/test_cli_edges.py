@@ -143,3 +143,31 @@ def test_a_folder_the_workbook_cannot_be_written_in_is_named_and_nothing_is_writ
     assert code == 1 and "Traceback" not in out and ".tmp" not in out
     assert f"practice.xlsx: cannot write in {practice.folder}: Permission denied. Nothing was written" in out
     assert practice.workbook.read_bytes() == before
+
+
+def test_a_practice_folder_sheetbill_may_not_write_in_is_named_with_what_to_do(practice, capsys, monkeypatch):
+    """The practice copied into place by root, the service running as its own user: the folder is
+    not sheetbill's to write in. `run` named a hidden lock file ('.practice.xlsx.sheetbill-lock:
+    Permission denied') and `check` said nothing of it."""
+    import builtins
+    import os
+
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    before = practice.workbook.read_bytes()
+    real_open, real_access = builtins.open, os.access
+
+    def refused(path, *args, **kwargs):
+        if str(path).startswith(str(practice.folder)) and str(path).endswith("-lock"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(excel_mod, "open", refused, raising=False)
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if str(path).startswith(str(practice.folder))
+                        and mode == os.W_OK else real_access(path, mode, **kw))
+    code, out = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 1 and "sheetbill-lock" not in out
+    assert f"practice.xlsx: cannot write in {practice.folder}: Permission denied. Nothing was written" in out
+    assert practice.workbook.read_bytes() == before
+    code, out = run(capsys, "check", "--offline", "--config", str(practice.config_path))
+    assert code == 1
+    assert f"workbook: {practice.folder} is not writable: sheetbill saves practice.xlsx" in out

@@ -69,7 +69,11 @@ class ExcelBook:
     def lease(self) -> Iterator[None]:
         self._check_usable()
         lock_path = self.path.parent / f".{self.path.name}.sheetbill-lock"
-        with open(lock_path, "a+") as handle:
+        try:
+            handle = open(lock_path, "a+")
+        except OSError as exc:  # a folder sheetbill may not write in: it could not save the workbook either
+            raise self._cannot_write(exc) from None
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
