@@ -25,23 +25,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .logformat import configure
 
     configure(logging.INFO if not args.quiet else logging.WARNING, args.log_format)
+
+    def fail(message: str) -> None:  # with --log-format json a log entry too, as every other line
+        if args.log_format == "json":
+            logging.getLogger("sheetbill").error(message)
+        else:
+            print(f"sheetbill: {message}", file=sys.stderr)
+
     try:
         return args.func(args) or 0
     except SheetbillError as exc:
-        print(f"sheetbill: {exc}", file=sys.stderr)
+        fail(str(exc))
         return exc.exit_code
     except OSError as exc:  # a file or folder named on the command line or in the config
-        print(f"sheetbill: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
+        fail(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}")
         return 1
     except KeyboardInterrupt:  # Ctrl-C, or `kill -INT`: a sentence, not a traceback
-        print("sheetbill: stopped (Ctrl-C). What this run saved in the workbook stays; the next run makes "
-              "the PDFs and sends the emails it left, and sends nothing twice.", file=sys.stderr)
+        fail("stopped (Ctrl-C). What this run saved in the workbook stays; the next run makes "
+             "the PDFs and sends the emails it left, and sends nothing twice.")
         return 130
     except Exception as exc:  # a message, never a traceback; SHEETBILL_DEBUG=1 shows it
         if os.environ.get("SHEETBILL_DEBUG"):
             raise
-        print(f"sheetbill: unexpected {type(exc).__name__}: {exc} (set SHEETBILL_DEBUG=1 for details)",
-              file=sys.stderr)
+        fail(f"unexpected {type(exc).__name__}: {exc} (set SHEETBILL_DEBUG=1 for details)")
         return 1
 
 
@@ -166,6 +172,11 @@ def _auth(args) -> int:
 def _run(args) -> int:
     config = config_mod.load(args.config)
     report = app.monitored(config, app.worker_for(config))()
+    if args.log_format == "json":  # the timer unit's: journald and log shippers read one entry a line
+        from .watch import log_report
+
+        log_report(report, problems=True)
+        return 2 if report.errors else 0
     print(report.line())
     for problem in report.problems:
         print(f"  problem: {problem.tab} row {problem.row} ({problem.key}): {problem.message}")

@@ -12,6 +12,21 @@ from .errors import SheetbillError
 log = logging.getLogger("sheetbill")
 
 
+def log_report(report: CycleReport, problems: bool = False) -> None:
+    """A cycle on the log: its line, then (with `problems`, the rows that got one) what a person should
+    know, and each PDF or email it could not make and why (the next cycle tries it again)."""
+    log.info(report.line())
+    if problems:
+        for p in report.problems:
+            log.warning("problem: %s row %s (%s): %s", p.tab, p.row, p.key, p.message)
+    for note in report.for_a_person():
+        log.warning(note)
+    for warning in report.warnings:
+        log.warning("warning: %s", warning)
+    for error in report.errors:
+        log.error("%s", error)
+
+
 def watch(run: Callable[[], CycleReport], every_minutes: float, daily_at=None,
           scheduler=None, stop: Callable[[], bool] = lambda: False, idle: Callable[[float], None] = _time.sleep) -> None:
     """Run `run` now and then on the schedule until `stop()` or Ctrl-C; a
@@ -22,14 +37,7 @@ def watch(run: Callable[[], CycleReport], every_minutes: float, daily_at=None,
 
     def cycle() -> None:
         try:
-            report = run()
-            log.info(report.line())
-            for note in report.for_a_person():
-                log.warning(note)
-            for warning in report.warnings:
-                log.warning("warning: %s", warning)
-            for error in report.errors:  # which PDF or email, and why: the next cycle tries it again
-                log.error("%s", error)
+            log_report(run())
         except SheetbillError as exc:
             log.error("cycle failed: %s", exc)
 

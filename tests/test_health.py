@@ -178,3 +178,29 @@ def test_watch_and_status_say_why_a_cycle_had_errors(practice, capsys, caplog):
     [cycle, _] = capsys.readouterr().out.splitlines()
     assert "errors" in cycle and "1 error(s)" in cycle
     assert "INV-2026-0001: email not sent to Anna Meier" in cycle
+
+
+def test_a_timer_run_with_json_logs_writes_json_lines_only(practice):
+    """The timer unit runs `sheetbill --log-format json run`: journald and a log shipper got the cycle's
+    line, its errors and a failed run's message as plain text, and no JSON line for the cycle."""
+    import subprocess
+    import sys
+
+    def run() -> tuple[int, list[dict]]:
+        done = subprocess.run([sys.executable, "-m", "sheetbill", "--log-format", "json", "run",
+                               "--config", str(practice.config_path)], capture_output=True, text=True, timeout=300)
+        lines = (done.stdout + done.stderr).splitlines()
+        return done.returncode, [json.loads(line) for line in lines if line.strip()]
+
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)), session("S-00002", date(2026, 11, 3), "C-404"))
+    code, entries = run()
+    assert code == 0
+    [cycle] = [e for e in entries if "invoice(s) created" in e["message"]]
+    assert cycle["level"] == "info" and cycle["message"].startswith("1 invoice(s) created, 1 PDF(s), 1 email(s) sent")
+    assert any(e["level"] == "warning" and "S-00002" in e["message"] and "C-404" in e["message"] for e in entries)
+    practice.append("Sessions", session("S-00003", date(2026, 11, 4)))
+    (practice.folder / "~$practice.xlsx").write_text("x")  # and the admin has it open
+    code, entries = run()
+    assert code == 3
+    assert [(e["level"], e["message"].split(" (")[0]) for e in entries] == [
+        ("error", "practice.xlsx is open in Excel or LibreOffice")]
