@@ -213,10 +213,12 @@ def _watch(args) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    daily = config.schedule.daily_at
     logging.getLogger("sheetbill").info("watching %s every %g min%s", config.workbook or "the Google Sheet",
                                         config.schedule.every_minutes,
-                                        f" and daily at {config.schedule.daily_at:%H:%M}" if config.schedule.daily_at else "")
-    watch(app.monitored(config, worker), config.schedule.every_minutes, config.schedule.daily_at, stop=lambda: stopping["flag"])
+                                        f" and daily at {daily:%H:%M} ({config.timezone.key})" if daily else "")
+    watch(app.monitored(config, worker), config.schedule.every_minutes, daily, stop=lambda: stopping["flag"],
+          timezone=config.timezone, now=worker.clock.now)
     return 0
 
 

@@ -314,3 +314,45 @@ def test_run_says_when_a_receipted_payment_was_deleted(practice, capsys):
     assert [p["Receipt No"] for p in practice.rows("Payments")] == ["RCPT-2026-0001"]
     code, out, _ = run(capsys, "run", "--config", str(practice.config_path))
     assert "restored" not in out  # said once
+
+
+def test_the_daily_run_is_at_the_practices_time_of_day_whatever_the_machines_clock(monkeypatch):
+    """`daily_at: "18:30"` for a practice in Berlin, on a VM whose clock is UTC: the run came at 18:30
+    on the VM's clock (19:30 or 20:30 in Berlin). It comes at 18:30 in Berlin, before and after the
+    change to summer time, once a day."""
+    import time
+    from datetime import datetime, time as clock_time, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    now = [datetime(2026, 3, 28, 6, 0, tzinfo=timezone.utc)]  # summer time begins on the 29th
+    ran: list[datetime] = []
+
+    class Idle:  # the every-10-minutes job never due: only the daily run and the first one
+        def every(self, *a):
+            return self
+
+        seconds = property(lambda self: self)
+
+        def do(self, job):
+            pass
+
+        def run_pending(self):
+            pass
+
+        idle_seconds = 600
+
+    def idle(seconds: float) -> None:
+        now[0] += timedelta(minutes=7)
+
+    try:
+        watch(lambda: ran.append(now[0]) or CycleReport(), 10, clock_time(18, 30), scheduler=Idle(),
+              stop=lambda: now[0] >= datetime(2026, 3, 30, 6, 0, tzinfo=timezone.utc), idle=idle,
+              timezone=ZoneInfo("Europe/Berlin"), now=lambda: now[0])
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    berlin = [t.astimezone(ZoneInfo("Europe/Berlin")) for t in ran[1:]]
+    assert [(t.day, t.hour) for t in berlin] == [(28, 18), (29, 18)]
+    assert all(30 <= t.minute < 37 for t in berlin)
