@@ -171,3 +171,18 @@ def test_a_practice_folder_sheetbill_may_not_write_in_is_named_with_what_to_do(p
     code, out = run(capsys, "check", "--offline", "--config", str(practice.config_path))
     assert code == 1
     assert f"workbook: {practice.folder} is not writable: sheetbill saves practice.xlsx" in out
+
+
+def test_a_workbook_cut_short_says_where_the_last_good_copy_is(practice, capsys):
+    """A save that stopped half-way (a sync client, a full disk under Excel) leaves a file that is no
+    zip: every run said 'practice.xlsx: practice.xlsx is not an Excel workbook (.xlsx): it is not a
+    zip package', and nothing about the backups sheetbill keeps beside it."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    assert cli.main(["run", "--config", str(practice.config_path)]) == 0
+    capsys.readouterr()
+    practice.workbook.write_bytes(practice.workbook.read_bytes()[:3000])
+    for command in (["run"], ["check", "--offline"]):
+        code, out = run(capsys, *command, "--config", str(practice.config_path))
+        assert code == 1 and "practice.xlsx: practice.xlsx" not in out
+        assert "practice.xlsx is not an Excel workbook (.xlsx): it is not a zip package" in out
+        assert "restore it from the backups/ folder beside it (the newest: backups/practice.1.xlsx)" in out

@@ -31,7 +31,7 @@ from .sheet_cache import Grown, SheetCache
 from .table import Table, column_letter, state_of, tables_of
 from .xlsx import Layout, NewSheet, SheetEdit, fingerprints, lost_parts, patch_workbook, read_sheets
 from .xlsx.values import WriteValue
-from .xlsx.errors import XlsxError
+from .xlsx.errors import BrokenWorkbook, NotAZip, XlsxError
 
 Stamp = tuple[int, int]  # the file's mtime (ns) and size when read: this book's snapshot version
 
@@ -115,7 +115,7 @@ class ExcelBook:
                                known=self.sheets.without(changelog) if history else self.sheets)
             self.sheets.save()
         except XlsxError as exc:
-            raise WorkbookError(f"{self.path.name}: {exc}") from None
+            raise WorkbookError(self._unreadable(exc)) from None
         except OSError as exc:
             raise WorkbookError(f"{self.path}: cannot be read: {exc.strerror or exc}") from None
         sheets = {name: (v.rows, v.max_row) for name, v in book.sheets.items()}
@@ -127,6 +127,15 @@ class ExcelBook:
         state = state_of(tables)
         return Snapshot(tables, state, book.last_modified_by, (stat.st_mtime_ns, stat.st_size),
                         fingerprints=self._by_key(book.fingerprints))
+
+    def _unreadable(self, exc: XlsxError) -> str:
+        """Why the workbook cannot be read; for a damaged one (a save cut short), where its last good copy is."""
+        text = str(exc) if str(exc).startswith(self.path.name) else f"{self.path.name}: {exc}"
+        newest = self.path.parent / "backups" / f"{self.path.stem}.1{self.path.suffix}"
+        if isinstance(exc, (NotAZip, BrokenWorkbook)) and newest.exists():
+            text += (f"; if Excel cannot open it either, restore it from the backups/ folder beside it "
+                     f"(the newest: backups/{newest.name})")
+        return text
 
     def _by_key(self, by_name: Mapping[str, str]) -> dict[str, str]:
         return {key: by_name[tab.name] for key, tab in self.tabs.items() if tab.name in by_name}

@@ -14,6 +14,10 @@ class NotAWorkbook(XlsxError):
     a password-protected (encrypted) file, or another kind of document."""
 
 
+class NotAZip(NotAWorkbook):
+    """No zip package at all: another kind of file, or an .xlsx whose saving stopped half-way."""
+
+
 class BrokenWorkbook(XlsxError):
     """The package is an .xlsx but one of its parts cannot be understood."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .errors import BrokenWorkbook, NotAWorkbook
+from .errors import BrokenWorkbook, NotAWorkbook, NotAZip
 from .opc import REL_NS, STRICT_MAIN_NS, Relationship, local, namespace, parse_rels, parse_xml, rels_part
 
 _PIECE = 1 << 20  # bytes unpacked at a time by `read_in_place`
@@ -50,7 +50,7 @@ def _refuse_non_zip(path: Path) -> None:
                     "remove the password in Excel and save it again"
                 )
             raise NotAWorkbook(f"{path.name} is an old-style .xls workbook; save it as an Excel Workbook (.xlsx)")
-    raise NotAWorkbook(f"{path.name} is not an Excel workbook (.xlsx): it is not a zip package")
+    raise NotAZip(f"{path.name} is not an Excel workbook (.xlsx): it is not a zip package")
 
 
 LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # a member's local header
