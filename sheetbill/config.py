@@ -458,6 +458,10 @@ def _reminder_days(doc: _Doc) -> tuple[int, ...]:
 
 def _schedule(doc: _Doc) -> Schedule:
     every = doc.number("schedule.every_minutes", 10, float, minimum=0.1)
+    at = doc.raw("schedule.daily_at")
+    if isinstance(at, int) and not isinstance(at, bool) and 60 <= at < 24 * 60:  # 18:30 unquoted: 18 * 60 + 30
+        raise doc.fail("schedule.daily_at", f'put the time in quotes, daily_at: "{at // 60}:{at % 60:02d}" '
+                                            f"(without them YAML reads {at // 60}:{at % 60:02d} as a number)")
     at_text = doc.text("schedule.daily_at")
     daily = None
     if at_text:

@@ -83,6 +83,18 @@ def test_an_smtp_password_written_into_the_config_is_refused_and_never_repeated(
         assert "email.smtp.password_env: names the environment variable that holds the password" in out + err
 
 
+def test_a_daily_time_written_without_quotes_is_explained(practice, capsys):
+    """YAML reads an unquoted 18:30 as the number 1110 (base 60): the admin who wrote 18:30 was told
+    it 'must be a time like 18:30 (got '1110')'."""
+    practice.configure('daily_at: ""', "daily_at: 18:30")
+    code, _, err = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 1 and "1110" not in err
+    assert ('schedule.daily_at: put the time in quotes, daily_at: "18:30" (without them YAML reads 18:30 as '
+            "a number)") in err
+    practice.configure("daily_at: 18:30", 'daily_at: "18:30"')
+    assert practice.config.schedule.daily_at.strftime("%H:%M") == "18:30"
+
+
 def test_a_key_given_twice_is_an_error_naming_it_and_both_lines(practice, capsys):
     """YAML keeps the last of two entries of a key without a word: the admin says which one is meant."""
     original = practice.config_path.read_text(encoding="utf-8")
