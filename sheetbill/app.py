@@ -48,6 +48,34 @@ def book_for(config: Config, clock: Clock | None = None, google=None):
 
 
 def renderer_for(config: Config, google=None):
+    """The invoice renderer; a template that is missing or broken is a config error naming render.template."""
+    from .render.errors import RenderError
+
+    try:
+        return _renderer(config, google)
+    except RenderError as exc:
+        if config.render.engine == "gdocs":
+            raise
+        raise ConfigError(f"{config.path.name}: render.template: {exc}") from None
+
+
+def email_templates(config: Config) -> None:
+    """The email templates load (ConfigError naming the key if one does not): checked before a run bills
+    anything, else every cycle would make invoices whose emails cannot be written."""
+    from .render.errors import RenderError
+    from .render.template import load_template
+
+    if config.email.transport == "none":
+        return
+    for key, path in (("email.subject_template", config.email.subject_template),
+                      ("email.body_template", config.email.body_template)):
+        try:
+            load_template(path, autoescape=False)
+        except RenderError as exc:
+            raise ConfigError(f"{config.path.name}: {key}: {exc}") from None
+
+
+def _renderer(config: Config, google=None):
     if config.render.engine == "gdocs":
         from .render.gdocs import GoogleDocsRenderer
         assert config.google is not None  # config.load requires the google: section for gdocs
@@ -108,6 +136,7 @@ def worker_for(config: Config, clock: Clock | None = None, deliver: bool = True,
 
     if deliver:
         refuse_placeholders(config)  # nothing goes out under `init`'s CHANGE-ME details
+        email_templates(config)
     email = config.email
     message = partial(_message, invoice_message, email)
     book = book_for(config, clock, google)

@@ -9,7 +9,7 @@ from . import config as config_mod
 from .app import book_for, renderer_for, transport_for
 from .book.excel import office_locks
 from .book.shape import ShapeError
-from .errors import SheetbillError
+from .errors import ConfigError, SheetbillError
 from .vat_check import vat_findings
 
 
@@ -147,6 +147,8 @@ def _templates(config, connect: bool = True) -> list[str]:
         renderer = renderer_for(config)
         if connect:  # a template kept elsewhere (Google Docs) is looked up
             renderer.check()
+    except ConfigError as exc:  # names its key
+        out.append(str(exc).removeprefix(f"{config.path.name}: "))
     except Exception as exc:  # RenderError, missing file, syntax error
         key = "google.docs_template" if config.render.engine == "gdocs" else "render.template"
         out.append(f"{key}: {exc}")
