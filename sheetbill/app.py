@@ -17,7 +17,7 @@ from .config import PACKAGE_TEMPLATES, Config
 from .errors import ConfigError, SheetbillError
 from .health import CycleLog, health_for, log_path
 from .render.store import PdfStore
-from .clock import Clock
+from .clock import Clock, SystemClock
 from .worker import Worker
 
 EXAMPLE_CONFIG = PACKAGE_TEMPLATES.parent / "config.example.yaml"
@@ -163,10 +163,29 @@ def pooled(config: Config, renderer):
     return HtmlPool(lambda doc: renderer.render(doc), config.render.template).render_all
 
 
-def monitored(config: Config, worker: Worker):
-    """`worker.run_once`, each cycle recorded beside the workbook (`sheetbill status`), alerting the practice
-    after failed cycles in a row."""
-    return health_for(config, worker.transport, worker.clock.now).monitored(worker.run_once)
+def monitored(config: Config, worker: Worker | None = None, make: Callable[[], Worker] | None = None):
+    """One cycle per call, each recorded beside the workbook (`sheetbill status`), alerting the practice
+    after failed cycles in a row. Without a `worker` it is made (`make`, else from the config) in the
+    first cycle, and again in the next while it cannot be (a template missing, the SMTP password's
+    variable not set): each such cycle is a failed one, and the one after the fix goes on."""
+    made: list[Worker] = [worker] if worker is not None else []
+    monitor = health_for(config, worker.transport if worker is not None else _alert_transport(config),
+                         (worker.clock if worker is not None else SystemClock()).now)
+
+    def run_once():
+        if not made:
+            made.append(make() if make is not None else worker_for(config))
+            monitor.transport, monitor.now = made[0].transport, made[0].clock.now
+        return made[0].run_once()
+    return monitor.monitored(run_once)
+
+
+def _alert_transport(config: Config):
+    """How the practice is told while no worker could be made: the config's email, if it can be had."""
+    try:
+        return transport_for(config)
+    except SheetbillError:
+        return None
 
 
 def serve_webhook(config: Config, host: str, port: int) -> None:

@@ -171,7 +171,7 @@ def _auth(args) -> int:
 
 def _run(args) -> int:
     config = config_mod.load(args.config)
-    report = app.monitored(config, app.worker_for(config))()
+    report = app.monitored(config)()
     if args.log_format == "json":  # the timer unit's: journald and log shippers read one entry a line
         from .watch import log_report
 
@@ -202,7 +202,6 @@ def _watch(args) -> int:
     from .watch import watch
 
     config = config_mod.load(args.config)
-    worker = app.worker_for(config)
     stopping = {"flag": False}
 
     def stop(signum, frame) -> None:
@@ -217,8 +216,8 @@ def _watch(args) -> int:
     logging.getLogger("sheetbill").info("watching %s every %g min%s", config.workbook or "the Google Sheet",
                                         config.schedule.every_minutes,
                                         f" and daily at {daily:%H:%M} ({config.timezone.key})" if daily else "")
-    watch(app.monitored(config, worker), config.schedule.every_minutes, daily, stop=lambda: stopping["flag"],
-          timezone=config.timezone, now=worker.clock.now)
+    watch(app.monitored(config), config.schedule.every_minutes, daily, stop=lambda: stopping["flag"],
+          timezone=config.timezone)
     return 0
 
 

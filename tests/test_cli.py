@@ -376,13 +376,13 @@ def test_the_daily_run_is_at_the_practices_time_of_day_whatever_the_machines_clo
     ("email.body_template", "body_template: templates/email/invoice_body.txt",
      "body_template: templates/email/invoice_bdy.txt"),
 ])
-def test_a_missing_template_names_its_key_in_run_and_watch_as_in_check(practice, capsys, key, old, new):
+def test_a_missing_template_names_its_key_in_run_as_in_check(practice, capsys, key, old, new):
     """`check` named the key; `run` and `watch` said only 'template not found: /.../invoce.html' (and a
     missing email template let every cycle make invoices whose emails failed, one error each, never
-    a failed cycle the practice would be told of)."""
+    a failed cycle the practice would be told of: see test_health for watch)."""
     practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
     practice.configure(old, new)
-    for command in (["check", "--offline"], ["run"], ["watch"]):
+    for command in (["check", "--offline"], ["run"]):
         code, out, err = run(capsys, command[0], "--config", str(practice.config_path), *command[1:])
         assert code == 1, command
         assert f"{key}: template not found: " in out + err and new.split("/")[-1] in out + err

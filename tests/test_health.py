@@ -204,3 +204,28 @@ def test_a_timer_run_with_json_logs_writes_json_lines_only(practice):
     assert code == 3
     assert [(e["level"], e["message"].split(" (")[0]) for e in entries] == [
         ("error", "practice.xlsx is open in Excel or LibreOffice")]
+
+
+def test_a_worker_that_cannot_start_is_a_failed_cycle_the_practice_is_told_of(practice, capsys):
+    """The email template deleted (or the SMTP password's variable gone from the service's environment):
+    every `run` of the timer, and `watch` at each restart, stopped before its cycle was recorded, so
+    `status` showed nothing new and the practice was never emailed, however long it lasted."""
+    from sheetbill.errors import ConfigError
+
+    body = practice.folder / "templates" / "email" / "invoice_body.txt"
+    text = body.read_text(encoding="utf-8")
+    body.unlink()
+    clock = FixedClock()
+    cycle = app.monitored(practice.config, make=lambda: practice.worker(clock))
+    for _ in range(3):
+        clock.current += timedelta(minutes=10)
+        with pytest.raises(ConfigError, match="email.body_template: template not found"):
+            cycle()
+    [down] = practice.emails()
+    assert "3 cycles in a row failed" in down["Subject"] and "email.body_template" in down.get_content()
+    assert cli.main(["status", "--config", str(practice.config_path)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("3 failed cycle(s) in a row; the practice was emailed")
+    body.write_text(text, encoding="utf-8")  # put back: the same watch goes on, no restart needed
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    assert cycle().created == ["INV-2026-0001"]
+    assert any("working again" in e["Subject"] for e in practice.emails())
