@@ -181,7 +181,12 @@ def monitored(config: Config, worker: Worker | None = None, make: Callable[[], W
 
 
 def _alert_transport(config: Config):
-    """How the practice is told while no worker could be made: the config's email, if it can be had."""
+    """How the practice is told while no worker could be made: the config's email, if it can be had
+    (and not while `init`'s placeholders stand: nothing is sent under them)."""
+    from .placeholders import placeholder_keys
+
+    if placeholder_keys(config):
+        return None
     try:
         return transport_for(config)
     except SheetbillError:
