@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import config as config_mod
 from .app import book_for, renderer_for, transport_for
-from .book.excel import office_locks
+from .book.excel import left_behind, office_locks
 from .book.shape import ShapeError
 from .errors import ConfigError, SheetbillError
 from .vat_check import vat_findings
@@ -60,7 +60,8 @@ def _workbook(config) -> list[str]:
             out.append(f"workbook: {folder} is not writable: sheetbill saves {config.workbook.name}, its backups "
                        "and its own small files there; give the user it runs as the right to write in it")
         for lock in office_locks(config.workbook):
-            out.append(f"workbook: {config.workbook.name} is open in Excel or LibreOffice ({lock.name}); runs will wait until it is closed")
+            out.append(f"workbook: {config.workbook.name} is open in Excel or LibreOffice ({lock.name}); runs will wait "
+                       f"until it is closed ({left_behind(lock)})")
     return out
 
 

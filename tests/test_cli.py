@@ -165,6 +165,19 @@ def test_a_locked_workbook_exits_3(practice, capsys):
     assert code == 3 and "open in Excel or LibreOffice" in err
 
 
+def test_a_lock_file_left_by_a_crash_says_it_may_be_deleted(practice, capsys):
+    """Excel or the machine crashed with the workbook open, or a sync client copied the lock file:
+    `~$practice.xlsx` stays although no one has the workbook open, and every cycle (and the alert
+    email) said only 'close it'."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    (practice.folder / "~$practice.xlsx").write_text("x")
+    code, _, err = run(capsys, "run", "--config", str(practice.config_path))
+    assert code == 3
+    assert "if no one has it open, ~$practice.xlsx was left behind by a crash: delete it" in err
+    code, out, _ = run(capsys, "check", "--offline", "--config", str(practice.config_path))
+    assert "if no one has it open, ~$practice.xlsx was left behind by a crash: delete it" in out
+
+
 def test_watch_runs_cycles_until_stopped_and_survives_a_failing_one():
     from sheetbill.errors import WorkbookBusy
 

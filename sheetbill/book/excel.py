@@ -43,6 +43,11 @@ def office_locks(path: Path) -> list[Path]:
     return [p for p in candidates if p.exists()]
 
 
+def left_behind(lock: Path) -> str:
+    """What to do about a lock file no one's Excel holds any more."""
+    return f"if no one has it open, {lock.name} was left behind by a crash: delete it"
+
+
 class ExcelBook:
     def __init__(self, path: Path, tabs: Sequence[Tab], backups: int = 5, patch=patch_workbook) -> None:
         self.path = Path(path)
@@ -98,7 +103,8 @@ class ExcelBook:
         found = office_locks(self.path)
         if found:
             raise WorkbookBusy(f"{self.path.name} is open in Excel or LibreOffice ({found[0].name} exists); "
-                               "close it and the next run will go on. Nothing was written.")
+                               f"close it and the next run will go on ({left_behind(found[0])}). "
+                               "Nothing was written.")
 
     # -- reading ----------------------------------------------------------
     def read(self, history: bool = False) -> Snapshot[Stamp]:
