@@ -76,7 +76,7 @@ def test_the_starter_template_prints_each_line_in_its_prices_basis(google_practi
     assert "Description | Quantity | Einzelpreis brutto | Discount | Betrag brutto" in gross
     assert "Massage (gross) | 3 | 49,99 € | -5,00 € | 144,97 €" in gross
     assert "Description | Quantity | Prix unitaire | Discount | HT" in mixed
-    assert "Massage (gross) | 3 | 49,99 € | -5,00 € | 144,97 € TTC" in mixed
+    assert "Massage (gross) | 3 | 49,99 € | -4,51 € | 145,46 € TTC" in mixed  # its share of the 5.00 off
     assert "Physiotherapy (net) | 1 | 85,00 € | -8,50 € | 76,50 €" in mixed
 
 
