@@ -67,15 +67,20 @@ def test_a_client_who_owes_from_an_earlier_month_gets_the_monthly_statement(prac
     assert "please pay 65.00 EUR" in text
 
 
-def test_a_monthly_statement_sent_stays_as_sent(practice):
-    """The PDF kept beside the others is the one the client got: later runs of the month
-    neither render it again as of their own day nor overwrite it."""
+def november_statement_sent(practice):
+    """Anna billed on 2 Nov, monthly statements on: the run of 1 Dec sends November's. Its PDF."""
     practice.configure("monthly: false", "monthly: true")
     practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
     practice.run()
     practice.run(FixedClock(datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)))
     [sent] = [m for m in practice.emails() if "tatement" in m["Subject"]]
-    attached = next(sent.iter_attachments())
+    return next(sent.iter_attachments())
+
+
+def test_a_monthly_statement_sent_stays_as_sent(practice):
+    """The PDF kept beside the others is the one the client got: later runs of the month
+    neither render it again as of their own day nor overwrite it."""
+    attached = november_statement_sent(practice)
     practice.append("Sessions", session("S-00002", date(2026, 12, 2)))
     practice.run(FixedClock(datetime(2026, 12, 3, 8, 0, tzinfo=timezone.utc)))
     stored = practice.folder / "invoices" / attached.get_filename()
@@ -88,12 +93,7 @@ def test_a_statement_made_again_by_the_command_leaves_the_one_sent_as_it_was(pra
     that day beside it, as `sheetbill invoice` does, and the copy of what the client got stays."""
     from sheetbill import commands
 
-    practice.configure("monthly: false", "monthly: true")
-    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
-    practice.run()
-    practice.run(FixedClock(datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)))
-    [sent] = [m for m in practice.emails() if "tatement" in m["Subject"]]
-    attached = next(sent.iter_attachments())
+    attached = november_statement_sent(practice)
     practice.append("Payments", ["P-00001", date(2026, 12, 2), "C-001", None, Decimal("20"), "Card"])
     later = FixedClock(datetime(2026, 12, 3, 8, 0, tzinfo=timezone.utc))
     practice.run(later)
