@@ -81,7 +81,7 @@ def import_events(events: list[CardEvent], tables: Mapping[str, Table], state: M
                   minor_unit: Decimal, tz: tzinfo) -> EventImport:
     result = EventImport()
     known = card_rows(tables.get("payments"))
-    void = void_invoices(tables.get("invoices"))
+    void: set[str] | None = None  # read from Invoices once a payment needs it, not every run
     cursor, seen = state.get(CURSOR, ""), set(state.get(SEEN, "").split())
     newest, at_newest = 0, set[str]()
     for ev in events:
@@ -105,7 +105,8 @@ def import_events(events: list[CardEvent], tables: Mapping[str, Table], state: M
         amount = from_minor(ev.amount, minor_unit)
         client, invoice_no = ev.metadata.get("client_id", ""), ev.metadata.get("invoice_no", "")
         problem = ""
-        if ev.kind == "paid" and invoice_no in void:
+        if ev.kind == "paid" and invoice_no and invoice_no in (
+                void := void if void is not None else void_invoices(tables.get("invoices"))):
             invoice_no = ""  # the client's money: their oldest open invoices, else credit
         if ev.kind != "paid":
             client, invoice_no = known.get(ev.intent, (client, invoice_no))
