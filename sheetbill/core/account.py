@@ -40,6 +40,7 @@ from .clients import ClientBook
 from .model import Allocation, Client, Invoice, InvoiceStatus, Payment
 from .number import ZERO
 from .owner import payment_owner
+from .record import record
 
 CREDIT, REFUND = "Credit", "Refund"  # the Applied To words (core.payments spells them the same)
 _END_OF_DAY = 1 << 62  # a row after every row: (day, _END_OF_DAY) is a place after all of a day's payments
@@ -67,7 +68,7 @@ def _key(invoice_no: str) -> str:
     return invoice_no.strip().upper()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Charge:
     """An invoice (positive total) or a credit note (negative total) on the account."""
 
@@ -94,7 +95,7 @@ class Charge:
         return not self.credit_note and not self.void_by(day) and self.total > 0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Application:
     """Money of one payment on one invoice, and from when it counts."""
 
@@ -114,7 +115,7 @@ class Application:
         return self.on <= day and not self.void_by(day)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Received:
     """One applied payment (a refund has a negative amount)."""
 
@@ -141,7 +142,7 @@ class Received:
         return sum((a.amount for a in self.applications if a.void_from is None), ZERO)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PaymentOnInvoice:
     """A payment as an invoice lists it."""
 
@@ -151,7 +152,7 @@ class PaymentOnInvoice:
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InvoiceFigures:
     """What an invoice document says about money, as of its moment."""
 
@@ -169,7 +170,7 @@ class InvoiceFigures:
         return self.status is AccountStatus.PAID
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ReceiptFigures:
     """What a receipt (or a refund receipt) says, as of its payment's moment."""
 
@@ -182,7 +183,7 @@ class ReceiptFigures:
     on: date  # the day those two are of: the payment's date, or the newest issue date of the invoices it paid
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OpenInvoice:
     """An invoice not fully paid on a day."""
 

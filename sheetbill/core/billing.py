@@ -35,6 +35,7 @@ from .plan import CellWrite, Plan, RowAppend, RowProblem
 from .pricing import PriceList, PricingProblem, discounts, session_lines
 from .kind import is_credit_note
 from .vat import MIXED_OUTSIDE_SCOPE, VatRules, mixes_outside_scope, needs_einvoice, outside_scope_only
+from .record import record
 
 @dataclass(frozen=True)
 class BillingRules:
@@ -61,7 +62,7 @@ class BillingRules:
         return is_credit_note(number, self.credit_note_pattern)
 
 
-@dataclass(frozen=True)
+@record
 class Billable:
     session: Session
     client: Client

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Callable, Iterable, Iterator, Sequence
 
 from .changes import Changes, Fields
+from .record import record
 
 GENESIS = "0" * 16
 FIELDS = ("at", "actor", "action", "tab", "key", "field", "before", "after", "hash")  # the tab's columns
@@ -22,7 +22,7 @@ Entry = tuple[str, str, str, str, str, str, str, str]  # a Change's fields, unch
 _ROW = Fields.of(*FIELDS)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     at: str
     actor: str

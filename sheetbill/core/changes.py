@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from collections.abc import ItemsView, Iterator
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
+from .record import record
+
 if TYPE_CHECKING:
     from .changelog import Change
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CellWrite:
     """Set one cell of an existing row. `key` is the row's identity (Session ID,
     Invoice No...) so the writer can check the row did not move since the read."""
@@ -77,7 +79,7 @@ class _FieldItems(ItemsView[str, object]):
         return zip(self.row._names, self.row._values)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RowAppend:
     """Add one row at the end of a tab."""
 

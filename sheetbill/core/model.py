@@ -10,10 +10,12 @@ written over says what it held.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+
+from .record import record
 
 
 class SessionStatus(str, Enum):
@@ -57,7 +59,7 @@ LIVE_STATUSES = frozenset(
 ISSUED = frozenset({InvoiceStatus.FINALIZED, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Discount:
     """`10%` (percent set) or a fixed amount off the session (amount set)."""
 
@@ -68,7 +70,7 @@ class Discount:
         return f"{self.percent}%" if self.percent is not None else str(self.amount)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Extra:
     """One item of a session's Extras, e.g. `BANDAGE x2`."""
 
@@ -76,7 +78,7 @@ class Extra:
     quantity: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Session:
     row: int
     session_id: str
@@ -102,7 +104,7 @@ class Session:
         return self.billing_status.value if self.billing_status is not None else self.unknown_billing_status
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Client:
     row: int
     client_id: str
@@ -124,7 +126,7 @@ class Client:
     unknown_invoice_mode: str = ""  # an Invoice Mode text that names no InvoiceMode ("" when it does)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ServicePrice:
     """One row of Services: a code's price from `valid_from` on."""
 
@@ -142,7 +144,7 @@ class ServicePrice:
     prices: str = ""  # optional Services column: "gross" (price includes VAT) or "net" ("" = config)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Line:
     """One row of the Lines tab: a priced item of an invoice."""
 
@@ -175,7 +177,7 @@ def implied_category(rate: Decimal) -> str:
     return "S" if rate > 0 else "E"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Invoice:
     """One row of the Invoices tab with its lines: the ledger."""
 
@@ -229,7 +231,7 @@ class PaymentMethod(str, Enum):
     OTHER = "Other"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Allocation:
     """Part of a payment applied to one invoice (`Applied To`: `INV-2026-0001 40.00; ...`)."""
 
@@ -237,7 +239,7 @@ class Allocation:
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Payment:
     """One row of the Payments tab. `applied` is what earlier runs recorded in Applied To."""
 
@@ -256,7 +258,7 @@ class Payment:
     errors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CashDay:
     """One row of the Cash tab: the day's drawer."""
 
@@ -272,7 +274,7 @@ class CashDay:
     errors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Ledger:
     """What the workbook holds, as records: the input of every plan."""
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 from .changes import CellWrite, Changes, RowAppend
 from .model import Invoice
+from .record import record
 
 __all__ = ["CellWrite", "Plan", "RowAppend", "RowProblem"]
 
 
-@dataclass(frozen=True)
+@record
 class RowProblem:
     """A row that cannot be processed, with the sentence shown next to it."""
 

@@ -8,7 +8,6 @@ the session's Problem column.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Iterable
@@ -16,6 +15,7 @@ from typing import Iterable
 from .model import Client, Discount, Line, ServicePrice, Session, SessionStatus
 from .number import HUNDRED, ZERO, money, shares
 from .vat import VatProblem, VatRules, treatment
+from .record import record
 
 
 class PricingProblem(Exception):
@@ -75,7 +75,7 @@ def _day(d: date | None) -> str:
     return d.isoformat() if d else "the start"
 
 
-@dataclass(frozen=True)
+@record
 class PricedItem:
     code: str
     quantity: Decimal

@@ -36,6 +36,7 @@ from decimal import Decimal
 from . import vatex
 from .model import Client, Line, ServicePrice
 from .vatex import N_, NOTE_INTRA_COMMUNITY, NOTE_OUTSIDE_SCOPE, NOTE_REVERSE_CHARGE, NOTE_SMALL_BUSINESS_FR
+from .record import record
 
 STANDARD, ZERO_RATED, EXEMPT, REVERSE_CHARGE, INTRA_COMMUNITY, OUTSIDE_SCOPE = "S", "Z", "E", "AE", "K", "O"
 CATEGORIES = (STANDARD, ZERO_RATED, EXEMPT, REVERSE_CHARGE, INTRA_COMMUNITY, OUTSIDE_SCOPE)
@@ -109,7 +110,7 @@ class VatRules:
     country: str = ""  # the practice's country (ISO code): whose law a code-only exemption reason cites
 
 
-@dataclass(frozen=True)
+@record
 class Treatment:
     category: str
     rate: Decimal  # percent
