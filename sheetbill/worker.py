@@ -72,21 +72,24 @@ class Worker:
         report = CycleReport()
         with self.book.lease():
             if not self.quiet.skip(report):
-                seen = self._reconcile(self._read(report), report)
-                cycle = self._plan(seen)
+                seen, to_bill = self._read(report)
+                seen = self._reconcile(seen, report)
+                cycle = self._plan(seen, to_bill)
                 seen, invoices = self._commit(seen, cycle, report)
                 seen = self._deliver(seen, cycle, invoices, report)
                 self._record(seen, report)
         report.seconds = _time.monotonic() - started
         return report
 
-    def _read(self, report: CycleReport) -> Reading:
-        """Every tab, lost state rebuilt, the edits people made, the Changelog's chain checked."""
+    def _read(self, report: CycleReport) -> tuple[Reading, int]:
+        """Every tab, lost state rebuilt, the edits people made, the Changelog's chain checked;
+        and how many sessions there are to bill (for the progress lines of a big cycle)."""
         with progress.stage("reading", min_items=progress.BIG_CYCLE) as found:
             seen = self.io.first_reading()
-            found(unbilled(seen.ledger.invoices, seen.ledger.sessions), "sessions to bill")  # a steady cycle: no line
+            to_bill = unbilled(seen.ledger.invoices, seen.ledger.sessions)
+            found(to_bill, "sessions to bill")  # a steady cycle: no line
         report.warnings = self.chain.findings(seen.snapshot)
-        return seen
+        return seen, to_bill
 
     def _reconcile(self, seen: Reading, report: CycleReport) -> Reading:
         """Edits to finalized invoices undone, then the payments that came in, each written at once."""
@@ -103,9 +106,8 @@ class Worker:
             seen = intake.bank_folder(self.config, self.io, seen, self.planned, self.clock.now(), report)
         return intake.matched_bank_rows(self.io, seen)
 
-    def _plan(self, seen: Reading) -> CyclePlan:
-        with progress.stage("planning", unbilled(seen.ledger.invoices, seen.ledger.sessions), "sessions to bill",
-                            min_items=progress.BIG_CYCLE):
+    def _plan(self, seen: Reading, to_bill: int) -> CyclePlan:
+        with progress.stage("planning", to_bill, "sessions to bill", min_items=progress.BIG_CYCLE):
             return self.coded(seen.snapshot, self.planned(seen.ledger))
 
     def _commit(self, seen: Reading, cycle: CyclePlan, report: CycleReport) -> tuple[Reading, list[Invoice]]:

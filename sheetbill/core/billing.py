@@ -271,41 +271,55 @@ def _not_its_invoice(s: Session, live_by_no: dict[str, Invoice]) -> str:
 def _changed_since_invoiced(s: Session, inv: Invoice, lines: tuple[Line, ...], clients: ClientBook,
                             minor: Decimal) -> str:
     """A sentence if the session's billable cells no longer match what was invoiced."""
-    where = f"after it was invoiced on {inv.invoice_no}"
-    hint = "; the invoice stays as sent (void it to re-bill)"
-    if s.status not in (SessionStatus.COMPLETED, SessionStatus.NO_SHOW):
-        return f"Status changed to '{s.status_text}' {where}{hint}"
-    if not lines:
+    change = _change(s, inv, lines, clients, minor)
+    if change is None:
         return ""
+    what, detail = change
+    return (f"{what} after it was invoiced on {inv.invoice_no}{f' ({detail})' if detail else ''}"
+            "; the invoice stays as sent (void it to re-bill)")
+
+
+def _change(s: Session, inv: Invoice, lines: tuple[Line, ...], clients: ClientBook,
+            minor: Decimal) -> tuple[str, str] | None:
+    """What changed (and from what to what), or None: checked for every invoiced session each
+    cycle, so nothing is formatted until something did."""
+    if s.status is not SessionStatus.COMPLETED and s.status is not SessionStatus.NO_SHOW:
+        return f"Status changed to '{s.status_text}'", ""
+    if not lines:
+        return None
     if s.date is not None and s.date != lines[0].date:
-        return f"Date changed {where} ({_iso(lines[0].date)} -> {s.date.isoformat()}){hint}"
+        return "Date changed", f"{_iso(lines[0].date)} -> {s.date.isoformat()}"
     client_id = clients.id_of(s.client)
     if client_id is not None and client_id != inv.client_id:
-        return f"Client changed {where} ({inv.client_id} -> {client_id}){hint}"
+        return "Client changed", f"{inv.client_id} -> {client_id}"
     if s.status is SessionStatus.NO_SHOW:
-        return ""
+        return None
+    quantity = s.quantity if s.quantity is not None else Decimal(1)
+    if len(lines) == 1 and not s.extras:  # the usual session: one line, its service
+        line = lines[0]
+        if line.quantity == quantity and line.code.upper() == s.service.strip().upper():
+            return _discount_changed(s, lines, minor)
     billed = sorted((l.code.upper(), l.quantity) for l in lines)
-    now = sorted([(s.service.strip().upper(), s.quantity if s.quantity is not None else Decimal(1))]
-                 + [(e.code.upper(), e.quantity) for e in s.extras])
+    now = sorted([(s.service.strip().upper(), quantity)] + [(e.code.upper(), e.quantity) for e in s.extras])
     if billed != now:
-        return f"Service, Quantity or Extras changed {where} ({_items(billed)} -> {_items(now)}){hint}"
-    return _discount_changed(s, lines, minor, where, hint)
+        return "Service, Quantity or Extras changed", f"{_items(billed)} -> {_items(now)}"
+    return _discount_changed(s, lines, minor)
 
 
-def _discount_changed(s: Session, lines: tuple[Line, ...], minor: Decimal, where: str, hint: str) -> str:
-    """A sentence if the session's own Discount no longer gives what its lines took off (a
-    client's Discount changed later is not the session's: it is not compared)."""
+def _discount_changed(s: Session, lines: tuple[Line, ...], minor: Decimal) -> tuple[str, str] | None:
+    """What the session's own Discount gives now against what its lines took off, if they
+    differ (a client's Discount changed later is not the session's: it is not compared)."""
     if s.discount is None:
-        return ""
+        return None
     took = money(sum((l.discount for l in lines), ZERO), minor)
     try:
         now = sum(discounts(s.discount, [money(l.quantity * l.unit_price, minor) for l in lines], minor), ZERO)
     except PricingProblem:
         now = None
     if now == took:
-        return ""
+        return None
     shown = f"{now:f} off" if now is not None else "more than the session"
-    return f"Discount changed {where} ({took:f} off -> {shown}){hint}"
+    return "Discount changed", f"{took:f} off -> {shown}"
 
 
 def _items(items: list[tuple[str, Decimal]]) -> str:

@@ -28,6 +28,8 @@ class PatternError(ValueError):
 class NumberPattern:
     pattern: str
     _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)  # the numbers it makes
+    # numbers already asked about: every invoice's number is asked about several times a cycle
+    _matched: dict[str, bool] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         tokens = [m.group(1) for m in _TOKEN.finditer(self.pattern)]
@@ -65,7 +67,10 @@ class NumberPattern:
 
     def matches(self, number: str) -> bool:
         """Whether `number` is one of this pattern's."""
-        return self._regex.fullmatch(number.strip()) is not None
+        found = self._matched.get(number)
+        if found is None:
+            found = self._matched[number] = self._regex.fullmatch(number.strip()) is not None
+        return found
 
     def scope(self, on: date) -> int | None:
         return on.year if self.yearly else None
