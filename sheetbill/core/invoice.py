@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 from typing import Iterable, Mapping, Sequence
@@ -110,6 +111,13 @@ def _checksum(invoice_no: str, client_id: str, issue: date | None, due: date | N
 
 def _n(value: Decimal) -> str:
     """An amount's text that survives a spreadsheet's own formatting: 65.50 -> 65.5."""
+    return _normal_text(value, value.is_signed())
+
+
+@lru_cache(maxsize=4096)
+def _normal_text(value: Decimal, signed: bool) -> str:
+    """`_n`, remembered: equal amounts have one text, but for the sign of a zero (-0.00 -> -0),
+    hence `signed` in the key. A first cycle takes some twenty texts for each invoice."""
     return format(value.normalize(), "f")
 
 
