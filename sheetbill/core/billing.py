@@ -72,7 +72,8 @@ class Billable:
 def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
     writes: list[CellWrite] = []
     problems: list[RowProblem] = []
-    sessions = with_ids(ledger.sessions, "sessions", "session_id", rules.session_id_pattern, is_session_row, writes)
+    sessions = list(ledger.sessions) if all(s.session_id for s in ledger.sessions) else \
+        with_ids(ledger.sessions, "sessions", "session_id", rules.session_id_pattern, is_session_row, writes)  # as plan_cycle numbers them
     on_invoice = _sessions_on_live_invoices(i for i in ledger.invoices
                                             if not is_credit_note(i.invoice_no, rules.credit_note_pattern))
     lines_by_session = _lines_by_session(ledger.lines)
