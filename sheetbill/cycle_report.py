@@ -18,6 +18,7 @@ class CycleReport:
     problems: list[RowProblem] = field(default_factory=list)
     waiting: int = 0
     errors: list[str] = field(default_factory=list)
+    unsent: list[str] = field(default_factory=list)  # why the transport did not send an email (one per email)
     flags: list[str] = field(default_factory=list)  # what could not be undone, for a person
     warnings: list[str] = field(default_factory=list)  # for a person: the Changelog's chain is broken
     seconds: float = 0.0
@@ -36,6 +37,10 @@ class CycleReport:
         if self.warnings:
             parts.append(f"{len(self.warnings)} warning(s)")
         return ", ".join(parts) + f" in {self.seconds:.1f}s"
+
+    def emails_failed(self) -> bool:
+        """Emails were due and none went: the mail server (or its settings) failed them all."""
+        return bool(self.unsent) and len(self.sent) == len(self.recorded)
 
     def _recorded(self) -> str:
         return f" ({len(self.recorded)} of them by the run that stopped, recorded now)" if self.recorded else ""

@@ -114,7 +114,7 @@ class Health:
             except Exception as exc:
                 self.ended(health.FAILED, str(exc) or type(exc).__name__)
                 raise
-            self.ended(health.ERRORS if report.errors else health.OK, summary(report), report.seconds)
+            self.ended(outcome(report), summary(report), report.seconds)
             return report
         return cycle
 
@@ -158,8 +158,17 @@ class Health:
         return msg
 
 
+def outcome(report) -> str:
+    """A cycle whose emails all failed sent nothing a client is waiting for: failed, as one that stopped."""
+    if report.emails_failed():
+        return health.FAILED
+    return health.ERRORS if report.errors else health.OK
+
+
 def summary(report) -> str:
     """A cycle's line, and for one that had errors the first of them: `status` says why."""
+    if report.emails_failed():
+        return f"emails failed: {report.unsent[0]}; {report.line()}"
     if not report.errors:
         return report.line()
     more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""

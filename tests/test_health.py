@@ -17,6 +17,7 @@ from sheetbill.errors import SheetbillError
 from sheetbill.logformat import JsonFormatter
 
 from .conftest import FixedClock, session
+from .test_deliver_smtp import Mailbox, serve  # noqa: F401 - serve is a fixture
 
 
 def cycles(outcomes: str) -> list[CycleRecord]:
@@ -176,8 +177,8 @@ def test_watch_and_status_say_why_a_cycle_had_errors(practice, capsys, caplog):
     assert "Connection refused" in errors[0]
     assert cli.main(["status", "--config", str(practice.config_path)]) == 0
     [cycle, _] = capsys.readouterr().out.splitlines()
-    assert "errors" in cycle and "1 error(s)" in cycle
-    assert "INV-2026-0001: email not sent to Anna Meier" in cycle
+    assert "failed" in cycle and "1 error(s)" in cycle  # its only email failed: no client got anything
+    assert "emails failed: cannot reach the mail server 127.0.0.1" in cycle and "Connection refused" in cycle
 
 
 def test_a_timer_run_with_json_logs_writes_json_lines_only(practice):
@@ -229,3 +230,63 @@ def test_a_worker_that_cannot_start_is_a_failed_cycle_the_practice_is_told_of(pr
     practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
     assert cycle().created == ["INV-2026-0001"]
     assert any("working again" in e["Subject"] for e in practice.emails())
+
+
+class Refusing(Mailbox):
+    """A mail server that takes every address and refuses every message (the account is blocked)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data_reply = "554 5.7.1 Sending paused for this account"
+        self.tried: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.tried += envelope.rcpt_tos
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_cycle_whose_emails_all_fail_is_a_failed_one_and_the_practice_is_told(practice, serve, caplog, capsys):
+    """The mail server refuses every message: each cycle saved its invoice and no client got an email,
+    yet was recorded as one 'with errors', so the 'cycles in a row failed' alert was never tried and the
+    Dashboard said no cycle had failed. The alert is tried on the same server (refused too) without
+    ending the cycle."""
+    from .test_e2e_smtp import use_smtp
+
+    server = Refusing()
+    use_smtp(practice, serve(server))
+    clock = FixedClock()
+    cycle = app.monitored(practice.config, practice.worker(clock))
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    with caplog.at_level(logging.ERROR, logger="sheetbill"):
+        for _ in range(3):
+            clock.current += timedelta(minutes=10)
+            assert cycle().sent == []
+    assert server.tried == ["anna@example.com"] * 3 + [practice.config.practice.email]
+    assert any(r.getMessage().startswith("down alert: email not sent") and "554 5.7.1" in r.getMessage()
+               for r in caplog.records)
+    assert cli.main(["status", "--config", str(practice.config_path)]) == 0
+    *lines, last = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and all("failed" in line for line in lines)
+    assert "emails failed: the mail server 127.0.0.1" in lines[-1] and "554 5.7.1 Sending paused" in lines[-1]
+    assert last == "3 failed cycle(s) in a row"  # told of, not emailed: the alert was refused too
+    practice.append("Sessions", session("S-00002", date(2026, 11, 4)))
+    clock.current += timedelta(minutes=10)
+    cycle()
+    board = {r["Item"]: r for r in practice.rows("Dashboard")}
+    assert board[FAILURES_ITEM]["Count"] == 3
+    assert "emails failed: the mail server" in board[LAST_FAILURE_ITEM]["Value"]
+
+
+def test_a_refused_client_address_alone_is_not_a_failed_cycle(practice, serve, capsys):
+    """The server refuses one client's address (no such mailbox): that is the client's row to fix, the
+    mail itself works; the cycle has an error, not a failure."""
+    from .test_e2e_smtp import use_smtp
+
+    server = Mailbox()
+    server.rcpt_replies["anna@example.com"] = "550 5.1.1 No such user"
+    use_smtp(practice, serve(server))
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    app.monitored(practice.config, practice.worker(FixedClock()))()
+    assert cli.main(["status", "--config", str(practice.config_path)]) == 0
+    [cycle, _] = capsys.readouterr().out.splitlines()
+    assert "errors" in cycle and "5.1.1 No such user" in cycle

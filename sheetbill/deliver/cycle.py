@@ -94,7 +94,8 @@ class Delivery:
                     snapshot.state, report.errors, lookup, report.flags))
         commits = Commits(book, snapshot)
         outcome = send_all(items, self.transport, commits, lookup, first,
-                           out=Outcome(report.sent, report.errors, recorded=report.recorded))  # filled as it goes: a failing write still tells
+                           out=Outcome(report.sent, report.errors, recorded=report.recorded,
+                                       failed=report.unsent))  # filled as it goes: a failing write still tells
         report.actions += [Action(PDF, n) for n in report.pdfs]
         report.actions += emailed(outcome.delivered, self.rules.credit_note)
         return commits.snapshot

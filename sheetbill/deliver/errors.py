@@ -16,6 +16,7 @@ class DeliveryError(SheetbillError):
 
     transient = False
     unknown_outcome = False
+    addressee = False  # the server refused the address (RFC 3463 X.1.x), not the mail: the client's to fix
 
     def __init__(self, message: str, code: int | None = None) -> None:
         super().__init__(message)

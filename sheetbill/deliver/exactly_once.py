@@ -45,6 +45,7 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     delivered: list[Outgoing] = field(default_factory=list)
     recorded: list[str] = field(default_factory=list)  # of `sent`, found sent by a run that stopped
+    failed: list[str] = field(default_factory=list)  # why the transport sent none of those (an address refused: not here)
 
 
 def tagged(kind: str, items: Sequence[Outgoing]) -> list[Outgoing]:
@@ -92,6 +93,8 @@ def send_all(items: Sequence[Outgoing], transport: Transport | None, commit: Cal
             failure = _send(transport, item.message)
             if failure is not None:
                 out.errors.append(f"{item.label}: email not sent to {item.message['To']}: {failure}")
+                if not failure.addressee:
+                    out.failed.append(str(failure))
                 if not failure.unknown_outcome:
                     pending += item.unmark
                 if failure.transient:

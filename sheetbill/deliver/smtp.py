@@ -14,6 +14,7 @@ the YAML config) and is sent only to the configured server.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -174,7 +175,12 @@ def _refusal(prefix: str, recipients: dict[str, tuple[int, bytes]]) -> DeliveryE
     detail = "; ".join(f"{address} ({code} {_text(reply)})"
                        for address, (code, reply) in sorted(recipients.items()))
     worst = min(codes, key=lambda code: 0 if 400 <= code < 500 else 1)
-    return _by_code(worst, f"{prefix} {detail}")
+    failure = _by_code(worst, f"{prefix} {detail}")
+    failure.addressee = all(_ADDRESS_STATUS.match(_text(reply)) for _, reply in recipients.values())
+    return failure
+
+
+_ADDRESS_STATUS = re.compile(r"[45]\.1\.\d{1,3}\b")  # RFC 3463 addressing status: no such mailbox, bad domain...
 
 
 def _by_code(code: int, message: str) -> DeliveryError:

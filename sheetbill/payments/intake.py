@@ -19,7 +19,7 @@ from ..core.cycle import CyclePlan
 from ..core.model import Client, Invoice, Ledger
 from ..cycle_report import CycleReport
 from ..deliver.base import Transport
-from ..deliver.exactly_once import send_all
+from ..deliver.exactly_once import Outcome, send_all
 from ..errors import SheetbillError
 from .bank_import import confirmed_payments, import_statement
 
@@ -93,7 +93,7 @@ def pay_links(card, config: Config, book: CycleBook, seen: Reading, clients: tup
                                changelog.utc_stamp(now), transport is not None, lookup, report)
     if mails:
         commits = Commits(book, snapshot)
-        outcome = send_all(mails, transport, commits, lookup)
-        report.sent, report.errors = report.sent + outcome.sent, report.errors + outcome.errors
+        send_all(mails, transport, commits, lookup,
+                 out=Outcome(report.sent, report.errors, recorded=report.recorded, failed=report.unsent))
         snapshot = commits.snapshot
     return run.urls, snapshot
