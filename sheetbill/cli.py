@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -15,6 +14,7 @@ from . import config as config_mod
 from .book.schema import init_capabilities
 from .command_report import print_document
 from .errors import SheetbillError
+from .stopping import Stopping
 
 DEFAULT_CONFIG = "sheetbill.yaml"
 
@@ -171,7 +171,10 @@ def _auth(args) -> int:
 
 def _run(args) -> int:
     config = config_mod.load(args.config)
-    report = app.monitored(config)()
+    with Stopping() as stopping:  # the timer's unit stopped mid-cycle: the cycle finishes, then run ends
+        report = app.monitored(config)()
+    if stopping():
+        logging.getLogger("sheetbill").info("stopped after the cycle")
     if args.log_format == "json":  # the timer unit's: journald and log shippers read one entry a line
         from .watch import log_report
 
@@ -202,22 +205,13 @@ def _watch(args) -> int:
     from .watch import watch
 
     config = config_mod.load(args.config)
-    stopping = {"flag": False}
-
-    def stop(signum, frame) -> None:
-        if stopping["flag"]:
-            raise KeyboardInterrupt
-        stopping["flag"] = True
-        logging.getLogger("sheetbill").info("stopping after the current cycle (Ctrl-C again to stop now)")
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
     daily = config.schedule.daily_at
     logging.getLogger("sheetbill").info("watching %s every %g min%s", config.workbook or "the Google Sheet",
                                         config.schedule.every_minutes,
                                         f" and daily at {daily:%H:%M} ({config.timezone.key})" if daily else "")
-    watch(app.monitored(config), config.schedule.every_minutes, daily, stop=lambda: stopping["flag"],
-          timezone=config.timezone)
+    with Stopping() as stopping:
+        watch(app.monitored(config), config.schedule.every_minutes, daily, stop=stopping,
+              timezone=config.timezone)
     return 0
 
 

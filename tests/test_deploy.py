@@ -23,3 +23,11 @@ def test_stopping_watch_lets_its_cycle_finish():
     assert service["KillSignal"] == "SIGINT"  # watch's cue to finish the cycle under way
     assert service["KillMode"] == "mixed"
     assert "watch" in service["ExecStart"]
+
+
+def test_stopping_the_timers_run_lets_its_cycle_finish():
+    """`run` finishes its cycle on SIGTERM (systemd's stop signal); the PDF processes are left to it."""
+    service = unit("sheetbill-run.service")["Service"]
+    assert service.get("KillSignal", "SIGTERM") in ("SIGTERM", "SIGINT")
+    assert service["KillMode"] == "mixed"
+    assert int(service["TimeoutStopSec"]) >= 60
