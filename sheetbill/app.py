@@ -39,7 +39,9 @@ def google_for(config: Config, google=None):
 
 def book_for(config: Config, clock: Clock | None = None, google=None):
     if config.workbook is not None:
-        return ExcelBook(config.workbook, config.tabs, config.backups)
+        if clock is not None:
+            return ExcelBook(config.workbook, config.tabs, config.backups, zone=config.timezone, now=clock.now)
+        return ExcelBook(config.workbook, config.tabs, config.backups, zone=config.timezone)
     from .book.google import GoogleBook
     assert config.google is not None  # a config names a workbook or has a google: section
     if clock is not None:

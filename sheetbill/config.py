@@ -80,6 +80,7 @@ class Schedule:
     every_minutes: float
     daily_at: time | None
     alert_after_failures: int = 3  # failed cycles in a row before the practice is emailed (0: never)
+    alert_after_open_hours: float = 4  # hours the workbook may stay open in Excel before cycles count as failed
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ _SHAPE: dict[str, Any] = {
               "subject_template": None, "body_template": None,
               "smtp": {k: None for k in ("host", "port", "security", "username", "password_env",
                                          "timeout_seconds")}},
-    "schedule": {"every_minutes": None, "daily_at": None, "alert_after_failures": None},
+    "schedule": {"every_minutes": None, "daily_at": None, "alert_after_failures": None,
+                 "alert_after_open_hours": None},
     "reminders": {"days": None},
     "statements": {"monthly": None},
     "insurance": "free",  # checked by insurance.settings
@@ -469,7 +471,8 @@ def _schedule(doc: _Doc) -> Schedule:
         if not m:
             raise doc.fail("schedule.daily_at", f"must be a time like 18:30 (got '{at_text}')")
         daily = time(int(m[1]), int(m[2]))
-    return Schedule(every, daily, doc.number("schedule.alert_after_failures", 3))
+    return Schedule(every, daily, doc.number("schedule.alert_after_failures", 3),
+                    doc.number("schedule.alert_after_open_hours", 4, float))
 
 
 def _tabs(doc: _Doc) -> tuple[Tab, ...]:

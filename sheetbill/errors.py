@@ -2,6 +2,8 @@
 clear message and a non-zero exit; data problems are not exceptions but
 Problem texts next to their rows."""
 
+from datetime import datetime
+
 
 class SheetbillError(Exception):
     """Base of every failure the CLI reports as a message."""
@@ -21,6 +23,15 @@ class WorkbookBusy(SheetbillError):
     """The workbook is open in Excel or LibreOffice, or another worker holds it."""
 
     exit_code = 3
+
+
+class WorkbookOpen(WorkbookBusy):
+    """The workbook is open in Excel or LibreOffice (its lock file is there) since `since`: a person
+    works in it, and billing waits."""
+
+    def __init__(self, message: str, since: datetime) -> None:
+        super().__init__(message)
+        self.since = since
 
 
 class UnsafeToWrite(SheetbillError):

@@ -17,7 +17,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC
+from datetime import UTC, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -27,6 +27,7 @@ from .core.changelog import utc_stamp
 from .core.health import CycleRecord
 from .core.changes import Changes
 from .deliver.exactly_once import Outgoing, send_all
+from .errors import WorkbookOpen
 
 log = logging.getLogger("sheetbill")
 FILE = ".sheetbill-cycles.jsonl"
@@ -102,8 +103,9 @@ class Health:
     """Records each cycle's end in the log and sends the alerts it calls for."""
 
     def __init__(self, cycles: CycleLog, threshold: int, now: Callable, transport=None, sender: str = "",
-                 to: str = "", practice: str = "") -> None:
+                 to: str = "", practice: str = "", open_grace: timedelta = timedelta(hours=4)) -> None:
         self.cycles, self.threshold, self.now = cycles, threshold, now
+        self.open_grace = open_grace  # how long the workbook may be open in Excel before cycles count as failed
         self.transport, self.sender, self.to, self.practice = transport, sender, to, practice
 
     def monitored(self, run: Callable):
@@ -111,6 +113,9 @@ class Health:
         def cycle():
             try:
                 report = run()
+            except WorkbookOpen as exc:  # a person works in it: billing waits, for a while without alarm
+                self.ended(health.while_open(self.now() - exc.since, self.open_grace), str(exc))
+                raise
             except Exception as exc:
                 self.ended(health.FAILED, str(exc) or type(exc).__name__)
                 raise
@@ -177,7 +182,8 @@ def summary(report) -> str:
 
 def health_for(config, transport, now: Callable) -> Health:
     return Health(CycleLog(log_path(config)), config.schedule.alert_after_failures, now, transport,
-                  config.email.sender, config.practice.email or config.email.sender, config.practice.name)
+                  config.email.sender, config.practice.email or config.email.sender, config.practice.name,
+                  timedelta(hours=config.schedule.alert_after_open_hours))
 
 
 def status_lines(config, last: int = 20) -> list[str]:
@@ -192,6 +198,8 @@ def status_lines(config, last: int = 20) -> list[str]:
     if streak:
         out.append(f"{streak} failed cycle(s) in a row" +
                    (f"; the practice was emailed (first failure {key})" if kind == health.DOWN else ""))
+    elif cycles[-1].outcome == health.WAITING:
+        out.append(f"waiting: {cycles[-1].summary}")
     else:
         out.append(f"last cycle: {cycles[-1].outcome} at {cycles[-1].at}")
     return out

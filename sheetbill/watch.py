@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Callable
 
 from .cycle_report import CycleReport
-from .errors import SheetbillError
+from .errors import SheetbillError, WorkbookOpen
 
 log = logging.getLogger("sheetbill")
 
@@ -52,6 +52,8 @@ def watch(run: Callable[[], CycleReport], every_minutes: float, daily_at: time |
     def cycle() -> None:
         try:
             log_report(run())
+        except WorkbookOpen as exc:  # a person works in it: no failure of the worker's
+            log.warning("%s", exc)
         except SheetbillError as exc:
             log.error("cycle failed: %s", exc)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from sheetbill.core.health import DOWN, FAILED, OK, UP, CycleRecord, alert_due
 from sheetbill.errors import SheetbillError
 from sheetbill.logformat import JsonFormatter
 
-from .conftest import FixedClock, session
+from .conftest import NOW, FixedClock, session
 from .test_deliver_smtp import Mailbox, serve  # noqa: F401 - serve is a fixture
 
 
@@ -193,6 +194,9 @@ def test_a_timer_run_with_json_logs_writes_json_lines_only(practice):
         lines = (done.stdout + done.stderr).splitlines()
         return done.returncode, [json.loads(line) for line in lines if line.strip()]
 
+    def said(entry: dict) -> str:
+        return entry["message"].split(" (")[0].rsplit(" ", 1)[0]  # without the time it was opened
+
     practice.append("Sessions", session("S-00001", date(2026, 11, 3)), session("S-00002", date(2026, 11, 3), "C-404"))
     code, entries = run()
     assert code == 0
@@ -203,8 +207,8 @@ def test_a_timer_run_with_json_logs_writes_json_lines_only(practice):
     (practice.folder / "~$practice.xlsx").write_text("x")  # and the admin has it open
     code, entries = run()
     assert code == 3
-    assert [(e["level"], e["message"].split(" (")[0]) for e in entries] == [
-        ("error", "practice.xlsx is open in Excel or LibreOffice")]
+    assert [(e["level"], said(e)) for e in entries] == [
+        ("error", "practice.xlsx has been open in Excel or LibreOffice since")]
 
 
 def test_a_worker_that_cannot_start_is_a_failed_cycle_the_practice_is_told_of(practice, capsys):
@@ -290,3 +294,44 @@ def test_a_refused_client_address_alone_is_not_a_failed_cycle(practice, serve, c
     assert cli.main(["status", "--config", str(practice.config_path)]) == 0
     [cycle, _] = capsys.readouterr().out.splitlines()
     assert "errors" in cycle and "5.1.1 No such user" in cycle
+
+
+def test_a_workbook_open_in_excel_waits_hours_before_the_practice_is_told(practice, capsys):
+    """The admin kept the workbook open in Excel for the morning: after three cycles (30 minutes) the
+    practice got '3 cycles in a row failed', then 'working again' once it was closed. A person working
+    in it is no failure: the cycles wait, saying since when, and count as failed only once it has been
+    open for schedule.alert_after_open_hours (4 by default)."""
+    clock = FixedClock()  # 09:30 UTC: 10:30 on the practice's clock (Berlin)
+    cycle = app.monitored(practice.config, practice.worker(clock))
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    lock = practice.folder / "~$practice.xlsx"
+    lock.write_text("Maria")
+    os.utime(lock, (NOW.timestamp(), NOW.timestamp()))  # Excel writes it as it opens the workbook
+
+    def open_at(minutes: int) -> None:
+        clock.current = NOW + timedelta(minutes=minutes)
+        with pytest.raises(SheetbillError, match="open in Excel or LibreOffice") as raised:
+            cycle()
+        assert raised.value.exit_code == 3  # `run` on the timer: its next run goes on
+
+    for minutes in (10, 20, 30, 40, 60, 120, 230):
+        open_at(minutes)
+    assert practice.emails() == []
+    assert cli.main(["status", "--config", str(practice.config_path)]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("waiting: practice.xlsx has been open in Excel or LibreOffice since 10:30")
+    assert "billing waits until it is closed" in last
+    for minutes in (240, 250, 260):
+        open_at(minutes)
+    [down] = practice.emails()
+    assert "practice.xlsx has been open in Excel or LibreOffice since 10:30" in down.get_content()
+    lock.unlink()
+    clock.current += timedelta(minutes=10)
+    assert cycle().created == ["INV-2026-0001"]
+    assert any("working again" in e["Subject"] for e in practice.emails())
+
+
+def test_the_time_to_wait_for_a_workbook_open_in_excel_comes_from_the_config(practice):
+    assert practice.config.schedule.alert_after_open_hours == 4
+    practice.configure("alert_after_open_hours: 4", "alert_after_open_hours: 1.5")
+    assert practice.config.schedule.alert_after_open_hours == 1.5

@@ -17,10 +17,11 @@ import fcntl
 import os
 import tempfile
 from dataclasses import replace
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
-from ..errors import UnsafeToWrite, WorkbookBusy, WorkbookError
+from ..errors import UnsafeToWrite, WorkbookBusy, WorkbookError, WorkbookOpen
 from . import cells, gc_hold
 from ..core.changes import Changes, names_and_values
 from .apply import apply_edits, copies, state_after
@@ -43,14 +44,30 @@ def office_locks(path: Path) -> list[Path]:
     return [p for p in candidates if p.exists()]
 
 
+def opened_at(lock: Path, now: datetime) -> datetime:
+    """When the workbook was opened: its lock file is written then (`now` if it just went away)."""
+    try:
+        return datetime.fromtimestamp(lock.stat().st_mtime, UTC)
+    except OSError:
+        return now
+
+
+def since(moment: datetime, now: datetime, zone: tzinfo) -> str:
+    """`moment` on the practice's clock: 09:12 today, else 2026-11-20 17:05."""
+    local = moment.astimezone(zone)
+    return f"{local:%H:%M}" if local.date() == now.astimezone(zone).date() else f"{local:%Y-%m-%d %H:%M}"
+
+
 def left_behind(lock: Path) -> str:
     """What to do about a lock file no one's Excel holds any more."""
     return f"if no one has it open, {lock.name} was left behind by a crash: delete it"
 
 
 class ExcelBook:
-    def __init__(self, path: Path, tabs: Sequence[Tab], backups: int = 5, patch=patch_workbook) -> None:
+    def __init__(self, path: Path, tabs: Sequence[Tab], backups: int = 5, patch=patch_workbook,
+                 zone: tzinfo = UTC, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.path = Path(path)
+        self.zone, self.now = zone, now  # the practice's clock, to say since when the workbook is open
         self._patch = patch  # the package writer; tests hand in a faulty one
         self.tabs = {t.key: t for t in tabs}
         self.backups = backups
@@ -102,9 +119,12 @@ class ExcelBook:
     def check_not_open(self) -> None:
         found = office_locks(self.path)
         if found:
-            raise WorkbookBusy(f"{self.path.name} is open in Excel or LibreOffice ({found[0].name} exists); "
-                               f"close it and the next run will go on ({left_behind(found[0])}). "
-                               "Nothing was written.")
+            now = self.now()
+            opened = opened_at(found[0], now)
+            raise WorkbookOpen(f"{self.path.name} has been open in Excel or LibreOffice since "
+                               f"{since(opened, now, self.zone)} ({found[0].name} exists); billing waits until "
+                               f"it is closed, then the next run goes on ({left_behind(found[0])}). "
+                               "Nothing was written.", opened)
 
     # -- reading ----------------------------------------------------------
     def read(self, history: bool = False) -> Snapshot[Stamp]:

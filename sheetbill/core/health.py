@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 OK, ERRORS, FAILED = "ok", "errors", "failed"
+WAITING = "waiting"  # the workbook open in Excel: a person works in it, neither a failure nor a success
 DOWN, UP = "down", "up"
 SENDING = "sending"
 
@@ -19,7 +21,7 @@ SENDING = "sending"
 @dataclass(frozen=True)
 class CycleRecord:
     at: str  # UTC stamp, e.g. 2026-11-29T22:00:01Z
-    outcome: str  # OK, ERRORS (finished, some items failed) or FAILED (stopped)
+    outcome: str  # OK, ERRORS (finished, some items failed), FAILED (stopped) or WAITING (workbook open)
     summary: str  # the report's line, or the failure's message
     seconds: float = 0.0
 
@@ -35,9 +37,19 @@ class Alert:
     last_error: str
 
 
+def while_open(open_for: timedelta, grace: timedelta) -> str:
+    """A cycle that found the workbook open in Excel: waiting, until it has been open longer than `grace`."""
+    return FAILED if open_for >= grace else WAITING
+
+
+def counted(cycles: Sequence[CycleRecord]) -> list[CycleRecord]:
+    """The cycles that say whether the worker works: those that waited for the workbook say nothing."""
+    return [c for c in cycles if c.outcome != WAITING]
+
+
 def failures_in_a_row(cycles: Sequence[CycleRecord]) -> int:
     n = 0
-    for cycle in reversed(cycles):
+    for cycle in reversed(counted(cycles)):
         if cycle.outcome != FAILED:
             break
         n += 1
@@ -52,6 +64,7 @@ def alert_due(cycles: Sequence[CycleRecord], sent: str, threshold: int) -> Alert
     """The alert to send now, if any. `sent`: the state of the last alert,
     "down <key>", "up <key>" (with " sending" while it goes) or "".
     `threshold` 0: never."""
+    cycles = counted(cycles)
     if threshold <= 0 or not cycles:
         return None
     kind, key = parse_sent(sent)
