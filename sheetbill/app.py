@@ -18,6 +18,7 @@ from .errors import ConfigError, SheetbillError
 from .health import CycleLog, health_for, log_path
 from .render.store import PdfStore
 from .clock import Clock, SystemClock
+from .config_file import ConfigFile
 from .worker import Worker
 
 EXAMPLE_CONFIG = PACKAGE_TEMPLATES.parent / "config.example.yaml"
@@ -180,6 +181,22 @@ def monitored(config: Config, worker: Worker | None = None, make: Callable[[], W
             monitor.transport, monitor.now = made[0].transport, made[0].clock.now
         return made[0].run_once()
     return monitor.monitored(run_once)
+
+
+def watched(configs: ConfigFile, make: Callable[[Config], Worker] | None = None):
+    """`watch`'s cycle: `monitored` on the config as its file stands, made again when the file changes;
+    while the file is invalid, on the config as last read, what is wrong noted for `status` and the
+    Dashboard. `make`: how a worker is made of a config (else `worker_for`)."""
+    running: dict = {}
+
+    def run_once():
+        config = configs.current()
+        if running.get("config") is not config:
+            running["config"] = config
+            running["cycle"] = monitored(config, make=(lambda: make(config)) if make is not None else None)
+        CycleLog(log_path(config)).config_problem(configs.problem)
+        return running["cycle"]()
+    return run_once
 
 
 def _alert_transport(config: Config):

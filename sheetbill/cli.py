@@ -202,15 +202,20 @@ def _preview(args) -> int:
 
 
 def _watch(args) -> int:
+    from .config_file import ConfigFile
+    from .errors import ConfigError, ConfigInvalid
     from .watch import watch
 
-    config = config_mod.load(args.config)
+    try:
+        config = config_mod.load(args.config)
+    except ConfigError as exc:  # a restart would fail the same way: the service's unit does not restart
+        raise ConfigInvalid(f"{exc} (fix the config file, then start watch again)") from None
     daily = config.schedule.daily_at
     logging.getLogger("sheetbill").info("watching %s every %g min%s", config.workbook or "the Google Sheet",
                                         config.schedule.every_minutes,
                                         f" and daily at {daily:%H:%M} ({config.timezone.key})" if daily else "")
     with Stopping() as stopping:
-        watch(app.monitored(config), config.schedule.every_minutes, daily, stop=stopping,
+        watch(app.watched(ConfigFile(args.config, config)), config.schedule.every_minutes, daily, stop=stopping,
               timezone=config.timezone)
     return 0
 

@@ -15,6 +15,12 @@ class ConfigError(SheetbillError):
     """The config file is missing, unreadable or has a bad value (names the key)."""
 
 
+class ConfigInvalid(ConfigError):
+    """`watch` cannot start: its config file is invalid. A restart would not help until it is fixed."""
+
+    exit_code = 78  # EX_CONFIG (sysexits.h); the service's unit does not restart on it
+
+
 class WorkbookError(SheetbillError):
     """The workbook cannot be used as it is: missing tab or header, not a workbook."""
 

@@ -33,6 +33,7 @@ log = logging.getLogger("sheetbill")
 FILE = ".sheetbill-cycles.jsonl"
 KEEP = 500  # cycles kept (3.5 days at one every 10 min); rewritten at twice as many lines
 ALERT = "alert"
+CONFIG = "config"  # what is wrong with the config file `watch` goes on without ("" once fixed)
 
 
 def log_path(config) -> Path:
@@ -92,11 +93,18 @@ class CycleLog:
         tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         os.replace(tmp, self.path)
 
-    def dashboard(self) -> tuple[str, int]:
-        """For the Dashboard: the last failed cycle ("when: why", or "") and the failures in a row before now."""
-        cycles, _ = self.read()
+    def dashboard(self) -> health.Standing:
+        """For the Dashboard: the last failed cycle ("when: why", or ""), the failures in a row before now
+        and what is wrong with the config file."""
+        cycles, state = self.read()
         last = health.last_failure(cycles)
-        return (f"{last.at}: {last.summary}" if last else ""), health.failures_in_a_row(cycles)
+        return health.Standing((f"{last.at}: {last.summary}" if last else ""), health.failures_in_a_row(cycles),
+                               state.get(CONFIG, ""))
+
+    def config_problem(self, problem: str) -> None:
+        """Noted for `status` and the Dashboard when it changes."""
+        if self.read()[1].get(CONFIG, "") != problem:
+            self.put_state({CONFIG: problem})
 
 
 class Health:
@@ -194,6 +202,8 @@ def status_lines(config, last: int = 20) -> list[str]:
         return [f"no cycles recorded yet in {path}"]
     streak = health.failures_in_a_row(cycles)
     out = [c.line() for c in cycles[-last:]]
+    if state.get(CONFIG):
+        out.append(f"config: {state[CONFIG]}")
     kind, key = health.parse_sent(state.get(ALERT, ""))
     if streak:
         out.append(f"{streak} failed cycle(s) in a row" +

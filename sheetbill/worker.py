@@ -25,6 +25,7 @@ from .core.missing_client import missing_clients
 from .core.changes import Changes
 from .core.cycle import CyclePlan, plan_cycle
 from .core.dashboard import after_cycle, unbilled
+from .core.health import Standing
 from .core.model import Invoice, Ledger
 from .cycle_report import CycleReport
 from .deliver.base import Transport
@@ -46,13 +47,13 @@ class Worker:
     def __init__(self, config: Config, book: Book, renderer=None, transport: Transport | None = None,
                  clock: Clock | None = None, pdfs: PdfStore | None = None,
                  message: Callable | None = None, receipts=None, statements=None, superbills=None,
-                 accounting=None, health: Callable[[], tuple[str, int]] | None = None,
+                 accounting=None, health: Callable[[], Standing] | None = None,
                  render_all: RenderAll | None = None, card=None) -> None:
         self.config, self.book, self.transport = config, book, transport
         self.superbills = superbills  # insurance.run.Superbills, when the practice gives superbills
         self.accounting = accounting  # accounting/remote.py RemoteBooks: the sync, or None
         self.card = card  # payments/card_cycle.py CardPayments (Stripe), or None
-        self.health = health or (lambda: ("", 0))  # the last failed cycle and the failures in a row (health.py)
+        self.health = health or Standing  # the last failed cycle, the failures in a row... (health.py)
         self.clock = clock or SystemClock()
         self.pdfs: PdfStore = pdfs or LocalFolder(config.render.output, config.path.parent)  # or a Drive folder
         self.pay_links: dict[str, str] = {}  # invoice -> its pay link, for PDFs and emails

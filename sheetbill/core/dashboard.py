@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, Mapping, Sequence
 
 from .cycle import CyclePlan
+from .health import Standing
 from .model import Invoice, InvoiceStatus, Session, SessionStatus
 from .number import ZERO
 from .plan import CellWrite
@@ -27,14 +28,17 @@ CHAIN_ITEM = "Changelog entries failing their hash check (0 expected; else run s
 LAST_FAILURE_ITEM = "Last failed cycle (when: why)"
 FAILURES_ITEM = "Cycles failed in a row before this update (the practice is emailed after a few)"
 NOT_DUE_ITEM = "Open invoices not yet due (gross)"
+CONFIG_ITEM = "Config file problem (sheetbill goes on with the config as it last read it)"
 REVENUE_FIRST_ROW = 2 + 5 + len(AGING)  # the chart's first row (sheet row number)
 
 
 def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled: int, problems: int,
               today: date, updated_at: str, broken_chain: int = 0,
-              health: tuple[str, int] = ("", 0)) -> list[tuple[str, object, object]]:
+              health: Standing | tuple[str, int] = ("", 0)) -> list[tuple[str, object, object]]:
     """(Item, Value, Count) rows, in their fixed order (a new item goes last, so charts keep their rows).
-    `health`: the worker's last failed cycle ("when: why", or "") and the failed cycles in a row before this one."""
+    `health`: the worker's last failed cycle ("when: why", or ""), the failed cycles in a row before this
+    one, and what is wrong with the config file, if anything."""
+    health = Standing(*health)
     invoices = [i for i in invoices if not i.invoice_no.startswith("DRAFT-")]
     open_ = [i for i in invoices if i.status in OPEN and i.balance > 0]
     late = {i.invoice_no: (today - i.due_date).days for i in open_ if i.due_date and i.due_date < today}
@@ -59,15 +63,16 @@ def dashboard(invoices: Iterable[Invoice], sessions: Iterable[Session], unbilled
     for month in _last_months(today, MONTHS):
         rows.append((f"Revenue {month} (net)", revenue[month], counts[month]))
     rows.append((CHAIN_ITEM, None, broken_chain))
-    rows.append((LAST_FAILURE_ITEM, health[0] or None, None))
-    rows.append((FAILURES_ITEM, None, health[1]))
+    rows.append((LAST_FAILURE_ITEM, health.last_failure or None, None))
+    rows.append((FAILURES_ITEM, None, health.failures))
     not_due = [i for i in open_ if i.invoice_no not in late]
     rows.append((NOT_DUE_ITEM, _sum(not_due), len(not_due)))
+    rows.append((CONFIG_ITEM, health.config_problem or None, None))
     return rows
 
 
 def after_cycle(cycle: CyclePlan, sessions: Sequence[Session], today: date, updated_at: str, problems: int,
-                broken_chain: int = 0, health: tuple[str, int] = ("", 0)) -> list[tuple[str, object, object]]:
+                broken_chain: int = 0, health: Standing | tuple[str, int] = ("", 0)) -> list[tuple[str, object, object]]:
     """The Dashboard as a cycle leaves the ledger: its invoices and the sessions none of them bills.
     `problems`: the rows whose Problem cell the cycle leaves filled in (the plan's, and those it did not
     write, such as a bank entry's), the count `run` prints."""

@@ -11,11 +11,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 OK, ERRORS, FAILED = "ok", "errors", "failed"
 WAITING = "waiting"  # the workbook open in Excel: a person works in it, neither a failure nor a success
 DOWN, UP = "down", "up"
 SENDING = "sending"
+
+
+class Standing(NamedTuple):
+    """The worker's health as the Dashboard shows it."""
+
+    last_failure: str = ""  # the last failed cycle, "when: why", or ""
+    failures: int = 0  # failed cycles in a row before now
+    config_problem: str = ""  # what is wrong with the config file `watch` goes on without, or ""
 
 
 @dataclass(frozen=True)
