@@ -35,9 +35,9 @@ class WorkbookOpen(WorkbookBusy):
     """The workbook is open in Excel or LibreOffice (its lock file is there) since `since`: a person
     works in it, and billing waits."""
 
-    def __init__(self, message: str, since: datetime) -> None:
+    def __init__(self, message: str, since: datetime | None = None) -> None:
         super().__init__(message)
-        self.since = since
+        self.since = since  # None: not known (taken as now)
 
 
 class UnsafeToWrite(SheetbillError):

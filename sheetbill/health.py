@@ -122,7 +122,8 @@ class Health:
             try:
                 report = run()
             except WorkbookOpen as exc:  # a person works in it: billing waits, for a while without alarm
-                self.ended(health.while_open(self.now() - exc.since, self.open_grace), str(exc))
+                now = self.now()
+                self.ended(health.while_open(now - (exc.since or now), self.open_grace), str(exc))
                 raise
             except Exception as exc:
                 self.ended(health.FAILED, str(exc) or type(exc).__name__)

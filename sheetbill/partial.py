@@ -8,6 +8,7 @@ and email marks, then Sent At). When one of the later writes cannot be made
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Sequence
 
@@ -29,8 +30,10 @@ def partly_written(exc: SheetbillError, created: Sequence[str], pdfs: Sequence[s
     if not done:
         return exc
     reason = _NOTHING.sub("", str(exc)).rstrip(" .;")
-    return type(exc)(f"{reason}. This run had already {'; '.join(done)}. Only its last write (PDF links, "
-                     "Sent At) was not made; the next run records it and sends nothing twice.")
+    told = copy.copy(exc)  # its kind and what it carries (a workbook open since when), with more to say
+    told.args = (f"{reason}. This run had already {'; '.join(done)}. Only its last write (PDF links, "
+                 "Sent At) was not made; the next run records it and sends nothing twice.",)
+    return told
 
 
 def _few(labels: Sequence[str], shown: int = 10) -> str:
