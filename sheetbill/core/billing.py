@@ -113,7 +113,7 @@ def plan_billing(ledger: Ledger, rules: BillingRules, today: date) -> Plan:
         except (PricingProblem, ClientProblem) as exc:
             wanted[s.row] = ("", BillingStatus.PROBLEM, str(exc))
             continue
-        if _mode(item.client, rules) is InvoiceMode.DAILY and s.date >= today:
+        if _mode(item.client, rules) is InvoiceMode.DAILY and s.date is not None and s.date >= today:
             waiting.append(s.session_id)
             wanted[s.row] = ("", None, "")
             continue
