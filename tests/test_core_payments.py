@@ -468,6 +468,25 @@ def test_a_disputed_row_waits_with_its_words_until_a_person_clears_them(credit, 
     assert written(p, "payments", "applied_to").get("P-00002") == applied_after_clearing
 
 
+@pytest.mark.parametrize("paid, method, said", [
+    ("100.00", "Bank transfer", "Client C-001 was refunded 20.00 by bank transfer for INV-2026-0001, which is paid"),
+    ("60.00", "Cash", "Client C-001 was refunded 20.00 in cash for INV-2026-0001, which has 60.00 paid on it"),
+])
+def test_a_refund_of_money_on_an_invoice_says_to_void_it_and_is_applied_once_it_is(paid, method, said):
+    """No credit to take it from: the money is on the invoice, which a credit note gives back."""
+    inv = invoice("INV-2026-0001", "100.00", issued=date(2026, 11, 2), row=2)
+    on_it = payment(row=2, pid="P-00001", who="C-001", inv="INV-2026-0001", amount=paid,
+                    applied=f"INV-2026-0001 {paid}", receipt="RCPT-2026-0001")
+    refund = payment(row=3, pid="P-00002", day=date(2026, 11, 12), who="C-001", inv="INV-2026-0001",
+                     amount="-20.00", method=method)
+    p = plan(on_it, refund, invoices=[inv])
+    assert problems(p)[3] == (f"{said}: void INV-2026-0001, and correct or cancel the sessions refunded so that "
+                              "the invoice made again bills only the rest; the next run then takes the refund out "
+                              "of the credit the void leaves")
+    p = plan(on_it, refund, invoices=[replace(inv, status=InvoiceStatus.VOID)])
+    assert problems(p) == {} and written(p, "payments", "applied_to") == {"P-00002": "Refund -20.00"}
+
+
 def test_a_payment_named_by_a_clients_old_name_stays_hers():
     """Anna Meier, renamed Anna Meier-Schulz: her payment on her invoices is still hers (no Problem,
     her credit counted); one that was all credit says on its row that the name names nobody."""

@@ -78,7 +78,8 @@ def test_a_card_payment_comes_in_once_as_a_payments_row_and_refunds_and_disputes
     rows = practice.rows("Payments")
     assert [(money(p["Amount"]), p["Reference"][:3]) for p in rows] == [
         (Decimal("65.00"), "pi_"), (Decimal("-10.00"), "re_"), (Decimal("-55.00"), "dp_")]
-    assert rows[1]["Problem"].startswith("Refund of 10.00 is more than client C-001's Credit")
+    assert rows[1]["Problem"].startswith("Client C-001 was refunded 10.00 by card for INV-2026-0001, which is paid: "
+                                         "void INV-2026-0001")
     assert rows[2]["Problem"] == DISPUTE  # a person looks at every dispute, in its own words
 
 
@@ -194,7 +195,8 @@ def test_a_dispute_keeps_its_words_and_autopay_leaves_the_client_alone_until_a_p
         assert len(fake_stripe.of_kind("payment_intent")) == 1  # the disputed client is not charged
     set_cell(practice, "Payments", dispute["Payment ID"], "Problem", None)  # settled: the bank kept the money
     practice.run(FixedClock(NOW + timedelta(days=3)))
-    assert practice.rows("Payments")[1]["Problem"].startswith("Refund of 65.00 is more than client C-001's Credit")
+    assert practice.rows("Payments")[1]["Problem"].startswith(
+        "Client C-001 was refunded 65.00 by card for INV-2026-0001, which is paid: void INV-2026-0001")
     assert [i["amount"] for i in fake_stripe.of_kind("payment_intent")] == [6500, 6500]  # AutoPay again
 
 

@@ -344,8 +344,25 @@ class _Run:
         for p, cid in self.refused:
             assert p.amount is not None and p.date is not None  # refunds passed _validate
             # what is left now (invoices since may have used some), never dated as if it were the credit then
-            self.problem[p.row] = (f"Refund of {fmt(-p.amount, minor)} is more than client {cid}'s Credit still "
-                                   f"there from payments up to {p.date.isoformat()} ({fmt(self._room(p, cid), minor)})")
+            self.problem[p.row] = self._paid_back(p, cid) or (
+                f"Refund of {fmt(-p.amount, minor)} is more than client {cid}'s Credit still there from payments "
+                f"up to {p.date.isoformat()} ({fmt(self._room(p, cid), minor)})")
+
+    def _paid_back(self, p: Payment, cid: str) -> str:
+        """A refund of money that is on the invoice it names (a card refund made on the card service, a
+        chargeback): what happened and what to do, as a credit note is how an invoice gives money back."""
+        inv = self.index.get(p.invoice_no) if p.invoice_no.strip() else None
+        if inv is None or self.index.voided(inv) or self.index.is_credit_note(inv) or inv.client_id != cid:
+            return ""
+        minor, on = self.rules.minor_unit, self.paid.get(inv.invoice_no, ZERO)
+        if on <= 0:
+            return ""
+        assert p.amount is not None  # refunds passed _validate
+        no = inv.invoice_no
+        which = "which is paid" if on >= inv.total else f"which has {fmt(on, minor)} paid on it"
+        return (f"Client {cid} was refunded {fmt(-p.amount, minor)}{_by(p.method)} for {no}, {which}: void {no}, "
+                "and correct or cancel the sessions refunded so that the invoice made again bills only the rest; "
+                "the next run then takes the refund out of the credit the void leaves")
 
     def invoice_cells(self, writes: list[CellWrite]) -> dict[str, InvoiceCells]:
         out = {}
@@ -401,6 +418,14 @@ class _Run:
                 problems.append(RowProblem("payments", p.row, p.payment_id, done.problem))
             out.append(done)
         return tuple(out), tuple(problems)
+
+
+def _by(method: str) -> str:
+    """How money went: ' by card', ' in cash'; '' for Other."""
+    kind = METHODS.get(method.strip().lower(), "")
+    if kind == PaymentMethod.CASH.value:
+        return " in cash"
+    return f" by {kind.lower()}" if kind and kind != PaymentMethod.OTHER.value else ""
 
 
 def _has_content(p: Payment) -> bool:

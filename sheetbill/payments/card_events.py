@@ -2,7 +2,9 @@
 
 A payment that succeeded becomes a row (Method Card, Reference the
 PaymentIntent, Date the day it was paid, local time); a refund a negative
-row (Reference the refund); a dispute a negative row with a Problem for a
+row (Reference the refund) naming the client and the invoice of the payment
+it refunds (an AutoPay charge's: the last invoice its money went to), so that
+a refund of a paid invoice says to void it (core.payments); a dispute a negative row with a Problem for a
 person (the row waits, unapplied, until the person clears it: core.payments
 DISPUTED). Once only: a row whose Reference is already in Payments is never
 added again, and the cursor (`stripe/events_since` in `_sheetbill`, the time
@@ -31,7 +33,7 @@ from ..book.cells import text
 from ..book.table import Table
 from ..core.model import PaymentMethod
 from ..core.model import InvoiceStatus
-from ..core.payments import DISPUTED
+from ..core.payments import CREDIT, DISPUTED, REFUND, parse_applied
 from ..core.status import invoice_status
 from ..core.plan import CellWrite, RowAppend
 from .autopay_setup import saved_card
@@ -61,12 +63,22 @@ def since(state: Mapping[str, str], now: int) -> int:
 
 
 def card_rows(payments: Table | None) -> dict[str, tuple[str, str]]:
-    """Card payments by Reference: (client, invoice)."""
+    """Card payments by Reference: (client, invoice): the Invoice No, else the invoice its money went to
+    last (an AutoPay charge names only the client), so that a refund of it names the invoice it paid."""
     if payments is None or not payments.exists:
         return {}
     card = PaymentMethod.CARD.value.lower()
-    return {text(payments.get(v, "reference")): (text(payments.get(v, "client")), text(payments.get(v, "invoice_no")))
+    return {text(payments.get(v, "reference")): (text(payments.get(v, "client")),
+                                                 text(payments.get(v, "invoice_no")) or _last_invoice(payments, v))
             for _, v in payments.rows if text(payments.get(v, "method")).lower() == card}
+
+
+def _last_invoice(payments: Table, values: tuple[object, ...]) -> str:
+    try:
+        applied = parse_applied(text(payments.get(values, "applied_to")))
+    except ValueError:
+        return ""
+    return next((a.invoice_no for a in reversed(applied) if a.invoice_no not in (CREDIT, REFUND)), "")
 
 
 def void_invoices(invoices: Table | None) -> set[str]:
