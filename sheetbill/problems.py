@@ -3,7 +3,8 @@
 A cycle's plan names the problems it found; a row can also keep a Problem
 the plan does not rewrite (a tab the plan leaves alone), and an idle cycle
 plans nothing at all. The admin is told about every row that still shows
-one, so "0 problem(s)" means the workbook shows none.
+one, so "0 problem(s)" means the workbook shows none (but words a row keeps for
+the record: a dispute the practice won, core.payments.for_the_record).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Iterable, Mapping
 
 from .book.cells import text
 from .book.table import Table
+from .core.payments import for_the_record
 from .core.plan import CellWrite, RowProblem
 
 
@@ -25,7 +27,7 @@ def still_shown(tables: Mapping[str, Table], planned: Iterable[RowProblem],
             continue
         for row, values in table.rows:
             message = text(table.get(values, "problem"))
-            if message and (key, row) not in settled:
+            if message and (key, row) not in settled and not for_the_record(message):
                 name = table.tab.key_field
                 out.append(RowProblem(key, row, text(table.get(values, name)) if name in table.columns else "",
                                       message))

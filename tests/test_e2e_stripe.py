@@ -193,7 +193,7 @@ def test_a_dispute_keeps_its_words_and_autopay_leaves_the_client_alone_until_a_p
         dispute = practice.rows("Payments")[1]
         assert (dispute["Reference"][:3], dispute["Problem"]) == ("dp_", DISPUTE)
         assert len(fake_stripe.of_kind("payment_intent")) == 1  # the disputed client is not charged
-    set_cell(practice, "Payments", dispute["Payment ID"], "Problem", None)  # settled: the bank kept the money
+    set_cell(practice, "Payments", dispute["Payment ID"], "Problem", None)  # settled by hand: the money is gone
     practice.run(FixedClock(NOW + timedelta(days=3)))
     assert practice.rows("Payments")[1]["Problem"].startswith(
         "Client C-001 was refunded 65.00 by card for INV-2026-0001, which is paid: void INV-2026-0001")

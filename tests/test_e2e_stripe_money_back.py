@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from sheetbill.payments.card_events import DISPUTE
+
 from .conftest import NOW, FixedClock, session
 from .stripe_practice import with_stripe
 from .test_e2e_account import attached_text, body, emails_about
@@ -89,3 +91,97 @@ def test_a_refund_made_in_stripe_on_a_paid_invoice_waits_for_its_void_then_comes
     text = attached_text(practice, statement)
     assert "22 Nov 2026 Refund of 10.00 EUR paid back to you out of 0.00 EUR 0.00 EUR your credit" in text
     assert "23 Nov 2026" not in text  # the void was on 24 Nov
+
+
+def disputed(practice, fake_stripe) -> dict:
+    """Anna's 65.00 disputed on 22 Nov, and a second invoice of hers open (AutoPay leaves her alone)."""
+    pi = autopay_client(practice, fake_stripe)
+    dispute = fake_stripe.dispute(pi["id"], when=datetime(2026, 11, 22, 8, tzinfo=UTC))
+    practice.append("Sessions", session("S-00002", date(2026, 11, 20)))  # INV-2026-0002, 65.00
+    report = practice.run(on(22))
+    row = practice.rows("Payments")[1]
+    assert (row["Reference"], money(row["Amount"]), row["Problem"]) == (dispute["id"], Decimal("-65.00"), DISPUTE)
+    assert [p.message for p in report.problems] == [DISPUTE]
+    assert len(fake_stripe.of_kind("payment_intent")) == 1
+    return dispute
+
+
+WON = ("Dispute won on Stripe on 2026-11-25: the practice keeps the 65.00 and nothing is taken off the client's "
+       "account; this row stays for the record and is never applied")
+
+
+def test_a_dispute_the_practice_wins_keeps_the_money_paid_and_its_row_says_so(practice, fake_stripe):
+    """The bank decided for the practice: the dispute row waited for a person and, once cleared, was
+    applied as money gone. Now the row says the dispute was won, is never applied, is no problem
+    to report, and AutoPay charges Anna's open invoice again."""
+    dispute = disputed(practice, fake_stripe)
+    fake_stripe.close_dispute(dispute["id"], won=True, when=datetime(2026, 11, 25, 8, tzinfo=UTC))
+    for day in (25, 26):
+        report = practice.run(on(day))
+        assert not report.problems and not report.errors
+        row = practice.rows("Payments")[1]
+        assert (row["Reference"], row["Applied To"], row["Receipt No"], row["Problem"]) == (
+            dispute["id"], None, None, WON)
+    assert [(i["Invoice No"], i["Status"]) for i in practice.rows("Invoices")] == [
+        ("INV-2026-0001", "Paid"), ("INV-2026-0002", "Paid")]
+    assert [i["amount"] for i in fake_stripe.of_kind("payment_intent")] == [6500, 6500]  # INV-2026-0002
+    anna = practice.rows("Clients")[0]
+    assert (money(anna["Balance"]), money(anna["Credit"])) == (Decimal("0.00"), Decimal("0.00"))
+    assert not emails_about(practice, "Refund receipt")
+    assert "Problems 0" in dashboard(practice)
+
+    practice.run(FixedClock(datetime(2026, 12, 1, 8, tzinfo=UTC)))  # November's statement: no dispute in it
+    (statement,) = emails_about(practice, "Statement")
+    assert "Invoiced: 130.00 EUR Paid: 130.00 EUR Closing balance: 0.00 EUR" in body(statement)
+    assert dispute["id"] not in attached_text(practice, statement)
+
+
+def test_a_dispute_lost_is_money_gone_from_the_paid_invoice_once(practice, fake_stripe):
+    """The bank decided for Anna: the row no longer waits for a person; it is money paid back, and as
+    its invoice is paid its row says to void it, as a refund made in Stripe does. The event is read
+    once: what the row says next is the run's, not the dispute's again."""
+    dispute = disputed(practice, fake_stripe)
+    fake_stripe.close_dispute(dispute["id"], won=False, when=datetime(2026, 11, 25, 8, tzinfo=UTC))
+    lost = REFUNDED.replace("10.00", "65.00")
+    for day in (25, 26):
+        report = practice.run(on(day))
+        row = practice.rows("Payments")[1]
+        assert (row["Reference"], row["Applied To"], row["Problem"]) == (dispute["id"], None, lost)
+        assert [p.message for p in report.problems] == [lost]
+    # AutoPay no longer waits: it charged the open INV-2026-0002, never the 65.00 gone
+    assert [i["amount"] for i in fake_stripe.of_kind("payment_intent")] == [6500, 6500]
+
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")  # the practice writes the 65.00 off
+    practice.set("Sessions", "S-00001", "Status", "Cancelled")
+    assert not practice.run(on(27)).problems
+    row = practice.rows("Payments")[1]
+    assert (row["Applied To"], row["Problem"]) == ("Refund -65.00", None)
+    assert [i["amount"] for i in fake_stripe.of_kind("payment_intent")] == [6500, 6500]
+
+
+def test_a_dispute_made_and_decided_between_two_runs_comes_in_decided(practice, fake_stripe):
+    pi = autopay_client(practice, fake_stripe)
+    dispute = fake_stripe.dispute(pi["id"], when=datetime(2026, 11, 22, 8, tzinfo=UTC))
+    fake_stripe.close_dispute(dispute["id"], won=True, when=datetime(2026, 11, 25, 8, tzinfo=UTC))
+    assert not practice.run(on(25)).problems
+    assert [(p["Reference"], p["Problem"]) for p in practice.rows("Payments")][1:] == [(dispute["id"], WON)]
+
+
+def dashboard(practice) -> str:
+    return " ".join(str(v) for row in practice.rows("Dashboard") for v in row.values() if v is not None)
+
+
+def test_a_dispute_won_after_a_person_applied_its_row_is_named_once_for_the_money_that_came_back(
+        practice, fake_stripe):
+    pi = autopay_client(practice, fake_stripe)
+    practice.append("Payments", [None, date(2026, 11, 21), "C-001", None, 65, "Cash"])  # 65.00 of credit
+    dispute = fake_stripe.dispute(pi["id"], when=datetime(2026, 11, 22, 8, tzinfo=UTC))
+    practice.run(on(22))
+    practice.set("Payments", "P-00003", "Problem", None)  # a person settles it by hand: money gone
+    practice.run(on(23))
+    assert practice.rows("Payments")[2]["Applied To"] == "Refund -65.00"
+    fake_stripe.close_dispute(dispute["id"], won=True, when=datetime(2026, 11, 25, 8, tzinfo=UTC))
+    assert practice.run(on(25)).errors == [
+        f"{dispute['id']}: the dispute was won on Stripe, but its row P-00003 was applied as money gone "
+        "(Refund -65.00); the 65.00 came back: enter it as a Card payment of the client"]
+    assert practice.run(on(26)).errors == []

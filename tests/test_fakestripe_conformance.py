@@ -68,7 +68,7 @@ def test_every_object_the_fake_makes_has_stripes_shape(fixtures, fake):
                                                "payment_method": methods.data[0].id, "confirm": True,
                                                "off_session": True})
     fake.refund(intent.id, 50, datetime(2026, 11, 21, tzinfo=UTC))
-    fake.dispute(intent.id)
+    fake.close_dispute(fake.dispute(intent.id)["id"], won=True)
     charge = client.v1.charges.retrieve(str(intent.latest_charge))
     txn = client.v1.balance_transactions.retrieve(str(charge.balance_transaction))
     customer = client.v1.customers.create({"name": "Anna", "email": "anna@example.com",
@@ -94,8 +94,8 @@ def test_every_object_the_fake_makes_has_stripes_shape(fixtures, fake):
     listing = events.to_dict()
     problems += [f"list: {k}" for k in ("object", "data", "has_more", "url") if k not in listing]
     assert problems == [], "\n".join(problems)
-    assert {"refund", "dispute", "payment_intent.succeeded", "charge.dispute.created", "setup_intent",
-            "checkout.session.completed"} <= set(answers)
+    assert {"refund", "dispute", "payment_intent.succeeded", "charge.dispute.created", "charge.dispute.closed",
+            "setup_intent", "checkout.session.completed"} <= set(answers)
     assert (session.mode, fake.objects[session.id]["status"], txn.fee) == ("setup", "complete", 27)  # 1.5% of 1.00 (half up) + 0.25
 
 

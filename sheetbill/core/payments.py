@@ -48,6 +48,9 @@ REFUND = "Refund"
 # row waits, unapplied and with those words, until the person clears the Problem; no rule of
 # this module writes over it.
 DISPUTED = "Disputed"
+# How the words on a dispute row the practice won begin (payments/card_disputes.py): the money stayed,
+# so the row is never applied; its words stay for the record and are no problem to report.
+DISPUTE_WON = "Dispute won"
 _KINDS = {CREDIT.lower(): CREDIT, REFUND.lower(): REFUND}
 METHODS = {m.value.lower(): m.value for m in PaymentMethod}
 _METHOD_HINT = "(use Card, Bank transfer, Cash or Other)"
@@ -262,6 +265,8 @@ class _Run:
                            "restore it from the Changelog")
         elif p.problem.startswith(DISPUTED):
             raise _Problem(p.problem)  # waits for a person, who clears it once the dispute is settled
+        elif for_the_record(p.problem):
+            raise _Problem(p.problem)  # the money stayed: kept as it is, never applied
         else:
             new = _validate(p, book, self.index, today, self.rules.minor_unit)
             assert new[0].amount is not None  # _validate refuses a payment without one
@@ -414,7 +419,7 @@ class _Run:
                   [("applied_to", format_applied(p.applied, minor), format_applied(done.applied, minor)),
                    ("receipt_no", p.receipt_no, done.receipt_no), ("method", p.method, done.method),
                    ("problem", p.problem, done.problem)])
-            if done.problem:
+            if done.problem and not for_the_record(done.problem):
                 problems.append(RowProblem("payments", p.row, p.payment_id, done.problem))
             out.append(done)
         return tuple(out), tuple(problems)
@@ -426,6 +431,11 @@ def _by(method: str) -> str:
     if kind == PaymentMethod.CASH.value:
         return " in cash"
     return f" by {kind.lower()}" if kind and kind != PaymentMethod.OTHER.value else ""
+
+
+def for_the_record(problem: str) -> bool:
+    """Words a Payments row keeps that ask nothing of anyone (a dispute the practice won)."""
+    return problem.startswith(DISPUTE_WON)
 
 
 def _has_content(p: Payment) -> bool:

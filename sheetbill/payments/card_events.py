@@ -3,15 +3,16 @@
 A payment that succeeded becomes a row (Method Card, Reference the
 PaymentIntent, Date the day it was paid, local time); a refund a negative
 row (Reference the refund) naming the client and the invoice of the payment
-it refunds (an AutoPay charge's: the last invoice its money went to), so that
-a refund of a paid invoice says to void it (core.payments); a dispute a negative row with a Problem for a
-person (the row waits, unapplied, until the person clears it: core.payments
-DISPUTED). Once only: a row whose Reference is already in Payments is never
-added again, and the cursor (`stripe/events_since` in `_sheetbill`, the time
-of the newest event seen, with the ids of that second's events in
-`stripe/events_seen`) is written in the same write as the rows; the next run
-reads from that second on and skips the events it names, so a row a person
-deleted is not added again.
+it refunds (an AutoPay charge's: the last invoice its money went to), so
+that a refund of a paid invoice says to void it (core.payments); a dispute a
+negative row with a Problem for a person (the row waits, unapplied, until
+the person clears it: core.payments DISPUTED), and its decision, won or
+lost, settles that row (card_disputes.py). Once only: a row whose Reference
+is already in Payments is never added again, and the cursor
+(`stripe/events_since` in `_sheetbill`, the time of the newest event seen,
+with the ids of that second's events in `stripe/events_seen`) is written in
+the same write as the rows and cells; the next run reads from that second on
+and skips the events it names, so a row a person deleted is not added again.
 
 A client who finished AutoPay's card set-up gets their customer in the
 Stripe Customer cell, in that same write (autopay_setup.py).
@@ -37,14 +38,16 @@ from ..core.payments import CREDIT, DISPUTED, REFUND, parse_applied
 from ..core.status import invoice_status
 from ..core.plan import CellWrite, RowAppend
 from .autopay_setup import saved_card
+from .card_disputes import DECIDED, DisputeRow, decided, dispute_rows
 from .card_gateway import CardEvent
 from .card_money import from_minor, local_day
 
 CURSOR = "stripe/events_since"
 SEEN = "stripe/events_seen"  # the ids of the events of the cursor's second, read again next run and skipped
 FIRST_LOOK_BACK = 30 * 86400  # the first run reads the last 30 days
-DISPUTE = (f"{DISPUTED} on Stripe: answer the dispute in the Stripe dashboard; clear this Problem once it is "
-           "settled, and the row is applied as a refund (AutoPay leaves this client alone until then)")
+DISPUTE = (f"{DISPUTED} on Stripe: answer the dispute in the Stripe dashboard; once it is decided, the next run "
+           "settles this row (won: nothing is taken off the client's account; lost: it is applied as a refund). "
+           "AutoPay leaves this client alone until then")
 
 
 @dataclass
@@ -52,7 +55,8 @@ class EventImport:
     appends: list[RowAppend] = field(default_factory=list)
     state: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
-    writes: list[CellWrite] = field(default_factory=list)  # Stripe Customer cells of finished card set-ups
+    writes: list[CellWrite] = field(default_factory=list)  # Stripe Customer cells of finished card set-ups,
+    # the Problem cells of decided disputes' rows (card_disputes.py)
 
 
 def since(state: Mapping[str, str], now: int) -> int:
@@ -94,6 +98,7 @@ def import_events(events: list[CardEvent], tables: Mapping[str, Table], state: M
     result = EventImport()
     known = card_rows(tables.get("payments"))
     void: set[str] | None = None  # read from Invoices once a payment needs it, not every run
+    disputes: dict[str, DisputeRow] | None = None  # read from Payments once a dispute is decided
     cursor, seen = state.get(CURSOR, ""), set(state.get(SEEN, "").split())
     newest, at_newest = 0, set[str]()
     for ev in events:
@@ -107,6 +112,14 @@ def import_events(events: list[CardEvent], tables: Mapping[str, Table], state: M
             if write is not None and all(w.key != write.key for w in result.writes):
                 result.writes.append(write)
             if error and error not in result.errors:
+                result.errors.append(error)
+            continue
+        if ev.kind in DECIDED:
+            disputes = disputes if disputes is not None else dispute_rows(tables.get("payments"))
+            write, error = decided(ev, disputes, result.appends, minor_unit, tz)
+            if write is not None:
+                result.writes.append(write)
+            if error:
                 result.errors.append(error)
             continue
         if ev.reference in known:

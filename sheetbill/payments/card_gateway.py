@@ -25,11 +25,14 @@ class PayLink:
 class CardEvent:
     """One thing that happened on the service's side, in sheetbill's terms.
 
-    kind: "paid" (a payment succeeded), "refunded", "disputed", or
+    kind: "paid" (a payment succeeded), "refunded", "disputed", "dispute_won"
+    (decided for the practice: the money stays), "dispute_lost" (the money
+    is gone), "dispute_closed" (decided otherwise: `status` says how), or
     "card_saved" (a client finished AutoPay's card set-up: reference the
     Checkout Session, customer the customer the card was saved to, amount 0);
     amount in minor units, positive; reference: the PaymentIntent (paid),
-    refund or dispute id; intent: the PaymentIntent it belongs to."""
+    refund or dispute id; intent: the PaymentIntent it belongs to; status:
+    a dispute's, as the service says it."""
 
     event_id: str
     created: int  # unix seconds
@@ -40,6 +43,7 @@ class CardEvent:
     currency: str
     metadata: dict[str, str] = field(default_factory=dict)
     customer: str = ""
+    status: str = ""
 
 
 @dataclass(frozen=True)

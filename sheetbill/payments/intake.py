@@ -40,7 +40,7 @@ def card_payments(card, book: CycleBook, seen: Reading, plan: Planner, now: date
             done = card.autopay(snapshot.tables, snapshot.state, lambda led=seen.ledger: plan(led).invoices, now)
             report.problems += declined_problems(done)
         report.errors += done.errors
-        if done.appends or done.state or done.writes:  # writes: Stripe Customer of a finished card set-up
+        if done.appends or done.state or done.writes:  # writes: Stripe Customer, a decided dispute's Problem
             seen = book.commit_and_read(seen, Changes.of(done.writes, done.appends, done.state))
     return seen
 

@@ -6,7 +6,9 @@ link once it is paid, so a client cannot pay it twice before the next run); the 
 into the metadata of the PaymentIntent a payment makes. AutoPay's card
 set-up is a Customer and a Checkout Session in setup mode for it (the
 client id in both metadata); its `checkout.session.completed` event says the
-card is saved. Network failures,
+card is saved. A dispute is read when it is made (`charge.dispute.created`)
+and when it is decided (`charge.dispute.closed`, its status won or lost).
+Network failures,
 429 and 5xx are retried by the package with the same idempotency key.
 """
 
@@ -18,7 +20,10 @@ from stripe.params.checkout import SessionCreateParams
 from .card_gateway import CardError, CardEvent, CardSetup, Charge, PayLink
 
 KINDS = {"payment_intent.succeeded": "paid", "refund.created": "refunded", "charge.dispute.created": "disputed",
-         "checkout.session.completed": "card_saved"}
+         "charge.dispute.closed": "dispute_closed", "checkout.session.completed": "card_saved"}
+# A closed dispute's status (Stripe sends charge.dispute.closed once it is lost, won or, for an inquiry that
+# never became a chargeback, warning_closed): whether the practice kept the money.
+CLOSED = {"won": "dispute_won", "warning_closed": "dispute_won", "lost": "dispute_lost"}
 
 
 class StripeGateway:
@@ -128,8 +133,10 @@ def _event(ev, kind: str) -> CardEvent:
     if kind == "paid":
         return CardEvent(ev.id, ev.created, kind, obj["id"], obj["id"], obj["amount_received"], obj["currency"],
                          dict(obj.get("metadata") or {}))
+    if kind == "dispute_closed":  # "dispute_won", "dispute_lost"; else the status is for a person to read
+        kind = CLOSED.get(obj.get("status") or "", kind)
     return CardEvent(ev.id, ev.created, kind, obj["id"], obj.get("payment_intent") or "", obj["amount"],
-                     obj["currency"], dict(obj.get("metadata") or {}))
+                     obj["currency"], dict(obj.get("metadata") or {}), status=obj.get("status") or "")
 
 
 def _said(exc: stripe.StripeError) -> str:

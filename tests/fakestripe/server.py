@@ -14,6 +14,7 @@ What a customer does on Stripe's side is done by calling the fake directly:
 `pay(link_id, when)` (LinkClosed when the link is deactivated or its
 `restrictions.completed_sessions.limit` is met: Stripe switches a link off
 once that many payments are completed), `refund(intent_id, amount, when)`, `dispute(...)`,
+`close_dispute(dispute_id, won, when)`,
 `add_customer(id, card=True, declines=False)`, `complete_setup(session_id, when)`
 (the client saves a card on a set-up page). Stripe's fee on a payment is
 1.5% + 25 cents.
@@ -149,6 +150,18 @@ class FakeStripe:
                                intent_id, created)
             self.objects[d["id"]] = d
             self._event("charge.dispute.created", d, created)
+            return d
+
+    def close_dispute(self, dispute_id: str, won: bool, when=None) -> dict:
+        """The card network decides a dispute: won, Stripe gives the money back (its funds_reinstated
+        event, then charge.dispute.closed with status won); lost, charge.dispute.closed with status lost."""
+        with self.lock:
+            d = self.objects[dispute_id]
+            created = _stamp(when, self.now)
+            d.update(status="won" if won else "lost", is_charge_refundable=False)
+            if won:
+                self._event("charge.dispute.funds_reinstated", d, created)
+            self._event("charge.dispute.closed", d, created)
             return d
 
     # -- internals ---------------------------------------------------------
