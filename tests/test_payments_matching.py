@@ -91,3 +91,11 @@ def test_a_statements_client_reference_pays_the_clients_oldest_invoices():
     _first, second = match_entries([entry("100.00", "x", "RF43C005"), entry("40.00", "x", "RF43C005")],
                                   INVOICES, CLIENTS, open_amount, "EUR")
     assert second.problem.startswith("Quotes the reference of Claire Dubois, but 40.00 is more than they owe (30.00)")
+
+
+def test_a_long_number_quoted_as_its_qr_code_writes_it_is_matched():
+    """An invoice whose number makes no creditor reference has it in its QR code in Latin letters."""
+    long = invoice("RE-2026-Praxis_Müllerstraße-0042", "C-001", "65.00")
+    for text in ("RE-2026-Praxis-Mullerstrasse-0042", "RE 2026 PRAXIS MÜLLERSTRASSE 0042"):
+        [m] = match_entries([entry("65.00", "Someone", text)], INVOICES + [long], CLIENTS, open_amount, "EUR")
+        assert (m.invoice_no, m.rule) == (long.invoice_no, "invoice number")

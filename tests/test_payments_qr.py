@@ -109,3 +109,21 @@ def test_the_qr_bills_creditor_address(address, town):
     assert code is not None
     lines = code.payload.split("\r\n")
     assert (lines[10], lines[8], lines[9], lines[6]) == town  # country, postcode, town, street
+
+
+def test_epc_payload_with_remittance_text_instead_of_a_reference():
+    payload = epc_payload(SEPA, Decimal("12.34"), "", "INV-2026-PRAXISLINDENHOF-000042")
+    assert payload.split("\n")[7:] == ["EUR12.34", "", "", "INV-2026-PRAXISLINDENHOF-000042"]
+
+
+@pytest.mark.parametrize("number, text", [
+    ("INV-2026-PRAXISLINDENHOF-000042", "INV-2026-PRAXISLINDENHOF-000042"),
+    ("RE-2026-Ærø_Straße#7", "RE-2026-AEro-Strasse-7"),
+    ("Rechnung Nr. 42/2026 (Müller)", "Rechnung Nr. 42/2026 (Muller)"),
+    ("請求-2026-0001", ""),  # letters with no Latin spelling: no text, no code
+    ("X" * 141, ""),  # longer than the field
+])
+def test_remittance_text_is_in_the_sepa_latin_set(number, text):
+    from sheetbill.payments.remittance import remittance_text
+
+    assert remittance_text(number) == text

@@ -139,3 +139,41 @@ def test_the_card_pay_link_speaks_the_clients_language(renderer, language, words
         assert expected in text
     if language:
         assert "BY CARD" not in text and "by card" not in text and "scan the code" not in text
+
+
+def numbered(doc, number: str):
+    """`doc` as the invoice `number` (its lines too)."""
+    invoice = replace(doc.invoice, invoice_no=number,
+                      lines=tuple(replace(line, invoice_no=number) for line in doc.invoice.lines))
+    return replace(doc, invoice=invoice)
+
+
+LONG = "INV-2026-PRAXISLINDENHOF-000042"  # 26 letters and digits: too many for an RF reference
+
+
+def test_an_invoice_number_too_long_for_a_reference_is_quoted_as_remittance_text(renderer, tmp_path):
+    doc = replace(with_account(numbered(sample_document(), LONG), open_amount=Decimal("12.34")),
+                  previous_balance=Decimal(0))
+    pdf = renderer.render(doc)
+    text = pdf_text(pdf)
+    assert f"REFERENCE {LONG} Please quote this reference with your transfer" in text
+    assert "Scan the code with your banking app to pay 12.34 EUR" in text
+    assert scanned(pdf, tmp_path) == [
+        "BCD\n002\n1\nSCT\nCOBADEFFXXX\nLindenhof Physiotherapie GmbH\nDE89370400440532013000\n"
+        f"EUR12.34\n\n\n{LONG}"]
+
+
+def test_a_long_invoice_number_outside_ascii_is_quoted_in_latin_letters(renderer, tmp_path):
+    number = "RE-2026-Praxis_Müllerstraße-0042"
+    doc = replace(with_account(numbered(sample_document(), number), open_amount=Decimal("12.34")),
+                  previous_balance=Decimal(0))
+    pdf = renderer.render(doc)
+    assert "REFERENCE RE-2026-Praxis-Mullerstrasse-0042" in pdf_text(pdf)
+    assert scanned(pdf, tmp_path)[0].split("\n")[-3:] == ["", "", "RE-2026-Praxis-Mullerstrasse-0042"]
+
+
+def test_a_swiss_invoice_with_a_long_number_carries_it_as_additional_information(renderer, tmp_path):
+    doc = with_account(numbered(sample_document(), LONG), iban="CH9300762011623852957", bic="", currency="CHF")
+    doc = replace(doc, practice=replace(doc.practice, address="Seestrasse 4\n8002 Zürich\nSwitzerland"))
+    found = scanned(renderer.render(doc), tmp_path, page=2)
+    assert len(found) == 1 and f"\r\nNON\r\n\r\n{LONG}\r\nEPD" in found[0]

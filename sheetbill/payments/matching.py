@@ -4,7 +4,8 @@
    a client's (from a statement: it pays that client's oldest open invoices);
 2. the invoice's number in the remittance text (spaces, case, dashes and
    slashes do not matter: `inv 2026 0001` and `INV20260001` find
-   INV-2026-0001);
+   INV-2026-0001; nor do accents, so `RE-2026-A1`, as an invoice's QR code
+   writes it, finds RE-2026-Ä1);
 3. the amount equal to what is open on exactly one invoice of a client whose
    name is the counterparty's (case, accents, word order and punctuation
    do not matter).
@@ -29,6 +30,7 @@ from ..core.number import money
 from ..core.payments import PAYABLE
 from .entries import BankEntry
 from .reference import client_reference, creditor_reference
+from .remittance import latin
 
 _FOLD = str.maketrans({"ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ß": "ss", "þ": "th"})
 _SEPARATORS = r"[\s\-/_.:#]*"
@@ -98,7 +100,7 @@ def _one(entry: BankEntry, payable: list[Invoice], still: dict[str, Decimal], na
                                             f"check it, then write the invoice it pays in Matched To")
             return Match(entry, "", cid, "client reference")
     if not found:
-        text = f"{entry.structured_ref} {entry.text}"
+        text = latin(f"{entry.structured_ref} {entry.text}")
         found = [i for i in payable if _mentions(patterns[i.invoice_no], text)]
         rule = "invoice number"
     if len(found) > 1:
@@ -138,7 +140,7 @@ def _compact(text: str) -> str:
 
 def _number_pattern(invoice_no: str) -> re.Pattern[str] | None:
     """The invoice number in free text, separators optional, not inside a longer number or word."""
-    chars = [c for c in invoice_no.upper() if c.isalnum()]
+    chars = [c for c in latin(invoice_no).upper() if c.isalnum()]
     if len(chars) < 4:  # too short to recognise in free text
         return None
     before = r"(?<![0-9])" if chars[0].isdigit() else r"(?<![A-Z])"

@@ -3,7 +3,8 @@ transfers inside SEPA, and the Swiss QR-bill payment part for francs.
 
 Both carry the account, the open amount and the creditor reference, so the
 client's banking app fills in the transfer and the bank import recognises
-it. Images are SVG `data:` URLs, for any template to put in an <img>.
+it. An invoice whose number makes no creditor reference carries its number
+as unstructured remittance text instead (`remittance.remittance_text`). Images are SVG `data:` URLs, for any template to put in an <img>.
 """
 
 from __future__ import annotations
@@ -31,34 +32,36 @@ class PaymentCode:
 
 
 def payment_code(account: BankAccount | None, currency: str, amount: Decimal, reference: str,
-                 creditor_address: str = "") -> PaymentCode | None:
-    """The QR code that pays `amount` to `account`, or None: no account, nothing to pay,
-    or a currency and account no scheme covers (EUR needs a SEPA IBAN, CHF a Swiss or
-    Liechtenstein one)."""
-    if account is None or amount < MIN_AMOUNT:
+                 creditor_address: str = "", text: str = "") -> PaymentCode | None:
+    """The QR code that pays `amount` to `account` quoting the creditor `reference`, else the
+    remittance `text`; or None: no account, nothing to pay, nothing to quote, or a currency and
+    account no scheme covers (EUR needs a SEPA IBAN, CHF a Swiss or Liechtenstein one)."""
+    if account is None or amount < MIN_AMOUNT or not (reference or text):
         return None
     code = currency.strip().upper()
     if code in ("EUR", "€") and account.sepa and amount <= MAX_EPC_AMOUNT:
-        payload = epc_payload(account, amount, reference)
+        payload = epc_payload(account, amount, reference, text)
         return PaymentCode("epc", payload, epc_image(payload))
     if code in ("CHF", "FR.") and account.country in ("CH", "LI"):
-        bill = swiss_bill(account, amount, reference, creditor_address)
+        bill = swiss_bill(account, amount, reference, creditor_address, text)
         return PaymentCode("swiss", bill.qr_data(), swiss_image(bill))
     return None
 
 
-def epc_payload(account: BankAccount, amount: Decimal, reference: str) -> str:
+def epc_payload(account: BankAccount, amount: Decimal, reference: str, text: str = "") -> str:
     """EPC069-12 version 002, UTF-8, SEPA credit transfer: the structured
-    creditor reference when there is one, else no remittance at all."""
-    return "\n".join((
+    creditor reference when there is one, else the unstructured remittance
+    `text` (the standard allows one of the two, not both)."""
+    lines = (
         "BCD", "002", "1", "SCT",
         account.bic,
         account.holder[:70],
         account.iban,
         f"EUR{amount.quantize(MIN_AMOUNT)}",
         "",  # purpose
-        reference,  # structured remittance (ISO 11649); no unstructured text beside it
-    ))
+        reference,  # structured remittance (ISO 11649)
+    )
+    return "\n".join(lines + ((text[:140],) if text and not reference else ()))
 
 
 def epc_image(payload: str) -> str:
@@ -67,10 +70,14 @@ def epc_image(payload: str) -> str:
     return code.svg_data_uri(scale=4, border=4, unit="mm", xmldecl=False)
 
 
-def swiss_bill(account: BankAccount, amount: Decimal, reference: str, address: str) -> qrbill.QRBill:
+def swiss_bill(account: BankAccount, amount: Decimal, reference: str, address: str,
+               text: str = "") -> qrbill.QRBill:
+    """The QR-bill with the creditor `reference` (SCOR), else with none (NON) and `text` as its
+    additional information (an unstructured message of up to 140 characters)."""
     return qrbill.QRBill(account=account.iban, creditor=_creditor(account.holder, address),
                          amount=str(amount.quantize(MIN_AMOUNT)), currency="CHF",
-                         reference_number=reference or None, language="en")
+                         reference_number=reference or None,
+                         additional_information="" if reference else text[:140], language="en")
 
 
 def swiss_image(bill: qrbill.QRBill) -> str:

@@ -7,6 +7,10 @@ Keys (all text, "" when there is nothing to show):
   empty on drafts and credit notes. A statement's is made from the Client ID,
   and so is that of an invoice of 0.00 that asks for what is open on earlier
   ones (the bank import takes it for the client's oldest open invoices).
+  An invoice whose number makes no creditor reference (more than 21 letters
+  and digits, or letters outside ASCII) has its number instead, written in
+  the SEPA Latin set (`payments/remittance.py`), and its QR code carries it
+  as unstructured remittance text.
 - `payment_qr`: "epc", "swiss" or "".
 - `payment_qr_image`: the QR code (EPC) or the whole payment part (Swiss)
   as an SVG `data:` URL.
@@ -28,6 +32,7 @@ from ..payments.account import BankAccount
 from ..payments.open_amount import document_open_amount, statement_open_amount
 from ..payments.qr import payment_code
 from ..payments.reference import client_reference, creditor_reference, printed
+from ..payments.remittance import remittance_text
 
 
 class AccountContext(TypedDict):
@@ -55,7 +60,8 @@ def payment_context(doc: InvoiceDocument, amount) -> PaymentContext:
     reference = creditor_reference(invoice.invoice_no) if asks else ""
     if asked > 0 and doc.balance <= 0:  # 0.00 itself, it asks for earlier invoices: the reference that pays them
         reference = client_reference(doc.client.client_id)
-    block = payment_block(doc.practice, reference, asked, amount)
+    text = remittance_text(invoice.invoice_no) if asks and not reference and doc.balance > 0 else ""
+    block = payment_block(doc.practice, reference, asked, amount, text)
     link = doc.pay_link if asked > 0 and doc.balance > 0 else ""
     block["pay_link"], block["pay_link_qr"] = link, link_qr(link)
     block["pay_link_amount"] = amount(doc.balance) if link else ""  # the link is for this invoice's balance
@@ -77,11 +83,15 @@ def statement_payment_context(doc: StatementDocument, amount) -> PaymentContext:
                          statement_open_amount(doc.statement), amount)
 
 
-def payment_block(practice: Practice, reference: str, open_amount: Decimal, amount) -> PaymentContext:
+def payment_block(practice: Practice, reference: str, open_amount: Decimal, amount,
+                  text: str = "") -> PaymentContext:
+    """`reference`: the creditor reference to quote; where there is none, `text` (the invoice's
+    number as remittance text) is quoted instead."""
     account = account_of(practice)
-    code = payment_code(account, practice.currency, open_amount, reference, practice.address) if reference else None
+    code = payment_code(account, practice.currency, open_amount, reference, practice.address, text) \
+        if reference or text else None
     return {
-        "payment_reference": printed(reference),
+        "payment_reference": printed(reference) or text,
         "payment_qr": code.kind if code else "",
         "payment_qr_image": code.image if code else "",
         "payment_qr_amount": amount(open_amount) if code else "",
