@@ -20,6 +20,7 @@ from .book.cycle_book import CycleBook, Reading
 from .chain import ChainCheck
 from .clock import Clock, SystemClock
 from .config import Config
+from .core.account import accounts
 from .core.actions import of_cycle, restored
 from .core.missing_client import missing_clients
 from .core.changes import Changes
@@ -133,7 +134,8 @@ class Worker:
         if self.card is not None:  # the pay links the PDFs and emails carry
             self.pay_links, snapshot = intake.pay_links(
                 self.card, self.config, self.io, seen, seen.ledger.clients, invoices, self.rules.credit_note,
-                self.transport, self.rules.email_lookup, self.today(), self.clock.now(), report)
+                self.transport, self.rules.email_lookup, self.today(), self.clock.now(), report,
+                accounts(seen.ledger.clients, cycle.invoices, cycle.payments, self.rules.credit_note).__getitem__)
             seen = replace(seen, snapshot=snapshot)
         ctx = self.context(seen.snapshot, seen.ledger, cycle.invoices, cycle.payments)
         try:

@@ -121,3 +121,19 @@ def test_over_smtp_an_interrupted_declined_card_email_waits_for_a_person(practic
     practice.run()
     assert len([m for m in inbox.messages if "did not go through" in str(m["Subject"])]) == 2
     assert len(fake_stripe.of_kind("payment_intent")) == 1  # tried once that day
+
+
+def test_the_set_up_email_speaks_the_clients_language(practice, fake_stripe):
+    from .test_e2e_language import speaks
+
+    with_stripe(practice, autopay={"C-001": ""})
+    speaks(practice, "C-001", "fr")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    assert not practice.run().errors
+    [mail] = [m for m in practice.emails() if "enregistrez une carte" in str(m["Subject"])]
+    assert mail["Subject"].strip() == "Lindenhof Lymph & Physio : enregistrez une carte pour le paiement automatique"
+    body = mail.get_body(("plain",)).get_content()
+    url = fake_stripe.of_kind("checkout.session")[0]["url"]
+    assert body.startswith("Bonjour Anna Meier,\n\nvous nous avez demandé de débiter votre carte automatiquement")
+    assert f"notre prestataire de paiement, Stripe :\n\n  {url}\n\nLe lien est valable 24 heures." in body
+    assert "Bien cordialement" in body and "Dear" not in body

@@ -350,3 +350,26 @@ def test_a_deleted_dispute_row_is_not_imported_again_while_its_event_is_the_newe
     practice.run()
     practice.run()
     assert [p["Reference"][:3] for p in practice.rows("Payments")] == ["pi_"]
+
+
+def test_a_declined_card_email_speaks_the_clients_language_and_says_what_each_link_asks(practice, fake_stripe):
+    from .test_e2e_language import speaks
+
+    with_stripe(practice, autopay={"C-001": "cus_anna"})
+    speaks(practice, "C-001", "de")
+    fake_stripe.add_customer("cus_anna", declines=True)
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))  # INV-2026-0001, 65.00
+    practice.append("Sessions", session("S-00002", date(2026, 11, 3)))  # INV-2026-0002, 65.00
+    practice.append("Payments", [None, date(2026, 11, 20), "C-001", "INV-2026-0002", 15, "Cash"])
+    assert not practice.run().errors
+    practice.run()
+    [mail] = [m for m in practice.emails() if "Kartenzahlung" in m["Subject"]]
+    assert mail["Subject"] == "Lindenhof Lymph & Physio: Ihre Kartenzahlung über 115,00 € ist nicht durchgegangen"
+    body = mail.get_body(("plain",)).get_content()
+    links = {r["Invoice No"]: r["Pay Link"] for r in practice.rows("Invoices")}
+    assert body.startswith("Guten Tag Anna Meier,\n\nwir haben heute versucht, Ihren offenen Betrag von "
+                           "115,00\xa0€ von Ihrer hinterlegten Karte abzubuchen")
+    assert (f"Bitte zahlen Sie stattdessen hier:\n"
+            f"  Rechnung INV-2026-0001, offen 65,00\xa0€: {links['INV-2026-0001']}\n"
+            f"  Rechnung INV-2026-0002, offen 50,00\xa0€: {links['INV-2026-0002']}\n") in body
+    assert "Mit freundlichen Grüßen" in body and "Dear" not in body

@@ -48,12 +48,12 @@ def slug(label: str) -> str:
 
 
 def compose(context: Mapping[str, Any], written: datetime, message_id: str, sender: str,
-            subject_template: Path, body_template: Path, attachment: tuple[bytes, str],
+            subject_template: Path, body_template: Path, attachment: tuple[bytes, str] | None,
             reply_to: str | None = None, bcc: str | None = None) -> EmailMessage:
     """The email to the context's client: subject (one line) and body filled in
     with `context` (a document's template context, with `client` and
-    `practice`), the PDF `attachment` (bytes, file name) attached, dated
-    `written` (an aware datetime, shown in its own time zone).
+    `practice`), the PDF `attachment` (bytes, file name) attached where there is
+    one, dated `written` (an aware datetime, shown in its own time zone).
 
     The context's `language` picks the templates of that language where there
     are some (`sheetbill.language.email_template`), else the ones given.
@@ -66,7 +66,6 @@ def compose(context: Mapping[str, Any], written: datetime, message_id: str, send
     body_template = email_template(body_template, language)
     subject = " ".join(fill(load_template(subject_template, autoescape=False), context).split())
     body = fill(load_template(body_template, autoescape=False), context)
-    pdf, pdf_name = attachment
     client = context["client"]
     message = EmailMessage()
     message["From"] = _sender(sender, context["practice"]["name"])
@@ -81,9 +80,11 @@ def compose(context: Mapping[str, Any], written: datetime, message_id: str, send
     message["Date"] = format_datetime(written)
     message["Message-ID"] = message_id
     message.set_content(body, cte="quoted-printable")
-    message.add_attachment(pdf, maintype="application", subtype="pdf",
-                           filename=Path(pdf_name).name)
-    message.set_boundary("sheetbill-" + hashlib.sha256(body.encode() + pdf).hexdigest()[:32])
+    if attachment is not None:
+        pdf, pdf_name = attachment
+        message.add_attachment(pdf, maintype="application", subtype="pdf",
+                               filename=Path(pdf_name).name)
+        message.set_boundary("sheetbill-" + hashlib.sha256(body.encode() + pdf).hexdigest()[:32])
     return message
 
 

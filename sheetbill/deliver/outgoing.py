@@ -36,7 +36,7 @@ from ..core.changes import Changes
 from .exactly_once import Outgoing
 from ..core.kind import InvoiceKind, kind_of
 
-__all__ = ["Context", "invoice_copy_item", "invoice_item", "once_in_state", "receipt_items", "reminder_items",
+__all__ = ["Context", "email_template_of", "invoice_copy_item", "invoice_item", "once_in_state", "receipt_items", "reminder_items",
            "statement_item"]
 
 
@@ -90,9 +90,13 @@ class Context:
         return replace(doc, pay_link=link) if link else doc
 
     def email_template(self, name: str) -> Path:
-        """The practice's email template, else the one sheetbill ships."""
-        own = self.config.email.body_template.parent / name
-        return own if own.exists() else PACKAGE_TEMPLATES / "email" / name
+        return email_template_of(self.config, name)
+
+
+def email_template_of(config: Config, name: str) -> Path:
+    """The practice's email template `name`, else the one sheetbill ships."""
+    own = config.email.body_template.parent / name
+    return own if own.exists() else PACKAGE_TEMPLATES / "email" / name
 
 
 def invoice_item(ctx: Context, item: Pending, doc, pdf: bytes, stored: StoredPdf, build_message,

@@ -10,19 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from ..book.cells import text
 from ..core.marks import marked_id, state_is_sending
+from ..core.account import Account, InvoiceFigures
 from ..core.plan import RowProblem
+from ..deliver.outgoing import email_template_of
 from .autopay import PREFIX as AUTOPAY
 from .autopay import AutoPayRun, Declined, autopay
 from .autopay_setup import MAIL, PAGE, SetupRun, forgotten, setup_key, waiting
 from .card_events import EventImport, import_events, since
 from .card_gateway import CardError, CardGateway
 from .card_mail import PREFIX as MAILED
-from .card_mail import declined_email, setup_email
+from .card_mail import OpenLink, declined_email, setup_email
 from .card_money import card_unit, from_minor
 from .card_settings import StripeSettings
 from .pay_links import LinkRun, known_urls, pay_links
@@ -78,17 +81,19 @@ class CardPayments:
                 append.values["fee"] = from_minor(fee, self.minor_unit)
 
     def setup_emails(self, config, tables, state, stamp: str, can_send: bool, lookup: bool,
-                     report) -> list:
-        """AutoPay's card set-up emails owed (see autopay_setup.py); problems and errors go into `report`."""
-        run = self.setups(config, tables, state, stamp, can_send, lookup)
+                     report, clients=()) -> list:
+        """AutoPay's card set-up emails owed (see autopay_setup.py), each in its client's language
+        (`clients`: the Clients records); problems and errors go into `report`."""
+        run = self.setups(config, tables, state, stamp, can_send, lookup, clients)
         report.errors += run.errors
         report.problems += run.problems
         return run.emails
 
-    def setups(self, config, tables, state, stamp: str, can_send: bool, lookup: bool) -> SetupRun:
+    def setups(self, config, tables, state, stamp: str, can_send: bool, lookup: bool, clients=()) -> SetupRun:
         run = SetupRun()
         if not can_send:
             return run
+        records = {c.client_id: c for c in clients}
         return_url = self.settings.return_url or config.practice.website or ""
         for client in waiting(tables.get("clients")):
             mark = state.get(MAIL + client.client_id, "")
@@ -98,6 +103,9 @@ class CardPayments:
             if not client.email:
                 run.problems.append(RowProblem("clients", client.row, client.client_id,
                                                "AutoPay: no Email to send the card set-up link to"))
+                continue
+            record = records.get(client.client_id)
+            if record is None:  # not among the Clients records read this cycle: asked again next cycle
                 continue
             page = state.get(PAGE + client.client_id, "").split(" ")
             session_id, url = (page + [""])[:2]
@@ -110,9 +118,12 @@ class CardPayments:
                     run.errors.append(f"AutoPay card set-up of {client.client_id}: link not made: {exc}")
                     break  # the service is down or refusing: try again next cycle
                 session_id, url = made.session_id, made.url
-            run.emails.append(setup_email(client.client_id, client.name, client.email, config.practice.name,
-                                          config.email.sender, url, session_id, mark, stamp,
-                                          config.tab("clients").name, marked_id(mark) if interrupted else ""))
+            try:
+                run.emails.append(setup_email(record, config.practice, config.email.sender,
+                                              partial(email_template_of, config), url, session_id, mark, stamp,
+                                              config.tab("clients").name, marked_id(mark) if interrupted else ""))
+            except Exception as exc:  # a broken template, an unusable address: the next clients go on
+                run.errors.append(f"AutoPay card set-up email of {client.client_id}: not made: {exc}")
         return run
 
     def links(self, tables, state, invoices, credit_note: Callable[[str], bool]) -> LinkRun:
@@ -129,12 +140,13 @@ def declined_problems(run: AutoPayRun) -> list[RowProblem]:
             for d in run.declined]
 
 
-def declined_emails(config, today, stamp: str, clients, invoices, state, can_send: bool) -> list:
-    """The emails owed to clients whose card AutoPay declined today (each once, see card_mail)."""
+def declined_emails(config, today, stamp: str, clients, invoices, state, can_send: bool,
+                    account: Callable[[str], Account], errors: list[str]) -> list:
+    """The emails owed to clients whose card AutoPay declined today (each once, see card_mail),
+    each listing the client's open invoices that have a pay link, with what is open on each as
+    `account(client_id)` has it today."""
     if not can_send:
         return []
-    from ..render.context import money_format
-
     day = today.isoformat()
     urls = known_urls(state)
     clients = {c.client_id: c for c in clients}
@@ -151,11 +163,23 @@ def declined_emails(config, today, stamp: str, clients, invoices, state, can_sen
             continue  # a run stopped while sending: over SMTP a person answers (core.delivery.unknown_outcomes)
         _, intent, cents, message = (value.split(" ", 3) + ["", "", ""])[:4]
         amount = from_minor(int(cents or 0), card_unit(config.practice.currency))
-        links = [u for no, u in sorted(urls.items())
-                 if any(i.invoice_no == no and i.client_id == client_id for i in invoices)]
-        item = declined_email(Declined(client_id, 0, amount, message, intent), client.name, client.email,
-                              config.practice.name, config.email.sender, money_format(config.practice)(amount),
-                              links, today, stamp)
+        mine = {i.invoice_no for i in invoices if i.client_id == client_id}
+        links = []
+        for no, url in sorted(urls.items()):
+            if no in mine and (figures := _figures(account(client_id), no, today)) is not None \
+                    and figures.balance > 0:
+                links.append(OpenLink(no, figures.balance, url))
+        try:
+            item = declined_email(Declined(client_id, 0, amount, message, intent), client, config.practice,
+                                  config.email.sender, partial(email_template_of, config), links, today, stamp)
+        except Exception as exc:  # a broken template, an unusable address: the next clients go on
+            errors.append(f"AutoPay declined-card email of {client_id}: not made: {exc}")
+            continue
         item.interrupted = mailed == "sending"
         out.append(item)
     return out
+
+
+def _figures(account: Account, invoice_no: str, today) -> InvoiceFigures | None:
+    """The invoice as the client's account has it today; None when it is not on it."""
+    return account.invoice(invoice_no, today) if account.charge(invoice_no) is not None else None

@@ -1,64 +1,79 @@
-"""The email a client gets when AutoPay's charge of their card was declined:
-what was asked, and a link to pay another way. Sent once (deliver.exactly_once.send_all),
-its Message-ID derived from the client and the day."""
+"""The emails of AutoPay: the one a client gets when the charge of their card was declined
+(what was asked, and each open invoice's link to pay another way), and the one that asks a
+client to save a card. Sent once (deliver.exactly_once.send_all), in the client's language,
+from the `autopay_declined_*` and `autopay_setup_*` email templates (a practice's own beside
+its invoice templates, else sheetbill's, in English, German or French)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from decimal import Decimal
+from pathlib import Path
 
-from ..core.marks import AUTOPAY_MAIL
-from ..deliver.compose import message_id
 from ..core.changes import Changes
+from ..core.document import Practice
+from ..core.marks import AUTOPAY_MAIL
+from ..core.model import Client
+from ..deliver.compose import compose, message_id
 from ..deliver.exactly_once import Outgoing
+from ..language import document_language
+from ..render.context import client_context, money_format, practice_context
 from .autopay import Declined
 
 PREFIX = f"{AUTOPAY_MAIL}/"
+Templates = Callable[[str], Path]  # a template's name -> its file (deliver.outgoing.email_template_of)
 
 
-def declined_email(declined: Declined, name: str, email: str, practice: str, sender: str, amount: str,
-                   links: list[str], day: date, stamp: str) -> Outgoing:
-    msg = EmailMessage()
-    msg["From"] = formataddr((practice, sender))
-    msg["To"] = formataddr((name, email))
-    msg["Subject"] = f"{practice}: your card payment of {amount} did not go through"
-    msg["Date"] = format_datetime(datetime.combine(day, time(12), UTC))
-    msg["Message-ID"] = message_id(("autopay-declined", declined.client_id, day.isoformat()),
-                                   f"autopay-declined\n{declined.client_id}\n{day}", sender)
-    pay = "\n".join(f"  {u}" for u in links) or "  (reply to this email and we will send you a link)"
-    msg.set_content(
-        f"Dear {name},\n\nwe tried to charge your saved card for your open balance of {amount} today, "
-        f"but the payment was declined ({declined.message}).\n\nPlease pay here:\n{pay}\n\n"
-        f"or update your card with us. Nothing else is charged today.\n\n{practice}\n")
+@dataclass(frozen=True)
+class OpenLink:
+    """An invoice's card pay link, and what is open on the invoice (the client's account, today)."""
+
+    invoice_no: str
+    open: Decimal
+    url: str
+
+
+def _context(client: Client, practice: Practice) -> dict:
+    language = document_language(client.language, practice.language)
+    return {"client": client_context(client), "practice": practice_context(practice), "language": language}
+
+
+def declined_email(declined: Declined, client: Client, practice: Practice, sender: str, templates: Templates,
+                   links: list[OpenLink], day: date, stamp: str) -> Outgoing:
+    """The email to `client` whose card was declined on `day` charging `declined.amount`, with a
+    line for each of `links`. Raises as deliver.compose.compose does."""
+    context = _context(client, practice)
+    amount = money_format(practice, context["language"])
+    context.update(amount=amount(declined.amount), reason=declined.message,
+                   links=[{"number": link.invoice_no, "open": amount(link.open), "url": link.url} for link in links])
+    msg = compose(context, datetime.combine(day, time(12), UTC),
+                  message_id(("autopay-declined", declined.client_id, day.isoformat()),
+                             f"autopay-declined\n{declined.client_id}\n{day}", sender),
+                  sender, templates("autopay_declined_subject.txt"), templates("autopay_declined_body.txt"), None)
     key = f"{PREFIX}{declined.client_id}/{day.isoformat()}"
     return Outgoing(label=f"AutoPay declined {declined.client_id}", message=msg,
                     mark=Changes(state={key: "sending"}), record=lambda: Changes(state={key: f"sent {stamp}"}),
                     unmark=Changes(state={key: ""}), kind="autopay")
 
 
-def setup_email(client_id: str, name: str, email: str, practice: str, sender: str, url: str, session_id: str,
+def setup_email(client: Client, practice: Practice, sender: str, templates: Templates, url: str, session_id: str,
                 mark: str, stamp: str, clients_tab: str, interrupted_id: str = "") -> Outgoing:
-    """The email that asks a client to save a card for AutoPay (see autopay_setup.py): `mark`
+    """The email that asks `client` to save a card for AutoPay (see autopay_setup.py): `mark`
     is what the email was marked with before (`interrupted_id` its Message-ID, when a run
-    stopped while sending it). Once sent it is in the Changelog too (core.recover rebuilds it)."""
+    stopped while sending it). Once sent it is in the Changelog too (core.recover rebuilds it).
+    Raises as deliver.compose.compose does."""
     from ..core.changelog import Change
     from ..core.marks import sending_state
     from .autopay_setup import MAIL, PAGE
 
-    msg = EmailMessage()
-    msg["From"] = formataddr((practice, sender))
-    msg["To"] = formataddr((name, email))
-    msg["Subject"] = f"{practice}: save a card for automatic payment"
-    msg["Date"] = format_datetime(datetime.fromisoformat(stamp.replace("Z", "+00:00")))
-    msg["Message-ID"] = interrupted_id or message_id(("autopay-setup", client_id),
-                                                     f"autopay-setup\n{client_id}\n{session_id}\n{stamp}", sender)
-    msg.set_content(
-        f"Dear {name},\n\nyou asked us to charge your card automatically (AutoPay). Please save the card "
-        f"you would like us to use on this secure page of our payment provider, Stripe:\n\n  {url}\n\n"
-        f"The link is valid for 24 hours. From then on, what is open on your invoices is charged to this card "
-        f"(at most once a day), and you get a receipt for each payment.\nIf the link has expired, reply to "
-        f"this email and we will send you a new one.\n\n{practice}\n")
+    client_id = client.client_id
+    context = {**_context(client, practice), "url": url}
+    msg = compose(context, datetime.fromisoformat(stamp.replace("Z", "+00:00")),
+                  interrupted_id or message_id(("autopay-setup", client_id),
+                                               f"autopay-setup\n{client_id}\n{session_id}\n{stamp}", sender),
+                  sender, templates("autopay_setup_subject.txt"), templates("autopay_setup_body.txt"), None)
     key = f"{MAIL}{client_id}"
     return Outgoing(label=f"AutoPay card set-up {client_id}", message=msg,
                     mark=Changes(state={f"{PAGE}{client_id}": f"{session_id} {url}",

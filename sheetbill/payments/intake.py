@@ -14,6 +14,7 @@ from ..book.base import Snapshot
 from ..book.cycle_book import Commits, CycleBook, Reading
 from ..config import Config
 from ..core import changelog
+from ..core.account import Account
 from ..core.changes import Changes
 from ..core.cycle import CyclePlan
 from ..core.model import Client, Invoice, Ledger
@@ -77,9 +78,11 @@ def matched_bank_rows(book: CycleBook, seen: Reading) -> Reading:
 
 def pay_links(card, config: Config, book: CycleBook, seen: Reading, clients: tuple[Client, ...],
               invoices: list[Invoice], credit_note: Callable[[str], bool], transport: Transport | None,
-              lookup: bool, today: date, now: datetime, report: CycleReport) -> tuple[dict[str, str], Snapshot]:
+              lookup: bool, today: date, now: datetime, report: CycleReport,
+              account: Callable[[str], Account]) -> tuple[dict[str, str], Snapshot]:
     """Pay links for what is open (invoice -> link), then the emails owed to clients whose AutoPay
-    card was declined or whose card set-up link is due; and the snapshot as the last write left it."""
+    card was declined (with what `account(client_id)` has open on each linked invoice) or whose
+    card set-up link is due; and the snapshot as the last write left it."""
     from .card_cycle import declined_emails
 
     snapshot = seen.snapshot
@@ -88,9 +91,9 @@ def pay_links(card, config: Config, book: CycleBook, seen: Reading, clients: tup
     if run.writes or run.state:
         snapshot = book.commit(snapshot, Changes.of(run.writes, state=run.state)).snapshot
     mails = declined_emails(config, today, changelog.utc_stamp(now), clients, invoices, snapshot.state,
-                            transport is not None)
+                            transport is not None, account, report.errors)
     mails += card.setup_emails(config, snapshot.tables, snapshot.state,  # AutoPay's card set-up
-                               changelog.utc_stamp(now), transport is not None, lookup, report)
+                               changelog.utc_stamp(now), transport is not None, lookup, report, clients)
     if mails:
         commits = Commits(book, snapshot)
         send_all(mails, transport, commits, lookup,
