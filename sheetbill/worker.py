@@ -27,6 +27,7 @@ from .core.changes import Changes
 from .core.cycle import CyclePlan, plan_cycle
 from .core.dashboard import after_cycle, unbilled
 from .core.health import Standing
+from .core.issued_to import kept_addresses
 from .core.model import Invoice, Ledger
 from .cycle_report import CycleReport
 from .deliver.base import Transport
@@ -122,7 +123,9 @@ class Worker:
         board = self.io.dashboard_cells(seen.snapshot, lambda: after_cycle(
             cycle, cycle.sessions, self.today(), self.io.stamp(), len(report.problems), len(report.warnings),
             self.health()), along)
-        changes = plan.changes + Changes.of(board, state=seen.recovered, log=seen.people)
+        kept = kept_addresses(seen.people, seen.ledger.invoices, seen.snapshot.state, self.io.header("clients", ""),
+                              self.io.header("clients", "address"))  # whom open invoices were issued to
+        changes = plan.changes + Changes.of(board, state={**seen.recovered, **kept}, log=seen.people)
         with progress.stage("writing", len(plan.writes) + len(plan.appends), "changes", min_items=progress.BIG_CYCLE):
             done = self.io.commit(seen.snapshot, changes)
         report.created = cycle.created

@@ -163,3 +163,27 @@ def test_a_workbook_from_before_workbook_ids_gets_one_even_when_its_first_run_re
     second = {i["Invoice No"]: i for i in practice.rows("Invoices")}["INV-2026-0002"]
     assert second["Message ID"] == message_id_for("INV-2026-0002", second["Checksum"], SENDER, made)
     assert str({i["Invoice No"]: i for i in practice.rows("Invoices")}["INV-2026-0001"]["Total"]) == "65"
+
+
+def test_a_reminder_attaches_the_invoice_as_issued_to_the_name_and_address_it_went_to(practice, tmp_path):
+    """Anna moves and marries after her invoice went: the reminder is written to her as she is
+    now, and the invoice it attaches again is the one she got, to her old name and address."""
+    from .conftest import set_cell
+    from .test_e2e_excel import pdf_text
+
+    practice.append("Sessions", session("S-00001", date(2026, 10, 20)))
+    practice.run(FixedClock(datetime(2026, 10, 21, 9, tzinfo=timezone.utc)))  # INV-2026-0001, due 4 Nov
+    wb = openpyxl.load_workbook(practice.workbook)
+    set_cell(wb, "Clients", "C-001", "Name", "Anna Meier-Schulz")
+    set_cell(wb, "Clients", "C-001", "Address", "Seestraße 40\n14109 Berlin")
+    wb.save(practice.workbook)
+    practice.run(FixedClock(datetime(2026, 10, 22, 9, tzinfo=timezone.utc)))
+    assert practice.run().sent == ["reminder 1 of INV-2026-0001"]  # 21 Nov
+    [mail] = [m for m in practice.emails() if "Reminder" in str(m["Subject"])]
+    assert mail.get_body(("plain",)).get_content().startswith("Dear Anna Meier-Schulz,")
+    [attached] = [part for part in mail.iter_attachments()]
+    copy = tmp_path / attached.get_filename()
+    copy.write_bytes(attached.get_content())
+    text = pdf_text(copy)
+    assert "Anna Meier" in text and "Gartenweg 3" in text and "10115 Berlin" in text
+    assert "Meier-Schulz" not in text and "Seestraße" not in text

@@ -219,7 +219,9 @@ def receipt_items(ctx: Context, payments: tuple[Payment, ...], clients: dict[str
 def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, Client], state: dict,
                    lookup: bool, pdf_of, errors: list[str]) -> list[Outgoing]:
     """Reminders due today; `pdf_of(doc)` gives the invoice as it stands today (PDF bytes, file
-    name) to attach, so that it names the same open amount as the email."""
+    name) to attach, so that it names the same open amount as the email, issued to the name and
+    address it was sent to (core.issued_to); the email itself is to the client as Clients says."""
+    from ..core.issued_to import as_issued
     from .message import reminder_message, reminder_message_id
 
     email = ctx.config.email
@@ -236,7 +238,7 @@ def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, C
             continue
         try:
             doc = ctx.invoice_document(inv, client)
-            pdf, name = pdf_of(doc)
+            pdf, name = pdf_of(ctx.invoice_document(inv, as_issued(client, inv, state)))
             msg = reminder_message(doc, pdf, name, r.level, r.days_overdue,
                                    ctx.today, email.sender, ctx.email_template("reminder_subject.txt"),
                                    ctx.email_template("reminder_body.txt"), reply_to=email.reply_to or None,
