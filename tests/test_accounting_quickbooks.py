@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import stat
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,7 @@ import pytest
 from sheetbill import app
 from sheetbill.accounting import tokens
 
-from .conftest import session
+from .conftest import NOW, FixedClock, session
 from .fakeqbo.server import FakeQuickBooks
 
 SYNC = """
@@ -104,6 +104,103 @@ def test_a_void_pushes_a_credit_memo(practice, qbo):
     memo, = qbo.of("CreditMemo")
     assert memo["DocNumber"] == "CN-2026-0001" and memo["TotalAmt"] == 65.0
     assert memo["Line"][0]["SalesItemLineDetail"]["Qty"] in ("1", 1)
+
+
+def applications(qbo) -> list[tuple[str, list[tuple[str, str, Decimal]]]]:
+    """The payments that apply a credit memo: their note and (type, id, amount) of each line."""
+    return [(p["PrivateNote"], [(t["TxnType"], t["TxnId"], Decimal(str(line["Amount"])))
+                                for line in p["Line"] for t in line["LinkedTxn"]])
+            for p in qbo.of("Payment") if any(t["TxnType"] == "CreditMemo" for line in p["Line"]
+                                              for t in line["LinkedTxn"])]
+
+
+def test_a_void_applies_the_credit_memo_to_the_invoice_once(practice, qbo):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
+    practice.run()
+    remote = by(qbo.of("Invoice"), "DocNumber")
+    memo, = qbo.of("CreditMemo")
+    assert (remote["INV-2026-0001"]["Balance"], memo["RemainingCredit"]) == (0, 0)
+    assert applications(qbo) == [("CN-2026-0001 INV-2026-0001", [
+        ("Invoice", remote["INV-2026-0001"]["Id"], Decimal("65.00")), ("CreditMemo", memo["Id"], Decimal("65.00"))])]
+    applied, = qbo.of("Payment")
+    assert (Decimal(str(applied["TotalAmt"])), applied["TxnDate"]) == (0, memo["TxnDate"])
+    practice.run()
+    assert qbo.created("Payment") == 1
+
+
+@pytest.mark.parametrize("dies_in", ["create_sales", "move_credit"])
+def test_killed_around_a_credit_memo_it_is_applied_once(practice, qbo, dies_in):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
+    worker = practice.worker()
+    real = getattr(worker.accounting, dies_in)
+
+    def then_die(*args, **kwargs):
+        answer = real(*args, **kwargs)
+        if dies_in == "create_sales" and args[0] != "credit_note":
+            return answer  # the invoice billing the session again
+        raise Killed
+
+    setattr(worker.accounting, dies_in, then_die)
+    with pytest.raises(Killed):
+        worker.run_once()
+    practice.run()
+    practice.run()
+    memo, = qbo.of("CreditMemo")
+    assert (qbo.created("CreditMemo"), len(applications(qbo)), memo["RemainingCredit"]) == (1, 1, 0)
+    assert by(qbo.of("Invoice"), "DocNumber")["INV-2026-0001"]["Balance"] == 0
+    assert by(practice.rows("Invoices"), "Invoice No")["CN-2026-0001"]["Accounting"].startswith(
+        f"quickbooks {memo['Id']} ")
+
+
+def test_a_refused_application_is_shown_and_tried_again(practice, qbo, monkeypatch):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
+    real = qbo.create
+
+    def closed_books(entity, body):
+        if entity == "Payment":
+            return 400, {"Fault": {"Error": [{"Message": "Account Period Closed", "Detail": "The books are closed",
+                                              "code": "6190"}], "type": "ValidationFault"}}
+        return real(entity, body)
+
+    monkeypatch.setattr(qbo, "create", closed_books)
+    report = practice.run()
+    text = "Account Period Closed: The books are closed"
+    assert [p.message for p in report.problems] == [f"quickbooks: {text}"]
+    assert by(practice.rows("Invoices"), "Invoice No")["CN-2026-0001"]["Accounting"] == f"refused: {text}"
+    monkeypatch.setattr(qbo, "create", real)
+    practice.run(FixedClock(NOW + timedelta(days=1)))  # the next day's cycle (a quiet one is skipped)
+    memo, = qbo.of("CreditMemo")
+    assert (len(applications(qbo)), memo["RemainingCredit"]) == (1, 0)
+    assert by(practice.rows("Invoices"), "Invoice No")["CN-2026-0001"]["Accounting"].startswith(
+        f"quickbooks {memo['Id']} ")
+
+
+def test_money_paid_before_a_void_is_on_the_invoice_billed_again_in_quickbooks_too(practice, qbo):
+    """The payment was in QuickBooks on the invoice before it was voided: the sheet moves the money to
+    the invoice that bills the sessions again, and the credit memo (nothing left to apply on the paid
+    invoice) is applied to that one, once."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    practice.append("Payments", ["P-00001", date(2026, 11, 10), None, "INV-2026-0001", Decimal("65.00"),
+                                 "Bank transfer", "ref"])
+    practice.run()
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
+    practice.run()
+    assert by(practice.rows("Invoices"), "Invoice No")["INV-2026-0002"]["Status"] == "Paid"
+    remote = by(qbo.of("Invoice"), "DocNumber")
+    memo, = qbo.of("CreditMemo")
+    assert (remote["INV-2026-0001"]["Balance"], remote["INV-2026-0002"]["Balance"], memo["RemainingCredit"]) == \
+        (0, 0, 0)
+    assert applications(qbo) == [("CN-2026-0001 INV-2026-0002", [
+        ("Invoice", remote["INV-2026-0002"]["Id"], Decimal("65.00")), ("CreditMemo", memo["Id"], Decimal("65.00"))])]
+    practice.run()
+    assert (qbo.created("Payment"), len(applications(qbo))) == (2, 1)
 
 
 def test_a_service_without_an_item_is_a_problem_naming_it(practice, qbo):

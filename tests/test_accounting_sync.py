@@ -120,6 +120,28 @@ def test_a_void_pushes_the_credit_note_applied_to_the_invoice(practice, xero):
     assert by(practice.rows("Invoices"), "Invoice No")["CN-2026-0001"]["Accounting"].startswith("xero ")
 
 
+def test_killed_after_a_credit_note_was_made_it_is_allocated_next_cycle(practice, xero):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
+    worker = practice.worker()
+    real = worker.accounting.create_sales
+
+    def then_die(kind, *args, **kwargs):
+        answer = real(kind, *args, **kwargs)
+        if kind == "credit_note":
+            raise Killed
+        return answer
+
+    worker.accounting.create_sales = then_die
+    with pytest.raises(Killed):
+        worker.run_once()
+    practice.run()
+    note, = xero.state.credit_notes
+    assert note["RemainingCredit"] == 0 and len(note["Allocations"]) == 1
+    assert by(xero.state.invoices, "InvoiceNumber")["INV-2026-0001"]["AmountDue"] == 0
+
+
 def test_a_missing_mapping_is_a_problem_naming_the_service(practice, xero):
     practice.configure('    19: {account: "200", tax_code: OUTPUT2}\n', "")
     practice.append("Sessions", session("S-00001", date(2026, 11, 2), extras="GEL"),

@@ -79,6 +79,7 @@ def push(books: Journal, cells: Mapping[str, Cell], remote: RemoteBooks, setting
             out.problems.append((cell, sale.number, "; ".join(mapper.problems)))
             continue
         todo.append(sale)
+    recorded = set(ids)
     for kind in (INVOICE, CREDIT_NOTE):
         sales = [s for s in todo if s.kind == kind]
         if not sales:
@@ -93,7 +94,7 @@ def push(books: Journal, cells: Mapping[str, Cell], remote: RemoteBooks, setting
                 results.update(remote.create_sales(kind, ready[start:start + BATCH], contacts, ids))
         for sale in sales:
             _record(sale.number, results.get(sale.number), cells[sale.number], system, now, out, ids)
-    _move_credit(books, cells, remote, ids, out)
+    _move_credit(books, cells, remote, ids, recorded, out)
     parts_of = {p.payment_id: payment_parts(p) for p in books.payments}
     waiting = [p for p in books.payments if p.payment_id in cells and not remote_id(cells[p.payment_id].text, system)
                and parts_of[p.payment_id] and all(part.invoice_no in ids for part in parts_of[p.payment_id])]
@@ -119,17 +120,26 @@ def push(books: Journal, cells: Mapping[str, Cell], remote: RemoteBooks, setting
 
 
 def _move_credit(books: Journal, cells: Mapping[str, Cell], remote: RemoteBooks, ids: Mapping[str, str],
-                 out: PushOutcome) -> None:
-    """Money paid on an invoice before its void and then set against another invoice in the sheet
-    (the one that bills the sessions again, or a later one) is there in the remote books too: the
-    credit note is applied to that invoice, once both are there."""
-    moves = [CreditMove(s.number, a.invoice_no, a.amount, s.date) for s in books.sales
-             if s.kind == CREDIT_NOTE and s.number in ids and s.number in cells
-             for a in s.moved if a.invoice_no in ids and a.amount > 0]
+                 recorded: set[str], out: PushOutcome) -> None:
+    """A credit note pushed now is applied to the invoice it voids (as far as that is still due
+    there); and money paid on an invoice before its void and then set against another invoice in
+    the sheet (the one that bills the sessions again, or a later one) is there in the remote books
+    too: the credit note is applied to that invoice, once both are there. A credit note whose
+    application is refused is not recorded, so the next push finds it and tries again."""
+    notes = [s for s in books.sales if s.kind == CREDIT_NOTE and s.number in ids and s.number in cells]
+    fresh = {s.number for s in notes if s.number not in recorded}
+    moves = [CreditMove(s.number, s.credits, -s.total, s.date) for s in notes
+             if s.number in fresh and s.credits in ids and s.total < 0]
+    moves += [CreditMove(s.number, a.invoice_no, a.amount, s.date) for s in notes
+              for a in s.moved if a.invoice_no in ids and a.amount > 0]
     if not moves:
         return
     for number, refusal in remote.move_credit(moves, ids).items():
         out.problems.append((cells[number], number, refusal.message))
+        if number in fresh:
+            out.cells[:] = [c for c in out.cells if c[1] != number] + [
+                (cells[number], number, f"{REFUSED} {refusal.message}")]
+            out.pushed.remove(number)
 
 
 def _contacts(remote: RemoteBooks, sales: Sequence[Sale], cells: Mapping[str, Cell],

@@ -6,8 +6,10 @@ Invoices and credit memos carry our number as DocNumber and are looked up by
 it before any create; their lines name the QuickBooks item of the service
 (`accounting.services.<CODE>.item`, else the Code) and the tax code of
 `rates`/`services`. Payments are found by their private note (our reference
-`<Payment ID> <Invoice No>`) among the payments of their dates. Every create
-carries a `requestid` made from the request, which QuickBooks answers
+`<Payment ID> <Invoice No>`) among the payments of their dates. A credit memo is
+applied to the invoice it voids (and to those its money went on to) by a payment of
+0 linking both, found again by its private note `<credit note> <invoice>`. Every other
+create carries a `requestid` made from the request, which QuickBooks answers
 without doing twice.
 """
 
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
+from datetime import date
 from decimal import Decimal
 from typing import Callable, Mapping, Sequence
 
@@ -45,11 +49,13 @@ class QuickBooksBooks:
         answer = self._do(what, lambda: self.qb.query(select))
         return list(answer.get("QueryResponse", {}).get(what, []))
 
-    def _create(self, what: str, body: dict) -> dict | Refusal:
+    def _create(self, what: str, body: dict, once: bool = True) -> dict | Refusal:
+        """`once`: the request id is made from the request (QuickBooks answers a repeat with its first
+        answer, a refusal too); else a new one, for a document the caller finds again by itself."""
         from quickbooks.mixins import DecimalEncoder  # type: ignore[import-untyped]
 
         text = json.dumps(body, cls=DecimalEncoder, sort_keys=True)
-        request_id = hashlib.sha256(f"{what}\x1f{text}".encode()).hexdigest()[:36]
+        request_id = hashlib.sha256(f"{what}\x1f{text}".encode()).hexdigest()[:36] if once else uuid.uuid4().hex
         try:
             answer = self._do(what, lambda: self.qb.create_object(what, text, request_id=request_id))
         except _Refused as refused:
@@ -146,9 +152,51 @@ class QuickBooksBooks:
         return out
 
     def move_credit(self, moves: Sequence[CreditMove], ids: Mapping[str, str]) -> Mapping[str, Refusal]:
-        """Not done on QuickBooks Online (a credit memo is applied there through a payment linking it
-        and the invoice, which this sync does not make yet): apply it in QuickBooks."""
-        return {}
+        """Apply each credit memo to the invoice it voids, or that the sheet moved its voided invoice's
+        money to, as QuickBooks Online does it: a payment of 0 whose lines link the invoice and the
+        credit memo for the same amount, its private note `<credit note> <invoice>`. Up to the move
+        less what such payments applied already (so that it is done once), the memo's remaining
+        credit and the invoice's balance."""
+        memo_ids = {ids[m.credit_note] for m in moves if m.credit_note in ids}
+        invoice_ids = {ids[m.invoice_no] for m in moves if m.invoice_no in ids}
+        if not memo_ids or not invoice_ids:
+            return {}
+        memos = {str(d["Id"]): d for d in self._query(
+            "CreditMemo", f"SELECT * FROM CreditMemo WHERE Id IN ({', '.join(repr_q(i) for i in sorted(memo_ids))})")}
+        invoices = {str(d["Id"]): d for d in self._query(
+            "Invoice", f"SELECT * FROM Invoice WHERE Id IN ({', '.join(repr_q(i) for i in sorted(invoice_ids))})")}
+        days = {m: max(m.date, _day(invoices[ids[m.invoice_no]])) for m in moves
+                if ids.get(m.invoice_no) in invoices and ids.get(m.credit_note) in memos}
+        if not days:
+            return {}
+        first, last = min(days.values()), max(days.values())
+        done: dict[str, Decimal] = {}
+        for payment in self._query("Payment", f"SELECT * FROM Payment WHERE TxnDate >= '{first}' "
+                                              f"AND TxnDate <= '{last}'"):
+            note = str(payment.get("PrivateNote") or "")
+            for line in payment.get("Line", []):
+                if any(t.get("TxnType") == "Invoice" for t in line.get("LinkedTxn", [])):
+                    done[note] = done.get(note, Decimal(0)) + _dec(line.get("Amount"))
+        out: dict[str, Refusal] = {}
+        for m, day in days.items():
+            memo, invoice = memos[ids[m.credit_note]], invoices[ids[m.invoice_no]]
+            reference = f"{m.credit_note} {m.invoice_no}"
+            apply = min(m.amount - done.get(reference, Decimal(0)), _dec(memo.get("RemainingCredit")),
+                        _dec(invoice.get("Balance")))
+            if apply <= 0:
+                continue
+            body = {"TxnDate": day.isoformat(), "TotalAmt": Decimal(0), "CustomerRef": memo["CustomerRef"],
+                    "PrivateNote": reference, "Line": [
+                        {"Amount": apply, "LinkedTxn": [{"TxnId": invoice["Id"], "TxnType": "Invoice"}]},
+                        {"Amount": apply, "LinkedTxn": [{"TxnId": memo["Id"], "TxnType": "CreditMemo"}]}]}
+            made = self._create("Payment", body, once=False)  # found by its note: one refused is tried anew
+            if isinstance(made, Refusal):
+                out[m.credit_note] = made
+                continue
+            done[reference] = done.get(reference, Decimal(0)) + apply
+            memo["RemainingCredit"] = _dec(memo.get("RemainingCredit")) - apply
+            invoice["Balance"] = _dec(invoice.get("Balance")) - apply
+        return out
 
     def create_payments(self, parts: Sequence[PaymentPart], invoices: Mapping[str, str]) -> Mapping[str, str | Refusal]:
         out: dict[str, str | Refusal] = {}
@@ -172,6 +220,15 @@ class _Refused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def _dec(value) -> Decimal:
+    """An amount from QuickBooks' answer (a JSON number) as a Decimal of its printed value."""
+    return Decimal(str(value)) if value is not None else Decimal(0)
+
+
+def _day(document: dict) -> date:
+    return date.fromisoformat(str(document["TxnDate"])[:10])
 
 
 def _q(text: str) -> str:

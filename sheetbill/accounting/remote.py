@@ -36,12 +36,13 @@ class PaymentPart:
 
 @dataclass(frozen=True)
 class CreditMove:
-    """Money paid on an invoice that a credit note voided, which the sheet then set against another
-    invoice (core.cancellation): the credit note is applied to that invoice for it."""
+    """A credit note applied to an invoice: to the one it voids, for what that still asks; or, for
+    money paid on the voided invoice which the sheet then set against another invoice
+    (core.cancellation), to that invoice for it."""
 
     credit_note: str  # our number
-    invoice_no: str  # the invoice the money went on to
-    amount: Decimal  # what of the voided invoice's money the sheet set against it
+    invoice_no: str  # the invoice it voids, or the one the money went on to
+    amount: Decimal  # the credit note's total, or what of the voided invoice's money the sheet set against it
     date: date  # the credit note's date
 
 
@@ -64,13 +65,15 @@ class RemoteBooks(Protocol):
 
     def create_sales(self, kind: str, sales: Sequence[Sale], contacts: Mapping[str, str],
                      credited: Mapping[str, str]) -> Mapping[str, str | Refusal]:
-        """Create invoices or credit notes (a credit note applied to the invoice it voids, whose
-        remote id `credited` gives); our number -> remote id or Refusal."""
+        """Create invoices or credit notes (`credited`: our number -> remote id of the invoices
+        there); our number -> remote id or Refusal. A credit note is applied to the invoice it voids
+        by `move_credit`, which the push calls after."""
 
     def create_payments(self, parts: Sequence[PaymentPart], invoices: Mapping[str, str]) -> Mapping[str, str | Refusal]:
         """Create payments on the remote invoices; reference -> remote id or Refusal."""
 
     def move_credit(self, moves: Sequence[CreditMove], ids: Mapping[str, str]) -> Mapping[str, Refusal]:
-        """Apply credit notes to the invoices their voided invoice's money went on to, as far as not
-        done before (each time the same moves: done once); `ids`: our number -> remote id. Our
-        credit note number -> Refusal where the remote refused."""
+        """Apply credit notes to the invoices they void and to those their voided invoice's money
+        went on to, as far as not done before (the same moves again, after a crash or next cycle:
+        done once); `ids`: our number -> remote id. Our credit note number -> Refusal where the
+        remote refused."""

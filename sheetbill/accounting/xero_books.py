@@ -1,7 +1,7 @@
 """The sync's remote books on Xero, through the official `xero-python` SDK.
 
 Invoices are ACCREC with our number, tax exclusive, AUTHORISED; credit notes
-ACCRECCREDIT with our number, allocated to the invoice they void; payments
+ACCRECCREDIT with our number, allocated to the invoice they void (`move_credit`); payments
 are made against the invoice with the reference `<Payment ID> <Invoice No>`
 into the account of `accounting.payment_accounts` for their Method. Every
 create sends an Idempotency-Key made from our numbers, and every document is
@@ -116,12 +116,7 @@ class XeroBooks:
             key = _key("credit-notes", [s.number for s in sales], notes)
             made = self._call("new credit notes", lambda: self.api.create_credit_notes(
                 self.tenant, notes, summarize_errors=False, idempotency_key=key)).credit_notes or []
-            out = {s.number: _result(a, a.credit_note_id) for s, a in zip(sales, made)}
-            for s in sales:
-                ident = out[s.number]
-                if isinstance(ident, str) and s.credits in credited:
-                    self._allocate(ident, credited[s.credits], -s.total, s)
-            return out
+            return {s.number: _result(a, a.credit_note_id) for s, a in zip(sales, made)}
         invoices = self.m.Invoices(invoices=[self.m.Invoice(
             type="ACCREC", contact=self.m.Contact(contact_id=contacts[s.customer.name]), invoice_number=s.number,
             date=s.date, due_date=s.due_date, line_amount_types=self.m.LineAmountTypes.EXCLUSIVE,
@@ -143,10 +138,10 @@ class XeroBooks:
         return {p.reference: _result(a, a.payment_id) for p, a in zip(parts, made)}
 
     def move_credit(self, moves: Sequence[CreditMove], ids: Mapping[str, str]) -> Mapping[str, Refusal]:
-        """Allocate each credit note to the invoices the sheet moved its voided invoice's money to: up
-        to the move less what is allocated to that invoice already (so that it is done once), the
-        note's remaining credit (none where the money never was on the voided invoice in Xero: the
-        note went there) and what the invoice still asks for."""
+        """Allocate each credit note to the invoice it voids and to those the sheet moved its voided
+        invoice's money to: up to the move less what is allocated to that invoice already (so that
+        it is done once), the note's remaining credit (none where the money never was on the voided
+        invoice in Xero: the note went there) and what the invoice still asks for."""
         numbers = sorted({m.credit_note for m in moves})
         where = " OR ".join(f'CreditNoteNumber=="{_q(n)}"' for n in numbers)
         notes = {n.credit_note_number: n for n in self._call(
@@ -194,20 +189,6 @@ class XeroBooks:
                 if line.code.upper() in self.settings.services and self.settings.services[line.code.upper()].item
                 else None))
         return out
-
-    def _allocate(self, note_id: str, invoice_id: str, amount: Decimal, sale: Sale) -> None:
-        """Apply the credit note to the invoice it voids, as far as that invoice is still due."""
-        invoice = (self._call("an invoice", lambda: self.api.get_invoice(self.tenant, invoice_id)).invoices
-                   or [None])[0]
-        due = Decimal(str(invoice.amount_due)) if invoice is not None and invoice.amount_due is not None else Decimal(0)
-        apply = min(amount, due)
-        if apply <= 0:
-            return
-        allocation = self.m.Allocations(allocations=[self.m.Allocation(
-            invoice=self.m.Invoice(invoice_id=invoice_id), amount=apply, date=sale.date)])
-        key = _key("allocation", [sale.number], allocation)
-        self._call("an allocation", lambda: self.api.create_credit_note_allocation(
-            self.tenant, note_id, allocation, idempotency_key=key))
 
 
 def _result(answer, ident) -> str | Refusal:

@@ -122,11 +122,16 @@ class FakeQuickBooks:
             total = sum((abs(_d(l["Amount"])) for l in body["Line"]), Decimal(0))
             record.update({"TotalAmt": float(total), "Balance": float(total), "Line": body["Line"] + [
                 {"Amount": float(total), "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": {}}]})
+            if entity == "CreditMemo":
+                record["RemainingCredit"] = float(total)
         if entity == "Payment":
             for line in body["Line"]:
                 for txn in line["LinkedTxn"]:
-                    inv = next(i for i in self.of("Invoice") if i["Id"] == txn["TxnId"])
-                    inv["Balance"] = float(_d(inv["Balance"]) - _d(line["Amount"]))
+                    doc = self._linked(txn)
+                    assert doc is not None
+                    doc["Balance"] = float(_d(doc["Balance"]) - _d(line["Amount"]))
+                    if txn["TxnType"] == "CreditMemo":
+                        doc["RemainingCredit"] = doc["Balance"]
         self.state.records[entity].append(record)
         return 200, {entity: record, "time": "2026-11-21T01:30:00.000-08:00"}
 
@@ -161,14 +166,29 @@ class FakeQuickBooks:
         if entity == "Payment":
             if "TotalAmt" not in body:
                 self.state.problems.append("Payment without TotalAmt")
+            signed = Decimal(0)
             for line in body.get("Line", []):
                 for txn in line.get("LinkedTxn", []):
-                    inv = next((i for i in self.of("Invoice") if i["Id"] == txn.get("TxnId")), None)
-                    if inv is None:
-                        errors.append(("Invalid Reference Id", f"Invoice {txn.get('TxnId')} not found"))
-                    elif _d(line["Amount"]) > _d(inv["Balance"]):
+                    if txn.get("TxnType") not in ("Invoice", "CreditMemo"):
+                        self.state.problems.append(f"Payment line linking a {txn.get('TxnType')}")
+                        continue
+                    doc = self._linked(txn)
+                    credit = txn["TxnType"] == "CreditMemo"
+                    signed += -_d(line["Amount"]) if credit else _d(line["Amount"])
+                    if doc is None:
+                        errors.append(("Invalid Reference Id", f"{txn['TxnType']} {txn.get('TxnId')} not found"))
+                    elif _d(line["Amount"]) <= 0:
+                        errors.append(("Invalid Amount", "A linked amount must be positive"))
+                    elif credit and _d(line["Amount"]) > _d(doc["RemainingCredit"]):
+                        errors.append(("Invalid Amount", "The amount exceeds the credit memo's remaining credit"))
+                    elif not credit and _d(line["Amount"]) > _d(doc["Balance"]):
                         errors.append(("Invalid Amount", "The payment amount exceeds the open balance of the invoice"))
+            if "TotalAmt" in body and _d(body["TotalAmt"]) != signed:
+                errors.append(("Invalid Amount", f"TotalAmt {body['TotalAmt']} is not the lines' {signed}"))
         return errors
+
+    def _linked(self, txn: dict) -> dict | None:
+        return next((d for d in self.of(txn["TxnType"]) if d["Id"] == txn.get("TxnId")), None)
 
     # -- HTTP -----------------------------------------------------------------
     def _handler(self):
