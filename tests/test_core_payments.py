@@ -284,6 +284,9 @@ def test_money_paid_on_an_invoice_later_voided_becomes_credit_for_the_invoice_re
     p = plan(paid, invoices=[voided, INV2])
     assert written(p, "payments", "applied_to") == {"P-00001": "INV-2026-0001 100.00; INV-2026-0002 40.00"}
     assert p.client_balances["C-001"] == (M("0"), M("60.00"))
+    # the 40.00 INV-2026-0002 took is its Paid, no longer the void invoice's too: 60.00 + 40.00 received
+    assert (p.invoice_paid["INV-2026-0001"], p.invoice_paid["INV-2026-0002"][0]) == \
+        ((M("60.00"), M("0"), "Void"), M("40.00"))
 
 
 def test_a_cleared_applied_to_after_a_receipt_is_flagged_and_never_applied_twice():

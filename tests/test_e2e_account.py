@@ -182,3 +182,43 @@ def test_a_void_part_paid_invoice_names_its_credit_note_and_where_its_money_went
     assert "The 40.00 EUR paid on it is set against invoice INV-2026-0002." in text
     for absent in ("25.00 EUR", "credit on account covers", "Please quote this reference", "RF"):
         assert absent not in text
+
+
+def test_money_a_void_moved_to_the_invoice_billed_again_is_paid_once(practice):
+    """Paid 65.00 on INV-2026-0001, which is then voided: the money pays INV-2026-0002, which bills
+    the session again. The void invoice's Paid no longer claims it too: the Invoices tab, the
+    statement and the receipt each count the 65.00 once, and the audit agrees."""
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    practice.run()
+    practice.append("Payments", payment("P-00001", date(2026, 11, 10), invoice="INV-2026-0001", amount="65"))
+    practice.run()
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void", editor="Maria Admin")
+    assert practice.run().created == ["INV-2026-0002", "CN-2026-0001"]
+    invoices = by(practice.rows("Invoices"), "Invoice No")
+    shown = {no: (r["Paid"], r["Balance"], r["Status"]) for no, r in invoices.items()}
+    assert shown == {"INV-2026-0001": (0, 0, "Void"), "CN-2026-0001": (0, 0, "Finalized"),
+                     "INV-2026-0002": (65, 0, "Paid")}
+    assert sum(Decimal(str(r["Paid"])) for r in invoices.values()) == Decimal("65")  # the money received
+    assert by(practice.rows("Clients"), "Client ID")["C-001"]["Credit"] == 0
+
+    stored, _ = commands.statement(practice.worker(), "C-001", date(2026, 11, 1), date(2026, 11, 30), email=False)
+    assert stored is not None and stored.path is not None
+    assert "INVOICED PAID CLOSING BALANCE BALANCE DUE 0.00 EUR 65.00 EUR 65.00 EUR 0.00 EUR 0.00 EUR" in \
+        flat(pdf_text(stored.path))
+    receipt, = emails_about(practice, "Receipt")
+    assert "Thank you for your payment of 65.00 EUR" in body(receipt)
+    assert "invoice INV-2026-0001: 65.00 EUR" in body(receipt)  # where it went that day
+
+    assert cli.main(["-q", "audit", "--config", str(practice.config_path)]) == 0
+
+
+def test_a_void_invoice_keeps_as_paid_what_is_still_credit(practice):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    practice.run()
+    practice.append("Payments", payment("P-00001", date(2026, 11, 10), invoice="INV-2026-0001", amount="65"))
+    practice.run()
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void", editor="Maria Admin")
+    practice.set("Sessions", "S-00001", "Status", "Cancelled", editor="Maria Admin")
+    assert practice.run().created == ["CN-2026-0001"]
+    assert by(practice.rows("Invoices"), "Invoice No")["INV-2026-0001"]["Paid"] == 65
+    assert by(practice.rows("Clients"), "Client ID")["C-001"]["Credit"] == 65

@@ -21,7 +21,8 @@ from the payment paid a newer invoice, counts from that invoice's issue date.
 A voided invoice stops being open, and the money applied to it becomes credit
 again, on the day of the credit note that voids it (documents of earlier days
 still see it paid and open as it was then); where that money went next is the
-void's `Cancellation` (core.cancellation);
+void's `Cancellation` (core.cancellation), and what invoices took of it is no
+longer the void invoice's Paid (`shown_paid`);
 drafts and rows without number or issue date are not on the account.
 """
 
@@ -235,6 +236,14 @@ class Account:
 
     def paid_on(self, invoice_no: str, day: date | None = None, upto: tuple[date, int] | None = None) -> Decimal:
         return sum((a.amount for a in self._applications_to(invoice_no, day, upto)), ZERO)
+
+    def shown_paid(self, invoice_no: str) -> Decimal:
+        """The invoice's Paid in the Invoices tab: the money on it; on a void invoice, what was paid
+        on it less what invoices took of it since (that money is theirs, and their Paid says so),
+        so that no money is counted as Paid twice."""
+        c = self.charge(invoice_no)
+        cancelled = cancellation(self, c.invoice_no, date.max) if c is not None and c.void else None
+        return cancelled.kept if cancelled is not None else self.paid_on(invoice_no)
 
     def open_invoices(self, day: date, issued_by: date | None = None,
                       upto: tuple[date, int] | None = None) -> tuple[OpenInvoice, ...]:

@@ -108,7 +108,11 @@ def _projections(invoices: Iterable[Invoice], sessions: Iterable[Session], payme
     for inv in invoices:
         if is_credit_note(inv.invoice_no, credit_note) or is_draft_key(inv.invoice_no):
             continue
-        if inv.paid != paid[inv.invoice_no]:
+        if inv.status is InvoiceStatus.VOID:  # less what invoices took of it since: the account checks that
+            if not ZERO <= inv.paid <= paid[inv.invoice_no]:
+                out.append(f"{inv.invoice_no}: Paid {inv.paid} but payments applied to it add up to "
+                           f"{paid[inv.invoice_no]}")
+        elif inv.paid != paid[inv.invoice_no]:
             out.append(f"{inv.invoice_no}: Paid {inv.paid} but payments applied to it add up to {paid[inv.invoice_no]}")
         if inv.status is not InvoiceStatus.VOID and inv.balance != inv.total - inv.paid:
             out.append(f"{inv.invoice_no}: Balance {inv.balance} is not Total - Paid ({inv.total - inv.paid})")

@@ -31,7 +31,7 @@ def account_findings(clients: Sequence[Client], invoices: Sequence[Invoice], pay
         if (inv.status not in ISSUED or credit_note(inv.invoice_no) or is_draft_key(inv.invoice_no)
                 or inv.client_id not in book):
             continue
-        counted = book[inv.client_id].paid_on(inv.invoice_no)
+        counted = book[inv.client_id].shown_paid(inv.invoice_no)
         if counted != inv.paid:
             why = _elsewhere(inv, payments, owner, minor)
             out.append(f"{inv.invoice_no}: Paid {fmt(inv.paid, minor)} but the account of client {inv.client_id}, from "

@@ -21,17 +21,19 @@ applied to invoices that are not void: money paid on an invoice that is
 later voided by a credit note becomes credit again.
 
 A void invoice asks for nothing: its row shows Balance 0 and, as Paid, what
-was paid on it (its Applied To entries, as every account counts them), the
-money its credit note set free being in the client's Credit.
+was paid on it and is still the client's Credit (`Account.shown_paid`): money
+its credit note set free that later invoices took is their Paid, not its too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from decimal import Decimal
 from typing import Iterable, Literal, Mapping, Sequence, overload
 
+from .account import Accounts, accounts
 from .clients import ClientBook, ClientProblem
 from .lifecycle import is_draft_key
 from .limits import Limits, payment_problem
@@ -377,7 +379,9 @@ class _Run:
                 out[inv.invoice_no] = (inv.paid, inv.balance, inv.status)
                 continue
             got = self.paid.get(inv.invoice_no, ZERO)
-            # a void invoice: nothing open on it; what was paid on it stays its Paid (the money is credit again)
+            # a void invoice: nothing open on it; what was paid on it and is credit again stays its Paid
+            if void and got and inv.client_id in self.accounts:
+                got = self.accounts[inv.client_id].shown_paid(inv.invoice_no)
             after = (got, ZERO, InvoiceStatus.VOID) if void else (got, inv.total - got, _status(inv.total, got))
             shown = (inv.paid, inv.balance, inv.status)
             if _same(after, shown):  # as the row shows it: keep those (100,000 invoices, mostly unchanged)
@@ -389,6 +393,13 @@ class _Run:
                       zip(("paid", "balance", "status"), (inv.paid, inv.balance, inv.status_text),
                           (after[0], after[1], after[2].value)))
         return out
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """The clients' accounts as the payments stand after this cycle (the one account model)."""
+        applied = tuple(replace(p, applied=tuple(self.applied[p.row])) for p in self.payments if p.row in self.applied)
+        return accounts(self.clients, self.invoices, applied,
+                        lambda number: is_credit_note(number, self.rules.credit_note_pattern))
 
     def client_cells(self, writes: list[CellWrite], invoice_paid: Mapping[str, InvoiceCells],
                      shown: ClientCells) -> dict[str, tuple[Decimal, Decimal]]:
