@@ -6,6 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -130,7 +131,7 @@ _SHAPE: dict[str, Any] = {
     "reminders": {"days": None},
     "statements": {"monthly": None},
     "insurance": "free",  # checked by insurance.settings
-    "limits": {"quantity": None, "line_amount": None, "payment_amount": None},
+    "limits": {"quantity": None, "line_amount": None, "payment_amount": None, "prepayment_days": None},
     "payments": {"account": {"holder": None, "iban": None, "bic": None}, "stripe": "free", "bank": "free"},
     "backups": None, "tabs": "free", "columns": "free",
     "accounting": "free",  # checked by accounting/settings.py
@@ -366,8 +367,11 @@ def _build(doc: _Doc) -> Config:
 
 def _limits(doc: _Doc) -> Limits:
     """Beyond these a row is held with a Problem (a typo, until a person raises the limit)."""
-    return Limits(*(doc.number(f"limits.{key}", default, D, minimum=0) or None
-                    for key, default in (("quantity", "100"), ("line_amount", "10000"), ("payment_amount", "50000"))))
+    def amount(key: str, default: str) -> Decimal | None:
+        return doc.number(f"limits.{key}", default, D, minimum=0) or None
+
+    return Limits(amount("quantity", "100"), amount("line_amount", "10000"), amount("payment_amount", "50000"),
+                  doc.number("limits.prepayment_days", 90, int, minimum=0) or None)
 
 
 def _language(doc: _Doc) -> str:

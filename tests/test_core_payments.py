@@ -512,3 +512,23 @@ def test_a_payment_named_by_a_clients_old_name_stays_hers():
     plan = plan_payments(Ledger((), (anna,), (), (inv,), (), (credit_only,)), (inv,), PaymentRules(), date(2026, 11, 21))
     problem, = plan.problems
     assert "Client 'Anna Meier' of this applied payment is not in Clients" in problem.message
+
+
+def test_a_payment_dated_a_year_before_the_client_had_anything_is_held_naming_the_likely_date():
+    from sheetbill.core.limits import Limits
+
+    rules = replace(RULES, limits=Limits(prepayment_days=90))
+    first = invoice("INV-2026-0001", "65.00", issued=date(2026, 11, 3))
+    typo = payment(pid="P-00001", day=date(2025, 11, 20), who="C-001", amount="65.00")
+    deposit = payment(row=3, pid="P-00002", day=date(2026, 9, 1), who="C-002", amount="50.00")  # no session yet
+    ledger = Ledger((), CLIENTS, (), (first,), (), (typo, deposit))
+    p = plan_payments(ledger, (first,), rules, TODAY)
+    assert problems(p) == {2: "Date 2025-11-20 is 348 days before client C-001's first invoice INV-2026-0001 "
+                              "(2026-11-03): likely a typo; if it is 2026-11-20, correct the year. If it is right "
+                              "(paid that far ahead), raise limits.prepayment_days in the config and the next run "
+                              "goes on"}
+    assert written(p, "payments", "applied_to") == {"P-00002": "Credit 50.00"}  # a deposit ahead: applied
+    assert [r.payment_id for r in p.receipts] == ["P-00002"]
+    fixed = replace(typo, date=date(2026, 11, 20))
+    p = plan_payments(replace(ledger, payments=(fixed, deposit)), (first,), rules, TODAY)
+    assert written(p, "payments", "applied_to")["P-00001"] == "INV-2026-0001 65.00" and 2 not in problems(p)

@@ -86,6 +86,27 @@ def test_bad_payment_rows_get_a_problem_and_are_not_applied(practice):
     assert money(inv["Paid"]) == Decimal("0.00") and inv["Status"] == "Finalized"
 
 
+def test_a_payment_dated_a_year_early_is_held_naming_the_date_it_likely_is(practice):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
+    practice.run()
+    practice.append("Payments", payment("P-00001", date(2025, 11, 20), client="C-001", amount="65"),
+                    payment("P-00002", date(2026, 9, 1), client="C-002", amount="50"))  # paid ahead: a deposit
+    report = practice.run()
+    rows = by(practice.rows("Payments"), "Payment ID")
+    assert rows["P-00001"]["Problem"] == (
+        "Date 2025-11-20 is 347 days before client C-001's first session S-00001 (2026-11-02): likely a typo; if "
+        "it is 2026-11-20, correct the year. If it is right (paid that far ahead), raise limits.prepayment_days "
+        "in the config and the next run goes on")
+    assert [p.key for p in report.problems] == ["P-00001"]
+    assert (rows["P-00001"]["Applied To"], rows["P-00001"]["Receipt No"]) == (None, None)
+    assert rows["P-00002"]["Applied To"] == "Credit 50.00" and rows["P-00002"]["Problem"] is None
+    assert [m["Subject"].split()[1] for m in practice.emails() if "Receipt" in m["Subject"]] == ["RCPT-2026-0001"]
+    practice.set("Payments", "P-00001", "Date", date(2026, 11, 20))
+    practice.run()
+    fixed = by(practice.rows("Payments"), "Payment ID")["P-00001"]
+    assert (fixed["Applied To"], fixed["Problem"]) == ("INV-2026-0001 65.00", None)
+
+
 def test_daily_cash_register(practice):
     practice.append("Sessions", session("S-00001", date(2026, 11, 19)), session("S-00002", date(2026, 11, 19)),
                     session("S-00003", date(2026, 11, 20)))

@@ -22,6 +22,7 @@ class Limits:
     quantity: Decimal | None = None  # per service or extra of a session
     line_amount: Decimal | None = None  # a line's amount after discount
     payment_amount: Decimal | None = None  # a payment or refund
+    prepayment_days: int | None = None  # how long before a client's first session or invoice a payment may be dated
 
 
 def _confirm(key: str) -> str:

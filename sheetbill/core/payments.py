@@ -37,6 +37,7 @@ from .account import Accounts, accounts
 from .clients import ClientBook, ClientProblem
 from .lifecycle import is_draft_key
 from .limits import Limits, payment_problem
+from .payment_date import FirstVisit, payment_date_problem
 from .model import ISSUED, Allocation, Invoice, InvoiceStatus, Ledger, Payment, PaymentMethod
 from .number import CENT, D, ZERO, fmt, money
 from .numbering import NumberPattern, Sequencer, with_ids
@@ -227,6 +228,7 @@ class _Run:
     def __init__(self, payments: list[Payment], invoices: Sequence[Invoice], ledger: Ledger,
                  rules: PaymentRules, today: date) -> None:
         self.payments, self.invoices, self.clients, self.rules = payments, invoices, ledger.clients, rules
+        self.sessions = ledger.sessions
         self.issued = ledger.receipts_issued
         self.index = _Invoices(invoices, (s.session_id for s in ledger.sessions), rules.credit_note_pattern)
         self.by_row = {p.row: p for p in payments}
@@ -270,12 +272,31 @@ class _Run:
         elif for_the_record(p.problem):
             raise _Problem(p.problem)  # the money stayed: kept as it is, never applied
         else:
-            new = _validate(p, book, self.index, today, self.rules.minor_unit)
-            assert new[0].amount is not None  # _validate refuses a payment without one
-            held = payment_problem(new[0].amount, self.rules.limits)
+            new = _validate(p, book, self.index, today, self.rules.minor_unit, self.rules.limits.prepayment_days)
+            assert new[0].amount is not None and new[0].date is not None  # _validate refuses a payment without
+            held = payment_problem(new[0].amount, self.rules.limits) or payment_date_problem(
+                new[0].date, today, new[1], self.first_visits.get(new[1]), self.rules.limits.prepayment_days)
             if held:
                 raise _Problem(held)
             self.new.append(new)
+
+    @cached_property
+    def first_visits(self) -> dict[str, FirstVisit]:
+        """Each client's earliest session or invoice (a payment dated long before is likely a typo)."""
+        out: dict[str, FirstVisit] = {}
+
+        def seen(cid: str | None, day: date | None, what: str) -> None:
+            if cid and day is not None and (cid not in out or day < out[cid].day):
+                out[cid] = FirstVisit(day, what)
+        for inv in self.invoices:
+            if not self.index.is_credit_note(inv) and not is_draft_key(inv.invoice_no):
+                seen(inv.client_id, inv.issue_date, f"invoice {inv.invoice_no}")
+            for line in inv.lines:
+                seen(inv.client_id, line.date, f"session {line.session_id}")
+        book = ClientBook(self.clients)
+        for s in self.sessions:
+            seen(book.id_of(s.client) if s.client.strip() else None, s.date, f"session {s.session_id}")
+        return out
 
     def _held(self, row: int) -> Decimal:
         """The payment's part of its client's credit: Amount minus what stays on invoices."""
@@ -467,14 +488,14 @@ def _duplicates(payments: list[Payment]) -> dict[int, str]:
 
 
 def _validate(p: Payment, book: ClientBook, index: _Invoices, today: date,
-              minor: Decimal) -> tuple[Payment, str, Invoice | None]:
+              minor: Decimal, prepayment_days: int | None) -> tuple[Payment, str, Invoice | None]:
     """A new payment -> (payment with a rounded amount, client id, invoice it names), or _Problem."""
     if p.errors:
         raise _Problem(p.errors[0])
     if p.date is None:
         raise _Problem("No Date given")
-    if p.date > today:
-        raise _Problem(f"Date {p.date.isoformat()} is in the future; enter the payment once it is received")
+    if p.date > today:  # whoever's it is
+        raise _Problem(payment_date_problem(p.date, today, "", None, prepayment_days))
     if p.amount is None:
         raise _Problem("No Amount given")
     if p.amount == 0:
