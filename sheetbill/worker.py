@@ -21,8 +21,9 @@ from .chain import ChainCheck
 from .clock import Clock, SystemClock
 from .config import Config
 from .core.account import accounts
-from .core.actions import of_cycle, restored
+from .core.actions import NOTE, Action, of_cycle, restored
 from .core.missing_client import missing_clients
+from .core.repriced import price_notes
 from .core.changes import Changes
 from .core.cycle import CyclePlan, plan_cycle
 from .core.dashboard import after_cycle, unbilled
@@ -130,6 +131,9 @@ class Worker:
             done = self.io.commit(seen.snapshot, changes)
         report.created = cycle.created
         report.actions += of_cycle(seen.ledger, cycle, self.rules.credit_note, self.rules.minor_unit)
+        report.actions += [Action(NOTE, "", detail=note) for note in price_notes(
+            seen.people, self.io.header("services", ""), seen.ledger.services, seen.ledger.invoices,
+            self.rules.credit_note, self.rules.minor_unit)]
         return replace(seen, snapshot=done.snapshot), done.placed(cycle.invoices)
 
     def _deliver(self, seen: Reading, cycle: CyclePlan, invoices: list[Invoice], report: CycleReport) -> Reading:

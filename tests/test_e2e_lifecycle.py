@@ -295,3 +295,20 @@ def test_an_overtyped_invoice_number_is_set_back(practice, old, new):
     assert Decimal(str(after["C-002"])) == Decimal(str(balances["C-002"])) * 2  # one more session, same price
     assert app.audit_findings(practice.config) == []
     assert not any("restored" in line for line in practice.run().for_a_person())
+
+
+def test_a_price_valid_from_the_past_says_once_which_issued_invoices_keep_their_old_price(practice, clock):
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)), session("S-00002", date(2026, 11, 10)),
+                    session("S-00003", date(2026, 10, 20)))
+    practice.run(clock)
+    practice.append("Services", ["LD60", "Manual lymph drainage, 60 min", Decimal("70.00"), 0, "session",
+                                 date(2026, 11, 1), True])
+    report = practice.run(clock)
+    assert report.for_a_person() == [
+        "note: Services row 8 (LD60 at 70.00 from 2026-11-01): 2 invoice(s) already issued for sessions from "
+        "2026-11-01 keep their old price (INV-2026-0002, INV-2026-0003), as an issued invoice is never changed. To "
+        "bill one at the new price, set its Status to Void: a credit note is issued and its sessions are billed "
+        "again"]
+    assert {r["Invoice No"]: r["Total"] for r in practice.rows("Invoices")} == \
+        {"INV-2026-0001": 65, "INV-2026-0002": 65, "INV-2026-0003": 65}  # issued: as sent
+    assert practice.run(clock).for_a_person() == []  # told once
