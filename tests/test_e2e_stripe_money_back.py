@@ -12,6 +12,7 @@ from sheetbill.payments.card_events import DISPUTE
 from .conftest import NOW, FixedClock, session
 from .stripe_practice import with_stripe
 from .test_e2e_account import attached_text, body, emails_about
+from .test_render_payment import pdf_text as raw_text
 
 pytest_plugins = ["tests.conftest_stripe"]
 
@@ -185,3 +186,27 @@ def test_a_dispute_won_after_a_person_applied_its_row_is_named_once_for_the_mone
         f"{dispute['id']}: the dispute was won on Stripe, but its row P-00003 was applied as money gone "
         "(Refund -65.00); the 65.00 came back: enter it as a Card payment of the client"]
     assert practice.run(on(26)).errors == []
+
+
+def test_the_credit_note_of_a_refunded_paid_invoice_keeps_no_credit_that_was_refunded(practice, fake_stripe):
+    """Anna's paid 65.00 is refunded 10.00 in the Stripe dashboard; the admin voids the invoice and
+    bills the session again with 10.00 off. The credit note tells her where her 65.00 went: 55.00 to
+    the invoice made again and 10.00 refunded to her (it said the 10.00 was kept as credit on her
+    account, which the refund receipt of the same run said was empty), and its PDF says the same."""
+    pi = autopay_client(practice, fake_stripe)
+    fake_stripe.refund(pi["id"], 1000, datetime(2026, 11, 22, 8, tzinfo=UTC))
+    practice.run(on(22))
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
+    practice.set("Sessions", "S-00001", "Discount", "10.00")
+    assert not practice.run(on(24)).problems
+
+    (note,) = emails_about(practice, "Credit note")
+    said = ("65.00 EUR had been paid on it: 55.00 EUR is set against invoice INV-2026-0002, 10.00 EUR has been "
+            "refunded to you.")
+    assert f"It cancels invoice INV-2026-0001 (65.00 EUR). {said}" in body(note)
+    (pdf,) = list(note.iter_attachments())
+    text = raw_text(pdf.get_content())
+    assert f"This credit note cancels invoice INV-2026-0001. {said}" in text
+    assert "kept as credit" not in body(note) + text
+    (receipt,) = emails_about(practice, "Refund receipt")
+    assert "No credit is left on your account." in body(receipt)

@@ -49,6 +49,10 @@ NOTHING = []
 MOVED = [paid("INV-2026-0042 100.00; INV-2026-0050 100.00", "100")]
 KEPT = [paid("INV-2026-0042 100.00", "100")]
 SPLIT = [paid("INV-2026-0042 199.98; INV-2026-0050 120.00", "199.98")]
+# the client was refunded before the void (a card refund made on the card service): out of the credit the void leaves
+SPLIT_REFUNDED = [*SPLIT, paid("Refund -79.98", "-79.98", row=3)]
+KEPT_PART_REFUNDED = [*KEPT, paid("Refund -30.00", "-30.00", row=3)]
+ALL_REFUNDED = [*KEPT, paid("Refund -100.00", "-100.00", row=3)]
 
 
 @pytest.mark.parametrize("payments, language, expected", [
@@ -67,6 +71,24 @@ SPLIT = [paid("INV-2026-0042 199.98; INV-2026-0050 120.00", "199.98")]
     pytest.param(SPLIT, "fr_FR", "Cet avoir annule la facture INV-2026-0042. 199,98\xa0€ avaient été réglés au titre "
                  "de cette facture : 120,00\xa0€ sont imputés sur la facture INV-2026-0050, 79,98\xa0€ restent en "
                  "crédit sur votre compte.", id="fr"),
+    pytest.param(SPLIT_REFUNDED, "", "This credit note cancels invoice INV-2026-0042. 199.98 EUR had been paid on it: "
+                 "120.00 EUR is set against invoice INV-2026-0050, 79.98 EUR has been refunded to you.",
+                 id="part set against, the rest refunded: no credit kept"),
+    pytest.param(KEPT_PART_REFUNDED, "", "This credit note cancels invoice INV-2026-0042. 100.00 EUR had been paid on "
+                 "it: 30.00 EUR has been refunded to you, 70.00 EUR is kept as credit on your account.",
+                 id="part refunded, the rest kept"),
+    pytest.param(ALL_REFUNDED, "", "This credit note cancels invoice INV-2026-0042. The 100.00 EUR paid on it has been "
+                 "refunded to you.", id="all refunded"),
+    pytest.param(SPLIT_REFUNDED, "de_DE", "Diese Gutschrift storniert die Rechnung INV-2026-0042. Darauf waren "
+                 "199,98\xa0€ bezahlt worden: 120,00\xa0€ werden mit der Rechnung INV-2026-0050 verrechnet, "
+                 "79,98\xa0€ wurden Ihnen erstattet.", id="de, refunded"),
+    pytest.param(ALL_REFUNDED, "de_DE", "Diese Gutschrift storniert die Rechnung INV-2026-0042. Die darauf bezahlten "
+                 "100,00\xa0€ wurden Ihnen erstattet.", id="de, all refunded"),
+    pytest.param(SPLIT_REFUNDED, "fr_FR", "Cet avoir annule la facture INV-2026-0042. 199,98\xa0€ avaient été réglés "
+                 "au titre de cette facture : 120,00\xa0€ sont imputés sur la facture INV-2026-0050, 79,98\xa0€ vous "
+                 "ont été remboursés.", id="fr, refunded"),
+    pytest.param(ALL_REFUNDED, "fr_FR", "Cet avoir annule la facture INV-2026-0042. Les 100,00\xa0€ réglés au titre "
+                 "de cette facture vous ont été remboursés.", id="fr, all refunded"),
 ])
 def test_a_credit_note_says_what_became_of_the_money_paid(payments, language, expected):
     context = invoice_context(document(NOTE.invoice_no, payments, language))
@@ -83,6 +105,9 @@ def test_a_credit_note_says_what_became_of_the_money_paid(payments, language, ex
     pytest.param(MOVED, "de_DE", "Diese Rechnung wurde mit der Gutschrift CN-2026-0003 vom 28.11.2026 storniert: Auf "
                  "ihr ist nichts offen, es ist nichts zu zahlen. Die darauf bezahlten 100,00\xa0€ werden mit der "
                  "Rechnung INV-2026-0050 verrechnet.", id="de"),
+    pytest.param(SPLIT_REFUNDED, "", "This invoice was cancelled by credit note CN-2026-0003 of 28 Nov 2026: nothing "
+                 "is open on it and there is nothing to pay. 199.98 EUR had been paid on it: 120.00 EUR is set against "
+                 "invoice INV-2026-0050, 79.98 EUR has been refunded to you.", id="part set against, the rest refunded"),
 ])
 def test_a_void_invoice_names_its_credit_note_and_asks_for_nothing(payments, language, expected):
     context = invoice_context(document(VOID.invoice_no, payments, language))

@@ -3,8 +3,11 @@
 A credit note cancels what was still open on the invoice it voids; what had
 been paid on it becomes the client's credit on the credit note's day
 (`core.account`), and from there is set against invoices made since (often
-the one that replaces it, in the same run) or kept as credit. Both the void
-invoice's document and its credit note's say so, from these figures.
+the one that replaces it, in the same run), paid back to the client (a
+refund taken out of that credit, also one dated before the void that waited
+for it), or kept as credit. Both the void invoice's document and its credit
+note's say so, from these figures: what is kept is never more than the
+credit the account holds at the end of the day.
 """
 
 from __future__ import annotations
@@ -30,11 +33,12 @@ class Cancellation:
     on: date | None  # that credit note's date
     paid: Decimal  # what had been paid on the invoice: credit from the void on
     set_against: tuple[Allocation, ...]  # of it, what invoices took since, in the order they took it
+    refunded: Decimal = ZERO  # of it, what was paid back to the client (refunds out of the credit)
 
     @property
     def kept(self) -> Decimal:
         """What of the money paid on it is still the client's credit."""
-        return self.paid - sum((a.amount for a in self.set_against), ZERO)
+        return self.paid - sum((a.amount for a in self.set_against), ZERO) - self.refunded
 
 
 def cancellation(account: Account, invoice_no: str, day: date) -> Cancellation | None:
@@ -54,5 +58,7 @@ def cancellation(account: Account, invoice_no: str, day: date) -> Cancellation |
             for source, amount in a.freed:
                 if source == c.invoice_no:
                     against[a.invoice_no] = against.get(a.invoice_no, ZERO) + amount
+    left = paid - sum(against.values(), ZERO)  # not on an invoice: credit, unless refunds took it
+    kept = min(left, max(ZERO, account.credit(day))) if left > 0 else left
     return Cancellation(c.invoice_no, c.voided_by, c.voided_on, paid,
-                        tuple(Allocation(number, amount) for number, amount in against.items()))
+                        tuple(Allocation(number, amount) for number, amount in against.items()), left - kept)
