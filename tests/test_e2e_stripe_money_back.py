@@ -90,7 +90,7 @@ def test_a_refund_made_in_stripe_on_a_paid_invoice_waits_for_its_void_then_comes
     assert ("Opening balance: 0.00 EUR Invoiced: 55.00 EUR Paid: 55.00 EUR Closing balance: 0.00 EUR Thank you: "
             "there is nothing to pay.") in body(statement)
     text = attached_text(practice, statement)
-    assert "22 Nov 2026 Refund of 10.00 EUR paid back to you out of 0.00 EUR 0.00 EUR your credit" in text
+    assert "22 Nov 2026 Refund of 10.00 EUR paid back to you out of -10.00 EUR 10.00 EUR your credit" in text
     assert "23 Nov 2026" not in text  # the void was on 24 Nov
 
 
@@ -210,3 +210,27 @@ def test_the_credit_note_of_a_refunded_paid_invoice_keeps_no_credit_that_was_ref
     assert "kept as credit" not in body(note) + text
     (receipt,) = emails_about(practice, "Refund receipt")
     assert "No credit is left on your account." in body(receipt)
+
+
+def test_the_statement_never_shows_as_credit_money_refunded_before_the_void(practice, fake_stripe):
+    """November's statement lists the refund of 22 Nov before the credit note of 24 Nov whose credit
+    it comes out of. Its running balance said 0.00 after the refund and then -10.00 after the credit
+    note, a credit of 10.00 that had been paid back; it now counts the refund as owed until the void
+    (10.00), and the void sets free for credit only the 55.00 not paid back, never below nothing."""
+    pi = autopay_client(practice, fake_stripe)
+    fake_stripe.refund(pi["id"], 1000, datetime(2026, 11, 22, 8, tzinfo=UTC))
+    practice.run(on(22))
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
+    practice.set("Sessions", "S-00001", "Discount", "10.00")
+    practice.run(on(24))
+    practice.run(FixedClock(datetime(2026, 12, 1, 8, tzinfo=UTC)))  # November's statement
+    (statement,) = emails_about(practice, "Statement")
+    assert "Invoiced: 55.00 EUR Paid: 55.00 EUR Closing balance: 0.00 EUR Thank you: there is nothing to pay." in (
+        body(statement))
+    text = attached_text(practice, statement)
+    assert "22 Nov 2026 Refund of 10.00 EUR paid back to you out of -10.00 EUR 10.00 EUR" in text
+    assert "24 Nov 2026 Invoice INV-2026-0002 55.00 EUR 65.00 EUR" in text
+    assert "24 Nov 2026 Credit note CN-2026-0001 -65.00 EUR 0.00 EUR" in text
+    assert "24 Nov 2026 Credit back from cancelled invoice -55.00 EUR 55.00 EUR" in text
+    assert "24 Nov 2026 Credit applied to invoice INV-2026-0002 55.00 EUR 0.00 EUR" in text
+    assert "-10.00 EUR cancels" not in text and "30 Nov 2026 Closing balance 0.00 EUR" in text

@@ -12,6 +12,11 @@ credit notes and the payments as their Applied To recorded them):
   a payment had on an invoice since voided, taken off it on the credit note's
   date (+, it is the client's credit again) and refunds (money paid back out
   of credit: the balance does not change);
+- money paid back before the credit it comes out of exists (a refund made on
+  the card service before the invoice it refunds is voided) is owed until
+  then: while the client's credit is below nothing, the balance counts it
+  (the refund +, the money a void sets free - that much less), so that the
+  balance never shows as the client's a credit already paid back to them;
 - the closing balance at `date_to` = opening + charges - payments;
 - the credit on account at `date_to`: money received and not on an invoice
   (left over, or paid on an invoice since voided; refunds take it back);
@@ -24,7 +29,7 @@ closing - credit is what the client was charged less what they paid.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Iterable
 
@@ -136,7 +141,7 @@ def statement_for(client: Client, invoices: Iterable[Invoice], payments: Iterabl
 def statement_of(account: Account, date_from: date, date_to: date, today: date,
                  minor: Decimal = CENT) -> Statement:
     """The statement of an account (see `statement_for`)."""
-    opening = money(account.balance_before(date_from), minor)
+    opening = money(account.balance_before(date_from) + _owed(account.credit(date_from - timedelta(days=1))), minor)
     entries = _entries(account, date_from, date_to, opening, minor)
     items = tuple(OpenItem(o.invoice_no, o.issue_date, o.due_date, money(o.total, minor), money(o.open, minor),
                            (today - o.due_date).days) for o in account.open_invoices(today))
@@ -175,10 +180,20 @@ def _entries(account: Account, start: date, end: date, opening: Decimal,
                                        r.method, r.reference)
                 rows.append(((a.void_from, _RANK[RELEASED], (), r.row), entry))
     balance, out = opening, []
+    credit = account.credit(start - timedelta(days=1))
     for _, entry in sorted(rows, key=lambda row: row[0]):
-        balance += entry.amount
-        out.append(replace(entry, balance=balance))
+        owed = _owed(credit)
+        if entry.kind not in (INVOICE, CREDIT_NOTE):
+            credit += entry.received + entry.amount  # money received, less what it put on invoices
+        amount = entry.amount + money(_owed(credit) - owed, minor)
+        balance += amount
+        out.append(replace(entry, amount=amount, balance=balance))
     return tuple(out)
+
+
+def _owed(credit: Decimal) -> Decimal:
+    """Credit below nothing: money paid back ahead of the credit it comes out of, owed until then."""
+    return max(ZERO, -credit)
 
 
 def _aging(items: tuple[OpenItem, ...], minor: Decimal) -> Aging:
