@@ -71,7 +71,7 @@ def test_a_refund_made_in_stripe_on_a_paid_invoice_waits_for_its_void_then_comes
         ("re_", Decimal("-10.00"), "Refund -10.00", "RCPT-2026-0002", None)]
     assert [(i["Invoice No"], money(i["Total"]), money(i["Paid"]), money(i["Balance"]), i["Status"])
             for i in practice.rows("Invoices")] == [
-        ("INV-2026-0001", Decimal("65.00"), Decimal("65.00"), Decimal("0.00"), "Void"),
+        ("INV-2026-0001", Decimal("65.00"), Decimal("0.00"), Decimal("0.00"), "Void"),  # none of it is credit now
         ("CN-2026-0001", Decimal("-65.00"), Decimal("0.00"), Decimal("0.00"), "Finalized"),
         ("INV-2026-0002", Decimal("55.00"), Decimal("55.00"), Decimal("0.00"), "Paid")]
     anna = practice.rows("Clients")[0]
