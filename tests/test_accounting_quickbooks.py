@@ -15,6 +15,7 @@ from sheetbill.accounting import tokens
 
 from .conftest import NOW, FixedClock, session
 from .fakeqbo.server import FakeQuickBooks
+from .test_accounting_sync import paid_then_voided
 
 SYNC = """
 accounting:
@@ -185,13 +186,7 @@ def test_money_paid_before_a_void_is_on_the_invoice_billed_again_in_quickbooks_t
     """The payment was in QuickBooks on the invoice before it was voided: the sheet moves the money to
     the invoice that bills the sessions again, and the credit memo (nothing left to apply on the paid
     invoice) is applied to that one, once."""
-    practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
-    practice.run()
-    practice.append("Payments", ["P-00001", date(2026, 11, 10), None, "INV-2026-0001", Decimal("65.00"),
-                                 "Bank transfer", "ref"])
-    practice.run()
-    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
-    practice.run()
+    paid_then_voided(practice)
     assert by(practice.rows("Invoices"), "Invoice No")["INV-2026-0002"]["Status"] == "Paid"
     remote = by(qbo.of("Invoice"), "DocNumber")
     memo, = qbo.of("CreditMemo")

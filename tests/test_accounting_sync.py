@@ -203,10 +203,8 @@ def test_a_payment_pushed_after_a_void_moved_it_goes_to_the_invoice_billed_again
     assert (remote["INV-2026-0001"]["AmountDue"], remote["INV-2026-0002"]["Status"]) == (0, "PAID")
 
 
-def test_money_paid_before_a_void_is_on_the_invoice_billed_again_in_xero_too(practice, xero):
-    """The payment was in Xero on the invoice before it was voided: the sheet moves the money to the
-    invoice that bills the sessions again, and Xero shows the same (the credit note, which nothing
-    was left to apply to on the paid invoice, is allocated to the new one), once."""
+def paid_then_voided(practice) -> None:
+    """INV-2026-0001 billed, paid 65.00 by transfer, then voided: each step a run."""
     practice.append("Sessions", session("S-00001", date(2026, 11, 2)))
     practice.run()
     practice.append("Payments", ["P-00001", date(2026, 11, 10), None, "INV-2026-0001", Decimal("65.00"),
@@ -214,6 +212,13 @@ def test_money_paid_before_a_void_is_on_the_invoice_billed_again_in_xero_too(pra
     practice.run()
     practice.set("Invoices", "INV-2026-0001", "Status", "Void")
     practice.run()
+
+
+def test_money_paid_before_a_void_is_on_the_invoice_billed_again_in_xero_too(practice, xero):
+    """The payment was in Xero on the invoice before it was voided: the sheet moves the money to the
+    invoice that bills the sessions again, and Xero shows the same (the credit note, which nothing
+    was left to apply to on the paid invoice, is allocated to the new one), once."""
+    paid_then_voided(practice)
     assert by(practice.rows("Payments"), "Payment ID")["P-00001"]["Applied To"] == \
         "INV-2026-0001 65.00; INV-2026-0002 65.00"
     assert by(practice.rows("Invoices"), "Invoice No")["INV-2026-0002"]["Status"] == "Paid"
