@@ -110,6 +110,7 @@ class ExcelBook:
             finally:
                 self._leased = False
                 gc_hold.release()
+                self.sheets.save()  # what this cycle's reads learnt, unless its commit saved it already
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def hold(self) -> bool:
@@ -139,7 +140,8 @@ class ExcelBook:
             heads = () if history else [changelog]
             book = read_sheets(self.path, [t.name for t in self.tabs.values()], heads=heads,
                                known=self.sheets.without(changelog) if history else self.sheets)
-            self.sheets.save()
+            if not self._leased:  # in a cycle: saved by its commit, or at the end of the lease
+                self.sheets.save()
         except XlsxError as exc:
             raise WorkbookError(self._unreadable(exc)) from None
         except OSError as exc:
