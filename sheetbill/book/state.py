@@ -35,11 +35,11 @@ def key_of(tab: str, texts: Mapping[str, str], row: int) -> str:
     if tab == "services":
         key = f"{texts.get('code', '')} {texts.get('valid_from', '')}".strip()
     elif tab == "lines":
-        key = "/".join(texts.get(f, "") for f in ("invoice_no", "session_id", "code"))
+        key = f"{texts.get('invoice_no', '')}/{texts.get('session_id', '')}/{texts.get('code', '')}"
     elif tab == "clients":
         key = texts.get("client_id", "") or texts.get("name", "")
     else:
-        key = texts.get({"cash": "date"}.get(tab, _KEY_FIELD[tab]), "")
+        key = texts.get(_KEY_FIELD[tab], "")
     return key or f"row {row}"
 
 
