@@ -25,6 +25,7 @@ from ..core.changelog import Change, utc_stamp
 from ..core.delivery import Pending
 from ..core.document import document_for, receipt_for
 from ..core.identity import workbook_id
+from ..core.issued_to import as_issued
 from ..core.marks import (cell_is_sending, copy_key, marked_id, period, reminder_key, reminder_level,
                           sending_cell, sending_state, state_is_sending, statement_key)
 from ..core.model import BillingStatus, Client, Invoice, Payment
@@ -221,7 +222,6 @@ def reminder_items(ctx: Context, reminders: list[Reminder], clients: dict[str, C
     """Reminders due today; `pdf_of(doc)` gives the invoice as it stands today (PDF bytes, file
     name) to attach, so that it names the same open amount as the email, issued to the name and
     address it was sent to (core.issued_to); the email itself is to the client as Clients says."""
-    from ..core.issued_to import as_issued
     from .message import reminder_message, reminder_message_id
 
     email = ctx.config.email
