@@ -222,3 +222,47 @@ def test_only_a_snapshot_that_cannot_be_read_back_is_damaged():
     edited["sessions"].rows[3] = (edited["sessions"].rows[3][0], ("S-00005", "2026-11-03", "C-2", "LD60", "Completed", None))
     texts = state.Texts(edited, frozenset(), damaged)  # a row changed as well: its part is read back
     assert state.unreadable(texts, state.previous(texts, damaged), damaged) == {"sessions"}
+
+
+def _as_before_shapes(stored: dict[str, str], tab: str) -> dict[str, str]:
+    """`stored` with each part of `tab` rewritten as parts were stored before shapes: each row
+    a mapping of its own (the digests kept)."""
+    out = dict(stored)
+    for k in state._stored_parts(tab, stored) or {}:
+        rows, at = state._decode_part(tab, k, stored)
+        raw = json.dumps({"rows": rows, "at": at}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        out.update(state._chunks(f"snapshot/{tab}/p{k}", raw.encode(), stored))
+    return out
+
+
+def test_parts_stored_before_shapes_are_still_read_and_rewritten_once_changed():
+    tables = _tables(2500)
+    texts = state.Texts(tables)
+    older = _as_before_shapes(_committed(texts, {}), "sessions")
+    assert "shapes" not in zlib.decompress(base64.b64decode(older["snapshot/sessions/p1/0"])).decode()
+    rows, at = state.decode("sessions", older)
+    assert rows == texts.rows["sessions"] and at == texts.key_at["sessions"]
+    again = state.Texts(tables, frozenset({"sessions"}), older)
+    again.apply(Changes.of(cells=[CellWrite("sessions", 1500, "S-01500", "invoice_no", None, "INV-7")]), {})
+    after = _committed(again, older)
+    assert state.decode("sessions", after)[0]["S-01500"]["invoice_no"] == "INV-7"
+    assert "shapes" in zlib.decompress(base64.b64decode(after["snapshot/sessions/p1/0"])).decode()
+
+
+def test_the_same_rows_are_stored_alike_whatever_order_their_texts_were_made_in():
+    texts = state.Texts(_tables(10))
+    reordered = state.Texts(_tables(10))
+    reordered.rows["sessions"] = {key: dict(reversed(row.items())) for key, row in reordered.rows["sessions"].items()}
+    assert list(reordered.rows["sessions"]["S-00002"]) != list(texts.rows["sessions"]["S-00002"])
+    assert texts.digest("sessions") == reordered.digest("sessions")
+    stored = _committed(texts, {})
+    assert state.snapshot_updates(reordered, stored) == {}
+
+
+def test_a_part_whose_row_lost_a_text_is_not_read():
+    stored = _committed(state.Texts(_tables(10)), {})
+    raw = zlib.decompress(base64.b64decode(stored["snapshot/sessions/p0/0"]))
+    data = json.loads(raw)
+    data["rows"][0].pop()
+    damaged = {**stored, **state._chunks("snapshot/sessions/p0", json.dumps(data).encode(), stored)}
+    assert state.decode("sessions", damaged) is None

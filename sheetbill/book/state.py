@@ -128,8 +128,7 @@ class Texts:
             key, n = f"{base} #{n}", n + 1
         self.rows[tab][key] = texts
         self.key_at[tab][row] = key
-        self._digests.pop(tab, None)
-        self._parts.setdefault(tab, {}).pop(row // PART, None)
+        self._changed(tab, row)
 
     def digest(self, tab: str) -> str:
         """The digest of the tab's snapshot: of its parts' digests."""
@@ -158,16 +157,15 @@ class Texts:
 
     def encoded_parts(self, tab: str, wanted: Iterable[int]) -> dict[int, bytes]:
         """The `wanted` parts of the tab: their rows and where each stands, as stored."""
-        at: dict[int, dict[int, str]] = {k: {} for k in wanted}
+        at: dict[int, list[tuple[int, str]]] = {k: [] for k in wanted}
         if not at:
             return {}
         for row, key in self.key_at[tab].items():
             part = at.get(row // PART)
             if part is not None:
-                part[row] = key
+                part.append((row, key))
         rows = self.rows[tab]
-        return {k: _encode_json({"rows": {key: rows[key] for key in part.values()}, "at": part})
-                for k, part in at.items()}
+        return {k: _encode_part(part, rows) for k, part in at.items()}
 
     def stored(self, tab: str, state: Mapping[str, str]) -> dict | None:
         """The rows of `tab`'s stored snapshot, decoded once per stored version (parts
@@ -314,23 +312,49 @@ class Texts:
                 self._complete(tab)
             if tab in self.unchanged and not self._load_parts(tab, edits, appended):
                 self._build(tab)
+        copied: set[tuple[str, str]] = set()  # rows whose texts are this Texts' own (`after` shares the others)
         for w in edits.cells:
-            if w.tab not in self.rows:
+            rows = self.rows.get(w.tab)
+            if rows is None:
                 continue
             key = self.key_at[w.tab].get(w.row)
-            texts = dict(self.rows[w.tab].pop(key, {})) if key is not None else {}
-            texts[w.field] = self._text(w.tab, w.field, w.after)
-            self._put(w.tab, w.row, texts)
+            if key is None or w.field in _key_fields(w.tab):  # a new row, or one whose key may change
+                texts = dict(rows.pop(key, {})) if key is not None else {}
+                texts[w.field] = self._text(w.tab, w.field, w.after)
+                self._put(w.tab, w.row, texts)
+                continue
+            if (w.tab, key) not in copied:
+                rows[key] = dict(rows[key])
+                copied.add((w.tab, key))
+            rows[key][w.field] = self._text(w.tab, w.field, w.after)
+            self._changed(w.tab, w.row)
+        self._append(edits, appended)
+
+    def _append(self, edits: Changes, appended: Mapping[tuple[str, str], int]) -> None:
+        """The texts of the rows `edits` append (a first cycle appends hundreds of thousands)."""
         kinds: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}  # of the fields of each shape of row
+        written, text_of, safe = self._written, self._text_of, cells.safe_text
         for a in edits.rows:
-            if a.tab in self.rows and (a.tab, a.key) in appended:
-                names, values = names_and_values(a.values)
-                shape = kinds.get((a.tab, names))
-                if shape is None:
-                    of = {c.field: c.kind for c in self.tables[a.tab].tab.columns}
-                    shape = kinds[(a.tab, names)] = tuple(of.get(f, "") for f in names)
-                texts = {f: self._text_of(kind, v) for f, kind, v in zip(names, shape, values)}
-                self._put(a.tab, appended[(a.tab, a.key)], texts)
+            if a.tab not in self.rows or (a.tab, a.key) not in appended:
+                continue
+            names, values = names_and_values(a.values)
+            shape = kinds.get((a.tab, names))
+            if shape is None:
+                of = {c.field: c.kind for c in self.tables[a.tab].tab.columns}
+                shape = kinds[(a.tab, names)] = tuple(of.get(f, "") for f in names)
+            texts = {}
+            for f, kind, v in zip(names, shape, values):
+                if v.__class__ is str:
+                    texts[f] = safe(v).strip()  # as `_text_of`, without the call
+                    continue
+                found = written.get((kind, v.__class__, v)) if v.__class__ in _PLAIN or v.__class__ is Decimal and v.is_finite() else None
+                texts[f] = found if found is not None else text_of(kind, v)
+            self._put(a.tab, appended[(a.tab, a.key)], texts)
+
+    def _changed(self, tab: str, row: int) -> None:
+        """The tab's digest and the digest of the row's part are to be made again."""
+        self._digests.pop(tab, None)
+        self._parts.setdefault(tab, {}).pop(row // PART, None)
 
     def _text(self, tab: str, field: str, value: object) -> str:
         """How `value` reads once written to the field's cell."""
@@ -355,6 +379,7 @@ class Texts:
 
 
 _KEPT = frozenset({Decimal, date, datetime, int, bool})  # values `Texts._text` keeps the texts of
+_PLAIN = frozenset({date, datetime, int, bool})  # of those, the ones always hashable (a Decimal NaN may not be)
 _WRITTEN = 100_000  # texts it keeps at most
 
 
@@ -375,6 +400,42 @@ def remember(fingerprints: Mapping[str, str], texts: Texts, state: Mapping[str, 
 
 def _encode_json(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _encode_part(at: list[tuple[int, str]], rows: Mapping[str, Mapping[str, str]]) -> bytes:
+    """A part's rows (`at`: row number, key) as stored: each row's fields named once per
+    shape of row (`shapes`, each sorted), and each row as its number, key, shape and texts
+    (`rows`, by row number). The same rows give the same bytes, in whatever order their
+    fields were made."""
+    shapes: dict[tuple[str, ...], tuple[int, tuple[str, ...], bool]] = {}
+    lines: list[list] = []
+    for row, key in sorted(at):
+        texts = rows[key]
+        names = tuple(texts)
+        shape = shapes.get(names)
+        if shape is None:
+            order = tuple(sorted(names))
+            shape = shapes[names] = (len(shapes), order, order == names)
+        i, order, in_order = shape
+        lines.append([row, key, i, *(texts.values() if in_order else map(texts.__getitem__, order))])
+    return _encode_json({"shapes": [list(order) for _, order, _ in shapes.values()], "rows": lines})
+
+
+def _decode_rows(data: dict) -> tuple[dict, dict[int, str]]:
+    """The rows and row number -> key of a decoded part (see `_encode_part`); of a whole
+    snapshot, or a part written before shapes, each row is a mapping of its own."""
+    if "shapes" not in data:
+        return data["rows"], {int(row): key for row, key in data["at"].items()}
+    shapes = [tuple(names) for names in data["shapes"]]
+    rows: dict[str, dict[str, str]] = {}
+    at: dict[int, str] = {}
+    for line in data["rows"]:
+        names = shapes[line[2]]
+        if len(line) != len(names) + 3:
+            raise ValueError("a row of the snapshot has more or fewer texts than its fields")
+        rows[line[1]] = dict(zip(names, line[3:]))
+        at[int(line[0])] = line[1]
+    return rows, at
 
 
 def _digest(raw: bytes) -> str:
@@ -434,9 +495,8 @@ def _decode_at(prefix: str, state: Mapping[str, str]) -> tuple[dict, dict[int, s
         raw = _unchunk(prefix, state)
         if raw is None:
             return None
-        data = json.loads(raw)
-        return data["rows"], {int(row): key for row, key in data["at"].items()}
-    except (ValueError, KeyError, TypeError, AttributeError, zlib.error, json.JSONDecodeError):
+        return _decode_rows(json.loads(raw))
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, zlib.error, json.JSONDecodeError):
         return None
 
 
