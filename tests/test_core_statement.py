@@ -222,3 +222,31 @@ def test_a_refund_is_listed_on_its_date_and_takes_back_credit():
     assert [(e.kind, e.received, e.amount) for e in s.entries] == \
         [("payment", D("50.00"), D("0.00")), ("refund", D("-20.00"), D("0.00"))]
     assert (s.received, s.credit, s.due) == (D("30.00"), D("30.00"), D("-30.00"))
+
+
+# INV-1 and INV-2 paid on 3 Oct and voided by credit notes of 9 and 12 Oct
+TWO_VOIDS = [invoice("INV-1", date(2026, 10, 2), "65.00", status="Void"),
+             invoice("INV-2", date(2026, 10, 2), "65.00", status="Void"),
+             invoice("CN-1", date(2026, 10, 9), "-65.00", credits="INV-1"),
+             invoice("CN-2", date(2026, 10, 12), "-65.00", credits="INV-2")]
+BOTH_PAID = [payment(2, date(2026, 10, 3), "65.00", ("INV-1", "65.00")),
+             payment(3, date(2026, 10, 3), "65.00", ("INV-2", "65.00"))]
+
+
+@pytest.mark.parametrize("payments, expected", [
+    # the refund's line: (what of it is owed until its credit comes, the voids whose credit settles it)
+    pytest.param([*BOTH_PAID, payment(4, date(2026, 10, 5), "-10.00", ("Refund", "-10.00"), client="C-1")],
+                 (D("10.00"), "INV-1"), id="ahead of the first void"),
+    pytest.param([*BOTH_PAID, payment(4, date(2026, 10, 5), "-100.00", ("Refund", "-100.00"), client="C-1")],
+                 (D("100.00"), "INV-1, INV-2"), id="ahead of both voids"),
+    pytest.param([*BOTH_PAID, payment(4, date(2026, 10, 4), "4.00", ("Credit", "4.00"), client="C-1"),
+                  payment(5, date(2026, 10, 5), "-10.00", ("Refund", "-10.00"), client="C-1")],
+                 (D("6.00"), "INV-1"), id="part out of the credit there was"),
+    pytest.param([*BOTH_PAID, payment(4, date(2026, 10, 10), "-10.00", ("Refund", "-10.00"), client="C-1")],
+                 (D("0"), ""), id="after a void: out of its credit"),
+])
+def test_a_refund_ahead_of_its_credit_names_the_voids_that_settle_it(payments, expected):
+    s = statement_for(CLIENT, TWO_VOIDS, payments, OCT, date(2026, 10, 31), NOV)
+    (refund,) = [e for e in s.entries if e.kind == "refund"]
+    assert (refund.ahead, refund.settled_by) == expected
+    assert refund.amount == refund.ahead  # the balance counts it owed, as the line says

@@ -90,7 +90,8 @@ def test_a_refund_made_in_stripe_on_a_paid_invoice_waits_for_its_void_then_comes
     assert ("Opening balance: 0.00 EUR Invoiced: 55.00 EUR Paid: 55.00 EUR Closing balance: 0.00 EUR Thank you: "
             "there is nothing to pay.") in body(statement)
     text = attached_text(practice, statement)
-    assert "22 Nov 2026 Refund of 10.00 EUR paid back to you out of -10.00 EUR 10.00 EUR your credit" in text
+    assert ("22 Nov 2026 Refund of 10.00 EUR paid back to you from -10.00 EUR 10.00 EUR what you paid on invoice "
+            "INV-2026-0001, to be settled by the credit its cancellation leaves") in text  # she had no credit then
     assert "23 Nov 2026" not in text  # the void was on 24 Nov
 
 
@@ -228,7 +229,8 @@ def test_the_statement_never_shows_as_credit_money_refunded_before_the_void(prac
     assert "Invoiced: 55.00 EUR Paid: 55.00 EUR Closing balance: 0.00 EUR Thank you: there is nothing to pay." in (
         body(statement))
     text = attached_text(practice, statement)
-    assert "22 Nov 2026 Refund of 10.00 EUR paid back to you out of -10.00 EUR 10.00 EUR" in text
+    assert "22 Nov 2026 Refund of 10.00 EUR paid back to you from -10.00 EUR 10.00 EUR" in text
+    assert "out of your credit" not in text.replace("-10.00 EUR 10.00 EUR ", "")
     assert "24 Nov 2026 Invoice INV-2026-0002 55.00 EUR 65.00 EUR" in text
     assert "24 Nov 2026 Credit note CN-2026-0001 -65.00 EUR 0.00 EUR" in text
     assert "24 Nov 2026 Credit back from cancelled invoice -55.00 EUR 55.00 EUR" in text

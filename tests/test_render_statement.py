@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 from datetime import date
@@ -190,3 +191,50 @@ def test_a_payment_on_several_invoices_names_them_in_the_plural(renderer, langua
     statement = statement_for(client, invoices, payments, date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 1))
     text = flat(pdf_text(renderer.render(StatementDocument(PRACTICE, client, statement))))
     assert expected in text
+
+
+def _refund_words(payments: list[Payment], language: str = "") -> str:
+    """The description of the statement's refund line, as the template writes it."""
+    from sheetbill.render.template import fill, load_template
+
+    invoices = [Invoice(no, date(2026, 10, 2), date(2026, 10, 16), CLIENT.client_id, "", (), Decimal(65),
+                        Decimal(0), Decimal(65), Decimal(65), Decimal(0), InvoiceStatus.VOID) for no in ("INV-1", "INV-2")]
+    invoices += [Invoice(f"CN-{n}", date(2026, 10, 9), date(2026, 10, 9), CLIENT.client_id, "", (f"INV-{n}",),
+                         Decimal(-65), Decimal(0), Decimal(-65), Decimal(0), Decimal(-65), InvoiceStatus.FINALIZED)
+                 for n in (1, 2)]
+    paid = [Payment(row, f"P-{row}", date(2026, 10, 3), CLIENT.client_id, "", Decimal(65), "Cash", "",
+                    (Allocation(f"INV-{row - 1}", Decimal(65)),), "", "", "") for row in (2, 3)]
+    client = replace(CLIENT, language=language)
+    statement = statement_for(client, invoices, paid + payments, date(2026, 10, 1), date(2026, 10, 31),
+                              date(2026, 11, 1), credit_note=lambda n: n.startswith("CN-"))
+    context = {**statement_context(StatementDocument(PRACTICE, client, statement)), "pages": 1}
+    html = fill(load_template(TEMPLATE, autoescape=True), context)
+    row = html.split('<span class="kind">' + ("Erstattung" if language else "Refund") + "</span>")[1]
+    return re.sub(r"[ \n]+", " ", row.split("<div")[0]).strip()
+
+
+def _refund(row: int, day: int, amount: str) -> Payment:
+    return Payment(row, f"P-{row}", date(2026, 10, day), CLIENT.client_id, "", Decimal(amount), "Cash", "",
+                   (Allocation("Refund", Decimal(amount)),), "", "", "")
+
+
+def _credit(row: int, day: int, amount: str) -> Payment:
+    return Payment(row, f"P-{row}", date(2026, 10, day), CLIENT.client_id, "", Decimal(amount), "Cash", "",
+                   (Allocation("Credit", Decimal(amount)),), "", "", "")
+
+
+@pytest.mark.parametrize("payments, language, expected", [
+    pytest.param([_refund(4, 12, "-10")], "", "of 10.00 EUR paid back to you out of your credit", id="after the voids"),
+    pytest.param([_refund(4, 5, "-10")], "", "of 10.00 EUR paid back to you from what you paid on invoice INV-1, to "
+                 "be settled by the credit its cancellation leaves", id="before the voids"),
+    pytest.param([_refund(4, 5, "-100")], "", "of 100.00 EUR paid back to you from what you paid on invoices INV-1, "
+                 "INV-2, to be settled by the credit their cancellation leaves", id="more than one void's money"),
+    pytest.param([_credit(4, 4, "4"), _refund(5, 5, "-10")], "", "of 10.00 EUR paid back to you: 4.00 EUR out of "
+                 "your credit, 6.00 EUR from what you paid on invoice INV-1, to be settled by the credit its "
+                 "cancellation leaves", id="part out of the credit there was"),
+    pytest.param([_credit(4, 4, "4"), _refund(5, 5, "-10")], "de_DE", "über 10,00\xa0€, an Sie erstattet: 4,00\xa0€ "
+                 "aus Ihrem Guthaben, 6,00\xa0€ aus Ihrer Zahlung auf Rechnung INV-1, auszugleichen mit dem Guthaben, "
+                 "das ihre Stornierung hinterlässt", id="de, part out of the credit there was"),
+])
+def test_a_refund_says_what_it_came_out_of_on_its_day(payments, language, expected):
+    assert _refund_words(payments, language) == expected

@@ -17,6 +17,9 @@ credit notes and the payments as their Applied To recorded them):
   then: while the client's credit is below nothing, the balance counts it
   (the refund +, the money a void sets free - that much less), so that the
   balance never shows as the client's a credit already paid back to them;
+  such a refund's entry says how much of it was paid back ahead (`ahead`)
+  and names the voided invoices whose credit settles it (`settled_by`), so
+  that it is not said to come out of a credit the client did not have yet;
 - the closing balance at `date_to` = opening + charges - payments;
 - the credit on account at `date_to`: money received and not on an invoice
   (left over, or paid on an invoice since voided; refunds take it back);
@@ -55,6 +58,12 @@ class StatementEntry:
     method: str = ""  # payments: Card, Bank transfer, Cash, Other
     payment_reference: str = ""  # payments: the reference the client gave
     received: Decimal = ZERO  # payments: the money received (refunds: paid back, negative)
+    settled_by: str = ""  # a refund paid back ahead of its credit: the voided invoices whose credit settles it (", ")
+
+    @property
+    def ahead(self) -> Decimal:
+        """A refund: what of it was paid back ahead of the credit it comes out of (owed until then)."""
+        return max(ZERO, self.amount) if self.kind == REFUND else ZERO
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,25 @@ def statement_of(account: Account, date_from: date, date_to: date, today: date,
 
 def _entries(account: Account, start: date, end: date, opening: Decimal,
              minor: Decimal) -> tuple[StatementEntry, ...]:
+    balance, out = opening, []
+    credit = account.credit(start - timedelta(days=1))
+    settled_by: dict[str, tuple[str, ...]] | None = None
+    for entry in _rows(account, start, end, minor):
+        owed = _owed(credit)
+        if entry.kind not in (INVOICE, CREDIT_NOTE):
+            credit += entry.received + entry.amount  # money received, less what it put on invoices
+        amount = entry.amount + money(_owed(credit) - owed, minor)
+        balance += amount
+        if entry.kind == REFUND and amount > 0:
+            settled_by = _settled_by(account, minor) if settled_by is None else settled_by
+            entry = replace(entry, settled_by=", ".join(settled_by.get(entry.reference, ())))
+        out.append(replace(entry, amount=amount, balance=balance))
+    return tuple(out)
+
+
+def _rows(account: Account, start: date, end: date, minor: Decimal) -> list[StatementEntry]:
+    """The entries from `start` to `end` in the statement's order, each with the change of the
+    balance its money makes (not yet what a refund ahead of its credit leaves owed)."""
     rows: list[tuple[tuple, StatementEntry]] = []
     for c in account.charges:
         if start <= c.issue_date <= end:
@@ -179,16 +207,33 @@ def _entries(account: Account, start: date, end: date, opening: Decimal,
                 entry = StatementEntry(a.void_from, RELEASED, r.payment_id, a.invoice_no, money(a.amount, minor), ZERO,
                                        r.method, r.reference)
                 rows.append(((a.void_from, _RANK[RELEASED], (), r.row), entry))
-    balance, out = opening, []
-    credit = account.credit(start - timedelta(days=1))
-    for _, entry in sorted(rows, key=lambda row: row[0]):
+    return [entry for _, entry in sorted(rows, key=lambda row: row[0])]
+
+
+def _settled_by(account: Account, minor: Decimal) -> dict[str, tuple[str, ...]]:
+    """Each refund paid back ahead of the credit it comes out of (its Payment ID): the voided
+    invoices whose money, set free by their credit notes, settles it, in the order they do.
+    What is owed is settled in the order it was paid back, by whatever credit comes next."""
+    out: dict[str, tuple[str, ...]] = {}
+    waiting: list[list] = []  # [refund's Payment ID, what of it is still owed]
+    credit = ZERO
+    for entry in _rows(account, date.min, date.max, minor):
+        if entry.kind in (INVOICE, CREDIT_NOTE):
+            continue
         owed = _owed(credit)
-        if entry.kind not in (INVOICE, CREDIT_NOTE):
-            credit += entry.received + entry.amount  # money received, less what it put on invoices
-        amount = entry.amount + money(_owed(credit) - owed, minor)
-        balance += amount
-        out.append(replace(entry, amount=amount, balance=balance))
-    return tuple(out)
+        credit += entry.received + entry.amount
+        if _owed(credit) > owed:
+            waiting.append([entry.reference if entry.kind == REFUND else "", _owed(credit) - owed])
+        settled = owed - _owed(credit)
+        while settled > 0 and waiting:
+            take = min(settled, waiting[0][1])
+            if entry.kind == RELEASED and entry.invoice_no not in out.get(waiting[0][0], ()):
+                out[waiting[0][0]] = (*out.get(waiting[0][0], ()), entry.invoice_no)
+            waiting[0][1] -= take
+            settled -= take
+            if waiting[0][1] <= 0:
+                waiting.pop(0)
+    return out
 
 
 def _owed(credit: Decimal) -> Decimal:

@@ -14,7 +14,7 @@ from functools import partial
 from typing import TypedDict
 
 from ..core.document import StatementDocument
-from ..core.statement import CREDIT_NOTE, INVOICE, Aging, OpenItem, StatementEntry
+from ..core.statement import CREDIT_NOTE, INVOICE, REFUND, Aging, OpenItem, StatementEntry
 from ..core.number import ZERO
 from .base import DocumentType
 from .method import method_words
@@ -38,6 +38,10 @@ class EntryContext(TypedDict):
     amount: str  # the signed change of the balance
     received: str  # payments: the money received; refunds: paid back (positive); else ""
     kept_as_credit: str  # payments: the part of it not on an invoice; else ""
+    out_of_credit: str  # refunds: the part paid back out of the client's credit; else ""
+    ahead: str  # refunds: the part paid back ahead of the credit it comes out of (owed until then); else ""
+    settled_by: str  # refunds paid back ahead: the voided invoices whose credit settles them (", ")
+    settled_by_count: int  # how many settled_by names
     balance: str
 
 
@@ -130,6 +134,7 @@ def _entry(entry: StatementEntry, amount: Money, language: str = "",
            translate: Callable[[str], str] = str) -> EntryContext:
     payment = entry.kind not in (INVOICE, CREDIT_NOTE)
     money_in = entry.kind == "payment" and entry.received > 0
+    refund = entry.kind == REFUND
     return {
         "date": format_date(entry.date, language),
         "date_iso": entry.date.isoformat(),
@@ -145,6 +150,10 @@ def _entry(entry: StatementEntry, amount: Money, language: str = "",
         "received": amount(abs(entry.received)) if entry.received else "",
         "kept_as_credit": amount(entry.received + entry.amount) if money_in and entry.received + entry.amount
         else "",
+        "out_of_credit": amount(-entry.received - entry.ahead) if refund and -entry.received > entry.ahead else "",
+        "ahead": amount(entry.ahead) if entry.ahead else "",
+        "settled_by": text(entry.settled_by),
+        "settled_by_count": len(entry.settled_by.split(", ")) if entry.settled_by else 0,
         "balance": amount(entry.balance),
     }
 

@@ -1,0 +1,100 @@
+"""What a statement and credit notes say of credit when the admin refunds part of a paid invoice
+before voiding it, on a real workbook: the refund waits for the void and comes out of the credit
+the void leaves, and no document promises credit the account does not hold."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from sheetbill import commands
+
+from .conftest import NOW, FixedClock, session
+from .test_e2e_account import flat
+from .test_e2e_excel import pdf_text
+from .test_e2e_language import speaks
+from .test_e2e_payments import payment
+
+
+def on(day: int) -> FixedClock:
+    """The run of `day` November 2026."""
+    return FixedClock(NOW + timedelta(days=day - 21))
+
+
+def statement_text(practice, language: str = "") -> str:
+    if language:
+        speaks(practice, "C-001", language)
+    stored, _ = commands.statement(practice.worker(), "C-001", date(2026, 11, 1), date(2026, 11, 30), email=False)
+    assert stored is not None and stored.path is not None
+    return flat(pdf_text(stored.path))
+
+
+def line(text: str, starts: str) -> str:
+    """The statement line that starts so, its words without the figures of the money columns (the
+    PDF's text runs the description's second line after them)."""
+    after = text.split(starts, 1)[1]
+    words = re.split(r" (?:\d\d? \w{3,4}\.? |\d\d\.\d\d\.)2026 ", after)[0]  # the next line's date
+    return flat(starts + " " + re.sub(r"-?\d+[.,]\d\d[\xa0 ]?(EUR|€)", "", words))
+
+
+def paid_and_refunded_before_the_void(practice, sessions: int = 1) -> None:
+    """Anna's sessions billed 65.00 each on 21 Nov and paid that day; on 22 Nov the admin refunds
+    her 10.00 of the payment on INV-2026-0001 (the run leaves it waiting for the void)."""
+    practice.append("Sessions", *(session(f"S-0000{n}", date(2026, 11, n + 1)) for n in range(1, sessions + 1)))
+    practice.run(on(21))
+    practice.append("Payments", *(payment(f"P-0000{n}", date(2026, 11, 21), invoice=f"INV-2026-000{n}", amount="65")
+                                  for n in range(1, sessions + 1)))
+    practice.run(on(21))
+    practice.append("Payments", payment("P-00009", date(2026, 11, 22), client="C-001", invoice="INV-2026-0001",
+                                        amount="-10", method="Bank transfer"))
+    practice.run(on(22))
+    assert practice.rows("Payments")[-1]["Applied To"] is None  # no credit yet: it waits for the void
+
+
+@pytest.fixture
+def voided_after_the_refund(practice):
+    """The admin voids INV-2026-0001 on 24 Nov and bills the session again with 10.00 off."""
+    paid_and_refunded_before_the_void(practice)
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
+    practice.set("Sessions", "S-00001", "Discount", "10.00")
+    assert not practice.run(on(24)).problems
+    assert practice.rows("Payments")[-1]["Applied To"] == "Refund -10.00"
+    return practice
+
+
+def test_a_refund_before_the_void_is_not_said_to_come_out_of_credit_there_was_not(voided_after_the_refund):
+    """On 22 Nov Anna had no credit: the statement said the 10.00 was paid back 'out of your
+    credit'. It says it was paid back from what she paid on INV-2026-0001, to be settled by the
+    credit that invoice's cancellation leaves, and counts it owed (10.00) until then."""
+    text = statement_text(voided_after_the_refund)
+    assert line(text, "22 Nov 2026 Refund") == (
+        "22 Nov 2026 Refund of paid back to you from what you paid on invoice INV-2026-0001, to be settled by the "
+        "credit its cancellation leaves P-00009 · Bank transfer")
+    assert "22 Nov 2026 Refund of 10.00 EUR paid back to you from" in text
+    assert "-10.00 EUR 10.00 EUR" in text.split("22 Nov 2026 Refund")[1].split("24 Nov 2026")[0]  # owed till 24 Nov
+    assert "24 Nov 2026 Credit note CN-2026-0001 -65.00 EUR 0.00 EUR" in text
+    assert "24 Nov 2026 Credit applied to invoice INV-2026-0002 55.00 EUR 0.00 EUR" in text
+    assert "30 Nov 2026 Closing balance 0.00 EUR" in text
+
+
+@pytest.mark.parametrize("language, said", [
+    ("de", "22.11.2026 Erstattung über , an Sie erstattet aus Ihrer Zahlung auf Rechnung INV-2026-0001, "
+           "auszugleichen mit dem Guthaben, das ihre Stornierung hinterlässt P-00009 · Überweisung"),
+    ("fr", "22 nov. 2026 Remboursement de , remboursé sur ce que vous avez payé pour la facture INV-2026-0001, à régler "
+           "par le crédit que laisse son annulation P-00009 · Virement"),
+])
+def test_the_refund_before_the_void_in_german_and_french(voided_after_the_refund, language, said):
+    text = statement_text(voided_after_the_refund, language)
+    assert line(text, said.split(" Erstattung")[0].split(" Remboursement")[0]) == said
+
+
+def test_a_refund_out_of_credit_the_client_had_still_says_so(practice):
+    """Credit held since 10 Nov, 20.00 of it paid back on 12 Nov: out of the credit, as it was."""
+    practice.append("Payments", payment("P-00001", date(2026, 11, 10), client="C-001", amount="50"),
+                    payment("P-00002", date(2026, 11, 12), client="C-001", amount="-20", method="Bank transfer"))
+    practice.run(on(21))
+    assert line(statement_text(practice), "12 Nov 2026 Refund") == (
+        "12 Nov 2026 Refund of paid back to you out of your credit P-00002 · Bank transfer")
+
