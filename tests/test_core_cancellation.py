@@ -49,3 +49,27 @@ def test_the_credit_note_and_the_void_invoice_carry_the_same_cancellation():
     note, void = a.invoice("CN-1", day(5)), a.invoice("INV-1", day(5))
     assert note.cancellation == void.cancellation == cancellation(a, "INV-1", day(5))
     assert (void.paid, void.balance, void.amount_due, void.payments) == (D(0), D(0), D(0), ())
+
+
+# two invoices paid on 3 Nov and voided on 5 Nov; 10.00 refunded on 4 Nov, before either void
+TWO_VOIDED = [inv("INV-1", 2, "65.00", status="Void"), inv("INV-2", 2, "65.00", status="Void"),
+              inv("CN-1", 5, "-65.00", credits="INV-1"), inv("CN-2", 5, "-65.00", credits="INV-2")]
+TWO_PAID = [pay(2, 3, "65", "INV-1 65.00"), pay(3, 3, "65", "INV-2 65.00")]
+
+
+@pytest.mark.parametrize("payments, today, expected", [
+    # (refunded, kept) of INV-1, then of INV-2
+    pytest.param(TWO_PAID, 5, (("0", "65.00"), ("0", "65.00")), id="no refund: each keeps its own"),
+    pytest.param([*TWO_PAID, pay(4, 4, "-10", "Refund -10.00")], 5, (("10.00", "55.00"), ("0", "65.00")),
+                 id="a refund before the voids: the first void's, not each one's"),
+    pytest.param([*TWO_PAID, pay(4, 5, "-80", "Refund -80.00")], 5, (("65.00", "0"), ("15.00", "50.00")),
+                 id="a refund larger than one void's money"),
+    pytest.param([*TWO_PAID, pay(4, 1, "30", "Credit 30.00"), pay(5, 4, "-10", "Refund -10.00")], 5,
+                 (("0", "65.00"), ("0", "65.00")), id="a refund out of credit no void set free"),
+])
+def test_the_voids_of_one_day_keep_together_no_more_than_the_credit(payments, today, expected):
+    a = account(TWO_VOIDED, payments)
+    said = tuple(cancellation(a, number, day(today)) for number in ("INV-1", "INV-2"))
+    assert tuple((c.refunded, c.kept) for c in said if c is not None) == tuple(
+        (D(refunded), D(kept)) for refunded, kept in expected)
+    assert sum((c.kept for c in said if c is not None), D(0)) <= max(D(0), a.credit(day(today)))

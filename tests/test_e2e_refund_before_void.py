@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
 from sheetbill import commands
 
 from .conftest import NOW, FixedClock, session
-from .test_e2e_account import flat
+from .test_e2e_account import body, emails_about, flat
 from .test_e2e_excel import pdf_text
 from .test_e2e_language import speaks
 from .test_e2e_payments import payment
+from .test_render_payment import pdf_text as raw_text
 
 
 def on(day: int) -> FixedClock:
@@ -98,3 +100,27 @@ def test_a_refund_out_of_credit_the_client_had_still_says_so(practice):
     assert line(statement_text(practice), "12 Nov 2026 Refund") == (
         "12 Nov 2026 Refund of paid back to you out of your credit P-00002 · Bank transfer")
 
+
+def test_two_credit_notes_of_one_day_keep_no_more_credit_than_the_account_holds(practice):
+    """INV-2026-0001 and INV-2026-0002, 65.00 each, both paid; 10.00 refunded before both are voided
+    (the sessions cancelled) on 24 Nov. Each credit note said all its 65.00 was kept as credit,
+    130.00 together, when the account holds 120.00: the refund comes out of the first."""
+    paid_and_refunded_before_the_void(practice, sessions=2)
+    for n in (1, 2):
+        practice.set("Invoices", f"INV-2026-000{n}", "Status", "Void")
+        practice.set("Sessions", f"S-0000{n}", "Status", "Cancelled")
+    assert not practice.run(on(24)).problems
+    client = {r["Client ID"]: r for r in practice.rows("Clients")}["C-001"]
+    assert Decimal(str(client["Credit"])) == Decimal("120")
+    notes = {m["Subject"].split()[2]: m for m in emails_about(practice, "Credit note")}
+    said = {
+        "CN-2026-0001": ("INV-2026-0001", "65.00 EUR had been paid on it: 10.00 EUR has been refunded to you, "
+                         "55.00 EUR is kept as credit on your account."),
+        "CN-2026-0002": ("INV-2026-0002", "The 65.00 EUR paid on it is kept as credit on your account: it will be "
+                         "set against your next invoice, or refunded if you ask us to."),
+    }
+    assert sorted(notes) == sorted(said)
+    for number, (cancelled, sentence) in said.items():
+        assert f"It cancels invoice {cancelled} (65.00 EUR). {sentence}" in body(notes[number])
+        (pdf,) = list(notes[number].iter_attachments())
+        assert f"This credit note cancels invoice {cancelled}. {sentence}" in raw_text(pdf.get_content())

@@ -6,8 +6,9 @@ been paid on it becomes the client's credit on the credit note's day
 the one that replaces it, in the same run), paid back to the client (a
 refund taken out of that credit, also one dated before the void that waited
 for it), or kept as credit. Both the void invoice's document and its credit
-note's say so, from these figures: what is kept is never more than the
-credit the account holds at the end of the day.
+note's say so, from these figures: what the voids of an account say is kept,
+all together, is never more than the credit the account holds at the end of
+the day (a refund is one void's, the oldest's, not each one's).
 """
 
 from __future__ import annotations
@@ -43,22 +44,44 @@ class Cancellation:
 
 def cancellation(account: Account, invoice_no: str, day: date) -> Cancellation | None:
     """The cancellation of `invoice_no` as of the end of `day`; None when it is not a void invoice
-    of the account."""
+    of the account.
+
+    Refunds come out of the credit the account holds: out of money no void set free first, then
+    out of what the voids set free, the oldest void's first (by its credit note's day, then the
+    invoices' order), so that each void is told only its own share and what all of them say is
+    kept is never more than the credit the account holds at the end of `day`."""
     c = account.charge(invoice_no)
     if c is None or not c.void:
         return None
-    paid = ZERO
-    against: dict[str, Decimal] = {}  # invoice -> what it took of the money
+    voids = [v for v in account.charges if v.void and (v.void_by(day) or v.invoice_no == c.invoice_no)]
+    paid, against = _money_of(account, {v.invoice_no for v in voids}, day)
+    left = {v.invoice_no: paid[v.invoice_no] - sum(against[v.invoice_no].values(), ZERO) for v in voids}
+    # not on an invoice: credit, unless refunds took it
+    short = sum((max(ZERO, money) for money in left.values()), ZERO) - max(ZERO, account.credit(day))
+    refunded = ZERO
+    for v in sorted(voids, key=lambda v: (v.voided_on or v.issue_date, v.order)):
+        refunded = min(max(ZERO, left[v.invoice_no]), max(ZERO, short))
+        short -= refunded
+        if v.invoice_no == c.invoice_no:
+            break
+    return Cancellation(c.invoice_no, c.voided_by, c.voided_on, paid[c.invoice_no],
+                        tuple(Allocation(number, amount) for number, amount in against[c.invoice_no].items()),
+                        refunded)
+
+
+def _money_of(account: Account, voided: set[str], day: date) -> tuple[dict[str, Decimal], dict[str, dict[str, Decimal]]]:
+    """Of each invoice in `voided`, by the end of `day`: what had been paid on it, and what each
+    invoice took of that money since (in the order they took it)."""
+    paid = dict.fromkeys(voided, ZERO)
+    against: dict[str, dict[str, Decimal]] = {number: {} for number in voided}
     for r in account.received:
         for a in r.applications:
             if a.on > day:
                 continue
-            if a.invoice_no == c.invoice_no:
-                paid += a.amount
+            if a.invoice_no in paid:
+                paid[a.invoice_no] += a.amount
             for source, amount in a.freed:
-                if source == c.invoice_no:
-                    against[a.invoice_no] = against.get(a.invoice_no, ZERO) + amount
-    left = paid - sum(against.values(), ZERO)  # not on an invoice: credit, unless refunds took it
-    kept = min(left, max(ZERO, account.credit(day))) if left > 0 else left
-    return Cancellation(c.invoice_no, c.voided_by, c.voided_on, paid,
-                        tuple(Allocation(number, amount) for number, amount in against.items()), left - kept)
+                if source in against:
+                    took = against[source]
+                    took[a.invoice_no] = took.get(a.invoice_no, ZERO) + amount
+    return paid, against
