@@ -55,10 +55,10 @@ def test_parts_openpyxl_would_drop_survive_a_run(practice):
     assert practice.rows("Sessions")[0]["Invoice No"] == "INV-2026-0001"
 
 
-def lossy_patch(src, dst, edits, add_sheets=(), layouts=None, meanwhile=None):
+def lossy_patch(src, dst, edits, add_sheets=(), layouts=None, meanwhile=None, last=None):
     """A writer that drops the x14 extension, as openpyxl does (what it says it read is true;
     its layouts describe parts it then rewrote, and so fit none)."""
-    written = patch_workbook(src, dst, edits, add_sheets, layouts, meanwhile)
+    written = patch_workbook(src, dst, edits, add_sheets, layouts, meanwhile, last)
     tmp = Path(str(dst) + ".x")
     with zipfile.ZipFile(dst) as a, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as b:
         for item in a.infolist():

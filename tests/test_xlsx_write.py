@@ -372,3 +372,28 @@ def test_a_part_read_in_place_is_the_part(book: Path) -> None:
     with package_mod.Package(book) as package:
         for sheet in package.sheets:
             assert package.read_in_place(sheet.part) == package.read(sheet.part)
+
+
+def test_edits_asked_for_last_are_written_as_if_given_with_the_rest(book: Path) -> None:
+    """A commit's state, made in a helper process meanwhile, is asked for only once the
+    other sheets are patched; the workbook is the one it would be had it been given at once."""
+    sessions = SheetEdit(updates={(2, 5): "INV-1"}, appends=[["S-6", date(2026, 11, 6), "Bo", D("12.50")]])
+    clients = SheetEdit(appends=[["C-2", "Bo"], ["C-3", "Cy"]])
+    at_once = book.with_name("at-once.xlsx")
+    patch_workbook(book, at_once, {"Sessions": sessions, "Clients": clients})
+    calls: list[str] = []
+    later = book.with_name("later.xlsx")
+    patch_workbook(book, later, {"Sessions": sessions}, meanwhile=lambda: calls.append("meanwhile"),
+                   last=lambda: calls.append("last") or {"Clients": clients})
+    assert calls == ["last", "meanwhile"]
+    assert members(later) == members(at_once)
+    assert read_sheets(later).sheets["Clients"].rows[-1] == (3, ("C-3", "Cy"))
+
+
+def test_a_sheet_asked_for_last_must_be_there_and_edited_once(book: Path) -> None:
+    edit = SheetEdit(appends=[["C-2", "Bo"]])
+    with pytest.raises(SheetNotFound):
+        patch_workbook(book, book.with_name("a.xlsx"), {"Sessions": edit}, last=lambda: {"Payments": edit})
+    with pytest.raises(UnsupportedEdit, match="twice"):
+        patch_workbook(book, book.with_name("b.xlsx"), {"Clients": edit}, last=lambda: {"Clients": edit})
+    assert not book.with_name("a.xlsx").exists() and not book.with_name("b.xlsx").exists()

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Callable, Generic, Iterator, Mapping, Sequence, TypeVar
 
 from ..errors import UnsafeToWrite, WorkbookBusy, WorkbookError, WorkbookOpen
 from . import cells, gc_hold
@@ -33,6 +33,8 @@ from .table import Table, column_letter, state_of, tables_of
 from .xlsx import Layout, NewSheet, SheetEdit, fingerprints, lost_parts, patch_workbook, read_sheets
 from .xlsx.values import WriteValue
 from .xlsx.errors import BrokenWorkbook, NotAZip, XlsxError
+
+T = TypeVar("T")
 
 Stamp = tuple[int, int]  # the file's mtime (ns) and size when read: this book's snapshot version
 
@@ -182,14 +184,16 @@ class ExcelBook:
         body = Changes(changes.cells, changes.rows)
         tables = copies(snapshot.tables, body, also=("state",))  # new tabs and columns, then the rows written
         sheet_edits, new_sheets = self._sheet_edits(tables, body)
-        stated = with_state(snapshot.tables, Changes(state=changes.state))  # asked for last: it may be in the making
-        state_edits, state_sheets = self._sheet_edits(tables, stated)
-        for name, edit in state_edits.items():
-            sheet_edits[name] = _both(sheet_edits[name], edit) if name in sheet_edits else edit
-        new_sheets += state_sheets
-        edits = body + stated
-        rows = next_rows(snapshot.tables, edits)
-        applied = _Once(lambda: apply_edits(tables, edits, rows))  # to the copies: done while the writer waits
+        stated = _Once(lambda: self._stated(snapshot.tables, tables, changes.state))
+        state_table = tables.get("state")
+        late = state_table is not None and state_table.exists and state_table.tab.name not in sheet_edits
+        if not late:  # the state tab is added, or written with the rest
+            for name, edit in stated()[1].items():
+                sheet_edits[name] = _both(sheet_edits[name], edit) if name in sheet_edits else edit
+            new_sheets += stated()[2]
+        edits = _Once(lambda: body + stated()[0])
+        placed = _Once(lambda: next_rows(snapshot.tables, edits()))
+        applied = _Once(lambda: apply_edits(tables, edits(), placed()))  # to the copies: while the writer waits
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".xlsx.tmp", dir=self.path.parent)
         except OSError as exc:
@@ -199,11 +203,14 @@ class ExcelBook:
         try:
             try:
                 known = self._layouts()
-                written = self._patch(self.path, tmp, sheet_edits, new_sheets, layouts=known, meanwhile=applied)
+                written = self._patch(self.path, tmp, sheet_edits, new_sheets, layouts=known, meanwhile=applied,
+                                      last=(lambda: stated()[1]) if late else None)
             except XlsxError as exc:
                 raise UnsafeToWrite(f"{self.path.name}: cannot write safely: {exc}. Nothing was written.") from None
             except OSError as exc:
                 raise self._cannot_write(exc) from None
+            if late:
+                sheet_edits.update(stated()[1])
             grown = {name: Grown.of(edit) for name, edit in sheet_edits.items()}
             del sheet_edits  # the new rows as written: a first cycle's are the most it holds at once
             layouts = written.layouts if written is not None else {}
@@ -229,9 +236,17 @@ class ExcelBook:
         stat = self.path.stat()
         if not applied.done:  # a writer that had no time to spare
             applied()
-        return Committed(rows, replace(snapshot, tables=tables, state=state_after(snapshot.state, edits),
+        return Committed(placed(), replace(snapshot, tables=tables, state=state_after(snapshot.state, edits()),
                                        version=(stat.st_mtime_ns, stat.st_size),
                                        fingerprints=self._by_key(fingerprints(self.path))))
+
+    def _stated(self, before: Mapping[str, Table], tables: Mapping[str, Table],
+                state: Mapping[str, str]) -> tuple[Changes, dict[str, SheetEdit], list[NewSheet]]:
+        """The state's cells and rows of the _sheetbill tab, and the sheet edits and new sheet
+        they make. Asked for last: the state may be in the making (see cycle_book.Later)."""
+        stated = with_state(before, Changes(state=state))
+        edits, new_sheets = self._sheet_edits(tables, stated)
+        return stated, edits, new_sheets
 
     def _cannot_write(self, exc: OSError) -> WorkbookError:
         """The new version could not be written beside the workbook (disk full, no permission)."""
@@ -314,16 +329,21 @@ class ExcelBook:
         return idx
 
 
-class _Once:
-    """`work()`, done on the first call only."""
+class _Once(Generic[T]):
+    """`work()`, done on the first call only; its result, kept."""
 
-    def __init__(self, work: Callable[[], object]) -> None:
-        self.work, self.done = work, False
+    def __init__(self, work: Callable[[], T]) -> None:
+        self.work = work
+        self._made: list[T] = []
 
-    def __call__(self) -> None:
-        if not self.done:
-            self.done = True
-            self.work()
+    @property
+    def done(self) -> bool:
+        return bool(self._made)
+
+    def __call__(self) -> T:
+        if not self._made:
+            self._made.append(self.work())
+        return self._made[0]
 
 
 def _both(first: SheetEdit, then: SheetEdit) -> SheetEdit:

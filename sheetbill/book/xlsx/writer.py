@@ -28,7 +28,7 @@ from .features import sheet_features
 from .guard import feature_key
 from .newsheet import check_sheet_name, new_sheet_xml
 from .opc import REL_NS, WORKSHEET_CT, WORKSHEET_TYPE, rels_part
-from .package import Package
+from .package import Package, SheetPart
 from .partlists import CONTENT_TYPES, add_override, add_relationship, drop_override, drop_relationship
 from .segments import Layout, Window, deflate_in_segments, window
 from .sheetpatch import NeedWhole, SheetPatch, patch_sheet
@@ -97,6 +97,7 @@ def patch_workbook(
     add_sheets: Sequence[NewSheet] = (),
     layouts: Mapping[str, Layout] | None = None,
     meanwhile: Callable[[], object] | None = None,
+    last: Callable[[], Mapping[str, SheetEdit]] | None = None,
 ) -> Written:
     """Write to `dst` a copy of the workbook `src` with `edits` applied to
     its worksheets (by name) and `add_sheets` added after the last sheet.
@@ -106,7 +107,10 @@ def patch_workbook(
     `layouts`, the layouts let a sheet patched only in its last rows keep the
     rest compressed (see `segments`). `meanwhile` is called once, after this
     process patched its sheets and before it waits for the helper's: the
-    caller's own work, done while the helper finishes (whether there is one or not)."""
+    caller's own work, done while the helper finishes (whether there is one or not).
+    `last` gives edits of existing sheets that `edits` leave alone, asked for only once this
+    process patched the others (before `meanwhile`): what may still be in the making then
+    (the state a helper process makes meanwhile) is patched last, as it would be in `edits`."""
     if Path(dst).resolve() == Path(src).resolve():
         raise UnsupportedEdit("the patched workbook must be written to a new file, not over the original")
     with Package(src) as package:
@@ -114,10 +118,10 @@ def patch_workbook(
         styles = styles_part(package)
         book = StyleBook(package.read(styles) if styles else None, styles or "xl/styles.xml")
         added = _add_sheets(changes, add_sheets, book)
-        formulas_changed = _patch_sheets(changes, edits, book, added, layouts or {}, meanwhile)
+        formulas_changed, late = _patch_sheets(changes, edits, book, added, layouts or {}, meanwhile, last)
         if formulas_changed:
             _drop_calc_chain(changes)
-        if any(edit.updates or edit.appends for edit in edits.values()):
+        if any(edit.updates or edit.appends for edit in (*edits.values(), *late.values())):
             workbook = package.workbook_part
             changes.texts[workbook] = full_calc_on_load(changes.text(workbook))
         if book.changed:
@@ -138,18 +142,16 @@ def _styles_name(changes: _Changes) -> str:
 
 
 def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: StyleBook, added: dict[str, str],
-                  layouts: Mapping[str, Layout], meanwhile: Callable[[], object] | None = None) -> bool:
-    """Patch the edited sheets (existing or just added); True if a formula cell changed.
+                  layouts: Mapping[str, Layout], meanwhile: Callable[[], object] | None = None,
+                  last: Callable[[], Mapping[str, SheetEdit]] | None = None) -> tuple[bool, Mapping[str, SheetEdit]]:
+    """Patch the edited sheets (existing or just added), then those `last` gives (see
+    `patch_workbook`); whether a formula cell changed, and the edits `last` gave.
     With many rows to write, about half the work is patched in a helper process meanwhile
     (see apart.py); sheets that need a new cell style there are patched here after all."""
     package = changes.package
     todo: dict[str, str] = {}  # sheet -> its existing part
     for name, edit in edits.items():
-        sheet = package.sheet(name)
-        if sheet is None and name not in added:
-            raise SheetNotFound(f"the workbook has no sheet named {name!r}")
-        if sheet is not None and not sheet.is_worksheet:
-            raise UnsupportedEdit(f"{name!r} is a chart sheet, not a worksheet")
+        sheet = _sheet(package, name, added)
         if not (edit.updates or edit.appends):
             continue
         if sheet is None:
@@ -158,13 +160,21 @@ def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: Style
             changes.added[part] = b"".join(patched.chunks)
             continue
         todo[name] = sheet.part
-    aside = {name: todo.pop(name) for name in _aside({name: edits[name] for name in todo})}
+    aside = {name: todo.pop(name) for name in _aside({name: edits[name] for name in todo}, last is not None)}
     for name, part in aside.items():  # the cell styles they need, made here first (the helper's book is a copy)
         _make_styles(package, part, name, edits[name], book, layouts.get(part))
     helper = Apart(partial(_patched_apart, package.path, aside, edits, book, layouts)) \
         if aside and apart.available() else None
     with helper or nullcontext():
         done = [_patch_one(package, part, name, edits[name], book, layouts.get(part)) for name, part in todo.items()]
+        late = last() if last is not None else {}
+        for name, edit in late.items():
+            sheet = _sheet(package, name, {})
+            assert sheet is not None  # `_sheet` raises for one that is neither there nor added
+            if name in edits:
+                raise UnsupportedEdit(f"{name!r} is edited twice in one patch")
+            if edit.updates or edit.appends:
+                done.append(_patch_one(package, sheet.part, name, edit, book, layouts.get(sheet.part)))
         if meanwhile is not None:
             meanwhile()
         done += (helper.result() if helper is not None else None) or [
@@ -181,7 +191,17 @@ def _patch_sheets(changes: _Changes, edits: Mapping[str, SheetEdit], book: Style
                 grown = extend_table(package.read(table.part), one.last_used, one.appended)
                 if grown is not None:
                     changes.replaced[table.part] = deflate([grown])
-    return formulas_changed
+    return formulas_changed, late
+
+
+def _sheet(package: Package, name: str, added: Mapping[str, str]) -> SheetPart | None:
+    """The existing worksheet `name` (None: one of the sheets `added`)."""
+    sheet = package.sheet(name)
+    if sheet is None and name not in added:
+        raise SheetNotFound(f"the workbook has no sheet named {name!r}")
+    if sheet is not None and not sheet.is_worksheet:
+        raise UnsupportedEdit(f"{name!r} is a chart sheet, not a worksheet")
+    return sheet
 
 
 @dataclass(frozen=True)
@@ -197,11 +217,11 @@ class _OneSheet:
     last_used: int
 
 
-def _aside(edits: Mapping[str, SheetEdit]) -> tuple[str, ...]:
+def _aside(edits: Mapping[str, SheetEdit], late: bool = False) -> tuple[str, ...]:
     """The sheets to patch in a helper process meanwhile (where the machine has a second
     core): when the largest edit is large, about half the work (by `_cost`), the largest
     first, of the sheets that are only appended to (their styles are known from a sample),
-    leaving at least one sheet to patch here. Patched last, also when no helper does it, so
+    leaving at least one sheet to patch here (besides those patched `late`). Patched last, also when no helper does it, so
     that the workbook written is the same either way."""
     if max((len(edit.appends) + len(edit.updates) for edit in edits.values()), default=0) < APART_ROWS:
         return ()
@@ -209,7 +229,7 @@ def _aside(edits: Mapping[str, SheetEdit]) -> tuple[str, ...]:
     here = there = 0
     aside: list[str] = []
     for name in sorted(cost, key=cost.__getitem__, reverse=True):  # each to the lighter side
-        if there <= here and not edits[name].updates and len(aside) + 1 < len(edits):
+        if there <= here and not edits[name].updates and len(aside) + 1 < len(edits) + late:
             aside.append(name)
             there += cost[name]
         else:
