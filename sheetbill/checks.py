@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import config as config_mod
 from .app import book_for, renderer_for, transport_for
-from .book.excel import left_behind, office_locks
+from .book.excel import left_behind, office_locks, open_since
 from .book.shape import ShapeError
 from .errors import ConfigError, SheetbillError
 from .vat_check import vat_findings
@@ -59,8 +60,9 @@ def _workbook(config) -> list[str]:
         if not os.access(folder, os.W_OK):
             out.append(f"workbook: {folder} is not writable: sheetbill saves {config.workbook.name}, its backups "
                        "and its own small files there; give the user it runs as the right to write in it")
+        now = datetime.now(UTC)
         for lock in office_locks(config.workbook):
-            out.append(f"workbook: {config.workbook.name} is open in Excel or LibreOffice ({lock.name}); runs will wait "
+            out.append(f"workbook: {open_since(config.workbook, lock, now, config.timezone)}; runs will wait "
                        f"until it is closed ({left_behind(lock)})")
     return out
 
@@ -110,8 +112,6 @@ def _einvoices(config, tables) -> list[str]:
 
 def _next_invoices(config, tables) -> tuple:
     """The invoices the next run would create today (the billing plan, nothing written)."""
-    from datetime import datetime
-
     from .book import records
     from .core.billing import plan_billing
 

@@ -29,14 +29,14 @@ from typing import Callable, Iterator
 from . import app
 from .book.base import Committed, Snapshot, next_rows, with_state
 from .book.cache import Cache
-from .book.excel import ExcelBook, check_usable, office_locks
+from .book.excel import ExcelBook, check_usable, office_locks, open_since
 from .config import Config
 from .core import actions
 from .core.changes import Changes
 from .errors import WorkbookError
 from .render.folder import LocalFolder
 from .render.store import PdfStore, StoredPdf
-from .clock import Clock
+from .clock import Clock, SystemClock
 from .cycle_report import CycleReport
 from .worker import Worker
 
@@ -100,8 +100,8 @@ def _excel(config: Config, clock: Clock | None) -> Preview:
     notes = []
     found = office_locks(workbook)
     if found:
-        notes.append(f"{workbook.name} is open in Excel or LibreOffice ({found[0].name} exists): "
-                     "`run` writes nothing until it is closed")
+        now = (clock or SystemClock()).now()
+        notes.append(f"{open_since(workbook, found[0], now, config.timezone)}: `run` writes nothing until it is closed")
     with tempfile.TemporaryDirectory(prefix="sheetbill-preview-") as tmp:
         folder = Path(tmp)
         copy = folder / workbook.name

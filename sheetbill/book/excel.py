@@ -60,6 +60,13 @@ def since(moment: datetime, now: datetime, zone: tzinfo) -> str:
     return f"{local:%H:%M}" if local.date() == now.astimezone(zone).date() else f"{local:%Y-%m-%d %H:%M}"
 
 
+def open_since(workbook: Path, lock: Path, now: datetime, zone: tzinfo) -> str:
+    """How a cycle, `check` and `preview` say that a person has the workbook open: since when (on the
+    practice's clock), and the lock file that says so."""
+    return (f"{workbook.name} has been open in Excel or LibreOffice since "
+            f"{since(opened_at(lock, now), now, zone)} ({lock.name} exists)")
+
+
 def left_behind(lock: Path) -> str:
     """What to do about a lock file no one's Excel holds any more."""
     return f"if no one has it open, {lock.name} was left behind by a crash: delete it"
@@ -123,11 +130,9 @@ class ExcelBook:
         found = office_locks(self.path)
         if found:
             now = self.now()
-            opened = opened_at(found[0], now)
-            raise WorkbookOpen(f"{self.path.name} has been open in Excel or LibreOffice since "
-                               f"{since(opened, now, self.zone)} ({found[0].name} exists); billing waits until "
+            raise WorkbookOpen(f"{open_since(self.path, found[0], now, self.zone)}; billing waits until "
                                f"it is closed, then the next run goes on ({left_behind(found[0])}). "
-                               "Nothing was written.", opened)
+                               "Nothing was written.", opened_at(found[0], now))
 
     # -- reading ----------------------------------------------------------
     def read(self, history: bool = False) -> Snapshot[Stamp]:
