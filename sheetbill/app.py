@@ -172,7 +172,7 @@ def monitored(config: Config, worker: Worker | None = None, make: Callable[[], W
     first cycle, and again in the next while it cannot be (a template missing, the SMTP password's
     variable not set): each such cycle is a failed one, and the one after the fix goes on."""
     made: list[Worker] = [worker] if worker is not None else []
-    monitor = health_for(config, worker.transport if worker is not None else _alert_transport(config),
+    monitor = health_for(config, worker.transport if worker is not None else alert_transport(config),
                          (worker.clock if worker is not None else SystemClock()).now)
 
     def run_once():
@@ -199,7 +199,7 @@ def watched(configs: ConfigFile, make: Callable[[Config], Worker] | None = None)
     return run_once
 
 
-def _alert_transport(config: Config):
+def alert_transport(config: Config):
     """How the practice is told while no worker could be made: the config's email, if it can be had
     (and not while `init`'s placeholders stand: nothing is sent under them)."""
     from .placeholders import placeholder_keys

@@ -202,14 +202,15 @@ def _preview(args) -> int:
 
 
 def _watch(args) -> int:
+    from .broken_config import watch_cannot_start
     from .config_file import ConfigFile
-    from .errors import ConfigError, ConfigInvalid
+    from .errors import ConfigError
     from .watch import watch
 
     try:
         config = config_mod.load(args.config)
     except ConfigError as exc:  # a restart would fail the same way: the service's unit does not restart
-        raise ConfigInvalid(f"{exc} (fix the config file, then start watch again)") from None
+        raise watch_cannot_start(Path(args.config), exc) from None
     daily = config.schedule.daily_at
     logging.getLogger("sheetbill").info("watching %s every %g min%s", config.workbook or "the Google Sheet",
                                         config.schedule.every_minutes,

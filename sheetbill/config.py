@@ -277,6 +277,12 @@ def load(path: str | Path) -> Config:
     return _build(doc)
 
 
+def build(path: Path, data: Mapping[str, Any]) -> Config:
+    """The config of already parsed YAML, its values checked (not its keys): what is left of a file
+    that does not load (config_salvage.py)."""
+    return _build(_Doc(path, data))
+
+
 SMTP_PASSWORD_ENV = "SHEETBILL_SMTP_PASSWORD"
 WHERE_SECRETS_GO = "on a server: in the service's environment file, /etc/sheetbill/env"
 

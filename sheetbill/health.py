@@ -33,6 +33,7 @@ log = logging.getLogger("sheetbill")
 FILE = ".sheetbill-cycles.jsonl"
 KEEP = 500  # cycles kept (3.5 days at one every 10 min); rewritten at twice as many lines
 ALERT = "alert"
+SENT = "sent"  # what became of an alert that went out
 CONFIG = "config"  # what is wrong with the config file `watch` goes on without ("" once fixed)
 
 
@@ -139,16 +140,33 @@ class Health:
         except OSError as exc:  # the folder went away or is full: the cycle's own outcome matters more
             log.error("could not record the cycle in %s: %s", self.cycles.path, exc)
 
-    def _alert(self) -> None:
+    def stopped(self, summary: str) -> str:
+        """`watch` stopping for good (a restart would fail the same way): a failed cycle, and the practice
+        told at once, not after more failed cycles (none will come), once in a streak. Says what was done;
+        OSError if the cycle cannot be recorded."""
+        self.cycles.append(CycleRecord(utc_stamp(self.now().astimezone(UTC)), health.FAILED, summary))
+        done = f"recorded as a failed cycle in {self.cycles.path}"
+        if self.threshold <= 0:
+            return f"{done}; the practice was not emailed (schedule.alert_after_failures is 0)"
+        told = self._alert(threshold=1)
+        if told == SENT:
+            return f"{done}; the practice was emailed at {self.to}"
+        if told:
+            return f"{done}; the practice was not emailed: {told}"
+        _, key = health.parse_sent(self.cycles.read()[1].get(ALERT, ""))
+        return f"{done}; the practice was emailed about it at {self.to} before (first failure {key})"
+
+    def _alert(self, threshold: int | None = None) -> str:
+        """Sends the alert due, if any: SENT, why it was not, or "" (none due)."""
         cycles, state = self.cycles.read()
         sent = state.get(ALERT, "")
-        alert = health.alert_due(cycles, sent, self.threshold)
+        alert = health.alert_due(cycles, sent, self.threshold if threshold is None else threshold)
         if alert is None:
-            return
+            return ""
         if self.transport is None or not self.to:
             log.warning("%s; no email transport or practice address to tell", health.subject(alert, self.practice))
             self.cycles.put_state({ALERT: health.record(alert)})
-            return
+            return "no email transport or practice address to tell"
         item = Outgoing(label=f"{alert.kind} alert", message=self._message(alert),
                         mark=Changes(state={ALERT: health.mark(alert)}),
                         record=lambda: Changes(state={ALERT: health.record(alert)}),
@@ -158,6 +176,7 @@ class Health:
                            lookup=self.transport.name != "smtp")
         for error in outcome.errors:
             log.error("%s", error)
+        return outcome.errors[0] if outcome.errors else SENT
 
     def _message(self, alert: health.Alert) -> EmailMessage:
         msg = EmailMessage()

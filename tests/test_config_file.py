@@ -71,6 +71,6 @@ def test_watch_will_not_start_on_a_broken_config_nor_be_restarted(practice, caps
     assert cli.main(["watch", "--config", str(practice.config_path)]) == 78
     [said] = capsys.readouterr().err.splitlines()
     assert said.startswith(f"sheetbill: sheetbill.yaml line {line}: not valid YAML: mapping values are not allowed")
-    assert said.endswith("(fix the config file, then start watch again)")
+    assert "(fix the config file, then start watch again; recorded as a failed cycle in " in said
     service = unit("sheetbill.service")["Service"]
     assert service["Restart"] == "on-failure" and "78" in service["RestartPreventExitStatus"].split()

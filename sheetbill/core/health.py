@@ -113,6 +113,8 @@ def interrupted(sent: str, alert: Alert) -> bool:
 
 
 def subject(alert: Alert, practice: str) -> str:
+    if alert.kind == DOWN and alert.failures == 1:
+        return f"sheetbill: a cycle failed for {practice}"
     if alert.kind == DOWN:
         return f"sheetbill: {alert.failures} cycles in a row failed for {practice}"
     return f"sheetbill: working again for {practice}"
@@ -120,7 +122,9 @@ def subject(alert: Alert, practice: str) -> str:
 
 def body(alert: Alert) -> str:
     if alert.kind == DOWN:
-        return (f"sheetbill's last {alert.failures} cycles failed; the first at {alert.key}.\n\n"
+        failed = (f"sheetbill's last cycle failed, at {alert.key}" if alert.failures == 1 else
+                  f"sheetbill's last {alert.failures} cycles failed; the first at {alert.key}")
+        return (f"{failed}.\n\n"
                 f"The last error:\n  {alert.last_error}\n\n"
                 "No invoices are made or sent until this is fixed. On the server, "
                 "`sheetbill status --config ...` lists the last cycles.\n"
