@@ -3,7 +3,8 @@
 `watch` stops for good on it (exit 78: its unit does not restart it), so
 it records a failed cycle naming what is wrong and tells the practice at
 once, where the file can be read far enough for that; else its one line
-on stderr (the journal) says that no one was told.
+on stderr (the journal) says that no one was told. `status` lists the
+cycles it can find all the same, and what is wrong.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .config_salvage import readable
 from .errors import ConfigError, ConfigInvalid
 from .core.changelog import utc_stamp
 from .core.health import FAILED, CycleRecord
-from .health import CycleLog
+from .health import CONFIG, FILE, CycleLog, status_at
 START_AGAIN = "fix the config file, then start watch again"
 
 
@@ -43,3 +44,19 @@ def _told(path: Path, error: ConfigError) -> str:
         return (f"no cycle was recorded in {found.log} ({exc.strerror or exc}) and the practice was not "
                 "emailed")
 
+
+def status_lines(path: Path, error: ConfigError, last: int = 20) -> list[str]:
+    """`sheetbill status` on a config file that does not load: the cycles beside the workbook it names
+    (or beside the config), then what is wrong with it."""
+    found = readable(path)
+    beside = path.resolve().parent / FILE
+    where = found.log or (beside if beside.exists() else None)
+    if where is None:
+        out = [f"no cycle log found: {found.why}; looked for {FILE} beside the config, in {beside.parent}"]
+        noted = ""
+    else:
+        out = status_at(where, last)
+        noted = CycleLog(where).read()[1].get(CONFIG, "")
+    if not noted.startswith(str(error)):
+        out.append(f"config: {error}")
+    return out

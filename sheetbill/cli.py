@@ -222,9 +222,18 @@ def _watch(args) -> int:
 
 
 def _status(args) -> int:
+    from .errors import ConfigError
     from .health import status_lines
 
-    for line in status_lines(config_mod.load(args.config), args.last):
+    try:
+        config = config_mod.load(args.config)
+    except ConfigError as exc:  # the cycles all the same, from what of the file reads
+        from . import broken_config
+
+        for line in broken_config.status_lines(Path(args.config), exc, args.last):
+            print(line)
+        return 1
+    for line in status_lines(config, args.last):
         print(line)
     return 0
 

@@ -216,7 +216,11 @@ def health_for(config, transport, now: Callable) -> Health:
 
 def status_lines(config, last: int = 20) -> list[str]:
     """`sheetbill status`: the last cycles, newest last, and where things stand."""
-    path = log_path(config)
+    return status_at(log_path(config), last)
+
+
+def status_at(path: Path, last: int = 20) -> list[str]:
+    """`status` of the cycle log at `path`."""
     cycles, state = CycleLog(path).read()
     if not cycles:
         return [f"no cycles recorded yet in {path}"]

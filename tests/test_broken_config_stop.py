@@ -1,5 +1,6 @@
 """`watch` started on a config file it cannot load: it stops for good (exit 78, no restart), and the
-admin learns of it in the cycle log (`status`) and by the practice's alert email."""
+admin learns of it in `status`, in the cycle log and by the practice's alert email; `status` on
+such a file still lists the last cycles."""
 
 from __future__ import annotations
 
@@ -78,6 +79,13 @@ def test_watch_stopped_by_a_broken_config_records_a_failed_cycle_and_tells_the_p
     assert [c["outcome"] for c in _cycles(practice)] == ["failed", "failed"]
     assert len(inbox.messages) == 1
 
+    assert cli.main(["status", "--config", str(practice.config_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("2026-11-21T09:30:00Z  failed  watch did not start: " + error)
+    assert out[1].startswith("2026-11-21T09:35:00Z  failed  watch did not start: " + error)
+    assert out[2] == "2 failed cycle(s) in a row; the practice was emailed (first failure 2026-11-21T09:30:00Z)"
+    assert out[3] == f"config: {error}"
+
     practice.configure(BROKEN, "  terms_days: 14")  # fixed: the next cycle bills, and the practice hears of it
     now["now"] = NOW + timedelta(minutes=10)
     assert cli.main(["run", "--config", str(practice.config_path)]) == 0
@@ -133,4 +141,23 @@ def test_a_config_too_broken_to_find_the_workbook_says_so_plainly(practice, caps
                          "was not emailed: the config file cannot be read far enough to find the workbook)")
     assert _cycles(practice) == [] and practice.emails() == []
 
+    assert cli.main(["status", "--config", str(practice.config_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"no cycle log found: the config file cannot be read far enough to find the workbook; "
+                   f"looked for .sheetbill-cycles.jsonl beside the config, in {practice.folder}",
+                   f"config: sheetbill.yaml line {line}: not valid YAML: mapping values are not allowed here"]
 
+
+def test_status_on_a_broken_config_lists_the_cycles_a_running_watch_recorded(practice, capsys, now):
+    """watch goes on with the config it last read; the admin's `status` on the broken file said only
+    what is wrong with it, not how the cycles went."""
+    from sheetbill import app
+
+    practice.append("Sessions", session("S-00001", date(2026, 11, 3)))
+    app.monitored(practice.config)()
+    line = _break(practice)
+    assert cli.main(["status", "--config", str(practice.config_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("2026-11-21T09:30:00Z  ok      1 invoice(s) created")
+    assert out[1] == "last cycle: ok at 2026-11-21T09:30:00Z"
+    assert out[2] == f"config: sheetbill.yaml line {line}: not valid YAML: mapping values are not allowed here"
