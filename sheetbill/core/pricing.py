@@ -112,7 +112,12 @@ def session_lines(session: Session, client: Client, prices: PriceList,
             unit_price = money(unit_price * HUNDRED / (HUNDRED + how.vat_removed), minor)
         gross = money(item.quantity * unit_price, minor)
         gross_lines.append((item, service, how, unit_price, gross))
-    cuts = discounts(discount, [g[-1] for g in gross_lines], minor)
+    try:
+        cuts = discounts(discount, [g[-1] for g in gross_lines], minor)
+    except PricingProblem as exc:
+        if session.discount is None:  # the client's: the session's own cell is empty, so say whose it is
+            raise PricingProblem(f"Client {client.client_id}'s {exc}") from None
+        raise
     lines = []
     for (item, service, how, unit_price, gross), cut in zip(gross_lines, cuts):
         net = gross - cut  # for a gross price, the line's total until invoice.allocate_tax
@@ -137,7 +142,7 @@ def discounts(discount: Discount | None, grosses: list[Decimal], minor: Decimal)
         return [ZERO] * len(grosses)
     if discount.percent is not None:
         if not ZERO <= discount.percent <= HUNDRED:
-            raise PricingProblem(f"Discount {discount.percent}% must be between 0% and 100%")
+            raise PricingProblem(f"Discount {discount.percent.normalize():f}% must be between 0% and 100%")
         return [money(g * discount.percent / HUNDRED, minor) for g in grosses]
     amount = discount.amount or ZERO
     if amount < 0:
