@@ -1,7 +1,13 @@
 """The money oracle (issue 7): random sequences of what admins do (and clients
 paying by bank transfer or online by card, through the fake Stripe), on a real
 .xlsx practice and the real worker; sessions and clients get Discounts in each
-form an admin types them (`10%`, a number under a percent format, an amount).
+form an admin types them (`10%`, a number under a percent format, an amount,
+an amount as text `5,00` or `€5`), over 100 % too (never billed: the session's
+Problem names the Discount and whose it is); Payments Amounts are typed as text
+at times (`65,00`, `€65`, `-10,00`); some clients are businesses abroad under
+reverse charge (VAT Category AE, their VAT ID in Tax ID); money paid on an
+invoice is refunded before the invoice is voided (the refund waits for the
+void, in the same save or later).
 After every run each client's account and each invoice's lines are recomputed
 (tests/oracle/account.py, no sheetbill code) and every figure of every document
 the run produced (the template contexts of contract.md), every email body and
@@ -28,7 +34,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
-from .oracle.account import Discount, Refused
+from .oracle.account import Discount, Refused, written
 from .oracle.machine import Desk
 
 NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
@@ -48,13 +54,21 @@ METHOD = st.sampled_from(["Card", "Cash", "Bank transfer"])
 # A Discount cell as admins type it: text `12.5%`, a number under a percent format (0.125 shown as 13%
 # under `0%`) and a plain amount off (0.50; 65.00 and 71.90, a session's whole price; 250.00, more
 # than any session's); 0 and 100 % among them. Most sessions and clients have none.
-PERCENTS = st.sampled_from(["0", "5", "10", "12.5", "15", "33.3", "50", "100"]).map(Decimal)
+# Over 100 % (150 %, 100.5 %) the session is not billed: its Problem says which Discount and whose.
+# An amount may be typed as text: `5,00`, `€5`, `€ 12,34`, `65,00 €`, `EUR 71.90` (account.written).
+PERCENTS = st.sampled_from(["0", "5", "10", "12.5", "15", "33.3", "50", "100", "100.5", "150"]).map(Decimal)
+AMOUNTS = st.sampled_from(["0", "0.5", "5", "12.34", "65", "70", "71.9", "100", "250"]).map(Decimal)
+TYPED = st.sampled_from(["comma", "euro", "euro_comma", "suffix", "code"])
 DISCOUNT = st.one_of(
     st.none(), st.none(), st.none(),
     st.builds(Discount, st.just("text"), PERCENTS),
     st.builds(Discount, st.just("percent"), PERCENTS, st.sampled_from(["0%", "0.0%", "0.00%"])),
-    st.builds(Discount, st.just("amount"),
-              st.sampled_from(["0", "0.5", "5", "12.34", "65", "70", "71.9", "100", "250"]).map(Decimal)))
+    st.builds(Discount, st.just("amount"), AMOUNTS),
+    st.builds(Discount, st.just("amount"), AMOUNTS, TYPED))
+# a Payments Amount: mostly a number, else typed as text
+AMOUNT_TYPED = st.one_of(st.none(), st.none(), TYPED)
+REVERSE_CHARGE = st.sampled_from([False, False, False, True])  # a business client abroad (VAT Category AE)
+assert written(Decimal("65"), "euro") == "€65" and written(Decimal("-5.5"), "comma") == "-5,50"
 
 
 def share(amount: Decimal, how: str) -> Decimal:
@@ -69,11 +83,11 @@ class Practice(RuleBasedStateMachine):
     desk: Desk
 
     @initialize(monthly=st.booleans(), daily=st.booleans(), email=st.booleans(), review=st.booleans(),
-                discount=DISCOUNT)
-    def open_practice(self, monthly, daily, email, review, discount):
+                discount=DISCOUNT, reverse_charge=REVERSE_CHARGE)
+    def open_practice(self, monthly, daily, email, review, discount, reverse_charge):
         self.desk = Desk(monthly_statements=monthly, review=review)
         self.desk.log.append(f"Desk(monthly_statements={monthly}, {review=})")
-        self.desk.add_client(daily, email, discount)
+        self.desk.add_client(daily, email, discount, reverse_charge)
 
     def teardown(self):
         if hasattr(self, "desk"):
@@ -97,10 +111,10 @@ class Practice(RuleBasedStateMachine):
         items = sorted(items)
         return items[i % len(items)]
 
-    @rule(daily=st.booleans(), email=st.booleans(), discount=DISCOUNT)
-    def add_client(self, daily, email, discount):
+    @rule(daily=st.booleans(), email=st.booleans(), discount=DISCOUNT, reverse_charge=REVERSE_CHARGE)
+    def add_client(self, daily, email, discount, reverse_charge):
         if len(self.desk.clients) < 4:
-            self.desk.add_client(daily, email, discount)
+            self.desk.add_client(daily, email, discount, reverse_charge)
 
     @rule(i=st.integers(0, 9), quantity=st.integers(1, 3), gel=st.integers(0, 2), days_back=st.integers(0, 3),
           completed=st.booleans(), discount=DISCOUNT, stock=st.integers(0, 2))
@@ -118,8 +132,9 @@ class Practice(RuleBasedStateMachine):
     def complete_session(self, i):
         self.desk.complete(self.pick([k for k, s in self.desk.sessions.items() if not s["completed"]], i))
 
-    @rule(i=st.integers(0, 9), quantity=st.integers(1, 2), gel=st.integers(0, 1), how=HOW, method=METHOD)
-    def paid_at_the_desk(self, i, quantity, gel, how, method):
+    @rule(i=st.integers(0, 9), quantity=st.integers(1, 2), gel=st.integers(0, 1), how=HOW, method=METHOD,
+          typed=AMOUNT_TYPED)
+    def paid_at_the_desk(self, i, quantity, gel, how, method, typed):
         """A session today, paid at the desk by its Session ID before the run bills it (what it
         costs after the client's discount; nothing when that is nothing)."""
         desk = self.desk
@@ -129,18 +144,18 @@ class Practice(RuleBasedStateMachine):
         except Refused:  # a discount above the price: the session waits, and so does its payment
             price = Decimal("65.00") * quantity
         if price > 0:
-            desk.pay(share(price, how if how != "over" else "full"), invoice=sid, method=method)
+            desk.pay(share(price, how if how != "over" else "full"), invoice=sid, method=method, typed=typed)
 
     @precondition(lambda self: self.desk.open_invoices())
-    @rule(i=st.integers(0, 99), how=HOW, days_back=st.integers(0, 20), method=METHOD)
-    def pay_invoice(self, i, how, days_back, method):
+    @rule(i=st.integers(0, 99), how=HOW, days_back=st.integers(0, 20), method=METHOD, typed=AMOUNT_TYPED)
+    def pay_invoice(self, i, how, days_back, method, typed):
         desk = self.desk
         d = sorted(desk.open_invoices(), key=lambda d: d.no)[i % len(desk.open_invoices())]
         owed = desk.book.open(d, desk.today)
         if days_back:  # dated back, no earlier than the invoice, and not more than it asks
             days_back = min(days_back, (desk.today - d.issued).days)
             how = "partial" if how == "over" else how
-        desk.pay(share(owed, how), invoice=d.no, days_back=days_back, method=method)
+        desk.pay(share(owed, how), invoice=d.no, days_back=days_back, method=method, typed=typed)
 
     @precondition(lambda self: self.desk.open_invoices())
     @rule(i=st.integers(0, 99), how=HOW, days_back=st.integers(0, 5))
@@ -160,11 +175,12 @@ class Practice(RuleBasedStateMachine):
         d = sorted(desk.open_invoices(), key=lambda d: d.no)[i % len(desk.open_invoices())]
         desk.card_payment(d.no)
 
-    @rule(i=st.integers(0, 9), cents=st.integers(500, 30000), by_name=st.booleans(), method=METHOD)
-    def pay_client(self, i, cents, by_name, method):
+    @rule(i=st.integers(0, 9), cents=st.integers(500, 30000), by_name=st.booleans(), method=METHOD,
+          typed=AMOUNT_TYPED)
+    def pay_client(self, i, cents, by_name, method, typed):
         cid = self.pick(self.desk.clients, i)
         self.desk.pay(Decimal(cents) / 100, client=self.desk.clients[cid]["name"] if by_name else cid,
-                      method=method)
+                      method=method, typed=typed)
 
     @rule(days_back=st.integers(0, 5), opening=st.none() | st.integers(0, 30000), counted=st.none() | st.integers(0, 60000))
     def count_the_drawer(self, days_back, opening, counted):
@@ -172,13 +188,27 @@ class Practice(RuleBasedStateMachine):
         self.desk.count_drawer(days_back, cents(opening), cents(counted))
 
     @precondition(lambda self: any(self.desk.credit(c) > 0 for c in self.desk.clients))
-    @rule(i=st.integers(0, 9), whole=st.booleans(), method=st.sampled_from(["Bank transfer", "Cash"]))
-    def refund(self, i, whole, method):
+    @rule(i=st.integers(0, 9), whole=st.booleans(), method=st.sampled_from(["Bank transfer", "Cash"]),
+          typed=AMOUNT_TYPED)
+    def refund(self, i, whole, method, typed):
         desk = self.desk
         cid = self.pick([c for c in desk.clients if desk.credit(c) > 0], i)
         credit = desk.credit(cid)
         amount = credit if whole else max(Decimal("0.01"), (credit / 2).quantize(Decimal("0.01")))
-        desk.pay(-amount, client=cid, method=method)
+        desk.pay(-amount, client=cid, method=method, typed=typed)
+
+    @precondition(lambda self: self.desk.paid_invoices())
+    @rule(i=st.integers(0, 99), whole=st.booleans(), void=st.booleans(),
+          method=st.sampled_from(["Card", "Bank transfer", "Cash"]), typed=AMOUNT_TYPED)
+    def refund_before_void(self, i, whole, void, method, typed):
+        """Money paid on an invoice given back before its void (as a card refund on the card service
+        is): the refund waits, its row saying to void the invoice, until the void (now, in the same
+        save, or by the `void` rule later) frees the money it comes out of."""
+        desk = self.desk
+        d = self.pick([d.no for d in desk.paid_invoices()], i)
+        on = desk.book.paid(d, desk.today)
+        amount = on if whole else max(Decimal("0.01"), (on / 2).quantize(Decimal("0.01")))
+        desk.refund_paid_invoice(d, amount, method, void, typed)
 
     @precondition(lambda self: self.desk.live_invoices())
     @rule(i=st.integers(0, 99))

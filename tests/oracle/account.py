@@ -14,7 +14,10 @@ Definitions (contract.md, issue 7), each "as of" a day:
 - credit(day) = money received by then (refunds negative) - what of it is on
   live invoices by then;
 - net(day) = everything charged by then - everything received by then
-  (= open - credit); a statement's closing balance is net + credit.
+  (= open - credit); a statement's closing balance is net + credit;
+- a refund of money on an invoice, made before that invoice's void, is owed by
+  the client until the void (credit is never below 0.00): received - applied is
+  below 0.00 only then, never today.
 """
 
 from __future__ import annotations
@@ -36,6 +39,30 @@ def dec(value) -> Decimal:
     if value is None or value == "":
         return ZERO
     return Decimal(str(value).replace(",", "").strip()).quantize(CENT, ROUND_HALF_UP)
+
+
+def typed(value) -> Decimal:
+    """An amount as the admin typed it: a number, or text such as `65,00`, `€65`, `€ 12,50` or
+    `-10.00 EUR` (a comma before the last two digits is the decimal sign; no thousands here)."""
+    if isinstance(value, str):
+        text = value.replace("€", "").replace("EUR", "").replace(" ", "").strip()
+        sign = -1 if text.startswith("-") else 1
+        text = text.lstrip("-")
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        return (sign * Decimal(text)).quantize(CENT, ROUND_HALF_UP)
+    return dec(value)
+
+
+def written(value: Decimal, style: str) -> str:
+    """`value` as an admin types it as text: `comma` 65,00; `euro` €65 (€65.50); `euro_comma`
+    € 65,50; `suffix` 65,50 €; `code` EUR 65.50; a refund with its minus sign in front."""
+    sign, v = ("-" if value < 0 else ""), abs(value)
+    plain = f"{v:.2f}"
+    comma = plain.replace(".", ",")
+    short = f"{v:.0f}" if v == v.to_integral_value() else plain
+    return sign + {"comma": comma, "euro": f"€{short}", "euro_comma": f"€ {comma}", "suffix": f"{comma} €",
+                   "code": f"EUR {plain}"}[style]
 
 
 def day(value) -> date | None:
@@ -151,7 +178,7 @@ class Book:
             if r.get("Problem"):
                 problems.append(f"{r.get('Payment ID')}: {r['Problem']}")
                 if "is not invoiced yet" in str(r["Problem"]):  # the money is received all the same
-                    waiting.append((day(r["Date"]), dec(r["Amount"]), str(r.get("Method") or "")))
+                    waiting.append((day(r["Date"]), typed(r["Amount"]), str(r.get("Method") or "")))
             if not r.get("Applied To"):
                 continue
             applied = parse_applied(str(r["Applied To"]))
@@ -168,7 +195,7 @@ class Book:
                     cid = docs[named].client
                 elif named in sessions:
                     cid = str(sessions[named]["Client"])
-            payments.append(Payment(str(r["Payment ID"]), day(r["Date"]), str(cid), dec(r["Amount"]),
+            payments.append(Payment(str(r["Payment ID"]), day(r["Date"]), str(cid), typed(r["Amount"]),
                                     applied, str(r.get("Receipt No") or ""), n, str(r.get("Method") or "")))
         lines: dict[str, list[dict]] = {}
         for _, r in rows("Lines"):
@@ -262,7 +289,14 @@ class Book:
         return total
 
     def credit(self, client: str, at: date, upto=None) -> Decimal:
-        """Money received by `at` and not on an invoice by then (a voided one gives it back)."""
+        """Money received by `at` and not on an invoice by then (a voided one gives it back); never
+        below 0.00: a refund of money still on an invoice (made before that invoice's void) is owed
+        back by the client until the void, not a credit below nothing (README, Statements)."""
+        return max(ZERO, self.unspent(client, at, upto))
+
+    def unspent(self, client: str, at: date, upto=None) -> Decimal:
+        """Money received by `at` less what of it is on live invoices then: below 0.00 only between a
+        refund made before a void and that void."""
         received = sum((p.amount for p in self.payments if p.client == client and p.day <= at
                         and (upto is None or upto(p))), ZERO)
         return received - self.applied(client, at, upto)
@@ -322,10 +356,15 @@ def parse_applied(text: str) -> list[tuple[str, Decimal]]:
 #   remainder, in proportion to amount x rate / (100 + rate)). Where the rate also has
 #   net lines, the rate's tax is round(its whole net x rate) and the net lines share
 #   what the gross lines' VAT leaves of it.
+# - A client under reverse charge (Clients `VAT Category` AE, a valid EU VAT ID in Tax ID;
+#   core/vat.py's docstring, README "VAT"): its taxed services (GEL, STOCK) are category AE at
+#   0 %, its exempt one (LD60) stays E; a gross price (STOCK) is billed at its net price,
+#   round(39.90 x 100 / 119) = 33.53 a pair, as a net line. Taxes are per category and rate.
 
 SERVICES = {"LD60": (Decimal("65.00"), Decimal(0)), "GEL": (Decimal("6.90"), Decimal(19)),
             "STOCK": (Decimal("39.90"), Decimal(19))}
 GROSS = {"STOCK"}  # priced with the VAT in it
+EXEMPT = {"LD60"}  # 0 %: category E (the config's vat.zero_rate), whoever buys it
 HUNDRED = Decimal(100)
 
 
@@ -341,10 +380,10 @@ class Discount:
 
     form: str
     value: Decimal
-    fmt: str = "General"
+    fmt: str = "General"  # percent: the number format; amount: "General" (a number) or a style of written()
 
     def __repr__(self) -> str:
-        tail = f", {self.fmt!r}" if self.form == "percent" else ""
+        tail = f", {self.fmt!r}" if self.fmt != "General" else ""
         return f"Discount({self.form!r}, Decimal('{self.value}'){tail})"
 
     @property
@@ -357,6 +396,8 @@ class Discount:
             return f"{self.value}%", "General"
         if self.form == "percent":
             return float(self.value / HUNDRED), self.fmt
+        if self.fmt != "General":  # an amount typed as text: 5,00 or €5
+            return written(self.value, self.fmt), "General"
         return (int(self.value) if self.value == self.value.to_integral_value() else float(self.value)), "General"
 
 
@@ -373,6 +414,7 @@ class Priced:
     amount: Decimal
     rate: Decimal
     gross: bool = False
+    category: str = "S"  # S taxed, E exempt, AE reverse charge
 
 
 @dataclass(frozen=True)
@@ -388,29 +430,48 @@ class Expected:
     net: Decimal
     tax: Decimal
     rate: Decimal
+    category: str = "S"
 
 
 class Refused(Exception):
-    """A session that cannot be billed as it stands: str() says why."""
+    """A session that cannot be billed as it stands: args[0] says why, args[1] names the Discount as
+    its Problem must (`Discount 150%`, `Discount 250`)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
-def price_session(sid: str, quantity: int, gel: int, discount: Discount | None, stock: int = 0) -> list[Priced]:
+def price_session(sid: str, quantity: int, gel: int, discount: Discount | None, stock: int = 0,
+                  reverse_charge: bool = False) -> list[Priced]:
     """The session's lines (the service, then the GEL and STOCK extras if any), or Refused."""
     items = [("LD60", Decimal(quantity))] + ([("GEL", Decimal(gel))] if gel else []) + \
         ([("STOCK", Decimal(stock))] if stock else [])
-    grosses = [cents(q * SERVICES[code][0]) for code, q in items]
+
+    def unit(code: str) -> Decimal:
+        price, rate = SERVICES[code]
+        if reverse_charge and code in GROSS:  # sold without its VAT: the net price
+            return cents(price * HUNDRED / (HUNDRED + rate))
+        return price
+
+    def category(code: str) -> str:
+        return "E" if code in EXEMPT else "AE" if reverse_charge else "S"
+
+    grosses = [cents(q * unit(code)) for code, q in items]
     if discount is None:
         cuts = [ZERO] * len(grosses)
     elif discount.percent is not None:
         if not 0 <= discount.percent <= HUNDRED:
-            raise Refused(f"Discount {discount.percent}% is not a percentage of the price")
+            raise Refused(f"Discount {discount.percent}% is not a percentage of the price",
+                          f"Discount {discount.percent.normalize():f}%")
         cuts = [cents(g * discount.percent / HUNDRED) for g in grosses]
     else:
         left = cents(discount.value)
         if left > sum(grosses, ZERO):
-            raise Refused(f"Discount {discount.value} is more than the session's {sum(grosses, ZERO)}")
+            raise Refused(f"Discount {discount.value} is more than the session's {sum(grosses, ZERO)}",
+                          f"Discount {discount.value.normalize():f}")
         cuts = _split(left, [left * g / sum(grosses, ZERO) for g in grosses])
-    return [Priced(sid, code, q, SERVICES[code][0], cut, g - cut, SERVICES[code][1], code in GROSS)
+    return [Priced(sid, code, q, unit(code), cut, g - cut, ZERO if category(code) == "AE" else SERVICES[code][1],
+                   code in GROSS and not reverse_charge, category(code))
             for (code, q), g, cut in zip(items, grosses, cuts)]
 
 
@@ -445,12 +506,12 @@ class Figures:
     sign: int = 1
 
     @cached_property
-    def _taxed(self) -> tuple[list[tuple[Decimal, Decimal]], dict[Decimal, tuple[Decimal, Decimal]]]:
-        """Each line's (net, tax) and each rate's (net, tax), for the invoice (sign +1)."""
+    def _taxed(self) -> tuple[list[tuple[Decimal, Decimal]], dict[tuple[str, Decimal], tuple[Decimal, Decimal]]]:
+        """Each line's (net, tax) and each (category, rate)'s (net, tax), for the invoice (sign +1)."""
         per_line = [(l.amount, ZERO) for l in self.lines]
         rates = {}
-        for rate in sorted({l.rate for l in self.lines}):
-            at = [k for k, l in enumerate(self.lines) if l.rate == rate]
+        for category, rate in sorted({(l.category, l.rate) for l in self.lines}):
+            at = [k for k, l in enumerate(self.lines) if (l.category, l.rate) == (category, rate)]
             grossed = [k for k in at if self.lines[k].gross]
             netted = [k for k in at if not self.lines[k].gross]
             g = sum((self.lines[k].amount for k in grossed), ZERO)
@@ -462,14 +523,14 @@ class Figures:
                 per_line[k] = (self.lines[k].amount - share, share)
             for k, share in zip(netted, _split(tax - vat, [self.lines[k].amount * rate / HUNDRED for k in netted])):
                 per_line[k] = (self.lines[k].amount, share)
-            rates[rate] = (net, tax)
+            rates[(category, rate)] = (net, tax)
         return per_line, rates
 
     @property
     def expected(self) -> tuple[Expected, ...]:
         s = self.sign
         return tuple(Expected(l.session, l.code, s * l.quantity, l.unit_price, s * l.discount, s * l.amount,
-                              s * net, s * tax, l.rate)
+                              s * net, s * tax, l.rate, l.category)
                      for l, (net, tax) in zip(self.lines, self._taxed[0]))
 
     @property
@@ -477,9 +538,9 @@ class Figures:
         return self.sign * sum((net for net, _ in self._taxed[1].values()), ZERO)
 
     @property
-    def taxes(self) -> dict[Decimal, tuple[Decimal, Decimal]]:
-        """Rate -> (its lines' net, the tax on it)."""
-        return {rate: (self.sign * net, self.sign * tax) for rate, (net, tax) in self._taxed[1].items()}
+    def taxes(self) -> dict[tuple[str, Decimal], tuple[Decimal, Decimal]]:
+        """(Category, rate) -> (its lines' net, the tax on it)."""
+        return {key: (self.sign * net, self.sign * tax) for key, (net, tax) in self._taxed[1].items()}
 
     @property
     def tax(self) -> Decimal:

@@ -140,14 +140,16 @@ def check_lines(ctx: dict, expected: Figures, lenient: bool = False) -> list[str
     for key in sorted(set(want) - seen):
         f.lines.append(f"{f.where}: no line {key}")
     if (taxes := f.get(ctx, "taxes")) is not _MISSING:
-        said = {t["rate"]: (amount(t["net"]), amount(t["tax"])) for t in taxes}
-        f.equal("taxes", said, {f"{rate.normalize():f}%": figures for rate, figures in expected.taxes.items()})
-        for rate, (_, tax) in expected.taxes.items():
+        said = {(t.get("category"), t["rate"]): (amount(t["net"]), amount(t["tax"])) for t in taxes}
+        f.equal("taxes", said, {(category, f"{rate.normalize():f}%"): figures
+                                for (category, rate), figures in expected.taxes.items()})
+        for (category, rate), (_, tax) in expected.taxes.items():
             on_lines = sum((amount(line["tax"]) for line in listed if "tax" in line and
                             want.get((line.get("session_id"), line.get("code"))) is not None and
-                            want[(line["session_id"], line["code"])].rate == rate), ZERO)
+                            (want[(line["session_id"], line["code"])].category,
+                             want[(line["session_id"], line["code"])].rate) == (category, rate)), ZERO)
             if on_lines != tax:
-                f.lines.append(f"{f.where}: the {rate.normalize():f}% lines' tax adds up to {fmt(on_lines)}, "
+                f.lines.append(f"{f.where}: the {category} {rate.normalize():f}% lines' tax adds up to {fmt(on_lines)}, "
                                f"the invoice's {fmt(tax)}")
     f.money(ctx, "net", expected.net)
     f.money(ctx, "tax", expected.tax)
