@@ -341,3 +341,23 @@ def test_an_invoice_a_whole_discount_brings_to_nothing_does_not_speak_of_credit(
     assert "credit" not in invoice["payment_terms"].lower()
     assert "credit" not in body.lower()
     assert "quote" not in body.lower()  # no transfer to make: no reference to quote
+
+
+def test_a_refund_made_before_its_invoices_void_leaves_no_credit_below_nothing(tmp_path):
+    """65.00 paid on 21 Nov, 10.00 of it given back on 22 Nov before the invoice is voided (its row
+    waits, saying to void it), the void on 23 Nov. The refund receipt is of 22 Nov, when the 65.00
+    was still on the invoice: its credit said -10.00 EUR; the client had no credit, they owed the
+    10.00 back until the void."""
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    desk.log_session(c, 1, 0, 1, True)
+    desk.pay(Decimal("65.00"), invoice=desk.log_session(c, 1, 0, 0, True), method="Cash")  # INV-2026-0002
+    assert desk.run() == []
+    desk.pass_days(1)
+    refund = desk.refund_paid_invoice("INV-2026-0002", Decimal("10.00"), "Cash", void=False)
+    assert desk.run() == []  # the refund waits for the void
+    desk.pass_days(1)
+    desk.void("INV-2026-0002")
+    assert desk.run() == []
+    receipt = documents(desk, "receipt")[refund]
+    assert figures(receipt, "kind", "amount", "credit", "has_credit") == ("refund", Decimal("10.00"), 0, False)

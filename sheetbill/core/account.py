@@ -303,7 +303,9 @@ class Account:
         # the payments up to this one in the series; as of a later day, every payment dated by its end
         moment = r.order if on == r.date else (on, _END_OF_DAY)
         still_open = sum((o.open for o in self.open_invoices(on, upto=moment)), ZERO)
-        credit = self.credit(on, upto=moment)
+        # never below nothing: a refund made before the void of the invoice its money is on is owed
+        # back until that void (as a statement shows it), not a credit of less than 0.00
+        credit = max(ZERO, self.credit(on, upto=moment))
         if r.refund:
             return ReceiptFigures("refund", -r.amount, (), ZERO, still_open, credit, on)
         allocations = tuple(Allocation(a.invoice_no, a.amount) for a in paid)
