@@ -102,8 +102,12 @@ class Practice(RuleBasedStateMachine):
                 raise
         if SURVEY and hasattr(self, "desk"):
             import json
+            actions: dict[str, int] = {}  # which rules the example drew: what a survey covered
+            for line in self.desk.log:
+                verb = line.split("(")[0] + ("(-)" if line.startswith("pay(Decimal('-") else "")
+                actions[verb] = actions.get(verb, 0) + 1
             with open(SURVEY + ".examples", "a") as out:
-                out.write(json.dumps({"runs": self.desk.log.count("run()")}) + "\n")
+                out.write(json.dumps({"runs": self.desk.log.count("run()"), "actions": actions}) + "\n")
         if hasattr(self, "desk"):
             self.desk.close()
 
@@ -197,18 +201,36 @@ class Practice(RuleBasedStateMachine):
         amount = credit if whole else max(Decimal("0.01"), (credit / 2).quantize(Decimal("0.01")))
         desk.pay(-amount, client=cid, method=method, typed=typed)
 
-    @precondition(lambda self: self.desk.paid_invoices())
+    @precondition(lambda self: self.desk.paid_invoices() or self.desk.open_invoices())
     @rule(i=st.integers(0, 99), whole=st.booleans(), void=st.booleans(),
           method=st.sampled_from(["Card", "Bank transfer", "Cash"]), typed=AMOUNT_TYPED)
     def refund_before_void(self, i, whole, void, method, typed):
         """Money paid on an invoice given back before its void (as a card refund on the card service
         is): the refund waits, its row saying to void the invoice, until the void (now, in the same
-        save, or by the `void` rule later) frees the money it comes out of."""
+        save, or by the `void` rule later) frees the money it comes out of. With no invoice paid
+        yet, an open one is paid first (and run, checked)."""
         desk = self.desk
+        if not desk.paid_invoices():
+            d = sorted(desk.open_invoices(), key=lambda d: d.no)[i % len(desk.open_invoices())]
+            desk.pay(desk.book.open(d, desk.today), invoice=d.no, method=method)
+            self.run()
+            if not desk.paid_invoices():
+                return
         d = self.pick([d.no for d in desk.paid_invoices()], i)
         on = desk.book.paid(d, desk.today)
         amount = on if whole else max(Decimal("0.01"), (on / 2).quantize(Decimal("0.01")))
         desk.refund_paid_invoice(d, amount, method, void, typed)
+
+    @precondition(lambda self: self.desk.refunded_before_void())
+    @rule(i=st.integers(0, 99), rebill=st.sampled_from(["as it was", "less the refund"]))
+    def void_what_was_refunded(self, i, rebill):
+        """The admin does what a refund's row waiting for its invoice's void says: void the invoice and,
+        at times, bill its first session again less what was refunded (a Discount of that amount)."""
+        desk = self.desk
+        no, refunded = self.pick(desk.refunded_before_void(), i)
+        desk.void(no)
+        if rebill == "less the refund":
+            desk.discount_session(str(desk.book.lines[no][0]["Session ID"]), Discount("amount", refunded))
 
     @precondition(lambda self: self.desk.live_invoices())
     @rule(i=st.integers(0, 99))

@@ -156,6 +156,10 @@ def check_lines(ctx: dict, expected: Figures, lenient: bool = False) -> list[str
     f.money(ctx, "total", expected.total)
     if (h := f.get(ctx, "has_discounts")) is not _MISSING:
         f.equal("has_discounts", h, any(p.discount for p in expected.lines))
+    if any(p.category == "AE" for p in expected.lines) and (notes := f.get(ctx, "vat_notes")) is not _MISSING:
+        if not (any("Reverse charge" in n for n in notes)
+                and any(re.search(r"Recipient VAT ID: [A-Z]{2}\w+", n) for n in notes)):
+            f.lines.append(f"{f.where}: reverse-charge lines, but its VAT notes say {notes!r}")
     return f.lines
 
 

@@ -329,6 +329,13 @@ class Desk:
         return [d for d in self.live_invoices() if self.book.paid(d.no, self.today) > 0
                 and d.no not in {no for no, _, _ in self.refund_waits.values()}]
 
+    def refunded_before_void(self) -> list[tuple[str, Decimal]]:
+        """(Invoice, amount refunded) for each refund waiting for its invoice's void (still live,
+        no edit pending on it)."""
+        applied = {p.pid for p in self.book.payments}
+        live = {d.no for d in self.live_invoices()}
+        return sorted((no, a) for pid, (no, _, a) in self.refund_waits.items() if pid not in applied and no in live)
+
     def live_invoices(self) -> list:
         return [d for d in self.book.docs.values() if self.book.live(d, self.today) and d.no not in self.named]
 
@@ -353,8 +360,8 @@ class Desk:
         today = self.today
         findings += [f"run on {today}: {e}" for e in report.errors if "has no email address" not in e]
         waits = ("is not invoiced yet", "is not finalized yet",  # paid at the desk before the invoice is made
-                 "has no session or invoice yet: likely a typo")  # limits.prepayment_days: a long sequence
-        # may leave a client's first payments unrun until months later (the row waits, as README says)
+                 "raise limits.prepayment_days")  # a long sequence may date a client's first payments
+        # months before their first session or run: the typo guard holds them (the row waits, as README says)
         findings += [f"Payments {p}" for p in book.problems if not any(w in p for w in waits)
                      and not self._waits_for_void(p, book)]
         for r in self.renders[first:]:
