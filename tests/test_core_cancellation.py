@@ -73,3 +73,24 @@ def test_the_voids_of_one_day_keep_together_no_more_than_the_credit(payments, to
     assert tuple((c.refunded, c.kept) for c in said if c is not None) == tuple(
         (D(refunded), D(kept)) for refunded, kept in expected)
     assert sum((c.kept for c in said if c is not None), D(0)) <= max(D(0), a.credit(day(today)))
+
+
+@pytest.mark.parametrize("payments, refund, expected", [
+    # the refund receipt: (what of it was paid back ahead of the credit, the voids whose cancellation settles it)
+    pytest.param([*TWO_PAID, pay(4, 4, "-10", "Refund -10.00")], "P-4", ("10.00", ("INV-1",)),
+                 id="before the voids: the first void's credit settles it"),
+    pytest.param([*TWO_PAID, pay(4, 4, "-80", "Refund -80.00")], "P-4", ("80.00", ("INV-1", "INV-2")),
+                 id="more than one void's money"),
+    pytest.param([*TWO_PAID, pay(4, 1, "4", "Credit 4.00"), pay(5, 4, "-10", "Refund -10.00")], "P-5",
+                 ("6.00", ("INV-1",)), id="part out of the credit there was"),
+    pytest.param([*TWO_PAID, pay(4, 1, "30", "Credit 30.00"), pay(5, 4, "-10", "Refund -10.00")], "P-5",
+                 ("0", ()), id="out of the credit there was"),
+    pytest.param([*TWO_PAID, pay(4, 6, "-10", "Refund -10.00")], "P-4", ("0", ()), id="after the voids"),
+])
+def test_a_refund_receipt_names_the_voids_whose_credit_settles_it(payments, refund, expected):
+    a = account(TWO_VOIDED, payments)
+    f = a.receipt(refund)
+    assert (f.ahead, f.settled_by) == (D(expected[0]), expected[1])
+    for number in f.settled_by:  # the credit notes of those voids say that much of their money was refunded
+        c = cancellation(a, number, day(9))
+        assert c is not None and c.refunded > 0

@@ -124,3 +124,57 @@ def test_two_credit_notes_of_one_day_keep_no_more_credit_than_the_account_holds(
         assert f"It cancels invoice {cancelled} (65.00 EUR). {sentence}" in body(notes[number])
         (pdf,) = list(notes[number].iter_attachments())
         assert f"This credit note cancels invoice {cancelled}. {sentence}" in raw_text(pdf.get_content())
+
+def refund_receipt(practice):
+    (receipt,) = [m for word in ("Refund receipt", "Erstattungsbeleg", "Reçu de remboursement")
+                  for m in emails_about(practice, word)]
+    (pdf,) = list(receipt.iter_attachments())
+    return body(receipt), raw_text(pdf.get_content())
+
+
+@pytest.mark.parametrize("language, email, pdf", [
+    ("", "We have refunded 10.00 EUR to you on 22 Nov 2026 (Bank transfer), from what you paid on invoice "
+         "INV-2026-0001, to be settled by the credit its cancellation leaves.",
+     "Bank transfer · 22 Nov 2026, paid back from what you paid on invoice INV-2026-0001, to be settled by the "
+     "credit its cancellation leaves"),
+    ("de", "wir haben Ihnen am 22.11.2026 (Überweisung) 10,00 € aus Ihrer Zahlung auf Rechnung INV-2026-0001 "
+           "erstattet, auszugleichen mit dem Guthaben, das ihre Stornierung hinterlässt.",
+     "Überweisung vom 22.11.2026, erstattet aus Ihrer Zahlung auf Rechnung INV-2026-0001, auszugleichen mit dem "
+     "Guthaben, das ihre Stornierung hinterlässt"),
+    ("fr", "Nous vous avons remboursé 10,00 € le 22 nov. 2026 (Virement), sur ce que vous avez payé pour la "
+           "facture INV-2026-0001, à régler par le crédit que laisse son annulation.",
+     "Virement du 22 nov. 2026, remboursé sur ce que vous avez payé pour la facture INV-2026-0001, à régler par le "
+     "crédit que laisse son annulation"),
+])
+def test_the_refund_receipt_of_a_refund_before_the_void_says_what_the_statement_says(practice, language, email, pdf):
+    """On 22 Nov Anna had no credit: her refund receipt said the 10.00 was paid back 'out of the credit on
+    your account'. Like the statement, it says it was paid back from what she paid on INV-2026-0001, to be
+    settled by the credit that invoice's cancellation leaves."""
+    if language:
+        speaks(practice, "C-001", language)
+    paid_and_refunded_before_the_void(practice)
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
+    practice.set("Sessions", "S-00001", "Discount", "10.00")
+    assert not practice.run(on(24)).problems
+    said, text = refund_receipt(practice)
+    assert flat(email) in said
+    assert pdf in text
+    assert "credit on your account" not in said.split("Your refund receipt")[0] and "out of the credit" not in text
+    assert "Guthaben erstattet" not in said and "sur le crédit de votre compte" not in said
+
+
+def test_a_refund_receipt_part_out_of_credit_says_how_much_came_out_of_it(practice):
+    """Anna held 4.00 of credit on 22 Nov when 10.00 was paid back (it paid INV-2026-0001 and left as much of
+    her 65.00): 4.00 of it came out of her credit and 6.00 from what she paid on INV-2026-0001, to be settled
+    by its cancellation."""
+    practice.append("Payments", payment("P-00005", date(2026, 11, 20), client="C-001", amount="4"))
+    paid_and_refunded_before_the_void(practice)
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
+    practice.set("Sessions", "S-00001", "Discount", "10.00")
+    assert not practice.run(on(24)).problems
+    said, text = refund_receipt(practice)
+    assert ("We have refunded 10.00 EUR to you on 22 Nov 2026 (Bank transfer): 4.00 EUR out of the credit on "
+            "your account, 6.00 EUR from what you paid on invoice INV-2026-0001, to be settled by the credit its "
+            "cancellation leaves.") in said
+    assert ("Bank transfer · 22 Nov 2026, paid back: 4.00 EUR out of the credit on your account, 6.00 EUR from "
+            "what you paid on invoice INV-2026-0001, to be settled by the credit its cancellation leaves") in text

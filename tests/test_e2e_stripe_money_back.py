@@ -79,8 +79,8 @@ def test_a_refund_made_in_stripe_on_a_paid_invoice_waits_for_its_void_then_comes
     assert [i["amount"] for i in fake_stripe.of_kind("payment_intent")] == [6500]  # nothing charged again
 
     (receipt,) = emails_about(practice, "Refund receipt")
-    assert "We have refunded 10.00 EUR to you on 22 Nov 2026 (Card), out of the credit on your account." in (
-        body(receipt))
+    assert ("We have refunded 10.00 EUR to you on 22 Nov 2026 (Card), from what you paid on invoice INV-2026-0001, "
+            "to be settled by the credit its cancellation leaves.") in body(receipt)  # she had no credit then
     assert "No credit is left on your account." in body(receipt)
     text = attached_text(practice, receipt)
     assert "Amount refunded 10.00 EUR" in text and "Reference: " + refund["id"] in text

@@ -37,6 +37,7 @@ from decimal import Decimal
 from enum import Enum
 
 from .cancellation import Cancellation, cancellation
+from .refund_share import refund_shares
 from .clients import ClientBook
 from .model import Allocation, Client, Invoice, InvoiceStatus, Payment
 from .number import ZERO
@@ -182,6 +183,8 @@ class ReceiptFigures:
     still_open: Decimal  # open on invoices issued by `on`, after it
     credit: Decimal  # unapplied credit after it
     on: date  # the day those two are of: the payment's date, or the newest issue date of the invoices it paid
+    ahead: Decimal = ZERO  # a refund: what of it was paid back ahead of the credit it comes out of
+    settled_by: tuple[str, ...] = ()  # the void invoices whose cancellation settles that (core.refund_share)
 
 
 @record
@@ -303,11 +306,15 @@ class Account:
         # the payments up to this one in the series; as of a later day, every payment dated by its end
         moment = r.order if on == r.date else (on, _END_OF_DAY)
         still_open = sum((o.open for o in self.open_invoices(on, upto=moment)), ZERO)
+        raw = self.credit(on, upto=moment)
         # never below nothing: a refund made before the void of the invoice its money is on is owed
         # back until that void (as a statement shows it), not a credit of less than 0.00
-        credit = max(ZERO, self.credit(on, upto=moment))
-        if r.refund:
-            return ReceiptFigures("refund", -r.amount, (), ZERO, still_open, credit, on)
+        credit = max(ZERO, raw)
+        if r.refund:  # the credit went below nothing: that much was paid back ahead of it
+            ahead = max(ZERO, -raw) - max(ZERO, r.amount - raw)
+            share = refund_shares(self, date.max)[r.payment_id] if ahead > 0 else None
+            return ReceiptFigures("refund", -r.amount, (), ZERO, still_open, credit, on, ahead,
+                                  share.voided_after(self, r.date) if share is not None else ())
         allocations = tuple(Allocation(a.invoice_no, a.amount) for a in paid)
         return ReceiptFigures("receipt", r.amount, allocations,
                               r.amount - sum((a.amount for a in allocations), ZERO), still_open, credit, on)

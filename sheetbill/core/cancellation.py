@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .model import Allocation
 from .number import ZERO
+from .refund_share import refund_shares, void_money
 
 if TYPE_CHECKING:  # the account makes its documents' cancellations
     from .account import Account
@@ -46,42 +47,16 @@ def cancellation(account: Account, invoice_no: str, day: date) -> Cancellation |
     """The cancellation of `invoice_no` as of the end of `day`; None when it is not a void invoice
     of the account.
 
-    Refunds come out of the credit the account holds: out of money no void set free first, then
-    out of what the voids set free, the oldest void's first (by its credit note's day, then the
-    invoices' order), so that each void is told only its own share and what all of them say is
-    kept is never more than the credit the account holds at the end of `day`."""
+    What of its money was refunded is what the refunds took of it (`core.refund_share`): they come
+    out of money no void set free first, then out of what the voids set free, the oldest void's
+    first, so that each void is told only its own share and what all of them say is kept is never
+    more than the credit the account holds at the end of `day`."""
     c = account.charge(invoice_no)
     if c is None or not c.void:
         return None
-    voids = [v for v in account.charges if v.void and (v.void_by(day) or v.invoice_no == c.invoice_no)]
-    paid, against = _money_of(account, {v.invoice_no for v in voids}, day)
-    left = {v.invoice_no: paid[v.invoice_no] - sum(against[v.invoice_no].values(), ZERO) for v in voids}
-    # not on an invoice: credit, unless refunds took it
-    short = sum((max(ZERO, money) for money in left.values()), ZERO) - max(ZERO, account.credit(day))
-    refunded = ZERO
-    for v in sorted(voids, key=lambda v: (v.voided_on or v.issue_date, v.order)):
-        refunded = min(max(ZERO, left[v.invoice_no]), max(ZERO, short))
-        short -= refunded
-        if v.invoice_no == c.invoice_no:
-            break
+    paid, against = void_money(account, {c.invoice_no}, day)
+    refunded = sum((amount for share in refund_shares(account, day, also=c.invoice_no).values()
+                    for number, amount in share.from_voids if number == c.invoice_no), ZERO)
     return Cancellation(c.invoice_no, c.voided_by, c.voided_on, paid[c.invoice_no],
                         tuple(Allocation(number, amount) for number, amount in against[c.invoice_no].items()),
                         refunded)
-
-
-def _money_of(account: Account, voided: set[str], day: date) -> tuple[dict[str, Decimal], dict[str, dict[str, Decimal]]]:
-    """Of each invoice in `voided`, by the end of `day`: what had been paid on it, and what each
-    invoice took of that money since (in the order they took it)."""
-    paid = dict.fromkeys(voided, ZERO)
-    against: dict[str, dict[str, Decimal]] = {number: {} for number in voided}
-    for r in account.received:
-        for a in r.applications:
-            if a.on > day:
-                continue
-            if a.invoice_no in paid:
-                paid[a.invoice_no] += a.amount
-            for source, amount in a.freed:
-                if source in against:
-                    took = against[source]
-                    took[a.invoice_no] = took.get(a.invoice_no, ZERO) + amount
-    return paid, against

@@ -135,6 +135,13 @@ class ReceiptDocument:
     balance: Decimal = Decimal("0")  # still open on invoices issued by `open_on`, after it
     kind: str = "receipt"  # or "refund": `amount` is then the money paid back (positive)
     open_on: datetime.date | None = None  # the day `balance` and `credit` are of (None: the payment's date)
+    ahead: Decimal = Decimal("0")  # a refund: what of it was paid back ahead of the credit it comes out of
+    settled_by: tuple[str, ...] = ()  # the void invoices whose cancellation settles that
+
+    @property
+    def out_of_credit(self) -> Decimal:
+        """A refund: what of it came out of the credit the client held on its day."""
+        return self.amount - self.ahead if self.kind == "refund" else Decimal("0")
 
     @property
     def applied(self) -> Decimal:
@@ -157,7 +164,8 @@ def receipt_for(payment: Payment, receipt_no: str, client: Client, practice: Pra
                            payment_id=payment.payment_id, date=payment.date, amount=figures.amount,
                            method=payment.method, reference=payment.reference,
                            allocations=figures.allocations, credit=figures.credit,
-                           balance=figures.still_open, kind=figures.kind, open_on=figures.on)
+                           balance=figures.still_open, kind=figures.kind, open_on=figures.on,
+                           ahead=figures.ahead, settled_by=figures.settled_by)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,10 @@ class ReceiptContext(TypedDict):
     open_on: str  # the payment's date, or the newest issue date of the invoices it paid (made after it)
     balance: str  # the same as still_open
     has_balance: bool
+    out_of_credit: str  # a refund: what of it came out of the credit the client held on its day; else ""
+    ahead: str  # a refund: what of it was paid back ahead of the credit it comes out of; else ""
+    settled_by: str  # the void invoices whose cancellation settles that (", ")
+    settled_by_count: int  # how many settled_by names
     language: str  # the document's locale name, "" for sheetbill's plain English
 
 
@@ -73,6 +77,10 @@ def receipt_context(doc: ReceiptDocument) -> ReceiptContext:
         "still_open": amount(doc.balance),
         "balance": amount(doc.balance),
         "has_balance": doc.balance > 0,
+        "out_of_credit": amount(doc.out_of_credit) if doc.ahead and doc.out_of_credit > 0 else "",
+        "ahead": amount(doc.ahead) if doc.ahead > 0 else "",
+        "settled_by": text(", ".join(doc.settled_by)),
+        "settled_by_count": len(doc.settled_by),
         "language": language,
     }
 
