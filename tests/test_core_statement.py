@@ -250,3 +250,25 @@ def test_a_refund_ahead_of_its_credit_names_the_voids_that_settle_it(payments, e
     (refund,) = [e for e in s.entries if e.kind == "refund"]
     assert (refund.ahead, refund.settled_by) == expected
     assert refund.amount == refund.ahead  # the balance counts it owed, as the line says
+
+
+@pytest.mark.parametrize("payments, expected", [
+    # each void's money back: (the change of the balance, the refunds it settles: their date and how much)
+    pytest.param([*BOTH_PAID, payment(4, date(2026, 10, 5), "-10.00", ("Refund", "-10.00"), client="C-1")],
+                 [(D("55.00"), ((date(2026, 10, 5), D("10.00")),)), (D("65.00"), ())], id="ahead of the first void"),
+    pytest.param([*BOTH_PAID, payment(4, date(2026, 10, 5), "-100.00", ("Refund", "-100.00"), client="C-1")],
+                 [(D("0.00"), ((date(2026, 10, 5), D("65.00")),)), (D("30.00"), ((date(2026, 10, 5), D("35.00")),))],
+                 id="ahead of both voids"),
+    pytest.param([*BOTH_PAID, payment(4, date(2026, 10, 5), "-10.00", ("Refund", "-10.00"), client="C-1"),
+                  payment(5, date(2026, 10, 6), "-5.00", ("Refund", "-5.00"), client="C-1")],
+                 [(D("50.00"), ((date(2026, 10, 5), D("10.00")), (date(2026, 10, 6), D("5.00")))), (D("65.00"), ())],
+                 id="two refunds ahead"),
+    pytest.param([*BOTH_PAID, payment(4, date(2026, 10, 10), "-10.00", ("Refund", "-10.00"), client="C-1")],
+                 [(D("65.00"), ()), (D("65.00"), ())], id="after a void: it settles nothing"),
+])
+def test_the_money_a_void_sets_free_says_which_refund_paid_back_ahead_it_settles(payments, expected):
+    for start in (OCT, date(2026, 10, 8)):  # also when the refund is before the period
+        s = statement_for(CLIENT, TWO_VOIDS, payments, start, date(2026, 10, 31), NOV)
+        released = [e for e in s.entries if e.kind == "released"]
+        assert [(e.amount, e.settles) for e in released] == expected
+        assert all(e.amount + e.settled == D("65.00") for e in released)

@@ -178,3 +178,28 @@ def test_a_refund_receipt_part_out_of_credit_says_how_much_came_out_of_it(practi
             "cancellation leaves.") in said
     assert ("Bank transfer · 22 Nov 2026, paid back: 4.00 EUR out of the credit on your account, 6.00 EUR from "
             "what you paid on invoice INV-2026-0001, to be settled by the credit its cancellation leaves") in text
+
+
+def entry(text: str, day: str, starts: str) -> str:
+    """The statement line of `day` that starts so, up to the next line (of the same day), without the
+    figures of its money columns (the PDF's text runs them after the description's first line)."""
+    after = text.split(f"{day} {starts}", 1)[1].split(f" {day} ", 1)[0]
+    return flat(f"{day} {starts}" + re.sub(r" -?\d+[.,]\d\d[\xa0 ]?(EUR|€) -?\d+[.,]\d\d[\xa0 ]?(EUR|€) ", " ", after,
+                                           count=1))
+
+
+@pytest.mark.parametrize("language, day, said", [
+    ("", "24 Nov 2026", "Credit back from cancelled invoice INV-2026-0001 from payment P-00001: 65.00 EUR, of which "
+                        "10.00 EUR settles the refund of 22 Nov 2026 and the rest is kept as your credit"),
+    ("de", "24.11.2026", "Guthaben zurück von stornierter Rechnung INV-2026-0001 aus Zahlung P-00001: 65,00\xa0€, davon "
+                         "gleichen 10,00\xa0€ die Erstattung vom 22.11.2026 aus, der Rest wird als Ihr Guthaben behalten"),
+    ("fr", "24 nov. 2026", "Crédit repris de la facture annulée INV-2026-0001 du paiement P-00001 : 65,00\xa0€, dont "
+                           "10,00\xa0€ règlent le remboursement du 22 nov. 2026, le reste conservé en crédit"),
+])
+def test_the_credit_back_from_the_void_says_what_of_it_settles_the_refund(voided_after_the_refund, language, day, said):
+    """The void of 24 Nov gives back the 65.00 paid on INV-2026-0001, but its line showed 55.00 and said it
+    was kept as credit: 10.00 of it settles the refund of 22 Nov, paid back before it, and the line says so."""
+    text = statement_text(voided_after_the_refund, language)
+    words = said.split(" INV-2026-0001")[0]
+    assert entry(text, day, words) == flat(f"{day} {said}")
+    assert re.search(rf"{words} -55[.,]00[\xa0 ]?(EUR|€) 55[.,]00", text)  # the 65.00 less the 10.00 it settles

@@ -238,3 +238,38 @@ def _credit(row: int, day: int, amount: str) -> Payment:
 ])
 def test_a_refund_says_what_it_came_out_of_on_its_day(payments, language, expected):
     assert _refund_words(payments, language) == expected
+
+
+def _released_words(payments: list[Payment], language: str = "") -> list[str]:
+    """The second line of each 'Credit back from cancelled invoice' line (French: 'Crédit repris…'), as the
+    template writes it."""
+    from sheetbill.render.template import fill, load_template
+
+    invoices = [Invoice(no, date(2026, 10, 2), date(2026, 10, 16), CLIENT.client_id, "", (), Decimal(65),
+                        Decimal(0), Decimal(65), Decimal(65), Decimal(0), InvoiceStatus.VOID) for no in ("INV-1", "INV-2")]
+    invoices += [Invoice(f"CN-{n}", date(2026, 10, 9), date(2026, 10, 9), CLIENT.client_id, "", (f"INV-{n}",),
+                         Decimal(-65), Decimal(0), Decimal(-65), Decimal(0), Decimal(-65), InvoiceStatus.FINALIZED)
+                 for n in (1, 2)]
+    paid = [Payment(row, f"P-{row}", date(2026, 10, 3), CLIENT.client_id, "", Decimal(65), "Cash", "",
+                    (Allocation(f"INV-{row - 1}", Decimal(65)),), "", "", "") for row in (2, 3)]
+    client = replace(CLIENT, language=language)
+    statement = statement_for(client, invoices, paid + payments, date(2026, 10, 1), date(2026, 10, 31),
+                              date(2026, 11, 1), credit_note=lambda n: n.startswith("CN-"))
+    context = {**statement_context(StatementDocument(PRACTICE, client, statement)), "pages": 1}
+    html = fill(load_template(TEMPLATE, autoescape=True), context)
+    rows = html.split('<span class="kind">' + ("Crédit" if language else "Credit") + "</span>")[1:]
+    return [re.sub(r"[ \n]+", " ", row.split('<div class="code">')[1].split("</div>")[0]).strip() for row in rows]
+
+
+@pytest.mark.parametrize("payments, language, expected", [
+    pytest.param([_refund(4, 5, "-10"), _refund(5, 6, "-100")], "", [
+        "from payment P-2: 65.00 EUR, which settles the refunds of 5 Oct 2026, 6 Oct 2026",
+        "from payment P-3: 65.00 EUR, of which 45.00 EUR settles the refund of 6 Oct 2026 and the rest is kept as "
+        "your credit"], id="all of one void's money, part of the other's"),
+    pytest.param([_refund(4, 5, "-100")], "fr_FR", [
+        "du paiement P-2 : 65,00\xa0€, qui règlent le remboursement du 5 oct. 2026",
+        "du paiement P-3 : 65,00\xa0€, dont 35,00\xa0€ règlent le remboursement du 5 oct. 2026, le reste conservé "
+        "en crédit"], id="fr"),
+])
+def test_the_money_back_from_a_void_says_which_refunds_it_settles(payments, language, expected):
+    assert _released_words(payments, language) == expected

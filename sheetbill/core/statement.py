@@ -19,7 +19,9 @@ credit notes and the payments as their Applied To recorded them):
   balance never shows as the client's a credit already paid back to them;
   such a refund's entry says how much of it was paid back ahead (`ahead`)
   and names the voided invoices whose credit settles it (`settled_by`), so
-  that it is not said to come out of a credit the client did not have yet;
+  that it is not said to come out of a credit the client did not have yet,
+  and the money a void sets free says what of it settles which refund
+  (`settles`), so that its line is not taken for all of it;
 - the closing balance at `date_to` = opening + charges - payments;
 - the credit on account at `date_to`: money received and not on an invoice
   (left over, or paid on an invoice since voided; refunds take it back);
@@ -31,6 +33,7 @@ closing - credit is what the client was charged less what they paid.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -59,6 +62,13 @@ class StatementEntry:
     payment_reference: str = ""  # payments: the reference the client gave
     received: Decimal = ZERO  # payments: the money received (refunds: paid back, negative)
     settled_by: str = ""  # a refund paid back ahead of its credit: the voided invoices whose credit settles it (", ")
+    settles: tuple[tuple[datetime.date, Decimal], ...] = ()  # money back from a void: the refunds paid back ahead it settles
+    # (each refund's date and how much of it), which is that much less credit on this line
+
+    @property
+    def settled(self) -> Decimal:
+        """Money back from a void: what of it settles refunds paid back ahead of it (not on `amount`)."""
+        return sum((amount for _, amount in self.settles), ZERO)
 
     @property
     def ahead(self) -> Decimal:
@@ -162,19 +172,45 @@ def statement_of(account: Account, date_from: date, date_to: date, today: date,
 
 def _entries(account: Account, start: date, end: date, opening: Decimal,
              minor: Decimal) -> tuple[StatementEntry, ...]:
+    """The period's entries with their running balance. With refunds on the account, the entries
+    before the period are gone through too: which refunds paid back ahead are still owed at its start."""
     balance, out = opening, []
-    credit = account.credit(start - timedelta(days=1))
+    credit, period = ZERO, False
+    waiting: list[list] = []  # refunds paid back ahead and still owed: [date, what of it is owed]
     settled_by: dict[str, tuple[str, ...]] | None = None
-    for entry in _rows(account, start, end, minor):
+    for entry in _rows(account, date.min if any(r.refund for r in account.received) else start, end, minor):
+        if not period and entry.date >= start:
+            period, credit = True, account.credit(start - timedelta(days=1))
         owed = _owed(credit)
         if entry.kind not in (INVOICE, CREDIT_NOTE):
             credit += entry.received + entry.amount  # money received, less what it put on invoices
         amount = entry.amount + money(_owed(credit) - owed, minor)
+        settles = _settle(waiting, -amount + entry.amount)
+        if entry.kind == REFUND and amount > 0:
+            waiting.append([entry.date, amount])
+        if not period:
+            continue
         balance += amount
         if entry.kind == REFUND and amount > 0:
             settled_by = _settled_by(account, minor) if settled_by is None else settled_by
             entry = replace(entry, settled_by=", ".join(settled_by.get(entry.reference, ())))
+        if entry.kind == RELEASED:
+            entry = replace(entry, settles=settles)
         out.append(replace(entry, amount=amount, balance=balance))
+    return tuple(out)
+
+
+def _settle(waiting: list[list], settled: Decimal) -> tuple[tuple[date, Decimal], ...]:
+    """What is owed less by `settled` settles the refunds still owed, in the order they were paid
+    back: those refunds' dates and how much of each."""
+    out = []
+    while settled > 0 and waiting:
+        take = min(settled, waiting[0][1])
+        out.append((waiting[0][0], take))
+        waiting[0][1] -= take
+        settled -= take
+        if waiting[0][1] <= 0:
+            waiting.pop(0)
     return tuple(out)
 
 

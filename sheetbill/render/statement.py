@@ -14,7 +14,7 @@ from functools import partial
 from typing import TypedDict
 
 from ..core.document import StatementDocument
-from ..core.statement import CREDIT_NOTE, INVOICE, REFUND, Aging, OpenItem, StatementEntry
+from ..core.statement import CREDIT_NOTE, INVOICE, RELEASED, REFUND, Aging, OpenItem, StatementEntry
 from ..core.number import ZERO
 from .base import DocumentType
 from .method import method_words
@@ -42,6 +42,11 @@ class EntryContext(TypedDict):
     ahead: str  # refunds: the part paid back ahead of the credit it comes out of (owed until then); else ""
     settled_by: str  # refunds paid back ahead: the voided invoices whose credit settles them (", ")
     settled_by_count: int  # how many settled_by names
+    back: str  # money back from a void: all of it, also what settles refunds paid back ahead; else ""
+    settles: str  # of it, what settles refunds paid back ahead of it; else ""
+    settles_dates: str  # those refunds' dates (", ")
+    settles_count: int  # how many refunds
+    settles_all: bool  # all of it settles them: none is kept as credit
     balance: str
 
 
@@ -154,6 +159,11 @@ def _entry(entry: StatementEntry, amount: Money, language: str = "",
         "ahead": amount(entry.ahead) if entry.ahead else "",
         "settled_by": text(entry.settled_by),
         "settled_by_count": len(entry.settled_by.split(", ")) if entry.settled_by else 0,
+        "back": amount(entry.amount + entry.settled) if entry.kind == RELEASED else "",
+        "settles": amount(entry.settled) if entry.settles else "",
+        "settles_dates": ", ".join(dict.fromkeys(format_date(day, language) for day, _ in entry.settles)),
+        "settles_count": len({day for day, _ in entry.settles}),
+        "settles_all": bool(entry.settles) and entry.amount <= 0,
         "balance": amount(entry.balance),
     }
 
