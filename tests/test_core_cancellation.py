@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from sheetbill.core.cancellation import cancellation
@@ -66,6 +68,12 @@ TWO_PAID = [pay(2, 3, "65", "INV-1 65.00"), pay(3, 3, "65", "INV-2 65.00")]
                  id="a refund larger than one void's money"),
     pytest.param([*TWO_PAID, pay(4, 1, "30", "Credit 30.00"), pay(5, 4, "-10", "Refund -10.00")], 5,
                  (("0", "65.00"), ("0", "65.00")), id="a refund out of credit no void set free"),
+    pytest.param([*TWO_PAID, replace(pay(4, 4, "-10", "Refund -10.00"), invoice_no="INV-2")], 5,
+                 (("0", "65.00"), ("10.00", "55.00")), id="a refund naming the newer void: out of its money"),
+    pytest.param([*TWO_PAID, replace(pay(4, 4, "-80", "Refund -80.00"), invoice_no="inv-2 ")], 5,
+                 (("15.00", "50.00"), ("65.00", "0")), id="the void it names first, then the oldest"),
+    pytest.param([*TWO_PAID, replace(pay(4, 4, "-10", "Refund -10.00"), invoice_no="INV-9")], 5,
+                 (("10.00", "55.00"), ("0", "65.00")), id="naming no void: the oldest void's"),
 ])
 def test_the_voids_of_one_day_keep_together_no_more_than_the_credit(payments, today, expected):
     a = account(TWO_VOIDED, payments)
@@ -86,6 +94,8 @@ def test_the_voids_of_one_day_keep_together_no_more_than_the_credit(payments, to
     pytest.param([*TWO_PAID, pay(4, 1, "30", "Credit 30.00"), pay(5, 4, "-10", "Refund -10.00")], "P-5",
                  ("0", ()), id="out of the credit there was"),
     pytest.param([*TWO_PAID, pay(4, 6, "-10", "Refund -10.00")], "P-4", ("0", ()), id="after the voids"),
+    pytest.param([*TWO_PAID, replace(pay(4, 4, "-80", "Refund -80.00"), invoice_no="INV-2")], "P-4",
+                 ("80.00", ("INV-2", "INV-1")), id="the void its row names first"),
 ])
 def test_a_refund_receipt_names_the_voids_whose_credit_settles_it(payments, refund, expected):
     a = account(TWO_VOIDED, payments)

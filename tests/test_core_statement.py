@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -272,3 +273,14 @@ def test_the_money_a_void_sets_free_says_which_refund_paid_back_ahead_it_settles
         released = [e for e in s.entries if e.kind == "released"]
         assert [(e.amount, e.settles) for e in released] == expected
         assert all(e.amount + e.settled == D("65.00") for e in released)
+
+
+def test_a_refund_ahead_of_two_voids_of_one_day_is_settled_by_the_one_its_row_names():
+    voids = [*TWO_VOIDS[:2], invoice("CN-1", date(2026, 10, 9), "-65.00", credits="INV-1"),
+             invoice("CN-2", date(2026, 10, 9), "-65.00", credits="INV-2")]
+    refund = replace(payment(4, date(2026, 10, 5), "-10.00", ("Refund", "-10.00"), client="C-1"), invoice_no="INV-2")
+    s = statement_for(CLIENT, voids, [*BOTH_PAID, refund], OCT, date(2026, 10, 31), NOV)
+    (line,) = [e for e in s.entries if e.kind == "refund"]
+    assert (line.ahead, line.settled_by) == (D("10.00"), "INV-2")
+    assert [(e.invoice_no, e.amount, e.settles) for e in s.entries if e.kind == "released"] == [
+        ("INV-2", D("55.00"), ((date(2026, 10, 5), D("10.00")),)), ("INV-1", D("65.00"), ())]

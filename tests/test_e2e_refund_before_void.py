@@ -41,15 +41,15 @@ def line(text: str, starts: str) -> str:
     return flat(starts + " " + re.sub(r"-?\d+[.,]\d\d[\xa0 ]?(EUR|€)", "", words))
 
 
-def paid_and_refunded_before_the_void(practice, sessions: int = 1) -> None:
+def paid_and_refunded_before_the_void(practice, sessions: int = 1, refunded: str = "INV-2026-0001") -> None:
     """Anna's sessions billed 65.00 each on 21 Nov and paid that day; on 22 Nov the admin refunds
-    her 10.00 of the payment on INV-2026-0001 (the run leaves it waiting for the void)."""
+    her 10.00 of the payment on `refunded` (the run leaves it waiting for the void)."""
     practice.append("Sessions", *(session(f"S-0000{n}", date(2026, 11, n + 1)) for n in range(1, sessions + 1)))
     practice.run(on(21))
     practice.append("Payments", *(payment(f"P-0000{n}", date(2026, 11, 21), invoice=f"INV-2026-000{n}", amount="65")
                                   for n in range(1, sessions + 1)))
     practice.run(on(21))
-    practice.append("Payments", payment("P-00009", date(2026, 11, 22), client="C-001", invoice="INV-2026-0001",
+    practice.append("Payments", payment("P-00009", date(2026, 11, 22), client="C-001", invoice=refunded,
                                         amount="-10", method="Bank transfer"))
     practice.run(on(22))
     assert practice.rows("Payments")[-1]["Applied To"] is None  # no credit yet: it waits for the void
@@ -180,12 +180,13 @@ def test_a_refund_receipt_part_out_of_credit_says_how_much_came_out_of_it(practi
             "what you paid on invoice INV-2026-0001, to be settled by the credit its cancellation leaves") in text
 
 
-def entry(text: str, day: str, starts: str) -> str:
-    """The statement line of `day` that starts so, up to the next line (of the same day), without the
-    figures of its money columns (the PDF's text runs them after the description's first line)."""
-    after = text.split(f"{day} {starts}", 1)[1].split(f" {day} ", 1)[0]
-    return flat(f"{day} {starts}" + re.sub(r" -?\d+[.,]\d\d[\xa0 ]?(EUR|€) -?\d+[.,]\d\d[\xa0 ]?(EUR|€) ", " ", after,
+def entries(text: str, day: str, starts: str) -> list[str]:
+    """The statement lines of `day` that start so, each up to the next line (a date, then a capital),
+    without the figures of its money columns (the PDF's text runs them after the description's first line)."""
+    return [flat(f"{day} {starts}" + re.sub(r" -?\d+[.,]\d\d[\xa0 ]?(EUR|€) -?\d+[.,]\d\d[\xa0 ]?(EUR|€) ", " ",
+                                           re.split(r" (?:\d\d? \w{3,4}\.? |\d\d\.\d\d\.)2026 (?=[A-ZÉ])", after)[0],
                                            count=1))
+            for after in text.split(f"{day} {starts}")[1:]]
 
 
 @pytest.mark.parametrize("language, day, said", [
@@ -201,5 +202,46 @@ def test_the_credit_back_from_the_void_says_what_of_it_settles_the_refund(voided
     was kept as credit: 10.00 of it settles the refund of 22 Nov, paid back before it, and the line says so."""
     text = statement_text(voided_after_the_refund, language)
     words = said.split(" INV-2026-0001")[0]
-    assert entry(text, day, words) == flat(f"{day} {said}")
+    assert entries(text, day, words) == [flat(f"{day} {said}")]
     assert re.search(rf"{words} -55[.,]00[\xa0 ]?(EUR|€) 55[.,]00", text)  # the 65.00 less the 10.00 it settles
+
+
+def test_a_refund_before_two_voids_of_one_day_comes_out_of_the_invoice_its_row_names(practice):
+    """INV-2026-0001 and INV-2026-0002, 65.00 each and paid, are voided on 24 Nov after 10.00 was refunded
+    on 22 Nov for INV-2026-0002 (the row's Invoice No). Every document charged the refund to the oldest
+    void, INV-2026-0001; now each says it came out of INV-2026-0002's money."""
+    paid_and_refunded_before_the_void(practice, sessions=2, refunded="INV-2026-0002")
+    for n in (1, 2):
+        practice.set("Invoices", f"INV-2026-000{n}", "Status", "Void")
+        practice.set("Sessions", f"S-0000{n}", "Status", "Cancelled")
+    assert not practice.run(on(24)).problems
+    notes = {m["Subject"].split()[2]: m for m in emails_about(practice, "Credit note")}
+    said = {
+        "CN-2026-0001": ("INV-2026-0001", "The 65.00 EUR paid on it is kept as credit on your account: it will be "
+                         "set against your next invoice, or refunded if you ask us to."),
+        "CN-2026-0002": ("INV-2026-0002", "65.00 EUR had been paid on it: 10.00 EUR has been refunded to you, "
+                         "55.00 EUR is kept as credit on your account."),
+    }
+    assert sorted(notes) == sorted(said)
+    for number, (cancelled, sentence) in said.items():
+        assert f"It cancels invoice {cancelled} (65.00 EUR). {sentence}" in body(notes[number])
+        (pdf,) = list(notes[number].iter_attachments())
+        assert f"This credit note cancels invoice {cancelled}. {sentence}" in raw_text(pdf.get_content())
+    paid = {r["Invoice No"]: Decimal(str(r["Paid"])) for r in practice.rows("Invoices")}
+    assert (paid["INV-2026-0001"], paid["INV-2026-0002"]) == (Decimal("65"), Decimal("55"))  # still credit
+    email, pdf = refund_receipt(practice)
+    assert ("from what you paid on invoice INV-2026-0002, to be settled by the credit its cancellation leaves."
+            in email)
+    assert "paid back from what you paid on invoice INV-2026-0002, to be settled" in pdf
+
+    text = statement_text(practice)
+    assert line(text, "22 Nov 2026 Refund") == (
+        "22 Nov 2026 Refund of paid back to you from what you paid on invoice INV-2026-0002, to be settled by the "
+        "credit its cancellation leaves P-00009 · Bank transfer")
+    assert sorted(entries(text, "24 Nov 2026", "Credit back from cancelled invoice")) == [
+        "24 Nov 2026 Credit back from cancelled invoice INV-2026-0001 from payment P-00001, kept as your credit",
+        "24 Nov 2026 Credit back from cancelled invoice INV-2026-0002 from payment P-00002: 65.00 EUR, of which "
+        "10.00 EUR settles the refund of 22 Nov 2026 and the rest is kept as your credit"]
+    assert re.search(r"INV-2026-0002 from payment P-00002: 65.00 EUR, of which", text.replace(
+        "Credit back from cancelled invoice -55.00 EUR 55.00 EUR INV-2026-0002", "INV-2026-0002"))
+    assert "30 Nov 2026 Closing balance 0.00 EUR" in text and "Your credit of 120.00 EUR" in text

@@ -129,6 +129,7 @@ class Received:
     reference: str
     receipt_no: str
     applications: tuple[Application, ...]
+    named: str = ""  # a refund: the invoice its row names (its Invoice No), as the account spells it
 
     @property
     def order(self) -> tuple:
@@ -408,7 +409,9 @@ def _received(p: Payment, by_no: Mapping[str, Charge]) -> Received:
         if void_from is not None:
             free.append([max(on, void_from), a.amount, c.invoice_no])
         out.append(Application(p.payment_id, c.invoice_no, a.amount, on, at_receipt, void_from, freed))
-    return Received(p.payment_id, p.row, p.date, p.amount, p.method, p.reference, p.receipt_no, tuple(out))
+    named = by_no.get(_key(p.invoice_no)) if p.amount < 0 and p.invoice_no.strip() else None
+    return Received(p.payment_id, p.row, p.date, p.amount, p.method, p.reference, p.receipt_no, tuple(out),
+                    named.invoice_no if named is not None else "")
 
 
 def _spend(free: list[list], amount: Decimal, fallback: date) -> tuple[date, tuple[tuple[str, Decimal], ...]]:

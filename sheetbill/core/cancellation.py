@@ -8,7 +8,8 @@ refund taken out of that credit, also one dated before the void that waited
 for it), or kept as credit. Both the void invoice's document and its credit
 note's say so, from these figures: what the voids of an account say is kept,
 all together, is never more than the credit the account holds at the end of
-the day (a refund is one void's, the oldest's, not each one's).
+the day (a refund is one void's, the one its row names or else the oldest's,
+not each one's).
 """
 
 from __future__ import annotations
@@ -48,9 +49,9 @@ def cancellation(account: Account, invoice_no: str, day: date) -> Cancellation |
     of the account.
 
     What of its money was refunded is what the refunds took of it (`core.refund_share`): they come
-    out of money no void set free first, then out of what the voids set free, the oldest void's
-    first, so that each void is told only its own share and what all of them say is kept is never
-    more than the credit the account holds at the end of `day`."""
+    out of money no void set free first, then out of what the voids set free, the void the refund's
+    row names first, then the oldest void's, so that each void is told only its own share and what
+    all of them say is kept is never more than the credit the account holds at the end of `day`."""
     c = account.charge(invoice_no)
     if c is None or not c.void:
         return None

@@ -18,9 +18,10 @@ credit notes and the payments as their Applied To recorded them):
   (the refund +, the money a void sets free - that much less), so that the
   balance never shows as the client's a credit already paid back to them;
   such a refund's entry says how much of it was paid back ahead (`ahead`)
-  and names the voided invoices whose credit settles it (`settled_by`), so
-  that it is not said to come out of a credit the client did not have yet,
-  and the money a void sets free says what of it settles which refund
+  and names the voided invoices whose credit settles it (`settled_by`: the
+  voids the account charges it to, `core.refund_share`, the one its row
+  names first), so that it is not said to come out of a credit the client
+  did not have yet, and the money a void sets free says what of it settles which refund
   (`settles`), so that its line is not taken for all of it;
 - the closing balance at `date_to` = opening + charges - payments;
 - the credit on account at `date_to`: money received and not on an invoice
@@ -37,11 +38,12 @@ import datetime
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .account import Account, account_of, owner_of, series_key
 from .model import Client, Invoice, Payment
 from .number import CENT, ZERO, money
+from .refund_share import RefundShare, refund_shares
 
 INVOICE, CREDIT_NOTE, PAYMENT, REFUND = "invoice", "credit_note", "payment", "refund"
 RELEASED = "released"  # a payment's money taken off an invoice since voided
@@ -173,45 +175,76 @@ def statement_of(account: Account, date_from: date, date_to: date, today: date,
 def _entries(account: Account, start: date, end: date, opening: Decimal,
              minor: Decimal) -> tuple[StatementEntry, ...]:
     """The period's entries with their running balance. With refunds on the account, the entries
-    before the period are gone through too: which refunds paid back ahead are still owed at its start."""
+    before the period are gone through too: which refunds paid back ahead are still owed at its start.
+    Which voids' money settles a refund paid back ahead is the account's (`core.refund_share`)."""
     balance, out = opening, []
     credit, period = ZERO, False
-    waiting: list[list] = []  # refunds paid back ahead and still owed: [date, what of it is owed]
-    settled_by: dict[str, tuple[str, ...]] | None = None
-    for entry in _rows(account, date.min if any(r.refund for r in account.received) else start, end, minor):
+    shares = refund_shares(account, date.max) if any(r.refund for r in account.received) else {}
+    waiting: list[list] = []  # refunds paid back ahead and still owed: [Payment ID, date, what of it is owed]
+    for entry in _in_refund_order(_rows(account, date.min if shares else start, end, minor), shares):
         if not period and entry.date >= start:
             period, credit = True, account.credit(start - timedelta(days=1))
         owed = _owed(credit)
         if entry.kind not in (INVOICE, CREDIT_NOTE):
             credit += entry.received + entry.amount  # money received, less what it put on invoices
         amount = entry.amount + money(_owed(credit) - owed, minor)
-        settles = _settle(waiting, -amount + entry.amount)
+        settled = entry.amount - amount
+        settles = _settle(waiting, settled, {refund for refund, share in shares.items() if any(
+            number == entry.invoice_no for number, _ in share.from_voids)} if settled > 0 and entry.kind == RELEASED
+                          else set())
         if entry.kind == REFUND and amount > 0:
-            waiting.append([entry.date, amount])
+            waiting.append([entry.reference, entry.date, amount])
+            if entry.reference in shares:
+                entry = replace(entry, settled_by=", ".join(shares[entry.reference].voided_after(account, entry.date)))
         if not period:
             continue
         balance += amount
-        if entry.kind == REFUND and amount > 0:
-            settled_by = _settled_by(account, minor) if settled_by is None else settled_by
-            entry = replace(entry, settled_by=", ".join(settled_by.get(entry.reference, ())))
         if entry.kind == RELEASED:
             entry = replace(entry, settles=settles)
         out.append(replace(entry, amount=amount, balance=balance))
     return tuple(out)
 
 
-def _settle(waiting: list[list], settled: Decimal) -> tuple[tuple[date, Decimal], ...]:
-    """What is owed less by `settled` settles the refunds still owed, in the order they were paid
-    back: those refunds' dates and how much of each."""
+def _settle(waiting: list[list], settled: Decimal, charged: set[str]) -> tuple[tuple[date, Decimal], ...]:
+    """What is owed less by `settled` settles the refunds still owed: first those `charged` to the
+    money that settles them, then the others, each in the order they were paid back. Those refunds'
+    dates and how much of each."""
     out = []
-    while settled > 0 and waiting:
-        take = min(settled, waiting[0][1])
-        out.append((waiting[0][0], take))
-        waiting[0][1] -= take
+    for item in sorted(waiting, key=lambda item: item[0] not in charged):
+        take = min(settled, item[2])
+        if take <= 0:
+            break
+        out.append((item[1], take))
+        item[2] -= take
         settled -= take
-        if waiting[0][1] <= 0:
-            waiting.pop(0)
+    waiting[:] = [item for item in waiting if item[2] > 0]
     return tuple(out)
+
+
+def _in_refund_order(rows: list[StatementEntry], shares: Mapping[str, RefundShare]) -> list[StatementEntry]:
+    """`rows` with the money back from voids of one day in the order refunds are charged to them
+    (`core.refund_share`: the void a refund's row names first, then the oldest), so that what settles a
+    refund paid back ahead of them is on the line of the void it comes out of."""
+    rank: dict[str, int] = {}
+    for share in shares.values():
+        for number, _ in share.from_voids:
+            rank.setdefault(number, len(rank))
+    if not rank:
+        return rows
+    out: list[StatementEntry] = []
+    for row in rows:
+        run = 0
+        while run < len(out) and out[-1 - run].kind == RELEASED and out[-1 - run].date == row.date:
+            run += 1
+        if row.kind != RELEASED or not run:
+            out.append(row)
+            continue
+        place = len(out)  # after the releases of the day charged before it
+        while place > len(out) - run and rank.get(out[place - 1].invoice_no, len(rank)) > rank.get(
+                row.invoice_no, len(rank)):
+            place -= 1
+        out.insert(place, row)
+    return out
 
 
 def _rows(account: Account, start: date, end: date, minor: Decimal) -> list[StatementEntry]:
@@ -244,32 +277,6 @@ def _rows(account: Account, start: date, end: date, minor: Decimal) -> list[Stat
                                        r.method, r.reference)
                 rows.append(((a.void_from, _RANK[RELEASED], (), r.row), entry))
     return [entry for _, entry in sorted(rows, key=lambda row: row[0])]
-
-
-def _settled_by(account: Account, minor: Decimal) -> dict[str, tuple[str, ...]]:
-    """Each refund paid back ahead of the credit it comes out of (its Payment ID): the voided
-    invoices whose money, set free by their credit notes, settles it, in the order they do.
-    What is owed is settled in the order it was paid back, by whatever credit comes next."""
-    out: dict[str, tuple[str, ...]] = {}
-    waiting: list[list] = []  # [refund's Payment ID, what of it is still owed]
-    credit = ZERO
-    for entry in _rows(account, date.min, date.max, minor):
-        if entry.kind in (INVOICE, CREDIT_NOTE):
-            continue
-        owed = _owed(credit)
-        credit += entry.received + entry.amount
-        if _owed(credit) > owed:
-            waiting.append([entry.reference if entry.kind == REFUND else "", _owed(credit) - owed])
-        settled = owed - _owed(credit)
-        while settled > 0 and waiting:
-            take = min(settled, waiting[0][1])
-            if entry.kind == RELEASED and entry.invoice_no not in out.get(waiting[0][0], ()):
-                out[waiting[0][0]] = (*out.get(waiting[0][0], ()), entry.invoice_no)
-            waiting[0][1] -= take
-            settled -= take
-            if waiting[0][1] <= 0:
-                waiting.pop(0)
-    return out
 
 
 def _owed(credit: Decimal) -> Decimal:
