@@ -10,6 +10,10 @@
    name is the counterparty's (case, accents, word order and punctuation
    do not matter).
 
+What a document's QR code carries is found as `payments/quoted.py` says: a
+reference or number that fits more than one invoice or client of the sheet
+(written alike in Latin letters, a void one among them) names them all.
+
 A credit larger than all the client owes, one naming several invoices, one
 whose amount fits several invoices and one that nothing fits is not
 matched: it gets a Problem for a person. Debits are not payments and are
@@ -29,11 +33,10 @@ from ..core.model import Client, Invoice
 from ..core.number import money
 from ..core.payments import PAYABLE
 from .entries import BankEntry
-from .reference import client_reference, creditor_reference
-from .remittance import latin
+from .quoted import Quotable, Quoted
+from .reference import number_key
 
 _FOLD = str.maketrans({"ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ß": "ss", "þ": "th"})
-_SEPARATORS = r"[\s\-/_.:#]*"
 
 
 @dataclass(frozen=True)
@@ -59,14 +62,12 @@ def match_entries(entries: Iterable[BankEntry], invoices: Sequence[Invoice], cli
     payable = [i for i in invoices if i.status in PAYABLE and i.invoice_no]
     still = {i.invoice_no: open_amount(i) for i in payable}
     names = {c.client_id: c.name for c in clients}
-    references = {i.invoice_no: creditor_reference(i.invoice_no) for i in payable}
-    client_refs = {c.client_id: client_reference(c.client_id) for c in clients if c.client_id}
-    patterns = {i.invoice_no: _number_pattern(i.invoice_no) for i in payable}
+    quotable = Quotable(invoices, clients, {no for no, left in still.items() if left > 0})
     out = []
     for entry in entries:
         if entry.amount <= 0:
             continue
-        match = _one(entry, payable, still, names, references, client_refs, patterns, currency)
+        match = _one(entry, payable, still, names, quotable, currency)
         if match.invoice_no:
             still[match.invoice_no] -= min(entry.amount, still[match.invoice_no])
         elif match.client_id:  # applied to the client's oldest open invoices first
@@ -81,33 +82,21 @@ def match_entries(entries: Iterable[BankEntry], invoices: Sequence[Invoice], cli
 
 
 def _one(entry: BankEntry, payable: list[Invoice], still: dict[str, Decimal], names: dict[str, str],
-         references: dict[str, str], client_refs: dict[str, str], patterns: dict[str, re.Pattern[str] | None],
-         currency: str) -> Match:
+         quotable: Quotable, currency: str) -> Match:
     if currency and entry.currency and entry.currency.upper() != currency.upper():
         return Match(entry, problem=f"In {entry.currency}, but the practice bills in {currency}; "
                                     f"enter it in Payments by hand if it pays an invoice")
-    said = _compact(f"{entry.structured_ref} {entry.text}")
-    found = [i for i in payable if references[i.invoice_no] and references[i.invoice_no] in said]
-    rule = "reference"
-    if not found:
-        quoted = [cid for cid, ref in client_refs.items() if ref and ref in said]
-        if len(quoted) == 1:
-            cid = quoted[0]
-            owed = sum((still[i.invoice_no] for i in payable if i.client_id == cid), Decimal(0))
-            if entry.amount > owed:
-                return Match(entry, problem=f"Quotes the reference of {names.get(cid, cid)}, but "
-                                            f"{_plain(entry.amount)} is more than they owe ({_plain(owed)}); "
-                                            f"check it, then write the invoice it pays in Matched To")
-            return Match(entry, "", cid, "client reference")
-    if not found:
-        text = latin(f"{entry.structured_ref} {entry.text}")
-        found = [i for i in payable if _mentions(patterns[i.invoice_no], text)]
-        rule = "invoice number"
-    if len(found) > 1:
-        return Match(entry, problem=f"Names {len(found)} invoices ({', '.join(i.invoice_no for i in found)}); "
-                                    f"write the one it pays in Matched To")
-    if found:
-        inv = found[0]
+    said = f"{entry.structured_ref} {entry.text}"
+    by_number = {i.invoice_no: i for i in payable}
+    for rule, find in (("reference", quotable.by_reference), ("invoice number", quotable.by_text)):
+        quoted = _payable(find(said), by_number)
+        if not quoted:
+            continue
+        if len(quoted) > 1:
+            return Match(entry, problem=_several(quoted, names))
+        if quoted.clients:
+            return _client(entry, quoted.clients[0], payable, still, names)
+        inv = by_number[quoted.invoices[0]]
         if still[inv.invoice_no] <= 0:
             return Match(entry, problem=f"Pays {inv.invoice_no}, which is already paid; check it, then write the "
                                         f"invoice it pays in Matched To")
@@ -130,22 +119,35 @@ def _one(entry: BankEntry, payable: list[Invoice], still: dict[str, Decimal], na
                                 "invoice of this amount for this name; write the invoice in Matched To")
 
 
-def _mentions(pattern: re.Pattern[str] | None, text: str) -> bool:
-    return pattern is not None and pattern.search(text) is not None
+def _payable(quoted: Quoted, by_number: dict[str, Invoice]) -> Quoted:
+    """What `quoted` names that a credit can pay: the issued invoices and the clients, with the
+    other invoices written alike (a void `RE-2026-0001` beside an open `RÉ-2026-0001`); none
+    when it names only invoices no credit pays (drafts, void ones, credit notes)."""
+    payable = [no for no in quoted.invoices if no in by_number]
+    if not payable and not quoted.clients:
+        return Quoted()
+    keys = {number_key(n) for n in payable + list(quoted.clients)}
+    return Quoted(tuple(no for no in quoted.invoices if no in by_number or number_key(no) in keys), quoted.clients)
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"[^0-9A-Z]", "", text.upper())
+def _several(quoted: Quoted, names: dict[str, str]) -> str:
+    if not quoted.clients:
+        return (f"Names {len(quoted.invoices)} invoices ({', '.join(quoted.invoices)}); "
+                f"write the one it pays in Matched To")
+    named = [f"invoice {no}" for no in quoted.invoices] + \
+        [f"client {cid} ({names[cid]})" if names.get(cid) else f"client {cid}" for cid in quoted.clients]
+    return f"Names {', '.join(named[:-1])} and {named[-1]}; write the invoice it pays in Matched To"
 
 
-def _number_pattern(invoice_no: str) -> re.Pattern[str] | None:
-    """The invoice number in free text, separators optional, not inside a longer number or word."""
-    chars = [c for c in latin(invoice_no).upper() if c.isalnum()]
-    if len(chars) < 4:  # too short to recognise in free text
-        return None
-    before = r"(?<![0-9])" if chars[0].isdigit() else r"(?<![A-Z])"
-    after = r"(?![0-9])" if chars[-1].isdigit() else r"(?![A-Z])"
-    return re.compile(before + _SEPARATORS.join(re.escape(c) for c in chars) + after, re.IGNORECASE)
+def _client(entry: BankEntry, cid: str, payable: list[Invoice], still: dict[str, Decimal],
+            names: dict[str, str]) -> Match:
+    """A statement's reference: it pays the client's oldest open invoices."""
+    owed = sum((still[i.invoice_no] for i in payable if i.client_id == cid), Decimal(0))
+    if entry.amount > owed:
+        return Match(entry, problem=f"Quotes the reference of {names.get(cid, cid)}, but "
+                                    f"{_plain(entry.amount)} is more than they owe ({_plain(owed)}); "
+                                    f"check it, then write the invoice it pays in Matched To")
+    return Match(entry, "", cid, "client reference")
 
 
 def _name_words(name: str) -> frozenset[str]:

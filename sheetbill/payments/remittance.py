@@ -1,6 +1,6 @@
 """The invoice number as unstructured remittance text, for a payment QR code of an invoice
 that has no creditor reference (`reference.creditor_reference`: more than 21 letters and
-digits, or letters outside ASCII).
+digits).
 
 EPC069-12 carries up to 140 characters of unstructured remittance; the Swiss QR-bill's
 "additional information" as many. SEPA banks must accept only the Latin set of the SEPA

@@ -7,10 +7,11 @@ Keys (all text, "" when there is nothing to show):
   empty on drafts and credit notes. A statement's is made from the Client ID,
   and so is that of an invoice of 0.00 that asks for what is open on earlier
   ones (the bank import takes it for the client's oldest open invoices).
-  An invoice whose number makes no creditor reference (more than 21 letters
-  and digits, or letters outside ASCII) has its number instead, written in
-  the SEPA Latin set (`payments/remittance.py`), and its QR code carries it
-  as unstructured remittance text.
+  Letters outside ASCII are spelled in Latin letters (`RÉ-2026-0001` ->
+  `RF40 RE20 2600 01`, `payments/reference.py`). An invoice whose number
+  makes no creditor reference (more than 21 letters and digits) has its
+  number instead, written in the SEPA Latin set (`payments/remittance.py`),
+  and its QR code carries it as unstructured remittance text.
 - `payment_qr`: "epc", "swiss" or "".
 - `payment_qr_image`: the QR code (EPC) or the whole payment part (Swiss)
   as an SVG `data:` URL.

@@ -1,0 +1,76 @@
+"""Which invoices and clients a bank entry quotes, by what their documents ask the client to quote.
+
+An invoice's QR code and PDF carry its creditor reference (`reference.creditor_reference`), else
+its number as remittance text (`remittance.remittance_text`); a statement's reference is made from
+the Client ID. Both spell letters outside ASCII in Latin letters, so two numbers written alike
+(`RÉ-2026-0001`, `RE-2026-0001`; Client IDs `MÜLLER`, `MULLER`) carry the same. Every number and
+Client ID of the sheet is therefore looked for, not only the open invoices: what fits more than
+one is named for a person to decide, never guessed (a void `RE-2026-0001` may be the one the
+payer meant). A reference made before letters were spelled so (`reference.former_reference`,
+`RÉ-2026-0001` -> `RF55 R202 6000 1`) is read too, as that number's while the invoice is open
+(its documents may carry it), so it is never taken for `R-2026-0001`'s alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from ..core.model import Client, Invoice
+from .reference import client_reference, creditor_reference, former_reference, number_key
+from .remittance import latin
+
+_SEPARATORS = r"[\s\-/_.:#]*"
+
+
+@dataclass(frozen=True)
+class Quoted:
+    invoices: tuple[str, ...] = ()  # invoice numbers, in the sheet's order
+    clients: tuple[str, ...] = ()  # Client IDs
+
+    def __len__(self) -> int:
+        return len(self.invoices) + len(self.clients)
+
+
+class Quotable:
+    """The references and numbers of a sheet's invoices and clients, to find in bank entries."""
+
+    def __init__(self, invoices: Sequence[Invoice], clients: Sequence[Client], open_numbers: Collection[str]) -> None:
+        """`open_numbers`: the invoices with something still open."""
+        numbers = list(dict.fromkeys(i.invoice_no for i in invoices if i.invoice_no))
+        ids = list(dict.fromkeys(c.client_id for c in clients if c.client_id))
+        self._invoice_refs = {no: _references(no, creditor_reference(no), no in open_numbers) for no in numbers}
+        self._client_refs = {cid: _references(cid, client_reference(cid), True) for cid in ids}
+        self._invoice_patterns = {no: number_pattern(no) for no in numbers}
+
+    def by_reference(self, text: str) -> Quoted:
+        """The invoices and clients whose creditor reference `text` quotes (spaces, case and
+        punctuation do not matter)."""
+        said = _compact(text)
+        return Quoted(tuple(no for no, refs in self._invoice_refs.items() if any(r in said for r in refs)),
+                      tuple(cid for cid, refs in self._client_refs.items() if any(r in said for r in refs)))
+
+    def by_text(self, text: str) -> Quoted:
+        """The invoices whose number `text` mentions."""
+        plain = latin(text)
+        return Quoted(tuple(no for no, p in self._invoice_patterns.items() if p and p.search(plain)))
+
+
+def _references(number: str, reference: str, former: bool) -> tuple[str, ...]:
+    return tuple(r for r in (reference, former_reference(number) if former else "") if r)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", text.upper())
+
+
+def number_pattern(number: str) -> re.Pattern[str] | None:
+    """An invoice number or Client ID in free text, separators optional, not inside a longer
+    number or word; accents do not matter. None when it is too short to recognise."""
+    chars = list(number_key(number))
+    if len(chars) < 4:
+        return None
+    before = r"(?<![0-9])" if chars[0].isdigit() else r"(?<![A-Z])"
+    after = r"(?![0-9])" if chars[-1].isdigit() else r"(?![A-Z])"
+    return re.compile(before + _SEPARATORS.join(re.escape(c) for c in chars) + after, re.IGNORECASE)
