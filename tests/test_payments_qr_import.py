@@ -19,7 +19,7 @@ from sheetbill.render.statement import STATEMENT
 
 from .test_payments_bank_import import tables
 from .test_payments_matching import client, invoice
-from .test_render_payment import TEMPLATE, numbered, scanned, with_account
+from .test_render_payment import TEMPLATE, numbered, pdf_text, scanned, with_account
 
 SEPA = {"account_holder": "Lindenhof Physiotherapie GmbH", "iban": "DE89370400440532013000", "bic": "COBADEFFXXX"}
 SWISS = {"account_holder": "Praxis am See", "iban": "CH9300762011623852957", "bic": "",
@@ -115,3 +115,55 @@ def test_a_client_id_outside_ascii_on_a_statement_pays_that_client(tmp_path):
         match = imported(payload, due, invoices, clients, tmp_path)
         assert (match.client_id, match.rule, match.problem) == (cid, "client reference", "")
 
+
+LONG_ID = "PRAXIS-LINDENHOF-KUNDE-00042"  # 24 letters and digits: too many for an RF reference
+
+
+@pytest.mark.parametrize("swiss", [False, True], ids=["epc", "swiss"])
+def test_a_statement_of_a_client_id_too_long_for_a_reference_quotes_it_as_text(tmp_path, swiss):
+    """Such a statement had no QR code at all and asked for no reference."""
+    doc, pdf = statement_pdf(LONG_ID, swiss)
+    due = f"{doc.statement.due:.2f}"
+    assert f"quoting the reference {LONG_ID}." in pdf_text(pdf)
+    [payload] = scanned(pdf, tmp_path, page=None)
+    if swiss:
+        assert f"\r\n{due}\r\nCHF\r\n" in payload and f"\r\nNON\r\n\r\n{LONG_ID}\r\nEPD" in payload
+    else:
+        assert payload.split("\n")[7:] == [f"EUR{due}", "", "", LONG_ID]
+    clients = CLIENTS + [client(LONG_ID, "Dr. Margarethe Schönberg-Castellanos")]
+    invoices = [invoice("INV-2026-0038", LONG_ID, "48.50"), invoice("INV-2026-0042", LONG_ID, "199.98"),
+                invoice("INV-2026-0001", "C-001", due)]
+    match = imported(payload, due, invoices, clients, tmp_path)
+    assert (match.client_id, match.invoice_no, match.rule, match.problem) == (LONG_ID, "", "client reference", "")
+
+
+def test_a_long_client_id_written_in_latin_letters_and_found_so(tmp_path):
+    cid = "Praxis-Müllerstraße-Kunde-0042"
+    doc, pdf = statement_pdf(cid)
+    [payload] = scanned(pdf, tmp_path, page=None)
+    assert payload.split("\n")[-1] == "Praxis-Mullerstrasse-Kunde-0042"
+    due = f"{doc.statement.due:.2f}"
+    clients = [client(cid, "Anna Müller"), client("Praxis-Müllerstraße-Kunde-0043", "Jonas Müller")]
+    invoices = [invoice("INV-2026-0001", cid, due), invoice("INV-2026-0002", "Praxis-Müllerstraße-Kunde-0043", due)]
+    match = imported(payload, due, invoices, clients, tmp_path)
+    assert (match.client_id, match.rule, match.problem) == (cid, "client reference", "")
+    # the same written alike by another client: named, not guessed
+    twin = client("PRAXIS-MULLERSTRASSE-KUNDE-0042", "Anna Muller")
+    match = imported(payload, due, invoices, clients + [twin], tmp_path)
+    assert match.matched_to == "" and match.problem.startswith(
+        f"Names client {cid} (Anna Müller) and client PRAXIS-MULLERSTRASSE-KUNDE-0042 (Anna Muller)")
+
+
+def test_an_invoice_of_0_00_asking_for_earlier_ones_quotes_a_long_client_id_as_text(tmp_path):
+    """It asks for what is open on the client's earlier invoices with the client's reference; a
+    Client ID too long for one left it without a code."""
+    doc = sample_document()
+    doc = with_account(replace(doc, invoice=replace(doc.invoice, total=Decimal(0), balance=Decimal(0)),
+                               client=replace(doc.client, client_id=LONG_ID)), open_amount=Decimal(0))
+    assert doc.balance == 0 and doc.amount_due == Decimal("48.50") and not doc.is_paid
+    pdf = HtmlRenderer(TEMPLATE).render(doc)
+    [payload] = scanned(pdf, tmp_path, page=None)
+    assert payload.split("\n")[7:] == ["EUR48.50", "", "", LONG_ID]
+    invoices = [invoice("INV-2026-0038", LONG_ID, "48.50"), invoice("INV-2026-0042", LONG_ID, "0.00", "Paid")]
+    match = imported(payload, "48.50", invoices, CLIENTS + [client(LONG_ID, "Dr. Schönberg")], tmp_path)
+    assert (match.client_id, match.rule, match.problem) == (LONG_ID, "client reference", "")

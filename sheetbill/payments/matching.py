@@ -5,7 +5,8 @@
 2. the invoice's number in the remittance text (spaces, case, dashes and
    slashes do not matter: `inv 2026 0001` and `INV20260001` find
    INV-2026-0001; nor do accents, so `RE-2026-A1`, as an invoice's QR code
-   writes it, finds RE-2026-Ä1);
+   writes it, finds RE-2026-Ä1), or the Client ID a statement's QR code
+   quotes as text (one too long for a reference);
 3. the amount equal to what is open on exactly one invoice of a client whose
    name is the counterparty's (case, accents, word order and punctuation
    do not matter).
@@ -141,7 +142,7 @@ def _several(quoted: Quoted, names: dict[str, str]) -> str:
 
 def _client(entry: BankEntry, cid: str, payable: list[Invoice], still: dict[str, Decimal],
             names: dict[str, str]) -> Match:
-    """A statement's reference: it pays the client's oldest open invoices."""
+    """A statement's reference or Client ID: it pays the client's oldest open invoices."""
     owed = sum((still[i.invoice_no] for i in payable if i.client_id == cid), Decimal(0))
     if entry.amount > owed:
         return Match(entry, problem=f"Quotes the reference of {names.get(cid, cid)}, but "

@@ -1,8 +1,8 @@
 """Which invoices and clients a bank entry quotes, by what their documents ask the client to quote.
 
 An invoice's QR code and PDF carry its creditor reference (`reference.creditor_reference`), else
-its number as remittance text (`remittance.remittance_text`); a statement's reference is made from
-the Client ID. Both spell letters outside ASCII in Latin letters, so two numbers written alike
+its number as remittance text (`remittance.remittance_text`); a statement's the same made from the
+Client ID. Both spell letters outside ASCII in Latin letters, so two numbers written alike
 (`RÉ-2026-0001`, `RE-2026-0001`; Client IDs `MÜLLER`, `MULLER`) carry the same. Every number and
 Client ID of the sheet is therefore looked for, not only the open invoices: what fits more than
 one is named for a person to decide, never guessed (a void `RE-2026-0001` may be the one the
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..core.model import Client, Invoice
 from .reference import client_reference, creditor_reference, former_reference, number_key
-from .remittance import latin
+from .remittance import latin, remittance_text
 
 _SEPARATORS = r"[\s\-/_.:#]*"
 
@@ -43,6 +43,9 @@ class Quotable:
         self._invoice_refs = {no: _references(no, creditor_reference(no), no in open_numbers) for no in numbers}
         self._client_refs = {cid: _references(cid, client_reference(cid), True) for cid in ids}
         self._invoice_patterns = {no: number_pattern(no) for no in numbers}
+        # a Client ID is looked for as text where a statement's code carries it so
+        self._client_patterns = {cid: number_pattern(cid) for cid in ids
+                                 if not client_reference(cid) and remittance_text(cid)}
 
     def by_reference(self, text: str) -> Quoted:
         """The invoices and clients whose creditor reference `text` quotes (spaces, case and
@@ -52,9 +55,11 @@ class Quotable:
                       tuple(cid for cid, refs in self._client_refs.items() if any(r in said for r in refs)))
 
     def by_text(self, text: str) -> Quoted:
-        """The invoices whose number `text` mentions."""
+        """The invoices whose number `text` mentions, and the clients whose statements quote their
+        Client ID as text and whose ID it mentions."""
         plain = latin(text)
-        return Quoted(tuple(no for no, p in self._invoice_patterns.items() if p and p.search(plain)))
+        return Quoted(tuple(no for no, p in self._invoice_patterns.items() if p and p.search(plain)),
+                      tuple(cid for cid, p in self._client_patterns.items() if p and p.search(plain)))
 
 
 def _references(number: str, reference: str, former: bool) -> tuple[str, ...]:

@@ -1,6 +1,6 @@
-"""The invoice number as unstructured remittance text, for a payment QR code of an invoice
-that has no creditor reference (`reference.creditor_reference`: more than 21 letters and
-digits).
+"""The invoice number (or, on a statement, the Client ID) as unstructured remittance text, for
+a payment QR code of a document that has no creditor reference (`reference.creditor_reference`:
+more than 21 letters and digits).
 
 EPC069-12 carries up to 140 characters of unstructured remittance; the Swiss QR-bill's
 "additional information" as many. SEPA banks must accept only the Latin set of the SEPA
@@ -29,11 +29,11 @@ def latin(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def remittance_text(invoice_no: str) -> str:
-    """The invoice number as the QR code's remittance text, in the SEPA Latin set; "" when a
-    letter or digit of it cannot be written there, or it is longer than 140 characters."""
+def remittance_text(number: str) -> str:
+    """The invoice number or Client ID as the QR code's remittance text, in the SEPA Latin set;
+    "" when a letter or digit of it cannot be written there, or it is longer than 140 characters."""
     out = []
-    for c in latin(invoice_no.strip()):
+    for c in latin(number.strip()):
         if _SEPA.fullmatch(c):
             out.append(c)
         elif c.isalnum():

@@ -8,10 +8,10 @@ Keys (all text, "" when there is nothing to show):
   and so is that of an invoice of 0.00 that asks for what is open on earlier
   ones (the bank import takes it for the client's oldest open invoices).
   Letters outside ASCII are spelled in Latin letters (`RÉ-2026-0001` ->
-  `RF40 RE20 2600 01`, `payments/reference.py`). An invoice whose number
-  makes no creditor reference (more than 21 letters and digits) has its
-  number instead, written in the SEPA Latin set (`payments/remittance.py`),
-  and its QR code carries it as unstructured remittance text.
+  `RF40 RE20 2600 01`, `payments/reference.py`). A number or Client ID that
+  makes no creditor reference (more than 21 letters and digits) is quoted
+  itself instead, written in the SEPA Latin set (`payments/remittance.py`),
+  and the QR code carries it as unstructured remittance text.
 - `payment_qr`: "epc", "swiss" or "".
 - `payment_qr_image`: the QR code (EPC) or the whole payment part (Swiss)
   as an SVG `data:` URL.
@@ -58,10 +58,10 @@ def payment_context(doc: InvoiceDocument, amount) -> PaymentContext:
     invoice = doc.invoice
     asks = doc.asks_payment
     asked = document_open_amount(doc) if asks else Decimal(0)
-    reference = creditor_reference(invoice.invoice_no) if asks else ""
-    if asked > 0 and doc.balance <= 0:  # 0.00 itself, it asks for earlier invoices: the reference that pays them
-        reference = client_reference(doc.client.client_id)
-    text = remittance_text(invoice.invoice_no) if asks and not reference and doc.balance > 0 else ""
+    # 0.00 itself, an invoice asking for earlier ones has the client's reference, which pays them
+    number = doc.client.client_id if asked > 0 and doc.balance <= 0 else invoice.invoice_no
+    reference = creditor_reference(number) if asks else ""
+    text = remittance_text(number) if asks and not reference and asked > 0 else ""
     block = payment_block(doc.practice, reference, asked, amount, text)
     link = doc.pay_link if asked > 0 and doc.balance > 0 else ""
     block["pay_link"], block["pay_link_qr"] = link, link_qr(link)
@@ -79,15 +79,17 @@ def link_qr(url: str) -> str:
 
 
 def statement_payment_context(doc: StatementDocument, amount) -> PaymentContext:
-    """A statement's: the client's reference and a code for its balance due."""
-    return payment_block(doc.practice, client_reference(doc.client.client_id),
-                         statement_open_amount(doc.statement), amount)
+    """A statement's: the client's reference and a code for its balance due; a Client ID that
+    makes no reference is quoted itself, as remittance text."""
+    reference = client_reference(doc.client.client_id)
+    text = "" if reference else remittance_text(doc.client.client_id)
+    return payment_block(doc.practice, reference, statement_open_amount(doc.statement), amount, text)
 
 
 def payment_block(practice: Practice, reference: str, open_amount: Decimal, amount,
                   text: str = "") -> PaymentContext:
     """`reference`: the creditor reference to quote; where there is none, `text` (the invoice's
-    number as remittance text) is quoted instead."""
+    number or the Client ID as remittance text) is quoted instead."""
     account = account_of(practice)
     code = payment_code(account, practice.currency, open_amount, reference, practice.address, text) \
         if reference or text else None
