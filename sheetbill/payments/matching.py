@@ -64,11 +64,12 @@ def match_entries(entries: Iterable[BankEntry], invoices: Sequence[Invoice], cli
     still = {i.invoice_no: open_amount(i) for i in payable}
     names = {c.client_id: c.name for c in clients}
     quotable = Quotable(invoices, clients, {no for no, left in still.items() if left > 0})
+    by_number = {i.invoice_no: i for i in payable}
     out = []
     for entry in entries:
         if entry.amount <= 0:
             continue
-        match = _one(entry, payable, still, names, quotable, currency)
+        match = _one(entry, payable, by_number, still, names, quotable, currency)
         if match.invoice_no:
             still[match.invoice_no] -= min(entry.amount, still[match.invoice_no])
         elif match.client_id:  # applied to the client's oldest open invoices first
@@ -82,13 +83,12 @@ def match_entries(entries: Iterable[BankEntry], invoices: Sequence[Invoice], cli
     return out
 
 
-def _one(entry: BankEntry, payable: list[Invoice], still: dict[str, Decimal], names: dict[str, str],
-         quotable: Quotable, currency: str) -> Match:
+def _one(entry: BankEntry, payable: list[Invoice], by_number: dict[str, Invoice], still: dict[str, Decimal],
+         names: dict[str, str], quotable: Quotable, currency: str) -> Match:
     if currency and entry.currency and entry.currency.upper() != currency.upper():
         return Match(entry, problem=f"In {entry.currency}, but the practice bills in {currency}; "
                                     f"enter it in Payments by hand if it pays an invoice")
     said = f"{entry.structured_ref} {entry.text}"
-    by_number = {i.invoice_no: i for i in payable}
     for rule, find in (("reference", quotable.by_reference), ("invoice number", quotable.by_text)):
         quoted = _payable(find(said), by_number)
         if not quoted:

@@ -42,10 +42,10 @@ class Quotable:
         ids = list(dict.fromkeys(c.client_id for c in clients if c.client_id))
         self._invoice_refs = {no: _references(no, creditor_reference(no), no in open_numbers) for no in numbers}
         self._client_refs = {cid: _references(cid, client_reference(cid), True) for cid in ids}
-        self._invoice_patterns = {no: number_pattern(no) for no in numbers}
         # a Client ID is looked for as text where a statement's code carries it so
-        self._client_patterns = {cid: number_pattern(cid) for cid in ids
-                                 if not client_reference(cid) and remittance_text(cid)}
+        self._invoice_keys = {no: number_key(no) for no in numbers}
+        self._client_keys = {cid: number_key(cid) for cid in ids if not client_reference(cid) and remittance_text(cid)}
+        self._patterns: dict[str, re.Pattern[str] | None] = {}  # made when first needed: a sheet may hold 100,000s
 
     def by_reference(self, text: str) -> Quoted:
         """The invoices and clients whose creditor reference `text` quotes (spaces, case and
@@ -58,8 +58,15 @@ class Quotable:
         """The invoices whose number `text` mentions, and the clients whose statements quote their
         Client ID as text and whose ID it mentions."""
         plain = latin(text)
-        return Quoted(tuple(no for no, p in self._invoice_patterns.items() if p and p.search(plain)),
-                      tuple(cid for cid, p in self._client_patterns.items() if p and p.search(plain)))
+        said = "".join(c for c in plain.upper() if c.isalnum())  # holds the key of every number the text mentions
+        return Quoted(tuple(no for no, key in self._invoice_keys.items() if key in said and self._mentions(no, plain)),
+                      tuple(cid for cid, key in self._client_keys.items() if key in said and self._mentions(cid, plain)))
+
+    def _mentions(self, number: str, plain: str) -> bool:
+        if number not in self._patterns:
+            self._patterns[number] = number_pattern(number)
+        pattern = self._patterns[number]
+        return pattern is not None and pattern.search(plain) is not None
 
 
 def _references(number: str, reference: str, former: bool) -> tuple[str, ...]:
