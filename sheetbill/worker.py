@@ -13,7 +13,7 @@ import time as _time
 from dataclasses import replace
 from typing import Callable
 
-from . import progress
+from . import plan_notes, progress
 from .accounting.cycle import push_to_books
 from .book.base import Book, Snapshot
 from .book.cycle_book import CycleBook, Reading
@@ -21,9 +21,7 @@ from .chain import ChainCheck
 from .clock import Clock, SystemClock
 from .config import Config
 from .core.account import accounts
-from .core.actions import NOTE, Action, of_cycle, restored
-from .core.missing_client import missing_clients
-from .core.repriced import price_notes
+from .core.actions import restored
 from .core.changes import Changes
 from .core.cycle import CyclePlan, plan_cycle
 from .core.dashboard import after_cycle, unbilled
@@ -38,7 +36,6 @@ from .deliver.outgoing import Context
 from .errors import DeliveryFailed, SheetbillError
 from .partial import partly_written
 from .payments import intake
-from .problems import still_shown
 from .quiet_cycle import QuietCycles
 from .render.folder import LocalFolder
 from .render.store import PdfStore
@@ -117,9 +114,7 @@ class Worker:
     def _commit(self, seen: Reading, cycle: CyclePlan, report: CycleReport) -> tuple[Reading, list[Invoice]]:
         """The whole plan and the Dashboard in one write; what it left, and the invoices, each in its row."""
         plan = cycle.plan
-        report.problems = still_shown(seen.snapshot.tables, plan.problems, plan.writes) + report.problems
-        report.flags = report.flags + missing_clients(seen.ledger.clients, cycle.invoices, self.rules.minor_unit)
-        report.waiting = len(plan.waiting)
+        plan_notes.before_commit(report, seen, cycle, self.rules)
         along = not plan.empty or bool(seen.people)  # the Dashboard is refreshed only along other writes
         board = self.io.dashboard_cells(seen.snapshot, lambda: after_cycle(
             cycle, cycle.sessions, self.today(), self.io.stamp(), len(report.problems), len(report.warnings),
@@ -129,11 +124,7 @@ class Worker:
         changes = plan.changes + Changes.of(board, state={**seen.recovered, **kept}, log=seen.people)
         with progress.stage("writing", len(plan.writes) + len(plan.appends), "changes", min_items=progress.BIG_CYCLE):
             done = self.io.commit(seen.snapshot, changes)
-        report.created = cycle.created
-        report.actions += of_cycle(seen.ledger, cycle, self.rules.credit_note, self.rules.minor_unit)
-        report.actions += [Action(NOTE, "", detail=note) for note in price_notes(
-            seen.people, self.io.header("services", ""), seen.ledger.services, seen.ledger.invoices,
-            self.rules.credit_note, self.rules.minor_unit)]
+        plan_notes.after_commit(report, seen, cycle, self.rules, self.io.header)
         return replace(seen, snapshot=done.snapshot), done.placed(cycle.invoices)
 
     def _deliver(self, seen: Reading, cycle: CyclePlan, invoices: list[Invoice], report: CycleReport) -> Reading:
