@@ -87,11 +87,16 @@ def with_state(tables: Mapping[str, "Table"], changes: Changes) -> Changes:
 
 def next_rows(tables: Mapping[str, "Table"], changes: Changes) -> Placed:
     """Where each appended row lands: after the last used row of its tab, in order."""
-    last = {key: t.last_row for key, t in tables.items()}
-    by_tab: dict[str, dict[str, int]] = {}
+    keys: dict[str, list[str]] = {}
     for a in changes.rows:
-        last[a.tab] += 1
-        by_tab.setdefault(a.tab, {})[a.key] = last[a.tab]
+        found = keys.get(a.tab)
+        if found is None:
+            found = keys[a.tab] = []
+        found.append(a.key)
+    by_tab: dict[str, dict[str, int]] = {}
+    for tab, appended in keys.items():
+        first = tables[tab].last_row + 1
+        by_tab[tab] = dict(zip(appended, range(first, first + len(appended))))  # a key appended twice: its last row
     return Placed(by_tab)
 
 
