@@ -41,13 +41,21 @@ def creditor_reference(invoice_no: str) -> str:
 def number_key(number: str) -> str:
     """The letters and digits of a number or Client ID as its reference and its remittance text
     carry them: in Latin letters, upper case (`RÉ-2026/0001` -> `RE20260001`)."""
+    if number.isascii():  # the same, without spelling: a sheet may hold 100,000s
+        return _NOT_ALNUM.sub("", number).upper()
     return "".join(c for c in latin(number).upper() if c.isalnum())
+
+
+def former_key(number: str) -> str:
+    """The letters and digits of a number as its former reference carries them: only those
+    in ASCII, upper case (`RÉ-2026/0001` -> `R20260001`)."""
+    return _NOT_ALNUM.sub("", number).upper()
 
 
 def former_reference(number: str) -> str:
     """The reference made before letters outside ASCII were spelled in Latin letters (they were
     left out: `RÉ-2026-0001` -> `RF55R20260001`); "" when it is the reference made now."""
-    former = _reference(_NOT_ALNUM.sub("", number).upper())
+    former = _reference(former_key(number))
     return "" if former == creditor_reference(number) else former
 
 
