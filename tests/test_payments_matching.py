@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -99,3 +100,24 @@ def test_a_long_number_quoted_as_its_qr_code_writes_it_is_matched():
     for text in ("RE-2026-Praxis-Mullerstrasse-0042", "RE 2026 PRAXIS MÜLLERSTRASSE 0042"):
         [m] = match_entries([entry("65.00", "Someone", text)], INVOICES + [long], CLIENTS, open_amount, "EUR")
         assert (m.invoice_no, m.rule) == (long.invoice_no, "invoice number")
+
+
+def test_invoices_fitting_the_amount_are_named_in_the_sheets_order_across_clients_named_alike():
+    """Two clients of one name (and an invoice of a client not on the Clients tab, by its own name)."""
+    clients = CLIENTS + [client("C-009", "Meier, Anna")]
+    invoices = [invoice("INV-2026-0101", "C-009", "65.00"), invoice("INV-2026-0102", "C-001", "65.00"),
+                replace(invoice("INV-2026-0103", "C-404", "65.00"), client_name="Anna Meier"),
+                invoice("INV-2026-0104", "C-002", "65.00"), invoice("INV-2026-0105", "C-009", "65.00")]
+    [m] = match_entries([entry("65.00", "ANNA MEIER", "Behandlung")], invoices, clients, open_amount, "EUR")
+    assert m.problem.startswith("The amount fits 4 open invoices of ANNA MEIER "
+                                "(INV-2026-0101, INV-2026-0102, INV-2026-0103, INV-2026-0105)")
+
+
+def test_a_statements_reference_pays_the_clients_oldest_invoices_among_others():
+    invoices = [replace(invoice("INV-2026-0201", "C-005", "30.00"), issue_date=date(2026, 11, 5)),
+                invoice("INV-2026-0202", "C-001", "10.00"),
+                replace(invoice("INV-2026-0203", "C-005", "20.00"), issue_date=date(2026, 10, 5))]
+    first, second = match_entries([entry("25.00", "x", "RF43C005"), entry("26.00", "x", "RF43C005")],
+                                  invoices, CLIENTS, open_amount, "EUR")
+    assert first.client_id == "C-005"  # 20.00 of INV-2026-0203, then 5.00 of INV-2026-0201
+    assert second.problem.startswith("Quotes the reference of Claire Dubois, but 26.00 is more than they owe (25.00)")

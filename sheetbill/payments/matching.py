@@ -29,11 +29,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from ..core.model import Client, Invoice
 from ..core.number import money
-from ..core.payments import PAYABLE
 from .entries import BankEntry
+from .payable import Payable
 from .quoted import Quotable, Quoted
 from .reference import number_key
 
@@ -60,21 +61,20 @@ def match_entries(entries: Iterable[BankEntry], invoices: Sequence[Invoice], cli
     """A `Match` for each credit of `entries` (debits are left out), in order.
     `open_amount` says what an invoice still asks for; each match lowers it for
     the entries after it."""
-    payable = [i for i in invoices if i.status in PAYABLE and i.invoice_no]
-    still = {i.invoice_no: open_amount(i) for i in payable}
     names = {c.client_id: c.name for c in clients}
+    payable = Payable(invoices, names)
+    still = {i.invoice_no: open_amount(i) for i in payable.invoices}
     quotable = Quotable(invoices, clients, {no for no, left in still.items() if left > 0})
-    by_number = {i.invoice_no: i for i in payable}
     out = []
     for entry in entries:
         if entry.amount <= 0:
             continue
-        match = _one(entry, payable, by_number, still, names, quotable, currency)
+        match = _one(entry, payable, still, names, quotable, currency)
         if match.invoice_no:
             still[match.invoice_no] -= min(entry.amount, still[match.invoice_no])
         elif match.client_id:  # applied to the client's oldest open invoices first
             left = entry.amount
-            for inv in sorted((i for i in payable if i.client_id == match.client_id),
+            for inv in sorted(payable.of_client(match.client_id),
                               key=lambda i: (i.issue_date or date.min, i.invoice_no)):
                 taken = min(left, still[inv.invoice_no])
                 still[inv.invoice_no] -= taken
@@ -83,33 +83,33 @@ def match_entries(entries: Iterable[BankEntry], invoices: Sequence[Invoice], cli
     return out
 
 
-def _one(entry: BankEntry, payable: list[Invoice], by_number: dict[str, Invoice], still: dict[str, Decimal],
-         names: dict[str, str], quotable: Quotable, currency: str) -> Match:
+def _one(entry: BankEntry, payable: Payable, still: dict[str, Decimal], names: dict[str, str], quotable: Quotable,
+         currency: str) -> Match:
     if currency and entry.currency and entry.currency.upper() != currency.upper():
         return Match(entry, problem=f"In {entry.currency}, but the practice bills in {currency}; "
                                     f"enter it in Payments by hand if it pays an invoice")
     said = f"{entry.structured_ref} {entry.text}"
     for rule, find in (("reference", quotable.by_reference), ("invoice number", quotable.by_text)):
-        quoted = _payable(find(said), by_number)
+        quoted = _payable(find(said), payable.by_number)
         if not quoted:
             continue
         if len(quoted) > 1:
             return Match(entry, problem=_several(quoted, names))
         if quoted.clients:
             return _client(entry, quoted.clients[0], payable, still, names)
-        inv = by_number[quoted.invoices[0]]
+        inv = payable.by_number[quoted.invoices[0]]
         if still[inv.invoice_no] <= 0:
             return Match(entry, problem=f"Pays {inv.invoice_no}, which is already paid; check it, then write the "
                                         f"invoice it pays in Matched To")
-        owed = sum((still[i.invoice_no] for i in payable if i.client_id == inv.client_id), Decimal(0))
+        owed = sum((still[i.invoice_no] for i in payable.of_client(inv.client_id)), Decimal(0))
         if entry.amount > owed:
             return Match(entry, problem=f"Pays {inv.invoice_no}, but {_plain(entry.amount)} is more than "
                                         f"{names.get(inv.client_id, inv.client_id)} owes ({_plain(owed)}); "
                                         f"check it, then write {inv.invoice_no} in Matched To to apply it")
         return Match(entry, inv.invoice_no, inv.client_id, rule)
     party = _name_words(entry.counterparty)
-    fits = [i for i in payable if still[i.invoice_no] == entry.amount and party
-            and _same_person(_name_words(names.get(i.client_id, i.client_name)), party)]
+    fits = [i for i in payable.billed_to(lambda name: _same_person(_name_words(name), party))
+            if still[i.invoice_no] == entry.amount] if party else []
     if len(fits) == 1:
         return Match(entry, fits[0].invoice_no, fits[0].client_id, "amount and name")
     if len(fits) > 1:
@@ -140,10 +140,9 @@ def _several(quoted: Quoted, names: dict[str, str]) -> str:
     return f"Names {', '.join(named[:-1])} and {named[-1]}; write the invoice it pays in Matched To"
 
 
-def _client(entry: BankEntry, cid: str, payable: list[Invoice], still: dict[str, Decimal],
-            names: dict[str, str]) -> Match:
+def _client(entry: BankEntry, cid: str, payable: Payable, still: dict[str, Decimal], names: dict[str, str]) -> Match:
     """A statement's reference or Client ID: it pays the client's oldest open invoices."""
-    owed = sum((still[i.invoice_no] for i in payable if i.client_id == cid), Decimal(0))
+    owed = sum((still[i.invoice_no] for i in payable.of_client(cid)), Decimal(0))
     if entry.amount > owed:
         return Match(entry, problem=f"Quotes the reference of {names.get(cid, cid)}, but "
                                     f"{_plain(entry.amount)} is more than they owe ({_plain(owed)}); "
@@ -151,6 +150,7 @@ def _client(entry: BankEntry, cid: str, payable: list[Invoice], still: dict[str,
     return Match(entry, "", cid, "client reference")
 
 
+@lru_cache(maxsize=4096)  # a client's name, once per credit
 def _name_words(name: str) -> frozenset[str]:
     folded = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
     plain = "".join(c for c in folded if not unicodedata.combining(c))
