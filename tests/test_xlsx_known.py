@@ -81,6 +81,35 @@ def test_the_cache_file_survives_a_restart_and_a_damaged_one_is_ignored(tmp_path
     assert len(SheetCache(stored)) == 0
 
 
+def test_a_sheet_is_saved_a_batch_of_rows_at_a_time_and_read_back_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(sheet_cache, "_BATCH", 7)  # 51 rows: eight batches, the last one short
+    path = tmp_path / "w.xlsx"
+    _workbook(path, 50)
+    stored = tmp_path / ".w.xlsx.sheetbill-rows"
+    cache = SheetCache(stored)
+    first = read_sheets(path, heads=["Log"], known=cache)
+    cache.save()
+    again = SheetCache(stored)
+    assert again["Data"].values == first.sheets["Data"] and len(again["Data"].values.rows) == 51
+    assert again["Data"].blocks == cache["Data"].blocks
+
+
+def test_a_cache_with_a_batch_that_is_not_rows_is_not_used(tmp_path):
+    import io
+    import pickle
+
+    entry = known.Known("0-0", "", False, sheet_cache.SheetValues([(1, ("Id",))], 1), ())
+    out = io.BytesIO()
+    pickle.dump(entry, out)
+    pickle.dump(os.getcwd, out)  # where a batch of rows belongs
+    blob = out.getvalue()
+    stored = tmp_path / "rows"
+    stored.write_bytes(struct.pack("<Q", 8 + len(blob)) + blob + pickle.dumps((VERSION, {"Data": (8, len(blob))})))
+    cache = SheetCache(stored)
+    with pytest.raises(KeyError):
+        cache["Data"]
+
+
 def test_the_cache_file_makes_nothing_but_cell_values(tmp_path):
     import pickle
 

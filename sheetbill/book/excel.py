@@ -119,7 +119,7 @@ class ExcelBook:
             finally:
                 self._leased = False
                 gc_hold.release()
-                self.sheets.save()  # what this cycle's reads learnt, unless its commit saved it already
+                self.sheets.save()  # what this cycle's reads and commits learnt
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def hold(self) -> bool:
@@ -230,7 +230,7 @@ class ExcelBook:
             stat = self.path.stat()
             if (stat.st_mtime_ns, stat.st_size) != snapshot.version:
                 raise WorkbookBusy(f"{self.path.name} was changed while sheetbill worked on it; nothing was written, the next run starts over")
-            self.sheets.catch_up(self.path, tmp, grown)
+            self.sheets.catch_up(self.path, tmp, grown, save=not self._leased)  # a cycle saves at the lease's end
             self._keep_backup()
             os.replace(tmp, self.path)
             _fsync_dir(self.path.parent)

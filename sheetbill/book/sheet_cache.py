@@ -17,7 +17,7 @@ import struct
 import tempfile
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO
@@ -30,7 +30,8 @@ from .xlsx.errors import XlsxError
 from .xlsx.known import Known
 from .xlsx.values import SheetValues
 
-VERSION = 5  # 4: numbers under a percent format are kept as markers.Percent; 5: and PercentSign
+VERSION = 6  # 4: numbers under a percent format are kept as markers.Percent; 5: and PercentSign; 6: rows in batches
+_BATCH = 4096  # rows pickled at a time (see `_dump`)
 _FEW_BLOCKS = 2  # blocks of rows a write may leave to parse again before `behind` says so
 _MANY_ROWS = 1000  # rows appended at once that are worth reading back
 _ALLOWED = {
@@ -124,7 +125,7 @@ class SheetCache(MutableMapping[str, Known]):
                     assert self.path is not None  # an index was read from it
                     with open(self.path, "rb") as handle:
                         blob = self._blob(handle, name)
-                entry = _Values(io.BytesIO(blob)).load() if blob is not None else None
+                entry = _load_entry(io.BytesIO(blob)) if blob is not None else None
             except (OSError, EOFError, ValueError, TypeError, AttributeError, IndexError, pickle.UnpicklingError):
                 pass
             if not isinstance(entry, Known):
@@ -187,11 +188,12 @@ class SheetCache(MutableMapping[str, Known]):
         first = grown.first_update
         return first is not None and sum(1 for block in entry.blocks if block.row >= first) > _FEW_BLOCKS
 
-    def catch_up(self, before: Path, after: Path, edits: Mapping[str, Grown]) -> None:
+    def catch_up(self, before: Path, after: Path, edits: Mapping[str, Grown], save: bool = True) -> None:
         """Once a commit wrote `edits` to the workbook `before` as `after`: read back the sheets
         it changed much (see `behind`), and note where the sheets read for their first row
-        only now end, so the next read parses only what changes after this commit. Only
-        ever an optimisation: a failure leaves the entries as they were."""
+        only now end, so the next read parses only what changes after this commit; saved unless
+        `save` is False (a cycle saves once, at its end, when the commit's own memory is free).
+        Only ever an optimisation: a failure leaves the entries as they were."""
         try:
             old, new = fingerprints(before), fingerprints(after)
         except (XlsxError, OSError):
@@ -208,7 +210,8 @@ class SheetCache(MutableMapping[str, Known]):
                 self._read_back(after, names)
             except (XlsxError, OSError):
                 pass
-        self.save()
+        if save:
+            self.save()
 
     def _read_back(self, path: Path, names: list[str]) -> None:
         """Read the sheets `names` of `path` into the cache: the larger ones in a helper
@@ -244,7 +247,7 @@ class SheetCache(MutableMapping[str, Known]):
                         if blob is not None:
                             out.write(blob)
                         elif name in self._entries:  # pickled straight into the file, never held as bytes
-                            pickle.dump(self._entries[name], out, protocol=pickle.HIGHEST_PROTOCOL)
+                            _dump(self._entries[name], out)
                         else:
                             continue  # the file changed under us: that sheet is read in full next time
                         written[name] = (at, out.tell() - at)
@@ -281,7 +284,37 @@ def _read_pickled(path: Path, known: dict[str, Known | None]) -> dict[str, bytes
     """The sheets `known` names read from `path` (on their entries, where given), each pickled."""
     entries = {name: entry for name, entry in known.items() if entry is not None}
     read_sheets(path, list(known), known=entries)
-    return {name: pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL) for name, entry in entries.items()}
+    return {name: _dumped(entry) for name, entry in entries.items()}
+
+
+def _dump(entry: Known, out: BinaryIO) -> None:
+    """An entry as the file holds it: the entry without its rows, then its rows a batch at a
+    time, each batch a pickle of its own, then None. A pickler remembers every object it wrote
+    until it is done: whole, a sheet of 100,000 rows took some 15 MB more to save than to hold."""
+    rows = entry.values.rows
+    pickle.dump(replace(entry, values=SheetValues([], entry.values.max_row)), out, protocol=pickle.HIGHEST_PROTOCOL)
+    for start in range(0, len(rows), _BATCH):
+        pickle.dump(rows[start : start + _BATCH], out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.dump(None, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _dumped(entry: Known) -> bytes:
+    out = io.BytesIO()
+    _dump(entry, out)
+    return out.getvalue()
+
+
+def _load_entry(stream: BinaryIO) -> Known | None:
+    """What `_dump` wrote (None: not an entry)."""
+    head = _Values(stream).load()
+    if not isinstance(head, Known):
+        return None
+    rows: list = []
+    while (batch := _Values(stream).load()) is not None:
+        if not isinstance(batch, list):
+            return None
+        rows += batch
+    return replace(head, values=SheetValues(rows, head.values.max_row))
 
 
 class _Without(MutableMapping[str, Known]):
