@@ -104,3 +104,23 @@ def test_a_refund_receipt_names_the_voids_whose_credit_settles_it(payments, refu
     for number in f.settled_by:  # the credit notes of those voids say that much of their money was refunded
         c = cancellation(a, number, day(9))
         assert c is not None and c.refunded > 0
+
+
+@pytest.mark.parametrize("payments, expected", [
+    # (refunded, reversed by the bank, kept) of INV-1, then of INV-2
+    pytest.param([*TWO_PAID, pay(4, 4, "-10", "Refund -10.00"),
+                  replace(pay(5, 4, "-65", "Chargeback -65.00"), invoice_no="INV-2")],
+                 (("10.00", "0", "55.00"), ("0", "65.00", "0")),
+                 id="a chargeback before the voids comes out of the void its row names, the refund the oldest's"),
+    pytest.param([*TWO_PAID, pay(4, 4, "-80", "Chargeback -80.00")],
+                 (("0", "65.00", "0"), ("0", "15.00", "50.00")), id="a chargeback larger than one void's money"),
+])
+def test_a_chargeback_before_the_voids_is_told_apart_from_a_refund_on_the_void_it_comes_out_of(payments, expected):
+    a = account(TWO_VOIDED, payments)
+    said = [cancellation(a, number, day(5)) for number in ("INV-1", "INV-2")]
+    assert [(c.refunded, c.reversed, c.kept) for c in said if c is not None] == [
+        tuple(D(x) for x in each) for each in expected]
+    f = a.receipt(payments[-1].payment_id)  # its notice: a chargeback, settled by the voids it comes out of
+    assert (f.kind, f.ahead, f.settled_by) == ("chargeback", D(payments[-1].amount).copy_abs(),
+                                               tuple(n for n, c in zip(("INV-1", "INV-2"), said)
+                                                     if c is not None and c.reversed > 0))

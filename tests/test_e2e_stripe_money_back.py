@@ -138,18 +138,24 @@ def test_a_dispute_the_practice_wins_keeps_the_money_paid_and_its_row_says_so(pr
     assert dispute["id"] not in attached_text(practice, statement)
 
 
+LOST = ("Dispute lost: client C-001's payment of 65.00 by card for INV-2026-0001, which is paid, was disputed "
+        "and reversed by the bank: void INV-2026-0001, and correct or cancel the sessions concerned so that the "
+        "invoice made again bills only the rest; the next run then takes the reversal out of the credit the void "
+        "leaves")
+
+
 def test_a_dispute_lost_is_money_gone_from_the_paid_invoice_once(practice, fake_stripe):
-    """The bank decided for Anna: the row no longer waits for a person; it is money paid back, and as
-    its invoice is paid its row says to void it, as a refund made in Stripe does. The event is read
-    once: what the row says next is the run's, not the dispute's again."""
+    """The bank decided for Anna: the row no longer waits for a person; it is money taken back, and as
+    its invoice is paid its row says to void it. The event is read once: what the row says next is the
+    run's, not the dispute's again. Nowhere is it called a refund: the practice refunded nothing, the
+    bank reversed Anna's card payment."""
     dispute = disputed(practice, fake_stripe)
     fake_stripe.close_dispute(dispute["id"], won=False, when=datetime(2026, 11, 25, 8, tzinfo=UTC))
-    lost = REFUNDED.replace("10.00", "65.00")
     for day in (25, 26):
         report = practice.run(on(day))
         row = practice.rows("Payments")[1]
-        assert (row["Reference"], row["Applied To"], row["Problem"]) == (dispute["id"], None, lost)
-        assert [p.message for p in report.problems] == [lost]
+        assert (row["Reference"], row["Applied To"], row["Problem"]) == (dispute["id"], None, LOST)
+        assert [p.message for p in report.problems] == [LOST]
     # AutoPay no longer waits: it charged the open INV-2026-0002, never the 65.00 gone
     assert [i["amount"] for i in fake_stripe.of_kind("payment_intent")] == [6500, 6500]
 
@@ -157,8 +163,36 @@ def test_a_dispute_lost_is_money_gone_from_the_paid_invoice_once(practice, fake_
     practice.set("Sessions", "S-00001", "Status", "Cancelled")
     assert not practice.run(on(27)).problems
     row = practice.rows("Payments")[1]
-    assert (row["Applied To"], row["Problem"]) == ("Refund -65.00", None)
+    assert (row["Applied To"], row["Problem"]) == ("Chargeback -65.00", None)
     assert [i["amount"] for i in fake_stripe.of_kind("payment_intent")] == [6500, 6500]
+
+    (note,) = emails_about(practice, "Credit note")
+    said = "The 65.00 EUR paid on it was disputed with your bank and taken back by it."
+    assert f"It cancels invoice INV-2026-0001 (65.00 EUR). {said}" in body(note)
+    assert f"This credit note cancels invoice INV-2026-0001. {said}" in raw_text(
+        list(note.iter_attachments())[0].get_content())
+    assert not emails_about(practice, "Refund")
+    (notice,) = emails_about(practice, "Card payment reversed")
+    said = body(notice)
+    # Anna had no credit on 22 Nov: the 65.00 came out of what she paid on the invoice voided since
+    assert ("Your payment of 65.00 EUR (Card) of 22 Nov 2026 was disputed with your bank and reversed by it: the "
+            "money went back to you through your bank, not as a refund from us, and it comes out of what you paid "
+            "on invoice INV-2026-0001, to be settled by the credit its cancellation leaves.") in said
+    assert "refunded" not in said.lower()
+    text = attached_text(practice, notice)
+    assert "REVERSED FOR Anna Meier" in text and "Reversed by your bank" in text
+    assert ("Card · 22 Nov 2026, disputed with your bank and reversed by it, from what you paid on invoice "
+            "INV-2026-0001, to be settled by the credit its cancellation leaves") in text
+    assert "Amount reversed 65.00 EUR" in text and "Reference: " + dispute["id"] in text
+    assert "refund" not in text.lower()
+
+    practice.run(FixedClock(datetime(2026, 12, 1, 8, tzinfo=UTC)))  # November's statement
+    (statement,) = emails_about(practice, "Statement")
+    text = attached_text(practice, statement)
+    assert "22 Nov 2026 Card payment reversed: 65.00 EUR disputed" in text
+    assert ("with your bank and taken back by it, to be settled by the credit the cancellation of invoice "
+            "INV-2026-0001 leaves P-00002 · Card · " + dispute["id"]) in text  # the void came after it
+    assert "refund" not in text.lower()
 
 
 def test_a_dispute_made_and_decided_between_two_runs_comes_in_decided(practice, fake_stripe):

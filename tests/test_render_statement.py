@@ -273,3 +273,25 @@ def _released_words(payments: list[Payment], language: str = "") -> list[str]:
 ])
 def test_the_money_back_from_a_void_says_which_refunds_it_settles(payments, language, expected):
     assert _released_words(payments, language) == expected
+
+
+def _chargeback(row: int, day: int, amount: str) -> Payment:
+    return replace(_refund(row, day, amount), method="Card", applied=(Allocation("Chargeback", Decimal(amount)),))
+
+
+@pytest.mark.parametrize("payments, language, expected", [
+    pytest.param([_chargeback(4, 5, "-100")], "", [
+        "from payment P-2: 65.00 EUR, which settles the card payment reversed by your bank on 5 Oct 2026",
+        "from payment P-3: 65.00 EUR, of which 35.00 EUR settles the card payment reversed by your bank on "
+        "5 Oct 2026 and the rest is kept as your credit"], id="a chargeback: never called a refund"),
+    pytest.param([_refund(4, 5, "-10"), _chargeback(5, 6, "-20")], "", [
+        "from payment P-2: 65.00 EUR, of which 30.00 EUR settles the money refunded to you or reversed by your "
+        "bank on 5 Oct 2026, 6 Oct 2026 and the rest is kept as your credit",
+        "from payment P-3, kept as your credit"], id="a refund and a chargeback"),
+    pytest.param([_chargeback(4, 5, "-100")], "fr_FR", [
+        "du paiement P-2 : 65,00\xa0€, qui règlent le paiement par carte annulé par votre banque le 5 oct. 2026",
+        "du paiement P-3 : 65,00\xa0€, dont 35,00\xa0€ règlent le paiement par carte annulé par votre banque le "
+        "5 oct. 2026, le reste conservé en crédit"], id="fr"),
+])
+def test_the_money_back_from_a_void_says_which_chargebacks_it_settles(payments, language, expected):
+    assert _released_words(payments, language) == expected

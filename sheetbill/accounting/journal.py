@@ -26,7 +26,7 @@ from ..core.lifecycle import is_draft_key
 from ..core.model import Allocation, Client, InvoiceStatus, Ledger, Line, Payment
 from ..core.number import ZERO, money
 from ..core.numbering import NumberPattern
-from ..core.payments import CREDIT, REFUND
+from ..core.account import NOT_ON_INVOICES
 from ..core.kind import is_credit_note
 from .refunds import repaid
 
@@ -103,7 +103,7 @@ class Received:
         was credit at the period's end or was refunded."""
         if self.amount < 0:
             return (("", self.amount),)
-        return tuple(("" if a.invoice_no in (CREDIT, REFUND) else a.invoice_no, a.amount)
+        return tuple(("" if a.invoice_no in NOT_ON_INVOICES else a.invoice_no, a.amount)
                      for a in self.allocations if a.amount > 0)
 
 

@@ -45,6 +45,8 @@ from .owner import payment_owner
 from .record import record
 
 CREDIT, REFUND = "Credit", "Refund"  # the Applied To words (core.payments spells them the same)
+CHARGEBACK = "Chargeback"  # a card payment the client's bank reversed (a dispute the practice lost)
+NOT_ON_INVOICES = (CREDIT, REFUND, CHARGEBACK)  # Applied To words that name no invoice
 _END_OF_DAY = 1 << 62  # a row after every row: (day, _END_OF_DAY) is a place after all of a day's payments
 
 
@@ -130,6 +132,7 @@ class Received:
     receipt_no: str
     applications: tuple[Application, ...]
     named: str = ""  # a refund: the invoice its row names (its Invoice No), as the account spells it
+    chargeback: bool = False  # money taken back by the client's bank (Applied To `Chargeback`), not refunded
 
     @property
     def order(self) -> tuple:
@@ -137,6 +140,7 @@ class Received:
 
     @property
     def refund(self) -> bool:
+        """Money that went back to the client (a refund, or a chargeback)."""
         return self.amount < 0
 
     @property
@@ -177,7 +181,7 @@ class InvoiceFigures:
 class ReceiptFigures:
     """What a receipt (or a refund receipt) says, as of its payment's moment."""
 
-    kind: str  # "receipt" or "refund"
+    kind: str  # "receipt", "refund", or "chargeback" (a card payment the client's bank reversed)
     amount: Decimal  # money received, or paid back (positive)
     allocations: tuple[Allocation, ...]  # invoices it paid when it was applied
     unapplied: Decimal  # kept as credit (0 for a refund)
@@ -314,8 +318,8 @@ class Account:
         if r.refund:  # the credit went below nothing: that much was paid back ahead of it
             ahead = max(ZERO, -raw) - max(ZERO, r.amount - raw)
             share = refund_shares(self, date.max)[r.payment_id] if ahead > 0 else None
-            return ReceiptFigures("refund", -r.amount, (), ZERO, still_open, credit, on, ahead,
-                                  share.voided_after(self, r.date) if share is not None else ())
+            return ReceiptFigures("chargeback" if r.chargeback else "refund", -r.amount, (), ZERO, still_open,
+                                  credit, on, ahead, share.voided_after(self, r.date) if share is not None else ())
         allocations = tuple(Allocation(a.invoice_no, a.amount) for a in paid)
         return ReceiptFigures("receipt", r.amount, allocations,
                               r.amount - sum((a.amount for a in allocations), ZERO), still_open, credit, on)
@@ -323,14 +327,15 @@ class Account:
     def payment_on(self, payment_id: str, day: date) -> tuple[Allocation, ...]:
         """Where a payment's money was at the end of `day`, as the books of a period ending that
         day say it: on each invoice issued by then that it was on and that was not void by then,
-        in Applied To's order, and the rest `Credit`; a refund is `Refund` and its amount. Never
+        in Applied To's order, and the rest `Credit`; a refund is `Refund` (a chargeback `Chargeback`) and its
+        amount. Never
         more than the payment. Credit a later invoice uses, and money a later void moves, are
         not there yet. KeyError when the payment is not on the account."""
         r = next((r for r in self.received if r.payment_id == payment_id), None)
         if r is None:
             raise KeyError(payment_id)
         if r.refund:
-            return (Allocation(REFUND, r.amount),)
+            return (Allocation(CHARGEBACK if r.chargeback else REFUND, r.amount),)
         on: dict[str, Decimal] = {}
         left = r.amount
         for a in r.applications:
@@ -396,7 +401,7 @@ def _received(p: Payment, by_no: Mapping[str, Charge]) -> Received:
     for a in p.applied:
         at_receipt = spent + a.amount <= p.amount
         spent += a.amount
-        if a.invoice_no in (CREDIT, REFUND):
+        if a.invoice_no in NOT_ON_INVOICES:
             continue
         c = by_no.get(_key(a.invoice_no))
         on, freed = _spend(free, a.amount, p.date)
@@ -411,7 +416,7 @@ def _received(p: Payment, by_no: Mapping[str, Charge]) -> Received:
         out.append(Application(p.payment_id, c.invoice_no, a.amount, on, at_receipt, void_from, freed))
     named = by_no.get(_key(p.invoice_no)) if p.amount < 0 and p.invoice_no.strip() else None
     return Received(p.payment_id, p.row, p.date, p.amount, p.method, p.reference, p.receipt_no, tuple(out),
-                    named.invoice_no if named is not None else "")
+                    named.invoice_no if named is not None else "", any(a.invoice_no == CHARGEBACK for a in p.applied))
 
 
 def _spend(free: list[list], amount: Decimal, fallback: date) -> tuple[date, tuple[tuple[str, Decimal], ...]]:

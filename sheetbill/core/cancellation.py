@@ -5,7 +5,8 @@ been paid on it becomes the client's credit on the credit note's day
 (`core.account`), and from there is set against invoices made since (often
 the one that replaces it, in the same run), paid back to the client (a
 refund taken out of that credit, also one dated before the void that waited
-for it), or kept as credit. Both the void invoice's document and its credit
+for it; or reversed by the client's bank, a card dispute the practice lost),
+or kept as credit. Both the void invoice's document and its credit
 note's say so, from these figures: what the voids of an account say is kept,
 all together, is never more than the credit the account holds at the end of
 the day (a refund is one void's, the one its row names or else the oldest's,
@@ -37,27 +38,35 @@ class Cancellation:
     paid: Decimal  # what had been paid on the invoice: credit from the void on
     set_against: tuple[Allocation, ...]  # of it, what invoices took since, in the order they took it
     refunded: Decimal = ZERO  # of it, what was paid back to the client (refunds out of the credit)
+    reversed: Decimal = ZERO  # of it, what the client's bank took back (chargebacks out of the credit)
 
     @property
     def kept(self) -> Decimal:
         """What of the money paid on it is still the client's credit."""
-        return self.paid - sum((a.amount for a in self.set_against), ZERO) - self.refunded
+        return self.paid - sum((a.amount for a in self.set_against), ZERO) - self.refunded - self.reversed
 
 
 def cancellation(account: Account, invoice_no: str, day: date) -> Cancellation | None:
     """The cancellation of `invoice_no` as of the end of `day`; None when it is not a void invoice
     of the account.
 
-    What of its money was refunded is what the refunds took of it (`core.refund_share`): they come
-    out of money no void set free first, then out of what the voids set free, the void the refund's
-    row names first, then the oldest void's, so that each void is told only its own share and what
-    all of them say is kept is never more than the credit the account holds at the end of `day`."""
+    What of its money went back to the client is what the refunds took of it (`core.refund_share`):
+    they come out of money no void set free first, then out of what the voids set free, the void the
+    refund's row names first, then the oldest void's, so that each void is told only its own share and
+    what all of them say is kept is never more than the credit the account holds at the end of `day`.
+    Of that, what chargebacks took (money the client's bank took back) is told apart from refunds."""
     c = account.charge(invoice_no)
     if c is None or not c.void:
         return None
     paid, against = void_money(account, {c.invoice_no}, day)
-    refunded = sum((amount for share in refund_shares(account, day, also=c.invoice_no).values()
-                    for number, amount in share.from_voids if number == c.invoice_no), ZERO)
+    reversal = {r.payment_id for r in account.received if r.chargeback}
+    refunded = reversed_ = ZERO
+    for payment_id, share in refund_shares(account, day, also=c.invoice_no).items():
+        took = sum((amount for number, amount in share.from_voids if number == c.invoice_no), ZERO)
+        if payment_id in reversal:
+            reversed_ += took
+        else:
+            refunded += took
     return Cancellation(c.invoice_no, c.voided_by, c.voided_on, paid[c.invoice_no],
                         tuple(Allocation(number, amount) for number, amount in against[c.invoice_no].items()),
-                        refunded)
+                        refunded, reversed_)

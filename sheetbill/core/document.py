@@ -133,15 +133,15 @@ class ReceiptDocument:
     allocations: tuple[Allocation, ...]  # the invoices it paid, and how much of each
     credit: Decimal = Decimal("0")  # the client's credit on account after this payment
     balance: Decimal = Decimal("0")  # still open on invoices issued by `open_on`, after it
-    kind: str = "receipt"  # or "refund": `amount` is then the money paid back (positive)
+    kind: str = "receipt"  # or "refund", "chargeback": `amount` is then the money paid back (positive)
     open_on: datetime.date | None = None  # the day `balance` and `credit` are of (None: the payment's date)
     ahead: Decimal = Decimal("0")  # a refund: what of it was paid back ahead of the credit it comes out of
     settled_by: tuple[str, ...] = ()  # the void invoices whose cancellation settles that
 
     @property
     def out_of_credit(self) -> Decimal:
-        """A refund: what of it came out of the credit the client held on its day."""
-        return self.amount - self.ahead if self.kind == "refund" else Decimal("0")
+        """Money back (a refund, a chargeback): what of it came out of the credit the client held on its day."""
+        return self.amount - self.ahead if self.kind != "receipt" else Decimal("0")
 
     @property
     def applied(self) -> Decimal:
@@ -149,8 +149,8 @@ class ReceiptDocument:
 
     @property
     def unapplied(self) -> Decimal:
-        """The part of this payment that paid no invoice (kept as credit); 0 for a refund."""
-        return Decimal(0) if self.kind == "refund" else self.amount - self.applied
+        """The part of this payment that paid no invoice (kept as credit); 0 for money paid back."""
+        return Decimal(0) if self.kind != "receipt" else self.amount - self.applied
 
 
 def receipt_for(payment: Payment, receipt_no: str, client: Client, practice: Practice,

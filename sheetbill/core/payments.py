@@ -15,6 +15,9 @@ written it is never changed, only appended to:
   `<Invoice No> <amount>` entry is appended after it.
 - `Refund -<amount>`: on a refund row (a negative Amount): money paid back
   out of the client's credit.
+- `Chargeback -<amount>`: on the row of a card dispute the practice lost: the
+  client's card payment reversed by their bank, out of the client's credit
+  (the practice refunded nothing; its documents say so).
 
 A client's Credit is, over all applied payments, Amount minus what was
 applied to invoices that are not void: money paid on an invoice that is
@@ -33,7 +36,7 @@ from functools import cached_property
 from decimal import Decimal
 from typing import Iterable, Literal, Mapping, Sequence, overload
 
-from .account import Accounts, accounts
+from .account import CHARGEBACK, NOT_ON_INVOICES, Accounts, accounts
 from .clients import ClientBook, ClientProblem
 from .lifecycle import is_draft_key
 from .limits import Limits, payment_problem
@@ -54,7 +57,11 @@ DISPUTED = "Disputed"
 # How the words on a dispute row the practice won begin (payments/card_disputes.py): the money stayed,
 # so the row is never applied; its words stay for the record and are no problem to report.
 DISPUTE_WON = "Dispute won"
-_KINDS = {CREDIT.lower(): CREDIT, REFUND.lower(): REFUND}
+# How the words on a dispute row the practice lost begin (payments/card_disputes.py): the bank reversed the
+# client's card payment. The row is applied as money taken back (`Chargeback`, out of the client's credit),
+# and until it can be, what it asks of a person begins with these words too.
+DISPUTE_LOST = "Dispute lost"
+_KINDS = {CREDIT.lower(): CREDIT, REFUND.lower(): REFUND, CHARGEBACK.lower(): CHARGEBACK}
 METHODS = {m.value.lower(): m.value for m in PaymentMethod}
 _METHOD_HINT = "(use Card, Bank transfer, Cash or Other)"
 # Invoices that take payments and whose Paid, Balance and Status are kept here; Draft and Archived
@@ -201,7 +208,7 @@ class _Invoices:
     def counts(self, invoice_no: str) -> bool:
         """Whether money applied to this entry stays there (not credit, refund or a void invoice)."""
         inv = self.by_no.get(invoice_no.strip().upper())
-        return invoice_no not in (CREDIT, REFUND) and (inv is None or inv.status is not InvoiceStatus.VOID)
+        return invoice_no not in NOT_ON_INVOICES and (inv is None or inv.status is not InvoiceStatus.VOID)
 
 
 def plan_payments(ledger: Ledger, invoices: Sequence[Invoice], rules: PaymentRules, today: date,
@@ -238,6 +245,7 @@ class _Run:
         self.frozen: dict[str, str] = {}  # client id -> the payment whose Applied To was cleared
         self.new: list[tuple[Payment, str, Invoice | None]] = []  # (payment, client id, invoice it names)
         self.refused: list[tuple[Payment, str]] = []  # refunds larger than the credit
+        self.chargebacks: set[int] = set()  # rows of lost disputes: money the bank took back (DISPUTE_LOST)
         self.receipt_of: dict[int, str] = {}
         self.waiting: set[int] = set()  # rows whose Problem is only that their session is not invoiced yet
         book = ClientBook(ledger.clients)
@@ -278,6 +286,8 @@ class _Run:
                 new[0].date, today, new[1], self.first_visits.get(new[1]), self.rules.limits.prepayment_days)
             if held:
                 raise _Problem(held)
+            if p.problem.startswith(DISPUTE_LOST) and new[0].amount < 0:
+                self.chargebacks.add(p.row)
             self.new.append(new)
 
     @cached_property
@@ -338,7 +348,7 @@ class _Run:
                 if -p.amount > self._room(p, cid):
                     self.refused.append((p, cid))
                     continue
-                allocs = [Allocation(REFUND, p.amount)]
+                allocs = [Allocation(CHARGEBACK if p.row in self.chargebacks else REFUND, p.amount)]
             else:
                 allocs = self._spend(p.amount, [target] if target else [])
                 allocs += self._spend(p.amount - _sum(allocs), self.index.open_of.get(cid, ()))
@@ -372,8 +382,10 @@ class _Run:
         for p, cid in self.refused:
             assert p.amount is not None and p.date is not None  # refunds passed _validate
             # what is left now (invoices since may have used some), never dated as if it were the credit then
+            what = (f"{DISPUTE_LOST}: the {fmt(-p.amount, minor)} reversed by the bank" if p.row in self.chargebacks
+                    else f"Refund of {fmt(-p.amount, minor)}")
             self.problem[p.row] = self._paid_back(p, cid) or (
-                f"Refund of {fmt(-p.amount, minor)} is more than client {cid}'s Credit still there from payments "
+                f"{what} is more than client {cid}'s Credit still there from payments "
                 f"up to {p.date.isoformat()} ({fmt(self._room(p, cid), minor)})")
 
     def _paid_back(self, p: Payment, cid: str) -> str:
@@ -388,6 +400,11 @@ class _Run:
         assert p.amount is not None  # refunds passed _validate
         no = inv.invoice_no
         which = "which is paid" if on >= inv.total else f"which has {fmt(on, minor)} paid on it"
+        if p.row in self.chargebacks:
+            return (f"{DISPUTE_LOST}: client {cid}'s payment of {fmt(-p.amount, minor)}{_by(p.method)} for {no}, "
+                    f"{which}, was disputed and reversed by the bank: void {no}, and correct or cancel the sessions "
+                    "concerned so that the invoice made again bills only the rest; the next run then takes the "
+                    "reversal out of the credit the void leaves")
         return (f"Client {cid} was refunded {fmt(-p.amount, minor)}{_by(p.method)} for {no}, {which}: void {no}, "
                 "and correct or cancel the sessions refunded so that the invoice made again bills only the rest; "
                 "the next run then takes the refund out of the credit the void leaves")

@@ -36,7 +36,8 @@ from .history import Rows
 from .invoice import checksum
 from .model import Invoice, InvoiceStatus
 from .number import D
-from .payments import CREDIT, REFUND, parse_applied
+from .account import NOT_ON_INVOICES
+from .payments import parse_applied
 from .overtyped import identities
 from .status import invoice_status
 from .plan import CellWrite, RowAppend
@@ -166,7 +167,7 @@ def _set_back(fld: str, old: Mapping[str, str], current: Mapping[str, str]) -> b
 def _on_invoices(applied_to: str) -> bool:
     """Whether Applied To puts money on an invoice (not only Credit or a Refund); a garbled one may."""
     try:
-        return any(a.invoice_no not in (CREDIT, REFUND) for a in parse_applied(applied_to))
+        return any(a.invoice_no not in NOT_ON_INVOICES for a in parse_applied(applied_to))
     except ValueError:
         return True
 

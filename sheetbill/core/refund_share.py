@@ -7,7 +7,10 @@ from the invoice its row names (its Invoice No) when that invoice is among
 them, then from the oldest void (by its credit note's day, then the invoices'
 order). What no credit covers yet is still owed: a refund paid back before
 the void whose credit it comes out of (a card refund made on the card
-service) is settled by that credit once the credit note is made.
+service, or a chargeback: a card payment the client's bank reversed) is
+settled by that credit once the credit note is made. A chargeback is money
+back like a refund and takes its share the same way; the documents word it
+as the bank's.
 
 Every document says where a refund's money came from with these shares: the
 credit notes and the void invoices' Paid (`core.cancellation`), the statement

@@ -64,8 +64,10 @@ class StatementEntry:
     payment_reference: str = ""  # payments: the reference the client gave
     received: Decimal = ZERO  # payments: the money received (refunds: paid back, negative)
     settled_by: str = ""  # a refund paid back ahead of its credit: the voided invoices whose credit settles it (", ")
+    chargeback: bool = False  # a refund that is a card payment the client's bank reversed (a dispute lost)
     settles: tuple[tuple[datetime.date, Decimal], ...] = ()  # money back from a void: the refunds paid back ahead it settles
     # (each refund's date and how much of it), which is that much less credit on this line
+    reversals: int = 0  # of those, how many are chargebacks (card payments the client's bank reversed)
 
     @property
     def settled(self) -> Decimal:
@@ -180,7 +182,7 @@ def _entries(account: Account, start: date, end: date, opening: Decimal,
     balance, out = opening, []
     credit, period = ZERO, False
     shares = refund_shares(account, date.max) if any(r.refund for r in account.received) else {}
-    waiting: list[list] = []  # refunds paid back ahead and still owed: [Payment ID, date, what of it is owed]
+    waiting: list[list] = []  # refunds paid back ahead, still owed: [Payment ID, date, owed, chargeback]
     for entry in _in_refund_order(_rows(account, date.min if shares else start, end, minor), shares):
         if not period and entry.date >= start:
             period, credit = True, account.credit(start - timedelta(days=1))
@@ -193,28 +195,29 @@ def _entries(account: Account, start: date, end: date, opening: Decimal,
             number == entry.invoice_no for number, _ in share.from_voids)} if settled > 0 and entry.kind == RELEASED
                           else set())
         if entry.kind == REFUND and amount > 0:
-            waiting.append([entry.reference, entry.date, amount])
+            waiting.append([entry.reference, entry.date, amount, entry.chargeback])
             if entry.reference in shares:
                 entry = replace(entry, settled_by=", ".join(shares[entry.reference].voided_after(account, entry.date)))
         if not period:
             continue
         balance += amount
         if entry.kind == RELEASED:
-            entry = replace(entry, settles=settles)
+            entry = replace(entry, settles=tuple((day, part) for day, part, _ in settles),
+                            reversals=sum(1 for _, _, chargeback in settles if chargeback))
         out.append(replace(entry, amount=amount, balance=balance))
     return tuple(out)
 
 
-def _settle(waiting: list[list], settled: Decimal, charged: set[str]) -> tuple[tuple[date, Decimal], ...]:
+def _settle(waiting: list[list], settled: Decimal, charged: set[str]) -> tuple[tuple[date, Decimal, bool], ...]:
     """What is owed less by `settled` settles the refunds still owed: first those `charged` to the
     money that settles them, then the others, each in the order they were paid back. Those refunds'
-    dates and how much of each."""
+    dates, how much of each, and whether it is a chargeback."""
     out = []
     for item in sorted(waiting, key=lambda item: item[0] not in charged):
         take = min(settled, item[2])
         if take <= 0:
             break
-        out.append((item[1], take))
+        out.append((item[1], take, item[3]))
         item[2] -= take
         settled -= take
     waiting[:] = [item for item in waiting if item[2] > 0]
@@ -263,7 +266,7 @@ def _rows(account: Account, start: date, end: date, minor: Decimal) -> list[Stat
             kind = REFUND if r.refund else PAYMENT
             entry = StatementEntry(r.date, kind, r.payment_id, ", ".join(a.invoice_no for a in now),
                                    -money(sum((a.amount for a in now), ZERO), minor), ZERO, r.method,
-                                   r.reference, money(r.amount, minor))
+                                   r.reference, money(r.amount, minor), chargeback=r.chargeback)
             rows.append(((r.date, _RANK[kind], (), r.row), entry))
         for a in r.applications:
             if a.on != r.date and start <= a.on <= end and not a.void_by(a.on):

@@ -6,9 +6,12 @@ A dispute comes in as a negative row whose Problem waits for a person
   practice. The row's Problem becomes a note for the record
   (core.payments DISPUTE_WON): never applied, nothing taken off the client's
   account, not reported as a problem, and AutoPay charges the client again;
-- lost: the money is gone. The row's Problem is cleared, and the run applies
-  it as money paid back (out of the client's credit; on a paid invoice its
-  row says to void it, as a refund's does).
+- lost: the money is gone: the client's bank reversed the card payment. The
+  row's Problem becomes the words of a lost dispute (core.payments
+  DISPUTE_LOST), and the run applies it as a chargeback (out of the client's
+  credit; on a paid invoice its row says to void it, as a refund's does),
+  which every document calls a card payment reversed by the bank, never a
+  refund.
 A row added in the same import gets its words at once; a row a person
 already cleared or deleted is left as it is. A dispute won whose row was
 already applied as money gone is named in the run's report, once: the money
@@ -24,7 +27,7 @@ from decimal import Decimal
 from ..book.cells import text
 from ..book.table import Table
 from ..core.number import fmt
-from ..core.payments import DISPUTE_WON, DISPUTED, for_the_record
+from ..core.payments import DISPUTE_LOST, DISPUTE_WON, DISPUTED, for_the_record
 from ..core.plan import CellWrite, RowAppend
 from .card_gateway import CardEvent
 from .card_money import from_minor, local_day
@@ -56,6 +59,12 @@ def won_note(ev: CardEvent, minor_unit: Decimal, tz: tzinfo) -> str:
             "this row stays for the record and is never applied")
 
 
+def lost_note(ev: CardEvent, minor_unit: Decimal, tz: tzinfo) -> str:
+    return (f"{DISPUTE_LOST} on Stripe on {local_day(ev.created, tz).isoformat()}: the client's bank reversed the "
+            f"card payment of {fmt(from_minor(ev.amount, minor_unit), minor_unit)}; the run applies it as money "
+            "taken back, out of the client's credit")
+
+
 def decided(ev: CardEvent, rows: dict[str, DisputeRow], added: list[RowAppend], minor_unit: Decimal,
             tz: tzinfo) -> tuple[CellWrite | None, str]:
     """The Problem cell a decided dispute changes, or an error line for the run's report (both may be
@@ -66,8 +75,7 @@ def decided(ev: CardEvent, rows: dict[str, DisputeRow], added: list[RowAppend], 
     at = next((i for i, a in enumerate(added) if a.key == ev.reference), None)
     if at is not None:
         values = {k: v for k, v in added[at].values.items() if k != "problem"}
-        if won:
-            values["problem"] = won_note(ev, minor_unit, tz)
+        values["problem"] = won_note(ev, minor_unit, tz) if won else lost_note(ev, minor_unit, tz)
         added[at] = RowAppend(added[at].tab, added[at].key, values)
         return None, ""
     row = rows.get(ev.reference)
@@ -81,5 +89,5 @@ def decided(ev: CardEvent, rows: dict[str, DisputeRow], added: list[RowAppend], 
         return CellWrite("payments", row.row, row.payment_id, "problem", row.problem,
                          won_note(ev, minor_unit, tz)), ""
     if row.problem.startswith(DISPUTED):
-        return CellWrite("payments", row.row, row.payment_id, "problem", row.problem, ""), ""
+        return CellWrite("payments", row.row, row.payment_id, "problem", row.problem, lost_note(ev, minor_unit, tz)), ""
     return None, ""  # lost, and a person cleared it already

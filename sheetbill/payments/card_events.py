@@ -34,7 +34,8 @@ from ..book.cells import text
 from ..book.table import Table
 from ..core.model import PaymentMethod
 from ..core.model import InvoiceStatus
-from ..core.payments import CREDIT, DISPUTED, REFUND, parse_applied
+from ..core.account import NOT_ON_INVOICES
+from ..core.payments import DISPUTED, parse_applied
 from ..core.status import invoice_status
 from ..core.plan import CellWrite, RowAppend
 from .autopay_setup import saved_card
@@ -46,7 +47,7 @@ CURSOR = "stripe/events_since"
 SEEN = "stripe/events_seen"  # the ids of the events of the cursor's second, read again next run and skipped
 FIRST_LOOK_BACK = 30 * 86400  # the first run reads the last 30 days
 DISPUTE = (f"{DISPUTED} on Stripe: answer the dispute in the Stripe dashboard; once it is decided, the next run "
-           "settles this row (won: nothing is taken off the client's account; lost: it is applied as a refund). "
+           "settles this row (won: nothing is taken off the client's account; lost: it is applied as money the bank took back). "
            "AutoPay leaves this client alone until then")
 
 
@@ -82,7 +83,7 @@ def _last_invoice(payments: Table, values: tuple[object, ...]) -> str:
         applied = parse_applied(text(payments.get(values, "applied_to")))
     except ValueError:
         return ""
-    return next((a.invoice_no for a in reversed(applied) if a.invoice_no not in (CREDIT, REFUND)), "")
+    return next((a.invoice_no for a in reversed(applied) if a.invoice_no not in NOT_ON_INVOICES), "")
 
 
 def void_invoices(invoices: Table | None) -> set[str]:

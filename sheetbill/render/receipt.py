@@ -13,6 +13,9 @@ from .context import (ClientContext, PracticeContext, client_context, format_dat
                       money_format, practice_context, text)
 
 
+TITLES = {"receipt": N_("Receipt"), "refund": N_("Refund receipt"), "chargeback": N_("Card payment reversed")}
+
+
 class AllocationContext(TypedDict):
     invoice_no: str
     amount: str
@@ -21,8 +24,9 @@ class AllocationContext(TypedDict):
 class ReceiptContext(TypedDict):
     practice: PracticeContext
     client: ClientContext
-    kind: str  # "receipt", or "refund" (money paid back to the client)
-    title: str  # "Receipt" or "Refund receipt"
+    kind: str  # "receipt", or "refund" (money back to the client: paid back, or reversed by the bank)
+    chargeback: bool  # a "refund" that is the client's card payment reversed by their bank (a dispute lost)
+    title: str  # "Receipt", "Refund receipt" or "Card payment reversed"
     number: str  # the receipt number, RCPT-2026-0001
     payment_id: str
     date: str
@@ -56,8 +60,9 @@ def receipt_context(doc: ReceiptDocument) -> ReceiptContext:
     return {
         "practice": practice_context(doc.practice),
         "client": client_context(doc.client),
-        "kind": doc.kind,
-        "title": _(N_("Refund receipt") if doc.kind == "refund" else N_("Receipt")),
+        "kind": "receipt" if doc.kind == "receipt" else "refund",
+        "chargeback": doc.kind == "chargeback",
+        "title": _(TITLES[doc.kind]),
         "number": text(doc.receipt_no),
         "payment_id": text(doc.payment_id),
         "date": format_date(doc.date, language),

@@ -28,6 +28,7 @@ class EntryContext(TypedDict):
     date: str
     date_iso: str
     kind: str  # "invoice", "credit_note", "payment", "released" (taken off a voided invoice), "refund"
+    chargeback: bool  # a "refund" that is a card payment the client's bank reversed (a dispute lost)
     reference: str  # the invoice's or credit note's number, the payment's ID
     invoice_no: str  # the invoices concerned: itself, the one credited, the ones paid (", ")
     invoice_count: int  # how many invoice_no names
@@ -47,6 +48,7 @@ class EntryContext(TypedDict):
     settles_dates: str  # those refunds' dates (", ")
     settles_count: int  # how many refunds
     settles_all: bool  # all of it settles them: none is kept as credit
+    settles_kind: str  # what those are: "refund", "chargeback" (all card payments the bank reversed) or "both"
     balance: str
 
 
@@ -144,6 +146,7 @@ def _entry(entry: StatementEntry, amount: Money, language: str = "",
         "date": format_date(entry.date, language),
         "date_iso": entry.date.isoformat(),
         "kind": entry.kind,
+        "chargeback": entry.chargeback,
         "reference": text(entry.reference),
         "invoice_no": text(entry.invoice_no),
         "invoice_count": len(entry.invoice_no.split(", ")) if entry.invoice_no else 0,
@@ -164,6 +167,8 @@ def _entry(entry: StatementEntry, amount: Money, language: str = "",
         "settles_dates": ", ".join(dict.fromkeys(format_date(day, language) for day, _ in entry.settles)),
         "settles_count": len({day for day, _ in entry.settles}),
         "settles_all": bool(entry.settles) and entry.amount <= 0,
+        "settles_kind": "" if not entry.settles else "refund" if not entry.reversals else
+        "chargeback" if entry.reversals == len(entry.settles) else "both",
         "balance": amount(entry.balance),
     }
 
