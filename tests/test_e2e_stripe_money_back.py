@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from sheetbill.payments.card_events import DISPUTE
 
 from .conftest import NOW, FixedClock, session
@@ -193,6 +195,61 @@ def test_a_dispute_lost_is_money_gone_from_the_paid_invoice_once(practice, fake_
     assert ("with your bank and taken back by it, to be settled by the credit the cancellation of invoice "
             "INV-2026-0001 leaves P-00002 · Card · " + dispute["id"]) in text  # the void came after it
     assert "refund" not in text.lower()
+
+
+INQUIRY_CLOSED = ("Dispute won on Stripe on 2026-11-25 (the bank's inquiry was closed without a chargeback): the "
+                  "practice keeps the 65.00 and nothing is taken off the client's account; this row stays for the "
+                  "record and is never applied")
+PREVENTED = ("Dispute prevented on Stripe on 2026-11-25: no chargeback was filed, so this row takes nothing off the "
+             "client's account (a refund made to prevent it comes in as its own row); this row stays for the record "
+             "and is never applied")
+
+
+@pytest.mark.parametrize("status, inquiry, note", [("warning_closed", True, INQUIRY_CLOSED),
+                                                   ("prevented", False, PREVENTED)])
+def test_a_dispute_closed_without_a_chargeback_moves_no_money(practice, fake_stripe, status, inquiry, note):
+    """An inquiry the bank closed (warning_closed), or a dispute stopped before it became a chargeback
+    (prevented): nothing was taken from the practice by the dispute, as when it is won. The row says
+    so, is never applied nor reported, and AutoPay charges Anna's open invoice again."""
+    pi = autopay_client(practice, fake_stripe)
+    dispute = fake_stripe.dispute(pi["id"], when=datetime(2026, 11, 22, 8, tzinfo=UTC), inquiry=inquiry)
+    practice.append("Sessions", session("S-00002", date(2026, 11, 20)))
+    practice.run(on(22))
+    fake_stripe.close_dispute(dispute["id"], when=datetime(2026, 11, 25, 8, tzinfo=UTC), status=status)
+    for day in (25, 26):
+        report = practice.run(on(day))
+        assert not report.problems and not report.errors
+        row = practice.rows("Payments")[1]
+        assert (row["Reference"], row["Applied To"], row["Receipt No"], row["Problem"]) == (
+            dispute["id"], None, None, note)
+    assert [(i["Invoice No"], i["Status"]) for i in practice.rows("Invoices")] == [
+        ("INV-2026-0001", "Paid"), ("INV-2026-0002", "Paid")]
+    assert [i["amount"] for i in fake_stripe.of_kind("payment_intent")] == [6500, 6500]
+    anna = practice.rows("Clients")[0]
+    assert (money(anna["Balance"]), money(anna["Credit"])) == (Decimal("0.00"), Decimal("0.00"))
+    assert not emails_about(practice, "Refund") and not emails_about(practice, "reversed")
+
+
+def test_a_dispute_closed_as_stripe_says_something_new_waits_for_a_person_who_is_told_what_to_do(
+        practice, fake_stripe):
+    """A status sheetbill does not know: whether the money stayed is not guessed. The row keeps waiting
+    (AutoPay too), and its Problem no longer says the next run settles it, but what a person does."""
+    dispute = disputed(practice, fake_stripe)
+    fake_stripe.close_dispute(dispute["id"], when=datetime(2026, 11, 25, 8, tzinfo=UTC), status="settled_elsewhere")
+    said = ("Disputed on Stripe and closed there on 2026-11-25 as 'settled_elsewhere', which sheetbill does not "
+            "know: if the 65.00 is gone, clear this Problem (the row is then applied as money paid back); if the "
+            "practice kept it, delete this row. AutoPay leaves this client alone until then")
+    report = practice.run(on(25))
+    assert report.errors == [f"{dispute['id']}: the dispute was closed on Stripe as 'settled_elsewhere'; "
+                             "left for a person (its row says what to do)"]
+    for day in (25, 26):
+        if day == 26:
+            report = practice.run(on(day))
+            assert not report.errors
+        row = practice.rows("Payments")[1]
+        assert (row["Applied To"], row["Problem"]) == (None, said)
+        assert [p.message for p in report.problems] == [said]
+    assert len(fake_stripe.of_kind("payment_intent")) == 1  # AutoPay still leaves Anna alone
 
 
 def test_a_dispute_made_and_decided_between_two_runs_comes_in_decided(practice, fake_stripe):

@@ -57,6 +57,9 @@ DISPUTED = "Disputed"
 # How the words on a dispute row the practice won begin (payments/card_disputes.py): the money stayed,
 # so the row is never applied; its words stay for the record and are no problem to report.
 DISPUTE_WON = "Dispute won"
+# How the words on a dispute row begin when the dispute was stopped before it became a chargeback: the
+# dispute took nothing (a refund made to stop it is a row of its own); as a dispute won, for the record.
+DISPUTE_PREVENTED = "Dispute prevented"
 # How the words on a dispute row the practice lost begin (payments/card_disputes.py): the bank reversed the
 # client's card payment. The row is applied as money taken back (`Chargeback`, out of the client's credit),
 # and until it can be, what it asks of a person begins with these words too.
@@ -483,8 +486,8 @@ def _by(method: str) -> str:
 
 
 def for_the_record(problem: str) -> bool:
-    """Words a Payments row keeps that ask nothing of anyone (a dispute the practice won)."""
-    return problem.startswith(DISPUTE_WON)
+    """Words a Payments row keeps that ask nothing of anyone (a dispute the practice won, or one prevented)."""
+    return problem.startswith((DISPUTE_WON, DISPUTE_PREVENTED))
 
 
 def _has_content(p: Payment) -> bool:

@@ -26,8 +26,11 @@ class CardEvent:
     """One thing that happened on the service's side, in sheetbill's terms.
 
     kind: "paid" (a payment succeeded), "refunded", "disputed", "dispute_won"
-    (decided for the practice: the money stays), "dispute_lost" (the money
-    is gone), "dispute_closed" (decided otherwise: `status` says how), or
+    (decided for the practice, or an inquiry closed: the money stays),
+    "dispute_lost" (the money is gone), "dispute_prevented" (stopped before
+    it became a chargeback: the dispute took nothing; a refund made to stop
+    it is its own "refunded" event), "dispute_closed" (closed otherwise:
+    `status` says how), or
     "card_saved" (a client finished AutoPay's card set-up: reference the
     Checkout Session, customer the customer the card was saved to, amount 0);
     amount in minor units, positive; reference: the PaymentIntent (paid),

@@ -7,7 +7,7 @@ into the metadata of the PaymentIntent a payment makes. AutoPay's card
 set-up is a Customer and a Checkout Session in setup mode for it (the
 client id in both metadata); its `checkout.session.completed` event says the
 card is saved. A dispute is read when it is made (`charge.dispute.created`)
-and when it is decided (`charge.dispute.closed`, its status won or lost).
+and when it is decided (`charge.dispute.closed`, its status won, lost, warning_closed or prevented).
 Network failures,
 429 and 5xx are retried by the package with the same idempotency key.
 """
@@ -21,9 +21,11 @@ from .card_gateway import CardError, CardEvent, CardSetup, Charge, PayLink
 
 KINDS = {"payment_intent.succeeded": "paid", "refund.created": "refunded", "charge.dispute.created": "disputed",
          "charge.dispute.closed": "dispute_closed", "checkout.session.completed": "card_saved"}
-# A closed dispute's status (Stripe sends charge.dispute.closed once it is lost, won or, for an inquiry that
-# never became a chargeback, warning_closed): whether the practice kept the money.
-CLOSED = {"won": "dispute_won", "warning_closed": "dispute_won", "lost": "dispute_lost"}
+# A closed dispute's status (Stripe sends charge.dispute.closed once it is lost, won, or, for an inquiry that
+# never became a chargeback, warning_closed; prevented: stopped before it became one): whether the practice
+# kept the money. Any other status is left for a person (card_disputes.py).
+CLOSED = {"won": "dispute_won", "warning_closed": "dispute_won", "lost": "dispute_lost",
+          "prevented": "dispute_prevented"}
 
 
 class StripeGateway:
@@ -133,7 +135,7 @@ def _event(ev, kind: str) -> CardEvent:
     if kind == "paid":
         return CardEvent(ev.id, ev.created, kind, obj["id"], obj["id"], obj["amount_received"], obj["currency"],
                          dict(obj.get("metadata") or {}))
-    if kind == "dispute_closed":  # "dispute_won", "dispute_lost"; else the status is for a person to read
+    if kind == "dispute_closed":  # "dispute_won", "dispute_lost", "dispute_prevented"; else for a person to read
         kind = CLOSED.get(obj.get("status") or "", kind)
     return CardEvent(ev.id, ev.created, kind, obj["id"], obj.get("payment_intent") or "", obj["amount"],
                      obj["currency"], dict(obj.get("metadata") or {}), status=obj.get("status") or "")

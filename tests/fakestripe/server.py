@@ -142,24 +142,31 @@ class FakeStripe:
             self._event("refund.created", r, created)
             return r
 
-    def dispute(self, intent_id: str, amount: int | None = None, when=None) -> dict:
+    def dispute(self, intent_id: str, amount: int | None = None, when=None, inquiry: bool = False) -> dict:
+        """The client disputes a payment with their bank (`inquiry`: the bank only asks first, status
+        warning_needs_response)."""
         with self.lock:
             pi = self.objects[intent_id]
             created = _stamp(when, self.now)
             d = shapes.dispute(self._id("dp"), amount or pi["amount"], pi["currency"], pi["latest_charge"],
                                intent_id, created)
+            if inquiry:
+                d["status"] = "warning_needs_response"
             self.objects[d["id"]] = d
             self._event("charge.dispute.created", d, created)
             return d
 
-    def close_dispute(self, dispute_id: str, won: bool, when=None) -> dict:
+    def close_dispute(self, dispute_id: str, won: bool = False, when=None, status: str | None = None) -> dict:
         """The card network decides a dispute: won, Stripe gives the money back (its funds_reinstated
-        event, then charge.dispute.closed with status won); lost, charge.dispute.closed with status lost."""
+        event, then charge.dispute.closed with status won); lost, charge.dispute.closed with status lost;
+        `status` another of Stripe's (warning_closed: an inquiry closed without a chargeback, prevented:
+        stopped before it became one), charge.dispute.closed with that status."""
         with self.lock:
             d = self.objects[dispute_id]
             created = _stamp(when, self.now)
-            d.update(status="won" if won else "lost", is_charge_refundable=False)
-            if won:
+            status = status or ("won" if won else "lost")
+            d.update(status=status, is_charge_refundable=False)
+            if status == "won":
                 self._event("charge.dispute.funds_reinstated", d, created)
             self._event("charge.dispute.closed", d, created)
             return d
