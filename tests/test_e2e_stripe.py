@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from sheetbill.payments.card_events import DISPUTE
 
 from .conftest import NOW, FixedClock, session
@@ -373,3 +375,30 @@ def test_a_declined_card_email_speaks_the_clients_language_and_says_what_each_li
             f"  Rechnung INV-2026-0001, offen 65,00\xa0€: {links['INV-2026-0001']}\n"
             f"  Rechnung INV-2026-0002, offen 50,00\xa0€: {links['INV-2026-0002']}\n") in body
     assert "Mit freundlichen Grüßen" in body and "Dear" not in body
+
+
+@pytest.mark.parametrize("language, code, said", [
+    ("de", "insufficient_funds", "doch die Zahlung wurde abgelehnt: Auf Ihrer Karte ist nicht genug Deckung für "
+                                 "diese Zahlung."),
+    ("fr", "expired_card", "mais le paiement a été refusé : Votre carte a expiré."),
+    ("", "incorrect_cvc", "but the payment was declined: The card's security code (CVC) is incorrect."),
+    ("de", "no_such_code_yet", "doch die Zahlung wurde abgelehnt: Ihre Karte konnte nicht belastet werden."),
+])
+def test_the_reason_a_card_was_declined_is_told_in_the_clients_language(practice, fake_stripe, language, code, said):
+    """Stripe's words ("Your card has insufficient funds.") were put into German and French emails as
+    they came; the decline code now picks a sentence in the client's language, and a code sheetbill
+    has no sentence for a general one in that language."""
+    from .test_e2e_language import speaks
+
+    with_stripe(practice, autopay={"C-001": "cus_anna"})
+    if language:
+        speaks(practice, "C-001", language)
+    fake_stripe.add_customer("cus_anna", declines=code)
+    one_invoice(practice)
+    report = practice.run()
+    assert any("AutoPay: the card was declined" in p.message for p in report.problems)
+    practice.run()
+    [mail] = [m for m in practice.emails() if m["Subject"] and "65" in m["Subject"] and "INV" not in m["Subject"]]
+    body = " ".join(mail.get_body(("plain",)).get_content().split())
+    assert said in body
+    assert "Your card" not in body or not language

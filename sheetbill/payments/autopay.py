@@ -31,13 +31,31 @@ PREFIX = "autopay/"
 YES = {"yes", "y", "true", "1", "ja", "x"}
 
 
+CODE = "code:"  # before the decline code in `autopay/<client>/<day>` (values of older runs have none)
+
+
 @dataclass(frozen=True)
 class Declined:
     client_id: str
     row: int
     amount: Decimal
-    message: str
+    message: str  # the card service's words (for the admin)
     intent: str
+    code: str = ""  # its decline code (the client reads a sentence for it: decline_reasons.py)
+
+
+def declined_state(intent: str, cents: int, code: str, message: str) -> str:
+    """`declined <intent> <cents> code:<code> <message>`: what a declined charge leaves in the state."""
+    return f"declined {intent or '-'} {cents} {CODE}{code} {message}"
+
+
+def read_declined(value: str) -> tuple[str, int, str, str]:
+    """(intent, cents, code, message) of a `declined_state` value, or of an older one without a code."""
+    _, intent, cents, rest = (value.split(" ", 3) + ["", "", ""])[:4]
+    code = ""
+    if rest.startswith(CODE):
+        code, _, rest = rest[len(CODE):].partition(" ")
+    return intent, int(cents or 0), code, rest
 
 
 @dataclass
@@ -98,6 +116,6 @@ def autopay(gateway: CardGateway, tables: Mapping[str, Table], invoices: Callabl
                 "date": today, "client": client_id, "invoice_no": "", "amount": from_minor(charge.amount, minor_unit),
                 "method": PaymentMethod.CARD.value, "reference": charge.intent}))
         else:
-            run.state[done] = f"declined {charge.intent or '-'} {cents} {charge.message}"
-            run.declined.append(Declined(client_id, row, owed, charge.message, charge.intent))
+            run.state[done] = declined_state(charge.intent, cents, charge.code, charge.message)
+            run.declined.append(Declined(client_id, row, owed, charge.message, charge.intent, charge.code))
     return run

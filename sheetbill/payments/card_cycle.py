@@ -20,7 +20,7 @@ from ..core.account import Account, InvoiceFigures
 from ..core.plan import RowProblem
 from ..deliver.outgoing import email_template_of
 from .autopay import PREFIX as AUTOPAY
-from .autopay import AutoPayRun, Declined, autopay
+from .autopay import AutoPayRun, Declined, autopay, read_declined
 from .autopay_setup import MAIL, PAGE, SetupRun, forgotten, setup_key, waiting
 from .card_events import EventImport, import_events, since
 from .card_gateway import CardError, CardGateway
@@ -161,8 +161,8 @@ def declined_emails(config, today, stamp: str, clients, invoices, state, can_sen
             continue  # sent (or a person said so: `sheetbill resolve`)
         if mailed == "sending" and config.email.transport == "smtp":
             continue  # a run stopped while sending: over SMTP a person answers (core.delivery.unknown_outcomes)
-        _, intent, cents, message = (value.split(" ", 3) + ["", "", ""])[:4]
-        amount = from_minor(int(cents or 0), card_unit(config.practice.currency))
+        intent, cents, code, message = read_declined(value)
+        amount = from_minor(cents, card_unit(config.practice.currency))
         mine = {i.invoice_no for i in invoices if i.client_id == client_id}
         links = []
         for no, url in sorted(urls.items()):
@@ -170,7 +170,7 @@ def declined_emails(config, today, stamp: str, clients, invoices, state, can_sen
                     and figures.balance > 0:
                 links.append(OpenLink(no, figures.balance, url))
         try:
-            item = declined_email(Declined(client_id, 0, amount, message, intent), client, config.practice,
+            item = declined_email(Declined(client_id, 0, amount, message, intent, code), client, config.practice,
                                   config.email.sender, partial(email_template_of, config), links, today, stamp)
         except Exception as exc:  # a broken template, an unusable address: the next clients go on
             errors.append(f"AutoPay declined-card email of {client_id}: not made: {exc}")

@@ -60,13 +60,15 @@ class CardSetup:
 
 @dataclass(frozen=True)
 class Charge:
-    """The outcome of an off-session charge: succeeded, or declined (with the service's words)."""
+    """The outcome of an off-session charge: succeeded, or declined (with the service's words, and its
+    decline code: "insufficient_funds", "expired_card"... "" when it gave none)."""
 
     intent: str
     succeeded: bool
     amount: int
     created: int
     message: str = ""
+    code: str = ""
 
 
 class CardGateway(Protocol):

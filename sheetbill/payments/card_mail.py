@@ -18,9 +18,10 @@ from ..core.marks import AUTOPAY_MAIL
 from ..core.model import Client
 from ..deliver.compose import compose, message_id
 from ..deliver.exactly_once import Outgoing
-from ..language import document_language
+from ..language import document_language, gettext_for
 from ..render.context import client_context, money_format, practice_context
 from .autopay import Declined
+from .decline_reasons import decline_reason
 
 PREFIX = f"{AUTOPAY_MAIL}/"
 Templates = Callable[[str], Path]  # a template's name -> its file (deliver.outgoing.email_template_of)
@@ -46,7 +47,9 @@ def declined_email(declined: Declined, client: Client, practice: Practice, sende
     line for each of `links`. Raises as deliver.compose.compose does."""
     context = _context(client, practice)
     amount = money_format(practice, context["language"])
-    context.update(amount=amount(declined.amount), reason=declined.message,
+    # why, in the client's words: a sentence for the decline code, never the card service's English
+    reason = decline_reason(declined.code, gettext_for(context["language"]))
+    context.update(amount=amount(declined.amount), reason=reason,
                    links=[{"number": link.invoice_no, "open": amount(link.open), "url": link.url} for link in links])
     msg = compose(context, datetime.combine(day, time(12), UTC),
                   message_id(("autopay-declined", declined.client_id, day.isoformat()),

@@ -91,7 +91,9 @@ class StripeGateway:
         except stripe.CardError as exc:
             found = exc.error.payment_intent if exc.error is not None else None
             intent = found.to_dict() if found is not None else {}
-            return Charge(intent.get("id", ""), False, amount, intent.get("created", 0), exc.user_message or str(exc))
+            code = (exc.error.decline_code or exc.error.code) if exc.error is not None else exc.code
+            return Charge(intent.get("id", ""), False, amount, intent.get("created", 0), exc.user_message or str(exc),
+                          code or "")
         except stripe.StripeError as exc:
             raise CardError(_said(exc)) from None
         return Charge(pi.id, pi.status == "succeeded", pi.amount, pi.created,

@@ -15,8 +15,9 @@ What a customer does on Stripe's side is done by calling the fake directly:
 `restrictions.completed_sessions.limit` is met: Stripe switches a link off
 once that many payments are completed), `refund(intent_id, amount, when)`, `dispute(...)`,
 `close_dispute(dispute_id, won, when)`,
-`add_customer(id, card=True, declines=False)`, `complete_setup(session_id, when)`
-(the client saves a card on a set-up page). Stripe's fee on a payment is
+`add_customer(id, card=True, declines=False)` (`declines` True, or the decline
+code the card's bank gives: "insufficient_funds", "expired_card"...),
+`complete_setup(session_id, when)` (the client saves a card on a set-up page). Stripe's fee on a payment is
 1.5% + 25 cents.
 """
 
@@ -87,7 +88,7 @@ class FakeStripe:
         with self.lock:
             self.faults.append({"path": path, "kind": kind, "times": times})
 
-    def add_customer(self, cid: str, card: bool = True, declines: bool = False) -> None:
+    def add_customer(self, cid: str, card: bool = True, declines: bool | str = False) -> None:
         with self.lock:
             methods = [shapes.payment_method(f"pm_{cid}", cid, "0002" if declines else "4242", self.now)] if card else []
             self.customers[cid] = {"methods": methods, "declines": declines}
@@ -290,9 +291,29 @@ class FakeStripe:
                                        {"type": "card_error", "code": "card_declined"})
             self.objects[pi["id"]] = pi
             self._event("payment_intent.payment_failed", pi, self.now)
-            return 402, shapes.error("card_error", "Your card was declined.", "card_declined",
-                                     decline_code="generic_decline", payment_intent=pi)
+            return 402, decline(customer["declines"], pi)
         return 200, self._succeed(amount, currency, form["customer"], form.get("payment_method"), metadata, self.now)
+
+
+# What Stripe answers for a card its bank declines, by decline code: (error code, message), as Stripe's
+# docs give them (an expired card or a wrong CVC has an error code of its own, the others card_declined).
+DECLINES = {
+    "generic_decline": ("card_declined", "Your card was declined."),
+    "insufficient_funds": ("card_declined", "Your card has insufficient funds."),
+    "expired_card": ("expired_card", "Your card has expired."),
+    "incorrect_cvc": ("incorrect_cvc", "Your card's security code is incorrect."),
+    "processing_error": ("processing_error", "An error occurred while processing your card. Try again in a little bit."),
+    "do_not_honor": ("card_declined", "Your card was declined."),
+    "lost_card": ("card_declined", "Your card was declined."),
+    "stolen_card": ("card_declined", "Your card was declined."),
+}
+
+
+def decline(declines: bool | str, pi: dict) -> dict:
+    """The error body of a declined charge (`declines`: True for a generic decline, or the decline code)."""
+    code = declines if isinstance(declines, str) else "generic_decline"
+    error_code, message = DECLINES.get(code, ("card_declined", "Your card was declined."))
+    return shapes.error("card_error", message, error_code, decline_code=code, payment_intent=pi)
 
 
 def fee(amount: int) -> int:
