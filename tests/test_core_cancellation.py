@@ -124,3 +124,16 @@ def test_a_chargeback_before_the_voids_is_told_apart_from_a_refund_on_the_void_i
     assert (f.kind, f.ahead, f.settled_by) == ("chargeback", D(payments[-1].amount).copy_abs(),
                                                tuple(n for n, c in zip(("INV-1", "INV-2"), said)
                                                      if c is not None and c.reversed > 0))
+
+
+def test_a_refund_of_a_charge_that_paid_both_voids_before_them_comes_off_the_last_paid_first_everywhere():
+    """One charge paid INV-1 and INV-2; 100.00 of it refunded (naming both) before both were voided: the
+    refund receipt's invoices, the voids it names as settling it and the credit notes say the same."""
+    paid = [pay(2, 3, "130", "INV-1 65.00; INV-2 65.00"),
+            replace(pay(3, 4, "-100", "Refund -100.00"), invoice_no="INV-1, inv-2")]
+    a = account(TWO_VOIDED, paid)
+    f = a.receipt("P-3")
+    assert (f.allocations, f.ahead, f.settled_by) == (
+        (Allocation("INV-2", D("65.00")), Allocation("INV-1", D("35.00"))), D("100.00"), ("INV-2", "INV-1"))
+    said = [cancellation(a, number, day(5)) for number in ("INV-1", "INV-2")]
+    assert [(c.refunded, c.kept) for c in said if c is not None] == [(D("35.00"), D("30.00")), (D("65.00"), D(0))]

@@ -532,3 +532,27 @@ def test_a_payment_dated_a_year_before_the_client_had_anything_is_held_naming_th
     fixed = replace(typo, date=date(2026, 11, 20))
     p = plan_payments(replace(ledger, payments=(fixed, deposit)), (first,), rules, TODAY)
     assert written(p, "payments", "applied_to")["P-00001"] == "INV-2026-0001 65.00" and 2 not in problems(p)
+
+
+def test_a_refund_of_a_payment_that_paid_several_invoices_says_what_came_off_each_and_what_to_void():
+    """The refund names the invoices the card payment paid (`INV-1, INV-2`): the account takes it back
+    from the last paid first, and the row says so and asks to void only the invoices it came off; a
+    lost dispute of the same payment says the bank reversed it; an invoice of another client is refused."""
+    invoices = (invoice("INV-1", "65.00", paid="65.00"), invoice("INV-2", "65.00", paid="65.00"))
+    charge = payment(row=2, pid="P-1", who="C-001", amount="130.00", applied="INV-1 65.00; INV-2 65.00", receipt="R-1")
+    refund = payment(row=3, who="C-001", inv="INV-1, INV-2", amount="-10.00", day=date(2026, 11, 11))
+    assert problems(plan(charge, refund, invoices=invoices))[3] == (
+        "Client C-001 was refunded 10.00 by card of a payment that paid INV-1 and INV-2: 10.00 taken back from INV-2 "
+        "(the last paid first). Void INV-2, and correct or cancel the sessions refunded so that the invoice made "
+        "again bills only the rest; the next run then takes the refund out of the credit the void leaves")
+    lost = replace(refund, amount=M("-100.00"), problem="Dispute lost on Stripe on 2026-11-11: ...")
+    assert problems(plan(charge, lost, invoices=invoices))[3] == (
+        "Dispute lost: client C-001's payment by card that paid INV-1 and INV-2 was disputed and 100.00 of it "
+        "reversed by the bank: 65.00 taken back from INV-2 and 35.00 from INV-1 (the last paid first). Void INV-2 "
+        "and INV-1, and correct or cancel the sessions refunded so that the invoices made again bill only the rest; "
+        "the next run then takes the reversal out of the credit the voids leave")
+    voided = tuple(replace(i, status=InvoiceStatus.VOID) for i in invoices)
+    assert 3 not in problems(plan(charge, lost, invoices=voided))  # the voids left the credit: applied
+    others = (*invoices, invoice("INV-3", "65.00", who="C-002"))
+    assert problems(plan(charge, replace(refund, invoice_no="INV-1, INV-3"), invoices=others))[3] == (
+        "Invoice INV-3 is for client C-002, not C-001")

@@ -97,6 +97,59 @@ def test_a_refund_made_in_stripe_on_a_paid_invoice_waits_for_its_void_then_comes
     assert "23 Nov 2026" not in text  # the void was on 24 Nov
 
 
+MANY = ("Client C-001 was refunded 100.00 by card of a payment that paid INV-2026-0001 and INV-2026-0002: 65.00 "
+        "taken back from INV-2026-0002 and 35.00 from INV-2026-0001 (the last paid first). Void INV-2026-0002 and "
+        "INV-2026-0001, and correct or cancel the sessions refunded so that the invoices made again bill only the "
+        "rest; the next run then takes the refund out of the credit the voids leave")
+
+
+def test_a_refund_of_an_autopay_charge_that_paid_two_invoices_names_both_and_what_each_gave_back(
+        practice, fake_stripe):
+    """AutoPay charged Anna 130.00 for two invoices at once; the practice refunds 100.00 of it in
+    Stripe. The row named only the last invoice (INV-2026-0002, 65.00 paid: less than the refund)
+    and said the refund was more than her credit. It now names both, and what the account says was
+    taken back from each (the last paid first); once both are voided and the session she keeps is
+    billed again, the refund receipt and its email name them too."""
+    practice.configure("monthly: false", "monthly: true")
+    with_stripe(practice, autopay={"C-001": "cus_anna"})
+    fake_stripe.add_customer("cus_anna")
+    practice.append("Sessions", session("S-00001", date(2026, 11, 2)), session("S-00002", date(2026, 11, 3)))
+    practice.run(on(21))
+    (pi,) = fake_stripe.of_kind("payment_intent")
+    assert pi["amount"] == 13000
+    assert practice.rows("Payments")[0]["Applied To"] == "INV-2026-0001 65.00; INV-2026-0002 65.00"
+    refund = fake_stripe.refund(pi["id"], 10000, datetime(2026, 11, 22, 8, tzinfo=UTC))
+    for day in (22, 23):
+        report = practice.run(on(day))
+        row = practice.rows("Payments")[1]
+        assert (row["Reference"], money(row["Amount"]), row["Invoice No"], row["Applied To"], row["Problem"]) == (
+            refund["id"], Decimal("-100.00"), "INV-2026-0001, INV-2026-0002", None, MANY)
+        assert [p.message for p in report.problems] == [MANY]
+
+    practice.set("Invoices", "INV-2026-0001", "Status", "Void")
+    practice.set("Invoices", "INV-2026-0002", "Status", "Void")
+    practice.set("Sessions", "S-00002", "Status", "Cancelled")
+    practice.set("Sessions", "S-00001", "Discount", "35.00")  # Anna keeps 30.00 of the first session
+    assert not practice.run(on(24)).problems
+    row = practice.rows("Payments")[1]
+    assert (row["Applied To"], row["Problem"]) == ("Refund -100.00", None)
+    assert [i["amount"] for i in fake_stripe.of_kind("payment_intent")] == [13000]  # nothing charged again
+
+    (receipt,) = emails_about(practice, "Refund receipt")
+    said = body(receipt)
+    # paid back before the voids: out of what was paid on both, the last paid first, as the credit notes say
+    assert ("We have refunded 100.00 EUR to you on 22 Nov 2026 (Card), from what you paid on invoices "
+            "INV-2026-0002, INV-2026-0001, to be settled by the credit their cancellation leaves.") in said
+    assert ("The refund concerns: - invoice INV-2026-0002: 65.00 EUR - invoice INV-2026-0001: 35.00 EUR") in said
+    text = attached_text(practice, receipt)
+    assert "Invoice INV-2026-0002 65.00 EUR Invoice INV-2026-0001 35.00 EUR" in text
+    assert "Amount refunded 100.00 EUR" in text
+    notes = [body(note) for note in emails_about(practice, "Credit note")]  # the same shares as the receipt
+    assert ("65.00 EUR had been paid on it: 30.00 EUR is set against invoice INV-2026-0003, 35.00 EUR has been "
+            "refunded to you.") in notes[0]
+    assert "It cancels invoice INV-2026-0002 (65.00 EUR). The 65.00 EUR paid on it has been refunded to you." in notes[1]
+
+
 def disputed(practice, fake_stripe) -> dict:
     """Anna's 65.00 disputed on 22 Nov, and a second invoice of hers open (AutoPay leaves her alone)."""
     pi = autopay_client(practice, fake_stripe)

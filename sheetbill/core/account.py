@@ -131,7 +131,9 @@ class Received:
     reference: str
     receipt_no: str
     applications: tuple[Application, ...]
-    named: str = ""  # a refund: the invoice its row names (its Invoice No), as the account spells it
+    # a refund: the invoices its row names (its Invoice No, `INV-1, INV-2` for a charge that paid several),
+    # those on the account, as it spells them, in the order the payment it refunds paid them
+    named: tuple[str, ...] = ()
     chargeback: bool = False  # money taken back by the client's bank (Applied To `Chargeback`), not refunded
 
     @property
@@ -183,7 +185,7 @@ class ReceiptFigures:
 
     kind: str  # "receipt", "refund", or "chargeback" (a card payment the client's bank reversed)
     amount: Decimal  # money received, or paid back (positive)
-    allocations: tuple[Allocation, ...]  # invoices it paid when it was applied
+    allocations: tuple[Allocation, ...]  # invoices it paid when it was applied; money back: taken back from
     unapplied: Decimal  # kept as credit (0 for a refund)
     still_open: Decimal  # open on invoices issued by `on`, after it
     credit: Decimal  # unapplied credit after it
@@ -318,11 +320,25 @@ class Account:
         if r.refund:  # the credit went below nothing: that much was paid back ahead of it
             ahead = max(ZERO, -raw) - max(ZERO, r.amount - raw)
             share = refund_shares(self, date.max)[r.payment_id] if ahead > 0 else None
-            return ReceiptFigures("chargeback" if r.chargeback else "refund", -r.amount, (), ZERO, still_open,
-                                  credit, on, ahead, share.voided_after(self, r.date) if share is not None else ())
+            return ReceiptFigures("chargeback" if r.chargeback else "refund", -r.amount,
+                                  self.taken_back(r.named, -r.amount, r.date), ZERO, still_open, credit, on, ahead,
+                                  share.voided_after(self, r.date) if share is not None else ())
         allocations = tuple(Allocation(a.invoice_no, a.amount) for a in paid)
         return ReceiptFigures("receipt", r.amount, allocations,
                               r.amount - sum((a.amount for a in allocations), ZERO), still_open, credit, on)
+
+    def taken_back(self, invoice_nos: Iterable[str], amount: Decimal, day: date) -> tuple[Allocation, ...]:
+        """Money paid back (`amount`, positive) of a payment that paid `invoice_nos` (in the order it
+        paid them): what comes off each, the last paid first, each up to what was paid on it by the end
+        of `day`; positive amounts, none past `amount`. () when none of them is on the account."""
+        out, left = [], amount
+        for number in reversed(list(dict.fromkeys(invoice_nos))):
+            c = self.charge(number)
+            take = min(left, self.paid_on(number, day)) if c is not None and not c.credit_note else ZERO
+            if take > 0:
+                out.append(Allocation(c.invoice_no if c is not None else number, take))
+                left -= take
+        return tuple(out)
 
     def payment_on(self, payment_id: str, day: date) -> tuple[Allocation, ...]:
         """Where a payment's money was at the end of `day`, as the books of a period ending that
@@ -414,9 +430,10 @@ def _received(p: Payment, by_no: Mapping[str, Charge]) -> Received:
         if void_from is not None:
             free.append([max(on, void_from), a.amount, c.invoice_no])
         out.append(Application(p.payment_id, c.invoice_no, a.amount, on, at_receipt, void_from, freed))
-    named = by_no.get(_key(p.invoice_no)) if p.amount < 0 and p.invoice_no.strip() else None
+    named = (by_no.get(_key(ref)) for ref in p.invoice_no.split(",")) if p.amount < 0 else iter(())
     return Received(p.payment_id, p.row, p.date, p.amount, p.method, p.reference, p.receipt_no, tuple(out),
-                    named.invoice_no if named is not None else "", any(a.invoice_no == CHARGEBACK for a in p.applied))
+                    tuple(dict.fromkeys(c.invoice_no for c in named if c is not None)),
+                    any(a.invoice_no == CHARGEBACK for a in p.applied))
 
 
 def _spend(free: list[list], amount: Decimal, fallback: date) -> tuple[date, tuple[tuple[str, Decimal], ...]]:

@@ -143,6 +143,16 @@ def format_applied(allocations: Iterable[Allocation], minor: Decimal = CENT) -> 
     return "; ".join(f"{a.invoice_no} {fmt(a.amount, minor)}" for a in allocations)
 
 
+def split_refs(invoice_no: str) -> list[str]:
+    """A refund's Invoice No: the invoices the payment it refunds paid, `INV-2026-0001, INV-2026-0002`
+    (a card charge that paid several at once), in the order it paid them; one, or none."""
+    return [ref.strip() for ref in invoice_no.split(",") if ref.strip()]
+
+
+def join_refs(invoice_nos: Iterable[str]) -> str:
+    return ", ".join(invoice_nos)
+
+
 def parse_applied(text: str) -> tuple[Allocation, ...]:
     """Applied To text -> allocations; ValueError with a sentence when a part is not `<ref> <amount>`."""
     out = []
@@ -394,6 +404,8 @@ class _Run:
     def _paid_back(self, p: Payment, cid: str) -> str:
         """A refund of money that is on the invoice it names (a card refund made on the card service, a
         chargeback): what happened and what to do, as a credit note is how an invoice gives money back."""
+        if len(split_refs(p.invoice_no)) > 1:
+            return self._paid_back_of_many(p, cid)
         inv = self.index.get(p.invoice_no) if p.invoice_no.strip() else None
         if inv is None or self.index.voided(inv) or self.index.is_credit_note(inv) or inv.client_id != cid:
             return ""
@@ -411,6 +423,32 @@ class _Run:
         return (f"Client {cid} was refunded {fmt(-p.amount, minor)}{_by(p.method)} for {no}, {which}: void {no}, "
                 "and correct or cancel the sessions refunded so that the invoice made again bills only the rest; "
                 "the next run then takes the refund out of the credit the void leaves")
+
+    def _paid_back_of_many(self, p: Payment, cid: str) -> str:
+        """`_paid_back` of a refund of a payment that paid several invoices (its Invoice No names them all):
+        what the account says was taken back from each (the last paid first), and the ones to void."""
+        assert p.amount is not None and p.date is not None  # refunds passed _validate
+        minor, names = self.rules.minor_unit, split_refs(p.invoice_no)
+        taken = self.accounts[cid].taken_back(names, -p.amount, p.date) if cid in self.accounts else ()
+        void = [a.invoice_no for a in taken
+                if (inv := self.index.get(a.invoice_no)) is not None and not self.index.voided(inv)]
+        if not void:
+            return ""  # voided already: the refund comes out of the credit the voids left
+        paid = " and ".join((", ".join(names[:-1]), names[-1]))
+        parts = [f"{fmt(a.amount, minor)} taken back from {a.invoice_no}" if i == 0 else
+                 f"{fmt(a.amount, minor)} from {a.invoice_no}" for i, a in enumerate(taken)]
+        what = (", ".join(parts[:-1]) + " and " + parts[-1]) if len(parts) > 1 else parts[0]
+        many = len(void) > 1
+        todo = (f"Void {' and '.join((', '.join(void[:-1]), void[-1])) if many else void[0]}, and correct or cancel "
+                f"the sessions refunded so that the {'invoices made again bill' if many else 'invoice made again bills'}"
+                f" only the rest; the next run then takes the "
+                f"{'reversal' if p.row in self.chargebacks else 'refund'} out of the credit the "
+                f"{'voids leave' if many else 'void leaves'}")
+        if p.row in self.chargebacks:
+            return (f"{DISPUTE_LOST}: client {cid}'s payment{_by(p.method)} that paid {paid} was disputed and "
+                    f"{fmt(-p.amount, minor)} of it reversed by the bank: {what} (the last paid first). {todo}")
+        return (f"Client {cid} was refunded {fmt(-p.amount, minor)}{_by(p.method)} of a payment that paid {paid}: "
+                f"{what} (the last paid first). {todo}")
 
     def invoice_cells(self, writes: list[CellWrite]) -> dict[str, InvoiceCells]:
         out = {}
@@ -525,6 +563,13 @@ def _validate(p: Payment, book: ClientBook, index: _Invoices, today: date,
     if p.method.strip().lower() not in METHODS:
         raise _Problem(f"Unknown Method '{p.method.strip()}' {_METHOD_HINT}" if p.method.strip()
                        else f"No Method given {_METHOD_HINT}")
+    refs = split_refs(p.invoice_no) if p.amount < 0 else []
+    if len(refs) > 1:  # a refund of a payment that paid several invoices: each one named must be there
+        targets = [index.named(ref) for ref in refs]
+        whose = _client_id(p.client, book) if p.client.strip() else targets[0].client_id
+        if other := next((t for t in targets if t.client_id != whose), None):
+            raise _Problem(f"Invoice {other.invoice_no} is for client {other.client_id}, not {whose}")
+        return replace(p, amount=money(p.amount, minor)), whose, None
     target = index.named(p.invoice_no) if p.invoice_no.strip() else None
     cid = _client_id(p.client, book) if p.client.strip() else None
     if target and cid and target.client_id != cid:

@@ -4,8 +4,9 @@ Money is paid back out of the client's credit: money no void set free first
 (left over from payments), then what the voids set free and invoices did not
 take since, in the refunds' order. Of the voids' money, a refund takes first
 from the invoice its row names (its Invoice No) when that invoice is among
-them, then from the oldest void (by its credit note's day, then the invoices'
-order). What no credit covers yet is still owed: a refund paid back before
+them (a refund of a charge that paid several names them all: the last paid
+first, as `Account.taken_back` says what came off each), then from the
+oldest void (by its credit note's day, then the invoices' order). What no credit covers yet is still owed: a refund paid back before
 the void whose credit it comes out of (a card refund made on the card
 service, or a chargeback: a card payment the client's bank reversed) is
 settled by that credit once the credit note is made. A chargeback is money
@@ -61,8 +62,8 @@ def refund_shares(account: Account, day: date, also: str = "") -> dict[str, Refu
         out_of_credit = min(need, free)
         free -= out_of_credit
         need -= out_of_credit
-        named = account.charge(r.named) if r.named else None
-        first = [named.invoice_no] if named is not None and named.invoice_no in left else []
+        # the voids its row names (a charge that paid several: the last paid first, as `Account.taken_back`)
+        first = [number for number in reversed(r.named) if number in left]
         taken = []
         for number in first + [n for n in oldest if n not in first]:
             take = min(need, left[number])

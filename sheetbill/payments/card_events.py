@@ -3,8 +3,9 @@
 A payment that succeeded becomes a row (Method Card, Reference the
 PaymentIntent, Date the day it was paid, local time); a refund a negative
 row (Reference the refund) naming the client and the invoice of the payment
-it refunds (an AutoPay charge's: the last invoice its money went to), so
-that a refund of a paid invoice says to void it (core.payments); a dispute a
+it refunds (an AutoPay charge's: the invoices its money went to, `INV-1,
+INV-2`), so that a refund of a paid invoice says to void it, and what was
+taken back from each (core.payments); a dispute a
 negative row with a Problem for a person (the row waits, unapplied, until
 the person clears it: core.payments DISPUTED), and its decision, won or
 lost, settles that row (card_disputes.py). Once only: a row whose Reference
@@ -35,7 +36,7 @@ from ..book.table import Table
 from ..core.model import PaymentMethod
 from ..core.model import InvoiceStatus
 from ..core.account import NOT_ON_INVOICES
-from ..core.payments import DISPUTED, parse_applied
+from ..core.payments import DISPUTED, join_refs, parse_applied
 from ..core.status import invoice_status
 from ..core.plan import CellWrite, RowAppend
 from .autopay_setup import saved_card
@@ -68,22 +69,23 @@ def since(state: Mapping[str, str], now: int) -> int:
 
 
 def card_rows(payments: Table | None) -> dict[str, tuple[str, str]]:
-    """Card payments by Reference: (client, invoice): the Invoice No, else the invoice its money went to
-    last (an AutoPay charge names only the client), so that a refund of it names the invoice it paid."""
+    """Card payments by Reference: (client, invoices): the Invoice No, else the invoices its money went
+    to, in Applied To's order (an AutoPay charge names only the client, and may pay several at once:
+    `INV-2026-0001, INV-2026-0002`), so that a refund of it names the invoices it paid."""
     if payments is None or not payments.exists:
         return {}
     card = PaymentMethod.CARD.value.lower()
     return {text(payments.get(v, "reference")): (text(payments.get(v, "client")),
-                                                 text(payments.get(v, "invoice_no")) or _last_invoice(payments, v))
+                                                 text(payments.get(v, "invoice_no")) or _invoices_paid(payments, v))
             for _, v in payments.rows if text(payments.get(v, "method")).lower() == card}
 
 
-def _last_invoice(payments: Table, values: tuple[object, ...]) -> str:
+def _invoices_paid(payments: Table, values: tuple[object, ...]) -> str:
     try:
         applied = parse_applied(text(payments.get(values, "applied_to")))
     except ValueError:
         return ""
-    return next((a.invoice_no for a in reversed(applied) if a.invoice_no not in NOT_ON_INVOICES), "")
+    return join_refs(dict.fromkeys(a.invoice_no for a in applied if a.invoice_no not in NOT_ON_INVOICES))
 
 
 def void_invoices(invoices: Table | None) -> set[str]:

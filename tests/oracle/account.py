@@ -107,6 +107,7 @@ class Payment:
     receipt: str
     row: int
     method: str = ""
+    invoice_no: str = ""  # the row's Invoice No (a refund: the invoices of the payment it refunds, `INV-1, INV-2`)
 
     def allocations(self) -> list[tuple[str, Decimal]]:
         """The entries that name an invoice."""
@@ -196,7 +197,8 @@ class Book:
                 elif named in sessions:
                     cid = str(sessions[named]["Client"])
             payments.append(Payment(str(r["Payment ID"]), day(r["Date"]), str(cid), typed(r["Amount"]),
-                                    applied, str(r.get("Receipt No") or ""), n, str(r.get("Method") or "")))
+                                    applied, str(r.get("Receipt No") or ""), n, str(r.get("Method") or ""),
+                                    str(r.get("Invoice No") or "")))
         lines: dict[str, list[dict]] = {}
         for _, r in rows("Lines"):
             lines.setdefault(str(r["Invoice No"]), []).append(r)

@@ -164,6 +164,24 @@ def check_lines(ctx: dict, expected: Figures, lenient: bool = False) -> list[str
 
 
 # -- receipts --------------------------------------------------------------
+def _taken_back(book: Book, p) -> list[tuple[str, Decimal]]:  # noqa: ANN001
+    """A refund receipt's invoices: of the invoices its row names (the payment it refunds paid them in
+    that order), what came off each, the last paid first, each up to what was on it by the refund's day."""
+    docs = {d.no.upper(): d for d in book.of(p.client)}
+    names = list(dict.fromkeys(ref.strip().upper() for ref in p.invoice_no.split(",") if ref.strip()))
+    out, left = [], -p.amount
+    for ref in reversed(names):
+        d = docs.get(ref)
+        if d is None or d.credit_note:
+            continue
+        on = sum((a for q in book.payments if q.client == p.client
+                  for no, a, when in book.effects(q) if no == d.no and when <= p.day), ZERO)
+        if (take := min(left, on)) > 0:
+            out.append((d.no, take))
+            left -= take
+    return out
+
+
 def check_receipt(ctx: dict, book: Book, lenient: bool = False) -> list[str]:
     pid = ctx.get("payment_id")
     f = Findings(f"receipt {ctx.get('number')} of {pid}", lenient)
@@ -176,7 +194,8 @@ def check_receipt(ctx: dict, book: Book, lenient: bool = False) -> list[str]:
     f.money(ctx, "amount", abs(p.amount))
     first, _ = p.first_application()
     if (listed := f.get(ctx, "allocations")) is not _MISSING:
-        f.equal("allocations", sorted((a["invoice_no"], amount(a["amount"])) for a in listed), sorted(first))
+        f.equal("allocations", sorted((a["invoice_no"], amount(a["amount"])) for a in listed),
+                sorted(_taken_back(book, p) if refund else first))
     f.money(ctx, "unapplied", ZERO if refund else p.amount - sum((a for _, a in first), ZERO))
     # as of its own date; a payment dated before an invoice it paid, as of the newest such invoice's date
     issued = {d.no: d.issued for d in book.of(p.client)}
