@@ -361,3 +361,26 @@ def test_a_refund_made_before_its_invoices_void_leaves_no_credit_below_nothing(t
     assert desk.run() == []
     receipt = documents(desk, "receipt")[refund]
     assert figures(receipt, "kind", "amount", "credit", "has_credit") == ("refund", Decimal("10.00"), 0, False)
+
+
+def test_a_refund_of_a_voided_invoices_money_comes_before_a_refund_still_waiting_for_its_void(tmp_path):
+    """Two invoices paid 58.10 each; 29.05 of the first given back by card (its row waits for
+    the first's void), then 58.10 of the second given back and the second voided in the same
+    save. The second's money is the second refund's: it was refused as more than the credit,
+    because the first refund, applied first, had taken 29.05 of it."""
+    desk = desk_for(tmp_path)
+    c = desk.add_client(daily=False, email=True)
+    s1 = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s1)
+    desk.run()
+    s2 = desk.log_session(c, 1, 0, 0, True)
+    desk.pay(Decimal("65.00"), invoice=s2)
+    desk.run()
+    first, second = sorted(d.no for d in desk.paid_invoices())
+    early = desk.refund_paid_invoice(first, Decimal("29.05"), "Card", False)
+    late = desk.refund_paid_invoice(second, Decimal("65.00"), "Cash", True)
+    assert desk.run() == []
+    problems = {p.split(":")[0]: p for p in desk.book.problems}
+    assert late not in problems and f"which is paid: void {first}," in problems[early]
+    refund = documents(desk, "receipt")[late]
+    assert figures(refund, "kind", "amount") == ("refund", Decimal("65.00"))

@@ -347,11 +347,20 @@ class _Run:
 
     def apply_new(self) -> tuple[Receipt, ...]:
         """New payments in (date, row) order, then new refunds: what people entered comes first.
+        Of the refunds, those of the money of a voided invoice they name come first: the credit
+        its void leaves is theirs before a refund of another invoice's money may take it.
         Receipts (a refund's too) are numbered in (date, row) order."""
         sequencer = Sequencer(self.rules.receipt_pattern,  # on from the highest ever issued, shown or not
                               [p.receipt_no for p in self.payments] + list(self.issued))
         issued: list[tuple[Payment, str, tuple[Allocation, ...]]] = []
-        for p, cid, target in sorted(self.new, key=lambda n: ((n[0].amount or ZERO) < 0, _order(n[0]))):
+
+        def order(new: tuple[Payment, str, Invoice | None]) -> tuple:
+            p, _, target = new
+            refund = (p.amount or ZERO) < 0
+            of_a_void = refund and target is not None and target.status is InvoiceStatus.VOID
+            return refund, not of_a_void, _order(p)
+
+        for p, cid, target in sorted(self.new, key=order):
             assert p.amount is not None  # new payments passed _validate
             if cid in self.frozen:
                 self.problem[p.row] = (f"Not applied while payment {self.frozen[cid]} of client {cid} "
