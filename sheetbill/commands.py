@@ -14,6 +14,7 @@ from .core.changes import Changes
 from .core.clients import ClientBook
 from .core.cycle import CyclePlan
 from .core.delivery import resolution, unknown_outcomes
+from .core.issued_to import as_issued
 from .core.marks import statement_key
 from .core.model import Ledger
 from .core.statement import statement_of
@@ -93,7 +94,8 @@ def superbill(worker: Worker, client_ref: str, date_from: date, date_to: date, e
 
 def invoice_copy(worker: Worker, invoice_no: str, email: bool) -> tuple[StoredPdf | None, CycleReport]:
     """The invoice as it stands today (paid, partially paid, with its payments) as a PDF beside
-    the original, never replacing it; with `email`, sent once a day."""
+    the original, never replacing it, to the name and address it was issued to (core.issued_to);
+    with `email`, sent once a day to the client as Clients says now."""
     report = CycleReport()
     with worker.book.lease():
         snapshot = worker.io.read()
@@ -107,7 +109,8 @@ def invoice_copy(worker: Worker, invoice_no: str, email: bool) -> tuple[StoredPd
             raise SheetbillError(f"{inv.invoice_no}: client {inv.client_id} is not in Clients")
         ctx = worker.context(snapshot, ledger, ledger.invoices, ledger.payments)
         doc = ctx.invoice_document(inv, client)
-        pdf, name = worker.delivery.as_it_stands(doc, worker.today())
+        issued = ctx.invoice_document(inv, as_issued(client, inv, snapshot.state))
+        pdf, name = worker.delivery.as_it_stands(issued, worker.today())
         stored = worker.pdfs.save(name.removesuffix(".pdf"), pdf)
         if email and worker.transport is not None:
             item = invoice_copy_item(ctx, doc, pdf, stored, worker.delivery.message, snapshot.state, report.errors)
