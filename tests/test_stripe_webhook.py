@@ -38,7 +38,8 @@ def test_a_signed_event_wakes_a_cycle_and_a_bad_signature_is_refused():
         body = json.dumps({"id": "evt_1", "type": "payment_intent.succeeded"}).encode()
         assert post(server.port, body, signed(body, "whsec_other")) == 400
         assert post(server.port, body, None) == 400
-        assert post(server.port, body, signed(body)[:-2] + "00") == 400
+        good = signed(body)
+        assert post(server.port, body, good[:-1] + ("1" if good.endswith("0") else "0")) == 400  # one digit off
         assert not ran.is_set()
         assert post(server.port, body, signed(body)) == 200
         assert ran.wait(10)
