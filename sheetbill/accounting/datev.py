@@ -12,7 +12,9 @@ Belegfeld 1 is the invoice number, so DATEV's open items match payments to
 invoices; a credit note's is the number of the invoice it voids (its own is
 Belegfeld 2), so that the voided invoice is no longer open; a refund's is the
 document its credit was booked under (`refunds`: the Payment ID that left it,
-or the voided invoice), its own ID in Belegfeld 2, so that the credit closes. Windows-1252, semicolons, CRLF, amounts like 1234,50.
+or the voided invoice), its own ID in Belegfeld 2, so that the credit closes; a
+chargeback (a card payment the client's bank took back) is booked as a refund,
+its Buchungstext "Rückbelastung". Windows-1252, semicolons, CRLF, amounts like 1234,50.
 """
 
 from __future__ import annotations
@@ -215,7 +217,8 @@ def eu_vat_id(tax_id: str) -> str:
 def _payment(p: Received, settings: AccountingSettings, datev: Datev) -> list[Booking]:
     defaults = PAYMENT_ACCOUNTS[datev.chart]
     account = settings.payment_accounts.get(p.method) or defaults.get(p.method, defaults["Other"])
-    text = f"Zahlung {p.payment_id} {p.customer.name}" if p.amount > 0 else f"Erstattung {p.payment_id} {p.customer.name}"
+    word = "Zahlung" if p.amount > 0 else "Rückbelastung" if p.chargeback else "Erstattung"
+    text = f"{word} {p.payment_id} {p.customer.name}"
     if p.amount < 0 and p.repaid:
         # A refund is booked under the document its credit was booked under (the payment that left it
         # over, or the invoice a void took it off), so that DATEV's open items close that credit; the

@@ -4,7 +4,8 @@ Customers first (a !CUST list), then one transaction each: INVOICE and
 CREDIT MEMO (receivable against income per line and sales tax per rate) and
 PAYMENT (the payment account against receivable, per invoice paid); a
 refund, which QuickBooks Desktop cannot record as a negative PAYMENT, is a
-CHECK from the bank account to receivable in the customer's name.
+CHECK from the bank account to receivable in the customer's name (a
+chargeback, money the client's bank took back, too, its memo saying so).
 Tab-separated, Windows-1252, CRLF, dates MM/DD/YYYY as QuickBooks Desktop
 reads them.
 """
@@ -92,7 +93,8 @@ def _refund(p: Received, settings: AccountingSettings, receivable: str, minor: D
     day = f"{p.date:%m/%d/%Y}"
     bank = settings.payment_accounts.get(p.method) or CHECKING
     sources = [a.invoice_no for a in p.repaid if a.invoice_no]
-    memo = f"Refund of credit from {', '.join(sources)}" if sources else "Refund of credit"
+    word = "Chargeback (reversed by the bank)" if p.chargeback else "Refund"
+    memo = f"{word} of credit from {', '.join(sources)}" if sources else f"{word} of credit"
     return [("TRNS", "", "CHECK", day, bank, p.customer.name, amount(p.amount, minor), p.payment_id,
              one_line(f"{memo}: {p.method} {p.reference}".strip()), ""),
             ("SPL", "", "CHECK", day, receivable, p.customer.name, amount(-p.amount, minor), p.payment_id,

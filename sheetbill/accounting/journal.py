@@ -26,7 +26,7 @@ from ..core.lifecycle import is_draft_key
 from ..core.model import Allocation, Client, InvoiceStatus, Ledger, Line, Payment
 from ..core.number import ZERO, money
 from ..core.numbering import NumberPattern
-from ..core.account import NOT_ON_INVOICES
+from ..core.account import CHARGEBACK, NOT_ON_INVOICES
 from ..core.kind import is_credit_note
 from .refunds import repaid
 
@@ -87,7 +87,7 @@ class Sale:
 
 @dataclass(frozen=True)
 class Received:
-    """A payment (or, with a negative amount, a refund) and where its money went."""
+    """A payment (or, with a negative amount, a refund or a chargeback) and where its money went."""
 
     payment_id: str
     date: datetime.date
@@ -97,6 +97,12 @@ class Received:
     reference: str
     allocations: tuple[Allocation, ...]  # as of the period's end, the rest as `Credit` (see module doc)
     repaid: tuple[Allocation, ...] = ()  # a refund: the credit it paid back, by document (see `refunds`)
+
+    @property
+    def chargeback(self) -> bool:
+        """Money the client's bank took back after a card dispute (Applied To `Chargeback`): booked
+        as a refund is, and named as what it is."""
+        return any(a.invoice_no == CHARGEBACK for a in self.allocations)
 
     def parts(self) -> tuple[tuple[str, Decimal], ...]:
         """The amount split by what it paid: `(invoice no, amount)`, and `("", rest)` for what

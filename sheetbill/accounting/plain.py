@@ -45,7 +45,8 @@ def export(journal: Journal, settings: AccountingSettings, minor: Decimal) -> by
                          journal.currency, "", "", ""])
     for p in journal.payments:
         c = p.customer
-        rows.append(["Payment" if p.amount >= 0 else "Refund", p.payment_id, p.date.isoformat(), "", c.client_id,
+        kind = "Payment" if p.amount >= 0 else "Chargeback" if p.chargeback else "Refund"
+        rows.append([kind, p.payment_id, p.date.isoformat(), "", c.client_id,
                      c.name, c.email, c.tax_id, "", "", "", "", "", "", "", "", "", "", amount(p.amount, minor),
                      settings.payment_accounts.get(p.method, ""), "", journal.currency, p.method,
                      one_line(p.reference), format_applied(p.allocations, minor)])
