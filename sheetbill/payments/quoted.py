@@ -62,7 +62,7 @@ class Quotable:
         """The invoices whose number `text` mentions, and the clients whose statements quote their
         Client ID as text and whose ID it mentions."""
         plain = latin(text)
-        said = "".join(c for c in plain.upper() if c.isalnum())  # holds the key of every number the text mentions
+        said = number_key(text)  # holds the key of every number the text mentions
         return Quoted(tuple(no for no in self._invoices.holding(said, SHORTEST) if self._mentions(no, plain)),
                       tuple(cid for cid in self._client_texts.holding(said, SHORTEST) if self._mentions(cid, plain)))
 
